@@ -1,0 +1,84 @@
+// Three targets: the extension host bundle (node, cjs, `vscode` external), the webview bundles (browser)
+// and the headless CLI (node). `--watch` rebuilds on change; `--production` minifies and drops sourcemaps.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: production ? 'none' : 'inline',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const targets = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    // sql.js: the node build (its package's "browser" condition has no Node support).
+    mainFields: ['main', 'module'],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    mainFields: ['main', 'module'],
+  },
+  {
+    ...common,
+    entryPoints: { cost: 'webview/cost/main.ts' },
+    entryNames: '[name]',
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  },
+];
+
+function copyAssets() {
+  mkdirSync('dist/webview/codicons', { recursive: true });
+  copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+  const codicons = dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, f), join('dist/webview/codicons', f));
+}
+
+if (!watch) rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+copyAssets();
+if (watch) {
+  // The task's problem matcher (.vscode/tasks.json) keys on these two lines.
+  const announce = {
+    name: 'announce',
+    setup(build) {
+      build.onStart(() => console.log('[watch] build started'));
+      build.onEnd((r) => {
+        for (const e of r.errors) console.error(`✘ [ERROR] ${e.text} ${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}` : ''}`);
+        console.log('[watch] build finished');
+      });
+    },
+  };
+  const contexts = await Promise.all(targets.map((t) => esbuild.context({ ...t, plugins: [announce] })));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[esbuild] watching for changes...');
+} else {
+  const started = Date.now();
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+  console.log(`[esbuild] ${production ? 'production' : 'development'} build in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,35 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors';
+
+export interface CliOptions {
+  out?: string;
+  port?: number;
+  grpcPort?: number;
+  format?: 'otlp-json' | 'sqlite';
+  command: string[];
+}
+
+export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: allowCommand,
+      strict: true,
+      options: { out: { type: 'string', short: 'o' }, port: { type: 'string', short: 'p' }, 'grpc-port': { type: 'string' }, format: { type: 'string' } },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  const format = values.format ?? (values.out?.match(/\.(sqlite|db)$/) ? 'sqlite' : 'otlp-json');
+  if (format !== 'otlp-json' && format !== 'sqlite') throw new UsageError(`--format must be otlp-json or sqlite, not '${format}'`);
+  return { out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), format, command: positionals };
+}
+
+function port(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${name} must be a port number (0-65535), not '${value}'`);
+  return n;
+}

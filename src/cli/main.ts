@@ -1,0 +1,48 @@
+// agent-debugger: the receiver and store without VS Code.
+import { UsageError } from './errors';
+import { record } from './record';
+import { serve } from './serve';
+
+const usage = `agent-debugger — a local OTLP receiver and debugger for AI agents
+
+Usage:
+  agent-debugger record --out FILE [--port N] [--format otlp-json|sqlite] -- <command...>
+      Start a receiver on a free port (or N), run the command with OTEL_EXPORTER_OTLP_ENDPOINT,
+      OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_RESOURCE_ATTRIBUTES set, write what it sent to FILE when it
+      exits, and exit with its exit code.
+  agent-debugger serve [--port 4318] [--grpc-port 4317] [--out FILE]
+      Receive until Ctrl-C, then write every session to FILE (default agent-debugger-<time>.otlp.json).
+  agent-debugger help`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'record':
+      return record(rest);
+    case 'serve':
+      return serve(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(usage);
+      return 0;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      console.error(`agent-debugger: ${e.message}\n\n${usage}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`agent-debugger: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { TraceEngine } from '../core/engine';
+import { withAgentEnv } from '../core/launch/agentEnv';
+import { writeSessionsFile } from '../core/sessionFiles';
+import { parseCliArgs } from './args';
+import { UsageError } from './errors';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** `record --out FILE [--port N] -- command...`: returns the command's exit code. */
+export async function record(argv: string[]): Promise<number> {
+  const options = parseCliArgs(argv, true);
+  if (!options.out) throw new UsageError('record needs --out FILE');
+  const [program, ...args] = options.command;
+  if (!program) throw new UsageError('record needs the command to run after --');
+
+  // One recording is one session, however long the agent pauses.
+  const engine = await TraceEngine.create({ sessionGapMs: DAY_MS });
+  const addresses = await engine.startReceiver({ port: options.port ?? 0, grpcPort: options.grpcPort ?? 0, allowedOrigins: [] });
+  const httpEndpoint = `http://${addresses.http.host}:${addresses.http.port}`;
+  const grpcEndpoint = addresses.grpc && `http://${addresses.grpc.host}:${addresses.grpc.port}`;
+  if (addresses.http.fellBack) console.error(`agent-debugger: port ${addresses.http.requestedPort} is taken; receiving on ${addresses.http.port}`);
+  console.error(`agent-debugger: receiving OTLP on ${httpEndpoint}${grpcEndpoint ? ` (gRPC ${grpcEndpoint})` : ''}; running ${program}`);
+
+  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId: randomUUID(), serviceName: basename(program) });
+  const exitCode = await new Promise<number>((resolve) => {
+    const child = spawn(program, args, { stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('error', (e) => {
+      console.error(`agent-debugger: could not run ${program}: ${e.message}`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal ? 128 + (signalNumber(signal) ?? 1) : 1));
+    });
+  });
+
+  await engine.drain();
+  const written = await writeSessionsFile(engine.store, options.out, options.format ?? 'otlp-json');
+  console.error(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces to ${options.out}`);
+  return exitCode;
+}
+
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Partial<Record<NodeJS.Signals, number>>)[signal];
+}

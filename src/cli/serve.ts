@@ -1,0 +1,26 @@
+import { TraceEngine } from '../core/engine';
+import { writeSessionsFile } from '../core/sessionFiles';
+import { parseCliArgs } from './args';
+
+/** `serve [--port 4318] [--grpc-port 4317] [--out FILE]`: receives until Ctrl-C, then writes every session. */
+export async function serve(argv: string[]): Promise<number> {
+  const options = parseCliArgs(argv, false);
+  const out = options.out ?? `agent-debugger-${new Date().toISOString().replace(/[:.]/g, '-')}.otlp.json`;
+  const engine = await TraceEngine.create();
+  const addresses = await engine.startReceiver({ port: options.port ?? 4318, grpcPort: options.grpcPort ?? 4317, allowedOrigins: [] });
+  for (const [kind, a] of [['HTTP', addresses.http], ['gRPC', addresses.grpc]] as const) {
+    if (!a) continue;
+    const note = a.fellBack ? ` (port ${a.requestedPort} was taken)` : '';
+    console.log(`agent-debugger: OTLP/${kind} on http://${a.host}:${a.port}${note}`);
+  }
+  console.log(`agent-debugger: set OTEL_EXPORTER_OTLP_ENDPOINT=http://${addresses.http.host}:${addresses.http.port} for your agent; Ctrl-C writes ${out}`);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await engine.drain();
+  const written = await writeSessionsFile(engine.store, out, options.format ?? 'otlp-json');
+  console.log(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces (${written.sessions} sessions) to ${out}`);
+  return 0;
+}

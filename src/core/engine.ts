@@ -1,0 +1,67 @@
+// One trace engine = the store, its ingest queue and (while started) the OTLP receiver feeding it.
+// The extension host, the CLI and the benchmarks all compose the same pieces through this class.
+import { OtlpReceiver } from './otlp/receiver';
+import { IngestQueue } from './store/ingestQueue';
+import { SpanStore, type StoreOptions } from './store/spanStore';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+  requestedPort: number;
+  /** The requested port was taken and another one is used. */
+  fellBack: boolean;
+}
+
+export interface ReceiverAddresses {
+  http: ListenAddress;
+  grpc?: ListenAddress;
+}
+
+export interface ReceiverOptions {
+  port: number;
+  /** false: no gRPC endpoint. */
+  grpcPort: number | false;
+  allowedOrigins: string[];
+}
+
+export class TraceEngine {
+  private receiver: OtlpReceiver | undefined;
+  private addresses: ReceiverAddresses | undefined;
+
+  private constructor(readonly store: SpanStore, readonly queue: IngestQueue) {}
+
+  static async create(options: StoreOptions = {}): Promise<TraceEngine> {
+    const store = await SpanStore.create(options);
+    return new TraceEngine(store, new IngestQueue(store));
+  }
+
+  get listening(): ReceiverAddresses | undefined {
+    return this.addresses;
+  }
+
+  async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {
+    if (this.addresses) return this.addresses;
+    const receiver = new OtlpReceiver({ ...options, sink: this.queue });
+    const started = await receiver.start();
+    this.receiver = receiver;
+    this.addresses = started;
+    return started;
+  }
+
+  async stopReceiver(): Promise<void> {
+    const receiver = this.receiver;
+    this.receiver = undefined;
+    this.addresses = undefined;
+    await receiver?.stop();
+  }
+
+  /** Stops listening and waits until every span that was answered 200 is in the store. */
+  async drain(): Promise<void> {
+    await this.stopReceiver();
+    await this.queue.flush();
+  }
+
+  async dispose(): Promise<void> {
+    await this.drain();
+  }
+}

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { registerReceiverCommands } from './host/commands/receiverCommands';
+import { registerSessionCommands } from './host/commands/sessionCommands';
+import { Views } from './host/contributions';
+import { DisposableStore } from './host/disposables';
+import { createLog } from './host/log';
+import { ReceiverService } from './host/receiverService';
+import { setting } from './host/settings';
+import { ReceiverStatusBar } from './host/views/statusBar';
+import { SessionsTree } from './host/views/sessionsTree';
+import { CostViewProvider } from './host/webviews/costViewProvider';
+
+/** What activate() returns: used by the integration tests (and by other extensions, if they like). */
+export interface AgentDebuggerApi {
+  readonly receiver: ReceiverService;
+}
+
+export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
+  const root = new DisposableStore();
+  context.subscriptions.push(root);
+
+  const log = root.add(createLog());
+  const receiver = root.add(new ReceiverService(log));
+  root.add(new ReceiverStatusBar(receiver));
+
+  const sessions = root.add(new SessionsTree(receiver));
+  const sessionsView = root.add(vscode.window.createTreeView(Views.sessions, { treeDataProvider: sessions, showCollapseAll: false }));
+  const cost = root.add(new CostViewProvider(context.extensionUri, receiver));
+  root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
+
+  registerReceiverCommands(root, receiver, log);
+  registerSessionCommands(root, receiver, sessionsView);
+
+  // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
+  if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
+  log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
+  return { receiver };
+}
+
+export function deactivate(): void {
+  // Everything hangs on context.subscriptions.
+}

@@ -1,0 +1,39 @@
+// Every command id and setting key the extension contributes, typed in one place (package.json mirrors
+// this file; the integration suite checks that the two agree).
+
+export const Commands = {
+  startReceiver: 'agentDebugger.startReceiver',
+  stopReceiver: 'agentDebugger.stopReceiver',
+  copyEndpoint: 'agentDebugger.copyEndpoint',
+  showLog: 'agentDebugger.showLog',
+  importSession: 'agentDebugger.importSession',
+  exportSession: 'agentDebugger.exportSession',
+  renameSession: 'agentDebugger.renameSession',
+  deleteSession: 'agentDebugger.deleteSession',
+  clearSessions: 'agentDebugger.clearSessions',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'agentDebugger',
+  sessions: 'agentDebugger.sessions',
+  cost: 'agentDebugger.cost',
+} as const;
+
+export const ContextKeys = {
+  receiverRunning: 'agentDebugger.receiverRunning',
+  hasSessions: 'agentDebugger.hasSessions',
+} as const;
+
+/** Setting keys below the `agentDebugger` section, with their value types. */
+export interface Settings {
+  'receiver.autoStart': boolean;
+  'receiver.port': number;
+  'receiver.grpcPort': number;
+  'receiver.grpcEnabled': boolean;
+  'receiver.allowedOrigins': string[];
+  'store.maxSpans': number;
+  'store.maxMemoryMB': number;
+  'store.sessionGapSeconds': number;
+}
+export const settingsSection = 'agentDebugger';

@@ -1,0 +1,12 @@
+import * as vscode from 'vscode';
+import { Settings, settingsSection } from './contributions';
+
+export function setting<K extends keyof Settings>(key: K): Settings[K] {
+  return vscode.workspace.getConfiguration(settingsSection).get(key) as Settings[K];
+}
+
+export function onSettingsChanged(keys: (keyof Settings)[], listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (keys.some((k) => e.affectsConfiguration(`${settingsSection}.${k}`))) listener();
+  });
+}

@@ -1,0 +1,42 @@
+// Benchmark payloads made by the official OpenTelemetry JS SDK and serializer: what real agents send.
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+
+/** `requests` payloads of `spansPerRequest` agent-like spans (10 attributes, one event) each. */
+export function makePayloads(requests: number, spansPerRequest: number, encoding: 'protobuf' | 'json' = 'protobuf'): Uint8Array[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'bench-agent', 'service.instance.id': 'bench-1' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('bench', '1.0.0');
+  const serializer = encoding === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+  const payloads: Uint8Array[] = [];
+  for (let r = 0; r < requests; r++) {
+    exporter.reset();
+    tracer.startActiveSpan(`invoke_agent bench-${r}`, (root) => {
+      for (let i = 1; i < spansPerRequest; i++) {
+        const span = tracer.startSpan(i % 3 ? `chat gpt-4o-mini` : `execute_tool get_weather`, {
+          attributes: {
+            'gen_ai.operation.name': i % 3 ? 'chat' : 'execute_tool',
+            'gen_ai.provider.name': 'openai',
+            'gen_ai.request.model': 'gpt-4o-mini',
+            'gen_ai.usage.input_tokens': 1200 + i,
+            'gen_ai.usage.output_tokens': 80 + (i % 50),
+            'gen_ai.request.temperature': 0.2,
+            'gen_ai.response.finish_reasons': ['stop'],
+            'gen_ai.tool.name': 'get_weather',
+            'gen_ai.tool.call.arguments': `{"city":"Paris","day":${i % 7}}`,
+            'gen_ai.response.id': `resp-${r}-${i}`,
+          },
+        });
+        span.addEvent('gen_ai.choice', { index: 0, finish_reason: 'stop' });
+        span.end();
+      }
+      root.end();
+    });
+    payloads.push(serializer.serializeRequest(exporter.getFinishedSpans())!);
+  }
+  return payloads;
+}

@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { artifactsDir, extensionHostLog, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
+
+describe('e2e: the installed VSIX in the real VS Code UI', function () {
+  this.timeout(180000);
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench({ name: 'activity-bar' });
+  });
+  after(async () => wb?.close());
+
+  it('shows the Agent Debugger entry in the activity bar and opens its Sessions and Cost views', async () => {
+    const { page } = wb;
+    const entry = page.locator('.activitybar .action-item a[aria-label^="Agent Debugger"]').first();
+    await entry.waitFor({ timeout: 60000 });
+    await entry.click();
+    // The sessions tree is empty on a fresh machine: its welcome text says what will appear there.
+    const welcome = page.locator('.welcome-view-content', { hasText: 'No agent sessions yet' });
+    await welcome.waitFor({ timeout: 30000 });
+    assert.match(await welcome.innerText(), /OTEL_EXPORTER_OTLP_ENDPOINT/);
+
+    // The Cost view's webview: its empty state names the live receiver endpoint.
+    const cost = await findWebviewFrame(page, '#endpoint');
+    await cost.locator('#endpoint', { hasText: /http:\/\/127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30000 });
+    const endpoint = (await cost.locator('#endpoint').innerText()).trim();
+
+    // The status bar shows the same receiver.
+    const status = page.locator('.statusbar-item', { hasText: /OTLP 127\.0\.0\.1:\d+ · \d+ spans/ }).first();
+    await status.waitFor({ timeout: 30000 });
+    const port = endpoint.split(':').pop();
+    assert.match(await status.innerText(), new RegExp(`127\\.0\\.0\\.1:${port}`));
+    await page.screenshot({ path: join(artifactsDir, 'activity-bar.png') });
+  });
+
+  it('activated without errors in the extension host log', () => {
+    const log = extensionHostLog(wb.dirs);
+    assert.match(log, /agent-debugger/i, 'the extension host log mentions the extension');
+    const errors = log.split('\n').filter((l) => /\[error\]/i.test(l) && /agent-debugger/i.test(l));
+    assert.deepEqual(errors, []);
+  });
+});

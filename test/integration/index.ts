@@ -1,0 +1,14 @@
+// Loaded by the extension host (extensionTestsPath): runs every *.test.js beside it with mocha.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, reporter: require.resolve('../../../test/harness/reporter.cjs') });
+  for (const file of fs.readdirSync(__dirname).sort()) {
+    if (file.endsWith('.test.js')) mocha.addFile(path.join(__dirname, file));
+  }
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
+  });
+}

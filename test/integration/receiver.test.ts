@@ -1,0 +1,129 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { Commands } from '../../src/host/contributions';
+import { activeApi } from './extension.test';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Sends spans the way an agent does: the official OTLP/HTTP protobuf exporter. */
+async function sendSpans(endpoint: string, sessionId: string, names: string[]): Promise<void> {
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'integration-agent', 'agent_debugger.session.id': sessionId }),
+    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))],
+  });
+  const tracer = provider.getTracer('integration');
+  tracer.startActiveSpan('invoke_agent it', (root) => {
+    for (const name of names) tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'chat' } }).end();
+    root.end();
+  });
+  await provider.forceFlush();
+  await provider.shutdown();
+}
+
+describe('receiver -> store inside VS Code', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'agent-debugger-it-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts the OTLP receiver on loopback and reports it', async () => {
+    const { receiver } = await activeApi();
+    await receiver.start();
+    const state = receiver.state;
+    assert.equal(state.kind, 'running');
+    assert.equal(state.kind === 'running' && state.http.host, '127.0.0.1');
+    const endpoint = await vscode.commands.executeCommand<string>(Commands.copyEndpoint);
+    assert.equal(endpoint, receiver.httpEndpoint);
+    assert.equal(await vscode.env.clipboard.readText(), endpoint);
+  });
+
+  it('stores spans from the official exporter as a session, counted in the receiver state', async () => {
+    const { receiver } = await activeApi();
+    await sendSpans(receiver.httpEndpoint!, 'it-session-1', ['chat a', 'chat b']);
+    const engine = await receiver.engine();
+    const session = await waitFor('the session', () => engine.store.listSessions().find((s) => s.id === 'it-session-1'));
+    assert.equal(session.spanCount, 3);
+    await waitFor('counts in the state', () => receiver.state.kind === 'running' && receiver.state.spans >= 3);
+  });
+
+  it('exports a session to OTLP JSON and SQLite, and imports both back', async () => {
+    const { receiver } = await activeApi();
+    const store = (await receiver.engine()).store;
+    const json = join(dir, 'session.otlp.json');
+    const sqlite = join(dir, 'session.sqlite');
+    // The tree passes its item; tests pass the same shape, plus a target so no dialog opens.
+    const item = { session: { id: 'it-session-1' } };
+    await vscode.commands.executeCommand(Commands.exportSession, item, { format: 'otlp-json', path: json });
+    await vscode.commands.executeCommand(Commands.exportSession, item, { format: 'sqlite', path: sqlite });
+    const exported = JSON.parse(readFileSync(json, 'utf8')) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+    assert.ok(exported.resourceSpans.length > 0);
+    assert.deepEqual(readdirSync(dir).sort(), ['session.otlp.json', 'session.sqlite']);
+
+    store.deleteSession('it-session-1');
+    assert.equal(store.getSession('it-session-1'), undefined);
+    const imported = await vscode.commands.executeCommand<{ spans: number; sessionIds: string[] }>(Commands.importSession, sqlite);
+    assert.equal(imported?.spans, 3);
+    assert.equal(store.getSession('it-session-1')?.spanCount, 3);
+  });
+
+  it('keeps existing sessions when an import is corrupt', async () => {
+    const { receiver } = await activeApi();
+    const store = (await receiver.engine()).store;
+    const before = store.listSessions().map((s) => [s.id, s.spanCount]);
+    const bad = join(dir, 'bad.otlp.json');
+    writeFileSync(bad, '{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": 12');
+    const result = await vscode.commands.executeCommand(Commands.importSession, bad);
+    assert.equal(result, undefined);
+    assert.deepEqual(store.listSessions().map((s) => [s.id, s.spanCount]), before);
+  });
+
+  it('falls back to a free port when the configured one is taken, and says which', async () => {
+    const { receiver } = await activeApi();
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    const config = vscode.workspace.getConfiguration('agentDebugger');
+    try {
+      await config.update('receiver.port', taken, vscode.ConfigurationTarget.Global);
+      const state = await waitFor('a restart on the fallback port', () =>
+        receiver.state.kind === 'running' && receiver.state.http.requestedPort === taken ? receiver.state : undefined,
+      );
+      assert.equal(state.http.fellBack, true);
+      assert.notEqual(state.http.port, taken);
+    } finally {
+      await config.update('receiver.port', 0, vscode.ConfigurationTarget.Global);
+      blocker.close();
+    }
+  });
+
+  it('stops and starts from its commands, keeping the sessions', async () => {
+    const { receiver } = await activeApi();
+    const store = (await receiver.engine()).store;
+    const count = store.listSessions().length;
+    await vscode.commands.executeCommand(Commands.stopReceiver);
+    assert.equal(receiver.state.kind, 'stopped');
+    await vscode.commands.executeCommand(Commands.startReceiver);
+    assert.equal(receiver.state.kind, 'running');
+    assert.equal(store.listSessions().length, count);
+  });
+
+  it('clears all sessions', async () => {
+    const { receiver } = await activeApi();
+    await vscode.commands.executeCommand(Commands.clearSessions, { confirm: false });
+    assert.deepEqual((await receiver.engine()).store.listSessions(), []);
+  });
+});

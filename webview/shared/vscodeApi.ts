@@ -1,0 +1,28 @@
+// The one acquireVsCodeApi() of a webview (it may be called only once), typed by the webview's protocol.
+
+interface VsCodeApi<State> {
+  postMessage(message: unknown): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}
+declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
+
+export interface HostClient<ToHost, ToWebview, State> {
+  post(message: ToHost): void;
+  onMessage(listener: (message: ToWebview) => void): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}
+
+let api: VsCodeApi<unknown> | undefined;
+
+export function hostClient<ToHost, ToWebview, State = unknown>(): HostClient<ToHost, ToWebview, State> {
+  api ??= acquireVsCodeApi<unknown>();
+  const vscode = api as VsCodeApi<State>;
+  return {
+    post: (message) => vscode.postMessage(message),
+    onMessage: (listener) => window.addEventListener('message', (e: MessageEvent<ToWebview>) => listener(e.data)),
+    getState: () => vscode.getState(),
+    setState: (state) => vscode.setState(state),
+  };
+}
