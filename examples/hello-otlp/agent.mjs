@@ -2,8 +2,9 @@
 // exported with the official OpenTelemetry JS SDK configured only from the standard environment variables
 // (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES).
 //   npx agent-debugger record --out hello.otlp.json -- node examples/hello-otlp/agent.mjs
-import { trace, SpanStatusCode } from '@opentelemetry/api';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes, envDetector, detectResources } from '@opentelemetry/resources';
@@ -11,7 +12,9 @@ import { resourceFromAttributes, envDetector, detectResources } from '@opentelem
 const protocol = process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
 const exporter = protocol === 'http/json' ? new HttpJsonExporter() : new HttpProtoExporter();
 const resource = detectResources({ detectors: [envDetector] }).merge(resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'hello-agent' }));
-const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200 })] });
+const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200 })] });
+// register(): an async-context manager, so child spans join the agent's trace.
+provider.register();
 const tracer = provider.getTracer('hello-otlp', '1.0.0');
 
 const failTool = process.argv.includes('--fail');

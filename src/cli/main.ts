@@ -2,6 +2,7 @@
 import { UsageError } from './errors';
 import { record } from './record';
 import { serve } from './serve';
+import { steps } from './steps';
 
 const usage = `agent-debugger — a local OTLP receiver and debugger for AI agents
 
@@ -12,6 +13,9 @@ Usage:
       exits, and exit with its exit code.
   agent-debugger serve [--port 4318] [--grpc-port 4317] [--out FILE]
       Receive until Ctrl-C, then write every session to FILE (default agent-debugger-<time>.otlp.json).
+  agent-debugger steps FILE [--json] [--session ID] [--prices FILE] [--attributes]
+      Print a recorded session (OTLP JSON, JSONL or SQLite export) as agent steps: kind, name, model,
+      tokens, $, tool, error, source, with totals. --json prints { steps, totals, findings, sessions }.
   agent-debugger help`;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return record(rest);
     case 'serve':
       return serve(rest);
+    case 'steps':
+      return steps(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,4 +1,5 @@
 // Benchmark payloads made by the official OpenTelemetry JS SDK and serializer: what real agents send.
+import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -30,7 +31,7 @@ export function makePayloads(requests: number, spansPerRequest: number, encoding
             'gen_ai.tool.call.arguments': `{"city":"Paris","day":${i % 7}}`,
             'gen_ai.response.id': `resp-${r}-${i}`,
           },
-        });
+        }, trace.setSpan(context.active(), root));
         span.addEvent('gen_ai.choice', { index: 0, finish_reason: 'stop' });
         span.end();
       }

@@ -25,6 +25,7 @@ const quietSettings = {
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'chat.commandCenter.enabled': false,
   'window.commandCenter': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export interface Dirs {

@@ -4,7 +4,7 @@ type Child = Node | string | number | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  props: Record<string, string | boolean | undefined> = {},
+  props?: Record<string, string | boolean | undefined>,
   ...children: Child[]
 ): HTMLElementTagNameMap[K];
 export function h(tag: string, props?: Record<string, string | boolean | undefined>, ...children: Child[]): HTMLElement;

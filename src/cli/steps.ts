@@ -1,0 +1,180 @@
+// `agent-debugger steps FILE [--json] [--session ID] [--prices FILE] [--attributes]`: a recorded session
+// (OTLP JSON, JSONL or SQLite export) printed as agent steps with totals, or as JSON
+// { steps: AgentStep[], totals, findings, sessions }.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { buildSession, type AgentSession } from '../core/agent';
+import { totalsOf, type Totals } from '../core/agent/rollups';
+import type { AgentStep, SpanInput } from '../core/agent/types';
+import { TraceEngine } from '../core/engine';
+import type { LogRecord } from '../core/otlp/model';
+import { isValidPrice, type PriceOverrides } from '../core/pricing/overrides';
+import { importSessionFile } from '../core/sessionFiles';
+import type { SpanStore } from '../core/store/spanStore';
+import { UsageError } from './errors';
+
+const PAGE = 5000;
+
+export async function steps(argv: string[]): Promise<number> {
+  const options = parseStepsArgs(argv);
+  const overrides = options.prices ? await readOverrides(options.prices) : undefined;
+  const engine = await TraceEngine.create();
+  try {
+    await importSessionFile(engine.store, options.file);
+    let sessions = engine.store.listSessions().sort((a, b) => a.firstSpanMs - b.firstSpanMs);
+    if (options.session) {
+      sessions = sessions.filter((s) => s.id === options.session || s.name === options.session);
+      if (sessions.length === 0) throw new UsageError(`no session '${options.session}' in ${options.file}`);
+    }
+    const built = sessions.map((s) => ({ id: s.id, name: s.name, session: buildSession(readSession(engine.store, s.id), { pricing: { overrides } }) }));
+    const allSteps = built.flatMap((b) => b.session.steps);
+    const totals = totalsOf(allSteps);
+    if (options.json) {
+      const out = {
+        steps: allSteps.map((s) => (options.attributes ? s : withoutAttributes(s))),
+        totals,
+        findings: built.flatMap((b) => b.session.findings),
+        sessions: built.map((b) => ({ id: b.id, name: b.name, steps: b.session.steps.length, totals: b.session.totals })),
+      };
+      process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    } else {
+      for (const b of built) process.stdout.write(formatSession(b.name, b.session));
+      if (built.length > 1) process.stdout.write(`all sessions: ${formatTotals(totals)}\n`);
+      if (built.length === 0) process.stdout.write('no spans in the file\n');
+    }
+    return 0;
+  } finally {
+    await engine.dispose();
+    engine.store.dispose();
+  }
+}
+
+interface StepsOptions {
+  file: string;
+  json: boolean;
+  attributes: boolean;
+  session?: string;
+  prices?: string;
+}
+
+function parseStepsArgs(argv: string[]): StepsOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' }, attributes: { type: 'boolean' }, session: { type: 'string' }, prices: { type: 'string' } },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (!file) throw new UsageError('steps needs a FILE (OTLP JSON, JSONL or SQLite export)');
+  if (extra.length > 0) throw new UsageError(`steps takes one FILE, not ${parsed.positionals.length}`);
+  const v = parsed.values;
+  return { file, json: v.json ?? false, attributes: v.attributes ?? false, session: v.session, prices: v.prices };
+}
+
+/** The same shape as the agentDebugger.pricing.models setting: { "model or glob": { input, output, cacheRead?, cacheWrite? } }. */
+async function readOverrides(file: string): Promise<PriceOverrides> {
+  const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${file}: expected an object of model prices`);
+  for (const [model, price] of Object.entries(parsed)) {
+    if (!isValidPrice(price)) throw new UsageError(`${file}: price for '${model}' needs numbers input and output ($ per million tokens)`);
+  }
+  return parsed as PriceOverrides;
+}
+
+/** Spans page by page, with each span's log records joined by trace and span id. */
+export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
+  const logs = new Map<string, LogRecord[]>();
+  for (let offset = 0; ; offset += PAGE) {
+    const page = store.logsOfSession(sessionId, { offset, limit: PAGE });
+    for (const r of page) {
+      if (!r.spanId) continue;
+      const key = `${r.traceId}/${r.spanId}`;
+      const list = logs.get(key);
+      if (list) list.push(r);
+      else logs.set(key, [r]);
+    }
+    if (page.length < PAGE) break;
+  }
+  const inputs: SpanInput[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = store.spansOfSession(sessionId, { offset, limit: PAGE });
+    for (const span of page) {
+      const joined = logs.get(`${span.traceId}/${span.spanId}`);
+      inputs.push(joined ? { span, resource: span.resource, scope: span.scope, logs: joined } : { span, resource: span.resource, scope: span.scope });
+    }
+    if (page.length < PAGE) break;
+  }
+  return inputs;
+}
+
+function withoutAttributes(s: AgentStep): Omit<AgentStep, 'attributes'> {
+  const { attributes: _omitted, ...rest } = s;
+  return rest;
+}
+
+export function formatSession(name: string, session: AgentSession): string {
+  const lines = [`session ${name}`];
+  const depth = new Map<string, number>();
+  for (const node of session.graph.nodes) depth.set(node.id, node.depth);
+  const rows = session.steps.map((s, i) => [
+    String(i + 1),
+    s.kind,
+    '  '.repeat(Math.min(depth.get(s.id) ?? 0, 8)) + s.name,
+    s.model ?? '',
+    tokens(s),
+    dollars(s),
+    s.toolName ? `${s.toolName}(${short(s.toolArgs, 40)})` : '',
+    s.error ? `ERROR ${short(s.error, 60)}` : '',
+    s.source ? `${s.source.path}${s.source.line ? `:${s.source.line}` : ''}` : '',
+  ]);
+  lines.push(...table([['#', 'kind', 'name', 'model', 'tokens in/out', '$', 'tool', 'error', 'source'], ...rows]));
+  lines.push(`totals: ${formatTotals(session.totals)}`);
+  for (const f of session.findings) lines.push(`finding (${f.kind}): ${f.message}`);
+  return lines.join('\n') + '\n\n';
+}
+
+export function formatTotals(t: Totals): string {
+  const cache = t.cacheReadTokens || t.cacheWriteTokens ? ` (cache read ${t.cacheReadTokens}, write ${t.cacheWriteTokens})` : '';
+  const reasoning = t.reasoningTokens ? ` (reasoning ${t.reasoningTokens})` : '';
+  const missing = t.modelsWithoutPrice.length ? `; no price for ${t.modelsWithoutPrice.join(', ')} (${t.unpricedCalls} calls not in $)` : '';
+  return (
+    `${t.steps} steps, ${t.llmCalls} LLM calls, ${t.toolCalls} tool calls, ${t.errors} errors; ` +
+    `tokens ${t.inputTokens} in${cache} / ${t.outputTokens} out${reasoning}; ${usd(t.costUsd)}${missing}; wall ${Math.round(t.wallTimeMs)} ms`
+  );
+}
+
+function tokens(s: AgentStep): string {
+  if (s.inputTokens === undefined && s.outputTokens === undefined) return '';
+  const cached = s.cacheReadTokens ? ` (${s.cacheReadTokens} cached)` : '';
+  return `${s.inputTokens ?? 0}${cached}/${s.outputTokens ?? 0}`;
+}
+
+function dollars(s: AgentStep): string {
+  if (s.priceMissing) return 'no price';
+  if (s.costUsd === undefined) return '';
+  // An aggregate's $ repeats its children's: shown in parentheses, not added to totals.
+  return s.aggregate ? `(${usd(s.costUsd)})` : usd(s.costUsd);
+}
+
+export function usd(n: number): string {
+  if (n === 0) return '$0';
+  return n >= 1 ? `$${n.toFixed(4)}` : `$${n.toPrecision(3)}`;
+}
+
+function short(v: unknown, n: number): string {
+  const s = typeof v === 'string' ? v : v === undefined ? '' : (JSON.stringify(v) ?? '');
+  const flat = s.replace(/\s+/g, ' ');
+  return flat.length > n ? flat.slice(0, n - 1) + '…' : flat;
+}
+
+/** Left-aligned columns; columns empty in every row are dropped. */
+function table(rows: string[][]): string[] {
+  const cols = rows[0].map((_, c) => c).filter((c) => rows.some((r, i) => i > 0 && r[c] !== ''));
+  const widths = cols.map((c) => rows.reduce((w, r) => Math.max(w, r[c].length), 0));
+  return rows.map((r) => cols.map((c, k) => (k === cols.length - 1 ? r[c] : r[c].padEnd(widths[k]))).join('  ').trimEnd());
+}

@@ -1,0 +1,140 @@
+// OTLP attribute lists -> plain JS values, and small typed readers over them. Every function here is
+// total: malformed input (wrong types, missing values, broken JSON) gives undefined, never a throw.
+import type { AnyValue, KeyValue } from '../otlp/model';
+import type { Attributes, AttrValue } from './types';
+
+const MAX_DEPTH = 32;
+
+/** One AnyValue as a JS value. int64 strings become numbers when they fit exactly. */
+export function anyValueToJs(value: AnyValue | undefined | null, depth = 0): AttrValue {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.stringValue === 'string') return v.stringValue;
+  if ('intValue' in v) return intToJs(v.intValue);
+  if ('doubleValue' in v) return typeof v.doubleValue === 'number' ? v.doubleValue : Number(v.doubleValue);
+  if (typeof v.boolValue === 'boolean') return v.boolValue;
+  if (isObject(v.arrayValue)) {
+    const values = (v.arrayValue as { values?: unknown }).values;
+    return Array.isArray(values) ? values.map((x) => anyValueToJs(x as AnyValue, depth + 1)) : [];
+  }
+  if (isObject(v.kvlistValue)) return flattenAttributes((v.kvlistValue as { values?: KeyValue[] }).values, depth + 1);
+  if (typeof v.bytesValue === 'string') return v.bytesValue;
+  return null;
+}
+
+function intToJs(raw: unknown): AttrValue {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw !== 'string') return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : raw;
+}
+
+/** KeyValue[] -> { key: value }. Later duplicates win, as in most SDKs. */
+export function flattenAttributes(list: readonly KeyValue[] | undefined | null, depth = 0): Attributes {
+  const out: Attributes = {};
+  if (!Array.isArray(list)) return out;
+  for (const kv of list) {
+    if (kv && typeof kv.key === 'string') setOwn(out, kv.key, anyValueToJs(kv.value, depth));
+  }
+  return out;
+}
+
+/** Assignment that treats "__proto__" as a plain key: attribute names come from untrusted senders. */
+export function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
+const unsafeSegments = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** A finite non-negative count, from a number or a numeric string. */
+export function count(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** The first present string among keys. */
+export function firstStr(a: Attributes, keys: readonly string[]): string | undefined {
+  for (const k of keys) {
+    const s = str(a[k]);
+    if (s !== undefined) return s;
+  }
+  return undefined;
+}
+
+export function firstCount(a: Attributes, keys: readonly string[]): number | undefined {
+  for (const k of keys) {
+    const n = count(a[k]);
+    if (n !== undefined) return n;
+  }
+  return undefined;
+}
+
+/** JSON text -> value; anything else is returned as is. Only strings that look like JSON are parsed. */
+export function parseJsonLoose(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trimStart();
+  const c = t.charCodeAt(0);
+  // '{' '[' '"' : the only JSON texts worth structure
+  if (c !== 123 && c !== 91 && c !== 34) return v;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return v;
+  }
+}
+
+/** Keys under `prefix.` rebuilt into nested objects; numeric segments become array indices. */
+export function unflatten(a: Attributes, prefix: string): unknown {
+  const p = prefix + '.';
+  let root: Record<string, unknown> | undefined;
+  for (const key in a) {
+    if (!key.startsWith(p)) continue;
+    root ??= {};
+    const path = key.slice(p.length).split('.');
+    if (path.some((seg) => unsafeSegments.has(seg))) continue; // never walk into a prototype
+    let node: Record<string, unknown> = root;
+    for (let i = 0; i < path.length - 1; i++) {
+      const seg = path[i];
+      const next = Object.prototype.hasOwnProperty.call(node, seg) ? node[seg] : undefined;
+      if (isObject(next)) node = next;
+      else node = node[seg] = {};
+    }
+    node[path[path.length - 1]] = a[key];
+  }
+  return root === undefined ? undefined : indexedToArrays(root, 0);
+}
+
+/** { "0": x, "1": y } -> [x, y] (recursively), so flattened lists read like lists. */
+function indexedToArrays(v: unknown, depth: number): unknown {
+  if (!isObject(v) || depth > MAX_DEPTH) return v;
+  const keys = Object.keys(v);
+  const numeric = keys.length > 0 && keys.every((k) => /^\d{1,6}$/.test(k));
+  if (numeric) {
+    const out: unknown[] = [];
+    for (const k of keys.sort((x, y) => Number(x) - Number(y))) out.push(indexedToArrays(v[k], depth + 1));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = indexedToArrays(v[k], depth + 1);
+  return out;
+}
+
+/** Unix nanoseconds (decimal string or number) -> epoch milliseconds, without losing ms precision. */
+export function nanosToMs(v: unknown): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? v / 1e6 : 0;
+  if (typeof v !== 'string' || v === '') return 0;
+  if (v.length <= 6) return (Number(v) || 0) / 1e6;
+  const ms = Number(v.slice(0, -6)) + Number(v.slice(-6)) / 1e6;
+  return Number.isFinite(ms) ? ms : 0;
+}

@@ -1,0 +1,175 @@
+// The step graph: nodes are steps; edges are `contains` (parent -> child), `next` (siblings in time
+// order; top-level steps of a session too) and `dataflow` (LLM output tool call -> the tool step that ran
+// it -> the LLM step whose input carried its result). Ids are matched when the emitter recorded them;
+// otherwise tool calls are matched by tool name and order, within the trace.
+import { firstStartingAtOrAfter, parentIndices } from './tree';
+import type { AgentStep, StepKind } from './types';
+
+export type EdgeKind = 'contains' | 'next' | 'dataflow';
+
+export interface GraphNode {
+  id: string;
+  /** Index into the steps array the graph was built from. */
+  index: number;
+  kind: StepKind;
+  label: string;
+  parentId?: string;
+  depth: number;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  /** dataflow: the tool call id, or the tool name when no id was recorded. */
+  label?: string;
+}
+
+export interface AgentGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+/** `steps` in time order (as normaliseSession returns them). */
+export function buildGraph(steps: readonly AgentStep[]): AgentGraph {
+  const parents = parentIndices(steps);
+  const depth = new Int32Array(steps.length);
+  const nodes: GraphNode[] = steps.map((s, i) => {
+    const p = parents[i];
+    depth[i] = p >= 0 && p < i ? depth[p] + 1 : 0;
+    const node: GraphNode = { id: s.id, index: i, kind: s.kind, label: labelOf(s), depth: depth[i] };
+    if (p >= 0) node.parentId = steps[p].id;
+    return node;
+  });
+  const edges: GraphEdge[] = [];
+  const childrenOf = new Map<number, number[]>();
+  steps.forEach((s, i) => {
+    const p = parents[i];
+    if (p >= 0) edges.push({ from: steps[p].id, to: s.id, kind: 'contains' });
+    const list = childrenOf.get(p);
+    if (list) list.push(i);
+    else childrenOf.set(p, [i]);
+  });
+  // Steps are already in start order, so each sibling list is too.
+  for (const siblings of childrenOf.values()) {
+    for (let k = 1; k < siblings.length; k++) edges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next' });
+  }
+  edges.push(...dataflowEdges(steps));
+  return { nodes, edges };
+}
+
+function labelOf(s: AgentStep): string {
+  if (s.kind === 'tool' && s.toolName) return s.toolName;
+  if (s.kind === 'llm' && s.model) return s.model;
+  if (s.kind === 'agent' && s.agentName) return s.agentName;
+  return s.name;
+}
+
+interface ToolCallRef {
+  llm: number;
+  id?: string;
+  name: string;
+  used: boolean;
+}
+
+/** Per trace: the LLM steps' tool calls and the LLM steps holding tool results, indexed for lookups. */
+interface TraceIndex {
+  callsById: Map<string, ToolCallRef>;
+  callsByName: Map<string, ToolCallRef[]>;
+  resultsById: Map<string, number[]>;
+  resultsByName: Map<string, number[]>;
+  anonymousResults: number[];
+}
+
+function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
+  const traces = new Map<string, TraceIndex>();
+  steps.forEach((s, i) => {
+    if (s.kind !== 'llm' || s.aggregate) return;
+    let t = traces.get(s.traceId);
+    if (!t) traces.set(s.traceId, (t = { callsById: new Map(), callsByName: new Map(), resultsById: new Map(), resultsByName: new Map(), anonymousResults: [] }));
+    for (const m of s.outputMessages ?? []) {
+      for (const p of m.parts) {
+        if (p.type !== 'tool_call') continue;
+        const ref: ToolCallRef = { llm: i, id: p.id, name: p.name, used: false };
+        if (p.id !== undefined && !t.callsById.has(p.id)) t.callsById.set(p.id, ref);
+        pushTo(t.callsByName, p.name, ref);
+      }
+    }
+    for (const m of s.inputMessages ?? []) {
+      for (const p of m.parts) {
+        if (p.type !== 'tool_result') continue;
+        if (p.id !== undefined) pushOnce(t.resultsById, p.id, i);
+        if (p.name !== undefined) pushOnce(t.resultsByName, p.name, i);
+        if (p.id === undefined && p.name === undefined && t.anonymousResults[t.anonymousResults.length - 1] !== i) t.anonymousResults.push(i);
+      }
+    }
+  });
+  return traces;
+}
+
+export function dataflowEdges(steps: readonly AgentStep[]): GraphEdge[] {
+  return dataflowLinks(steps).map(([from, to, label]) => {
+    const edge: GraphEdge = { from: steps[from].id, to: steps[to].id, kind: 'dataflow' };
+    if (label !== undefined) edge.label = label;
+    return edge;
+  });
+}
+
+/** Dataflow as [from index, to index, label] triples. */
+export function dataflowLinks(steps: readonly AgentStep[]): [number, number, string | undefined][] {
+  const edges: [number, number, string | undefined][] = [];
+  const traces = indexTraces(steps);
+  steps.forEach((tool, t) => {
+    if (tool.kind !== 'tool') return;
+    const index = traces.get(tool.traceId);
+    if (!index) return;
+    const call = (tool.toolCallId !== undefined ? index.callsById.get(tool.toolCallId) : undefined) ?? callByName(steps, index, tool);
+    const callId = call?.id ?? tool.toolCallId;
+    const label = callId ?? tool.toolName;
+    if (call) {
+      call.used = true;
+      edges.push([call.llm, t, label]);
+    }
+    const consumer =
+      (callId !== undefined ? after(steps, index.resultsById.get(callId), tool) : undefined) ??
+      (tool.toolName !== undefined ? after(steps, index.resultsByName.get(tool.toolName), tool) : undefined) ??
+      after(steps, index.anonymousResults, tool);
+    if (consumer !== undefined && consumer !== t) edges.push([t, consumer, label]);
+  });
+  return edges;
+}
+
+/** No id to match: the latest LLM call before the tool ran that asked for this tool and is not matched yet. */
+function callByName(steps: readonly AgentStep[], index: TraceIndex, tool: AgentStep): ToolCallRef | undefined {
+  const calls = tool.toolName !== undefined ? index.callsByName.get(tool.toolName) : undefined;
+  if (!calls) return undefined;
+  let first: ToolCallRef | undefined;
+  for (let i = calls.length - 1; i >= 0; i--) {
+    const c = calls[i];
+    if (steps[c.llm].startMs > tool.startMs) continue;
+    if (c.used || (c.id !== undefined && tool.toolCallId !== undefined)) {
+      if (first) break;
+      continue;
+    }
+    // Several unmatched calls of the same LLM step (parallel calls): take them in order.
+    if (first && c.llm !== first.llm) break;
+    first = c;
+  }
+  return first;
+}
+
+function after(steps: readonly AgentStep[], list: readonly number[] | undefined, tool: AgentStep): number | undefined {
+  return list ? firstStartingAtOrAfter(steps, list, tool.startMs) : undefined;
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function pushOnce(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (list[list.length - 1] !== value) list.push(value);
+}

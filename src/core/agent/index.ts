@@ -1,0 +1,34 @@
+// The agent model's public surface. buildSession is the one-call path; the parts are exported for
+// callers that need only one view (the cost panel needs totals, the graph view needs the graph).
+import type { PricingOptions } from '../pricing/price';
+import { buildGraph, type AgentGraph } from './graph';
+import { findLoops, type Finding } from './loops';
+import { totalsOf, type Totals } from './rollups';
+import { normaliseSession } from './session';
+import { buildTimeline, type Timeline } from './timeline';
+import type { AgentStep, SpanInput } from './types';
+
+export interface AgentSession {
+  steps: AgentStep[];
+  graph: AgentGraph;
+  timeline: Timeline;
+  findings: Finding[];
+  totals: Totals;
+}
+
+export function buildSession(inputs: readonly SpanInput[], options: { pricing?: PricingOptions } = {}): AgentSession {
+  const steps = normaliseSession(inputs, options);
+  return { steps, graph: buildGraph(steps), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
+}
+
+export { anyValueToJs, flattenAttributes, nanosToMs } from './attributes';
+export { buildGraph, dataflowEdges, type AgentGraph, type EdgeKind, type GraphEdge, type GraphNode } from './graph';
+export { canonicalJson, findLoops, type Finding, type FindingKind, type LoopOptions } from './loops';
+export { systemPromptOf, textOf, toMessages } from './messages';
+export { normaliseSpan } from './normalise';
+export { spanInputsFromRequests } from './otlpInputs';
+export { emptyTotals, totalsBy, totalsOf, type Group, type GroupBy, type Totals } from './rollups';
+export { applyPrice, hasUsage, normaliseSession, type SessionOptions } from './session';
+export { buildTimeline, cursorAtTime, seek, stateAt, stepPhaseAt, type CursorState, type StepPhase, type Timeline, type TimelineEventType } from './timeline';
+export { parentIndices, stepKey } from './tree';
+export type { AgentStep, Attributes, AttrValue, Dialect, Message, MessagePart, SourceLocation, SpanInput, StepEvent, StepKind, StepStatus } from './types';

@@ -1,0 +1,110 @@
+// One span -> one AgentStep. Dialect readers propose fields; the first reader (in `readers` order) that
+// states a value wins. The order puts the most specific dialect markers first: a Vercel doGenerate span
+// also carries gen_ai.* keys, and a Traceloop LLM span carries both gen_ai.prompt.N and gen_ai.usage.*.
+import type { LogRecord, SpanEvent } from '../otlp/model';
+import { flattenAttributes, nanosToMs, str } from './attributes';
+import { scanKeys, type DialectReader, type SpanView } from './dialects/dialect';
+import { genAiReader, kindFromSpanName } from './dialects/genai';
+import { openInferenceReader } from './dialects/openinference';
+import { traceloopReader } from './dialects/traceloop';
+import { vercelReader } from './dialects/vercel';
+import { sourceFromAttributes } from './source';
+import type { AgentStep, Attributes, Dialect, SpanInput, StepEvent, StepFields, StepKind, StepStatus } from './types';
+
+export const readers: readonly DialectReader[] = [openInferenceReader, vercelReader, traceloopReader, genAiReader];
+
+const STATUS_ERROR = 2;
+const STATUS_OK = 1;
+
+/** Never throws: unknown or malformed attributes give a step of kind 'other' with what could be read. */
+export function normaliseSpan(input: SpanInput): AgentStep {
+  const span = input.span;
+  const attrs = flattenAttributes(span.attributes);
+  const events = Array.isArray(span.events) ? span.events : [];
+  const view: SpanView = { span, attrs, events, logs: Array.isArray(input.logs) ? input.logs : [], keys: scanKeys(attrs) };
+
+  let kind: StepKind | undefined;
+  const fields: Partial<StepFields> = {};
+  const dialects: Dialect[] = [];
+  for (const reader of readers) {
+    let reading;
+    try {
+      if (!reader.detect(view)) continue;
+      reading = reader.read(view);
+    } catch {
+      continue; // a reader bug must not cost the whole session
+    }
+    dialects.push(reader.dialect);
+    kind ??= reading.kind;
+    const target = fields as Record<string, unknown>;
+    const proposed = reading.fields as Record<string, unknown>;
+    for (const key in proposed) if (target[key] === undefined) target[key] = proposed[key];
+  }
+
+  const startMs = nanosToMs(span.startTimeUnixNano);
+  const endMs = Math.max(startMs, nanosToMs(span.endTimeUnixNano));
+  const error = errorOf(span.status, events, attrs);
+  const status: StepStatus = error !== undefined ? 'error' : span.status?.code === STATUS_OK ? 'ok' : 'unset';
+  const step: AgentStep = {
+    id: hexId(span.spanId),
+    traceId: hexId(span.traceId),
+    spanId: hexId(span.spanId),
+    kind: kind ?? kindFromSpanName(span.name) ?? fallbackKind(fields),
+    name: typeof span.name === 'string' ? span.name : '',
+    dialects,
+    startMs,
+    endMs,
+    durationMs: endMs - startMs,
+    status,
+    ...fields,
+    attributes: attrs,
+  };
+  const parent = hexId(span.parentSpanId);
+  if (parent !== '' && !/^0+$/.test(parent)) step.parentSpanId = parent;
+  if (error !== undefined) step.error = error;
+  const source = sourceFromAttributes(attrs);
+  if (source) step.source = source;
+  const stepEvents = eventsOf(events, view.logs);
+  if (stepEvents.length > 0) step.events = stepEvents;
+  return step;
+}
+
+function eventsOf(events: readonly SpanEvent[], logs: readonly LogRecord[]): StepEvent[] {
+  const out: StepEvent[] = [];
+  for (const e of events) if (e) out.push({ timeMs: nanosToMs(e.timeUnixNano), name: str(e.name) ?? 'event', source: 'span' });
+  for (const r of logs) {
+    if (!r) continue;
+    const name = str(r.eventName) ?? str(flattenAttributes(r.attributes)['event.name']) ?? 'log';
+    out.push({ timeMs: nanosToMs(r.timeUnixNano) || nanosToMs(r.observedTimeUnixNano), name, source: 'log' });
+  }
+  return out.length > 1 ? out.sort((a, b) => a.timeMs - b.timeMs) : out;
+}
+
+/** OTLP/JSON ids are case-insensitive hex; lowercase makes them comparable. */
+function hexId(v: unknown): string {
+  return typeof v === 'string' ? v.toLowerCase() : '';
+}
+
+/** No dialect named the kind: guess from what was found. */
+function fallbackKind(fields: Partial<StepFields>): StepKind {
+  if (fields.toolName !== undefined) return 'tool';
+  if (fields.model !== undefined && (fields.inputTokens !== undefined || fields.outputTokens !== undefined || fields.inputMessages !== undefined)) return 'llm';
+  if (fields.agentName !== undefined) return 'agent';
+  return 'other';
+}
+
+/** Status ERROR, or an `error.type` (which semconv sets only on failure): the best message available. */
+function errorOf(status: { code?: number; message?: string } | undefined, events: readonly SpanEvent[], attrs: Attributes): string | undefined {
+  const errorType = str(attrs['error.type']);
+  if (status?.code !== STATUS_ERROR && errorType === undefined) return undefined;
+  const fromStatus = str(status?.message);
+  if (fromStatus) return fromStatus;
+  for (const e of events) {
+    if (!e || e.name !== 'exception') continue;
+    const a = flattenAttributes(e.attributes);
+    const message = str(a['exception.message']);
+    const type = str(a['exception.type']);
+    if (message || type) return type && message ? `${type}: ${message}` : (message ?? type);
+  }
+  return errorType ?? 'error';
+}

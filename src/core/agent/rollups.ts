@@ -1,0 +1,115 @@
+// Totals for a session and grouped views (by model, agent, tool, kind, provider) for the cost panel and
+// the CLI. Usage and $ come from non-aggregate steps only, so a framework that reports totals on the
+// parent span as well as on each call (Vercel ai.generateText) is not counted twice.
+import type { AgentStep } from './types';
+
+export interface Totals {
+  steps: number;
+  llmCalls: number;
+  toolCalls: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** input + output */
+  totalTokens: number;
+  costUsd: number;
+  /** Calls whose usage has a price / has none. */
+  pricedCalls: number;
+  unpricedCalls: number;
+  /** Models (or "(no model)") that used tokens without a known price: their usage is not in costUsd. */
+  modelsWithoutPrice: string[];
+  startMs: number;
+  endMs: number;
+  /** From the first start to the last end. */
+  wallTimeMs: number;
+}
+
+export type GroupBy = 'model' | 'agent' | 'tool' | 'kind' | 'provider';
+
+export interface Group {
+  key: string;
+  totals: Totals;
+}
+
+export function emptyTotals(): Totals {
+  return {
+    steps: 0, llmCalls: 0, toolCalls: 0, errors: 0,
+    inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0,
+    costUsd: 0, pricedCalls: 0, unpricedCalls: 0, modelsWithoutPrice: [],
+    startMs: 0, endMs: 0, wallTimeMs: 0,
+  };
+}
+
+export function totalsOf(steps: Iterable<AgentStep>): Totals {
+  const t = emptyTotals();
+  const unpriced = new Set<string>();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of steps) addStep(t, s, unpriced);
+  for (const s of steps) {
+    if (s.startMs < first) first = s.startMs;
+    if (s.endMs > last) last = s.endMs;
+  }
+  t.modelsWithoutPrice = [...unpriced].sort();
+  if (t.steps > 0) {
+    t.startMs = first;
+    t.endMs = last;
+    t.wallTimeMs = last - first;
+  }
+  return t;
+}
+
+function addStep(t: Totals, s: AgentStep, unpriced: Set<string>): void {
+  t.steps++;
+  if (s.kind === 'llm') t.llmCalls++;
+  if (s.kind === 'tool') t.toolCalls++;
+  if (s.status === 'error') t.errors++;
+  if (s.aggregate) return;
+  t.inputTokens += s.inputTokens ?? 0;
+  t.outputTokens += s.outputTokens ?? 0;
+  t.cacheReadTokens += s.cacheReadTokens ?? 0;
+  t.cacheWriteTokens += s.cacheWriteTokens ?? 0;
+  t.reasoningTokens += s.reasoningTokens ?? 0;
+  t.totalTokens += (s.inputTokens ?? 0) + (s.outputTokens ?? 0);
+  if (s.costUsd !== undefined) {
+    t.costUsd += s.costUsd;
+    t.pricedCalls++;
+  } else if (s.priceMissing) {
+    t.unpricedCalls++;
+    unpriced.add(s.model ?? '(no model)');
+  }
+}
+
+/** Groups in descending $ then tokens. Steps without the key (e.g. no model) go under "(none)". */
+export function totalsBy(steps: readonly AgentStep[], by: GroupBy): Group[] {
+  const groups = new Map<string, AgentStep[]>();
+  for (const s of steps) {
+    const key = keyOf(s, by);
+    if (key === null) continue;
+    const list = groups.get(key);
+    if (list) list.push(s);
+    else groups.set(key, [s]);
+  }
+  return [...groups]
+    .map(([key, list]) => ({ key, totals: totalsOf(list) }))
+    .sort((a, b) => b.totals.costUsd - a.totals.costUsd || b.totals.totalTokens - a.totals.totalTokens || b.totals.steps - a.totals.steps || a.key.localeCompare(b.key));
+}
+
+/** null: the step does not belong in this view at all (e.g. a chain step in the tool view). */
+function keyOf(s: AgentStep, by: GroupBy): string | null {
+  switch (by) {
+    case 'model':
+      return s.kind === 'llm' || s.kind === 'embedding' || s.model !== undefined ? (s.model ?? '(none)') : null;
+    case 'provider':
+      return s.kind === 'llm' || s.kind === 'embedding' || s.provider !== undefined ? (s.provider ?? '(none)') : null;
+    case 'agent':
+      return s.agentName ?? '(none)';
+    case 'tool':
+      return s.kind === 'tool' ? (s.toolName ?? s.name) : null;
+    case 'kind':
+      return s.kind;
+  }
+}

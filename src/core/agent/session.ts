@@ -1,0 +1,107 @@
+// A session's spans -> its steps: normalised, in time order (a parent before its children), with the
+// agent each step runs under, the aggregate flag (so usage is never counted twice) and prices.
+import { priceUsage, type PricingOptions } from '../pricing/price';
+import { normaliseSpan } from './normalise';
+import { settleTies } from './order';
+import { parentIndices } from './tree';
+import type { AgentStep, SpanInput } from './types';
+
+export interface SessionOptions {
+  pricing?: PricingOptions;
+}
+
+export function normaliseSession(inputs: readonly SpanInput[], options: SessionOptions = {}): AgentStep[] {
+  const steps = inputs.map(normaliseSpan);
+  const parent = parentIndices(steps);
+  const depth = depthsOf(parent);
+  const order = steps.map((_, i) => i);
+  // Equal starts are common (JS SDKs stamp starts in whole ms): parents first, then arrival order;
+  // settleTies below then applies dataflow.
+  order.sort((a, b) => steps[a].startMs - steps[b].startMs || depth[a] - depth[b] || a - b);
+
+  markAggregates(steps, parent);
+  inheritAgentNames(steps, parent);
+  for (const s of steps) applyPrice(s, options.pricing);
+  return settleTies(order.map((i) => steps[i]));
+}
+
+/** Depth of every step (0 for roots); iterative and cycle-safe, since parent links come from the wire. */
+function depthsOf(parent: Int32Array): Int32Array {
+  const depth = new Int32Array(parent.length).fill(-1);
+  const chain: number[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    let j = i;
+    chain.length = 0;
+    while (j >= 0 && depth[j] < 0 && chain.length <= parent.length) {
+      chain.push(j);
+      depth[j] = 0; // provisional: a cycle ends here
+      j = parent[j];
+    }
+    let d = j >= 0 ? depth[j] + 1 : 0;
+    for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]] = d++;
+  }
+  return depth;
+}
+
+export function hasUsage(s: AgentStep): boolean {
+  return (s.inputTokens ?? 0) > 0 || (s.outputTokens ?? 0) > 0 || (s.costUsd ?? 0) > 0;
+}
+
+/** A step with usage whose descendants also report usage sums them up: flag it so totals skip it. */
+function markAggregates(steps: readonly AgentStep[], parent: Int32Array): void {
+  const usageBelow = new Uint8Array(steps.length);
+  steps.forEach((s, i) => {
+    if (!hasUsage(s)) return;
+    for (let p = parent[i], guard = 0; p >= 0 && !usageBelow[p] && guard < steps.length; p = parent[p], guard++) usageBelow[p] = 1;
+  });
+  steps.forEach((s, i) => {
+    if (usageBelow[i] && hasUsage(s)) s.aggregate = true;
+  });
+}
+
+/** A step without an agent name of its own runs under its nearest ancestor's agent. */
+function inheritAgentNames(steps: readonly AgentStep[], parent: Int32Array): void {
+  const own = steps.map((s) => s.agentName ?? (s.kind === 'agent' ? s.name : undefined));
+  const resolved: (string | undefined)[] = new Array(steps.length);
+  const done = new Uint8Array(steps.length);
+  const chain: number[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    chain.length = 0;
+    let name: string | undefined;
+    for (let j = i; j >= 0 && chain.length <= steps.length; j = parent[j]) {
+      if (done[j]) {
+        name = resolved[j];
+        break;
+      }
+      chain.push(j);
+      name = own[j];
+      if (name !== undefined) break;
+    }
+    for (const c of chain) {
+      resolved[c] = own[c] ?? name;
+      done[c] = 1;
+    }
+  }
+  steps.forEach((s, i) => {
+    if (resolved[i] !== undefined) s.agentName = resolved[i];
+  });
+}
+
+/** A cost on the span wins; else the user's override; else the price database; else "no price". */
+export function applyPrice(s: AgentStep, pricing: PricingOptions | undefined): void {
+  if (s.costSource === 'span') return;
+  const result = priceUsage(
+    { model: s.model, provider: s.provider, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, timeMs: s.startMs },
+    pricing,
+  );
+  if (!result) return;
+  if ('priceMissing' in result) {
+    s.priceMissing = true;
+    delete s.costUsd;
+    delete s.costSource;
+  } else {
+    s.costUsd = result.costUsd;
+    s.costSource = result.source;
+    delete s.priceMissing;
+  }
+}

@@ -1,0 +1,29 @@
+// Parent links between steps. Span ids are unique per trace, so (trace id, span id) is the key.
+import type { AgentStep } from './types';
+
+export function stepKey(traceId: string, spanId: string): string {
+  return `${traceId}/${spanId}`;
+}
+
+/** Parent links as indices into `steps` (-1: a root, or a parent that is not in the session). */
+export function parentIndices(steps: readonly AgentStep[]): Int32Array {
+  const index = new Map<string, number>();
+  steps.forEach((s, i) => index.set(stepKey(s.traceId, s.id), i));
+  const out = new Int32Array(steps.length).fill(-1);
+  steps.forEach((s, i) => {
+    if (s.parentSpanId !== undefined) out[i] = index.get(stepKey(s.traceId, s.parentSpanId)) ?? -1;
+  });
+  return out;
+}
+
+/** The first index in `list` (ascending by step start) whose step starts at or after `timeMs`. */
+export function firstStartingAtOrAfter(steps: readonly AgentStep[], list: readonly number[], timeMs: number): number | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (steps[list[mid]].startMs < timeMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length ? list[lo] : undefined;
+}

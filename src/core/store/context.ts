@@ -1,0 +1,133 @@
+// The state the store's modules share: the connection, its statements, caches of small tables, and the
+// routing memory (which trace / service instance went to which session).
+import { ChangeCollector } from './changes';
+import { Dimensions } from './dimensions';
+import { applyPragmas } from './schema';
+import { allRows, firstRow, inTransaction, num, str, Statements, type Database } from './sqlite';
+import type { SessionSource } from './types';
+
+export interface StoreSettings {
+  maxSpans: number;
+  maxBytes: number;
+  sessionGapMs: number;
+}
+
+/** A deleted session whose rows still wait for the sweeper (rows up to these ids). */
+export interface Tombstone {
+  sessionId: string;
+  maxSpan: number;
+  maxLog: number;
+  /** Spans not swept yet (for memory estimates). */
+  spans: number;
+}
+
+export interface SessionInfo {
+  source: SessionSource;
+  lastReceiptMs: number;
+}
+
+/** How many trace -> session routes stay in memory; older ones are looked up in the traces table. */
+const traceCacheSize = 200_000;
+
+export class StoreContext {
+  stmts: Statements;
+  readonly dims: Dimensions;
+  readonly changes = new ChangeCollector();
+  /** Sessions that exist, with what routing needs to know about them. */
+  readonly sessions = new Map<string, SessionInfo>();
+  /** Service instance key -> its current session. */
+  readonly instances = new Map<string, string>();
+  /** Recent trace -> session routes (insertion order = age). */
+  private readonly traceRoutes = new Map<string, string>();
+  /** Deleted sessions whose rows are still being swept, oldest first. */
+  tombstones: Tombstone[] = [];
+  nextSpanRowid = 1;
+  nextLogRowid = 1;
+  private depth = 0;
+
+  constructor(
+    public db: Database,
+    readonly settings: StoreSettings,
+    readonly now: () => number,
+    /** Where the tables are: 'live' (the store: an attached in-memory database) or 'main' (a file). */
+    readonly schema: 'live' | 'main' = 'main',
+  ) {
+    this.stmts = new Statements(db);
+    this.dims = new Dimensions(() => this.stmts);
+    this.reload();
+  }
+
+  /** Swaps the connection (after clear or a reopen) and rebuilds every cache from the tables. */
+  replaceDb(db: Database): void {
+    this.stmts.invalidate();
+    this.db.close();
+    this.db = db;
+    this.stmts = new Statements(db);
+    this.tombstones = [];
+    this.reload();
+  }
+
+  /** After db.export(): older sql.js builds free every statement and reset pragmas there; data stays. */
+  afterExport(): void {
+    this.stmts.invalidate();
+    applyPragmas(this.db);
+  }
+
+  /**
+   * A transaction whose rollback also drops caches that may name rolled-back rows. Re-entrant: inside
+   * another one, `fn` simply joins it.
+   */
+  transaction<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    const tombstones = this.tombstones.map((t) => ({ ...t }));
+    const restoreChanges = this.changes.snapshot();
+    this.depth++;
+    try {
+      return inTransaction(this.db, fn);
+    } catch (e) {
+      this.tombstones = tombstones;
+      this.reload();
+      restoreChanges();
+      throw e;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  traceSession(traceId: string): string | undefined {
+    let id = this.traceRoutes.get(traceId);
+    if (id === undefined) {
+      const sql = 'SELECT session_id FROM traces WHERE trace_id = ? AND session_id IN (SELECT id FROM sessions) LIMIT 1';
+      id = str(firstRow(this.stmts, sql, [traceId])?.[0]) || undefined;
+      if (id !== undefined) this.rememberTrace(traceId, id);
+    }
+    return id !== undefined && this.sessions.has(id) ? id : undefined;
+  }
+
+  rememberTrace(traceId: string, sessionId: string): void {
+    this.traceRoutes.delete(traceId);
+    this.traceRoutes.set(traceId, sessionId);
+    if (this.traceRoutes.size > traceCacheSize) this.traceRoutes.delete(this.traceRoutes.keys().next().value!);
+  }
+
+  /** Forgets routes into sessions that are gone. */
+  forgetSessions(ids: Set<string>): void {
+    for (const id of ids) this.sessions.delete(id);
+    for (const [trace, session] of this.traceRoutes) if (ids.has(session)) this.traceRoutes.delete(trace);
+    for (const [instance, session] of this.instances) if (ids.has(session)) this.instances.delete(instance);
+  }
+
+  reload(): void {
+    this.dims.reset();
+    this.sessions.clear();
+    this.instances.clear();
+    this.traceRoutes.clear();
+    const rows = allRows(this.stmts, 'SELECT id, source, last_receipt_ms, instance_key FROM sessions ORDER BY created_ms');
+    for (const [id, source, last, instance] of rows) {
+      this.sessions.set(str(id), { source: str(source) as SessionSource, lastReceiptMs: num(last) });
+      if (instance) this.instances.set(str(instance), str(id));
+    }
+    this.nextSpanRowid = num(firstRow(this.stmts, 'SELECT coalesce(max(id), 0) + 1 FROM spans')?.[0]);
+    this.nextLogRowid = num(firstRow(this.stmts, 'SELECT coalesce(max(id), 0) + 1 FROM log_records')?.[0]);
+  }
+}

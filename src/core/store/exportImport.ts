@@ -1,0 +1,222 @@
+// Sessions out of and into the store: OTLP/JSON objects (strictly OTLP: a file can be POSTed as-is to
+// any OTLP/HTTP JSON endpoint) and SQLite databases of our own schema.
+import { randomUUID } from 'node:crypto';
+import type { LogRecord, LogsRequest, ResourceLogs, ResourceSpans, Span, TraceRequest } from '../otlp/model';
+import { StoreContext } from './context';
+import { writeLogs, writeTraces } from './ingest';
+import { childrenOfSession, logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
+import { applyPragmas, checkSchema, copyTables, createSchema, dropTables } from './schema';
+import { SessionRouter } from './sessionRouter';
+import { createSession, renameSession } from './sessionWrites';
+import { allRows, firstRow, inTransaction, num, str, type Database } from './sqlite';
+import type { SqlJsStatic } from 'sql.js';
+import type { ImportResult, SessionSource } from './types';
+
+/** An ExportTraceServiceRequest, plus the session's log records under `resourceLogs` when it has any. */
+export type OtlpExport = TraceRequest & { resourceLogs?: ResourceLogs[] };
+
+/** What importOtlp accepts: one OTLP object (spans and/or logs), or the requests of a JSONL file. */
+export type OtlpInput = (Partial<TraceRequest> & Partial<LogsRequest>) | { traces: TraceRequest[]; logs: LogsRequest[] };
+
+/**
+ * One session as OTLP/JSON. Spans are grouped by resource, then scope, each group in order of first
+ * ingest; spans (and log records) keep their ingest order within a group.
+ */
+export function exportSessionOtlp(ctx: StoreContext, sessionId: string): OtlpExport {
+  const children = childrenOfSession(ctx, sessionId);
+  const spanRows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.session_id = ? ORDER BY s.id`, [sessionId]);
+  const spanGroups = new Grouper<Span>();
+  for (const r of spanRows) {
+    const s = spanFromRow(ctx, r, children);
+    spanGroups.add(s.resourceId, s.scopeId, {
+      traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, traceState: s.traceState, flags: s.flags,
+      name: s.name, kind: s.kind, startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano,
+      attributes: s.attributes, droppedAttributesCount: s.droppedAttributesCount, events: s.events,
+      droppedEventsCount: s.droppedEventsCount, links: s.links, droppedLinksCount: s.droppedLinksCount, status: s.status,
+    });
+  }
+  const result: OtlpExport = {
+    resourceSpans: spanGroups.build(ctx, (resource, schemaUrl, scopes) => ({
+      resource, schemaUrl, scopeSpans: scopes.map(([scope, scopeUrl, spans]) => ({ scope, spans, schemaUrl: scopeUrl })),
+    })),
+  };
+  const logRows = allRows(ctx.stmts, `SELECT ${logColumns} FROM log_records l WHERE l.session_id = ? ORDER BY l.id`, [sessionId]);
+  if (logRows.length) {
+    const logGroups = new Grouper<LogRecord>();
+    for (const r of logRows) {
+      const l = logFromRow(ctx, r);
+      logGroups.add(l.resourceId, l.scopeId, {
+        timeUnixNano: l.timeUnixNano, observedTimeUnixNano: l.observedTimeUnixNano, severityNumber: l.severityNumber,
+        severityText: l.severityText, body: l.body, attributes: l.attributes, droppedAttributesCount: l.droppedAttributesCount,
+        flags: l.flags, traceId: l.traceId, spanId: l.spanId, eventName: l.eventName,
+      });
+    }
+    result.resourceLogs = logGroups.build(ctx, (resource, schemaUrl, scopes) => ({
+      resource, schemaUrl, scopeLogs: scopes.map(([scope, scopeUrl, logRecords]) => ({ scope, logRecords, schemaUrl: scopeUrl })),
+    }));
+  }
+  return result;
+}
+
+type ModelResource = ResourceSpans['resource'];
+type ModelScope = ResourceSpans['scopeSpans'][number]['scope'];
+
+/** resource id -> scope id -> items, all in first-seen order (Maps iterate in insertion order). */
+class Grouper<T> {
+  private readonly groups = new Map<number, Map<number, T[]>>();
+
+  add(resourceId: number, scopeId: number, item: T): void {
+    let scopes = this.groups.get(resourceId);
+    if (!scopes) this.groups.set(resourceId, (scopes = new Map()));
+    let items = scopes.get(scopeId);
+    if (!items) scopes.set(scopeId, (items = []));
+    items.push(item);
+  }
+
+  build<R>(ctx: StoreContext, make: (resource: ModelResource, schemaUrl: string, scopes: [ModelScope, string, T[]][]) => R): R[] {
+    return [...this.groups].map(([resourceId, scopes]) => {
+      const r = ctx.dims.resource(resourceId);
+      const scopeList = [...scopes].map(([scopeId, items]): [ModelScope, string, T[]] => {
+        const s = ctx.dims.scope(scopeId);
+        return [{ name: s.name, version: s.version, attributes: s.attributes, droppedAttributesCount: s.droppedAttributesCount }, s.schemaUrl, items];
+      });
+      return make({ attributes: r.attributes, droppedAttributesCount: r.droppedAttributesCount }, r.schemaUrl, scopeList);
+    });
+  }
+}
+
+/**
+ * Imports decoded OTLP; the caller's transaction makes it all or nothing. Spans with a session id keep it (a fresh
+ * one if that id is already in the store); the others go to one new session named `sessionName`.
+ */
+export function importOtlp(ctx: StoreContext, input: OtlpInput, options: { sessionName?: string } = {}): ImportResult {
+  const traces = 'traces' in input ? input.traces : input.resourceSpans ? [{ resourceSpans: input.resourceSpans }] : [];
+  const logs = 'logs' in input ? input.logs : input.resourceLogs ? [{ resourceLogs: input.resourceLogs }] : [];
+  const router = new SessionRouter(ctx, { kind: 'import', sessionName: options.sessionName });
+  const receivedAt = ctx.now();
+  let spans = 0;
+  let records = 0;
+  for (const req of traces) spans += writeTraces(ctx, req, receivedAt, router);
+  for (const req of logs) records += writeLogs(ctx, req, receivedAt, router);
+  const sessionIds = router.created.filter((id) => ctx.sessions.has(id));
+  if (sessionIds.length === 1 && options.sessionName) renameSession(ctx, sessionIds[0]!, options.sessionName);
+  return { spans, records, sessionIds };
+}
+
+/** Copies one session (rows and name) from `from` into `to` under `newId`. The caller owns the transaction. */
+function copySession(
+  from: StoreContext, to: StoreContext, sessionId: string, newId: string, source: SessionSource, receivedAt: number,
+): { spans: number; records: number } {
+  const row = firstRow(from.stmts, 'SELECT name, service_name FROM sessions WHERE id = ?', [sessionId]);
+  if (!row) throw new Error(`no session ${sessionId}`);
+  createSession(to, { id: newId, name: str(row[0]), source, serviceName: str(row[1]), receivedAt });
+  const data = exportSessionOtlp(from, sessionId);
+  const router = new SessionRouter(to, { kind: 'forced', sessionId: newId });
+  const spans = writeTraces(to, data, receivedAt, router);
+  const records = data.resourceLogs ? writeLogs(to, { resourceLogs: data.resourceLogs }, receivedAt, router) : 0;
+  return { spans, records };
+}
+
+/** A new database holding only one session (ids, names and data unchanged). */
+export function exportSessionSqlite(ctx: StoreContext, sql: SqlJsStatic, sessionId: string): Uint8Array {
+  const db = newDatabase(sql);
+  const target = new StoreContext(db, ctx.settings, ctx.now);
+  try {
+    const info = firstRow(ctx.stmts, 'SELECT source, last_receipt_ms FROM sessions WHERE id = ?', [sessionId]);
+    if (!info) throw new Error(`no session ${sessionId}`);
+    target.transaction(() => copySession(ctx, target, sessionId, sessionId, str(info[0]) as SessionSource, num(info[1])));
+    return db.export();
+  } finally {
+    target.stmts.invalidate();
+    db.close();
+  }
+}
+
+/**
+ * Merges every session of one of our SQLite exports into the store (inside the caller's transaction).
+ * A file that is not our schema throws before anything is written.
+ */
+export function importSqlite(ctx: StoreContext, sql: SqlJsStatic, bytes: Uint8Array): ImportResult {
+  const other = openExisting(sql, bytes);
+  const source = new StoreContext(other, ctx.settings, ctx.now);
+  try {
+    const ids = allRows(source.stmts, 'SELECT id FROM sessions ORDER BY created_ms').map((r) => str(r[0]));
+    const receivedAt = ctx.now();
+    const result: ImportResult = { spans: 0, records: 0, sessionIds: [] };
+    for (const id of ids) {
+      const newId = ctx.sessions.has(id) ? `${id}~${randomUUID().slice(0, 8)}` : id;
+      const copied = copySession(source, ctx, id, newId, 'import', receivedAt);
+      result.spans += copied.spans;
+      result.records += copied.records;
+      result.sessionIds.push(newId);
+    }
+    return result;
+  } finally {
+    source.stmts.invalidate();
+    other.close();
+  }
+}
+
+/** A plain database with our tables in 'main' (what files hold). */
+export function newDatabase(sql: SqlJsStatic): Database {
+  const db = new sql.Database();
+  applyPragmas(db);
+  createSchema(db);
+  return db;
+}
+
+/**
+ * The store's database: tables in an attached ':memory:' database. sql.js keeps 'main' in a file of
+ * its in-memory filesystem, which grows by copying the whole file (long pauses, twice the memory at
+ * 100s of MB); an in-memory database keeps pages in the wasm heap and grows without copies.
+ */
+export function newStoreDatabase(sql: SqlJsStatic): Database {
+  const db = new sql.Database();
+  applyPragmas(db);
+  db.run("ATTACH DATABASE ':memory:' AS live");
+  createSchema(db, 'live');
+  return db;
+}
+
+/** The store's database, filled from one of our SQLite files (validated first). */
+export function openStoreDatabase(sql: SqlJsStatic, bytes: Uint8Array): Database {
+  const db = openExisting(sql, bytes);
+  try {
+    db.run("ATTACH DATABASE ':memory:' AS live");
+    createSchema(db, 'live');
+    inTransaction(db, () => copyTables(db, 'main', 'live'));
+    dropTables(db, 'main');
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** The whole store as an SQLite file: 'live' is copied into 'main' (the part export() writes), then dropped. */
+export function exportStoreSqlite(ctx: StoreContext): Uint8Array {
+  const db = ctx.db;
+  if (ctx.schema === 'main') return db.export();
+  try {
+    createSchema(db, 'main');
+    inTransaction(db, () => copyTables(db, 'live', 'main'));
+    return db.export();
+  } finally {
+    dropTables(db, 'main');
+    // Statements prepared while 'main' had the tables resolved names there; export() may also free them.
+    ctx.afterExport();
+  }
+}
+
+/** Opens bytes as a database of our schema, or throws a readable error (and leaks nothing). */
+export function openExisting(sql: SqlJsStatic, bytes: Uint8Array): Database {
+  const db = new sql.Database(bytes);
+  try {
+    checkSchema(db);
+    applyPragmas(db);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,212 @@
+// Between the receiver and the store. A request is taken at once (the receiver can answer 200, and an
+// answered span is never lost: it is held here until stored) and stored later, a slice per event-loop
+// turn, each slice sized from the measured cost per span so that no turn blocks for more than ~20 ms
+// (the bound is 50). Past a backlog cap, new requests are refused with 429 + Retry-After.
+import type { LogsRequest, TraceRequest } from '../otlp/model';
+import { countLogRecords, countSpans, LogsCursor, TraceCursor } from './requestCursor';
+import type { SpanStore } from './spanStore';
+
+export type SinkResult = { ok: true } | { ok: false; status: 429 | 503; retryAfterSeconds: number; reason: string };
+
+/** What the OTLP receiver hands requests to. */
+export interface IngestSink {
+  acceptTraces(req: TraceRequest): SinkResult;
+  acceptLogs(req: LogsRequest): SinkResult;
+}
+
+export interface IngestQueueOptions {
+  /** Spans plus log records waiting; past this, requests are refused with 429. Default 200 000. */
+  maxPending?: number;
+  /** Time one slice aims for (ms). Default 20: under the 50 ms bound with room for a GC pause. */
+  targetSliceMs?: number;
+  /** A slice that failed to store (a bug, not bad input: requests arrive validated). */
+  onError?: (error: unknown) => void;
+}
+
+export interface QueueCounters {
+  pendingSpans: number;
+  pendingLogRecords: number;
+  pendingRequests: number;
+  ingestedSpans: number;
+  ingestedLogRecords: number;
+  /** Items whose slice threw while being stored. */
+  failed: number;
+  refused: number;
+  slices: number;
+  lastSliceMs: number;
+  maxSliceMs: number;
+  /** Slices over the 50 ms bound (a GC pause, a busy machine, or a retention eviction). */
+  slowSlices: number;
+  /**
+   * Longest slice counting only time this process was on a CPU (min of wall and process CPU time):
+   * tells a slice that did too much from one the OS preempted on a busy machine.
+   */
+  maxSliceBusyMs: number;
+  /** Current estimate of the cost of storing one item. */
+  msPerItem: number;
+}
+
+interface Pending {
+  seq: number;
+  receivedAt: number;
+  cursor: { kind: 'traces'; of: TraceCursor } | { kind: 'logs'; of: LogsCursor };
+}
+
+const sliceBoundMs = 50;
+const minSliceItems = 16;
+const maxSliceItems = 50_000;
+
+export class IngestQueue implements IngestSink {
+  private readonly queue: Pending[] = [];
+  private readonly waiters: { seq: number; resolve: () => void }[] = [];
+  private readonly maxPending: number;
+  private readonly targetSliceMs: number;
+  private scheduled = false;
+  private closed = false;
+  private acceptedSeq = 0;
+  private doneSeq = 0;
+  // Conservative until measured: 10k items/s (warm, the store does ~30k).
+  private msPerItem = 0.1;
+  private readonly c = { pendingSpans: 0, pendingLogRecords: 0, ingestedSpans: 0, ingestedLogRecords: 0, failed: 0, refused: 0, slices: 0, lastSliceMs: 0, maxSliceMs: 0, slowSlices: 0, maxSliceBusyMs: 0 };
+
+  constructor(
+    private readonly store: SpanStore,
+    private readonly options: IngestQueueOptions = {},
+  ) {
+    this.maxPending = options.maxPending ?? 200_000;
+    this.targetSliceMs = options.targetSliceMs ?? 20;
+  }
+
+  acceptTraces(req: TraceRequest): SinkResult {
+    const count = countSpans(req);
+    const refused = this.refusal(count);
+    if (refused) return refused;
+    if (count > 0) {
+      this.c.pendingSpans += count;
+      this.enqueue({ kind: 'traces', of: new TraceCursor(req) });
+    }
+    return { ok: true };
+  }
+
+  acceptLogs(req: LogsRequest): SinkResult {
+    const count = countLogRecords(req);
+    const refused = this.refusal(count);
+    if (refused) return refused;
+    if (count > 0) {
+      this.c.pendingLogRecords += count;
+      this.enqueue({ kind: 'logs', of: new LogsCursor(req) });
+    }
+    return { ok: true };
+  }
+
+  get counters(): QueueCounters {
+    return { ...this.c, pendingRequests: this.queue.length, msPerItem: this.msPerItem };
+  }
+
+  /** Resolves once everything accepted before the call is in the store. */
+  flush(): Promise<void> {
+    if (this.doneSeq >= this.acceptedSeq) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ seq: this.acceptedSeq, resolve }));
+  }
+
+  /** Refuses new requests (503) and resolves once the ones already taken are stored. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.flush();
+  }
+
+  private get pending(): number {
+    return this.c.pendingSpans + this.c.pendingLogRecords;
+  }
+
+  private refusal(count: number): SinkResult | undefined {
+    if (this.closed) return { ok: false, status: 503, retryAfterSeconds: 5, reason: 'the trace store is shutting down' };
+    // An empty backlog takes anything, or one request over the cap would be refused forever.
+    if (this.pending === 0 || this.pending + count <= this.maxPending) return undefined;
+    this.c.refused++;
+    // Time to store the backlog, assuming slices use about half of each second.
+    const seconds = Math.ceil((this.pending * this.msPerItem * 2) / 1000);
+    return { ok: false, status: 429, retryAfterSeconds: Math.min(Math.max(seconds, 1), 60), reason: `${this.pending} spans are waiting to be stored` };
+  }
+
+  private enqueue(cursor: Pending['cursor']): void {
+    this.queue.push({ seq: ++this.acceptedSeq, receivedAt: this.store.now(), cursor });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  /** One slice: stores from the head of the queue until the time budget is spent. */
+  private drain(): void {
+    this.scheduled = false;
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    this.store.batch(() => {
+      let first = true;
+      while (this.queue.length) {
+        const budget = this.targetSliceMs - (performance.now() - start);
+        if (!first && budget < this.msPerItem * minSliceItems) break;
+        first = false;
+        const size = Math.min(maxSliceItems, Math.max(minSliceItems, Math.floor(budget / this.msPerItem)));
+        const head = this.queue[0]!;
+        this.storeSome(head, size);
+        if (head.cursor.of.done) {
+          this.queue.shift();
+          this.doneSeq = head.seq;
+        }
+      }
+    });
+    const ms = performance.now() - start;
+    const cpu = process.cpuUsage(cpuStart);
+    this.c.maxSliceBusyMs = Math.max(this.c.maxSliceBusyMs, Math.min(ms, (cpu.user + cpu.system) / 1000));
+    this.c.slices++;
+    this.c.lastSliceMs = ms;
+    this.c.maxSliceMs = Math.max(this.c.maxSliceMs, ms);
+    if (ms > sliceBoundMs) this.c.slowSlices++;
+    this.releaseWaiters();
+    if (this.queue.length) this.schedule();
+  }
+
+  private storeSome(head: Pending, size: number): void {
+    const t0 = performance.now();
+    const cursor = head.cursor;
+    let count = 0;
+    try {
+      if (cursor.kind === 'traces') {
+        const slice = cursor.of.take(size);
+        count = slice.count;
+        this.c.pendingSpans -= count;
+        this.store.ingestTraces(slice.req, head.receivedAt);
+        this.c.ingestedSpans += count;
+      } else {
+        const slice = cursor.of.take(size);
+        count = slice.count;
+        this.c.pendingLogRecords -= count;
+        this.store.ingestLogs(slice.req, head.receivedAt);
+        this.c.ingestedLogRecords += count;
+      }
+    } catch (e) {
+      this.c.failed += count;
+      this.options.onError?.(e);
+    }
+    // Learn the cost per item from slices big enough to measure; weigh the newest most.
+    if (count >= minSliceItems) {
+      const observed = (performance.now() - t0) / count;
+      this.msPerItem = Math.max(0.001, this.msPerItem * 0.5 + observed * 0.5);
+    }
+  }
+
+  private releaseWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (w.seq <= this.doneSeq) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+}

@@ -1,0 +1,194 @@
+// Read-only queries for the agent model and the UI. Spans come back in start order (ties: ingest order).
+import type { SpanEvent, SpanLink } from '../otlp/model';
+import type { StoreContext } from './context';
+import { errorStatus } from './ingest';
+import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
+import { allRows, firstRow, num, queryOnce, str, type SqlValue } from './sqlite';
+import type { Page, SessionSource, SessionSummary, SpanQuery, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
+
+const sessionColumns = `id, name, source, service_name, span_count, error_count, trace_count, log_count, first_span_ms, last_span_ms,
+  created_ms, last_receipt_ms`;
+
+function sessionFromRow(ctx: StoreContext, r: SqlValue[]): SessionSummary {
+  const createdMs = num(r[10]);
+  const lastActivityMs = num(r[11]);
+  const source = str(r[2]) as SessionSource;
+  return {
+    id: str(r[0]),
+    name: str(r[1]),
+    source,
+    serviceName: str(r[3]),
+    spanCount: num(r[4]),
+    errorCount: num(r[5]),
+    traceCount: num(r[6]),
+    logCount: num(r[7]),
+    firstSpanMs: r[8] === null ? createdMs : num(r[8]),
+    lastSpanMs: r[9] === null ? createdMs : num(r[9]),
+    createdMs,
+    lastActivityMs,
+    live: source !== 'import' && ctx.now() - lastActivityMs <= ctx.settings.sessionGapMs,
+  };
+}
+
+/**
+ * `alias.session_id` is the session in parameter `param` (when bound), else any existing session:
+ * rows of a deleted session stay until the sweeper reaches them and must not show meanwhile.
+ */
+function inSession(alias: string, param = 2): string {
+  return `(CASE WHEN ?${param} IS NULL THEN ${alias}.session_id IN (SELECT id FROM sessions) ELSE ${alias}.session_id = ?${param} END)`;
+}
+
+/** Newest first (by creation on the receipt clock). */
+export function listSessions(ctx: StoreContext): SessionSummary[] {
+  return allRows(ctx.stmts, `SELECT ${sessionColumns} FROM sessions ORDER BY created_ms DESC, rowid DESC`).map((r) => sessionFromRow(ctx, r));
+}
+
+export function getSession(ctx: StoreContext, id: string): SessionSummary | undefined {
+  const row = firstRow(ctx.stmts, `SELECT ${sessionColumns} FROM sessions WHERE id = ?`, [id]);
+  return row && sessionFromRow(ctx, row);
+}
+
+/** Trace ids of a session, by trace start. */
+export function traceIds(ctx: StoreContext, sessionId: string): string[] {
+  if (!ctx.sessions.has(sessionId)) return [];
+  return allRows(ctx.stmts, 'SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_ms', [sessionId]).map((r) => str(r[0]));
+}
+
+export function tracesOfSession(ctx: StoreContext, sessionId: string): TraceSummary[] {
+  if (!ctx.sessions.has(sessionId)) return [];
+  const rows = allRows(
+    ctx.stmts,
+    'SELECT trace_id, session_id, span_count, error_count, start_ms, end_ms, root_name FROM traces WHERE session_id = ? ORDER BY start_ms',
+    [sessionId],
+  );
+  return rows.map((r) => {
+    const t: TraceSummary = { traceId: str(r[0]), sessionId: str(r[1]), spanCount: num(r[2]), errorCount: num(r[3]), startMs: num(r[4]), endMs: num(r[5]) };
+    if (r[6] !== null) t.rootName = str(r[6]);
+    return t;
+  });
+}
+
+/** Spans of a trace in start order; `sessionId` tells copies apart (the same file imported twice). */
+export function spansOfTrace(ctx: StoreContext, traceId: string, sessionId?: string): StoredSpan[] {
+  const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.trace_id = ? AND ${inSession('s')} ORDER BY s.start_ms, s.id`, [
+    traceId,
+    sessionId ?? null,
+  ]);
+  return rows.map((r) => spanFromRow(ctx, r));
+}
+
+export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page = {}): StoredSpan[] {
+  if (!ctx.sessions.has(sessionId)) return [];
+  const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.session_id = ? ORDER BY s.start_ms, s.id LIMIT ? OFFSET ?`, [
+    sessionId,
+    page.limit ?? -1,
+    page.offset ?? 0,
+  ]);
+  return rows.map((r) => spanFromRow(ctx, r));
+}
+
+/** Direct children of a span, in start order. */
+export function childrenOf(ctx: StoreContext, traceId: string, spanId: string, sessionId?: string): StoredSpan[] {
+  const rows = allRows(
+    ctx.stmts,
+    `SELECT ${spanColumns} FROM spans s WHERE s.trace_id = ? AND s.parent_span_id = ? AND ${inSession('s', 3)} ORDER BY s.start_ms, s.id`,
+    [traceId, spanId, sessionId ?? null],
+  );
+  return rows.map((r) => spanFromRow(ctx, r));
+}
+
+export function getSpan(ctx: StoreContext, traceId: string, spanId: string, sessionId?: string): StoredSpan | undefined {
+  const row = firstRow(
+    ctx.stmts,
+    `SELECT ${spanColumns} FROM spans s WHERE s.trace_id = ? AND s.span_id = ? AND ${inSession('s', 3)} ORDER BY s.id LIMIT 1`,
+    [traceId, spanId, sessionId ?? null],
+  );
+  return row && spanFromRow(ctx, row);
+}
+
+export function eventsOf(ctx: StoreContext, traceId: string, spanId: string, sessionId?: string): SpanEvent[] {
+  return getSpan(ctx, traceId, spanId, sessionId)?.events ?? [];
+}
+
+export function linksOf(ctx: StoreContext, traceId: string, spanId: string, sessionId?: string): SpanLink[] {
+  return getSpan(ctx, traceId, spanId, sessionId)?.links ?? [];
+}
+
+/** Spans matching every given criterion, in start order. Attribute matching uses json_each (no index). */
+export function findSpans(ctx: StoreContext, q: SpanQuery): StoredSpan[] {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (clause: string, ...values: SqlValue[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (q.sessionId !== undefined) add('s.session_id = ?', q.sessionId);
+  else add('s.session_id IN (SELECT id FROM sessions)');
+  if (q.name !== undefined) add('s.name = ?', q.name);
+  // A literal (not a parameter) lets SQLite use the partial index of errors.
+  if (q.statusCode === errorStatus) add('s.status_code = 2');
+  else if (q.statusCode !== undefined) add('s.status_code = ?', q.statusCode);
+  if (q.attribute) {
+    const [match, values] = attributeMatch(q.attribute.value);
+    add(`EXISTS (SELECT 1 FROM json_each(s.attributes) a WHERE a.value ->> '$.key' = ?${match})`, q.attribute.key, ...values);
+  }
+  const sql = `SELECT ${spanColumns} FROM spans s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.start_ms, s.id LIMIT ?`;
+  params.push(q.limit ?? 1000);
+  return queryOnce(ctx.db, sql, params).map((r) => spanFromRow(ctx, r));
+}
+
+/** SQL matching an attribute's AnyValue against a scalar: strings match string (or int) values. */
+function attributeMatch(value: string | number | boolean | undefined): [string, SqlValue[]] {
+  if (value === undefined) return ['', []];
+  if (typeof value === 'boolean') return [` AND a.value ->> '$.value.boolValue' = ?`, [value ? 1 : 0]];
+  if (typeof value === 'number') {
+    return [` AND (a.value ->> '$.value.doubleValue' = ? OR a.value ->> '$.value.intValue' = ?)`, [value, Number.isInteger(value) ? String(value) : null]];
+  }
+  return [` AND (a.value ->> '$.value.stringValue' = ? OR a.value ->> '$.value.intValue' = ?)`, [value, value]];
+}
+
+export function logsOfSpan(ctx: StoreContext, traceId: string, spanId: string, sessionId?: string): StoredLogRecord[] {
+  const rows = allRows(
+    ctx.stmts,
+    `SELECT ${logColumns} FROM log_records l WHERE l.trace_id = ? AND l.span_id = ? AND ${inSession('l', 3)} ORDER BY l.time_ms, l.id`,
+    [traceId, spanId, sessionId ?? null],
+  );
+  return rows.map((r) => logFromRow(ctx, r));
+}
+
+export function logsOfSession(ctx: StoreContext, sessionId: string, page: Page = {}): StoredLogRecord[] {
+  if (!ctx.sessions.has(sessionId)) return [];
+  const rows = allRows(ctx.stmts, `SELECT ${logColumns} FROM log_records l WHERE l.session_id = ? ORDER BY l.time_ms, l.id LIMIT ? OFFSET ?`, [
+    sessionId,
+    page.limit ?? -1,
+    page.offset ?? 0,
+  ]);
+  return rows.map((r) => logFromRow(ctx, r));
+}
+
+export function spanCount(ctx: StoreContext, sessionId?: string): number {
+  const row = sessionId
+    ? firstRow(ctx.stmts, 'SELECT span_count FROM sessions WHERE id = ?', [sessionId])
+    : firstRow(ctx.stmts, 'SELECT coalesce(sum(span_count), 0) FROM sessions');
+  return num(row?.[0]);
+}
+
+export function stats(ctx: StoreContext): StoreStats {
+  const totals = firstRow(ctx.stmts, 'SELECT coalesce(sum(span_count), 0), count(*), coalesce(sum(trace_count), 0), coalesce(sum(log_count), 0) FROM sessions') ?? [];
+  const pages = pageStats(ctx);
+  return {
+    spans: num(totals[0]),
+    sessions: num(totals[1]),
+    traces: num(totals[2]),
+    logs: num(totals[3]),
+    bytes: (pages.pageCount - pages.freePages) * pages.pageSize,
+    allocatedBytes: pages.pageCount * pages.pageSize,
+    pageSize: pages.pageSize,
+    pageCount: pages.pageCount,
+  };
+}
+
+export function pageStats(ctx: StoreContext): { pageCount: number; freePages: number; pageSize: number } {
+  const pragma = (name: string) => num(firstRow(ctx.stmts, `PRAGMA ${ctx.schema}.${name}`)?.[0]);
+  return { pageCount: pragma('page_count'), freePages: pragma('freelist_count'), pageSize: pragma('page_size') };
+}

@@ -1,0 +1,203 @@
+// The store's SQLite schema. Every OTLP field is kept (ids, times as the exact nanosecond strings,
+// attributes as the JSON of the KeyValue[] array) so that export reproduces the input exactly; the
+// *_ms REAL columns are derived copies for ordering and range queries only.
+import { queryOnce, str, type Database } from './sqlite';
+
+export const schemaName = 'agent-debugger-store';
+export const schemaVersion = 1;
+
+const tables = (schema: string) => `
+CREATE TABLE ${schema}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE ${schema}.sessions (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,            -- launcher | attribute | instance | import
+  instance_key TEXT,               -- service instance the session was grouped by (source = instance)
+  service_name TEXT NOT NULL DEFAULT '',
+  created_ms REAL NOT NULL,        -- receipt clock
+  last_receipt_ms REAL NOT NULL,   -- receipt clock: last activity, for liveness and eviction order
+  first_span_ms REAL,
+  last_span_ms REAL,
+  span_count INTEGER NOT NULL DEFAULT 0,
+  error_count INTEGER NOT NULL DEFAULT 0,
+  trace_count INTEGER NOT NULL DEFAULT 0,
+  log_count INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE ${schema}.resources (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,       -- sha1 of the canonical JSON of the three fields below
+  attributes TEXT NOT NULL,
+  dropped_attributes_count INTEGER NOT NULL,
+  schema_url TEXT NOT NULL
+);
+
+CREATE TABLE ${schema}.scopes (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  dropped_attributes_count INTEGER NOT NULL,
+  schema_url TEXT NOT NULL
+);
+
+CREATE TABLE ${schema}.spans (
+  id INTEGER PRIMARY KEY,          -- ingest sequence
+  session_id TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  start_ns TEXT NOT NULL,
+  start_ms REAL NOT NULL,
+  end_ns TEXT NOT NULL,
+  end_ms REAL NOT NULL,
+  duration_ms REAL NOT NULL,
+  status_code INTEGER NOT NULL,
+  status_message TEXT NOT NULL,
+  trace_state TEXT NOT NULL,
+  flags INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  dropped_attributes_count INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  dropped_events_count INTEGER NOT NULL,
+  link_count INTEGER NOT NULL,
+  dropped_links_count INTEGER NOT NULL,
+  resource_id INTEGER NOT NULL,
+  scope_id INTEGER NOT NULL
+);
+CREATE INDEX ${schema}.spans_by_trace ON spans(trace_id, start_ms);
+CREATE INDEX ${schema}.spans_by_session ON spans(session_id, start_ms);
+CREATE INDEX ${schema}.spans_by_parent ON spans(trace_id, parent_span_id);
+CREATE INDEX ${schema}.spans_by_name ON spans(name, start_ms);
+CREATE INDEX ${schema}.spans_errors ON spans(session_id, start_ms) WHERE status_code = 2;
+
+CREATE TABLE ${schema}.span_events (
+  span_rowid INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  time_ns TEXT NOT NULL,
+  time_ms REAL NOT NULL,
+  name TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  dropped_attributes_count INTEGER NOT NULL,
+  PRIMARY KEY (span_rowid, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE ${schema}.span_links (
+  span_rowid INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  trace_state TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  dropped_attributes_count INTEGER NOT NULL,
+  flags INTEGER NOT NULL,
+  PRIMARY KEY (span_rowid, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE ${schema}.log_records (
+  id INTEGER PRIMARY KEY,          -- ingest sequence
+  session_id TEXT NOT NULL,
+  trace_id TEXT NOT NULL,          -- '' when not tied to a span
+  span_id TEXT NOT NULL,
+  time_ns TEXT NOT NULL,
+  observed_time_ns TEXT NOT NULL,
+  time_ms REAL NOT NULL,           -- time, else observed time
+  severity_number INTEGER NOT NULL,
+  severity_text TEXT NOT NULL,
+  body TEXT NOT NULL,              -- JSON of the AnyValue
+  attributes TEXT NOT NULL,
+  dropped_attributes_count INTEGER NOT NULL,
+  flags INTEGER NOT NULL,
+  event_name TEXT NOT NULL,
+  resource_id INTEGER NOT NULL,
+  scope_id INTEGER NOT NULL
+);
+CREATE INDEX ${schema}.logs_by_span ON log_records(trace_id, span_id, time_ms);
+CREATE INDEX ${schema}.logs_by_session ON log_records(session_id, time_ms);
+
+-- One row per (trace, session): per-trace roll-ups, written once per trace per ingest batch.
+CREATE TABLE ${schema}.traces (
+  trace_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  span_count INTEGER NOT NULL,
+  error_count INTEGER NOT NULL,
+  start_ms REAL NOT NULL,
+  end_ms REAL NOT NULL,
+  root_name TEXT,
+  PRIMARY KEY (trace_id, session_id)
+) WITHOUT ROWID;
+CREATE INDEX ${schema}.traces_by_session ON traces(session_id, start_ms);
+
+-- Session roll-ups follow the traces table, so they can never drift from it.
+CREATE TRIGGER ${schema}.traces_added AFTER INSERT ON traces BEGIN
+  UPDATE sessions SET span_count = span_count + NEW.span_count, error_count = error_count + NEW.error_count,
+    trace_count = trace_count + 1,
+    first_span_ms = min(coalesce(first_span_ms, NEW.start_ms), NEW.start_ms),
+    last_span_ms = max(coalesce(last_span_ms, NEW.end_ms), NEW.end_ms)
+  WHERE id = NEW.session_id;
+END;
+CREATE TRIGGER ${schema}.traces_grown AFTER UPDATE ON traces BEGIN
+  UPDATE sessions SET span_count = span_count + NEW.span_count - OLD.span_count,
+    error_count = error_count + NEW.error_count - OLD.error_count,
+    first_span_ms = min(coalesce(first_span_ms, NEW.start_ms), NEW.start_ms),
+    last_span_ms = max(coalesce(last_span_ms, NEW.end_ms), NEW.end_ms)
+  WHERE id = NEW.session_id;
+END;
+CREATE TRIGGER ${schema}.traces_removed AFTER DELETE ON traces BEGIN
+  UPDATE sessions SET span_count = span_count - OLD.span_count, error_count = error_count - OLD.error_count,
+    trace_count = trace_count - 1
+  WHERE id = OLD.session_id;
+END;
+`;
+
+/** Connection settings; they are per connection, so they are applied again after every (re)open. */
+export function applyPragmas(db: Database): void {
+  // The database lives in memory: no durability to buy, and MEMORY (not OFF) keeps ROLLBACK working.
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;');
+}
+
+/** Creates the tables in `schema` ('main', or an attached database). */
+export function createSchema(db: Database, schema = 'main'): void {
+  db.exec(`BEGIN;${tables(schema)}COMMIT;`);
+  db.run(`INSERT INTO ${schema}.meta (key, value) VALUES (?, ?), (?, ?)`, ['schema', schemaName, 'version', String(schemaVersion)]);
+}
+
+/** Data tables in an order that lets the traces triggers find no session row yet while copying. */
+export const dataTables = ['resources', 'scopes', 'spans', 'span_events', 'span_links', 'log_records', 'traces', 'sessions'];
+
+/** Copies every row of our tables from one schema of a connection to another (same schema version). */
+export function copyTables(db: Database, from: string, to: string): void {
+  for (const table of dataTables) db.run(`INSERT INTO ${to}.${table} SELECT * FROM ${from}.${table}`);
+}
+
+/** Drops our tables from a schema, and gives their pages back. */
+export function dropTables(db: Database, schema: string): void {
+  for (const table of ['meta', ...dataTables]) db.run(`DROP TABLE IF EXISTS ${schema}.${table}`);
+  db.run(`VACUUM ${schema}`);
+}
+
+/** Throws a readable error unless `db` holds a store written by this (or an older compatible) version. */
+export function checkSchema(db: Database): void {
+  // Only 'main' is checked: files are opened as the main database of a connection.
+  let rows;
+  try {
+    rows = queryOnce(db, "SELECT key, value FROM meta WHERE key IN ('schema', 'version')");
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new Error(`not an Agent Debugger session database (${detail})`);
+  }
+  const meta = new Map(rows.map((r) => [str(r[0]), str(r[1])]));
+  if (meta.get('schema') !== schemaName) throw new Error('not an Agent Debugger session database (no schema marker)');
+  const version = Number(meta.get('version'));
+  if (!Number.isInteger(version) || version > schemaVersion) {
+    throw new Error(`the session database has schema version ${meta.get('version')}; this version reads up to ${schemaVersion}`);
+  }
+  const present = new Set(queryOnce(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => str(r[0])));
+  for (const table of ['sessions', 'resources', 'scopes', 'spans', 'span_events', 'span_links', 'log_records', 'traces']) {
+    if (!present.has(table)) throw new Error(`the session database is incomplete: table '${table}' is missing`);
+  }
+}

@@ -1,0 +1,273 @@
+// The span store: an in-memory SQLite database (sql.js) holding sessions of spans and log records.
+// Synchronous once created; every write is one transaction; listeners hear one change per operation.
+import type { SqlJsStatic } from 'sql.js';
+import type { LogsRequest, SpanEvent, SpanLink, TraceRequest } from '../otlp/model';
+import { Emitter, type Disposable } from './changes';
+import { StoreContext, type StoreSettings } from './context';
+import * as io from './exportImport';
+import { writeLogs, writeTraces } from './ingest';
+import * as q from './queries';
+import { enforceRetention } from './retention';
+import { SessionRouter } from './sessionRouter';
+import { deleteSessions, renameSession } from './sessionWrites';
+import { loadSqlJs } from './sqlite';
+import { Sweeper, sweepAll } from './sweeper';
+import { warmUp } from './warmUp';
+import type {
+  ImportResult,
+  IngestResult,
+  LogIngestResult,
+  Page,
+  SessionSummary,
+  SpanQuery,
+  StoreChange,
+  StoredLogRecord,
+  StoredSpan,
+  StoreStats,
+  TraceSummary,
+} from './types';
+
+export type { StoreSettings } from './context';
+export type { OtlpExport, OtlpInput } from './exportImport';
+
+export interface StoreOptions extends Partial<StoreSettings> {
+  /** Receipt clock (ms); injectable for tests. Default Date.now. */
+  now?: () => number;
+  /** sql-wasm.wasm to load instead of the one beside the bundle / in node_modules. */
+  wasmPath?: string;
+}
+
+export const defaultSettings: StoreSettings = { maxSpans: 500_000, maxBytes: 1024 * 2 ** 20, sessionGapMs: 60_000 };
+
+/**
+ * The database lives in the wasm heap, which sql.js caps at 2 GiB (sqlite's working memory and the
+ * copy an SQLite export makes need room too): larger memory caps are lowered to this.
+ */
+export const maxStoreBytes = 1536 * 2 ** 20;
+
+export class SpanStore {
+  private readonly changed = new Emitter<StoreChange>();
+  /** Reports which sessions were added, changed, removed or evicted (once per operation). */
+  readonly onDidChange: (listener: (change: StoreChange) => void) => Disposable = this.changed.event;
+  private batchDepth = 0;
+  private readonly sweeper: Sweeper;
+
+  private constructor(
+    private readonly sql: SqlJsStatic,
+    private readonly ctx: StoreContext,
+  ) {
+    this.sweeper = new Sweeper(() => this.ctx);
+  }
+
+  static async create(options: StoreOptions = {}): Promise<SpanStore> {
+    const sql = await loadSqlJs(options.wasmPath);
+    warmUp(sql);
+    return new SpanStore(sql, new StoreContext(io.newStoreDatabase(sql), settingsOf(options), options.now ?? Date.now, 'live'));
+  }
+
+  /** A store opened on one of our SQLite exports (throws a readable error for anything else). */
+  static async fromSqlite(bytes: Uint8Array, options: StoreOptions = {}): Promise<SpanStore> {
+    const sql = await loadSqlJs(options.wasmPath);
+    warmUp(sql);
+    return new SpanStore(sql, new StoreContext(io.openStoreDatabase(sql, bytes), settingsOf(options), options.now ?? Date.now, 'live'));
+  }
+
+  /** The receipt clock. */
+  now(): number {
+    return this.ctx.now();
+  }
+
+  get settings(): Readonly<StoreSettings> {
+    return this.ctx.settings;
+  }
+
+  /** New caps or session gap; caps apply at once (sparing sessions that are live). */
+  configure(options: Partial<StoreSettings>): void {
+    Object.assign(this.ctx.settings, settingsOf(options, this.ctx.settings));
+    const live = new Set(this.listSessions().filter((s) => s.live).map((s) => s.id));
+    this.write(() => enforceRetention(this.ctx, live));
+  }
+
+  /** Stores a request; `receivedAtMs` is when the receiver took it (default: now). */
+  ingestTraces(req: TraceRequest, receivedAtMs = this.ctx.now()): IngestResult {
+    const router = new SessionRouter(this.ctx, { kind: 'live' });
+    const spans = this.write(() => {
+      const n = writeTraces(this.ctx, req, receivedAtMs, router);
+      enforceRetention(this.ctx, router.touched);
+      return n;
+    });
+    return { spans };
+  }
+
+  ingestLogs(req: LogsRequest, receivedAtMs = this.ctx.now()): LogIngestResult {
+    const router = new SessionRouter(this.ctx, { kind: 'live' });
+    const records = this.write(() => {
+      const n = writeLogs(this.ctx, req, receivedAtMs, router);
+      enforceRetention(this.ctx, router.touched);
+      return n;
+    });
+    return { records };
+  }
+
+  /** Runs several operations and reports their changes as one. */
+  batch<T>(fn: () => T): T {
+    this.batchDepth++;
+    try {
+      return fn();
+    } finally {
+      this.batchDepth--;
+      this.emit();
+    }
+  }
+
+  listSessions(): SessionSummary[] {
+    return q.listSessions(this.ctx);
+  }
+
+  getSession(id: string): SessionSummary | undefined {
+    return q.getSession(this.ctx, id);
+  }
+
+  renameSession(id: string, name: string): boolean {
+    return this.write(() => renameSession(this.ctx, id, name));
+  }
+
+  deleteSession(id: string): boolean {
+    if (!this.ctx.sessions.has(id)) return false;
+    this.write(() => deleteSessions(this.ctx, [id]));
+    return true;
+  }
+
+  /** Drops everything; the database is recreated so its memory is given back. */
+  clear(): void {
+    const ids = [...this.ctx.sessions.keys()];
+    this.ctx.replaceDb(io.newStoreDatabase(this.sql));
+    for (const id of ids) this.ctx.changes.remove(id);
+    this.emit();
+  }
+
+  traceIds(sessionId: string): string[] {
+    return q.traceIds(this.ctx, sessionId);
+  }
+
+  tracesOfSession(sessionId: string): TraceSummary[] {
+    return q.tracesOfSession(this.ctx, sessionId);
+  }
+
+  spansOfTrace(traceId: string, sessionId?: string): StoredSpan[] {
+    return q.spansOfTrace(this.ctx, traceId, sessionId);
+  }
+
+  spansOfSession(sessionId: string, page: Page = {}): StoredSpan[] {
+    return q.spansOfSession(this.ctx, sessionId, page);
+  }
+
+  childrenOf(traceId: string, spanId: string, sessionId?: string): StoredSpan[] {
+    return q.childrenOf(this.ctx, traceId, spanId, sessionId);
+  }
+
+  getSpan(traceId: string, spanId: string, sessionId?: string): StoredSpan | undefined {
+    return q.getSpan(this.ctx, traceId, spanId, sessionId);
+  }
+
+  findSpans(query: SpanQuery): StoredSpan[] {
+    return q.findSpans(this.ctx, query);
+  }
+
+  eventsOf(traceId: string, spanId: string, sessionId?: string): SpanEvent[] {
+    return q.eventsOf(this.ctx, traceId, spanId, sessionId);
+  }
+
+  linksOf(traceId: string, spanId: string, sessionId?: string): SpanLink[] {
+    return q.linksOf(this.ctx, traceId, spanId, sessionId);
+  }
+
+  logsOfSpan(traceId: string, spanId: string, sessionId?: string): StoredLogRecord[] {
+    return q.logsOfSpan(this.ctx, traceId, spanId, sessionId);
+  }
+
+  logsOfSession(sessionId: string, page: Page = {}): StoredLogRecord[] {
+    return q.logsOfSession(this.ctx, sessionId, page);
+  }
+
+  /** Spans in the store, or in one session. */
+  spanCount(sessionId?: string): number {
+    return q.spanCount(this.ctx, sessionId);
+  }
+
+  stats(): StoreStats {
+    return q.stats(this.ctx);
+  }
+
+  exportSessionOtlp(sessionId: string): io.OtlpExport {
+    if (!this.ctx.sessions.has(sessionId)) throw new Error(`no session ${sessionId}`);
+    return io.exportSessionOtlp(this.ctx, sessionId);
+  }
+
+  /** Decoded OTLP in, all or nothing. Unnamed spans go to one new session called `sessionName`. */
+  importOtlp(input: io.OtlpInput, options: { sessionName?: string } = {}): ImportResult {
+    return this.write(() => {
+      const result = io.importOtlp(this.ctx, input, options);
+      enforceRetention(this.ctx, new Set(result.sessionIds));
+      return result;
+    });
+  }
+
+  /** The whole database as an SQLite file. */
+  exportSqlite(): Uint8Array {
+    this.finishDeletes();
+    return io.exportStoreSqlite(this.ctx);
+  }
+
+  /** Deleted and evicted sessions leave their rows to a background sweep; this finishes it now. */
+  finishDeletes(): void {
+    sweepAll(this.ctx);
+  }
+
+  /** One session as an SQLite file of the same schema. */
+  exportSessionSqlite(sessionId: string): Uint8Array {
+    return io.exportSessionSqlite(this.ctx, this.sql, sessionId);
+  }
+
+  /** Merges the sessions of an SQLite export in; a file that is not one changes nothing. */
+  importSqlite(bytes: Uint8Array): ImportResult {
+    return this.write(() => {
+      const result = io.importSqlite(this.ctx, this.sql, bytes);
+      enforceRetention(this.ctx, new Set(result.sessionIds));
+      return result;
+    });
+  }
+
+  dispose(): void {
+    this.sweeper.dispose();
+    this.ctx.stmts.invalidate();
+    this.ctx.db.close();
+    this.changed.dispose();
+  }
+
+  /** One transaction, then one change event (unless inside batch()). */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.ctx.transaction(fn);
+    } finally {
+      this.emit();
+      this.sweeper.schedule();
+    }
+  }
+
+  private emit(): void {
+    if (this.batchDepth > 0) return;
+    const change = this.ctx.changes.take();
+    if (change) this.changed.fire(change);
+  }
+}
+
+/** `options` over `base`, ignoring missing or non-positive values; the memory cap clamped. */
+function settingsOf(options: Partial<StoreSettings>, base: StoreSettings = defaultSettings): StoreSettings {
+  const positive = (value: number | undefined, fallback: number) => (typeof value === 'number' && value > 0 ? value : fallback);
+  return {
+    maxSpans: positive(options.maxSpans, base.maxSpans),
+    maxBytes: Math.min(positive(options.maxBytes, base.maxBytes), maxStoreBytes),
+    sessionGapMs: positive(options.sessionGapMs, base.sessionGapMs),
+  };
+}

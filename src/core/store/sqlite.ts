@@ -1,0 +1,126 @@
+// Loading sql.js and the small helpers every store module uses on top of it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import initSqlJs, { type BindParams, type Database, type SqlJsStatic, type SqlValue, type Statement } from 'sql.js';
+
+export type { Database, SqlValue, Statement };
+
+const modules = new Map<string, Promise<SqlJsStatic>>();
+
+/**
+ * Where sql-wasm.wasm is: an explicit path, else beside the running bundle (esbuild copies it into
+ * dist/), else the installed package.
+ */
+export function wasmLocation(explicit?: string): string {
+  if (explicit) return explicit;
+  const beside = path.join(__dirname, 'sql-wasm.wasm');
+  if (fs.existsSync(beside)) return beside;
+  // Unbundled runs (tests, benchmarks): the package's copy. Resolved through the package's main file so
+  // that bundlers do not try to bundle a .wasm path.
+  return path.join(path.dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
+}
+
+/** The initialised sql.js module, loaded once per process (per wasm file). */
+export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
+  const file = wasmLocation(wasmPath);
+  let loading = modules.get(file);
+  if (!loading) {
+    loading = initSqlJs({ locateFile: () => file });
+    // A failed load must not poison the cache: the next caller retries.
+    loading.catch(() => modules.delete(file));
+    modules.set(file, loading);
+  }
+  return loading;
+}
+
+/**
+ * Prepared statements, prepared once and reused. `db.export()` (and close) free every statement, so
+ * whoever does either calls `invalidate()` and the next `get` prepares again.
+ */
+export class Statements {
+  private readonly cache = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {}
+
+  get(sql: string): Statement {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  invalidate(): void {
+    for (const stmt of this.cache.values()) {
+      try {
+        stmt.free();
+      } catch {
+        // Already freed by export(): nothing to release.
+      }
+    }
+    this.cache.clear();
+  }
+}
+
+/** All rows of a cached statement as arrays. */
+export function allRows(stmts: Statements, sql: string, params: SqlValue[] = []): SqlValue[][] {
+  const stmt = stmts.get(sql);
+  stmt.bind(params);
+  const rows: SqlValue[][] = [];
+  try {
+    while (stmt.step()) rows.push(stmt.get());
+  } finally {
+    stmt.reset();
+  }
+  return rows;
+}
+
+/** The first row of a cached statement, or undefined. */
+export function firstRow(stmts: Statements, sql: string, params: SqlValue[] = []): SqlValue[] | undefined {
+  const stmt = stmts.get(sql);
+  stmt.bind(params);
+  try {
+    return stmt.step() ? stmt.get() : undefined;
+  } finally {
+    stmt.reset();
+  }
+}
+
+/** Rows of a one-off (dynamic) statement; prepared and freed here. */
+export function queryOnce(db: Database, sql: string, params: BindParams = []): SqlValue[][] {
+  const stmt = db.prepare(sql);
+  try {
+    stmt.bind(params);
+    const rows: SqlValue[][] = [];
+    while (stmt.step()) rows.push(stmt.get());
+    return rows;
+  } finally {
+    stmt.free();
+  }
+}
+
+/** Runs `fn` inside BEGIN/COMMIT; any throw rolls everything back and rethrows. */
+export function inTransaction<T>(db: Database, fn: () => T): T {
+  db.run('BEGIN');
+  try {
+    const result = fn();
+    db.run('COMMIT');
+    return result;
+  } catch (e) {
+    try {
+      db.run('ROLLBACK');
+    } catch {
+      // SQLite may already have rolled back (e.g. after SQLITE_FULL); the original error matters.
+    }
+    throw e;
+  }
+}
+
+export function num(value: SqlValue | undefined): number {
+  return typeof value === 'number' ? value : Number(value ?? 0);
+}
+
+export function str(value: SqlValue | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}

@@ -1,0 +1,64 @@
+// Value helpers: lossless JSON for attribute lists, attribute lookup, nanosecond strings to ms.
+import type { AnyValue, KeyValue } from '../otlp/model';
+
+const nonFiniteMarker = '"doubleValue":null';
+const nonFiniteRead = /"doubleValue":"(?:NaN|-?Infinity)"/;
+
+/**
+ * JSON of attributes (or any AnyValue tree). JSON has no NaN/Infinity: those doubles are written as
+ * the strings proto3 JSON uses, and `parseJson` turns them back. The fast path is plain stringify.
+ */
+export function toJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!text.includes(nonFiniteMarker)) return text;
+  return JSON.stringify(value, (key, v: unknown) => (key === 'doubleValue' && typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
+/** toJson as UTF-8 bytes. */
+export function jsonBytes(value: unknown): Uint8Array {
+  return Buffer.from(toJson(value), 'utf8');
+}
+
+export function parseJson<T>(text: string): T {
+  if (!nonFiniteRead.test(text)) return JSON.parse(text) as T;
+  return JSON.parse(text, (key, v: unknown) => (key === 'doubleValue' && typeof v === 'string' ? Number(v) : v)) as T;
+}
+
+/** The value of `key` in a KeyValue list, or undefined. */
+export function findAttribute(attributes: KeyValue[], key: string): AnyValue | undefined {
+  for (const kv of attributes) if (kv.key === key) return kv.value;
+  return undefined;
+}
+
+/** A scalar AnyValue as text (ids and names); JSON for anything else; undefined when empty. */
+export function anyValueText(value: AnyValue | undefined): string | undefined {
+  if (!value) return undefined;
+  if ('stringValue' in value) return value.stringValue;
+  if ('intValue' in value) return value.intValue;
+  if ('doubleValue' in value) return String(value.doubleValue);
+  if ('boolValue' in value) return String(value.boolValue);
+  const keys = Object.keys(value);
+  return keys.length ? toJson(value) : undefined;
+}
+
+/** Text of an attribute, with '' treated as absent. */
+export function attributeText(attributes: KeyValue[], key: string): string | undefined {
+  const text = anyValueText(findAttribute(attributes, key));
+  return text === '' ? undefined : text;
+}
+
+/**
+ * Decimal nanoseconds since the epoch -> ms. Split in two so that both halves stay exact doubles; the
+ * result keeps ~0.2 µs precision, plenty for ordering and layout.
+ */
+export function nsToMs(ns: string): number {
+  if (ns.length <= 6) return Number(ns) / 1e6;
+  return Number(ns.slice(0, -6)) + Number(ns.slice(-6)) / 1e6;
+}
+
+/** end - start in ms, computed on the split halves so a long duration keeps sub-µs precision. */
+export function durationMs(startNs: string, endNs: string): number {
+  if (startNs.length <= 6 || endNs.length <= 6) return (Number(endNs) - Number(startNs)) / 1e6;
+  const whole = Number(endNs.slice(0, -6)) - Number(startNs.slice(0, -6));
+  return whole + (Number(endNs.slice(-6)) - Number(startNs.slice(-6))) / 1e6;
+}

@@ -1,0 +1,23 @@
+// `npm run bench`: prints each benchmark's numbers and ratios from one run (not a timed test).
+import { cpus } from 'node:os';
+import { benchIngest } from './ingest';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+  console.log(`Agent Debugger benchmarks — node ${process.version}, ${cpus().length} cores\n`);
+  const r = await benchIngest();
+  console.log('OTLP ingest (100 requests x 1,000 spans, protobuf, made by the official OTel JS serializer)');
+  console.log(`  decode only                      ${fmt(r.decodeSpansPerSec).padStart(10)} spans/s`);
+  console.log(`  over OTLP/HTTP, answered 200     ${fmt(r.acceptSpansPerSec).padStart(10)} spans/s`);
+  console.log(`  over OTLP/HTTP, stored in sql.js ${fmt(r.ingestSpansPerSec).padStart(10)} spans/s   (goal >= 50,000: ${r.ingestSpansPerSec >= 50_000 ? 'met' : 'NOT met'})`);
+  console.log(`  ratio stored / decode-only       ${r.ratio.toFixed(2).padStart(10)}x          (goal >= 0.5x: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`);
+  console.log(`  longest ingest slice             ${r.maxSliceMs.toFixed(1).padStart(10)} ms wall, ${r.maxSliceBusyMs.toFixed(1)} ms on CPU (bound 50 ms)`);
+  console.log(`  memory per 100k spans            ${mb(r.bytesPer100k).padStart(10)} in SQLite pages, ${mb(r.heapPer100k)} JS heap`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import * as assert from 'node:assert/strict';
+import { systemPromptOf, toMessages } from '../../../src/core/agent/messages';
+
+describe('agent: messages -> conversation model', () => {
+  it('reads GenAI semconv parts (tool_call_response with `response` or `result`, reasoning, uri)', () => {
+    const msgs = toMessages(JSON.stringify([
+      { role: 'system', parts: [{ type: 'text', content: 'be brief' }] },
+      { role: 'assistant', parts: [{ type: 'reasoning', content: 'hmm' }, { type: 'tool_call', id: 'c1', name: 'f', arguments: { x: 1 } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: 'r1' }, { type: 'tool_call_response', id: 'c2', result: { ok: true } }] },
+      { role: 'user', parts: [{ type: 'uri', modality: 'image', uri: 'https://x/y.png' }] },
+    ]));
+    assert.deepEqual(msgs, [
+      { role: 'system', parts: [{ type: 'text', text: 'be brief' }] },
+      { role: 'assistant', parts: [{ type: 'reasoning', text: 'hmm' }, { type: 'tool_call', id: 'c1', name: 'f', arguments: { x: 1 } }] },
+      { role: 'tool', parts: [{ type: 'tool_result', id: 'c1', result: 'r1' }, { type: 'tool_result', id: 'c2', result: { ok: true } }] },
+      { role: 'user', parts: [{ type: 'media', modality: 'image', uri: 'https://x/y.png' }] },
+    ]);
+    assert.equal(systemPromptOf(msgs), 'be brief');
+  });
+
+  it('reads OpenAI chat messages (tool_calls with JSON string arguments, tool_call_id)', () => {
+    const msgs = toMessages([
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get', arguments: '{"a":1}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"v":2}' },
+      { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAA' } }] },
+    ]);
+    assert.deepEqual(msgs[0].parts, [{ type: 'tool_call', id: 'call_1', name: 'get', arguments: { a: 1 } }]);
+    assert.deepEqual(msgs[1].parts, [{ type: 'tool_result', id: 'call_1', result: { v: 2 } }]);
+    // Inline data is not copied into the model (it stays in the raw attributes).
+    assert.deepEqual(msgs[2].parts, [{ type: 'text', text: 'hi' }, { type: 'media', modality: 'image' }]);
+  });
+
+  it('reads Vercel AI SDK prompts (v4 args/result and v5+ input/output)', () => {
+    const msgs = toMessages([
+      { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 't1', toolName: 'w', args: { c: 'P' } }, { type: 'tool-call', toolCallId: 't2', toolName: 'w', input: { c: 'T' } }] },
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 't1', toolName: 'w', result: 18 }, { type: 'tool-result', toolCallId: 't2', toolName: 'w', output: { type: 'json', value: { t: 24 } } }] },
+    ]);
+    assert.deepEqual(msgs[0].parts, [{ type: 'tool_call', id: 't1', name: 'w', arguments: { c: 'P' } }, { type: 'tool_call', id: 't2', name: 'w', arguments: { c: 'T' } }]);
+    assert.deepEqual(msgs[1].parts, [{ type: 'tool_result', id: 't1', name: 'w', result: 18 }, { type: 'tool_result', id: 't2', name: 'w', result: { t: 24 } }]);
+  });
+
+  it('reads Anthropic, Gemini and LangChain-serialised shapes', () => {
+    const anthropic = toMessages([{ role: 'assistant', content: [{ type: 'thinking', thinking: 'x' }, { type: 'tool_use', id: 'tu', name: 'n', input: { q: 1 } }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tu', content: 'ok' }] }]);
+    assert.deepEqual(anthropic[0].parts, [{ type: 'reasoning', text: 'x' }, { type: 'tool_call', id: 'tu', name: 'n', arguments: { q: 1 } }]);
+    assert.deepEqual(anthropic[1].parts, [{ type: 'tool_result', id: 'tu', result: 'ok' }]);
+    const gemini = toMessages([{ role: 'model', parts: [{ text: 'a' }, { functionCall: { name: 'f', args: { z: 1 } } }] }]);
+    assert.deepEqual(gemini, [{ role: 'assistant', parts: [{ type: 'text', text: 'a' }, { type: 'tool_call', name: 'f', arguments: { z: 1 } }] }]);
+    const lc = toMessages([{ lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'HumanMessage'], kwargs: { content: 'hey' } }]);
+    assert.deepEqual(lc, [{ role: 'user', parts: [{ type: 'text', text: 'hey' }] }]);
+  });
+
+  it('keeps unknown parts as `other` and never throws on junk', () => {
+    assert.deepEqual(toMessages([{ role: 'user', content: [{ type: 'hologram', x: 1 }] }])[0].parts, [{ type: 'other', value: { type: 'hologram', x: 1 } }]);
+    for (const junk of [null, undefined, 3, '', 'plain', '[', [null, 1, [2]], { role: 5 }, { content: { deep: { er: 1 } } }]) assert.doesNotThrow(() => toMessages(junk));
+    assert.deepEqual(toMessages('plain'), [{ role: 'user', parts: [{ type: 'text', text: 'plain' }] }]);
+  });
+});

@@ -1,0 +1,73 @@
+// `agent-debugger steps FILE [--json]` through the real store (importSessionFile into a SpanStore).
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { steps } from '../../../src/cli/steps';
+import { syntheticSession } from './synthetic';
+
+const root = path.resolve(__dirname, '../../../..');
+
+async function capture(argv: string[]): Promise<{ code: number; out: string }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    const code = await steps(argv);
+    return { code, out: chunks.join('') };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+describe('CLI: agent-debugger steps', function () {
+  this.timeout(180_000);
+  let dir: string;
+  before(() => (dir = mkdtempSync(path.join(tmpdir(), 'agent-steps-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints a recorded session as steps with totals', async () => {
+    const { code, out } = await capture([path.join(root, 'test/fixtures/genai-semconv.otlp.json')]);
+    assert.equal(code, 0);
+    assert.match(out, /^session genai-semconv/);
+    assert.match(out, /llm\s+chat claude-sonnet-4-5\s+claude-sonnet-4-5\s+1200 \(800 cached\)\/80\s+\$0\.00279/);
+    assert.match(out, /ERROR flight search timed out after 30s/);
+    assert.match(out, /totals: 8 steps, 4 LLM calls, 3 tool calls, 1 errors; tokens 5700 in .* \$0\.0104;/);
+    assert.match(out, /finding \(repeated-tool-call\): search_flights was called 3 times/);
+  });
+
+  it('--json prints { steps: AgentStep[], totals } with the architecture field names', async () => {
+    const { out } = await capture([path.join(root, 'test/fixtures/vercel-ai-agent.otlp.json'), '--json']);
+    const parsed = JSON.parse(out) as { steps: Record<string, unknown>[]; totals: Record<string, number> };
+    assert.deepEqual(parsed.steps.map((s) => s.kind), ['agent', 'llm', 'tool', 'tool', 'llm', 'agent', 'llm']);
+    const llm = parsed.steps[1];
+    assert.deepEqual([llm.model, llm.inputTokens, llm.outputTokens, llm.costUsd], ['gpt-4o-mini-2024-07-18', 120, 30, 0.000036]);
+    assert.deepEqual([parsed.steps[2].toolName, parsed.steps[2].toolCallId], ['getWeather', 'call_paris']);
+    assert.equal(parsed.steps[1].attributes, undefined, 'raw attributes only with --attributes');
+    assert.deepEqual([parsed.totals.inputTokens, parsed.totals.outputTokens], [390, 83]);
+  });
+
+  it('applies --prices overrides ($ per million tokens, glob patterns)', async () => {
+    const prices = path.join(dir, 'prices.json');
+    writeFileSync(prices, JSON.stringify({ 'gpt-4o-mini*': { input: 1, output: 1 } }));
+    const { out } = await capture([path.join(root, 'test/fixtures/vercel-ai-agent.otlp.json'), '--json', '--prices', prices]);
+    const parsed = JSON.parse(out) as { totals: { costUsd: number } };
+    assert.ok(Math.abs(parsed.totals.costUsd - (390 + 83) / 1e6) < 1e-12);
+  });
+
+  it('handles a 100k-span OTLP JSON file in seconds', async () => {
+    const file = path.join(dir, 'big.otlp.json');
+    const spans = syntheticSession(100_000).map((i) => i.span);
+    writeFileSync(file, JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'big' } }] }, scopeSpans: [{ scope: { name: 'synthetic' }, spans }] }] }));
+    const start = performance.now();
+    const { code, out } = await capture([file, '--json']);
+    const seconds = (performance.now() - start) / 1000;
+    console.log(`      steps --json on 100k spans: ${seconds.toFixed(1)} s (${Math.round(100_000 / seconds).toLocaleString('en-US')} spans/s, import through the store included)`);
+    assert.equal(code, 0);
+    assert.equal((JSON.parse(out) as { steps: unknown[] }).steps.length, 100_000);
+    assert.ok(seconds < 120, `took ${seconds.toFixed(1)} s`);
+  });
+});
