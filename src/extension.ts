@@ -13,6 +13,7 @@ import { CostViewProvider } from './host/webviews/costViewProvider';
 /** What activate() returns: used by the integration tests (and by other extensions, if they like). */
 export interface AgentDebuggerApi {
   readonly receiver: ReceiverService;
+  readonly sessions: SessionsTree;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -34,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver };
+  return { receiver, sessions };
 }
 
 export function deactivate(): void {

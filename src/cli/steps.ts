@@ -5,15 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildSession, type AgentSession } from '../core/agent';
 import { totalsOf, type Totals } from '../core/agent/rollups';
-import type { AgentStep, SpanInput } from '../core/agent/types';
+import type { AgentStep } from '../core/agent/types';
 import { TraceEngine } from '../core/engine';
-import type { LogRecord } from '../core/otlp/model';
 import { isValidPrice, type PriceOverrides } from '../core/pricing/overrides';
+import { readSession } from '../core/agent/fromStore';
 import { importSessionFile } from '../core/sessionFiles';
-import type { SpanStore } from '../core/store/spanStore';
 import { UsageError } from './errors';
 
-const PAGE = 5000;
 
 export async function steps(argv: string[]): Promise<number> {
   const options = parseStepsArgs(argv);
@@ -84,32 +82,6 @@ async function readOverrides(file: string): Promise<PriceOverrides> {
     if (!isValidPrice(price)) throw new UsageError(`${file}: price for '${model}' needs numbers input and output ($ per million tokens)`);
   }
   return parsed as PriceOverrides;
-}
-
-/** Spans page by page, with each span's log records joined by trace and span id. */
-export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
-  const logs = new Map<string, LogRecord[]>();
-  for (let offset = 0; ; offset += PAGE) {
-    const page = store.logsOfSession(sessionId, { offset, limit: PAGE });
-    for (const r of page) {
-      if (!r.spanId) continue;
-      const key = `${r.traceId}/${r.spanId}`;
-      const list = logs.get(key);
-      if (list) list.push(r);
-      else logs.set(key, [r]);
-    }
-    if (page.length < PAGE) break;
-  }
-  const inputs: SpanInput[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = store.spansOfSession(sessionId, { offset, limit: PAGE });
-    for (const span of page) {
-      const joined = logs.get(`${span.traceId}/${span.spanId}`);
-      inputs.push(joined ? { span, resource: span.resource, scope: span.scope, logs: joined } : { span, resource: span.resource, scope: span.scope });
-    }
-    if (page.length < PAGE) break;
-  }
-  return inputs;
 }
 
 function withoutAttributes(s: AgentStep): Omit<AgentStep, 'attributes'> {

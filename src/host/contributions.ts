@@ -1,5 +1,6 @@
 // Every command id and setting key the extension contributes, typed in one place (package.json mirrors
 // this file; the integration suite checks that the two agree).
+import type { PriceOverrides } from '../core/pricing';
 
 export const Commands = {
   startReceiver: 'agentDebugger.startReceiver',
@@ -35,5 +36,6 @@ export interface Settings {
   'store.maxSpans': number;
   'store.maxMemoryMB': number;
   'store.sessionGapSeconds': number;
+  'pricing.models': PriceOverrides;
 }
 export const settingsSection = 'agentDebugger';

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { root } from '../harness/codeServer';
 import { artifactsDir, extensionHostLog, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
 
 describe('e2e: the installed VSIX in the real VS Code UI', function () {
@@ -32,6 +34,16 @@ describe('e2e: the installed VSIX in the real VS Code UI', function () {
     const port = endpoint.split(':').pop();
     assert.match(await status.innerText(), new RegExp(`127\\.0\\.0\\.1:${port}`));
     await page.screenshot({ path: join(artifactsDir, 'activity-bar.png') });
+
+    // A real agent run: the session appears in the tree and the counts follow, live.
+    execFileSync(process.execPath, [join(root, 'examples/hello-otlp/agent.mjs')], {
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'hello-agent' },
+    });
+    await page.locator('.monaco-list-row', { hasText: 'hello-agent' }).first().waitFor({ timeout: 30000 });
+    await page.locator('.statusbar-item', { hasText: /OTLP 127\.0\.0\.1:\d+ · 3 spans/ }).first().waitFor({ timeout: 30000 });
+    await cost.locator('#span-count', { hasText: '3' }).waitFor({ timeout: 30000 });
+    assert.match(await page.locator('.monaco-list-row', { hasText: 'hello-agent' }).first().innerText(), /3 spans/);
+    await page.screenshot({ path: join(artifactsDir, 'session-arrived.png') });
   });
 
   it('activated without errors in the extension host log', () => {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { readSession } from '../../../src/cli/steps';
+import { readSession } from '../../../src/core/agent/fromStore';
 import { buildSession } from '../../../src/core/agent';
 import { TraceEngine } from '../../../src/core/engine';
 import { withAgentEnv } from '../../../src/core/launch/agentEnv';
