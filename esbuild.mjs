@@ -43,7 +43,7 @@ const targets = [
   },
   {
     ...common,
-    entryPoints: { cost: 'webview/cost/main.ts' },
+    entryPoints: { cost: 'webview/cost/main.ts', graph: 'webview/graph/main.ts' },
     entryNames: '[name]',
     outdir: 'dist/webview',
     platform: 'browser',

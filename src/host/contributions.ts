@@ -3,6 +3,7 @@
 import type { PriceOverrides } from '../core/pricing';
 
 export const Commands = {
+  openTraceGraph: 'agentDebugger.openTraceGraph',
   startReceiver: 'agentDebugger.startReceiver',
   stopReceiver: 'agentDebugger.stopReceiver',
   copyEndpoint: 'agentDebugger.copyEndpoint',

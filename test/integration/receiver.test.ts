@@ -9,16 +9,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { Commands } from '../../src/host/contributions';
 import { activeApi } from './extension.test';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitFor } from './otlpPost';
 
 /** Sends spans the way an agent does: the official OTLP/HTTP protobuf exporter. */
 async function sendSpans(endpoint: string, sessionId: string, names: string[]): Promise<void> {

@@ -31,7 +31,8 @@ const roleAliases: Record<string, string> = {
 
 export function normaliseRole(role: string): string {
   const lower = role.toLowerCase();
-  return roleAliases[lower] ?? lower;
+  // Own keys only: a role like 'constructor' or '__proto__' must stay a string.
+  return Object.hasOwn(roleAliases, lower) ? roleAliases[lower]! : lower;
 }
 
 /** One message object -> Message; undefined for null/empty input. */
@@ -52,7 +53,7 @@ export function toMessage(value: unknown, fallbackRole: string, depth: number): 
     return inner;
   }
   const typeRole = str(v.type);
-  const role = normaliseRole(str(v.role) ?? (typeRole !== undefined && typeRole.toLowerCase() in roleAliases ? typeRole : fallbackRole));
+  const role = normaliseRole(str(v.role) ?? (typeRole !== undefined && Object.hasOwn(roleAliases, typeRole.toLowerCase()) ? typeRole : fallbackRole));
   const parts: MessagePart[] = [];
   if (Array.isArray(v.parts)) for (const p of v.parts) parts.push(...toParts(p, depth + 1));
   if (v.content !== undefined && v.content !== null) parts.push(...toParts(v.content, depth + 1));

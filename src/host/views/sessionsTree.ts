@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Totals } from '../../core/agent';
 import type { SessionSummary } from '../../core/store/types';
 import { formatUsd, SessionCosts } from '../sessionCosts';
-import { ContextKeys } from '../contributions';
+import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 
 export class SessionItem extends vscode.TreeItem {
@@ -10,6 +10,7 @@ export class SessionItem extends vscode.TreeItem {
     super(session.name, vscode.TreeItemCollapsibleState.None);
     this.id = session.id;
     this.contextValue = 'session';
+    this.command = { command: Commands.openTraceGraph, title: 'Open Trace Graph', arguments: [session.id] };
     // Default names carry the start time already; the tooltip has the full times.
     const errors = session.errorCount ? ` · ${session.errorCount} errors` : '';
     this.description = `${session.spanCount} spans${cost(totals)}${errors}`;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { systemPromptOf, toMessages } from '../../../src/core/agent/messages';
+import { normaliseRole, systemPromptOf, toMessages } from '../../../src/core/agent/messages';
 
 describe('agent: messages -> conversation model', () => {
   it('reads GenAI semconv parts (tool_call_response with `response` or `result`, reasoning, uri)', () => {
@@ -53,5 +53,11 @@ describe('agent: messages -> conversation model', () => {
     assert.deepEqual(toMessages([{ role: 'user', content: [{ type: 'hologram', x: 1 }] }])[0].parts, [{ type: 'other', value: { type: 'hologram', x: 1 } }]);
     for (const junk of [null, undefined, 3, '', 'plain', '[', [null, 1, [2]], { role: 5 }, { content: { deep: { er: 1 } } }]) assert.doesNotThrow(() => toMessages(junk));
     assert.deepEqual(toMessages('plain'), [{ role: 'user', parts: [{ type: 'text', text: 'plain' }] }]);
+  });
+});
+
+describe('roles from untrusted spans', () => {
+  it('keeps prototype names as plain role strings', () => {
+    for (const role of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) assert.equal(normaliseRole(role), role.toLowerCase());
   });
 });

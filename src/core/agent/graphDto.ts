@@ -1,0 +1,291 @@
+// An AgentSession -> the graph webview's JSON-safe DTOs (src/protocol/graph.ts). A GraphFeed per panel keeps
+// step indices stable across live updates (new steps append, changed ones are replaced), so a delta never
+// moves what the webview shows; times are ms from the origin of the feed's last snapshot.
+import type {
+  ConversationDto, CumulativeDto, EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, IndexedStepDto, MessageDto, MessagePartDto,
+  SessionDto, StepDetailDto, StepRowDto, StepSummaryDto, TimelineDto, TotalsDto,
+} from '../../protocol/graph';
+import { MAX_WINDOW } from '../../protocol/graph';
+import { flattenAttributes, str } from './attributes';
+import type { AgentSession } from './index';
+import { stateAt, stepPhaseAt } from './timeline';
+import { parentIndices, stepKey } from './tree';
+import type { AgentStep, Message, MessagePart, SpanInput } from './types';
+
+export interface GraphSessionInfo {
+  id: string;
+  name: string;
+  /** Spans may still arrive. */
+  live?: boolean;
+}
+
+/** Text longer than this (one message part, tool args, one attribute value) is cut. */
+const MAX_TEXT = 20_000;
+const MAX_ATTRIBUTES = 500;
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+export class GraphFeed {
+  private keys: string[] = [];
+  private indexOf = new Map<string, number>();
+  private rowJson: string[] = [];
+  private origin = 0;
+  private version = 0;
+
+  constructor(private info: GraphSessionInfo) {}
+
+  setInfo(info: GraphSessionInfo): void {
+    this.info = info;
+  }
+
+  /** A full snapshot (answer to `ready`, or after the view was hidden). Resets the index mapping. */
+  snapshot(session: AgentSession): GraphSnapshotDto {
+    this.keys = session.steps.map((s) => stepKey(s.traceId, s.id));
+    this.indexOf = new Map(this.keys.map((k, i) => [k, i]));
+    this.origin = session.steps.length > 0 ? session.totals.startMs : 0;
+    const perm = Int32Array.from(session.steps, (_, i) => i);
+    const parents = parentIndices(session.steps);
+    const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
+    this.rowJson = steps.map((r) => JSON.stringify(r));
+    return { version: ++this.version, session: this.sessionDto(), steps, ...this.shared(session, perm) };
+  }
+
+  /** New and changed steps since the last snapshot or delta; undefined when nothing changed. */
+  delta(session: AgentSession): GraphDeltaDto | undefined {
+    const perm = this.permutation(session);
+    const parents = parentIndices(session.steps);
+    const changed: IndexedStepDto[] = [];
+    const byIndex = new Int32Array(this.keys.length).fill(-1);
+    perm.forEach((index, position) => (byIndex[index] = position));
+    byIndex.forEach((position, index) => {
+      if (position < 0) return;
+      const row = this.row(session, perm, parents, position);
+      const json = JSON.stringify(row);
+      if (json === this.rowJson[index]) return;
+      this.rowJson[index] = json;
+      changed.push({ ...row, index });
+    });
+    if (changed.length === 0) return undefined;
+    const baseVersion = this.version;
+    return { version: ++this.version, baseVersion, session: this.sessionDto(), changed, ...this.shared(session, perm) };
+  }
+
+  /** The inspector's view of one step at a cursor (an index into the timeline the webview was sent). */
+  stepDetail(session: AgentSession, id: string, cursor: number, raw?: SpanInput): StepDetailDto | undefined {
+    const position = session.steps.findIndex((s) => s.id === id);
+    if (position < 0) return undefined;
+    const s = session.steps[position];
+    const t = session.timeline;
+    const state = stateAt(t, session.steps, cursor);
+    const at = state?.cursor ?? 0;
+    const cut = { truncated: false };
+    const detail: StepDetailDto = {
+      id: s.id, index: this.indexOf.get(stepKey(s.traceId, s.id)) ?? position, traceId: s.traceId, kind: s.kind, status: s.status,
+      phase: t.length > 0 ? stepPhaseAt(t, session.steps, position, at) : 'pending',
+      name: s.name, label: labelOf(s), start: this.rel(s.startMs), end: this.rel(s.endMs), durationMs: round(s.durationMs),
+      cumulative: cumulativeOf(state, this.origin),
+      events: (s.events ?? []).map((e) => ({ time: this.rel(e.timeMs), name: e.name, source: e.source })),
+      attributes: attributesOf(s, cut),
+    };
+    assignDefined(detail, { model: s.model, provider: s.provider, operation: s.operation, agentName: s.agentName });
+    const usage = definedOnly({
+      inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
+      reasoningTokens: s.reasoningTokens, costUsd: s.costUsd, priceMissing: s.priceMissing, costSource: s.costSource, aggregate: s.aggregate,
+    });
+    if (Object.keys(usage).length > 0) detail.usage = usage;
+    if (s.kind === 'tool' || s.toolName !== undefined || s.toolCallId !== undefined) {
+      // Time travel: the result exists only once the call has returned at the cursor.
+      const returned = detail.phase === 'done' || detail.phase === 'failed';
+      detail.tool = definedOnly({ name: s.toolName, callId: s.toolCallId, args: jsonText(s.toolArgs, cut), result: returned ? jsonText(s.toolResult, cut) : undefined });
+    }
+    const llm = s.kind === 'llm' ? position : (state?.conversationStep ?? -1);
+    if (llm >= 0) detail.conversation = this.conversation(session, llm, at, cut);
+    if (s.error !== undefined) detail.error = definedOnly({ message: s.error, stack: stackOf(s, raw) });
+    if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence });
+    if (cut.truncated) detail.truncated = true;
+    return detail;
+  }
+
+  /** Names and a little more for steps [from, to) of this feed's indices (at most MAX_WINDOW). */
+  window(session: AgentSession, from: number, to: number): StepSummaryDto[] {
+    const perm = this.permutation(session);
+    const byIndex = new Map<number, number>();
+    perm.forEach((index, position) => byIndex.set(index, position));
+    const out: StepSummaryDto[] = [];
+    const end = Math.min(to, from + MAX_WINDOW, this.keys.length);
+    for (let index = Math.max(0, from); index < end; index++) {
+      const position = byIndex.get(index);
+      if (position === undefined) continue;
+      const s = session.steps[position];
+      out.push(definedOnly({ index, id: s.id, name: s.name, model: s.model, toolName: s.toolName, agentName: s.agentName, error: s.error }) as StepSummaryDto);
+    }
+    return out;
+  }
+
+  /** Session position -> feed index; steps never seen get the next free indices (in session order). */
+  private permutation(session: AgentSession): Int32Array {
+    return Int32Array.from(session.steps, (s) => {
+      const key = stepKey(s.traceId, s.id);
+      let index = this.indexOf.get(key);
+      if (index === undefined) {
+        index = this.keys.push(key) - 1;
+        this.indexOf.set(key, index);
+      }
+      return index;
+    });
+  }
+
+  private rel(epochMs: number): number {
+    return round(epochMs - this.origin);
+  }
+
+  private sessionDto(): SessionDto {
+    return { id: this.info.id, name: this.info.name, startEpochMs: this.origin, live: this.info.live ?? false };
+  }
+
+  private row(session: AgentSession, perm: Int32Array, parents: Int32Array, position: number): StepRowDto {
+    const s = session.steps[position];
+    const p = parents[position];
+    const row: StepRowDto = { id: s.id, parent: p >= 0 ? perm[p] : -1, kind: s.kind, status: s.status, label: labelOf(s), start: this.rel(s.startMs), end: this.rel(s.endMs) };
+    return Object.assign(row, definedOnly({
+      inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd,
+      priceMissing: s.priceMissing || undefined, aggregate: s.aggregate || undefined, hasSource: s.source ? true : undefined,
+    }));
+  }
+
+  private shared(session: AgentSession, perm: Int32Array): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
+    const byId = new Map<string, number>();
+    session.steps.forEach((s, i) => byId.has(s.id) || byId.set(s.id, perm[i]));
+    const edges: EdgeDto[] = [];
+    for (const e of session.graph.edges) {
+      if (e.kind === 'contains') continue;
+      const from = byId.get(e.from);
+      const to = byId.get(e.to);
+      if (from === undefined || to === undefined) continue;
+      edges.push(e.label !== undefined ? [from, to, e.kind, e.label] : [from, to, e.kind]);
+    }
+    const t = session.timeline;
+    const timeline: TimelineDto = { step: new Array<number>(t.length), type: '', time: new Array<number>(t.length), labels: [] };
+    const types: string[] = new Array<string>(t.length);
+    for (let i = 0; i < t.length; i++) {
+      timeline.step[i] = perm[t.step[i]];
+      timeline.time[i] = this.rel(t.timeMs[i]);
+      types[i] = t.type[i] === 'start' ? 's' : t.type[i] === 'end' ? 'e' : 'l';
+      const label = t.label[i];
+      if (label !== undefined) timeline.labels.push([i, label]);
+    }
+    timeline.type = types.join('');
+    const { startMs: _s, endMs: _e, ...totals } = session.totals;
+    const findings = session.findings.map((f) => ({ kind: f.kind, message: f.message, steps: f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) }));
+    return { edges, timeline, totals, findings };
+  }
+
+  private conversation(session: AgentSession, llm: number, cursor: number, cut: { truncated: boolean }): ConversationDto {
+    const s = session.steps[llm];
+    const complete = session.timeline.length > 0 && session.timeline.endAt[llm] <= cursor;
+    const messages = [...(s.inputMessages ?? []), ...(complete ? (s.outputMessages ?? []) : [])].map((m) => messageDto(m, cut));
+    const dto: ConversationDto = { stepId: s.id, stepIndex: this.indexOf.get(stepKey(s.traceId, s.id)) ?? llm, label: labelOf(s), complete, messages };
+    const system = asText(s.systemPrompt);
+    if (system !== undefined) dto.systemPrompt = capText(system, cut);
+    return dto;
+  }
+}
+
+/** One-shot snapshot (tests, CLI): indices are the session's step order. */
+export function graphSnapshot(session: AgentSession, info: GraphSessionInfo): GraphSnapshotDto {
+  return new GraphFeed(info).snapshot(session);
+}
+
+function labelOf(s: AgentStep): string {
+  if (s.kind === 'tool' && s.toolName) return s.toolName;
+  if (s.kind === 'llm' && s.model) return s.model;
+  if (s.kind === 'agent' && s.agentName) return s.agentName;
+  return s.name;
+}
+
+function cumulativeOf(state: ReturnType<typeof stateAt>, origin: number): CumulativeDto {
+  if (!state) return { cursor: 0, time: 0, started: 0, finished: 0, failed: 0, running: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0 };
+  const { cursor, started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = state;
+  return { cursor, time: round(state.timeMs - origin), started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd };
+}
+
+function messageDto(m: Message, cut: { truncated: boolean }): MessageDto {
+  // Types say string; the wire may say otherwise (a role "constructor" once came back as a function).
+  const dto: MessageDto = { role: asText(m.role) ?? 'unknown', parts: m.parts.map((p) => partDto(p, cut)) };
+  return Object.assign(dto, definedOnly({ name: asText(m.name), finishReason: asText(m.finishReason) }));
+}
+
+function asText(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+function partDto(p: MessagePart, cut: { truncated: boolean }): MessagePartDto {
+  switch (p.type) {
+    case 'text':
+    case 'reasoning':
+      return { type: p.type, text: capText(asText(p.text) ?? '', cut) };
+    case 'tool_call':
+      return definedOnly({ type: 'tool_call' as const, id: asText(p.id), name: asText(p.name) ?? '', arguments: jsonText(p.arguments, cut) ?? '' });
+    case 'tool_result':
+      return definedOnly({ type: 'tool_result' as const, id: asText(p.id), name: asText(p.name), result: jsonText(p.result, cut) ?? '' });
+    case 'media':
+      return definedOnly({ type: 'media' as const, modality: asText(p.modality), mimeType: asText(p.mimeType), uri: asText(p.uri) ?? asText(p.fileId) });
+    default:
+      return { type: 'other', value: jsonText(p.value, cut) ?? '' };
+  }
+}
+
+/** A value as display text: strings holding JSON are pretty-printed, other strings kept as they are. */
+function jsonText(v: unknown, cut: { truncated: boolean }): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
+      try {
+        return capText(JSON.stringify(JSON.parse(t), null, 2), cut);
+      } catch {
+        return capText(v, cut);
+      }
+    }
+    return capText(v, cut);
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v, null, 2);
+  } catch {
+    text = String(v);
+  }
+  return capText(text ?? String(v), cut);
+}
+
+function capText(text: string, cut: { truncated: boolean }): string {
+  if (text.length <= MAX_TEXT) return text;
+  cut.truncated = true;
+  return `${text.slice(0, MAX_TEXT)}… (${(text.length - MAX_TEXT).toLocaleString('en-US')} more characters)`;
+}
+
+function attributesOf(s: AgentStep, cut: { truncated: boolean }): [string, string][] {
+  const entries = Object.entries(s.attributes);
+  if (entries.length > MAX_ATTRIBUTES) cut.truncated = true;
+  return entries.slice(0, MAX_ATTRIBUTES).map(([k, v]) => [k, typeof v === 'string' ? capText(v, cut) : (jsonText(v, cut) ?? '')]);
+}
+
+/** The stack of the exception: from the span's attributes, else (given the raw span) its exception event. */
+function stackOf(s: AgentStep, raw: SpanInput | undefined): string | undefined {
+  const own = str(s.attributes['exception.stacktrace']) ?? str(s.attributes['error.stack']);
+  if (own !== undefined) return own;
+  for (const e of raw?.span.events ?? []) {
+    if (e?.name !== 'exception') continue;
+    const stack = str(flattenAttributes(e.attributes)['exception.stacktrace']);
+    if (stack !== undefined) return stack;
+  }
+  return undefined;
+}
+
+function definedOnly<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+function assignDefined<T extends object>(target: T, values: Partial<T>): void {
+  Object.assign(target, definedOnly(values));
+}

@@ -1,0 +1,201 @@
+import * as vscode from 'vscode';
+import { buildSession, type AgentSession } from '../../core/agent';
+import { readSession } from '../../core/agent/fromStore';
+import { GraphFeed } from '../../core/agent/graphDto';
+import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
+import type { Log } from '../log';
+import type { ReceiverService } from '../receiverService';
+import { setting } from '../settings';
+import { openSourceLocation } from '../editor/openSource';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export const graphViewType = 'agentDebugger.traceGraph';
+/** Live updates are coalesced: new steps show within this, whatever the span rate. */
+const liveDelayMs = 150;
+
+/**
+ * The "Agent Trace" panel for one session. Data stays here: the webview gets a snapshot after `ready`,
+ * deltas while the session grows, and asks for step details and windows of rows.
+ */
+export class GraphPanel implements vscode.Disposable {
+  private session: AgentSession | undefined;
+  private feed: GraphFeed | undefined;
+  private ready = false;
+  private stale = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Last step the webview selected (tests and, later, the editor follow it). */
+  selectedStepId: string | undefined;
+  /** Messages posted, by type: what the panel has told its webview so far. */
+  readonly sent: Partial<Record<GraphToWebview['type'], number>> = {};
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private sessionId: string | undefined,
+    extensionUri: vscode.Uri,
+    private readonly receiver: ReceiverService,
+    private readonly log: Log,
+    private readonly onDisposed: () => void,
+  ) {
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'graph', 'Agent Trace');
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
+    panel.webview.onDidReceiveMessage((m: GraphToHost) => void this.onMessage(m), undefined, this.disposables);
+    // A hidden panel gets nothing; it resynchronises with a snapshot when shown again.
+    panel.onDidChangeViewState(() => panel.visible && this.stale && this.scheduleUpdate(), undefined, this.disposables);
+    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    this.disposables.push(receiver.onDidChange(() => this.scheduleUpdate()));
+  }
+
+  get currentSessionId(): string | undefined {
+    return this.sessionId;
+  }
+
+  /** Shows another session in this panel. */
+  show(sessionId: string | undefined): void {
+    if (sessionId && sessionId !== this.sessionId) {
+      this.sessionId = sessionId;
+      this.session = undefined;
+      this.feed = undefined;
+      if (this.ready) void this.postSnapshot();
+    }
+    this.panel.reveal(undefined, false);
+  }
+
+  private async onMessage(message: GraphToHost): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.ready = true;
+          this.sessionId ??= message.state?.sessionId;
+          await this.postSnapshot();
+          break;
+        case 'selectStep':
+          this.selectedStepId = message.id;
+          break;
+        case 'openSource':
+          await this.openSource(message.id);
+          break;
+        case 'requestStep': {
+          const session = await this.current();
+          const detail = session && this.feed?.stepDetail(session, message.id, message.cursor);
+          this.post({ type: 'stepDetail', requestId: message.requestId, detail, error: detail ? undefined : 'That step is no longer in the session.' });
+          break;
+        }
+        case 'requestWindow': {
+          const session = await this.current();
+          const rows = session && this.feed?.window(session, message.from, message.to);
+          this.post({ type: 'window', requestId: message.requestId, rows, error: rows ? undefined : 'The session is gone.' });
+          break;
+        }
+      }
+    } catch (e) {
+      this.log.error(`trace graph: ${message.type} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+  }
+
+  private async openSource(stepId: string): Promise<void> {
+    const step = (await this.current())?.steps.find((s) => s.id === stepId);
+    if (!step?.source) {
+      void vscode.window.showInformationMessage(`No source location is known for '${step?.name ?? stepId}' (its span has no code.* attributes).`);
+      return;
+    }
+    await openSourceLocation(step.source.path, step.source.line);
+  }
+
+  /** The session as the agent model sees it, rebuilt when the store changed. */
+  private async current(): Promise<AgentSession | undefined> {
+    if (this.session && !this.stale) return this.session;
+    const engine = await this.receiver.engine();
+    const id = this.sessionId ?? engine.store.listSessions()[0]?.id;
+    const summary = id ? engine.store.getSession(id) : undefined;
+    if (!summary) return undefined;
+    this.sessionId = summary.id;
+    this.panel.title = `Agent Trace: ${summary.name}`;
+    this.session = buildSession(readSession(engine.store, summary.id), { pricing: { overrides: setting('pricing.models') } });
+    this.stale = false;
+    const info = { id: summary.id, name: summary.name, live: summary.live };
+    if (this.feed) this.feed.setInfo(info);
+    else this.feed = new GraphFeed(info);
+    return this.session;
+  }
+
+  private async postSnapshot(): Promise<void> {
+    this.stale = true;
+    const session = await this.current();
+    if (!session || !this.feed) {
+      this.post({ type: 'empty', message: 'No session yet: run an agent with its OTLP exporter pointed at the receiver in the status bar.' });
+      return;
+    }
+    this.post({ type: 'snapshot', snapshot: this.feed.snapshot(session) });
+  }
+
+  private scheduleUpdate(): void {
+    this.stale = true;
+    if (!this.ready || !this.panel.visible) return;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.pushDelta();
+    }, liveDelayMs);
+  }
+
+  private async pushDelta(): Promise<void> {
+    const hadFeed = this.feed !== undefined && this.session !== undefined;
+    const session = await this.current();
+    if (!session || !this.feed) return;
+    if (!hadFeed) return void this.post({ type: 'snapshot', snapshot: this.feed.snapshot(session) });
+    const delta = this.feed.delta(session);
+    if (delta) this.post({ type: 'delta', delta });
+  }
+
+  /** Selects a step in the webview (and moves its cursor there). */
+  revealStep(id: string): void {
+    this.post({ type: 'revealStep', id, seek: 'end' });
+  }
+
+  private post(message: GraphToWebview): void {
+    if (!this.ready) return;
+    this.sent[message.type] = (this.sent[message.type] ?? 0) + 1;
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    this.onDisposed();
+  }
+}
+
+/** One panel at a time (reused for the next session), revived after a reload by the serializer. */
+export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStateDto>, vscode.Disposable {
+  current: GraphPanel | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly log: Log) {}
+
+  open(sessionId?: string): GraphPanel {
+    if (this.current) {
+      this.current.show(sessionId);
+      return this.current;
+    }
+    const panel = vscode.window.createWebviewPanel(graphViewType, 'Agent Trace', vscode.ViewColumn.Active, { enableFindWidget: true });
+    return this.adopt(panel, sessionId);
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: GraphSavedStateDto | undefined): Promise<void> {
+    this.current?.dispose();
+    this.adopt(panel, state?.sessionId);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, sessionId: string | undefined): GraphPanel {
+    const graph = new GraphPanel(panel, sessionId, this.extensionUri, this.receiver, this.log, () => {
+      if (this.current === graph) this.current = undefined;
+    });
+    this.current = graph;
+    return graph;
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+  }
+}

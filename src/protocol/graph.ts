@@ -1,0 +1,241 @@
+// Messages between the host and the "Agent Trace" graph webview. Pure types: no vscode, no node, no DOM.
+// JSON-safe only: ids are hex strings, times are ms relative to the session start (snapshot.session.startEpochMs).
+// Every string that comes from a span (labels, messages, attribute keys and values) is untrusted text.
+
+export type StepKindDto = 'agent' | 'llm' | 'tool' | 'retrieval' | 'embedding' | 'chain' | 'guardrail' | 'other';
+export type StepStatusDto = 'ok' | 'error' | 'unset';
+/** Where a step stands at a cursor. */
+export type StepPhaseDto = 'pending' | 'running' | 'done' | 'failed';
+
+/** One step, as small as the graph needs to draw it; the inspector asks for the rest (`requestStep`). */
+export interface StepRowDto {
+  /** Span id (hex). */
+  id: string;
+  /** Index of the parent step (the `contains` edge), -1 for a root or a parent not received yet. */
+  parent: number;
+  kind: StepKindDto;
+  status: StepStatusDto;
+  /** Display label: the tool name, model, agent name or span name. */
+  label: string;
+  /** ms relative to the session start (negative if a late span started before the snapshot's origin). */
+  start: number;
+  end: number;
+  /** The step's own usage (badges). */
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+  /** Tokens were used but no price is known: shown as "no price", never as $0. */
+  priceMissing?: boolean;
+  /** The usage sums up descendants' usage (e.g. ai.generateText): cumulative totals skip it. */
+  aggregate?: boolean;
+  /** A source location is known, so "Open source" makes sense. */
+  hasSource?: boolean;
+}
+
+/** A step row with its index (deltas). */
+export type IndexedStepDto = StepRowDto & { index: number };
+
+/**
+ * `next` (siblings in time order) and `dataflow` (LLM tool call -> tool -> consuming LLM) edges, as step
+ * indices. `contains` edges are the rows' `parent` links and are not repeated here.
+ */
+export type EdgeDto = [from: number, to: number, kind: 'next' | 'dataflow', label?: string];
+
+/**
+ * Every step start, log/span event and end in time order (columns, one entry per event). The cursor is an
+ * index into these columns; it means the same event on both sides for the same `version`.
+ */
+export interface TimelineDto {
+  /** Step index of each event. */
+  step: number[];
+  /** One character per event: 's' start, 'l' log or span event, 'e' end. */
+  type: string;
+  /** ms relative to the session start. */
+  time: number[];
+  /** Names of the 'l' events: [event index, name]. */
+  labels: [number, string][];
+}
+
+export interface TotalsDto {
+  steps: number;
+  llmCalls: number;
+  toolCalls: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  pricedCalls: number;
+  unpricedCalls: number;
+  modelsWithoutPrice: string[];
+  wallTimeMs: number;
+}
+
+export interface SessionDto {
+  id: string;
+  name: string;
+  /** Epoch ms of the session origin: every relative time in this snapshot is measured from it. */
+  startEpochMs: number;
+  /** Spans may still arrive (deltas follow). */
+  live: boolean;
+}
+
+/** A loop finding (the same tool call or LLM input repeated), as step indices. */
+export interface FindingDto {
+  kind: string;
+  message: string;
+  steps: number[];
+}
+
+export interface GraphSnapshotDto {
+  /** Increases with every snapshot and delta; a delta applies only on top of its `baseVersion`. */
+  version: number;
+  session: SessionDto;
+  /** Index = step index; indices stay stable for the life of this snapshot (deltas replace or append). */
+  steps: StepRowDto[];
+  edges: EdgeDto[];
+  timeline: TimelineDto;
+  totals: TotalsDto;
+  findings: FindingDto[];
+}
+
+/** New and changed steps since `baseVersion`; edges, timeline and totals are replaced whole (they are compact). */
+export interface GraphDeltaDto {
+  version: number;
+  baseVersion: number;
+  session: SessionDto;
+  /** Rows to replace (index < current count) or append (index == count, in order). */
+  changed: IndexedStepDto[];
+  edges: EdgeDto[];
+  timeline: TimelineDto;
+  totals: TotalsDto;
+  findings: FindingDto[];
+}
+
+/** Cumulative usage and progress after the event at a cursor. */
+export interface CumulativeDto {
+  cursor: number;
+  time: number;
+  started: number;
+  finished: number;
+  failed: number;
+  running: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+}
+
+export type MessagePartDto =
+  | { type: 'text' | 'reasoning'; text: string }
+  /** `arguments` / `result`: JSON text (pretty, capped). */
+  | { type: 'tool_call'; id?: string; name: string; arguments: string }
+  | { type: 'tool_result'; id?: string; name?: string; result: string }
+  | { type: 'media'; modality?: string; mimeType?: string; uri?: string }
+  | { type: 'other'; value: string };
+
+export interface MessageDto {
+  role: string;
+  name?: string;
+  finishReason?: string;
+  parts: MessagePartDto[];
+}
+
+/** The conversation as one LLM call saw it: its input, plus its output once it had returned at the cursor. */
+export interface ConversationDto {
+  stepId: string;
+  stepIndex: number;
+  label: string;
+  /** True when the call had returned at the cursor (output included). */
+  complete: boolean;
+  systemPrompt?: string;
+  messages: MessageDto[];
+}
+
+/** Everything the inspector shows for one step at one cursor. */
+export interface StepDetailDto {
+  id: string;
+  index: number;
+  traceId: string;
+  kind: StepKindDto;
+  status: StepStatusDto;
+  phase: StepPhaseDto;
+  name: string;
+  label: string;
+  start: number;
+  end: number;
+  durationMs: number;
+  model?: string;
+  provider?: string;
+  operation?: string;
+  agentName?: string;
+  usage?: {
+    inputTokens?: number;
+    outputTokens?: number;
+    cacheReadTokens?: number;
+    cacheWriteTokens?: number;
+    reasoningTokens?: number;
+    costUsd?: number;
+    priceMissing?: boolean;
+    costSource?: string;
+    aggregate?: boolean;
+  };
+  /** JSON text (pretty, capped). */
+  tool?: { name?: string; callId?: string; args?: string; result?: string };
+  /** For an LLM step its own conversation; otherwise the latest LLM call's at the cursor. */
+  conversation?: ConversationDto;
+  cumulative: CumulativeDto;
+  error?: { message: string; stack?: string };
+  source?: { path: string; line?: number; how: string; confidence: number };
+  events: { time: number; name: string; source: 'span' | 'log' }[];
+  /** The untouched span attributes: [key, value as text]. */
+  attributes: [string, string][];
+  /** Some text was cut to keep the message small. */
+  truncated?: boolean;
+}
+
+/** A little more about a run of steps (waterfall rows, tooltips) than the rows carry. */
+export interface StepSummaryDto {
+  index: number;
+  id: string;
+  name: string;
+  model?: string;
+  toolName?: string;
+  agentName?: string;
+  error?: string;
+}
+
+/** What the webview keeps in getState/setState and reports in `ready`. */
+export interface GraphSavedStateDto {
+  sessionId?: string;
+  cursor?: number;
+  selectedId?: string;
+}
+
+/** Host -> webview. The host posts nothing before `ready`; it answers `ready` with `snapshot` (or `empty`). */
+export type GraphToWebview =
+  | { type: 'snapshot'; snapshot: GraphSnapshotDto }
+  | { type: 'delta'; delta: GraphDeltaDto }
+  | { type: 'empty'; message: string }
+  | { type: 'stepDetail'; requestId: number; detail?: StepDetailDto; error?: string }
+  | { type: 'window'; requestId: number; rows?: StepSummaryDto[]; error?: string }
+  /** Select (and with `seek`, move the cursor to) a step: the editor or a breakpoint asks. */
+  | { type: 'revealStep'; id: string; seek?: 'start' | 'end' };
+
+/** Webview -> host. */
+export type GraphToHost =
+  /** Also sent again to resynchronise (e.g. a delta on top of an unknown version): answer with a snapshot. */
+  | { type: 'ready'; state?: GraphSavedStateDto }
+  | { type: 'selectStep'; sessionId: string; id: string; cursor: number }
+  | { type: 'openSource'; sessionId: string; id: string }
+  | { type: 'requestStep'; requestId: number; sessionId: string; version: number; id: string; cursor: number }
+  /** Step indices [from, to), at most 500. */
+  | { type: 'requestWindow'; requestId: number; sessionId: string; version: number; from: number; to: number };
+
+/** A window never holds more steps than this. */
+export const MAX_WINDOW = 500;

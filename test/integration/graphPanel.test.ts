@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/host/contributions';
+import { activeApi } from './extension.test';
+import { postJsonSpans, waitFor } from './otlpPost';
+
+describe('Agent Trace panel inside VS Code', () => {
+  it('opens on a session, boots its webview (ready -> snapshot) and streams live steps as deltas', async () => {
+    const { receiver, graph } = await activeApi();
+    await receiver.start();
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-session', [{ name: 'chat gpt-4o-mini', model: 'gpt-4o-mini' }]), 200);
+    const session = await waitFor('the session', async () => (await receiver.engine()).store.getSession('graph-session'));
+    const opened = await vscode.commands.executeCommand<string>(Commands.openTraceGraph, 'graph-session');
+    assert.equal(opened, 'graph-session');
+    const panel = graph.current!;
+    assert.equal(panel.panel.title.startsWith('Agent Trace'), true);
+    // The real bundle runs in the workbench's webview: it says ready and gets a snapshot.
+    await waitFor('a snapshot', () => (panel.sent.snapshot ?? 0) >= 1, 30000);
+    assert.equal(panel.panel.title, `Agent Trace: ${session.name}`);
+
+    const started = Date.now();
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-session', [{ name: 'execute_tool get_weather', tool: 'get_weather' }], 2), 200);
+    await waitFor('a live delta', () => (panel.sent.delta ?? 0) >= 1, 5000);
+    const ms = Date.now() - started;
+    console.log(`      live step reached the webview's host side in ${ms} ms`);
+  });
+
+  it('reuses the panel for another session and closes cleanly', async () => {
+    const { receiver, graph } = await activeApi();
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-session-2', [{ name: 'chat claude', model: 'claude-3-5-haiku' }], 5), 200);
+    const session = await waitFor('the session', async () => (await receiver.engine()).store.getSession('graph-session-2'));
+    const panel = graph.current;
+    await vscode.commands.executeCommand(Commands.openTraceGraph, 'graph-session-2');
+    assert.equal(graph.current, panel);
+    await waitFor('the new title', () => panel!.panel.title === `Agent Trace: ${session.name}`);
+    panel!.panel.dispose();
+    assert.equal(graph.current, undefined);
+  });
+});

@@ -1,0 +1,112 @@
+import * as assert from 'node:assert/strict';
+import { buildSession, stateAt } from '../../../src/core/agent';
+import { GraphFeed, graphSnapshot } from '../../../src/core/agent/graphDto';
+import { MAX_WINDOW } from '../../../src/protocol/graph';
+import { spanInput, syntheticSession } from '../agent/synthetic';
+import { fixture } from './fixtures';
+
+describe('graph DTOs (core/agent/graphDto)', () => {
+  it('a snapshot is JSON-safe, relative to the session start, and keeps every edge kind', () => {
+    const f = fixture('vercel-ai-agent');
+    const s = f.snapshot;
+    assert.deepEqual(JSON.parse(JSON.stringify(s)), s);
+    assert.equal(s.steps.length, 7);
+    assert.equal(s.session.startEpochMs, f.session.totals.startMs);
+    assert.equal(Math.min(...s.steps.map((r) => r.start)), 0);
+    assert.deepEqual(s.steps.map((r) => r.kind), ['agent', 'llm', 'tool', 'tool', 'llm', 'agent', 'llm']);
+    assert.deepEqual(s.steps.map((r) => r.parent), [-1, 0, 0, 0, 0, -1, 5]);
+    assert.deepEqual(s.edges.filter((e) => e[2] === 'dataflow').map((e) => `${e[0]}->${e[1]} ${e[3]}`), ['1->2 call_paris', '2->4 call_paris', '1->3 call_tokyo', '3->4 call_tokyo']);
+    assert.equal(s.edges.filter((e) => e[2] === 'next').length, 4);
+    assert.equal(s.timeline.type.length, f.session.timeline.length);
+    assert.equal(s.timeline.type.replace(/[^s]/g, '').length, 7);
+    assert.equal(s.steps[0].aggregate, true);
+    assert.equal(s.totals.costUsd, f.session.totals.costUsd);
+    assert.ok(!('startMs' in s.totals));
+  });
+
+  it('step detail: the conversation as the LLM call saw it, its reply only once it returned, totals at the cursor', () => {
+    const f = fixture('vercel-ai-agent');
+    const t = f.session.timeline;
+    const llm = 4; // the second doGenerate
+    const start = t.startAt[llm];
+    const before = f.feed.stepDetail(f.session, f.session.steps[llm].id, start)!;
+    assert.equal(before.phase, 'running');
+    assert.equal(before.conversation?.complete, false);
+    assert.deepEqual(before.conversation?.messages.map((m) => m.role), ['system', 'user', 'assistant', 'tool']);
+    const after = f.feed.stepDetail(f.session, f.session.steps[llm].id, t.endAt[llm])!;
+    assert.equal(after.conversation?.complete, true);
+    assert.equal(after.conversation?.messages.at(-1)?.parts[0].type, 'text');
+    const state = stateAt(t, f.session.steps, t.endAt[llm])!;
+    assert.equal(after.cumulative.inputTokens, state.inputTokens);
+    assert.equal(after.cumulative.costUsd, state.costUsd);
+    assert.equal(after.usage?.inputTokens, 210);
+    assert.ok(after.attributes.some(([k]) => k === 'ai.operationId'));
+  });
+
+  it('step detail of a tool: args always, the result only once it returned; other steps show the latest LLM call', () => {
+    const f = fixture('vercel-ai-agent');
+    const t = f.session.timeline;
+    const tool = 2;
+    const running = f.feed.stepDetail(f.session, f.session.steps[tool].id, t.startAt[tool])!;
+    assert.equal(JSON.parse(running.tool!.args!).city, 'Paris');
+    assert.equal(running.tool!.result, undefined);
+    const done = f.feed.stepDetail(f.session, f.session.steps[tool].id, t.endAt[tool])!;
+    assert.deepEqual(JSON.parse(done.tool!.result!), { city: 'Paris', tempC: 18, condition: 'cloudy' });
+    assert.equal(done.conversation?.stepId, f.session.steps[1].id);
+    assert.equal(f.feed.stepDetail(f.session, 'nope', 0), undefined);
+  });
+
+  it('errors carry the message and, given the raw span, the exception stack', () => {
+    const inputs = [spanInput({ name: 'execute_tool x', spanId: 'e1', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'x' }, status: { code: 2, message: 'boom' },
+      events: [{ name: 'exception', attrs: { 'exception.type': 'Error', 'exception.message': 'boom', 'exception.stacktrace': 'Error: boom\n    at tool (tools.ts:3:9)' } }] })];
+    const session = buildSession(inputs);
+    const d = new GraphFeed({ id: 's', name: 's' });
+    d.snapshot(session);
+    const detail = d.stepDetail(session, 'e1', session.timeline.endAt[0], inputs[0])!;
+    assert.equal(detail.error?.message, 'boom');
+    assert.match(detail.error?.stack ?? '', /tools\.ts:3:9/);
+    assert.equal(detail.phase, 'failed');
+  });
+
+  it('deltas keep indices stable: new steps append, changed ones are replaced, unchanged ones are not resent', () => {
+    const inputs = syntheticSession(40);
+    const feed = new GraphFeed({ id: 's', name: 's', live: true });
+    const first = feed.snapshot(buildSession(inputs.slice(0, 20)));
+    assert.equal(feed.delta(buildSession(inputs.slice(0, 20))), undefined);
+    const delta = feed.delta(buildSession(inputs))!;
+    assert.equal(delta.baseVersion, first.version);
+    assert.equal(delta.version, first.version + 1);
+    assert.deepEqual(delta.changed.map((c) => c.index), Array.from({ length: 20 }, (_, i) => 20 + i));
+    assert.equal(delta.timeline.step.length, 80);
+    // A late parent: the child's row changes (its parent link), nothing else.
+    const orphan = [spanInput({ spanId: 'c1', parentSpanId: 'p1', name: 'child', startMs: 1_767_225_600_010 })];
+    const f2 = new GraphFeed({ id: 'o', name: 'o' });
+    f2.snapshot(buildSession(orphan));
+    const d2 = f2.delta(buildSession([spanInput({ spanId: 'p1', name: 'parent', startMs: 1_767_225_600_000, endMs: 1_767_225_600_100 }), ...orphan]))!;
+    assert.deepEqual(d2.changed.map((c) => [c.index, c.id, c.parent]), [[0, 'c1', 1], [1, 'p1', -1]]);
+    assert.deepEqual(d2.timeline.step.slice(0, 2), [1, 0]);
+  });
+
+  it('windows: names by index, capped', () => {
+    const session = buildSession(syntheticSession(2000));
+    const feed = new GraphFeed({ id: 's', name: 's' });
+    feed.snapshot(session);
+    const w = feed.window(session, 10, 5000);
+    assert.equal(w.length, MAX_WINDOW);
+    assert.equal(w[0].index, 10);
+    assert.equal(w[0].id, session.steps[10].id);
+    assert.equal(typeof w[0].name, 'string');
+  });
+
+  it('long text is cut and flagged', () => {
+    const big = 'x'.repeat(50_000);
+    const session = buildSession([spanInput({ spanId: 'b1', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 't', 'gen_ai.tool.call.arguments': big } })]);
+    const s = graphSnapshot(session, { id: 's', name: 's' });
+    assert.equal(s.steps.length, 1);
+    const feed = new GraphFeed({ id: 's', name: 's' });
+    feed.snapshot(session);
+    const d = feed.stepDetail(session, 'b1', 1)!;
+    assert.equal(d.truncated, true);
+    assert.ok(d.tool!.args!.length < 21_000);
+  });
+});

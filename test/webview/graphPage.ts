@@ -1,0 +1,188 @@
+// The graph bundle (dist/webview/graph.js) in headless Chromium behind the host's CSP, with a stubbed
+// acquireVsCodeApi whose state survives reloads (as VS Code's webview state does), and a fake host that
+// answers the webview exactly as the extension host should: GraphFeed snapshots, deltas, step details
+// and windows (src/core/agent/graphDto.ts).
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { AgentSession } from '../../src/core/agent';
+import { GraphFeed, type GraphSessionInfo } from '../../src/core/agent/graphDto';
+import type { SpanInput } from '../../src/core/agent/types';
+import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
+import { launchChromium, root } from '../harness/codeServer';
+
+const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+
+/** Dark+ / Light+ values of every --vscode-* variable the graph uses. */
+const themes = {
+  dark: {
+    foreground: '#cccccc', 'editor-background': '#1e1e1e', 'sideBar-background': '#252526', descriptionForeground: '#9d9d9d', focusBorder: '#007fd4',
+    'textCodeBlock-background': '#2b2b2b', 'panel-border': '#80808059', 'widget-border': '#454545', 'editorWidget-background': '#252526',
+    'badge-background': '#4d4d4d', 'badge-foreground': '#ffffff', 'charts-blue': '#3794ff', 'charts-purple': '#b180d7', 'charts-orange': '#d18616',
+    'charts-green': '#89d185', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c', errorForeground: '#f48771', 'editorWarning-foreground': '#cca700',
+    'inputValidation-errorBackground': '#5a1d1d', 'list-hoverBackground': '#2a2d2e', 'list-inactiveSelectionBackground': '#37373d',
+    'textLink-foreground': '#3794ff', disabledForeground: '#cccccc80', 'editorIndentGuide-activeBackground1': '#707070', 'button-background': '#0e639c',
+    'button-foreground': '#ffffff', 'button-hoverBackground': '#1177bb', 'button-secondaryBackground': '#3a3d41', 'button-secondaryForeground': '#cccccc',
+    'button-secondaryHoverBackground': '#45494e', 'dropdown-background': '#3c3c3c', 'dropdown-border': '#3c3c3c', 'dropdown-foreground': '#f0f0f0',
+    'icon-foreground': '#c5c5c5', 'panel-background': '#1e1e1e', 'settings-headerBorder': '#80808059',
+    'panelTitle-activeBorder': '#e7e7e7', 'panelTitle-activeForeground': '#e7e7e7', 'panelTitle-inactiveForeground': '#e7e7e799',
+    'settings-dropdownBackground': '#3c3c3c', 'settings-dropdownBorder': '#3c3c3c', 'settings-dropdownForeground': '#f0f0f0', 'settings-dropdownListBorder': '#454545',
+    'sideBarSectionHeader-background': '#00000000', 'sideBarTitle-foreground': '#bbbbbb', 'list-activeSelectionBackground': '#04395e',
+    'list-activeSelectionForeground': '#ffffff', 'list-focusOutline': '#007fd4', 'widget-shadow': '#0000005c',
+  },
+  light: {
+    foreground: '#3b3b3b', 'editor-background': '#ffffff', 'sideBar-background': '#f3f3f3', descriptionForeground: '#717171', focusBorder: '#0090f1',
+    'textCodeBlock-background': '#ececec', 'panel-border': '#80808059', 'widget-border': '#c8c8c8', 'editorWidget-background': '#f3f3f3',
+    'badge-background': '#c4c4c4', 'badge-foreground': '#333333', 'charts-blue': '#1a85ff', 'charts-purple': '#652d90', 'charts-orange': '#d18616',
+    'charts-green': '#388a34', 'charts-yellow': '#bf8803', 'charts-red': '#e51400', errorForeground: '#a1260d', 'editorWarning-foreground': '#bf8803',
+    'inputValidation-errorBackground': '#f2dede', 'list-hoverBackground': '#e8e8e8', 'list-inactiveSelectionBackground': '#e4e6f1',
+    'textLink-foreground': '#006ab1', disabledForeground: '#61616180', 'editorIndentGuide-activeBackground1': '#939393', 'button-background': '#007acc',
+    'button-foreground': '#ffffff', 'button-hoverBackground': '#0062a3', 'button-secondaryBackground': '#5f6a79', 'button-secondaryForeground': '#ffffff',
+    'button-secondaryHoverBackground': '#4c5561', 'dropdown-background': '#ffffff', 'dropdown-border': '#cecece', 'dropdown-foreground': '#616161',
+    'icon-foreground': '#424242', 'panel-background': '#ffffff', 'settings-headerBorder': '#80808059',
+    'panelTitle-activeBorder': '#424242', 'panelTitle-activeForeground': '#424242', 'panelTitle-inactiveForeground': '#424242bf',
+    'settings-dropdownBackground': '#ffffff', 'settings-dropdownBorder': '#cecece', 'settings-dropdownForeground': '#616161', 'settings-dropdownListBorder': '#c8c8c8',
+    'sideBarSectionHeader-background': '#00000000', 'sideBarTitle-foreground': '#6f6f6f', 'list-activeSelectionBackground': '#0060c0',
+    'list-activeSelectionForeground': '#ffffff', 'list-focusOutline': '#0090f1', 'widget-shadow': '#00000029',
+  },
+  hc: {
+    foreground: '#ffffff', 'editor-background': '#000000', 'sideBar-background': '#000000', descriptionForeground: '#ffffff', focusBorder: '#f38518',
+    contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518', 'textCodeBlock-background': '#000000', 'panel-border': '#6fc3df', 'widget-border': '#6fc3df',
+    'editorWidget-background': '#0c141f', 'badge-background': '#000000', 'badge-foreground': '#ffffff', 'charts-blue': '#3794ff', 'charts-purple': '#b180d7',
+    'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c', errorForeground: '#f48771',
+    'editorWarning-foreground': '#ffd370', 'inputValidation-errorBackground': '#000000', 'list-hoverBackground': '#000000', 'list-inactiveSelectionBackground': '#000000',
+    'textLink-foreground': '#21a6ff', disabledForeground: '#a5a5a5', 'editorIndentGuide-activeBackground1': '#ffffff', 'button-background': '#000000',
+    'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff',
+    'dropdown-background': '#000000', 'dropdown-border': '#6fc3df', 'dropdown-foreground': '#ffffff', 'icon-foreground': '#ffffff', 'panel-background': '#000000',
+    'panelTitle-activeBorder': '#6fc3df', 'panelTitle-activeForeground': '#ffffff', 'panelTitle-inactiveForeground': '#ffffff',
+    'settings-dropdownBackground': '#000000', 'settings-dropdownBorder': '#6fc3df', 'settings-dropdownForeground': '#ffffff', 'sideBarSectionHeader-background': '#000000',
+  },
+};
+
+export type Theme = keyof typeof themes;
+const bodyClass: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
+
+/** strict: the host's CSP (script nonce only). open: inline scripts and handlers allowed, so an injection would run. */
+function shell(theme: Theme, csp: 'strict' | 'open'): string {
+  const policy = csp === 'strict'
+    ? "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; script-src 'nonce-test'"
+    : "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data:; script-src 'self' 'unsafe-inline'";
+  const vars = Object.entries(themes[theme]).map(([k, v]) => `--vscode-${k}:${v}`).join(';');
+  const nonce = csp === 'strict' ? ' nonce="test"' : '';
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${policy}">
+<link rel="stylesheet" href="/codicons/codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="/graph.css">
+<style>html{${vars};--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;--vscode-editor-font-size:12px}</style>
+<script${nonce}>
+window.__posted = []; window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+const key = 'vscode-webview-state';
+window.acquireVsCodeApi = () => ({
+  postMessage: (m) => { window.__posted.push(m); window.__toHost(JSON.parse(JSON.stringify(m))); },
+  getState: () => JSON.parse(sessionStorage.getItem(key) || 'null') ?? undefined,
+  setState: (s) => sessionStorage.setItem(key, JSON.stringify(s)),
+});
+</script></head><body class="${bodyClass[theme]}"><div id="root" role="main"></div><script${nonce} type="module" src="/graph.js"></script></body></html>`;
+}
+
+export interface GraphHarness {
+  page: Page;
+  feed: GraphFeed;
+  session: AgentSession;
+  /** Every message the webview posted, in order. */
+  toHost: GraphToHost[];
+  send(message: GraphToWebview): Promise<void>;
+  /** The next session state: answered to `ready` from now on, and sent as a delta. */
+  update(session: AgentSession): Promise<void>;
+  /** Set false to leave requests unanswered. */
+  answering: boolean;
+  /** performance.now() (Node) when the last snapshot was handed to the page, and its JSON size. */
+  snapshotSentAt: number;
+  snapshotBytes: number;
+  close(): Promise<void>;
+}
+
+export interface GraphHarnessOptions {
+  session: AgentSession;
+  info?: GraphSessionInfo;
+  /** Raw spans by span id (exception stacks). */
+  raw?: SpanInput[];
+  theme?: Theme;
+  csp?: 'strict' | 'open';
+  viewport?: { width: number; height: number };
+}
+
+export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness> {
+  const theme = opts.theme ?? 'dark';
+  const dist = join(root, 'dist/webview');
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(shell(theme, opts.csp ?? 'strict'));
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
+    const file = normalize(join(dist, url.pathname));
+    if (!file.startsWith(dist)) return void res.writeHead(403).end();
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return void res.writeHead(404).end();
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const info = opts.info ?? { id: 'session-1', name: 'test session' };
+  const raw = new Map((opts.raw ?? []).map((r) => [String(r.span.spanId).toLowerCase(), r]));
+  let context: BrowserContext | undefined;
+  try {
+    context = await launchChromium(join(root, '.vscode-test/runs', `webview-graph-${process.pid}-${Date.now()}`), { colorScheme: theme === 'light' ? 'light' : 'dark' });
+    const page = context.pages()[0] ?? (await context.newPage());
+    if (opts.viewport) await page.setViewportSize(opts.viewport);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const harness: GraphHarness = {
+      page,
+      feed: new GraphFeed(info),
+      session: opts.session,
+      toHost: [],
+      answering: true,
+      snapshotSentAt: 0,
+      snapshotBytes: 0,
+      // As JSON text, like VS Code's postMessage (CDP's object serialisation is far slower for big snapshots).
+      send: (message) => page.evaluate((json) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(JSON.parse(json), '*'), JSON.stringify(message)),
+      async update(session) {
+        harness.session = session;
+        const delta = harness.feed.delta(session);
+        if (delta) await harness.send({ type: 'delta', delta });
+      },
+      async close() {
+        await context?.close();
+        server.close();
+        if (errors.length) throw new Error(`the webview logged errors:\n${errors.join('\n')}`);
+      },
+    };
+    await page.exposeFunction('__toHost', async (m: GraphToHost) => {
+      harness.toHost.push(m);
+      if (m.type === 'ready') {
+        const snapshot = harness.feed.snapshot(harness.session);
+        harness.snapshotBytes = JSON.stringify(snapshot).length;
+        harness.snapshotSentAt = performance.now();
+        await harness.send({ type: 'snapshot', snapshot });
+      }
+      if (!harness.answering) return;
+      if (m.type === 'requestStep') {
+        const detail = harness.feed.stepDetail(harness.session, m.id, m.cursor, raw.get(m.id));
+        await harness.send(detail ? { type: 'stepDetail', requestId: m.requestId, detail } : { type: 'stepDetail', requestId: m.requestId, error: 'no such step' });
+      }
+      if (m.type === 'requestWindow') await harness.send({ type: 'window', requestId: m.requestId, rows: harness.feed.window(harness.session, m.from, m.to) });
+    });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    return harness;
+  } catch (e) {
+    await context?.close();
+    server.close();
+    throw e;
+  }
+}

@@ -1,0 +1,295 @@
+// The "Agent Trace" webview: ready handshake, snapshot and live deltas from the host, the time-travel cursor
+// (kept in webview state so it survives reloads), keyboard, and the graph / timeline / inspector views.
+import './graph.css';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import type { GraphToHost, GraphToWebview, StepDetailDto, StepSummaryDto } from '../../src/protocol/graph';
+import * as dagre from '@dagrejs/dagre';
+import { h } from '../shared/dom';
+import { hostClient } from '../shared/vscodeApi';
+import { Inspector } from './inspector';
+import { keyAction } from './keys';
+import { layoutVisible, type Layout } from './layout';
+import { Minimap } from './minimap';
+import { applyDelta, buildModel, clampCursor, type GraphModel } from './model';
+import { GraphView, type ZoomState } from './render';
+import { Requests } from './requests';
+import { cursorState, readState, restoreCursor, type SavedState, type Tab } from './state';
+import { createStepper, relocate, type Stepper } from './stepper';
+import { debounce, ownedByControl } from './util';
+import { Toolbar } from './toolbar';
+import { statusLine, viewAt } from './viewModel';
+import { buildVisible, reveal, type VisibleGraph } from './visible';
+import { Waterfall } from './waterfall';
+
+const host = hostClient<GraphToHost, GraphToWebview, SavedState>();
+const requests = new Requests();
+let saved = readState(host.getState());
+
+let model: GraphModel | undefined;
+let stepper: Stepper | undefined;
+let visible: VisibleGraph | undefined;
+let layout: Layout | undefined;
+let cursor = 0;
+let selectedStep = -1;
+let selectedItem = -1;
+let follow = saved?.follow ?? false;
+let toggles = new Map<string, boolean>(saved?.toggles ?? []);
+let speed = saved?.speed ?? 1;
+let tab: Tab = saved?.tab ?? 'graph';
+let zoom: ZoomState | undefined = saved?.zoom;
+let player: ReturnType<typeof setInterval> | undefined;
+
+const graph = new GraphView({
+  select: (item) => selectItem(item),
+  toggle: (item) => toggle(item),
+  zoomed: (z) => ((zoom = z), save()),
+});
+const minimap = new Minimap(graph);
+const inspector = new Inspector({
+  openSource: (id) => model && host.post({ type: 'openSource', sessionId: model.session.id, id }),
+  seek: (id, where) => {
+    const step = model?.byId.get(id);
+    if (model && step !== undefined) moveTo(where === 'start' ? model.startAt[step] : model.endAt[step], false);
+  },
+  toggle: (item) => visible && toggle(visible.byKey.get(item.key) ?? -1),
+  selectStep: (step) => selectStep(step, true),
+});
+const toolbar = new Toolbar({
+  command: (c) => stepper && moveTo(stepper.move(cursor, c), true),
+  play: () => setPlaying(player === undefined),
+  speed: (s) => ((speed = s), player !== undefined && setPlaying(true), save()),
+  scrub: (c) => moveTo(c, true),
+  zoom: (d) => graph.zoomBy(d),
+});
+const waterfall = new Waterfall({
+  select: (step) => selectStep(step, true),
+  seekStep: (step) => model && moveTo(model.startAt[step], true),
+  seekTime: (t) => stepper && moveTo(stepper.atTime(t), true),
+  need: debounce((from: number, to: number) => {
+    if (!model) return;
+    const { id: sessionId } = model.session;
+    const version = model.version;
+    requests
+      .request<{ requestId: number; rows?: StepSummaryDto[] }>((requestId) => host.post({ type: 'requestWindow', requestId, sessionId, version, from, to }))
+      .then((a) => waterfall.addSummaries(a.rows ?? []), () => undefined);
+  }, 60),
+});
+
+const title = h('div', { class: 'session-title', id: 'session-title' });
+const findings = h('div', { class: 'findings', id: 'findings', role: 'note' });
+const tabs = h('vscode-tabs', { id: 'tabs', 'selected-index': tab === 'timeline' ? '1' : '0' },
+  h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, 'Graph'),
+  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, graph.element, minimap.element)),
+  h('vscode-tab-header', { slot: 'header', 'data-tab': 'timeline' }, 'Timeline'),
+  h('vscode-tab-panel', { id: 'panel-timeline' }, waterfall.element));
+tabs.addEventListener('vsc-tabs-select', (e) => ((tab = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'timeline' : 'graph'), save()));
+const main = h('div', { class: 'main', id: 'main-area' }, tabs, inspector.element);
+const placeholder = h('p', { class: 'muted placeholder', id: 'placeholder' }, 'Waiting for the session…');
+const root = document.getElementById('root')!;
+root.replaceChildren(h('div', { class: 'app' }, h('header', { class: 'topbar' }, title, findings), toolbar.element, placeholder, main));
+main.hidden = true;
+toolbar.setSpeed(speed);
+// Tab panels fill what the title, findings and toolbar leave (their height varies with the window width).
+new ResizeObserver(() => document.documentElement.style.setProperty('--main-top', `${main.offsetTop}px`)).observe(root.firstElementChild!);
+
+host.onMessage((msg) => {
+  switch (msg.type) {
+    case 'snapshot': {
+      const started = performance.now();
+      const m = buildModel(msg.snapshot);
+      if (model && model.session.id === m.session.id) replace(m); // a resynchronisation: keep everything
+      else first(m);
+      requestAnimationFrame(() => (document.body.dataset.paintMs = String(Math.round(performance.now() - started))));
+      return;
+    }
+    case 'delta': {
+      const m = model && applyDelta(model, msg.delta);
+      if (!m) return host.post(model ? { type: 'ready', state: { sessionId: model.session.id, cursor } } : { type: 'ready' });
+      replace(m);
+      return;
+    }
+    case 'empty':
+      model = undefined;
+      main.hidden = true;
+      placeholder.hidden = false;
+      placeholder.textContent = msg.message;
+      return;
+    case 'stepDetail':
+    case 'window':
+      requests.settle(msg);
+      return;
+    case 'revealStep': {
+      const step = model?.byId.get(msg.id);
+      if (!model || step === undefined) return;
+      selectStep(step, true);
+      if (msg.seek) moveTo(msg.seek === 'start' ? model.startAt[step] : model.endAt[step], false);
+      return;
+    }
+  }
+});
+
+/** A session shown for the first time in this webview: what was saved for it (reload), else a fresh view. */
+function first(m: GraphModel): void {
+  const same = saved?.sessionId === m.session.id;
+  if (!same) {
+    toggles = new Map();
+    zoom = undefined;
+    follow = m.session.live;
+  }
+  selectedStep = -1;
+  selectedItem = -1;
+  inspector.empty('Select a step, or step through the timeline with the arrow keys.');
+  show(m, same && zoom ? zoom : 'fit');
+  moveTo(restoreCursor(m, same ? saved : undefined), false);
+  const sel = same && saved?.selectedId !== undefined ? m.byId.get(saved.selectedId) : undefined;
+  if (sel !== undefined) selectStep(sel, false);
+  saved = undefined;
+}
+
+/** The same session, grown (delta or resync): zoom, toggles, selection and the cursor's event stay. */
+function replace(m: GraphModel): void {
+  const prev = model!;
+  const c = follow || cursor >= prev.length - 1 ? m.length - 1 : relocate(prev, m, cursor, createStepper(m));
+  const keep = selectedStep >= 0 ? prev.rows[selectedStep]?.id : undefined;
+  show(m, 'keep');
+  if (keep !== undefined) selectedStep = m.byId.get(keep) ?? -1;
+  moveTo(c, false);
+}
+
+/** New model: relayout (zoom kept on live updates), keep the cursor and selection. */
+function show(m: GraphModel, zoomTo: 'keep' | 'fit' | ZoomState): void {
+  model = m;
+  stepper = createStepper(m);
+  placeholder.hidden = true;
+  main.hidden = false;
+  title.textContent = `${m.session.name} · ${m.totals.steps.toLocaleString('en-US')} steps · ${m.totals.llmCalls} LLM calls · ${m.totals.toolCalls} tool calls${m.totals.errors ? ` · ${m.totals.errors} failed` : ''}${m.session.live ? ' · live' : ''}`;
+  findings.replaceChildren(...m.findings.slice(0, 3).map((f) => h('div', { class: 'finding' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), ' ', f.message)));
+  relayout(zoomTo);
+  toolbar.setLength(m.length);
+  waterfall.setModel(m);
+}
+
+function relayout(zoomTo: 'keep' | 'fit' | ZoomState): void {
+  if (!model) return;
+  visible = buildVisible(model, toggles);
+  layout = layoutVisible(dagre, visible);
+  graph.setData(model, visible, layout, zoomTo);
+  minimap.setLayout(layout);
+  paint();
+}
+
+/** Moves the cursor; `select`: the selection follows it (stepping). */
+function moveTo(c: number, select: boolean): void {
+  if (!model) return;
+  cursor = clampCursor(model, c);
+  follow = model.session.live && cursor === model.length - 1;
+  if (select && model.length > 0) selectStep(model.evStep[cursor], false);
+  paint();
+  if (visible && model.length > 0) graph.ensureVisible(visible.rep[model.evStep[cursor]], player === undefined);
+  requestDetail();
+  save();
+}
+
+function paint(): void {
+  if (!model || !visible) return;
+  const view = viewAt(model, visible, cursor);
+  selectedItem = selectedStep >= 0 ? visible.rep[selectedStep] : selectedItem;
+  graph.setCursor(view, selectedItem);
+  minimap.setCursor(view);
+  waterfall.setCursor(cursor);
+  toolbar.setCursor(cursor, statusLine(model, cursor));
+}
+
+function selectItem(item: number): void {
+  const it = visible?.items[item];
+  if (!it || !model) return;
+  if (it.type === 'step') return selectStep(it.step, false);
+  selectedStep = -1;
+  selectedItem = item;
+  inspector.group(model, it);
+  paint();
+  save();
+}
+
+function selectStep(step: number, revealIt: boolean): void {
+  if (!model || step < 0 || step >= model.n) return;
+  const changed = step !== selectedStep;
+  selectedStep = step;
+  if (revealIt && visible && visible.items[visible.rep[step]]?.step !== step) {
+    visible = reveal(model, toggles, step);
+    layout = layoutVisible(dagre, visible);
+    graph.setData(model, visible, layout, 'keep');
+    minimap.setLayout(layout);
+  }
+  if (visible && revealIt) graph.ensureVisible(visible.rep[step]);
+  waterfall.setSelected(step, revealIt);
+  if (changed) host.post({ type: 'selectStep', sessionId: model.session.id, id: model.rows[step].id, cursor });
+  paint();
+  requestDetail();
+  save();
+}
+
+function toggle(item: number): void {
+  const it = visible?.items[item];
+  if (!it) return;
+  toggles.set(it.key, !it.expanded);
+  relayout('keep');
+  save();
+}
+
+let detailTimer: ReturnType<typeof setTimeout> | undefined;
+function requestDetail(): void {
+  clearTimeout(detailTimer);
+  detailTimer = setTimeout(() => {
+    if (!model || selectedStep < 0) return;
+    const m = model;
+    const step = selectedStep;
+    const at = cursor;
+    const loading = setTimeout(() => inspector.loading(m, step), 150);
+    requests
+      .request<{ requestId: number; detail?: StepDetailDto }>((requestId) =>
+        host.post({ type: 'requestStep', requestId, sessionId: m.session.id, version: m.version, id: m.rows[step].id, cursor: at }))
+      .then((a) => {
+        if (model !== m || selectedStep !== step || cursor !== at || !a.detail) return;
+        inspector.show(a.detail);
+        inspector.element.dataset.stepId = a.detail.id;
+        inspector.element.dataset.cursor = String(at);
+      }, (e: Error) => selectedStep === step && inspector.failed(m, step, e.message))
+      .finally(() => clearTimeout(loading));
+  }, 30);
+}
+
+function setPlaying(on: boolean): void {
+  clearInterval(player);
+  player = undefined;
+  if (on && model && stepper) {
+    if (cursor >= model.length - 1) moveTo(0, true);
+    player = setInterval(() => {
+      if (!model || cursor >= model.length - 1) return setPlaying(false);
+      moveTo(cursor + 1, true);
+    }, 600 / speed);
+  }
+  toolbar.setPlaying(player !== undefined);
+}
+
+document.addEventListener('keydown', (e) => {
+  if (ownedByControl(e.target, e.key)) return;
+  const action = keyAction(e);
+  if (!action || !model || !stepper) return;
+  e.preventDefault();
+  if (action.type === 'step') moveTo(stepper.move(cursor, action.command), true);
+  else if (action.type === 'play') setPlaying(player === undefined);
+  else graph.zoomBy(action.direction);
+});
+
+const save = debounce(() => {
+  if (!model) return;
+  host.setState({
+    v: 1, sessionId: model.session.id, ...cursorState(model, cursor), selectedId: selectedStep >= 0 ? model.rows[selectedStep].id : undefined,
+    tab, toggles: [...toggles], speed, zoom, follow,
+  });
+}, 100);
+
+host.post(saved ? { type: 'ready', state: { sessionId: saved.sessionId, cursor: saved.cursor, selectedId: saved.selectedId } } : { type: 'ready' });
