@@ -1,5 +1,7 @@
 // `npm run bench`: prints each benchmark's numbers and ratios from one run (not a timed test).
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { benchIngest } from './ingest';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -15,6 +17,15 @@ async function main(): Promise<void> {
   console.log(`  ratio stored / decode-only       ${r.ratio.toFixed(2).padStart(10)}x          (goal >= 0.5x: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`);
   console.log(`  longest ingest slice             ${r.maxSliceMs.toFixed(1).padStart(10)} ms wall, ${r.maxSliceBusyMs.toFixed(1)} ms on CPU (bound 50 ms)`);
   console.log(`  memory per 100k spans            ${mb(r.bytesPer100k).padStart(10)} in SQLite pages, ${mb(r.heapPer100k)} JS heap`);
+
+  // The graph webview's numbers come from the built bundle in headless Chromium (the same harness as
+  // the webview tests): first paint and time per step for 10k spans, bounded DOM for 100k.
+  console.log('\nTrace graph webview (dist/webview/graph.js in headless Chromium)');
+  const root = join(__dirname, '../../..');
+  const graph = spawnSync(process.execPath, [join(root, 'node_modules/.bin/mocha'), '--no-config', '--timeout', '300000', '--reporter', 'dot', join(root, 'out/test/webview/graph.perf.test.js')], { cwd: root, encoding: 'utf8' });
+  const lines = graph.stdout.split('\n').filter((l) => /^\s{6,}\S/.test(l));
+  console.log(lines.map((l) => `  ${l.trim()}`).join('\n'));
+  if (graph.status !== 0) throw new Error(`graph benchmark failed:\n${graph.stdout}\n${graph.stderr}`);
 }
 
 main().catch((e) => {

@@ -70,9 +70,13 @@ export class GraphPanel implements vscode.Disposable {
           this.sessionId ??= message.state?.sessionId;
           await this.postSnapshot();
           break;
-        case 'selectStep':
+        case 'selectStep': {
           this.selectedStepId = message.id;
+          // The editor follows a step whose span says where its code is (code.* attributes).
+          const step = (await this.current())?.steps.find((s) => s.id === message.id);
+          if (step?.source) await openSourceLocation(step.source.path, step.source.line, { quiet: true });
           break;
+        }
         case 'openSource':
           await this.openSource(message.id);
           break;
