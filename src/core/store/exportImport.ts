@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { LogRecord, LogsRequest, ResourceLogs, ResourceSpans, Span, TraceRequest } from '../otlp/model';
 import { StoreContext } from './context';
 import { writeLogs, writeTraces } from './ingest';
-import { childrenOfSession, logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
+import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
 import { applyPragmas, checkSchema, copyTables, createSchema, dropTables } from './schema';
 import { SessionRouter } from './sessionRouter';
 import { createSession, renameSession } from './sessionWrites';
@@ -23,11 +23,10 @@ export type OtlpInput = (Partial<TraceRequest> & Partial<LogsRequest>) | { trace
  * ingest; spans (and log records) keep their ingest order within a group.
  */
 export function exportSessionOtlp(ctx: StoreContext, sessionId: string): OtlpExport {
-  const children = childrenOfSession(ctx, sessionId);
   const spanRows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.session_id = ? ORDER BY s.id`, [sessionId]);
   const spanGroups = new Grouper<Span>();
   for (const r of spanRows) {
-    const s = spanFromRow(ctx, r, children);
+    const s = spanFromRow(ctx, r);
     spanGroups.add(s.resourceId, s.scopeId, {
       traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, traceState: s.traceState, flags: s.flags,
       name: s.name, kind: s.kind, startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano,

@@ -3,6 +3,7 @@ import type { SpanEvent, SpanLink } from '../otlp/model';
 import type { StoreContext } from './context';
 import { errorStatus } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
+import { attributesPath } from './spanData';
 import { allRows, firstRow, num, queryOnce, str, type SqlValue } from './sqlite';
 import type { Page, SessionSource, SessionSummary, SpanQuery, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
 
@@ -130,7 +131,7 @@ export function findSpans(ctx: StoreContext, q: SpanQuery): StoredSpan[] {
   else if (q.statusCode !== undefined) add('s.status_code = ?', q.statusCode);
   if (q.attribute) {
     const [match, values] = attributeMatch(q.attribute.value);
-    add(`EXISTS (SELECT 1 FROM json_each(s.attributes) a WHERE a.value ->> '$.key' = ?${match})`, q.attribute.key, ...values);
+    add(`EXISTS (SELECT 1 FROM json_each(s.data, '${attributesPath}') a WHERE a.value ->> '$.key' = ?${match})`, q.attribute.key, ...values);
   }
   const sql = `SELECT ${spanColumns} FROM spans s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.start_ms, s.id LIMIT ?`;
   params.push(q.limit ?? 1000);

@@ -34,6 +34,15 @@ export function resourceHints(resource: Resource): ResourceHints {
   return { launcherId: attributeText(attrs, launcherSessionKey), explicitId: explicitId(attrs), serviceName, instanceKey };
 }
 
+/** Whether a span's own attributes may name its session: one pass, as most spans name none. */
+function namesSession(attrs: KeyValue[]): boolean {
+  for (let i = 0; i < attrs.length; i++) {
+    const key = attrs[i]!.key;
+    if (key === launcherSessionKey || key === explicitSessionKeys[0] || key === explicitSessionKeys[1]) return true;
+  }
+  return false;
+}
+
 function explicitId(attrs: KeyValue[]): string | undefined {
   for (const key of explicitSessionKeys) {
     const id = attributeText(attrs, key);
@@ -61,6 +70,10 @@ export class SessionRouter {
 
   /** Called before a trace moves, so roll-ups batched in memory reach the tables first. */
   beforeMove: () => void = () => undefined;
+  // The last launcher-named route: the next span of the same resource and trace goes the same way.
+  private lastHints: ResourceHints | undefined;
+  private lastTrace = '';
+  private lastTarget = '';
 
   constructor(
     private readonly ctx: StoreContext,
@@ -73,8 +86,10 @@ export class SessionRouter {
       this.touched.add(mode.sessionId);
       return mode.sessionId;
     }
-    const launcher = hints.launcherId ?? attributeText(attributes, launcherSessionKey);
-    const explicit = launcher === undefined ? explicitId(attributes) ?? hints.explicitId : undefined;
+    if (hints === this.lastHints && traceId === this.lastTrace) return this.lastTarget;
+    const own = namesSession(attributes);
+    const launcher = hints.launcherId ?? (own ? attributeText(attributes, launcherSessionKey) : undefined);
+    const explicit = launcher === undefined ? (own ? explicitId(attributes) : undefined) ?? hints.explicitId : undefined;
     const named = launcher ?? explicit;
     const mapped = traceId ? this.traceSession(traceId) : undefined;
     let target: string;
@@ -95,6 +110,12 @@ export class SessionRouter {
     const info = this.ctx.sessions.get(target);
     if (info) info.lastReceiptMs = Math.max(info.lastReceiptMs, receivedAt);
     this.touched.add(target);
+    // A resource's launcher id decides for all its spans, and a trace, once routed, stays: safe to repeat.
+    if (hints.launcherId !== undefined) {
+      this.lastHints = hints;
+      this.lastTrace = traceId;
+      this.lastTarget = target;
+    }
     return target;
   }
 

@@ -108,8 +108,6 @@ export function trimOldestTraces(ctx: StoreContext, sessionId: string, spans: nu
   }
   for (const traceId of victims) {
     const key = [traceId, sessionId];
-    stmts.get('DELETE FROM span_events WHERE span_rowid IN (SELECT id FROM spans WHERE trace_id = ? AND session_id = ? AND event_count > 0)').run(key);
-    stmts.get('DELETE FROM span_links WHERE span_rowid IN (SELECT id FROM spans WHERE trace_id = ? AND session_id = ? AND link_count > 0)').run(key);
     stmts.get('DELETE FROM spans WHERE trace_id = ? AND session_id = ?').run(key);
     stmts.get('DELETE FROM log_records WHERE trace_id = ? AND session_id = ?').run(key);
     const logs = ctx.db.getRowsModified();

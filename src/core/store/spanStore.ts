@@ -13,6 +13,7 @@ import { deleteSessions, renameSession } from './sessionWrites';
 import { loadSqlJs } from './sqlite';
 import { Sweeper, sweepAll } from './sweeper';
 import { warmUp } from './warmUp';
+import { HeapReserve } from './wasmHeap';
 import type {
   ImportResult,
   IngestResult,
@@ -55,21 +56,27 @@ export class SpanStore {
   private constructor(
     private readonly sql: SqlJsStatic,
     private readonly ctx: StoreContext,
+    private readonly heap: HeapReserve,
   ) {
     this.sweeper = new Sweeper(() => this.ctx);
+    this.reserveHeap();
   }
 
   static async create(options: StoreOptions = {}): Promise<SpanStore> {
     const sql = await loadSqlJs(options.wasmPath);
     warmUp(sql);
-    return new SpanStore(sql, new StoreContext(io.newStoreDatabase(sql), settingsOf(options), options.now ?? Date.now, 'live'));
+    const ctx = new StoreContext(io.newStoreDatabase(sql), settingsOf(options), options.now ?? Date.now, 'live');
+    return new SpanStore(sql, ctx, new HeapReserve(sql));
   }
 
   /** A store opened on one of our SQLite exports (throws a readable error for anything else). */
   static async fromSqlite(bytes: Uint8Array, options: StoreOptions = {}): Promise<SpanStore> {
     const sql = await loadSqlJs(options.wasmPath);
     warmUp(sql);
-    return new SpanStore(sql, new StoreContext(io.openStoreDatabase(sql, bytes), settingsOf(options), options.now ?? Date.now, 'live'));
+    const heap = new HeapReserve(sql);
+    heap.ensure(bytes.length); // room for the copy into memory
+    const ctx = new StoreContext(io.openStoreDatabase(sql, bytes), settingsOf(options), options.now ?? Date.now, 'live');
+    return new SpanStore(sql, ctx, heap);
   }
 
   /** The receipt clock. */
@@ -250,9 +257,16 @@ export class SpanStore {
     try {
       return this.ctx.transaction(fn);
     } finally {
+      this.reserveHeap();
       this.emit();
       this.sweeper.schedule();
     }
+  }
+
+  /** Room in the wasm heap ahead of the database (see wasmHeap.ts). */
+  private reserveHeap(): void {
+    const pages = q.pageStats(this.ctx);
+    this.heap.ensure(pages.pageCount * pages.pageSize);
   }
 
   private emit(): void {

@@ -1,9 +1,9 @@
 // Loading sql.js and the small helpers every store module uses on top of it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import initSqlJs, { type BindParams, type Database, type SqlJsStatic, type SqlValue, type Statement } from 'sql.js';
+import initSqlJs, { type BindParams, type BindValue, type Database, type SqlJsStatic, type SqlValue, type Statement } from 'sql.js';
 
-export type { Database, SqlValue, Statement };
+export type { BindValue, Database, SqlValue, Statement };
 
 const modules = new Map<string, Promise<SqlJsStatic>>();
 

@@ -2,7 +2,9 @@
 // dependency). Shapes follow sql.js 1.16 src/api.js.
 declare module 'sql.js' {
   export type SqlValue = number | string | Uint8Array | null;
-  export type BindParams = SqlValue[] | Record<string, SqlValue> | null;
+  /** Any typed array binds as a blob (sql.js copies it with HEAP8.set). */
+  export type BindValue = SqlValue | Int8Array;
+  export type BindParams = BindValue[] | Record<string, BindValue> | null;
 
   export interface QueryExecResult {
     columns: string[];
@@ -31,6 +33,9 @@ declare module 'sql.js' {
 
   export interface SqlJsStatic {
     Database: new (data?: ArrayLike<number> | Buffer | null) => Database;
+    /** The wasm heap's allocator (exported by sql.js for its own glue); absent from other builds. */
+    _malloc?: (bytes: number) => number;
+    _free?: (pointer: number) => void;
   }
 
   export interface SqlJsConfig {

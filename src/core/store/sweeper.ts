@@ -1,8 +1,6 @@
-// Deleting a session is instant for its readers: its session row goes at once. Its spans, events,
-// links, log records and trace roll-ups (~5 µs a span: half a second per 100k) are then deleted in the
-// background, a few milliseconds per event-loop turn, so an eviction never stalls ingest.
+// Deleting a session is instant for its readers: its session row goes at once. Its spans, log records
+// and trace roll-ups (~5 µs a span: half a second per 100k) are then deleted in the background, a few milliseconds per event-loop turn, so an eviction never stalls ingest.
 import type { StoreContext, Tombstone } from './context';
-import { allRows, num } from './sqlite';
 
 const stepBudgetMs = 8;
 
@@ -10,14 +8,11 @@ const stepBudgetMs = 8;
 export function sweepStep(ctx: StoreContext, rows: number): number {
   const tomb = ctx.tombstones[0];
   if (!tomb) return 0;
-  const ids = allRows(ctx.stmts, 'SELECT id, event_count, link_count FROM spans WHERE session_id = ? AND id <= ? LIMIT ?', [tomb.sessionId, tomb.maxSpan, rows]);
-  ctx.transaction(() => {
-    if (ids.length) {
-      const all = JSON.stringify(ids.map((r) => num(r[0])));
-      if (ids.some((r) => num(r[1]) > 0)) ctx.stmts.get('DELETE FROM span_events WHERE span_rowid IN (SELECT value FROM json_each(?))').run([all]);
-      if (ids.some((r) => num(r[2]) > 0)) ctx.stmts.get('DELETE FROM span_links WHERE span_rowid IN (SELECT value FROM json_each(?))').run([all]);
-      ctx.stmts.get('DELETE FROM spans WHERE id IN (SELECT value FROM json_each(?))').run([all]);
-    }
+  return ctx.transaction(() => {
+    ctx.stmts
+      .get('DELETE FROM spans WHERE id IN (SELECT id FROM spans WHERE session_id = ? AND id <= ? LIMIT ?)')
+      .run([tomb.sessionId, tomb.maxSpan, rows]);
+    const spans = ctx.db.getRowsModified();
     ctx.stmts
       .get('DELETE FROM log_records WHERE id IN (SELECT id FROM log_records WHERE session_id = ? AND id <= ? LIMIT ?)')
       .run([tomb.sessionId, tomb.maxLog, rows]);
@@ -26,10 +21,10 @@ export function sweepStep(ctx: StoreContext, rows: number): number {
       .get('DELETE FROM traces WHERE session_id = ?1 AND trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?1 LIMIT ?2)')
       .run([tomb.sessionId, rows]);
     const traces = ctx.db.getRowsModified();
-    tomb.spans = Math.max(0, tomb.spans - ids.length);
-    if (ids.length < rows && logs < rows && traces < rows) ctx.tombstones.shift();
+    tomb.spans = Math.max(0, tomb.spans - spans);
+    if (spans < rows && logs < rows && traces < rows) ctx.tombstones.shift();
+    return spans;
   });
-  return ids.length;
 }
 
 /** Sweeps everything now (before an export, or when a deleted session's id comes back). */

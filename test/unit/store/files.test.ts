@@ -3,6 +3,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../../src/core/store/files';
+import { schemaName, schemaVersion } from '../../../src/core/store/schema';
+import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { SpanStore } from '../../../src/core/store/spanStore';
 import { bulkRequest, logRecord, logsRequest, newStore, str, traceId } from './fixtures';
 
@@ -88,6 +90,21 @@ describe('store: SQLite files and atomic writes', () => {
     // A valid store export with no sessions imports as nothing; a non-store SQLite file is refused.
     assert.deepEqual(store.importSqlite(foreign).sessionIds, []);
     assert.deepEqual(store.listSessions(), before);
+    assert.equal(store.stats().spans, 250);
+  });
+
+  it('refuses a file of another schema version, saying which', async () => {
+    const sql = await loadSqlJs();
+    const fileOf = (version: number) => {
+      const db = new sql.Database();
+      db.run('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      db.run('INSERT INTO meta VALUES (?, ?), (?, ?)', ['schema', schemaName, 'version', String(version)]);
+      const bytes = db.export();
+      db.close();
+      return bytes;
+    };
+    await assert.rejects(SpanStore.fromSqlite(fileOf(1)), /schema version 1, written by an older development build/);
+    assert.throws(() => store.importSqlite(fileOf(schemaVersion + 1)), new RegExp(`schema version ${schemaVersion + 1}; this version reads up to ${schemaVersion}`));
     assert.equal(store.stats().spans, 250);
   });
 

@@ -85,6 +85,31 @@ describe('store: ingest queue', () => {
     assert.equal(store.spanCount(), 20);
   });
 
+  it('leaves the event loop to the receiver between slices while requests keep arriving', async function () {
+    this.timeout(60_000);
+    const queue = new IngestQueue(store);
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    /** Event-loop turns that pass between the current slice and the next one. */
+    const turnsToNextSlice = async () => {
+      const slices = queue.counters.slices;
+      let turns = 0;
+      while (queue.counters.slices === slices) {
+        await turn();
+        turns++;
+      }
+      return turns;
+    };
+    queue.acceptTraces(bulkRequest(20_000, 0, res));
+    await turn(); // the first slice runs at once
+    assert.equal(queue.counters.slices, 1);
+    assert.ok((await turnsToNextSlice()) > 3, 'a request came in just now: the next slice waits');
+    await new Promise((resolve) => setTimeout(resolve, 80)); // nothing arrives for a while
+    await turnsToNextSlice();
+    assert.ok((await turnsToNextSlice()) <= 2, 'no requests arriving: slices follow each other');
+    await queue.flush();
+    assert.equal(store.spanCount(), 20_000);
+  });
+
   it('cuts requests into slices that keep resources and scopes', () => {
     const req: TraceRequest = { resourceSpans: [...bulkRequest(5, 0, res).resourceSpans, ...bulkRequest(4, 5, [str('service.name', 'b')]).resourceSpans] };
     req.resourceSpans[0]!.scopeSpans.push({ ...req.resourceSpans[0]!.scopeSpans[0]!, spans: [] }, { ...req.resourceSpans[0]!.scopeSpans[0]!, spans: bulkRequest(2, 9, res).resourceSpans[0]!.scopeSpans[0]!.spans });

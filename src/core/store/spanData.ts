@@ -1,0 +1,97 @@
+// spans.data: the fields of a span that have no column of their own, as one JSON text. Field names are
+// the model's, so the JSON reads like the OTLP span it came from; `statusMessage` is status.message.
+// Fields at their default ('', 0, []) are left out: most spans have most of them, and every byte is
+// written, stored and parsed again.
+import type { KeyValue, Span, SpanEvent, SpanLink } from '../otlp/model';
+import { spanDataText } from './spanJson';
+import { parseJson, toJson } from './values';
+
+export interface SpanData {
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  traceState?: string;
+  flags?: number;
+  attributes?: KeyValue[];
+  droppedAttributesCount?: number;
+  events?: SpanEvent[];
+  droppedEventsCount?: number;
+  links?: SpanLink[];
+  droppedLinksCount?: number;
+  statusMessage?: string;
+}
+
+/** Path of the attribute list inside spans.data, for json_each (absent: no attributes). */
+export const attributesPath = '$.attributes';
+
+export function spanDataJson(span: Span): string {
+  try {
+    return spanDataText(span);
+  } catch {
+    return spanDataObjectJson(span);
+  }
+}
+
+/** The generic way (and the reference spanDataText is tested against): same fields, same order. */
+export function spanDataObjectJson(span: Span): string {
+  // A fresh object with exactly these fields: stray properties of the input never reach the file.
+  const data: SpanData = { kind: span.kind, startTimeUnixNano: span.startTimeUnixNano, endTimeUnixNano: span.endTimeUnixNano };
+  if (span.traceState !== '') data.traceState = span.traceState;
+  if (span.flags !== 0) data.flags = span.flags;
+  if (span.attributes?.length !== 0) data.attributes = span.attributes;
+  if (span.droppedAttributesCount !== 0) data.droppedAttributesCount = span.droppedAttributesCount;
+  if (span.events?.length !== 0) data.events = span.events;
+  if (span.droppedEventsCount !== 0) data.droppedEventsCount = span.droppedEventsCount;
+  if (span.links?.length !== 0) data.links = span.links;
+  if (span.droppedLinksCount !== 0) data.droppedLinksCount = span.droppedLinksCount;
+  if (span.status.message !== '') data.statusMessage = span.status.message;
+  return toJson(data);
+}
+
+/** spans.data back, with the defaults filled in. */
+export function parseSpanData(text: string): Required<SpanData> {
+  const d = parseJson<SpanData>(text);
+  return {
+    kind: d.kind,
+    startTimeUnixNano: d.startTimeUnixNano,
+    endTimeUnixNano: d.endTimeUnixNano,
+    traceState: d.traceState ?? '',
+    flags: d.flags ?? 0,
+    attributes: d.attributes ?? [],
+    droppedAttributesCount: d.droppedAttributesCount ?? 0,
+    events: d.events ?? [],
+    droppedEventsCount: d.droppedEventsCount ?? 0,
+    links: d.links ?? [],
+    droppedLinksCount: d.droppedLinksCount ?? 0,
+    statusMessage: d.statusMessage ?? '',
+  };
+}
+
+/**
+ * Text bound as UTF-8 bytes and CAST to TEXT in SQL: sql.js encodes a bound string with a JS loop,
+ * bytes with one native copy. The bytes go into one reused buffer, because a Buffer per value means an
+ * ArrayBuffer per span, and V8 answers that much external memory with full GCs of the whole heap.
+ */
+export class Utf8Scratch {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+
+  /** Starts over; the views handed out before must already be bound and run. */
+  reset(): void {
+    this.used = 0;
+  }
+
+  /** `text` as UTF-8, valid until reset(). An Int8Array, because sql.js copies it into an Int8Array heap. */
+  bytes(text: string): Int8Array {
+    const room = text.length * 3; // the most UTF-8 bytes a UTF-16 string can need
+    if (this.used + room > this.buf.length) {
+      // Views already handed out keep the old buffer alive and unchanged.
+      this.buf = Buffer.allocUnsafe(Math.max(this.buf.length * 2, 2 ** Math.ceil(Math.log2(room))));
+      this.used = 0;
+    }
+    const n = this.buf.write(text, this.used);
+    const view = new Int8Array(this.buf.buffer, this.buf.byteOffset + this.used, n);
+    this.used += n;
+    return view;
+  }
+}
