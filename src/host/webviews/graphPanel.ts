@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildSession, type AgentSession } from '../../core/agent';
+import { buildSession, type AgentSession, type SpanInput } from '../../core/agent';
 import { readSession } from '../../core/agent/fromStore';
 import { GraphFeed } from '../../core/agent/graphDto';
 import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
@@ -19,6 +19,8 @@ const liveDelayMs = 150;
  */
 export class GraphPanel implements vscode.Disposable {
   private session: AgentSession | undefined;
+  /** The spans behind the session: the inspector reads exception stacks from them. */
+  private inputs: SpanInput[] = [];
   private feed: GraphFeed | undefined;
   private ready = false;
   private stale = false;
@@ -82,7 +84,8 @@ export class GraphPanel implements vscode.Disposable {
           break;
         case 'requestStep': {
           const session = await this.current();
-          const detail = session && this.feed?.stepDetail(session, message.id, message.cursor);
+          const raw = this.inputs.find((i) => i.span.spanId === message.id);
+          const detail = session && this.feed?.stepDetail(session, message.id, message.cursor, raw);
           this.post({ type: 'stepDetail', requestId: message.requestId, detail, error: detail ? undefined : 'That step is no longer in the session.' });
           break;
         }
@@ -116,7 +119,8 @@ export class GraphPanel implements vscode.Disposable {
     if (!summary) return undefined;
     this.sessionId = summary.id;
     this.panel.title = `Agent Trace: ${summary.name}`;
-    this.session = buildSession(readSession(engine.store, summary.id), { pricing: { overrides: setting('pricing.models') } });
+    this.inputs = readSession(engine.store, summary.id);
+    this.session = buildSession(this.inputs, { pricing: { overrides: setting('pricing.models') } });
     this.stale = false;
     const info = { id: summary.id, name: summary.name, live: summary.live };
     if (this.feed) this.feed.setInfo(info);
