@@ -1,9 +1,11 @@
 // Between the receiver and the store. A request is taken at once (the receiver can answer 200, and an
 // answered span is never lost: it is held here until stored) and stored later, a slice per event-loop
 // turn, each slice sized from the measured cost per span so that no turn blocks for more than ~15 ms
-// (the bound is 50). While requests keep arriving and the backlog is short, slices leave the event loop
-// idle for a while after them, so the receiver answers first and the backlog, not the sender, waits.
-// Past a backlog cap, new requests are refused with 429 + Retry-After.
+// (the bound is 50). While requests keep arriving and the backlog is short, slices are ~3 ms: answering
+// takes the receiver several turns (body, answer, the sender's next request), each of which waits for a
+// slice, so the sender is answered at nearly the receiver's own pace and the backlog, not it, waits.
+// Slices still run back to back: the event loop never idles while anything is queued. Past a backlog
+// cap, new requests are refused with 429 + Retry-After.
 import type { LogsRequest, TraceRequest } from '../otlp/model';
 import { countLogRecords, countSpans, LogsCursor, TraceCursor } from './requestCursor';
 import type { SpanStore } from './spanStore';
@@ -21,6 +23,8 @@ export interface IngestQueueOptions {
   maxPending?: number;
   /** Time one slice aims for (ms). Default 15: under the 50 ms bound with room for a GC pause. */
   targetSliceMs?: number;
+  /** The same while requests keep arriving and the backlog is under half the cap. Default 3. */
+  receivingSliceMs?: number;
   /** A slice that failed to store (a bug, not bad input: requests arrive validated). */
   onError?: (error: unknown) => void;
 }
@@ -65,6 +69,7 @@ export class IngestQueue implements IngestSink {
   private readonly waiters: { seq: number; resolve: () => void }[] = [];
   private readonly maxPending: number;
   private readonly targetSliceMs: number;
+  private readonly receivingSliceMs: number;
   private scheduled = false;
   private closed = false;
   private lastAcceptMs = -Infinity;
@@ -80,6 +85,7 @@ export class IngestQueue implements IngestSink {
   ) {
     this.maxPending = options.maxPending ?? 200_000;
     this.targetSliceMs = options.targetSliceMs ?? 15;
+    this.receivingSliceMs = Math.min(options.receivingSliceMs ?? 3, this.targetSliceMs);
   }
 
   acceptTraces(req: TraceRequest): SinkResult {
@@ -137,25 +143,19 @@ export class IngestQueue implements IngestSink {
   private enqueue(cursor: Pending['cursor']): void {
     this.queue.push({ seq: ++this.acceptedSeq, receivedAt: this.store.now(), cursor });
     this.lastAcceptMs = performance.now();
-    this.schedule(0);
+    this.schedule();
   }
 
-  private schedule(pauseMs: number): void {
+  private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    if (pauseMs >= 1) setTimeout(() => this.drain(), pauseMs);
-    else setImmediate(() => this.drain());
+    setImmediate(() => this.drain());
   }
 
-  /**
-   * How long the event loop stays with the receiver after a slice. An answer takes the receiver (and a
-   * sender in this process) several turns; a slice in each would answer a request per slice. While
-   * requests arrive, slices take 20% of the time with an empty backlog, rising to all of it at half the cap.
-   */
-  private pauseAfter(sliceMs: number): number {
-    const fill = this.pending / this.maxPending;
-    if (this.closed || fill >= 0.5 || performance.now() - this.lastAcceptMs > receivingWindowMs) return 0;
-    return sliceMs * (0.5 - fill) * 8;
+  /** Short slices while requests keep arriving, unless the backlog nears the cap: then the store catches up. */
+  private sliceMs(): number {
+    const receiving = performance.now() - this.lastAcceptMs <= receivingWindowMs && this.pending < this.maxPending / 2;
+    return receiving && !this.closed ? this.receivingSliceMs : this.targetSliceMs;
   }
 
   /** One slice: stores from the head of the queue until the time budget is spent. */
@@ -163,10 +163,11 @@ export class IngestQueue implements IngestSink {
     this.scheduled = false;
     const start = performance.now();
     const cpuStart = process.cpuUsage();
+    const sliceMs = this.sliceMs();
     this.store.batch(() => {
       let first = true;
       while (this.queue.length) {
-        const budget = this.targetSliceMs - (performance.now() - start);
+        const budget = sliceMs - (performance.now() - start);
         if (!first && budget < this.msPerItem * minSliceItems) break;
         first = false;
         // A third of the slice at most per chunk: when the machine suddenly gets slower (a GC, a busy
@@ -189,7 +190,7 @@ export class IngestQueue implements IngestSink {
     this.c.maxSliceMs = Math.max(this.c.maxSliceMs, ms);
     if (ms > sliceBoundMs) this.c.slowSlices++;
     this.releaseWaiters();
-    if (this.queue.length) this.schedule(this.pauseAfter(ms));
+    if (this.queue.length) this.schedule();
   }
 
   private storeSome(head: Pending, size: number): void {

@@ -85,29 +85,29 @@ describe('store: ingest queue', () => {
     assert.equal(store.spanCount(), 20);
   });
 
-  it('leaves the event loop to the receiver between slices while requests keep arriving', async function () {
+  it('takes short slices while requests keep arriving, and long ones once they stop', async function () {
     this.timeout(60_000);
-    const queue = new IngestQueue(store);
+    const queue = new IngestQueue(store, { targetSliceMs: 20, receivingSliceMs: 2 });
     const turn = () => new Promise((resolve) => setImmediate(resolve));
-    /** Event-loop turns that pass between the current slice and the next one. */
-    const turnsToNextSlice = async () => {
-      const slices = queue.counters.slices;
-      let turns = 0;
-      while (queue.counters.slices === slices) {
-        await turn();
-        turns++;
+    /** Spans stored per slice over `slices` slices; `keepSending` accepts a small request before each. */
+    const perSlice = async (slices: number, keepSending: boolean) => {
+      const before = queue.counters;
+      for (let i = 0; i < slices; i++) {
+        if (keepSending) queue.acceptTraces(bulkRequest(1, 1_000_000 + i, res));
+        const n = queue.counters.slices;
+        while (queue.counters.slices === n) await turn();
       }
-      return turns;
+      const after = queue.counters;
+      return (after.ingestedSpans - before.ingestedSpans) / (after.slices - before.slices);
     };
-    queue.acceptTraces(bulkRequest(20_000, 0, res));
-    await turn(); // the first slice runs at once
-    assert.equal(queue.counters.slices, 1);
-    assert.ok((await turnsToNextSlice()) > 3, 'a request came in just now: the next slice waits');
-    await new Promise((resolve) => setTimeout(resolve, 80)); // nothing arrives for a while
-    await turnsToNextSlice();
-    assert.ok((await turnsToNextSlice()) <= 2, 'no requests arriving: slices follow each other');
+    queue.acceptTraces(bulkRequest(30_000, 0, res));
+    await perSlice(3, true); // learn the cost per span
+    const receiving = await perSlice(5, true);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const idle = await perSlice(5, false);
+    assert.ok(idle > receiving * 2.5, `spans per slice: ${receiving.toFixed(0)} while receiving, ${idle.toFixed(0)} after`);
     await queue.flush();
-    assert.equal(store.spanCount(), 20_000);
+    assert.equal(store.spanCount(), 30_008);
   });
 
   it('cuts requests into slices that keep resources and scopes', () => {
