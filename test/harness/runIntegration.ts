@@ -2,7 +2,7 @@
 // @vscode/test-electron does on a desktop. The web workbench takes the desktop CLI's test options in its
 // `payload` query parameter (vscode-remote:// URIs); when the suite's run() settles the workbench calls
 // window.codeAutomationExit(code), which we expose through playwright.
-//   node out/test/harness/runIntegration.js [--vsix=FILE] [--workspace=DIR] [--timeout=SECONDS] [--keep]
+//   node out/test/harness/runIntegration.js [--vsix=FILE] [--workspace=DIR] [--timeout=SECONDS] [--grep=TEXT] [--keep]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
   }
   // Port 0: the suite must not collide with a receiver the developer runs on 4318.
   const dirs = prepareDirs(runDir, { 'agentDebugger.receiver.port': 0, 'agentDebugger.receiver.grpcPort': 0 });
-  const server = await startCodeServer({ dirs, logFile: join(runDir, 'code-server.log'), env: { AGENT_DEBUGGER_TEST_RESULTS: resultsFile } });
+  const server = await startCodeServer({ dirs, logFile: join(runDir, 'code-server.log'), env: { AGENT_DEBUGGER_TEST_RESULTS: resultsFile, AGENT_DEBUGGER_TEST_GREP: args.grep ?? '' } });
   let context: BrowserContext | undefined;
   let exitCode = 1;
   try {

@@ -5,6 +5,8 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, reporter: require.resolve('../../../test/harness/reporter.cjs') });
+  // --grep on runIntegration: run a slice of the suite while working on one feature.
+  if (process.env.AGENT_DEBUGGER_TEST_GREP) mocha.grep(process.env.AGENT_DEBUGGER_TEST_GREP);
   for (const file of fs.readdirSync(__dirname).sort()) {
     if (file.endsWith('.test.js')) mocha.addFile(path.join(__dirname, file));
   }
