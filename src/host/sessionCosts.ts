@@ -31,8 +31,4 @@ export class SessionCosts implements vscode.Disposable {
   }
 }
 
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
-  return `$${usd.toFixed(2)}`;
-}
+export { formatUsd } from '../core/format';

@@ -25,8 +25,8 @@ describe('Sessions view: costs from the agent model', () => {
     assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'priced', [{ name: 'chat house-model-v2', model: 'house-model-v2', inputTokens: 1000, outputTokens: 500 }], 3), 200);
     const item = await itemFor('priced');
     // 1000 x $2/M + 500 x $4/M = $0.002 + $0.002
-    assert.match(String(item.description), /1 spans · \$0\.0040/);
-    assert.match((item.tooltip as vscode.MarkdownString).value, /1 LLM calls .* 1,000 in \/ 500 out tokens · \$0\.0040/);
+    assert.match(String(item.description), /1 spans · \$0\.004\b/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /1 LLM calls .* 1,000 in \/ 500 out tokens · \$0\.004\b/);
   });
 
   it('says "no price" for a model it cannot price, never $0', async () => {

@@ -31,4 +31,4 @@ export { emptyTotals, totalsBy, totalsOf, type Group, type GroupBy, type Totals 
 export { applyPrice, hasUsage, normaliseSession, type SessionOptions } from './session';
 export { buildTimeline, cursorAtTime, seek, stateAt, stepPhaseAt, type CursorState, type StepPhase, type Timeline, type TimelineEventType } from './timeline';
 export { parentIndices, stepKey } from './tree';
-export type { AgentStep, Attributes, AttrValue, Dialect, Message, MessagePart, SourceLocation, SpanInput, StepEvent, StepKind, StepStatus } from './types';
+export type { AgentStep, Attributes, AttrValue, Dialect, Message, MessagePart, SourceHow, SourceLocation, SpanInput, StepEvent, StepKind, StepStatus } from './types';

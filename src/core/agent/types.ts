@@ -39,10 +39,15 @@ export interface Message {
 export interface SourceLocation {
   path: string;
   line?: number;
-  how: 'attribute' | 'stacktrace' | 'tool-index' | 'prompt-match';
+  how: SourceHow;
   /** 0..1 */
   confidence: number;
+  /** How it was found, in words ("tool get_weather defined as getWeather"). */
+  detail?: string;
 }
+
+/** Evidence, strongest first: the span's code.* attributes, a stack trace, the workspace's definitions and prompts. */
+export type SourceHow = 'attribute' | 'stacktrace' | 'tool-index' | 'prompt-match' | 'agent-index';
 
 /** A span event or a log record joined to the span: the timeline shows them between start and end. */
 export interface StepEvent {
@@ -100,6 +105,8 @@ export interface AgentStep {
   operation?: string;
   error?: string;
   source?: SourceLocation;
+  /** Why no source location could be found (set by the resolver when it tried). */
+  sourceMissing?: string;
   events?: StepEvent[];
   /** The span's untouched attributes (flattened), for the inspector. */
   attributes: Attributes;

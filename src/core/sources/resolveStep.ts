@@ -1,0 +1,116 @@
+// One step -> the line of code behind it, best evidence first (issue: spans <-> source):
+//   1. code.* attributes   2. a stack trace's first workspace frame   3. tool definitions by name
+//   4. prompt text matched against the workspace   5. agent definitions by gen_ai.agent.name
+// A step with no location gets the reason instead, naming what was tried.
+import { flattenAttributes, str } from '../agent/attributes';
+import { sourceFromAttributes } from '../agent/source';
+import type { AgentStep, Message, SourceLocation, SpanInput } from '../agent/types';
+import type { SourceIndex } from './sourceIndex';
+import { isLibraryPath, parseStackFrames } from './stackFrames';
+
+export type Resolution = { location: SourceLocation } | { missing: string };
+
+/** Stack traces a span carries: code.stacktrace, and exception events on the span or in its log records. */
+export function stackTracesOf(input: SpanInput | undefined): string[] {
+  if (!input) return [];
+  const out: string[] = [];
+  const add = (v: unknown) => {
+    const s = str(v);
+    if (s) out.push(s);
+  };
+  const attrs = flattenAttributes(input.span.attributes);
+  add(attrs['code.stacktrace']);
+  add(attrs['exception.stacktrace']);
+  for (const e of input.span.events ?? []) add(flattenAttributes(e.attributes)['exception.stacktrace']);
+  for (const l of input.logs ?? []) add(flattenAttributes(l.attributes)['exception.stacktrace']);
+  return out;
+}
+
+export function resolveStep(step: AgentStep, index: SourceIndex, stackTraces: readonly string[] = []): Resolution {
+  const tried: string[] = [];
+
+  const attr = sourceFromAttributes(step.attributes);
+  if (attr) {
+    const mapped = index.resolvePath(attr.path);
+    // A path the workspace does not have is still the emitter's word: the editor may find it on disk.
+    return { location: { ...attr, path: mapped ?? attr.path, confidence: mapped ? 1 : 0.9, detail: mapped && mapped !== attr.path ? `code.file.path ${attr.path}` : 'code.* attributes' } };
+  }
+  tried.push('no code.* attributes');
+
+  if (stackTraces.length) {
+    for (const trace of stackTraces) {
+      for (const frame of parseStackFrames(trace)) {
+        if (isLibraryPath(frame.path)) continue;
+        const mapped = index.resolvePath(frame.path);
+        if (mapped) return { location: { path: mapped, line: frame.line, how: 'stacktrace', confidence: 0.8, detail: `stack frame ${frame.functionName ?? ''} ${frame.path}:${frame.line}`.replace(/\s+/g, ' ') } };
+      }
+    }
+    tried.push('no stack frame inside the workspace');
+  } else {
+    tried.push('no stack trace');
+  }
+
+  if (step.kind === 'tool') {
+    const name = step.toolName ?? step.name;
+    const hit = index.findDefinition(name, ['tool', 'function']);
+    if (hit) {
+      const spelled = hit.definition.name === name ? '' : ` (defined as ${hit.definition.name})`;
+      const confidence = (hit.definition.kind === 'tool' ? 0.85 : 0.6) * (hit.definition.name === name ? 1 : 0.9) / hit.ties;
+      return { location: { path: hit.path, line: hit.line, how: 'tool-index', confidence: round(confidence), detail: `tool ${name}${spelled}` } };
+    }
+    tried.push(`no tool or function named ${name} in ${index.fileCount} indexed files`);
+  }
+
+  if (step.kind === 'llm') {
+    for (const [label, text] of promptsOf(step)) {
+      const hit = index.matchPrompt(text);
+      if (hit) {
+        return { location: { path: hit.path, line: hit.line, how: 'prompt-match', confidence: round(0.5 + 0.45 * Math.min(1, hit.matched / hit.of)), detail: `${label}: ${hit.matched} of ${hit.of} lines match` } };
+      }
+    }
+    tried.push(step.systemPrompt || step.inputMessages?.length ? 'its prompt matches no file in the workspace' : 'no prompt recorded (content capture off?)');
+  }
+
+  const agentName = step.kind === 'agent' ? (step.agentName ?? step.name) : undefined;
+  if (agentName) {
+    const hit = index.findDefinition(agentName, ['agent', 'function']);
+    if (hit) return { location: { path: hit.path, line: hit.line, how: 'agent-index', confidence: round((hit.definition.kind === 'agent' ? 0.8 : 0.55) / hit.ties), detail: `agent ${agentName}` } };
+    tried.push(`no agent named ${agentName} in the workspace`);
+  }
+
+  return { missing: `No source location: ${tried.join('; ')}.` };
+}
+
+/** The texts a prompt template may have produced, most telling first: the system prompt, then the user's. */
+function promptsOf(step: AgentStep): [string, string][] {
+  const out: [string, string][] = [];
+  if (step.systemPrompt) out.push(['system prompt', step.systemPrompt]);
+  const text = (role: string) => (step.inputMessages ?? []).filter((m) => m.role === role).map(textOfMessage).join('\n');
+  const system = text('system');
+  if (system && system !== step.systemPrompt) out.push(['system prompt', system]);
+  const user = text('user');
+  if (user) out.push(['user prompt', user]);
+  return out;
+}
+
+function textOfMessage(m: Message): string {
+  return m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** Fills step.source (or step.sourceMissing) for every step; attribute sources are re-mapped into the workspace. */
+export function annotateSources(steps: readonly AgentStep[], index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>): void {
+  for (const step of steps) {
+    const r = resolveStep(step, index, stackTracesOf(inputs.get(step.id)));
+    if ('location' in r) {
+      step.source = r.location;
+      delete step.sourceMissing;
+    } else {
+      delete step.source;
+      step.sourceMissing = r.missing;
+    }
+  }
+}
