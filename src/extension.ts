@@ -3,6 +3,7 @@ import { registerReceiverCommands } from './host/commands/receiverCommands';
 import { registerSessionCommands } from './host/commands/sessionCommands';
 import { Commands, Views } from './host/contributions';
 import { DisposableStore } from './host/disposables';
+import { registerSourceLinks, type SourceLinkServices } from './host/editor/registerSourceLinks';
 import { createLog } from './host/log';
 import { ReceiverService } from './host/receiverService';
 import { setting } from './host/settings';
@@ -16,6 +17,7 @@ export interface AgentDebuggerApi {
   readonly receiver: ReceiverService;
   readonly sessions: SessionsTree;
   readonly graph: GraphPanels;
+  readonly sources: SourceLinkServices;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -31,7 +33,17 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const cost = root.add(new CostViewProvider(context.extensionUri, receiver));
   root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
 
-  const graph = root.add(new GraphPanels(context.extensionUri, receiver, log));
+  const sources = registerSourceLinks(root, context.extensionUri, receiver, log);
+  const graph = root.add(new GraphPanels(context.extensionUri, receiver, log, sources.links));
+  graph.onDidShowSession = (id) => sources.codeLens.selectSession(id);
+  root.add(sessionsView.onDidChangeSelection((e) => e.selection[0] && sources.codeLens.selectSession(e.selection[0].session.id)));
+  root.add(
+    vscode.commands.registerCommand(Commands.showStepsInGraph, async (sessionId: string, stepIds: string[]) => {
+      await receiver.start();
+      const panel = graph.open(sessionId);
+      if (stepIds[0]) panel.revealStep(stepIds[0]);
+    }),
+  );
   root.add(vscode.window.registerWebviewPanelSerializer(graphViewType, graph));
   root.add(
     vscode.commands.registerCommand(Commands.openTraceGraph, async (arg?: string | SessionItem) => {
@@ -47,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph };
+  return { receiver, sessions, graph, sources };
 }
 
 export function deactivate(): void {

@@ -20,7 +20,8 @@ const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSp
 provider.register();
 
 /** The system prompt lives in its own file so editing it needs no code change (and source links can find it). */
-const system = readFileSync(path.join(__dirname, 'prompts', 'system.md'), 'utf8');
+const template = readFileSync(path.join(__dirname, 'prompts', 'system.md'), 'utf8');
+const system = template.replace('{{cities}}', knownCities.map((c) => c[0]!.toUpperCase() + c.slice(1)).join(', '));
 
 /** Rough token counts, so the trace carries usage (and a cost) like a real model's would. */
 const tokens = (v: unknown) => Math.ceil(JSON.stringify(v).length / 4);

@@ -13,6 +13,7 @@ export const Commands = {
   renameSession: 'agentDebugger.renameSession',
   deleteSession: 'agentDebugger.deleteSession',
   clearSessions: 'agentDebugger.clearSessions',
+  showStepsInGraph: 'agentDebugger.showStepsInGraph',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -38,5 +39,7 @@ export interface Settings {
   'store.maxMemoryMB': number;
   'store.sessionGapSeconds': number;
   'pricing.models': PriceOverrides;
+  followInEditor: boolean;
+  'codeLens.enabled': boolean;
 }
 export const settingsSection = 'agentDebugger';

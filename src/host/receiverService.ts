@@ -52,6 +52,11 @@ export class ReceiverService implements vscode.Disposable {
     return this.enginePromise;
   }
 
+  /** The store if something already created it: readers that must not load sql.js on their own use this. */
+  existingEngine(): Promise<TraceEngine> | undefined {
+    return this.enginePromise;
+  }
+
   /** Starts the receiver if it is not running; resolves once it listens (or has failed, see state). */
   start(): Promise<void> {
     if (this.current.kind === 'running') return Promise.resolve();

@@ -191,7 +191,10 @@ export interface StepDetailDto {
   conversation?: ConversationDto;
   cumulative: CumulativeDto;
   error?: { message: string; stack?: string };
-  source?: { path: string; line?: number; how: string; confidence: number };
+  /** Where the step's code is, how that was found (attribute, stack trace, tool index, prompt match, agent index) and how sure. */
+  source?: { path: string; line?: number; how: string; confidence: number; detail?: string };
+  /** Why no source location was found, when none was. */
+  sourceMissing?: string;
   events: { time: number; name: string; source: 'span' | 'log' }[];
   /** The untouched span attributes: [key, value as text]. */
   attributes: [string, string][];

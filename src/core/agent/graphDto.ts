@@ -100,7 +100,8 @@ export class GraphFeed {
     const llm = s.kind === 'llm' ? position : (state?.conversationStep ?? -1);
     if (llm >= 0) detail.conversation = this.conversation(session, llm, at, cut);
     if (s.error !== undefined) detail.error = definedOnly({ message: s.error, stack: stackOf(s, raw) });
-    if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence });
+    if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence, detail: s.source.detail });
+    else if (s.sourceMissing) detail.sourceMissing = s.sourceMissing;
     if (cut.truncated) detail.truncated = true;
     return detail;
   }

@@ -32,6 +32,8 @@ const script = {
   // tools: { getWeather: tool({ ... }) }  /  'get-weather': tool(...)
   toolKey: /^\s*['"]?([A-Za-z_$][\w$-]*)['"]?\s*:\s*(?:tool|createTool|defineTool)\s*[(<]/,
   name: /\bname\s*[:=]\s*['"`]([^'"`]+)['"`]/,
+  // The AI SDK names a run by its telemetry functionId: that is the agent's name in the trace.
+  functionId: /\bfunctionId\s*:\s*['"`]([^'"`]+)['"`]/,
   fn: /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)\s*[(<]/,
   arrow: /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*(?::[^=]+)?=>/,
   method: /^\s*(?:public\s+|private\s+|protected\s+)?(?:static\s+)?(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::[^{]+)?\{\s*$/,
@@ -78,6 +80,8 @@ function scanScript(lines: string[]): Definition[] {
       const kind = contextAt(lines, i);
       if (kind) out.push(def(m[1]!, kind, n));
     }
+    m = script.functionId.exec(l);
+    if (m) out.push(def(m[1]!, 'agent', n));
     m = script.fn.exec(l) ?? script.arrow.exec(l) ?? script.klass.exec(l);
     if (m) out.push(def(m[1]!, 'function', n));
     else if ((m = script.method.exec(l)) && !/^(if|for|while|switch|catch|function|return)$/.test(m[1]!)) out.push(def(m[1]!, 'function', n));

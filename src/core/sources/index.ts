@@ -5,3 +5,4 @@ export { scanDefinitions, languageOf, type Definition, type DefinitionKind } fro
 export { SourceIndex, defaultLimits, skippedFolders, isIndexable, toSlashes, type SourceIndexLimits } from './sourceIndex';
 export { resolveStep, annotateSources, stackTracesOf, type Resolution } from './resolveStep';
 export { stepStatsByLocation, formatLocationStats, type LocationStats } from './locationStats';
+export { indexFolder } from './indexFolder';

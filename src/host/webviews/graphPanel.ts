@@ -6,7 +6,7 @@ import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../prot
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
 import { setting } from '../settings';
-import { openSourceLocation } from '../editor/openSource';
+import type { SourceLinks } from '../editor/sourceLinks';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const graphViewType = 'agentDebugger.traceGraph';
@@ -37,6 +37,8 @@ export class GraphPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly receiver: ReceiverService,
     private readonly log: Log,
+    private readonly sources: SourceLinks,
+    private readonly onDidShowSession: (sessionId: string) => void,
     private readonly onDisposed: () => void,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
@@ -47,6 +49,8 @@ export class GraphPanel implements vscode.Disposable {
     panel.onDidChangeViewState(() => panel.visible && this.stale && this.scheduleUpdate(), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.disposables.push(receiver.onDidChange(() => this.scheduleUpdate()));
+    // Edited or new files can locate steps that had no source (or move them).
+    this.disposables.push(sources.workspace.onDidChange(() => this.scheduleUpdate()));
   }
 
   get currentSessionId(): string | undefined {
@@ -74,9 +78,9 @@ export class GraphPanel implements vscode.Disposable {
           break;
         case 'selectStep': {
           this.selectedStepId = message.id;
-          // The editor follows a step whose span says where its code is (code.* attributes).
+          // While the user steps through time, the editor follows to the step's tool or prompt.
           const step = (await this.current())?.steps.find((s) => s.id === message.id);
-          if (step?.source) await openSourceLocation(step.source.path, step.source.line, { quiet: true });
+          if (step && setting('followInEditor')) await this.sources.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
           break;
         }
         case 'openSource':
@@ -103,11 +107,12 @@ export class GraphPanel implements vscode.Disposable {
 
   private async openSource(stepId: string): Promise<void> {
     const step = (await this.current())?.steps.find((s) => s.id === stepId);
-    if (!step?.source) {
-      void vscode.window.showInformationMessage(`No source location is known for '${step?.name ?? stepId}' (its span has no code.* attributes).`);
-      return;
+    if (!step) return;
+    const editor = await this.sources.open(step, { follow: false, label: `${step.kind} · ${step.name}` });
+    if (!editor) {
+      const why = step.source ? `${step.source.path} was not found on this machine.` : (step.sourceMissing ?? 'No source location is known.');
+      void vscode.window.showInformationMessage(`Agent Debugger: '${step.name}': ${why}`);
     }
-    await openSourceLocation(step.source.path, step.source.line);
   }
 
   /** The session as the agent model sees it, rebuilt when the store changed. */
@@ -120,8 +125,11 @@ export class GraphPanel implements vscode.Disposable {
     this.sessionId = summary.id;
     this.panel.title = `Agent Trace: ${summary.name}`;
     this.inputs = readSession(engine.store, summary.id);
-    this.session = buildSession(this.inputs, { pricing: { overrides: setting('pricing.models') } });
+    const session = buildSession(this.inputs, { pricing: { overrides: setting('pricing.models') } });
+    await this.sources.annotate(session.steps, this.inputs);
+    this.session = session;
     this.stale = false;
+    this.onDidShowSession(summary.id);
     const info = { id: summary.id, name: summary.name, live: summary.live };
     if (this.feed) this.feed.setInfo(info);
     else this.feed = new GraphFeed(info);
@@ -179,7 +187,10 @@ export class GraphPanel implements vscode.Disposable {
 export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStateDto>, vscode.Disposable {
   current: GraphPanel | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly log: Log) {}
+  /** Called with the session a panel shows (the CodeLens follows it). */
+  onDidShowSession: (sessionId: string) => void = () => undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly log: Log, private readonly sources: SourceLinks) {}
 
   open(sessionId?: string): GraphPanel {
     if (this.current) {
@@ -196,7 +207,7 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStat
   }
 
   private adopt(panel: vscode.WebviewPanel, sessionId: string | undefined): GraphPanel {
-    const graph = new GraphPanel(panel, sessionId, this.extensionUri, this.receiver, this.log, () => {
+    const graph = new GraphPanel(panel, sessionId, this.extensionUri, this.receiver, this.log, this.sources, (id) => this.onDidShowSession(id), () => {
       if (this.current === graph) this.current = undefined;
     });
     this.current = graph;

@@ -1,0 +1,23 @@
+import type * as vscode from 'vscode';
+import type { DisposableStore } from '../disposables';
+import type { Log } from '../log';
+import type { ReceiverService } from '../receiverService';
+import { SourceLinks } from './sourceLinks';
+import { StepCodeLens } from './stepCodeLens';
+import { WorkspaceSourceIndex } from './workspaceSourceIndex';
+
+export interface SourceLinkServices {
+  readonly index: WorkspaceSourceIndex;
+  readonly links: SourceLinks;
+  readonly codeLens: StepCodeLens;
+}
+
+/** Span <-> source: the workspace index (built in the background), editor links and CodeLens. */
+export function registerSourceLinks(root: DisposableStore, extensionUri: vscode.Uri, receiver: ReceiverService, log: Log): SourceLinkServices {
+  const index = root.add(new WorkspaceSourceIndex(log));
+  const links = root.add(new SourceLinks(index, extensionUri));
+  const codeLens = root.add(new StepCodeLens(receiver, links));
+  // After activation, off the critical path: the first steps to resolve wait for it if they must.
+  setTimeout(() => void index.ready(), 1000);
+  return { index, links, codeLens };
+}

@@ -1,0 +1,74 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AgentStep, SourceLocation, SpanInput } from '../../core/agent';
+import { annotateSources } from '../../core/sources';
+import { CurrentStepDecoration } from './currentStepDecoration';
+import type { WorkspaceSourceIndex } from './workspaceSourceIndex';
+
+/** Files outside the workspace open through this scheme: read-only, as the issue asks. */
+export const readonlySourceScheme = 'agent-debugger-source';
+
+/**
+ * Step <-> source for the host: locates a session's steps through the workspace index, opens a step's
+ * line (read-only when the file is not in the workspace) and keeps the current step's line marked while
+ * the user steps through time.
+ */
+export class SourceLinks implements vscode.Disposable {
+  readonly decoration: CurrentStepDecoration;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly workspace: WorkspaceSourceIndex, extensionUri: vscode.Uri) {
+    this.decoration = new CurrentStepDecoration(extensionUri);
+    this.disposables.push(this.decoration, vscode.workspace.registerTextDocumentContentProvider(readonlySourceScheme, {
+      provideTextDocumentContent: async (uri) => new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(uri.path))),
+    }));
+  }
+
+  /** Fills step.source (or step.sourceMissing, saying why) for every step of a session. */
+  async annotate(steps: readonly AgentStep[], inputs: readonly SpanInput[]): Promise<void> {
+    await this.workspace.ready();
+    annotateSources(steps, this.workspace.index, new Map(inputs.map((i) => [i.span.spanId, i])));
+  }
+
+  /** The document to open for a location: a workspace file, a file elsewhere on disk (read-only), or none. */
+  async uriOf(location: SourceLocation): Promise<vscode.Uri | undefined> {
+    const candidates = path.isAbsolute(location.path)
+      ? [vscode.Uri.file(location.path)]
+      : (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, location.path));
+    for (const uri of candidates) {
+      try {
+        await vscode.workspace.fs.stat(uri);
+      } catch {
+        continue;
+      }
+      return vscode.workspace.getWorkspaceFolder(uri) ? uri : uri.with({ scheme: readonlySourceScheme });
+    }
+    return undefined;
+  }
+
+  /**
+   * Opens the step's line beside the graph. `follow`: the graph keeps focus and the line gets the
+   * current-step mark (time travel); otherwise the editor takes focus (an explicit "open source").
+   */
+  async open(step: AgentStep, options: { follow: boolean; label?: string }): Promise<vscode.TextEditor | undefined> {
+    const uri = step.source && (await this.uriOf(step.source));
+    if (!uri || !step.source) {
+      if (options.follow) this.decoration.clear();
+      return undefined;
+    }
+    const line = Math.max(0, (step.source.line ?? 1) - 1);
+    const editor = await vscode.window.showTextDocument(uri, {
+      selection: new vscode.Range(line, 0, line, 0),
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: options.follow,
+      preview: options.follow,
+    });
+    editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    this.decoration.show(uri, line, options.label ?? step.name);
+    return editor;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

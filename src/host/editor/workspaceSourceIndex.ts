@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { isIndexable, skippedFolders, SourceIndex } from '../../core/sources';
+import type { Log } from '../log';
+
+const include = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,md,txt,prompty,prompt,jinja,jinja2,j2,yaml,yml,mustache,hbs,tmpl}';
+const exclude = `**/{${skippedFolders.join(',')}}/**`;
+/** Files read per event-loop turn while indexing: reading is async, scanning is not. */
+const batchSize = 25;
+/** The first index stops here (and says so): a huge monorepo must not keep the host busy. */
+const timeBudgetMs = 20_000;
+
+/**
+ * The core SourceIndex kept up to date with the workspace: built in the background after activation,
+ * then file by file from a watcher. Folders like node_modules and venv are never read.
+ */
+export class WorkspaceSourceIndex implements vscode.Disposable {
+  readonly index = new SourceIndex();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires (debounced) when files were indexed or removed. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private debounce: NodeJS.Timeout | undefined;
+  private building: Promise<void> | undefined;
+  private version = 0;
+
+  constructor(private readonly log: Log) {
+    const watcher = vscode.workspace.createFileSystemWatcher(include);
+    const reindex = (uri: vscode.Uri) => void this.indexFile(uri).then((ok) => ok && this.fire());
+    watcher.onDidCreate(reindex, undefined, this.disposables);
+    watcher.onDidChange(reindex, undefined, this.disposables);
+    watcher.onDidDelete((uri) => {
+      this.index.remove(uri.fsPath);
+      this.fire();
+    }, undefined, this.disposables);
+    this.disposables.push(watcher);
+    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rebuild()));
+  }
+
+  /** Resolves once the first index is complete (building it on first call). */
+  ready(): Promise<void> {
+    return (this.building ??= this.build());
+  }
+
+  /** Counts every index change: callers cache resolutions against it. */
+  get generation(): number {
+    return this.version;
+  }
+
+  private async rebuild(): Promise<void> {
+    this.building = this.build();
+    await this.building;
+  }
+
+  private async build(): Promise<void> {
+    const started = Date.now();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    this.index.setRoots(folders.map((f) => f.uri.fsPath));
+    const uris = await vscode.workspace.findFiles(include, exclude, this.index.limits.maxFiles + 1);
+    let read = 0;
+    for (let i = 0; i < uris.length; i += batchSize) {
+      if (Date.now() - started > timeBudgetMs) {
+        this.log.warn(`source index: stopped after ${read} of ${uris.length} files (${timeBudgetMs / 1000} s budget); steps in the rest are located by code.* attributes and stack traces only`);
+        break;
+      }
+      const batch = await Promise.all(uris.slice(i, i + batchSize).map((u) => this.indexFile(u)));
+      read += batch.length;
+    }
+    if (this.index.truncated) this.log.warn(`source index: ${this.index.truncated} files left out (limits: ${this.index.limits.maxFiles} files, ${this.index.limits.maxFileBytes} bytes each)`);
+    this.log.info(`source index: ${this.index.fileCount} files in ${Date.now() - started} ms`);
+    this.fire();
+  }
+
+  private async indexFile(uri: vscode.Uri): Promise<boolean> {
+    if (uri.scheme !== 'file' || !isIndexable(uri.fsPath) || uri.fsPath.split(/[\\/]/).some((s) => skippedFolders.includes(s))) return false;
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > this.index.limits.maxFileBytes) {
+        this.index.remove(uri.fsPath);
+        return false;
+      }
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      return this.index.update(uri.fsPath, text);
+    } catch {
+      this.index.remove(uri.fsPath); // gone between listing and reading
+      return false;
+    }
+  }
+
+  private fire(): void {
+    this.version++;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.changed.fire(), 300);
+  }
+
+  dispose(): void {
+    clearTimeout(this.debounce);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
