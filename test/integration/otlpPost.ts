@@ -7,6 +7,8 @@ export interface SpanSpec {
   tool?: string;
   inputTokens?: number;
   outputTokens?: number;
+  /** Extra string/number attributes (code.file.path, ...). */
+  attributes?: Record<string, string | number>;
 }
 
 let nextSpan = 1;
@@ -27,6 +29,7 @@ export function postJsonSpans(endpoint: string, sessionId: string, specs: SpanSp
       add('gen_ai.operation.name', { stringValue: 'execute_tool' });
       add('gen_ai.tool.name', { stringValue: spec.tool });
     }
+    for (const [key, v] of Object.entries(spec.attributes ?? {})) add(key, typeof v === 'number' ? { intValue: String(v) } : { stringValue: v });
     const start = now + BigInt(i) * 10_000_000n;
     return { traceId, spanId: (nextSpan++).toString(16).padStart(16, '0'), name: spec.name, kind: 1, startTimeUnixNano: String(start), endTimeUnixNano: String(start + 5_000_000n), attributes };
   });

@@ -75,7 +75,7 @@ export class Inspector {
       this.facts([
         ['Name', d.name], ['Model', d.model], ['Provider', d.provider], ['Agent', d.agentName], ['Operation', d.operation],
         ['Starts at', formatTime(d.start)], ['Duration', formatDuration(d.durationMs)], ['Trace', d.traceId],
-        ['Source', d.source ? `${d.source.path}${d.source.line !== undefined ? `:${d.source.line}` : ''}` : undefined],
+        ['Source', sourceText(d)],
       ]),
       u ? section('Tokens and cost', 'insp-usage', this.facts([
         ['Input', u.inputTokens?.toLocaleString('en-US')], ['Output', u.outputTokens?.toLocaleString('en-US')],
@@ -150,4 +150,16 @@ function part(p: MessagePartDto): HTMLElement {
     default:
       return h('div', { class: 'part other' }, h('pre', {}, p.value));
   }
+}
+
+const howText: Record<string, string> = {
+  attribute: 'code.* attributes', stacktrace: 'stack trace', 'tool-index': 'tool definition', 'prompt-match': 'prompt text', 'agent-index': 'agent definition',
+};
+
+/** "tools.ts:12 — tool definition, 85% (tool get_weather defined as getWeather)", or why there is none. */
+function sourceText(d: StepDetailDto): string | undefined {
+  if (!d.source) return d.sourceMissing;
+  const where = `${d.source.path}${d.source.line !== undefined ? `:${d.source.line}` : ''}`;
+  const how = `${howText[d.source.how] ?? d.source.how}, ${Math.round(d.source.confidence * 100)}%`;
+  return `${where} — ${how}${d.source.detail ? ` (${d.source.detail})` : ''}`;
 }

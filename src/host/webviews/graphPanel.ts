@@ -57,6 +57,11 @@ export class GraphPanel implements vscode.Disposable {
     return this.sessionId;
   }
 
+  /** The session as last shown, steps located (tests, and commands acting on the graph's steps). */
+  async shownSession(): Promise<AgentSession | undefined> {
+    return this.current();
+  }
+
   /** Shows another session in this panel. */
   show(sessionId: string | undefined): void {
     if (sessionId && sessionId !== this.sessionId) {
