@@ -110,6 +110,18 @@ describe('sources: resolving a step to its line', () => {
     assert.ok('missing' in resolveStep(step({ kind: 'tool', toolName: 'getWeather' }), ix));
   });
 
+  it('maps paths in a multi-root workspace: relative to any folder, or by the longest unambiguous suffix', () => {
+    const ix = new SourceIndex(['/ws/frontend', '/ws/agents']);
+    ix.update('/ws/frontend/src/app.ts', 'export const a = 1');
+    ix.update('/ws/agents/src/app.ts', 'export const b = 1');
+    ix.update('/ws/agents/planner/tools.py', 'def plan():\n  pass');
+    assert.equal(ix.resolvePath('planner/tools.py'), '/ws/agents/planner/tools.py');
+    assert.equal(ix.resolvePath('/srv/app/planner/tools.py'), '/ws/agents/planner/tools.py');
+    assert.equal(ix.resolvePath('C:\\build\\agents\\src\\app.ts'), '/ws/agents/src/app.ts');
+    // Two folders have src/app.ts and nothing else tells them apart: no guess.
+    assert.equal(ix.resolvePath('/container/src/app.ts'), undefined);
+  });
+
   it('stays within its limits and says so', () => {
     const ix = new SourceIndex([root], { maxFiles: 2, maxFileBytes: 100, maxTemplateLines: 1000 });
     assert.equal(ix.update(`${root}/a.ts`, 'const a = 1'), true);
