@@ -13,6 +13,11 @@ export const Commands = {
   renameSession: 'agentDebugger.renameSession',
   deleteSession: 'agentDebugger.deleteSession',
   clearSessions: 'agentDebugger.clearSessions',
+  sendSessionToEndpoint: 'agentDebugger.sendSessionToEndpoint',
+  setForwardHeaders: 'agentDebugger.setForwardHeaders',
+  filterSessions: 'agentDebugger.filterSessions',
+  clearSessionFilter: 'agentDebugger.clearSessionFilter',
+  compareSessions: 'agentDebugger.compareSessions',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -25,7 +30,11 @@ export const Views = {
 export const ContextKeys = {
   receiverRunning: 'agentDebugger.receiverRunning',
   hasSessions: 'agentDebugger.hasSessions',
+  sessionsFiltered: 'agentDebugger.sessionsFiltered',
 } as const;
+
+/** Custom editor that opens `*.otlp.json` files as a session in the trace graph. */
+export const otlpEditorViewType = 'agentDebugger.otlpFile';
 
 /** Setting keys below the `agentDebugger` section, with their value types. */
 export interface Settings {
@@ -38,5 +47,7 @@ export interface Settings {
   'store.maxMemoryMB': number;
   'store.sessionGapSeconds': number;
   'pricing.models': PriceOverrides;
+  'forward.url': string;
+  'forward.enabled': boolean;
 }
 export const settingsSection = 'agentDebugger';
