@@ -87,8 +87,9 @@ class TextSplitter {
       this.whole.push(rest);
       return this.parseWhole(this.whole.join(''));
     }
-    this.pending += rest;
-    if (this.pending.trim()) this.line(this.pending, true);
+    const tail = this.pending + rest;
+    this.pending = '';
+    if (tail.trim()) this.line(tail, true);
     if (this.isWhole()) return this.parseWhole(this.whole.join(''));
     if (this.mode === 'unknown') throw new Error('the file is empty (only whitespace)');
     return { kind: 'otlp', format: 'jsonl', traces: this.traces, logs: this.logs };

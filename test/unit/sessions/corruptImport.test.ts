@@ -11,6 +11,7 @@ describe('sessions: importing a corrupt or truncated file', function () {
   const oneLine = JSON.stringify(JSON.parse(fixture));
   const cases: [string, string, RegExp][] = [
     ['truncated JSON document', fixture.slice(0, Math.floor(fixture.length * 0.6)), /ends early at line \d+, column \d+ \(byte \d+\).*truncated/],
+    ['truncated one-line JSON (our own export, cut)', oneLine.slice(0, 300), /ends early at line 1, column 301 \(byte 300\).*truncated/],
     ['truncated JSONL (last line cut)', `${oneLine}\n${oneLine}\n${oneLine.slice(0, 500)}`, /line 3 \(byte \d+\) is cut short \(truncated file\?\)/],
     ['garbage line in JSONL', `${oneLine}\nnot json at all\n${oneLine}\n`, /line 2 \(byte \d+\) is not JSON/],
     ['JSON that is not OTLP', '{"hello": "world"}', /not an OTLP export/],
