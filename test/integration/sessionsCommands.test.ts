@@ -102,3 +102,17 @@ describe('Sessions commands: export, import, filter, compare, forward', function
     }
   });
 });
+
+describe('Sessions: a *.otlp.json file opens as a session in the trace graph (custom editor)', function () {
+  this.timeout(60000);
+  it('imports the file once and shows the graph in the editor', async () => {
+    const api = await activeApi();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ad-it-editor-')), 'weather.otlp.json');
+    writeFileSync(file, readFileSync(path.resolve(__dirname, '../../../test/fixtures/vercel-ai-agent.otlp.json')));
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+    const panel = await waitFor('graph panel in the editor', () => [...api.otlpEditor.panels][0]);
+    await waitFor('snapshot posted', () => (panel.sent.snapshot ?? 0) > 0);
+    assert.equal((await api.receiver.engine()).store.getSession(panel.currentSessionId!)?.name, 'weather');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
