@@ -50,6 +50,17 @@ const targets = [
     format: 'esm',
     target: 'es2022',
   },
+  {
+    // The HTML report's stand-in host: a classic script, so it runs before the graph module (src/core/export).
+    ...common,
+    entryPoints: { reportShim: 'webview/report/shim.ts' },
+    entryNames: '[name]',
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: false,
+  },
 ];
 
 function copyAssets() {

@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import { registerReceiverCommands } from './host/commands/receiverCommands';
 import { registerSessionCommands } from './host/commands/sessionCommands';
-import { Commands, Views } from './host/contributions';
+import { Commands, otlpEditorViewType, Views } from './host/contributions';
 import { DisposableStore } from './host/disposables';
 import { registerSourceLinks, type SourceLinkServices } from './host/editor/registerSourceLinks';
 import { createLog } from './host/log';
 import { ReceiverService } from './host/receiverService';
 import { setting } from './host/settings';
 import { ReceiverStatusBar } from './host/views/statusBar';
-import { SessionsTree, type SessionItem } from './host/views/sessionsTree';
+import { SessionsTree, type SessionsNode } from './host/views/sessionsTree';
+import { registerCompareCommand } from './host/compare/compareCommand';
+import { OtlpFileEditor } from './host/editor/otlpFileEditor';
+import { registerForwardCommands, type LiveMirror } from './host/forward/forwardCommands';
 import { CostViewProvider } from './host/webviews/costViewProvider';
 import { GraphPanels, graphViewType } from './host/webviews/graphPanel';
 
@@ -18,6 +21,8 @@ export interface AgentDebuggerApi {
   readonly sessions: SessionsTree;
   readonly graph: GraphPanels;
   readonly sources: SourceLinkServices;
+  readonly mirror: LiveMirror;
+  readonly otlpEditor: OtlpFileEditor;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -29,14 +34,14 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   root.add(new ReceiverStatusBar(receiver));
 
   const sessions = root.add(new SessionsTree(receiver));
-  const sessionsView = root.add(vscode.window.createTreeView(Views.sessions, { treeDataProvider: sessions, showCollapseAll: false }));
+  const sessionsView = root.add(vscode.window.createTreeView(Views.sessions, { treeDataProvider: sessions, showCollapseAll: true, canSelectMany: true, dragAndDropController: sessions }));
   const cost = root.add(new CostViewProvider(context.extensionUri, receiver));
   root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
 
   const sources = registerSourceLinks(root, context.extensionUri, receiver, log);
   const graph = root.add(new GraphPanels(context.extensionUri, receiver, log, sources.links));
   graph.onDidShowSession = (id) => sources.codeLens.selectSession(id);
-  root.add(sessionsView.onDidChangeSelection((e) => e.selection[0] && sources.codeLens.selectSession(e.selection[0].session.id)));
+  root.add(sessionsView.onDidChangeSelection(({ selection: [node] }) => node && sources.codeLens.selectSession(node.kind === 'session' ? node.session.id : node.sessionId)));
   root.add(
     vscode.commands.registerCommand(Commands.showStepsInGraph, async (sessionId: string, stepIds: string[]) => {
       await receiver.start();
@@ -44,22 +49,37 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
       if (stepIds[0]) panel.revealStep(stepIds[0]);
     }),
   );
+  root.add(
+    // A step in the Sessions view: the graph moves to it and its code opens beside.
+    vscode.commands.registerCommand(Commands.openStep, async (sessionId: string, stepId: string) => {
+      await receiver.start();
+      const panel = graph.open(sessionId);
+      panel.revealStep(stepId);
+      const step = (await panel.shownSession())?.steps.find((s) => s.id === stepId);
+      if (step) await sources.links.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
+    }),
+  );
   root.add(vscode.window.registerWebviewPanelSerializer(graphViewType, graph));
   root.add(
-    vscode.commands.registerCommand(Commands.openTraceGraph, async (arg?: string | SessionItem) => {
+    vscode.commands.registerCommand(Commands.openTraceGraph, async (arg?: string | SessionsNode) => {
       await receiver.start();
-      const id = typeof arg === 'string' ? arg : (arg?.session.id ?? sessionsView.selection[0]?.session.id);
+      const node = typeof arg === 'string' ? undefined : (arg ?? sessionsView.selection[0]);
+      const id = typeof arg === 'string' ? arg : node && (node.kind === 'session' ? node.session.id : node.sessionId);
       return graph.open(id).currentSessionId;
     }),
   );
 
   registerReceiverCommands(root, receiver, log);
-  registerSessionCommands(root, receiver, sessionsView);
+  registerSessionCommands(root, receiver, sessionsView, sessions, context.extensionUri);
+  registerCompareCommand(root, receiver, sessionsView);
+  const mirror = registerForwardCommands(root, receiver, sessionsView, context.secrets, log);
+  const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
+  root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: true } }));
 
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph, sources };
+  return { receiver, sessions, graph, sources, mirror, otlpEditor };
 }
 
 export function deactivate(): void {

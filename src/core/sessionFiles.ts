@@ -1,10 +1,11 @@
 // Sessions to and from files: OTLP JSON (re-postable to any OTLP/HTTP JSON endpoint), JSONL of OTLP
 // requests (the Collector's file exporter) and SQLite. Writes are atomic (temp file + rename).
-import { readFile } from 'node:fs/promises';
 import { decodeLogsRequestJson, decodeTraceRequestJson } from './otlp/jsonDecode';
 import type { LogsRequest, TraceRequest } from './otlp/model';
+import { readSessionFile, type ReadProgress } from './import/otlpFile';
 import { writeFileAtomic } from './store/files';
 import type { SpanStore } from './store/spanStore';
+import type { ImportResult } from './store/types';
 
 export type ExportFormat = 'otlp-json' | 'sqlite';
 
@@ -46,19 +47,17 @@ export async function exportSessionFile(store: SpanStore, sessionId: string, fil
 
 type OtlpFile = TraceRequest & { resourceLogs?: LogsRequest['resourceLogs'] };
 
-const sqliteMagic = 'SQLite format 3\0';
-
 /**
- * Imports an OTLP JSON file, a JSONL file of OTLP requests, or one of our SQLite exports. The file is
- * decoded and checked completely before anything is stored: a corrupt file changes nothing.
+ * Imports an OTLP JSON file, a JSONL file of OTLP requests, or one of our SQLite exports. The file is read
+ * (streamed: see import/otlpFile.ts) and decoded completely before anything is stored, and then stored in one
+ * transaction: a corrupt, truncated or cancelled file changes nothing.
  */
-export async function importSessionFile(store: SpanStore, file: string): Promise<{ spans: number; sessionIds: string[] }> {
-  const bytes = await readFile(file);
-  if (bytes.subarray(0, sqliteMagic.length).toString('latin1') === sqliteMagic) return store.importSqlite(bytes);
-  const text = bytes.toString('utf8');
-  const requests = parseOtlpText(text);
+export async function importSessionFile(store: SpanStore, file: string, progress?: ReadProgress): Promise<ImportResult & { format: string }> {
+  const content = await readSessionFile(file, progress);
+  if (content.kind === 'sqlite') return { ...store.importSqlite(content.bytes), format: 'sqlite' };
+  if (content.traces.length === 0 && content.logs.length === 0) throw new Error('the file holds no OTLP requests');
   const name = file.split(/[\\/]/).pop()!.replace(/(\.otlp)?\.jsonl?$/i, '');
-  return store.importOtlp(requests, { sessionName: name });
+  return { ...store.importOtlp({ traces: content.traces, logs: content.logs }, { sessionName: name }), format: content.format };
 }
 
 /** `{resourceSpans, resourceLogs?}` or JSONL of such objects, decoded into the model. */

@@ -14,6 +14,12 @@ export const Commands = {
   deleteSession: 'agentDebugger.deleteSession',
   clearSessions: 'agentDebugger.clearSessions',
   showStepsInGraph: 'agentDebugger.showStepsInGraph',
+  openStep: 'agentDebugger.openStep',
+  sendSessionToEndpoint: 'agentDebugger.sendSessionToEndpoint',
+  setForwardHeaders: 'agentDebugger.setForwardHeaders',
+  filterSessions: 'agentDebugger.filterSessions',
+  clearSessionFilter: 'agentDebugger.clearSessionFilter',
+  compareSessions: 'agentDebugger.compareSessions',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -26,7 +32,11 @@ export const Views = {
 export const ContextKeys = {
   receiverRunning: 'agentDebugger.receiverRunning',
   hasSessions: 'agentDebugger.hasSessions',
+  sessionsFiltered: 'agentDebugger.sessionsFiltered',
 } as const;
+
+/** Custom editor that opens `*.otlp.json` files as a session in the trace graph. */
+export const otlpEditorViewType = 'agentDebugger.otlpFile';
 
 /** Setting keys below the `agentDebugger` section, with their value types. */
 export interface Settings {
@@ -41,5 +51,7 @@ export interface Settings {
   'pricing.models': PriceOverrides;
   followInEditor: boolean;
   'codeLens.enabled': boolean;
+  'forward.url': string;
+  'forward.enabled': boolean;
 }
 export const settingsSection = 'agentDebugger';

@@ -7,8 +7,8 @@ async function itemFor(sessionId: string) {
   const { sessions } = await activeApi();
   const deadline = Date.now() + 10000;
   for (;;) {
-    const item = (await sessions.getChildren()).find((i) => i.session.id === sessionId);
-    if (item) return item;
+    const item = (await sessions.getChildren()).find((i) => i.kind === 'session' && i.session.id === sessionId);
+    if (item?.kind === 'session') return item;
     if (Date.now() > deadline) throw new Error(`no tree item for ${sessionId}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -25,7 +25,7 @@ describe('Sessions view: costs from the agent model', () => {
     assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'priced', [{ name: 'chat house-model-v2', model: 'house-model-v2', inputTokens: 1000, outputTokens: 500 }], 3), 200);
     const item = await itemFor('priced');
     // 1000 x $2/M + 500 x $4/M = $0.002 + $0.002
-    assert.match(String(item.description), /1 spans · \$0\.004\b/);
+    assert.match(String(item.description), /1 step · \$0\.004\b/);
     assert.match((item.tooltip as vscode.MarkdownString).value, /1 LLM calls .* 1,000 in \/ 500 out tokens · \$0\.004\b/);
   });
 

@@ -1,39 +1,49 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportSessionFile, importSessionFile, type ExportFormat } from '../../core/sessionFiles';
+import { readReportAssets } from '../../core/export/reportAssets';
+import { exportFormats, exportSession, type SessionExportFormat } from '../../core/export/sessionExport';
+import { ImportCancelled } from '../../core/import/otlpFile';
+import { importSessionFile } from '../../core/sessionFiles';
+import { parseFilter, type SessionFilter } from '../../core/sessions/filter';
 import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
 import type { ReceiverService } from '../receiverService';
-import type { SessionItem } from '../views/sessionsTree';
+import { setting } from '../settings';
+import type { SessionsNode, SessionsTree } from '../views/sessionsTree';
 
-/** Session commands take the tree item they were invoked on, else the selection, else ask. */
-export function registerSessionCommands(store: DisposableStore, receiver: ReceiverService, view: vscode.TreeView<SessionItem>): void {
-  async function pick(item: SessionItem | undefined, verb: string): Promise<string | undefined> {
-    if (item?.session) return item.session.id;
-    if (view.selection[0]) return view.selection[0].session.id;
-    const sessions = (await receiver.engine()).store.listSessions();
-    if (sessions.length === 0) {
-      void vscode.window.showInformationMessage('Agent Debugger: there are no sessions yet.');
-      return undefined;
-    }
-    const chosen = await vscode.window.showQuickPick(
-      sessions.map((s) => ({ label: s.name, description: `${s.spanCount} spans`, id: s.id })),
-      { title: `${verb} session` },
-    );
-    return chosen?.id;
+/** What a command may be invoked with: a tree item, a session id (tests, other commands), or nothing. */
+export type SessionArg = SessionsNode | string | undefined;
+
+/** The session a command is about: its argument, else the selection, else ask. */
+export async function pickSession(receiver: ReceiverService, view: vscode.TreeView<SessionsNode>, arg: SessionArg, verb: string): Promise<string | undefined> {
+  if (typeof arg === 'string') return arg;
+  const fromNode = (n: SessionsNode | undefined) => (n ? (n.kind === 'session' ? n.session.id : n.sessionId) : undefined);
+  const id = fromNode(arg) ?? fromNode(view.selection[0]);
+  if (id) return id;
+  const sessions = (await receiver.engine()).store.listSessions();
+  if (sessions.length === 0) {
+    void vscode.window.showInformationMessage('Agent Debugger: there are no sessions yet.');
+    return undefined;
   }
+  const chosen = await vscode.window.showQuickPick(
+    sessions.sort((a, b) => b.firstSpanMs - a.firstSpanMs).map((s) => ({ label: s.name, description: `${s.spanCount} spans · ${new Date(s.firstSpanMs).toLocaleString()}`, id: s.id })),
+    { title: `${verb} session` },
+  );
+  return chosen?.id;
+}
 
+export function registerSessionCommands(store: DisposableStore, receiver: ReceiverService, view: vscode.TreeView<SessionsNode>, tree: SessionsTree, extensionUri: vscode.Uri): void {
   const registrations = [
-    vscode.commands.registerCommand(Commands.renameSession, async (item?: SessionItem) => {
-      const id = await pick(item, 'Rename');
+    vscode.commands.registerCommand(Commands.renameSession, async (arg?: SessionArg, newName?: string) => {
+      const id = await pickSession(receiver, view, arg, 'Rename');
       if (!id) return;
       const engine = await receiver.engine();
       const current = engine.store.getSession(id);
-      const name = await vscode.window.showInputBox({ title: 'Rename session', value: current?.name, validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
+      const name = newName ?? (await vscode.window.showInputBox({ title: 'Rename session', value: current?.name, validateInput: (v) => (v.trim() ? undefined : 'A name is needed') }));
       if (name?.trim()) engine.store.renameSession(id, name.trim());
     }),
-    vscode.commands.registerCommand(Commands.deleteSession, async (item?: SessionItem) => {
-      const id = await pick(item, 'Delete');
+    vscode.commands.registerCommand(Commands.deleteSession, async (arg?: SessionArg) => {
+      const id = await pickSession(receiver, view, arg, 'Delete');
       if (id) (await receiver.engine()).store.deleteSession(id);
     }),
     vscode.commands.registerCommand(Commands.clearSessions, async (options?: { confirm?: boolean }) => {
@@ -46,52 +56,86 @@ export function registerSessionCommands(store: DisposableStore, receiver: Receiv
       }
       engine.store.clear();
     }),
-    vscode.commands.registerCommand(Commands.exportSession, async (item?: SessionItem, target?: { format: ExportFormat; path: string }) => {
-      const id = await pick(item, 'Export');
+    // Arguments (all optional, so tests need no dialogs): session, { format, path }.
+    vscode.commands.registerCommand(Commands.exportSession, async (arg?: SessionArg, target?: { format: SessionExportFormat; path: string }) => {
+      const id = await pickSession(receiver, view, arg, 'Export');
       if (!id) return undefined;
       const engine = await receiver.engine();
       const session = engine.store.getSession(id);
-      let format = target?.format;
-      format ??= (
-        await vscode.window.showQuickPick(
-          [
-            { label: 'OTLP JSON', description: '.otlp.json — re-postable to any OTLP/HTTP endpoint', format: 'otlp-json' as const },
-            { label: 'SQLite', description: '.sqlite — the session as a database', format: 'sqlite' as const },
-          ],
-          { title: `Export '${session?.name ?? id}'` },
-        )
-      )?.format;
-      if (!format) return undefined;
+      const format = target?.format ?? (await vscode.window.showQuickPick(exportFormats.map((f) => ({ ...f })), { title: `Export '${session?.name ?? id}'` }))?.format;
+      const kind = exportFormats.find((f) => f.format === format);
+      if (!kind) return undefined;
       let file = target?.path;
       if (!file) {
         const base = (session?.name ?? id).replace(/[^\w.-]+/g, '-').slice(0, 60);
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-        const defaultUri = folder ? vscode.Uri.joinPath(folder, base + (format === 'sqlite' ? '.sqlite' : '.otlp.json')) : undefined;
-        file = (await vscode.window.showSaveDialog({ defaultUri, filters: format === 'sqlite' ? { SQLite: ['sqlite', 'db'] } : { 'OTLP JSON': ['json'] } }))?.fsPath;
+        const defaultUri = folder ? vscode.Uri.joinPath(folder, base + kind.extension) : undefined;
+        file = (await vscode.window.showSaveDialog({ defaultUri, filters: { [kind.label]: [kind.filter] } }))?.fsPath;
       }
       if (!file) return undefined;
-      const result = await exportSessionFile(engine.store, id, file, format);
-      void vscode.window.showInformationMessage(`Exported ${result.spans} spans to ${path.basename(file)}.`);
-      return file;
+      try {
+        const result = await exportSession(engine.store, id, file, kind.format, {
+          pricing: { overrides: setting('pricing.models') },
+          assets: () => readReportAssets(extensionUri.fsPath),
+        });
+        const what = kind.format === 'eval-jsonl' ? `${result.records} lines` : kind.format === 'html' ? `${result.records} steps` : `${result.spans} spans`;
+        void vscode.window.showInformationMessage(`Exported ${what} to ${path.basename(file)} (${kind.label}).`);
+        return file;
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not export '${session?.name ?? id}': ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
     }),
-    vscode.commands.registerCommand(Commands.importSession, async (file?: string) => {
-      file ??= (
-        await vscode.window.showOpenDialog({
-          canSelectMany: false,
-          filters: { 'Agent sessions': ['json', 'jsonl', 'sqlite', 'db'] },
-          title: 'Import session',
-        })
+    // Argument: a path or a file Uri (drag and drop, tests). Returns the import result, or { error }.
+    vscode.commands.registerCommand(Commands.importSession, async (arg?: string | vscode.Uri) => {
+      const file = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : (
+        await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Agent sessions': ['json', 'jsonl', 'sqlite', 'db'] }, title: 'Import session' })
       )?.[0]?.fsPath;
       if (!file) return undefined;
       const engine = await receiver.engine();
       try {
-        const result = await importSessionFile(engine.store, file);
+        const result = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Importing ${path.basename(file)}`, cancellable: true },
+          (progress, token) => {
+            let last = 0;
+            return importSessionFile(engine.store, file, {
+              report: (read, total) => {
+                const pct = Math.floor((read / total) * 100);
+                if (pct > last) progress.report({ increment: pct - last, message: `${(read / 2 ** 20).toFixed(1)} of ${(total / 2 ** 20).toFixed(1)} MB` });
+                last = pct;
+              },
+              get cancelled() {
+                return token.isCancellationRequested;
+              },
+            });
+          },
+        );
         void vscode.window.showInformationMessage(`Imported ${result.spans} spans into ${result.sessionIds.length} session(s) from ${path.basename(file)}.`);
         return result;
       } catch (e) {
-        void vscode.window.showErrorMessage(`Could not import ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`);
-        return undefined;
+        if (e instanceof ImportCancelled) return { error: 'cancelled' };
+        const error = e instanceof Error ? e.message : String(e);
+        void vscode.window.showErrorMessage(`Could not import ${path.basename(file)}: ${error}. No session was changed.`);
+        return { error };
       }
+    }),
+    // Argument: a filter string ("weather model:gpt-4o is:error") or a SessionFilter; without one, ask.
+    vscode.commands.registerCommand(Commands.filterSessions, async (arg?: string | SessionFilter) => {
+      const filter = typeof arg === 'object' ? arg : parseFilter(arg ?? (await vscode.window.showInputBox({
+        title: 'Filter sessions',
+        prompt: 'Text in names, prompts, outputs and tool args; model:NAME; is:error',
+        placeHolder: 'e.g. weather model:gpt-4o is:error',
+        value: '',
+      })) ?? '');
+      const description = tree.setFilter(filter);
+      view.message = description ? `Filtered: ${description}` : undefined;
+      view.description = description ? 'filtered' : undefined;
+      return description;
+    }),
+    vscode.commands.registerCommand(Commands.clearSessionFilter, () => {
+      tree.setFilter(undefined);
+      view.message = undefined;
+      view.description = undefined;
     }),
   ];
   for (const r of registrations) store.add(r);

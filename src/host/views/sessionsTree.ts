@@ -1,19 +1,25 @@
 import * as vscode from 'vscode';
-import type { Totals } from '../../core/agent';
-import type { SessionSummary } from '../../core/store/types';
+import { normaliseSession, parentIndices, type AgentStep, type Totals } from '../../core/agent';
+import { readSession } from '../../core/agent/fromStore';
+import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
+import type { SpanStore } from '../../core/store/spanStore';
+import type { SessionSummary, TraceSummary } from '../../core/store/types';
 import { formatUsd, SessionCosts } from '../sessionCosts';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
+import { setting } from '../settings';
 
 export class SessionItem extends vscode.TreeItem {
+  readonly kind = 'session';
   constructor(readonly session: SessionSummary, totals: Totals | undefined) {
-    super(session.name, vscode.TreeItemCollapsibleState.None);
+    super(session.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = session.id;
     this.contextValue = 'session';
     this.command = { command: Commands.openTraceGraph, title: 'Open Trace Graph', arguments: [session.id] };
-    // Default names carry the start time already; the tooltip has the full times.
-    const errors = session.errorCount ? ` · ${session.errorCount} errors` : '';
-    this.description = `${session.spanCount} spans${cost(totals)}${errors}`;
+    const steps = totals ? plural(totals.steps, 'step') : plural(session.spanCount, 'span');
+    const errors = session.errorCount ? ` · ${plural(session.errorCount, 'error')}` : '';
+    const when = new Date(session.firstSpanMs).toLocaleTimeString();
+    this.description = `${session.live ? '● live · ' : ''}${when} · ${duration(session.lastSpanMs - session.firstSpanMs)} · ${steps}${cost(totals)}${errors}`;
     this.iconPath = new vscode.ThemeIcon(session.live ? 'pulse' : session.errorCount ? 'error' : 'history');
     const usage = totals
       ? `${totals.llmCalls} LLM calls · ${totals.toolCalls} tool calls · ${totals.inputTokens.toLocaleString('en-US')} in / ${totals.outputTokens.toLocaleString('en-US')} out tokens · ${formatUsd(totals.costUsd)}` +
@@ -26,14 +32,49 @@ export class SessionItem extends vscode.TreeItem {
   }
 }
 
-/** Sessions newest first. Refreshes are coalesced: a busy agent changes the store many times a second. */
-export class SessionsTree implements vscode.TreeDataProvider<SessionItem>, vscode.Disposable {
+export class TraceItem extends vscode.TreeItem {
+  readonly kind = 'trace';
+  constructor(readonly sessionId: string, readonly trace: TraceSummary) {
+    super(trace.rootName ?? `trace ${trace.traceId.slice(0, 8)}`, vscode.TreeItemCollapsibleState.None);
+    this.id = `${sessionId}/trace/${trace.traceId}`;
+    this.contextValue = 'trace';
+    this.description = `trace ${trace.traceId.slice(0, 8)} · ${plural(trace.spanCount, 'span')} · ${duration(trace.endMs - trace.startMs)}${trace.errorCount ? ` · ${plural(trace.errorCount, 'error')}` : ''}`;
+    this.iconPath = new vscode.ThemeIcon('git-commit');
+    this.command = { command: Commands.openTraceGraph, title: 'Open Trace Graph', arguments: [sessionId] };
+  }
+}
+
+export class StepItem extends vscode.TreeItem {
+  readonly kind = 'step';
+  constructor(readonly sessionId: string, readonly step: AgentStep) {
+    super(step.kind === 'tool' ? (step.toolName ?? step.name) : step.kind === 'llm' ? (step.model ?? step.name) : step.name, vscode.TreeItemCollapsibleState.None);
+    this.id = `${sessionId}/step/${step.traceId}/${step.id}`;
+    this.contextValue = 'step';
+    const usage = step.costUsd !== undefined ? ` · ${formatUsd(step.costUsd)}` : step.priceMissing ? ' · no price' : '';
+    this.description = `${step.kind} · ${duration(step.durationMs)}${usage}${step.status === 'error' ? ' · failed' : ''}`;
+    this.iconPath = new vscode.ThemeIcon(step.status === 'error' ? 'error' : step.kind === 'llm' ? 'sparkle' : step.kind === 'tool' ? 'tools' : step.kind === 'agent' ? 'hubot' : 'symbol-event');
+    this.command = { command: Commands.openStep, title: 'Show Step and Its Source', arguments: [sessionId, step.id] };
+  }
+}
+
+export type SessionsNode = SessionItem | TraceItem | StepItem;
+
+/**
+ * Sessions newest first, each with its traces and then its top-level steps; an optional filter (text in
+ * names, prompts and tool args, model, errors). Refreshes are coalesced: a busy agent changes the store many
+ * times a second. Files dropped on the view are imported.
+ */
+export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vscode.TreeDragAndDropController<SessionsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private timer: NodeJS.Timeout | undefined;
-
   private readonly costs = new SessionCosts();
+  private readonly steps = new Map<string, { spanCount: number; steps: AgentStep[] }>();
+  private filterValue: SessionFilter | undefined;
+
+  readonly dropMimeTypes = ['text/uri-list', 'files'];
+  readonly dragMimeTypes: string[] = [];
 
   constructor(private readonly receiver: ReceiverService) {
     this.subscription = receiver.onDidChange(() => {
@@ -44,18 +85,61 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionItem>, vscod
     });
   }
 
-  getTreeItem(element: SessionItem): vscode.TreeItem {
+  get filter(): SessionFilter | undefined {
+    return this.filterValue;
+  }
+
+  /** Sets (or with undefined, clears) the filter; returns its description, '' when none is active. */
+  setFilter(filter: SessionFilter | undefined): string {
+    this.filterValue = isActive(filter) ? filter : undefined;
+    void vscode.commands.executeCommand('setContext', ContextKeys.sessionsFiltered, this.filterValue !== undefined);
+    this.changed.fire();
+    return this.filterValue ? describeFilter(this.filterValue) : '';
+  }
+
+  getTreeItem(element: SessionsNode): vscode.TreeItem {
     return element;
   }
 
-  async getChildren(element?: SessionItem): Promise<SessionItem[]> {
-    if (element) return [];
+  async getChildren(element?: SessionsNode): Promise<SessionsNode[]> {
+    if (element && !(element instanceof SessionItem)) return [];
     // Opening the view is a "first need": it loads the store and starts the receiver.
     void this.receiver.start();
     const engine = await this.receiver.engine();
-    const sessions = engine.store.listSessions();
+    const store = engine.store;
+    if (element) {
+      const traces = store.tracesOfSession(element.session.id).map((t) => new TraceItem(element.session.id, t));
+      const steps = this.stepsOf(store, element.session);
+      const parents = parentIndices(steps);
+      const top = steps.filter((_, i) => parents[i]! < 0).map((s) => new StepItem(element.session.id, s));
+      return [...traces, ...top];
+    }
+    // Newest first (by first span).
+    let sessions = store.listSessions().sort((a, b) => b.firstSpanMs - a.firstSpanMs);
     void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, sessions.length > 0);
-    return sessions.map((s) => new SessionItem(s, this.costs.totals(engine.store, s)));
+    const filter = this.filterValue;
+    if (filter) sessions = sessions.filter((s) => matchesSession(filter, s, this.stepsOf(store, s)));
+    return sessions.map((s) => new SessionItem(s, this.costs.totals(store, s)));
+  }
+
+  /** The session's steps through the agent model, cached until it grows. */
+  stepsOf(store: SpanStore, session: SessionSummary): AgentStep[] {
+    const hit = this.steps.get(session.id);
+    if (hit && hit.spanCount === session.spanCount) return hit.steps;
+    const steps = normaliseSession(readSession(store, session.id), { pricing: { overrides: setting('pricing.models') } });
+    this.steps.set(session.id, { spanCount: session.spanCount, steps });
+    return steps;
+  }
+
+  async handleDrop(_target: SessionsNode | undefined, data: vscode.DataTransfer): Promise<void> {
+    const uris = new Set<string>();
+    const list = await data.get('text/uri-list')?.asString();
+    for (const line of list?.split(/\r?\n/) ?? []) if (line.trim() && !line.startsWith('#')) uris.add(line.trim());
+    data.forEach((item) => {
+      const file = item.asFile();
+      if (file?.uri) uris.add(file.uri.toString());
+    });
+    for (const uri of uris) await vscode.commands.executeCommand(Commands.importSession, vscode.Uri.parse(uri));
   }
 
   dispose(): void {
@@ -71,6 +155,16 @@ function cost(totals: Totals | undefined): string {
   if (!totals || totals.pricedCalls + totals.unpricedCalls === 0) return '';
   if (totals.pricedCalls === 0) return ' · no price';
   return ` · ${formatUsd(totals.costUsd)}${totals.unpricedCalls ? '+' : ''}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 function escapeMd(text: string): string {

@@ -1,0 +1,103 @@
+// A standalone HTML report of one session: ONE file that opens offline in any browser. It inlines the built
+// graph webview (JS + CSS + codicon font as a data URL), the session data, and a small "host" shim that
+// answers the webview's requests from that data, so the same webview code runs read-only. The CSP allows no
+// network at all (default-src 'none'; fonts and images from data: only).
+import type { Group, Totals } from '../agent';
+import { REPORT_DATA_ID, type ReportDataDto } from '../../protocol/report';
+import { reportThemes } from './reportTheme';
+
+export interface ReportAssets {
+  /** dist/webview/graph.js (an ES module bundle without imports). */
+  graphJs: string;
+  graphCss: string;
+  /** dist/webview/reportShim.js (a classic script: it must run before the module). */
+  shimJs: string;
+  codiconCss: string;
+  codiconTtf: Uint8Array;
+}
+
+export interface ReportCosts {
+  totals: Totals;
+  byModel: Group[];
+}
+
+export function renderHtmlReport(data: ReportDataDto, costs: ReportCosts, assets: ReportAssets): string {
+  const title = `Agent Trace: ${data.snapshot.session.name}`;
+  const fontUrl = `data:font/ttf;base64,${Buffer.from(assets.codiconTtf).toString('base64')}`;
+  // The codicon font is referenced relatively (./codicon.ttf?hash): point every url() at the inlined copy.
+  const codiconCss = assets.codiconCss.replace(/url\((["']?)[^)"']*codicon\.ttf[^)"']*\1\)/g, `url("${fontUrl}")`);
+  const csp = ["default-src 'none'", "style-src 'unsafe-inline'", 'font-src data:', 'img-src data:', "script-src 'unsafe-inline'"].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="generator" content="Agent Debugger">
+<title>${escapeHtml(title)}</title>
+<style id="vscode-codicon-stylesheet">${styleText(codiconCss)}</style>
+<style>${styleText(assets.graphCss)}</style>
+<style>${themeCss()}${reportCss}</style>
+<script type="application/json" id="${REPORT_DATA_ID}">${scriptJson(data)}</script>
+<script>${scriptText(assets.shimJs)}</script>
+</head>
+<body class="vscode-dark">
+<div id="root" role="main"></div>
+${costSummary(costs, data.generatedAt)}
+<script type="module">${scriptText(assets.graphJs)}</script>
+</body>
+</html>
+`;
+}
+
+/** JSON inside <script>: `<` escaped everywhere, so neither `</script` nor `<!--` can end or confuse the element. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A bundle inside <script>: `</script` may occur in its strings; `<\/script` means the same to JS there. */
+function scriptText(js: string): string {
+  return js.replace(/<\/(script)/gi, '<\\/$1').replace(/^\/\/# sourceMappingURL=.*$/gm, '');
+}
+
+function styleText(css: string): string {
+  return css.replace(/<\/(style)/gi, '<\\/$1').replace(/\/\*# sourceMappingURL=.*?\*\//g, '');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function themeCss(): string {
+  const vars = (theme: Record<string, string>) => Object.entries(theme).map(([k, v]) => `--vscode-${k}:${v}`).join(';');
+  const base = '--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:ui-monospace,monospace;--vscode-editor-font-size:12px';
+  return `html{${base};${vars(reportThemes.dark)}}@media (prefers-color-scheme: light){html{${vars(reportThemes.light)}}}`;
+}
+
+const reportCss = `
+.report-costs{position:fixed;right:12px;bottom:12px;z-index:20;max-width:min(560px,90vw);max-height:60vh;overflow:auto;
+background:var(--vscode-editorWidget-background);color:var(--vscode-foreground);border:1px solid var(--vscode-widget-border);
+border-radius:4px;padding:4px 10px;font-family:var(--vscode-font-family);font-size:var(--vscode-font-size)}
+.report-costs summary{cursor:pointer;font-weight:600}
+.report-costs table{border-collapse:collapse;margin:6px 0}
+.report-costs th,.report-costs td{text-align:right;padding:2px 8px;font-variant-numeric:tabular-nums}
+.report-costs th:first-child,.report-costs td:first-child{text-align:left}
+.report-costs p{color:var(--vscode-descriptionForeground);margin:4px 0}`;
+
+function costSummary(costs: ReportCosts, generatedAt: string): string {
+  const t = costs.totals;
+  const usd = (n: number) => (n === 0 ? '$0' : n < 0.01 ? `$${n.toPrecision(2)}` : `$${n.toFixed(4)}`);
+  const int = (n: number) => n.toLocaleString('en-US');
+  const costOf = (g: Totals) => (g.pricedCalls === 0 && g.unpricedCalls > 0 ? 'no price' : usd(g.costUsd) + (g.unpricedCalls ? '+' : ''));
+  const rows = costs.byModel
+    .filter((g) => g.totals.llmCalls > 0 || g.totals.totalTokens > 0)
+    .map((g) => `<tr><td>${escapeHtml(g.key)}</td><td>${int(g.totals.llmCalls)}</td><td>${int(g.totals.inputTokens)}</td><td>${int(g.totals.outputTokens)}</td><td>${escapeHtml(costOf(g.totals))}</td></tr>`)
+    .join('');
+  const missing = t.modelsWithoutPrice.length ? `<p>No price for ${escapeHtml(t.modelsWithoutPrice.join(', '))}: their usage is not in the total.</p>` : '';
+  return `<details class="report-costs" id="report-costs" open>
+<summary>Cost ${escapeHtml(costOf(t))} · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens</summary>
+<table><thead><tr><th>Model</th><th>Calls</th><th>In</th><th>Out</th><th>$</th></tr></thead><tbody>${rows}</tbody></table>
+<p>${int(t.steps)} steps · ${int(t.llmCalls)} LLM calls · ${int(t.toolCalls)} tool calls · ${int(t.errors)} errors · ${escapeHtml((t.wallTimeMs / 1000).toFixed(2))} s</p>
+${missing}<p>Read-only report generated ${escapeHtml(generatedAt)} by Agent Debugger.</p>
+</details>`;
+}

@@ -1,0 +1,61 @@
+// One session to a file in any export format. OTLP JSON and SQLite come straight from the store; the HTML
+// report and eval JSONL go through the agent model (with the user's prices), like the views do.
+import { buildSession, totalsBy, type AgentSession } from '../agent';
+import { readSession } from '../agent/fromStore';
+import type { SpanInput } from '../agent/types';
+import type { PricingOptions } from '../pricing/price';
+import { writeFileAtomic } from '../store/files';
+import type { SpanStore } from '../store/spanStore';
+import { evalJsonl, evalRecords } from './evalJsonl';
+import { renderHtmlReport, type ReportAssets } from './htmlReport';
+import { reportData } from './reportData';
+
+export type SessionExportFormat = 'otlp-json' | 'sqlite' | 'html' | 'eval-jsonl';
+
+export const exportFormats: { format: SessionExportFormat; label: string; description: string; extension: string; filter: string }[] = [
+  { format: 'otlp-json', label: 'OTLP JSON', description: 're-postable to any OTLP/HTTP JSON endpoint, re-importable here', extension: '.otlp.json', filter: 'json' },
+  { format: 'sqlite', label: 'SQLite', description: 'the session as a database of our schema', extension: '.sqlite', filter: 'sqlite' },
+  { format: 'html', label: 'HTML report', description: 'one file: the graph with time travel and costs, opens offline', extension: '.html', filter: 'html' },
+  { format: 'eval-jsonl', label: 'Eval JSONL', description: 'one line per LLM call or failed step, for eval tools', extension: '.eval.jsonl', filter: 'jsonl' },
+];
+
+export interface SessionExportOptions {
+  pricing?: PricingOptions;
+  /** The built webview (HTML reports only). */
+  assets?: () => Promise<ReportAssets>;
+}
+
+export interface SessionExportResult {
+  spans: number;
+  /** Records written: spans (OTLP, SQLite), steps (HTML) or lines (eval JSONL). */
+  records: number;
+  bytes: number;
+}
+
+export async function exportSession(store: SpanStore, sessionId: string, file: string, format: SessionExportFormat, options: SessionExportOptions = {}): Promise<SessionExportResult> {
+  const summary = store.getSession(sessionId);
+  if (!summary) throw new Error(`no session ${sessionId}`);
+  let data: string | Uint8Array;
+  let records = summary.spanCount;
+  if (format === 'otlp-json') data = JSON.stringify(store.exportSessionOtlp(sessionId));
+  else if (format === 'sqlite') data = store.exportSessionSqlite(sessionId);
+  else {
+    const inputs = readSession(store, sessionId);
+    const session = buildSession(inputs, { pricing: options.pricing });
+    const info = { id: summary.id, name: summary.name };
+    if (format === 'eval-jsonl') {
+      records = evalRecords(session, info).length;
+      data = evalJsonl(session, info);
+    } else {
+      if (!options.assets) throw new Error('the HTML report needs the built graph webview');
+      records = session.steps.length;
+      data = htmlOf(session, info, inputs, await options.assets());
+    }
+  }
+  await writeFileAtomic(file, data);
+  return { spans: summary.spanCount, records, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length };
+}
+
+export function htmlOf(session: AgentSession, info: { id: string; name: string }, inputs: readonly SpanInput[], assets: ReportAssets): string {
+  return renderHtmlReport(reportData(session, info, inputs), { totals: session.totals, byModel: totalsBy(session.steps, 'model') }, assets);
+}

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { buildSession } from '../../core/agent';
+import { readSession } from '../../core/agent/fromStore';
+import { compareTexts } from '../../core/compare/align';
+import { Commands } from '../contributions';
+import type { DisposableStore } from '../disposables';
+import type { ReceiverService } from '../receiverService';
+import { setting } from '../settings';
+import { pickSession, type SessionArg } from '../commands/sessionCommands';
+import type { SessionsNode } from '../views/sessionsTree';
+
+const scheme = 'agent-debugger-compare';
+
+/** Read-only virtual documents holding the two sides of a comparison. */
+class CompareDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private next = 1;
+
+  add(name: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme, path: `/${this.next++}/${name.replace(/[\\/]/g, '-')}.md` });
+    this.texts.set(uri.toString(), text);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '(this comparison is gone: run Compare Sessions again)';
+  }
+}
+
+export function registerCompareCommand(store: DisposableStore, receiver: ReceiverService, view: vscode.TreeView<SessionsNode>): void {
+  const docs = new CompareDocuments();
+  store.add(vscode.workspace.registerTextDocumentContentProvider(scheme, docs));
+  // Arguments: left and right sessions (ids or tree items). From the tree with two selected, those two.
+  store.add(
+    vscode.commands.registerCommand(Commands.compareSessions, async (leftArg?: SessionArg, rightArg?: SessionArg | SessionsNode[]) => {
+      let left: string | undefined;
+      let right: string | undefined;
+      const selected = Array.isArray(rightArg) ? rightArg.filter((n) => n.kind === 'session') : [];
+      if (selected.length === 2) [left, right] = selected.map((n) => (n.kind === 'session' ? n.session.id : ''));
+      else {
+        left = await pickSession(receiver, view, leftArg, 'Compare (left)');
+        if (!left) return undefined;
+        right = typeof rightArg === 'string' ? rightArg : await pickOther(receiver, left);
+      }
+      if (!left || !right) return undefined;
+      const store = (await receiver.engine()).store;
+      const pricing = { overrides: setting('pricing.models') };
+      const side = (id: string) => {
+        const summary = store.getSession(id);
+        if (!summary) throw new Error(`no session ${id}`);
+        return { name: summary.name, session: buildSession(readSession(store, id), { pricing }) };
+      };
+      const a = side(left);
+      const b = side(right);
+      const texts = compareTexts(a, b);
+      const leftUri = docs.add(a.name, texts.left);
+      const rightUri = docs.add(b.name, texts.right);
+      await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, `${a.name} ↔ ${b.name} (${texts.pairs} aligned steps)`);
+      return { left: leftUri.toString(), right: rightUri.toString(), pairs: texts.pairs };
+    }),
+  );
+}
+
+async function pickOther(receiver: ReceiverService, first: string): Promise<string | undefined> {
+  const sessions = (await receiver.engine()).store.listSessions().filter((s) => s.id !== first);
+  if (sessions.length === 0) {
+    void vscode.window.showInformationMessage('Agent Debugger: a second session is needed to compare.');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(sessions.map((s) => ({ label: s.name, description: `${s.spanCount} spans`, id: s.id })), { title: 'Compare with' }))?.id;
+}

@@ -1,0 +1,83 @@
+// The standalone HTML report (one file) opened from disk in headless Chromium with networking disabled: every
+// request the page tries is recorded and aborted. It must show the graph, step through time with the keyboard
+// (inspector answered by the inlined "host"), show the cost summary, and try nothing but data:/blob: URLs.
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { totalsBy } from '../../src/core/agent';
+import { htmlOf } from '../../src/core/export/sessionExport';
+import { readReportAssets } from '../../src/core/export/reportAssets';
+import { launchChromium, root } from '../harness/codeServer';
+import { loadFixture } from './graphFixtures';
+import { tempDir } from '../unit/sessions/helpers';
+
+describe('webview: HTML report offline (one file in headless Chromium, no network)', function () {
+  this.timeout(90_000);
+
+  it('shows the graph and cost summary, steps through time with the keyboard, and requests nothing', async () => {
+    const vercel = loadFixture('vercel-ai-agent');
+    const ids = vercel.session.steps.map((s) => s.id);
+    const t = vercel.session.timeline;
+    // A hostile session name: escaped in the title and the data, never markup.
+    const html = htmlOf(vercel.session, { id: 'report', name: 'weather </script><img src=x onerror=alert(1)>' }, vercel.inputs, await readReportAssets(root));
+    assert.equal(html.match(/<\/script/gi)?.length, 3, 'exactly the three script elements close');
+    const file = join(tempDir(), 'report.html');
+    writeFileSync(file, html);
+
+    const context = await launchChromium(join(root, '.vscode-test/runs', `report-${process.pid}-${Date.now()}`), { offline: true });
+    const attempted: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (!url.startsWith('file:')) attempted.push(url);
+      return url === pathToFileURL(file).href ? route.continue() : route.abort();
+    });
+    const errors: string[] = [];
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('request', (r) => !/^(data|blob|file):/.test(r.url()) && attempted.push(r.url()));
+      await page.goto(pathToFileURL(file).href);
+      await page.locator('.node').nth(6).waitFor();
+      assert.equal(await page.locator('.node').count(), 7);
+      assert.match(await page.locator('#session-title').innerText(), /7 steps · 3 LLM calls · 2 tool calls/);
+      assert.equal(await page.title(), 'Agent Trace: weather </script><img src=x onerror=alert(1)>');
+      assert.equal(await page.locator('img').count(), 0);
+      for (const kind of ['contains', 'next', 'dataflow']) assert.ok((await page.locator(`svg.edges path.edge.${kind}`).count()) > 0, `${kind} edges`);
+      // Codicons come from the inlined font.
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { fonts: { check(f: string): boolean } } }).document.fonts.check('16px codicon')), true);
+
+      const costs = await page.locator('#report-costs').innerText();
+      const byModel = totalsBy(vercel.session.steps, 'model');
+      assert.match(costs, /Cost \$0\.0001\d* · 3\d\d in \/ \d+ out tokens/);
+      for (const g of byModel.filter((x) => x.totals.llmCalls > 0)) assert.ok(costs.includes(g.key), `model ${g.key} listed`);
+
+      const cursor = async () => Number(await page.locator('#scrubber').inputValue());
+      const inspectorAt = (id: string, c: number) => page.locator(`#inspector[data-step-id="${id}"][data-cursor="${c}"]`).waitFor();
+      await page.keyboard.press('Home');
+      assert.equal(await cursor(), 0);
+      await page.keyboard.press('n');
+      assert.equal(await cursor(), t.startAt[1]);
+      await inspectorAt(ids[1]!, t.startAt[1]!);
+      assert.match(await page.locator('#insp-conversation').innerText(), /no reply yet at the cursor/);
+      await page.keyboard.press('ArrowRight');
+      await inspectorAt(ids[1]!, t.endAt[1]!);
+      assert.match(await page.locator('#insp-conversation').innerText(), /calls getWeather \(call_paris\)/);
+      assert.match(await page.locator('#insp-cumulative').innerText(), /150 tok \(120 in, 30 out\)/);
+      await page.keyboard.press('t');
+      assert.equal(await cursor(), t.startAt[2]);
+      await inspectorAt(ids[2]!, t.startAt[2]!);
+      assert.equal(await page.locator('.node.current').getAttribute('data-phase'), 'running');
+      assert.equal(await page.locator('#insp-tool-result').innerText(), '(not returned yet at the cursor)');
+      await page.keyboard.press('End');
+      assert.equal(await cursor(), t.length - 1);
+      await page.locator('.node[data-phase="pending"]').first().waitFor({ state: 'detached' });
+      await page.screenshot({ path: join(root, 'test-results', 'html-report.png') });
+    } finally {
+      await context.close();
+    }
+    assert.deepEqual(attempted.filter((u) => !/^(data|blob):/.test(u)), [], 'no network requests');
+    assert.deepEqual(errors, []);
+  });
+});
