@@ -16,6 +16,7 @@ export interface AgentDebuggerApi {
   readonly receiver: ReceiverService;
   readonly sessions: SessionsTree;
   readonly graph: GraphPanels;
+  readonly cost: CostViewProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -28,11 +29,15 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
 
   const sessions = root.add(new SessionsTree(receiver));
   const sessionsView = root.add(vscode.window.createTreeView(Views.sessions, { treeDataProvider: sessions, showCollapseAll: false }));
-  const cost = root.add(new CostViewProvider(context.extensionUri, receiver));
-  root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
 
   const graph = root.add(new GraphPanels(context.extensionUri, receiver, log));
   root.add(vscode.window.registerWebviewPanelSerializer(graphViewType, graph));
+  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph));
+  root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
+  root.add(
+    vscode.commands.registerCommand(Commands.showSessionCost, (arg?: string | SessionItem) =>
+      cost.showSession(typeof arg === 'string' ? arg : (arg?.session.id ?? sessionsView.selection[0]?.session.id))),
+  );
   root.add(
     vscode.commands.registerCommand(Commands.openTraceGraph, async (arg?: string | SessionItem) => {
       await receiver.start();
@@ -47,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph };
+  return { receiver, sessions, graph, cost };
 }
 
 export function deactivate(): void {

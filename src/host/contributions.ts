@@ -13,6 +13,7 @@ export const Commands = {
   renameSession: 'agentDebugger.renameSession',
   deleteSession: 'agentDebugger.deleteSession',
   clearSessions: 'agentDebugger.clearSessions',
+  showSessionCost: 'agentDebugger.showSessionCost',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -38,5 +39,7 @@ export interface Settings {
   'store.maxMemoryMB': number;
   'store.sessionGapSeconds': number;
   'pricing.models': PriceOverrides;
+  /** $ a session may spend before the Cost view flags it; 0 = no budget. A launch's budgetUsd wins. */
+  'budget.sessionUsd': number;
 }
 export const settingsSection = 'agentDebugger';

@@ -9,7 +9,7 @@ export interface RunSummary {
   serviceName: string;
   startEpochMs: number;
   /** undefined: not summed (too large to do eagerly). */
-  totals?: Totals;
+  totals?: Pick<Totals, 'costUsd' | 'totalTokens' | 'llmCalls' | 'toolCalls' | 'errors' | 'wallTimeMs' | 'unpricedCalls'>;
 }
 
 /** `runs` newest first (as the store lists sessions); the newest `limit` are returned, newest first. */
