@@ -187,7 +187,7 @@ function setHighlight(next: typeof highlight, revealFirst: boolean): void {
   if (highlight) {
     const close = h('button', { class: 'link chip-close', type: 'button', 'aria-label': 'Clear the highlighted steps (Esc)', title: 'Clear (Esc)' }, h('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }));
     close.addEventListener('click', () => setHighlight(undefined, false));
-    chip.replaceChildren(h('span', { class: 'codicon codicon-filter', 'aria-hidden': 'true' }), ' ', h('span', { class: 'chip-label' }, highlight.label), ` · ${steps.length} step${steps.length === 1 ? '' : 's'}`, close);
+    chip.replaceChildren(h('span', { class: 'codicon codicon-filter', 'aria-hidden': 'true' }), ' ', h('span', { class: 'chip-label' }, `${highlight.label} · ${steps.length} step${steps.length === 1 ? '' : 's'}`), close);
     chip.dataset.count = String(steps.length);
   } else chip.replaceChildren();
   paintHighlight(steps);
