@@ -238,7 +238,7 @@ function report(s: CostSnapshotDto, r: CostReportDto): HTMLElement {
     ...kinds.map((k) => breakdown(r, k)),
     top(r),
     comparison(s),
-    h('footer', { class: 'foot' }, h('span', { class: 'muted' }, 'Receiver '), endpointRow(s.receiver)));
+    h('footer', { class: 'foot' }, h('span', { class: 'muted' }, 'Receiver'), endpointRow(s.receiver), counts(s.receiver)));
 }
 
 // ---- rendering with focus kept -----------------------------------------------------------------
