@@ -2,7 +2,7 @@
 // model, live updates that keep sorting and focus, keyboard use, budgets, and inert untrusted strings.
 // Reports are built by the same core code the host uses (src/core/cost) from recorded fixtures.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { normaliseSession, spanInputsFromRequests, type AgentStep } from '../../src/core/agent';
 import { compareRuns, costReport } from '../../src/core/cost';
@@ -184,6 +184,17 @@ describe('webview: Cost view (built bundle in headless Chromium)', function () {
     });
     const [, row, pick] = await posted(3);
     assert.deepEqual([row, pick], [{ type: 'pickSession', sessionId: 'run-0' }, { type: 'pickSession', sessionId: 'run-0' }]);
+  });
+
+  it('fits a narrow side bar: no figure is cut (screenshot test-results/cost-view.png)', async () => {
+    await view.page.setViewportSize({ width: 300, height: 1400 });
+    const steps = normaliseSession([chat(0, 'gpt-4o', 123456, 4567), chat(1, 'a-very-long-model-name-that-must-ellipsize', 5000, 200), chat(2, 'gpt-4o', 98765, 4321)]);
+    await view.send(snapshot(steps, { budget: 0.5 }));
+    await view.page.locator('#by-model-table').waitFor();
+    const cut = await view.page.locator('table.rows td.num').evaluateAll((els) => els.filter((e) => (e as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth > (e as unknown as { clientWidth: number }).clientWidth).length);
+    assert.equal(cut, 0);
+    mkdirSync(path.join(root, 'test-results'), { recursive: true });
+    await view.page.screenshot({ path: path.join(root, 'test-results/cost-view.png'), fullPage: true });
   });
 
   it('renders untrusted strings as text', async () => {
