@@ -23,6 +23,7 @@ export interface AgentDebuggerApi {
   readonly sources: SourceLinkServices;
   readonly mirror: LiveMirror;
   readonly otlpEditor: OtlpFileEditor;
+  readonly cost: CostViewProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -35,18 +36,15 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
 
   const sessions = root.add(new SessionsTree(receiver));
   const sessionsView = root.add(vscode.window.createTreeView(Views.sessions, { treeDataProvider: sessions, showCollapseAll: true, canSelectMany: true, dragAndDropController: sessions }));
-  const cost = root.add(new CostViewProvider(context.extensionUri, receiver));
-  root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
 
   const sources = registerSourceLinks(root, context.extensionUri, receiver, log);
   const graph = root.add(new GraphPanels(context.extensionUri, receiver, log, sources.links));
   graph.onDidShowSession = (id) => sources.codeLens.selectSession(id);
   root.add(sessionsView.onDidChangeSelection(({ selection: [node] }) => node && sources.codeLens.selectSession(node.kind === 'session' ? node.session.id : node.sessionId)));
   root.add(
-    vscode.commands.registerCommand(Commands.showStepsInGraph, async (sessionId: string, stepIds: string[]) => {
+    vscode.commands.registerCommand(Commands.showStepsInGraph, async (sessionId: string, stepIds: string[], label: string) => {
       await receiver.start();
-      const panel = graph.open(sessionId);
-      if (stepIds[0]) panel.revealStep(stepIds[0]);
+      await graph.showSteps(sessionId, stepIds, label);
     }),
   );
   root.add(
@@ -60,6 +58,14 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
     }),
   );
   root.add(vscode.window.registerWebviewPanelSerializer(graphViewType, graph));
+  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph));
+  root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
+  root.add(
+    vscode.commands.registerCommand(Commands.showSessionCost, (arg?: string | SessionsNode) => {
+      const node = typeof arg === 'string' ? undefined : (arg ?? sessionsView.selection[0]);
+      return cost.showSession(typeof arg === 'string' ? arg : node && (node.kind === 'session' ? node.session.id : node.sessionId));
+    }),
+  );
   root.add(
     vscode.commands.registerCommand(Commands.openTraceGraph, async (arg?: string | SessionsNode) => {
       await receiver.start();
@@ -79,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph, sources, mirror, otlpEditor };
+  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost };
 }
 
 export function deactivate(): void {

@@ -20,6 +20,7 @@ export const Commands = {
   filterSessions: 'agentDebugger.filterSessions',
   clearSessionFilter: 'agentDebugger.clearSessionFilter',
   compareSessions: 'agentDebugger.compareSessions',
+  showSessionCost: 'agentDebugger.showSessionCost',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -53,5 +54,7 @@ export interface Settings {
   'codeLens.enabled': boolean;
   'forward.url': string;
   'forward.enabled': boolean;
+  /** $ a session may spend before the Cost view flags it; 0 = no budget. A launch's budgetUsd wins. */
+  'budget.sessionUsd': number;
 }
 export const settingsSection = 'agentDebugger';

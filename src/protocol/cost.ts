@@ -1,4 +1,6 @@
 // Messages between the host and the Cost webview view. Pure types: no vscode, no node, no DOM.
+// JSON-safe only: ids are hex strings, times are ms relative to the session start. Every string that comes
+// from a span (model, agent, tool names, finding messages) is untrusted text.
 
 export interface ReceiverInfoDto {
   /** e.g. http://127.0.0.1:4318 ; undefined while the receiver is stopped. */
@@ -8,11 +10,154 @@ export interface ReceiverInfoDto {
   sessions: number;
 }
 
-/** Host -> webview. The host posts nothing before it received `ready`. */
-export type CostToWebview = { type: 'snapshot'; receiver: ReceiverInfoDto };
+export interface CostTotalsDto {
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** input + output */
+  totalTokens: number;
+  steps: number;
+  llmCalls: number;
+  toolCalls: number;
+  errors: number;
+  wallTimeMs: number;
+  pricedCalls: number;
+  unpricedCalls: number;
+  /** Models that used tokens without a known price: their usage is not in costUsd. */
+  modelsWithoutPrice: string[];
+}
+
+export type BreakdownKind = 'model' | 'agent' | 'tool' | 'kind';
+
+export interface BreakdownRowDto {
+  key: string;
+  /** LLM calls (model), steps (agent, kind) or tool calls (tool). */
+  calls: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Some of the row's usage has no price (so costUsd is a lower bound). */
+  priceMissing: boolean;
+  errors: number;
+  /** Tool rows: the tool steps' own $ (and their descendants') and the $ of the LLM calls that read their results. */
+  ownCostUsd?: number;
+  consumerCostUsd?: number;
+  consumerCalls?: number;
+  /** The steps behind the row, in time order: what the graph selects when the row is clicked. */
+  stepIds: string[];
+}
+
+export interface TopStepDto {
+  id: string;
+  label: string;
+  kind: string;
+  model?: string;
+  costUsd?: number;
+  priceMissing: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  /** ms from the session start. */
+  start: number;
+}
+
+/** One point of the cumulative chart: after the step that ended at `t`. */
+export interface SeriesPointDto {
+  /** ms from the session start. */
+  t: number;
+  costUsd: number;
+  tokens: number;
+  /** The point is an LLM call (marked on the chart). */
+  llm: boolean;
+  stepId: string;
+}
+
+export type CostFindingKind = 'repeated-tool-call' | 'repeated-llm-input' | 'runaway-tokens';
+
+export interface CostFindingDto {
+  kind: CostFindingKind;
+  message: string;
+  /** $ spent on the repeats beyond the first (loops) or on the growing calls (runaway). */
+  costUsd: number;
+  stepIds: string[];
+}
+
+export interface BudgetDto {
+  limitUsd: number;
+  source: 'launch' | 'setting';
+  usedUsd: number;
+  exceeded: boolean;
+}
+
+export interface ComparisonRowDto {
+  id: string;
+  name: string;
+  serviceName: string;
+  /** Epoch ms of the first span. */
+  startEpochMs: number;
+  costUsd: number;
+  totalTokens: number;
+  llmCalls: number;
+  toolCalls: number;
+  errors: number;
+  wallTimeMs: number;
+  /** Some usage had no price. */
+  priceMissing: boolean;
+  /** Totals not computed (session too large to sum eagerly). */
+  pending?: boolean;
+  /** The session shown above. */
+  current: boolean;
+  /** $ change against the previous run of the same service (undefined for its first run here). */
+  deltaUsd?: number;
+}
+
+export interface CostSessionDto {
+  id: string;
+  name: string;
+  live: boolean;
+  startEpochMs: number;
+}
+
+export interface CostReportDto {
+  session: CostSessionDto;
+  totals: CostTotalsDto;
+  breakdowns: Record<BreakdownKind, BreakdownRowDto[]>;
+  topSteps: TopStepDto[];
+  series: SeriesPointDto[];
+  findings: CostFindingDto[];
+  budget?: BudgetDto;
+}
+
+export interface SessionOptionDto {
+  id: string;
+  name: string;
+  live: boolean;
+}
+
+export interface CostSnapshotDto {
+  receiver: ReceiverInfoDto;
+  sessions: SessionOptionDto[];
+  /** No session picked: the view follows the newest one. */
+  followLatest: boolean;
+  /** undefined: no session yet (the empty state). */
+  report?: CostReportDto;
+  comparison: ComparisonRowDto[];
+  /** Why there is no report although sessions exist (e.g. the picked one was deleted). */
+  notice?: string;
+}
+
+/** Host -> webview. The host posts nothing before it received `ready`; every post is a whole snapshot. */
+export type CostToWebview = { type: 'snapshot'; snapshot: CostSnapshotDto };
 
 /** Webview -> host. */
 export type CostToHost =
   | { type: 'ready' }
   | { type: 'copyEndpoint' }
-  | { type: 'startReceiver' };
+  | { type: 'startReceiver' }
+  /** undefined: follow the newest session. */
+  | { type: 'pickSession'; sessionId?: string }
+  /** Select these steps in the trace graph. */
+  | { type: 'showSteps'; sessionId: string; stepIds: string[]; label: string }
+  | { type: 'openSettings'; setting: 'pricing' | 'budget' };

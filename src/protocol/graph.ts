@@ -228,7 +228,9 @@ export type GraphToWebview =
   | { type: 'stepDetail'; requestId: number; detail?: StepDetailDto; error?: string }
   | { type: 'window'; requestId: number; rows?: StepSummaryDto[]; error?: string }
   /** Select (and with `seek`, move the cursor to) a step: the editor or a breakpoint asks. */
-  | { type: 'revealStep'; id: string; seek?: 'start' | 'end' };
+  | { type: 'revealStep'; id: string; seek?: 'start' | 'end' }
+  /** Mark a set of steps (e.g. a Cost view row: "search_flights, 3 calls") and reveal the first; ids: [] clears. */
+  | { type: 'highlightSteps'; ids: string[]; label: string };
 
 /** Webview -> host. */
 export type GraphToHost =

@@ -40,6 +40,8 @@ let speed = saved?.speed ?? 1;
 let tab: Tab = saved?.tab ?? 'graph';
 let zoom: ZoomState | undefined = saved?.zoom;
 let player: ReturnType<typeof setInterval> | undefined;
+/** A step set marked from outside (a Cost view row), by id so it survives live updates; Esc clears it. */
+let highlight: { ids: string[]; label: string } | undefined;
 
 const graph = new GraphView({
   select: (item) => selectItem(item),
@@ -79,6 +81,7 @@ const waterfall = new Waterfall({
 
 const title = h('div', { class: 'session-title', id: 'session-title' });
 const findings = h('div', { class: 'findings', id: 'findings', role: 'note' });
+const chip = h('div', { class: 'highlight-chip', id: 'highlight-chip', role: 'status', hidden: true });
 const tabs = h('vscode-tabs', { id: 'tabs', 'selected-index': tab === 'timeline' ? '1' : '0' },
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, 'Graph'),
   h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, graph.element, minimap.element)),
@@ -88,7 +91,7 @@ tabs.addEventListener('vsc-tabs-select', (e) => ((tab = (e as CustomEvent<{ sele
 const main = h('div', { class: 'main', id: 'main-area' }, tabs, inspector.element);
 const placeholder = h('p', { class: 'muted placeholder', id: 'placeholder' }, 'Waiting for the session…');
 const root = document.getElementById('root')!;
-root.replaceChildren(h('div', { class: 'app' }, h('header', { class: 'topbar' }, title, findings), toolbar.element, placeholder, main));
+root.replaceChildren(h('div', { class: 'app' }, h('header', { class: 'topbar' }, title, findings, chip), toolbar.element, placeholder, main));
 main.hidden = true;
 toolbar.setSpeed(speed);
 // Tab panels fill what the title, findings and toolbar leave (their height varies with the window width).
@@ -120,6 +123,9 @@ host.onMessage((msg) => {
     case 'window':
       requests.settle(msg);
       return;
+    case 'highlightSteps':
+      setHighlight(msg.ids.length > 0 ? { ids: msg.ids, label: msg.label } : undefined, true);
+      return;
     case 'revealStep': {
       const step = model?.byId.get(msg.id);
       if (!model || step === undefined) return;
@@ -133,6 +139,8 @@ host.onMessage((msg) => {
 /** A session shown for the first time in this webview: what was saved for it (reload), else a fresh view. */
 function first(m: GraphModel): void {
   const same = saved?.sessionId === m.session.id;
+  highlight = undefined; // a set belongs to the session it was made for
+  chip.hidden = true;
   if (!same) {
     toggles = new Map();
     zoom = undefined;
@@ -171,12 +179,37 @@ function show(m: GraphModel, zoomTo: 'keep' | 'fit' | ZoomState): void {
   waterfall.setModel(m);
 }
 
+/** Marks the set, names it in a dismissible chip, and (on arrival) selects and reveals its first step. */
+function setHighlight(next: typeof highlight, revealFirst: boolean): void {
+  highlight = next;
+  const steps = highlight && model ? highlight.ids.map((id) => model!.byId.get(id)).filter((i): i is number => i !== undefined) : [];
+  chip.hidden = !highlight;
+  if (highlight) {
+    const close = h('button', { class: 'link chip-close', type: 'button', 'aria-label': 'Clear the highlighted steps (Esc)', title: 'Clear (Esc)' }, h('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }));
+    close.addEventListener('click', () => setHighlight(undefined, false));
+    chip.replaceChildren(h('span', { class: 'codicon codicon-filter', 'aria-hidden': 'true' }), ' ', h('span', { class: 'chip-label' }, `${highlight.label} · ${steps.length} step${steps.length === 1 ? '' : 's'}`), close);
+    chip.dataset.count = String(steps.length);
+  } else chip.replaceChildren();
+  paintHighlight(steps);
+  if (revealFirst && model && steps.length > 0) {
+    const first = Math.min(...steps);
+    selectStep(first, true);
+  }
+}
+
+function paintHighlight(steps?: number[]): void {
+  if (!model || !visible) return;
+  const list = steps ?? (highlight ? highlight.ids.map((id) => model!.byId.get(id)).filter((i): i is number => i !== undefined) : []);
+  graph.setHighlighted(new Set(list.map((s) => visible!.rep[s])));
+}
+
 function relayout(zoomTo: 'keep' | 'fit' | ZoomState): void {
   if (!model) return;
   visible = buildVisible(model, toggles);
   layout = layoutVisible(dagre, visible);
   graph.setData(model, visible, layout, zoomTo);
   minimap.setLayout(layout);
+  paintHighlight();
   paint();
 }
 
@@ -222,6 +255,7 @@ function selectStep(step: number, revealIt: boolean): void {
     layout = layoutVisible(dagre, visible);
     graph.setData(model, visible, layout, 'keep');
     minimap.setLayout(layout);
+    paintHighlight();
   }
   if (visible && revealIt) graph.ensureVisible(visible.rep[step]);
   waterfall.setSelected(step, revealIt);
@@ -275,6 +309,10 @@ function setPlaying(on: boolean): void {
 }
 
 document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && highlight) {
+    e.preventDefault();
+    return setHighlight(undefined, false);
+  }
   if (ownedByControl(e.target, e.key)) return;
   const action = keyAction(e);
   if (!action || !model || !stepper) return;

@@ -42,6 +42,8 @@ export class GraphView {
   private layout?: Layout;
   private view?: CursorView;
   private selected = -1;
+  /** Items standing for a highlighted step set (a Cost view row). */
+  private highlighted = new Set<number>();
   private focusKey?: string;
   private drawn = new Map<string, Drawn>();
   private edgeBoxes: Box[] = [];
@@ -100,6 +102,12 @@ export class GraphView {
   setCursor(view: CursorView, selectedItem: number): void {
     this.view = view;
     this.selected = selectedItem;
+    for (const [key, d] of this.drawn) this.paint(key, d);
+  }
+
+  /** Marks the items of a step set (empty: none). */
+  setHighlighted(items: Set<number>): void {
+    this.highlighted = items;
     for (const [key, d] of this.drawn) this.paint(key, d);
   }
 
@@ -244,6 +252,7 @@ export class GraphView {
     el.dataset.phase = phase;
     el.classList.toggle('current', current);
     el.classList.toggle('selected', this.selected === idx);
+    el.classList.toggle('highlighted', this.highlighted.has(idx));
     el.setAttribute('aria-selected', String(this.selected === idx));
     if (current) el.setAttribute('aria-current', 'step');
     else el.removeAttribute('aria-current');

@@ -1,21 +1,64 @@
 import * as vscode from 'vscode';
-import type { CostToHost, CostToWebview } from '../../protocol/cost';
-import { Commands } from '../contributions';
+import { normaliseSession, type AgentStep } from '../../core/agent';
+import { readSession } from '../../core/agent/fromStore';
+import { compareRuns, costReport } from '../../core/cost';
+import type { SessionSummary } from '../../core/store/types';
+import type { CostSnapshotDto, CostToHost, CostToWebview } from '../../protocol/cost';
+import { Commands, settingsSection, Views } from '../contributions';
 import type { ReceiverService } from '../receiverService';
+import { SessionCosts } from '../sessionCosts';
+import { onSettingsChanged, setting } from '../settings';
+import type { GraphPanels } from './graphPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
+/** Live updates are coalesced to at most one snapshot per this many ms (<= 4 per second). */
+export const costUpdateIntervalMs = 250;
+/** Runs listed in the comparison. */
+const comparedRuns = 8;
+
 /**
- * The Cost view in the Agent Debugger side bar. Until the cost model lands it shows the receiver's
- * endpoint, live counts and how to get a first session in. Ready handshake: nothing is posted before
- * the webview says `ready`; a hidden view gets a fresh snapshot when it becomes visible again.
+ * The Cost view in the Agent Debugger side bar: totals, breakdowns, chart, findings and budget of the
+ * newest session (or the one picked), computed here through core/cost; the webview only renders.
+ * Ready handshake: nothing is posted before `ready`; a hidden view gets a fresh snapshot when shown.
  */
 export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  private pinned: string | undefined;
+  private readonly launchBudgets = new Map<string, number>();
+  private readonly warned = new Set<string>();
+  private readonly costs = new SessionCosts();
+  private steps: { id: string; spanCount: number; logCount: number; steps: AgentStep[] } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastPostMs = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** What the view was last told, and how many snapshots it got (tests read these). */
+  lastSnapshot: CostSnapshotDto | undefined;
+  snapshotsPosted = 0;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService) {
-    this.disposables.push(receiver.onDidChange(() => this.post()));
+  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly graph: GraphPanels) {
+    this.disposables.push(
+      receiver.onDidChange(() => this.schedule()),
+      onSettingsChanged(['pricing.models', 'budget.sessionUsd'], () => {
+        this.steps = undefined;
+        this.schedule();
+      }),
+    );
+  }
+
+  /** A launcher's budget for its session (`budgetUsd` of an `agent` launch); wins over the setting. undefined clears it. */
+  setSessionBudget(sessionId: string, usd: number | undefined): void {
+    if (usd === undefined || !(usd > 0)) this.launchBudgets.delete(sessionId);
+    else this.launchBudgets.set(sessionId, usd);
+    this.warned.delete(sessionId);
+    this.schedule();
+  }
+
+  /** Shows one session (undefined: follow the newest again) and brings the view up. */
+  async showSession(sessionId: string | undefined): Promise<void> {
+    this.pinned = sessionId;
+    this.schedule();
+    await vscode.commands.executeCommand(`${Views.cost}.focus`);
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -23,44 +66,104 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.ready = false;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'cost', 'Cost');
-    view.webview.onDidReceiveMessage((m: CostToHost) => this.onMessage(m), undefined, this.disposables);
-    view.onDidChangeVisibility(() => view.visible && this.post(), undefined, this.disposables);
+    view.webview.onDidReceiveMessage((m: CostToHost) => void this.onMessage(m), undefined, this.disposables);
+    view.onDidChangeVisibility(() => view.visible && this.schedule(), undefined, this.disposables);
     view.onDidDispose(() => (this.view = undefined), undefined, this.disposables);
     void this.receiver.start();
   }
 
-  private onMessage(message: CostToHost): void {
+  private async onMessage(message: CostToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.post();
-        break;
+        return this.flush();
       case 'copyEndpoint':
-        void vscode.commands.executeCommand(Commands.copyEndpoint);
-        break;
+        return void vscode.commands.executeCommand(Commands.copyEndpoint);
       case 'startReceiver':
-        void vscode.commands.executeCommand(Commands.startReceiver);
-        break;
+        return void vscode.commands.executeCommand(Commands.startReceiver);
+      case 'pickSession':
+        this.pinned = message.sessionId;
+        return this.flush();
+      case 'showSteps':
+        if (message.stepIds.length > 0) this.graph.showSteps(message.sessionId, message.stepIds, message.label);
+        return;
+      case 'openSettings':
+        return void vscode.commands.executeCommand('workbench.action.openSettings', `${settingsSection}.${message.setting === 'pricing' ? 'pricing.models' : 'budget.sessionUsd'}`);
     }
   }
 
-  private post(): void {
+  /** Coalesces bursts of store changes: one snapshot per interval at most, the last change always shown. */
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(30, this.lastPostMs + costUpdateIntervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, wait);
+  }
+
+  private async flush(): Promise<void> {
     if (!this.view?.visible || !this.ready) return;
+    const snapshot = await this.snapshot();
+    if (!this.view?.visible) return;
+    this.lastPostMs = Date.now();
+    this.lastSnapshot = snapshot;
+    this.snapshotsPosted++;
+    void this.view.webview.postMessage({ type: 'snapshot', snapshot } satisfies CostToWebview);
+  }
+
+  private async snapshot(): Promise<CostSnapshotDto> {
     const state = this.receiver.state;
     const running = state.kind === 'running' ? state : undefined;
-    const message: CostToWebview = {
-      type: 'snapshot',
-      receiver: {
-        httpEndpoint: this.receiver.httpEndpoint,
-        grpcEndpoint: running?.grpc ? `http://${running.grpc.host}:${running.grpc.port}` : undefined,
-        spans: running?.spans ?? 0,
-        sessions: running?.sessions ?? 0,
-      },
+    const receiver = {
+      httpEndpoint: this.receiver.httpEndpoint,
+      grpcEndpoint: running?.grpc ? `http://${running.grpc.host}:${running.grpc.port}` : undefined,
+      spans: running?.spans ?? 0,
+      sessions: running?.sessions ?? 0,
     };
-    void this.view.webview.postMessage(message);
+    const engine = await this.receiver.engine();
+    const sessions = engine.store.listSessions();
+    const picked = this.pinned !== undefined ? sessions.find((s) => s.id === this.pinned) : undefined;
+    const current = picked ?? sessions[0];
+    const snapshot: CostSnapshotDto = {
+      receiver,
+      sessions: sessions.map((s) => ({ id: s.id, name: s.name, live: s.live })),
+      followLatest: picked === undefined,
+      comparison: [],
+    };
+    if (this.pinned !== undefined && !picked && current) snapshot.notice = 'The picked session is gone; showing the newest one.';
+    if (!current) return snapshot;
+
+    const report = costReport({
+      session: { id: current.id, name: current.name, live: current.live },
+      steps: this.stepsOf(engine.store, current),
+      budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') },
+    });
+    snapshot.report = report;
+    const runs = sessions.slice(0, comparedRuns * 4).map((s) => ({
+      id: s.id, name: s.name, serviceName: s.serviceName, startEpochMs: s.firstSpanMs,
+      totals: s.id === current.id ? undefined : this.costs.totals(engine.store, s),
+    }));
+    snapshot.comparison = compareRuns(runs.map((r) => (r.id === current.id ? { ...r, totals: report.totals } : r)), current.id, comparedRuns);
+    if (report.budget?.exceeded && current.live && !this.warned.has(current.id)) {
+      this.warned.add(current.id);
+      void vscode.window.showWarningMessage(`Agent Debugger: '${current.name}' has spent $${report.budget.usedUsd.toFixed(4)}, over its $${report.budget.limitUsd} budget.`);
+    }
+    return snapshot;
+  }
+
+  /** The session's steps, normalised and priced once per size of the session. */
+  private stepsOf(store: Parameters<SessionCosts['totals']>[0], s: SessionSummary): AgentStep[] {
+    const c = this.steps;
+    if (c && c.id === s.id && c.spanCount === s.spanCount && c.logCount === s.logCount) return c.steps;
+    const steps = normaliseSession(readSession(store, s.id), { pricing: { overrides: setting('pricing.models') } });
+    this.steps = { id: s.id, spanCount: s.spanCount, logCount: s.logCount, steps };
+    return steps;
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
+    this.costs.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

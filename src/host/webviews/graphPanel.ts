@@ -28,6 +28,9 @@ export class GraphPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Last step the webview selected (tests and, later, the editor follow it). */
   selectedStepId: string | undefined;
+  /** A step set to mark once the webview has the session (see highlightSteps). */
+  private pendingHighlight: { ids: string[]; label: string } | undefined;
+  private snapshotInFlight = false;
   /** Messages posted, by type: what the panel has told its webview so far. */
   readonly sent: Partial<Record<GraphToWebview['type'], number>> = {};
 
@@ -143,12 +146,30 @@ export class GraphPanel implements vscode.Disposable {
 
   private async postSnapshot(): Promise<void> {
     this.stale = true;
-    const session = await this.current();
-    if (!session || !this.feed) {
-      this.post({ type: 'empty', message: 'No session yet: run an agent with its OTLP exporter pointed at the receiver in the status bar.' });
-      return;
+    this.snapshotInFlight = true;
+    try {
+      const session = await this.current();
+      if (!session || !this.feed) {
+        this.post({ type: 'empty', message: 'No session yet: run an agent with its OTLP exporter pointed at the receiver in the status bar.' });
+        return;
+      }
+      this.post({ type: 'snapshot', snapshot: this.feed.snapshot(session) });
+    } finally {
+      this.snapshotInFlight = false;
     }
-    this.post({ type: 'snapshot', snapshot: this.feed.snapshot(session) });
+    this.flushHighlight();
+  }
+
+  /** Marks steps in the webview (and reveals the first), after the snapshot of their session if one is on its way. */
+  highlightSteps(ids: string[], label: string): void {
+    this.pendingHighlight = { ids, label };
+    this.flushHighlight();
+  }
+
+  private flushHighlight(): void {
+    if (!this.ready || this.snapshotInFlight || !this.pendingHighlight) return;
+    this.post({ type: 'highlightSteps', ...this.pendingHighlight });
+    this.pendingHighlight = undefined;
   }
 
   private scheduleUpdate(): void {
@@ -204,6 +225,13 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStat
     }
     const panel = vscode.window.createWebviewPanel(graphViewType, 'Agent Trace', vscode.ViewColumn.Active, { enableFindWidget: true });
     return this.adopt(panel, sessionId);
+  }
+
+  /** Opens (or reveals) the graph on a session and marks a set of its steps, e.g. from a Cost view row. */
+  showSteps(sessionId: string, stepIds: string[], label: string): GraphPanel {
+    const panel = this.open(sessionId);
+    panel.highlightSteps(stepIds, label);
+    return panel;
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: GraphSavedStateDto | undefined): Promise<void> {

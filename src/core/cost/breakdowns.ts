@@ -1,0 +1,124 @@
+// Cost and tokens grouped by model, agent, tool and step kind, each row keeping the ids of the steps
+// behind it (the graph selects them when the row is clicked). Usage comes from non-aggregate steps only,
+// as in the session totals, so the rows of one breakdown never count a call twice.
+import { dataflowLinks } from '../agent/graph';
+import type { AgentStep } from '../agent/types';
+import type { BreakdownKind, BreakdownRowDto } from '../../protocol/cost';
+import { descendantsOf } from './tree';
+
+interface Acc {
+  key: string;
+  calls: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  priceMissing: boolean;
+  errors: number;
+  steps: Set<number>;
+}
+
+function acc(key: string): Acc {
+  return { key, calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, priceMissing: false, errors: 0, steps: new Set() };
+}
+
+/** Adds a step's usage (not its call count) to a row; aggregates add nothing but their id. */
+function addUsage(a: Acc, s: AgentStep, i: number): void {
+  a.steps.add(i);
+  if (s.aggregate) return;
+  a.costUsd += s.costUsd ?? 0;
+  a.inputTokens += s.inputTokens ?? 0;
+  a.outputTokens += s.outputTokens ?? 0;
+  if (s.priceMissing) a.priceMissing = true;
+}
+
+function rowsOf(steps: readonly AgentStep[], groups: Iterable<Acc>): BreakdownRowDto[] {
+  return [...groups]
+    .map((a) => ({
+      key: a.key, calls: a.calls, costUsd: a.costUsd, inputTokens: a.inputTokens, outputTokens: a.outputTokens,
+      priceMissing: a.priceMissing, errors: a.errors, stepIds: [...a.steps].sort((x, y) => x - y).map((i) => steps[i].id),
+    }))
+    .sort(byCost);
+}
+
+/** Descending $, then tokens, then calls; ties by key so the order is stable. */
+export function byCost(a: BreakdownRowDto, b: BreakdownRowDto): number {
+  return b.costUsd - a.costUsd || b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens) || b.calls - a.calls || a.key.localeCompare(b.key);
+}
+
+function group(steps: readonly AgentStep[], keyOf: (s: AgentStep) => string | null): Map<string, Acc> {
+  const groups = new Map<string, Acc>();
+  steps.forEach((s, i) => {
+    const key = keyOf(s);
+    if (key === null) return;
+    let a = groups.get(key);
+    if (!a) groups.set(key, (a = acc(key)));
+    a.calls++;
+    if (s.status === 'error') a.errors++;
+    addUsage(a, s, i);
+  });
+  return groups;
+}
+
+/** LLM and embedding calls by model ("(none)" when the span named none). Aggregate steps are left out. */
+export function byModel(steps: readonly AgentStep[]): BreakdownRowDto[] {
+  return rowsOf(steps, group(steps, (s) => (!s.aggregate && (s.kind === 'llm' || s.kind === 'embedding' || s.model !== undefined) ? (s.model ?? '(none)') : null)).values());
+}
+
+/** Every step by the agent it runs under. `calls` counts steps. */
+export function byAgent(steps: readonly AgentStep[]): BreakdownRowDto[] {
+  return rowsOf(steps, group(steps, (s) => s.agentName ?? '(no agent)').values());
+}
+
+/** Every step by kind. `calls` counts steps. */
+export function byKind(steps: readonly AgentStep[]): BreakdownRowDto[] {
+  return rowsOf(steps, group(steps, (s) => s.kind).values());
+}
+
+/**
+ * Tools by name: their own $ (the tool steps and anything under them, e.g. a sub-agent) plus the $ of the
+ * LLM calls that consumed their results (dataflow tool -> LLM). An LLM call that read the results of two
+ * different tools counts for both; within one tool it counts once.
+ */
+export function byTool(steps: readonly AgentStep[]): BreakdownRowDto[] {
+  const consumers = new Map<number, number[]>();
+  for (const [from, to] of dataflowLinks(steps)) {
+    if (steps[from].kind !== 'tool' || steps[to].kind !== 'llm') continue;
+    const list = consumers.get(from);
+    if (list) list.push(to);
+    else consumers.set(from, [to]);
+  }
+  const below = descendantsOf(steps);
+  const groups = new Map<string, { own: Acc; consumed: Acc }>();
+  steps.forEach((s, i) => {
+    if (s.kind !== 'tool') return;
+    const key = s.toolName ?? s.name;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { own: acc(key), consumed: acc(key) }));
+    g.own.calls++;
+    if (s.status === 'error') g.own.errors++;
+    addUsage(g.own, s, i);
+    for (const d of below(i)) if (!g.own.steps.has(d)) addUsage(g.own, steps[d], d);
+    for (const c of consumers.get(i) ?? []) {
+      if (g.consumed.steps.has(c)) continue;
+      g.consumed.calls++;
+      addUsage(g.consumed, steps[c], c);
+    }
+  });
+  return [...groups.values()]
+    .map(({ own, consumed }) => {
+      const ids = new Set([...own.steps, ...consumed.steps]);
+      const row: BreakdownRowDto = {
+        key: own.key, calls: own.calls, costUsd: own.costUsd + consumed.costUsd,
+        inputTokens: own.inputTokens + consumed.inputTokens, outputTokens: own.outputTokens + consumed.outputTokens,
+        priceMissing: own.priceMissing || consumed.priceMissing, errors: own.errors,
+        ownCostUsd: own.costUsd, consumerCostUsd: consumed.costUsd, consumerCalls: consumed.calls,
+        stepIds: [...ids].sort((x, y) => x - y).map((i) => steps[i].id),
+      };
+      return row;
+    })
+    .sort(byCost);
+}
+
+export function breakdowns(steps: readonly AgentStep[]): Record<BreakdownKind, BreakdownRowDto[]> {
+  return { model: byModel(steps), agent: byAgent(steps), tool: byTool(steps), kind: byKind(steps) };
+}

@@ -1,0 +1,68 @@
+// Cost findings: loops (the same tool with the same arguments >= 3 times; the same LLM input sent again)
+// from the agent model, priced here, plus runaway token growth: LLM calls under one agent whose input
+// keeps growing call after call (a conversation that is never trimmed, a tool result pasted back each turn).
+import { findLoops } from '../agent/loops';
+import type { AgentStep } from '../agent/types';
+import type { CostFindingDto } from '../../protocol/cost';
+import { descendantsOf } from './tree';
+
+export interface RunawayOptions {
+  /** Consecutive LLM calls with growing input needed (default 4). */
+  minCalls?: number;
+  /** Last input / first input at least this (default 3). */
+  minGrowth?: number;
+  /** Last input at least this many tokens (default 2000): small prompts growing are normal. */
+  minTokens?: number;
+}
+
+export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}): CostFindingDto[] {
+  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const below = descendantsOf(steps);
+  const out: CostFindingDto[] = findLoops(steps).map((f) => {
+    // The repeats beyond the first are the waste: their own $ and that of anything they ran.
+    let cost = 0;
+    for (const id of f.stepIds.slice(1)) {
+      const i = index.get(id);
+      if (i === undefined) continue;
+      for (const j of [i, ...below(i)]) if (!steps[j].aggregate) cost += steps[j].costUsd ?? 0;
+    }
+    return { kind: f.kind, message: f.message, costUsd: cost, stepIds: f.stepIds };
+  });
+  out.push(...runawayGrowth(steps, options));
+  return out.sort((a, b) => b.costUsd - a.costUsd || b.stepIds.length - a.stepIds.length);
+}
+
+export function runawayGrowth(steps: readonly AgentStep[], options: RunawayOptions = {}): CostFindingDto[] {
+  const minCalls = options.minCalls ?? 4;
+  const minGrowth = options.minGrowth ?? 3;
+  const minTokens = options.minTokens ?? 2000;
+  const byAgent = new Map<string, AgentStep[]>();
+  for (const s of steps) {
+    if (s.kind !== 'llm' || s.aggregate || !s.inputTokens) continue;
+    const key = s.agentName ?? '';
+    const list = byAgent.get(key);
+    if (list) list.push(s);
+    else byAgent.set(key, [s]);
+  }
+  const out: CostFindingDto[] = [];
+  for (const [agent, calls] of byAgent) {
+    let start = 0;
+    for (let i = 1; i <= calls.length; i++) {
+      if (i < calls.length && calls[i].inputTokens! > calls[i - 1].inputTokens!) continue;
+      const run = calls.slice(start, i);
+      const first = run[0].inputTokens!;
+      const last = run[run.length - 1].inputTokens!;
+      if (run.length >= minCalls && last >= first * minGrowth && last >= minTokens) {
+        const who = agent ? `${agent}: ` : '';
+        out.push({
+          kind: 'runaway-tokens',
+          message: `${who}input tokens grew from ${first.toLocaleString('en-US')} to ${last.toLocaleString('en-US')} over ${run.length} consecutive LLM calls (×${(last / first).toFixed(1)})`,
+          costUsd: run.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
+          stepIds: run.map((s) => s.id),
+        });
+      }
+      start = i;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { costUpdateIntervalMs } from '../../src/host/webviews/costViewProvider';
+import { Views } from '../../src/host/contributions';
+import { activeApi } from './extension.test';
+import { postJsonSpans, waitFor } from './otlpPost';
+
+// gpt-4o in @pydantic/genai-prices: $2.50 input, $10 output per million tokens.
+const gpt4o = (input: number, output: number) => (input * 2.5 + output * 10) / 1e6;
+
+describe('Cost view inside VS Code', () => {
+  it('boots its webview (ready -> snapshot) and pushes live totals of the newest session, throttled', async () => {
+    const { receiver, cost } = await activeApi();
+    await receiver.start();
+    await vscode.commands.executeCommand(`${Views.cost}.focus`);
+    await waitFor('the first snapshot', () => cost.snapshotsPosted >= 1, 30000);
+
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'cost-it', [{ name: 'chat gpt-4o', model: 'gpt-4o', inputTokens: 1000, outputTokens: 100 }], 41), 200);
+    const first = await waitFor('the session in the view', () => cost.lastSnapshot?.report?.session.id === 'cost-it' && cost.lastSnapshot.report, 10000);
+    assert.equal(first.totals.llmCalls, 1);
+    assert.ok(Math.abs(first.totals.costUsd - gpt4o(1000, 100)) < 1e-12);
+    assert.deepEqual(first.breakdowns.model.map((r) => r.key), ['gpt-4o']);
+
+    // 20 batches as fast as the receiver takes them: the view gets the final totals in a few snapshots.
+    const before = cost.snapshotsPosted;
+    const started = Date.now();
+    for (let i = 0; i < 20; i++) {
+      assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'cost-it', [{ name: 'chat gpt-4o', model: 'gpt-4o', inputTokens: 1000, outputTokens: 100 }, { name: 'execute_tool search', tool: 'search' }], 42 + i), 200);
+    }
+    const last = await waitFor('the final totals', () => cost.lastSnapshot?.report?.totals.llmCalls === 21 && cost.lastSnapshot.report, 10000);
+    const elapsed = Date.now() - started;
+    const snapshots = cost.snapshotsPosted - before;
+    console.log(`      21 LLM calls reached the view in ${elapsed} ms through ${snapshots} snapshots`);
+    assert.ok(Math.abs(last.totals.costUsd - 21 * gpt4o(1000, 100)) < 1e-12);
+    assert.equal(last.totals.toolCalls, 20);
+    assert.ok(snapshots <= Math.ceil(elapsed / costUpdateIntervalMs) + 1, `${snapshots} snapshots in ${elapsed} ms is more than one per ${costUpdateIntervalMs} ms`);
+  });
+
+  it('a launch budget wins over the setting; exceeding it shows', async () => {
+    const { cost } = await activeApi();
+    const config = vscode.workspace.getConfiguration('agentDebugger');
+    await config.update('budget.sessionUsd', 100, vscode.ConfigurationTarget.Global);
+    try {
+      const withSetting = await waitFor('the setting budget', () => cost.lastSnapshot?.report?.budget?.source === 'setting' && cost.lastSnapshot.report.budget, 10000);
+      assert.deepEqual([withSetting.limitUsd, withSetting.exceeded], [100, false]);
+      cost.setSessionBudget('cost-it', 0.01);
+      const launch = await waitFor('the launch budget', () => cost.lastSnapshot?.report?.budget?.source === 'launch' && cost.lastSnapshot.report.budget, 10000);
+      assert.deepEqual([launch.limitUsd, launch.exceeded], [0.01, true]);
+      assert.ok(Math.abs(launch.usedUsd - 21 * gpt4o(1000, 100)) < 1e-12);
+    } finally {
+      cost.setSessionBudget('cost-it', undefined);
+      await config.update('budget.sessionUsd', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('GraphPanels.showSteps opens the graph on the session and marks the steps after its snapshot', async () => {
+    const { cost, graph } = await activeApi();
+    const ids = cost.lastSnapshot!.report!.breakdowns.tool[0].stepIds;
+    const panel = graph.showSteps('cost-it', ids, 'Tool search');
+    assert.equal(panel.currentSessionId, 'cost-it');
+    await waitFor('snapshot then highlight', () => (panel.sent.snapshot ?? 0) >= 1 && (panel.sent.highlightSteps ?? 0) >= 1, 30000);
+    panel.panel.dispose();
+  });
+});
