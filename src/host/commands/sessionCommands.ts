@@ -17,7 +17,7 @@ export type SessionArg = SessionsNode | string | undefined;
 /** The session a command is about: its argument, else the selection, else ask. */
 export async function pickSession(receiver: ReceiverService, view: vscode.TreeView<SessionsNode>, arg: SessionArg, verb: string): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
-  const fromNode = (n: SessionsNode | undefined) => (n ? (n.kind === 'session' ? n.session.id : n.sessionId) : undefined);
+  const fromNode = (n: SessionsNode | undefined) => (n ? ('session' in n ? n.session.id : n.sessionId) : undefined);
   const id = fromNode(arg) ?? fromNode(view.selection[0]);
   if (id) return id;
   const sessions = (await receiver.engine()).store.listSessions();
