@@ -42,7 +42,7 @@ describe('e2e: the installed VSIX in the real VS Code UI', function () {
     await page.locator('.monaco-list-row', { hasText: 'hello-agent' }).first().waitFor({ timeout: 30000 });
     await page.locator('.statusbar-item', { hasText: /OTLP 127\.0\.0\.1:\d+ · 3 spans/ }).first().waitFor({ timeout: 30000 });
     await cost.locator('#span-count', { hasText: '3' }).waitFor({ timeout: 30000 });
-    assert.match(await page.locator('.monaco-list-row', { hasText: 'hello-agent' }).first().innerText(), /3 spans/);
+    assert.match(await page.locator('.monaco-list-row', { hasText: 'hello-agent' }).first().innerText(), /3 steps/);
     await page.screenshot({ path: join(artifactsDir, 'session-arrived.png') });
   });
 

@@ -64,7 +64,7 @@ describe('e2e: steps -> source lines in the real VS Code UI', function () {
 
   it('Python agent: agent, LLM, tool, tool named by its decorator and a failing tool each open at their line', async () => {
     assert.equal(await run('python3', ['examples/travel-agent-py/agent.py'], endpoint, 'travel-py'), 0);
-    const graph = await openSession(/6 spans/);
+    const graph = await openSession(/6 steps/);
     await clickStep(graph, /get_weather/, 'tools.py', 15);
     await clickStep(graph, /find_museums/, 'tools.py', 22);
     await clickStep(graph, /convert_currency/, 'tools.py', 30);
@@ -78,7 +78,7 @@ describe('e2e: steps -> source lines in the real VS Code UI', function () {
 
   it('TypeScript agent (AI SDK): the tool opens in tools.ts, the LLM call at its prompt template', async () => {
     assert.equal(await run(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'examples/weather-agent/agent.ts', 'Weather in Lisbon?'], endpoint, 'weather-ts'), 0);
-    const graph = await openSession(/4 spans/);
+    const graph = await openSession(/4 steps/);
     await clickStep(graph, /getWeather/, 'tools.ts', 20);
     await clickStep(graph, /gpt-4o-mini/, 'system.md', 1);
   });

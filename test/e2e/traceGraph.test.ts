@@ -38,7 +38,7 @@ for (const theme of ['dark', 'light'] as const) {
       // A recorded run of the openai SDK instrumented by Traceloop: chain -> llm -> tool -> llm.
       assert.equal(await postFile(endpoint, join(root, 'test/fixtures/traceloop-openai.otlp.json')), 200);
 
-      const row = page.locator('.monaco-list-row', { hasText: /4 spans/ }).first();
+      const row = page.locator('.monaco-list-row', { hasText: /4 steps/ }).first();
       await row.waitFor({ timeout: 30000 });
       await row.click();
       const graph: Frame = await findWebviewFrame(page, '.node');

@@ -6,16 +6,8 @@ import type { AgentStep } from '../agent/types';
 import type { BreakdownKind, BreakdownRowDto } from '../../protocol/cost';
 import { descendantsOf } from './tree';
 
-interface Acc {
-  key: string;
-  calls: number;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  priceMissing: boolean;
-  errors: number;
-  steps: Set<number>;
-}
+/** A row while it is summed up: the DTO's figures plus the steps behind them. */
+type Acc = Pick<BreakdownRowDto, 'key' | 'calls' | 'costUsd' | 'inputTokens' | 'outputTokens' | 'priceMissing' | 'errors'> & { steps: Set<number> };
 
 function acc(key: string): Acc {
   return { key, calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, priceMissing: false, errors: 0, steps: new Set() };
