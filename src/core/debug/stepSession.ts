@@ -83,7 +83,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
     return this.cursor === undefined ? undefined : this.tree.steps[this.cursor]?.id;
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, _args?: DebugProtocol.InitializeRequestArguments): void {
     response.body = {
       ...response.body,
       supportsConfigurationDoneRequest: true,
