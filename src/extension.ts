@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerReceiverCommands } from './host/commands/receiverCommands';
+import { registerDebug, type DebugApi } from './host/debug/registerDebug';
 import { registerSessionCommands } from './host/commands/sessionCommands';
 import { Commands, Views } from './host/contributions';
 import { DisposableStore } from './host/disposables';
@@ -16,6 +17,7 @@ export interface AgentDebuggerApi {
   readonly receiver: ReceiverService;
   readonly sessions: SessionsTree;
   readonly graph: GraphPanels;
+  readonly debug: DebugApi;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -43,11 +45,12 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
 
   registerReceiverCommands(root, receiver, log);
   registerSessionCommands(root, receiver, sessionsView);
+  const debug = registerDebug(root, receiver, graph, log);
 
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph };
+  return { receiver, sessions, graph, debug };
 }
 
 export function deactivate(): void {

@@ -13,6 +13,8 @@ export const Commands = {
   renameSession: 'agentDebugger.renameSession',
   deleteSession: 'agentDebugger.deleteSession',
   clearSessions: 'agentDebugger.clearSessions',
+  breakOn: 'agentDebugger.breakOn',
+  replaySession: 'agentDebugger.replaySession',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -38,5 +40,7 @@ export interface Settings {
   'store.maxMemoryMB': number;
   'store.sessionGapSeconds': number;
   'pricing.models': PriceOverrides;
+  'budget.sessionUsd': number;
+  'budget.action': 'warn' | 'pause' | 'stop';
 }
 export const settingsSection = 'agentDebugger';

@@ -104,15 +104,14 @@ export class AgentLaunchSession extends StepDebugSession {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => this.sendEvent(new OutputEvent(d, 'stdout')));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => this.sendEvent(new OutputEvent(d, 'stderr')));
     this.exited = new Promise((resolve) => {
-      let settled = false;
       child.on('error', (e) => {
         this.sendEvent(new OutputEvent(`Could not start ${this.plan.file}: ${e.message}\n`, 'stderr'));
-        if (!settled) (settled = true), resolve(127);
+        resolve(127); // a second resolve is a no-op
         this.onExit(127, child);
       });
       child.on('exit', (code, signal) => {
         const exitCode = code ?? (signal ? 128 + (signalNumbers[signal] ?? 1) : 1);
-        if (!settled) (settled = true), resolve(exitCode);
+        resolve(exitCode);
         this.onExit(exitCode, child, signal ?? undefined);
       });
     });
@@ -215,6 +214,8 @@ export class AgentLaunchSession extends StepDebugSession {
       if (!this.paused) void this.stopAtStep(a.stepId, { reason: 'breakpoint', description: a.description ?? 'Trace breakpoint', text: a.text });
       return;
     }
+    // The graph may move the debugger only while the run is paused on a step.
+    if (command === DebugMessages.goto && !this.paused) return this.sendResponse(response);
     super.customRequest(command, response, args);
   }
 

@@ -38,6 +38,7 @@ export class GraphPanel implements vscode.Disposable {
     private readonly receiver: ReceiverService,
     private readonly log: Log,
     private readonly onDisposed: () => void,
+    private readonly onSelect: (selection: { sessionId: string; stepId: string }) => void = () => undefined,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'graph', 'Agent Trace');
@@ -74,6 +75,7 @@ export class GraphPanel implements vscode.Disposable {
           break;
         case 'selectStep': {
           this.selectedStepId = message.id;
+          this.onSelect({ sessionId: message.sessionId, stepId: message.id });
           // The editor follows a step whose span says where its code is (code.* attributes).
           const step = (await this.current())?.steps.find((s) => s.id === message.id);
           if (step?.source) await openSourceLocation(step.source.path, step.source.line, { quiet: true });
@@ -178,6 +180,9 @@ export class GraphPanel implements vscode.Disposable {
 /** One panel at a time (reused for the next session), revived after a reload by the serializer. */
 export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStateDto>, vscode.Disposable {
   current: GraphPanel | undefined;
+  private readonly selected = new vscode.EventEmitter<{ sessionId: string; stepId: string }>();
+  /** The user selected a step in the graph (the debugger follows). */
+  readonly onDidSelectStep = this.selected.event;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly log: Log) {}
 
@@ -198,12 +203,13 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStat
   private adopt(panel: vscode.WebviewPanel, sessionId: string | undefined): GraphPanel {
     const graph = new GraphPanel(panel, sessionId, this.extensionUri, this.receiver, this.log, () => {
       if (this.current === graph) this.current = undefined;
-    });
+    }, (selection) => this.selected.fire(selection));
     this.current = graph;
     return graph;
   }
 
   dispose(): void {
     this.current?.dispose();
+    this.selected.dispose();
   }
 }

@@ -65,7 +65,7 @@ describe('agent launch adapter (DAP) with a live receiver', function () {
       assert.equal(before.has(sessionId), false);
       assert.equal(((await exited).body as { exitCode: number }).exitCode, 0);
       await terminated;
-      const session = await waitFor('the spans', () => engine.store.getSession(sessionId)?.spanCount! >= expected.length + 1 && engine.store.getSession(sessionId));
+      const session = await waitFor('the spans', () => (engine.store.getSession(sessionId)?.spanCount ?? 0) >= expected.length + 1 && engine.store.getSession(sessionId));
       const names = new Set(stepsOf(sessionId).map((s) => s.name));
       for (const n of expected) assert.ok(names.has(n), `${n} in ${[...names].join(', ')}`);
       assert.equal(session.serviceName, path.basename(program));
