@@ -11,7 +11,7 @@ import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { knownCities, tools } from './tools.mjs';
+import { here, knownCities, tools } from './tools.mjs';
 
 const protocol = process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
 const exporter = protocol === 'http/json' ? new HttpJsonExporter() : new HttpProtoExporter();
@@ -41,8 +41,8 @@ function scriptedModel(messages) {
   return { role: 'assistant', finish_reason: 'stop', parts: [{ type: 'text', content: lines.join(' ') || `I only know ${knownCities.join(', ')}.` }] };
 }
 
-async function chat(messages) {
-  return tracer.startActiveSpan(`chat ${model}`, { kind: 2 }, async (span) => {
+async function chat(messages, source) {
+  return tracer.startActiveSpan(`chat ${model}`, { kind: 2, attributes: source }, async (span) => {
     await sleep(stepDelay);
     const output = scriptedModel(messages);
     span.setAttributes({
@@ -59,7 +59,7 @@ async function chat(messages) {
 
 async function runTool(call) {
   return tracer.startActiveSpan(`execute_tool ${call.name}`, async (span) => {
-    span.setAttributes({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': call.name, 'gen_ai.tool.type': 'function', 'gen_ai.tool.call.id': call.id, 'gen_ai.tool.call.arguments': JSON.stringify(call.arguments) });
+    span.setAttributes({ ...tools[call.name].source, 'code.function.name': call.name, 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': call.name, 'gen_ai.tool.type': 'function', 'gen_ai.tool.call.id': call.id, 'gen_ai.tool.call.arguments': JSON.stringify(call.arguments) });
     await sleep(stepDelay / 2);
     try {
       const result = tools[call.name].run(call.arguments);
@@ -77,10 +77,10 @@ async function runTool(call) {
 }
 
 const question = process.argv.slice(2).filter((a) => !a.startsWith('--')).join(' ') || 'What is the weather in Paris and Tokyo?';
-const answer = await tracer.startActiveSpan('invoke_agent weather-assistant', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather-assistant', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model } }, async (agent) => {
+const answer = await tracer.startActiveSpan('invoke_agent weather-assistant', { attributes: { ...here(), 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather-assistant', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model } }, async (agent) => {
   const messages = [{ role: 'user', parts: [{ type: 'text', content: question }] }];
   for (let turn = 0; turn < 4; turn++) {
-    const reply = await chat(messages);
+    const reply = await chat(messages, here());
     messages.push(reply);
     const calls = reply.parts.filter((p) => p.type === 'tool_call');
     if (calls.length === 0) {

@@ -1,6 +1,7 @@
 // Debug configuration providers: `agent` (proposes configurations from the workspace, F5 on an open
 // script, receiver endpoints at resolve time), `agent-replay` (asks which session when none is named), and
 // '*' (tracing for any configuration with "agentDebugger": true).
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReceiverService } from '../receiverService';
@@ -49,6 +50,8 @@ export class AgentConfigurationProvider implements vscode.DebugConfigurationProv
       return undefined;
     }
     config.agentDebuggerEndpoints = endpoints;
+    // The run's store session; a restart makes a new one (the adapter announces it).
+    config.agentDebuggerSessionId ??= randomUUID();
     return config;
   }
 }
