@@ -3,7 +3,7 @@
 // Variables from the step, and stepping through the step tree with step back. Line breakpoints, the
 // exception filters (Errors, Budget exceeded, Loops) and `breakOn` decide where continue stops.
 import * as path from 'node:path';
-import { Handles, InitializedEvent, LoggingDebugSession, Scope, Source, StackFrame, StoppedEvent, Thread, Variable, Event } from '@vscode/debugadapter';
+import { Event, Handles, InitializedEvent, LoggingDebugSession, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Variable } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AgentStep } from '../agent/types';
 import { firstMatch, loopRepeats, parseBreakOnList, type BreakCondition } from './breakOn';
@@ -326,6 +326,11 @@ export abstract class StepDebugSession extends LoggingDebugSession {
       return;
     }
     super.customRequest(command, response, args);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse, _args?: DebugProtocol.TerminateArguments): void {
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
   }
 
   /** An error response whose message the user sees as is. */

@@ -121,6 +121,8 @@ describe('agent-replay debug adapter (DAP over a socket)', function () {
     // Stepping back past the first step stays there and says so.
     const start0 = await act(() => dc.stepBackRequest({ threadId: 1 }));
     assert.equal(start0.body.reason, 'entry');
+    // Stop (the toolbar's square) ends the replay.
+    await Promise.all([dc.terminateRequest({}), dc.waitForEvent('terminated')]);
   });
 
   it('continue runs to a line breakpoint (verified only where a step is located), then on; reverseContinue goes back to it', async () => {
