@@ -148,6 +148,25 @@ describe('debugging agents inside VS Code', function () {
     await vscode.debug.stopDebugging(session);
   });
 
+  it('budgetUsd with budgetAction pause: the meter shows $ / budget and the run pauses where it crossed', async () => {
+    const api = await activeApi();
+    const name = 'budget run';
+    const run = nextRun();
+    const broke = new Promise<{ description: string }>((r) => {
+      const sub = api.debug.runs.onDidBreak((hit) => (sub.dispose(), r(hit)));
+    });
+    const done = terminated(name);
+    await vscode.debug.startDebugging(folder(), {
+      type: 'agent', request: 'launch', name, program: '${workspaceFolder}/node-agent/agent.mjs', args: ['Paris'],
+      env: { AGENT_STEP_DELAY_MS: '300' }, budgetUsd: 0.00001, budgetAction: 'pause', openGraph: false,
+    });
+    const { owner } = await run;
+    assert.equal((await broke).description, 'Budget exceeded');
+    assert.match(api.debug.meter.text, /^\$\(pulse\) \$0\.000\d+ \/ \$0\.000010$/);
+    await owner.customRequest('continue', { threadId: 1 });
+    await done;
+  });
+
   it('"Break on..." validates and adds a trace breakpoint', async () => {
     assert.equal(await vscode.commands.executeCommand(Commands.breakOn, 'model:gpt-4o*'), 'model:gpt-4o*');
     const api = await activeApi();
