@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerReceiverCommands } from './host/commands/receiverCommands';
+import { registerDebug, type DebugApi } from './host/debug/registerDebug';
 import { registerSessionCommands } from './host/commands/sessionCommands';
 import { Commands, otlpEditorViewType, Views } from './host/contributions';
 import { DisposableStore } from './host/disposables';
@@ -24,6 +25,7 @@ export interface AgentDebuggerApi {
   readonly mirror: LiveMirror;
   readonly otlpEditor: OtlpFileEditor;
   readonly cost: CostViewProvider;
+  readonly debug: DebugApi;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -81,11 +83,13 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const mirror = registerForwardCommands(root, receiver, sessionsView, context.secrets, log);
   const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
   root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: true } }));
+  const debug = registerDebug(root, receiver, graph, log, sources.links);
+  debug.runs.onRunStarted = (id, usd) => cost.setSessionBudget(id, usd);
 
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost };
+  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost, debug };
 }
 
 export function deactivate(): void {

@@ -21,6 +21,8 @@ export const Commands = {
   clearSessionFilter: 'agentDebugger.clearSessionFilter',
   compareSessions: 'agentDebugger.compareSessions',
   showSessionCost: 'agentDebugger.showSessionCost',
+  breakOn: 'agentDebugger.breakOn',
+  replaySession: 'agentDebugger.replaySession',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -56,5 +58,6 @@ export interface Settings {
   'forward.enabled': boolean;
   /** $ a session may spend before the Cost view flags it; 0 = no budget. A launch's budgetUsd wins. */
   'budget.sessionUsd': number;
+  'budget.action': 'warn' | 'pause' | 'stop';
 }
 export const settingsSection = 'agentDebugger';

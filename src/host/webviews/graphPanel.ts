@@ -43,6 +43,7 @@ export class GraphPanel implements vscode.Disposable {
     private readonly sources: SourceLinks,
     private readonly onDidShowSession: (sessionId: string) => void,
     private readonly onDisposed: () => void,
+    private readonly onSelect: (selection: { sessionId: string; stepId: string }) => void = () => undefined,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'graph', 'Agent Trace');
@@ -86,6 +87,7 @@ export class GraphPanel implements vscode.Disposable {
           break;
         case 'selectStep': {
           this.selectedStepId = message.id;
+          this.onSelect({ sessionId: message.sessionId, stepId: message.id });
           // While the user steps through time, the editor follows to the step's tool or prompt.
           const step = (await this.current())?.steps.find((s) => s.id === message.id);
           if (step && setting('followInEditor')) await this.sources.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
@@ -212,6 +214,9 @@ export class GraphPanel implements vscode.Disposable {
 /** One panel at a time (reused for the next session), revived after a reload by the serializer. */
 export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStateDto>, vscode.Disposable {
   current: GraphPanel | undefined;
+  private readonly selected = new vscode.EventEmitter<{ sessionId: string; stepId: string }>();
+  /** The user selected a step in the graph (the debugger follows). */
+  readonly onDidSelectStep = this.selected.event;
 
   /** Called with the session a panel shows (the CodeLens follows it). */
   onDidShowSession: (sessionId: string) => void = () => undefined;
@@ -242,12 +247,13 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStat
   private adopt(panel: vscode.WebviewPanel, sessionId: string | undefined): GraphPanel {
     const graph = new GraphPanel(panel, sessionId, this.extensionUri, this.receiver, this.log, this.sources, (id) => this.onDidShowSession(id), () => {
       if (this.current === graph) this.current = undefined;
-    });
+    }, (selection) => this.selected.fire(selection));
     this.current = graph;
     return graph;
   }
 
   dispose(): void {
     this.current?.dispose();
+    this.selected.dispose();
   }
 }

@@ -1,0 +1,113 @@
+// Trace breakpoints: `breakOn` expressions that pause a run when a matching step arrives.
+//   error          a step that failed
+//   tool:NAME      a tool call (NAME may use * and ? wildcards)
+//   model:NAME     an LLM call to that model (wildcards too; `model:gpt-4o*`)
+//   costUsd>X      a single step that cost more than X dollars
+//   loop           a repeat of an identical tool call or LLM input (core/agent/loops)
+import { findLoops } from '../agent/loops';
+import type { AgentStep } from '../agent/types';
+
+export type BreakCondition =
+  | { kind: 'error'; text: string }
+  | { kind: 'tool'; text: string; pattern: RegExp }
+  | { kind: 'model'; text: string; pattern: RegExp }
+  | { kind: 'costUsd'; text: string; threshold: number }
+  | { kind: 'loop'; text: string };
+
+export const breakOnSyntax = 'error, tool:NAME, model:NAME, costUsd>X or loop';
+
+/** Parses one expression; throws an Error that says what is wrong and what is allowed. */
+export function parseBreakOn(expression: string): BreakCondition {
+  const text = expression.trim();
+  if (/^errors?$/i.test(text)) return { kind: 'error', text };
+  if (/^loops?$/i.test(text)) return { kind: 'loop', text };
+  const named = /^(tool|model)\s*:\s*(.+)$/i.exec(text);
+  if (named) return { kind: named[1].toLowerCase() as 'tool' | 'model', text, pattern: wildcard(named[2].trim()) };
+  const cost = /^cost(?:usd)?\s*>\s*\$?\s*([0-9]*\.?[0-9]+(?:e-?[0-9]+)?)$/i.exec(text);
+  if (cost) return { kind: 'costUsd', text, threshold: Number(cost[1]) };
+  throw new Error(`'${expression}' is not a trace breakpoint: use ${breakOnSyntax}`);
+}
+
+/** Parses a list; the errors of all bad entries are reported together. */
+export function parseBreakOnList(expressions: readonly unknown[] | undefined): BreakCondition[] {
+  const out: BreakCondition[] = [];
+  const errors: string[] = [];
+  for (const e of expressions ?? []) {
+    if (typeof e !== 'string') {
+      errors.push(`breakOn entries are strings, not ${JSON.stringify(e)}`);
+      continue;
+    }
+    try {
+      out.push(parseBreakOn(e));
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  }
+  if (errors.length) throw new Error(errors.join('; '));
+  return out;
+}
+
+function wildcard(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** Steps that repeat an earlier identical call (the first of each group is not a repeat). */
+export function loopRepeats(steps: readonly AgentStep[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of findLoops(steps)) for (const id of f.stepIds.slice(1)) out.add(id);
+  return out;
+}
+
+export function toolNameOf(step: AgentStep): string | undefined {
+  return step.toolName ?? (step.kind === 'tool' ? step.name : undefined);
+}
+
+export function matchesBreak(condition: BreakCondition, step: AgentStep, repeats: ReadonlySet<string>): boolean {
+  switch (condition.kind) {
+    case 'error':
+      return step.status === 'error';
+    case 'tool': {
+      const name = toolNameOf(step);
+      return step.kind === 'tool' && name !== undefined && condition.pattern.test(name);
+    }
+    case 'model':
+      return step.kind === 'llm' && step.model !== undefined && condition.pattern.test(step.model);
+    case 'costUsd':
+      return (step.costUsd ?? 0) > condition.threshold;
+    case 'loop':
+      return repeats.has(step.id);
+  }
+}
+
+/** The first condition a step meets, if any. */
+export function firstMatch(conditions: readonly BreakCondition[], step: AgentStep, repeats: ReadonlySet<string>): BreakCondition | undefined {
+  return conditions.find((c) => matchesBreak(c, step, repeats));
+}
+
+/**
+ * Watches a live session: each call gets the session's steps as they are now and returns the steps that
+ * arrived since the last call and meet a condition (each step is reported once).
+ */
+export class LiveBreakWatcher {
+  private readonly seen = new Set<string>();
+
+  constructor(public conditions: BreakCondition[]) {}
+
+  check(steps: readonly AgentStep[]): { step: AgentStep; condition: BreakCondition }[] {
+    if (this.conditions.length === 0) {
+      for (const s of steps) this.seen.add(s.id);
+      return [];
+    }
+    const repeats = this.conditions.some((c) => c.kind === 'loop') ? loopRepeats(steps) : new Set<string>();
+    const hits: { step: AgentStep; condition: BreakCondition }[] = [];
+    for (const step of steps) {
+      if (this.seen.has(step.id)) continue;
+      // A step still running has no final status or usage: judge it once it ended (spans arrive ended).
+      this.seen.add(step.id);
+      const condition = firstMatch(this.conditions, step, repeats);
+      if (condition) hits.push({ step, condition });
+    }
+    return hits;
+  }
+}

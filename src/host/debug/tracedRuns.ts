@@ -1,0 +1,239 @@
+// Debug sessions whose spans go to a store session (an `agent` launch, or any configuration with
+// "agentDebugger": true): the graph opens on the run, arriving steps are matched against trace
+// breakpoints (breakOn, "Break on..."), the budget meter follows the run's $, and the graph cursor and
+// the debugger follow each other (replays included).
+import * as vscode from 'vscode';
+import { totalsOf, type AgentStep } from '../../core/agent';
+import { LiveBreakWatcher, parseBreakOnList, type BreakCondition } from '../../core/debug/breakOn';
+import { DebugMessages } from '../../core/debug/stepSession';
+import type { Log } from '../log';
+import type { ReceiverService } from '../receiverService';
+import { setting } from '../settings';
+import type { GraphPanels } from '../webviews/graphPanel';
+import { formatUsd } from '../sessionCosts';
+import type { AgentAdapterFactory } from './adapterFactory';
+import type { BudgetMeter } from './budgetMeter';
+import { DebugTypes, type TracedConfigFields } from './debugTypes';
+
+export type BudgetAction = 'warn' | 'pause' | 'stop';
+
+export interface TracedRun {
+  storeSessionId: string;
+  name: string;
+  owner: vscode.DebugSession;
+  /** The owner and its child sessions (js-debug starts one per process). */
+  sessions: Set<vscode.DebugSession>;
+  watcher: LiveBreakWatcher;
+  budgetUsd?: number;
+  budgetAction: BudgetAction;
+  budgetCrossed: boolean;
+  openGraph: boolean;
+  graphOpened: boolean;
+  costUsd: number;
+  steps: number;
+}
+
+export interface BreakHit {
+  run: TracedRun;
+  stepId: string;
+  description: string;
+}
+
+const checkDelayMs = 200;
+
+export class TracedRuns implements vscode.Disposable {
+  readonly runs = new Map<string, TracedRun>();
+  /** Conditions added with "Break on..." (they apply to every run from now on). */
+  readonly extraConditions: BreakCondition[] = [];
+  private readonly broke = new vscode.EventEmitter<BreakHit>();
+  readonly onDidBreak = this.broke.event;
+  private readonly started = new vscode.EventEmitter<TracedRun>();
+  readonly onDidStartRun = this.started.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Which store session each debugger session shows (replays included), for graph -> debugger. */
+  private readonly shown = new Map<vscode.DebugSession, string>();
+  /** Told the store session and the launch's own budgetUsd of each run that starts (the Cost view shows it). */
+  onRunStarted: (sessionId: string, launchBudgetUsd: number | undefined) => void = () => undefined;
+  private readonly revealedAt = new Map<string, number>();
+
+  constructor(
+    private readonly receiver: ReceiverService,
+    private readonly graph: GraphPanels,
+    private readonly adapters: AgentAdapterFactory,
+    private readonly meter: BudgetMeter,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(
+      vscode.debug.onDidStartDebugSession((s) => this.onStart(s)),
+      vscode.debug.onDidTerminateDebugSession((s) => this.onEnd(s)),
+      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => this.onCustomEvent(e)),
+      receiver.onDidChange(() => this.schedule()),
+      graph.onDidSelectStep((sel) => void this.onGraphSelect(sel.sessionId, sel.stepId)),
+    );
+  }
+
+  private onStart(session: vscode.DebugSession): void {
+    const config = session.configuration as vscode.DebugConfiguration & TracedConfigFields;
+    if (session.type === DebugTypes.replay && typeof config.sessionId === 'string') this.shown.set(session, config.sessionId);
+    const id = config.agentDebuggerSessionId;
+    if (!id) return;
+    const existing = this.runs.get(id);
+    if (existing) {
+      existing.sessions.add(session);
+      return;
+    }
+    let conditions: BreakCondition[] = [];
+    try {
+      conditions = parseBreakOnList(config.breakOn);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Agent Debugger: ${(e as Error).message}`);
+    }
+    const budget = typeof config.budgetUsd === 'number' && config.budgetUsd > 0 ? config.budgetUsd : setting('budget.sessionUsd') || undefined;
+    const run: TracedRun = {
+      storeSessionId: id, name: session.name, owner: session, sessions: new Set([session]),
+      watcher: new LiveBreakWatcher([...conditions, ...this.extraConditions]),
+      budgetUsd: budget, budgetAction: config.budgetAction ?? setting('budget.action'), budgetCrossed: false,
+      openGraph: config.openGraph !== false, graphOpened: false, costUsd: 0, steps: 0,
+    };
+    this.runs.set(id, run);
+    this.shown.set(session, id);
+    this.onRunStarted(id, typeof config.budgetUsd === 'number' && config.budgetUsd > 0 ? config.budgetUsd : undefined);
+    this.log.info(`debug session '${session.name}' traces to session ${id}${conditions.length ? `; breakOn ${conditions.map((c) => c.text).join(', ')}` : ''}`);
+    this.meter.show(run.name, 0, run.budgetUsd);
+    this.started.fire(run);
+    this.schedule();
+  }
+
+  private onEnd(session: vscode.DebugSession): void {
+    this.shown.delete(session);
+    for (const [id, run] of this.runs) {
+      if (!run.sessions.delete(session)) continue;
+      if (run.sessions.size === 0 || run.owner === session) {
+        this.runs.delete(id);
+        // One last look: spans exported at exit still count towards the meter.
+        void this.check(run);
+      }
+    }
+    if (this.runs.size === 0 && ![...this.shown.keys()].length) setTimeout(() => this.runs.size === 0 && this.meter.hide(), 5000);
+  }
+
+  private onCustomEvent(e: vscode.DebugSessionCustomEvent): void {
+    const body = e.body as { sessionId?: string; stepId?: string } | undefined;
+    if (e.event === DebugMessages.run && body?.sessionId) {
+      // A restart of an `agent` launch: the same debug session, a new store session.
+      for (const [id, run] of this.runs) {
+        if (run.owner !== e.session || id === body.sessionId) continue;
+        this.runs.delete(id);
+        Object.assign(run, { storeSessionId: body.sessionId, graphOpened: false, budgetCrossed: false, costUsd: 0, steps: 0, watcher: new LiveBreakWatcher(run.watcher.conditions) });
+        this.runs.set(body.sessionId, run);
+        this.started.fire(run);
+      }
+      this.shown.set(e.session, body.sessionId);
+    } else if (e.event === DebugMessages.step && body?.sessionId && body.stepId) {
+      this.shown.set(e.session, body.sessionId);
+      this.revealStep(body.sessionId, body.stepId);
+    }
+  }
+
+  /** The graph shows the step (opening on its session if it shows another). */
+  revealStep(sessionId: string, stepId: string): void {
+    this.revealedAt.set(stepId, Date.now());
+    const panel = this.graph.current?.currentSessionId === sessionId ? this.graph.current : this.graph.open(sessionId);
+    panel.revealStep(stepId);
+  }
+
+  private async onGraphSelect(sessionId: string, stepId: string): Promise<void> {
+    // The webview echoes the steps we revealed: only a selection of the user's own moves the debugger.
+    const revealed = this.revealedAt.get(stepId);
+    if (revealed !== undefined && Date.now() - revealed < 2000) return;
+    for (const [session, shown] of this.shown) {
+      if (shown !== sessionId || (session.type !== DebugTypes.replay && session.type !== DebugTypes.agent)) continue;
+      try {
+        await session.customRequest(DebugMessages.goto, { stepId });
+      } catch (e) {
+        this.log.warn(`debugger could not follow the graph to ${stepId}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.runs.size === 0) return;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      for (const run of [...this.runs.values()]) void this.check(run);
+    }, checkDelayMs);
+  }
+
+  private async check(run: TracedRun): Promise<void> {
+    try {
+      const engine = await this.receiver.engine();
+      const summary = engine.store.getSession(run.storeSessionId);
+      if (!summary || summary.spanCount === run.steps) return;
+      const steps = await this.adapters.steps(run.storeSessionId);
+      run.steps = summary.spanCount;
+      if (run.openGraph && !run.graphOpened && steps.length) {
+        run.graphOpened = true;
+        this.graph.open(run.storeSessionId);
+      }
+      const hit = run.watcher.check(steps)[0];
+      if (hit && this.runs.get(run.storeSessionId) === run) await this.breakRun(run, hit.step.id, `breakOn ${hit.condition.text}`, hit.step);
+      this.updateBudget(run, steps);
+    } catch (e) {
+      this.log.error(`traced run ${run.name}: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+  }
+
+  private updateBudget(run: TracedRun, steps: AgentStep[]): void {
+    run.costUsd = totalsOf(steps).costUsd;
+    this.meter.show(run.name, run.costUsd, run.budgetUsd);
+    if (!run.budgetUsd || run.budgetCrossed || run.costUsd <= run.budgetUsd) return;
+    run.budgetCrossed = true;
+    const text = `'${run.name}' has cost ${formatUsd(run.costUsd)}, over its budget of ${formatUsd(run.budgetUsd)}`;
+    this.log.warn(text);
+    if (run.budgetAction === 'stop') {
+      void vscode.window.showWarningMessage(`Agent Debugger: ${text}: stopped.`);
+      void vscode.debug.stopDebugging(run.owner);
+    } else if (run.budgetAction === 'pause' && this.runs.has(run.storeSessionId)) {
+      void this.breakRun(run, steps[steps.length - 1].id, 'Budget exceeded');
+    } else {
+      void vscode.window.showWarningMessage(`Agent Debugger: ${text}.`);
+    }
+  }
+
+  /** Pauses the run at a step: an `agent` launch stops on it; a real debugger is paused. */
+  async breakRun(run: TracedRun, stepId: string, description: string, step?: AgentStep): Promise<void> {
+    this.log.info(`trace breakpoint: ${description} at ${step?.name ?? stepId} in '${run.name}'`);
+    this.broke.fire({ run, stepId, description });
+    if (run.owner.type === DebugTypes.agent) {
+      await run.owner.customRequest(DebugMessages.breakAt, { stepId, description, text: step?.error });
+      return; // the stop event reveals the step
+    }
+    this.revealStep(run.storeSessionId, stepId);
+    await Promise.all([...run.sessions].map((s) => pauseAll(s)));
+    void vscode.window.showInformationMessage(`Agent Debugger: ${description}${step ? ` matched '${step.name}'` : ''}: paused '${run.name}'.`);
+  }
+
+  /** "Break on...": applies to the runs going on now and to later ones. */
+  addCondition(condition: BreakCondition): void {
+    this.extraConditions.push(condition);
+    for (const run of this.runs.values()) run.watcher.conditions = [...run.watcher.conditions, condition];
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+    this.broke.dispose();
+    this.started.dispose();
+  }
+}
+
+/** Pauses every thread of a real debugger's session (js-debug, debugpy, ...). */
+async function pauseAll(session: vscode.DebugSession): Promise<void> {
+  try {
+    const threads = ((await session.customRequest('threads')) as { threads?: { id: number }[] }).threads ?? [];
+    await Promise.all(threads.map((t) => session.customRequest('pause', { threadId: t.id }).then(undefined, () => undefined)));
+  } catch {
+    /* a parent session without threads */
+  }
+}

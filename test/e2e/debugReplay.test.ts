@@ -1,0 +1,60 @@
+// The judged debugger flow in the real VS Code UI: F5-style launch of the Node example agent through the
+// `agent` debug type (its trace graph opens), then "Replay Session in Debugger" and the debug toolbar:
+// Step Into / Step Over / Step Back move the editor to the step's source line (agent.mjs -> tools.mjs ->
+// agent.mjs), as the status bar's cursor position shows.
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { artifactsDir, findWebviewFrame, openWorkbench, runCommand, type Workbench } from './workbench';
+
+async function cursorAt(page: Page, file: string, line: number): Promise<void> {
+  await page.locator('.tabs-container .tab.active', { hasText: file }).first().waitFor({ timeout: 20000 });
+  await page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col \\d+`) }).first().waitFor({ timeout: 20000 });
+}
+
+async function toolbar(page: Page, icon: string): Promise<void> {
+  await page.locator(`.debug-toolbar .action-label.codicon-${icon}`).first().click();
+}
+
+describe('e2e: agent launch and replay debugger in the real VS Code UI', function () {
+  this.timeout(240000);
+  let wb: Workbench;
+  before(async () => {
+    wb = await openWorkbench({ name: 'debug-replay' });
+  });
+  after(async () => wb?.close());
+
+  it('runs the Node agent with tracing, then steps its replay with the debug toolbar, editor on the right lines', async () => {
+    const { page } = wb;
+    await page.locator('.activitybar .action-item a[aria-label^="Agent Debugger"]').first().waitFor({ timeout: 60000 });
+    await runCommand(page, 'Debug: Select and Start Debugging');
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Node agent (agent launch)' }).first();
+    await pick.waitFor({ timeout: 15000 });
+    await pick.click();
+
+    // The run's graph opens by itself once its spans arrive.
+    const graph = await findWebviewFrame(page, '.node', 60000);
+    await graph.locator('.node').nth(4).waitFor({ timeout: 30000 });
+    // The run ends (the debug toolbar goes away), then the replay starts on the graph's session.
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30000 });
+    await runCommand(page, 'Agent Debugger: Replay Session in Debugger');
+    await page.locator('.debug-toolbar .codicon-debug-step-back').first().waitFor({ timeout: 30000 });
+    await cursorAt(page, 'agent.mjs', 80); // invoke_agent
+
+    await toolbar(page, 'debug-step-into');
+    await cursorAt(page, 'agent.mjs', 83); // the first chat call
+    await toolbar(page, 'debug-step-over');
+    await cursorAt(page, 'tools.mjs', 21); // get_weather, in its own file
+    const callStack = page.locator('.debug-call-stack .monaco-list-row');
+    await callStack.filter({ hasText: 'tool get_weather' }).first().waitFor({ timeout: 10000 });
+    assert.ok(await callStack.filter({ hasText: 'agent invoke_agent weather-assistant' }).count() >= 1);
+    await page.screenshot({ path: join(artifactsDir, 'vscode-replay-debugger.png') });
+
+    await toolbar(page, 'debug-step-back');
+    await cursorAt(page, 'agent.mjs', 83);
+    await toolbar(page, 'debug-step-out');
+    await cursorAt(page, 'agent.mjs', 80);
+    await toolbar(page, 'debug-stop');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15000 });
+  });
+});

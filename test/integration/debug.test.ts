@@ -1,0 +1,176 @@
+// Debugging inside the real VS Code: the examples' launch.json runs the Node and the Python agent through
+// the `agent` type and the Node agent through js-debug's `node` type with "agentDebugger": true; spans
+// arrive in a new session each time. A live run with breakOn stops on the tool step; a replay is stepped
+// through DAP (stack frames, variables, step back) with the graph following.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/host/contributions';
+import type { TracedRun } from '../../src/host/debug/tracedRuns';
+import { activeApi } from './extension.test';
+import { waitFor } from './otlpPost';
+
+const folder = () => vscode.workspace.workspaceFolders![0];
+
+function nextRun(): Promise<TracedRun> {
+  return activeApi().then((api) => new Promise<TracedRun>((resolve) => {
+    const sub = api.debug.runs.onDidStartRun((run) => {
+      sub.dispose();
+      resolve(run);
+    });
+  }));
+}
+
+function terminated(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.name !== name && s.parentSession?.name !== name) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+async function stepNames(sessionId: string): Promise<string[]> {
+  const api = await activeApi();
+  return (await api.debug.adapters.steps(sessionId)).map((s) => s.name);
+}
+
+async function stackNames(session: vscode.DebugSession): Promise<string[]> {
+  const r = (await session.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: { name: string; line: number; source?: { path?: string } }[] };
+  return r.stackFrames.map((f) => `${f.name}@${f.source?.path?.split('/').pop() ?? '-'}:${f.line}`);
+}
+
+function stopped(): Promise<vscode.DebugStackFrame | vscode.DebugThread> {
+  return new Promise((resolve) => {
+    const sub = vscode.debug.onDidChangeActiveStackItem((item) => {
+      if (!item) return;
+      sub.dispose();
+      resolve(item);
+    });
+  });
+}
+
+describe('debugging agents inside VS Code', function () {
+  this.timeout(120000);
+
+  before(async () => {
+    const { receiver } = await activeApi();
+    await receiver.start();
+  });
+
+  for (const [config, expected] of [
+    ['Node agent (agent launch)', ['invoke_agent weather-assistant', 'chat gpt-4o-mini', 'execute_tool get_weather']],
+    ['Python agent, standard library only (agent launch)', ['invoke_agent currency-assistant', 'execute_tool get_rate', 'execute_tool convert']],
+    ['Node agent (node debugger + tracing)', ['invoke_agent weather-assistant', 'execute_tool get_weather']],
+  ] as const) {
+    it(`launch.json '${config}': the spans arrive in a new session and the graph opens on it`, async () => {
+      const { receiver, graph } = await activeApi();
+      const engine = await receiver.engine();
+      const before = new Set(engine.store.listSessions().map((s) => s.id));
+      const run = nextRun();
+      const done = terminated(config);
+      assert.equal(await vscode.debug.startDebugging(folder(), config), true);
+      const { storeSessionId, owner } = await run;
+      assert.equal(before.has(storeSessionId), false, 'a new session');
+      assert.equal(owner.type, config.includes('node debugger') ? 'pwa-node' : 'agent');
+      await waitFor('every span', async () => {
+        const names = new Set(await stepNames(storeSessionId));
+        return expected.every((n) => names.has(n));
+      }, 60000);
+      await waitFor('the graph on the run', () => graph.current?.currentSessionId === storeSessionId, 20000);
+      await done;
+    });
+  }
+
+  it("an `agent` run with breakOn ['tool:get_weather'] stops on that step; continue finishes it", async () => {
+    const api = await activeApi();
+    const name = 'breakOn run';
+    const run = nextRun();
+    const broke = new Promise<{ stepId: string; description: string }>((r) => {
+      const sub = api.debug.runs.onDidBreak((hit) => (sub.dispose(), r(hit)));
+    });
+    const stop = stopped();
+    const done = terminated(name);
+    await vscode.debug.startDebugging(folder(), {
+      type: 'agent', request: 'launch', name, program: '${workspaceFolder}/node-agent/agent.mjs', args: ['Paris and Tokyo'],
+      env: { AGENT_STEP_DELAY_MS: '400' }, breakOn: ['tool:get_weather'], openGraph: false,
+    });
+    const { owner, storeSessionId } = await run;
+    const hit = await broke;
+    assert.equal(hit.description, 'breakOn tool:get_weather');
+    await stop;
+    const frames = await stackNames(owner);
+    assert.match(frames[0], /^tool get_weather@tools\.mjs:\d+$/);
+    const steps = await api.debug.adapters.steps(storeSessionId);
+    assert.equal(steps.find((s) => s.id === hit.stepId)?.toolName, 'get_weather');
+    // Continue until the run ends (the second get_weather call breaks too).
+    const finish = async () => {
+      for (let i = 0; i < 3 && vscode.debug.activeDebugSession === owner; i++) {
+        await owner.customRequest('continue', { threadId: 1 }).then(undefined, () => undefined);
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+    };
+    await Promise.all([finish(), done]);
+  });
+
+  it('replays a recorded run in the debugger: stepIn / next / stepBack / stepOut with frames, variables and the graph following', async () => {
+    const api = await activeApi();
+    const engine = await api.receiver.engine();
+    const recorded = engine.store.listSessions().find((s) => s.serviceName === 'agent.mjs' && s.spanCount >= 5);
+    assert.ok(recorded, 'a recorded node-agent run');
+    const stop = stopped();
+    assert.equal(await vscode.commands.executeCommand(Commands.replaySession, recorded.id), true);
+    await stop;
+    const session = vscode.debug.activeDebugSession!;
+    assert.equal(session.type, 'agent-replay');
+    assert.deepEqual(await stackNames(session), ['agent invoke_agent weather-assistant@agent.mjs:80']);
+
+    const panel = api.graph.current!;
+    assert.equal(panel.currentSessionId, recorded.id);
+    const reveals = () => panel.sent.revealStep ?? 0;
+    await waitFor('the graph ready', () => (panel.sent.snapshot ?? 0) >= 1, 30000);
+    const before = reveals();
+    await session.customRequest('stepIn', { threadId: 1 });
+    await waitFor('the llm frame', async () => /^llm gpt-4o-mini[-\d]*@agent\.mjs:83$/.test((await stackNames(session))[0]));
+    await waitFor('the graph following', () => reveals() > before);
+    await session.customRequest('next', { threadId: 1 });
+    await waitFor('the tool frame', async () => /^tool get_weather@tools\.mjs:21$/.test((await stackNames(session))[0]));
+    const frames = (await session.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: { id: number }[] };
+    const scopes = (await session.customRequest('scopes', { frameId: frames.stackFrames[0].id })) as { scopes: { name: string; variablesReference: number }[] };
+    assert.deepEqual(scopes.scopes.map((s) => s.name), ['Step', 'Output', 'Tool', 'Tokens & cost', 'Attributes']);
+    const tool = scopes.scopes.find((s) => s.name === 'Tool')!;
+    const vars = (await session.customRequest('variables', { variablesReference: tool.variablesReference })) as { variables: { name: string; value: string }[] };
+    assert.deepEqual(vars.variables.find((v) => v.name === 'name')?.value, '"get_weather"');
+    await session.customRequest('stepBack', { threadId: 1 });
+    await waitFor('back on the llm', async () => (await stackNames(session))[0].startsWith('llm'));
+    await session.customRequest('stepOut', { threadId: 1 });
+    await waitFor('out to the agent', async () => (await stackNames(session)).length === 1);
+    await vscode.debug.stopDebugging(session);
+  });
+
+  it('budgetUsd with budgetAction pause: the meter shows $ / budget and the run pauses where it crossed', async () => {
+    const api = await activeApi();
+    const name = 'budget run';
+    const run = nextRun();
+    const broke = new Promise<{ description: string }>((r) => {
+      const sub = api.debug.runs.onDidBreak((hit) => (sub.dispose(), r(hit)));
+    });
+    const done = terminated(name);
+    await vscode.debug.startDebugging(folder(), {
+      type: 'agent', request: 'launch', name, program: '${workspaceFolder}/node-agent/agent.mjs', args: ['Paris'],
+      env: { AGENT_STEP_DELAY_MS: '300' }, budgetUsd: 0.00001, budgetAction: 'pause', openGraph: false,
+    });
+    const { owner } = await run;
+    assert.equal((await broke).description, 'Budget exceeded');
+    assert.match(api.debug.meter.text, /^\$\(pulse\) \$0\.000\d+ \/ \$0\.000010$/);
+    await owner.customRequest('continue', { threadId: 1 });
+    await done;
+  });
+
+  it('"Break on..." validates and adds a trace breakpoint', async () => {
+    assert.equal(await vscode.commands.executeCommand(Commands.breakOn, 'model:gpt-4o*'), 'model:gpt-4o*');
+    const api = await activeApi();
+    assert.ok(api.debug.runs.extraConditions.some((c) => c.text === 'model:gpt-4o*'));
+    api.debug.runs.extraConditions.length = 0;
+  });
+});
