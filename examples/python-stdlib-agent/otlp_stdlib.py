@@ -13,6 +13,7 @@ import secrets
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 import urllib.request
 
@@ -74,8 +75,10 @@ class Span:
     def record_error(self, error):
         self.status = {"code": 2, "message": str(error)}
         self.attributes["error.type"] = type(error).__name__
+        # The stack trace lets Agent Debugger (and any backend) point at the failing line.
         self.events.append({"name": "exception", "timeUnixNano": str(time.time_ns()), "attributes": _key_values(
-            {"exception.type": type(error).__name__, "exception.message": str(error)})})
+            {"exception.type": type(error).__name__, "exception.message": str(error),
+             "exception.stacktrace": "".join(traceback.format_exception(type(error), error, error.__traceback__))})})
 
     def to_otlp(self):
         span = {"traceId": self.trace_id, "spanId": self.span_id, "name": self.name, "kind": self.kind,

@@ -19,7 +19,7 @@ class TravelPlanner:
     def run(self, traveler: str, city: str, question: str) -> str:
         system = PROMPT.format(traveler=traveler, city=city, max_words=150)
         messages = [{"role": "system", "content": system}, {"role": "user", "content": question}]
-        with self.tracer.span(f"invoke_agent {self.name}", **{
+        with self.tracer.span(f"invoke_agent {self.name}", {
             "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": self.name, "gen_ai.provider.name": "openai",
         }):
             calls = [("get_weather", {"city": city}), ("find_museums", {"city": city}), ("convert_currency", {"amount": 40, "to": "JPY"})]
@@ -35,7 +35,7 @@ class TravelPlanner:
         output = [{"role": "assistant", "parts": [{"type": "tool_call", "id": f"call_{i + 1}", "name": n, "arguments": a} for i, (n, a) in enumerate(tool_calls)]
                    or [{"type": "text", "content": answer}]}]
         inputs = [{"role": m["role"], "parts": [{"type": "text", "content": m["content"]}]} for m in messages]
-        with self.tracer.span(f"chat {self.model}", **{
+        with self.tracer.span(f"chat {self.model}", {
             "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai", "gen_ai.request.model": self.model,
             "gen_ai.response.model": self.model, "gen_ai.input.messages": json.dumps(inputs),
             "gen_ai.output.messages": json.dumps(output),
@@ -45,7 +45,7 @@ class TravelPlanner:
             time.sleep(0.03)  # a model takes a while
 
     def call_tool(self, call_id, name, args):
-        with self.tracer.span(f"execute_tool {name}", **{
+        with self.tracer.span(f"execute_tool {name}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": name, "gen_ai.tool.call.id": call_id,
             "gen_ai.tool.call.arguments": json.dumps(args),
         }) as span:
@@ -53,7 +53,7 @@ class TravelPlanner:
             try:
                 result = TOOLS[name](**args)
             except ValueError as error:
-                span.record_exception(error)
+                span.record_error(error)
                 return {"error": str(error)}
-            span.set("gen_ai.tool.call.result", json.dumps(result))
+            span.set_attribute("gen_ai.tool.call.result", json.dumps(result))
             return result
