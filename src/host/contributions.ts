@@ -1,5 +1,6 @@
 // Every command id and setting key the extension contributes, typed in one place (package.json mirrors
 // this file; the integration suite checks that the two agree).
+import type { ForwardProtocol } from '../core/forward/forwarder';
 import type { PriceOverrides } from '../core/pricing';
 
 export const Commands = {
@@ -56,6 +57,7 @@ export interface Settings {
   'codeLens.enabled': boolean;
   'forward.url': string;
   'forward.enabled': boolean;
+  'forward.protocol': ForwardProtocol;
   /** $ a session may spend before the Cost view flags it; 0 = no budget. A launch's budgetUsd wins. */
   'budget.sessionUsd': number;
   'budget.action': 'warn' | 'pause' | 'stop';

@@ -2,7 +2,8 @@
 // (@opentelemetry/exporter-trace-otlp-http, JSON encoding). Batches go one after the other; a failed batch
 // stops the send and the error carries the endpoint's HTTP status and response body: nothing is dropped
 // silently, and the caller knows exactly how many spans were accepted.
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { StoredSpan } from '../store/types';
 import type { SpanStore } from '../store/spanStore';
 import { ResourceCache, toReadableSpan } from './readableSpans';
@@ -12,7 +13,11 @@ export interface ForwardTarget {
   url: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** The OTLP/HTTP encoding; protobuf (the OTel default) reaches every backend, Phoenix included. */
+  protocol?: ForwardProtocol;
 }
+
+export type ForwardProtocol = 'http/protobuf' | 'http/json';
 
 export class ForwardError extends Error {
   constructor(message: string, readonly sent: number, readonly status?: number, readonly body?: string) {
@@ -25,13 +30,14 @@ export const forwardBatch = 512;
 
 /** One exporter per target; send() may be called many times (the live mirror), dispose() shuts it down. */
 export class Forwarder {
-  private readonly exporter: OTLPTraceExporter;
+  private readonly exporter: JsonExporter | ProtobufExporter;
   private readonly resources = new ResourceCache();
 
   constructor(readonly target: ForwardTarget) {
     const url = new URL(target.url); // throws a readable error for a bad URL before anything is sent
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`the forward URL must be http(s), not ${url.protocol}`);
-    this.exporter = new OTLPTraceExporter({ url: target.url, headers: { ...target.headers }, timeoutMillis: target.timeoutMs ?? 10_000 });
+    const options = { url: target.url, headers: { ...target.headers }, timeoutMillis: target.timeoutMs ?? 10_000 };
+    this.exporter = target.protocol === 'http/json' ? new JsonExporter(options) : new ProtobufExporter(options);
   }
 
   /** Sends spans in batches; resolves with the count, or rejects with a ForwardError after the first failed batch. */

@@ -72,7 +72,7 @@ export function registerForwardCommands(store: DisposableStore, receiver: Receiv
       const engine = await receiver.engine();
       const name = engine.store.getSession(id)?.name ?? id;
       try {
-        const target: ForwardTarget = { url, headers: await forwardHeaders(secrets) };
+        const target: ForwardTarget = { url, headers: await forwardHeaders(secrets), protocol: setting('forward.protocol') };
         const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Sending '${name}' to ${url}` }, (progress) => {
           let last = 0;
           return forwardSession(engine.store, id, target, (sent, total) => {
@@ -113,7 +113,7 @@ export class LiveMirror implements vscode.Disposable {
   lastError: string | undefined;
 
   constructor(private readonly receiver: ReceiverService, private readonly secrets: vscode.SecretStorage, private readonly log: Log) {
-    this.settings = onSettingsChanged(['forward.enabled', 'forward.url'], () => void this.configure());
+    this.settings = onSettingsChanged(['forward.enabled', 'forward.url', 'forward.protocol'], () => void this.configure());
     void this.configure();
   }
 
@@ -122,7 +122,7 @@ export class LiveMirror implements vscode.Disposable {
     await this.stop();
     if (!enabled) return;
     try {
-      this.forwarder = new Forwarder({ url: setting('forward.url'), headers: await forwardHeaders(this.secrets) });
+      this.forwarder = new Forwarder({ url: setting('forward.url'), headers: await forwardHeaders(this.secrets), protocol: setting('forward.protocol') });
     } catch (e) {
       void vscode.window.showErrorMessage(`Agent Debugger: live forwarding is off: ${(e as Error).message}`);
       return;

@@ -46,11 +46,11 @@ describe('sessions: forwarding to an OTLP endpoint', function () {
     receiver.store.dispose();
   });
 
-  for (const name of fixtureNames) {
-    it(`${name}: every span arrives exactly once, field for field`, async () => {
+  for (const [name, protocol] of fixtureNames.flatMap((n) => (['http/protobuf', 'http/json'] as const).map((p) => [n, p] as const))) {
+    it(`${name} over ${protocol}: every span arrives exactly once, field for field`, async () => {
       const { store, sessionId } = await storeWith(name);
       const sent = store.spansOfSession(sessionId);
-      const result = await forwardSession(store, sessionId, { url });
+      const result = await forwardSession(store, sessionId, { url, protocol });
       assert.equal(result.spans, sent.length);
       await receiver.queue.flush();
       const got = receiver.store.listSessions().flatMap((s) => receiver.store.spansOfSession(s.id));
