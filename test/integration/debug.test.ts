@@ -162,7 +162,7 @@ describe('debugging agents inside VS Code', function () {
     });
     const { owner } = await run;
     assert.equal((await broke).description, 'Budget exceeded');
-    assert.match(api.debug.meter.text, /^\$\(pulse\) \$0\.000\d+ \/ \$0\.000010$/);
+    assert.match(api.debug.meter.text, /^\$\(pulse\) \$0\.000\d+ \/ \$0\.00001$/);
     await owner.customRequest('continue', { threadId: 1 });
     await done;
   });
