@@ -101,6 +101,44 @@ describe('Sessions commands: export, import, filter, compare, forward', function
       other.store.dispose();
     }
   });
+
+  it('live mirror: spans go to the endpoint as they arrive, each once; refused ones are kept and sent later', async () => {
+    const { receiver, mirror } = await activeApi();
+    const other = await TraceEngine.create();
+    const config = vscode.workspace.getConfiguration('agentDebugger');
+    try {
+      const a = await other.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] });
+      const url = `http://127.0.0.1:${a.http.port}/v1/traces`;
+      await config.update('forward.url', url, vscode.ConfigurationTarget.Global);
+      await config.update('forward.enabled', true, vscode.ConfigurationTarget.Global);
+      const mirrored = async () => {
+        await other.queue.flush();
+        return other.store.spansOfSession('mirror-it').map((x) => x.spanId);
+      };
+      await waitFor('the mirror to start', () => mirror.endpoint === url);
+      assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'mirror-it', [{ name: 'chat a', model: 'gpt-4o-mini' }, { name: 'execute_tool t', tool: 't' }], 71), 200);
+      await waitFor('2 mirrored spans', async () => (await mirrored()).length === 2);
+      assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'mirror-it', [{ name: 'chat b', model: 'gpt-4o-mini' }], 72), 200);
+      await waitFor('3 mirrored spans', async () => (await mirrored()).length === 3);
+
+      // The endpoint goes away: the next span is refused, reported, and kept.
+      await config.update('forward.url', 'http://127.0.0.1:9/v1/traces', vscode.ConfigurationTarget.Global);
+      await waitFor('the mirror on the dead endpoint', () => mirror.endpoint?.includes(':9/'));
+      assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'mirror-it', [{ name: 'chat c', model: 'gpt-4o-mini' }], 73), 200);
+      await waitFor('the failure', () => mirror.lastError !== undefined, 30000);
+      // Back to the live endpoint: what was refused arrives, nothing twice.
+      await config.update('forward.url', url, vscode.ConfigurationTarget.Global);
+      await waitFor('4 mirrored spans', async () => (await mirrored()).length === 4, 30000);
+      const ids = await mirrored();
+      assert.equal(new Set(ids).size, 4);
+      assert.deepEqual([...ids].sort(), (await store()).spansOfSession('mirror-it').map((x) => x.spanId).sort());
+    } finally {
+      await config.update('forward.enabled', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('forward.url', undefined, vscode.ConfigurationTarget.Global);
+      await other.dispose();
+      other.store.dispose();
+    }
+  });
 });
 
 describe('Sessions: a *.otlp.json file opens as a session in the trace graph (custom editor)', function () {

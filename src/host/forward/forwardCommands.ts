@@ -95,6 +95,9 @@ export function registerForwardCommands(store: DisposableStore, receiver: Receiv
   return store.add(new LiveMirror(receiver, secrets, log));
 }
 
+const retryStartMs = 2000;
+const retryMaxMs = 60_000;
+
 /**
  * `agentDebugger.forward.enabled` + `.url`: every span that arrives is also sent to the team's endpoint.
  * Spans are remembered as sent only once the endpoint accepted them; after a failure they are retried with
@@ -106,6 +109,8 @@ export class LiveMirror implements vscode.Disposable {
   private readonly dirty = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
   private failing = false;
+  private retry: NodeJS.Timeout | undefined;
+  private retryMs = retryStartMs;
   private subscription: { dispose(): void } | undefined;
   private readonly settings: vscode.Disposable;
   /** Spans accepted by the endpoint since the mirror started (tests, status). */
@@ -134,10 +139,17 @@ export class LiveMirror implements vscode.Disposable {
       this.schedule();
     });
     this.log.info(`forward: mirroring new spans to ${setting('forward.url')}`);
+    // Spans a previous endpoint refused are still owed: send them to this one.
+    if (this.dirty.size) this.schedule();
   }
 
   private schedule(): void {
     this.chain = this.chain.then(() => this.flush());
+  }
+
+  /** Where spans are mirrored to now (undefined: the mirror is off). */
+  get endpoint(): string | undefined {
+    return this.forwarder?.target.url;
   }
 
   /** Resolves once everything that changed so far was sent (or failed). */
@@ -162,18 +174,24 @@ export class LiveMirror implements vscode.Disposable {
         this.accepted += fresh.length;
         this.failing = false;
         this.lastError = undefined;
+        this.retryMs = retryStartMs;
       } catch (e) {
         // Keep them unsent: the next change retries.
         this.dirty.add(id);
         this.lastError = (e as Error).message;
         this.log.error(`forward (live): ${this.lastError}`);
-        if (!this.failing) void vscode.window.showErrorMessage(`Agent Debugger: live forwarding failed: ${this.lastError}. Spans are kept and retried with the next ones.`);
+        if (!this.failing) void vscode.window.showErrorMessage(`Agent Debugger: live forwarding failed: ${this.lastError}. Spans are kept and retried.`);
         this.failing = true;
+        // Retried with the next spans, or after a back-off if none come (an agent that has finished).
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => this.schedule(), this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, retryMaxMs);
       }
     }
   }
 
   private async stop(): Promise<void> {
+    clearTimeout(this.retry);
     this.subscription?.dispose();
     this.subscription = undefined;
     const f = this.forwarder;
