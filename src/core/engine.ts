@@ -43,6 +43,11 @@ export class TraceEngine {
     return this.addresses;
   }
 
+  /** Whether OTLP/HTTP trace requests are being decoded on the decode worker thread (see decodeWorker.ts). */
+  get decodeWorkerRunning(): boolean {
+    return this.decoder?.running ?? false;
+  }
+
   async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {
     if (this.addresses) return this.addresses;
     const decoder = options.decodeWorker === false ? undefined : new TraceDecodeWorker();
