@@ -32,6 +32,16 @@ const targets = [
     mainFields: ['main', 'module'],
   },
   {
+    // The decode worker's entry, loaded by the extension and the CLI from beside their bundles.
+    ...common,
+    entryPoints: { decodeWorkerMain: 'src/core/decodeWorkerMain.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['main', 'module'],
+  },
+  {
     ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',

@@ -1,5 +1,6 @@
 // One trace engine = the store, its ingest queue and (while started) the OTLP receiver feeding it.
 // The extension host, the CLI and the benchmarks all compose the same pieces through this class.
+import { TraceDecodeWorker } from './decodeWorker';
 import { OtlpReceiver } from './otlp/receiver';
 import { IngestQueue } from './store/ingestQueue';
 import { SpanStore, type StoreOptions } from './store/spanStore';
@@ -22,10 +23,13 @@ export interface ReceiverOptions {
   /** false: no gRPC endpoint. */
   grpcPort: number | false;
   allowedOrigins: string[];
+  /** Decode OTLP/HTTP trace requests on a worker thread (default true). */
+  decodeWorker?: boolean;
 }
 
 export class TraceEngine {
   private receiver: OtlpReceiver | undefined;
+  private decoder: TraceDecodeWorker | undefined;
   private addresses: ReceiverAddresses | undefined;
 
   private constructor(readonly store: SpanStore, readonly queue: IngestQueue) {}
@@ -39,20 +43,37 @@ export class TraceEngine {
     return this.addresses;
   }
 
+  /** Whether OTLP/HTTP trace requests are being decoded on the decode worker thread (see decodeWorker.ts). */
+  get decodeWorkerRunning(): boolean {
+    return this.decoder?.running ?? false;
+  }
+
   async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {
     if (this.addresses) return this.addresses;
-    const receiver = new OtlpReceiver({ ...options, sink: this.queue });
-    const started = await receiver.start();
+    const decoder = options.decodeWorker === false ? undefined : new TraceDecodeWorker();
+    const receiver = new OtlpReceiver({ ...options, sink: this.queue, offThreadDecoder: decoder });
+    let started: ReceiverAddresses;
+    try {
+      started = await receiver.start();
+    } catch (e) {
+      await decoder?.dispose();
+      throw e;
+    }
     this.receiver = receiver;
+    this.decoder = decoder;
     this.addresses = started;
     return started;
   }
 
   async stopReceiver(): Promise<void> {
     const receiver = this.receiver;
+    const decoder = this.decoder;
     this.receiver = undefined;
+    this.decoder = undefined;
     this.addresses = undefined;
+    // The receiver first: requests still in the worker get their answers (and their spans queued).
     await receiver?.stop();
+    await decoder?.dispose();
   }
 
   /** Stops listening and waits until every span that was answered 200 is in the store. */

@@ -33,6 +33,11 @@ export interface IngestBench {
   bytesPer100k: number;
   /** Growth of the process's resident memory while storing, with the JS heap collected before and after. */
   rssPer100k: number;
+  /**
+   * CPU the whole process (receiver, decode worker, store, and the sending client) used per second of the
+   * HTTP run: below ~2 on a 2-core machine means other work had the cores, and the rates are low with it.
+   */
+  coresUsed: number;
 }
 
 export async function benchIngest(requests = 100, spansPerRequest = 1000): Promise<IngestBench> {
@@ -56,6 +61,7 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
   const engine = await TraceEngine.create({ maxSpans: 10_000_000, maxBytes: 1900 * 2 ** 20 });
   const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] });
   t = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   // Two requests in flight, like a batching exporter with a little concurrency.
   let next = 0;
   const worker = async () => {
@@ -68,6 +74,7 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
   const acceptSec = Number(process.hrtime.bigint() - t) / 1e9;
   await engine.queue.flush();
   const ingestSec = Number(process.hrtime.bigint() - t) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
   const stored = engine.store.stats();
   if (stored.spans !== spans) throw new Error(`stored ${stored.spans} of ${spans} spans`);
   global.gc?.();
@@ -87,6 +94,7 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
     maxSliceBusyMs: counters.maxSliceBusyMs,
     bytesPer100k: (stored.bytes / spans) * 100_000,
     rssPer100k: ((rssAfter - rssBefore) / spans) * 100_000,
+    coresUsed: (cpu.user + cpu.system) / 1e6 / ingestSec,
   };
 }
 

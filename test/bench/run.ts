@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   console.log(`  decode only                      ${fmt(r.decodeSpansPerSec).padStart(10)} spans/s`);
   console.log(`  over OTLP/HTTP, answered 200     ${fmt(r.acceptSpansPerSec).padStart(10)} spans/s`);
   console.log(`  over OTLP/HTTP, stored in sql.js ${fmt(r.ingestSpansPerSec).padStart(10)} spans/s   (goal >= 50,000: ${r.ingestSpansPerSec >= 50_000 ? 'met' : 'NOT met'})`);
+  console.log(`  cores the process got meanwhile  ${r.coresUsed.toFixed(2).padStart(10)}            (decode worker + store + client; of ${cpus().length})`);
   console.log(`  store.ingestTraces alone         ${fmt(r.storeOnlySpansPerSec).padStart(10)} spans/s   (decoded requests, one call each)`);
   console.log(`  ratio stored / decode-only       ${r.ratio.toFixed(2).padStart(10)}x          (goal >= 0.5x: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`);
   console.log(`  longest ingest slice             ${r.maxSliceMs.toFixed(1).padStart(10)} ms wall, ${r.maxSliceBusyMs.toFixed(1)} ms on CPU (bound 50 ms)`);

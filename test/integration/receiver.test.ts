@@ -46,8 +46,11 @@ describe('receiver -> store inside VS Code', () => {
     const { receiver } = await activeApi();
     await sendSpans(receiver.httpEndpoint!, 'it-session-1', ['chat a', 'chat b']);
     const engine = await receiver.engine();
+    // Answered 200 means queued: flush says when every answered span is stored (requests may be stored apart).
+    await engine.queue.flush();
     const session = await waitFor('the session', () => engine.store.listSessions().find((s) => s.id === 'it-session-1'));
     assert.equal(session.spanCount, 3);
+    assert.equal(engine.decodeWorkerRunning, true, 'the decode worker runs from beside the bundle');
     await waitFor('counts in the state', () => receiver.state.kind === 'running' && receiver.state.spans >= 3);
   });
 

@@ -2,13 +2,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyError, parseContentEncoding, readBody } from './httpBody';
 import { OriginPolicy, hostRefusal, isLoopbackHost, originRefusal } from './httpGuards';
-import { type IngestSignal, ingestBody } from './ingest';
+import { type IngestSignal, ingestBody, ingestOffThread } from './ingest';
 import { CONTENT_TYPES, GrpcCode, type OtlpFormat, encodeExportResponse, encodeStatus } from './responses';
-import type { OtlpSink } from './receiverTypes';
+import type { OffThreadDecoder, OtlpSink } from './receiverTypes';
 import type { StatsTracker } from './receiverStats';
 
 export interface HttpContext {
   sink: OtlpSink;
+  offThreadDecoder?: OffThreadDecoder;
   maxBodyBytes: number;
   origins: OriginPolicy;
   stats: StatsTracker;
@@ -98,7 +99,10 @@ async function route(req: IncomingMessage, reply: Replier, ctx: HttpContext, for
   }
 
   if (target === 'metrics') return reply.send(200, CONTENT_TYPES[format], encodeExportResponse('metrics', format));
-  const outcome = ingestBody(target, format, body, ctx.sink, ctx.stats.mutable);
+  // Trace requests are decoded on the decode worker when there is one, while this thread stores.
+  const decoder = target === 'traces' && ctx.sink.acceptPreparedTraces ? ctx.offThreadDecoder : undefined;
+  const offThread = decoder && (await decoder.decodeTraces(format, body));
+  const outcome = offThread ? ingestOffThread(offThread, ctx.sink, ctx.stats.mutable) : ingestBody(target, format, body, ctx.sink, ctx.stats.mutable);
   switch (outcome.kind) {
     case 'accepted':
       return reply.send(200, CONTENT_TYPES[format], encodeExportResponse(target, format, outcome.partial));

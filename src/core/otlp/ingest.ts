@@ -4,7 +4,7 @@ import { OtlpDecodeError } from './errors';
 import type { LogsRequest, TraceRequest } from './model';
 import { decodeLogsRequest, decodeTraceRequest } from './protoDecode';
 import type { OtlpFormat, PartialSuccess } from './responses';
-import type { OtlpSink, ReceiverStats } from './receiverTypes';
+import type { OffThreadTraces, OtlpSink, ReceiverStats } from './receiverTypes';
 import { rejectionMessage, validateLogsRequest, validateTraceRequest } from './validate';
 
 export type IngestSignal = 'traces' | 'logs';
@@ -48,6 +48,22 @@ export function ingestDecoded(
   if (checked.rejected === 0) return { kind: 'accepted' };
   const errorMessage = rejectionMessage(checked, signal === 'traces' ? 'span' : 'log record');
   return { kind: 'accepted', partial: { rejected: checked.rejected, errorMessage } };
+}
+
+/** The same as ingestDecoded, for a request decoded and validated by an OffThreadDecoder. */
+export function ingestOffThread(result: OffThreadTraces, sink: OtlpSink, stats: ReceiverStats): IngestOutcome {
+  if (result.kind === 'invalid') return { kind: 'invalid', message: result.message };
+  if (result.accepted > 0) {
+    const verdict = sink.acceptPreparedTraces!(result.prepared);
+    if (!verdict.ok) {
+      stats.refused++;
+      return { kind: 'refused', status: verdict.status, retryAfterSeconds: verdict.retryAfterSeconds, reason: verdict.reason };
+    }
+  }
+  stats.spansAccepted += result.accepted;
+  stats.spansRejected += result.rejected;
+  if (result.rejected === 0) return { kind: 'accepted' };
+  return { kind: 'accepted', partial: { rejected: result.rejected, errorMessage: rejectionMessage(result, 'span') } };
 }
 
 /** decodeBody + ingestDecoded, with decode errors as an 'invalid' outcome. */

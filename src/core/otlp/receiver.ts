@@ -51,6 +51,7 @@ export class OtlpReceiver {
     const maxBodyBytes = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const ctx: HttpContext = {
       sink: this.options.sink,
+      offThreadDecoder: this.options.offThreadDecoder,
       maxBodyBytes,
       origins: new OriginPolicy(this.options.allowedOrigins ?? []),
       stats: this.tracker,

@@ -9,6 +9,19 @@ export type SinkVerdict =
 export interface OtlpSink {
   acceptTraces(req: TraceRequest): SinkVerdict;
   acceptLogs(req: LogsRequest): SinkVerdict;
+  /** A trace request an OffThreadDecoder decoded and prepared (its `prepared`); needed to use one. */
+  acceptPreparedTraces?(prepared: unknown): SinkVerdict;
+}
+
+/** What an OffThreadDecoder answers for one trace request body. */
+export type OffThreadTraces =
+  | { kind: 'invalid'; message: string }
+  | { kind: 'decoded'; accepted: number; rejected: number; reasons: string[]; prepared: unknown };
+
+/** Decodes, validates and prepares trace requests on another thread (OTLP/HTTP only). */
+export interface OffThreadDecoder {
+  /** undefined when it cannot (the receiver then decodes on its own thread). */
+  decodeTraces(format: 'protobuf' | 'json', body: Uint8Array): Promise<OffThreadTraces | undefined>;
 }
 
 export interface OtlpReceiverOptions {
@@ -21,6 +34,8 @@ export interface OtlpReceiverOptions {
   /** OTLP/gRPC port (default 4317; 0 = any free port; false = no gRPC endpoint). */
   grpcPort?: number | false;
   sink: OtlpSink;
+  /** Decodes OTLP/HTTP trace requests off the event loop, when the sink takes what it prepares. */
+  offThreadDecoder?: OffThreadDecoder;
 }
 
 export interface ListenAddress {

@@ -1,9 +1,10 @@
 // Writing requests into the tables: one transaction per request, prepared statements reused, per-trace
 // roll-ups gathered in memory and written once per trace per batch. The loops allocate as little as they
 // can per span: garbage collection was a fifth of ingest time.
-import type { LogsRequest, Span, TraceRequest } from '../otlp/model';
+import type { KeyValue, LogsRequest, TraceRequest } from '../otlp/model';
 import type { StoreContext } from './context';
-import { resourceHints, type SessionRouter } from './sessionRouter';
+import type { PreparedTraces } from './preparedTraces';
+import { resourceHints, type ResourceHints, type SessionRouter } from './sessionRouter';
 import { upsertTrace } from './sessionWrites';
 import { spanDataJson, Utf8Scratch } from './spanData';
 import { SpanRows } from './spanRows';
@@ -25,9 +26,9 @@ class TraceRollups {
   // Spans of one trace mostly arrive together: the last row found saves building a key per span.
   private last: SqlValue[] | undefined;
 
-  add(traceId: string, sessionId: string, span: Span, startMs: number, endMs: number): void {
-    const root = span.parentSpanId === '' ? span.name : null;
-    const error = span.status.code === errorStatus ? 1 : 0;
+  add(traceId: string, sessionId: string, parentSpanId: string, name: string, statusCode: number, startMs: number, endMs: number): void {
+    const root = parentSpanId === '' ? name : null;
+    const error = statusCode === errorStatus ? 1 : 0;
     let row = this.last;
     if (!row || row[0] !== traceId || row[1] !== sessionId) {
       const key = `${traceId}\n${sessionId}`;
@@ -72,8 +73,8 @@ export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: nu
         const startMs = nsToMs(span.startTimeUnixNano);
         const endMs = nsToMs(span.endTimeUnixNano);
         const sessionId = router.route(hints, span.attributes, span.traceId, startMs, receivedAt);
-        rows.add(sessionId, span, startMs, endMs, resourceId, scopeId, spanDataJson(span));
-        rollups.add(span.traceId, sessionId, span, startMs, endMs);
+        rows.add(sessionId, span.traceId, span.spanId, span.parentSpanId, span.name, startMs, endMs, span.status.code, resourceId, scopeId, rows.bytes(spanDataJson(span)));
+        rollups.add(span.traceId, sessionId, span.parentSpanId, span.name, span.status.code, startMs, endMs);
         if (sessionId !== lastSession) touched.add((lastSession = sessionId));
         count++;
       }
@@ -84,6 +85,52 @@ export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: nu
   touchSessions(ctx, touched, receivedAt, undefined);
   return count;
 }
+
+/** Stores spans [from, to) of a prepared request (see preparedTraces.ts). The caller runs this inside a transaction. */
+export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number, to: number, receivedAt: number, router: SessionRouter): number {
+  const rollups = new TraceRollups();
+  const rows = new SpanRows(ctx, scratch);
+  router.beforeMove = () => {
+    rows.flush();
+    rollups.flush(ctx);
+  };
+  const touched = new Set<string>();
+  const hints = new Map<number, ResourceHints>();
+  const { traceIds, spanIds, parentSpanIds, names, times, statusCodes, data, dataEnd, routedSpans } = p;
+  // The routed spans are few and ascending: walk them alongside.
+  let routed = 0;
+  while (routed < routedSpans.length && routedSpans[routed]! < from) routed++;
+  let lastSession = '';
+  let i = from;
+  for (const group of p.groups) {
+    const end = Math.min(group.end, to);
+    if (i >= end) continue;
+    const resourceId = ctx.dims.resourceId(group.resource, group.resourceSchemaUrl);
+    const scopeId = ctx.dims.scopeId(group.scope, group.scopeSchemaUrl);
+    let h = hints.get(group.resourceIndex);
+    if (!h) hints.set(group.resourceIndex, (h = resourceHints(group.resource)));
+    for (; i < end; i++) {
+      let attributes = noAttributes;
+      if (routed < routedSpans.length && routedSpans[routed] === i) attributes = p.routedAttributes[routed++]!;
+      const traceId = traceIds[i]!;
+      const startMs = times[2 * i]!;
+      const endMs = times[2 * i + 1]!;
+      const sessionId = router.route(h, attributes, traceId, startMs, receivedAt);
+      const dataStart = i === 0 ? 0 : dataEnd[i - 1]!;
+      const bytes = new Int8Array(data.buffer, data.byteOffset + dataStart, dataEnd[i]! - dataStart);
+      rows.add(sessionId, traceId, spanIds[i]!, parentSpanIds[i]!, names[i]!, startMs, endMs, statusCodes[i]!, resourceId, scopeId, bytes);
+      rollups.add(traceId, sessionId, parentSpanIds[i]!, names[i]!, statusCodes[i]!, startMs, endMs);
+      if (sessionId !== lastSession) touched.add((lastSession = sessionId));
+    }
+    if (i >= to) break;
+  }
+  rows.flush();
+  rollups.flush(ctx);
+  touchSessions(ctx, touched, receivedAt, undefined);
+  return to - from;
+}
+
+const noAttributes: KeyValue[] = [];
 
 /** Stores a logs request. The caller runs this inside a transaction. */
 export function writeLogs(ctx: StoreContext, req: LogsRequest, receivedAt: number, router: SessionRouter): number {

@@ -8,6 +8,7 @@
 // cap, new requests are refused with 429 + Retry-After.
 import type { LogsRequest, TraceRequest } from '../otlp/model';
 import { countLogRecords, countSpans, LogsCursor, TraceCursor } from './requestCursor';
+import type { PreparedTraces } from './preparedTraces';
 import type { SpanStore } from './spanStore';
 
 export type SinkResult = { ok: true } | { ok: false; status: 429 | 503; retryAfterSeconds: number; reason: string };
@@ -16,6 +17,8 @@ export type SinkResult = { ok: true } | { ok: false; status: 429 | 503; retryAft
 export interface IngestSink {
   acceptTraces(req: TraceRequest): SinkResult;
   acceptLogs(req: LogsRequest): SinkResult;
+  /** A trace request decoded and prepared on the decode worker. */
+  acceptPreparedTraces(p: PreparedTraces): SinkResult;
 }
 
 export interface IngestQueueOptions {
@@ -55,7 +58,21 @@ export interface QueueCounters {
 interface Pending {
   seq: number;
   receivedAt: number;
-  cursor: { kind: 'traces'; of: TraceCursor } | { kind: 'logs'; of: LogsCursor };
+  cursor: { kind: 'traces'; of: TraceCursor } | { kind: 'logs'; of: LogsCursor } | { kind: 'prepared'; of: PreparedCursor };
+}
+
+/** Spans of a prepared request, N at a time. */
+class PreparedCursor {
+  private next = 0;
+  constructor(readonly p: PreparedTraces) {}
+  get done(): boolean {
+    return this.next >= this.p.count;
+  }
+  take(max: number): { from: number; to: number } {
+    const from = this.next;
+    this.next = Math.min(this.p.count, from + max);
+    return { from, to: this.next };
+  }
 }
 
 const sliceBoundMs = 50;
@@ -95,6 +112,16 @@ export class IngestQueue implements IngestSink {
     if (count > 0) {
       this.c.pendingSpans += count;
       this.enqueue({ kind: 'traces', of: new TraceCursor(req) });
+    }
+    return { ok: true };
+  }
+
+  acceptPreparedTraces(p: PreparedTraces): SinkResult {
+    const refused = this.refusal(p.count);
+    if (refused) return refused;
+    if (p.count > 0) {
+      this.c.pendingSpans += p.count;
+      this.enqueue({ kind: 'prepared', of: new PreparedCursor(p) });
     }
     return { ok: true };
   }
@@ -198,7 +225,13 @@ export class IngestQueue implements IngestSink {
     const cursor = head.cursor;
     let count = 0;
     try {
-      if (cursor.kind === 'traces') {
+      if (cursor.kind === 'prepared') {
+        const { from, to } = cursor.of.take(size);
+        count = to - from;
+        this.c.pendingSpans -= count;
+        this.store.ingestPrepared(cursor.of.p, head.receivedAt, from, to);
+        this.c.ingestedSpans += count;
+      } else if (cursor.kind === 'traces') {
         const slice = cursor.of.take(size);
         count = slice.count;
         this.c.pendingSpans -= count;

@@ -13,8 +13,9 @@ import { createSession, defaultSessionName, moveTrace } from './sessionWrites';
 import type { SessionSource } from './types';
 import { attributeText } from './values';
 
-export const launcherSessionKey = 'agent_debugger.session.id';
-const explicitSessionKeys = ['session.id', 'gen_ai.conversation.id'];
+import { explicitSessionKeys, launcherSessionKey } from './sessionKeys';
+
+export { launcherSessionKey };
 
 /** What routing needs from a resource, computed once per ResourceSpans / ResourceLogs. */
 export interface ResourceHints {

@@ -1,6 +1,5 @@
 // Span rows go into SQLite several at a time: one INSERT of N rows shares sql.js's per-statement work
 // (reset, clear bindings, step, reset again) and SQLite's statement start among N spans.
-import type { Span } from '../otlp/model';
 import type { StoreContext } from './context';
 import type { Utf8Scratch } from './spanData';
 import type { BindValue } from './sqlite';
@@ -25,22 +24,31 @@ export class SpanRows {
     private readonly scratch: Utf8Scratch,
   ) {}
 
-  add(sessionId: string, span: Span, startMs: number, endMs: number, resourceId: number, scopeId: number, data: string): void {
+  /** `text` as UTF-8 for add()'s data, valid until the row is inserted. */
+  bytes(text: string): Int8Array {
     if (this.pending === 0) this.scratch.reset();
+    return this.scratch.bytes(text);
+  }
+
+  /** One span row; `data` is its data JSON as UTF-8 (from bytes(), or a view of a prepared batch). */
+  add(
+    sessionId: string, traceId: string, spanId: string, parentSpanId: string, name: string, startMs: number, endMs: number,
+    statusCode: number, resourceId: number, scopeId: number, data: Int8Array,
+  ): void {
     const v = this.many;
     let i = this.pending * columns;
     v[i++] = this.ctx.nextSpanRowid++;
     v[i++] = sessionId;
-    v[i++] = span.traceId;
-    v[i++] = span.spanId;
-    v[i++] = span.parentSpanId;
-    v[i++] = span.name;
+    v[i++] = traceId;
+    v[i++] = spanId;
+    v[i++] = parentSpanId;
+    v[i++] = name;
     v[i++] = startMs;
     v[i++] = endMs;
-    v[i++] = span.status.code;
+    v[i++] = statusCode;
     v[i++] = resourceId;
     v[i++] = scopeId;
-    v[i] = this.scratch.bytes(data);
+    v[i] = data;
     if (++this.pending === perInsert) this.flush();
   }
 

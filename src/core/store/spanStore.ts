@@ -5,7 +5,8 @@ import type { LogsRequest, SpanEvent, SpanLink, TraceRequest } from '../otlp/mod
 import { Emitter, type Disposable } from './changes';
 import { StoreContext, type StoreSettings } from './context';
 import * as io from './exportImport';
-import { writeLogs, writeTraces } from './ingest';
+import { writeLogs, writePrepared, writeTraces } from './ingest';
+import type { PreparedTraces } from './preparedTraces';
 import * as q from './queries';
 import { enforceRetention } from './retention';
 import { SessionRouter } from './sessionRouter';
@@ -100,6 +101,17 @@ export class SpanStore {
     const router = new SessionRouter(this.ctx, { kind: 'live' });
     const spans = this.write(() => {
       const n = writeTraces(this.ctx, req, receivedAtMs, router);
+      enforceRetention(this.ctx, router.touched);
+      return n;
+    });
+    return { spans };
+  }
+
+  /** Stores spans [from, to) of a request prepared off the main thread (see preparedTraces.ts). */
+  ingestPrepared(p: PreparedTraces, receivedAtMs = this.ctx.now(), from = 0, to = p.count): IngestResult {
+    const router = new SessionRouter(this.ctx, { kind: 'live' });
+    const spans = this.write(() => {
+      const n = writePrepared(this.ctx, p, from, to, receivedAtMs, router);
       enforceRetention(this.ctx, router.touched);
       return n;
     });

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as zlib from 'node:zlib';
+import { TraceDecodeWorker } from '../../../src/core/decodeWorker';
 import { OtlpDecodeError } from '../../../src/core/otlp/errors';
 import { decodeLogsRequestJson, decodeTraceRequestJson } from '../../../src/core/otlp/jsonDecode';
 import type { LogsRequest, TraceRequest } from '../../../src/core/otlp/model';
@@ -37,6 +38,10 @@ class CountingSink implements OtlpSink {
     this.accepted++;
     return { ok: true };
   }
+  acceptPreparedTraces(): { ok: true } {
+    this.accepted++;
+    return { ok: true };
+  }
 }
 
 describe('OTLP fuzzing', function () {
@@ -67,9 +72,10 @@ describe('OTLP fuzzing', function () {
     assert.ok(ok > IN_PROCESS_CASES * 0.1 && rejected > IN_PROCESS_CASES * 0.1, `a useful mix: ${ok} decoded, ${rejected} rejected`);
   });
 
-  it(`the receiver answers ${HTTP_CASES} hostile requests with 200/400/413/415 only, then still works`, async () => {
+  it(`the receiver answers ${HTTP_CASES} hostile requests with 200/400/413/415 only, then still works (traces through the decode worker)`, async () => {
     const sink = new CountingSink();
-    const { receiver, port } = await startReceiver(sink, { maxBodyBytes: 1024 * 1024 });
+    const decoder = new TraceDecodeWorker();
+    const { receiver, port } = await startReceiver(sink, { maxBodyBytes: 1024 * 1024, offThreadDecoder: decoder });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     const gen = new FuzzGenerator(prng(4318));
     const cases: FuzzCase[] = Array.from({ length: HTTP_CASES }, () => gen.next());
@@ -104,9 +110,11 @@ describe('OTLP fuzzing', function () {
       assert.ok((statuses.get(400) ?? 0) > HTTP_CASES * 0.1, summary);
       assert.ok((statuses.get(415) ?? 0) > 0 && (statuses.get(413) ?? 0) > 0, summary);
       assert.equal(receiver.stats.requests, HTTP_CASES + 1);
+      assert.equal(decoder.running, true, 'the decode worker never crashed');
     } finally {
       agent.destroy();
       await receiver.stop();
+      await decoder.dispose();
     }
   });
 });

@@ -1,0 +1,88 @@
+// The decode worker, main-thread side: OTLP/HTTP trace bodies are decoded, validated and prepared for the
+// store (decodeWorkerMain.ts) on a worker thread, so that this thread only stores. Decoding is a fifth of
+// the work per span and building the store's rows another third: off this thread, the receiver takes
+// requests while the store writes. When the worker cannot run (no entry file beside this one, a crash),
+// every request is decoded here as before: answers and what is stored stay the same.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { OffThreadDecoder, OffThreadTraces } from './otlp/receiverTypes';
+
+export interface DecodeJob {
+  id: number;
+  format: 'protobuf' | 'json';
+  body: Uint8Array;
+}
+
+/** `result` undefined: the worker failed on this body for a reason other than bad input (a bug). */
+export interface DecodeReply {
+  id: number;
+  result: OffThreadTraces | undefined;
+}
+
+/** The worker's entry: next to this file, in out/ (tests, CLI from source) and in dist/ (bundles). */
+export const decodeWorkerEntry = join(__dirname, 'decodeWorkerMain.js');
+
+export class TraceDecodeWorker implements OffThreadDecoder {
+  private worker: Worker | undefined;
+  private unavailable = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (result: OffThreadTraces | undefined) => void>();
+
+  constructor(private readonly entry = decodeWorkerEntry) {}
+
+  /** Whether requests currently go to the worker. */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  decodeTraces(format: 'protobuf' | 'json', body: Uint8Array): Promise<OffThreadTraces | undefined> {
+    const worker = this.start();
+    if (!worker) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    // A copy of its own is handed over (not copied again); `body` stays here for the fallback.
+    const copy = new Uint8Array(body);
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      worker.postMessage({ id, format, body: copy } satisfies DecodeJob, [copy.buffer as ArrayBuffer]);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.unavailable = true;
+    this.stopped();
+    await worker?.terminate();
+  }
+
+  private start(): Worker | undefined {
+    if (this.worker || this.unavailable) return this.worker;
+    if (!existsSync(this.entry)) {
+      this.unavailable = true;
+      return undefined;
+    }
+    const worker = new Worker(this.entry);
+    // Never what keeps a process alive: pending requests hold their sockets, and those do.
+    worker.unref();
+    worker.on('message', (reply: DecodeReply) => {
+      const done = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      done?.(reply.result);
+    });
+    // A crashed worker is not restarted (no crash loop): the requests it held, and all later ones, are
+    // decoded on this thread.
+    worker.on('error', () => {
+      this.unavailable = true;
+      this.stopped();
+    });
+    worker.on('exit', () => this.stopped());
+    this.worker = worker;
+    return worker;
+  }
+
+  private stopped(): void {
+    this.worker = undefined;
+    for (const done of this.waiting.values()) done(undefined);
+    this.waiting.clear();
+  }
+}

@@ -1,0 +1,37 @@
+// The decode worker's entry (see decodeWorker.ts): bytes in; the validation verdict and the request
+// prepared for the store out, its buffers handed over rather than copied.
+import { parentPort } from 'node:worker_threads';
+import type { DecodeJob, DecodeReply } from './decodeWorker';
+import { OtlpDecodeError } from './otlp/errors';
+import { decodeBody, invalidMessage } from './otlp/ingest';
+import type { TraceRequest } from './otlp/model';
+import { validateTraceRequest } from './otlp/validate';
+import { prepareTraces, transferablesOf } from './store/preparedTraces';
+
+const port = parentPort;
+if (!port) throw new Error('decodeWorkerMain runs as a worker thread');
+
+port.on('message', (job: DecodeJob) => {
+  let reply: DecodeReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    reply = { id: job.id, result: decode(job) };
+    if (reply.result?.kind === 'decoded') transfer = transferablesOf(reply.result.prepared as ReturnType<typeof prepareTraces>);
+  } catch {
+    reply = { id: job.id, result: undefined };
+  }
+  port.postMessage(reply, transfer);
+});
+
+function decode(job: DecodeJob): DecodeReply['result'] {
+  let request: TraceRequest;
+  try {
+    request = decodeBody('traces', job.format, job.body) as TraceRequest;
+  } catch (e) {
+    if (e instanceof OtlpDecodeError) return { kind: 'invalid', message: invalidMessage('traces', job.format, e) };
+    throw e;
+  }
+  const checked = validateTraceRequest(request, { idsAreHex: job.format === 'protobuf' });
+  const prepared = prepareTraces(checked.request);
+  return { kind: 'decoded', accepted: checked.accepted, rejected: checked.rejected, reasons: checked.reasons, prepared };
+}

@@ -1,0 +1,86 @@
+// The decode worker answers exactly what decoding on the receiver's thread answers (prepared request,
+// 400 message, partial success), and the receiver falls back to its own thread when there is no worker.
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { TraceDecodeWorker } from '../../../src/core/decodeWorker';
+import { TraceEngine } from '../../../src/core/engine';
+import { ingestBody } from '../../../src/core/otlp/ingest';
+import { decodeTraceRequest } from '../../../src/core/otlp/protoDecode';
+import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
+import { validateTraceRequest } from '../../../src/core/otlp/validate';
+import { prepareTraces } from '../../../src/core/store/preparedTraces';
+import { decodeExportResponseProto, decodeStatusProto, makeSpan, makeTraceRequest, request, SPAN_ID, TRACE_ID } from './helpers';
+
+const stats = () => ({ requests: 0, spansAccepted: 0, spansRejected: 0, logRecordsAccepted: 0, logRecordsRejected: 0, bytesReceived: 0, refused: 0, errors: 0 });
+const nullSink = { acceptTraces: () => ({ ok: true as const }), acceptLogs: () => ({ ok: true as const }) };
+
+describe('OTLP decode worker', function () {
+  this.timeout(30_000);
+  let worker: TraceDecodeWorker;
+  beforeEach(() => (worker = new TraceDecodeWorker()));
+  afterEach(() => worker.dispose());
+
+  it('prepares a protobuf request exactly as this thread would, and hands its buffers over', async () => {
+    const spans = Array.from({ length: 50 }, (_, i) => makeSpan({ spanId: (i + 1).toString(16).padStart(16, '0'), name: `span ${i} ✓` }));
+    const bytes = encodeTraceRequest(makeTraceRequest(spans));
+    const result = await worker.decodeTraces('protobuf', bytes);
+    assert.equal(worker.running, true);
+    assert.equal(result?.kind, 'decoded');
+    if (result?.kind !== 'decoded') return;
+    assert.deepEqual([result.accepted, result.rejected], [50, 0]);
+    const here = prepareTraces(validateTraceRequest(decodeTraceRequest(bytes), { idsAreHex: true }).request);
+    assert.deepEqual(result.prepared, here);
+    assert.equal(bytes.byteLength > 0, true, 'the caller keeps its body');
+  });
+
+  it('answers malformed bodies with the same 400 message, and partial success with the same reasons', async () => {
+    const garbage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]);
+    const here = ingestBody('traces', 'protobuf', garbage, nullSink, stats());
+    assert.equal(here.kind, 'invalid');
+    assert.deepEqual(await worker.decodeTraces('protobuf', garbage), here);
+    const json = Buffer.from('{"resourceSpans": [{"scopeSpans": 7}]}');
+    assert.deepEqual(await worker.decodeTraces('json', json), ingestBody('traces', 'json', json, nullSink, stats()));
+
+    const bad = makeTraceRequest([makeSpan(), makeSpan({ spanId: '0000000000000000' }), makeSpan({ traceId: '' })]);
+    const checked = validateTraceRequest(decodeTraceRequest(encodeTraceRequest(bad)), { idsAreHex: true });
+    const result = await worker.decodeTraces('protobuf', encodeTraceRequest(bad));
+    assert.equal(result?.kind, 'decoded');
+    if (result?.kind !== 'decoded') return;
+    assert.deepEqual([result.accepted, result.rejected, result.reasons], [checked.accepted, checked.rejected, checked.reasons]);
+    assert.equal(checked.rejected, 2);
+  });
+
+  it('keeps order and answers many requests in flight', async () => {
+    const bodies = Array.from({ length: 20 }, (_, i) => encodeTraceRequest(makeTraceRequest(Array.from({ length: i + 1 }, (_, k) => makeSpan({ spanId: (k + 1).toString(16).padStart(16, '0') })))));
+    const results = await Promise.all(bodies.map((b) => worker.decodeTraces('protobuf', b)));
+    assert.deepEqual(results.map((r) => (r?.kind === 'decoded' ? r.accepted : -1)), bodies.map((_, i) => i + 1));
+  });
+
+  it('says it cannot (undefined) when its entry file is missing, and after dispose', async () => {
+    const missing = new TraceDecodeWorker(join(__dirname, 'no-such-worker.js'));
+    assert.equal(await missing.decodeTraces('protobuf', encodeTraceRequest(makeTraceRequest())), undefined);
+    await worker.dispose();
+    assert.equal(await worker.decodeTraces('protobuf', encodeTraceRequest(makeTraceRequest())), undefined);
+  });
+
+  for (const decodeWorker of [true, false]) {
+    it(`through the engine's receiver (${decodeWorker ? 'decode worker' : 'decoded on the receiver thread'}): stored, 400 and partial success alike`, async () => {
+      const engine = await TraceEngine.create();
+      try {
+        const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [], decodeWorker });
+        const headers = { 'Content-Type': 'application/x-protobuf' };
+        const ok = await request(http.port, '/v1/traces', { headers, body: encodeTraceRequest(makeTraceRequest([makeSpan(), makeSpan({ spanId: '0000000000000000' })])) });
+        assert.equal(ok.status, 200);
+        assert.deepEqual(decodeExportResponseProto(ok.body), { rejected: '1', errorMessage: '1 span rejected: span "chat gpt-4o" (#1 of scope #0 of resource #0): spanId is all zeros' });
+        const bad = await request(http.port, '/v1/traces', { headers, body: Uint8Array.from([0x0a, 0x05, 0x01]) });
+        assert.equal(bad.status, 400);
+        assert.match(decodeStatusProto(bad.body).message, /^cannot decode protobuf ExportTraceServiceRequest: /);
+        await engine.queue.flush();
+        assert.equal(engine.store.getSpan(TRACE_ID, SPAN_ID)?.name, makeSpan().name);
+        assert.equal(engine.store.spanCount(), 1);
+      } finally {
+        await engine.dispose();
+      }
+    });
+  }
+});
