@@ -53,15 +53,20 @@ class TraceRollups {
   }
 }
 
-/** Stores a trace request. The caller runs this inside a transaction. */
-export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: number, router: SessionRouter): number {
+/** What both write paths fill per batch; a session move (it reads the rows) flushes them first. */
+function writers(ctx: StoreContext, router: SessionRouter): { rollups: TraceRollups; rows: SpanRows; touched: Set<string> } {
   const rollups = new TraceRollups();
   const rows = new SpanRows(ctx, scratch);
   router.beforeMove = () => {
     rows.flush();
     rollups.flush(ctx);
   };
-  const touched = new Set<string>();
+  return { rollups, rows, touched: new Set<string>() };
+}
+
+/** Stores a trace request. The caller runs this inside a transaction. */
+export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: number, router: SessionRouter): number {
+  const { rollups, rows, touched } = writers(ctx, router);
   let lastSession = '';
   let count = 0;
   for (const rs of req.resourceSpans) {
@@ -88,13 +93,7 @@ export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: nu
 
 /** Stores spans [from, to) of a prepared request (see preparedTraces.ts). The caller runs this inside a transaction. */
 export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number, to: number, receivedAt: number, router: SessionRouter): number {
-  const rollups = new TraceRollups();
-  const rows = new SpanRows(ctx, scratch);
-  router.beforeMove = () => {
-    rows.flush();
-    rollups.flush(ctx);
-  };
-  const touched = new Set<string>();
+  const { rollups, rows, touched } = writers(ctx, router);
   const hints = new Map<number, ResourceHints>();
   const { traceIds, spanIds, parentSpanIds, names, times, statusCodes, data, dataEnd, routedSpans } = p;
   // The routed spans are few and ascending: walk them alongside.
