@@ -13,17 +13,22 @@ function has(command) {
   }
 }
 
-/** Returns the apt packages missing for the test layers that drive a browser or code-server. */
-export function missingPrerequisites() {
+/**
+ * Returns the apt packages missing: python3 for every layer (the Python example agents run in unit,
+ * integration and e2e tests), the rest for the layers that drive a browser or code-server.
+ */
+export function missingPrerequisites({ browser = true } = {}) {
   const missing = [];
+  if (!has('python3')) missing.push('python3');
+  if (!browser) return missing;
   if (!chromiumPath) missing.push('chromium');
   if (!has('krb5-config') && !existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
   if (!has('rg')) missing.push('ripgrep');
   return missing;
 }
 
-export function assertPrerequisites() {
-  const missing = missingPrerequisites();
+export function assertPrerequisites(options) {
+  const missing = missingPrerequisites(options);
   if (missing.length === 0) return;
   const sudo = process.getuid && process.getuid() === 0 ? '' : 'sudo ';
   console.error(`\nMissing prerequisites: ${missing.join(', ')}.\nInstall them with:\n\n  ${sudo}apt-get update && ${sudo}apt-get install -y ${missing.join(' ')}\n`);

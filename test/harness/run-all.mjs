@@ -55,7 +55,7 @@ function finish(reason) {
   process.exit(failed ? 1 : 0);
 }
 
-if (needsBrowser) assertPrerequisites();
+if (wants('unit') || needsBrowser) assertPrerequisites({ browser: needsBrowser });
 if (wants('integration') || wants('e2e')) step('install code-server', 'bash', ['test/harness/install-code-server.sh']);
 step('build (esbuild)', process.execPath, ['esbuild.mjs']);
 step('typecheck + compile tests', bin('tsc'), ['-p', '.']);
