@@ -72,6 +72,8 @@ describe('e2e: steps -> source lines in the real VS Code UI', function () {
     await clickStep(graph, /TravelPlanner/, 'planner.py', 12);
     // The lens above the failing tool carries the session's numbers.
     await clickStep(graph, /convert_currency/, 'tools.py', 30);
+    // The current step's line carries the debugger-like arrow in the gutter (shipped in the VSIX).
+    await wb.page.waitForFunction("[...document.querySelectorAll('.part.editor .cgmr')].some((e) => getComputedStyle(e).backgroundImage.includes('current-step.svg'))", undefined, { timeout: 15000 });
     await wb.page.locator('.monaco-editor .codelens-decoration', { hasText: /convert_currency · 1 call · 1 error · p50 \d+ ms/ }).first().waitFor({ timeout: 20000 });
     await wb.page.screenshot({ path: join(artifactsDir, 'vscode-source-links.png') });
   });
