@@ -3,6 +3,6 @@ export { nameKey } from './names';
 export { parseStackFrames, isLibraryPath, type StackFrame } from './stackFrames';
 export { scanDefinitions, languageOf, type Definition, type DefinitionKind } from './definitions';
 export { SourceIndex, defaultLimits, skippedFolders, isIndexable, toSlashes, type SourceIndexLimits } from './sourceIndex';
-export { resolveStep, annotateSources, stackTracesOf, type Resolution } from './resolveStep';
+export { resolveStep, annotateSources, stackTracesOf, ResolutionCache, type Resolution } from './resolveStep';
 export { stepStatsByLocation, formatLocationStats, type LocationStats } from './locationStats';
 export { indexFolder } from './indexFolder';

@@ -101,10 +101,32 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** Fills step.source (or step.sourceMissing) for every step; attribute sources are re-mapped into the workspace. */
-export function annotateSources(steps: readonly AgentStep[], index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>): void {
+/** Resolutions by step id, kept while the index is unchanged: a live session is re-annotated on every update. */
+export class ResolutionCache {
+  private readonly byStep = new Map<string, Resolution>();
+  private generation = -1;
+
+  constructor(private readonly maxEntries = 200_000) {}
+
+  get(index: SourceIndex, stepId: string, resolve: () => Resolution): Resolution {
+    if (index.generation !== this.generation || this.byStep.size >= this.maxEntries) {
+      this.byStep.clear();
+      this.generation = index.generation;
+    }
+    let r = this.byStep.get(stepId);
+    if (!r) this.byStep.set(stepId, (r = resolve()));
+    return r;
+  }
+}
+
+/**
+ * Fills step.source (or step.sourceMissing) for every step; attribute sources are re-mapped into the
+ * workspace. With a cache, a step already resolved against this index is not resolved again.
+ */
+export function annotateSources(steps: readonly AgentStep[], index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>, cache?: ResolutionCache): void {
   for (const step of steps) {
-    const r = resolveStep(step, index, stackTracesOf(inputs.get(step.id)));
+    const resolve = () => resolveStep(step, index, stackTracesOf(inputs.get(step.id)));
+    const r = cache ? cache.get(index, step.id, resolve) : resolve();
     if ('location' in r) {
       step.source = r.location;
       delete step.sourceMissing;

@@ -62,6 +62,8 @@ export class SourceIndex {
   private roots: string[] = [];
   /** Files refused because a limit was reached. */
   truncated = 0;
+  /** Counts every update and removal: resolutions cached against it stay valid while it holds. */
+  generation = 0;
 
   constructor(roots: readonly string[] = [], readonly limits: SourceIndexLimits = defaultLimits) {
     this.setRoots(roots);
@@ -83,6 +85,7 @@ export class SourceIndex {
   update(path: string, text: string): boolean {
     const p = toSlashes(path);
     this.remove(p);
+    this.generation++;
     if (text.length > this.limits.maxFileBytes || this.files.size >= this.limits.maxFiles) {
       this.truncated++;
       return false;
@@ -110,6 +113,7 @@ export class SourceIndex {
     const p = toSlashes(path);
     const entry = this.files.get(p);
     if (!entry) return;
+    this.generation++;
     this.files.delete(p);
     this.byBaseName.get(posix.basename(p))?.delete(p);
     for (const def of entry.definitions) pull(this.definitions, def.key, (x) => x.file === entry);

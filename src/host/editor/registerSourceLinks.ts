@@ -17,7 +17,5 @@ export function registerSourceLinks(root: DisposableStore, extensionUri: vscode.
   const index = root.add(new WorkspaceSourceIndex(log));
   const links = root.add(new SourceLinks(index, extensionUri));
   const codeLens = root.add(new StepCodeLens(receiver, links));
-  // After activation, off the critical path: the first steps to resolve wait for it if they must.
-  setTimeout(() => void index.ready(), 1000);
   return { index, links, codeLens };
 }

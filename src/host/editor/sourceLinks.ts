@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentStep, SourceLocation, SpanInput } from '../../core/agent';
-import { annotateSources } from '../../core/sources';
+import { annotateSources, ResolutionCache } from '../../core/sources';
 import { CurrentStepDecoration } from './currentStepDecoration';
 import type { WorkspaceSourceIndex } from './workspaceSourceIndex';
 
@@ -15,6 +15,8 @@ export const readonlySourceScheme = 'agent-debugger-source';
  */
 export class SourceLinks implements vscode.Disposable {
   readonly decoration: CurrentStepDecoration;
+  /** Graph, CodeLens and debugger annotate the same sessions over and over: each step is resolved once per index state. */
+  private readonly resolutions = new ResolutionCache();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly workspace: WorkspaceSourceIndex, extensionUri: vscode.Uri) {
@@ -27,7 +29,7 @@ export class SourceLinks implements vscode.Disposable {
   /** Fills step.source (or step.sourceMissing, saying why) for every step of a session. */
   async annotate(steps: readonly AgentStep[], inputs: readonly SpanInput[]): Promise<void> {
     await this.workspace.ready();
-    annotateSources(steps, this.workspace.index, new Map(inputs.map((i) => [i.span.spanId, i])));
+    annotateSources(steps, this.workspace.index, new Map(inputs.map((i) => [i.span.spanId, i])), this.resolutions);
   }
 
   /** The document to open for a location: a workspace file, a file elsewhere on disk (read-only), or none. */

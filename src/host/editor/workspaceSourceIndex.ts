@@ -21,29 +21,34 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private debounce: NodeJS.Timeout | undefined;
   private building: Promise<void> | undefined;
-  private version = 0;
 
   constructor(private readonly log: Log) {
+    // Until something needs a location, edits cost nothing: the first build reads the files as they are then.
     const watcher = vscode.workspace.createFileSystemWatcher(include);
-    const reindex = (uri: vscode.Uri) => void this.indexFile(uri).then((ok) => ok && this.fire());
+    const reindex = (uri: vscode.Uri) => {
+      if (this.building) void this.indexFile(uri).then((ok) => ok && this.fire());
+    };
     watcher.onDidCreate(reindex, undefined, this.disposables);
     watcher.onDidChange(reindex, undefined, this.disposables);
     watcher.onDidDelete((uri) => {
+      if (!this.building) return;
       this.index.remove(uri.fsPath);
       this.fire();
     }, undefined, this.disposables);
     this.disposables.push(watcher);
-    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rebuild()));
+    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      if (this.building) void this.rebuild();
+    }));
   }
 
-  /** Resolves once the first index is complete (building it on first call). */
+  /** Resolves once the first index is complete (building it on first call: the first step to locate, not activation). */
   ready(): Promise<void> {
     return (this.building ??= this.build());
   }
 
-  /** Counts every index change: callers cache resolutions against it. */
+  /** Counts every index change: callers cache against it. */
   get generation(): number {
-    return this.version;
+    return this.index.generation;
   }
 
   private async rebuild(): Promise<void> {
@@ -87,7 +92,6 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
   }
 
   private fire(): void {
-    this.version++;
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => this.changed.fire(), 300);
   }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { AgentStep } from '../../../src/core/agent/types';
 import type { SpanInput } from '../../../src/core/agent/types';
-import { annotateSources, resolveStep, stackTracesOf } from '../../../src/core/sources/resolveStep';
+import { annotateSources, ResolutionCache, resolveStep, stackTracesOf } from '../../../src/core/sources/resolveStep';
 import { SourceIndex } from '../../../src/core/sources/sourceIndex';
 
 let seq = 0;
@@ -146,5 +146,27 @@ describe('sources: resolving a step to its line', () => {
     assert.equal(tool.source?.line, 3);
     assert.equal(lost.source, undefined);
     assert.match(lost.sourceMissing ?? '', /no tool or function named nope/);
+  });
+
+  it('a cache resolves each step once while the index is unchanged, and again after an edit', () => {
+    const ix = index();
+    const cache = new ResolutionCache();
+    const tool = step({ kind: 'tool', toolName: 'get_weather' });
+    let calls = 0;
+    const counting = () => {
+      calls++;
+      return resolveStep(tool, ix);
+    };
+    assert.equal(cache.get(ix, tool.id, counting), cache.get(ix, tool.id, counting));
+    assert.equal(calls, 1);
+    ix.update(`${root}/src/tools.ts`, '\nexport const getWeather = tool({})');
+    const moved = cache.get(ix, tool.id, counting);
+    assert.equal(calls, 2);
+    assert.equal('location' in moved && moved.location.line, 2);
+    // annotateSources takes what the cache holds instead of resolving again.
+    const other = step({ kind: 'tool', toolName: 'nope' });
+    cache.get(ix, other.id, () => ({ location: { path: '/cached.py', line: 7, how: 'tool-index', confidence: 1 } }));
+    annotateSources([other], ix, new Map(), cache);
+    assert.equal(other.source?.path, '/cached.py');
   });
 });
