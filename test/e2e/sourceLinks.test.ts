@@ -75,6 +75,12 @@ describe('e2e: steps -> source lines in the real VS Code UI', function () {
     // The current step's line carries the debugger-like arrow in the gutter (shipped in the VSIX).
     await wb.page.waitForFunction("[...document.querySelectorAll('.part.editor .cgmr')].some((e) => getComputedStyle(e).backgroundImage.includes('current-step.svg'))", undefined, { timeout: 15000 });
     await wb.page.locator('.monaco-editor .codelens-decoration', { hasText: /convert_currency · 1 call · 1 error · p50 \d+ ms/ }).first().waitFor({ timeout: 20000 });
+    // The inspector says where the step's code is and how that was found; its button takes the focus there.
+    await graph.locator('#inspector', { hasText: /travel-agent-py\/tools\.py:30 — stack trace, 80%/ }).waitFor({ timeout: 15000 });
+    await clickStep(graph, /TravelPlanner/, 'planner.py', 12);
+    await graph.locator('#inspector', { hasText: /planner\.py:12 — agent definition/ }).waitFor({ timeout: 15000 });
+    await graph.locator('#insp-open-source').click();
+    await wb.page.locator('.statusbar-item', { hasText: /Ln 12, Col 1/ }).first().waitFor({ timeout: 15000 });
     await wb.page.screenshot({ path: join(artifactsDir, 'vscode-source-links.png') });
   });
 

@@ -59,9 +59,18 @@ describe('Spans <-> source inside VS Code', () => {
     assert.match(titles[2]!, /^30 convert_currency · 1 call · 1 error · p50 \d+ ms$/);
     const prompt = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(path.join(examples(), 'travel-agent-py', 'prompts', 'planner.txt')));
     assert.match(prompt[0]?.command?.title ?? '', /^gpt-4o-mini call · 2 calls · p50 \d+ ms · \$0\.0\d+$/);
-    // Clicking a lens shows its steps in the graph.
+    // Clicking a lens shows its steps in the graph: the webview is told to highlight them.
+    const highlighted = graph.current!.sent.highlightSteps ?? 0;
     await vscode.commands.executeCommand(prompt[0]!.command!.command, ...prompt[0]!.command!.arguments!);
     assert.equal(graph.current?.currentSessionId, 'py-sources');
+    await waitFor('the highlight posted', () => (graph.current!.sent.highlightSteps ?? 0) > highlighted);
+
+    // A step in the Sessions view opens the graph on it and its code beside.
+    const failing = session!.steps.find((s) => s.toolName === 'convert_currency')!;
+    sources.links.decoration.clear();
+    await vscode.commands.executeCommand(Commands.openStep, 'py-sources', failing.id);
+    const mark = sources.links.decoration.current;
+    assert.deepEqual(mark && [path.relative(examples(), mark.uri.fsPath), mark.line + 1], ['travel-agent-py/tools.py', 30]);
   });
 
   it('opens a file outside the workspace read-only, and says why a step has no source', async () => {
