@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { buildSession, type AgentSession } from '../core/agent';
 import { totalsOf, type Totals } from '../core/agent/rollups';
 import type { AgentStep } from '../core/agent/types';
-import { TraceEngine } from '../core/engine';
+import { SpanStore } from '../core/store/spanStore';
 import { isValidPrice, type PriceOverrides } from '../core/pricing/overrides';
 import { readSession } from '../core/agent/fromStore';
 import { importSessionFile } from '../core/sessionFiles';
@@ -16,15 +16,16 @@ import { UsageError } from './errors';
 export async function steps(argv: string[]): Promise<number> {
   const options = parseStepsArgs(argv);
   const overrides = options.prices ? await readOverrides(options.prices) : undefined;
-  const engine = await TraceEngine.create();
+  // A store alone: reading a file needs no receiver or ingest queue.
+  const store = await SpanStore.create();
   try {
-    await importSessionFile(engine.store, options.file);
-    let sessions = engine.store.listSessions().sort((a, b) => a.firstSpanMs - b.firstSpanMs);
+    await importSessionFile(store, options.file);
+    let sessions = store.listSessions().sort((a, b) => a.firstSpanMs - b.firstSpanMs);
     if (options.session) {
       sessions = sessions.filter((s) => s.id === options.session || s.name === options.session);
       if (sessions.length === 0) throw new UsageError(`no session '${options.session}' in ${options.file}`);
     }
-    const built = sessions.map((s) => ({ id: s.id, name: s.name, session: buildSession(readSession(engine.store, s.id), { pricing: { overrides } }) }));
+    const built = sessions.map((s) => ({ id: s.id, name: s.name, session: buildSession(readSession(store, s.id), { pricing: { overrides } }) }));
     const allSteps = built.flatMap((b) => b.session.steps);
     const totals = totalsOf(allSteps);
     if (options.json) {
@@ -42,8 +43,7 @@ export async function steps(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    await engine.dispose();
-    engine.store.dispose();
+    store.dispose();
   }
 }
 

@@ -36,15 +36,6 @@ export async function writeSessionsFile(store: SpanStore, file: string, format: 
   };
 }
 
-/** One session, as one file. */
-export async function exportSessionFile(store: SpanStore, sessionId: string, file: string, format: ExportFormat): Promise<WriteResult> {
-  const session = store.getSession(sessionId);
-  if (!session) throw new Error(`no session ${sessionId}`);
-  const data = format === 'sqlite' ? store.exportSessionSqlite(sessionId) : JSON.stringify(store.exportSessionOtlp(sessionId));
-  await writeFileAtomic(file, data);
-  return { spans: session.spanCount, traces: session.traceCount, sessions: 1 };
-}
-
 type OtlpFile = TraceRequest & { resourceLogs?: LogsRequest['resourceLogs'] };
 
 /**

@@ -1,5 +1,6 @@
 // The environment that points an agent's OpenTelemetry SDK at our receiver. Shared by the CLI's
 // `record` and (later) the debug launcher, so every way of starting an agent traces the same way.
+import { launcherSessionKey } from '../store/sessionKeys';
 
 export interface AgentEnvOptions {
   /** http://127.0.0.1:PORT of the OTLP/HTTP receiver. */
@@ -13,7 +14,8 @@ export interface AgentEnvOptions {
   batchDelayMs?: number;
 }
 
-export const sessionIdAttribute = 'agent_debugger.session.id';
+/** The resource attribute the store routes a launched run's spans by. */
+const sessionIdAttribute = launcherSessionKey;
 
 /** Returns the variables to set (string) or remove (undefined) on top of `base`. */
 export function agentEnv(base: Record<string, string | undefined>, options: AgentEnvOptions): Record<string, string | undefined> {

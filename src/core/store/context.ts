@@ -110,10 +110,15 @@ export class StoreContext {
     if (this.traceRoutes.size > traceCacheSize) this.traceRoutes.delete(this.traceRoutes.keys().next().value!);
   }
 
-  /** Forgets routes into sessions that are gone. */
+  /**
+   * Forgets sessions that are gone. A route into a missing session is ignored on lookup (traceSession), so
+   * the route cache is scanned only for ids that can come back (explicit session ids, imports): an instance
+   * session's id is random, and emptying one happens on the ingest path whenever its trace moves.
+   */
   forgetSessions(ids: Set<string>): void {
+    const reusable = new Set([...ids].filter((id) => this.sessions.get(id)?.source !== 'instance'));
     for (const id of ids) this.sessions.delete(id);
-    for (const [trace, session] of this.traceRoutes) if (ids.has(session)) this.traceRoutes.delete(trace);
+    if (reusable.size) for (const [trace, session] of this.traceRoutes) if (reusable.has(session)) this.traceRoutes.delete(trace);
     for (const [instance, session] of this.instances) if (ids.has(session)) this.instances.delete(instance);
   }
 

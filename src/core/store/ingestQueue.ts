@@ -10,16 +10,9 @@ import type { LogsRequest, TraceRequest } from '../otlp/model';
 import { countLogRecords, countSpans, LogsCursor, TraceCursor } from './requestCursor';
 import type { PreparedTraces } from './preparedTraces';
 import type { SpanStore } from './spanStore';
+import type { OtlpSink, SinkVerdict } from '../otlp/receiverTypes';
 
-export type SinkResult = { ok: true } | { ok: false; status: 429 | 503; retryAfterSeconds: number; reason: string };
-
-/** What the OTLP receiver hands requests to. */
-export interface IngestSink {
-  acceptTraces(req: TraceRequest): SinkResult;
-  acceptLogs(req: LogsRequest): SinkResult;
-  /** A trace request decoded and prepared on the decode worker. */
-  acceptPreparedTraces(p: PreparedTraces): SinkResult;
-}
+type SinkResult = SinkVerdict;
 
 export interface IngestQueueOptions {
   /** Spans plus log records waiting; past this, requests are refused with 429. Default 200 000. */
@@ -81,7 +74,7 @@ const maxSliceItems = 50_000;
 /** A request taken this recently means more are coming. */
 const receivingWindowMs = 50;
 
-export class IngestQueue implements IngestSink {
+export class IngestQueue implements OtlpSink {
   private readonly queue: Pending[] = [];
   private readonly waiters: { seq: number; resolve: () => void }[] = [];
   private readonly maxPending: number;

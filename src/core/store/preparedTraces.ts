@@ -3,7 +3,7 @@
 // on the decode worker, and laid out in a few arrays that cross threads cheaply (the typed arrays are
 // transferred, not copied). The store then only routes, binds and steps (see writePrepared in ingest.ts).
 import type { InstrumentationScope, KeyValue, Resource, TraceRequest } from '../otlp/model';
-import { sessionKeys } from './sessionKeys';
+import { isSessionKey } from './sessionKeys';
 import { spanDataJson } from './spanData';
 import { nsToMs } from './values';
 
@@ -92,7 +92,7 @@ export function transferablesOf(p: PreparedTraces): ArrayBuffer[] {
 /** The attributes session routing reads, or undefined when the span has none of them. */
 function routingAttributes(attributes: KeyValue[]): KeyValue[] | undefined {
   let found: KeyValue[] | undefined;
-  for (const kv of attributes) if (sessionKeys.includes(kv.key)) (found ??= []).push(kv);
+  for (const kv of attributes) if (isSessionKey(kv.key)) (found ??= []).push(kv);
   return found;
 }
 

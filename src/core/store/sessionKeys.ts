@@ -4,3 +4,7 @@ export const launcherSessionKey = 'agent_debugger.session.id';
 export const explicitSessionKeys: readonly string[] = ['session.id', 'gen_ai.conversation.id'];
 /** Every attribute key routing reads. */
 export const sessionKeys: readonly string[] = [launcherSessionKey, ...explicitSessionKeys];
+
+export function isSessionKey(key: string): boolean {
+  return sessionKeys.includes(key);
+}

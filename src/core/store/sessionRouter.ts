@@ -13,9 +13,8 @@ import { createSession, defaultSessionName, moveTrace } from './sessionWrites';
 import type { SessionSource } from './types';
 import { attributeText } from './values';
 
-import { explicitSessionKeys, launcherSessionKey } from './sessionKeys';
+import { explicitSessionKeys, isSessionKey, launcherSessionKey } from './sessionKeys';
 
-export { launcherSessionKey };
 
 /** What routing needs from a resource, computed once per ResourceSpans / ResourceLogs. */
 export interface ResourceHints {
@@ -37,10 +36,7 @@ export function resourceHints(resource: Resource): ResourceHints {
 
 /** Whether a span's own attributes may name its session: one pass, as most spans name none. */
 function namesSession(attrs: KeyValue[]): boolean {
-  for (let i = 0; i < attrs.length; i++) {
-    const key = attrs[i]!.key;
-    if (key === launcherSessionKey || key === explicitSessionKeys[0] || key === explicitSessionKeys[1]) return true;
-  }
+  for (let i = 0; i < attrs.length; i++) if (isSessionKey(attrs[i]!.key)) return true;
   return false;
 }
 
