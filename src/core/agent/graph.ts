@@ -58,7 +58,8 @@ export function buildGraph(steps: readonly AgentStep[]): AgentGraph {
   return { nodes, edges };
 }
 
-function labelOf(s: AgentStep): string {
+/** The name a step is shown by: its tool, model or agent, else its span name. */
+export function labelOf(s: AgentStep): string {
   if (s.kind === 'tool' && s.toolName) return s.toolName;
   if (s.kind === 'llm' && s.model) return s.model;
   if (s.kind === 'agent' && s.agentName) return s.agentName;

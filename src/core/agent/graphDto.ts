@@ -8,6 +8,7 @@ import type {
 import { MAX_WINDOW } from '../../protocol/graph';
 import { flattenAttributes, str } from './attributes';
 import type { AgentSession } from './index';
+import { labelOf } from './graph';
 import { stateAt, stepPhaseAt } from './timeline';
 import { parentIndices, stepKey } from './tree';
 import type { AgentStep, Message, MessagePart, SpanInput } from './types';
@@ -25,6 +26,7 @@ const MAX_ATTRIBUTES = 500;
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 export class GraphFeed {
+  private windowIndex: { session: AgentSession; byIndex: Map<number, number> } | undefined;
   private keys: string[] = [];
   private indexOf = new Map<string, number>();
   private rowJson: string[] = [];
@@ -71,8 +73,8 @@ export class GraphFeed {
 
   /** The inspector's view of one step at a cursor (an index into the timeline the webview was sent). */
   stepDetail(session: AgentSession, id: string, cursor: number, raw?: SpanInput): StepDetailDto | undefined {
-    const position = session.steps.findIndex((s) => s.id === id);
-    if (position < 0) return undefined;
+    const position = positionOf(session, id);
+    if (position === undefined) return undefined;
     const s = session.steps[position];
     const t = session.timeline;
     const state = stateAt(t, session.steps, cursor);
@@ -108,9 +110,7 @@ export class GraphFeed {
 
   /** Names and a little more for steps [from, to) of this feed's indices (at most MAX_WINDOW). */
   window(session: AgentSession, from: number, to: number): StepSummaryDto[] {
-    const perm = this.permutation(session);
-    const byIndex = new Map<number, number>();
-    perm.forEach((index, position) => byIndex.set(index, position));
+    const byIndex = this.positionsByIndex(session);
     const out: StepSummaryDto[] = [];
     const end = Math.min(to, from + MAX_WINDOW, this.keys.length);
     for (let index = Math.max(0, from); index < end; index++) {
@@ -123,6 +123,16 @@ export class GraphFeed {
   }
 
   /** Session position -> feed index; steps never seen get the next free indices (in session order). */
+  /** Feed index -> position in session.steps, built once per session object (a report asks for every window). */
+  private positionsByIndex(session: AgentSession): Map<number, number> {
+    if (this.windowIndex?.session !== session) {
+      const byIndex = new Map<number, number>();
+      this.permutation(session).forEach((index, position) => byIndex.set(index, position));
+      this.windowIndex = { session, byIndex };
+    }
+    return this.windowIndex.byIndex;
+  }
+
   private permutation(session: AgentSession): Int32Array {
     return Int32Array.from(session.steps, (s) => {
       const key = stepKey(s.traceId, s.id);
@@ -192,16 +202,18 @@ export class GraphFeed {
 }
 
 /** One-shot snapshot (tests, CLI): indices are the session's step order. */
+/** A step's position in session.steps by id; the map is built once per session object. */
+const positions = new WeakMap<AgentSession, Map<string, number>>();
+function positionOf(session: AgentSession, id: string): number | undefined {
+  let byId = positions.get(session);
+  if (!byId) positions.set(session, (byId = new Map(session.steps.map((s, i) => [s.id, i]))));
+  return byId.get(id);
+}
+
 export function graphSnapshot(session: AgentSession, info: GraphSessionInfo): GraphSnapshotDto {
   return new GraphFeed(info).snapshot(session);
 }
 
-function labelOf(s: AgentStep): string {
-  if (s.kind === 'tool' && s.toolName) return s.toolName;
-  if (s.kind === 'llm' && s.model) return s.model;
-  if (s.kind === 'agent' && s.agentName) return s.agentName;
-  return s.name;
-}
 
 function cumulativeOf(state: ReturnType<typeof stateAt>, origin: number): CumulativeDto {
   if (!state) return { cursor: 0, time: 0, started: 0, finished: 0, failed: 0, running: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0 };
