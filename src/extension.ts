@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   root.add(
     vscode.commands.registerCommand(Commands.showStepsInGraph, async (sessionId: string, stepIds: string[], label: string) => {
       await receiver.start();
-      await graph.showSteps(sessionId, stepIds, label);
+      graph.showSteps(sessionId, stepIds, label);
     }),
   );
   root.add(
@@ -84,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
   root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: true } }));
   const debug = registerDebug(root, receiver, graph, log, sources.links);
-  debug.runs.onRunStarted = (id, usd) => cost.setSessionBudget(id, usd);
+  root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
 
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);

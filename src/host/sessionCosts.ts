@@ -3,7 +3,7 @@ import { normaliseSession, totalsOf, type Totals } from '../core/agent';
 import { readSession } from '../core/agent/fromStore';
 import type { SpanStore } from '../core/store/spanStore';
 import type { SessionSummary } from '../core/store/types';
-import { onSettingsChanged, setting } from './settings';
+import { agentOptions, onSettingsChanged } from './settings';
 
 /**
  * Session totals (tokens, $, calls, unpriced models) for the Sessions view, computed through the agent
@@ -20,7 +20,7 @@ export class SessionCosts implements vscode.Disposable {
     const hit = this.cache.get(session.id);
     if (hit && hit.spanCount === session.spanCount) return hit.totals;
     if (session.spanCount > SessionCosts.eagerLimit) return hit?.totals;
-    const steps = normaliseSession(readSession(store, session.id), { pricing: { overrides: setting('pricing.models') } });
+    const steps = normaliseSession(readSession(store, session.id), agentOptions());
     const totals = totalsOf(steps);
     this.cache.set(session.id, { spanCount: session.spanCount, totals });
     return totals;
@@ -31,4 +31,3 @@ export class SessionCosts implements vscode.Disposable {
   }
 }
 
-export { formatUsd } from '../core/format';

@@ -8,7 +8,7 @@ import { parseFilter, type SessionFilter } from '../../core/sessions/filter';
 import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
 import type { ReceiverService } from '../receiverService';
-import { setting } from '../settings';
+import { agentOptions } from '../settings';
 import type { SessionsNode, SessionsTree } from '../views/sessionsTree';
 
 /** What a command may be invoked with: a tree item, a session id (tests, other commands), or nothing. */
@@ -75,7 +75,7 @@ export function registerSessionCommands(store: DisposableStore, receiver: Receiv
       if (!file) return undefined;
       try {
         const result = await exportSession(engine.store, id, file, kind.format, {
-          pricing: { overrides: setting('pricing.models') },
+          ...agentOptions(),
           assets: () => readReportAssets(extensionUri.fsPath),
         });
         const what = kind.format === 'eval-jsonl' ? `${result.records} lines` : kind.format === 'html' ? `${result.records} steps` : `${result.spans} spans`;

@@ -1,6 +1,6 @@
 // Both adapters run in-process (DebugAdapterInlineImplementation): they read the store directly.
 import * as vscode from 'vscode';
-import { buildSession, type AgentStep } from '../../core/agent';
+import { normaliseSession, type AgentStep } from '../../core/agent';
 import { readSession } from '../../core/agent/fromStore';
 import { AgentLaunchSession } from '../../core/debug/agentLaunchSession';
 import { ReplaySession, type LoadedSession, type ReplayLaunchArgs } from '../../core/debug/replaySession';
@@ -8,7 +8,7 @@ import { locateByAttributes, type Locate } from '../../core/debug/sourcePaths';
 import { importSessionFile } from '../../core/sessionFiles';
 import type { SourceLinks } from '../editor/sourceLinks';
 import type { ReceiverService } from '../receiverService';
-import { setting } from '../settings';
+import { agentOptions } from '../settings';
 import { DebugTypes } from './debugTypes';
 
 export class AgentAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
@@ -30,7 +30,7 @@ export class AgentAdapterFactory implements vscode.DebugAdapterDescriptorFactory
   async steps(sessionId: string): Promise<AgentStep[]> {
     const engine = await this.receiver.engine();
     const inputs = readSession(engine.store, sessionId);
-    const { steps } = buildSession(inputs, { pricing: { overrides: setting('pricing.models') } });
+    const steps = normaliseSession(inputs, agentOptions());
     // Frames and line breakpoints use the same locations as the graph: attributes, stacks, tool and prompt index.
     await this.sources?.annotate(steps, inputs);
     return steps;

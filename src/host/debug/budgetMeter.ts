@@ -1,7 +1,7 @@
 // The status-bar budget meter: the traced run's $ against its budget (budgetUsd on the launch, else
 // agentDebugger.budget.sessionUsd). Hidden when no traced run is active.
 import * as vscode from 'vscode';
-import { formatUsd } from '../sessionCosts';
+import { formatUsd } from '../../core/format';
 
 export class BudgetMeter implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('agentDebugger.budget', vscode.StatusBarAlignment.Left, 9);

@@ -24,7 +24,7 @@ export interface DebugApi {
 export function registerDebug(root: DisposableStore, receiver: ReceiverService, graph: GraphPanels, log: Log, sources?: SourceLinks): DebugApi {
   const adapters = new AgentAdapterFactory(receiver, sources);
   const meter = root.add(new BudgetMeter());
-  const runs = root.add(new TracedRuns(receiver, graph, adapters, meter, log));
+  const runs = root.add(new TracedRuns(receiver, graph, meter, log));
   const { Initial, Dynamic } = vscode.DebugConfigurationProviderTriggerKind;
   root.add(vscode.debug.registerDebugConfigurationProvider(DebugTypes.agent, new AgentConfigurationProvider(receiver), Initial));
   root.add(vscode.debug.registerDebugConfigurationProvider(DebugTypes.agent, new AgentConfigurationProvider(receiver), Dynamic));

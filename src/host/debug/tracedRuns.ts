@@ -3,15 +3,15 @@
 // breakpoints (breakOn, "Break on..."), the budget meter follows the run's $, and the graph cursor and
 // the debugger follow each other (replays included).
 import * as vscode from 'vscode';
-import { totalsOf, type AgentStep } from '../../core/agent';
+import { normaliseSession, totalsOf, type AgentStep } from '../../core/agent';
+import { readSession } from '../../core/agent/fromStore';
 import { LiveBreakWatcher, parseBreakOnList, type BreakCondition } from '../../core/debug/breakOn';
 import { DebugMessages } from '../../core/debug/stepSession';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
-import { setting } from '../settings';
+import { agentOptions, setting } from '../settings';
 import type { GraphPanels } from '../webviews/graphPanel';
-import { formatUsd } from '../sessionCosts';
-import type { AgentAdapterFactory } from './adapterFactory';
+import { formatUsd } from '../../core/format';
 import type { BudgetMeter } from './budgetMeter';
 import { DebugTypes, type TracedConfigFields } from './debugTypes';
 
@@ -24,13 +24,16 @@ export interface TracedRun {
   /** The owner and its child sessions (js-debug starts one per process). */
   sessions: Set<vscode.DebugSession>;
   watcher: LiveBreakWatcher;
+  /** The launch's own budgetUsd (the Cost view shows it); budgetUsd falls back to the setting. */
+  launchBudgetUsd?: number;
   budgetUsd?: number;
   budgetAction: BudgetAction;
   budgetCrossed: boolean;
   openGraph: boolean;
   graphOpened: boolean;
   costUsd: number;
-  steps: number;
+  /** Spans of the session already checked: a check runs only when more arrived. */
+  seenSpans: number;
 }
 
 export interface BreakHit {
@@ -53,14 +56,11 @@ export class TracedRuns implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   /** Which store session each debugger session shows (replays included), for graph -> debugger. */
   private readonly shown = new Map<vscode.DebugSession, string>();
-  /** Told the store session and the launch's own budgetUsd of each run that starts (the Cost view shows it). */
-  onRunStarted: (sessionId: string, launchBudgetUsd: number | undefined) => void = () => undefined;
   private readonly revealedAt = new Map<string, number>();
 
   constructor(
     private readonly receiver: ReceiverService,
     private readonly graph: GraphPanels,
-    private readonly adapters: AgentAdapterFactory,
     private readonly meter: BudgetMeter,
     private readonly log: Log,
   ) {
@@ -89,16 +89,15 @@ export class TracedRuns implements vscode.Disposable {
     } catch (e) {
       void vscode.window.showErrorMessage(`Agent Debugger: ${(e as Error).message}`);
     }
-    const budget = typeof config.budgetUsd === 'number' && config.budgetUsd > 0 ? config.budgetUsd : setting('budget.sessionUsd') || undefined;
+    const launchBudgetUsd = typeof config.budgetUsd === 'number' && config.budgetUsd > 0 ? config.budgetUsd : undefined;
     const run: TracedRun = {
       storeSessionId: id, name: session.name, owner: session, sessions: new Set([session]),
       watcher: new LiveBreakWatcher([...conditions, ...this.extraConditions]),
-      budgetUsd: budget, budgetAction: config.budgetAction ?? setting('budget.action'), budgetCrossed: false,
-      openGraph: config.openGraph !== false, graphOpened: false, costUsd: 0, steps: 0,
+      launchBudgetUsd, budgetUsd: launchBudgetUsd ?? (setting('budget.sessionUsd') || undefined), budgetAction: config.budgetAction ?? setting('budget.action'), budgetCrossed: false,
+      openGraph: config.openGraph !== false, graphOpened: false, costUsd: 0, seenSpans: 0,
     };
     this.runs.set(id, run);
     this.shown.set(session, id);
-    this.onRunStarted(id, typeof config.budgetUsd === 'number' && config.budgetUsd > 0 ? config.budgetUsd : undefined);
     this.log.info(`debug session '${session.name}' traces to session ${id}${conditions.length ? `; breakOn ${conditions.map((c) => c.text).join(', ')}` : ''}`);
     this.meter.show(run.name, 0, run.budgetUsd);
     this.started.fire(run);
@@ -169,9 +168,10 @@ export class TracedRuns implements vscode.Disposable {
     try {
       const engine = await this.receiver.engine();
       const summary = engine.store.getSession(run.storeSessionId);
-      if (!summary || summary.spanCount === run.steps) return;
-      const steps = await this.adapters.steps(run.storeSessionId);
-      run.steps = summary.spanCount;
+      if (!summary || summary.spanCount === run.seenSpans) return;
+      // Breakpoints and the budget need the steps alone: no graph, no source locations (the index may not be built).
+      const steps = normaliseSession(readSession(engine.store, run.storeSessionId), agentOptions());
+      run.seenSpans = summary.spanCount;
       if (run.openGraph && !run.graphOpened && steps.length) {
         run.graphOpened = true;
         this.graph.open(run.storeSessionId);

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { buildSession } from '../../core/agent';
+import { normaliseSession } from '../../core/agent';
 import { readSession } from '../../core/agent/fromStore';
 import { formatLocationStats, stepStatsByLocation, toSlashes, type LocationStats } from '../../core/sources';
 import { Commands } from '../contributions';
 import type { ReceiverService } from '../receiverService';
-import { onSettingsChanged, setting } from '../settings';
+import { agentOptions, onSettingsChanged, setting } from '../settings';
 import { readonlySourceScheme, type SourceLinks } from './sourceLinks';
 
 /** Live runs change the numbers often; the lenses follow at most this often. */
@@ -64,10 +64,11 @@ export class StepCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
     const key = `${summary.id}\0${summary.spanCount}\0${this.sources.workspace.generation}`;
     if (this.cache?.key === key) return this.cache;
     const inputs = readSession(engine.store, summary.id);
-    const session = buildSession(inputs, { pricing: { overrides: setting('pricing.models') } });
-    await this.sources.annotate(session.steps, inputs);
+    // Steps alone: the lenses need no graph, timeline or findings.
+    const steps = normaliseSession(inputs, agentOptions());
+    await this.sources.annotate(steps, inputs);
     const byPath = new Map<string, LocationStats[]>();
-    for (const s of stepStatsByLocation(session.steps)) {
+    for (const s of stepStatsByLocation(steps)) {
       const list = byPath.get(s.path);
       if (list) list.push(s);
       else byPath.set(s.path, [s]);

@@ -4,10 +4,11 @@ import { readSession } from '../../core/agent/fromStore';
 import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
 import type { SpanStore } from '../../core/store/spanStore';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
-import { formatUsd, SessionCosts } from '../sessionCosts';
+import { formatUsd } from '../../core/format';
+import { SessionCosts } from '../sessionCosts';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
-import { setting } from '../settings';
+import { agentOptions } from '../settings';
 
 export class SessionItem extends vscode.TreeItem {
   readonly kind = 'session';
@@ -126,7 +127,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
   stepsOf(store: SpanStore, session: SessionSummary): AgentStep[] {
     const hit = this.steps.get(session.id);
     if (hit && hit.spanCount === session.spanCount) return hit.steps;
-    const steps = normaliseSession(readSession(store, session.id), { pricing: { overrides: setting('pricing.models') } });
+    const steps = normaliseSession(readSession(store, session.id), agentOptions());
     this.steps.set(session.id, { spanCount: session.spanCount, steps });
     return steps;
   }

@@ -7,7 +7,8 @@ import type { CostSnapshotDto, CostToHost, CostToWebview } from '../../protocol/
 import { Commands, settingsSection, Views } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 import { SessionCosts } from '../sessionCosts';
-import { onSettingsChanged, setting } from '../settings';
+import { formatUsd } from '../../core/format';
+import { agentOptions, onSettingsChanged, setting } from '../settings';
 import type { GraphPanels } from './graphPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -26,6 +27,8 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private ready = false;
   private pinned: string | undefined;
   private readonly launchBudgets = new Map<string, number>();
+  /** Sessions of traced runs: their budget is enforced (warn / pause / stop) by the run, not here. */
+  private readonly tracedRuns = new Set<string>();
   private readonly warned = new Set<string>();
   private readonly costs = new SessionCosts();
   private steps: { id: string; spanCount: number; logCount: number; steps: AgentStep[] } | undefined;
@@ -48,6 +51,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /** A launcher's budget for its session (`budgetUsd` of an `agent` launch); wins over the setting. undefined clears it. */
   setSessionBudget(sessionId: string, usd: number | undefined): void {
+    this.tracedRuns.add(sessionId);
     if (usd === undefined || !(usd > 0)) this.launchBudgets.delete(sessionId);
     else this.launchBudgets.set(sessionId, usd);
     this.warned.delete(sessionId);
@@ -145,9 +149,9 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       totals: s.id === current.id ? undefined : this.costs.totals(engine.store, s),
     }));
     snapshot.comparison = compareRuns(runs.map((r) => (r.id === current.id ? { ...r, totals: report.totals } : r)), current.id, comparedRuns);
-    if (report.budget?.exceeded && current.live && !this.warned.has(current.id)) {
+    if (report.budget?.exceeded && current.live && !this.warned.has(current.id) && !this.tracedRuns.has(current.id)) {
       this.warned.add(current.id);
-      void vscode.window.showWarningMessage(`Agent Debugger: '${current.name}' has spent $${report.budget.usedUsd.toFixed(4)}, over its $${report.budget.limitUsd} budget.`);
+      void vscode.window.showWarningMessage(`Agent Debugger: '${current.name}' has spent ${formatUsd(report.budget.usedUsd)}, over its ${formatUsd(report.budget.limitUsd)} budget.`);
     }
     return snapshot;
   }
@@ -156,7 +160,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private stepsOf(store: Parameters<SessionCosts['totals']>[0], s: SessionSummary): AgentStep[] {
     const c = this.steps;
     if (c && c.id === s.id && c.spanCount === s.spanCount && c.logCount === s.logCount) return c.steps;
-    const steps = normaliseSession(readSession(store, s.id), { pricing: { overrides: setting('pricing.models') } });
+    const steps = normaliseSession(readSession(store, s.id), agentOptions());
     this.steps = { id: s.id, spanCount: s.spanCount, logCount: s.logCount, steps };
     return steps;
   }

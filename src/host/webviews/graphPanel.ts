@@ -5,7 +5,7 @@ import { GraphFeed } from '../../core/agent/graphDto';
 import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
-import { setting } from '../settings';
+import { agentOptions, onSettingsChanged, setting } from '../settings';
 import type { SourceLinks } from '../editor/sourceLinks';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -24,10 +24,10 @@ export class GraphPanel implements vscode.Disposable {
   private feed: GraphFeed | undefined;
   private ready = false;
   private stale = false;
+  /** What the built session reflects: another session's spans, or nothing new, rebuild nothing. */
+  private builtKey: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Last step the webview selected (tests and, later, the editor follow it). */
-  selectedStepId: string | undefined;
   /** A step set to mark once the webview has the session (see highlightSteps). */
   private pendingHighlight: { ids: string[]; label: string } | undefined;
   private snapshotInFlight = false;
@@ -53,8 +53,12 @@ export class GraphPanel implements vscode.Disposable {
     panel.onDidChangeViewState(() => panel.visible && this.stale && this.scheduleUpdate(), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.disposables.push(receiver.onDidChange(() => this.scheduleUpdate()));
-    // Edited or new files can locate steps that had no source (or move them).
+    // Edited or new files can locate steps that had no source (or move them); new prices change the $.
     this.disposables.push(sources.workspace.onDidChange(() => this.scheduleUpdate()));
+    this.disposables.push(onSettingsChanged(['pricing.models'], () => {
+      this.builtKey = undefined;
+      this.scheduleUpdate();
+    }));
   }
 
   get currentSessionId(): string | undefined {
@@ -86,7 +90,6 @@ export class GraphPanel implements vscode.Disposable {
           await this.postSnapshot();
           break;
         case 'selectStep': {
-          this.selectedStepId = message.id;
           this.onSelect({ sessionId: message.sessionId, stepId: message.id });
           // While the user steps through time, the editor follows to the step's tool or prompt.
           const step = (await this.current())?.steps.find((s) => s.id === message.id);
@@ -134,12 +137,16 @@ export class GraphPanel implements vscode.Disposable {
     if (!summary) return undefined;
     this.sessionId = summary.id;
     this.panel.title = `Agent Trace: ${summary.name}`;
-    this.inputs = readSession(engine.store, summary.id);
-    const session = buildSession(this.inputs, { pricing: { overrides: setting('pricing.models') } });
-    await this.sources.annotate(session.steps, this.inputs);
-    this.session = session;
+    const key = `${summary.id}\0${summary.spanCount}\0${summary.logCount}\0${this.sources.workspace.generation}`;
+    if (!this.session || key !== this.builtKey) {
+      this.inputs = readSession(engine.store, summary.id);
+      const session = buildSession(this.inputs, agentOptions());
+      await this.sources.annotate(session.steps, this.inputs);
+      this.session = session;
+      this.builtKey = key;
+      this.onDidShowSession(summary.id);
+    }
     this.stale = false;
-    this.onDidShowSession(summary.id);
     const info = { id: summary.id, name: summary.name, live: summary.live };
     if (this.feed) this.feed.setInfo(info);
     else this.feed = new GraphFeed(info);
