@@ -27,7 +27,7 @@ export { canonicalJson, findLoops, type Finding, type FindingKind, type LoopOpti
 export { systemPromptOf, textOf, toMessages } from './messages';
 export { normaliseSpan } from './normalise';
 export { spanInputsFromRequests } from './otlpInputs';
-export { emptyTotals, totalsBy, totalsOf, type Group, type GroupBy, type Totals } from './rollups';
+export { emptyTotals, totalsOf, type Totals } from './rollups';
 export { applyPrice, hasUsage, normaliseSession, type SessionOptions } from './session';
 export { buildTimeline, cursorAtTime, seek, stateAt, stepPhaseAt, type CursorState, type StepPhase, type Timeline, type TimelineEventType } from './timeline';
 export { parentIndices, stepKey } from './tree';

@@ -27,13 +27,6 @@ export interface Totals {
   wallTimeMs: number;
 }
 
-export type GroupBy = 'model' | 'agent' | 'tool' | 'kind' | 'provider';
-
-export interface Group {
-  key: string;
-  totals: Totals;
-}
-
 export function emptyTotals(): Totals {
   return {
     steps: 0, llmCalls: 0, toolCalls: 0, errors: 0,
@@ -48,8 +41,9 @@ export function totalsOf(steps: Iterable<AgentStep>): Totals {
   const unpriced = new Set<string>();
   let first = Infinity;
   let last = -Infinity;
-  for (const s of steps) addStep(t, s, unpriced);
+  // One pass: steps may be any iterable.
   for (const s of steps) {
+    addStep(t, s, unpriced);
     if (s.startMs < first) first = s.startMs;
     if (s.endMs > last) last = s.endMs;
   }
@@ -83,33 +77,3 @@ function addStep(t: Totals, s: AgentStep, unpriced: Set<string>): void {
   }
 }
 
-/** Groups in descending $ then tokens. Steps without the key (e.g. no model) go under "(none)". */
-export function totalsBy(steps: readonly AgentStep[], by: GroupBy): Group[] {
-  const groups = new Map<string, AgentStep[]>();
-  for (const s of steps) {
-    const key = keyOf(s, by);
-    if (key === null) continue;
-    const list = groups.get(key);
-    if (list) list.push(s);
-    else groups.set(key, [s]);
-  }
-  return [...groups]
-    .map(([key, list]) => ({ key, totals: totalsOf(list) }))
-    .sort((a, b) => b.totals.costUsd - a.totals.costUsd || b.totals.totalTokens - a.totals.totalTokens || b.totals.steps - a.totals.steps || a.key.localeCompare(b.key));
-}
-
-/** null: the step does not belong in this view at all (e.g. a chain step in the tool view). */
-function keyOf(s: AgentStep, by: GroupBy): string | null {
-  switch (by) {
-    case 'model':
-      return s.kind === 'llm' || s.kind === 'embedding' || s.model !== undefined ? (s.model ?? '(none)') : null;
-    case 'provider':
-      return s.kind === 'llm' || s.kind === 'embedding' || s.provider !== undefined ? (s.provider ?? '(none)') : null;
-    case 'agent':
-      return s.agentName ?? '(none)';
-    case 'tool':
-      return s.kind === 'tool' ? (s.toolName ?? s.name) : null;
-    case 'kind':
-      return s.kind;
-  }
-}

@@ -2,7 +2,9 @@
 // graph webview (JS + CSS + codicon font as a data URL), the session data, and a small "host" shim that
 // answers the webview's requests from that data, so the same webview code runs read-only. The CSP allows no
 // network at all (default-src 'none'; fonts and images from data: only).
-import type { Group, Totals } from '../agent';
+import type { Totals } from '../agent';
+import type { BreakdownRowDto } from '../../protocol/cost';
+import { formatUsd } from '../format';
 import { REPORT_DATA_ID, type ReportDataDto } from '../../protocol/report';
 import { reportThemes } from './reportTheme';
 
@@ -18,7 +20,8 @@ export interface ReportAssets {
 
 export interface ReportCosts {
   totals: Totals;
-  byModel: Group[];
+  /** The Cost view's rows by model (core/cost byModel), so the report and the view agree. */
+  byModel: BreakdownRowDto[];
 }
 
 export function renderHtmlReport(data: ReportDataDto, costs: ReportCosts, assets: ReportAssets): string {
@@ -86,16 +89,15 @@ border-radius:4px;padding:4px 10px;font-family:var(--vscode-font-family);font-si
 
 function costSummary(costs: ReportCosts, generatedAt: string): string {
   const t = costs.totals;
-  const usd = (n: number) => (n === 0 ? '$0' : n < 0.01 ? `$${n.toPrecision(2)}` : `$${n.toFixed(4)}`);
   const int = (n: number) => n.toLocaleString('en-US');
-  const costOf = (g: Totals) => (g.pricedCalls === 0 && g.unpricedCalls > 0 ? 'no price' : usd(g.costUsd) + (g.unpricedCalls ? '+' : ''));
+  // Usage without a price is never shown as $0: "no price", or the priced part with a "+".
+  const costText = (usd: number, priced: boolean, unpriced: boolean) => (!priced && unpriced ? 'no price' : formatUsd(usd) + (unpriced ? '+' : ''));
   const rows = costs.byModel
-    .filter((g) => g.totals.llmCalls > 0 || g.totals.totalTokens > 0)
-    .map((g) => `<tr><td>${escapeHtml(g.key)}</td><td>${int(g.totals.llmCalls)}</td><td>${int(g.totals.inputTokens)}</td><td>${int(g.totals.outputTokens)}</td><td>${escapeHtml(costOf(g.totals))}</td></tr>`)
+    .map((r) => `<tr><td>${escapeHtml(r.key)}</td><td>${int(r.calls)}</td><td>${int(r.inputTokens)}</td><td>${int(r.outputTokens)}</td><td>${escapeHtml(costText(r.costUsd, r.costUsd > 0, r.priceMissing))}</td></tr>`)
     .join('');
   const missing = t.modelsWithoutPrice.length ? `<p>No price for ${escapeHtml(t.modelsWithoutPrice.join(', '))}: their usage is not in the total.</p>` : '';
   return `<details class="report-costs" id="report-costs" open>
-<summary>Cost ${escapeHtml(costOf(t))} · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens</summary>
+<summary>Cost ${escapeHtml(costText(t.costUsd, t.pricedCalls > 0, t.unpricedCalls > 0))} · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens</summary>
 <table><thead><tr><th>Model</th><th>Calls</th><th>In</th><th>Out</th><th>$</th></tr></thead><tbody>${rows}</tbody></table>
 <p>${int(t.steps)} steps · ${int(t.llmCalls)} LLM calls · ${int(t.toolCalls)} tool calls · ${int(t.errors)} errors · ${escapeHtml((t.wallTimeMs / 1000).toFixed(2))} s</p>
 ${missing}<p>Read-only report generated ${escapeHtml(generatedAt)} by Agent Debugger.</p>

@@ -1,6 +1,7 @@
 // One session to a file in any export format. OTLP JSON and SQLite come straight from the store; the HTML
 // report and eval JSONL go through the agent model (with the user's prices), like the views do.
-import { buildSession, totalsBy, type AgentSession } from '../agent';
+import { buildSession, type AgentSession } from '../agent';
+import { byModel } from '../cost';
 import { readSession } from '../agent/fromStore';
 import type { SpanInput } from '../agent/types';
 import type { PricingOptions } from '../pricing/price';
@@ -57,5 +58,5 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
 }
 
 export function htmlOf(session: AgentSession, info: { id: string; name: string }, inputs: readonly SpanInput[], assets: ReportAssets): string {
-  return renderHtmlReport(reportData(session, info, inputs), { totals: session.totals, byModel: totalsBy(session.steps, 'model') }, assets);
+  return renderHtmlReport(reportData(session, info, inputs), { totals: session.totals, byModel: byModel(session.steps) }, assets);
 }

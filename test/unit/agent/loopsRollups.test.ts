@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { normaliseSession } from '../../../src/core/agent/session';
 import { canonicalJson, findLoops } from '../../../src/core/agent/loops';
-import { totalsBy, totalsOf } from '../../../src/core/agent/rollups';
+import { totalsOf } from '../../../src/core/agent/rollups';
+import { byAgent, byKind, byModel, byTool } from '../../../src/core/cost/breakdowns';
 import { spanInput } from './synthetic';
 
 const T = 1_767_225_600_000;
@@ -44,10 +45,11 @@ describe('agent: loops and roll-ups', () => {
     assert.deepEqual([t.pricedCalls, t.unpricedCalls, t.modelsWithoutPrice], [2, 1, ['my-local-llama']]);
     assert.deepEqual([t.startMs, t.wallTimeMs], [T, 100]);
 
-    assert.deepEqual(totalsBy(steps, 'model').map((g) => [g.key, g.totals.llmCalls, g.totals.inputTokens]), [['gpt-4o', 2, 200], ['my-local-llama', 1, 100]]);
-    assert.deepEqual(totalsBy(steps, 'tool').map((g) => [g.key, g.totals.toolCalls, g.totals.errors]), [['w', 1, 1]]);
-    assert.deepEqual(totalsBy(steps, 'agent').map((g) => [g.key, g.totals.steps]), [['bot', 5]]);
-    assert.deepEqual(totalsBy(steps, 'kind').map((g) => g.key).sort(), ['agent', 'llm', 'tool']);
+    // The same steps grouped the way the Cost view and the HTML report show them.
+    assert.deepEqual(byModel(steps).map((g) => [g.key, g.calls, g.inputTokens]), [['gpt-4o', 2, 200], ['my-local-llama', 1, 100]]);
+    assert.deepEqual(byTool(steps).map((g) => [g.key, g.calls, g.errors]), [['w', 1, 1]]);
+    assert.deepEqual(byAgent(steps).map((g) => [g.key, g.calls]), [['bot', 5]]);
+    assert.deepEqual(byKind(steps).map((g) => g.key).sort(), ['agent', 'llm', 'tool']);
     assert.deepEqual(totalsOf([]), { ...totalsOf([]), steps: 0, costUsd: 0, wallTimeMs: 0 });
   });
 });
