@@ -36,4 +36,18 @@ describe('Agent Trace panel inside VS Code', () => {
     panel!.panel.dispose();
     assert.equal(graph.current, undefined);
   });
+
+  it('a step revealed on a panel that is just opening reaches the webview after its snapshot', async () => {
+    const { receiver, graph } = await activeApi();
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-reveal', [{ name: 'chat gpt-4o-mini', model: 'gpt-4o-mini' }, { name: 'execute_tool t', tool: 't' }], 9), 200);
+    const [, tool] = await waitFor('the session', async () => {
+      const spans = (await receiver.engine()).store.spansOfSession('graph-reveal');
+      return spans.length === 2 && spans;
+    });
+    graph.current?.panel.dispose();
+    const panel = graph.open('graph-reveal');
+    panel.revealStep(tool!.spanId); // the webview is not even loaded yet
+    await waitFor('the reveal, after the snapshot', () => (panel.sent.revealStep ?? 0) === 1 && (panel.sent.snapshot ?? 0) >= 1, 30000);
+    panel.panel.dispose();
+  });
 });

@@ -29,7 +29,8 @@ export class GraphPanel implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** A step set to mark once the webview has the session (see highlightSteps). */
-  private pendingHighlight: { ids: string[]; label: string } | undefined;
+  /** Messages about steps of the session being sent: they wait for its snapshot (and for the webview to be ready). */
+  private afterSnapshot: GraphToWebview[] = [];
   private snapshotInFlight = false;
   /** Messages posted, by type: what the panel has told its webview so far. */
   readonly sent: Partial<Record<GraphToWebview['type'], number>> = {};
@@ -166,19 +167,28 @@ export class GraphPanel implements vscode.Disposable {
     } finally {
       this.snapshotInFlight = false;
     }
-    this.flushHighlight();
+    this.flushAfterSnapshot();
   }
 
   /** Marks steps in the webview (and reveals the first), after the snapshot of their session if one is on its way. */
   highlightSteps(ids: string[], label: string): void {
-    this.pendingHighlight = { ids, label };
-    this.flushHighlight();
+    this.sendAfterSnapshot({ type: 'highlightSteps', ids, label });
   }
 
-  private flushHighlight(): void {
-    if (!this.ready || this.snapshotInFlight || !this.pendingHighlight) return;
-    this.post({ type: 'highlightSteps', ...this.pendingHighlight });
-    this.pendingHighlight = undefined;
+  /** Selects a step in the webview (and moves its cursor there), once the webview has its session. */
+  revealStep(id: string): void {
+    this.sendAfterSnapshot({ type: 'revealStep', id, seek: 'end' });
+  }
+
+  /** The latest message of each type wins: only the last highlight or reveal asked for matters. */
+  private sendAfterSnapshot(message: GraphToWebview): void {
+    this.afterSnapshot = [...this.afterSnapshot.filter((m) => m.type !== message.type), message];
+    this.flushAfterSnapshot();
+  }
+
+  private flushAfterSnapshot(): void {
+    if (!this.ready || this.snapshotInFlight) return;
+    for (const m of this.afterSnapshot.splice(0)) this.post(m);
   }
 
   private scheduleUpdate(): void {
@@ -197,11 +207,6 @@ export class GraphPanel implements vscode.Disposable {
     if (!hadFeed) return void this.post({ type: 'snapshot', snapshot: this.feed.snapshot(session) });
     const delta = this.feed.delta(session);
     if (delta) this.post({ type: 'delta', delta });
-  }
-
-  /** Selects a step in the webview (and moves its cursor there). */
-  revealStep(id: string): void {
-    this.post({ type: 'revealStep', id, seek: 'end' });
   }
 
   private post(message: GraphToWebview): void {
