@@ -7,6 +7,7 @@ import { DisposableStore } from './host/disposables';
 import { registerSourceLinks, type SourceLinkServices } from './host/editor/registerSourceLinks';
 import { createLog } from './host/log';
 import { ReceiverService } from './host/receiverService';
+import { SessionModels } from './host/sessionModels';
 import { setting } from './host/settings';
 import { ReceiverStatusBar } from './host/views/statusBar';
 import { SessionsTree, type SessionsNode } from './host/views/sessionsTree';
@@ -36,7 +37,9 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const receiver = root.add(new ReceiverService(log));
   root.add(new ReceiverStatusBar(receiver));
 
-  const sessions = root.add(new SessionsTree(receiver));
+  // One agent-model cache for the Sessions view and the Cost view.
+  const models = root.add(new SessionModels());
+  const sessions = root.add(new SessionsTree(receiver, models));
   const sessionsView = root.add(vscode.window.createTreeView(Views.sessions, { treeDataProvider: sessions, showCollapseAll: true, canSelectMany: true, dragAndDropController: sessions }));
 
   const sources = registerSourceLinks(root, context.extensionUri, receiver, log);
@@ -60,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
     }),
   );
   root.add(vscode.window.registerWebviewPanelSerializer(graphViewType, graph));
-  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph));
+  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph, models));
   root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
   root.add(
     vscode.commands.registerCommand(Commands.showSessionCost, (arg?: string | SessionsNode) => {

@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
-import { normaliseSession, parentIndices, type AgentStep, type Totals } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
+import { parentIndices, type AgentStep, type Totals } from '../../core/agent';
 import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
-import type { SpanStore } from '../../core/store/spanStore';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
 import { formatUsd } from '../../core/format';
-import { SessionCosts } from '../sessionCosts';
+import { SessionModels } from '../sessionModels';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
-import { agentOptions } from '../settings';
 
 export class SessionItem extends vscode.TreeItem {
   readonly kind = 'session';
@@ -25,7 +22,7 @@ export class SessionItem extends vscode.TreeItem {
     const usage = totals
       ? `${totals.llmCalls} LLM calls · ${totals.toolCalls} tool calls · ${totals.inputTokens.toLocaleString('en-US')} in / ${totals.outputTokens.toLocaleString('en-US')} out tokens · ${formatUsd(totals.costUsd)}` +
         (totals.modelsWithoutPrice.length ? `\n\nNo price for ${totals.modelsWithoutPrice.map(escapeMd).join(', ')}: add one in \`agentDebugger.pricing.models\`.` : '')
-      : `Cost is computed when the session is opened (over ${SessionCosts.eagerLimit.toLocaleString('en-US')} spans).`;
+      : `Cost is computed when the session is opened (over ${SessionModels.eagerLimit.toLocaleString('en-US')} spans).`;
     this.tooltip = new vscode.MarkdownString(
       `**${escapeMd(session.name)}**${session.live ? ' (live)' : ''}\n\n${session.spanCount} spans in ${session.traceCount} traces · ${session.errorCount} errors\n\n${usage}\n\n` +
         `${new Date(session.firstSpanMs).toLocaleString()} → ${new Date(session.lastSpanMs).toLocaleTimeString()}\n\nid \`${escapeMd(session.id)}\``,
@@ -70,24 +67,18 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private timer: NodeJS.Timeout | undefined;
-  private readonly costs = new SessionCosts();
-  private readonly steps = new Map<string, { spanCount: number; steps: AgentStep[] }>();
   private filterValue: SessionFilter | undefined;
 
   readonly dropMimeTypes = ['text/uri-list', 'files'];
   readonly dragMimeTypes: string[] = [];
 
-  constructor(private readonly receiver: ReceiverService) {
+  constructor(private readonly receiver: ReceiverService, private readonly models: SessionModels) {
     this.subscription = receiver.onDidChange(() => {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
         this.changed.fire();
       }, 250);
     });
-  }
-
-  get filter(): SessionFilter | undefined {
-    return this.filterValue;
   }
 
   /** Sets (or with undefined, clears) the filter; returns its description, '' when none is active. */
@@ -110,26 +101,18 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     const store = engine.store;
     if (element) {
       const traces = store.tracesOfSession(element.session.id).map((t) => new TraceItem(element.session.id, t));
-      const steps = this.stepsOf(store, element.session);
+      const steps = this.models.steps(store, element.session);
       const parents = parentIndices(steps);
       const top = steps.filter((_, i) => parents[i]! < 0).map((s) => new StepItem(element.session.id, s));
       return [...traces, ...top];
     }
     // Newest first (by first span).
     let sessions = store.listSessions().sort((a, b) => b.firstSpanMs - a.firstSpanMs);
+    this.models.retain(new Set(sessions.map((s) => s.id)));
     void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, sessions.length > 0);
     const filter = this.filterValue;
-    if (filter) sessions = sessions.filter((s) => matchesSession(filter, s, this.stepsOf(store, s)));
-    return sessions.map((s) => new SessionItem(s, this.costs.totals(store, s)));
-  }
-
-  /** The session's steps through the agent model, cached until it grows. */
-  stepsOf(store: SpanStore, session: SessionSummary): AgentStep[] {
-    const hit = this.steps.get(session.id);
-    if (hit && hit.spanCount === session.spanCount) return hit.steps;
-    const steps = normaliseSession(readSession(store, session.id), agentOptions());
-    this.steps.set(session.id, { spanCount: session.spanCount, steps });
-    return steps;
+    if (filter) sessions = sessions.filter((s) => matchesSession(filter, s, this.models.steps(store, s)));
+    return sessions.map((s) => new SessionItem(s, this.models.totals(store, s)));
   }
 
   async handleDrop(_target: SessionsNode | undefined, data: vscode.DataTransfer): Promise<void> {
@@ -144,7 +127,6 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
   }
 
   dispose(): void {
-    this.costs.dispose();
     clearTimeout(this.timer);
     this.subscription.dispose();
     this.changed.dispose();

@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
-import { normaliseSession, type AgentStep } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
 import { compareRuns, costReport } from '../../core/cost';
-import type { SessionSummary } from '../../core/store/types';
 import type { CostSnapshotDto, CostToHost, CostToWebview } from '../../protocol/cost';
 import { Commands, settingsSection, Views } from '../contributions';
 import type { ReceiverService } from '../receiverService';
-import { SessionCosts } from '../sessionCosts';
+import type { SessionModels } from '../sessionModels';
 import { formatUsd } from '../../core/format';
-import { agentOptions, onSettingsChanged, setting } from '../settings';
+import { onSettingsChanged, setting } from '../settings';
 import type { GraphPanels } from './graphPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -30,8 +27,6 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Sessions of traced runs: their budget is enforced (warn / pause / stop) by the run, not here. */
   private readonly tracedRuns = new Set<string>();
   private readonly warned = new Set<string>();
-  private readonly costs = new SessionCosts();
-  private steps: { id: string; spanCount: number; logCount: number; steps: AgentStep[] } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastPostMs = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -39,13 +34,11 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   lastSnapshot: CostSnapshotDto | undefined;
   snapshotsPosted = 0;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly graph: GraphPanels) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly graph: GraphPanels, private readonly models: SessionModels) {
     this.disposables.push(
       receiver.onDidChange(() => this.schedule()),
-      onSettingsChanged(['pricing.models', 'budget.sessionUsd'], () => {
-        this.steps = undefined;
-        this.schedule();
-      }),
+      // SessionModels drops its models on new prices; this only redraws.
+      onSettingsChanged(['pricing.models', 'budget.sessionUsd'], () => this.schedule()),
     );
   }
 
@@ -140,13 +133,13 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
     const report = costReport({
       session: { id: current.id, name: current.name, live: current.live },
-      steps: this.stepsOf(engine.store, current),
+      steps: this.models.steps(engine.store, current),
       budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') },
     });
     snapshot.report = report;
     const runs = sessions.slice(0, comparedRuns * 4).map((s) => ({
       id: s.id, name: s.name, serviceName: s.serviceName, startEpochMs: s.firstSpanMs,
-      totals: s.id === current.id ? undefined : this.costs.totals(engine.store, s),
+      totals: s.id === current.id ? undefined : this.models.totals(engine.store, s),
     }));
     snapshot.comparison = compareRuns(runs.map((r) => (r.id === current.id ? { ...r, totals: report.totals } : r)), current.id, comparedRuns);
     if (report.budget?.exceeded && current.live && !this.warned.has(current.id) && !this.tracedRuns.has(current.id)) {
@@ -156,18 +149,8 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return snapshot;
   }
 
-  /** The session's steps, normalised and priced once per size of the session. */
-  private stepsOf(store: Parameters<SessionCosts['totals']>[0], s: SessionSummary): AgentStep[] {
-    const c = this.steps;
-    if (c && c.id === s.id && c.spanCount === s.spanCount && c.logCount === s.logCount) return c.steps;
-    const steps = normaliseSession(readSession(store, s.id), agentOptions());
-    this.steps = { id: s.id, spanCount: s.spanCount, logCount: s.logCount, steps };
-    return steps;
-  }
-
   dispose(): void {
     clearTimeout(this.timer);
-    this.costs.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
