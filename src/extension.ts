@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { registerReceiverCommands } from './host/commands/receiverCommands';
 import { registerDebug, type DebugApi } from './host/debug/registerDebug';
-import { registerSessionCommands } from './host/commands/sessionCommands';
+import { registerSessionCommands, sessionOfArg } from './host/commands/sessionCommands';
 import { Commands, otlpEditorViewType, Views } from './host/contributions';
 import { DisposableStore } from './host/disposables';
 import { registerSourceLinks, type SourceLinkServices } from './host/editor/registerSourceLinks';
@@ -10,7 +10,7 @@ import { ReceiverService } from './host/receiverService';
 import { SessionModels } from './host/sessionModels';
 import { setting } from './host/settings';
 import { ReceiverStatusBar } from './host/views/statusBar';
-import { SessionsTree, type SessionsNode } from './host/views/sessionsTree';
+import { sessionIdOf, SessionsTree, type SessionsNode } from './host/views/sessionsTree';
 import { registerCompareCommand } from './host/compare/compareCommand';
 import { OtlpFileEditor } from './host/editor/otlpFileEditor';
 import { registerForwardCommands, type LiveMirror } from './host/forward/forwardCommands';
@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const sources = registerSourceLinks(root, context.extensionUri, receiver, log);
   const graph = root.add(new GraphPanels(context.extensionUri, receiver, log, sources.links));
   graph.onDidShowSession = (id) => sources.codeLens.selectSession(id);
-  root.add(sessionsView.onDidChangeSelection(({ selection: [node] }) => node && sources.codeLens.selectSession(node.kind === 'session' ? node.session.id : node.sessionId)));
+  root.add(sessionsView.onDidChangeSelection(({ selection: [node] }) => node && sources.codeLens.selectSession(sessionIdOf(node))));
   root.add(
     vscode.commands.registerCommand(Commands.showStepsInGraph, async (sessionId: string, stepIds: string[], label: string) => {
       await receiver.start();
@@ -67,16 +67,13 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
   root.add(
     vscode.commands.registerCommand(Commands.showSessionCost, (arg?: string | SessionsNode) => {
-      const node = typeof arg === 'string' ? undefined : (arg ?? sessionsView.selection[0]);
-      return cost.showSession(typeof arg === 'string' ? arg : node && (node.kind === 'session' ? node.session.id : node.sessionId));
+      return cost.showSession(sessionOfArg(arg, sessionsView));
     }),
   );
   root.add(
     vscode.commands.registerCommand(Commands.openTraceGraph, async (arg?: string | SessionsNode) => {
       await receiver.start();
-      const node = typeof arg === 'string' ? undefined : (arg ?? sessionsView.selection[0]);
-      const id = typeof arg === 'string' ? arg : node && (node.kind === 'session' ? node.session.id : node.sessionId);
-      return graph.open(id).currentSessionId;
+      return graph.open(sessionOfArg(arg, sessionsView)).currentSessionId;
     }),
   );
 

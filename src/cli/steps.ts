@@ -3,6 +3,7 @@
 // { steps: AgentStep[], totals, findings, sessions }.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { formatUsdPrecise } from '../core/format';
 import { buildSession, type AgentSession } from '../core/agent';
 import { totalsOf, type Totals } from '../core/agent/rollups';
 import type { AgentStep } from '../core/agent/types';
@@ -116,7 +117,7 @@ export function formatTotals(t: Totals): string {
   const missing = t.modelsWithoutPrice.length ? `; no price for ${t.modelsWithoutPrice.join(', ')} (${t.unpricedCalls} calls not in $)` : '';
   return (
     `${t.steps} steps, ${t.llmCalls} LLM calls, ${t.toolCalls} tool calls, ${t.errors} errors; ` +
-    `tokens ${t.inputTokens} in${cache} / ${t.outputTokens} out${reasoning}; ${usd(t.costUsd)}${missing}; wall ${Math.round(t.wallTimeMs)} ms`
+    `tokens ${t.inputTokens} in${cache} / ${t.outputTokens} out${reasoning}; ${formatUsdPrecise(t.costUsd)}${missing}; wall ${Math.round(t.wallTimeMs)} ms`
   );
 }
 
@@ -130,13 +131,9 @@ function dollars(s: AgentStep): string {
   if (s.priceMissing) return 'no price';
   if (s.costUsd === undefined) return '';
   // An aggregate's $ repeats its children's: shown in parentheses, not added to totals.
-  return s.aggregate ? `(${usd(s.costUsd)})` : usd(s.costUsd);
+  return s.aggregate ? `(${formatUsdPrecise(s.costUsd)})` : formatUsdPrecise(s.costUsd);
 }
 
-export function usd(n: number): string {
-  if (n === 0) return '$0';
-  return n >= 1 ? `$${n.toFixed(4)}` : `$${n.toPrecision(3)}`;
-}
 
 function short(v: unknown, n: number): string {
   const s = typeof v === 'string' ? v : v === undefined ? '' : (JSON.stringify(v) ?? '');

@@ -8,6 +8,14 @@ export function formatUsd(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/** Three significant digits (four decimals from $1): where a figure is read closely (CLI, debugger variables). */
+export function formatUsdPrecise(usd: number): string {
+  if (usd === 0) return '$0';
+  return usd >= 1 ? `$${usd.toFixed(4)}` : `$${usd.toPrecision(3)}`;
+}
+
 export function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s` : `${Math.round(ms)} ms`;
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

@@ -8,7 +8,8 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AgentStep } from '../agent/types';
 import { firstMatch, loopRepeats, parseBreakOnList, type BreakCondition } from './breakOn';
 import { locateByAttributes, pathKey, resolveSourcePath, type Locate } from './sourcePaths';
-import { stepScopes, usd, type VarNode } from './stepVariables';
+import { formatUsdPrecise } from '../format';
+import { stepScopes, type VarNode } from './stepVariables';
 import { StepTree } from './stepTree';
 
 export const threadId = 1;
@@ -305,7 +306,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
     if (this.filters.has(ExceptionFilters.budget) && this.budgetUsd !== undefined) {
       const before = j > 0 ? this.cumulative[j - 1] : 0;
       if (this.cumulative[j] > this.budgetUsd && before <= this.budgetUsd) {
-        return { reason: 'exception', description: 'Budget exceeded', text: `The session cost ${usd(this.cumulative[j])}, over the budget of ${usd(this.budgetUsd)}` };
+        return { reason: 'exception', description: 'Budget exceeded', text: `The session cost ${formatUsdPrecise(this.cumulative[j]!)}, over the budget of ${formatUsdPrecise(this.budgetUsd)}` };
       }
     }
     if (this.filters.has(ExceptionFilters.loops) && this.repeats.has(step.id)) {

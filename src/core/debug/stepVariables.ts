@@ -2,6 +2,7 @@
 // the input messages, the output, the tool call, tokens & cost, and the raw attributes.
 import { parseJsonLoose } from '../agent/attributes';
 import type { AgentStep, Message, MessagePart, SourceLocation } from '../agent/types';
+import { formatUsdPrecise } from '../format';
 
 export interface VarNode {
   name: string;
@@ -72,10 +73,10 @@ function usageVars(step: AgentStep, ctx: StepContext): VarNode[] {
   add('cacheReadTokens', step.cacheReadTokens);
   add('cacheWriteTokens', step.cacheWriteTokens);
   add('reasoningTokens', step.reasoningTokens);
-  if (step.costUsd !== undefined) vars.push({ name: 'costUsd', value: usd(step.costUsd), type: 'number' });
+  if (step.costUsd !== undefined) vars.push({ name: 'costUsd', value: formatUsdPrecise(step.costUsd), type: 'number' });
   if (step.priceMissing) vars.push({ name: 'costUsd', value: 'no price known for this model', type: 'string' });
   if (step.aggregate) vars.push({ name: 'aggregate', value: 'true (sums its children; not counted twice)', type: 'boolean' });
-  if (vars.length || ctx.cumulativeUsd > 0) vars.push({ name: 'sessionUsdSoFar', value: usd(ctx.cumulativeUsd), type: 'number' });
+  if (vars.length || ctx.cumulativeUsd > 0) vars.push({ name: 'sessionUsdSoFar', value: formatUsdPrecise(ctx.cumulativeUsd), type: 'number' });
   return vars;
 }
 
@@ -151,9 +152,4 @@ function preview(s: string): string {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
-}
-
-export function usd(n: number): string {
-  if (n === 0) return '$0';
-  return n < 0.01 ? `$${n.toPrecision(3)}` : `$${n.toFixed(4)}`;
 }

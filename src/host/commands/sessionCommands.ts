@@ -9,16 +9,19 @@ import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
 import type { ReceiverService } from '../receiverService';
 import { agentOptions } from '../settings';
-import type { SessionsNode, SessionsTree } from '../views/sessionsTree';
+import { sessionIdOf, type SessionsNode, type SessionsTree } from '../views/sessionsTree';
 
 /** What a command may be invoked with: a tree item, a session id (tests, other commands), or nothing. */
 export type SessionArg = SessionsNode | string | undefined;
 
+/** The session a command's argument names, else the selected one's. */
+export function sessionOfArg(arg: SessionArg, view: vscode.TreeView<SessionsNode>): string | undefined {
+  return typeof arg === 'string' ? arg : (sessionIdOf(arg) ?? sessionIdOf(view.selection[0]));
+}
+
 /** The session a command is about: its argument, else the selection, else ask. */
 export async function pickSession(receiver: ReceiverService, view: vscode.TreeView<SessionsNode>, arg: SessionArg, verb: string): Promise<string | undefined> {
-  if (typeof arg === 'string') return arg;
-  const fromNode = (n: SessionsNode | undefined) => (n ? ('session' in n ? n.session.id : n.sessionId) : undefined);
-  const id = fromNode(arg) ?? fromNode(view.selection[0]);
+  const id = sessionOfArg(arg, view);
   if (id) return id;
   const sessions = (await receiver.engine()).store.listSessions();
   if (sessions.length === 0) {

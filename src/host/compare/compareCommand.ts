@@ -7,7 +7,7 @@ import type { DisposableStore } from '../disposables';
 import type { ReceiverService } from '../receiverService';
 import { setting } from '../settings';
 import { pickSession, type SessionArg } from '../commands/sessionCommands';
-import type { SessionsNode } from '../views/sessionsTree';
+import { sessionIdOf, type SessionsNode } from '../views/sessionsTree';
 
 const scheme = 'agent-debugger-compare';
 
@@ -36,7 +36,7 @@ export function registerCompareCommand(store: DisposableStore, receiver: Receive
       let left: string | undefined;
       let right: string | undefined;
       const selected = Array.isArray(rightArg) ? rightArg.filter((n) => n.kind === 'session') : [];
-      if (selected.length === 2) [left, right] = selected.map((n) => (n.kind === 'session' ? n.session.id : ''));
+      if (selected.length === 2) [left, right] = selected.map((n) => sessionIdOf(n) ?? '');
       else {
         left = await pickSession(receiver, view, leftArg, 'Compare (left)');
         if (!left) return undefined;

@@ -7,7 +7,7 @@ import type { DisposableStore } from '../disposables';
 import type { SourceLinks } from '../editor/sourceLinks';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
-import type { SessionItem } from '../views/sessionsTree';
+import { sessionIdOf, type SessionsNode } from '../views/sessionsTree';
 import type { GraphPanels } from '../webviews/graphPanel';
 import { AgentAdapterFactory } from './adapterFactory';
 import { BudgetMeter } from './budgetMeter';
@@ -56,9 +56,9 @@ export function registerDebug(root: DisposableStore, receiver: ReceiverService, 
     }),
   );
   root.add(
-    vscode.commands.registerCommand(Commands.replaySession, async (arg?: string | SessionItem) => {
+    vscode.commands.registerCommand(Commands.replaySession, async (arg?: string | SessionsNode) => {
       await receiver.start();
-      const id = typeof arg === 'string' ? arg : (arg?.session.id ?? graph.current?.currentSessionId);
+      const id = typeof arg === 'string' ? arg : (sessionIdOf(arg) ?? graph.current?.currentSessionId);
       const engine = await receiver.engine();
       const summary = id ? engine.store.getSession(id) : undefined;
       const config: vscode.DebugConfiguration = { type: DebugTypes.replay, request: 'launch', name: `Replay: ${summary?.name ?? 'a session'}` };

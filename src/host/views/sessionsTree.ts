@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parentIndices, type AgentStep, type Totals } from '../../core/agent';
 import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
-import { formatUsd } from '../../core/format';
+import { formatMs, formatUsd } from '../../core/format';
 import { SessionModels } from '../sessionModels';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
@@ -17,7 +17,7 @@ export class SessionItem extends vscode.TreeItem {
     const steps = totals ? plural(totals.steps, 'step') : plural(session.spanCount, 'span');
     const errors = session.errorCount ? ` · ${plural(session.errorCount, 'error')}` : '';
     const when = new Date(session.firstSpanMs).toLocaleTimeString();
-    this.description = `${session.live ? '● live · ' : ''}${when} · ${duration(session.lastSpanMs - session.firstSpanMs)} · ${steps}${cost(totals)}${errors}`;
+    this.description = `${session.live ? '● live · ' : ''}${when} · ${formatMs(session.lastSpanMs - session.firstSpanMs)} · ${steps}${cost(totals)}${errors}`;
     this.iconPath = new vscode.ThemeIcon(session.live ? 'pulse' : session.errorCount ? 'error' : 'history');
     const usage = totals
       ? `${totals.llmCalls} LLM calls · ${totals.toolCalls} tool calls · ${totals.inputTokens.toLocaleString('en-US')} in / ${totals.outputTokens.toLocaleString('en-US')} out tokens · ${formatUsd(totals.costUsd)}` +
@@ -36,7 +36,7 @@ export class TraceItem extends vscode.TreeItem {
     super(trace.rootName ?? `trace ${trace.traceId.slice(0, 8)}`, vscode.TreeItemCollapsibleState.None);
     this.id = `${sessionId}/trace/${trace.traceId}`;
     this.contextValue = 'trace';
-    this.description = `trace ${trace.traceId.slice(0, 8)} · ${plural(trace.spanCount, 'span')} · ${duration(trace.endMs - trace.startMs)}${trace.errorCount ? ` · ${plural(trace.errorCount, 'error')}` : ''}`;
+    this.description = `trace ${trace.traceId.slice(0, 8)} · ${plural(trace.spanCount, 'span')} · ${formatMs(trace.endMs - trace.startMs)}${trace.errorCount ? ` · ${plural(trace.errorCount, 'error')}` : ''}`;
     this.iconPath = new vscode.ThemeIcon('git-commit');
     this.command = { command: Commands.openTraceGraph, title: 'Open Trace Graph', arguments: [sessionId] };
   }
@@ -49,13 +49,19 @@ export class StepItem extends vscode.TreeItem {
     this.id = `${sessionId}/step/${step.traceId}/${step.id}`;
     this.contextValue = 'step';
     const usage = step.costUsd !== undefined ? ` · ${formatUsd(step.costUsd)}` : step.priceMissing ? ' · no price' : '';
-    this.description = `${step.kind} · ${duration(step.durationMs)}${usage}${step.status === 'error' ? ' · failed' : ''}`;
+    this.description = `${step.kind} · ${formatMs(step.durationMs)}${usage}${step.status === 'error' ? ' · failed' : ''}`;
     this.iconPath = new vscode.ThemeIcon(step.status === 'error' ? 'error' : step.kind === 'llm' ? 'sparkle' : step.kind === 'tool' ? 'tools' : step.kind === 'agent' ? 'hubot' : 'symbol-event');
     this.command = { command: Commands.openStep, title: 'Show Step and Its Source', arguments: [sessionId, step.id] };
   }
 }
 
 export type SessionsNode = SessionItem | TraceItem | StepItem;
+
+/** The session a node of this view belongs to (a bare `{ session }` works too: other extensions, tests). */
+export function sessionIdOf(node: SessionsNode | { session: { id: string } } | undefined): string | undefined {
+  if (!node) return undefined;
+  return 'session' in node ? node.session.id : node.sessionId;
+}
 
 /**
  * Sessions newest first, each with its traces and then its top-level steps; an optional filter (text in
@@ -142,12 +148,6 @@ function cost(totals: Totals | undefined): string {
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function duration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 function escapeMd(text: string): string {
