@@ -1,5 +1,6 @@
 // The state the store's modules share: the connection, its statements, caches of small tables, and the
 // routing memory (which trace / service instance went to which session).
+import type { SqlJsStatic } from 'sql.js';
 import { ChangeCollector } from './changes';
 import { Dimensions } from './dimensions';
 import { applyPragmas } from './schema';
@@ -46,13 +47,14 @@ export class StoreContext {
   private depth = 0;
 
   constructor(
+    readonly sql: SqlJsStatic,
     public db: Database,
     readonly settings: StoreSettings,
     readonly now: () => number,
     /** Where the tables are: 'live' (the store: an attached in-memory database) or 'main' (a file). */
     readonly schema: 'live' | 'main' = 'main',
   ) {
-    this.stmts = new Statements(db);
+    this.stmts = new Statements(db, this.sql);
     this.dims = new Dimensions(() => this.stmts);
     this.reload();
   }
@@ -62,7 +64,7 @@ export class StoreContext {
     this.stmts.invalidate();
     this.db.close();
     this.db = db;
-    this.stmts = new Statements(db);
+    this.stmts = new Statements(db, this.sql);
     this.tombstones = [];
     this.reload();
   }

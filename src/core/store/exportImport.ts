@@ -119,7 +119,7 @@ function copySession(
 /** A new database holding only one session (ids, names and data unchanged). */
 export function exportSessionSqlite(ctx: StoreContext, sql: SqlJsStatic, sessionId: string): Uint8Array {
   const db = newDatabase(sql);
-  const target = new StoreContext(db, ctx.settings, ctx.now);
+  const target = new StoreContext(sql, db, ctx.settings, ctx.now);
   try {
     const info = firstRow(ctx.stmts, 'SELECT source, last_receipt_ms FROM sessions WHERE id = ?', [sessionId]);
     if (!info) throw new Error(`no session ${sessionId}`);
@@ -137,7 +137,7 @@ export function exportSessionSqlite(ctx: StoreContext, sql: SqlJsStatic, session
  */
 export function importSqlite(ctx: StoreContext, sql: SqlJsStatic, bytes: Uint8Array): ImportResult {
   const other = openExisting(sql, bytes);
-  const source = new StoreContext(other, ctx.settings, ctx.now);
+  const source = new StoreContext(sql, other, ctx.settings, ctx.now);
   try {
     const ids = allRows(source.stmts, 'SELECT id FROM sessions ORDER BY created_ms').map((r) => str(r[0]));
     const receivedAt = ctx.now();

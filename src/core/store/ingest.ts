@@ -3,7 +3,7 @@
 // can per span: garbage collection was a fifth of ingest time.
 import type { KeyValue, LogsRequest, TraceRequest } from '../otlp/model';
 import type { StoreContext } from './context';
-import type { PreparedTraces } from './preparedTraces';
+import { preparedTexts, textName, textParent, type PreparedTraces } from './preparedTraces';
 import { resourceHints, type ResourceHints, type SessionRouter } from './sessionRouter';
 import { upsertTrace } from './sessionWrites';
 import { spanDataJson, Utf8Scratch } from './spanData';
@@ -26,8 +26,8 @@ class TraceRollups {
   // Spans of one trace mostly arrive together: the last row found saves building a key per span.
   private last: SqlValue[] | undefined;
 
-  add(traceId: string, sessionId: string, parentSpanId: string, name: string, statusCode: number, startMs: number, endMs: number): void {
-    const root = parentSpanId === '' ? name : null;
+  /** `root`: the span's name when it is a root span (no parent), else null. */
+  add(traceId: string, sessionId: string, root: string | null, statusCode: number, startMs: number, endMs: number): void {
     const error = statusCode === errorStatus ? 1 : 0;
     let row = this.last;
     if (!row || row[0] !== traceId || row[1] !== sessionId) {
@@ -56,7 +56,7 @@ class TraceRollups {
 /** What both write paths fill per batch; a session move (it reads the rows) flushes them first. */
 function writers(ctx: StoreContext, router: SessionRouter): { rollups: TraceRollups; rows: SpanRows; touched: Set<string> } {
   const rollups = new TraceRollups();
-  const rows = new SpanRows(ctx, scratch);
+  const rows = new SpanRows(ctx);
   router.beforeMove = () => {
     rows.flush();
     rollups.flush(ctx);
@@ -78,8 +78,14 @@ export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: nu
         const startMs = nsToMs(span.startTimeUnixNano);
         const endMs = nsToMs(span.endTimeUnixNano);
         const sessionId = router.route(hints, span.attributes, span.traceId, startMs, receivedAt);
-        rows.add(sessionId, span.traceId, span.spanId, span.parentSpanId, span.name, startMs, endMs, span.status.code, resourceId, scopeId, rows.bytes(spanDataJson(span)));
-        rollups.add(span.traceId, sessionId, span.parentSpanId, span.name, span.status.code, startMs, endMs);
+        rows.begin(startMs, endMs, span.status.code, resourceId, scopeId);
+        rows.text(sessionId);
+        rows.text(span.traceId);
+        rows.text(span.spanId);
+        rows.text(span.parentSpanId);
+        rows.text(span.name);
+        rows.text(spanDataJson(span));
+        rollups.add(span.traceId, sessionId, span.parentSpanId === '' ? span.name : null, span.status.code, startMs, endMs);
         if (sessionId !== lastSession) touched.add((lastSession = sessionId));
         count++;
       }
@@ -95,7 +101,8 @@ export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: nu
 export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number, to: number, receivedAt: number, router: SessionRouter): number {
   const { rollups, rows, touched } = writers(ctx, router);
   const hints = new Map<number, ResourceHints>();
-  const { traceIds, spanIds, parentSpanIds, names, times, statusCodes, data, dataEnd, routedSpans } = p;
+  const { traceIds, traceIndex, times, statusCodes, textEnd, routedSpans } = p;
+  const text = Buffer.from(p.text.buffer, p.text.byteOffset, p.text.byteLength);
   // The routed spans are few and ascending: walk them alongside.
   let routed = 0;
   while (routed < routedSpans.length && routedSpans[routed]! < from) routed++;
@@ -111,14 +118,17 @@ export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number
     for (; i < end; i++) {
       let attributes = noAttributes;
       if (routed < routedSpans.length && routedSpans[routed] === i) attributes = p.routedAttributes[routed++]!;
-      const traceId = traceIds[i]!;
+      const traceId = traceIds[traceIndex[i]!]!;
       const startMs = times[2 * i]!;
       const endMs = times[2 * i + 1]!;
       const sessionId = router.route(h, attributes, traceId, startMs, receivedAt);
-      const dataStart = i === 0 ? 0 : dataEnd[i - 1]!;
-      const bytes = new Int8Array(data.buffer, data.byteOffset + dataStart, dataEnd[i]! - dataStart);
-      rows.add(sessionId, traceId, spanIds[i]!, parentSpanIds[i]!, names[i]!, startMs, endMs, statusCodes[i]!, resourceId, scopeId, bytes);
-      rollups.add(traceId, sessionId, parentSpanIds[i]!, names[i]!, statusCodes[i]!, startMs, endMs);
+      rows.begin(startMs, endMs, statusCodes[i]!, resourceId, scopeId);
+      rows.text(sessionId);
+      const k = preparedTexts * i;
+      rows.utf8(text, k === 0 ? 0 : textEnd[k - 1]!, textEnd, k, preparedTexts);
+      // A root span (empty parent id) names its trace.
+      const root = textEnd[k + textParent] === textEnd[k + textParent - 1] ? text.toString('utf8', textEnd[k + textName - 1], textEnd[k + textName]) : null;
+      rollups.add(traceId, sessionId, root, statusCodes[i]!, startMs, endMs);
       if (sessionId !== lastSession) touched.add((lastSession = sessionId));
     }
     if (i >= to) break;

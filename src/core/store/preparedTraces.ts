@@ -1,8 +1,10 @@
 // A validated trace request flattened for the store: everything that needs no database (each span's
-// `data` JSON as UTF-8, its times in ms, the few attributes session routing reads) is done beforehand,
-// on the decode worker, and laid out in a few arrays that cross threads cheaply (the typed arrays are
-// transferred, not copied). The store then only routes, binds and steps (see writePrepared in ingest.ts).
+// text columns and `data` JSON as UTF-8, its times in ms, the few attributes session routing reads) is
+// done beforehand, on the decode worker, and laid out in a few arrays that cross threads cheaply (the
+// typed arrays are transferred, not copied). The store then only routes, binds and steps (see
+// writePrepared in ingest.ts).
 import type { InstrumentationScope, KeyValue, Resource, TraceRequest } from '../otlp/model';
+import { ByteBuffer } from './byteBuffer';
 import { isSessionKey } from './sessionKeys';
 import { spanDataJson } from './spanData';
 import { nsToMs } from './values';
@@ -19,22 +21,27 @@ export interface PreparedGroup {
   end: number;
 }
 
+/** The text columns of a span in `text`, in this order. */
+export const preparedTexts = 5; // trace id, span id, parent span id, name, data JSON
+export const textParent = 2;
+export const textName = 3;
+
 export interface PreparedTraces {
   count: number;
   groups: PreparedGroup[];
+  /** The request's distinct trace ids; traceIndex[i] is span i's. */
   traceIds: string[];
-  spanIds: string[];
-  parentSpanIds: string[];
-  names: string[];
+  traceIndex: Int32Array;
   /** Two per span: start ms, end ms. */
   times: Float64Array;
   statusCodes: Int32Array;
   /** Spans whose attributes name a session (most name none), with just those attributes. */
   routedSpans: number[];
   routedAttributes: KeyValue[][];
-  /** Every span's data JSON as UTF-8, back to back; dataEnd[i] is where span i's ends. */
-  data: Uint8Array;
-  dataEnd: Uint32Array;
+  /** Every span's text columns (see preparedTexts) as UTF-8, back to back. */
+  text: Uint8Array;
+  /** textEnd[preparedTexts * i + k] is where text column k of span i ends (and the next one starts). */
+  textEnd: Uint32Array;
 }
 
 export function prepareTraces(req: TraceRequest): PreparedTraces {
@@ -43,28 +50,33 @@ export function prepareTraces(req: TraceRequest): PreparedTraces {
   const p: PreparedTraces = {
     count,
     groups: [],
-    traceIds: new Array<string>(count),
-    spanIds: new Array<string>(count),
-    parentSpanIds: new Array<string>(count),
-    names: new Array<string>(count),
+    traceIds: [],
+    traceIndex: new Int32Array(count),
     times: new Float64Array(count * 2),
     statusCodes: new Int32Array(count),
     routedSpans: [],
     routedAttributes: [],
-    data: new Uint8Array(0),
-    dataEnd: new Uint32Array(count),
+    text: new Uint8Array(0),
+    textEnd: new Uint32Array(count * preparedTexts),
   };
-  const json = builder;
-  json.length = 0;
+  const text = builder;
+  text.length = 0;
+  const traces = new Map<string, number>();
+  let lastTrace = '';
+  let lastTraceIndex = -1;
   let i = 0;
+  let k = 0;
   req.resourceSpans.forEach((rs, resourceIndex) => {
     for (const ss of rs.scopeSpans) {
       if (ss.spans.length === 0) continue;
       for (const span of ss.spans) {
-        p.traceIds[i] = span.traceId;
-        p.spanIds[i] = span.spanId;
-        p.parentSpanIds[i] = span.parentSpanId;
-        p.names[i] = span.name;
+        // Spans of one trace mostly come together: the last one saves a lookup.
+        if (span.traceId !== lastTrace) {
+          lastTrace = span.traceId;
+          lastTraceIndex = traces.get(lastTrace) ?? -1;
+          if (lastTraceIndex < 0) traces.set(lastTrace, (lastTraceIndex = p.traceIds.push(lastTrace) - 1));
+        }
+        p.traceIndex[i] = lastTraceIndex;
         p.times[2 * i] = nsToMs(span.startTimeUnixNano);
         p.times[2 * i + 1] = nsToMs(span.endTimeUnixNano);
         p.statusCodes[i] = span.status.code;
@@ -73,20 +85,23 @@ export function prepareTraces(req: TraceRequest): PreparedTraces {
           p.routedSpans.push(i);
           p.routedAttributes.push(routing);
         }
-        json.append(spanDataJson(span));
-        p.dataEnd[i] = json.length;
+        p.textEnd[k++] = text.string(span.traceId);
+        p.textEnd[k++] = text.string(span.spanId);
+        p.textEnd[k++] = text.string(span.parentSpanId);
+        p.textEnd[k++] = text.string(span.name);
+        p.textEnd[k++] = text.string(spanDataJson(span));
         i++;
       }
       p.groups.push({ resource: rs.resource, resourceSchemaUrl: rs.schemaUrl, resourceIndex, scope: ss.scope, scopeSchemaUrl: ss.schemaUrl, end: i });
     }
   });
-  p.data = json.take();
+  p.text = text.take();
   return p;
 }
 
 /** The buffers postMessage can hand over instead of copying. */
 export function transferablesOf(p: PreparedTraces): ArrayBuffer[] {
-  return [p.times.buffer, p.statusCodes.buffer, p.data.buffer, p.dataEnd.buffer] as ArrayBuffer[];
+  return [p.traceIndex.buffer, p.times.buffer, p.statusCodes.buffer, p.text.buffer, p.textEnd.buffer] as ArrayBuffer[];
 }
 
 /** The attributes session routing reads, or undefined when the span has none of them. */
@@ -96,27 +111,4 @@ function routingAttributes(attributes: KeyValue[]): KeyValue[] | undefined {
   return found;
 }
 
-/** A growing UTF-8 buffer, reused by every call (they never overlap). */
-class Utf8Builder {
-  private buf = Buffer.allocUnsafeSlow(1 << 20);
-  length = 0;
-
-  append(text: string): void {
-    const room = text.length * 3;
-    if (this.length + room > this.buf.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.length + room));
-      this.buf.copy(bigger, 0, 0, this.length);
-      this.buf = bigger;
-    }
-    this.length += this.buf.write(text, this.length);
-  }
-
-  /** The bytes written, in an ArrayBuffer of their own (transferable). */
-  take(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    out.set(this.buf.subarray(0, this.length));
-    return out;
-  }
-}
-
-const builder = new Utf8Builder();
+const builder = new ByteBuffer(1 << 20);

@@ -1,68 +1,110 @@
-// Span rows go into SQLite several at a time: one INSERT of N rows shares sql.js's per-statement work
-// (reset, clear bindings, step, reset again) and SQLite's statement start among N spans.
+// Span rows go into SQLite several at a time: one INSERT of N rows shares the per-statement work (bind
+// setup, step, reset) among N spans. Their text is gathered as UTF-8 in one buffer and copied into the
+// wasm heap once per INSERT, then bound in place through SQLite's C API (rawStatement.ts); a sql.js build
+// that does not allow that gets the same rows bound through sql.js.
+import { ByteBuffer } from './byteBuffer';
 import type { StoreContext } from './context';
-import type { Utf8Scratch } from './spanData';
 import type { BindValue } from './sqlite';
 
-const columns = 12;
+/** Text columns of a row, in the order begin()'s caller gives them. */
+const texts = 6; // session_id, trace_id, span_id, parent_span_id, name, data
+/** Number columns of a row. */
+const numbers = 6; // id, start_ms, end_ms, status_code, resource_id, scope_id
 const perInsert = 16;
-const head = `INSERT INTO spans (id, session_id, trace_id, span_id, parent_span_id, name, start_ms, end_ms, status_code,
-  resource_id, scope_id, data) VALUES `;
-const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))';
-const insertOne = head + row;
-const insertMany = head + Array<string>(perInsert).fill(row).join(', ');
+
+const columns = '(id, session_id, trace_id, span_id, parent_span_id, name, start_ms, end_ms, status_code, resource_id, scope_id, data)';
+/** sql.js binds text given as bytes as a blob: CAST makes it TEXT again. */
+const rowOf = (t: string) => `(?, ${t}, ${t}, ${t}, ${t}, ${t}, ?, ?, ?, ?, ?, ${t})`;
+const insert = (rows: number, t: string) => `INSERT INTO spans ${columns} VALUES ${Array<string>(rows).fill(rowOf(t)).join(', ')}`;
+const raw = { many: insert(perInsert, '?'), one: insert(1, '?') };
+const viaSqlJs = insert(1, 'CAST(? AS TEXT)');
+/** Parameter number (1-based) of each text and number column within a row. */
+const textParam = [2, 3, 4, 5, 6, 12];
+const numberParam = [1, 7, 8, 9, 10, 11];
 
 export class SpanRows {
-  // Reused for every insert: sql.js only reads them while binding.
-  private readonly many = new Array<BindValue>(columns * perInsert).fill(null);
-  private readonly one = new Array<BindValue>(columns).fill(null);
+  private readonly bytes = new ByteBuffer();
+  /** Per pending row: [offset, length] in `bytes` of each text column. */
+  private readonly spans = new Int32Array(perInsert * texts * 2);
+  private readonly values = new Float64Array(perInsert * numbers);
   private pending = 0;
+  private textIndex = texts;
 
-  constructor(
-    private readonly ctx: StoreContext,
-    /** Holds the data bytes of pending rows: reset only once they are inserted. */
-    private readonly scratch: Utf8Scratch,
-  ) {}
+  constructor(private readonly ctx: StoreContext) {}
 
-  /** `text` as UTF-8 for add()'s data, valid until the row is inserted. */
-  bytes(text: string): Int8Array {
-    if (this.pending === 0) this.scratch.reset();
-    return this.scratch.bytes(text);
-  }
-
-  /** One span row; `data` is its data JSON as UTF-8 (from bytes(), or a view of a prepared batch). */
-  add(
-    sessionId: string, traceId: string, spanId: string, parentSpanId: string, name: string, startMs: number, endMs: number,
-    statusCode: number, resourceId: number, scopeId: number, data: Int8Array,
-  ): void {
-    const v = this.many;
-    let i = this.pending * columns;
+  /** Starts a row; its six text columns follow, in order, through text() and utf8(). */
+  begin(startMs: number, endMs: number, statusCode: number, resourceId: number, scopeId: number): void {
+    if (this.textIndex !== texts) throw new Error(`span row ${this.pending} got ${this.textIndex} of ${texts} text columns`);
+    const v = this.values;
+    let i = this.pending * numbers;
     v[i++] = this.ctx.nextSpanRowid++;
-    v[i++] = sessionId;
-    v[i++] = traceId;
-    v[i++] = spanId;
-    v[i++] = parentSpanId;
-    v[i++] = name;
     v[i++] = startMs;
     v[i++] = endMs;
     v[i++] = statusCode;
     v[i++] = resourceId;
-    v[i++] = scopeId;
-    v[i] = data;
-    if (++this.pending === perInsert) this.flush();
+    v[i] = scopeId;
+    this.textIndex = 0;
+  }
+
+  text(value: string): void {
+    const start = this.bytes.length;
+    this.added(start, this.bytes.string(value));
+  }
+
+  /**
+   * `count` text columns lying back to back in `from` (UTF-8), copied at once: column c ends at
+   * ends[at + c], and the first starts at `start`.
+   */
+  utf8(from: Buffer, start: number, ends: Uint32Array, at: number, count: number): void {
+    const shift = this.bytes.length - start;
+    this.bytes.copy(from, start, ends[at + count - 1]!);
+    for (let c = 0, s = start; c < count; c++) {
+      const e = ends[at + c]!;
+      this.added(s + shift, e + shift);
+      s = e;
+    }
   }
 
   /** Inserts what is pending (before anything reads or moves spans, and at the end of a batch). */
   flush(): void {
-    if (this.pending === perInsert) {
-      this.ctx.stmts.get(insertMany).run(this.many);
-    } else {
-      const stmt = this.ctx.stmts.get(insertOne);
+    if (this.pending === 0) return;
+    const many = this.pending === perInsert;
+    const stmt = this.ctx.stmts.raw(many ? raw.many : raw.one);
+    if (!stmt) this.flushViaSqlJs();
+    else {
+      const { buf, length } = this.bytes;
+      stmt.copyText(new Int8Array(buf.buffer, buf.byteOffset, length));
       for (let r = 0; r < this.pending; r++) {
-        for (let c = 0; c < columns; c++) this.one[c] = this.many[r * columns + c]!;
-        stmt.run(this.one);
+        const base = many ? r * (texts + numbers) : 0;
+        for (let c = 0; c < texts; c++) stmt.text(base + textParam[c]!, this.spans[(r * texts + c) * 2]!, this.spans[(r * texts + c) * 2 + 1]!);
+        for (let c = 0; c < numbers; c++) stmt.number(base + numberParam[c]!, this.values[r * numbers + c]!);
+        if (!many) stmt.run();
       }
+      if (many) stmt.run();
     }
     this.pending = 0;
+    this.bytes.length = 0;
+  }
+
+  /** Records text [start, end) of the buffer as the row's next text column. */
+  private added(start: number, end: number): void {
+    const at = (this.pending * texts + this.textIndex) * 2;
+    this.spans[at] = start;
+    this.spans[at + 1] = end - start;
+    if (++this.textIndex === texts && ++this.pending === perInsert) this.flush();
+  }
+
+  private flushViaSqlJs(): void {
+    const stmt = this.ctx.stmts.get(viaSqlJs);
+    const row = new Array<BindValue>(texts + numbers);
+    const { buf } = this.bytes;
+    for (let r = 0; r < this.pending; r++) {
+      for (let c = 0; c < texts; c++) {
+        const at = (r * texts + c) * 2;
+        row[textParam[c]! - 1] = new Int8Array(buf.buffer, buf.byteOffset + this.spans[at]!, this.spans[at + 1]!);
+      }
+      for (let c = 0; c < numbers; c++) row[numberParam[c]! - 1] = this.values[r * numbers + c]!;
+      stmt.run(row);
+    }
   }
 }

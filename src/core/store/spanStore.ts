@@ -66,7 +66,7 @@ export class SpanStore {
   static async create(options: StoreOptions = {}): Promise<SpanStore> {
     const sql = await loadSqlJs(options.wasmPath);
     warmUp(sql);
-    const ctx = new StoreContext(io.newStoreDatabase(sql), settingsOf(options), options.now ?? Date.now, 'live');
+    const ctx = new StoreContext(sql, io.newStoreDatabase(sql), settingsOf(options), options.now ?? Date.now, 'live');
     return new SpanStore(sql, ctx, new HeapReserve(sql));
   }
 
@@ -76,7 +76,7 @@ export class SpanStore {
     warmUp(sql);
     const heap = new HeapReserve(sql);
     heap.ensure(bytes.length); // room for the copy into memory
-    const ctx = new StoreContext(io.openStoreDatabase(sql, bytes), settingsOf(options), options.now ?? Date.now, 'live');
+    const ctx = new StoreContext(sql, io.openStoreDatabase(sql, bytes), settingsOf(options), options.now ?? Date.now, 'live');
     return new SpanStore(sql, ctx, heap);
   }
 

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs, { type BindParams, type BindValue, type Database, type SqlJsStatic, type SqlValue, type Statement } from 'sql.js';
+import { RawStatement } from './rawStatement';
 
 export type { BindValue, Database, SqlValue, Statement };
 
@@ -39,8 +40,13 @@ export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
  */
 export class Statements {
   private readonly cache = new Map<string, Statement>();
+  /** null: this sql.js build does not let the statement bind through the C API. */
+  private readonly raws = new Map<string, RawStatement | null>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sql: SqlJsStatic,
+  ) {}
 
   get(sql: string): Statement {
     let stmt = this.cache.get(sql);
@@ -51,7 +57,19 @@ export class Statements {
     return stmt;
   }
 
+  /** The statement bound through SQLite's C API (see rawStatement.ts), or undefined where that cannot be. */
+  raw(sql: string): RawStatement | undefined {
+    let raw = this.raws.get(sql);
+    if (raw === undefined) {
+      raw = RawStatement.open(this.sql, this.db, this.get(sql), sql) ?? null;
+      this.raws.set(sql, raw);
+    }
+    return raw ?? undefined;
+  }
+
   invalidate(): void {
+    for (const raw of this.raws.values()) raw?.release();
+    this.raws.clear();
     for (const stmt of this.cache.values()) {
       try {
         stmt.free();

@@ -16,7 +16,7 @@ export function warmUp(sql: SqlJsStatic, rounds = 4): void {
   if (warmed) return;
   warmed = true;
   const db = newStoreDatabase(sql);
-  const ctx = new StoreContext(db, { maxSpans: 1e9, maxBytes: 2 ** 40, sessionGapMs: 60_000 }, Date.now, 'live');
+  const ctx = new StoreContext(sql, db, { maxSpans: 1e9, maxBytes: 2 ** 40, sessionGapMs: 60_000 }, Date.now, 'live');
   try {
     for (let round = 0; round < rounds; round++) {
       const router = new SessionRouter(ctx, { kind: 'live' });

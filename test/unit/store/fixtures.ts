@@ -125,3 +125,56 @@ export function bulkRequest(count: number, firstId: number, resourceAttributes: 
   }
   return request(resourceAttributes, spans, 'bulk');
 }
+
+/** Everything a store holds, with its random session ids replaced by their order of creation. */
+export function dumpStore(store: SpanStore): string {
+  const sessions = store.listSessions().sort((a, b) => a.createdMs - b.createdMs || a.name.localeCompare(b.name));
+  const content = sessions.map((s) => ({
+    session: s,
+    traces: store.tracesOfSession(s.id),
+    spans: store.spansOfSession(s.id),
+    otlp: store.exportSessionOtlp(s.id),
+  }));
+  let text = JSON.stringify({ content, stats: store.stats().spans });
+  sessions.forEach((s, i) => (text = text.split(s.id).join(`<session ${i}>`)));
+  return text;
+}
+
+
+/** Two resources (one launcher-named), two scopes, a trace moved by a late `session.id`, errors, odd text. */
+export function mixedRequest(): TraceRequest {
+  const res = (attrs: ReturnType<typeof str>[]) => ({ attributes: attrs, droppedAttributesCount: 0 });
+  const scope = (name: string) => ({ name, version: '1', attributes: [str('s', 'x')], droppedAttributesCount: 0 });
+  return {
+    resourceSpans: [
+      {
+        resource: res([str('service.name', 'agent'), str('service.instance.id', 'i-1')]),
+        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+        scopeSpans: [
+          {
+            scope: scope('a'),
+            schemaUrl: '',
+            spans: [
+              span({ traceId: traceId(1), spanId: spanId(2), parentSpanId: spanId(1), name: 'chat "quoted" ünï ✓', attributes: [str('k', 'line\nbreak\u0001')], status: { code: 2, message: 'boom' } }),
+              span({ traceId: traceId(2), spanId: spanId(9), name: 'other root', startTimeUnixNano: ns(3), endTimeUnixNano: ns(4) }),
+            ],
+          },
+          {
+            scope: scope('b'),
+            schemaUrl: '',
+            spans: [
+              // The root names the session last: the trace moves out of the instance session.
+              span({ traceId: traceId(1), spanId: spanId(1), name: 'invoke_agent', attributes: [str('session.id', 'conv-7'), str('x', 'y')], events: [{ timeUnixNano: ns(1), name: 'e', attributes: [], droppedAttributesCount: 1 }] }),
+              span({ traceId: traceId(3), spanId: spanId(3), name: 'linked', links: [{ traceId: traceId(1), spanId: spanId(1), traceState: 'a=b', attributes: [], droppedAttributesCount: 0, flags: 1 }], status: { code: 2, message: '' } }),
+            ],
+          },
+        ],
+      },
+      {
+        resource: res([str('service.name', 'tool-svc'), str('agent_debugger.session.id', 'run-1')]),
+        schemaUrl: '',
+        scopeSpans: [{ scope: scope('c'), schemaUrl: '', spans: [span({ traceId: traceId(4), spanId: spanId(4), name: 'launched' }), span({ traceId: traceId(4), spanId: spanId(5), parentSpanId: spanId(4), name: 'child', attributes: [str('gen_ai.conversation.id', 'ignored: launcher wins')] })] }],
+      },
+    ],
+  };
+}

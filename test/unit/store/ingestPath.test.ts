@@ -1,14 +1,67 @@
 // The pieces the ingest path was made fast with: each must give exactly what the plain way gives.
 import * as assert from 'node:assert/strict';
 import type { SqlJsStatic } from 'sql.js';
-import { loadSqlJs } from '../../../src/core/store/sqlite';
+import { StoreContext } from '../../../src/core/store/context';
+import { newStoreDatabase } from '../../../src/core/store/exportImport';
+import { loadSqlJs, Statements } from '../../../src/core/store/sqlite';
 import { Utf8Scratch } from '../../../src/core/store/spanData';
 import { nsToMs } from '../../../src/core/store/values';
 import { HeapReserve } from '../../../src/core/store/wasmHeap';
+import { bulkRequest, dumpStore, mixedRequest, newStore, str } from './fixtures';
 
 const MB = 2 ** 20;
 
 describe('store: ingest path helpers', () => {
+  it('binds span rows through SQLite\'s C API with this sql.js build, and stores them as sql.js binding does', async () => {
+    const sql = await loadSqlJs();
+    const ctx = new StoreContext(sql, newStoreDatabase(sql), { maxSpans: 1e6, maxBytes: 2 ** 30, sessionGapMs: 60_000 }, Date.now, 'live');
+    assert.ok(ctx.stmts.raw('INSERT INTO spans (id) VALUES (?)'), 'the fast binding is not available: span inserts fall back to sql.js');
+    ctx.stmts.invalidate();
+    ctx.db.close();
+
+    const requests = [mixedRequest(), bulkRequest(300, 0, [str('service.name', 'bulk')])];
+    const store = async () => {
+      const s = await newStore({ now: () => Date.UTC(2026, 0, 1) });
+      for (const req of requests) s.ingestTraces(structuredClone(req));
+      const dump = dumpStore(s);
+      s.dispose();
+      return dump;
+    };
+    const raw = await store();
+    const original = Statements.prototype.raw;
+    Statements.prototype.raw = () => undefined; // as with a sql.js build that hides the statement pointer
+    try {
+      assert.equal(await store(), raw);
+    } finally {
+      Statements.prototype.raw = original;
+    }
+  });
+
+  it('reports SQLite\'s own message when a statement bound through the C API fails', async () => {
+    const sql = await loadSqlJs();
+    const db = new sql.Database();
+    const stmts = new Statements(db, sql);
+    try {
+      db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+      const raw = stmts.raw('INSERT INTO t (id, v) VALUES (?, ?)')!;
+      raw.copyText(new Int8Array(Buffer.from('héllo')));
+      raw.number(1, 3_000_000_000); // past 32 bits: bound as a double, stored as an integer
+      raw.text(2, 0, 6);
+      raw.run();
+      assert.deepEqual(db.exec('SELECT id, typeof(id), v FROM t')[0]!.values, [[3_000_000_000, 'integer', 'héllo']]);
+      raw.number(1, 3_000_000_000);
+      raw.text(2, 0, 1);
+      assert.throws(() => raw.run(), /UNIQUE constraint failed: t\.id/);
+      raw.number(1, 7);
+      raw.text(2, 0, 1);
+      raw.run(); // still usable after a failure
+      assert.equal(db.exec('SELECT count(*) FROM t')[0]!.values[0]![0], 2);
+    } finally {
+      stmts.invalidate();
+      db.close();
+    }
+  });
+
   it('nsToMs reads digits by hand with the result of Number() on the two halves', () => {
     const reference = (ns: string) => (ns.length <= 6 ? Number(ns) / 1e6 : Number(ns.slice(0, -6)) + Number(ns.slice(-6)) / 1e6);
     const cases = ['0', '', '999999', '1000000', '1767225600000000001', '18446744073709551615', '0001767225600000000001', '9'.repeat(21), '9'.repeat(22), '12a4567', '-1767225600000000000', ' 1767225600000000000', '1e21'];

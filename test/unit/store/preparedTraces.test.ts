@@ -7,62 +7,9 @@ import { join } from 'node:path';
 import { decodeTraceRequestJson } from '../../../src/core/otlp/jsonDecode';
 import type { TraceRequest } from '../../../src/core/otlp/model';
 import { prepareTraces, transferablesOf } from '../../../src/core/store/preparedTraces';
-import type { SpanStore } from '../../../src/core/store/spanStore';
-import { bulkRequest, FakeClock, newStore, ns, span, spanId, str, traceId } from './fixtures';
+import { bulkRequest, dumpStore as dump, FakeClock, mixedRequest, newStore, str } from './fixtures';
 
 const fixturesDir = join(__dirname, '../../../../test/fixtures');
-
-/** Everything a store holds, with its random session ids replaced by their order of creation. */
-function dump(store: SpanStore): string {
-  const sessions = store.listSessions().sort((a, b) => a.createdMs - b.createdMs || a.name.localeCompare(b.name));
-  const content = sessions.map((s) => ({
-    session: s,
-    traces: store.tracesOfSession(s.id),
-    spans: store.spansOfSession(s.id),
-    otlp: store.exportSessionOtlp(s.id),
-  }));
-  let text = JSON.stringify({ content, stats: store.stats().spans });
-  sessions.forEach((s, i) => (text = text.split(s.id).join(`<session ${i}>`)));
-  return text;
-}
-
-/** Two resources (one launcher-named), two scopes, a trace moved by a late `session.id`, errors, odd text. */
-function mixedRequest(): TraceRequest {
-  const res = (attrs: ReturnType<typeof str>[]) => ({ attributes: attrs, droppedAttributesCount: 0 });
-  const scope = (name: string) => ({ name, version: '1', attributes: [str('s', 'x')], droppedAttributesCount: 0 });
-  return {
-    resourceSpans: [
-      {
-        resource: res([str('service.name', 'agent'), str('service.instance.id', 'i-1')]),
-        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
-        scopeSpans: [
-          {
-            scope: scope('a'),
-            schemaUrl: '',
-            spans: [
-              span({ traceId: traceId(1), spanId: spanId(2), parentSpanId: spanId(1), name: 'chat "quoted" ünï ✓', attributes: [str('k', 'line\nbreak\u0001')], status: { code: 2, message: 'boom' } }),
-              span({ traceId: traceId(2), spanId: spanId(9), name: 'other root', startTimeUnixNano: ns(3), endTimeUnixNano: ns(4) }),
-            ],
-          },
-          {
-            scope: scope('b'),
-            schemaUrl: '',
-            spans: [
-              // The root names the session last: the trace moves out of the instance session.
-              span({ traceId: traceId(1), spanId: spanId(1), name: 'invoke_agent', attributes: [str('session.id', 'conv-7'), str('x', 'y')], events: [{ timeUnixNano: ns(1), name: 'e', attributes: [], droppedAttributesCount: 1 }] }),
-              span({ traceId: traceId(3), spanId: spanId(3), name: 'linked', links: [{ traceId: traceId(1), spanId: spanId(1), traceState: 'a=b', attributes: [], droppedAttributesCount: 0, flags: 1 }], status: { code: 2, message: '' } }),
-            ],
-          },
-        ],
-      },
-      {
-        resource: res([str('service.name', 'tool-svc'), str('agent_debugger.session.id', 'run-1')]),
-        schemaUrl: '',
-        scopeSpans: [{ scope: scope('c'), schemaUrl: '', spans: [span({ traceId: traceId(4), spanId: spanId(4), name: 'launched' }), span({ traceId: traceId(4), spanId: spanId(5), parentSpanId: spanId(4), name: 'child', attributes: [str('gen_ai.conversation.id', 'ignored: launcher wins')] })] }],
-      },
-    ],
-  };
-}
 
 async function storeBoth(requests: TraceRequest[], slice?: number): Promise<[string, string]> {
   const clockA = new FakeClock();
@@ -111,10 +58,13 @@ describe('store: prepared trace requests (decode worker path)', () => {
     assert.deepEqual(p.groups.map((g) => g.end), [2, 4, 6]);
     assert.deepEqual(p.routedSpans, [2, 5]);
     const copy = structuredClone(p, { transfer: transferablesOf(p) });
-    assert.equal(p.data.byteLength, 0); // handed over, not copied
+    assert.equal(p.text.byteLength, 0); // handed over, not copied
     assert.equal(copy.count, 6);
-    const data = JSON.parse(Buffer.from(copy.data.subarray(copy.dataEnd[1]!, copy.dataEnd[2]!)).toString('utf8'));
-    assert.equal(data.events.length, 1);
+    // Span 2's text columns: trace id, span id, parent, name, data.
+    const column = (k: number) => Buffer.from(copy.text.subarray(copy.textEnd[5 * 2 + k - 1]!, copy.textEnd[5 * 2 + k]!)).toString('utf8');
+    assert.equal(copy.traceIds[copy.traceIndex[2]!], column(0));
+    assert.match(column(1), /^[0-9a-f]{16}$/);
+    assert.equal(JSON.parse(column(4)).events.length, 1);
     assert.equal(copy.times[4], Date.UTC(2026, 0, 1));
   });
 });

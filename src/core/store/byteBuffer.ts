@@ -1,0 +1,66 @@
+// A growing byte buffer for text on its way into SQLite: UTF-8 appended at the end, read back by offset.
+
+/** The fast native UTF-8 writers Node's Buffer has behind write() (no argument checks). */
+type NodeBuffer = Buffer & { utf8Write(text: string, offset: number): number };
+
+export class ByteBuffer {
+  buf: NodeBuffer;
+  length = 0;
+
+  constructor(initialBytes = 1 << 16) {
+    this.buf = Buffer.allocUnsafeSlow(initialBytes) as NodeBuffer;
+  }
+
+  /** Makes room for `bytes` more. */
+  room(bytes: number): void {
+    if (this.length + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(this.length + bytes))) as NodeBuffer;
+    this.buf.copy(bigger, 0, 0, this.length);
+    this.buf = bigger;
+  }
+
+  /** Appends `text` as UTF-8; returns the length after it. */
+  string(text: string): number {
+    this.room(text.length * 3); // the most UTF-8 bytes a UTF-16 string can need
+    return (this.length += this.buf.utf8Write(text, this.length));
+  }
+
+  /** Appends text known to be ASCII (numbers, base64, JSON punctuation). */
+  ascii(text: string): void {
+    // A loop: the pieces are short, and a native write costs more to call than to copy them.
+    const n = text.length;
+    this.room(n);
+    const b = this.buf;
+    let at = this.length;
+    for (let i = 0; i < n; i++) b[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  byte(value: number): void {
+    this.room(1);
+    this.buf[this.length++] = value;
+  }
+
+  /** Appends a few bytes (a loop: cheaper than a native copy for short ones). */
+  bytes(from: Uint8Array): void {
+    const n = from.length;
+    this.room(n);
+    const b = this.buf;
+    let at = this.length;
+    for (let i = 0; i < n; i++) b[at++] = from[i]!;
+    this.length = at;
+  }
+
+  /** Appends bytes [start, end) of `from`; returns the length after them. */
+  copy(from: Buffer, start: number, end: number): number {
+    this.room(end - start);
+    return (this.length += from.copy(this.buf, this.length, start, end));
+  }
+
+  /** The bytes written, in an ArrayBuffer of their own (transferable). */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    out.set(this.buf.subarray(0, this.length));
+    return out;
+  }
+}
