@@ -7,6 +7,7 @@ import { decodeBody, invalidMessage } from './otlp/ingest';
 import type { TraceRequest } from './otlp/model';
 import { validateTraceRequest } from './otlp/validate';
 import { prepareTraces, transferablesOf } from './store/preparedTraces';
+import { prepareTraceBytes } from './store/protoPrepared';
 
 const port = parentPort;
 if (!port) throw new Error('decodeWorkerMain runs as a worker thread');
@@ -24,6 +25,9 @@ port.on('message', (job: DecodeJob) => {
 });
 
 function decode(job: DecodeJob): DecodeReply['result'] {
+  // What exporters send takes the fast path; anything else (errors, rejected spans) the general one.
+  const fast = job.format === 'protobuf' ? prepareTraceBytes(job.body) : undefined;
+  if (fast) return { kind: 'decoded', accepted: fast.count, rejected: 0, reasons: [], prepared: fast };
   let request: TraceRequest;
   try {
     request = decodeBody('traces', job.format, job.body) as TraceRequest;

@@ -69,9 +69,8 @@ function link(l: SpanLink): string {
 
 /** spans.data of a span, as SpanData lays it out (defaults left out). Throws for anything off the model's shape. */
 export function spanDataText(s: Span): string {
-  let text = `{"kind":${int(s.kind)},"startTimeUnixNano":${quote(s.startTimeUnixNano)},"endTimeUnixNano":${quote(s.endTimeUnixNano)}`;
-  if (s.traceState !== '') text += `,"traceState":${quote(s.traceState)}`;
-  if (s.flags !== 0) text += `,"flags":${int(s.flags)}`;
+  let text = s.traceState !== '' ? `{"traceState":${quote(s.traceState)},"kind":` : '{"kind":';
+  text += `${int(s.kind)},"startTimeUnixNano":${quote(s.startTimeUnixNano)},"endTimeUnixNano":${quote(s.endTimeUnixNano)}`;
   if (s.attributes.length !== 0) text += `,"attributes":${keyValues(s.attributes)}`;
   if (s.droppedAttributesCount !== 0) text += `,"droppedAttributesCount":${int(s.droppedAttributesCount)}`;
   if (s.events.length !== 0) text += `,"events":${list(s.events, event)}`;
@@ -79,5 +78,6 @@ export function spanDataText(s: Span): string {
   if (s.links.length !== 0) text += `,"links":${list(s.links, link)}`;
   if (s.droppedLinksCount !== 0) text += `,"droppedLinksCount":${int(s.droppedLinksCount)}`;
   if (s.status.message !== '') text += `,"statusMessage":${quote(s.status.message)}`;
+  if (s.flags !== 0) text += `,"flags":${int(s.flags)}`;
   return `${text}}`;
 }

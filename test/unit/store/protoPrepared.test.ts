@@ -1,0 +1,182 @@
+// The decode worker's fast path (protobuf bytes straight to a prepared request) must give exactly what the
+// general path gives (decode, validate, prepareTraces) whenever it answers, and leave to the general path
+// everything it does not take: malformed, rejected or unusually laid out input.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writer } from 'protobufjs/minimal';
+import { decodeTraceRequestJson } from '../../../src/core/otlp/jsonDecode';
+import type { AnyValue, KeyValue, TraceRequest } from '../../../src/core/otlp/model';
+import { decodeTraceRequest } from '../../../src/core/otlp/protoDecode';
+import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
+import { validateTraceRequest } from '../../../src/core/otlp/validate';
+import { prepareTraces, type PreparedTraces } from '../../../src/core/store/preparedTraces';
+import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
+import { makePayloads } from '../../bench/payloads';
+import { FuzzGenerator } from '../otlp/fuzzCases';
+import { prng } from '../otlp/helpers';
+import { bulkRequest, ns, span, spanId, str, traceId } from './fixtures';
+
+const fixturesDir = join(__dirname, '../../../../test/fixtures');
+
+/** What the general path prepares from the bytes, or undefined when it rejects any of them. */
+function general(bytes: Uint8Array): PreparedTraces | undefined {
+  let req: TraceRequest;
+  try {
+    req = decodeTraceRequest(bytes);
+  } catch {
+    return undefined;
+  }
+  const checked = validateTraceRequest(req, { idsAreHex: true });
+  return checked.rejected ? undefined : prepareTraces(checked.request);
+}
+
+/** A prepared request with its text readable, for comparing and for messages. */
+function plain(p: PreparedTraces): object {
+  return { ...p, text: Buffer.from(p.text).toString('utf8'), textEnd: [...p.textEnd], traceIndex: [...p.traceIndex], times: [...p.times], statusCodes: [...p.statusCodes] };
+}
+
+function assertSame(bytes: Uint8Array, what: string): void {
+  const fast = prepareTraceBytes(bytes);
+  assert.ok(fast, `${what}: the fast path gave up`);
+  const slow = general(bytes);
+  assert.ok(slow, `${what}: the general path rejected it`);
+  assert.deepEqual(plain(fast), plain(slow), what);
+}
+
+const kv = (key: string, value: AnyValue): KeyValue => ({ key, value });
+
+/** Every kind of value, text needing escapes, non-ASCII, every optional span field. */
+function everything(): TraceRequest {
+  const values: KeyValue[] = [
+    kv('s', { stringValue: 'plain' }),
+    kv('escapes', { stringValue: 'quote " backslash \\ nl \n tab \t cr \r bs \b ff \f nul \u0000 us \u001f del \u007f' }),
+    kv('unicode', { stringValue: 'ünïcödé ✓ 😀 \u2028 中文' }),
+    kv('json', { stringValue: '{"city":"Paris","day":3}' }),
+    kv('empty', { stringValue: '' }),
+    kv('t', { boolValue: true }),
+    kv('f', { boolValue: false }),
+    kv('i', { intValue: '42' }),
+    kv('neg', { intValue: '-9223372036854775808' }),
+    kv('big', { intValue: '9223372036854775807' }),
+    kv('d', { doubleValue: 0.2 }),
+    kv('tiny', { doubleValue: 5e-324 }),
+    kv('nan', { doubleValue: NaN }),
+    kv('inf', { doubleValue: -Infinity }),
+    kv('bytes', { bytesValue: Buffer.from([0, 1, 2, 250, 255]).toString('base64') }),
+    kv('arr', { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }, { arrayValue: { values: [] } }, {}] } }),
+    kv('kvl', { kvlistValue: { values: [kv('inner', { kvlistValue: { values: [kv('deep', { boolValue: true })] } }), kv('', {})] } }),
+    kv('none', {}),
+    kv('', { stringValue: 'empty key' }),
+  ];
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'agent'), str('service.instance.id', 'i-1')], droppedAttributesCount: 2 },
+        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+        scopeSpans: [
+          {
+            scope: { name: 'scope "a"', version: '1', attributes: [str('s', 'x')], droppedAttributesCount: 0 },
+            schemaUrl: 'https://scope',
+            spans: [
+              span({
+                traceId: traceId(1), spanId: spanId(2), parentSpanId: spanId(1), name: 'chat "quoted" ünï ✓', traceState: 'k=v,"x"', flags: 0x301,
+                kind: 3, attributes: values, droppedAttributesCount: 7, droppedEventsCount: 1, droppedLinksCount: 2,
+                events: [
+                  { timeUnixNano: ns(1), name: 'gen_ai.choice', attributes: values.slice(0, 4), droppedAttributesCount: 3 },
+                  { timeUnixNano: '0', name: '', attributes: [], droppedAttributesCount: 0 },
+                ],
+                links: [
+                  { traceId: traceId(9), spanId: spanId(9), traceState: 'a=b', attributes: [str('l', 'v')], droppedAttributesCount: 1, flags: 1 },
+                  { traceId: traceId(8), spanId: spanId(8), traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 },
+                ],
+                status: { code: 2, message: 'boom "bad"\n' },
+              }),
+              span({ traceId: traceId(2), spanId: spanId(9), name: '', kind: 0, flags: 0, startTimeUnixNano: '0', endTimeUnixNano: '0' }),
+              span({ traceId: traceId(1), spanId: spanId(1), name: 'invoke_agent', attributes: [str('session.id', 'conv-7'), str('x', 'y'), str('gen_ai.conversation.id', 'c')] }),
+            ],
+          },
+          { scope: { name: 'empty', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [] },
+        ],
+      },
+      { resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeSpans: [] },
+      {
+        resource: { attributes: [str('agent_debugger.session.id', 'run-1')], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        scopeSpans: [{ scope: { name: 'c', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [span({ traceId: traceId(1), spanId: spanId(5), parentSpanId: spanId(2), name: 'child' })] }],
+      },
+    ],
+  };
+}
+
+describe('store: protobuf straight to a prepared request (decode worker fast path)', () => {
+  it('prepares every field and value kind exactly as decode + validate + prepareTraces', () => {
+    assertSame(encodeTraceRequest(everything()), 'everything');
+    assertSame(encodeTraceRequest({ resourceSpans: [] }), 'an empty request');
+  });
+
+  it('prepares the recorded agent fixtures, bulk requests and the benchmark payloads the same way', () => {
+    for (const f of ['genai-semconv', 'langchain-openinference', 'traceloop-openai', 'vercel-ai-agent']) {
+      const req = decodeTraceRequestJson(JSON.parse(readFileSync(join(fixturesDir, `${f}.otlp.json`), 'utf8')));
+      assertSame(encodeTraceRequest(req), f);
+    }
+    assertSame(encodeTraceRequest(bulkRequest(500, 0, [str('service.name', 'bulk')])), 'bulk');
+    makePayloads(3, 200).forEach((p, i) => assertSame(p, `benchmark payload ${i} (official OTel JS serializer)`));
+  });
+
+  it('reads an all-zero or empty parent as a root, as validation does', () => {
+    const zeroParent = encodeTraceRequest({ resourceSpans: [{ ...everything().resourceSpans[2]!, scopeSpans: [{ scope: { name: 'z', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [span({ traceId: traceId(3), spanId: spanId(3), parentSpanId: '0000000000000000' })] }] }] });
+    assertSame(zeroParent, 'zero parent');
+    const p = prepareTraceBytes(zeroParent)!;
+    assert.equal(p.textEnd[2], p.textEnd[1]); // empty parent column
+  });
+
+  it('re-encodes invalid UTF-8 with U+FFFD, like decoding does', () => {
+    const req = everything();
+    req.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.name = 'name-@@';
+    req.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.push(str('bad', 'value-@@'));
+    const bytes = Buffer.from(encodeTraceRequest(req));
+    // Same length: lengths stay right, the bytes become invalid UTF-8.
+    for (let at = bytes.indexOf('-@@'); at >= 0; at = bytes.indexOf('-@@', at + 1)) bytes.set([0x2d, 0xff, 0xc3], at);
+    assertSame(bytes, 'invalid UTF-8');
+    assert.match(Buffer.from(prepareTraceBytes(bytes)!.text).toString('utf8'), /name-\ufffd\ufffd/);
+  });
+
+  it('leaves rejected, out-of-order and unknown layouts to the general path', () => {
+    const one = (overrides: Parameters<typeof span>[0]) => encodeTraceRequest({ resourceSpans: [{ ...everything().resourceSpans[2]!, scopeSpans: [{ scope: { name: 'z', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [span(overrides)] }] }] });
+    assert.equal(prepareTraceBytes(one({ traceId: '0'.repeat(32), spanId: spanId(1) })), undefined, 'zero trace id');
+    assert.equal(prepareTraceBytes(one({ traceId: 'abcd', spanId: spanId(1) })), undefined, 'short trace id');
+    assert.equal(prepareTraceBytes(one({ traceId: traceId(1), spanId: '' })), undefined, 'missing span id');
+    assert.equal(prepareTraceBytes(one({ traceId: traceId(1), spanId: spanId(1), parentSpanId: 'abcd' })), undefined, 'short parent');
+    const badLink = { traceId: '0'.repeat(32), spanId: spanId(1), traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 };
+    assert.equal(prepareTraceBytes(one({ traceId: traceId(1), spanId: spanId(1), links: [badLink] })), undefined, 'link to a zero trace');
+
+    // A span written by hand: name (5) after kind (6), which encoders never do but the wire allows.
+    const spanBytes = (w: Writer) => w.uint32(10).bytes(Buffer.alloc(16, 1)).uint32(18).bytes(Buffer.alloc(8, 2)).uint32(48).int32(1).uint32(42).string('late name');
+    const wrap = (inner: Uint8Array) => Writer.create().uint32(10).fork().uint32(18).fork().uint32(18).bytes(inner).ldelim().ldelim().finish();
+    const outOfOrder = wrap(spanBytes(Writer.create()).finish());
+    assert.equal(prepareTraceBytes(outOfOrder), undefined, 'out of order');
+    assert.equal(general(outOfOrder)?.count, 1); // the general path takes it
+    // An AnyValue with two kinds set (the last wins when decoded).
+    const twoKinds = Writer.create().uint32(10).string('k').uint32(18).fork().uint32(10).string('a').uint32(24).int64(5).ldelim().finish();
+    const withAttr = wrap(Writer.create().uint32(10).bytes(Buffer.alloc(16, 1)).uint32(18).bytes(Buffer.alloc(8, 2)).uint32(74).bytes(twoKinds).finish());
+    assert.equal(prepareTraceBytes(withAttr), undefined, 'two value kinds');
+    assert.equal(general(withAttr)?.count, 1);
+  });
+
+  it('on 20,000 mutated payloads: answers exactly like the general path, or leaves them to it; never throws', () => {
+    const gen = new FuzzGenerator(prng(20261121));
+    const seeds = [encodeTraceRequest(everything()), ...makePayloads(1, 20)].map((b) => Buffer.from(b));
+    let fast = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const { body } = gen.mutateBytes(seeds[i % seeds.length]!);
+      const p = prepareTraceBytes(body);
+      if (!p) continue;
+      fast++;
+      const slow = general(body);
+      assert.ok(slow, `case ${i}: the fast path took what the general path rejects`);
+      assert.deepEqual(plain(p), plain(slow), `case ${i}`);
+    }
+    assert.ok(fast > 1000, `only ${fast} mutated payloads took the fast path`);
+  });
+});
