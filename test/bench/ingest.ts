@@ -1,23 +1,18 @@
 // Ingest benchmark: the same protobuf payloads decoded in-process (the ceiling) and posted over real
-// OTLP/HTTP to the receiver until stored in sql.js. Printed as rates and a ratio from one run.
-import { Agent, request } from 'node:http';
-
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 4 });
+// OTLP/HTTP, from another process as an agent would, to the receiver until stored in sql.js. Printed as
+// rates and a ratio from one run.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TraceEngine } from '../../src/core/engine';
 import { SpanStore } from '../../src/core/store/spanStore';
 import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { makePayloads } from './payloads';
+import { packPayloads, type SenderReport } from './sender';
 
-function post(port: number, body: Uint8Array): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** Requests the sender keeps in flight: two, like a batching exporter with a little concurrency. */
+const inFlight = 2;
 
 
 export interface IngestBench {
@@ -34,8 +29,8 @@ export interface IngestBench {
   /** Growth of the process's resident memory while storing, with the JS heap collected before and after. */
   rssPer100k: number;
   /**
-   * CPU the whole process (receiver, decode worker, store, and the sending client) used per second of the
-   * HTTP run: below ~2 on a 2-core machine means other work had the cores, and the rates are low with it.
+   * CPU the receiver's process (HTTP, decode worker, store) used per second of the HTTP run; the sender
+   * is another process on the same cores.
    */
   coresUsed: number;
 }
@@ -56,21 +51,27 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
 
   // The JS heap's own growth is garbage by the end (the queue's backlog); what stays is the wasm heap
   // holding the database, which only RSS sees (heapUsed never included it).
+  const dir = mkdtempSync(join(tmpdir(), 'agent-debugger-bench-'));
+  const file = join(dir, 'payloads.bin');
+  writeFileSync(file, packPayloads(payloads));
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   const engine = await TraceEngine.create({ maxSpans: 10_000_000, maxBytes: 1900 * 2 ** 20 });
   const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] });
-  t = process.hrtime.bigint();
-  const cpuStart = process.cpuUsage();
-  // Two requests in flight, like a batching exporter with a little concurrency.
-  let next = 0;
-  const worker = async () => {
-    while (next < payloads.length) {
-      const status = await post(http.port, payloads[next++]!);
-      if (status !== 200) throw new Error(`receiver answered ${status}`);
-    }
-  };
-  await Promise.all([worker(), worker()]);
+  const sender = fork(join(__dirname, 'sender.js'), [String(http.port), file, String(inFlight)]);
+  let report: SenderReport;
+  let cpuStart: NodeJS.CpuUsage;
+  try {
+    await new Promise((resolve) => sender.once('message', resolve));
+    t = process.hrtime.bigint();
+    cpuStart = process.cpuUsage();
+    sender.send('go');
+    report = await new Promise<SenderReport>((resolve) => sender.once('message', resolve));
+  } finally {
+    sender.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (!report.ok) throw new Error(`the sender failed: ${report.error}`);
   const acceptSec = Number(process.hrtime.bigint() - t) / 1e9;
   await engine.queue.flush();
   const ingestSec = Number(process.hrtime.bigint() - t) / 1e9;
@@ -81,7 +82,6 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
   const rssAfter = process.memoryUsage().rss;
   const counters = engine.queue.counters;
   await engine.dispose();
-  keepAlive.destroy();
   const storeOnlySec = await storeOnly(payloads);
   return {
     spans,

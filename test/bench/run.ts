@@ -10,12 +10,12 @@ const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
 async function main(): Promise<void> {
   console.log(`Agent Debugger benchmarks — node ${process.version}, ${cpus().length} cores\n`);
   const r = await benchIngest();
-  console.log('OTLP ingest (100 requests x 1,000 spans, protobuf, made by the official OTel JS serializer)');
+  console.log('OTLP ingest (100 requests x 1,000 spans, protobuf, made by the official OTel JS serializer, sent from another process)');
   console.log(`  decode only                      ${fmt(r.decodeSpansPerSec).padStart(10)} spans/s`);
   console.log(`  over OTLP/HTTP, answered 200     ${fmt(r.acceptSpansPerSec).padStart(10)} spans/s`);
   console.log(`  over OTLP/HTTP, stored in sql.js ${fmt(r.ingestSpansPerSec).padStart(10)} spans/s   (goal >= 50,000: ${r.ingestSpansPerSec >= 50_000 ? 'met' : 'NOT met'})`);
-  console.log(`  cores the process got meanwhile  ${r.coresUsed.toFixed(2).padStart(10)}            (decode worker + store + client; of ${cpus().length})`);
-  console.log(`  store.ingestTraces alone         ${fmt(r.storeOnlySpansPerSec).padStart(10)} spans/s   (decoded requests, one call each)`);
+  console.log(`  cores the receiver used          ${r.coresUsed.toFixed(2).padStart(10)}            (HTTP + decode worker + store; of ${cpus().length}, shared with the sender)`);
+  console.log(`  store.ingestTraces alone         ${fmt(r.storeOnlySpansPerSec).padStart(10)} spans/s   (decoded requests, one call each, on one thread)`);
   console.log(`  ratio stored / decode-only       ${r.ratio.toFixed(2).padStart(10)}x          (goal >= 0.5x: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`);
   console.log(`  longest ingest slice             ${r.maxSliceMs.toFixed(1).padStart(10)} ms wall, ${r.maxSliceBusyMs.toFixed(1)} ms on CPU (bound 50 ms)`);
   console.log(`  memory per 100k spans            ${mb(r.bytesPer100k).padStart(10)} in SQLite pages, process RSS +${mb(r.rssPer100k)} (wasm heap, and JS heap pages V8 keeps after the backlog)`);
