@@ -517,12 +517,7 @@ class Walk {
       tag = nextTag(r);
     } else out.byte(0x30);
     out.bytes(J.eventName!);
-    if (tag >>> 3 === 2) {
-      const end = lengthOf(r, tag);
-      jsonString(out, this.buf, r.pos, end);
-      r.pos = end;
-      tag = nextTag(r);
-    } else out.bytes(J.emptyString!);
+    tag = this.stringField(tag, 2);
     out.bytes(J.eventAttributes!);
     tag = this.attributeRun(tag, 3);
     out.bytes(J.droppedAttributes!);
@@ -533,29 +528,13 @@ class Walk {
 
   /** Link { trace id = 1; span id = 2; trace state = 3; attributes = 4; dropped = 5; flags = 6 }, usable ids only. */
   private link(): void {
-    const { r, out, buf } = this;
-    let tag = nextTag(r);
-    need(tag >>> 3 === 1);
-    let end = lengthOf(r, tag);
-    need(isId(buf, r.pos, end, 16));
+    const { r, out } = this;
     out.bytes(J.linkTrace!);
-    hex(out, buf, r.pos, end);
-    r.pos = end;
-    tag = nextTag(r);
-    need(tag >>> 3 === 2);
-    end = lengthOf(r, tag);
-    need(isId(buf, r.pos, end, 8));
+    this.idField(1, 16);
     out.bytes(J.linkSpan!);
-    hex(out, buf, r.pos, end);
-    r.pos = end;
+    this.idField(2, 8);
     out.bytes(J.linkState!);
-    tag = nextTag(r);
-    if (tag >>> 3 === 3) {
-      end = lengthOf(r, tag);
-      jsonString(out, buf, r.pos, end);
-      r.pos = end;
-      tag = nextTag(r);
-    } else out.bytes(J.emptyString!);
+    let tag = this.stringField(nextTag(r), 3);
     out.bytes(J.eventAttributes!);
     tag = this.attributeRun(tag, 4);
     out.bytes(J.droppedAttributes!);
@@ -568,6 +547,28 @@ class Walk {
     } else out.byte(0x30);
     need(tag === 0);
     out.byte(0x7d);
+  }
+
+  /** A string field numbered `field` if `tag` is it, as a JSON string (else ""); returns the tag after it. */
+  private stringField(tag: number, field: number): number {
+    if (tag >>> 3 !== field) {
+      this.out.bytes(J.emptyString!);
+      return tag;
+    }
+    const end = lengthOf(this.r, tag);
+    jsonString(this.out, this.buf, this.r.pos, end);
+    this.r.pos = end;
+    return nextTag(this.r);
+  }
+
+  /** The next field, which must be id field `field` of a usable `bytes`-byte id, as hex. */
+  private idField(field: number, bytes: number): void {
+    const tag = nextTag(this.r);
+    need(tag >>> 3 === field);
+    const end = lengthOf(this.r, tag);
+    need(isId(this.buf, this.r.pos, end, bytes));
+    hex(this.out, this.buf, this.r.pos, end);
+    this.r.pos = end;
   }
 
   /** A uint32 field numbered `field` if `tag` is it (else 0), written as a number; returns the tag after it. */
