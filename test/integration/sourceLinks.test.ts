@@ -59,7 +59,10 @@ describe('Spans <-> source inside VS Code', () => {
     assert.match(titles[2]!, /^30 convert_currency · 1 call · 1 error · p50 \d+ ms$/);
     const prompt = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(path.join(examples(), 'travel-agent-py', 'prompts', 'planner.txt')));
     assert.match(prompt[0]?.command?.title ?? '', /^gpt-4o-mini call · 2 calls · p50 \d+ ms · \$0\.0\d+$/);
-    // Clicking a lens shows its steps in the graph: the webview is told to highlight them.
+    // Clicking a lens shows its steps in the graph: the webview is told to highlight them. The count is
+    // taken once the webview has its session (a first webview boot in a cold code-server can be slow;
+    // a highlight asked for earlier waits for the snapshot, which another test covers).
+    await waitFor('the graph webview to get its snapshot', () => (graph.current!.sent.snapshot ?? 0) > 0, 60_000);
     const highlighted = graph.current!.sent.highlightSteps ?? 0;
     await vscode.commands.executeCommand(prompt[0]!.command!.command, ...prompt[0]!.command!.arguments!);
     assert.equal(graph.current?.currentSessionId, 'py-sources');

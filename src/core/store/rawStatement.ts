@@ -55,14 +55,14 @@ function databasePointer(db: Database): number {
 }
 
 /**
- * One prepared statement bound and stepped through the C API, its text arguments read from `heapText`
- * (UTF-8 copied into the wasm heap by `copyText`). Undefined from `open` when this sql.js build does not
- * allow it; callers then bind through sql.js.
+ * One prepared statement bound and stepped through the C API, its text arguments read in place from a
+ * copy in the wasm heap (copyText). Undefined from `open` when this sql.js build does not allow it;
+ * callers then bind through sql.js.
  */
 export class RawStatement {
+  /** The text copy: a malloc'd block of the heap, kept and reused until a larger copy is needed. */
   private heap = 0;
   private heapBytes = 0;
-
   private readonly stmt: number;
 
   private constructor(
