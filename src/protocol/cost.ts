@@ -1,6 +1,7 @@
 // Messages between the host and the Cost webview view. Pure types: no vscode, no node, no DOM.
 // JSON-safe only: ids are hex strings, times are ms relative to the session start. Every string that comes
 // from a span (model, agent, tool names, finding messages) is untrusted text.
+import type { TotalsDto } from './totals';
 
 export interface ReceiverInfoDto {
   /** e.g. http://127.0.0.1:4318 ; undefined while the receiver is stopped. */
@@ -10,25 +11,8 @@ export interface ReceiverInfoDto {
   sessions: number;
 }
 
-export interface CostTotalsDto {
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  /** input + output */
-  totalTokens: number;
-  steps: number;
-  llmCalls: number;
-  toolCalls: number;
-  errors: number;
-  wallTimeMs: number;
-  pricedCalls: number;
-  unpricedCalls: number;
-  /** Models that used tokens without a known price: their usage is not in costUsd. */
-  modelsWithoutPrice: string[];
-}
+/** The same totals the graph gets (see totals.ts). */
+export type CostTotalsDto = TotalsDto;
 
 export type BreakdownKind = 'model' | 'agent' | 'tool' | 'kind';
 

@@ -1,6 +1,7 @@
 // Messages between the host and the "Agent Trace" graph webview. Pure types: no vscode, no node, no DOM.
 // JSON-safe only: ids are hex strings, times are ms relative to the session start (snapshot.session.startEpochMs).
 // Every string that comes from a span (labels, messages, attribute keys and values) is untrusted text.
+import type { TotalsDto } from './totals';
 
 export type StepKindDto = 'agent' | 'llm' | 'tool' | 'retrieval' | 'embedding' | 'chain' | 'guardrail' | 'other';
 export type StepStatusDto = 'ok' | 'error' | 'unset';
@@ -56,23 +57,7 @@ export interface TimelineDto {
   labels: [number, string][];
 }
 
-export interface TotalsDto {
-  steps: number;
-  llmCalls: number;
-  toolCalls: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  pricedCalls: number;
-  unpricedCalls: number;
-  modelsWithoutPrice: string[];
-  wallTimeMs: number;
-}
+export type { TotalsDto };
 
 export interface SessionDto {
   id: string;

@@ -9,6 +9,7 @@ import { MAX_WINDOW } from '../../protocol/graph';
 import { flattenAttributes, str } from './attributes';
 import type { AgentSession } from './index';
 import { labelOf } from './graph';
+import { totalsDto } from './rollups';
 import { stateAt, stepPhaseAt } from './timeline';
 import { parentIndices, stepKey } from './tree';
 import type { AgentStep, Message, MessagePart, SpanInput } from './types';
@@ -185,9 +186,8 @@ export class GraphFeed {
       if (label !== undefined) timeline.labels.push([i, label]);
     }
     timeline.type = types.join('');
-    const { startMs: _s, endMs: _e, ...totals } = session.totals;
     const findings = session.findings.map((f) => ({ kind: f.kind, message: f.message, steps: f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) }));
-    return { edges, timeline, totals, findings };
+    return { edges, timeline, totals: totalsDto(session.totals), findings };
   }
 
   private conversation(session: AgentSession, llm: number, cursor: number, cut: { truncated: boolean }): ConversationDto {

@@ -1,6 +1,7 @@
 // Totals for a session and grouped views (by model, agent, tool, kind, provider) for the cost panel and
 // the CLI. Usage and $ come from non-aggregate steps only, so a framework that reports totals on the
 // parent span as well as on each call (Vercel ai.generateText) is not counted twice.
+import type { TotalsDto } from '../../protocol/totals';
 import type { AgentStep } from './types';
 
 export interface Totals {
@@ -77,3 +78,12 @@ function addStep(t: Totals, s: AgentStep, unpriced: Set<string>): void {
   }
 }
 
+/** The totals as the webviews get them (start and end times stay in the host). */
+export function totalsDto(t: Totals): TotalsDto {
+  return {
+    costUsd: t.costUsd, inputTokens: t.inputTokens, outputTokens: t.outputTokens, cacheReadTokens: t.cacheReadTokens,
+    cacheWriteTokens: t.cacheWriteTokens, reasoningTokens: t.reasoningTokens, totalTokens: t.totalTokens, steps: t.steps,
+    llmCalls: t.llmCalls, toolCalls: t.toolCalls, errors: t.errors, wallTimeMs: t.wallTimeMs, pricedCalls: t.pricedCalls,
+    unpricedCalls: t.unpricedCalls, modelsWithoutPrice: t.modelsWithoutPrice,
+  };
+}

@@ -4,6 +4,6 @@ export { breakdowns, byAgent, byCost, byKind, byModel, byTool } from './breakdow
 export { budgetOf } from './budget';
 export { compareRuns, type RunSummary } from './compare';
 export { costFindings, runawayGrowth, type RunawayOptions } from './findings';
-export { costReport, totalsDto, type ReportInput } from './report';
+export { costReport, type ReportInput } from './report';
 export { cumulativeSeries } from './series';
 export { labelOf, topSteps } from './topSteps';

@@ -1,8 +1,8 @@
 // Everything the Cost view shows for one session, from its normalised steps: totals, breakdowns, top
 // steps, the cumulative series, findings and the budget. Pure: the host feeds it, tests call it directly.
-import { totalsOf, type Totals } from '../agent/rollups';
+import { totalsDto, totalsOf } from '../agent/rollups';
 import type { AgentStep } from '../agent/types';
-import type { CostReportDto, CostSessionDto, CostTotalsDto } from '../../protocol/cost';
+import type { CostReportDto, CostSessionDto } from '../../protocol/cost';
 import { budgetOf } from './budget';
 import { breakdowns } from './breakdowns';
 import { costFindings } from './findings';
@@ -33,11 +33,3 @@ export function costReport(input: ReportInput): CostReportDto {
   return report;
 }
 
-export function totalsDto(t: Totals): CostTotalsDto {
-  return {
-    costUsd: t.costUsd, inputTokens: t.inputTokens, outputTokens: t.outputTokens, cacheReadTokens: t.cacheReadTokens,
-    cacheWriteTokens: t.cacheWriteTokens, reasoningTokens: t.reasoningTokens, totalTokens: t.totalTokens, steps: t.steps,
-    llmCalls: t.llmCalls, toolCalls: t.toolCalls, errors: t.errors, wallTimeMs: t.wallTimeMs, pricedCalls: t.pricedCalls,
-    unpricedCalls: t.unpricedCalls, modelsWithoutPrice: t.modelsWithoutPrice,
-  };
-}
