@@ -25,6 +25,17 @@ export class ByteBuffer {
     return (this.length += this.buf.utf8Write(text, this.length));
   }
 
+  /**
+   * Appends `text` as UTF-8 and returns a view of those bytes, for sql.js to bind (it copies an Int8Array
+   * with one native copy, where it encodes a string with a JS loop). The view stays valid and unchanged
+   * until `length` is reset: growing copies into a new buffer and leaves the old one to its views.
+   */
+  stringView(text: string): Int8Array {
+    const start = this.length;
+    const end = this.string(text);
+    return new Int8Array(this.buf.buffer, this.buf.byteOffset + start, end - start);
+  }
+
   /** Appends text known to be ASCII (numbers, base64, JSON punctuation). */
   ascii(text: string): void {
     // A loop: the pieces are short, and a native write costs more to call than to copy them.

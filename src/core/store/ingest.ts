@@ -6,7 +6,8 @@ import type { StoreContext } from './context';
 import { preparedTexts, textName, textParent, type PreparedTraces } from './preparedTraces';
 import { resourceHints, type ResourceHints, type SessionRouter } from './sessionRouter';
 import { upsertTrace } from './sessionWrites';
-import { spanDataJson, Utf8Scratch } from './spanData';
+import { ByteBuffer } from './byteBuffer';
+import { spanDataJson } from './spanData';
 import { SpanRows } from './spanRows';
 import type { BindValue, SqlValue } from './sqlite';
 import { nsToMs, toJson } from './values';
@@ -18,7 +19,7 @@ const insertLog = `INSERT INTO log_records (id, session_id, trace_id, span_id, t
 export const errorStatus = 2;
 
 // Writes are synchronous and never nested, so one scratch buffer serves them all.
-const scratch = new Utf8Scratch();
+const scratch = new ByteBuffer();
 
 /** Per (trace, session) span counts of one batch: [traceId, sessionId, spans, errors, startMs, endMs, rootName]. */
 class TraceRollups {
@@ -156,7 +157,7 @@ export function writeLogs(ctx: StoreContext, req: LogsRequest, receivedAt: numbe
       for (const r of sl.logRecords) {
         const timeMs = nsToMs(r.timeUnixNano !== '0' && r.timeUnixNano !== '' ? r.timeUnixNano : r.observedTimeUnixNano);
         const sessionId = router.route(hints, r.attributes, r.traceId, timeMs, receivedAt);
-        scratch.reset();
+        scratch.length = 0;
         row[0] = ctx.nextLogRowid++;
         row[1] = sessionId;
         row[2] = r.traceId;
@@ -166,8 +167,8 @@ export function writeLogs(ctx: StoreContext, req: LogsRequest, receivedAt: numbe
         row[6] = timeMs;
         row[7] = r.severityNumber;
         row[8] = r.severityText;
-        row[9] = scratch.bytes(toJson(r.body));
-        row[10] = scratch.bytes(toJson(r.attributes));
+        row[9] = scratch.stringView(toJson(r.body));
+        row[10] = scratch.stringView(toJson(r.attributes));
         row[11] = r.droppedAttributesCount;
         row[12] = r.flags;
         row[13] = r.eventName;

@@ -71,32 +71,3 @@ export function parseSpanData(text: string): Required<SpanData> {
     statusMessage: d.statusMessage ?? '',
   };
 }
-
-/**
- * Text bound as UTF-8 bytes and CAST to TEXT in SQL: sql.js encodes a bound string with a JS loop,
- * bytes with one native copy. The bytes go into one reused buffer, because a Buffer per value means an
- * ArrayBuffer per span, and V8 answers that much external memory with full GCs of the whole heap.
- */
-export class Utf8Scratch {
-  private buf = Buffer.allocUnsafe(1 << 16);
-  private used = 0;
-
-  /** Starts over; the views handed out before must already be bound and run. */
-  reset(): void {
-    this.used = 0;
-  }
-
-  /** `text` as UTF-8, valid until reset(). An Int8Array, because sql.js copies it into an Int8Array heap. */
-  bytes(text: string): Int8Array {
-    const room = text.length * 3; // the most UTF-8 bytes a UTF-16 string can need
-    if (this.used + room > this.buf.length) {
-      // Views already handed out keep the old buffer alive and unchanged.
-      this.buf = Buffer.allocUnsafe(Math.max(this.buf.length * 2, 2 ** Math.ceil(Math.log2(room))));
-      this.used = 0;
-    }
-    const n = this.buf.write(text, this.used);
-    const view = new Int8Array(this.buf.buffer, this.buf.byteOffset + this.used, n);
-    this.used += n;
-    return view;
-  }
-}

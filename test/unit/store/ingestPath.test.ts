@@ -1,10 +1,10 @@
 // The pieces the ingest path was made fast with: each must give exactly what the plain way gives.
 import * as assert from 'node:assert/strict';
 import type { SqlJsStatic } from 'sql.js';
+import { ByteBuffer } from '../../../src/core/store/byteBuffer';
 import { StoreContext } from '../../../src/core/store/context';
 import { newStoreDatabase } from '../../../src/core/store/exportImport';
 import { loadSqlJs, Statements } from '../../../src/core/store/sqlite';
-import { Utf8Scratch } from '../../../src/core/store/spanData';
 import { nsToMs } from '../../../src/core/store/values';
 import { HeapReserve } from '../../../src/core/store/wasmHeap';
 import { bulkRequest, dumpStore, mixedRequest, newStore, str } from './fixtures';
@@ -74,16 +74,16 @@ describe('store: ingest path helpers', () => {
     for (const ns of cases) assert.ok(Object.is(nsToMs(ns), reference(ns)), ns);
   });
 
-  it('Utf8Scratch hands out UTF-8 views that stay valid until reset, growing for large text', () => {
-    const scratch = new Utf8Scratch();
-    const a = scratch.bytes('plain');
-    const b = scratch.bytes('ünïcode ✓ 😀');
+  it('ByteBuffer hands out UTF-8 views that stay valid until reset, growing for large text', () => {
+    const scratch = new ByteBuffer();
+    const a = scratch.stringView('plain');
+    const b = scratch.stringView('ünïcode ✓ 😀');
     const big = 'x'.repeat(200_000);
-    const c = scratch.bytes(big);
+    const c = scratch.stringView(big);
     const text = (v: Int8Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
     assert.deepEqual([text(a), text(b), text(c).length], ['plain', 'ünïcode ✓ 😀', big.length]);
-    scratch.reset();
-    assert.equal(text(scratch.bytes('again')), 'again');
+    scratch.length = 0;
+    assert.equal(text(scratch.stringView('again')), 'again');
   });
 
   it('HeapReserve reserves in doubling steps ahead of the database, and copes with a refused malloc', () => {
