@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -19,7 +20,8 @@ async function sendSpans(endpoint: string, sessionId: string, names: string[]): 
   });
   const tracer = provider.getTracer('integration');
   tracer.startActiveSpan('invoke_agent it', (root) => {
-    for (const name of names) tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'chat' } }).end();
+    // The parent is given, as no context manager is registered here.
+    for (const name of names) tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'chat' } }, trace.setSpan(context.active(), root)).end();
     root.end();
   });
   await provider.forceFlush();
@@ -51,6 +53,14 @@ describe('receiver -> store inside VS Code', () => {
     const session = await waitFor('the session', () => engine.store.listSessions().find((s) => s.id === 'it-session-1'));
     assert.equal(session.spanCount, 3);
     assert.equal(engine.decodeWorkerRunning, true, 'the decode worker runs from beside the bundle');
+    // Stored as the worker's protobuf fast path wrote them: names, attributes, the tree.
+    const spans = engine.store.spansOfSession('it-session-1');
+    assert.deepEqual(spans.map((s) => s.name).sort(), ['chat a', 'chat b', 'invoke_agent it']);
+    const root = spans.find((s) => s.name === 'invoke_agent it')!;
+    for (const child of spans.filter((s) => s !== root)) {
+      assert.equal(child.parentSpanId, root.spanId);
+      assert.deepEqual(child.attributes, [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]);
+    }
     await waitFor('counts in the state', () => receiver.state.kind === 'running' && receiver.state.spans >= 3);
   });
 
