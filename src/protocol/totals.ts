@@ -12,9 +12,11 @@ export interface TotalsDto {
   llmCalls: number;
   toolCalls: number;
   errors: number;
+  /** From the first start to the last end. */
   wallTimeMs: number;
+  /** Calls whose usage has a price / has none. */
   pricedCalls: number;
   unpricedCalls: number;
-  /** Models that used tokens without a known price: their usage is not in costUsd. */
+  /** Models (or "(no model)") that used tokens without a known price: their usage is not in costUsd. */
   modelsWithoutPrice: string[];
 }

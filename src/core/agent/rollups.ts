@@ -4,28 +4,10 @@
 import type { TotalsDto } from '../../protocol/totals';
 import type { AgentStep } from './types';
 
-export interface Totals {
-  steps: number;
-  llmCalls: number;
-  toolCalls: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  /** input + output */
-  totalTokens: number;
-  costUsd: number;
-  /** Calls whose usage has a price / has none. */
-  pricedCalls: number;
-  unpricedCalls: number;
-  /** Models (or "(no model)") that used tokens without a known price: their usage is not in costUsd. */
-  modelsWithoutPrice: string[];
+/** What the webviews get (see protocol/totals.ts), plus when the session ran (epoch ms). */
+export interface Totals extends TotalsDto {
   startMs: number;
   endMs: number;
-  /** From the first start to the last end. */
-  wallTimeMs: number;
 }
 
 export function emptyTotals(): Totals {
