@@ -26,15 +26,9 @@ export class SourceLinks implements vscode.Disposable {
     }));
   }
 
-  /**
-   * Fills step.source (or step.sourceMissing, saying why) for every step of a session. `waitForIndex`
-   * false: use the index as it is while its first build runs (the graph paints at once and is redrawn when
-   * the build fires onDidChange); otherwise wait for that build (up to its 20 s budget on a huge workspace).
-   */
-  async annotate(steps: readonly AgentStep[], inputs: readonly SpanInput[], options: { waitForIndex?: boolean } = {}): Promise<void> {
-    const built = this.workspace.ready();
-    if (options.waitForIndex !== false) await built;
-    else void built.catch(() => undefined); // a failed build is logged by whoever waits for it
+  /** Fills step.source (or step.sourceMissing, saying why) for every step of a session. */
+  async annotate(steps: readonly AgentStep[], inputs: readonly SpanInput[]): Promise<void> {
+    await this.workspace.ready();
     annotateSources(steps, this.workspace.index, new Map(inputs.map((i) => [i.span.spanId, i])), this.resolutions);
   }
 

@@ -142,8 +142,7 @@ export class GraphPanel implements vscode.Disposable {
     if (!this.session || key !== this.builtKey) {
       this.inputs = readSession(engine.store, summary.id);
       const session = buildSession(this.inputs, agentOptions());
-      // The first snapshot does not wait for the workspace's first source index: it is redrawn when that is done.
-      await this.sources.annotate(session.steps, this.inputs, { waitForIndex: false });
+      await this.sources.annotate(session.steps, this.inputs);
       this.session = session;
       this.builtKey = key;
       this.onDidShowSession(summary.id);
