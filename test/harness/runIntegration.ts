@@ -4,7 +4,7 @@
 // window.codeAutomationExit(code), which we expose through playwright.
 //   node out/test/harness/runIntegration.js [--vsix=FILE] [--workspace=DIR] [--timeout=SECONDS] [--grep=TEXT] [--keep]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import type { BrowserContext } from 'playwright-core';
@@ -53,6 +53,14 @@ async function main(): Promise<number> {
       const line = format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
       if (!noise.some((r) => r.test(line))) (level === 'error' ? console.error : console.log)(line);
     });
+    // The browser's own view (webview frames included), kept with a failed run's logs.
+    const browserLog = createWriteStream(join(runDir, 'browser.log'));
+    const stamp = () => new Date().toISOString().slice(11, 23);
+    page.on('console', (m) => browserLog.write(`${stamp()} console.${m.type()} [${m.location().url}] ${m.text()}\n`));
+    page.on('pageerror', (e) => browserLog.write(`${stamp()} pageerror ${e.stack ?? e.message}\n`));
+    page.on('requestfailed', (r) => browserLog.write(`${stamp()} requestfailed ${r.url()} ${r.failure()?.errorText ?? ''}\n`));
+    page.on('frameattached', (f) => browserLog.write(`${stamp()} frameattached ${f.url()}\n`));
+    page.on('framenavigated', (f) => browserLog.write(`${stamp()} framenavigated ${f.url()}\n`));
     const remote = (p: string) => `vscode-remote://${server.authority}${p}`;
     const payload = [['extensionDevelopmentPath', remote(extensionPath)], ['extensionTestsPath', remote(testsPath)], ['skipWelcome', 'true']];
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
