@@ -26,3 +26,13 @@ export function hostClient<ToHost, ToWebview, State = unknown>(): HostClient<ToH
     setState: (state) => vscode.setState(state),
   };
 }
+
+/**
+ * Resolves once the codicon font is loaded (at most `capMs`). Webviews say `ready` after it: their
+ * resources come through the workbench's service worker, and a webview closed while one of its fetches is
+ * in flight holds that worker up (~30 s in VS Code 1.100 on the web) and with it every webview opened next.
+ */
+export function resourcesLoaded(capMs = 3000): Promise<void> {
+  const font = document.fonts.load('16px codicon').then(() => undefined, () => undefined);
+  return Promise.race([font, new Promise<void>((resolve) => setTimeout(resolve, capMs))]);
+}
