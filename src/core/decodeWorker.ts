@@ -5,6 +5,7 @@
 // every request is decoded here as before: answers and what is stored stay the same.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { OffThreadDecoder, OffThreadTraces } from './otlp/receiverTypes';
 
@@ -46,6 +47,11 @@ export class TraceDecodeWorker implements OffThreadDecoder {
       this.waiting.set(id, resolve);
       worker.postMessage({ id, format, body: copy } satisfies DecodeJob, [copy.buffer as ArrayBuffer]);
     });
+  }
+
+  /** How busy the worker thread has been (since an earlier reading): what the benchmark reports. */
+  utilization(since?: EventLoopUtilization): EventLoopUtilization | undefined {
+    return this.worker?.performance.eventLoopUtilization(since);
   }
 
   async dispose(): Promise<void> {

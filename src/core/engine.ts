@@ -1,5 +1,6 @@
 // One trace engine = the store, its ingest queue and (while started) the OTLP receiver feeding it.
 // The extension host, the CLI and the benchmarks all compose the same pieces through this class.
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { TraceDecodeWorker } from './decodeWorker';
 import { OtlpReceiver } from './otlp/receiver';
 import { IngestQueue } from './store/ingestQueue';
@@ -46,6 +47,11 @@ export class TraceEngine {
   /** Whether OTLP/HTTP trace requests are being decoded on the decode worker thread (see decodeWorker.ts). */
   get decodeWorkerRunning(): boolean {
     return this.decoder?.running ?? false;
+  }
+
+  /** The decode worker's event-loop utilization since `since` (see perf_hooks), while it runs. */
+  decodeWorkerUtilization(since?: EventLoopUtilization): EventLoopUtilization | undefined {
+    return this.decoder?.utilization(since);
   }
 
   async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {

@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { TraceEngine } from '../../src/core/engine';
 import { SpanStore } from '../../src/core/store/spanStore';
 import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
@@ -33,6 +34,9 @@ export interface IngestBench {
    * is another process on the same cores.
    */
   coresUsed: number;
+  /** Share of the HTTP run the receiver's main thread (HTTP, store) and its decode worker were busy. */
+  mainBusy: number;
+  workerBusy: number;
 }
 
 export async function benchIngest(requests = 100, spansPerRequest = 1000): Promise<IngestBench> {
@@ -61,10 +65,14 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
   const sender = fork(join(__dirname, 'sender.js'), [String(http.port), file, String(inFlight)]);
   let report: SenderReport;
   let cpuStart: NodeJS.CpuUsage;
+  let mainElu: EventLoopUtilization;
+  let workerElu: EventLoopUtilization | undefined;
   try {
     await new Promise((resolve) => sender.once('message', resolve));
     t = process.hrtime.bigint();
     cpuStart = process.cpuUsage();
+    mainElu = performance.eventLoopUtilization();
+    workerElu = engine.decodeWorkerUtilization();
     sender.send('go');
     report = await new Promise<SenderReport>((resolve) => sender.once('message', resolve));
   } finally {
@@ -76,6 +84,8 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
   await engine.queue.flush();
   const ingestSec = Number(process.hrtime.bigint() - t) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
+  const mainBusy = performance.eventLoopUtilization(mainElu).utilization;
+  const workerBusy = engine.decodeWorkerUtilization(workerElu)?.utilization ?? 0;
   const stored = engine.store.stats();
   if (stored.spans !== spans) throw new Error(`stored ${stored.spans} of ${spans} spans`);
   global.gc?.();
@@ -95,6 +105,8 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
     bytesPer100k: (stored.bytes / spans) * 100_000,
     rssPer100k: ((rssAfter - rssBefore) / spans) * 100_000,
     coresUsed: (cpu.user + cpu.system) / 1e6 / ingestSec,
+    mainBusy,
+    workerBusy,
   };
 }
 

@@ -6,6 +6,7 @@ import { benchIngest } from './ingest';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 async function main(): Promise<void> {
   console.log(`Agent Debugger benchmarks — node ${process.version}, ${cpus().length} cores\n`);
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   console.log(`  over OTLP/HTTP, answered 200     ${fmt(r.acceptSpansPerSec).padStart(10)} spans/s`);
   console.log(`  over OTLP/HTTP, stored in sql.js ${fmt(r.ingestSpansPerSec).padStart(10)} spans/s   (goal >= 50,000: ${r.ingestSpansPerSec >= 50_000 ? 'met' : 'NOT met'})`);
   console.log(`  cores the receiver used          ${r.coresUsed.toFixed(2).padStart(10)}            (HTTP + decode worker + store; of ${cpus().length}, shared with the sender)`);
+  console.log(`  busy: main thread / decode worker ${`${pct(r.mainBusy)} / ${pct(r.workerBusy)}`.padStart(10)}            (event-loop utilization during the HTTP run)`);
   console.log(`  store.ingestTraces alone         ${fmt(r.storeOnlySpansPerSec).padStart(10)} spans/s   (decoded requests, one call each, on one thread)`);
   console.log(`  ratio stored / decode-only       ${r.ratio.toFixed(2).padStart(10)}x          (goal >= 0.5x: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`);
   console.log(`  longest ingest slice             ${r.maxSliceMs.toFixed(1).padStart(10)} ms wall, ${r.maxSliceBusyMs.toFixed(1)} ms on CPU (bound 50 ms)`);

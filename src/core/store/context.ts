@@ -4,6 +4,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { ChangeCollector } from './changes';
 import { Dimensions } from './dimensions';
 import { applyPragmas } from './schema';
+import { SpanRows } from './spanRows';
 import { allRows, firstRow, inTransaction, num, str, Statements, type Database } from './sqlite';
 import type { SessionSource } from './types';
 
@@ -43,6 +44,7 @@ export class StoreContext {
   /** Deleted sessions whose rows are still being swept, oldest first. */
   tombstones: Tombstone[] = [];
   nextSpanRowid = 1;
+  private rows: SpanRows | undefined;
   nextLogRowid = 1;
   private depth = 0;
 
@@ -60,6 +62,11 @@ export class StoreContext {
   }
 
   /** Swaps the connection (after clear or a reopen) and rebuilds every cache from the tables. */
+  /** The span row writer, kept: its buffers grow to the batches' size once and are reused. */
+  get spanRows(): SpanRows {
+    return (this.rows ??= new SpanRows(this));
+  }
+
   replaceDb(db: Database): void {
     this.stmts.invalidate();
     this.db.close();

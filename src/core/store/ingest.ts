@@ -8,7 +8,7 @@ import { resourceHints, type ResourceHints, type SessionRouter } from './session
 import { upsertTrace } from './sessionWrites';
 import { ByteBuffer } from './byteBuffer';
 import { spanDataJson } from './spanData';
-import { SpanRows } from './spanRows';
+import type { SpanRows } from './spanRows';
 import type { BindValue, SqlValue } from './sqlite';
 import { nsToMs, toJson } from './values';
 
@@ -57,7 +57,8 @@ class TraceRollups {
 /** What both write paths fill per batch; a session move (it reads the rows) flushes them first. */
 function writers(ctx: StoreContext, router: SessionRouter): { rollups: TraceRollups; rows: SpanRows; touched: Set<string> } {
   const rollups = new TraceRollups();
-  const rows = new SpanRows(ctx);
+  const rows = ctx.spanRows;
+  rows.reset();
   router.beforeMove = () => {
     rows.flush();
     rollups.flush(ctx);

@@ -32,6 +32,13 @@ export class SpanRows {
 
   constructor(private readonly ctx: StoreContext) {}
 
+  /** Forgets rows not flushed (a write that threw): each batch starts empty. */
+  reset(): void {
+    this.pending = 0;
+    this.textIndex = texts;
+    this.bytes.length = 0;
+  }
+
   /** Starts a row; its six text columns follow, in order, through text() and utf8(). */
   begin(startMs: number, endMs: number, statusCode: number, resourceId: number, scopeId: number): void {
     if (this.textIndex !== texts) throw new Error(`span row ${this.pending} got ${this.textIndex} of ${texts} text columns`);
