@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { costUpdateIntervalMs } from '../../src/host/webviews/costViewProvider';
 import { Views } from '../../src/host/contributions';
 import { activeApi } from './extension.test';
-import { postJsonSpans, waitFor } from './otlpPost';
+import { postJsonSpans, waitFor, webviewBootMs } from './otlpPost';
 
 // gpt-4o in @pydantic/genai-prices: $2.50 input, $10 output per million tokens.
 const gpt4o = (input: number, output: number) => (input * 2.5 + output * 10) / 1e6;
@@ -13,7 +13,7 @@ describe('Cost view inside VS Code', () => {
     const { receiver, cost } = await activeApi();
     await receiver.start();
     await vscode.commands.executeCommand(`${Views.cost}.focus`);
-    await waitFor('the first snapshot', () => cost.snapshotsPosted >= 1, 30000);
+    await waitFor('the first snapshot', () => cost.snapshotsPosted >= 1, webviewBootMs);
 
     assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'cost-it', [{ name: 'chat gpt-4o', model: 'gpt-4o', inputTokens: 1000, outputTokens: 100 }], 41), 200);
     const first = await waitFor('the session in the view', () => cost.lastSnapshot?.report?.session.id === 'cost-it' && cost.lastSnapshot.report, 10000);
@@ -58,7 +58,7 @@ describe('Cost view inside VS Code', () => {
     const ids = cost.lastSnapshot!.report!.breakdowns.tool[0].stepIds;
     const panel = graph.showSteps('cost-it', ids, 'Tool search');
     assert.equal(panel.currentSessionId, 'cost-it');
-    await waitFor('snapshot then highlight', () => (panel.sent.snapshot ?? 0) >= 1 && (panel.sent.highlightSteps ?? 0) >= 1, 30000);
+    await waitFor('snapshot then highlight', () => (panel.sent.snapshot ?? 0) >= 1 && (panel.sent.highlightSteps ?? 0) >= 1, webviewBootMs);
     panel.panel.dispose();
   });
 });

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/host/contributions';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
-import { waitFor } from './otlpPost';
+import { waitFor, webviewBootMs } from './otlpPost';
 
 const folder = () => vscode.workspace.workspaceFolders![0];
 
@@ -128,7 +128,7 @@ describe('debugging agents inside VS Code', function () {
     const panel = api.graph.current!;
     assert.equal(panel.currentSessionId, recorded.id);
     const reveals = () => panel.sent.revealStep ?? 0;
-    await waitFor('the graph ready', () => (panel.sent.snapshot ?? 0) >= 1, 30000);
+    await waitFor('the graph ready', () => (panel.sent.snapshot ?? 0) >= 1, webviewBootMs);
     const before = reveals();
     await session.customRequest('stepIn', { threadId: 1 });
     await waitFor('the llm frame', async () => /^llm gpt-4o-mini[-\d]*@agent\.mjs:83$/.test((await stackNames(session))[0]));

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/host/contributions';
 import { GraphPanel, graphViewType } from '../../src/host/webviews/graphPanel';
 import { activeApi } from './extension.test';
-import { postJsonSpans, waitFor } from './otlpPost';
+import { postJsonSpans, waitFor, webviewBootMs } from './otlpPost';
 
 describe('Agent Trace panel inside VS Code', () => {
   it('opens on a session, boots its webview (ready -> snapshot) and streams live steps as deltas', async () => {
@@ -16,7 +16,7 @@ describe('Agent Trace panel inside VS Code', () => {
     const panel = graph.current!;
     assert.equal(panel.panel.title.startsWith('Agent Trace'), true);
     // The real bundle runs in the workbench's webview: it says ready and gets a snapshot.
-    await waitFor('a snapshot', () => (panel.sent.snapshot ?? 0) >= 1, 30000);
+    await waitFor('a snapshot', () => (panel.sent.snapshot ?? 0) >= 1, webviewBootMs);
     assert.equal(panel.panel.title, `Agent Trace: ${session.name}`);
 
     const started = Date.now();
@@ -48,7 +48,7 @@ describe('Agent Trace panel inside VS Code', () => {
     graph.current?.panel.dispose();
     const panel = graph.open('graph-reveal');
     panel.revealStep(tool!.spanId); // the webview is not even loaded yet
-    await waitFor('the reveal, after the snapshot', () => (panel.sent.revealStep ?? 0) === 1 && (panel.sent.snapshot ?? 0) >= 1, 30000);
+    await waitFor('the reveal, after the snapshot', () => (panel.sent.revealStep ?? 0) === 1 && (panel.sent.snapshot ?? 0) >= 1, webviewBootMs);
     panel.panel.dispose();
   });
 
@@ -64,7 +64,7 @@ describe('Agent Trace panel inside VS Code', () => {
       const stuck = panel.panel;
       // What the stuck frame amounts to: a page whose script never runs.
       stuck.webview.html = '<!DOCTYPE html><html><body>never ready</body></html>';
-      await waitFor('a snapshot from the new webview', () => (panel.sent.snapshot ?? 0) >= 1, 30000);
+      await waitFor('a snapshot from the new webview', () => (panel.sent.snapshot ?? 0) >= 1, webviewBootMs);
       assert.notEqual(panel.panel, stuck);
       assert.equal(graph.current, panel);
       const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(graphViewType));

@@ -49,6 +49,12 @@ export function postJsonSpans(endpoint: string, sessionId: string, specs: SpanSp
   });
 }
 
+/**
+ * How long a test waits for a webview to start: VS Code 1.100 on the web can hold a new webview ~30 s behind
+ * its service worker (see resourcesLoaded in webview/shared/vscodeApi.ts); the product waits it out too.
+ */
+export const webviewBootMs = 45_000;
+
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { withAgentEnv } from '../../src/core/launch/agentEnv';
 import { Commands } from '../../src/host/contributions';
 import { activeApi } from './extension.test';
-import { postJsonSpans, waitFor } from './otlpPost';
+import { postJsonSpans, waitFor, webviewBootMs } from './otlpPost';
 
 const examples = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
 
@@ -62,7 +62,7 @@ describe('Spans <-> source inside VS Code', () => {
     // Clicking a lens shows its steps in the graph: the webview is told to highlight them. The count is
     // taken once the webview has its session (a first webview boot in a cold code-server can be slow;
     // a highlight asked for earlier waits for the snapshot, which another test covers).
-    await waitFor('the graph webview to get its snapshot', () => (graph.current!.sent.snapshot ?? 0) > 0, 60_000);
+    await waitFor('the graph webview to get its snapshot', () => (graph.current!.sent.snapshot ?? 0) > 0, webviewBootMs);
     const highlighted = graph.current!.sent.highlightSteps ?? 0;
     await vscode.commands.executeCommand(prompt[0]!.command!.command, ...prompt[0]!.command!.arguments!);
     assert.equal(graph.current?.currentSessionId, 'py-sources');

@@ -28,11 +28,17 @@ export function hostClient<ToHost, ToWebview, State = unknown>(): HostClient<ToH
 }
 
 /**
- * Resolves once the codicon font is loaded (at most `capMs`). Webviews say `ready` after it: their
- * resources come through the workbench's service worker, and a webview closed while one of its fetches is
- * in flight holds that worker up (~30 s in VS Code 1.100 on the web) and with it every webview opened next.
+ * Resolves once the page's stylesheets and the codicon font are loaded (at most `capMs`). Webviews say
+ * `ready` after it: their resources come through the workbench's service worker, and a webview closed while
+ * one of its fetches is in flight holds that worker up (~30 s in VS Code 1.100 on the web) and with it every
+ * webview opened next. The stylesheets first: before codicon.css is in, the font is unknown and
+ * fonts.load() has nothing to wait for.
  */
 export function resourcesLoaded(capMs = 3000): Promise<void> {
-  const font = document.fonts.load('16px codicon').then(() => undefined, () => undefined);
-  return Promise.race([font, new Promise<void>((resolve) => setTimeout(resolve, capMs))]);
+  const loaded = (async () => {
+    if (document.readyState !== 'complete') await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
+    await document.fonts.load('16px codicon');
+    await document.fonts.ready;
+  })().catch(() => undefined);
+  return Promise.race([loaded, new Promise<void>((resolve) => setTimeout(resolve, capMs))]);
 }
