@@ -9,7 +9,7 @@ import { compareRuns, costReport } from '../../src/core/cost';
 import { parseOtlpText } from '../../src/core/sessionFiles';
 import type { CostSnapshotDto, CostToWebview } from '../../src/protocol/cost';
 import { spanInput } from '../unit/agent/synthetic';
-import { openWebview, type WebviewPage } from './webviewPage';
+import { codiconAtReady, openWebview, type WebviewPage } from './webviewPage';
 
 const root = path.resolve(__dirname, '../../..');
 const receiver = { httpEndpoint: 'http://127.0.0.1:4318', spans: 12, sessions: 1 };
@@ -46,6 +46,7 @@ describe('webview: Cost view (built bundle in headless Chromium)', function () {
   it('says ready first, and posts nothing else before the host answers', async () => {
     await view.page.locator('h2', { hasText: 'Cost of your agent runs' }).waitFor();
     assert.deepEqual(await view.posted(), [{ type: 'ready' }]);
+    assert.equal(await codiconAtReady(view.page), true, 'the codicon font was loaded before ready');
   });
 
   it('empty state: the receiver endpoint with a copy button, F5 with an agent config explained, counts', async () => {

@@ -10,6 +10,7 @@ import { formatUsd } from '../../webview/graph/viewModel';
 import { root } from '../harness/codeServer';
 import { loadFixture } from './graphFixtures';
 import { openGraph, type GraphHarness } from './graphPage';
+import { codiconAtReady } from './webviewPage';
 
 const results = join(root, 'test-results');
 
@@ -35,6 +36,7 @@ describe('webview: trace graph (built bundle in headless Chromium)', function ()
     const { page } = g;
     await page.locator('.node').nth(6).waitFor();
     assert.deepEqual(g.toHost[0], { type: 'ready' });
+    assert.equal(await codiconAtReady(page), true, 'the codicon font was loaded before ready');
     assert.equal(await page.locator('.node').count(), 7);
     const titles = await page.locator('.node .title').allInnerTexts();
     assert.deepEqual(titles.sort(), ['advice', 'getWeather', 'getWeather', 'gpt-4o-mini-2024-07-18', 'gpt-4o-mini-2024-07-18', 'gpt-4o-mini-2024-07-18', 'weather-agent']);

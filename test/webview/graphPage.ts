@@ -13,6 +13,7 @@ import type { SpanInput } from '../../src/core/agent/types';
 import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
 import { reportThemes } from '../../src/core/export/reportTheme';
 import { launchChromium, root } from '../harness/codeServer';
+import { recordFontAtReady } from './webviewPage';
 
 const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
 
@@ -48,10 +49,11 @@ function shell(theme: Theme, csp: 'strict' | 'open'): string {
 <style>html{${vars};--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;--vscode-editor-font-size:12px}</style>
 <script${nonce}>
 window.__posted = []; window.__violations = [];
+${recordFontAtReady}
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
 const key = 'vscode-webview-state';
 window.acquireVsCodeApi = () => ({
-  postMessage: (m) => { window.__posted.push(m); window.__toHost(JSON.parse(JSON.stringify(m))); },
+  postMessage: (m) => { window.__noteReady(m); window.__posted.push(m); window.__toHost(JSON.parse(JSON.stringify(m))); },
   getState: () => JSON.parse(sessionStorage.getItem(key) || 'null') ?? undefined,
   setState: (s) => sessionStorage.setItem(key, JSON.stringify(s)),
 });

@@ -9,6 +9,18 @@ import { launchChromium, root } from '../harness/codeServer';
 
 const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html', '.map': 'application/json' };
 
+/**
+ * Stub JS: whether the codicon font had loaded when the webview first said `ready` (window.__codiconAtReady).
+ * A webview closed mid-fetch stalls VS Code web's webviews, so `ready` must come after its resources.
+ */
+export const recordFontAtReady = `window.__noteReady = (m) => { if (m && m.type === 'ready' && window.__codiconAtReady === undefined)
+  window.__codiconAtReady = [...document.fonts].some((f) => f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded'); };`;
+
+/** What recordFontAtReady saw. */
+export function codiconAtReady(page: Page): Promise<boolean | undefined> {
+  return page.evaluate(() => (globalThis as unknown as { __codiconAtReady?: boolean }).__codiconAtReady);
+}
+
 function shell(bundle: string, theme: 'dark' | 'light'): string {
   const csp = "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; script-src 'nonce-test'";
   const vars = theme === 'dark'
@@ -19,7 +31,8 @@ function shell(bundle: string, theme: 'dark' | 'light'): string {
 <style>html{${vars};--vscode-font-family:sans-serif;--vscode-font-size:13px}</style>
 <script nonce="test">
 window.__posted = []; let state;
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => state, setState: (s) => { state = s; } });
+${recordFontAtReady}
+window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__noteReady(m); window.__posted.push(m); }, getState: () => state, setState: (s) => { state = s; } });
 </script></head><body class="vscode-${theme}"><div id="root"></div><script nonce="test" type="module" src="/${bundle}.js"></script></body></html>`;
 }
 

@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { BreakdownKind, BreakdownRowDto, ComparisonRowDto, CostReportDto, CostSnapshotDto, CostToHost, CostToWebview, ReceiverInfoDto, TopStepDto } from '../../src/protocol/cost';
 import { h } from '../shared/dom';
-import { hostClient, resourcesLoaded } from '../shared/vscodeApi';
+import { hostClient } from '../shared/vscodeApi';
 import { chart } from './chart';
 import { compact, count, duration, usd, usdDelta, usdExact } from './format';
 import { table } from './table';
@@ -264,4 +264,4 @@ host.onMessage((message) => {
   if (message.type === 'snapshot') render(message.snapshot);
 });
 render({ receiver: { spans: 0, sessions: 0 }, sessions: [], followLatest: true, comparison: [] });
-void resourcesLoaded().then(() => host.post({ type: 'ready' }));
+host.postWhenLoaded({ type: 'ready' });

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import type { GraphToHost, GraphToWebview, StepDetailDto, StepSummaryDto } from '../../src/protocol/graph';
 import * as dagre from '@dagrejs/dagre';
 import { h } from '../shared/dom';
-import { hostClient, resourcesLoaded } from '../shared/vscodeApi';
+import { hostClient } from '../shared/vscodeApi';
 import { Inspector } from './inspector';
 import { keyAction } from './keys';
 import { layoutVisible, type Layout } from './layout';
@@ -330,4 +330,4 @@ const save = debounce(() => {
   });
 }, 100);
 
-void resourcesLoaded().then(() => host.post(saved ? { type: 'ready', state: { sessionId: saved.sessionId, cursor: saved.cursor, selectedId: saved.selectedId } } : { type: 'ready' }));
+host.postWhenLoaded(saved ? { type: 'ready', state: { sessionId: saved.sessionId, cursor: saved.cursor, selectedId: saved.selectedId } } : { type: 'ready' });

@@ -9,6 +9,8 @@ declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
 
 export interface HostClient<ToHost, ToWebview, State> {
   post(message: ToHost): void;
+  /** Posts the first `ready` once the page's resources are in (see resourcesLoaded). */
+  postWhenLoaded(message: ToHost): void;
   onMessage(listener: (message: ToWebview) => void): void;
   getState(): State | undefined;
   setState(state: State): void;
@@ -21,6 +23,7 @@ export function hostClient<ToHost, ToWebview, State = unknown>(): HostClient<ToH
   const vscode = api as VsCodeApi<State>;
   return {
     post: (message) => vscode.postMessage(message),
+    postWhenLoaded: (message) => void resourcesLoaded().then(() => vscode.postMessage(message)),
     onMessage: (listener) => window.addEventListener('message', (e: MessageEvent<ToWebview>) => listener(e.data)),
     getState: () => vscode.getState(),
     setState: (state) => vscode.setState(state),
@@ -34,7 +37,7 @@ export function hostClient<ToHost, ToWebview, State = unknown>(): HostClient<ToH
  * webview opened next. The stylesheets first: before codicon.css is in, the font is unknown and
  * fonts.load() has nothing to wait for.
  */
-export function resourcesLoaded(capMs = 3000): Promise<void> {
+function resourcesLoaded(capMs = 3000): Promise<void> {
   const loaded = (async () => {
     if (document.readyState !== 'complete') await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
     await document.fonts.load('16px codicon');
