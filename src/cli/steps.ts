@@ -13,7 +13,6 @@ import { readSession } from '../core/agent/fromStore';
 import { importSessionFile } from '../core/sessionFiles';
 import { UsageError } from './errors';
 
-
 export async function steps(argv: string[]): Promise<number> {
   const options = parseStepsArgs(argv);
   const overrides = options.prices ? await readOverrides(options.prices) : undefined;
@@ -133,7 +132,6 @@ function dollars(s: AgentStep): string {
   // An aggregate's $ repeats its children's: shown in parentheses, not added to totals.
   return s.aggregate ? `(${formatUsdPrecise(s.costUsd)})` : formatUsdPrecise(s.costUsd);
 }
-
 
 function short(v: unknown, n: number): string {
   const s = typeof v === 'string' ? v : v === undefined ? '' : (JSON.stringify(v) ?? '');

@@ -12,7 +12,7 @@ export interface ReceiverInfoDto {
 }
 
 /** The same totals the graph gets (see totals.ts). */
-export type CostTotalsDto = TotalsDto;
+export type { TotalsDto };
 
 export type BreakdownKind = 'model' | 'agent' | 'tool' | 'kind';
 
@@ -106,7 +106,7 @@ export interface CostSessionDto {
 
 export interface CostReportDto {
   session: CostSessionDto;
-  totals: CostTotalsDto;
+  totals: TotalsDto;
   breakdowns: Record<BreakdownKind, BreakdownRowDto[]>;
   topSteps: TopStepDto[];
   series: SeriesPointDto[];

@@ -1,6 +1,6 @@
 // Pure view-model of the Cost view: table columns and sorting, the budget meter, the unpriced note and
 // the chart's geometry. No DOM here: the render files turn these into text-only elements.
-import type { BreakdownKind, BreakdownRowDto, BudgetDto, CostTotalsDto, SeriesPointDto, TopStepDto } from '../../src/protocol/cost';
+import type { BreakdownKind, BreakdownRowDto, BudgetDto, SeriesPointDto, TopStepDto, TotalsDto } from '../../src/protocol/cost';
 
 export type SortKey = 'name' | 'calls' | 'tokens' | 'cost';
 export interface Sort {
@@ -94,7 +94,7 @@ export function meter(b: BudgetDto): MeterView {
 }
 
 /** undefined when every call had a price. */
-export function unpricedNote(t: CostTotalsDto): string | undefined {
+export function unpricedNote(t: TotalsDto): string | undefined {
   if (t.unpricedCalls === 0) return undefined;
   const models = t.modelsWithoutPrice.join(', ');
   const calls = `${t.unpricedCalls} call${t.unpricedCalls === 1 ? '' : 's'}`;

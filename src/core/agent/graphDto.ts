@@ -123,7 +123,6 @@ export class GraphFeed {
     return out;
   }
 
-  /** Session position -> feed index; steps never seen get the next free indices (in session order). */
   /** Feed index -> position in session.steps, built once per session object (a report asks for every window). */
   private positionsByIndex(session: AgentSession): Map<number, number> {
     if (this.windowIndex?.session !== session) {
@@ -134,6 +133,7 @@ export class GraphFeed {
     return this.windowIndex.byIndex;
   }
 
+  /** Session position -> feed index; steps never seen get the next free indices (in session order). */
   private permutation(session: AgentSession): Int32Array {
     return Int32Array.from(session.steps, (s) => {
       const key = stepKey(s.traceId, s.id);
@@ -201,7 +201,6 @@ export class GraphFeed {
   }
 }
 
-/** One-shot snapshot (tests, CLI): indices are the session's step order. */
 /** A step's position in session.steps by id; the map is built once per session object. */
 const positions = new WeakMap<AgentSession, Map<string, number>>();
 function positionOf(session: AgentSession, id: string): number | undefined {
@@ -210,10 +209,10 @@ function positionOf(session: AgentSession, id: string): number | undefined {
   return byId.get(id);
 }
 
+/** One-shot snapshot (tests, CLI): indices are the session's step order. */
 export function graphSnapshot(session: AgentSession, info: GraphSessionInfo): GraphSnapshotDto {
   return new GraphFeed(info).snapshot(session);
 }
-
 
 function cumulativeOf(state: ReturnType<typeof stateAt>, origin: number): CumulativeDto {
   if (!state) return { cursor: 0, time: 0, started: 0, finished: 0, failed: 0, running: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0 };

@@ -44,8 +44,8 @@ export class StoreContext {
   /** Deleted sessions whose rows are still being swept, oldest first. */
   tombstones: Tombstone[] = [];
   nextSpanRowid = 1;
-  private rows: SpanRows | undefined;
   nextLogRowid = 1;
+  private rows: SpanRows | undefined;
   private depth = 0;
 
   constructor(
@@ -61,12 +61,12 @@ export class StoreContext {
     this.reload();
   }
 
-  /** Swaps the connection (after clear or a reopen) and rebuilds every cache from the tables. */
   /** The span row writer, kept: its buffers grow to the batches' size once and are reused. */
   get spanRows(): SpanRows {
     return (this.rows ??= new SpanRows(this));
   }
 
+  /** Swaps the connection (after clear or a reopen) and rebuilds every cache from the tables. */
   replaceDb(db: Database): void {
     this.stmts.invalidate();
     this.db.close();

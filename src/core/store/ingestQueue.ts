@@ -12,8 +12,6 @@ import type { PreparedTraces } from './preparedTraces';
 import type { SpanStore } from './spanStore';
 import type { OtlpSink, SinkVerdict } from '../otlp/receiverTypes';
 
-type SinkResult = SinkVerdict;
-
 export interface IngestQueueOptions {
   /** Spans plus log records waiting; past this, requests are refused with 429. Default 200 000. */
   maxPending?: number;
@@ -98,7 +96,7 @@ export class IngestQueue implements OtlpSink {
     this.receivingSliceMs = Math.min(options.receivingSliceMs ?? 3, this.targetSliceMs);
   }
 
-  acceptTraces(req: TraceRequest): SinkResult {
+  acceptTraces(req: TraceRequest): SinkVerdict {
     const count = countSpans(req);
     const refused = this.refusal(count);
     if (refused) return refused;
@@ -109,7 +107,7 @@ export class IngestQueue implements OtlpSink {
     return { ok: true };
   }
 
-  acceptPreparedTraces(p: PreparedTraces): SinkResult {
+  acceptPreparedTraces(p: PreparedTraces): SinkVerdict {
     const refused = this.refusal(p.count);
     if (refused) return refused;
     if (p.count > 0) {
@@ -119,7 +117,7 @@ export class IngestQueue implements OtlpSink {
     return { ok: true };
   }
 
-  acceptLogs(req: LogsRequest): SinkResult {
+  acceptLogs(req: LogsRequest): SinkVerdict {
     const count = countLogRecords(req);
     const refused = this.refusal(count);
     if (refused) return refused;
@@ -150,7 +148,7 @@ export class IngestQueue implements OtlpSink {
     return this.c.pendingSpans + this.c.pendingLogRecords;
   }
 
-  private refusal(count: number): SinkResult | undefined {
+  private refusal(count: number): SinkVerdict | undefined {
     if (this.closed) return { ok: false, status: 503, retryAfterSeconds: 5, reason: 'the trace store is shutting down' };
     // An empty backlog takes anything, or one request over the cap would be refused forever.
     if (this.pending === 0 || this.pending + count <= this.maxPending) return undefined;

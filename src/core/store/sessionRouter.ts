@@ -15,7 +15,6 @@ import { attributeText } from './values';
 
 import { explicitSessionKeys, isSessionKey, launcherSessionKey } from './sessionKeys';
 
-
 /** What routing needs from a resource, computed once per ResourceSpans / ResourceLogs. */
 export interface ResourceHints {
   launcherId?: string;

@@ -36,7 +36,6 @@ export class GraphPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Subscriptions to the current webview panel (it is replaced when its webview never starts). */
   private readonly panelDisposables: vscode.Disposable[] = [];
-  /** A step set to mark once the webview has the session (see highlightSteps). */
   /** Messages about steps of the session being sent: they wait for its snapshot (and for the webview to be ready). */
   private afterSnapshot: GraphToWebview[] = [];
   private snapshotInFlight = false;
@@ -111,8 +110,7 @@ export class GraphPanel implements vscode.Disposable {
     this.log.warn(`trace graph: the webview did not start in ${this.bootWaitMs() / 1000} s; opening it again (${this.reboots + 1} of ${maxReboots})`);
     this.reboots++;
     for (const d of this.panelDisposables.splice(0)) d.dispose();
-    const column = stuck.viewColumn ?? vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel(graphViewType, stuck.title, { viewColumn: column, preserveFocus: !stuck.active }, { enableFindWidget: true });
+    const panel = createGraphWebviewPanel(stuck.title, stuck.viewColumn ?? vscode.ViewColumn.Active, !stuck.active);
     stuck.dispose();
     this.attach(panel);
   }
@@ -282,6 +280,10 @@ export class GraphPanel implements vscode.Disposable {
   }
 }
 
+function createGraphWebviewPanel(title: string, viewColumn: vscode.ViewColumn, preserveFocus: boolean): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(graphViewType, title, { viewColumn, preserveFocus }, { enableFindWidget: true });
+}
+
 /** One panel at a time (reused for the next session), revived after a reload by the serializer. */
 export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStateDto>, vscode.Disposable {
   current: GraphPanel | undefined;
@@ -299,8 +301,7 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStat
       this.current.show(sessionId);
       return this.current;
     }
-    const panel = vscode.window.createWebviewPanel(graphViewType, 'Agent Trace', vscode.ViewColumn.Active, { enableFindWidget: true });
-    return this.adopt(panel, sessionId);
+    return this.adopt(createGraphWebviewPanel('Agent Trace', vscode.ViewColumn.Active, false), sessionId);
   }
 
   /** Opens (or reveals) the graph on a session and marks a set of its steps, e.g. from a Cost view row. */
