@@ -12,15 +12,12 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 export const graphViewType = 'agentDebugger.traceGraph';
 /** Live updates are coalesced: new steps show within this, whatever the span rate. */
 const liveDelayMs = 150;
-const maxReboots = 3;
 
 /**
  * The "Agent Trace" panel for one session. Data stays here: the webview gets a snapshot after `ready`,
  * deltas while the session grows, and asks for step details and windows of rows.
  */
 export class GraphPanel implements vscode.Disposable {
-  /** A webview that has not said `ready` by then is stuck (see rebootIfStuck); a healthy one takes < 1 s. */
-  static bootTimeoutMs = 6000;
   private session: AgentSession | undefined;
   /** The spans behind the session: the inspector reads exception stacks from them. */
   private inputs: SpanInput[] = [];
@@ -30,12 +27,7 @@ export class GraphPanel implements vscode.Disposable {
   /** What the built session reflects: another session's spans, or nothing new, rebuild nothing. */
   private builtKey: string | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private bootTimer: NodeJS.Timeout | undefined;
-  private reboots = 0;
-  private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Subscriptions to the current webview panel (it is replaced when its webview never starts). */
-  private readonly panelDisposables: vscode.Disposable[] = [];
   /** Messages about steps of the session being sent: they wait for its snapshot (and for the webview to be ready). */
   private afterSnapshot: GraphToWebview[] = [];
   private snapshotInFlight = false;
@@ -43,9 +35,9 @@ export class GraphPanel implements vscode.Disposable {
   readonly sent: Partial<Record<GraphToWebview['type'], number>> = {};
 
   constructor(
-    private webviewPanel: vscode.WebviewPanel,
+    readonly panel: vscode.WebviewPanel,
     private sessionId: string | undefined,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly receiver: ReceiverService,
     private readonly log: Log,
     private readonly sources: SourceLinks,
@@ -53,7 +45,13 @@ export class GraphPanel implements vscode.Disposable {
     private readonly onDisposed: () => void,
     private readonly onSelect: (selection: { sessionId: string; stepId: string }) => void = () => undefined,
   ) {
-    this.attach(webviewPanel);
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'graph', 'Agent Trace');
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
+    panel.webview.onDidReceiveMessage((m: GraphToHost) => void this.onMessage(m), undefined, this.disposables);
+    // A hidden panel gets nothing; it resynchronises with a snapshot when shown again.
+    panel.onDidChangeViewState(() => panel.visible && this.stale && this.scheduleUpdate(), undefined, this.disposables);
+    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.disposables.push(receiver.onDidChange(() => this.scheduleUpdate()));
     // Edited or new files can locate steps that had no source (or move them); new prices change the $.
     this.disposables.push(sources.workspace.onDidChange(() => this.scheduleUpdate()));
@@ -61,58 +59,6 @@ export class GraphPanel implements vscode.Disposable {
       this.builtKey = undefined;
       this.scheduleUpdate();
     }));
-  }
-
-  get panel(): vscode.WebviewPanel {
-    return this.webviewPanel;
-  }
-
-  private attach(panel: vscode.WebviewPanel): void {
-    this.webviewPanel = panel;
-    panel.webview.options = webviewOptions(this.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'graph', 'Agent Trace');
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity-bar.svg');
-    panel.webview.onDidReceiveMessage((m: GraphToHost) => void this.onMessage(m), undefined, this.panelDisposables);
-    // A hidden panel gets nothing; it resynchronises with a snapshot when shown again.
-    panel.onDidChangeViewState(() => {
-      if (panel.visible && this.stale) this.scheduleUpdate();
-      if (panel.visible && !this.ready) this.armBootTimer();
-    }, undefined, this.panelDisposables);
-    panel.onDidDispose(() => this.dispose(), undefined, this.panelDisposables);
-    this.armBootTimer();
-  }
-
-  /** A hidden webview does not load: the clock runs while the panel is visible. Each retry waits twice as long. */
-  private armBootTimer(): void {
-    clearTimeout(this.bootTimer);
-    this.bootTimer = setTimeout(() => this.rebootIfStuck(), this.bootWaitMs());
-  }
-
-  private bootWaitMs(): number {
-    return GraphPanel.bootTimeoutMs * 2 ** this.reboots;
-  }
-
-  /**
-   * VS Code's web workbench (1.100, code-server) sometimes leaves a new webview's frame waiting forever for
-   * its service worker ("Waiting for controllerchange" in the browser console): the page never loads and
-   * setting the html again reuses the stuck frame. A new panel in the same place gets a new frame. (A
-   * webview closed while fetching holds the service worker up for ~30 s: the waits grow to outlast that.)
-   */
-  private rebootIfStuck(): void {
-    this.bootTimer = undefined;
-    const stuck = this.webviewPanel;
-    if (this.ready || this.disposed || !stuck.visible) return;
-    if (this.reboots >= maxReboots) {
-      this.log.error(`trace graph: the webview did not start after ${maxReboots + 1} tries`);
-      void vscode.window.showWarningMessage('Agent Debugger: the Agent Trace view did not load. Reload the window to try again.');
-      return;
-    }
-    this.log.warn(`trace graph: the webview did not start in ${this.bootWaitMs() / 1000} s; opening it again (${this.reboots + 1} of ${maxReboots})`);
-    this.reboots++;
-    for (const d of this.panelDisposables.splice(0)) d.dispose();
-    const panel = createGraphWebviewPanel(stuck.title, stuck.viewColumn ?? vscode.ViewColumn.Active, !stuck.active);
-    stuck.dispose();
-    this.attach(panel);
   }
 
   get currentSessionId(): string | undefined {
@@ -140,7 +86,6 @@ export class GraphPanel implements vscode.Disposable {
       switch (message.type) {
         case 'ready':
           this.ready = true;
-          clearTimeout(this.bootTimer);
           this.sessionId ??= message.state?.sessionId;
           await this.postSnapshot();
           break;
@@ -270,18 +215,11 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
     clearTimeout(this.timer);
-    clearTimeout(this.bootTimer);
-    for (const d of [...this.panelDisposables.splice(0), ...this.disposables.splice(0)]) d.dispose();
-    this.webviewPanel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
     this.onDisposed();
   }
-}
-
-function createGraphWebviewPanel(title: string, viewColumn: vscode.ViewColumn, preserveFocus: boolean): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(graphViewType, title, { viewColumn, preserveFocus }, { enableFindWidget: true });
 }
 
 /** One panel at a time (reused for the next session), revived after a reload by the serializer. */
@@ -301,7 +239,8 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStat
       this.current.show(sessionId);
       return this.current;
     }
-    return this.adopt(createGraphWebviewPanel('Agent Trace', vscode.ViewColumn.Active, false), sessionId);
+    const panel = vscode.window.createWebviewPanel(graphViewType, 'Agent Trace', vscode.ViewColumn.Active, { enableFindWidget: true });
+    return this.adopt(panel, sessionId);
   }
 
   /** Opens (or reveals) the graph on a session and marks a set of its steps, e.g. from a Cost view row. */
