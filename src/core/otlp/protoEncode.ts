@@ -1,5 +1,6 @@
-// The model back to OTLP/protobuf (ExportTrace/LogsServiceRequest). Used by tests, benchmarks and
-// anything that re-posts stored sessions to another collector. Default values are omitted (proto3).
+// The model back to OTLP/protobuf (ExportTrace/LogsServiceRequest). Used by tests, benchmarks,
+// anything that re-posts stored sessions to another collector, and the store (spans.data). Default
+// values are omitted (proto3).
 import { Writer } from 'protobufjs/minimal';
 import type {
   AnyValue, InstrumentationScope, KeyValue, LogRecord, LogsRequest, Resource, Span, SpanEvent, SpanLink, TraceRequest,
@@ -44,12 +45,27 @@ export function encodeLogsRequest(req: LogsRequest): Uint8Array {
   return w.finish();
 }
 
+/**
+ * A span's fields but its ids and name (1, 2, 4, 5) as a Span message: what the store keeps of a span
+ * beside its columns (spans.data).
+ */
+export function encodeSpanData(s: Span): Uint8Array {
+  const w = Writer.create();
+  writeString(w, 3, s.traceState);
+  return writeSpanBody(w, s).finish();
+}
+
 function writeSpan(w: Writer, s: Span): Writer {
   writeHex(w, 1, s.traceId);
   writeHex(w, 2, s.spanId);
   writeString(w, 3, s.traceState);
   writeHex(w, 4, s.parentSpanId);
   writeString(w, 5, s.name);
+  return writeSpanBody(w, s);
+}
+
+/** Span fields 6-16. */
+function writeSpanBody(w: Writer, s: Span): Writer {
   if (s.kind) w.uint32(tag(6, 0)).int32(s.kind);
   writeFixed64(w, 7, s.startTimeUnixNano);
   writeFixed64(w, 8, s.endTimeUnixNano);

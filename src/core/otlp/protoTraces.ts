@@ -87,7 +87,8 @@ function decodeScopeSpans(r: Reader): ScopeSpans {
   return ss;
 }
 
-function decodeSpan(r: Reader): Span {
+/** A Span message: the reader's whole range (the store reads spans.data with it too). */
+export function decodeSpan(r: Reader): Span {
   // Every field is initialised up front in one order, so all spans share one hidden class.
   const span: Span = {
     traceId: '', spanId: '', parentSpanId: '', traceState: '', flags: 0, name: '', kind: 0,

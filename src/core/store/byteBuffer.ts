@@ -52,14 +52,25 @@ export class ByteBuffer {
     this.buf[this.length++] = value;
   }
 
-  /** Appends a few bytes (a loop: cheaper than a native copy for short ones). */
+  /** Appends bytes (a loop for a few: cheaper than a native copy for short ones). */
   bytes(from: Uint8Array): void {
     const n = from.length;
     this.room(n);
     const b = this.buf;
-    let at = this.length;
-    for (let i = 0; i < n; i++) b[at++] = from[i]!;
-    this.length = at;
+    const at = this.length;
+    if (n > 64) b.set(from, at);
+    else for (let i = 0; i < n; i++) b[at + i] = from[i]!;
+    this.length = at + n;
+  }
+
+  /** Appends a protobuf varint (a length). */
+  varint(value: number): void {
+    this.room(5);
+    while (value > 0x7f) {
+      this.buf[this.length++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    this.buf[this.length++] = value;
   }
 
   /** Appends bytes [start, end) of `from`; returns the length after them. */

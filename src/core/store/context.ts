@@ -3,7 +3,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import { ChangeCollector } from './changes';
 import { Dimensions } from './dimensions';
-import { applyPragmas } from './schema';
+import { setUpConnection } from './schema';
 import { SpanRows } from './spanRows';
 import { allRows, firstRow, inTransaction, num, str, Statements, type Database } from './sqlite';
 import type { SessionSource } from './types';
@@ -79,7 +79,7 @@ export class StoreContext {
   /** After db.export(): older sql.js builds free every statement and reset pragmas there; data stays. */
   afterExport(): void {
     this.stmts.invalidate();
-    applyPragmas(this.db);
+    setUpConnection(this.db);
   }
 
   /**

@@ -5,7 +5,7 @@ import type { LogRecord, LogsRequest, ResourceLogs, ResourceSpans, Span, TraceRe
 import { StoreContext } from './context';
 import { writeLogs, writeTraces } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
-import { applyPragmas, checkSchema, copyTables, createSchema, dropTables } from './schema';
+import { setUpConnection, checkSchema, copyTables, createSchema, dropTables } from './schema';
 import { SessionRouter } from './sessionRouter';
 import { createSession, renameSession } from './sessionWrites';
 import { allRows, firstRow, inTransaction, num, str, type Database } from './sqlite';
@@ -159,7 +159,7 @@ export function importSqlite(ctx: StoreContext, sql: SqlJsStatic, bytes: Uint8Ar
 /** A plain database with our tables in 'main' (what files hold). */
 export function newDatabase(sql: SqlJsStatic): Database {
   const db = new sql.Database();
-  applyPragmas(db);
+  setUpConnection(db);
   createSchema(db);
   return db;
 }
@@ -171,7 +171,7 @@ export function newDatabase(sql: SqlJsStatic): Database {
  */
 export function newStoreDatabase(sql: SqlJsStatic): Database {
   const db = new sql.Database();
-  applyPragmas(db);
+  setUpConnection(db);
   db.run("ATTACH DATABASE ':memory:' AS live");
   createSchema(db, 'live');
   return db;
@@ -212,7 +212,7 @@ export function openExisting(sql: SqlJsStatic, bytes: Uint8Array): Database {
   const db = new sql.Database(bytes);
   try {
     checkSchema(db);
-    applyPragmas(db);
+    setUpConnection(db);
     return db;
   } catch (e) {
     db.close();

@@ -7,7 +7,7 @@ import { preparedTexts, textName, textParent, type PreparedTraces } from './prep
 import { resourceHints, type ResourceHints, type SessionRouter } from './sessionRouter';
 import { upsertTrace } from './sessionWrites';
 import { ByteBuffer } from './byteBuffer';
-import { spanDataJson } from './spanData';
+import { spanDataBytes } from './spanData';
 import type { SpanRows } from './spanRows';
 import type { BindValue, SqlValue } from './sqlite';
 import { nsToMs, toJson } from './values';
@@ -86,7 +86,7 @@ export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: nu
         rows.text(span.spanId);
         rows.text(span.parentSpanId);
         rows.text(span.name);
-        rows.text(spanDataJson(span));
+        rows.data(spanDataBytes(span));
         rollups.add(span.traceId, sessionId, span.parentSpanId === '' ? span.name : null, span.status.code, startMs, endMs);
         if (sessionId !== lastSession) touched.add((lastSession = sessionId));
         count++;
@@ -127,7 +127,7 @@ export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number
       rows.begin(startMs, endMs, statusCodes[i]!, resourceId, scopeId);
       rows.text(sessionId);
       const k = preparedTexts * i;
-      rows.utf8(text, k === 0 ? 0 : textEnd[k - 1]!, textEnd, k, preparedTexts);
+      rows.columns(text, k === 0 ? 0 : textEnd[k - 1]!, textEnd, k, preparedTexts);
       // A root span (empty parent id) names its trace.
       const root = textEnd[k + textParent] === textEnd[k + textParent - 1] ? text.toString('utf8', textEnd[k + textName - 1], textEnd[k + textName]) : null;
       rollups.add(traceId, sessionId, root, statusCodes[i]!, startMs, endMs);

@@ -1,12 +1,12 @@
 // A validated trace request flattened for the store: everything that needs no database (each span's
-// text columns and `data` JSON as UTF-8, its times in ms, the few attributes session routing reads) is
+// text columns as UTF-8 and its `data` bytes, its times in ms, the few attributes session routing reads) is
 // done beforehand, on the decode worker, and laid out in a few arrays that cross threads cheaply (the
 // typed arrays are transferred, not copied). The store then only routes, binds and steps (see
 // writePrepared in ingest.ts).
 import type { InstrumentationScope, KeyValue, Resource, TraceRequest } from '../otlp/model';
 import { ByteBuffer } from './byteBuffer';
 import { isSessionKey } from './sessionKeys';
-import { spanDataJson } from './spanData';
+import { spanDataBytes } from './spanData';
 import { nsToMs } from './values';
 
 /** Consecutive spans sharing one resource and scope. */
@@ -21,8 +21,8 @@ export interface PreparedGroup {
   end: number;
 }
 
-/** The text columns of a span in `text`, in this order. */
-export const preparedTexts = 5; // trace id, span id, parent span id, name, data JSON
+/** The byte columns of a span in `text`, in this order. */
+export const preparedTexts = 5; // trace id, span id, parent span id, name (UTF-8), data (protobuf)
 export const textParent = 2;
 export const textName = 3;
 
@@ -38,7 +38,7 @@ export interface PreparedTraces {
   /** Spans whose attributes name a session (most name none), with just those attributes. */
   routedSpans: number[];
   routedAttributes: KeyValue[][];
-  /** Every span's text columns (see preparedTexts) as UTF-8, back to back. */
+  /** Every span's byte columns (see preparedTexts), back to back. */
   text: Uint8Array;
   /** textEnd[preparedTexts * i + k] is where text column k of span i ends (and the next one starts). */
   textEnd: Uint32Array;
@@ -89,7 +89,8 @@ export function prepareTraces(req: TraceRequest): PreparedTraces {
         p.textEnd[k++] = text.string(span.spanId);
         p.textEnd[k++] = text.string(span.parentSpanId);
         p.textEnd[k++] = text.string(span.name);
-        p.textEnd[k++] = text.string(spanDataJson(span));
+        text.bytes(spanDataBytes(span));
+        p.textEnd[k++] = text.length;
         i++;
       }
       p.groups.push({ resource: rs.resource, resourceSchemaUrl: rs.schemaUrl, resourceIndex, scope: ss.scope, scopeSchemaUrl: ss.schemaUrl, end: i });

@@ -3,7 +3,6 @@ import type { SpanEvent, SpanLink } from '../otlp/model';
 import type { StoreContext } from './context';
 import { errorStatus } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
-import { attributesPath } from './spanData';
 import { allRows, firstRow, num, queryOnce, str, type SqlValue } from './sqlite';
 import type { Page, SessionSource, SessionSummary, SpanQuery, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
 
@@ -115,7 +114,7 @@ export function linksOf(ctx: StoreContext, traceId: string, spanId: string, sess
   return getSpan(ctx, traceId, spanId, sessionId)?.links ?? [];
 }
 
-/** Spans matching every given criterion, in start order. Attribute matching uses json_each (no index). */
+/** Spans matching every given criterion, in start order. Attribute matching reads spans.data (no index). */
 export function findSpans(ctx: StoreContext, q: SpanQuery): StoredSpan[] {
   const where: string[] = [];
   const params: SqlValue[] = [];
@@ -130,22 +129,12 @@ export function findSpans(ctx: StoreContext, q: SpanQuery): StoredSpan[] {
   if (q.statusCode === errorStatus) add('s.status_code = 2');
   else if (q.statusCode !== undefined) add('s.status_code = ?', q.statusCode);
   if (q.attribute) {
-    const [match, values] = attributeMatch(q.attribute.value);
-    add(`EXISTS (SELECT 1 FROM json_each(s.data, '${attributesPath}') a WHERE a.value ->> '$.key' = ?${match})`, q.attribute.key, ...values);
+    const { key, value } = q.attribute;
+    add('span_has_attribute(s.data, ?, ?)', key, value === undefined ? null : JSON.stringify(value));
   }
   const sql = `SELECT ${spanColumns} FROM spans s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.start_ms, s.id LIMIT ?`;
   params.push(q.limit ?? 1000);
   return queryOnce(ctx.db, sql, params).map((r) => spanFromRow(ctx, r));
-}
-
-/** SQL matching an attribute's AnyValue against a scalar: strings match string (or int) values. */
-function attributeMatch(value: string | number | boolean | undefined): [string, SqlValue[]] {
-  if (value === undefined) return ['', []];
-  if (typeof value === 'boolean') return [` AND a.value ->> '$.value.boolValue' = ?`, [value ? 1 : 0]];
-  if (typeof value === 'number') {
-    return [` AND (a.value ->> '$.value.doubleValue' = ? OR a.value ->> '$.value.intValue' = ?)`, [value, Number.isInteger(value) ? String(value) : null]];
-  }
-  return [` AND (a.value ->> '$.value.stringValue' = ? OR a.value ->> '$.value.intValue' = ?)`, [value, value]];
 }
 
 export function logsOfSpan(ctx: StoreContext, traceId: string, spanId: string, sessionId?: string): StoredLogRecord[] {

@@ -7,6 +7,7 @@ import type { Database, SqlJsStatic, Statement } from 'sql.js';
 /** The C functions (wasm exports) and heap helpers this needs; every sql.js 1.x build exports them. */
 interface CApi {
   _sqlite3_bind_text(stmt: number, index: number, text: number, bytes: number, destructor: number): number;
+  _sqlite3_bind_blob(stmt: number, index: number, blob: number, bytes: number, destructor: number): number;
   _sqlite3_bind_double(stmt: number, index: number, value: number): number;
   _sqlite3_bind_int(stmt: number, index: number, value: number): number;
   _sqlite3_clear_bindings(stmt: number): number;
@@ -29,7 +30,7 @@ const minHeapBytes = 1 << 16;
 function cApiOf(sql: SqlJsStatic): CApi | undefined {
   const api = sql as unknown as Partial<CApi>;
   const needed: (keyof CApi)[] = [
-    '_sqlite3_bind_text', '_sqlite3_bind_double', '_sqlite3_bind_int', '_sqlite3_clear_bindings', '_sqlite3_step',
+    '_sqlite3_bind_text', '_sqlite3_bind_blob', '_sqlite3_bind_double', '_sqlite3_bind_int', '_sqlite3_clear_bindings', '_sqlite3_step',
     '_sqlite3_reset', '_sqlite3_sql', '_sqlite3_errmsg', '_malloc', '_free', 'writeArrayToMemory', 'UTF8ToString',
   ];
   return needed.every((name) => typeof api[name] === 'function') ? (api as CApi) : undefined;
@@ -81,7 +82,7 @@ export class RawStatement {
     return api && key ? new RawStatement(api, databasePointer(db), stmt as unknown as Record<string, unknown>, key) : undefined;
   }
 
-  /** Copies UTF-8 bytes into the heap; text(offset, length) then binds a part of them. */
+  /** Copies bytes into the heap; text() and blob() then bind parts of them. */
   copyText(bytes: Int8Array): void {
     if (bytes.length > this.heapBytes) {
       this.release();
@@ -97,6 +98,10 @@ export class RawStatement {
 
   text(index: number, offset: number, length: number): void {
     this.check(this.api._sqlite3_bind_text(this.stmt, index, this.heap + offset, length, SQLITE_STATIC));
+  }
+
+  blob(index: number, offset: number, length: number): void {
+    this.check(this.api._sqlite3_bind_blob(this.stmt, index, this.heap + offset, length, SQLITE_STATIC));
   }
 
   number(index: number, value: number): void {

@@ -14,26 +14,17 @@ export const logColumns = `l.id, l.session_id, l.trace_id, l.span_id, l.time_ns,
 
 /** A spans row (selected with `spanColumns`) as a StoredSpan: the columns plus what spans.data holds. */
 export function spanFromRow(ctx: StoreContext, r: SqlValue[]): StoredSpan {
-  const d = parseSpanData(str(r[11]));
+  const data = r[11];
+  const span = parseSpanData(data instanceof Uint8Array ? data : new Uint8Array(0));
   const resourceId = num(r[9]);
   const scopeId = num(r[10]);
-  return {
-    traceId: str(r[2]),
-    spanId: str(r[3]),
-    parentSpanId: str(r[4]),
-    traceState: d.traceState,
-    flags: d.flags,
-    name: str(r[5]),
-    kind: d.kind,
-    startTimeUnixNano: d.startTimeUnixNano,
-    endTimeUnixNano: d.endTimeUnixNano,
-    attributes: d.attributes,
-    droppedAttributesCount: d.droppedAttributesCount,
-    events: d.events,
-    droppedEventsCount: d.droppedEventsCount,
-    links: d.links,
-    droppedLinksCount: d.droppedLinksCount,
-    status: { code: num(r[8]), message: d.statusMessage },
+  // Set in the order a decoded Span has them, then the store's own, so stored spans share one shape.
+  span.traceId = str(r[2]);
+  span.spanId = str(r[3]);
+  span.parentSpanId = str(r[4]);
+  span.name = str(r[5]);
+  span.status.code = num(r[8]);
+  return Object.assign(span, {
     seq: num(r[0]),
     sessionId: str(r[1]),
     resourceId,
@@ -42,8 +33,8 @@ export function spanFromRow(ctx: StoreContext, r: SqlValue[]): StoredSpan {
     scope: ctx.dims.scope(scopeId),
     startMs: num(r[6]),
     endMs: num(r[7]),
-    durationMs: durationMs(d.startTimeUnixNano, d.endTimeUnixNano),
-  };
+    durationMs: durationMs(span.startTimeUnixNano, span.endTimeUnixNano),
+  });
 }
 
 export function logFromRow(ctx: StoreContext, r: SqlValue[]): StoredLogRecord {

@@ -1,12 +1,16 @@
 // The store's SQLite schema. Every OTLP field is kept so that export reproduces the input exactly. A span
 // row has columns only for what is indexed or filtered on; every other field (exact nanosecond times,
-// kind, trace state, flags, attributes, events, links, dropped counts, status message) is in one `data`
-// JSON column: one insert per span, and reads get a whole span from one parse.
+// kind, trace state, flags, attributes, events, links, dropped counts, status) is in one `data` column,
+// as protobuf (spanData.ts): one insert per span, and reads get a whole span from one decode.
+import { registerSpanFunctions } from './spanData';
 import { queryOnce, str, type Database } from './sqlite';
 
 export const schemaName = 'agent-debugger-store';
-/** 2: span fields, events and links moved into spans.data (span_events and span_links are gone). */
-export const schemaVersion = 2;
+/**
+ * 2: span fields, events and links moved into spans.data (span_events and span_links are gone).
+ * 3: spans.data is protobuf (a Span message without ids and name), no longer JSON.
+ */
+export const schemaVersion = 3;
 
 const tables = (schema: string) => `
 CREATE TABLE ${schema}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -57,7 +61,7 @@ CREATE TABLE ${schema}.spans (
   status_code INTEGER NOT NULL,
   resource_id INTEGER NOT NULL,
   scope_id INTEGER NOT NULL,
-  data TEXT NOT NULL               -- JSON: every other Span field (see spanData.ts)
+  data BLOB NOT NULL               -- protobuf: every other Span field (see spanData.ts)
 );
 -- Each index costs a few µs per span at ingest. Children and span-id lookups scan their trace's entries of
 -- spans_by_trace (a trace has tens to thousands of spans), so they need none of their own.
@@ -122,8 +126,9 @@ CREATE TRIGGER ${schema}.traces_removed AFTER DELETE ON traces BEGIN
 END;
 `;
 
-/** Connection settings; they are per connection, so they are applied again after every (re)open. */
-export function applyPragmas(db: Database): void {
+/** Connection settings and SQL functions; they are per connection, so they are set again after every (re)open. */
+export function setUpConnection(db: Database): void {
+  registerSpanFunctions(db);
   // The database lives in memory: no durability to buy, and MEMORY (not OFF) keeps ROLLBACK working.
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;');
 }

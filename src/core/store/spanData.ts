@@ -1,73 +1,62 @@
-// spans.data: the fields of a span that have no column of their own, as one JSON text. Field names are
-// the model's, so the JSON reads like the OTLP span it came from; `statusMessage` is status.message.
-// Fields at their default ('', 0, []) are left out: most spans have most of them, and every byte is
-// written, stored and parsed again. Fields come in the order of their protobuf field numbers, so that the
-// decode worker can write this JSON in one pass over a span's bytes (protoPrepared.ts).
-import type { KeyValue, Span, SpanEvent, SpanLink } from '../otlp/model';
-import { spanDataText } from './spanJson';
-import { parseJson, toJson } from './values';
+// spans.data: the fields of a span that have no column of their own (trace state, kind, exact times,
+// attributes, events, links, dropped counts, status, flags) as OTLP/protobuf: a Span message without
+// the ids and name. The decode worker copies these fields from the request's bytes as they came
+// (protoPrepared.ts); spans that arrive any other way get them encoded. Protobuf is half the size of
+// the same fields as OTLP JSON, and copying it costs next to nothing, where writing JSON was most of
+// the decode worker's time.
+import type { AnyValue, KeyValue, Span } from '../otlp/model';
+import { pushKeyValue } from '../otlp/protoCommon';
+import { encodeSpanData } from '../otlp/protoEncode';
+import { decodeSpan } from '../otlp/protoTraces';
+import { readerFor, skipField, WIRE_LEN } from '../otlp/protoWire';
+import type { Database } from './sqlite';
 
-export interface SpanData {
-  traceState?: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes?: KeyValue[];
-  droppedAttributesCount?: number;
-  events?: SpanEvent[];
-  droppedEventsCount?: number;
-  links?: SpanLink[];
-  droppedLinksCount?: number;
-  statusMessage?: string;
-  flags?: number;
+/** Span field numbers spans.data may hold (every field but trace id 1, span id 2, parent 4, name 5). */
+export const F_TRACE_STATE = 3, F_KIND = 6, F_START = 7, F_END = 8, F_ATTRIBUTES = 9, F_DROPPED_ATTRIBUTES = 10;
+export const F_EVENTS = 11, F_DROPPED_EVENTS = 12, F_LINKS = 13, F_DROPPED_LINKS = 14, F_STATUS = 15, F_FLAGS = 16;
+
+export const spanDataBytes: (span: Span) => Uint8Array = encodeSpanData;
+
+/** spans.data back: a Span whose ids and name are empty (they are columns). */
+export function parseSpanData(bytes: Uint8Array): Span {
+  return decodeSpan(readerFor(bytes));
 }
 
-/** Path of the attribute list inside spans.data, for json_each (absent: no attributes). */
-export const attributesPath = '$.attributes';
+/** SQL functions that read spans.data; per connection, so set up with every (re)open (see schema.ts). */
+export function registerSpanFunctions(db: Database): void {
+  // span_has_attribute(data, key, value): value is the JSON of an AttributeValue, NULL for any value.
+  db.create_function('span_has_attribute', (data, key, value) =>
+    data instanceof Uint8Array && typeof key === 'string' && spanHasAttribute(data, key, typeof value === 'string' ? (JSON.parse(value) as AttributeValue) : undefined),
+  );
+}
 
-export function spanDataJson(span: Span): string {
-  try {
-    return spanDataText(span);
-  } catch {
-    return spanDataObjectJson(span);
+/** The value spanHasAttribute compares with: any value (undefined), or a scalar. */
+export type AttributeValue = string | number | boolean | undefined;
+
+/**
+ * Whether spans.data holds attribute `key` with `value` (any value when undefined). Strings match string
+ * values and integers written as that string; numbers match doubles and integers; booleans booleans.
+ * Read by SQL (span_has_attribute, see registerSpanFunctions).
+ */
+export function spanHasAttribute(bytes: Uint8Array, key: string, value: AttributeValue): boolean {
+  const r = readerFor(bytes);
+  const found: KeyValue[] = [];
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag >>> 3 === F_ATTRIBUTES && (tag & 7) === WIRE_LEN) {
+      found.length = 0;
+      pushKeyValue(r, found, 0);
+      if (found[0]!.key === key && matches(found[0]!.value, value)) return true;
+    } else skipField(r, tag);
   }
+  return false;
 }
 
-/** The generic way (and the reference spanDataText is tested against): same fields, same order. */
-export function spanDataObjectJson(span: Span): string {
-  // A fresh object with exactly these fields: stray properties of the input never reach the file.
-  // Filled in SpanData's field order, which JSON.stringify keeps.
-  const data = {} as SpanData;
-  if (span.traceState !== '') data.traceState = span.traceState;
-  data.kind = span.kind;
-  data.startTimeUnixNano = span.startTimeUnixNano;
-  data.endTimeUnixNano = span.endTimeUnixNano;
-  if (span.attributes?.length !== 0) data.attributes = span.attributes;
-  if (span.droppedAttributesCount !== 0) data.droppedAttributesCount = span.droppedAttributesCount;
-  if (span.events?.length !== 0) data.events = span.events;
-  if (span.droppedEventsCount !== 0) data.droppedEventsCount = span.droppedEventsCount;
-  if (span.links?.length !== 0) data.links = span.links;
-  if (span.droppedLinksCount !== 0) data.droppedLinksCount = span.droppedLinksCount;
-  if (span.status.message !== '') data.statusMessage = span.status.message;
-  if (span.flags !== 0) data.flags = span.flags;
-  return toJson(data);
-}
-
-/** spans.data back, with the defaults filled in. */
-export function parseSpanData(text: string): Required<SpanData> {
-  const d = parseJson<SpanData>(text);
-  return {
-    kind: d.kind,
-    startTimeUnixNano: d.startTimeUnixNano,
-    endTimeUnixNano: d.endTimeUnixNano,
-    traceState: d.traceState ?? '',
-    flags: d.flags ?? 0,
-    attributes: d.attributes ?? [],
-    droppedAttributesCount: d.droppedAttributesCount ?? 0,
-    events: d.events ?? [],
-    droppedEventsCount: d.droppedEventsCount ?? 0,
-    links: d.links ?? [],
-    droppedLinksCount: d.droppedLinksCount ?? 0,
-    statusMessage: d.statusMessage ?? '',
-  };
+function matches(v: AnyValue, value: AttributeValue): boolean {
+  if (value === undefined) return true;
+  if (typeof value === 'boolean') return 'boolValue' in v && v.boolValue === value;
+  if (typeof value === 'number') {
+    return ('doubleValue' in v && v.doubleValue === value) || ('intValue' in v && Number.isInteger(value) && v.intValue === String(value));
+  }
+  return ('stringValue' in v && v.stringValue === value) || ('intValue' in v && v.intValue === value);
 }

@@ -1,12 +1,12 @@
 // Span rows go into SQLite several at a time: one INSERT of N rows shares the per-statement work (bind
-// setup, step, reset) among N spans. Their text is gathered as UTF-8 in one buffer and copied into the
-// wasm heap once per INSERT, then bound in place through SQLite's C API (rawStatement.ts); a sql.js build
-// that does not allow that gets the same rows bound through sql.js.
+// setup, step, reset) among N spans. Their text (UTF-8) and data (bytes) are gathered in one buffer and
+// copied into the wasm heap once per INSERT, then bound in place through SQLite's C API (rawStatement.ts);
+// a sql.js build that does not allow that gets the same rows bound through sql.js.
 import { ByteBuffer } from './byteBuffer';
 import type { StoreContext } from './context';
 import type { BindValue } from './sqlite';
 
-/** Text columns of a row, in the order begin()'s caller gives them. */
+/** Byte columns of a row, in the order begin()'s caller gives them: text, but the last (data, a blob). */
 const texts = 6; // session_id, trace_id, span_id, parent_span_id, name, data
 /** Number columns of a row. */
 const numbers = 6; // id, start_ms, end_ms, status_code, resource_id, scope_id
@@ -14,7 +14,7 @@ const perInsert = 16;
 
 const columns = '(id, session_id, trace_id, span_id, parent_span_id, name, start_ms, end_ms, status_code, resource_id, scope_id, data)';
 /** sql.js binds text given as bytes as a blob: CAST makes it TEXT again. */
-const rowOf = (t: string) => `(?, ${t}, ${t}, ${t}, ${t}, ${t}, ?, ?, ?, ?, ?, ${t})`;
+const rowOf = (t: string) => `(?, ${t}, ${t}, ${t}, ${t}, ${t}, ?, ?, ?, ?, ?, ?)`;
 const insert = (rows: number, t: string) => `INSERT INTO spans ${columns} VALUES ${Array<string>(rows).fill(rowOf(t)).join(', ')}`;
 const raw = { many: insert(perInsert, '?'), one: insert(1, '?') };
 const viaSqlJs = insert(1, 'CAST(? AS TEXT)');
@@ -39,7 +39,7 @@ export class SpanRows {
     this.bytes.length = 0;
   }
 
-  /** Starts a row; its six text columns follow, in order, through text() and utf8(). */
+  /** Starts a row; its six byte columns follow, in order, through text(), data() and columns(). */
   begin(startMs: number, endMs: number, statusCode: number, resourceId: number, scopeId: number): void {
     if (this.textIndex !== texts) throw new Error(`span row ${this.pending} got ${this.textIndex} of ${texts} text columns`);
     const v = this.values;
@@ -58,11 +58,17 @@ export class SpanRows {
     this.added(start, this.bytes.string(value));
   }
 
+  data(value: Uint8Array): void {
+    const start = this.bytes.length;
+    this.bytes.bytes(value);
+    this.added(start, this.bytes.length);
+  }
+
   /**
-   * `count` text columns lying back to back in `from` (UTF-8), copied at once: column c ends at
+   * `count` columns lying back to back in `from` (as bytes), copied at once: column c ends at
    * ends[at + c], and the first starts at `start`.
    */
-  utf8(from: Buffer, start: number, ends: Uint32Array, at: number, count: number): void {
+  columns(from: Buffer, start: number, ends: Uint32Array, at: number, count: number): void {
     const shift = this.bytes.length - start;
     this.bytes.copy(from, start, ends[at + count - 1]!);
     for (let c = 0, s = start; c < count; c++) {
@@ -83,7 +89,9 @@ export class SpanRows {
       stmt.copyText(new Int8Array(buf.buffer, buf.byteOffset, length));
       for (let r = 0; r < this.pending; r++) {
         const base = many ? r * (texts + numbers) : 0;
-        for (let c = 0; c < texts; c++) stmt.text(base + textParam[c]!, this.spans[(r * texts + c) * 2]!, this.spans[(r * texts + c) * 2 + 1]!);
+        for (let c = 0; c < texts - 1; c++) stmt.text(base + textParam[c]!, this.spans[(r * texts + c) * 2]!, this.spans[(r * texts + c) * 2 + 1]!);
+        const data = (r * texts + texts - 1) * 2;
+        stmt.blob(base + textParam[texts - 1]!, this.spans[data]!, this.spans[data + 1]!);
         for (let c = 0; c < numbers; c++) stmt.number(base + numberParam[c]!, this.values[r * numbers + c]!);
         if (!many) stmt.run();
       }

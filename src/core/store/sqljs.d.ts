@@ -29,6 +29,8 @@ declare module 'sql.js' {
     export(): Uint8Array;
     close(): void;
     getRowsModified(): number;
+    /** A scalar SQL function written in JS; blobs arrive as Uint8Array, booleans return as 1 or 0. */
+    create_function(name: string, func: (...args: SqlValue[]) => SqlValue | boolean): Database;
   }
 
   export interface SqlJsStatic {

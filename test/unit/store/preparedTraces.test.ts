@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { decodeTraceRequestJson } from '../../../src/core/otlp/jsonDecode';
 import type { TraceRequest } from '../../../src/core/otlp/model';
 import { prepareTraces, transferablesOf } from '../../../src/core/store/preparedTraces';
+import { parseSpanData } from '../../../src/core/store/spanData';
 import { bulkRequest, dumpStore as dump, FakeClock, mixedRequest, newStore, str } from './fixtures';
 
 const fixturesDir = join(__dirname, '../../../../test/fixtures');
@@ -60,11 +61,12 @@ describe('store: prepared trace requests (decode worker path)', () => {
     const copy = structuredClone(p, { transfer: transferablesOf(p) });
     assert.equal(p.text.byteLength, 0); // handed over, not copied
     assert.equal(copy.count, 6);
-    // Span 2's text columns: trace id, span id, parent, name, data.
-    const column = (k: number) => Buffer.from(copy.text.subarray(copy.textEnd[5 * 2 + k - 1]!, copy.textEnd[5 * 2 + k]!)).toString('utf8');
+    // Span 2's columns: trace id, span id, parent, name (text), data (protobuf).
+    const bytes = (k: number) => copy.text.subarray(copy.textEnd[5 * 2 + k - 1]!, copy.textEnd[5 * 2 + k]!);
+    const column = (k: number) => Buffer.from(bytes(k)).toString('utf8');
     assert.equal(copy.traceIds[copy.traceIndex[2]!], column(0));
     assert.match(column(1), /^[0-9a-f]{16}$/);
-    assert.equal(JSON.parse(column(4)).events.length, 1);
+    assert.equal(parseSpanData(bytes(4)).events.length, 1);
     assert.equal(copy.times[4], Date.UTC(2026, 0, 1));
   });
 });

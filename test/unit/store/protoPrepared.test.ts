@@ -10,7 +10,8 @@ import type { AnyValue, KeyValue, TraceRequest } from '../../../src/core/otlp/mo
 import { decodeTraceRequest } from '../../../src/core/otlp/protoDecode';
 import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import { validateTraceRequest } from '../../../src/core/otlp/validate';
-import { prepareTraces, type PreparedTraces } from '../../../src/core/store/preparedTraces';
+import { preparedTexts, prepareTraces, type PreparedTraces } from '../../../src/core/store/preparedTraces';
+import { parseSpanData } from '../../../src/core/store/spanData';
 import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
 import { makePayloads } from '../../bench/payloads';
 import { FuzzGenerator } from '../otlp/fuzzCases';
@@ -31,9 +32,20 @@ function general(bytes: Uint8Array): PreparedTraces | undefined {
   return checked.rejected ? undefined : prepareTraces(checked.request);
 }
 
-/** A prepared request with its text readable, for comparing and for messages. */
+/**
+ * A prepared request readable, for comparing and for messages: each span's text columns as strings and
+ * its data decoded (the fast path keeps the bytes exporters sent, which may spell out defaults that
+ * encoding leaves out: the same span in other bytes).
+ */
 function plain(p: PreparedTraces): object {
-  return { ...p, text: Buffer.from(p.text).toString('utf8'), textEnd: [...p.textEnd], traceIndex: [...p.traceIndex], times: [...p.times], statusCodes: [...p.statusCodes] };
+  const text = Buffer.from(p.text);
+  const spans = Array.from({ length: p.count }, (_, i) => {
+    const ends = [...p.textEnd.subarray(preparedTexts * i, preparedTexts * (i + 1))];
+    const starts = [i === 0 ? 0 : p.textEnd[preparedTexts * i - 1]!, ...ends.slice(0, -1)];
+    const columns = ends.slice(0, -1).map((end, k) => text.toString('utf8', starts[k], end));
+    return { columns, data: parseSpanData(text.subarray(starts[preparedTexts - 1], ends[preparedTexts - 1])) };
+  });
+  return { ...p, text: spans, textEnd: undefined, traceIndex: [...p.traceIndex], times: [...p.times], statusCodes: [...p.statusCodes] };
 }
 
 function assertSame(bytes: Uint8Array, what: string): void {
@@ -157,11 +169,17 @@ describe('store: protobuf straight to a prepared request (decode worker fast pat
     const outOfOrder = wrap(spanBytes(Writer.create()).finish());
     assert.equal(prepareTraceBytes(outOfOrder), undefined, 'out of order');
     assert.equal(general(outOfOrder)?.count, 1); // the general path takes it
-    // An AnyValue with two kinds set (the last wins when decoded).
+  });
+
+  it('keeps odd but valid layouts inside a span as they came, which read back as decoding reads them', () => {
+    const wrap = (inner: Uint8Array) => Writer.create().uint32(10).fork().uint32(18).fork().uint32(18).bytes(inner).ldelim().ldelim().finish();
+    const ids = () => Writer.create().uint32(10).bytes(Buffer.alloc(16, 1)).uint32(18).bytes(Buffer.alloc(8, 2));
+    // An AnyValue with two kinds set (the last wins), a KeyValue with its value before its key, fields out of order.
     const twoKinds = Writer.create().uint32(10).string('k').uint32(18).fork().uint32(10).string('a').uint32(24).int64(5).ldelim().finish();
-    const withAttr = wrap(Writer.create().uint32(10).bytes(Buffer.alloc(16, 1)).uint32(18).bytes(Buffer.alloc(8, 2)).uint32(74).bytes(twoKinds).finish());
-    assert.equal(prepareTraceBytes(withAttr), undefined, 'two value kinds');
-    assert.equal(general(withAttr)?.count, 1);
+    const valueFirst = Writer.create().uint32(18).fork().uint32(10).string('v').ldelim().uint32(10).string('session.id').finish();
+    const odd = wrap(ids().uint32(74).bytes(twoKinds).uint32(74).bytes(valueFirst).uint32(65).fixed64(9).uint32(57).fixed64(3).uint32(48).int32(2).finish());
+    assertSame(odd, 'odd layout');
+    assert.deepEqual(prepareTraceBytes(odd)!.routedAttributes, [[{ key: 'session.id', value: { stringValue: 'v' } }]]);
   });
 
   it('on 20,000 mutated payloads: answers exactly like the general path, or leaves them to it; never throws', () => {
