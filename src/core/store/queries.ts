@@ -3,6 +3,7 @@ import type { SpanEvent, SpanLink } from '../otlp/model';
 import type { StoreContext } from './context';
 import { errorStatus } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
+import { ensureNameIndex } from './schema';
 import { allRows, firstRow, num, queryOnce, str, type SqlValue } from './sqlite';
 import type { Page, SessionSource, SessionSummary, SpanQuery, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
 
@@ -124,7 +125,10 @@ export function findSpans(ctx: StoreContext, q: SpanQuery): StoredSpan[] {
   };
   if (q.sessionId !== undefined) add('s.session_id = ?', q.sessionId);
   else add('s.session_id IN (SELECT id FROM sessions)');
-  if (q.name !== undefined) add('s.name = ?', q.name);
+  if (q.name !== undefined) {
+    ensureNameIndex(ctx.db, ctx.schema);
+    add('s.name = ?', q.name);
+  }
   // A literal (not a parameter) lets SQLite use the partial index of errors.
   if (q.statusCode === errorStatus) add('s.status_code = 2');
   else if (q.statusCode !== undefined) add('s.status_code = ?', q.statusCode);

@@ -38,6 +38,8 @@ declare module 'sql.js' {
     /** The wasm heap's allocator (exported by sql.js for its own glue); absent from other builds. */
     _malloc?: (bytes: number) => number;
     _free?: (pointer: number) => void;
+    /** Copies bytes into the wasm heap at a pointer (sql.js's own glue). */
+    writeArrayToMemory?: (array: Int8Array, pointer: number) => void;
   }
 
   export interface SqlJsConfig {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
+import type { StoreContext } from '../../../src/core/store/context';
 import type { SpanStore } from '../../../src/core/store/spanStore';
-import { FakeClock, logRecord, logsRequest, newStore, ns, request, span, spanId, str, traceId } from './fixtures';
+import { bulkRequest, FakeClock, logRecord, logsRequest, newStore, ns, request, span, spanId, str, traceId } from './fixtures';
 
 describe('store: queries', () => {
   let clock: FakeClock;
@@ -46,6 +47,18 @@ describe('store: queries', () => {
     assert.deepEqual(store.spansOfSession('S', { offset: 1, limit: 3 }).map((s) => s.spanId), [spanId(2), spanId(4), spanId(3)]);
     assert.equal(store.spansOfSession('S').length, 5);
     assert.equal(store.spanCount('S'), 5);
+  });
+
+  it('makes the index of spans by name with the first query by name, and uses it', () => {
+    const { db, schema } = (store as unknown as { ctx: StoreContext }).ctx;
+    const indexes = () => db.exec(`PRAGMA ${schema}.index_list(spans)`)[0]!.values.map((r) => r[1]).sort();
+    const plan = () => db.exec("EXPLAIN QUERY PLAN SELECT data FROM spans WHERE name = 'agent' ORDER BY start_ms")[0]!.values.map((r) => r[3]).join(' ');
+    assert.deepEqual(indexes(), ['spans_by_session', 'spans_by_trace', 'spans_errors']);
+    assert.equal(store.findSpans({ name: 'agent' }).length, 2);
+    assert.deepEqual(indexes(), ['spans_by_name', 'spans_by_session', 'spans_by_trace', 'spans_errors']);
+    assert.match(plan(), /USING (COVERING )?INDEX spans_by_name/);
+    store.ingestTraces(bulkRequest(3, 100, []));
+    assert.equal(store.findSpans({ name: 'invoke_agent' }).length, 1, 'spans stored after it are in it');
   });
 
   it('finds children, and spans by name, status and attribute', () => {
