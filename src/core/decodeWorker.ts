@@ -32,6 +32,11 @@ export class TraceDecodeWorker implements OffThreadDecoder {
 
   constructor(private readonly entry = decodeWorkerEntry) {}
 
+  /** Starts the thread ahead of the first request (it warms itself up meanwhile). */
+  prestart(): void {
+    this.start();
+  }
+
   /** Whether requests currently go to the worker. */
   get running(): boolean {
     return this.worker !== undefined;

@@ -68,6 +68,7 @@ export class TraceEngine {
     this.receiver = receiver;
     this.decoder = decoder;
     this.addresses = started;
+    decoder?.prestart();
     return started;
   }
 

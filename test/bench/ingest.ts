@@ -72,7 +72,6 @@ export async function benchIngest(requests = 100, spansPerRequest = 1000): Promi
     t = process.hrtime.bigint();
     cpuStart = process.cpuUsage();
     mainElu = performance.eventLoopUtilization();
-    // undefined: the worker starts with the first request, so its reading then covers the whole run.
     workerElu = engine.decodeWorkerUtilization();
     sender.send('go');
     report = await new Promise<SenderReport>((resolve) => sender.once('message', resolve));

@@ -92,17 +92,50 @@ export function readBase64(r: Reader): string {
 export function u64ToDecimal(lo: number, hi: number): string {
   if (hi === 0) return String(lo);
   if (hi < 0x200000) return String(hi * 4294967296 + lo); // below 2^53: a double is exact
+  const lowText = String(splitU64(lo, hi));
+  return String(split.high) + '000000000'.slice(lowText.length) + lowText;
+}
+
+/**
+ * Nanoseconds given as two 32-bit halves in ms, exactly as nsToMs (values.ts) reads their decimal
+ * string (whole ms plus the sub-ms remainder / 1e6), without making the string.
+ */
+export function u64NsToMs(lo: number, hi: number): number {
+  let high = 0;
+  let low = hi * 4294967296 + lo; // exact below 2^53
+  if (hi >= 0x200000) {
+    low = splitU64(lo, hi);
+    high = split.high;
+  }
+  const frac = low % 1e6;
+  return high * 1000 + (low - frac) / 1e6 + frac / 1e6;
+}
+
+/** The high part (units of 1e9) of the last splitU64. */
+const split = { high: 0 };
+
+/** value = split.high * 1e9 + the result, both exact (below 2^53). */
+function splitU64(lo: number, hi: number): number {
   // value = hiH * 2^48 + hiL * 2^32 + lo, with 2^48 = 281474 * 1e9 + 976710656 and
-  // 2^32 = 4 * 1e9 + 294967296: split into high (1e9 units) and low parts that both stay below 2^53.
+  // 2^32 = 4 * 1e9 + 294967296.
   const hiH = hi >>> 16;
   const hiL = hi & 0xffff;
   let low = hiH * 976710656 + hiL * 294967296 + lo;
-  let high = hiH * 281474 + hiL * 4;
   const carry = Math.floor(low / 1e9);
-  high += carry;
   low -= carry * 1e9;
-  const lowText = String(low);
-  return String(high) + '000000000'.slice(lowText.length) + lowText;
+  split.high = hiH * 281474 + hiL * 4 + carry;
+  return low;
+}
+
+/** A fixed64 field (times) in ms, as nsToMs reads readFixed64's string. */
+export function readFixed64Ms(r: Reader): number {
+  const pos = r.pos;
+  if (pos + 8 > r.len) throw new OtlpDecodeError(`fixed64 at offset ${pos} runs past the end of the message`);
+  const b = r.buf;
+  const lo = (b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16) | (b[pos + 3] << 24)) >>> 0;
+  const hi = (b[pos + 4] | (b[pos + 5] << 8) | (b[pos + 6] << 16) | (b[pos + 7] << 24)) >>> 0;
+  r.pos = pos + 8;
+  return u64NsToMs(lo, hi);
 }
 
 /** A fixed64 field (times) as a decimal string. */

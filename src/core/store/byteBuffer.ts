@@ -79,6 +79,17 @@ export class ByteBuffer {
     return (this.length += from.copy(this.buf, this.length, start, end));
   }
 
+  /**
+   * The bytes written, as a view of this buffer's own ArrayBuffer (transferable, not copied); the
+   * ByteBuffer is done with then.
+   */
+  hand(): Uint8Array {
+    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.length);
+    this.buf = Buffer.alloc(0) as NodeBuffer;
+    this.length = 0;
+    return out;
+  }
+
   /** The bytes written, in an ArrayBuffer of their own (transferable). */
   take(): Uint8Array {
     const out = new Uint8Array(this.length);

@@ -5,9 +5,8 @@ import type { KeyValue } from '../otlp/model';
 
 /** The prepared request being built. Columns grow as spans come (the count is not known up front). */
 export class PreparedBuilder {
-  /** One buffer for every request (they never overlap): result() copies what a request wrote. */
-  private static readonly shared = new ByteBuffer(1 << 20);
-  readonly text = PreparedBuilder.shared;
+  /** A buffer of the request's own, handed over as it is by result(). */
+  readonly text: ByteBuffer;
   count = 0;
   readonly traceIds: string[] = [];
   private readonly traces = new Map<string, number>();
@@ -21,6 +20,11 @@ export class PreparedBuilder {
   /** Where the last span's trace id was in the input, and its index: spans of a trace mostly come together. */
   private lastTraceAt = -1;
   private lastTrace = -1;
+
+  /** `textBytes`: about what the request's text columns and data take (they grow past it if need be). */
+  constructor(textBytes: number) {
+    this.text = new ByteBuffer(textBytes);
+  }
 
   /** Makes room for span `count` in the columns. */
   grow(): void {
@@ -61,7 +65,7 @@ export class PreparedBuilder {
       statusCodes: this.statusCodes.slice(0, n),
       routedSpans: this.routedSpans,
       routedAttributes: this.routedAttributes,
-      text: this.text.take(),
+      text: this.text.hand(),
       textEnd: this.textEnd.slice(0, preparedTexts * n),
     };
   }

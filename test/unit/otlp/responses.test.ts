@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { encodeExportResponse, encodeStatus } from '../../../src/core/otlp/responses';
-import { u64ToDecimal } from '../../../src/core/otlp/protoWire';
+import { u64NsToMs, u64ToDecimal } from '../../../src/core/otlp/protoWire';
+import { nsToMs } from '../../../src/core/store/values';
 import { decodeExportResponseProto, decodeStatusProto, prng } from './helpers';
 
 describe('OTLP responses', () => {
@@ -27,11 +28,15 @@ describe('OTLP responses', () => {
   });
 });
 
-describe('u64ToDecimal', () => {
-  it('matches BigInt for edge values and 20,000 random ones', () => {
+describe('u64ToDecimal, u64NsToMs', () => {
+  it('match BigInt and nsToMs of the decimal for edge values and 20,000 random ones', () => {
     const check = (lo: number, hi: number): void => {
-      assert.equal(u64ToDecimal(lo >>> 0, hi >>> 0), ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(), `${lo} ${hi}`);
+      const decimal = ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString();
+      assert.equal(u64ToDecimal(lo >>> 0, hi >>> 0), decimal, `${lo} ${hi}`);
+      assert.equal(u64NsToMs(lo >>> 0, hi >>> 0), nsToMs(decimal), decimal);
     };
+    // Times around now, in ns (what spans carry).
+    for (let ns = 1_700_000_000_000_000_000n; ns < 1_700_000_000_000_004_000n; ns += 999n) check(Number(ns & 0xffffffffn), Number(ns >> 32n));
     for (const hi of [0, 1, 0x1fffff, 0x200000, 0x7fffffff, 0x80000000, 0xffffffff]) {
       for (const lo of [0, 1, 999999999, 1000000000, 0x7fffffff, 0xffffffff]) check(lo, hi);
     }
