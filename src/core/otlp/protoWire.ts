@@ -129,24 +129,26 @@ function splitU64(lo: number, hi: number): number {
 
 /** A fixed64 field (times) in ms, as nsToMs reads readFixed64's string. */
 export function readFixed64Ms(r: Reader): number {
-  const pos = r.pos;
-  if (pos + 8 > r.len) throw new OtlpDecodeError(`fixed64 at offset ${pos} runs past the end of the message`);
-  const b = r.buf;
-  const lo = (b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16) | (b[pos + 3] << 24)) >>> 0;
-  const hi = (b[pos + 4] | (b[pos + 5] << 8) | (b[pos + 6] << 16) | (b[pos + 7] << 24)) >>> 0;
-  r.pos = pos + 8;
-  return u64NsToMs(lo, hi);
+  readHalves(r);
+  return u64NsToMs(halves.lo, halves.hi);
 }
 
 /** A fixed64 field (times) as a decimal string. */
 export function readFixed64(r: Reader): string {
+  readHalves(r);
+  return u64ToDecimal(halves.lo, halves.hi);
+}
+
+/** The two 32-bit halves of the last fixed64 read (no object per read). */
+const halves = { lo: 0, hi: 0 };
+
+function readHalves(r: Reader): void {
   const pos = r.pos;
   if (pos + 8 > r.len) throw new OtlpDecodeError(`fixed64 at offset ${pos} runs past the end of the message`);
   const b = r.buf;
-  const lo = (b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16) | (b[pos + 3] << 24)) >>> 0;
-  const hi = (b[pos + 4] | (b[pos + 5] << 8) | (b[pos + 6] << 16) | (b[pos + 7] << 24)) >>> 0;
+  halves.lo = (b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16) | (b[pos + 3] << 24)) >>> 0;
+  halves.hi = (b[pos + 4] | (b[pos + 5] << 8) | (b[pos + 6] << 16) | (b[pos + 7] << 24)) >>> 0;
   r.pos = pos + 8;
-  return u64ToDecimal(lo, hi);
 }
 
 /** A varint int64 field (intValue) as a signed decimal string. */

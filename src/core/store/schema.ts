@@ -2,6 +2,7 @@
 // row has columns only for what is indexed or filtered on; every other field (exact nanosecond times,
 // kind, trace state, flags, attributes, events, links, dropped counts, status) is in one `data` column,
 // as protobuf (spanData.ts): one insert per span, and reads get a whole span from one decode.
+import { upgradeFromVersion2 } from './schemaUpgrade';
 import { registerSpanFunctions } from './spanData';
 import { queryOnce, str, type Database } from './sqlite';
 
@@ -163,7 +164,7 @@ export function dropTables(db: Database, schema: string): void {
   db.run(`VACUUM ${schema}`);
 }
 
-/** Throws a readable error unless `db` holds a store of this schema version. */
+/** Throws a readable error unless `db` holds a store of this schema version, or one it upgrades (in place). */
 export function checkSchema(db: Database): void {
   // Only 'main' is checked: files are opened as the main database of a connection.
   let rows;
@@ -179,7 +180,7 @@ export function checkSchema(db: Database): void {
   if (!Number.isInteger(version) || version > schemaVersion) {
     throw new Error(`the session database has schema version ${meta.get('version')}; this version reads up to ${schemaVersion}`);
   }
-  if (version < schemaVersion) {
+  if (version < 2) {
     // Version 1 was only ever written by development builds; its span layout cannot be copied row for row.
     throw new Error(`the session database has schema version ${version}, written by an older development build; this version reads ${schemaVersion} (export it as OTLP/JSON with that build and import the JSON)`);
   }
@@ -187,4 +188,5 @@ export function checkSchema(db: Database): void {
   for (const table of ['sessions', 'resources', 'scopes', 'spans', 'log_records', 'traces']) {
     if (!present.has(table)) throw new Error(`the session database is incomplete: table '${table}' is missing`);
   }
+  if (version === 2) upgradeFromVersion2(db, schemaVersion);
 }

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../../src/core/store/files';
 import { schemaName, schemaVersion } from '../../../src/core/store/schema';
+import { parseSpanData } from '../../../src/core/store/spanData';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { SpanStore } from '../../../src/core/store/spanStore';
+import { toJson } from '../../../src/core/store/values';
 import { bulkRequest, logRecord, logsRequest, newStore, str, traceId } from './fixtures';
 
 describe('store: SQLite files and atomic writes', () => {
@@ -106,6 +108,39 @@ describe('store: SQLite files and atomic writes', () => {
     await assert.rejects(SpanStore.fromSqlite(fileOf(1)), /schema version 1, written by an older development build/);
     assert.throws(() => store.importSqlite(fileOf(schemaVersion + 1)), new RegExp(`schema version ${schemaVersion + 1}; this version reads up to ${schemaVersion}`));
     assert.equal(store.stats().spans, 250);
+  });
+
+  it('opens a file of schema version 2 (span data as JSON), upgrading it', async () => {
+    const odd = { key: 'odd', value: { arrayValue: { values: [{ doubleValue: NaN }, { kvlistValue: { values: [{ key: 'inf', value: { doubleValue: -Infinity } }] } }] } } };
+    const req = bulkRequest(3, 500, [str('session.id', 'three')]);
+    const first = req.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    Object.assign(first, { traceState: 'k=v', flags: 257, droppedLinksCount: 2, status: { code: 2, message: 'boom' } });
+    first.attributes.push(odd);
+    first.events.push({ timeUnixNano: '5', name: 'e', attributes: [odd], droppedAttributesCount: 1 });
+    store.ingestTraces(req);
+    const sql = await loadSqlJs();
+    const db = new sql.Database(store.exportSqlite());
+    // Back to version 2's layout: each span's data as the JSON it was, defaults left out.
+    for (const [id, data] of db.exec('SELECT id, data FROM spans')[0]!.values) {
+      const s = parseSpanData(data as Uint8Array);
+      const v2: Record<string, unknown> = { kind: s.kind, startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano };
+      if (s.traceState) v2.traceState = s.traceState;
+      if (s.attributes.length) v2.attributes = s.attributes;
+      if (s.events.length) v2.events = s.events;
+      if (s.droppedLinksCount) v2.droppedLinksCount = s.droppedLinksCount;
+      if (s.status.message) v2.statusMessage = s.status.message;
+      if (s.flags) v2.flags = s.flags;
+      db.run('UPDATE spans SET data = ? WHERE id = ?', [toJson(v2), id!]);
+    }
+    db.run("UPDATE meta SET value = '2' WHERE key = 'version'");
+    const copy = await SpanStore.fromSqlite(db.export());
+    db.close();
+    try {
+      for (const id of ['one', 'two', 'three']) assert.deepStrictEqual(copy.exportSessionOtlp(id), store.exportSessionOtlp(id), id);
+      assert.equal(copy.findSpans({ attribute: { key: 'odd' } }).length, 1);
+    } finally {
+      copy.dispose();
+    }
   });
 
   it('writes files atomically and leaves no temp file behind', async () => {
