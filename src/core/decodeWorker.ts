@@ -1,7 +1,7 @@
-// The decode worker, main-thread side: OTLP/HTTP trace bodies are decoded, validated and prepared for the
-// store (decodeWorkerMain.ts) on a worker thread, so that this thread only stores. Decoding is a fifth of
-// the work per span and building the store's rows another third: off this thread, the receiver takes
-// requests while the store writes. When the worker cannot run (no entry file beside this one, a crash),
+// The decode worker, main-thread side: OTLP trace bodies (HTTP and gRPC) are decoded, validated and
+// prepared for the store (decodeWorkerMain.ts) on a worker thread, so that this thread only stores.
+// Decoding is a fifth of the work per span and building the store's rows another third: off this
+// thread, the receiver takes requests while the store writes. When the worker cannot run (no entry file beside this one, a crash),
 // every request is decoded here as before: answers and what is stored stay the same.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,17 +1,22 @@
 // OTLP/gRPC on @grpc/grpc-js with hand-written service definitions: the request deserializer is our
-// protobuf decoder and the response serializer our encoder, so no .proto files are loaded.
+// protobuf decoder and the response serializer our encoder, so no .proto files are loaded. Trace
+// requests go to the decode worker when there is one, as over OTLP/HTTP.
 import * as grpc from '@grpc/grpc-js';
 import { OtlpDecodeError } from './errors';
-import { type IngestSignal, decodeBody, ingestDecoded, invalidMessage } from './ingest';
+import { type IngestOutcome, type IngestSignal, decodeBody, ingestBody, ingestDecoded, ingestOffThread, invalidMessage } from './ingest';
 import { isPortFree, isPortUnavailable } from './listen';
 import type { LogsRequest, TraceRequest } from './model';
 import { type OtlpSignal, type PartialSuccess, encodeExportResponse } from './responses';
-import type { ListenAddress, OtlpSink } from './receiverTypes';
+import type { ListenAddress, OffThreadDecoder, OtlpSink } from './receiverTypes';
 import type { StatsTracker } from './receiverStats';
 
-/** What the deserializer hands the handler: decode errors travel as data so we can answer INVALID_ARGUMENT. */
+/**
+ * What the deserializer hands the handler: decode errors travel as data so we can answer INVALID_ARGUMENT.
+ * Trace requests stay bytes (`raw`) when the decode worker takes them, as over OTLP/HTTP.
+ */
 type Decoded =
   | { ok: true; request: TraceRequest | LogsRequest; bytes: number }
+  | { ok: true; raw: Buffer; bytes: number }
   | { ok: false; message: string; bytes: number };
 
 const SERVICE_PATHS: Record<OtlpSignal, string> = {
@@ -20,8 +25,9 @@ const SERVICE_PATHS: Record<OtlpSignal, string> = {
   metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
 };
 
-function deserializerFor(signal: OtlpSignal): (bytes: Buffer) => Decoded {
+function deserializerFor(signal: OtlpSignal, ctx: GrpcContext): (bytes: Buffer) => Decoded {
   if (signal === 'metrics') return (bytes) => ({ ok: true, request: { resourceSpans: [] }, bytes: bytes.length });
+  if (signal === 'traces' && offThreadDecoder(ctx)) return (bytes) => ({ ok: true, raw: bytes, bytes: bytes.length });
   return (bytes) => {
     try {
       return { ok: true, request: decodeBody(signal, 'protobuf', bytes), bytes: bytes.length };
@@ -33,13 +39,13 @@ function deserializerFor(signal: OtlpSignal): (bytes: Buffer) => Decoded {
   };
 }
 
-function serviceFor(signal: OtlpSignal): grpc.ServiceDefinition {
+function serviceFor(signal: OtlpSignal, ctx: GrpcContext): grpc.ServiceDefinition {
   const method: grpc.MethodDefinition<Decoded, PartialSuccess | undefined> = {
     path: SERVICE_PATHS[signal],
     requestStream: false,
     responseStream: false,
     requestSerialize: () => Buffer.alloc(0), // client side only; never used by a server
-    requestDeserialize: deserializerFor(signal),
+    requestDeserialize: deserializerFor(signal, ctx),
     responseSerialize: (partial) => encodeExportResponse(signal, 'protobuf', partial),
     responseDeserialize: () => undefined,
   };
@@ -50,6 +56,12 @@ export interface GrpcContext {
   sink: OtlpSink;
   stats: StatsTracker;
   maxBodyBytes: number;
+  offThreadDecoder?: OffThreadDecoder;
+}
+
+/** The decode worker, when trace requests can go to it (the sink takes prepared requests). */
+function offThreadDecoder(ctx: GrpcContext): OffThreadDecoder | undefined {
+  return ctx.sink.acceptPreparedTraces ? ctx.offThreadDecoder : undefined;
 }
 
 function handlerFor(signal: OtlpSignal, ctx: GrpcContext): grpc.handleUnaryCall<Decoded, PartialSuccess | undefined> {
@@ -57,23 +69,33 @@ function handlerFor(signal: OtlpSignal, ctx: GrpcContext): grpc.handleUnaryCall<
     ctx.stats.error('grpc', code, message);
     callback({ code, details: message });
   };
+  const ingest = async (decoded: Decoded & { ok: true }): Promise<IngestOutcome> => {
+    const stats = ctx.stats.mutable;
+    if (!('raw' in decoded)) return ingestDecoded(signal as IngestSignal, 'protobuf', decoded.request, ctx.sink, stats);
+    const offThread = await offThreadDecoder(ctx)?.decodeTraces('protobuf', decoded.raw);
+    return offThread ? ingestOffThread(offThread, ctx.sink, stats) : ingestBody('traces', 'protobuf', decoded.raw, ctx.sink, stats);
+  };
   return (call, callback) => {
     const stats = ctx.stats.mutable;
     stats.requests++;
-    try {
-      const decoded = call.request;
-      stats.bytesReceived += decoded.bytes;
-      if (!decoded.ok) return fail(callback, grpc.status.INVALID_ARGUMENT, decoded.message);
-      if (signal === 'metrics') return callback(null, undefined);
-      const outcome = ingestDecoded(signal as IngestSignal, 'protobuf', decoded.request, ctx.sink, stats);
-      if (outcome.kind === 'refused') return fail(callback, grpc.status.UNAVAILABLE, outcome.reason);
-      if (outcome.kind === 'invalid') return fail(callback, grpc.status.INVALID_ARGUMENT, outcome.message);
-      callback(null, outcome.partial);
-    } catch (e) {
-      fail(callback, grpc.status.INTERNAL, `internal error in the OTLP receiver: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      ctx.stats.changed();
+    const decoded = call.request;
+    stats.bytesReceived += decoded.bytes;
+    if (!decoded.ok) {
+      fail(callback, grpc.status.INVALID_ARGUMENT, decoded.message);
+      return ctx.stats.changed();
     }
+    if (signal === 'metrics') {
+      callback(null, undefined);
+      return ctx.stats.changed();
+    }
+    ingest(decoded).then(
+      (outcome) => {
+        if (outcome.kind === 'refused') fail(callback, grpc.status.UNAVAILABLE, outcome.reason);
+        else if (outcome.kind === 'invalid') fail(callback, grpc.status.INVALID_ARGUMENT, outcome.message);
+        else callback(null, outcome.partial);
+      },
+      (e: unknown) => fail(callback, grpc.status.INTERNAL, `internal error in the OTLP receiver: ${e instanceof Error ? e.message : String(e)}`),
+    ).finally(() => ctx.stats.changed());
   };
 }
 
@@ -95,7 +117,7 @@ export async function startGrpcServer(
     'grpc.max_send_message_length': 4 * 1024 * 1024,
   });
   for (const signal of ['traces', 'logs', 'metrics'] as const) {
-    server.addService(serviceFor(signal), { Export: handlerFor(signal, ctx) });
+    server.addService(serviceFor(signal, ctx), { Export: handlerFor(signal, ctx) });
   }
   try {
     // Probe first: grpc-js logs a failed bind to the console, which would look like a fault.

@@ -65,7 +65,8 @@ export class OtlpReceiver {
     const grpcPort = this.options.grpcPort ?? DEFAULT_GRPC_PORT;
     if (grpcPort !== false) {
       try {
-        const started = await startGrpcServer({ sink: this.options.sink, stats: this.tracker, maxBodyBytes }, RECEIVER_HOST, grpcPort);
+        const grpcContext = { sink: this.options.sink, stats: this.tracker, maxBodyBytes, offThreadDecoder: this.options.offThreadDecoder };
+        const started = await startGrpcServer(grpcContext, RECEIVER_HOST, grpcPort);
         this.grpcServer = started.server;
         result.grpc = started.address;
       } catch (e) {

@@ -1,7 +1,9 @@
 // The decode worker answers exactly what decoding on the receiver's thread answers (prepared request,
-// 400 message, partial success), and the receiver falls back to its own thread when there is no worker.
+// 400 / INVALID_ARGUMENT message, partial success), over OTLP/HTTP and gRPC, and the receiver falls back
+// to its own thread when there is no worker.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { TraceDecodeWorker } from '../../../src/core/decodeWorker';
 import { TraceEngine } from '../../../src/core/engine';
 import { ingestBody } from '../../../src/core/otlp/ingest';
@@ -12,6 +14,7 @@ import { prepareTraces } from '../../../src/core/store/preparedTraces';
 import { decodeExportResponseProto, decodeStatusProto, makeSpan, makeTraceRequest, request, SPAN_ID, TRACE_ID } from './helpers';
 
 const stats = () => ({ requests: 0, spansAccepted: 0, spansRejected: 0, logRecordsAccepted: 0, logRecordsRejected: 0, bytesReceived: 0, refused: 0, errors: 0 });
+const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const nullSink = { acceptTraces: () => ({ ok: true as const }), acceptLogs: () => ({ ok: true as const }) };
 
 describe('OTLP decode worker', function () {
@@ -79,6 +82,30 @@ describe('OTLP decode worker', function () {
         assert.equal(engine.store.getSpan(TRACE_ID, SPAN_ID)?.name, makeSpan().name);
         assert.equal(engine.store.spanCount(), 1);
       } finally {
+        await engine.dispose();
+      }
+    });
+
+    it(`OTLP/gRPC through the engine's receiver (${decodeWorker ? 'decode worker' : 'decoded on the receiver thread'}): stored, INVALID_ARGUMENT and partial success alike`, async () => {
+      const engine = await TraceEngine.create();
+      const { grpc: address } = await engine.startReceiver({ port: 0, grpcPort: 0, allowedOrigins: [], decodeWorker });
+      const client = new grpc.Client(`127.0.0.1:${address!.port}`, grpc.credentials.createInsecure());
+      const call = (body: Uint8Array) =>
+        new Promise<{ error?: grpc.ServiceError; response?: Buffer }>((resolve) => {
+          client.makeUnaryRequest(TRACES, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(body), (error, response) => resolve({ error: error ?? undefined, response }));
+        });
+      try {
+        const ok = await call(encodeTraceRequest(makeTraceRequest([makeSpan(), makeSpan({ spanId: '0000000000000000' })])));
+        assert.equal(ok.error, undefined);
+        assert.deepEqual(decodeExportResponseProto(ok.response!), { rejected: '1', errorMessage: '1 span rejected: span "chat gpt-4o" (#1 of scope #0 of resource #0): spanId is all zeros' });
+        const bad = await call(Uint8Array.from([0x0a, 0x05, 0x01]));
+        assert.equal(bad.error?.code, grpc.status.INVALID_ARGUMENT);
+        assert.match(bad.error!.details, /^cannot decode protobuf ExportTraceServiceRequest: resource #0: length 5/);
+        await engine.queue.flush();
+        assert.equal(engine.store.getSpan(TRACE_ID, SPAN_ID)?.name, makeSpan().name);
+        assert.equal(engine.store.spanCount(), 1);
+      } finally {
+        client.close();
         await engine.dispose();
       }
     });
