@@ -160,10 +160,12 @@ export function checkLink(r: Reader, tag: number): void {
   leave(r, outer);
 }
 
-/** Status { message = 2; code = 3 }; the reader is at its length prefix. Returns the code. */
-export function checkStatus(r: Reader, tag: number): number {
+/**
+ * Status { message = 2; code = 3 }; the reader is at its length prefix. Returns the code: `code` unless
+ * this one sets it (a repeated status merges into the one before, as decoding does).
+ */
+export function checkStatus(r: Reader, tag: number, code: number): number {
   const outer = enter(r, tag);
-  let code = 0;
   for (let t = nextTag(r); t !== 0; t = nextTag(r)) {
     if (t >>> 3 === 2) skipBytes(r, t);
     else if (t >>> 3 === 3) {

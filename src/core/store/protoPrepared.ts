@@ -150,7 +150,7 @@ class TraceWalk {
           checkLink(r, tag);
           break;
         case F_STATUS:
-          status = checkStatus(r, tag);
+          status = checkStatus(r, tag, status);
           break;
         case F_FLAGS:
           need((tag & 7) === WIRE_FIXED32 && r.pos + 4 <= r.len);

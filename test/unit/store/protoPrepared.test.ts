@@ -177,9 +177,12 @@ describe('store: protobuf straight to a prepared request (decode worker fast pat
     // An AnyValue with two kinds set (the last wins), a KeyValue with its value before its key, fields out of order.
     const twoKinds = Writer.create().uint32(10).string('k').uint32(18).fork().uint32(10).string('a').uint32(24).int64(5).ldelim().finish();
     const valueFirst = Writer.create().uint32(18).fork().uint32(10).string('v').ldelim().uint32(10).string('session.id').finish();
-    const odd = wrap(ids().uint32(74).bytes(twoKinds).uint32(74).bytes(valueFirst).uint32(65).fixed64(9).uint32(57).fixed64(3).uint32(48).int32(2).finish());
+    // Two statuses: the second (a message) merges into the first (a code).
+    const statuses = (w: Writer) => w.uint32(122).fork().uint32(24).int32(2).ldelim().uint32(122).fork().uint32(18).string('boom').ldelim();
+    const odd = wrap(statuses(ids().uint32(74).bytes(twoKinds).uint32(74).bytes(valueFirst).uint32(65).fixed64(9).uint32(57).fixed64(3).uint32(48).int32(2)).finish());
     assertSame(odd, 'odd layout');
     assert.deepEqual(prepareTraceBytes(odd)!.routedAttributes, [[{ key: 'session.id', value: { stringValue: 'v' } }]]);
+    assert.deepEqual([...prepareTraceBytes(odd)!.statusCodes], [2]);
   });
 
   it('on 20,000 mutated payloads: answers exactly like the general path, or leaves them to it; never throws', () => {
