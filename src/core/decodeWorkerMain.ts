@@ -8,19 +8,9 @@ import type { TraceRequest } from './otlp/model';
 import { validateTraceRequest } from './otlp/validate';
 import { prepareTraces, transferablesOf } from './store/preparedTraces';
 import { prepareTraceBytes } from './store/protoPrepared';
-import { warmUpRequest } from './store/warmUpData';
-import { encodeTraceRequest } from './otlp/protoEncode';
 
 const port = parentPort;
 if (!port) throw new Error('decodeWorkerMain runs as a worker thread');
-
-// A fresh thread runs its first requests through cold code, several times slower: the receiver starts
-// this worker with itself, and the worker runs both paths on synthetic requests before any real one.
-for (let round = 0; round < 40; round++) {
-  const body = encodeTraceRequest(warmUpRequest(round));
-  decode({ id: 0, format: 'protobuf', body });
-  if (round % 4 === 0) prepareTraces(validateTraceRequest(decodeBody('traces', 'protobuf', body) as TraceRequest).request);
-}
 
 port.on('message', (job: DecodeJob) => {
   let reply: DecodeReply;

@@ -1,16 +1,17 @@
 // The first spans stored in a process run through cold code (sql.js glue, wasm functions compiled on
 // first call, our own functions unoptimised) and cost many times a warm span: a first 100-span batch
 // took 25-110 ms against 2-3 ms warm. Storing a few synthetic batches in a scratch database once per
-// process (~100 ms, at creation) keeps the first live slices of the ingest queue short. Both ways in are
-// run: requests as objects (imports, the gRPC receiver) and prepared off-thread (OTLP/HTTP).
+// process (130-270 ms at creation on our 2-core VM) keeps the first live slices of the ingest queue
+// short. Both ways in are run: requests as objects (imports, requests decoded on this thread) and
+// prepared by the decode worker (what OTLP requests take).
 import type { SqlJsStatic } from 'sql.js';
+import type { KeyValue, LogRecord, Span, TraceRequest } from '../otlp/model';
 import { StoreContext } from './context';
 import { newStoreDatabase } from './exportImport';
 import { writeLogs, writePrepared, writeTraces } from './ingest';
 import { prepareTraces } from './preparedTraces';
 import { spansOfSession } from './queries';
 import { SessionRouter } from './sessionRouter';
-import { warmUpLogRecord, warmUpRequest, warmUpResource, warmUpScope } from './warmUpData';
 
 let warmed = false;
 
@@ -35,4 +36,50 @@ export function warmUp(sql: SqlJsStatic, rounds = 4): void {
     ctx.stmts.invalidate();
     db.close();
   }
+}
+
+const attrs = (i: number): KeyValue[] => [
+  { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+  { key: 'gen_ai.usage.input_tokens', value: { intValue: String(i) } },
+  { key: 'temperature', value: { doubleValue: 0.5 } },
+  { key: 'stream', value: { boolValue: true } },
+];
+
+const warmUpResource = () => ({ attributes: [{ key: 'service.name', value: { stringValue: 'warm-up' } }], droppedAttributesCount: 0 });
+const warmUpScope = () => ({ name: 'warm-up', version: '', attributes: [], droppedAttributesCount: 0 });
+
+/** 50 agent-like spans: every value kind, some events, links and errors. */
+function warmUpRequest(round: number): TraceRequest {
+  const spans: Span[] = [];
+  for (let i = 0; i < 50; i++) {
+    const n = round * 50 + i;
+    const start = String(1_700_000_000_000_000_000n + BigInt(n) * 1_000_000n);
+    spans.push({
+      traceId: (Math.floor(n / 10) + 1).toString(16).padStart(32, '0'),
+      spanId: (n + 1).toString(16).padStart(16, '0'),
+      parentSpanId: i % 10 === 0 ? '' : (n - (n % 10) + 1).toString(16).padStart(16, '0'),
+      traceState: '',
+      flags: 1,
+      name: i % 2 ? 'chat' : 'tool',
+      kind: 1,
+      startTimeUnixNano: start,
+      endTimeUnixNano: start,
+      attributes: attrs(n),
+      droppedAttributesCount: 0,
+      events: i % 5 ? [] : [{ timeUnixNano: start, name: 'e', attributes: attrs(n), droppedAttributesCount: 0 }],
+      droppedEventsCount: 0,
+      links: i % 7 ? [] : [{ traceId: '1'.padStart(32, '0'), spanId: '1'.padStart(16, '0'), traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 }],
+      droppedLinksCount: 0,
+      status: { code: i % 9 ? 0 : 2, message: '' },
+    });
+  }
+  return { resourceSpans: [{ resource: warmUpResource(), schemaUrl: '', scopeSpans: [{ scope: warmUpScope(), schemaUrl: '', spans }] }] };
+}
+
+function warmUpLogRecord(round: number): LogRecord {
+  return {
+    timeUnixNano: '1700000000000000000', observedTimeUnixNano: '1700000000000000000', severityNumber: 9, severityText: 'INFO',
+    body: { stringValue: 'warm' }, attributes: attrs(round), droppedAttributesCount: 0, flags: 0,
+    traceId: '1'.padStart(32, '0'), spanId: '1'.padStart(16, '0'), eventName: '',
+  };
 }
