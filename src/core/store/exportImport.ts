@@ -5,7 +5,7 @@ import type { LogRecord, LogsRequest, ResourceLogs, ResourceSpans, Span, TraceRe
 import { StoreContext } from './context';
 import { writeLogs, writeTraces } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
-import { setUpConnection, checkSchema, copyTables, createSchema, dropTables } from './schema';
+import { checkSchema, copyTables, createSchema, dropTables, setUpConnection, upgradeSchema } from './schema';
 import { SessionRouter } from './sessionRouter';
 import { createSession, renameSession } from './sessionWrites';
 import { allRows, firstRow, inTransaction, num, str, type Database } from './sqlite';
@@ -211,7 +211,7 @@ export function exportStoreSqlite(ctx: StoreContext): Uint8Array {
 export function openExisting(sql: SqlJsStatic, bytes: Uint8Array): Database {
   const db = new sql.Database(bytes);
   try {
-    checkSchema(db);
+    upgradeSchema(db, checkSchema(db));
     setUpConnection(db);
     return db;
   } catch (e) {

@@ -30,8 +30,9 @@ const minHeapBytes = 1 << 16;
 function cApiOf(sql: SqlJsStatic): CApi | undefined {
   const api = sql as unknown as Partial<CApi>;
   const needed: (keyof CApi)[] = [
-    '_sqlite3_bind_text', '_sqlite3_bind_blob', '_sqlite3_bind_double', '_sqlite3_bind_int', '_sqlite3_clear_bindings', '_sqlite3_step',
-    '_sqlite3_reset', '_sqlite3_sql', '_sqlite3_errmsg', '_malloc', '_free', 'writeArrayToMemory', 'UTF8ToString',
+    '_sqlite3_bind_text', '_sqlite3_bind_blob', '_sqlite3_bind_double', '_sqlite3_bind_int', '_sqlite3_clear_bindings',
+    '_sqlite3_step', '_sqlite3_reset', '_sqlite3_sql', '_sqlite3_errmsg', '_malloc', '_free', 'writeArrayToMemory',
+    'UTF8ToString',
   ];
   return needed.every((name) => typeof api[name] === 'function') ? (api as CApi) : undefined;
 }

@@ -164,8 +164,11 @@ export function dropTables(db: Database, schema: string): void {
   db.run(`VACUUM ${schema}`);
 }
 
-/** Throws a readable error unless `db` holds a store of this schema version, or one it upgrades (in place). */
-export function checkSchema(db: Database): void {
+/**
+ * Throws a readable error unless `db` holds a store of this schema version or one upgradeSchema brings up
+ * to it; returns the version found.
+ */
+export function checkSchema(db: Database): number {
   // Only 'main' is checked: files are opened as the main database of a connection.
   let rows;
   try {
@@ -188,5 +191,10 @@ export function checkSchema(db: Database): void {
   for (const table of ['sessions', 'resources', 'scopes', 'spans', 'log_records', 'traces']) {
     if (!present.has(table)) throw new Error(`the session database is incomplete: table '${table}' is missing`);
   }
+  return version;
+}
+
+/** Brings a database checkSchema accepted up to this schema version, in place. */
+export function upgradeSchema(db: Database, version: number): void {
   if (version === 2) upgradeFromVersion2(db, schemaVersion);
 }

@@ -6,8 +6,8 @@
 // costs address space, not resident memory.
 //
 // The first write to each new 4 KB page of the heap costs a page fault, and faults taken inside SQLite's
-// wasm code measured several times dearer than the same faults taken from JS (on the 2-core VMs we
-// test on: ~2.5 us a span stored, a fifth of a span's cost, against ~1.2 us when touched from JS first).
+// wasm code measured about twice as dear as the same faults taken from JS (on the 2-core VMs we test
+// on: a heap touched beforehand saved ~2.5 us a stored span; touching it from JS cost ~1.25 us a span).
 // So the few MB just ahead of the database are touched from JS, a step at a time, after writes.
 import type { SqlJsStatic } from 'sql.js';
 
