@@ -5,18 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { parseSpanData } from '../../src/core/store/spanData';
+import { loadSqlJs } from '../../src/core/store/sqlite';
+import { toJson } from '../../src/core/store/values';
 import { Commands } from '../../src/host/contributions';
 import { activeApi } from './extension.test';
 import { waitFor } from './otlpPost';
 
-/** Sends spans the way an agent does: the official OTLP/HTTP protobuf exporter. */
-async function sendSpans(endpoint: string, sessionId: string, names: string[]): Promise<void> {
+/** Sends spans the way an agent does: the official OTLP/HTTP protobuf exporter (or another one given). */
+async function sendSpans(endpoint: string, sessionId: string, names: string[], exporter: SpanExporter = new OTLPTraceExporter({ url: `${endpoint}/v1/traces` })): Promise<void> {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'integration-agent', 'agent_debugger.session.id': sessionId }),
-    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))],
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('integration');
   tracer.startActiveSpan('invoke_agent it', (root) => {
@@ -64,6 +68,18 @@ describe('receiver -> store inside VS Code', () => {
     await waitFor('counts in the state', () => receiver.state.kind === 'running' && receiver.state.spans >= 3);
   });
 
+  it('stores spans from the official gRPC exporter the same way (decoded on the decode worker)', async () => {
+    const { receiver } = await activeApi();
+    const state = receiver.state;
+    assert.ok(state.kind === 'running' && state.grpc, 'gRPC is on');
+    await sendSpans('', 'it-grpc', ['chat g'], new GrpcExporter({ url: `http://127.0.0.1:${state.grpc.port}` }));
+    const engine = await receiver.engine();
+    await engine.queue.flush();
+    const spans = engine.store.spansOfSession('it-grpc');
+    assert.deepEqual(spans.map((s) => s.name).sort(), ['chat g', 'invoke_agent it']);
+    assert.deepEqual(spans.find((s) => s.name === 'chat g')!.attributes, [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]);
+  });
+
   it('exports a session to OTLP JSON and SQLite, and imports both back', async () => {
     const { receiver } = await activeApi();
     const store = (await receiver.engine()).store;
@@ -82,6 +98,29 @@ describe('receiver -> store inside VS Code', () => {
     const imported = await vscode.commands.executeCommand<{ spans: number; sessionIds: string[] }>(Commands.importSession, sqlite);
     assert.equal(imported?.spans, 3);
     assert.equal(store.getSession('it-session-1')?.spanCount, 3);
+  });
+
+  it('imports a SQLite export of the older layout (schema 2: span data as JSON), upgraded', async () => {
+    const { receiver } = await activeApi();
+    const store = (await receiver.engine()).store;
+    const before = store.spansOfSession('it-session-1');
+    const sqlite = join(dir, 'session.sqlite');
+    // Schema 2's layout, made from the export: each span's data as the JSON it was (defaults left out).
+    const sql = await loadSqlJs();
+    const db = new sql.Database(readFileSync(sqlite));
+    for (const [id, data] of db.exec('SELECT id, data FROM spans')[0]!.values) {
+      const s = parseSpanData(data as Uint8Array);
+      db.run('UPDATE spans SET data = ? WHERE id = ?', [toJson({ kind: s.kind, startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano, attributes: s.attributes }), id!]);
+    }
+    db.run("UPDATE meta SET value = '2' WHERE key = 'version'");
+    const old = join(dir, 'schema2.sqlite');
+    writeFileSync(old, db.export());
+    db.close();
+    const imported = await vscode.commands.executeCommand<{ spans: number; sessionIds: string[] }>(Commands.importSession, old);
+    assert.equal(imported?.spans, 3);
+    const copy = imported!.sessionIds[0]!;
+    const strip = (spans: typeof before) => spans.map((s) => [s.traceId, s.spanId, s.parentSpanId, s.name, s.kind, s.startTimeUnixNano, s.endTimeUnixNano, s.attributes]);
+    assert.deepEqual(strip(store.spansOfSession(copy)), strip(before));
   });
 
   it('keeps existing sessions when an import is corrupt', async () => {
