@@ -9,10 +9,9 @@ import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@op
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { parseSpanData } from '../../src/core/store/spanData';
 import { loadSqlJs } from '../../src/core/store/sqlite';
-import { toJson } from '../../src/core/store/values';
 import { Commands } from '../../src/host/contributions';
+import { toSchema2 } from '../fixtures/olderSchemas';
 import { activeApi } from './extension.test';
 import { waitFor } from './otlpPost';
 
@@ -105,14 +104,10 @@ describe('receiver -> store inside VS Code', () => {
     const store = (await receiver.engine()).store;
     const before = store.spansOfSession('it-session-1');
     const sqlite = join(dir, 'session.sqlite');
-    // Schema 2's layout, made from the export: each span's data as the JSON it was (defaults left out).
+    // Schema 2's layout, made from the export.
     const sql = await loadSqlJs();
     const db = new sql.Database(readFileSync(sqlite));
-    for (const [id, data] of db.exec('SELECT id, data FROM spans')[0]!.values) {
-      const s = parseSpanData(data as Uint8Array);
-      db.run('UPDATE spans SET data = ? WHERE id = ?', [toJson({ kind: s.kind, startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano, attributes: s.attributes }), id!]);
-    }
-    db.run("UPDATE meta SET value = '2' WHERE key = 'version'");
+    toSchema2(db);
     const old = join(dir, 'schema2.sqlite');
     writeFileSync(old, db.export());
     db.close();

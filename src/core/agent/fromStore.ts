@@ -1,5 +1,5 @@
-// The agent model's input read back from the store: a session's spans, page by page, with each
-// span's log records joined by trace and span id (GenAI content often arrives as logs).
+// The agent model's input read back from the store: a session's spans, with each span's log records
+// joined by trace and span id (GenAI content often arrives as logs).
 import type { LogRecord } from '../otlp/model';
 import type { SpanStore } from '../store/spanStore';
 import type { SpanInput } from './types';
@@ -19,15 +19,10 @@ export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
     }
     if (page.length < PAGE) break;
   }
-  const inputs: SpanInput[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = store.spansOfSession(sessionId, { offset, limit: PAGE });
-    for (const span of page) {
-      const joined = logs.get(`${span.traceId}/${span.spanId}`);
-      inputs.push(joined ? { span, resource: span.resource, scope: span.scope, logs: joined } : { span, resource: span.resource, scope: span.scope });
-    }
-    if (page.length < PAGE) break;
-  }
-  return inputs;
+  // All spans in one query: a page of spans is chosen by sorting the whole session's (start, id) keys.
+  return store.spansOfSession(sessionId).map((span) => {
+    const joined = logs.get(`${span.traceId}/${span.spanId}`);
+    return joined ? { span, resource: span.resource, scope: span.scope, logs: joined } : { span, resource: span.resource, scope: span.scope };
+  });
 }
 

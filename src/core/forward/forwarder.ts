@@ -58,26 +58,17 @@ export class Forwarder {
   }
 }
 
-/** Every span of one session, in ingest order. */
+/** Every span of one session, in start order. */
 export async function forwardSession(store: SpanStore, sessionId: string, target: ForwardTarget, onProgress?: (sent: number, total: number) => void): Promise<{ spans: number; logRecordsNotSent: number }> {
   const summary = store.getSession(sessionId);
   if (!summary) throw new Error(`no session ${sessionId}`);
-  const spans = allSpans(store, sessionId);
+  const spans = store.spansOfSession(sessionId);
   const forwarder = new Forwarder(target);
   try {
     const sent = await forwarder.send(spans, (n) => onProgress?.(n, spans.length));
     return { spans: sent, logRecordsNotSent: summary.logCount };
   } finally {
     await forwarder.dispose();
-  }
-}
-
-export function allSpans(store: SpanStore, sessionId: string, from = 0): StoredSpan[] {
-  const out: StoredSpan[] = [];
-  for (let offset = from; ; offset += 5000) {
-    const page = store.spansOfSession(sessionId, { offset, limit: 5000 });
-    out.push(...page);
-    if (page.length < 5000) return out;
   }
 }
 

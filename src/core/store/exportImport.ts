@@ -7,6 +7,7 @@ import { writeLogs, writeTraces } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
 import { checkSchema, copyTables, createSchema, dropTables, setUpConnection, upgradeSchema } from './schema';
 import { SessionRouter } from './sessionRouter';
+import { spansOfRuns } from './spanRuns';
 import { createSession, renameSession } from './sessionWrites';
 import { allRows, firstRow, inTransaction, num, str, type Database } from './sqlite';
 import type { SqlJsStatic } from 'sql.js';
@@ -23,7 +24,7 @@ export type OtlpInput = (Partial<TraceRequest> & Partial<LogsRequest>) | { trace
  * ingest; spans (and log records) keep their ingest order within a group.
  */
 export function exportSessionOtlp(ctx: StoreContext, sessionId: string): OtlpExport {
-  const spanRows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.session_id = ? ORDER BY s.id`, [sessionId]);
+  const spanRows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ? ORDER BY s.id`, [sessionId]);
   const spanGroups = new Grouper<Span>();
   for (const r of spanRows) {
     const s = spanFromRow(ctx, r);

@@ -9,6 +9,7 @@ import { upsertTrace } from './sessionWrites';
 import { ByteBuffer } from './byteBuffer';
 import { spanDataBytes } from './spanData';
 import type { SpanRows } from './spanRows';
+import { SpanRunWriter } from './spanRuns';
 import type { BindValue, SqlValue } from './sqlite';
 import { nsToMs, toJson } from './values';
 
@@ -21,14 +22,19 @@ export const errorStatus = 2;
 // Writes are synchronous and never nested, so one scratch buffer serves them all.
 const scratch = new ByteBuffer();
 
-/** Per (trace, session) span counts of one batch: [traceId, sessionId, spans, errors, startMs, endMs, rootName]. */
+/**
+ * Per (trace, session) span counts of one batch: [traceId, sessionId, spans, errors, startMs, endMs, rootName],
+ * and the batch's span runs.
+ */
 class TraceRollups {
   private readonly pending = new Map<string, SqlValue[]>();
+  private readonly runs = new SpanRunWriter();
   // Spans of one trace mostly arrive together: the last row found saves building a key per span.
   private last: SqlValue[] | undefined;
 
   /** `root`: the span's name when it is a root span (no parent), else null. */
-  add(traceId: string, sessionId: string, root: string | null, statusCode: number, startMs: number, endMs: number): void {
+  add(id: number, traceId: string, sessionId: string, root: string | null, statusCode: number, startMs: number, endMs: number): void {
+    this.runs.add(sessionId, traceId, id);
     const error = statusCode === errorStatus ? 1 : 0;
     let row = this.last;
     if (!row || row[0] !== traceId || row[1] !== sessionId) {
@@ -48,6 +54,7 @@ class TraceRollups {
   }
 
   flush(ctx: StoreContext): void {
+    this.runs.flush(ctx);
     for (const row of this.pending.values()) upsertTrace(ctx, row);
     this.pending.clear();
     this.last = undefined;
@@ -80,14 +87,14 @@ export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: nu
         const startMs = nsToMs(span.startTimeUnixNano);
         const endMs = nsToMs(span.endTimeUnixNano);
         const sessionId = router.route(hints, span.attributes, span.traceId, startMs, receivedAt);
-        rows.begin(startMs, endMs, span.status.code, resourceId, scopeId);
+        const id = rows.begin(startMs, endMs, span.status.code, resourceId, scopeId);
         rows.text(sessionId);
         rows.text(span.traceId);
         rows.text(span.spanId);
         rows.text(span.parentSpanId);
         rows.text(span.name);
         rows.data(spanDataBytes(span));
-        rollups.add(span.traceId, sessionId, span.parentSpanId === '' ? span.name : null, span.status.code, startMs, endMs);
+        rollups.add(id, span.traceId, sessionId, span.parentSpanId === '' ? span.name : null, span.status.code, startMs, endMs);
         if (sessionId !== lastSession) touched.add((lastSession = sessionId));
         count++;
       }
@@ -124,13 +131,13 @@ export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number
       const startMs = times[2 * i]!;
       const endMs = times[2 * i + 1]!;
       const sessionId = router.route(h, attributes, traceId, startMs, receivedAt);
-      rows.begin(startMs, endMs, statusCodes[i]!, resourceId, scopeId);
+      const id = rows.begin(startMs, endMs, statusCodes[i]!, resourceId, scopeId);
       rows.text(sessionId);
       const k = preparedTexts * i;
       rows.columns(text, k === 0 ? 0 : textEnd[k - 1]!, textEnd, k, preparedTexts);
       // A root span (empty parent id) names its trace.
       const root = textEnd[k + textParent] === textEnd[k + textParent - 1] ? text.toString('utf8', textEnd[k + textName - 1], textEnd[k + textName]) : null;
-      rollups.add(traceId, sessionId, root, statusCodes[i]!, startMs, endMs);
+      rollups.add(id, traceId, sessionId, root, statusCodes[i]!, startMs, endMs);
       if (sessionId !== lastSession) touched.add((lastSession = sessionId));
     }
     if (i >= to) break;

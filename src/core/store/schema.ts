@@ -2,16 +2,18 @@
 // row has columns only for what is indexed or filtered on; every other field (exact nanosecond times,
 // kind, trace state, flags, attributes, events, links, dropped counts, status) is in one `data` column,
 // as protobuf (spanData.ts): one insert per span, and reads get a whole span from one decode.
-import { upgradeFromVersion2 } from './schemaUpgrade';
+import { addSpanRuns, upgradeFromVersion2 } from './schemaUpgrade';
+import { spanRunsTable } from './spanRuns';
 import { registerSpanFunctions } from './spanData';
-import { queryOnce, str, type Database } from './sqlite';
+import { inTransaction, queryOnce, str, type Database } from './sqlite';
 
 export const schemaName = 'agent-debugger-store';
 /**
  * 2: span fields, events and links moved into spans.data (span_events and span_links are gone).
  * 3: spans.data is protobuf (a Span message without ids and name), no longer JSON.
+ * 4: spans are found by trace and by session through span_runs, not through indexes of spans.
  */
-export const schemaVersion = 3;
+export const schemaVersion = 4;
 
 const tables = (schema: string) => `
 CREATE TABLE ${schema}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -64,12 +66,13 @@ CREATE TABLE ${schema}.spans (
   scope_id INTEGER NOT NULL,
   data BLOB NOT NULL               -- protobuf: every other Span field (see spanData.ts)
 );
--- Each index costs ~2 µs per span at ingest (a sixth of a span's cost, measured). Children and span-id
--- lookups scan their trace's entries of spans_by_trace (a trace has tens to thousands of spans), so they
--- need none of their own; spans_by_name is made by the first query by name (see ensureNameIndex).
-CREATE INDEX ${schema}.spans_by_trace ON spans(trace_id, start_ms);
-CREATE INDEX ${schema}.spans_by_session ON spans(session_id, start_ms);
+-- An index of spans costs a span's insert 2-2.5 µs (a fifth of its cost, measured); the two that every
+-- span would enter (by trace, by session) are replaced by span_runs. Children and span-id lookups scan
+-- their trace's runs (a trace has tens to thousands of spans); spans_by_name is made by the first query by
+-- name (see ensureNameIndex); errors are few, so their index costs ingest next to nothing.
 CREATE INDEX ${schema}.spans_errors ON spans(session_id, start_ms) WHERE status_code = 2;
+
+${spanRunsTable(schema)}
 
 CREATE TABLE ${schema}.log_records (
   id INTEGER PRIMARY KEY,          -- ingest sequence
@@ -151,7 +154,7 @@ export function ensureNameIndex(db: Database, schema: string): void {
 }
 
 /** Data tables in an order that lets the traces triggers find no session row yet while copying. */
-export const dataTables = ['resources', 'scopes', 'spans', 'log_records', 'traces', 'sessions'];
+export const dataTables = ['resources', 'scopes', 'spans', 'span_runs', 'log_records', 'traces', 'sessions'];
 
 /** Copies every row of our tables from one schema of a connection to another (same schema version). */
 export function copyTables(db: Database, from: string, to: string): void {
@@ -196,5 +199,9 @@ export function checkSchema(db: Database): number {
 
 /** Brings a database checkSchema accepted up to this schema version, in place. */
 export function upgradeSchema(db: Database, version: number): void {
-  if (version === 2) upgradeFromVersion2(db, schemaVersion);
+  inTransaction(db, () => {
+    if (version === 2) upgradeFromVersion2(db);
+    if (version <= 3) addSpanRuns(db);
+    if (version < schemaVersion) db.run("UPDATE meta SET value = ? WHERE key = 'version'", [String(schemaVersion)]);
+  });
 }

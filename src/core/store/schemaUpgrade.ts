@@ -1,9 +1,10 @@
 // Files of an older schema brought up to this one when opened. Version 2 kept spans.data as JSON: the
 // model's field names, defaults left out, status.message as statusMessage, and non-finite doubles as
-// the strings proto3 JSON uses.
+// the strings proto3 JSON uses. Versions 2 and 3 indexed spans by trace and by session (no span_runs).
 import type { AnyValue, KeyValue, Span, SpanEvent, SpanLink } from '../otlp/model';
 import { spanDataBytes } from './spanData';
-import { inTransaction, num, queryOnce, str, type Database } from './sqlite';
+import { spanRunsTable } from './spanRuns';
+import { num, queryOnce, str, type Database } from './sqlite';
 
 interface Version2Data {
   traceState?: string;
@@ -23,22 +24,33 @@ interface Version2Data {
 const chunk = 5000;
 
 /** Rewrites every span's data from version 2's JSON to protobuf, in the file's own connection. */
-export function upgradeFromVersion2(db: Database, version: number): void {
-  inTransaction(db, () => {
-    const update = db.prepare('UPDATE spans SET data = ? WHERE id = ?');
-    try {
-      // A chunk at a time: a large file's JSON is never all in memory at once.
-      for (let after = -1; ; ) {
-        const rows = queryOnce(db, 'SELECT id, status_code, data FROM spans WHERE id > ? ORDER BY id LIMIT ?', [after, chunk]);
-        for (const [id, code, data] of rows) update.run([spanDataBytes(spanOf(str(data), num(code))), id!]);
-        if (rows.length < chunk) break;
-        after = num(rows[rows.length - 1]![0]);
-      }
-    } finally {
-      update.free();
+export function upgradeFromVersion2(db: Database): void {
+  const update = db.prepare('UPDATE spans SET data = ? WHERE id = ?');
+  try {
+    // A chunk at a time: a large file's JSON is never all in memory at once.
+    for (let after = -1; ; ) {
+      const rows = queryOnce(db, 'SELECT id, status_code, data FROM spans WHERE id > ? ORDER BY id LIMIT ?', [after, chunk]);
+      for (const [id, code, data] of rows) update.run([spanDataBytes(spanOf(str(data), num(code))), id!]);
+      if (rows.length < chunk) break;
+      after = num(rows[rows.length - 1]![0]);
     }
-    db.run("UPDATE meta SET value = ? WHERE key = 'version'", [String(version)]);
-  });
+  } finally {
+    update.free();
+  }
+}
+
+/**
+ * Version 3 and older found spans through indexes of spans by trace and by session: their runs are made
+ * from the rows (a run: ids with no gap between them, all of one trace and session), and the indexes go.
+ */
+export function addSpanRuns(db: Database): void {
+  db.exec(spanRunsTable('main'));
+  db.run(`INSERT INTO span_runs (session_id, trace_id, first_id, last_id)
+    SELECT session_id, trace_id, min(id), max(id) FROM (
+      SELECT id, session_id, trace_id, id - row_number() OVER (PARTITION BY session_id, trace_id ORDER BY id) AS run FROM spans)
+    GROUP BY session_id, trace_id, run`);
+  db.run('DROP INDEX IF EXISTS spans_by_trace');
+  db.run('DROP INDEX IF EXISTS spans_by_session');
 }
 
 function spanOf(text: string, statusCode: number): Span {

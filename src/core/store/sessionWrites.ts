@@ -2,6 +2,7 @@
 // transaction; these keep the in-memory routing state and the change collector in step.
 import type { StoreContext } from './context';
 import { allRows, firstRow, num, str, type SqlValue } from './sqlite';
+import { runSpanIds } from './spanRuns';
 import { sweepAll } from './sweeper';
 import type { SessionSource } from './types';
 
@@ -46,7 +47,8 @@ export function renameSession(ctx: StoreContext, id: string, name: string): bool
 /** Moves every span and log record of a trace from one session to another, roll-ups included. */
 export function moveTrace(ctx: StoreContext, traceId: string, from: string, to: string): void {
   const { stmts } = ctx;
-  stmts.get('UPDATE spans SET session_id = ? WHERE trace_id = ? AND session_id = ?').run([to, traceId, from]);
+  stmts.get(`UPDATE spans SET session_id = ?1 WHERE id IN (${runSpanIds} WHERE r.trace_id = ?2 AND r.session_id = ?3)`).run([to, traceId, from]);
+  stmts.get('UPDATE span_runs SET session_id = ? WHERE trace_id = ? AND session_id = ?').run([to, traceId, from]);
   stmts.get('UPDATE log_records SET session_id = ? WHERE trace_id = ? AND session_id = ?').run([to, traceId, from]);
   const logs = ctx.db.getRowsModified();
   const row = firstRow(stmts, 'SELECT span_count, error_count, start_ms, end_ms, root_name FROM traces WHERE trace_id = ? AND session_id = ?', [traceId, from]);
@@ -108,7 +110,8 @@ export function trimOldestTraces(ctx: StoreContext, sessionId: string, spans: nu
   }
   for (const traceId of victims) {
     const key = [traceId, sessionId];
-    stmts.get('DELETE FROM spans WHERE trace_id = ? AND session_id = ?').run(key);
+    stmts.get(`DELETE FROM spans WHERE id IN (${runSpanIds} WHERE r.trace_id = ?1 AND r.session_id = ?2)`).run(key);
+    stmts.get('DELETE FROM span_runs WHERE trace_id = ? AND session_id = ?').run(key);
     stmts.get('DELETE FROM log_records WHERE trace_id = ? AND session_id = ?').run(key);
     const logs = ctx.db.getRowsModified();
     if (logs) stmts.get('UPDATE sessions SET log_count = log_count - ? WHERE id = ?').run([logs, sessionId]);

@@ -39,18 +39,20 @@ export class SpanRows {
     this.bytes.length = 0;
   }
 
-  /** Starts a row; its six byte columns follow, in order, through text(), data() and columns(). */
-  begin(startMs: number, endMs: number, statusCode: number, resourceId: number, scopeId: number): void {
+  /** Starts a row and returns its id; its six byte columns follow, in order, through text(), data() and columns(). */
+  begin(startMs: number, endMs: number, statusCode: number, resourceId: number, scopeId: number): number {
     if (this.textIndex !== texts) throw new Error(`span row ${this.pending} got ${this.textIndex} of ${texts} text columns`);
     const v = this.values;
     let i = this.pending * numbers;
-    v[i++] = this.ctx.nextSpanRowid++;
+    const id = this.ctx.nextSpanRowid++;
+    v[i++] = id;
     v[i++] = startMs;
     v[i++] = endMs;
     v[i++] = statusCode;
     v[i++] = resourceId;
     v[i] = scopeId;
     this.textIndex = 0;
+    return id;
   }
 
   text(value: string): void {

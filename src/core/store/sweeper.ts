@@ -1,6 +1,8 @@
-// Deleting a session is instant for its readers: its session row goes at once. Its spans, log records
-// and trace roll-ups (~5 µs a span: half a second per 100k) are then deleted in the background, a few milliseconds per event-loop turn, so an eviction never stalls ingest.
+// Deleting a session is instant for its readers: its session row goes at once. Its spans (found through
+// its span runs), log records and trace roll-ups (~5 µs a span: half a second per 100k) are then deleted in
+// the background, a few milliseconds per event-loop turn, so an eviction never stalls ingest.
 import type { StoreContext, Tombstone } from './context';
+import { allRows, num } from './sqlite';
 
 const stepBudgetMs = 8;
 
@@ -9,10 +11,7 @@ export function sweepStep(ctx: StoreContext, rows: number): number {
   const tomb = ctx.tombstones[0];
   if (!tomb) return 0;
   return ctx.transaction(() => {
-    ctx.stmts
-      .get('DELETE FROM spans WHERE id IN (SELECT id FROM spans WHERE session_id = ? AND id <= ? LIMIT ?)')
-      .run([tomb.sessionId, tomb.maxSpan, rows]);
-    const spans = ctx.db.getRowsModified();
+    const { spans, more } = sweepSpans(ctx, tomb, rows);
     ctx.stmts
       .get('DELETE FROM log_records WHERE id IN (SELECT id FROM log_records WHERE session_id = ? AND id <= ? LIMIT ?)')
       .run([tomb.sessionId, tomb.maxLog, rows]);
@@ -22,9 +21,36 @@ export function sweepStep(ctx: StoreContext, rows: number): number {
       .run([tomb.sessionId, rows]);
     const traces = ctx.db.getRowsModified();
     tomb.spans = Math.max(0, tomb.spans - spans);
-    if (spans < rows && logs < rows && traces < rows) ctx.tombstones.shift();
+    if (!more && logs < rows && traces < rows) ctx.tombstones.shift();
     return spans;
   });
+}
+
+/** Deletes up to `rows` spans of a deleted session, a run (or the start of one) at a time. */
+function sweepSpans(ctx: StoreContext, tomb: Tombstone, rows: number): { spans: number; more: boolean } {
+  const { stmts } = ctx;
+  const runs = allRows(stmts, 'SELECT first_id, last_id FROM span_runs WHERE session_id = ? AND first_id <= ? ORDER BY first_id LIMIT ?', [
+    tomb.sessionId,
+    tomb.maxSpan,
+    rows + 1,
+  ]);
+  let spans = 0;
+  let budget = rows;
+  let left = runs.length;
+  for (const [first, last] of runs) {
+    if (budget <= 0) break;
+    const from = num(first);
+    const to = Math.min(num(last), from + budget - 1);
+    stmts.get('DELETE FROM spans WHERE id BETWEEN ? AND ? AND session_id = ?').run([from, to, tomb.sessionId]);
+    spans += ctx.db.getRowsModified();
+    budget -= to - from + 1;
+    if (to < num(last)) stmts.get('UPDATE span_runs SET first_id = ? WHERE session_id = ? AND first_id = ?').run([to + 1, tomb.sessionId, from]);
+    else {
+      stmts.get('DELETE FROM span_runs WHERE session_id = ? AND first_id = ?').run([tomb.sessionId, from]);
+      left--;
+    }
+  }
+  return { spans, more: left > 0 };
 }
 
 /** Sweeps everything now (before an export, or when a deleted session's id comes back). */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { allSpans, ForwardError, Forwarder, forwardSession, type ForwardTarget } from '../../core/forward/forwarder';
+import { ForwardError, Forwarder, forwardSession, type ForwardTarget } from '../../core/forward/forwarder';
 import type { StoreChange } from '../../core/store/types';
 import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
@@ -166,7 +166,7 @@ export class LiveMirror implements vscode.Disposable {
     for (const id of ids) {
       let done = this.sent.get(id);
       if (!done) this.sent.set(id, (done = new Set()));
-      const fresh = allSpans(store, id).filter((s) => !done.has(`${s.traceId}/${s.spanId}`));
+      const fresh = store.spansOfSession(id).filter((s) => !done.has(`${s.traceId}/${s.spanId}`));
       if (fresh.length === 0) continue;
       try {
         await forwarder.send(fresh);

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../../src/core/store/files';
 import { schemaName, schemaVersion } from '../../../src/core/store/schema';
-import { parseSpanData } from '../../../src/core/store/spanData';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { SpanStore } from '../../../src/core/store/spanStore';
-import { toJson } from '../../../src/core/store/values';
+import { toSchema2 } from '../../fixtures/olderSchemas';
 import { bulkRequest, logRecord, logsRequest, newStore, str, traceId } from './fixtures';
 
 describe('store: SQLite files and atomic writes', () => {
@@ -120,19 +119,7 @@ describe('store: SQLite files and atomic writes', () => {
     store.ingestTraces(req);
     const sql = await loadSqlJs();
     const db = new sql.Database(store.exportSqlite());
-    // Back to version 2's layout: each span's data as the JSON it was, defaults left out.
-    for (const [id, data] of db.exec('SELECT id, data FROM spans')[0]!.values) {
-      const s = parseSpanData(data as Uint8Array);
-      const v2: Record<string, unknown> = { kind: s.kind, startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano };
-      if (s.traceState) v2.traceState = s.traceState;
-      if (s.attributes.length) v2.attributes = s.attributes;
-      if (s.events.length) v2.events = s.events;
-      if (s.droppedLinksCount) v2.droppedLinksCount = s.droppedLinksCount;
-      if (s.status.message) v2.statusMessage = s.status.message;
-      if (s.flags) v2.flags = s.flags;
-      db.run('UPDATE spans SET data = ? WHERE id = ?', [toJson(v2), id!]);
-    }
-    db.run("UPDATE meta SET value = '2' WHERE key = 'version'");
+    toSchema2(db);
     const copy = await SpanStore.fromSqlite(db.export());
     db.close();
     try {

@@ -53,9 +53,9 @@ describe('store: queries', () => {
     const { db, schema } = (store as unknown as { ctx: StoreContext }).ctx;
     const indexes = () => db.exec(`PRAGMA ${schema}.index_list(spans)`)[0]!.values.map((r) => r[1]).sort();
     const plan = () => db.exec("EXPLAIN QUERY PLAN SELECT data FROM spans WHERE name = 'agent' ORDER BY start_ms")[0]!.values.map((r) => r[3]).join(' ');
-    assert.deepEqual(indexes(), ['spans_by_session', 'spans_by_trace', 'spans_errors']);
+    assert.deepEqual(indexes(), ['spans_errors']);
     assert.equal(store.findSpans({ name: 'agent' }).length, 2);
-    assert.deepEqual(indexes(), ['spans_by_name', 'spans_by_session', 'spans_by_trace', 'spans_errors']);
+    assert.deepEqual(indexes(), ['spans_by_name', 'spans_errors']);
     assert.match(plan(), /USING (COVERING )?INDEX spans_by_name/);
     store.ingestTraces(bulkRequest(3, 100, []));
     assert.equal(store.findSpans({ name: 'invoke_agent' }).length, 1, 'spans stored after it are in it');
