@@ -10,6 +10,7 @@ import { ByteBuffer } from './byteBuffer';
 import { spanDataBytes } from './spanData';
 import type { SpanRows } from './spanRows';
 import { SpanRunWriter } from './spanRuns';
+import { groupedByTrace } from './traceOrder';
 import type { BindValue, SqlValue } from './sqlite';
 import { nsToMs, toJson } from './values';
 
@@ -83,7 +84,10 @@ export function writeTraces(ctx: StoreContext, req: TraceRequest, receivedAt: nu
     const hints = resourceHints(rs.resource);
     for (const ss of rs.scopeSpans) {
       const scopeId = ctx.dims.scopeId(ss.scope, ss.schemaUrl);
-      for (const span of ss.spans) {
+      const { spans } = ss;
+      const order = groupedByTrace((n) => spans[n]!.traceId, 0, spans.length);
+      for (let n = 0; n < spans.length; n++) {
+        const span = spans[order ? order[n]! : n]!;
         const startMs = nsToMs(span.startTimeUnixNano);
         const endMs = nsToMs(span.endTimeUnixNano);
         const sessionId = router.route(hints, span.attributes, span.traceId, startMs, receivedAt);
@@ -112,9 +116,7 @@ export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number
   const hints = new Map<number, ResourceHints>();
   const { traceIds, traceIndex, times, statusCodes, textEnd, routedSpans } = p;
   const text = Buffer.from(p.text.buffer, p.text.byteOffset, p.text.byteLength);
-  // The routed spans are few and ascending: walk them alongside.
-  let routed = 0;
-  while (routed < routedSpans.length && routedSpans[routed]! < from) routed++;
+  const traceOf = (s: number) => traceIndex[s];
   let lastSession = '';
   let i = from;
   for (const group of p.groups) {
@@ -124,22 +126,24 @@ export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number
     const scopeId = ctx.dims.scopeId(group.scope, group.scopeSchemaUrl);
     let h = hints.get(group.resourceIndex);
     if (!h) hints.set(group.resourceIndex, (h = resourceHints(group.resource)));
-    for (; i < end; i++) {
-      let attributes = noAttributes;
-      if (routed < routedSpans.length && routedSpans[routed] === i) attributes = p.routedAttributes[routed++]!;
-      const traceId = traceIds[traceIndex[i]!]!;
-      const startMs = times[2 * i]!;
-      const endMs = times[2 * i + 1]!;
+    const order = groupedByTrace(traceOf, i, end);
+    for (let n = i; n < end; n++) {
+      const s = order ? order[n - i]! : n;
+      const attributes = routedSpans.length ? routedAttributesOf(p, s) : noAttributes;
+      const traceId = traceIds[traceIndex[s]!]!;
+      const startMs = times[2 * s]!;
+      const endMs = times[2 * s + 1]!;
       const sessionId = router.route(h, attributes, traceId, startMs, receivedAt);
-      const id = rows.begin(startMs, endMs, statusCodes[i]!, resourceId, scopeId);
+      const id = rows.begin(startMs, endMs, statusCodes[s]!, resourceId, scopeId);
       rows.text(sessionId);
-      const k = preparedTexts * i;
+      const k = preparedTexts * s;
       rows.columns(text, k === 0 ? 0 : textEnd[k - 1]!, textEnd, k, preparedTexts);
       // A root span (empty parent id) names its trace.
       const root = textEnd[k + textParent] === textEnd[k + textParent - 1] ? text.toString('utf8', textEnd[k + textName - 1], textEnd[k + textName]) : null;
-      rollups.add(id, traceId, sessionId, root, statusCodes[i]!, startMs, endMs);
+      rollups.add(id, traceId, sessionId, root, statusCodes[s]!, startMs, endMs);
       if (sessionId !== lastSession) touched.add((lastSession = sessionId));
     }
+    i = end;
     if (i >= to) break;
   }
   rows.flush();
@@ -149,6 +153,21 @@ export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number
 }
 
 const noAttributes: KeyValue[] = [];
+
+/** The attributes a routed span carries for the session router (routedSpans is ascending). */
+function routedAttributesOf(p: PreparedTraces, span: number): KeyValue[] {
+  const list = p.routedSpans;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = list[mid]!;
+    if (at === span) return p.routedAttributes[mid]!;
+    if (at < span) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return noAttributes;
+}
 
 /** Stores a logs request. The caller runs this inside a transaction. */
 export function writeLogs(ctx: StoreContext, req: LogsRequest, receivedAt: number, router: SessionRouter): number {

@@ -26,6 +26,9 @@ export const spansOfRuns =
 /** The ids of spans in runs `r` (for deletes and updates of spans). */
 export const runSpanIds = `SELECT s.id FROM ${spansOfRuns}`;
 
+const perInsert = 16;
+const insertRuns = (rows: number) => `INSERT INTO span_runs (session_id, trace_id, first_id, last_id) VALUES ${Array<string>(rows).fill('(?, ?, ?, ?)').join(', ')}`;
+
 /** The runs of one batch, gathered as its spans are written (in id order) and inserted by flush(). */
 export class SpanRunWriter {
   /** Finished runs, flat: session, trace, first id, last id. */
@@ -48,9 +51,15 @@ export class SpanRunWriter {
 
   flush(ctx: StoreContext): void {
     this.finish();
-    const stmt = ctx.stmts.get('INSERT INTO span_runs (session_id, trace_id, first_id, last_id) VALUES (?, ?, ?, ?)');
     const d = this.done;
-    for (let i = 0; i < d.length; i += 4) stmt.run([d[i]!, d[i + 1]!, d[i + 2]!, d[i + 3]!]);
+    // Many at a time when there are many (a batch of one-span traces): a statement's step costs per run.
+    let i = 0;
+    if (d.length >= 4 * perInsert) {
+      const many = ctx.stmts.get(insertRuns(perInsert));
+      for (; i + 4 * perInsert <= d.length; i += 4 * perInsert) many.run(d.slice(i, i + 4 * perInsert));
+    }
+    const one = ctx.stmts.get(insertRuns(1));
+    for (; i < d.length; i += 4) one.run([d[i]!, d[i + 1]!, d[i + 2]!, d[i + 3]!]);
     d.length = 0;
   }
 

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import type { StoreContext } from '../../../src/core/store/context';
+import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { SpanStore } from '../../../src/core/store/spanStore';
 import { sweepStep } from '../../../src/core/store/sweeper';
@@ -37,11 +39,14 @@ describe('store: span runs (finding spans by trace and session without indexes o
   beforeEach(async () => (store = await newStore({ maxSpans: 1_000_000 })));
   afterEach(() => store.dispose());
 
-  it('writes a run per trace of a batch, and one per change of trace when traces take turns', () => {
+  it('writes a run per trace of a batch, also when the spans of traces take turns', () => {
     store.ingestTraces(bulkRequest(1000, 0, [str('session.id', 'A')], 100));
     assert.equal(assertRunsExact(store), 10);
     store.ingestTraces(interleaved(3, 4, 'B'));
-    assert.equal(assertRunsExact(store), 10 + 12);
+    assert.equal(assertRunsExact(store), 10 + 3);
+    // Stored a trace at a time (ids), each trace's spans in the order they came.
+    const ids = store.spansOfSession('B').map((s) => s.spanId);
+    assert.deepEqual(ids, [1, 2, 3].flatMap((t) => [0, 1, 2, 3].map((i) => spanId(t * 1000 + i))));
     for (let t = 1; t <= 3; t++) {
       assert.deepEqual(store.spansOfTrace(traceId(100 + t), 'B').map((s) => s.spanId), [0, 1, 2, 3].map((i) => spanId(t * 1000 + i)));
       assert.deepEqual(store.childrenOf(traceId(100 + t), spanId(t * 1000), 'B').length, 3);
@@ -51,6 +56,16 @@ describe('store: span runs (finding spans by trace and session without indexes o
     assert.equal(store.spansOfSession('A', { offset: 990 }).length, 10);
     assert.equal(store.findSpans({ sessionId: 'B', attribute: { key: 'missing' } }).length, 0);
     assert.equal(store.findSpans({ sessionId: 'A', statusCode: 2 }).length, 20);
+  });
+
+  it('groups the spans of traces that take turns on the protobuf path too, slice by slice', () => {
+    const p = prepareTraceBytes(encodeTraceRequest(interleaved(3, 4, 'P')))!;
+    store.ingestPrepared(p, undefined, 0, 5); // traces 1 2 3 1 2
+    store.ingestPrepared(p, undefined, 5, 12); // 3 1 2 3 1 2 3
+    assert.equal(assertRunsExact(store), 3 + 3);
+    for (let t = 1; t <= 3; t++) {
+      assert.deepEqual(store.spansOfTrace(traceId(100 + t), 'P').map((s) => s.spanId), [0, 1, 2, 3].map((i) => spanId(t * 1000 + i)));
+    }
   });
 
   it('keeps runs exact through trace moves, trims and sweeps of deleted sessions', () => {
