@@ -24,7 +24,8 @@ const noise = [/^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[Ser
   /^Ignoring fetching additional builtin extensions/, /^Started local extension host/];
 
 async function main(): Promise<number> {
-  const timeoutSeconds = Number(args.timeout ?? 300);
+  // A guard for a hung run, above what webview stalls can add (test/integration/otlpPost.ts: webviewBootMs).
+  const timeoutSeconds = Number(args.timeout ?? 900);
   const workspace = resolve(args.workspace ?? join(root, 'examples'));
   const testsPath = join(root, 'out/test/integration/index.js');
   const runDir = join(root, '.vscode-test/runs', `integration-${Date.now()}`);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/host/contributions';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
-import { waitFor, webviewBootMs } from './otlpPost';
+import { waitFor, webviewBootMs, webviewTestMs } from './otlpPost';
 
 const folder = () => vscode.workspace.workspaceFolders![0];
 
@@ -51,7 +51,7 @@ function stopped(): Promise<vscode.DebugStackFrame | vscode.DebugThread> {
 }
 
 describe('debugging agents inside VS Code', function () {
-  this.timeout(120000);
+  this.timeout(webviewTestMs);
 
   before(async () => {
     const { receiver } = await activeApi();

@@ -50,10 +50,14 @@ export function postJsonSpans(endpoint: string, sessionId: string, specs: SpanSp
 }
 
 /**
- * How long a test waits for a webview to start: VS Code 1.100 on the web can hold a new webview ~30 s behind
+ * How long a test waits for a webview to start: VS Code 1.100 on the web can hold a new webview behind
  * its service worker (see resourcesLoaded in webview/shared/vscodeApi.ts); the product waits it out too.
+ * Usually ~30 s; once, on a 2-core CI machine, ~110 s (two panels in a row sat at the webview's "Waiting
+ * for controllerchange" until the worker let go; the next booted in 1 s).
  */
-export const webviewBootMs = 45_000;
+export const webviewBootMs = 150_000;
+/** A test that boots a webview may wait that long and still have work to do. */
+export const webviewTestMs = webviewBootMs + 60_000;
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
