@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -77,6 +77,38 @@ describe('receiver -> store inside VS Code', () => {
     const spans = engine.store.spansOfSession('it-grpc');
     assert.deepEqual(spans.map((s) => s.name).sort(), ['chat g', 'invoke_agent it']);
     assert.deepEqual(spans.find((s) => s.name === 'chat g')!.attributes, [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]);
+  });
+
+  it('stores concurrent traces a trace at a time (span runs); a deleted session is swept in the background', async () => {
+    const { receiver } = await activeApi();
+    const engine = await receiver.engine();
+    // Two agents at once: their spans end taking turns, and the batch processor sends them in one request.
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'integration-agent', 'agent_debugger.session.id': 'it-concurrent' }),
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${receiver.httpEndpoint}/v1/traces` }), { scheduledDelayMillis: 60_000 })],
+    });
+    const tracer = provider.getTracer('integration');
+    const names = ['agent a', 'agent b'];
+    const roots = names.map((name) => tracer.startSpan(name));
+    for (let i = 0; i < 4; i++) for (const root of roots) tracer.startSpan(`step ${i}`, {}, trace.setSpan(context.active(), root)).end();
+    for (const root of roots) root.end();
+    await provider.forceFlush();
+    await provider.shutdown();
+    await engine.queue.flush();
+    const { store } = engine;
+    const { db, schema } = (store as unknown as { ctx: { db: { exec(sql: string): { values: unknown[][] }[] }; schema: string } }).ctx;
+    const count = (sql: string) => Number(db.exec(sql)[0]!.values[0]![0]);
+    assert.equal(count(`SELECT count(*) FROM ${schema}.span_runs WHERE session_id = 'it-concurrent'`), 2, 'one run per trace');
+    roots.forEach((root, k) => {
+      const { traceId, spanId } = root.spanContext();
+      assert.deepEqual(store.spansOfTrace(traceId, 'it-concurrent').map((s) => s.name).sort(), [names[k], 'step 0', 'step 1', 'step 2', 'step 3']);
+      assert.equal(store.childrenOf(traceId, spanId, 'it-concurrent').length, 4);
+    });
+    assert.equal(store.spansOfSession('it-concurrent').length, 10);
+    await vscode.commands.executeCommand(Commands.deleteSession, { session: { id: 'it-concurrent' } });
+    assert.equal(store.getSession('it-concurrent'), undefined);
+    await waitFor('the sweep', () => count(`SELECT count(*) FROM ${schema}.spans WHERE session_id = 'it-concurrent'`) === 0);
+    assert.equal(count(`SELECT count(*) FROM ${schema}.span_runs WHERE session_id = 'it-concurrent'`), 0);
   });
 
   it('exports a session to OTLP JSON and SQLite, and imports both back', async () => {

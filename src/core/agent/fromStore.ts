@@ -19,7 +19,7 @@ export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
     }
     if (page.length < PAGE) break;
   }
-  // All spans in one query: a page of spans is chosen by sorting the whole session's (start, id) keys.
+  // All spans in one query: every page of spans would sort the whole session's (start, id) keys again.
   return store.spansOfSession(sessionId).map((span) => {
     const joined = logs.get(`${span.traceId}/${span.spanId}`);
     return joined ? { span, resource: span.resource, scope: span.scope, logs: joined } : { span, resource: span.resource, scope: span.scope };

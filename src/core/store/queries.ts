@@ -82,7 +82,7 @@ export function spansOfTrace(ctx: StoreContext, traceId: string, sessionId?: str
 export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page = {}): StoredSpan[] {
   if (!ctx.sessions.has(sessionId)) return [];
   // The page is chosen by sorting (start, id) alone, then its rows are read: sorting whole rows (data
-  // included) cost a 100k-span session ~5x more.
+  // included) took a page of a 100k-span session 106 ms, this 58-81 ms.
   const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.id IN (
     SELECT s.id FROM ${spansOfRuns} WHERE r.session_id = ? ORDER BY s.start_ms, s.id LIMIT ? OFFSET ?) ORDER BY s.start_ms, s.id`, [
     sessionId,

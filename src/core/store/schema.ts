@@ -66,10 +66,10 @@ CREATE TABLE ${schema}.spans (
   scope_id INTEGER NOT NULL,
   data BLOB NOT NULL               -- protobuf: every other Span field (see spanData.ts)
 );
--- An index of spans costs a span's insert 2-2.5 µs (a fifth of its cost, measured); the two that every
--- span would enter (by trace, by session) are replaced by span_runs. Children and span-id lookups scan
--- their trace's runs (a trace has tens to thousands of spans); spans_by_name is made by the first query by
--- name (see ensureNameIndex); errors are few, so their index costs ingest next to nothing.
+-- An index of spans costs each span's insert ~2 µs: spans are found by trace and by session through
+-- span_runs instead (spanRuns.ts). Children and span-id lookups scan their trace's runs (a trace has tens
+-- to thousands of spans); spans_by_name is made by the first query by name (see ensureNameIndex); errors
+-- are few, so their index costs ingest next to nothing.
 CREATE INDEX ${schema}.spans_errors ON spans(session_id, start_ms) WHERE status_code = 2;
 
 ${spanRunsTable(schema)}
@@ -199,9 +199,10 @@ export function checkSchema(db: Database): number {
 
 /** Brings a database checkSchema accepted up to this schema version, in place. */
 export function upgradeSchema(db: Database, version: number): void {
+  if (version === schemaVersion) return;
   inTransaction(db, () => {
     if (version === 2) upgradeFromVersion2(db);
     if (version <= 3) addSpanRuns(db);
-    if (version < schemaVersion) db.run("UPDATE meta SET value = ? WHERE key = 'version'", [String(schemaVersion)]);
+    db.run("UPDATE meta SET value = ? WHERE key = 'version'", [String(schemaVersion)]);
   });
 }
