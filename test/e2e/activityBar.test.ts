@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from '../harness/codeServer';
-import { artifactsDir, extensionHostLog, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
+import { artifactsDir, codiconLoaded, extensionHostLog, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
 
 describe('e2e: the installed VSIX in the real VS Code UI', function () {
   this.timeout(180000);
@@ -44,6 +44,9 @@ describe('e2e: the installed VSIX in the real VS Code UI', function () {
     await cost.locator('#span-count', { hasText: '3' }).waitFor({ timeout: 30000 });
     assert.match(await page.locator('.monaco-list-row', { hasText: 'hello-agent' }).first().innerText(), /3 steps/);
     await page.screenshot({ path: join(artifactsDir, 'session-arrived.png') });
+    // Its styles and icons are inline: the webview fetched nothing through VS Code's webview service worker.
+    assert.equal(await codiconLoaded(cost), true);
+    assert.deepEqual(wb.resourceRequests, []);
   });
 
   it('activated without errors in the extension host log', () => {

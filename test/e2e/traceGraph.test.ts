@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { root } from '../harness/codeServer';
-import { artifactsDir, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
+import { artifactsDir, codiconLoaded, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
 
 function postFile(endpoint: string, file: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -77,6 +77,9 @@ for (const theme of ['dark', 'light'] as const) {
       // $0.0004175 + $0.00044 (gpt-4o at $2.5 / $10 per M), shown to two significant digits.
       assert.match(await graph.locator("#insp-cumulative").innerText(), /262 tok \(235 in, 27 out\)[\s\S]*\$0\.00086/);
       await page.screenshot({ path: join(artifactsDir, `vscode-graph-${theme}.png`) });
+      // The icons drawn came from the inline font; neither webview fetched a thing.
+      assert.equal(await codiconLoaded(graph), true);
+      assert.deepEqual(wb.resourceRequests, []);
     });
   });
 }

@@ -10,6 +10,8 @@ export interface Workbench {
   server: CodeServer;
   dirs: Dirs;
   runDir: string;
+  /** Requests for webview resources (vscode-resource URLs): ours inline everything, so none (core/webviewAssets.ts). */
+  resourceRequests: string[];
   close(): Promise<void>;
 }
 
@@ -28,12 +30,14 @@ export async function openWorkbench(opts: { name: string; workspace?: string; co
   try {
     context = await launchChromium(join(runDir, 'chromium'), { colorScheme: opts.colorScheme });
     const page = context.pages()[0] ?? (await context.newPage());
+    const resourceRequests: string[] = [];
+    page.on('request', (r) => /\.vscode-resource\./.test(r.url()) && resourceRequests.push(r.url()));
     const workspace = opts.workspace ?? join(root, 'examples');
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60000 });
     const ctx = context;
     return {
-      page, server, dirs, runDir,
+      page, server, dirs, runDir, resourceRequests,
       async close() {
         await ctx.close().catch(() => undefined);
         await server.stop();
@@ -79,6 +83,12 @@ export async function findWebviewFrame(page: Page, selector: string, timeoutMs =
     await page.waitForTimeout(200);
   }
   throw new Error(`no webview frame has ${selector}`);
+}
+
+/** Whether a frame's codicon font face has loaded (fonts.check() also says true for a face nobody declared). */
+export function codiconLoaded(frame: Frame): Promise<boolean> {
+  return frame.evaluate(() => [...(globalThis as unknown as { document: { fonts: Iterable<{ family: string; status: string }> } }).document.fonts]
+    .some((f) => f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded'));
 }
 
 /** The extension host's log of this run: where activation errors would show. */

@@ -24,8 +24,8 @@ const noise = [/^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[Ser
   /^Ignoring fetching additional builtin extensions/, /^Started local extension host/];
 
 async function main(): Promise<number> {
-  // A guard for a hung run, above what webview stalls can add (test/integration/otlpPost.ts: webviewBootMs).
-  const timeoutSeconds = Number(args.timeout ?? 900);
+  // A guard for a hung run: the suite takes 1-2 minutes here.
+  const timeoutSeconds = Number(args.timeout ?? 600);
   const workspace = resolve(args.workspace ?? join(root, 'examples'));
   const testsPath = join(root, 'out/test/integration/index.js');
   const runDir = join(root, '.vscode-test/runs', `integration-${Date.now()}`);
@@ -60,6 +60,10 @@ async function main(): Promise<number> {
     page.on('console', (m) => browserLog.write(`${stamp()} console.${m.type()} [${m.location().url}] ${m.text()}\n`));
     page.on('pageerror', (e) => browserLog.write(`${stamp()} pageerror ${e.stack ?? e.message}\n`));
     page.on('requestfailed', (r) => browserLog.write(`${stamp()} requestfailed ${r.url()} ${r.failure()?.errorText ?? ''}\n`));
+    // Webview resources go through VS Code's webview service worker: ours should fetch none (core/webviewAssets.ts).
+    const resource = /\.vscode-resource\./;
+    page.on('request', (r) => resource.test(r.url()) && browserLog.write(`${stamp()} request ${r.url()}\n`));
+    page.on('requestfinished', (r) => resource.test(r.url()) && browserLog.write(`${stamp()} requestfinished ${r.url()}\n`));
     page.on('frameattached', (f) => browserLog.write(`${stamp()} frameattached ${f.url()}\n`));
     page.on('framenavigated', (f) => browserLog.write(`${stamp()} framenavigated ${f.url()}\n`));
     const remote = (p: string) => `vscode-remote://${server.authority}${p}`;

@@ -50,4 +50,24 @@ describe('Agent Trace panel inside VS Code', () => {
     await waitFor('the reveal, after the snapshot', () => (panel.sent.revealStep ?? 0) === 1 && (panel.sent.snapshot ?? 0) >= 1, webviewBootMs);
     panel.panel.dispose();
   });
+
+  it('a panel closed while its webview loads holds up no panel opened after it', async () => {
+    // A webview closed with a fetch in flight leaves the request in VS Code's webview service worker (one for
+    // all webviews on the web) until it times out, 30 s, and every webview opened meanwhile waits. Ours fetch
+    // nothing (core/webviewAssets.ts; the e2e suite counts their requests); this is the user's view of it.
+    const { receiver, graph } = await activeApi();
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-churn', [{ name: 'chat gpt-4o-mini', model: 'gpt-4o-mini' }], 11), 200);
+    await waitFor('the session', async () => (await receiver.engine()).store.getSession('graph-churn'));
+    for (const closeAfterMs of [150, 450, 750, 1050, 1350]) {
+      graph.current?.panel.dispose();
+      graph.open('graph-churn');
+      await new Promise((r) => setTimeout(r, closeAfterMs));
+      graph.current?.panel.dispose();
+    }
+    const started = Date.now();
+    const panel = graph.open('graph-churn');
+    await waitFor('a snapshot in the panel opened after them', () => (panel.sent.snapshot ?? 0) >= 1, 20000);
+    console.log(`      the next panel booted in ${Date.now() - started} ms after 5 closed while loading`);
+    panel.panel.dispose();
+  });
 });

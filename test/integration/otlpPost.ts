@@ -50,12 +50,11 @@ export function postJsonSpans(endpoint: string, sessionId: string, specs: SpanSp
 }
 
 /**
- * How long a test waits for a webview to start: VS Code 1.100 on the web can hold a new webview behind
- * its service worker (see resourcesLoaded in webview/shared/vscodeApi.ts); the product waits it out too.
- * Usually ~30 s; once, on a 2-core CI machine, ~110 s (two panels in a row sat at the webview's "Waiting
- * for controllerchange" until the worker let go; the next booted in 1 s).
+ * How long a test waits for a webview to start: ~1-2 s here, a few more on a loaded 2-core CI machine. (It
+ * was 150 s while webviews fetched their bundles: one closed mid-fetch held every new one ~30 s, more in a
+ * row. They fetch nothing now: core/webviewAssets.ts.)
  */
-export const webviewBootMs = 150_000;
+export const webviewBootMs = 45_000;
 /** A test that boots a webview may wait that long and still have work to do. */
 export const webviewTestMs = webviewBootMs + 60_000;
 

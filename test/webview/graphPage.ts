@@ -2,20 +2,13 @@
 // acquireVsCodeApi whose state survives reloads (as VS Code's webview state does), and a fake host that
 // answers the webview exactly as the extension host should: GraphFeed snapshots, deltas, step details
 // and windows (src/core/agent/graphDto.ts).
-import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { AgentSession } from '../../src/core/agent';
 import { GraphFeed, type GraphSessionInfo } from '../../src/core/agent/graphDto';
 import type { SpanInput } from '../../src/core/agent/types';
 import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
 import { reportThemes } from '../../src/core/export/reportTheme';
-import { launchChromium, root } from '../harness/codeServer';
-import { recordFontAtReady } from './webviewPage';
-
-const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+import { hostPage, recordFontAtReady, testPage } from './webviewPage';
 
 /** Dark+, Light+ (shared with the HTML report) and High Contrast values of every --vscode-* variable the graph uses. */
 const themes = {
@@ -39,15 +32,9 @@ const bodyClass: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-l
 
 /** strict: the host's CSP (script nonce only). open: inline scripts and handlers allowed, so an injection would run. */
 function shell(theme: Theme, csp: 'strict' | 'open'): string {
-  const policy = csp === 'strict'
-    ? "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; script-src 'nonce-test'"
-    : "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data:; script-src 'self' 'unsafe-inline'";
   const vars = Object.entries(themes[theme]).map(([k, v]) => `--vscode-${k}:${v}`).join(';');
-  const nonce = csp === 'strict' ? ' nonce="test"' : '';
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${policy}">
-<link rel="stylesheet" href="/codicons/codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="/graph.css">
-<style>html{${vars};--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;--vscode-editor-font-size:12px}</style>
-<script${nonce}>
+  const head = `<style>html{${vars};--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;--vscode-editor-font-size:12px}</style>
+<script nonce="test">
 window.__posted = []; window.__violations = [];
 ${recordFontAtReady}
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
@@ -57,7 +44,9 @@ window.acquireVsCodeApi = () => ({
   getState: () => JSON.parse(sessionStorage.getItem(key) || 'null') ?? undefined,
   setState: (s) => sessionStorage.setItem(key, JSON.stringify(s)),
 });
-</script></head><body class="${bodyClass[theme]}"><div id="root" role="main"></div><script${nonce} type="module" src="/graph.js"></script></body></html>`;
+</script>`;
+  const open = "default-src 'self'; style-src 'self' 'unsafe-inline'; font-src data:; img-src * data:; script-src 'self' 'unsafe-inline'";
+  return testPage('graph', { head, bodyClass: bodyClass[theme], csp: csp === 'open' ? open : undefined });
 }
 
 export interface GraphHarness {
@@ -89,33 +78,12 @@ export interface GraphHarnessOptions {
 
 export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness> {
   const theme = opts.theme ?? 'dark';
-  const dist = join(root, 'dist/webview');
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(shell(theme, opts.csp ?? 'strict'));
-    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-    const file = normalize(join(dist, url.pathname));
-    if (!file.startsWith(dist)) return void res.writeHead(403).end();
-    let body: Buffer;
-    try {
-      body = await readFile(file);
-    } catch {
-      return void res.writeHead(404).end();
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
   const info = opts.info ?? { id: 'session-1', name: 'test session' };
   const raw = new Map((opts.raw ?? []).map((r) => [String(r.span.spanId).toLowerCase(), r]));
-  let context: BrowserContext | undefined;
+  const hosted = await hostPage('graph', shell(theme, opts.csp ?? 'strict'), theme === 'light' ? 'light' : 'dark');
+  const { page } = hosted;
   try {
-    context = await launchChromium(join(root, '.vscode-test/runs', `webview-graph-${process.pid}-${Date.now()}`), { colorScheme: theme === 'light' ? 'light' : 'dark' });
-    const page = context.pages()[0] ?? (await context.newPage());
     if (opts.viewport) await page.setViewportSize(opts.viewport);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     const harness: GraphHarness = {
       page,
       feed: new GraphFeed(info),
@@ -131,11 +99,7 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
         const delta = harness.feed.delta(session);
         if (delta) await harness.send({ type: 'delta', delta });
       },
-      async close() {
-        await context?.close();
-        server.close();
-        if (errors.length) throw new Error(`the webview logged errors:\n${errors.join('\n')}`);
-      },
+      close: () => hosted.close(),
     };
     await page.exposeFunction('__toHost', async (m: GraphToHost) => {
       harness.toHost.push(m);
@@ -152,11 +116,10 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
       }
       if (m.type === 'requestWindow') await harness.send({ type: 'window', requestId: m.requestId, rows: harness.feed.window(harness.session, m.from, m.to) });
     });
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await hosted.load();
     return harness;
   } catch (e) {
-    await context?.close();
-    server.close();
+    await hosted.close().catch(() => undefined);
     throw e;
   }
 }

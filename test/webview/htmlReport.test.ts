@@ -2,7 +2,7 @@
 // request the page tries is recorded and aborted. It must show the graph, step through time with the keyboard
 // (inspector answered by the inlined "host"), show the cost summary, and try nothing but data:/blob: URLs.
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { byModel as costByModel } from '../../src/core/cost';
@@ -25,7 +25,8 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
     const file = join(tempDir(), 'report.html');
     writeFileSync(file, html);
 
-    const context = await launchChromium(join(root, '.vscode-test/runs', `report-${process.pid}-${Date.now()}`), { offline: true });
+    const profile = join(root, '.vscode-test/runs', `report-${process.pid}-${Date.now()}`);
+    const context = await launchChromium(profile, { offline: true });
     const attempted: string[] = [];
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -45,8 +46,9 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
       assert.equal(await page.title(), 'Agent Trace: weather </script><img src=x onerror=alert(1)>');
       assert.equal(await page.locator('img').count(), 0);
       for (const kind of ['contains', 'next', 'dataflow']) assert.ok((await page.locator(`svg.edges path.edge.${kind}`).count()) > 0, `${kind} edges`);
-      // Codicons come from the inlined font.
-      assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { fonts: { check(f: string): boolean } } }).document.fonts.check('16px codicon')), true);
+      // Codicons come from the inlined font (loaded: fonts.check() would also pass for a face nobody declared).
+      assert.equal(await page.evaluate(() => [...(globalThis as unknown as { document: { fonts: Iterable<{ family: string; status: string }> } }).document.fonts]
+        .some((f) => f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded')), true);
 
       const costs = await page.locator('#report-costs').innerText();
       const byModel = costByModel(vercel.session.steps);
@@ -77,6 +79,7 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
       await page.screenshot({ path: join(root, 'test-results', 'html-report.png') });
     } finally {
       await context.close();
+      rmSync(profile, { recursive: true, force: true });
     }
     assert.deepEqual(attempted.filter((u) => !/^(data|blob):/.test(u)), [], 'no network requests');
     assert.deepEqual(errors, []);

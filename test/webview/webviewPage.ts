@@ -1,18 +1,15 @@
-// Loads a built webview bundle (dist/webview/NAME.js) into headless Chromium behind the same kind of
-// shell and CSP the host uses, with acquireVsCodeApi() stubbed to record what the webview posts.
-import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+// Loads a built webview bundle into headless Chromium in the very page the host gives it
+// (src/core/webviewAssets.ts: everything inline, the same CSP), with acquireVsCodeApi() stubbed to record
+// what the webview posts. The page is served alone: any other request it makes is an error.
+import { createServer } from 'node:http';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
+import { readInlineAssets, webviewPage, type WebviewBundle, type WebviewPageOptions } from '../../src/core/webviewAssets';
 import { launchChromium, root } from '../harness/codeServer';
 
-const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html', '.map': 'application/json' };
-
-/**
- * Stub JS: whether the codicon font had loaded when the webview first said `ready` (window.__codiconAtReady).
- * A webview closed mid-fetch stalls VS Code web's webviews, so `ready` must come after its resources.
- */
+/** Stub JS: whether the codicon font had loaded when the webview first said `ready` (window.__codiconAtReady). */
 export const recordFontAtReady = `window.__noteReady = (m) => { if (m && m.type === 'ready' && window.__codiconAtReady === undefined)
   window.__codiconAtReady = [...document.fonts].some((f) => f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded'); };`;
 
@@ -21,19 +18,55 @@ export function codiconAtReady(page: Page): Promise<boolean | undefined> {
   return page.evaluate(() => (globalThis as unknown as { __codiconAtReady?: boolean }).__codiconAtReady);
 }
 
-function shell(bundle: string, theme: 'dark' | 'light'): string {
-  const csp = "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; script-src 'nonce-test'";
-  const vars = theme === 'dark'
-    ? '--vscode-foreground:#ccc;--vscode-editor-background:#1e1e1e;--vscode-sideBar-background:#252526;--vscode-descriptionForeground:#999;--vscode-focusBorder:#007fd4;--vscode-textCodeBlock-background:#0a0a0a'
-    : '--vscode-foreground:#333;--vscode-editor-background:#fff;--vscode-sideBar-background:#f3f3f3;--vscode-descriptionForeground:#717171;--vscode-focusBorder:#0090f1;--vscode-textCodeBlock-background:#dcdcdc';
-  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="/codicons/codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="/${bundle}.css">
-<style>html{${vars};--vscode-font-family:sans-serif;--vscode-font-size:13px}</style>
-<script nonce="test">
-window.__posted = []; let state;
-${recordFontAtReady}
-window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__noteReady(m); window.__posted.push(m); }, getState: () => state, setState: (s) => { state = s; } });
-</script></head><body class="vscode-${theme}"><div id="root"></div><script nonce="test" type="module" src="/${bundle}.js"></script></body></html>`;
+/** The host's page for a bundle, with the test's head (stubs, theme variables) and nonce 'test'. */
+export function testPage(bundle: WebviewBundle, opts: Omit<WebviewPageOptions, 'nonce' | 'title'>): string {
+  return webviewPage(readInlineAssets(root, bundle), { nonce: 'test', title: bundle, ...opts });
+}
+
+export interface HostedPage {
+  page: Page;
+  /** Page errors, console errors and requests other than the page itself. */
+  errors: string[];
+  /** Navigates to the page (after the caller exposed its functions). */
+  load(): Promise<void>;
+  /** Closes the browser, removes its profile; throws what `errors` collected. */
+  close(): Promise<void>;
+}
+
+export async function hostPage(name: string, html: string, colorScheme: 'dark' | 'light'): Promise<HostedPage> {
+  const errors: string[] = [];
+  const server = createServer((req, res) => {
+    if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    if (req.url === '/favicon.ico') return void res.writeHead(204).end(); // Chromium's own request
+    errors.push(`the page requested ${req.url}`);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const profile = join(root, '.vscode-test/runs', `webview-${name}-${process.pid}-${Date.now()}`);
+  let context: BrowserContext | undefined;
+  const closeAll = async () => {
+    await context?.close().catch(() => undefined);
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  try {
+    context = await launchChromium(profile, { colorScheme });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    return {
+      page, errors,
+      load: async () => void (await page.goto(`http://127.0.0.1:${port}/`)),
+      async close() {
+        await closeAll();
+        if (errors.length) throw new Error(`the webview logged errors:\n${errors.join('\n')}`);
+      },
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
 }
 
 export interface WebviewPage {
@@ -45,49 +78,31 @@ export interface WebviewPage {
   close(): Promise<void>;
 }
 
-export async function openWebview(bundle: string, opts: { theme?: 'dark' | 'light' } = {}): Promise<WebviewPage> {
+export async function openWebview(bundle: WebviewBundle, opts: { theme?: 'dark' | 'light' } = {}): Promise<WebviewPage> {
   const theme = opts.theme ?? 'dark';
-  const dist = join(root, 'dist/webview');
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(shell(bundle, theme));
-      return;
-    }
-    const file = normalize(join(dist, url.pathname));
-    if (!file.startsWith(dist)) return void res.writeHead(403).end();
-    try {
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(await readFile(file));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  let context: BrowserContext | undefined;
+  const vars = theme === 'dark'
+    ? '--vscode-foreground:#ccc;--vscode-editor-background:#1e1e1e;--vscode-sideBar-background:#252526;--vscode-descriptionForeground:#999;--vscode-focusBorder:#007fd4;--vscode-textCodeBlock-background:#0a0a0a'
+    : '--vscode-foreground:#333;--vscode-editor-background:#fff;--vscode-sideBar-background:#f3f3f3;--vscode-descriptionForeground:#717171;--vscode-focusBorder:#0090f1;--vscode-textCodeBlock-background:#dcdcdc';
+  const head = `<style>html{${vars};--vscode-font-family:sans-serif;--vscode-font-size:13px}</style>
+<script nonce="test">
+window.__posted = []; let state;
+${recordFontAtReady}
+window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__noteReady(m); window.__posted.push(m); }, getState: () => state, setState: (s) => { state = s; } });
+</script>`;
+  const hosted = await hostPage(bundle, testPage(bundle, { head, bodyClass: `vscode-${theme}` }), theme);
+  const { page } = hosted;
   try {
-    context = await launchChromium(join(root, '.vscode-test/runs', `webview-${bundle}-${process.pid}-${Date.now()}`), { colorScheme: theme });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto(`http://127.0.0.1:${port}/`);
-    const ctx = context;
-    return {
-      page,
-      posted: () => page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted.slice()),
-      send: async (message) => {
-        await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), message);
-      },
-      async close() {
-        await ctx.close();
-        server.close();
-        if (errors.length) throw new Error(`the webview logged errors:\n${errors.join('\n')}`);
-      },
-    };
+    await hosted.load();
   } catch (e) {
-    await context?.close();
-    server.close();
+    await hosted.close().catch(() => undefined);
     throw e;
   }
+  return {
+    page,
+    posted: () => page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted.slice()),
+    send: async (message) => {
+      await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), message);
+    },
+    close: () => hosted.close(),
+  };
 }

@@ -31,11 +31,8 @@ export function hostClient<ToHost, ToWebview, State = unknown>(): HostClient<ToH
 }
 
 /**
- * Resolves once the page's stylesheets and the codicon font are loaded (at most `capMs`). Webviews say
- * `ready` after it: their resources come through the workbench's service worker, and a webview closed while
- * one of its fetches is in flight holds that worker up (~30 s in VS Code 1.100 on the web) and with it every
- * webview opened next. The stylesheets first: before codicon.css is in, the font is unknown and
- * fonts.load() has nothing to wait for.
+ * Resolves once the page's styles and the codicon font are in (at most `capMs`), so the first snapshot
+ * paints with its icons. All are inline (core/webviewAssets.ts): this takes milliseconds, not a fetch.
  */
 function resourcesLoaded(capMs = 3000): Promise<void> {
   const loaded = (async () => {

@@ -1,21 +1,19 @@
 // A standalone HTML report of one session: ONE file that opens offline in any browser. It inlines the built
 // graph webview (JS + CSS + codicon font as a data URL), the session data, and a small "host" shim that
-// answers the webview's requests from that data, so the same webview code runs read-only. The CSP allows no
-// network at all (default-src 'none'; fonts and images from data: only).
+// answers the webview's requests from that data, so the same webview code runs read-only, in the page the
+// webviews get (core/webviewAssets.ts): no network at all, scripts only with the page's nonce.
+import { randomBytes } from 'node:crypto';
 import type { Totals } from '../agent';
 import type { BreakdownRowDto } from '../../protocol/cost';
 import { formatUsd } from '../format';
 import { REPORT_DATA_ID, type ReportDataDto } from '../../protocol/report';
 import { reportThemes } from './reportTheme';
+import { escapeHtml, webviewPage, type InlineAssets } from '../webviewAssets';
 
 export interface ReportAssets {
-  /** dist/webview/graph.js (an ES module bundle without imports). */
-  graphJs: string;
-  graphCss: string;
-  /** dist/webview/reportShim.js (a classic script: it must run before the module). */
+  graph: InlineAssets;
+  /** dist/webview/reportShim.js (a classic script: it must run before the module), safe inside <script>. */
   shimJs: string;
-  codiconCss: string;
-  codiconTtf: Uint8Array;
 }
 
 export interface ReportCosts {
@@ -26,49 +24,17 @@ export interface ReportCosts {
 
 export function renderHtmlReport(data: ReportDataDto, costs: ReportCosts, assets: ReportAssets): string {
   const title = `Agent Trace: ${data.snapshot.session.name}`;
-  const fontUrl = `data:font/ttf;base64,${Buffer.from(assets.codiconTtf).toString('base64')}`;
-  // The codicon font is referenced relatively (./codicon.ttf?hash): point every url() at the inlined copy.
-  const codiconCss = assets.codiconCss.replace(/url\((["']?)[^)"']*codicon\.ttf[^)"']*\1\)/g, `url("${fontUrl}")`);
-  const csp = ["default-src 'none'", "style-src 'unsafe-inline'", 'font-src data:', 'img-src data:', "script-src 'unsafe-inline'"].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="generator" content="Agent Debugger">
-<title>${escapeHtml(title)}</title>
-<style id="vscode-codicon-stylesheet">${styleText(codiconCss)}</style>
-<style>${styleText(assets.graphCss)}</style>
+  const nonce = randomBytes(16).toString('base64');
+  const head = `<meta name="generator" content="Agent Debugger">
 <style>${themeCss()}${reportCss}</style>
 <script type="application/json" id="${REPORT_DATA_ID}">${scriptJson(data)}</script>
-<script>${scriptText(assets.shimJs)}</script>
-</head>
-<body class="vscode-dark">
-<div id="root" role="main"></div>
-${costSummary(costs, data.generatedAt)}
-<script type="module">${scriptText(assets.graphJs)}</script>
-</body>
-</html>
-`;
+<script nonce="${nonce}">${assets.shimJs}</script>`;
+  return `${webviewPage(assets.graph, { nonce, title, head, bodyClass: 'vscode-dark', body: costSummary(costs, data.generatedAt) })}\n`;
 }
 
 /** JSON inside <script>: `<` escaped everywhere, so neither `</script` nor `<!--` can end or confuse the element. */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** A bundle inside <script>: `</script` may occur in its strings; `<\/script` means the same to JS there. */
-function scriptText(js: string): string {
-  return js.replace(/<\/(script)/gi, '<\\/$1').replace(/^\/\/# sourceMappingURL=.*$/gm, '');
-}
-
-function styleText(css: string): string {
-  return css.replace(/<\/(style)/gi, '<\\/$1').replace(/\/\*# sourceMappingURL=.*?\*\//g, '');
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function themeCss(): string {

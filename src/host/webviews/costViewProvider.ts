@@ -61,8 +61,8 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;
-    view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'cost', 'Cost');
+    view.webview.options = webviewOptions();
+    view.webview.html = webviewHtml(this.extensionUri, 'cost', 'Cost');
     view.webview.onDidReceiveMessage((m: CostToHost) => void this.onMessage(m), undefined, this.disposables);
     view.onDidChangeVisibility(() => view.visible && this.schedule(), undefined, this.disposables);
     view.onDidDispose(() => (this.view = undefined), undefined, this.disposables);

@@ -45,8 +45,8 @@ export class GraphPanel implements vscode.Disposable {
     private readonly onDisposed: () => void,
     private readonly onSelect: (selection: { sessionId: string; stepId: string }) => void = () => undefined,
   ) {
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'graph', 'Agent Trace');
+    panel.webview.options = webviewOptions();
+    panel.webview.html = webviewHtml(extensionUri, 'graph', 'Agent Trace');
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
     panel.webview.onDidReceiveMessage((m: GraphToHost) => void this.onMessage(m), undefined, this.disposables);
     // A hidden panel gets nothing; it resynchronises with a snapshot when shown again.
