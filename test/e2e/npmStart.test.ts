@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { freePort, launchChromium, root } from '../harness/codeServer';
@@ -9,9 +10,11 @@ describe('e2e: npm start', function () {
   this.timeout(240000);
   let child: ChildProcess | undefined;
   let browser: BrowserContext | undefined;
+  const profile = join(root, '.vscode-test/runs', `start-${Date.now()}`);
 
   after(async () => {
     await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
     if (child?.pid) {
       const exited = new Promise((r) => child!.once('exit', r));
       child.kill('SIGINT');
@@ -33,7 +36,7 @@ describe('e2e: npm start', function () {
       child!.once('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${out}`)));
     });
     assert.ok(url.startsWith(`http://127.0.0.1:${port}/`));
-    browser = await launchChromium(join(root, '.vscode-test/runs', `start-${Date.now()}`));
+    browser = await launchChromium(profile);
     const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(url);
     const entry = page.locator('.activitybar .action-item a[aria-label^="Agent Debugger"]').first();

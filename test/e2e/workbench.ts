@@ -1,6 +1,6 @@
 // An e2e fixture: code-server with the packaged VSIX installed the way a user installs it, opened in
 // headless Chromium, plus helpers to drive VS Code's real UI.
-import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { installVsix, launchChromium, prepareDirs, root, startCodeServer, type CodeServer, type Dirs } from '../harness/codeServer';
@@ -16,6 +16,12 @@ export interface Workbench {
 }
 
 export const artifactsDir = join(root, 'test-results');
+
+// A run's folder (code-server, extension host and browser logs) is kept only when a test failed.
+let failures = 0;
+afterEach(function () {
+  if (this.currentTest?.state === 'failed') failures++;
+});
 
 export async function openWorkbench(opts: { name: string; workspace?: string; colorScheme?: 'dark' | 'light'; settings?: Record<string, unknown> }): Promise<Workbench> {
   const vsix = process.env.AGENT_DEBUGGER_VSIX ?? join(root, 'agent-debugger.vsix');
@@ -41,6 +47,7 @@ export async function openWorkbench(opts: { name: string; workspace?: string; co
       async close() {
         await ctx.close().catch(() => undefined);
         await server.stop();
+        if (failures === 0) rmSync(runDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
