@@ -16,6 +16,9 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   legalComments: production ? 'none' : 'inline',
+  // core/store/sqlite.ts resolves sql.js only when no sql-wasm.wasm lies beside the code; the bundles
+  // always have one (copied below), so that require.resolve is for unbundled runs and needs no warning.
+  logOverride: { 'require-resolve-not-external': 'silent' },
 };
 
 /** @type {esbuild.BuildOptions[]} */
