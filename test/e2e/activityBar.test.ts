@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from '../harness/codeServer';
-import { artifactsDir, codiconLoaded, extensionHostLog, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
+import { artifactsDir, extensionHostLog, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
+import { codiconLoaded } from '../webview/webviewPage';
 
 describe('e2e: the installed VSIX in the real VS Code UI', function () {
   this.timeout(180000);

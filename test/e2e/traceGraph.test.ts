@@ -7,7 +7,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { root } from '../harness/codeServer';
-import { artifactsDir, codiconLoaded, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
+import { artifactsDir, findWebviewFrame, openWorkbench, type Workbench } from './workbench';
+import { codiconLoaded } from '../webview/webviewPage';
 
 function postFile(endpoint: string, file: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -92,12 +92,6 @@ export async function findWebviewFrame(page: Page, selector: string, timeoutMs =
   throw new Error(`no webview frame has ${selector}`);
 }
 
-/** Whether a frame's codicon font face has loaded (fonts.check() also says true for a face nobody declared). */
-export function codiconLoaded(frame: Frame): Promise<boolean> {
-  return frame.evaluate(() => [...(globalThis as unknown as { document: { fonts: Iterable<{ family: string; status: string }> } }).document.fonts]
-    .some((f) => f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded'));
-}
-
 /** The extension host's log of this run: where activation errors would show. */
 export function extensionHostLog(dirs: Dirs): string {
   const logs = join(dirs.userDataDir, 'logs');

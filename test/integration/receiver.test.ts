@@ -9,9 +9,8 @@ import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type Span
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { loadSqlJs } from '../../src/core/store/sqlite';
 import { Commands } from '../../src/host/contributions';
-import { toSchema2 } from '../fixtures/olderSchemas';
+import { asOlderSchema, toSchema2 } from '../fixtures/olderSchemas';
 import { activeApi } from './extension.test';
 import { waitFor } from './otlpPost';
 
@@ -137,12 +136,8 @@ describe('receiver -> store inside VS Code', () => {
     const before = store.spansOfSession('it-session-1');
     const sqlite = join(dir, 'session.sqlite');
     // Schema 2's layout, made from the export.
-    const sql = await loadSqlJs();
-    const db = new sql.Database(readFileSync(sqlite));
-    toSchema2(db);
     const old = join(dir, 'schema2.sqlite');
-    writeFileSync(old, db.export());
-    db.close();
+    writeFileSync(old, await asOlderSchema(readFileSync(sqlite), toSchema2));
     const imported = await vscode.commands.executeCommand<{ spans: number; sessionIds: string[] }>(Commands.importSession, old);
     assert.equal(imported?.spans, 3);
     const copy = imported!.sessionIds[0]!;

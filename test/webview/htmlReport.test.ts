@@ -10,6 +10,7 @@ import { htmlOf } from '../../src/core/export/sessionExport';
 import { readReportAssets } from '../../src/core/export/reportAssets';
 import { launchChromium, root } from '../harness/codeServer';
 import { loadFixture } from './graphFixtures';
+import { codiconLoaded } from './webviewPage';
 import { tempDir } from '../unit/sessions/helpers';
 
 describe('webview: HTML report offline (one file in headless Chromium, no network)', function () {
@@ -46,9 +47,8 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
       assert.equal(await page.title(), 'Agent Trace: weather </script><img src=x onerror=alert(1)>');
       assert.equal(await page.locator('img').count(), 0);
       for (const kind of ['contains', 'next', 'dataflow']) assert.ok((await page.locator(`svg.edges path.edge.${kind}`).count()) > 0, `${kind} edges`);
-      // Codicons come from the inlined font (loaded: fonts.check() would also pass for a face nobody declared).
-      assert.equal(await page.evaluate(() => [...(globalThis as unknown as { document: { fonts: Iterable<{ family: string; status: string }> } }).document.fonts]
-        .some((f) => f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded')), true);
+      // Codicons come from the inlined font.
+      assert.equal(await codiconLoaded(page), true);
 
       const costs = await page.locator('#report-costs').innerText();
       const byModel = costByModel(vercel.session.steps);

@@ -18,6 +18,12 @@ export function codiconAtReady(page: Page): Promise<boolean | undefined> {
   return page.evaluate(() => (globalThis as unknown as { __codiconAtReady?: boolean }).__codiconAtReady);
 }
 
+/** Whether a page's (or frame's) codicon face has loaded (fonts.check() also says true for a face nobody declared). */
+export function codiconLoaded(frame: Pick<Page, 'evaluate'>): Promise<boolean> {
+  return frame.evaluate(() => [...(globalThis as unknown as { document: { fonts: Iterable<{ family: string; status: string }> } }).document.fonts]
+    .some((f) => f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded'));
+}
+
 /** The host's page for a bundle, with the test's head (stubs, theme variables) and nonce 'test'. */
 export function testPage(bundle: WebviewBundle, opts: Omit<WebviewPageOptions, 'nonce' | 'title'>): string {
   return webviewPage(readInlineAssets(root, bundle), { nonce: 'test', title: bundle, ...opts });

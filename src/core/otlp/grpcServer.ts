@@ -69,8 +69,7 @@ function handlerFor(signal: OtlpSignal, ctx: GrpcContext): grpc.handleUnaryCall<
     ctx.stats.error('grpc', code, message);
     callback({ code, details: message });
   };
-  const ingest = async (decoded: Decoded & { ok: true }): Promise<IngestOutcome> => {
-    const stats = ctx.stats.mutable;
+  const ingest = async (decoded: Decoded & { ok: true }, stats: StatsTracker['mutable']): Promise<IngestOutcome> => {
     if (!('raw' in decoded)) return ingestDecoded(signal as IngestSignal, 'protobuf', decoded.request, ctx.sink, stats);
     const offThread = await offThreadDecoder(ctx)?.decodeTraces('protobuf', decoded.raw);
     return offThread ? ingestOffThread(offThread, ctx.sink, stats) : ingestBody('traces', 'protobuf', decoded.raw, ctx.sink, stats);
@@ -88,7 +87,7 @@ function handlerFor(signal: OtlpSignal, ctx: GrpcContext): grpc.handleUnaryCall<
       callback(null, undefined);
       return ctx.stats.changed();
     }
-    ingest(decoded).then(
+    ingest(decoded, stats).then(
       (outcome) => {
         if (outcome.kind === 'refused') fail(callback, grpc.status.UNAVAILABLE, outcome.reason);
         else if (outcome.kind === 'invalid') fail(callback, grpc.status.INVALID_ARGUMENT, outcome.message);

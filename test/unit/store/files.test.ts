@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../../../src/core/store/files';
 import { schemaName, schemaVersion } from '../../../src/core/store/schema';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { SpanStore } from '../../../src/core/store/spanStore';
-import { toSchema2 } from '../../fixtures/olderSchemas';
+import { asOlderSchema, toSchema2 } from '../../fixtures/olderSchemas';
 import { bulkRequest, logRecord, logsRequest, newStore, str, traceId } from './fixtures';
 
 describe('store: SQLite files and atomic writes', () => {
@@ -117,11 +117,7 @@ describe('store: SQLite files and atomic writes', () => {
     first.attributes.push(odd);
     first.events.push({ timeUnixNano: '5', name: 'e', attributes: [odd], droppedAttributesCount: 1 });
     store.ingestTraces(req);
-    const sql = await loadSqlJs();
-    const db = new sql.Database(store.exportSqlite());
-    toSchema2(db);
-    const copy = await SpanStore.fromSqlite(db.export());
-    db.close();
+    const copy = await SpanStore.fromSqlite(await asOlderSchema(store.exportSqlite(), toSchema2));
     try {
       for (const id of ['one', 'two', 'three']) assert.deepStrictEqual(copy.exportSessionOtlp(id), store.exportSessionOtlp(id), id);
       assert.equal(copy.findSpans({ attribute: { key: 'odd' } }).length, 1);

@@ -2,10 +2,9 @@ import * as assert from 'node:assert/strict';
 import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import type { StoreContext } from '../../../src/core/store/context';
 import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
-import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { SpanStore } from '../../../src/core/store/spanStore';
 import { sweepStep } from '../../../src/core/store/sweeper';
-import { toSchema3 } from '../../fixtures/olderSchemas';
+import { asOlderSchema, toSchema3 } from '../../fixtures/olderSchemas';
 import { bulkRequest, newStore, request, span, spanId, str, traceId } from './fixtures';
 
 const ctxOf = (store: SpanStore) => (store as unknown as { ctx: StoreContext }).ctx;
@@ -100,11 +99,7 @@ describe('store: span runs (finding spans by trace and session without indexes o
     store.ingestTraces(interleaved(4, 5, 'two'));
     store.configure({ maxSpans: 215 });
     store.ingestTraces(bulkRequest(10, 300, [str('session.id', 'one')])); // trims: id gaps in 'one'
-    const sql = await loadSqlJs();
-    const db = new sql.Database(store.exportSqlite());
-    toSchema3(db);
-    const copy = await SpanStore.fromSqlite(db.export());
-    db.close();
+    const copy = await SpanStore.fromSqlite(await asOlderSchema(store.exportSqlite(), toSchema3));
     try {
       assert.equal(assertRunsExact(copy), assertRunsExact(store));
       for (const s of store.listSessions()) {
