@@ -2,6 +2,7 @@
 // The extension host, the CLI and the benchmarks all compose the same pieces through this class.
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { TraceDecodeWorker } from './decodeWorker';
+import { type GatewayOptions, LlmGateway } from './gateway/gateway';
 import { OtlpReceiver } from './otlp/receiver';
 import { IngestQueue } from './store/ingestQueue';
 import { SpanStore, type StoreOptions } from './store/spanStore';
@@ -32,6 +33,7 @@ export class TraceEngine {
   private receiver: OtlpReceiver | undefined;
   private decoder: TraceDecodeWorker | undefined;
   private addresses: ReceiverAddresses | undefined;
+  private llmGateway: LlmGateway | undefined;
 
   private constructor(readonly store: SpanStore, readonly queue: IngestQueue) {}
 
@@ -83,8 +85,34 @@ export class TraceEngine {
     await decoder?.dispose();
   }
 
+  /** The recording LLM gateway, while started. */
+  get gateway(): LlmGateway | undefined {
+    return this.llmGateway;
+  }
+
+  /** Starts the LLM gateway; its steps go through the same ingest queue as OTLP spans. */
+  async startGateway(options: Omit<GatewayOptions, 'sink'>): Promise<LlmGateway> {
+    if (this.llmGateway) return this.llmGateway;
+    const gateway = new LlmGateway({ ...options, sink: (request) => {
+        // Back-pressure: the agent's call is already answered, so the step is dropped, and said so.
+        const verdict = this.queue.acceptTraces(request);
+        if (!verdict.ok) options.onError?.(`gateway: a step was dropped: ${verdict.reason}`);
+      },
+    });
+    await gateway.start();
+    this.llmGateway = gateway;
+    return gateway;
+  }
+
+  async stopGateway(): Promise<void> {
+    const gateway = this.llmGateway;
+    this.llmGateway = undefined;
+    await gateway?.stop();
+  }
+
   /** Stops listening and waits until every span that was answered 200 is in the store. */
   async drain(): Promise<void> {
+    await this.stopGateway();
     await this.stopReceiver();
     await this.queue.flush();
   }

@@ -1,0 +1,252 @@
+// The recording LLM gateway: one loopback port that forwards each provider call to its real upstream
+// and records the exchange as a GenAI span. The traffic is never held for the recorder: bytes go out as
+// they come in, and the recorder reads a copy. Nothing a request does can throw out of the handler.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { ListenAddress } from '../otlp/receiverTypes';
+import type { TraceRequest } from '../otlp/model';
+import { hostRefusal, isLoopbackHost, OriginPolicy } from '../otlp/httpGuards';
+import { listenWithFallback } from '../otlp/listen';
+import { launcherSessionKey } from '../store/sessionKeys';
+import { CappedBytes, ResponseRecorder, bodyKindOf } from './bodyRecorder';
+import { clientResponseHeaders, safeUrl, upstreamRequestHeaders } from './headers';
+import { anthropicParser } from './parsers/anthropic';
+import { geminiParser } from './parsers/gemini';
+import { ollamaParser } from './parsers/ollama';
+import { openAiParser } from './parsers/openai';
+import { providerErrorBody, type ProviderId } from './providers';
+import { type ResolvedRequest, RouteTable, type RunRoute, type RunRouteOptions } from './routes';
+import { type Exchange, exchangeSpan } from './spans';
+import { newSpanId, parseTraceparent } from './traceContext';
+import type { ParsedRequest, ProviderParser } from './types';
+
+export const GATEWAY_HOST = '127.0.0.1';
+
+export interface GatewayOptions {
+  /** 0 (default): any free port. */
+  port?: number;
+  allowedOrigins?: string[];
+  /** Upstreams for requests outside a run (default: each provider's public API). */
+  upstreams?: Partial<Record<ProviderId, string>>;
+  /** Where the recorded spans go (the engine's ingest queue). */
+  sink: (request: TraceRequest) => void;
+  /** Bodies larger than this are forwarded but not parsed (default 32 MiB). */
+  maxRecordBytes?: number;
+  /** Something went wrong recording (never a request's own failure). */
+  onError?: (message: string) => void;
+}
+
+export interface GatewayStats {
+  exchanges: number;
+  failures: number;
+}
+
+/** Wall-clock ms with sub-ms precision (the spans' timestamps). */
+function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function parserFor(provider: ProviderId, path: string): ProviderParser {
+  switch (provider) {
+    case 'anthropic': return anthropicParser;
+    case 'gemini': return geminiParser;
+    // Ollama also serves the OpenAI API under /v1.
+    case 'ollama': return path.startsWith('/v1/') ? openAiParser(path) : ollamaParser;
+    case 'openai': return openAiParser(path);
+  }
+}
+
+const keepAlive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+
+export class LlmGateway {
+  private server: http.Server | undefined;
+  private address: ListenAddress | undefined;
+  private readonly routes: RouteTable;
+  private readonly origins: OriginPolicy;
+  private readonly maxRecordBytes: number;
+  readonly stats: GatewayStats = { exchanges: 0, failures: 0 };
+
+  constructor(private readonly options: GatewayOptions) {
+    this.routes = new RouteTable(options.upstreams ?? {});
+    this.origins = new OriginPolicy(options.allowedOrigins ?? []);
+    this.maxRecordBytes = options.maxRecordBytes ?? 32 * 1024 * 1024;
+  }
+
+  get listening(): ListenAddress | undefined {
+    return this.address;
+  }
+
+  /** http://127.0.0.1:PORT once started. */
+  get endpoint(): string | undefined {
+    return this.address && `http://${this.address.host}:${this.address.port}`;
+  }
+
+  async start(): Promise<ListenAddress> {
+    if (this.address) return this.address;
+    const server = http.createServer({ noDelay: true, keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => this.handle(req, res));
+    this.address = await listenWithFallback(server, GATEWAY_HOST, this.options.port ?? 0);
+    this.server = server;
+    return this.address;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.address = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => server.closeAllConnections(), 500);
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+  }
+
+  /** A run's own path prefix: its steps go to its session, its calls to its upstreams. */
+  addRun(options: RunRouteOptions): RunRoute {
+    return this.routes.add(options);
+  }
+
+  removeRun(id: string): void {
+    this.routes.remove(id);
+  }
+
+  /** The base URL an SDK of `provider` should use for `run` (or for the default route). */
+  baseUrl(provider: ProviderId, run?: RunRoute): string | undefined {
+    const endpoint = this.endpoint;
+    return endpoint && `${endpoint}${run ? `/r/${run.id}` : ''}/${provider}`;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    try {
+      this.route(req, res);
+    } catch (e) {
+      this.options.onError?.(`gateway: ${(e as Error).message}`);
+      if (!res.headersSent) plain(res, 500, 'gateway error');
+      else res.destroy();
+    }
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!isLoopbackHost(req.headers.host)) return plain(res, 403, hostRefusal(req.headers.host ?? '').replace('OTLP receiver', 'LLM gateway'));
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.origins.allows(origin)) return plain(res, 403, `Origin "${origin.slice(0, 100)}" may not use the LLM gateway.`);
+    const resolved = this.routes.resolve(req.url ?? '/');
+    if (!resolved) return plain(res, 404, 'Not an LLM gateway path: use /openai, /anthropic, /gemini or /ollama followed by the provider API path.');
+    if ('unknownRun' in resolved) return plain(res, 404, 'This agent run is no longer recorded by the LLM gateway (the debugger restarted?): relaunch it.');
+    if (resolved.upstream.protocol !== 'http:' && resolved.upstream.protocol !== 'https:') return plain(res, 400, 'The upstream base URL must be http or https.');
+    this.forward(req, res, resolved);
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, r: ResolvedRequest): void {
+    const parser = parserFor(r.provider, r.path);
+    const parent = parseTraceparent(req.headers.traceparent);
+    const x: Exchange = {
+      provider: r.provider, method: req.method ?? 'POST', path: r.path, upstream: r.upstream,
+      traceId: parent?.traceId ?? r.route.traceId, spanId: newSpanId(), parentSpanId: parent?.spanId ?? '',
+      startMs: nowMs(), endMs: 0, streamed: false,
+    };
+    const requestBody = new CappedBytes(this.maxRecordBytes);
+    let recorder: ResponseRecorder | undefined;
+    let settled = false;
+    const finish = (error?: Exchange['error']): void => {
+      if (settled) return;
+      settled = true;
+      x.endMs = nowMs();
+      x.error = error;
+      this.record(x, r.route, requestBody, recorder, parser);
+    };
+
+    const client = r.upstream.protocol === 'https:' ? https : http;
+    const upstreamReq = client.request(r.upstream, {
+      method: req.method, headers: upstreamRequestHeaders(req.headers, r.upstream.host), agent: r.upstream.protocol === 'https:' ? keepAlive.https : keepAlive.http,
+    });
+    upstreamReq.setNoDelay(true);
+    req.on('data', (chunk: Buffer) => requestBody.push(chunk));
+    req.pipe(upstreamReq);
+
+    upstreamReq.on('response', (upstreamRes) => {
+      x.status = upstreamRes.statusCode ?? 502;
+      recorder = new ResponseRecorder(bodyKindOf(upstreamRes.headers['content-type']), parser, this.maxRecordBytes);
+      x.streamed = recorder.kind !== 'json';
+      res.writeHead(x.status, clientResponseHeaders(upstreamRes.headers));
+      res.flushHeaders();
+      upstreamRes.on('data', (chunk: Buffer) => {
+        x.firstChunkMs ??= nowMs();
+        try {
+          recorder!.push(chunk);
+        } catch (e) {
+          this.options.onError?.(`gateway: could not read a ${r.provider} stream chunk: ${(e as Error).message}`);
+        }
+      });
+      upstreamRes.pipe(res);
+      upstreamRes.on('end', () => finish());
+      upstreamRes.on('error', (e) => {
+        finish({ type: 'upstream_stream_error', message: `the ${r.provider} stream broke: ${e.message}` });
+        res.destroy();
+      });
+    });
+    upstreamReq.on('error', (e) => {
+      if (settled) return;
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      const message = `LLM gateway could not reach ${safeUrl(r.upstream)}: ${code === 'error' ? e.message : code}`;
+      if (!res.headersSent) {
+        const body = providerErrorBody(r.provider, 502, message);
+        res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+        x.status = 502;
+      } else {
+        res.destroy();
+      }
+      finish({ type: code, message });
+    });
+    // The agent gave up (abort, timeout, exit): so does the upstream call.
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      upstreamReq.destroy();
+      finish({ type: 'client_aborted', message: 'the agent aborted the request' });
+    });
+    req.on('error', () => upstreamReq.destroy());
+  }
+
+  private record(x: Exchange, route: RunRoute, requestBody: CappedBytes, recorder: ResponseRecorder | undefined, parser: ProviderParser): void {
+    try {
+      this.stats.exchanges++;
+      const requestJson = requestBody.json();
+      let request: ParsedRequest | undefined;
+      if (requestJson !== undefined) request = parser.request(x.path, requestJson);
+      x.request = request;
+      x.response = recorder?.finish();
+      x.truncated = requestBody.overflowed || undefined;
+      if (x.status !== undefined && x.status >= 400 && !x.response?.error && recorder) {
+        x.response = { messages: [], finishReasons: [], usage: {}, ...x.response, error: recorder.text(2000) || `HTTP ${x.status}` };
+      }
+      if (x.error || (x.status ?? 0) >= 400) this.stats.failures++;
+      const spans = request ? route.tools.resultsIn(request, x.startMs) : [];
+      spans.push(exchangeSpan(x));
+      if (x.response && !x.error) route.tools.callsIn(x.response, x.endMs, x.traceId, x.parentSpanId);
+      this.options.sink(traceRequestOf(route, spans));
+    } catch (e) {
+      this.options.onError?.(`gateway: could not record a ${x.provider} call: ${(e as Error).message}`);
+    }
+  }
+}
+
+function plain(res: http.ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(message);
+}
+
+function traceRequestOf(route: RunRoute, spans: TraceRequest['resourceSpans'][number]['scopeSpans'][number]['spans']): TraceRequest {
+  const attributes = [{ key: 'service.name', value: { stringValue: route.serviceName ?? 'llm-gateway' } }];
+  if (route.sessionId) attributes.push({ key: launcherSessionKey, value: { stringValue: route.sessionId } });
+  return {
+    resourceSpans: [{
+      resource: { attributes, droppedAttributesCount: 0 },
+      scopeSpans: [{ scope: { name: 'agent-debugger.gateway', version: '1', attributes: [], droppedAttributesCount: 0 }, spans, schemaUrl: '' }],
+      schemaUrl: '',
+    }],
+  };
+}
