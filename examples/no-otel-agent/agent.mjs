@@ -15,7 +15,7 @@ process.env.OPENAI_API_KEY ??= 'sk-example-not-a-real-key';
 const client = new OpenAI({ maxRetries: 0 });
 console.log(`agent: asking through ${client.baseURL}`);
 const messages = [
-  { role: 'system', content: 'You are a weather assistant. Use get_weather for every city asked about.' },
+  { role: 'system', content: 'You are a weather assistant. Use current_weather for every city asked about.' },
   { role: 'user', content: question },
 ];
 

@@ -1,7 +1,7 @@
 // The agent's tools: plain functions the model may call by name.
 const skies = ['sunny', 'cloudy', 'light rain', 'clear'];
 
-export function get_weather({ city }) {
+export function current_weather({ city }) {
   const seed = [...city].reduce((n, c) => n + c.charCodeAt(0), 0);
   return { city, temperatureC: 8 + (seed % 20), sky: skies[seed % skies.length] };
 }
@@ -10,7 +10,7 @@ export const toolDefinitions = [
   {
     type: 'function',
     function: {
-      name: 'get_weather',
+      name: 'current_weather',
       description: 'Current weather for a city',
       parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
     },

@@ -41,7 +41,7 @@ describe('gateway: agent-debugger record on an agent without OpenTelemetry', fun
     assert.ok(!text.includes(key));
     const { steps, totals } = buildSession(spanInputsFromRequests([JSON.parse(text) as TraceRequest]));
     assert.deepEqual(steps.map((s) => s.kind), ['llm', 'tool', 'llm']);
-    assert.equal(steps[1]!.toolName, 'get_weather');
+    assert.equal(steps[1]!.toolName, 'current_weather');
     assert.equal(totals.inputTokens, 180 + 220);
     assert.equal(totals.outputTokens, 48);
     assert.ok(totals.costUsd > 0);
