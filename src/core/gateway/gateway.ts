@@ -177,7 +177,8 @@ export class LlmGateway {
       recorder = new ResponseRecorder(bodyKindOf(upstreamRes.headers['content-type']), parser, this.maxRecordBytes);
       x.streamed = recorder.kind !== 'json';
       res.writeHead(x.status, clientResponseHeaders(upstreamRes.headers));
-      res.flushHeaders();
+      // A stream's headers go out now (SDKs wait for them before the first event); a plain body's go with it.
+      if (x.streamed) res.flushHeaders();
       upstreamRes.on('data', (chunk: Buffer) => {
         x.firstChunkMs ??= nowMs();
         try {
