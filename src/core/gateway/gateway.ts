@@ -14,7 +14,7 @@ import { anthropicParser } from './parsers/anthropic';
 import { geminiParser } from './parsers/gemini';
 import { ollamaParser } from './parsers/ollama';
 import { openAiParser } from './parsers/openai';
-import { providerErrorBody, type ProviderId } from './providers';
+import { isModelCall, providerErrorBody, type ProviderId } from './providers';
 import { type ResolvedRequest, RouteTable, type RunRoute, type RunRouteOptions } from './routes';
 import { type Exchange, exchangeSpan } from './spans';
 import { newSpanId, parseTraceparent } from './traceContext';
@@ -218,6 +218,7 @@ export class LlmGateway {
   }
 
   private record(x: Exchange, route: RunRoute, requestBody: CappedBytes, recorder: ResponseRecorder | undefined, parser: ProviderParser): void {
+    if (!isModelCall(x.provider, x.path)) return;
     try {
       this.stats.exchanges++;
       const requestJson = requestBody.json();
