@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import type { GraphToHost, GraphToWebview, StepDetailDto, StepSummaryDto } from '../../src/protocol/graph';
 import * as dagre from '@dagrejs/dagre';
+import { adoptCodiconsInShadowRoots } from '../shared/codicons';
 import { h } from '../shared/dom';
 import { hostClient } from '../shared/vscodeApi';
 import { Inspector } from './inspector';
@@ -23,6 +24,7 @@ import { statusLine, viewAt } from './viewModel';
 import { buildVisible, reveal, type VisibleGraph } from './visible';
 import { Waterfall } from './waterfall';
 
+adoptCodiconsInShadowRoots();
 const host = hostClient<GraphToHost, GraphToWebview, SavedState>();
 const requests = new Requests();
 let saved = readState(host.getState());
