@@ -30,6 +30,7 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
       // Codicons come from the inlined font.
       assert.equal(await codiconLoaded(page), true);
 
+      await page.locator('#report-costs summary').click(); // the status bar opens upward
       const costs = await page.locator('#report-costs').innerText();
       const byModel = costByModel(vercel.session.steps);
       assert.match(costs, /Cost \$0\.0001\d* · 3\d\d in \/ \d+ out tokens/);

@@ -11,13 +11,15 @@ import { h } from '../shared/dom';
 import { hostClient } from '../shared/vscodeApi';
 import { Inspector } from './inspector';
 import { keyAction } from './keys';
+import { legend } from './legend';
 import { layoutVisible, type Layout } from './layout';
 import { Minimap } from './minimap';
 import { applyDelta, buildModel, clampCursor, type GraphModel } from './model';
 import { GraphView, type ZoomState } from './render';
 import { Requests } from './requests';
-import { cursorState, readState, restoreCursor, type SavedState, type Tab } from './state';
+import { cursorState, readState, restoreCursor, type SavedState, type SplitSizes, type Tab } from './state';
 import { createStepper, relocate, type Stepper } from './stepper';
+import { Splitter } from './splitter';
 import { debounce, ownedByControl } from './util';
 import { Toolbar } from './toolbar';
 import { statusLine, viewAt } from './viewModel';
@@ -41,6 +43,7 @@ let toggles = new Map<string, boolean>(saved?.toggles ?? []);
 let speed = saved?.speed ?? 1;
 let tab: Tab = saved?.tab ?? 'graph';
 let zoom: ZoomState | undefined = saved?.zoom;
+let split: SplitSizes = saved?.split ?? {};
 let player: ReturnType<typeof setInterval> | undefined;
 /** A step set marked from outside (a Cost view row), by id so it survives live updates; Esc clears it. */
 let highlight: { ids: string[]; label: string } | undefined;
@@ -48,7 +51,8 @@ let highlight: { ids: string[]; label: string } | undefined;
 const graph = new GraphView({
   select: (item) => selectItem(item),
   toggle: (item) => toggle(item),
-  zoomed: (z) => ((zoom = z), save()),
+  // Only a view the person chose is kept across reloads; a fitted one is fitted again (the panel may be another size).
+  zoomed: (z, user) => ((zoom = user ? z : undefined), save()),
 });
 const minimap = new Minimap(graph);
 const inspector = new Inspector({
@@ -86,18 +90,18 @@ const findings = h('div', { class: 'findings', id: 'findings', role: 'note' });
 const chip = h('div', { class: 'highlight-chip', id: 'highlight-chip', role: 'status', hidden: true });
 const tabs = h('vscode-tabs', { id: 'tabs', 'selected-index': tab === 'timeline' ? '1' : '0' },
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, 'Graph'),
-  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, graph.element, minimap.element)),
+  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, h('div', { class: 'graph-area' }, graph.element, minimap.element), legend())),
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'timeline' }, 'Timeline'),
   h('vscode-tab-panel', { id: 'panel-timeline' }, waterfall.element));
 tabs.addEventListener('vsc-tabs-select', (e) => ((tab = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'timeline' : 'graph'), save()));
-const main = h('div', { class: 'main', id: 'main-area' }, tabs, inspector.element);
+const main = h('div', { class: 'main', id: 'main-area' });
+const splitter = new Splitter(main, saved?.split ?? {}, (s) => ((split = s), save()));
+main.append(tabs, splitter.element, inspector.element);
 const placeholder = h('p', { class: 'muted placeholder', id: 'placeholder' }, 'Waiting for the session…');
 const root = document.getElementById('root')!;
 root.replaceChildren(h('div', { class: 'app' }, h('header', { class: 'topbar' }, title, findings, chip), toolbar.element, placeholder, main));
 main.hidden = true;
 toolbar.setSpeed(speed);
-// Tab panels fill what the title, findings and toolbar leave (their height varies with the window width).
-new ResizeObserver(() => document.documentElement.style.setProperty('--main-top', `${main.offsetTop}px`)).observe(root.firstElementChild!);
 
 host.onMessage((msg) => {
   switch (msg.type) {
@@ -237,10 +241,12 @@ function paint(): void {
   toolbar.setCursor(cursor, statusLine(model, cursor));
 }
 
+/** A node clicked (or Enter on it): a step becomes the cursor's step, at its end once it has one, so the graph,
+ *  inspector and editor tell one story; a group is shown in the inspector. */
 function selectItem(item: number): void {
   const it = visible?.items[item];
   if (!it || !model) return;
-  if (it.type === 'step') return selectStep(it.step, false);
+  if (it.type === 'step') return moveTo(model.endAt[it.step] >= 0 ? model.endAt[it.step] : model.startAt[it.step], true);
   selectedStep = -1;
   selectedItem = item;
   inspector.group(model, it);
@@ -328,7 +334,7 @@ const save = debounce(() => {
   if (!model) return;
   host.setState({
     v: 1, sessionId: model.session.id, ...cursorState(model, cursor), selectedId: selectedStep >= 0 ? model.rows[selectedStep].id : undefined,
-    tab, toggles: [...toggles], speed, zoom, follow,
+    tab, toggles: [...toggles], speed, zoom, follow, split,
   });
 }, 100);
 
