@@ -82,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   registerCompareCommand(root, receiver, sessionsView);
   const mirror = registerForwardCommands(root, receiver, sessionsView, context.secrets, log);
   const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
-  root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: true } }));
+  root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: false } }));
   const debug = registerDebug(root, receiver, graph, log, sources.links);
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
 

@@ -18,7 +18,8 @@ import { applyDelta, buildModel, clampCursor, type GraphModel } from './model';
 import { GraphView, type ZoomState } from './render';
 import { Requests } from './requests';
 import { cursorState, readState, restoreCursor, type SavedState, type SplitSizes, type Tab } from './state';
-import { createStepper, relocate, type Stepper } from './stepper';
+import { createStepper, noTarget, relocate, type StepCommand, type Stepper } from './stepper';
+import { SearchBar } from './search';
 import { Splitter } from './splitter';
 import { debounce, ownedByControl } from './util';
 import { Toolbar } from './toolbar';
@@ -65,7 +66,7 @@ const inspector = new Inspector({
   selectStep: (step) => selectStep(step, true),
 });
 const toolbar = new Toolbar({
-  command: (c) => stepper && moveTo(stepper.move(cursor, c), true),
+  command: (c) => step(c),
   play: () => setPlaying(player === undefined),
   speed: (s) => ((speed = s), player !== undefined && setPlaying(true), save()),
   scrub: (c) => moveTo(c, true),
@@ -85,6 +86,22 @@ const waterfall = new Waterfall({
   }, 60),
 });
 
+/** Steps matching the search bar's query (marked in graph and waterfall). */
+let matches: number[] = [];
+const search = new SearchBar({
+  find: (query) => {
+    const m = model;
+    if (!m) return Promise.resolve({ steps: [], total: 0 });
+    return requests
+      .request<{ requestId: number; ids?: string[]; total?: number }>((requestId) => host.post({ type: 'requestSearch', requestId, sessionId: m.session.id, version: m.version, query }))
+      .then((a) => ({ steps: (a.ids ?? []).map((id) => m.byId.get(id)).filter((i): i is number => i !== undefined), total: a.total ?? 0 }));
+  },
+  marked: (steps) => ((matches = steps), paintMatches()),
+  go: (step) => model && moveTo(model.endAt[step] >= 0 ? model.endAt[step] : model.startAt[step], true),
+  order: (step) => model?.startAt[step] ?? -1,
+  cursorStep: () => (model && model.length ? model.evStep[cursor] : -1),
+});
+
 const title = h('div', { class: 'session-title', id: 'session-title' });
 const findings = h('div', { class: 'findings', id: 'findings', role: 'note' });
 const chip = h('div', { class: 'highlight-chip', id: 'highlight-chip', role: 'status', hidden: true });
@@ -99,7 +116,7 @@ const splitter = new Splitter(main, saved?.split ?? {}, (s) => ((split = s), sav
 main.append(tabs, splitter.element, inspector.element);
 const placeholder = h('p', { class: 'muted placeholder', id: 'placeholder' }, 'Waiting for the session…');
 const root = document.getElementById('root')!;
-root.replaceChildren(h('div', { class: 'app' }, h('header', { class: 'topbar' }, title, findings, chip), toolbar.element, placeholder, main));
+root.replaceChildren(h('div', { class: 'app' }, h('header', { class: 'topbar' }, title, findings, chip), toolbar.element, search.element, placeholder, main));
 main.hidden = true;
 toolbar.setSpeed(speed);
 
@@ -127,6 +144,7 @@ host.onMessage((msg) => {
       return;
     case 'stepDetail':
     case 'window':
+    case 'searchResult':
       requests.settle(msg);
       return;
     case 'highlightSteps':
@@ -170,6 +188,7 @@ function replace(m: GraphModel): void {
   show(m, 'keep');
   if (keep !== undefined) selectedStep = m.byId.get(keep) ?? -1;
   moveTo(c, false);
+  search.refresh();
 }
 
 /** New model: relayout (zoom kept on live updates), keep the cursor and selection. */
@@ -203,6 +222,12 @@ function setHighlight(next: typeof highlight, revealFirst: boolean): void {
   }
 }
 
+function paintMatches(): void {
+  if (!model || !visible) return;
+  graph.setMatches(new Set(matches.map((s) => visible!.rep[s])));
+  waterfall.setMatches(new Set(matches));
+}
+
 function paintHighlight(steps?: number[]): void {
   if (!model || !visible) return;
   const list = steps ?? (highlight ? highlight.ids.map((id) => model!.byId.get(id)).filter((i): i is number => i !== undefined) : []);
@@ -216,6 +241,7 @@ function relayout(zoomTo: 'keep' | 'fit' | ZoomState): void {
   graph.setData(model, visible, layout, zoomTo);
   minimap.setLayout(layout);
   paintHighlight();
+  paintMatches();
   paint();
 }
 
@@ -227,13 +253,24 @@ function moveTo(c: number, select: boolean): void {
   if (select && model.length > 0) selectStep(model.evStep[cursor], false);
   paint();
   if (visible && model.length > 0) graph.ensureVisible(visible.rep[model.evStep[cursor]], player === undefined);
+  search.cursorMoved();
   requestDetail();
   save();
+}
+
+/** A step command: the cursor moves, or the status line says why it cannot. */
+function step(command: StepCommand): void {
+  if (!stepper) return;
+  const next = stepper.move(cursor, command);
+  if (next === cursor) toolbar.flash(noTarget(stepper, command));
+  else moveTo(next, true);
 }
 
 function paint(): void {
   if (!model || !visible) return;
   const view = viewAt(model, visible, cursor);
+  const s = stepper;
+  toolbar.setEnabled((c) => !!s && s.move(cursor, c) !== cursor);
   selectedItem = selectedStep >= 0 ? visible.rep[selectedStep] : selectedItem;
   graph.setCursor(view, selectedItem);
   minimap.setCursor(view);
@@ -264,6 +301,7 @@ function selectStep(step: number, revealIt: boolean): void {
     graph.setData(model, visible, layout, 'keep');
     minimap.setLayout(layout);
     paintHighlight();
+    paintMatches();
   }
   if (visible && revealIt) graph.ensureVisible(visible.rep[step]);
   waterfall.setSelected(step, revealIt);
@@ -317,6 +355,10 @@ function setPlaying(on: boolean): void {
 }
 
 document.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+    e.preventDefault();
+    return model && search.show();
+  }
   if (e.key === 'Escape' && highlight) {
     e.preventDefault();
     return setHighlight(undefined, false);
@@ -325,7 +367,7 @@ document.addEventListener('keydown', (e) => {
   const action = keyAction(e);
   if (!action || !model || !stepper) return;
   e.preventDefault();
-  if (action.type === 'step') moveTo(stepper.move(cursor, action.command), true);
+  if (action.type === 'step') step(action.command);
   else if (action.type === 'play') setPlaying(player === undefined);
   else graph.zoomBy(action.direction);
 });

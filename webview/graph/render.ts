@@ -45,6 +45,7 @@ export class GraphView {
   private selected = -1;
   /** Items standing for a highlighted step set (a Cost view row). */
   private highlighted = new Set<number>();
+  private matches = new Set<number>();
   private focusKey?: string;
   private drawn = new Map<string, Drawn>();
   private edgeBoxes: Box[] = [];
@@ -121,6 +122,12 @@ export class GraphView {
   setCursor(view: CursorView, selectedItem: number): void {
     this.view = view;
     this.selected = selectedItem;
+    for (const [key, d] of this.drawn) this.paint(key, d);
+  }
+
+  /** Marks the items holding search matches (empty: none). */
+  setMatches(items: Set<number>): void {
+    this.matches = items;
     for (const [key, d] of this.drawn) this.paint(key, d);
   }
 
@@ -287,6 +294,7 @@ export class GraphView {
     el.classList.toggle('current', current);
     el.classList.toggle('selected', this.selected === idx);
     el.classList.toggle('highlighted', this.highlighted.has(idx));
+    el.classList.toggle('match', this.matches.has(idx));
     el.setAttribute('aria-selected', String(this.selected === idx));
     if (current) el.setAttribute('aria-current', 'step');
     else el.removeAttribute('aria-current');
