@@ -66,4 +66,30 @@ describe('webview: the graph panel at ~600 and ~1400 px (layout, click to select
       }
     });
   }
+
+  it('fits the graph again when the panel narrows, unless the person zoomed', async () => {
+    const g = await openGraph({ session: vercel.session, raw: vercel.inputs, viewport: { width: 1400, height: 800 } });
+    const transform = () => g.page.locator('.nodes').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
+    try {
+      await g.page.locator('.node').nth(6).waitFor();
+      await g.page.setViewportSize({ width: 600, height: 800 }); // the editor opened beside
+      await g.page.waitForTimeout(300);
+      const o = await nodeOverlap(g.page);
+      assert.equal(o.nodes, 7);
+      assert.deepEqual([...o.outside, ...o.under], [], 'every node is in view after the resize');
+      await g.page.locator('#tb-zoom-in').click();
+      await g.page.waitForTimeout(300);
+      const zoomed = await transform();
+      await g.page.setViewportSize({ width: 900, height: 800 });
+      await g.page.waitForTimeout(300);
+      assert.equal(await transform(), zoomed, 'a zoom the person chose is kept');
+      await g.page.keyboard.press('0'); // fit: resizes fit again from now on
+      await g.page.waitForTimeout(300);
+      await g.page.setViewportSize({ width: 600, height: 800 });
+      await g.page.waitForTimeout(300);
+      assert.deepEqual((await nodeOverlap(g.page)).outside, []);
+    } finally {
+      await g.close();
+    }
+  });
 });
