@@ -215,7 +215,9 @@ export type GraphToWebview =
   /** Select (and with `seek`, move the cursor to) a step: the editor or a breakpoint asks. */
   | { type: 'revealStep'; id: string; seek?: 'start' | 'end' }
   /** Mark a set of steps (e.g. a Cost view row: "search_flights, 3 calls") and reveal the first; ids: [] clears. */
-  | { type: 'highlightSteps'; ids: string[]; label: string };
+  | { type: 'highlightSteps'; ids: string[]; label: string }
+  /** Steps matching a search, in step order (at most 10,000 ids; `total` counts them all). */
+  | { type: 'searchResult'; requestId: number; ids?: string[]; total?: number; error?: string };
 
 /** Webview -> host. */
 export type GraphToHost =
@@ -225,7 +227,9 @@ export type GraphToHost =
   | { type: 'openSource'; sessionId: string; id: string }
   | { type: 'requestStep'; requestId: number; sessionId: string; version: number; id: string; cursor: number }
   /** Step indices [from, to), at most 500. */
-  | { type: 'requestWindow'; requestId: number; sessionId: string; version: number; from: number; to: number };
+  | { type: 'requestWindow'; requestId: number; sessionId: string; version: number; from: number; to: number }
+  /** Steps whose name, model, tool, prompt or output text, tool args or results, error or attribute values contain `query` (any case). */
+  | { type: 'requestSearch'; requestId: number; sessionId: string; version: number; query: string };
 
 /** A window never holds more steps than this. */
 export const MAX_WINDOW = 500;

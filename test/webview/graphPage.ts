@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import type { AgentSession } from '../../src/core/agent';
 import { GraphFeed, type GraphSessionInfo } from '../../src/core/agent/graphDto';
+import { StepSearch } from '../../src/core/search/stepSearch';
 import type { SpanInput } from '../../src/core/agent/types';
 import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
 import { reportThemes } from '../../src/core/export/reportTheme';
@@ -115,6 +116,10 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
         await harness.send(detail ? { type: 'stepDetail', requestId: m.requestId, detail } : { type: 'stepDetail', requestId: m.requestId, error: 'no such step' });
       }
       if (m.type === 'requestWindow') await harness.send({ type: 'window', requestId: m.requestId, rows: harness.feed.window(harness.session, m.from, m.to) });
+      if (m.type === 'requestSearch') {
+        const found = new StepSearch(harness.session.steps, opts.raw ?? []).find(m.query);
+        await harness.send({ type: 'searchResult', requestId: m.requestId, ids: found.ids, total: found.total });
+      }
     });
     await hosted.load();
     return harness;

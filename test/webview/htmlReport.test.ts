@@ -2,16 +2,12 @@
 // request the page tries is recorded and aborted. It must show the graph, step through time with the keyboard
 // (inspector answered by the inlined "host"), show the cost summary, and try nothing but data:/blob: URLs.
 import * as assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { byModel as costByModel } from '../../src/core/cost';
-import { htmlOf } from '../../src/core/export/sessionExport';
-import { readReportAssets } from '../../src/core/export/reportAssets';
-import { launchChromium, root } from '../harness/codeServer';
+import { root } from '../harness/codeServer';
 import { loadFixture } from './graphFixtures';
+import { openReport } from './reportPage';
 import { codiconLoaded } from './webviewPage';
-import { tempDir } from '../unit/sessions/helpers';
 
 describe('webview: HTML report offline (one file in headless Chromium, no network)', function () {
   this.timeout(90_000);
@@ -21,26 +17,10 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
     const ids = vercel.session.steps.map((s) => s.id);
     const t = vercel.session.timeline;
     // A hostile session name: escaped in the title and the data, never markup.
-    const html = htmlOf(vercel.session, { id: 'report', name: 'weather </script><img src=x onerror=alert(1)>' }, vercel.inputs, await readReportAssets(root));
-    assert.equal(html.match(/<\/script/gi)?.length, 3, 'exactly the three script elements close');
-    const file = join(tempDir(), 'report.html');
-    writeFileSync(file, html);
-
-    const profile = join(root, '.vscode-test/runs', `report-${process.pid}-${Date.now()}`);
-    const context = await launchChromium(profile, { offline: true });
-    const attempted: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (!url.startsWith('file:')) attempted.push(url);
-      return url === pathToFileURL(file).href ? route.continue() : route.abort();
-    });
-    const errors: string[] = [];
+    const r = await openReport(vercel, { name: 'weather </script><img src=x onerror=alert(1)>' });
+    const { page, attempted, errors } = r;
+    assert.equal(r.html.match(/<\/script/gi)?.length, 3, 'exactly the three script elements close');
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('request', (r) => !/^(data|blob|file):/.test(r.url()) && attempted.push(r.url()));
-      await page.goto(pathToFileURL(file).href);
       await page.locator('.node').nth(6).waitFor();
       assert.equal(await page.locator('.node').count(), 7);
       assert.match(await page.locator('#session-title').innerText(), /7 steps · 3 LLM calls · 2 tool calls/);
@@ -50,6 +30,7 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
       // Codicons come from the inlined font.
       assert.equal(await codiconLoaded(page), true);
 
+      await page.locator('#report-costs summary').click(); // the status bar opens upward
       const costs = await page.locator('#report-costs').innerText();
       const byModel = costByModel(vercel.session.steps);
       assert.match(costs, /Cost \$0\.0001\d* · 3\d\d in \/ \d+ out tokens/);
@@ -78,8 +59,7 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
       await page.locator('.node[data-phase="pending"]').first().waitFor({ state: 'detached' });
       await page.screenshot({ path: join(root, 'test-results', 'html-report.png') });
     } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await r.close();
     }
     assert.deepEqual(attempted.filter((u) => !/^(data|blob):/.test(u)), [], 'no network requests');
     assert.deepEqual(errors, []);

@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { BreakdownKind, BreakdownRowDto, ComparisonRowDto, CostReportDto, CostSnapshotDto, CostToHost, CostToWebview, ReceiverInfoDto, TopStepDto } from '../../src/protocol/cost';
+import { adoptCodiconsInShadowRoots } from '../shared/codicons';
 import { h } from '../shared/dom';
 import { hostClient } from '../shared/vscodeApi';
 import { chart } from './chart';
@@ -17,6 +18,7 @@ interface SavedState {
   metric: ChartMetric;
 }
 
+adoptCodiconsInShadowRoots();
 const host = hostClient<CostToHost, CostToWebview, SavedState>();
 const saved = host.getState();
 const sorts: Record<string, Sort> = { ...saved?.sorts };

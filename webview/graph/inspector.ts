@@ -72,6 +72,11 @@ export class Inspector {
       this.header(d.kind, d.label, [d.kind, phaseText[d.phase], d.status === 'error' ? 'error' : '']),
       actions,
       d.error ? section('Error', 'insp-error', h('p', { class: 'error-text' }, d.error.message), d.error.stack ? h('pre', { class: 'stack' }, d.error.stack) : null) : null,
+      // What the step said and did first: a narrow inspector shows it without scrolling.
+      d.tool ? section('Tool call', 'insp-tool', this.facts([['Tool', d.tool.name], ['Call id', d.tool.callId]]),
+        h('h4', {}, 'Arguments'), h('pre', { id: 'insp-tool-args' }, d.tool.args ?? '(none recorded)'),
+        h('h4', {}, 'Result'), h('pre', { id: 'insp-tool-result' }, d.tool.result ?? (d.phase === 'done' || d.phase === 'failed' ? '(none recorded)' : '(not returned yet at the cursor)'))) : null,
+      d.conversation ? this.conversation(d) : null,
       this.facts([
         ['Name', d.name], ['Model', d.model], ['Provider', d.provider], ['Agent', d.agentName], ['Operation', d.operation],
         ['Starts at', formatTime(d.start)], ['Duration', formatDuration(d.durationMs)], ['Trace', d.traceId],
@@ -90,10 +95,6 @@ export class Inspector {
         ['Tokens', `${formatTokens(c.inputTokens + c.outputTokens)} (${c.inputTokens.toLocaleString('en-US')} in, ${c.outputTokens.toLocaleString('en-US')} out)`],
         ['Cost', formatUsd(c.costUsd)],
       ])),
-      d.tool ? section('Tool call', 'insp-tool', this.facts([['Tool', d.tool.name], ['Call id', d.tool.callId]]),
-        h('h4', {}, 'Arguments'), h('pre', { id: 'insp-tool-args' }, d.tool.args ?? '(none recorded)'),
-        h('h4', {}, 'Result'), h('pre', { id: 'insp-tool-result' }, d.tool.result ?? (d.phase === 'done' || d.phase === 'failed' ? '(none recorded)' : '(not returned yet at the cursor)'))) : null,
-      d.conversation ? this.conversation(d) : null,
       d.events.length ? section('Events', 'insp-events', h('ul', { class: 'events' }, ...d.events.map((e) => h('li', {}, h('span', { class: 'mono' }, formatTime(e.time)), ' ', e.name, h('span', { class: 'muted' }, ` (${e.source})`))))) : null,
       section('Attributes', 'insp-attributes', h('table', { class: 'attrs' }, h('tbody', {}, ...d.attributes.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, h('pre', {}, v))))))),
       d.truncated ? h('p', { class: 'muted' }, 'Some long values were shortened.') : null,

@@ -6,23 +6,28 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import type { GraphToHost, GraphToWebview, StepDetailDto, StepSummaryDto } from '../../src/protocol/graph';
 import * as dagre from '@dagrejs/dagre';
+import { adoptCodiconsInShadowRoots } from '../shared/codicons';
 import { h } from '../shared/dom';
 import { hostClient } from '../shared/vscodeApi';
 import { Inspector } from './inspector';
 import { keyAction } from './keys';
+import { legend } from './legend';
 import { layoutVisible, type Layout } from './layout';
 import { Minimap } from './minimap';
 import { applyDelta, buildModel, clampCursor, type GraphModel } from './model';
 import { GraphView, type ZoomState } from './render';
 import { Requests } from './requests';
-import { cursorState, readState, restoreCursor, type SavedState, type Tab } from './state';
-import { createStepper, relocate, type Stepper } from './stepper';
+import { cursorState, readState, restoreCursor, type SavedState, type SplitSizes, type Tab } from './state';
+import { createStepper, noTarget, relocate, type StepCommand, type Stepper } from './stepper';
+import { SearchBar } from './search';
+import { Splitter } from './splitter';
 import { debounce, ownedByControl } from './util';
 import { Toolbar } from './toolbar';
 import { statusLine, viewAt } from './viewModel';
 import { buildVisible, reveal, type VisibleGraph } from './visible';
 import { Waterfall } from './waterfall';
 
+adoptCodiconsInShadowRoots();
 const host = hostClient<GraphToHost, GraphToWebview, SavedState>();
 const requests = new Requests();
 let saved = readState(host.getState());
@@ -39,6 +44,7 @@ let toggles = new Map<string, boolean>(saved?.toggles ?? []);
 let speed = saved?.speed ?? 1;
 let tab: Tab = saved?.tab ?? 'graph';
 let zoom: ZoomState | undefined = saved?.zoom;
+let split: SplitSizes = saved?.split ?? {};
 let player: ReturnType<typeof setInterval> | undefined;
 /** A step set marked from outside (a Cost view row), by id so it survives live updates; Esc clears it. */
 let highlight: { ids: string[]; label: string } | undefined;
@@ -46,7 +52,8 @@ let highlight: { ids: string[]; label: string } | undefined;
 const graph = new GraphView({
   select: (item) => selectItem(item),
   toggle: (item) => toggle(item),
-  zoomed: (z) => ((zoom = z), save()),
+  // Only a view the person chose is kept across reloads; a fitted one is fitted again (the panel may be another size).
+  zoomed: (z, user) => ((zoom = user ? z : undefined), save()),
 });
 const minimap = new Minimap(graph);
 const inspector = new Inspector({
@@ -59,7 +66,7 @@ const inspector = new Inspector({
   selectStep: (step) => selectStep(step, true),
 });
 const toolbar = new Toolbar({
-  command: (c) => stepper && moveTo(stepper.move(cursor, c), true),
+  command: (c) => step(c),
   play: () => setPlaying(player === undefined),
   speed: (s) => ((speed = s), player !== undefined && setPlaying(true), save()),
   scrub: (c) => moveTo(c, true),
@@ -79,23 +86,39 @@ const waterfall = new Waterfall({
   }, 60),
 });
 
+/** Steps matching the search bar's query (marked in graph and waterfall). */
+let matches: number[] = [];
+const search = new SearchBar({
+  find: (query) => {
+    const m = model;
+    if (!m) return Promise.resolve({ steps: [], total: 0 });
+    return requests
+      .request<{ requestId: number; ids?: string[]; total?: number }>((requestId) => host.post({ type: 'requestSearch', requestId, sessionId: m.session.id, version: m.version, query }))
+      .then((a) => ({ steps: (a.ids ?? []).map((id) => m.byId.get(id)).filter((i): i is number => i !== undefined), total: a.total ?? 0 }));
+  },
+  marked: (steps) => ((matches = steps), paintMatches()),
+  go: (step) => model && moveTo(model.endAt[step] >= 0 ? model.endAt[step] : model.startAt[step], true),
+  order: (step) => model?.startAt[step] ?? -1,
+  cursorStep: () => (model && model.length ? model.evStep[cursor] : -1),
+});
+
 const title = h('div', { class: 'session-title', id: 'session-title' });
 const findings = h('div', { class: 'findings', id: 'findings', role: 'note' });
 const chip = h('div', { class: 'highlight-chip', id: 'highlight-chip', role: 'status', hidden: true });
 const tabs = h('vscode-tabs', { id: 'tabs', 'selected-index': tab === 'timeline' ? '1' : '0' },
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, 'Graph'),
-  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, graph.element, minimap.element)),
+  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, h('div', { class: 'graph-area' }, graph.element, minimap.element), legend())),
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'timeline' }, 'Timeline'),
   h('vscode-tab-panel', { id: 'panel-timeline' }, waterfall.element));
 tabs.addEventListener('vsc-tabs-select', (e) => ((tab = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'timeline' : 'graph'), save()));
-const main = h('div', { class: 'main', id: 'main-area' }, tabs, inspector.element);
+const main = h('div', { class: 'main', id: 'main-area' });
+const splitter = new Splitter(main, saved?.split ?? {}, (s) => ((split = s), save()));
+main.append(tabs, splitter.element, inspector.element);
 const placeholder = h('p', { class: 'muted placeholder', id: 'placeholder' }, 'Waiting for the session…');
 const root = document.getElementById('root')!;
-root.replaceChildren(h('div', { class: 'app' }, h('header', { class: 'topbar' }, title, findings, chip), toolbar.element, placeholder, main));
+root.replaceChildren(h('div', { class: 'app' }, h('header', { class: 'topbar' }, title, findings, chip), toolbar.element, search.element, placeholder, main));
 main.hidden = true;
 toolbar.setSpeed(speed);
-// Tab panels fill what the title, findings and toolbar leave (their height varies with the window width).
-new ResizeObserver(() => document.documentElement.style.setProperty('--main-top', `${main.offsetTop}px`)).observe(root.firstElementChild!);
 
 host.onMessage((msg) => {
   switch (msg.type) {
@@ -121,6 +144,7 @@ host.onMessage((msg) => {
       return;
     case 'stepDetail':
     case 'window':
+    case 'searchResult':
       requests.settle(msg);
       return;
     case 'highlightSteps':
@@ -164,6 +188,7 @@ function replace(m: GraphModel): void {
   show(m, 'keep');
   if (keep !== undefined) selectedStep = m.byId.get(keep) ?? -1;
   moveTo(c, false);
+  search.refresh();
 }
 
 /** New model: relayout (zoom kept on live updates), keep the cursor and selection. */
@@ -197,6 +222,12 @@ function setHighlight(next: typeof highlight, revealFirst: boolean): void {
   }
 }
 
+function paintMatches(): void {
+  if (!model || !visible) return;
+  graph.setMatches(new Set(matches.map((s) => visible!.rep[s])));
+  waterfall.setMatches(new Set(matches));
+}
+
 function paintHighlight(steps?: number[]): void {
   if (!model || !visible) return;
   const list = steps ?? (highlight ? highlight.ids.map((id) => model!.byId.get(id)).filter((i): i is number => i !== undefined) : []);
@@ -210,6 +241,7 @@ function relayout(zoomTo: 'keep' | 'fit' | ZoomState): void {
   graph.setData(model, visible, layout, zoomTo);
   minimap.setLayout(layout);
   paintHighlight();
+  paintMatches();
   paint();
 }
 
@@ -221,13 +253,24 @@ function moveTo(c: number, select: boolean): void {
   if (select && model.length > 0) selectStep(model.evStep[cursor], false);
   paint();
   if (visible && model.length > 0) graph.ensureVisible(visible.rep[model.evStep[cursor]], player === undefined);
+  search.cursorMoved();
   requestDetail();
   save();
+}
+
+/** A step command: the cursor moves, or the status line says why it cannot. */
+function step(command: StepCommand): void {
+  if (!stepper) return;
+  const next = stepper.move(cursor, command);
+  if (next === cursor) toolbar.flash(noTarget(stepper, command));
+  else moveTo(next, true);
 }
 
 function paint(): void {
   if (!model || !visible) return;
   const view = viewAt(model, visible, cursor);
+  const s = stepper;
+  toolbar.setEnabled((c) => !!s && s.move(cursor, c) !== cursor);
   selectedItem = selectedStep >= 0 ? visible.rep[selectedStep] : selectedItem;
   graph.setCursor(view, selectedItem);
   minimap.setCursor(view);
@@ -235,10 +278,12 @@ function paint(): void {
   toolbar.setCursor(cursor, statusLine(model, cursor));
 }
 
+/** A node clicked (or Enter on it): a step becomes the cursor's step, at its end once it has one, so the graph,
+ *  inspector and editor tell one story; a group is shown in the inspector. */
 function selectItem(item: number): void {
   const it = visible?.items[item];
   if (!it || !model) return;
-  if (it.type === 'step') return selectStep(it.step, false);
+  if (it.type === 'step') return moveTo(model.endAt[it.step] >= 0 ? model.endAt[it.step] : model.startAt[it.step], true);
   selectedStep = -1;
   selectedItem = item;
   inspector.group(model, it);
@@ -256,6 +301,7 @@ function selectStep(step: number, revealIt: boolean): void {
     graph.setData(model, visible, layout, 'keep');
     minimap.setLayout(layout);
     paintHighlight();
+    paintMatches();
   }
   if (visible && revealIt) graph.ensureVisible(visible.rep[step]);
   waterfall.setSelected(step, revealIt);
@@ -309,6 +355,10 @@ function setPlaying(on: boolean): void {
 }
 
 document.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+    e.preventDefault();
+    return model && search.show();
+  }
   if (e.key === 'Escape' && highlight) {
     e.preventDefault();
     return setHighlight(undefined, false);
@@ -317,7 +367,7 @@ document.addEventListener('keydown', (e) => {
   const action = keyAction(e);
   if (!action || !model || !stepper) return;
   e.preventDefault();
-  if (action.type === 'step') moveTo(stepper.move(cursor, action.command), true);
+  if (action.type === 'step') step(action.command);
   else if (action.type === 'play') setPlaying(player === undefined);
   else graph.zoomBy(action.direction);
 });
@@ -326,7 +376,7 @@ const save = debounce(() => {
   if (!model) return;
   host.setState({
     v: 1, sessionId: model.session.id, ...cursorState(model, cursor), selectedId: selectedStep >= 0 ? model.rows[selectedStep].id : undefined,
-    tab, toggles: [...toggles], speed, zoom, follow,
+    tab, toggles: [...toggles], speed, zoom, follow, split,
   });
 }, 100);
 

@@ -54,8 +54,10 @@ export class Minimap {
   }
 
   private paint(): void {
+    // Only when part of the graph is out of view: a graph that fits needs no map, and the map would cover it.
+    this.element.hidden = this.graph.fitsInView();
     const ctx = this.element.getContext('2d');
-    if (!ctx || !this.layout) return;
+    if (!ctx || !this.layout || this.element.hidden) return;
     const css = getComputedStyle(this.element);
     const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
     const fill: Record<Phase, string> = {

@@ -5,7 +5,7 @@ import { curveBasis, line, select, zoom, zoomIdentity, type Selection, type Zoom
 import { h } from '../shared/dom';
 import { bentPoints, boundsOf, type Box, type LaidOutEdge, type Layout } from './layout';
 import type { GraphModel } from './model';
-import { ariaLabel, itemText, type CursorView, type ItemText, type Phase } from './viewModel';
+import { ariaLabel, itemText, middleEllipsis, type CursorView, type ItemText, type Phase } from './viewModel';
 import type { Item, VisibleGraph } from './visible';
 
 /** Upper bound on node elements in the DOM, whatever the zoom. */
@@ -22,7 +22,8 @@ export interface ZoomState {
 export interface GraphViewEvents {
   select(item: number): void;
   toggle(item: number): void;
-  zoomed(z: ZoomState): void;
+  /** `user`: the person zoomed or panned (then a resize keeps their view); else the view was fitted or moved for them. */
+  zoomed(z: ZoomState, user: boolean): void;
 }
 
 interface Drawn {
@@ -44,11 +45,16 @@ export class GraphView {
   private selected = -1;
   /** Items standing for a highlighted step set (a Cost view row). */
   private highlighted = new Set<number>();
+  private matches = new Set<number>();
   private focusKey?: string;
   private drawn = new Map<string, Drawn>();
   private edgeBoxes: Box[] = [];
   private frame = 0;
   private readonly listeners: (() => void)[] = [];
+  /** The person has zoomed or panned since the last fit: a resize keeps their view instead of fitting again. */
+  private userZoomed = false;
+  private lastSize = { width: 0, height: 0 };
+  private titleFont?: CanvasRenderingContext2D;
 
   constructor(private readonly events: GraphViewEvents) {
     const svgEl = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -64,7 +70,10 @@ export class GraphView {
         .attr('markerWidth', 7).attr('markerHeight', 7).attr('orient', 'auto-start-reverse').append('path').attr('d', 'M0,0 L10,5 L0,10 z');
     }
     this.svg = svg.append('g').attr('class', 'viewport');
-    this.zoomer = zoom<HTMLElement, unknown>().scaleExtent([0.05, 2.5]).on('zoom', (e: { transform: ZoomTransform }) => this.applyTransform(e.transform));
+    this.zoomer = zoom<HTMLElement, unknown>().scaleExtent([0.05, 2.5]).on('zoom', (e: { transform: ZoomTransform; sourceEvent: unknown }) => {
+      if (e.sourceEvent) this.userZoomed = true;
+      this.applyTransform(e.transform);
+    });
     select<HTMLElement, unknown>(this.element).call(this.zoomer).on('dblclick.zoom', null);
     this.nodesLayer.addEventListener('click', (e) => this.onPointer(e, 'select'));
     this.nodesLayer.addEventListener('dblclick', (e) => this.onPointer(e, 'toggle'));
@@ -73,6 +82,14 @@ export class GraphView {
       const item = this.itemOf(e.target);
       if (item !== undefined) this.focusKey = this.visible?.items[item].key;
     });
+    // The editor opening beside the graph narrows it: fit again, unless the person chose their own view.
+    new ResizeObserver(() => {
+      const now = this.size();
+      if (now.width === this.lastSize.width && now.height === this.lastSize.height) return;
+      this.lastSize = now;
+      if (this.layout && !this.userZoomed) this.fit();
+      else this.notify();
+    }).observe(this.element);
   }
 
   onTransform(listener: () => void): void {
@@ -94,7 +111,10 @@ export class GraphView {
     this.drawn.clear();
     if (this.focusKey !== undefined && !visible.byKey.has(this.focusKey)) this.focusKey = undefined;
     if (zoomTo === 'fit') this.fit();
-    else if (zoomTo !== 'keep') this.setTransform(zoomIdentity.translate(zoomTo.x, zoomTo.y).scale(zoomTo.k), false);
+    else if (zoomTo !== 'keep') {
+      this.setTransform(zoomIdentity.translate(zoomTo.x, zoomTo.y).scale(zoomTo.k), false);
+      this.userZoomed = true;
+    }
     this.draw();
     if (hadFocus && this.focusKey !== undefined) this.drawn.get(this.focusKey)?.el.focus();
   }
@@ -102,6 +122,12 @@ export class GraphView {
   setCursor(view: CursorView, selectedItem: number): void {
     this.view = view;
     this.selected = selectedItem;
+    for (const [key, d] of this.drawn) this.paint(key, d);
+  }
+
+  /** Marks the items holding search matches (empty: none). */
+  setMatches(items: Set<number>): void {
+    this.matches = items;
     for (const [key, d] of this.drawn) this.paint(key, d);
   }
 
@@ -113,6 +139,7 @@ export class GraphView {
 
   zoomBy(direction: 1 | -1 | 0): void {
     if (direction === 0) return this.fit(true);
+    this.userZoomed = true;
     select<HTMLElement, unknown>(this.element).transition().duration(120).call(this.zoomer.scaleBy, direction > 0 ? 1.25 : 0.8);
   }
 
@@ -151,8 +178,18 @@ export class GraphView {
     return { width: this.element.clientWidth || 800, height: this.element.clientHeight || 500 };
   }
 
+  /** Whether the whole layout is inside the canvas now (then a minimap has nothing to add). */
+  fitsInView(): boolean {
+    if (!this.layout) return true;
+    const t = this.transform;
+    const { width, height } = this.size();
+    const b = boundsOf(this.layout.boxes);
+    return t.applyX(b.x) >= -1 && t.applyY(b.y) >= -1 && t.applyX(b.x + b.w) <= width + 1 && t.applyY(b.y + b.h) <= height + 1;
+  }
+
   private fit(animate = false): void {
     if (!this.layout) return;
+    this.userZoomed = false;
     const { width, height } = this.size();
     const b = { w: Math.max(1, this.layout.width), h: Math.max(1, this.layout.height) };
     let k = Math.min(width / b.w, height / b.h, 1.2);
@@ -174,9 +211,13 @@ export class GraphView {
     this.svg.attr('transform', t.toString());
     this.nodesLayer.style.transform = `translate(${t.x}px, ${t.y}px) scale(${t.k})`;
     this.element.classList.toggle('far', t.k < 0.45);
-    this.events.zoomed(this.zoomState);
-    for (const l of this.listeners) l();
+    this.events.zoomed(this.zoomState, this.userZoomed);
+    this.notify();
     if (!this.frame) this.frame = requestAnimationFrame(() => ((this.frame = 0), this.draw()));
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
   }
 
   /** Joins what is in the viewport (plus a margin) and drops the rest. */
@@ -222,7 +263,7 @@ export class GraphView {
       const el = h(
         'div',
         { class: `node type-${item.type} kind-${model.rows[item.step].kind}`, role: 'treeitem', tabindex: '-1', 'aria-level': String(item.depth + 1), 'data-key': item.key },
-        h('div', { class: 'line1' }, h('span', { class: `codicon codicon-${text.icon} kind-icon`, 'aria-hidden': 'true' }), h('span', { class: 'title' }, text.title),
+        h('div', { class: 'line1' }, h('span', { class: `codicon codicon-${text.icon} kind-icon`, 'aria-hidden': 'true' }), h('span', { class: 'title' }, this.fitTitle(text.title, box.w - (text.count ? 100 : 64))),
           text.count ? h('span', { class: 'count' }, text.count) : null, h('span', { class: 'codicon state-icon', 'aria-hidden': 'true' })),
         h('div', { class: 'line2' }, h('span', { class: 'spacer' }), text.duration ? h('span', { class: 'badge dur' }, text.duration) : null,
           text.tokens ? h('span', { class: 'badge tok' }, text.tokens) : null, text.cost ? h('span', { class: 'badge cost' }, text.cost) : null),
@@ -253,6 +294,7 @@ export class GraphView {
     el.classList.toggle('current', current);
     el.classList.toggle('selected', this.selected === idx);
     el.classList.toggle('highlighted', this.highlighted.has(idx));
+    el.classList.toggle('match', this.matches.has(idx));
     el.setAttribute('aria-selected', String(this.selected === idx));
     if (current) el.setAttribute('aria-current', 'step');
     else el.removeAttribute('aria-current');
@@ -261,6 +303,20 @@ export class GraphView {
     const icon = el.querySelector('.state-icon');
     if (icon) icon.className = `codicon codicon-${phaseIcon[phase]} state-icon`;
     el.setAttribute('aria-label', ariaLabel(d.text, item, phase, current));
+  }
+
+  /** The title in `px`, cut in the middle so the end that tells names apart (a model's date, a tool's verb) stays. */
+  private fitTitle(title: string, px: number): string {
+    if (!this.titleFont) {
+      const probe = this.nodesLayer.appendChild(h('div', { class: 'node' }, h('span', { class: 'title' }, 'x')));
+      const ctx = document.createElement('canvas').getContext('2d');
+      if (ctx) ctx.font = getComputedStyle(probe.firstElementChild!).font;
+      probe.remove();
+      if (!ctx) return title;
+      this.titleFont = ctx;
+    }
+    const ctx = this.titleFont;
+    return middleEllipsis(title, (s) => ctx.measureText(s).width <= px);
   }
 
   private itemOf(target: EventTarget | null): number | undefined {

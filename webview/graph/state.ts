@@ -4,6 +4,12 @@ import { clampCursor, EV_END, EV_START, type GraphModel } from './model';
 
 export type Tab = 'graph' | 'timeline';
 
+/** The inspector's size in px per orientation (splitter.ts): beside the graph (w) or under it (h). */
+export interface SplitSizes {
+  w?: number;
+  h?: number;
+}
+
 export interface SavedState extends GraphSavedStateDto {
   v: 1;
   /** The event at the cursor, by step id and event type: survives a timeline that grew in between. */
@@ -16,6 +22,8 @@ export interface SavedState extends GraphSavedStateDto {
   zoom?: { k: number; x: number; y: number };
   /** The cursor follows new events of a live session. */
   follow?: boolean;
+  /** The inspector's size per orientation (splitter.ts). */
+  split?: SplitSizes;
 }
 
 export function readState(raw: unknown): SavedState | undefined {

@@ -117,3 +117,17 @@ export function relocate(prev: GraphModel, next: GraphModel, cursor: number, ste
   if (step !== undefined && prev.evType[c] === EV_END && next.endAt[step] >= 0) return next.endAt[step];
   return stepper.atTime(prev.evTime[c]);
 }
+
+const nothing: Record<StepCommand, string> = {
+  forward: 'at the last event', last: 'at the last event', back: 'at the first event', first: 'at the first event',
+  nextLlm: 'no later LLM call', prevLlm: 'no earlier LLM call', nextTool: 'no later tool call', prevTool: 'no earlier tool call',
+  nextError: 'no later error', prevError: 'no earlier error',
+};
+
+/** What to say when `command` has nowhere to go from the cursor. */
+export function noTarget(stepper: Stepper, command: StepCommand): string {
+  if ((command === 'nextError' || command === 'prevError') && stepper.errorEnds.length === 0) return 'no errors in this session';
+  if ((command === 'nextTool' || command === 'prevTool') && stepper.toolStarts.length === 0) return 'no tool calls in this session';
+  if ((command === 'nextLlm' || command === 'prevLlm') && stepper.llmStarts.length === 0) return 'no LLM calls in this session';
+  return nothing[command];
+}

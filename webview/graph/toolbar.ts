@@ -23,9 +23,16 @@ export class Toolbar {
   private readonly scrubber: HTMLInputElement;
   private readonly status: HTMLElement;
   private readonly speedSelect: HTMLElement & { value: string };
+  private readonly steps = new Map<StepCommand, HTMLElement>();
+  private flashTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastStatus = '';
 
   constructor(events: ToolbarEvents) {
-    const step = (id: string, command: StepCommand, icon: string, label: string) => this.button(id, icon, `${label} (${shortcuts[command].keys})`, () => events.command(command), shortcuts[command].aria);
+    const step = (id: string, command: StepCommand, icon: string, label: string) => {
+      const b = this.button(id, icon, `${label} (${shortcuts[command].keys})`, () => events.command(command), shortcuts[command].aria);
+      this.steps.set(command, b);
+      return b;
+    };
     this.playButton = this.button('play', 'debug-start', `Play (${shortcuts.play.keys})`, () => events.play(), shortcuts.play.aria);
     this.speedSelect = h('vscode-single-select', { id: 'speed', 'aria-label': 'Playback speed', title: 'Playback speed' }) as HTMLElement & { value: string };
     for (const s of speeds) this.speedSelect.append(h('vscode-option', { value: String(s) }, `${s}×`));
@@ -62,7 +69,29 @@ export class Toolbar {
   setCursor(cursor: number, status: string): void {
     this.scrubber.value = String(cursor);
     this.scrubber.setAttribute('aria-valuetext', status);
-    this.status.textContent = status;
+    this.lastStatus = status;
+    if (this.flashTimer === undefined) this.status.textContent = status;
+  }
+
+  /** Marks the step buttons that have nowhere to go (`can(c)` false) disabled: dimmed and announced, yet still
+   *  in the Tab order (as in an ARIA toolbar), where pressing one says why it does nothing. */
+  setEnabled(can: (c: StepCommand) => boolean): void {
+    for (const [command, b] of this.steps) {
+      const off = String(!can(command));
+      if (b.getAttribute('aria-disabled') !== off) b.setAttribute('aria-disabled', off);
+    }
+  }
+
+  /** Says briefly, in the status line (read out by screen readers), why a key did nothing. */
+  flash(message: string): void {
+    clearTimeout(this.flashTimer);
+    this.status.textContent = message;
+    this.status.classList.add('flash');
+    this.flashTimer = setTimeout(() => {
+      this.flashTimer = undefined;
+      this.status.classList.remove('flash');
+      this.status.textContent = this.lastStatus;
+    }, 2500);
   }
 
   setPlaying(playing: boolean): void {

@@ -27,6 +27,7 @@ export class Waterfall {
   private model?: GraphModel;
   private cursor = 0;
   private selected = -1;
+  private matches = new Set<number>();
   private t0 = 0;
   private span = 1;
   private rows = new Map<number, HTMLElement>();
@@ -98,6 +99,12 @@ export class Waterfall {
     for (const [pos, el] of this.rows) this.paint(pos, el);
   }
 
+  /** Marks the rows of search matches (empty: none). */
+  setMatches(steps: Set<number>): void {
+    this.matches = steps;
+    for (const [pos, el] of this.rows) this.paint(pos, el);
+  }
+
   setSelected(step: number, reveal: boolean): void {
     this.selected = step;
     if (reveal && this.model && step >= 0) {
@@ -166,6 +173,7 @@ export class Waterfall {
     el.dataset.phase = phase;
     const current = m.evStep[this.cursor] === step;
     el.classList.toggle('current', current);
+    el.classList.toggle('match', this.matches.has(step));
     el.setAttribute('aria-selected', String(step === this.selected));
     el.setAttribute('aria-label', `${m.rows[step].kind} ${m.rows[step].label}, ${phaseText[phase]}${current ? ', current step' : ''}`);
     if (step === this.selected) this.scroller.setAttribute('aria-activedescendant', el.id);

@@ -35,6 +35,31 @@ export function detailAt(index: number, cursor: number): StepDetailDto | undefin
   return detail;
 }
 
+/** Each step's text (name, model, tool args and results, conversation, error, attributes), built on first search. */
+let texts: string[] | undefined;
+
+/** The report's search: the same fields the host searches, from the inlined details (capped at 10,000 ids). */
+function search(query: string): string[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  texts ??= data.details.map((d, i) => {
+    const out: string[] = [];
+    leaves([data.summaries[i], d.atStart, d.atEnd], out, 0);
+    return out.join('\n').toLowerCase();
+  });
+  const ids: string[] = [];
+  texts.forEach((t, i) => t.includes(q) && ids.length < 10_000 && ids.push(data.snapshot.steps[i].id));
+  return ids;
+}
+
+function leaves(value: unknown, out: string[], depth: number): void {
+  if (value === null || value === undefined || depth > 12) return;
+  // Strings only: the details' numbers are times and totals, not what a person searches for (attribute values are strings here).
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const x of value) leaves(x, out, depth + 1);
+  else if (typeof value === 'object') for (const x of Object.values(value)) leaves(x, out, depth + 1);
+}
+
 function onMessage(message: GraphToHost): void {
   switch (message.type) {
     case 'ready':
@@ -43,6 +68,10 @@ function onMessage(message: GraphToHost): void {
       const index = model.byId.get(message.id);
       const detail = index === undefined ? undefined : detailAt(index, message.cursor);
       return answer({ type: 'stepDetail', requestId: message.requestId, detail, error: detail ? undefined : 'No such step in this report.' });
+    }
+    case 'requestSearch': {
+      const ids = search(message.query);
+      return answer({ type: 'searchResult', requestId: message.requestId, ids, total: ids.length });
     }
     case 'requestWindow':
       return answer({ type: 'window', requestId: message.requestId, rows: data.summaries.slice(Math.max(0, message.from), Math.max(0, message.to)) });

@@ -43,11 +43,14 @@ function themeCss(): string {
   return `html{${base};${vars(reportThemes.dark)}}@media (prefers-color-scheme: light){html{${vars(reportThemes.light)}}}`;
 }
 
+// The cost summary is a status bar under the app (the app leaves it its height): closed, it covers nothing;
+// opened, it grows upward over the graph until closed again.
 const reportCss = `
-.report-costs{position:fixed;right:12px;bottom:12px;z-index:20;max-width:min(560px,90vw);max-height:60vh;overflow:auto;
-background:var(--vscode-editorWidget-background);color:var(--vscode-foreground);border:1px solid var(--vscode-widget-border);
-border-radius:4px;padding:4px 10px;font-family:var(--vscode-font-family);font-size:var(--vscode-font-size)}
-.report-costs summary{cursor:pointer;font-weight:600}
+#root{height:calc(100% - 26px)}
+.report-costs{position:fixed;left:0;right:0;bottom:0;z-index:20;max-height:60vh;overflow:auto;box-sizing:border-box;
+background:var(--vscode-editorWidget-background);color:var(--vscode-foreground);border-top:1px solid var(--vscode-widget-border);
+padding:3px 12px;font-family:var(--vscode-font-family);font-size:var(--vscode-font-size)}
+.report-costs summary{cursor:pointer;font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .report-costs table{border-collapse:collapse;margin:6px 0}
 .report-costs th,.report-costs td{text-align:right;padding:2px 8px;font-variant-numeric:tabular-nums}
 .report-costs th:first-child,.report-costs td:first-child{text-align:left}
@@ -62,7 +65,7 @@ function costSummary(costs: ReportCosts, generatedAt: string): string {
     .map((r) => `<tr><td>${escapeHtml(r.key)}</td><td>${int(r.calls)}</td><td>${int(r.inputTokens)}</td><td>${int(r.outputTokens)}</td><td>${escapeHtml(costText(r.costUsd, r.costUsd > 0, r.priceMissing))}</td></tr>`)
     .join('');
   const missing = t.modelsWithoutPrice.length ? `<p>No price for ${escapeHtml(t.modelsWithoutPrice.join(', '))}: their usage is not in the total.</p>` : '';
-  return `<details class="report-costs" id="report-costs" open>
+  return `<details class="report-costs" id="report-costs">
 <summary>Cost ${escapeHtml(costText(t.costUsd, t.pricedCalls > 0, t.unpricedCalls > 0))} · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens</summary>
 <table><thead><tr><th>Model</th><th>Calls</th><th>In</th><th>Out</th><th>$</th></tr></thead><tbody>${rows}</tbody></table>
 <p>${int(t.steps)} steps · ${int(t.llmCalls)} LLM calls · ${int(t.toolCalls)} tool calls · ${int(t.errors)} errors · ${escapeHtml((t.wallTimeMs / 1000).toFixed(2))} s</p>

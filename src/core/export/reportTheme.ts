@@ -2,7 +2,7 @@
 // has no theme, so it brings these (the browser's colour scheme picks one).
 export const reportThemes: Record<'dark' | 'light', Record<string, string>> = {
   dark: {
-    foreground: '#cccccc', 'editor-background': '#1e1e1e', 'sideBar-background': '#252526', descriptionForeground: '#9d9d9d', focusBorder: '#007fd4',
+    foreground: '#cccccc', 'editor-background': '#1e1e1e', 'editor-findMatchHighlightBackground': '#ea5c0055', 'sideBar-background': '#252526', descriptionForeground: '#9d9d9d', focusBorder: '#007fd4',
     'textCodeBlock-background': '#2b2b2b', 'panel-border': '#80808059', 'widget-border': '#454545', 'editorWidget-background': '#252526',
     'badge-background': '#4d4d4d', 'badge-foreground': '#ffffff', 'charts-blue': '#3794ff', 'charts-purple': '#b180d7', 'charts-orange': '#d18616',
     'charts-green': '#89d185', 'charts-yellow': '#cca700', 'charts-red': '#f14c4c', errorForeground: '#f48771', 'editorWarning-foreground': '#cca700',
@@ -17,7 +17,7 @@ export const reportThemes: Record<'dark' | 'light', Record<string, string>> = {
     'list-activeSelectionForeground': '#ffffff', 'list-focusOutline': '#007fd4', 'widget-shadow': '#0000005c',
   },
   light: {
-    foreground: '#3b3b3b', 'editor-background': '#ffffff', 'sideBar-background': '#f3f3f3', descriptionForeground: '#717171', focusBorder: '#0090f1',
+    foreground: '#3b3b3b', 'editor-background': '#ffffff', 'editor-findMatchHighlightBackground': '#ea5c0055', 'sideBar-background': '#f3f3f3', descriptionForeground: '#717171', focusBorder: '#0090f1',
     'textCodeBlock-background': '#ececec', 'panel-border': '#80808059', 'widget-border': '#c8c8c8', 'editorWidget-background': '#f3f3f3',
     'badge-background': '#c4c4c4', 'badge-foreground': '#333333', 'charts-blue': '#1a85ff', 'charts-purple': '#652d90', 'charts-orange': '#d18616',
     'charts-green': '#388a34', 'charts-yellow': '#bf8803', 'charts-red': '#e51400', errorForeground: '#a1260d', 'editorWarning-foreground': '#bf8803',

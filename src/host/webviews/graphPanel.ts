@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { buildSession, type AgentSession, type SpanInput } from '../../core/agent';
+import { buildSession, type AgentSession, type AgentStep, type SpanInput } from '../../core/agent';
 import { readSession } from '../../core/agent/fromStore';
 import { GraphFeed } from '../../core/agent/graphDto';
+import { StepSearch } from '../../core/search/stepSearch';
 import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
@@ -21,6 +22,8 @@ export class GraphPanel implements vscode.Disposable {
   private session: AgentSession | undefined;
   /** The spans behind the session: the inspector reads exception stacks from them. */
   private inputs: SpanInput[] = [];
+  /** The search index of the session shown (rebuilt when its steps change). */
+  private search?: { steps: readonly AgentStep[]; index: StepSearch };
   private feed: GraphFeed | undefined;
   private ready = false;
   private stale = false;
@@ -104,6 +107,13 @@ export class GraphPanel implements vscode.Disposable {
           const raw = this.inputs.find((i) => i.span.spanId === message.id);
           const detail = session && this.feed?.stepDetail(session, message.id, message.cursor, raw);
           this.post({ type: 'stepDetail', requestId: message.requestId, detail, error: detail ? undefined : 'That step is no longer in the session.' });
+          break;
+        }
+        case 'requestSearch': {
+          const session = await this.current();
+          if (session && this.search?.steps !== session.steps) this.search = { steps: session.steps, index: new StepSearch(session.steps, this.inputs) };
+          const found = session && this.search?.index.find(message.query.slice(0, 1000));
+          this.post({ type: 'searchResult', requestId: message.requestId, ids: found?.ids, total: found?.total, error: found ? undefined : 'The session is gone.' });
           break;
         }
         case 'requestWindow': {
@@ -239,7 +249,7 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStat
       this.current.show(sessionId);
       return this.current;
     }
-    const panel = vscode.window.createWebviewPanel(graphViewType, 'Agent Trace', vscode.ViewColumn.Active, { enableFindWidget: true });
+    const panel = vscode.window.createWebviewPanel(graphViewType, 'Agent Trace', vscode.ViewColumn.Active, { enableFindWidget: false } /* Ctrl+F is the graph's own step search */);
     return this.adopt(panel, sessionId);
   }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { keyAction } from '../../../webview/graph/keys';
 import { cursorState, readState, restoreCursor } from '../../../webview/graph/state';
-import { ariaLabel, formatDuration, formatTokens, formatUsd, itemPhase, itemText, statusLine, viewAt } from '../../../webview/graph/viewModel';
+import { ariaLabel, formatDuration, formatTokens, formatUsd, itemPhase, itemText, middleEllipsis, statusLine, viewAt } from '../../../webview/graph/viewModel';
 import { buildVisible } from '../../../webview/graph/visible';
 import { fixture, stepByLabel } from './fixtures';
 
@@ -76,5 +76,17 @@ describe('graph webview: view model, keys, saved state (pure)', () => {
     assert.equal(restoreCursor(m, undefined), m.length - 1);
     assert.equal(readState({ v: 2 }), undefined);
     assert.equal(readState(null), undefined);
+  });
+
+  it('cuts long labels in the middle, keeping the end that tells names apart', () => {
+    const upTo = (n: number) => (t: string) => [...t].length <= n;
+    assert.equal(middleEllipsis('gpt-4o-mini', upTo(20)), 'gpt-4o-mini');
+    assert.equal(middleEllipsis('gpt-4o-mini-2024-07-18', upTo(17)), 'gpt-4o-mini…07-18');
+    assert.equal(middleEllipsis('gpt-4o-2024-08-06', upTo(12)), 'gpt-4o…08-06');
+    assert.equal(middleEllipsis('claude-3-5-sonnet-20241022', upTo(16)), 'claude…20241022');
+    // No separator: the last four characters stay.
+    assert.equal(middleEllipsis('abcdefghijklmnop', upTo(9)), 'abcd…mnop');
+    // No room for a tail: the end is cut.
+    assert.equal(middleEllipsis('gpt-4o-mini-2024-07-18', upTo(4)), 'gpt…');
   });
 });
