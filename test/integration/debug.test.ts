@@ -8,6 +8,7 @@ import { Commands } from '../../src/host/contributions';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
 import { waitFor, webviewBootMs, webviewTestMs } from './otlpPost';
+import { rowStopsBeingLive } from './sessionsView.test';
 
 const folder = () => vscode.workspace.workspaceFolders![0];
 
@@ -81,6 +82,40 @@ describe('debugging agents inside VS Code', function () {
       await done;
     });
   }
+
+  it('a launch names its session after the configuration, and the Sessions row loses "live" within a few seconds of the process exiting', async () => {
+    const api = await activeApi();
+    const name = 'Weather agent (Node)';
+    let exitedAt = 0;
+    // The adapter's `exited` event is the moment the agent's process ended.
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('agent', {
+      createDebugAdapterTracker: (s) => (s.name !== name ? undefined : {
+        onDidSendMessage: (m: { type?: string; event?: string }) => {
+          if (m.type === 'event' && m.event === 'exited') exitedAt = Date.now();
+        },
+      }),
+    });
+    try {
+      const run = nextRun();
+      const done = terminated(name);
+      await vscode.debug.startDebugging(folder(), {
+        type: 'agent', request: 'launch', name, program: '${workspaceFolder}/node-agent/agent.mjs', args: ['Paris'], env: { AGENT_STEP_DELAY_MS: '300' }, openGraph: false,
+      });
+      const { storeSessionId } = await run;
+      const row = await waitFor('its Sessions row', async () => (await api.sessions.getChildren()).find((i) => i.kind === 'session' && i.session.id === storeSessionId), 30_000);
+      assert.equal(row.label, name);
+      if (!exitedAt) assert.match(String(row.description), /● live/, 'live while the process runs');
+      const lost = rowStopsBeingLive(storeSessionId, 75_000);
+      await waitFor('the process to exit', () => exitedAt > 0, 60_000);
+      const lostAfter = (await lost) - exitedAt;
+      console.log(`      the row lost "live" ${lostAfter} ms after the process exited`);
+      assert.ok(lostAfter < 4000, `lost "live" ${lostAfter} ms after the process exited`);
+      assert.equal((await api.receiver.engine()).store.getSession(storeSessionId)?.name, name);
+      await done;
+    } finally {
+      tracker.dispose();
+    }
+  });
 
   it("an `agent` run with breakOn ['tool:get_weather'] stops on that step; continue finishes it", async () => {
     const api = await activeApi();
