@@ -41,6 +41,14 @@ async function stackNames(session: vscode.DebugSession): Promise<string[]> {
   return r.stackFrames.map((f) => `${f.name}@${f.source?.path?.split('/').pop() ?? '-'}:${f.line}`);
 }
 
+/** What the user sees of the example sources: the visible editors on them (group:file), and how many groups there are. */
+async function sourceLayout(): Promise<{ editors: string[]; groups: number }> {
+  // The workbench opens and paints editors a moment after the stop.
+  await new Promise((r) => setTimeout(r, 1000));
+  const editors = vscode.window.visibleTextEditors.filter((e) => /\.(mjs|py)$/.test(e.document.uri.path));
+  return { editors: editors.map((e) => `${e.viewColumn}:${e.document.uri.path.split('/').pop()}`), groups: vscode.window.tabGroups.all.length };
+}
+
 function stopped(): Promise<vscode.DebugStackFrame | vscode.DebugThread> {
   return new Promise((resolve) => {
     const sub = vscode.debug.onDidChangeActiveStackItem((item) => {
@@ -168,8 +176,17 @@ describe('debugging agents inside VS Code', function () {
     await session.customRequest('stepIn', { threadId: 1 });
     await waitFor('the llm frame', async () => /^llm gpt-4o-mini[-\d]*@agent\.mjs:83$/.test((await stackNames(session))[0]));
     await waitFor('the graph following', () => reveals() > before);
+    const oneEditor = async (file: string) => {
+      const layout = await sourceLayout();
+      assert.equal(layout.editors.length, 1, `one editor shows the step's source: ${JSON.stringify(layout)}`);
+      assert.match(layout.editors[0], new RegExp(`:${file}$`));
+      assert.equal(layout.groups, 2, `the graph and one editor beside it: ${JSON.stringify(layout)}`);
+      assert.equal(panel.panel.visible, true, 'the graph stays in view');
+    };
+    await oneEditor('agent.mjs');
     await session.customRequest('next', { threadId: 1 });
     await waitFor('the tool frame', async () => /^tool get_weather@tools\.mjs:21$/.test((await stackNames(session))[0]));
+    await oneEditor('tools.mjs');
     const frames = (await session.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: { id: number }[] };
     const scopes = (await session.customRequest('scopes', { frameId: frames.stackFrames[0].id })) as { scopes: { name: string; variablesReference: number }[] };
     assert.deepEqual(scopes.scopes.map((s) => s.name), ['Step', 'Output', 'Tool', 'Tokens & cost', 'Attributes']);
@@ -178,6 +195,7 @@ describe('debugging agents inside VS Code', function () {
     assert.deepEqual(vars.variables.find((v) => v.name === 'name')?.value, '"get_weather"');
     await session.customRequest('stepBack', { threadId: 1 });
     await waitFor('back on the llm', async () => (await stackNames(session))[0].startsWith('llm'));
+    await oneEditor('agent.mjs');
     await session.customRequest('stepOut', { threadId: 1 });
     await waitFor('out to the agent', async () => (await stackNames(session)).length === 1);
     await vscode.debug.stopDebugging(session);
