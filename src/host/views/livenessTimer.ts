@@ -11,11 +11,14 @@ export class LivenessTimer implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private dueAt = Infinity;
   private live = '';
+  /** Sessions may have become live (and ended since) without this timer seeing them live. */
+  private changed = false;
 
   constructor(private readonly store: SpanStore, private readonly onDidEnd: () => void) {}
 
   /** After a store change: no session it touched can end before the quiet time. */
   storeChanged(): void {
+    this.changed = true;
     this.wakeAt(this.store.now() + liveQuietMs);
   }
 
@@ -31,8 +34,9 @@ export class LivenessTimer implements vscode.Disposable {
     this.dueAt = Infinity;
     const sessions = this.store.listSessions().filter((s) => s.live);
     const live = sessions.map((s) => s.id).join('\n');
-    if (live !== this.live) {
+    if (live !== this.live || this.changed) {
       this.live = live;
+      this.changed = false;
       this.onDidEnd();
     }
     const next = Math.min(...sessions.map((s) => s.liveUntilMs ?? Infinity));
