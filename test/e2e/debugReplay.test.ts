@@ -55,6 +55,10 @@ describe('e2e: agent launch and replay debugger in the real VS Code UI', functio
     const endedAt = Date.now();
     await page.waitForFunction((el) => !/● live/.test(el?.textContent ?? ''), await row.elementHandle(), { timeout: 8000, polling: 100 });
     console.log(`      the Sessions row lost "live" ${Date.now() - endedAt} ms after the run ended`);
+    // So does the graph panel's title.
+    const titled = await findWebviewFrame(page, '#session-title', 10000);
+    await titled.waitForFunction((el) => !/· live$/.test(el?.textContent ?? '· live'), await titled.locator('#session-title').elementHandle(), { timeout: 8000, polling: 100 });
+    console.log(`      the graph title lost "live" ${Date.now() - endedAt} ms after the run ended`);
     await page.locator('.activitybar .action-item a[aria-label^="Run and Debug"]').first().click();
     await runCommand(page, 'Agent Debugger: Replay Session in Debugger');
     await page.locator('.debug-toolbar .codicon-debug-step-back').first().waitFor({ timeout: 30000 });
