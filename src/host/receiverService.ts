@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { TraceEngine, type ListenAddress } from '../core/engine';
 import { ContextKeys } from './contributions';
 import type { Log } from './log';
+import { LivenessTimer } from './views/livenessTimer';
 import { onSettingsChanged, setting } from './settings';
 
 export type ReceiverState =
@@ -40,7 +41,10 @@ export class ReceiverService implements vscode.Disposable {
   /** The store, created (sql.js loaded) on first call. */
   engine(): Promise<TraceEngine> {
     this.enginePromise ??= TraceEngine.create(storeOptions()).then((engine) => {
+      const liveness = new LivenessTimer(engine.store, () => this.changed.fire());
+      this.disposables.push(liveness);
       engine.store.onDidChange((change) => {
+        liveness.storeChanged();
         for (const notice of change.notices ?? []) {
           this.log.warn(notice);
           void vscode.window.showWarningMessage(`Agent Debugger: ${notice}`);

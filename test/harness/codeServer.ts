@@ -26,11 +26,15 @@ const quietSettings = {
   'chat.commandCenter.enabled': false,
   'window.commandCenter': false,
   'git.openRepositoryInParentFolders': 'never',
+  // The receiver's own ports are not "your application": no "available on port 4318" pop-ups.
+  'remote.autoForwardPorts': false,
 };
 
 export interface Dirs {
   userDataDir: string;
   extensionsDir: string;
+  /** XDG config, data and cache homes: code-server writes ~/.config/code-server and ~/.local/share/code-server, VS Code ~/.cache/Microsoft otherwise. */
+  xdgDir: string;
 }
 
 export interface CodeServer {
@@ -67,18 +71,27 @@ function healthy(url: string): Promise<boolean> {
   });
 }
 
-/** A fresh user-data-dir with quiet settings (plus extra ones) and an extensions dir. */
+/** A fresh user-data-dir with quiet settings (plus extra ones), an extensions dir and XDG homes, all in runDir. */
 export function prepareDirs(runDir: string, settings: Record<string, unknown> = {}): Dirs {
   const userDataDir = join(runDir, 'user');
   const extensionsDir = join(runDir, 'extensions');
+  const xdgDir = join(runDir, 'xdg');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
+  mkdirSync(xdgDir, { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
   writeFileSync(join(userDataDir, 'config.yaml'), 'auth: none\n');
-  return { userDataDir, extensionsDir };
+  return { userDataDir, extensionsDir, xdgDir };
+}
+
+/** code-server's environment: no extension gallery, and XDG homes inside the run's folder. */
+function codeServerEnv(dirs: Dirs, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const xdg = (name: string) => join(dirs.xdgDir, name);
+  return { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: xdg('config'), XDG_DATA_HOME: xdg('data'), XDG_CACHE_HOME: xdg('cache'), ...extra };
 }
 
 function codeServerArgs({ userDataDir, extensionsDir }: Dirs): string[] {
+  // --config and --auth none: code-server writes a config with a password to ~/.config/code-server without them.
   return ['--config', join(userDataDir, 'config.yaml'), '--auth', 'none', '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
@@ -87,7 +100,7 @@ function codeServerArgs({ userDataDir, extensionsDir }: Dirs): string[] {
 /** `code-server --install-extension x.vsix`: the way a user installs the packaged extension. */
 export function installVsix(dirs: Dirs, vsix: string): string {
   return execFileSync(process.execPath, [codeServerEntry, ...codeServerArgs(dirs), '--install-extension', vsix, '--force'], {
-    encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
+    encoding: 'utf8', env: codeServerEnv(dirs),
   });
 }
 
@@ -99,7 +112,7 @@ export async function startCodeServer(opts: { dirs: Dirs; logFile: string; env?:
   // Own process group: stop() takes the extension host and pty host down with it.
   const proc = spawn(process.execPath, args, {
     stdio: ['ignore', out, out], detached: true,
-    env: { ...process.env, EXTENSIONS_GALLERY: '{}', ...opts.env },
+    env: codeServerEnv(opts.dirs, opts.env),
   });
   let exited = false;
   proc.on('exit', () => (exited = true));

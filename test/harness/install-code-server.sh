@@ -24,4 +24,5 @@ echo '{"name":"code-server-host","private":true}' > package.json
 # nodedir=/usr: node-gyp must not download headers (no network but the registries).
 TMPDIR="$tmp" npm_config_nodedir="${npm_config_nodedir:-/usr}" npm_config_yes=true \
   npm install --no-audit --no-fund --unsafe-perm "code-server@$version" > "$tmp/install.log" 2>&1 || { tail -40 "$tmp/install.log" >&2; exit 1; }
-node_modules/.bin/code-server --version
+# Its own XDG homes: code-server writes ~/.config/code-server/config.yaml on any start, --version included.
+XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/xdg" node_modules/.bin/code-server --version

@@ -1,37 +1,62 @@
 #!/usr/bin/env node
 // `npm start`: build, then open the extension in a real VS Code on examples/ — the desktop `code` when it
-// is on PATH, otherwise the local browser-based VS Code (code-server) from the test setup, printing its URL.
+// is on PATH, otherwise the local browser-based VS Code (code-server) from the test setup, printing a short
+// URL that redirects to it. Everything code-server keeps (settings, config, logs) stays in .vscode-test/start.
 //   npm start -- --browser   force code-server even when `code` exists
-//   PORT=8080 npm start      pick code-server's port
+//   PORT=8080 npm start      pick the printed URL's port
+//   npm start -- --browser --folder=DIR   open another folder (its .vscode/settings.json apply, theme included)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const examples = join(root, 'examples');
+const folderArg = process.argv.find((a) => a.startsWith('--folder='));
+const examples = folderArg ? resolve(folderArg.slice('--folder='.length)) : join(root, 'examples');
+const started = Date.now();
+// Ours alone: code-server would take $PORT for itself too.
+const shortPort = process.env.PORT ? Number(process.env.PORT) : 0;
+delete process.env.PORT;
+const say = (text) => console.log(`[npm start ${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
+say('building the extension (esbuild)...');
 run(process.execPath, ['esbuild.mjs']);
 const hasCode = spawnSync('sh', ['-c', 'command -v code'], { stdio: 'ignore' }).status === 0;
 if (hasCode && !process.argv.includes('--browser')) {
-  console.log('Opening VS Code with the extension loaded (Extension Development Host)...');
+  say('opening VS Code with the extension loaded (Extension Development Host)...');
   spawn('code', [`--extensionDevelopmentPath=${root}`, examples], { stdio: 'inherit', detached: true }).unref();
 } else {
-  run(join(root, 'node_modules/.bin/tsc'), ['-p', '.']);
+  // Only the harness module is needed: one esbuild call, not a whole `tsc -p .` (~40 s on 2 cores).
+  say('compiling the code-server harness...');
+  const harness = join(root, 'out/test/harness/codeServer.js');
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [join(root, 'test/harness/codeServer.ts')], outfile: harness, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
   const require = createRequire(import.meta.url);
-  const { ensureCodeServer, prepareDirs, startCodeServer } = require(join(root, 'out/test/harness/codeServer.js'));
+  const { ensureCodeServer, freePort, prepareDirs, startCodeServer } = require(harness);
+  say('checking code-server 4.100.3 in .vscode-test/code-server (the first time it installs, about a minute)...');
   ensureCodeServer();
   const runDir = join(root, '.vscode-test/start');
   mkdirSync(runDir, { recursive: true });
   const dirs = prepareDirs(runDir);
-  const server = await startCodeServer({ dirs, logFile: join(runDir, 'code-server.log'), port: process.env.PORT ? Number(process.env.PORT) : undefined });
+  // The workbench URL is ~250 characters: a loopback redirect gives a short one to click or type. It
+  // listens first, so that code-server's free port cannot be the one asked for.
+  let target = '';
+  const short = createServer((req, res) => {
+    res.writeHead(302, { location: target, 'cache-control': 'no-store' }).end();
+  });
+  await new Promise((ok, fail) => short.once('error', fail).listen(shortPort, '127.0.0.1', ok));
+  say('starting VS Code (code-server)...');
+  const server = await startCodeServer({ dirs, logFile: join(runDir, 'code-server.log'), port: await freePort() });
   // The dev extension is loaded through the workbench's `payload` (the desktop CLI's --extensionDevelopmentPath).
   const payload = [['extensionDevelopmentPath', `vscode-remote://${server.authority}${root}`], ['skipWelcome', 'true']];
-  const url = `${server.url}/?folder=${encodeURIComponent(examples)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  console.log(`\nAgent Debugger is running in VS Code (code-server 4.100.3). Open:\n\n  ${url}\n\nPress Ctrl-C to stop.`);
+  target = `${server.url}/?folder=${encodeURIComponent(examples)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const url = `http://127.0.0.1:${short.address().port}/`;
+  say(`ready. Agent Debugger is running in VS Code (code-server 4.100.3). Open:\n\n  ${url}\n\nPress Ctrl-C to stop.`);
   const stop = async () => {
+    short.close();
     await server.stop();
     process.exit(0);
   };

@@ -8,6 +8,7 @@ import { Commands } from '../../src/host/contributions';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
 import { waitFor, webviewBootMs, webviewTestMs } from './otlpPost';
+import { rowStopsBeingLive } from './sessionsView.test';
 
 const folder = () => vscode.workspace.workspaceFolders![0];
 
@@ -38,6 +39,14 @@ async function stepNames(sessionId: string): Promise<string[]> {
 async function stackNames(session: vscode.DebugSession): Promise<string[]> {
   const r = (await session.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: { name: string; line: number; source?: { path?: string } }[] };
   return r.stackFrames.map((f) => `${f.name}@${f.source?.path?.split('/').pop() ?? '-'}:${f.line}`);
+}
+
+/** What the user sees of the example sources: the visible editors on them (group:file), and how many groups there are. */
+async function sourceLayout(): Promise<{ editors: string[]; groups: number }> {
+  // The workbench opens and paints editors a moment after the stop.
+  await new Promise((r) => setTimeout(r, 1000));
+  const editors = vscode.window.visibleTextEditors.filter((e) => /\.(mjs|py)$/.test(e.document.uri.path));
+  return { editors: editors.map((e) => `${e.viewColumn}:${e.document.uri.path.split('/').pop()}`), groups: vscode.window.tabGroups.all.length };
 }
 
 function stopped(): Promise<vscode.DebugStackFrame | vscode.DebugThread> {
@@ -81,6 +90,40 @@ describe('debugging agents inside VS Code', function () {
       await done;
     });
   }
+
+  it('a launch names its session after the configuration, and the Sessions row loses "live" within a few seconds of the process exiting', async () => {
+    const api = await activeApi();
+    const name = 'Weather agent (Node)';
+    let exitedAt = 0;
+    // The adapter's `exited` event is the moment the agent's process ended.
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('agent', {
+      createDebugAdapterTracker: (s) => (s.name !== name ? undefined : {
+        onDidSendMessage: (m: { type?: string; event?: string }) => {
+          if (m.type === 'event' && m.event === 'exited') exitedAt = Date.now();
+        },
+      }),
+    });
+    try {
+      const run = nextRun();
+      const done = terminated(name);
+      await vscode.debug.startDebugging(folder(), {
+        type: 'agent', request: 'launch', name, program: '${workspaceFolder}/node-agent/agent.mjs', args: ['Paris'], env: { AGENT_STEP_DELAY_MS: '300' }, openGraph: false,
+      });
+      const { storeSessionId } = await run;
+      const row = await waitFor('its Sessions row', async () => (await api.sessions.getChildren()).find((i) => i.kind === 'session' && i.session.id === storeSessionId), 30_000);
+      assert.equal(row.label, name);
+      if (!exitedAt) assert.match(String(row.description), /● live/, 'live while the process runs');
+      const lost = rowStopsBeingLive(storeSessionId, 75_000);
+      await waitFor('the process to exit', () => exitedAt > 0, 60_000);
+      const lostAfter = (await lost) - exitedAt;
+      console.log(`      the row lost "live" ${lostAfter} ms after the process exited`);
+      assert.ok(lostAfter < 4000, `lost "live" ${lostAfter} ms after the process exited`);
+      assert.equal((await api.receiver.engine()).store.getSession(storeSessionId)?.name, name);
+      await done;
+    } finally {
+      tracker.dispose();
+    }
+  });
 
   it("an `agent` run with breakOn ['tool:get_weather'] stops on that step; continue finishes it", async () => {
     const api = await activeApi();
@@ -133,8 +176,17 @@ describe('debugging agents inside VS Code', function () {
     await session.customRequest('stepIn', { threadId: 1 });
     await waitFor('the llm frame', async () => /^llm gpt-4o-mini[-\d]*@agent\.mjs:83$/.test((await stackNames(session))[0]));
     await waitFor('the graph following', () => reveals() > before);
+    const oneEditor = async (file: string) => {
+      const layout = await sourceLayout();
+      assert.equal(layout.editors.length, 1, `one editor shows the step's source: ${JSON.stringify(layout)}`);
+      assert.match(layout.editors[0], new RegExp(`:${file}$`));
+      assert.equal(layout.groups, 2, `the graph and one editor beside it: ${JSON.stringify(layout)}`);
+      assert.equal(panel.panel.visible, true, 'the graph stays in view');
+    };
+    await oneEditor('agent.mjs');
     await session.customRequest('next', { threadId: 1 });
     await waitFor('the tool frame', async () => /^tool get_weather@tools\.mjs:21$/.test((await stackNames(session))[0]));
+    await oneEditor('tools.mjs');
     const frames = (await session.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: { id: number }[] };
     const scopes = (await session.customRequest('scopes', { frameId: frames.stackFrames[0].id })) as { scopes: { name: string; variablesReference: number }[] };
     assert.deepEqual(scopes.scopes.map((s) => s.name), ['Step', 'Output', 'Tool', 'Tokens & cost', 'Attributes']);
@@ -143,6 +195,7 @@ describe('debugging agents inside VS Code', function () {
     assert.deepEqual(vars.variables.find((v) => v.name === 'name')?.value, '"get_weather"');
     await session.customRequest('stepBack', { threadId: 1 });
     await waitFor('back on the llm', async () => (await stackNames(session))[0].startsWith('llm'));
+    await oneEditor('agent.mjs');
     await session.customRequest('stepOut', { threadId: 1 });
     await waitFor('out to the agent', async () => (await stackNames(session)).length === 1);
     await vscode.debug.stopDebugging(session);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activeApi } from './extension.test';
-import { postJsonSpans } from './otlpPost';
+import { postJsonSpans, waitFor } from './otlpPost';
 
 async function itemFor(sessionId: string) {
   const { sessions } = await activeApi();
@@ -13,6 +13,42 @@ async function itemFor(sessionId: string) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+const isLiveRow = (item: { description?: string | boolean | vscode.TreeItemLabel }) => /● live/.test(String(item.description));
+
+/**
+ * Waits until the session's Sessions row no longer says live AND the view was told to refresh after it last
+ * did (a row that only getChildren would show is not what the user sees); resolves when that happened.
+ */
+export async function rowStopsBeingLive(sessionId: string, timeoutMs: number): Promise<number> {
+  const { sessions } = await activeApi();
+  let refreshedAt = 0;
+  let liveSeenAt = 0;
+  const sub = sessions.onDidChangeTreeData(() => (refreshedAt = Date.now()));
+  try {
+    return await waitFor(`the Sessions row of ${sessionId} to lose "live"`, async () => {
+      const probeAt = Date.now();
+      const item = await itemFor(sessionId);
+      if (isLiveRow(item)) liveSeenAt = probeAt;
+      return !isLiveRow(item) && refreshedAt > liveSeenAt && Date.now();
+    }, timeoutMs);
+  } finally {
+    sub.dispose();
+  }
+}
+
+describe('Sessions view: live sessions end', () => {
+  it('a receiver-only session whose root spans ended loses "live" a few seconds after the last spans', async () => {
+    const { receiver } = await activeApi();
+    await receiver.start();
+    const postedAt = Date.now();
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'quiet-run', [{ name: 'invoke_agent quiet' }, { name: 'chat m', model: 'm' }], 7), 200);
+    assert.ok(isLiveRow(await itemFor('quiet-run')), 'live while spans arrive');
+    const endedAfter = (await rowStopsBeingLive('quiet-run', 15_000)) - postedAt;
+    console.log(`      the row lost "live" ${endedAfter} ms after the last spans were posted`);
+    assert.ok(endedAfter < 8000, `lost "live" ${endedAfter} ms after the last spans`);
+  });
+});
 
 describe('Sessions view: costs from the agent model', () => {
   const config = () => vscode.workspace.getConfiguration('agentDebugger');

@@ -33,6 +33,8 @@ export class GraphFeed {
   private rowJson: string[] = [];
   private origin = 0;
   private version = 0;
+  /** The session info last sent, as JSON. */
+  private sentSession = '';
 
   constructor(private info: GraphSessionInfo) {}
 
@@ -49,7 +51,9 @@ export class GraphFeed {
     const parents = parentIndices(session.steps);
     const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
     this.rowJson = steps.map((r) => JSON.stringify(r));
-    return { version: ++this.version, session: this.sessionDto(), steps, ...this.shared(session, perm) };
+    const info = this.sessionDto();
+    this.sentSession = JSON.stringify(info);
+    return { version: ++this.version, session: info, steps, ...this.shared(session, perm) };
   }
 
   /** New and changed steps since the last snapshot or delta; undefined when nothing changed. */
@@ -67,9 +71,13 @@ export class GraphFeed {
       this.rowJson[index] = json;
       changed.push({ ...row, index });
     });
-    if (changed.length === 0) return undefined;
+    // A session that stopped being live (or was renamed) is a change too: the panel's title says so.
+    const info = this.sessionDto();
+    const infoJson = JSON.stringify(info);
+    if (changed.length === 0 && infoJson === this.sentSession) return undefined;
+    this.sentSession = infoJson;
     const baseVersion = this.version;
-    return { version: ++this.version, baseVersion, session: this.sessionDto(), changed, ...this.shared(session, perm) };
+    return { version: ++this.version, baseVersion, session: info, changed, ...this.shared(session, perm) };
   }
 
   /** The inspector's view of one step at a cursor (an index into the timeline the webview was sent). */

@@ -37,6 +37,11 @@ export interface StepSessionOptions {
   locate?: Locate;
   /** Folders relative source paths are tried against (launch cwd, workspace folders). */
   sourceRoots?: string[];
+  /**
+   * Runs before each stop is announced: the host opens the step's source beside the graph, so the editor
+   * VS Code reveals for the top frame is that one (it reuses an open editor) and not a second one.
+   */
+  beforeStop?: (step: AgentStep) => Promise<void>;
 }
 
 export interface StepLaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -68,6 +73,9 @@ export abstract class StepDebugSession extends LoggingDebugSession {
   protected conditions: BreakCondition[] = [];
   private handles = new Handles<() => VarNode[]>();
   private lastStop: StopReason | undefined;
+  private readonly beforeStop: ((step: AgentStep) => Promise<void>) | undefined;
+  /** Stops are announced in order, each after its beforeStop. */
+  private announced = Promise.resolve();
   private configured!: () => void;
   protected readonly configurationDone = new Promise<void>((r) => (this.configured = r));
 
@@ -75,6 +83,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
     super();
     this.locate = options.locate ?? locateByAttributes;
     this.sourceRoots = options.sourceRoots ?? [];
+    this.beforeStop = options.beforeStop;
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
   }
@@ -288,8 +297,14 @@ export abstract class StepDebugSession extends LoggingDebugSession {
     if (why.description) event.body.description = why.description;
     if (why.breakpointIds) event.body.hitBreakpointIds = why.breakpointIds;
     event.body.allThreadsStopped = true;
-    this.sendEvent(event);
-    this.sendEvent(new Event(DebugMessages.step, { sessionId: this.sessionId, stepId: this.tree.steps[this.cursor].id }));
+    const step = this.tree.steps[this.cursor];
+    const announce = () => {
+      this.sendEvent(event);
+      this.sendEvent(new Event(DebugMessages.step, { sessionId: this.sessionId, stepId: step.id }));
+    };
+    const before = this.beforeStop;
+    if (!before) return announce();
+    this.announced = this.announced.then(() => before(step)).catch(() => undefined).then(announce);
   }
 
   /** Why execution would stop at step j, if it would. */

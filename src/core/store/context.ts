@@ -6,6 +6,7 @@ import { Dimensions } from './dimensions';
 import { setUpConnection } from './schema';
 import { SpanRows } from './spanRows';
 import { allRows, firstRow, inTransaction, num, str, Statements, type Database } from './sqlite';
+import type { ProcessState } from './liveness';
 import type { SessionSource } from './types';
 
 export interface StoreSettings {
@@ -26,6 +27,8 @@ export interface Tombstone {
 export interface SessionInfo {
   source: SessionSource;
   lastReceiptMs: number;
+  /** Set while the session is named after its service (with this start time): an agent's name may still name it. */
+  namedAtMs?: number;
 }
 
 /** How many trace -> session routes stay in memory; older ones are looked up in the traces table. */
@@ -37,6 +40,10 @@ export class StoreContext {
   readonly changes = new ChangeCollector();
   /** Sessions that exist, with what routing needs to know about them. */
   readonly sessions = new Map<string, SessionInfo>();
+  /** Sessions of runs launched by the host, by whether the process still runs (liveness.ts). */
+  readonly processes = new Map<string, ProcessState>();
+  /** Names the host gave launched runs (their launch configuration's), for sessions created later. */
+  readonly launchNames = new Map<string, string>();
   /** Service instance key -> its current session. */
   readonly instances = new Map<string, string>();
   /** Recent trace -> session routes (insertion order = age). */
@@ -126,7 +133,11 @@ export class StoreContext {
    */
   forgetSessions(ids: Set<string>): void {
     const reusable = new Set([...ids].filter((id) => this.sessions.get(id)?.source !== 'instance'));
-    for (const id of ids) this.sessions.delete(id);
+    for (const id of ids) {
+      this.sessions.delete(id);
+      this.processes.delete(id);
+      this.launchNames.delete(id);
+    }
     if (reusable.size) for (const [trace, session] of this.traceRoutes) if (reusable.has(session)) this.traceRoutes.delete(trace);
     for (const [instance, session] of this.instances) if (ids.has(session)) this.instances.delete(instance);
   }

@@ -2,6 +2,7 @@
 import type { SpanEvent, SpanLink } from '../otlp/model';
 import type { StoreContext } from './context';
 import { errorStatus } from './ingest';
+import { liveUntil } from './liveness';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
 import { ensureNameIndex } from './schema';
 import { spansOfRuns } from './spanRuns';
@@ -9,14 +10,16 @@ import { allRows, firstRow, num, queryOnce, str, type SqlValue } from './sqlite'
 import type { Page, SessionSource, SessionSummary, SpanQuery, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
 
 const sessionColumns = `id, name, source, service_name, span_count, error_count, trace_count, log_count, first_span_ms, last_span_ms,
-  created_ms, last_receipt_ms`;
+  created_ms, last_receipt_ms, (SELECT count(*) FROM traces t WHERE t.session_id = sessions.id AND t.root_name IS NULL)`;
 
 function sessionFromRow(ctx: StoreContext, r: SqlValue[]): SessionSummary {
   const createdMs = num(r[10]);
   const lastActivityMs = num(r[11]);
   const source = str(r[2]) as SessionSource;
-  return {
-    id: str(r[0]),
+  const id = str(r[0]);
+  const until = liveUntil({ source, lastReceiptMs: lastActivityMs, openTraces: num(r[12]), process: ctx.processes.get(id) }, ctx.settings.sessionGapMs);
+  const summary: SessionSummary = {
+    id,
     name: str(r[1]),
     source,
     serviceName: str(r[3]),
@@ -28,8 +31,10 @@ function sessionFromRow(ctx: StoreContext, r: SqlValue[]): SessionSummary {
     lastSpanMs: r[9] === null ? createdMs : num(r[9]),
     createdMs,
     lastActivityMs,
-    live: source !== 'import' && ctx.now() - lastActivityMs <= ctx.settings.sessionGapMs,
+    live: ctx.now() < until,
   };
+  if (summary.live && Number.isFinite(until)) summary.liveUntilMs = until;
+  return summary;
 }
 
 /**

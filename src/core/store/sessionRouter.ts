@@ -6,14 +6,17 @@
 //     (receipt clock), in which case the instance starts a new session.
 // A trace sitting in an instance session moves to an explicit one (1 or 3) when a later span of it
 // names one: agents often put `session.id` on the root span only, and the root is exported last.
+// Names: a launched run's is its launch configuration's (the host registers it); an explicit id names its
+// session; any other is named after the agent (`gen_ai.agent.name`, on the first span that has it) or else
+// its service, with its start time.
 import { randomUUID } from 'node:crypto';
 import type { KeyValue, Resource } from '../otlp/model';
 import type { StoreContext } from './context';
-import { createSession, defaultSessionName, moveTrace } from './sessionWrites';
+import { createSession, defaultSessionName, moveTrace, renameSession } from './sessionWrites';
 import type { SessionSource } from './types';
 import { attributeText } from './values';
 
-import { explicitSessionKeys, isSessionKey, launcherSessionKey } from './sessionKeys';
+import { agentNameKey, explicitSessionKeys, isSessionKey, launcherSessionKey } from './sessionKeys';
 
 /** What routing needs from a resource, computed once per ResourceSpans / ResourceLogs. */
 export interface ResourceHints {
@@ -104,15 +107,25 @@ export class SessionRouter {
     }
     if (traceId && (!mapped || mapped !== target)) this.rememberTrace(traceId, target);
     const info = this.ctx.sessions.get(target);
-    if (info) info.lastReceiptMs = Math.max(info.lastReceiptMs, receivedAt);
+    if (info) {
+      info.lastReceiptMs = Math.max(info.lastReceiptMs, receivedAt);
+      if (own && info.namedAtMs !== undefined) this.nameAfterAgent(target, info.namedAtMs, attributes);
+    }
     this.touched.add(target);
-    // A resource's launcher id decides for all its spans, and a trace, once routed, stays: safe to repeat.
-    if (hints.launcherId !== undefined) {
+    // A resource's launcher id decides for all its spans, and a trace, once routed, stays: safe to repeat
+    // (once the session has its name: an agent's may still name it).
+    if (hints.launcherId !== undefined && info?.namedAtMs === undefined) {
       this.lastHints = hints;
       this.lastTrace = traceId;
       this.lastTarget = target;
     }
     return target;
+  }
+
+  /** A session still named after its service takes the name of the first agent it sees. */
+  private nameAfterAgent(id: string, timeMs: number, attributes: KeyValue[]): void {
+    const agent = attributeText(attributes, agentNameKey);
+    if (agent) renameSession(this.ctx, id, defaultSessionName('instance', id, agent, timeMs));
   }
 
   private traceSession(traceId: string): string | undefined {
@@ -143,7 +156,11 @@ export class SessionRouter {
       }
       return mapped;
     }
-    if (!this.ctx.sessions.has(id)) this.newSession(id, defaultSessionName(source, id, hints.serviceName, timeMs || receivedAt), source, hints, receivedAt);
+    if (!this.ctx.sessions.has(id)) {
+      const launchName = source === 'launcher' ? this.ctx.launchNames.get(id) : undefined;
+      this.newSession(id, launchName ?? defaultSessionName(source, id, hints.serviceName, timeMs || receivedAt), source, hints, receivedAt);
+      if (launchName === undefined && source !== 'attribute') this.ctx.sessions.get(id)!.namedAtMs = timeMs || receivedAt;
+    }
     return id;
   }
 
@@ -153,6 +170,7 @@ export class SessionRouter {
     if (current !== undefined && info && receivedAt - info.lastReceiptMs <= this.ctx.settings.sessionGapMs) return current;
     const id = randomUUID();
     this.newSession(id, defaultSessionName('instance', id, hints.serviceName, timeMs || receivedAt), 'instance', hints, receivedAt, hints.instanceKey);
+    this.ctx.sessions.get(id)!.namedAtMs = timeMs || receivedAt;
     this.ctx.instances.set(hints.instanceKey, id);
     return id;
   }

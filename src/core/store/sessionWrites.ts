@@ -37,9 +37,28 @@ function formatLocalTime(ms: number): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
+export function startLaunch(ctx: StoreContext, id: string, name: string): void {
+  ctx.launchNames.set(id, name);
+  ctx.processes.set(id, 'running');
+  if (ctx.sessions.has(id)) {
+    renameSession(ctx, id, name);
+    ctx.changes.change(id);
+  }
+}
+
+export function endLaunch(ctx: StoreContext, id: string): void {
+  if (ctx.processes.get(id) !== 'running') return;
+  ctx.processes.set(id, 'exited');
+  ctx.launchNames.delete(id);
+  if (ctx.sessions.has(id)) ctx.changes.change(id);
+}
+
 export function renameSession(ctx: StoreContext, id: string, name: string): boolean {
   ctx.stmts.get('UPDATE sessions SET name = ? WHERE id = ?').run([name, id]);
   const done = ctx.db.getRowsModified() > 0;
+  const info = ctx.sessions.get(id);
+  // A name given (by a person, a launch or an agent) is never replaced by a guessed one.
+  if (info) info.namedAtMs = undefined;
   if (done) ctx.changes.change(id);
   return done;
 }

@@ -10,7 +10,7 @@ import type { PreparedTraces } from './preparedTraces';
 import * as q from './queries';
 import { enforceRetention } from './retention';
 import { SessionRouter } from './sessionRouter';
-import { deleteSessions, renameSession } from './sessionWrites';
+import { deleteSessions, endLaunch, renameSession, startLaunch } from './sessionWrites';
 import { loadSqlJs } from './sqlite';
 import { Sweeper, sweepAll } from './sweeper';
 import { warmUp } from './warmUp';
@@ -149,6 +149,16 @@ export class SpanStore {
 
   renameSession(id: string, name: string): boolean {
     return this.write(() => renameSession(this.ctx, id, name));
+  }
+
+  /** A run the host launched: its session (now or when its first span comes) is named `name`, and live until launchEnded. */
+  launchStarted(sessionId: string, name: string): void {
+    this.write(() => startLaunch(this.ctx, sessionId, name));
+  }
+
+  /** The launched process exited and its last spans are in: the session is no longer live. */
+  launchEnded(sessionId: string): void {
+    this.write(() => endLaunch(this.ctx, sessionId));
   }
 
   deleteSession(id: string): boolean {

@@ -62,8 +62,10 @@ export interface SessionSummary {
   /** Receipt clock: when the session was created and when it last received data. */
   createdMs: number;
   lastActivityMs: number;
-  /** Received data within the session gap. */
+  /** Still running: see liveness.ts. */
   live: boolean;
+  /** Receipt-clock time it stops being live if nothing more arrives (absent while its process runs, or when not live). */
+  liveUntilMs?: number;
 }
 
 export interface TraceSummary {

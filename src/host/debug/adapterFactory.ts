@@ -19,11 +19,13 @@ export class AgentAdapterFactory implements vscode.DebugAdapterDescriptorFactory
 
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    // The step's line opens beside the graph before VS Code reveals the frame: one editor, reused.
+    const beforeStop = async (step: AgentStep) => void (await this.sources?.open(step, { follow: true, label: `${step.kind} · ${step.name}` }));
     if (session.type === DebugTypes.replay) {
-      return new vscode.DebugAdapterInlineImplementation(new ReplaySession({ locate: this.locate, sourceRoots: roots, load: (args) => this.load(args) }));
+      return new vscode.DebugAdapterInlineImplementation(new ReplaySession({ locate: this.locate, sourceRoots: roots, beforeStop, load: (args) => this.load(args) }));
     }
     return new vscode.DebugAdapterInlineImplementation(
-      new AgentLaunchSession({ locate: this.locate, sourceRoots: roots, defaultCwd: session.workspaceFolder?.uri.fsPath ?? roots[0], loadSteps: (id) => this.steps(id) }),
+      new AgentLaunchSession({ locate: this.locate, sourceRoots: roots, beforeStop, defaultCwd: session.workspaceFolder?.uri.fsPath ?? roots[0], loadSteps: (id) => this.steps(id) }),
     );
   }
 

@@ -100,8 +100,21 @@ export class TracedRuns implements vscode.Disposable {
     this.shown.set(session, id);
     this.log.info(`debug session '${session.name}' traces to session ${id}${conditions.length ? `; breakOn ${conditions.map((c) => c.text).join(', ')}` : ''}`);
     this.meter.show(run.name, 0, run.budgetUsd);
+    this.markLaunch(id, run.name);
     this.started.fire(run);
     this.schedule();
+  }
+
+  /** The store names the run's session after its launch configuration, and keeps it live until it ends. */
+  private markLaunch(storeSessionId: string, name: string): void {
+    void this.receiver.engine().then((e) => e.store.launchStarted(storeSessionId, name));
+  }
+
+  /** The process is gone: once the spans it sent are stored, its session is no longer live. */
+  private async endLaunch(storeSessionId: string): Promise<void> {
+    const engine = await this.receiver.engine();
+    await engine.queue.flush();
+    engine.store.launchEnded(storeSessionId);
   }
 
   private onEnd(session: vscode.DebugSession): void {
@@ -112,6 +125,7 @@ export class TracedRuns implements vscode.Disposable {
         this.runs.delete(id);
         // One last look: spans exported at exit still count towards the meter.
         void this.check(run);
+        void this.endLaunch(id);
       }
     }
     if (this.runs.size === 0 && ![...this.shown.keys()].length) setTimeout(() => this.runs.size === 0 && this.meter.hide(), 5000);
@@ -124,6 +138,8 @@ export class TracedRuns implements vscode.Disposable {
       for (const [id, run] of this.runs) {
         if (run.owner !== e.session || id === body.sessionId) continue;
         this.runs.delete(id);
+        void this.endLaunch(id);
+        this.markLaunch(body.sessionId, run.name);
         Object.assign(run, { storeSessionId: body.sessionId, graphOpened: false, budgetCrossed: false, costUsd: 0, steps: 0, watcher: new LiveBreakWatcher(run.watcher.conditions) });
         this.runs.set(body.sessionId, run);
         this.started.fire(run);

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentStep, SourceLocation, SpanInput } from '../../core/agent';
 import { annotateSources, ResolutionCache } from '../../core/sources';
+import { graphViewType } from '../webviews/graphPanel';
 import { CurrentStepDecoration } from './currentStepDecoration';
 import type { WorkspaceSourceIndex } from './workspaceSourceIndex';
 
@@ -18,6 +19,8 @@ export class SourceLinks implements vscode.Disposable {
   /** Graph, CodeLens and debugger annotate the same sessions over and over: each step is resolved once per index state. */
   private readonly resolutions = new ResolutionCache();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The group step sources open in. */
+  private column: vscode.ViewColumn | undefined;
 
   constructor(readonly workspace: WorkspaceSourceIndex, extensionUri: vscode.Uri) {
     this.decoration = new CurrentStepDecoration(extensionUri);
@@ -61,13 +64,28 @@ export class SourceLinks implements vscode.Disposable {
     const line = Math.max(0, (step.source.line ?? 1) - 1);
     const editor = await vscode.window.showTextDocument(uri, {
       selection: new vscode.Range(line, 0, line, 0),
-      viewColumn: vscode.ViewColumn.Beside,
+      viewColumn: this.columnFor(uri),
       preserveFocus: options.follow,
       preview: options.follow,
     });
     editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    this.column = editor.viewColumn;
     this.decoration.show(uri, line, options.label ?? step.name);
     return editor;
+  }
+
+  /**
+   * One editor beside the graph, reused as the cursor moves: the group already showing the file, else the
+   * one the last step opened in, else the group right of the graph. Never the graph's own group (it would
+   * hide the graph), and never "beside" whichever group has focus (each focus change added a group).
+   */
+  private columnFor(uri: vscode.Uri): vscode.ViewColumn {
+    const groups = vscode.window.tabGroups.all;
+    const graph = groups.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(graphViewType)))?.viewColumn;
+    const usable = (c: vscode.ViewColumn | undefined) => c !== undefined && c !== graph && groups.some((g) => g.viewColumn === c);
+    const showing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString() && usable(e.viewColumn))?.viewColumn;
+    for (const c of [showing, this.column]) if (usable(c)) return c!;
+    return graph !== undefined ? graph + 1 : vscode.ViewColumn.Beside;
   }
 
   dispose(): void {
