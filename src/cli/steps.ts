@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatUsdPrecise } from '../core/format';
 import { buildSession, type AgentSession } from '../core/agent';
+import { isModelCall } from '../core/cost/breakdowns';
 import { totalsOf, type Totals } from '../core/agent/rollups';
 import type { AgentStep } from '../core/agent/types';
 import { SpanStore } from '../core/store/spanStore';
@@ -97,7 +98,7 @@ export function formatSession(name: string, session: AgentSession): string {
     String(i + 1),
     s.kind,
     '  '.repeat(Math.min(depth.get(s.id) ?? 0, 8)) + s.name,
-    s.model ?? '',
+    isModelCall(s) ? (s.model ?? '') : '',
     tokens(s),
     dollars(s),
     s.toolName ? `${s.toolName}(${short(s.toolArgs, 40)})` : '',
