@@ -2,7 +2,7 @@
 // states a value wins. The order puts the most specific dialect markers first: a Vercel doGenerate span
 // also carries gen_ai.* keys, and a Traceloop LLM span carries both gen_ai.prompt.N and gen_ai.usage.*.
 import type { LogRecord, SpanEvent } from '../otlp/model';
-import { flattenAttributes, nanosToMs, str } from './attributes';
+import { anyValueToJs, flattenAttributes, nanosToMs, str } from './attributes';
 import { scanKeys, type DialectReader, type SpanView } from './dialects/dialect';
 import { genAiReader, kindFromSpanName } from './dialects/genai';
 import { openInferenceReader } from './dialects/openinference';
@@ -21,7 +21,7 @@ export function normaliseSpan(input: SpanInput): AgentStep {
   const span = input.span;
   const attrs = flattenAttributes(span.attributes);
   const events = Array.isArray(span.events) ? span.events : [];
-  const view: SpanView = { span, attrs, events, logs: Array.isArray(input.logs) ? input.logs : [], keys: scanKeys(attrs) };
+  const view: SpanView = { span, attrs, events, logs: Array.isArray(input.logs) ? input.logs : [], keys: scanKeys(attrs), scopeName: str(input.scope?.name), sdkName: sdkNameOf(input) };
 
   let kind: StepKind | undefined;
   const fields: Partial<StepFields> = {};
@@ -67,6 +67,14 @@ export function normaliseSpan(input: SpanInput): AgentStep {
   const stepEvents = eventsOf(events, view.logs);
   if (stepEvents.length > 0) step.events = stepEvents;
   return step;
+}
+
+/** telemetry.sdk.name without flattening the whole resource (it is shared by many spans). */
+function sdkNameOf(input: SpanInput): string | undefined {
+  const attrs = input.resource?.attributes;
+  if (!Array.isArray(attrs)) return undefined;
+  for (const kv of attrs) if (kv && kv.key === 'telemetry.sdk.name') return str(anyValueToJs(kv.value));
+  return undefined;
 }
 
 function eventsOf(events: readonly SpanEvent[], logs: readonly LogRecord[]): StepEvent[] {

@@ -21,7 +21,12 @@ export function normaliseSession(inputs: readonly SpanInput[], options: SessionO
 
   markAggregates(steps, parent);
   inheritAgentNames(steps, parent);
-  for (const s of steps) applyPrice(s, options.pricing);
+  for (const s of steps) {
+    applyPrice(s, options.pricing);
+    // The provider is a fact of a model call; on an agent or tool span (invoke_agent, execute_tool carry
+    // gen_ai.provider.name) it only confuses. The raw attribute stays in the step's attributes.
+    if (s.kind !== 'llm' && s.kind !== 'embedding' && !hasUsage(s)) delete s.provider;
+  }
   return settleTies(order.map((i) => steps[i]));
 }
 
@@ -41,6 +46,10 @@ function depthsOf(parent: Int32Array): Int32Array {
     for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]] = d++;
   }
   return depth;
+}
+
+function hasTokens(s: AgentStep): boolean {
+  return (s.inputTokens ?? 0) > 0 || (s.outputTokens ?? 0) > 0 || (s.cacheReadTokens ?? 0) > 0 || (s.cacheWriteTokens ?? 0) > 0;
 }
 
 export function hasUsage(s: AgentStep): boolean {
@@ -87,9 +96,13 @@ function inheritAgentNames(steps: readonly AgentStep[], parent: Int32Array): voi
   });
 }
 
-/** A cost on the span wins; else the user's override; else the price database; else "no price". */
+/**
+ * A positive cost on the span wins; else the user's override; else the price database; else "no price".
+ * A span cost of 0 on a call with tokens is not a price (instrumentations write 0 when they could not
+ * price a call, e.g. offline): it falls back like a span without a cost.
+ */
 export function applyPrice(s: AgentStep, pricing: PricingOptions | undefined): void {
-  if (s.costSource === 'span') return;
+  if (s.costSource === 'span' && ((s.costUsd ?? 0) > 0 || !hasTokens(s))) return;
   const result = priceUsage(
     { model: s.model, provider: s.provider, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, timeMs: s.startMs },
     pricing,
@@ -97,8 +110,8 @@ export function applyPrice(s: AgentStep, pricing: PricingOptions | undefined): v
   if (!result) return;
   if ('priceMissing' in result) {
     s.priceMissing = true;
+    s.costSource = 'none';
     delete s.costUsd;
-    delete s.costSource;
   } else {
     s.costUsd = result.costUsd;
     s.costSource = result.source;

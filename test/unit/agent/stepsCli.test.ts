@@ -33,9 +33,9 @@ describe('CLI: agent-debugger steps', function () {
     const { code, out } = await capture([path.join(root, 'test/fixtures/genai-semconv.otlp.json')]);
     assert.equal(code, 0);
     assert.match(out, /^session genai-semconv/);
-    assert.match(out, /llm\s+chat claude-sonnet-4-5\s+claude-sonnet-4-5\s+1200 \(800 cached\)\/80\s+\$0\.00279/);
+    assert.match(out, /llm\s+chat claude-sonnet-4-5\s+claude-sonnet-4-5\s+1,200 in \(800 cache read, 200 cache write\) \/ 80 out\s+\$0\.00279/);
     assert.match(out, /ERROR flight search timed out after 30s/);
-    assert.match(out, /totals: 8 steps, 4 LLM calls, 3 tool calls, 1 errors; tokens 5700 in .* \$0\.0104;/);
+    assert.match(out, /totals: 8 steps, 4 LLM calls, 3 tool calls, 1 error; tokens 5,700 in \(4,200 cache read, 200 cache write\) \/ 300 out \(50 reasoning\); \$0\.0104;/);
     assert.match(out, /finding \(repeated-tool-call\): search_flights was called 3 times/);
   });
 

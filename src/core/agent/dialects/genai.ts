@@ -6,6 +6,7 @@ import { count, firstCount, firstStr, parseJsonLoose, str } from '../attributes'
 import { systemPromptOf, toMessages } from '../messages';
 import type { StepKind } from '../types';
 import { defined, type DialectReader, type DialectReading, type SpanView } from './dialect';
+import { usageFields } from './cacheConvention';
 import { instructionsText, messagesFromEvents } from './genaiEvents';
 
 const kindByOperation: Record<string, StepKind> = {
@@ -76,15 +77,18 @@ export const genAiReader: DialectReader = {
       system ??= fromEvents.system;
     }
     const cost = count(a['gen_ai.usage.cost']);
+    const provider = firstStr(a, ['gen_ai.provider.name', 'gen_ai.system']);
+    const usage = usageFields(
+      { inputTokens: firstCount(a, usageKeys.input), cacheReadTokens: firstCount(a, usageKeys.cacheRead), cacheWriteTokens: firstCount(a, usageKeys.cacheWrite) },
+      { keys: 'genai', provider, scopeName: view.scopeName, sdkName: view.sdkName },
+    );
     return {
       kind,
       fields: defined({
         model: firstStr(a, ['gen_ai.response.model', 'gen_ai.request.model']),
-        provider: firstStr(a, ['gen_ai.provider.name', 'gen_ai.system']),
-        inputTokens: firstCount(a, usageKeys.input),
+        provider,
+        ...usage,
         outputTokens: firstCount(a, usageKeys.output),
-        cacheReadTokens: firstCount(a, usageKeys.cacheRead),
-        cacheWriteTokens: firstCount(a, usageKeys.cacheWrite),
         reasoningTokens: firstCount(a, usageKeys.reasoning),
         costUsd: cost,
         costSource: cost !== undefined ? ('span' as const) : undefined,
