@@ -1,6 +1,7 @@
 // A session's spans -> its steps: normalised, in time order (a parent before its children), with the
 // agent each step runs under, the aggregate flag (so usage is never counted twice) and prices.
 import { priceUsage, type PricingOptions } from '../pricing/price';
+import { applyFrameworkRules, applyNamingRules } from './frameworks';
 import { normaliseSpan } from './normalise';
 import { settleTies } from './order';
 import { parentIndices } from './tree';
@@ -11,7 +12,7 @@ export interface SessionOptions {
 }
 
 export function normaliseSession(inputs: readonly SpanInput[], options: SessionOptions = {}): AgentStep[] {
-  const steps = inputs.map(normaliseSpan);
+  const steps = applyFrameworkRules(inputs.map(normaliseSpan));
   const parent = parentIndices(steps);
   const depth = depthsOf(parent);
   const order = steps.map((_, i) => i);
@@ -21,6 +22,7 @@ export function normaliseSession(inputs: readonly SpanInput[], options: SessionO
 
   markAggregates(steps, parent);
   inheritAgentNames(steps, parent);
+  applyNamingRules(steps);
   for (const s of steps) {
     applyPrice(s, options.pricing);
     // The provider is a fact of a model call; on an agent or tool span (invoke_agent, execute_tool carry
@@ -56,10 +58,15 @@ export function hasUsage(s: AgentStep): boolean {
   return (s.inputTokens ?? 0) > 0 || (s.outputTokens ?? 0) > 0 || (s.costUsd ?? 0) > 0;
 }
 
-/** A step with usage whose descendants also report usage sums them up: flag it so totals skip it. */
+/**
+ * A step with usage whose descendants also report usage sums them up: flag it so totals skip it. So is an
+ * LLM step with an LLM child: one call traced twice, by a framework's wrapper and by the client below it
+ * (e.g. OpenInference or Traceloop over the Anthropic SDK's own span), counted once, even when it failed.
+ */
 function markAggregates(steps: readonly AgentStep[], parent: Int32Array): void {
   const usageBelow = new Uint8Array(steps.length);
   steps.forEach((s, i) => {
+    if (s.kind === 'llm' && parent[i] >= 0 && steps[parent[i]].kind === 'llm') steps[parent[i]].aggregate = true;
     if (!hasUsage(s)) return;
     for (let p = parent[i], guard = 0; p >= 0 && !usageBelow[p] && guard < steps.length; p = parent[p], guard++) usageBelow[p] = 1;
   });

@@ -39,7 +39,8 @@ export const usageKeys = {
   output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
   // The dotted names are semconv; the underscored ones are Traceloop's older spelling.
   cacheRead: ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens'],
-  cacheWrite: ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens'],
+  // cache_write.* is what @anthropic-ai/sdk's own spans write (0.137).
+  cacheWrite: ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens', 'gen_ai.usage.cache_creation_input_tokens'],
   reasoning: ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens'],
 };
 

@@ -58,7 +58,8 @@ export const openInferenceReader: DialectReader = {
         reasoningTokens: firstCount(a, openInferenceUsageKeys.reasoning),
         costUsd: cost,
         costSource: cost !== undefined ? ('span' as const) : undefined,
-        toolName: str(a['tool.name']),
+        // openinference-core's traceTool names the span after the tool but sets no tool.name.
+        toolName: str(a['tool.name']) ?? (kind === 'tool' ? str(view.span.name) : undefined),
         toolCallId: str(a['tool_call.id']) ?? tool?.callId,
         toolArgs: tool?.args,
         toolResult: tool?.result,

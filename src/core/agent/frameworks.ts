@@ -1,0 +1,109 @@
+// Framework-specific structure the dialects alone cannot see, applied to a session's steps once they are
+// normalised (before agent names are inherited and usage is summed):
+// - LangGraph through OpenInference marks every graph node a CHAIN; LangGraph's own metadata
+//   (metadata.langgraph_node on the node's span and on every run inside it) says which node ran what.
+//   A node that makes LLM calls is an agent step named by its node.
+// - The OpenAI Agents SDK through OpenInference opens its workflow twice (an AGENT root and a CHAIN child
+//   of the same name): the inner one is folded into the root.
+// - LLM steps whose span name says nothing ("response", "generation", ...) are named by agent + model.
+// - A tool whose input was recorded as a bare string ("Paris") gets the structured arguments of the LLM
+//   tool call that asked for it (same call id, else same tool name in the latest earlier LLM output).
+import { isObject, parseJsonLoose, str } from './attributes';
+import { parentIndices } from './tree';
+import type { AgentStep } from './types';
+
+/** Returns the steps to keep (a folded duplicate is dropped and its children re-parented). */
+export function applyFrameworkRules(steps: AgentStep[]): AgentStep[] {
+  const kept = foldDuplicateRoots(steps);
+  promoteGraphNodes(kept);
+  return kept;
+}
+
+/** After agent names are known: generic LLM names and bare-string tool arguments. */
+export function applyNamingRules(steps: readonly AgentStep[]): void {
+  nameGenericLlmSteps(steps);
+  structureToolArgs(steps);
+}
+
+function langGraphNode(s: AgentStep): string | undefined {
+  const m = parseJsonLoose(s.attributes['metadata'] ?? undefined);
+  const node = isObject(m) ? str(m.langgraph_node) : undefined;
+  return node && !node.startsWith('__') ? node : undefined;
+}
+
+/** A LangGraph node span (its own name is its langgraph_node) with an LLM call below it becomes an agent step. */
+function promoteGraphNodes(steps: AgentStep[]): void {
+  const parent = parentIndices(steps);
+  const hasLlmBelow = new Uint8Array(steps.length);
+  steps.forEach((s, i) => {
+    if (s.kind !== 'llm') return;
+    for (let p = parent[i], guard = 0; p >= 0 && !hasLlmBelow[p] && guard < steps.length; p = parent[p], guard++) hasLlmBelow[p] = 1;
+  });
+  steps.forEach((s, i) => {
+    if (s.kind !== 'chain' || !hasLlmBelow[i]) return;
+    const node = langGraphNode(s);
+    if (node === undefined || node !== s.name) return;
+    s.kind = 'agent';
+    s.agentName ??= node;
+  });
+}
+
+/** An AGENT root whose only child is a CHAIN of the same name (one workflow, opened twice): fold the child. */
+function foldDuplicateRoots(steps: AgentStep[]): AgentStep[] {
+  const children = new Map<string, AgentStep[]>();
+  for (const s of steps) {
+    if (s.parentSpanId === undefined) continue;
+    const key = `${s.traceId}/${s.parentSpanId}`;
+    const list = children.get(key);
+    if (list) list.push(s);
+    else children.set(key, [s]);
+  }
+  const dropped = new Set<AgentStep>();
+  for (const root of steps) {
+    if (root.parentSpanId !== undefined || root.kind !== 'agent') continue;
+    const below = children.get(`${root.traceId}/${root.spanId}`);
+    if (below?.length !== 1) continue;
+    const twin = below[0];
+    if (twin.kind !== 'chain' || twin.name !== root.name || twin.status === 'error') continue;
+    dropped.add(twin);
+    for (const c of children.get(`${twin.traceId}/${twin.spanId}`) ?? []) c.parentSpanId = root.spanId;
+  }
+  return dropped.size === 0 ? steps : steps.filter((s) => !dropped.has(s));
+}
+
+const genericLlmNames = new Set(['response', 'generation', 'llm', 'chat', 'completion', 'chatcompletion', 'chat completion']);
+
+function nameGenericLlmSteps(steps: readonly AgentStep[]): void {
+  for (const s of steps) {
+    if (s.kind !== 'llm' || !genericLlmNames.has(s.name.trim().toLowerCase())) continue;
+    const parts = [s.agentName, s.model].filter((x): x is string => !!x);
+    if (parts.length > 0) s.name = parts.join(' · ');
+  }
+}
+
+function structureToolArgs(steps: readonly AgentStep[]): void {
+  steps.forEach((tool, t) => {
+    if (tool.kind !== 'tool' || typeof tool.toolArgs !== 'string') return;
+    const args = matchingCallArgs(steps, t);
+    if (isObject(args)) tool.toolArgs = args;
+  });
+}
+
+/** The arguments of the LLM tool call this tool step ran: by call id, else by name in the latest earlier LLM output. */
+function matchingCallArgs(steps: readonly AgentStep[], t: number): unknown {
+  const tool = steps[t];
+  let byName: unknown;
+  for (let i = t - 1; i >= 0; i--) {
+    const s = steps[i];
+    if (s.kind !== 'llm' || s.traceId !== tool.traceId) continue;
+    for (const m of s.outputMessages ?? []) {
+      for (const p of m.parts) {
+        if (p.type !== 'tool_call') continue;
+        if (tool.toolCallId !== undefined && p.id === tool.toolCallId) return parseJsonLoose(p.arguments);
+        if (byName === undefined && p.name === tool.toolName) byName = parseJsonLoose(p.arguments);
+      }
+    }
+    if (byName !== undefined && tool.toolCallId === undefined) return byName;
+  }
+  return byName;
+}
