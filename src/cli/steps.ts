@@ -98,7 +98,7 @@ export function formatSession(name: string, session: AgentSession): string {
     String(i + 1),
     s.kind,
     '  '.repeat(Math.min(depth.get(s.id) ?? 0, 8)) + s.name,
-    isModelCall(s) ? (s.model ?? '') : '',
+    s.kind === 'llm' || s.kind === 'embedding' || isModelCall(s) ? (s.model ?? '') : '',
     tokens(s),
     dollars(s),
     s.toolName ? `${s.toolName}(${short(s.toolArgs, 40)})` : '',

@@ -2,7 +2,7 @@
 // states a value wins. The order puts the most specific dialect markers first: a Vercel doGenerate span
 // also carries gen_ai.* keys, and a Traceloop LLM span carries both gen_ai.prompt.N and gen_ai.usage.*.
 import type { LogRecord, SpanEvent } from '../otlp/model';
-import { anyValueToJs, flattenAttributes, nanosToMs, str } from './attributes';
+import { anyValueToJs, flattenAttributes, isObject, nanosToMs, parseJsonLoose, str } from './attributes';
 import { scanKeys, type DialectReader, type SpanView } from './dialects/dialect';
 import { genAiReader, kindFromSpanName } from './dialects/genai';
 import { openInferenceReader } from './dialects/openinference';
@@ -101,12 +101,27 @@ function fallbackKind(fields: Partial<StepFields>): StepKind {
   return 'other';
 }
 
+/**
+ * SDKs put the provider's error body in the message ('400 {"type":"error","error":{"type":"invalid_request_error",
+ * "message":"prompt is too long"}}'): shown as "400 invalid_request_error: prompt is too long".
+ */
+function readableHttpError(message: string): string {
+  const m = /^(\d{3}) (\{.*\})$/s.exec(message);
+  if (!m) return message;
+  const body = parseJsonLoose(m[2]);
+  const error = isObject(body) && isObject(body.error) ? body.error : undefined;
+  const text = error ? str(error.message) : undefined;
+  if (!error || !text) return message;
+  const type = str(error.type) ?? str(error.code);
+  return `${m[1]} ${type ? `${type}: ` : ''}${text}`;
+}
+
 /** Status ERROR, or an `error.type` (which semconv sets only on failure): the best message available. */
 function errorOf(status: { code?: number; message?: string } | undefined, events: readonly SpanEvent[], attrs: Attributes): string | undefined {
   const errorType = str(attrs['error.type']);
   if (status?.code !== STATUS_ERROR && errorType === undefined) return undefined;
   const fromStatus = str(status?.message);
-  if (fromStatus) return fromStatus;
+  if (fromStatus) return readableHttpError(fromStatus);
   for (const e of events) {
     if (!e || e.name !== 'exception') continue;
     const a = flattenAttributes(e.attributes);
