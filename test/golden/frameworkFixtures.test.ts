@@ -75,6 +75,22 @@ describe('agent model on recorded framework fixtures', () => {
     close(s.totals.costUsd, sonnet[0] + sonnet[1], 'total');
   });
 
+  it('(k) Anthropic SDK + OpenLIT offline: raw input_tokens normalised; its gen_ai.usage.cost of 0 is not a price', () => {
+    const s = load('openlit-anthropic');
+    assert.deepEqual(shape(s), [['agent', 0], ['llm', 1], ['llm', 2], ['tool', 1], ['llm', 1], ['llm', 5], ['llm', 1], ['llm', 7]]);
+    const openlit = [s.steps[1], s.steps[4]];
+    assert.deepEqual(openlit.map((x) => [x.attributes['gen_ai.usage.input_tokens'], x.attributes['gen_ai.usage.cost']]), [[170, 0], [260, 0]]);
+    assert.deepEqual(openlit.map(usage), anthropicCalls);
+    assert.deepEqual(openlit.map((x) => x.costSource), ['database', 'database']);
+    close(openlit[0].costUsd, sonnet[0], 'openlit call 1');
+    close(openlit[1].costUsd, sonnet[1], 'openlit call 2');
+    assert.equal(s.steps[1].toolName, undefined, 'the tools a chat span asked for do not make it a tool step');
+    assert.deepEqual(s.steps[3].toolArgs, { city: 'Paris' });
+    assert.deepEqual(calls(s).map((x) => x.agentName), ['weather_agent', 'weather_agent', 'weather_agent']);
+    assert.deepEqual([s.totals.llmCalls, s.totals.errors], [3, 1]);
+    close(s.totals.costUsd, sonnet[0] + sonnet[1], 'total');
+  });
+
   it('(g) AI SDK + @ai-sdk/anthropic: inputTokens is the total; cache classes priced apart', () => {
     const s = load('ai-sdk-anthropic');
     assert.deepEqual(shape(s), [['agent', 0], ['llm', 1], ['tool', 1], ['llm', 1]]);

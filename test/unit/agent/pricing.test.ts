@@ -114,7 +114,7 @@ describe('pricing', () => {
     });
 
     it('OpenLIT passes the raw number too (known by its scope or telemetry.sdk.name)', () => {
-      check(normaliseSession([spanInput({ scope: 'openlit', attrs: { ...anthropicRaw, 'gen_ai.usage.input_tokens': 170 } })])[0], 'openlit scope');
+      check(normaliseSession([spanInput({ scope: '@openlit/instrumentation-anthropic', attrs: { ...anthropicRaw, 'gen_ai.usage.input_tokens': 170 } })])[0], 'openlit scope');
       check(normaliseSession([spanInput({ resource: { 'telemetry.sdk.name': 'openlit' }, attrs: { ...anthropicRaw, 'gen_ai.usage.input_tokens': 170 } })])[0], 'openlit sdk');
     });
 

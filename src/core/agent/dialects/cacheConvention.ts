@@ -8,7 +8,7 @@
 // |-----------------------------|-----------|---------------------------------------|-------------|------------------------------------------
 // | gen_ai.usage.input_tokens   | any       | (default)                             | yes         | GenAI semconv: input_tokens SHOULD include cached tokens
 // | gen_ai.usage.input_tokens   | anthropic | @traceloop/instrumentation-anthropic  | no          | 0.27.0 dist/index.js: ATTR_GEN_AI_USAGE_INPUT_TOKENS = usage.input_tokens
-// | gen_ai.usage.input_tokens   | anthropic | openlit*  (or resource sdk 'openlit') | no          | openlit sdk/typescript anthropic/wrapper.ts: input = result.usage.input_tokens
+// | gen_ai.usage.input_tokens   | anthropic | @openlit/* (or resource sdk 'openlit') | no         | openlit 1.15.0 dist/instrumentation/anthropic/wrapper.js: input = usage.input_tokens
 // | llm.usage.prompt_tokens     | anthropic | opentelemetry.instrumentation.anthropic (Python) | yes | openllmetry python: prompt_tokens + cache_read + cache_creation
 // | llm.usage.prompt_tokens     | anthropic | other Traceloop (JS)                  | no          | same raw pass-through as its gen_ai keys
 // | llm.token_count.prompt      | any       | OpenInference                         | yes         | OpenInference spec (prompt_details.* are sub-counts of prompt);
@@ -36,7 +36,7 @@ export function inputConvention(c: ConventionContext): InputConvention {
   const scope = c.scopeName ?? '';
   if (c.keys === 'genai') {
     if (scope === '@traceloop/instrumentation-anthropic') return 'uncached';
-    if (/^openlit/i.test(scope) || c.sdkName?.toLowerCase() === 'openlit') return 'uncached';
+    if (/^@?openlit/i.test(scope) || c.sdkName?.toLowerCase() === 'openlit') return 'uncached';
     return 'total';
   }
   if (c.keys === 'traceloop') return scope === 'opentelemetry.instrumentation.anthropic' ? 'total' : 'uncached';

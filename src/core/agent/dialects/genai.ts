@@ -78,6 +78,8 @@ export const genAiReader: DialectReader = {
       system ??= fromEvents.system;
     }
     const cost = count(a['gen_ai.usage.cost']);
+    // OpenLIT also writes gen_ai.tool.* on a chat span (the tools the model asked for): tool fields belong to tool steps.
+    const toolStep = kind === 'tool' || kind === undefined;
     const provider = firstStr(a, ['gen_ai.provider.name', 'gen_ai.system']);
     const usage = usageFields(
       { inputTokens: firstCount(a, usageKeys.input), cacheReadTokens: firstCount(a, usageKeys.cacheRead), cacheWriteTokens: firstCount(a, usageKeys.cacheWrite) },
@@ -93,10 +95,10 @@ export const genAiReader: DialectReader = {
         reasoningTokens: firstCount(a, usageKeys.reasoning),
         costUsd: cost,
         costSource: cost !== undefined ? ('span' as const) : undefined,
-        toolName: str(a['gen_ai.tool.name']),
-        toolCallId: str(a['gen_ai.tool.call.id']),
-        toolArgs: parseJsonLoose(a['gen_ai.tool.call.arguments'] ?? undefined),
-        toolResult: parseJsonLoose(a['gen_ai.tool.call.result'] ?? undefined),
+        toolName: toolStep ? str(a['gen_ai.tool.name']) : undefined,
+        toolCallId: toolStep ? str(a['gen_ai.tool.call.id']) : undefined,
+        toolArgs: toolStep ? parseJsonLoose(a['gen_ai.tool.call.arguments'] ?? undefined) : undefined,
+        toolResult: toolStep ? parseJsonLoose(a['gen_ai.tool.call.result'] ?? undefined) : undefined,
         inputMessages: input,
         outputMessages: output,
         systemPrompt: system ?? systemPromptOf(input),
