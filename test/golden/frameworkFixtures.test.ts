@@ -73,6 +73,9 @@ describe('agent model on recorded framework fixtures', () => {
     assert.deepEqual([s.totals.llmCalls, s.totals.errors], [3, 1]);
     assert.deepEqual(s.steps[3].toolArgs, { city: 'Paris' });
     close(s.totals.costUsd, sonnet[0] + sonnet[1], 'total');
+    // The conversation shown while the SDK's own span runs is the wrapper's: only it recorded the messages.
+    assert.equal(s.timeline.lastLlm[s.timeline.endAt[2]], 1);
+    assert.ok(s.steps[1].outputMessages?.length && !s.steps[2].outputMessages?.length);
   });
 
   it('(k) Anthropic SDK + OpenLIT offline: raw input_tokens normalised; its gen_ai.usage.cost of 0 is not a price', () => {
