@@ -106,6 +106,7 @@ export function formatSession(name: string, session: AgentSession): string {
     s.source ? `${s.source.path}${s.source.line ? `:${s.source.line}` : ''}` : '',
   ]);
   lines.push(...table([['#', 'kind', 'name', 'model', 'tokens', '$', 'tool', 'error', 'source'], ...rows]));
+  if (session.steps.some((s) => s.aggregate && s.costUsd !== undefined)) lines.push('($) sums up the calls below it: not added again to the totals');
   lines.push(`totals: ${formatTotals(session.totals)}`);
   for (const f of session.findings) lines.push(`finding (${f.kind}): ${f.message}`);
   return lines.join('\n') + '\n\n';

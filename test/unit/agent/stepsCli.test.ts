@@ -39,6 +39,16 @@ describe('CLI: agent-debugger steps', function () {
     assert.match(out, /finding \(repeated-tool-call\): search_flights was called 3 times/);
   });
 
+  it('reads well on a recorded framework: totals in words, cache classes, price sources, aggregates explained', async () => {
+    const { out } = await capture([path.join(root, 'test/fixtures/anthropic-traceloop.otlp.json')]);
+    // The Traceloop span over the SDK's own span: its $ in parentheses, explained once.
+    assert.match(out, /2 +llm +chat claude-sonnet-4-5-20250929 +claude-sonnet-4-5-20250929 +4,470 in \(2,000 cache read, 2,300 cache write\) \/ 45 out +\(\$0\.0104\)/);
+    assert.match(out, /\(\$\) sums up the calls below it: not added again to the totals/);
+    assert.match(out, /ERROR 400 invalid_request_error: prompt is too long/);
+    assert.match(out, /totals: 8 steps, 3 LLM calls, 1 tool call, 1 error; tokens 9,030 in \(6,300 cache read, 2,300 cache write\) \/ 75 out; \$0\.0129;/);
+    assert.doesNotMatch(out, /\b1 (errors|calls|steps)\b/);
+  });
+
   it('--json prints { steps: AgentStep[], totals } with the architecture field names', async () => {
     const { out } = await capture([path.join(root, 'test/fixtures/vercel-ai-agent.otlp.json'), '--json']);
     const parsed = JSON.parse(out) as { steps: Record<string, unknown>[]; totals: Record<string, number> };
