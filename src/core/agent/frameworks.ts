@@ -12,11 +12,13 @@ import { isObject, parseJsonLoose, str } from './attributes';
 import { parentIndices } from './tree';
 import type { AgentStep } from './types';
 
-/** Returns the steps to keep (a folded duplicate is dropped and its children re-parented). */
-export function applyFrameworkRules(steps: AgentStep[]): AgentStep[] {
-  const kept = foldDuplicateRoots(steps);
-  promoteGraphNodes(kept);
-  return kept;
+/** The steps to keep (a folded duplicate is dropped, its children re-parented) and their parent indices. */
+export function applyFrameworkRules(steps: AgentStep[]): { steps: AgentStep[]; parent: Int32Array } {
+  let parent = parentIndices(steps);
+  const kept = foldDuplicateRoots(steps, parent);
+  if (kept !== steps) parent = parentIndices(kept);
+  promoteGraphNodes(kept, parent);
+  return { steps: kept, parent };
 }
 
 /** After agent names are known: generic LLM names and bare-string tool arguments. */
@@ -32,8 +34,7 @@ function langGraphNode(s: AgentStep): string | undefined {
 }
 
 /** A LangGraph node span (its own name is its langgraph_node) with an LLM call below it becomes an agent step. */
-function promoteGraphNodes(steps: AgentStep[]): void {
-  const parent = parentIndices(steps);
+function promoteGraphNodes(steps: AgentStep[], parent: Int32Array): void {
   const hasLlmBelow = new Uint8Array(steps.length);
   steps.forEach((s, i) => {
     if (s.kind !== 'llm') return;
@@ -49,26 +50,26 @@ function promoteGraphNodes(steps: AgentStep[]): void {
 }
 
 /** An AGENT root whose only child is a CHAIN of the same name (one workflow, opened twice): fold the child. */
-function foldDuplicateRoots(steps: AgentStep[]): AgentStep[] {
-  const children = new Map<string, AgentStep[]>();
-  for (const s of steps) {
-    if (s.parentSpanId === undefined) continue;
-    const key = `${s.traceId}/${s.parentSpanId}`;
-    const list = children.get(key);
-    if (list) list.push(s);
-    else children.set(key, [s]);
-  }
-  const dropped = new Set<AgentStep>();
-  for (const root of steps) {
-    if (root.parentSpanId !== undefined || root.kind !== 'agent') continue;
-    const below = children.get(`${root.traceId}/${root.spanId}`);
-    if (below?.length !== 1) continue;
-    const twin = below[0];
-    if (twin.kind !== 'chain' || twin.name !== root.name || twin.status === 'error') continue;
-    dropped.add(twin);
-    for (const c of children.get(`${twin.traceId}/${twin.spanId}`) ?? []) c.parentSpanId = root.spanId;
-  }
-  return dropped.size === 0 ? steps : steps.filter((s) => !dropped.has(s));
+function foldDuplicateRoots(steps: AgentStep[], parent: Int32Array): AgentStep[] {
+  const childCount = new Int32Array(steps.length);
+  const onlyChild = new Int32Array(steps.length).fill(-1);
+  parent.forEach((p, i) => {
+    if (p < 0 || steps[p].parentSpanId !== undefined || steps[p].kind !== 'agent') return;
+    childCount[p]++;
+    onlyChild[p] = i;
+  });
+  const folded = new Map<number, AgentStep>();
+  steps.forEach((root, r) => {
+    if (childCount[r] !== 1) return;
+    const twin = steps[onlyChild[r]];
+    if (twin.kind === 'chain' && twin.name === root.name && twin.status !== 'error') folded.set(onlyChild[r], root);
+  });
+  if (folded.size === 0) return steps;
+  parent.forEach((p, i) => {
+    const root = folded.get(p);
+    if (root) steps[i].parentSpanId = root.spanId;
+  });
+  return steps.filter((_, i) => !folded.has(i));
 }
 
 const genericLlmNames = new Set(['response', 'generation', 'llm', 'chat', 'completion', 'chatcompletion', 'chat completion']);
@@ -82,21 +83,28 @@ function nameGenericLlmSteps(steps: readonly AgentStep[]): void {
 }
 
 function structureToolArgs(steps: readonly AgentStep[]): void {
+  // Per trace, the LLM steps that asked for tools, in order: each tool looks back through its own trace only.
+  const callers = new Map<string, number[]>();
+  steps.forEach((s, i) => {
+    if (s.kind !== 'llm' || !s.outputMessages?.some((m) => m.parts.some((p) => p.type === 'tool_call'))) return;
+    const list = callers.get(s.traceId);
+    if (list) list.push(i);
+    else callers.set(s.traceId, [i]);
+  });
   steps.forEach((tool, t) => {
     if (tool.kind !== 'tool' || typeof tool.toolArgs !== 'string') return;
-    const args = matchingCallArgs(steps, t);
+    const args = matchingCallArgs(steps, callers.get(tool.traceId) ?? [], t);
     if (isObject(args)) tool.toolArgs = args;
   });
 }
 
 /** The arguments of the LLM tool call this tool step ran: by call id, else by name in the latest earlier LLM output. */
-function matchingCallArgs(steps: readonly AgentStep[], t: number): unknown {
+function matchingCallArgs(steps: readonly AgentStep[], llms: readonly number[], t: number): unknown {
   const tool = steps[t];
   let byName: unknown;
-  for (let i = t - 1; i >= 0; i--) {
-    const s = steps[i];
-    if (s.kind !== 'llm' || s.traceId !== tool.traceId) continue;
-    for (const m of s.outputMessages ?? []) {
+  for (let k = llms.length - 1; k >= 0; k--) {
+    if (llms[k] >= t) continue;
+    for (const m of steps[llms[k]].outputMessages ?? []) {
       for (const p of m.parts) {
         if (p.type !== 'tool_call') continue;
         if (tool.toolCallId !== undefined && p.id === tool.toolCallId) return parseJsonLoose(p.arguments);

@@ -4,7 +4,6 @@ import { priceUsage, type PricingOptions } from '../pricing/price';
 import { applyFrameworkRules, applyNamingRules } from './frameworks';
 import { normaliseSpan } from './normalise';
 import { settleTies } from './order';
-import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 
 export interface SessionOptions {
@@ -12,8 +11,7 @@ export interface SessionOptions {
 }
 
 export function normaliseSession(inputs: readonly SpanInput[], options: SessionOptions = {}): AgentStep[] {
-  const steps = applyFrameworkRules(inputs.map(normaliseSpan));
-  const parent = parentIndices(steps);
+  const { steps, parent } = applyFrameworkRules(inputs.map(normaliseSpan));
   const depth = depthsOf(parent);
   const order = steps.map((_, i) => i);
   // Equal starts are common (JS SDKs stamp starts in whole ms): parents first, then arrival order;
