@@ -3,8 +3,9 @@
 // { steps: AgentStep[], totals, findings, sessions }.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { formatUsdPrecise } from '../core/format';
+import { formatCount, formatInputTokens, formatMs, formatUsdPrecise, plural } from '../core/format';
 import { buildSession, type AgentSession } from '../core/agent';
+import { isModelCall } from '../core/cost/breakdowns';
 import { totalsOf, type Totals } from '../core/agent/rollups';
 import type { AgentStep } from '../core/agent/types';
 import { SpanStore } from '../core/store/spanStore';
@@ -97,40 +98,45 @@ export function formatSession(name: string, session: AgentSession): string {
     String(i + 1),
     s.kind,
     '  '.repeat(Math.min(depth.get(s.id) ?? 0, 8)) + s.name,
-    s.model ?? '',
+    s.kind === 'llm' || s.kind === 'embedding' || isModelCall(s) ? (s.model ?? '') : '',
     tokens(s),
     dollars(s),
     s.toolName ? `${s.toolName}(${short(s.toolArgs, 40)})` : '',
     s.error ? `ERROR ${short(s.error, 60)}` : '',
     s.source ? `${s.source.path}${s.source.line ? `:${s.source.line}` : ''}` : '',
   ]);
-  lines.push(...table([['#', 'kind', 'name', 'model', 'tokens in/out', '$', 'tool', 'error', 'source'], ...rows]));
+  lines.push(...table([['#', 'kind', 'name', 'model', 'tokens', '$', 'tool', 'error', 'source'], ...rows]));
+  if (session.steps.some((s) => s.aggregate && s.costUsd !== undefined)) lines.push('($) sums up the calls below it: not added again to the totals');
   lines.push(`totals: ${formatTotals(session.totals)}`);
   for (const f of session.findings) lines.push(`finding (${f.kind}): ${f.message}`);
   return lines.join('\n') + '\n\n';
 }
 
 export function formatTotals(t: Totals): string {
-  const cache = t.cacheReadTokens || t.cacheWriteTokens ? ` (cache read ${t.cacheReadTokens}, write ${t.cacheWriteTokens})` : '';
-  const reasoning = t.reasoningTokens ? ` (reasoning ${t.reasoningTokens})` : '';
-  const missing = t.modelsWithoutPrice.length ? `; no price for ${t.modelsWithoutPrice.join(', ')} (${t.unpricedCalls} calls not in $)` : '';
+  const missing = t.modelsWithoutPrice.length ? `; no price for ${t.modelsWithoutPrice.join(', ')} (${plural(t.unpricedCalls, 'call')} not in $)` : '';
   return (
-    `${t.steps} steps, ${t.llmCalls} LLM calls, ${t.toolCalls} tool calls, ${t.errors} errors; ` +
-    `tokens ${t.inputTokens} in${cache} / ${t.outputTokens} out${reasoning}; ${formatUsdPrecise(t.costUsd)}${missing}; wall ${Math.round(t.wallTimeMs)} ms`
+    `${plural(t.steps, 'step')}, ${plural(t.llmCalls, 'LLM call')}, ${plural(t.toolCalls, 'tool call')}, ${plural(t.errors, 'error')}; ` +
+    `tokens ${formatInputTokens(t.inputTokens, t.cacheReadTokens, t.cacheWriteTokens)} / ${outputText(t.outputTokens, t.reasoningTokens)}; ` +
+    `${formatUsdPrecise(t.costUsd)}${missing}; wall ${formatMs(t.wallTimeMs)}`
   );
 }
 
 function tokens(s: AgentStep): string {
   if (s.inputTokens === undefined && s.outputTokens === undefined) return '';
-  const cached = s.cacheReadTokens ? ` (${s.cacheReadTokens} cached)` : '';
-  return `${s.inputTokens ?? 0}${cached}/${s.outputTokens ?? 0}`;
+  return `${formatInputTokens(s.inputTokens ?? 0, s.cacheReadTokens, s.cacheWriteTokens)} / ${outputText(s.outputTokens ?? 0, s.reasoningTokens)}`;
 }
 
+function outputText(output: number, reasoning: number | undefined): string {
+  return `${formatCount(output)} out${reasoning ? ` (${formatCount(reasoning)} reasoning)` : ''}`;
+}
+
+/** Where a price did not come from the price database, say so: "(span)", "(override)". */
 function dollars(s: AgentStep): string {
   if (s.priceMissing) return 'no price';
   if (s.costUsd === undefined) return '';
+  const from = s.costSource === 'span' || s.costSource === 'override' ? ` ${s.costSource}` : '';
   // An aggregate's $ repeats its children's: shown in parentheses, not added to totals.
-  return s.aggregate ? `(${formatUsdPrecise(s.costUsd)})` : formatUsdPrecise(s.costUsd);
+  return (s.aggregate ? `(${formatUsdPrecise(s.costUsd)})` : formatUsdPrecise(s.costUsd)) + from;
 }
 
 function short(v: unknown, n: number): string {

@@ -14,6 +14,21 @@ export function formatUsdPrecise(usd: number): string {
   return usd >= 1 ? `$${usd.toFixed(4)}` : `$${usd.toPrecision(3)}`;
 }
 
+/** "4,470 in (2,000 cache read, 2,300 cache write)": total input (cache included), then its cached part. */
+export function formatInputTokens(input: number, cacheRead = 0, cacheWrite = 0): string {
+  const cache = [cacheRead ? `${formatCount(cacheRead)} cache read` : '', cacheWrite ? `${formatCount(cacheWrite)} cache write` : ''].filter(Boolean);
+  return `${formatCount(input)} in${cache.length ? ` (${cache.join(', ')})` : ''}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "1 error", "2 errors". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;

@@ -15,6 +15,19 @@ import { artifactsDir, findWebviewFrame, openWorkbench, type Workbench } from '.
 
 const fixture = join(root, 'test/fixtures/genai-semconv.otlp.json');
 
+/**
+ * The recording's invoke_agent span as an agent SDK sends it: naming the model it runs
+ * (gen_ai.request.model is recommended on invoke_agent spans), which must not make it a model call.
+ */
+function withAgentModel(text: string): string {
+  type Span = { name: string; attributes: { key: string; value: { stringValue?: string } }[] };
+  const doc = JSON.parse(text) as { resourceSpans: { scopeSpans: { spans: Span[] }[] }[] };
+  for (const s of doc.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans))) {
+    if (s.name.startsWith('invoke_agent')) s.attributes.push({ key: 'gen_ai.request.model', value: { stringValue: 'claude-sonnet-4-5-20250929' } });
+  }
+  return JSON.stringify(doc);
+}
+
 /** The recording holds spans and the GenAI log records joined to them: both signals are posted. */
 function postFile(endpoint: string, file: string, signal: 'traces' | 'logs'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,7 +36,7 @@ function postFile(endpoint: string, file: string, signal: 'traces' | 'logs'): Pr
       resolve(res.statusCode ?? 0);
     });
     req.on('error', reject);
-    req.end(readFileSync(file));
+    req.end(signal === 'traces' ? withAgentModel(readFileSync(file, 'utf8')) : readFileSync(file));
   });
 }
 
@@ -116,6 +129,8 @@ describe('e2e: Cost view in the real VS Code UI', function () {
 
     const row = (table: string, name: string) => cost.locator(`#${table}-table tbody tr`, { hasText: name }).first();
     const cells = async (table: string, name: string) => row(table, name).locator('td').allInnerTexts();
+    // One row per real model: the agent span naming a model is not a model call.
+    assert.deepEqual(await cost.locator('#by-model-table tbody tr td:first-child').allInnerTexts(), ['claude-sonnet-4-5']);
     const [model, modelCalls, , modelCost] = await cells('by-model', 'claude-sonnet-4-5');
     assert.deepEqual([model, modelCalls], ['claude-sonnet-4-5', '4']);
     toTheCent(modelCost, total);

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { costUpdateIntervalMs } from '../../src/host/webviews/costViewProvider';
 import { Views } from '../../src/host/contributions';
@@ -60,5 +63,28 @@ describe('Cost view inside VS Code', () => {
     assert.equal(panel.currentSessionId, 'cost-it');
     await waitFor('snapshot then highlight', () => (panel.sent.snapshot ?? 0) >= 1 && (panel.sent.highlightSteps ?? 0) >= 1, webviewBootMs);
     panel.panel.dispose();
+  });
+
+  it('a recorded OpenLIT session: raw Anthropic input tokens and a span cost of 0 priced right, one row per model', async () => {
+    const { receiver, cost } = await activeApi();
+    const body = readFileSync(path.resolve(__dirname, '../../../test/fixtures/openlit-anthropic.otlp.json'));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${receiver.httpEndpoint!}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.equal(status, 200);
+    const id = 'fixture-openlit-anthropic';
+    await cost.showSession(id);
+    const report = await waitFor('the OpenLIT session in the view', () => cost.lastSnapshot?.report?.session.id === id && cost.lastSnapshot.report.totals.llmCalls === 3 && cost.lastSnapshot.report, 10000);
+    // claude-sonnet-4-5 ($/M): input 3, cache read 0.30, cache write 3.75, output 15; Anthropic's input_tokens exclude the cache:
+    //   (170*3 + 2000*0.3 + 2300*3.75 + 45*15) + (260*3 + 4300*0.3 + 30*15) = 10410 + 2520 (millionths of $)
+    assert.ok(Math.abs(report.totals.costUsd - 12930e-6) < 1e-12, `${report.totals.costUsd}`);
+    assert.deepEqual([report.totals.inputTokens, report.totals.cacheReadTokens, report.totals.cacheWriteTokens, report.totals.outputTokens, report.totals.errors], [9030, 6300, 2300, 75, 1]);
+    assert.deepEqual(report.breakdowns.model.map((r) => [r.key, r.calls, r.inputTokens]), [['claude-sonnet-4-5-20250929', 3, 9030]]);
+    await cost.showSession(undefined);
   });
 });

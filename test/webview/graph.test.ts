@@ -107,6 +107,8 @@ describe('webview: trace graph (built bundle in headless Chromium)', function ()
     assert.match(conv, /no reply yet[\s\S]*← result of getWeather \(call_paris\)[\s\S]*"tempC": 18[\s\S]*← result of getWeather \(call_tokyo\)[\s\S]*"tempC": 24/);
     assert.doesNotMatch(conv, /Paris is cloudy/);
     assert.match(await text(page, '#insp-cumulative'), /150 tok/);
+    // Input is the total with its cached part, as the CLI prints it; the price says where it came from.
+    assert.match(await text(page, '#insp-usage'), /Input\s*210 \(100 cache read\)[\s\S]*Price from\s*price database/);
 
     await page.keyboard.press('Shift+ArrowLeft'); // previous LLM call
     assert.equal(await cursorOf(page), t.startAt[1]);

@@ -83,10 +83,10 @@ export class Inspector {
         ['Source', sourceText(d)],
       ]),
       u ? section('Tokens and cost', 'insp-usage', this.facts([
-        ['Input', u.inputTokens?.toLocaleString('en-US')], ['Output', u.outputTokens?.toLocaleString('en-US')],
-        ['Cache read', u.cacheReadTokens?.toLocaleString('en-US')], ['Cache write', u.cacheWriteTokens?.toLocaleString('en-US')],
+        ['Input', inputText(u)], ['Output', u.outputTokens?.toLocaleString('en-US')],
         ['Reasoning', u.reasoningTokens?.toLocaleString('en-US')],
         ['Cost', u.costUsd !== undefined ? formatUsd(u.costUsd) : u.priceMissing ? 'no price known' : undefined],
+        ['Price from', u.costSource ? priceSourceText[u.costSource] ?? u.costSource : undefined],
         ['Note', u.aggregate ? 'sums up the calls below it (not counted twice in totals)' : undefined],
       ])) : null,
       section('Totals so far', 'insp-cumulative', this.facts([
@@ -164,3 +164,12 @@ function sourceText(d: StepDetailDto): string | undefined {
   const how = `${howText[d.source.how] ?? d.source.how}, ${Math.round(d.source.confidence * 100)}%`;
   return `${where} — ${how}${d.source.detail ? ` (${d.source.detail})` : ''}`;
 }
+
+/** "4,470 (2,000 cache read, 2,300 cache write)": the total input, cache included, then its cached part (as the CLI prints it). */
+function inputText(u: { inputTokens?: number; cacheReadTokens?: number; cacheWriteTokens?: number }): string | undefined {
+  if (u.inputTokens === undefined) return undefined;
+  const cache = [u.cacheReadTokens ? `${u.cacheReadTokens.toLocaleString('en-US')} cache read` : '', u.cacheWriteTokens ? `${u.cacheWriteTokens.toLocaleString('en-US')} cache write` : ''].filter(Boolean);
+  return u.inputTokens.toLocaleString('en-US') + (cache.length ? ` (${cache.join(', ')})` : '');
+}
+
+const priceSourceText: Record<string, string> = { span: 'the span', database: 'price database', override: 'your price override', none: 'no price known' };

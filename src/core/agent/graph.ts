@@ -84,8 +84,14 @@ interface TraceIndex {
 
 function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
   const traces = new Map<string, TraceIndex>();
+  // One call traced twice (a wrapper LLM span over the client's own): the messages are read from one of
+  // them, the inner one when it carries any.
+  const innerHasMessages = new Set<string>();
+  for (const s of steps) {
+    if (s.kind === 'llm' && s.parentSpanId !== undefined && (s.outputMessages?.length || s.inputMessages?.length)) innerHasMessages.add(`${s.traceId}/${s.parentSpanId}`);
+  }
   steps.forEach((s, i) => {
-    if (s.kind !== 'llm' || s.aggregate) return;
+    if (s.kind !== 'llm' || (s.aggregate && innerHasMessages.has(`${s.traceId}/${s.spanId}`))) return;
     let t = traces.get(s.traceId);
     if (!t) traces.set(s.traceId, (t = { callsById: new Map(), callsByName: new Map(), resultsById: new Map(), resultsByName: new Map(), anonymousResults: [] }));
     for (const m of s.outputMessages ?? []) {

@@ -2,7 +2,7 @@
 // states a value wins. The order puts the most specific dialect markers first: a Vercel doGenerate span
 // also carries gen_ai.* keys, and a Traceloop LLM span carries both gen_ai.prompt.N and gen_ai.usage.*.
 import type { LogRecord, SpanEvent } from '../otlp/model';
-import { flattenAttributes, nanosToMs, str } from './attributes';
+import { anyValueToJs, flattenAttributes, isObject, nanosToMs, parseJsonLoose, str } from './attributes';
 import { scanKeys, type DialectReader, type SpanView } from './dialects/dialect';
 import { genAiReader, kindFromSpanName } from './dialects/genai';
 import { openInferenceReader } from './dialects/openinference';
@@ -21,7 +21,7 @@ export function normaliseSpan(input: SpanInput): AgentStep {
   const span = input.span;
   const attrs = flattenAttributes(span.attributes);
   const events = Array.isArray(span.events) ? span.events : [];
-  const view: SpanView = { span, attrs, events, logs: Array.isArray(input.logs) ? input.logs : [], keys: scanKeys(attrs) };
+  const view: SpanView = { span, attrs, events, logs: Array.isArray(input.logs) ? input.logs : [], keys: scanKeys(attrs), scopeName: str(input.scope?.name), sdkName: sdkNameOf(input) };
 
   let kind: StepKind | undefined;
   const fields: Partial<StepFields> = {};
@@ -69,6 +69,14 @@ export function normaliseSpan(input: SpanInput): AgentStep {
   return step;
 }
 
+/** telemetry.sdk.name without flattening the whole resource (it is shared by many spans). */
+function sdkNameOf(input: SpanInput): string | undefined {
+  const attrs = input.resource?.attributes;
+  if (!Array.isArray(attrs)) return undefined;
+  for (const kv of attrs) if (kv && kv.key === 'telemetry.sdk.name') return str(anyValueToJs(kv.value));
+  return undefined;
+}
+
 function eventsOf(events: readonly SpanEvent[], logs: readonly LogRecord[]): StepEvent[] {
   const out: StepEvent[] = [];
   for (const e of events) if (e) out.push({ timeMs: nanosToMs(e.timeUnixNano), name: str(e.name) ?? 'event', source: 'span' });
@@ -93,12 +101,27 @@ function fallbackKind(fields: Partial<StepFields>): StepKind {
   return 'other';
 }
 
+/**
+ * SDKs put the provider's error body in the message ('400 {"type":"error","error":{"type":"invalid_request_error",
+ * "message":"prompt is too long"}}'): shown as "400 invalid_request_error: prompt is too long".
+ */
+function readableHttpError(message: string): string {
+  const m = /^(\d{3}) (\{.*\})$/s.exec(message);
+  if (!m) return message;
+  const body = parseJsonLoose(m[2]);
+  const error = isObject(body) && isObject(body.error) ? body.error : undefined;
+  const text = error ? str(error.message) : undefined;
+  if (!error || !text) return message;
+  const type = str(error.type) ?? str(error.code);
+  return `${m[1]} ${type ? `${type}: ` : ''}${text}`;
+}
+
 /** Status ERROR, or an `error.type` (which semconv sets only on failure): the best message available. */
 function errorOf(status: { code?: number; message?: string } | undefined, events: readonly SpanEvent[], attrs: Attributes): string | undefined {
   const errorType = str(attrs['error.type']);
   if (status?.code !== STATUS_ERROR && errorType === undefined) return undefined;
   const fromStatus = str(status?.message);
-  if (fromStatus) return fromStatus;
+  if (fromStatus) return readableHttpError(fromStatus);
   for (const e of events) {
     if (!e || e.name !== 'exception') continue;
     const a = flattenAttributes(e.attributes);

@@ -41,10 +41,11 @@ export function totalsOf(steps: Iterable<AgentStep>): Totals {
 
 function addStep(t: Totals, s: AgentStep, unpriced: Set<string>): void {
   t.steps++;
-  if (s.kind === 'llm') t.llmCalls++;
   if (s.kind === 'tool') t.toolCalls++;
-  if (s.status === 'error') t.errors++;
+  // An aggregate repeats what is below it (a call traced twice fails twice): counted once, below.
   if (s.aggregate) return;
+  if (s.kind === 'llm') t.llmCalls++;
+  if (s.status === 'error') t.errors++;
   t.inputTokens += s.inputTokens ?? 0;
   t.outputTokens += s.outputTokens ?? 0;
   t.cacheReadTokens += s.cacheReadTokens ?? 0;

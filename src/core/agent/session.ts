@@ -2,9 +2,9 @@
 // agent each step runs under, the aggregate flag (so usage is never counted twice) and prices.
 import { priceUsage, type PricingOptions } from '../pricing/price';
 import { mergeGatewaySteps } from './gatewayMerge';
+import { applyFrameworkRules, applyNamingRules } from './frameworks';
 import { normaliseSpan } from './normalise';
 import { settleTies } from './order';
-import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 
 export interface SessionOptions {
@@ -12,8 +12,7 @@ export interface SessionOptions {
 }
 
 export function normaliseSession(inputs: readonly SpanInput[], options: SessionOptions = {}): AgentStep[] {
-  const steps = mergeGatewaySteps(inputs.map(normaliseSpan));
-  const parent = parentIndices(steps);
+  const { steps, parent } = applyFrameworkRules(mergeGatewaySteps(inputs.map(normaliseSpan)));
   const depth = depthsOf(parent);
   const order = steps.map((_, i) => i);
   // Equal starts are common (JS SDKs stamp starts in whole ms): parents first, then arrival order;
@@ -22,7 +21,13 @@ export function normaliseSession(inputs: readonly SpanInput[], options: SessionO
 
   markAggregates(steps, parent);
   inheritAgentNames(steps, parent);
-  for (const s of steps) applyPrice(s, options.pricing);
+  applyNamingRules(steps);
+  for (const s of steps) {
+    applyPrice(s, options.pricing);
+    // The provider is a fact of a model call; on an agent or tool span (invoke_agent, execute_tool carry
+    // gen_ai.provider.name) it only confuses. The raw attribute stays in the step's attributes.
+    if (s.kind !== 'llm' && s.kind !== 'embedding' && !hasUsage(s)) delete s.provider;
+  }
   return settleTies(order.map((i) => steps[i]));
 }
 
@@ -44,14 +49,23 @@ function depthsOf(parent: Int32Array): Int32Array {
   return depth;
 }
 
+function hasTokens(s: AgentStep): boolean {
+  return (s.inputTokens ?? 0) > 0 || (s.outputTokens ?? 0) > 0 || (s.cacheReadTokens ?? 0) > 0 || (s.cacheWriteTokens ?? 0) > 0;
+}
+
 export function hasUsage(s: AgentStep): boolean {
   return (s.inputTokens ?? 0) > 0 || (s.outputTokens ?? 0) > 0 || (s.costUsd ?? 0) > 0;
 }
 
-/** A step with usage whose descendants also report usage sums them up: flag it so totals skip it. */
+/**
+ * A step with usage whose descendants also report usage sums them up: flag it so totals skip it. So is an
+ * LLM step with an LLM child: one call traced twice, by a framework's wrapper and by the client below it
+ * (e.g. OpenInference or Traceloop over the Anthropic SDK's own span), counted once, even when it failed.
+ */
 function markAggregates(steps: readonly AgentStep[], parent: Int32Array): void {
   const usageBelow = new Uint8Array(steps.length);
   steps.forEach((s, i) => {
+    if (s.kind === 'llm' && parent[i] >= 0 && steps[parent[i]].kind === 'llm') steps[parent[i]].aggregate = true;
     if (!hasUsage(s)) return;
     for (let p = parent[i], guard = 0; p >= 0 && !usageBelow[p] && guard < steps.length; p = parent[p], guard++) usageBelow[p] = 1;
   });
@@ -88,9 +102,13 @@ function inheritAgentNames(steps: readonly AgentStep[], parent: Int32Array): voi
   });
 }
 
-/** A cost on the span wins; else the user's override; else the price database; else "no price". */
+/**
+ * A positive cost on the span wins; else the user's override; else the price database; else "no price".
+ * A span cost of 0 on a call with tokens is not a price (instrumentations write 0 when they could not
+ * price a call, e.g. offline): it falls back like a span without a cost.
+ */
 export function applyPrice(s: AgentStep, pricing: PricingOptions | undefined): void {
-  if (s.costSource === 'span') return;
+  if (s.costSource === 'span' && ((s.costUsd ?? 0) > 0 || !hasTokens(s))) return;
   const result = priceUsage(
     { model: s.model, provider: s.provider, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, timeMs: s.startMs },
     pricing,
@@ -98,8 +116,8 @@ export function applyPrice(s: AgentStep, pricing: PricingOptions | undefined): v
   if (!result) return;
   if ('priceMissing' in result) {
     s.priceMissing = true;
+    s.costSource = 'none';
     delete s.costUsd;
-    delete s.costSource;
   } else {
     s.costUsd = result.costUsd;
     s.costSource = result.source;

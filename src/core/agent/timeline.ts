@@ -17,7 +17,7 @@ export interface Timeline {
   endAt: Int32Array;
   /** Prefix sums: the value after event i is at [i + 1]; [0] is before the first event. */
   sums: Record<SumKey, Float64Array>;
-  /** Per event: the latest (non-aggregate) LLM step started at or before it, -1 if none. */
+  /** Per event: the latest LLM step (whose conversation is shown) started at or before it, -1 if none. */
   lastLlm: Int32Array;
 }
 
@@ -35,6 +35,7 @@ export function buildTimeline(steps: readonly AgentStep[]): Timeline {
   // Same time: starts before events before ends; parents start first and end last (steps are parent-first).
   raw.sort((a, b) => a.timeMs - b.timeMs || typeRank[a.type] - typeRank[b.type] || a.seq - b.seq);
 
+  const conversational = conversationSteps(steps);
   const n = raw.length;
   const t: Timeline = {
     length: n,
@@ -55,7 +56,7 @@ export function buildTimeline(steps: readonly AgentStep[]): Timeline {
     if (e.type === 'start') {
       t.startAt[e.step] = i;
       t.sums.started[i + 1]++;
-      if (s.kind === 'llm' && !s.aggregate) lastLlm = e.step;
+      if (conversational[e.step]) lastLlm = e.step;
     } else if (e.type === 'end') {
       t.endAt[e.step] = i;
       t.sums.finished[i + 1]++;
@@ -157,4 +158,24 @@ export function cursorAtTime(t: Timeline, timeMs: number): number {
 export function seek(t: Timeline, from: number, direction: 1 | -1, match: (type: TimelineEventType, step: number) => boolean): number | undefined {
   for (let i = from + direction; i >= 0 && i < t.length; i += direction) if (match(t.type[i], t.step[i])) return i;
   return undefined;
+}
+
+/**
+ * The LLM steps whose conversation the inspector shows: not an aggregate, except a wrapper LLM span over
+ * the client's own span (one call traced twice) when only the wrapper recorded the messages.
+ */
+function conversationSteps(steps: readonly AgentStep[]): Uint8Array {
+  const hasMessages = (s: AgentStep) => (s.inputMessages?.length ?? 0) + (s.outputMessages?.length ?? 0) > 0;
+  const talking = new Set<string>();
+  const talkingChildOf = new Set<string>();
+  for (const s of steps) {
+    if (s.kind !== 'llm' || !hasMessages(s)) continue;
+    talking.add(`${s.traceId}/${s.spanId}`);
+    if (s.parentSpanId !== undefined) talkingChildOf.add(`${s.traceId}/${s.parentSpanId}`);
+  }
+  return Uint8Array.from(steps, (s) => {
+    if (s.kind !== 'llm') return 0;
+    if (!s.aggregate) return hasMessages(s) || s.parentSpanId === undefined || !talking.has(`${s.traceId}/${s.parentSpanId}`) ? 1 : 0;
+    return hasMessages(s) && !talkingChildOf.has(`${s.traceId}/${s.spanId}`) ? 1 : 0;
+  });
 }

@@ -11,6 +11,7 @@ export interface SpanInput {
   logs?: LogRecord[];
 }
 
+export type CostSource = 'span' | 'override' | 'database' | 'none';
 export type StepKind = 'agent' | 'llm' | 'tool' | 'retrieval' | 'embedding' | 'chain' | 'guardrail' | 'other';
 export type StepStatus = 'ok' | 'error' | 'unset';
 export type Dialect = 'genai' | 'openinference' | 'vercel' | 'traceloop';
@@ -84,8 +85,8 @@ export interface AgentStep {
   costUsd?: number;
   /** Tokens were used but no price is known for the model: never shown as $0. */
   priceMissing?: boolean;
-  /** Where costUsd came from. */
-  costSource?: 'span' | 'override' | 'database';
+  /** Where the price came from: the span's own positive cost, the user's override, the price database, or none known. */
+  costSource?: CostSource;
   /**
    * This step's tokens and $ sum up those of its descendants (e.g. ai.generateText over its
    * doGenerate calls): shown on the step, skipped by totals so nothing is counted twice.

@@ -2,6 +2,7 @@
 // behind it (the graph selects them when the row is clicked). Usage comes from non-aggregate steps only,
 // as in the session totals, so the rows of one breakdown never count a call twice.
 import { dataflowLinks } from '../agent/graph';
+import { hasUsage } from '../agent/session';
 import type { AgentStep } from '../agent/types';
 import type { BreakdownKind, BreakdownRowDto } from '../../protocol/cost';
 import { descendantsOf } from './tree';
@@ -51,9 +52,19 @@ function group(steps: readonly AgentStep[], keyOf: (s: AgentStep) => string | nu
   return groups;
 }
 
-/** LLM and embedding calls by model ("(none)" when the span named none). Aggregate steps are left out. */
+/**
+ * Model calls by model ("(none)" when the span named none). Aggregate steps are left out. A model call is
+ * an LLM or embedding step; an agent or chain span that merely names its model (invoke_agent carries
+ * gen_ai.request.model) is not one, unless it holds usage no call below it reports (then it is the only
+ * record of that call, and leaving it out would lose its $).
+ */
 export function byModel(steps: readonly AgentStep[]): BreakdownRowDto[] {
-  return rowsOf(steps, group(steps, (s) => (!s.aggregate && (s.kind === 'llm' || s.kind === 'embedding' || s.model !== undefined) ? (s.model ?? '(none)') : null)).values());
+  return rowsOf(steps, group(steps, (s) => (isModelCall(s) ? (s.model ?? '(none)') : null)).values());
+}
+
+export function isModelCall(s: AgentStep): boolean {
+  if (s.aggregate) return false;
+  return s.kind === 'llm' || s.kind === 'embedding' || (s.model !== undefined && hasUsage(s));
 }
 
 /** Every step by the agent it runs under. `calls` counts steps. */

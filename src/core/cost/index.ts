@@ -1,6 +1,6 @@
 // The cost panel's computations (pure, no vscode): breakdowns, top steps, series, findings, budgets and
 // run comparisons over the agent model's steps.
-export { breakdowns, byAgent, byCost, byKind, byModel, byTool } from './breakdowns';
+export { breakdowns, byAgent, byCost, byKind, byModel, byTool, isModelCall } from './breakdowns';
 export { budgetOf } from './budget';
 export { compareRuns, type RunSummary } from './compare';
 export { costFindings, runawayGrowth, type RunawayOptions } from './findings';

@@ -64,7 +64,9 @@ function hasTokens(u: TokenUsage): boolean {
 }
 
 function toUsage(u: TokenUsage): Usage {
-  // genai-prices wants input_tokens as the TOTAL including cached tokens, as GenAI semconv reports it.
+  // genai-prices wants input_tokens as the TOTAL including cached tokens, which is what the dialect readers
+  // normalise every step to (agent/dialects/cacheConvention.ts). The max only keeps a hand-made request
+  // that breaks that rule from pricing negative uncached tokens.
   const input = Math.max(u.inputTokens ?? 0, (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0));
   return { input_tokens: input, output_tokens: u.outputTokens ?? 0, cache_read_tokens: u.cacheReadTokens ?? 0, cache_write_tokens: u.cacheWriteTokens ?? 0 };
 }

@@ -78,6 +78,66 @@ describe('pricing', () => {
     assert.deepEqual([database.costUsd, database.costSource], [2.5, 'database']);
   });
 
+  it('a span cost of 0 on a call with tokens is not a price: the price database decides, and the step says so', () => {
+    const chat = (attrs: Record<string, unknown>) => spanInput({ attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 1_000_000, 'gen_ai.usage.cost': 0, ...attrs } });
+    const [priced] = normaliseSession([chat({ 'gen_ai.request.model': 'gpt-4o' })]);
+    // gpt-4o input is $2.5 per million in the price data.
+    assert.deepEqual([priced.costUsd, priced.costSource, priced.priceMissing], [2.5, 'database', undefined]);
+    const [unknown] = normaliseSession([chat({ 'gen_ai.request.model': 'in-house-model' })]);
+    assert.deepEqual([unknown.costUsd, unknown.costSource, unknown.priceMissing], [undefined, 'none', true]);
+    const [overridden] = normaliseSession([chat({ 'gen_ai.request.model': 'in-house-model' })], { pricing: { overrides: { 'in-house-*': { input: 1, output: 1 } } } });
+    assert.deepEqual([overridden.costUsd, overridden.costSource], [1, 'override']);
+    // OpenInference llm.cost.total = 0 as well; a positive one still wins.
+    const oi = (cost: number) => spanInput({ attrs: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o', 'llm.token_count.prompt': 1_000_000, 'llm.cost.total': cost } });
+    const [zero, positive] = normaliseSession([oi(0), oi(0.5)]);
+    assert.deepEqual([zero.costUsd, zero.costSource], [2.5, 'database']);
+    assert.deepEqual([positive.costUsd, positive.costSource], [0.5, 'span']);
+    // A 0 on a span with no tokens is just that.
+    const [empty] = normaliseSession([spanInput({ attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.cost': 0 } })]);
+    assert.deepEqual([empty.costUsd, empty.costSource], [0, 'span']);
+  });
+
+  describe('cache tokens: every step normalised to input = total incl. cache, priced by class', () => {
+    // claude-sonnet-4-5 in @pydantic/genai-prices ($/M): input 3, cache write 3.75, cache read 0.30, output 15.
+    // Anthropic's usage: input_tokens 170 (uncached), cache_read 2000, cache_creation 2300, output 50:
+    //   total input 170 + 2000 + 2300 = 4470
+    //   $ = (170*3 + 2000*0.3 + 2300*3.75 + 50*15) / 1e6 = (510 + 600 + 8625 + 750) / 1e6 = 0.010485
+    const expected = 0.010485;
+    const anthropicRaw = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'claude-sonnet-4-5', 'gen_ai.usage.output_tokens': 50, 'gen_ai.usage.cache_read.input_tokens': 2000, 'gen_ai.usage.cache_creation.input_tokens': 2300 };
+    const check = (s: AgentStep, what: string) => {
+      assert.deepEqual([s.inputTokens, s.cacheReadTokens, s.cacheWriteTokens, s.outputTokens], [4470, 2000, 2300, 50], what);
+      near(s.costUsd, expected);
+    };
+
+    it('Traceloop JS (@traceloop/instrumentation-anthropic) passes Anthropic\'s raw input_tokens: cache added', () => {
+      check(normaliseSession([spanInput({ scope: '@traceloop/instrumentation-anthropic', attrs: { ...anthropicRaw, 'gen_ai.usage.input_tokens': 170 } })])[0], 'traceloop');
+    });
+
+    it('OpenLIT passes the raw number too (known by its scope or telemetry.sdk.name)', () => {
+      check(normaliseSession([spanInput({ scope: '@openlit/instrumentation-anthropic', attrs: { ...anthropicRaw, 'gen_ai.usage.input_tokens': 170 } })])[0], 'openlit scope');
+      check(normaliseSession([spanInput({ resource: { 'telemetry.sdk.name': 'openlit' }, attrs: { ...anthropicRaw, 'gen_ai.usage.input_tokens': 170 } })])[0], 'openlit sdk');
+    });
+
+    it('GenAI semconv by default means the total; a count below its own cache parts cannot be one', () => {
+      check(normaliseSession([spanInput({ attrs: { ...anthropicRaw, 'gen_ai.usage.input_tokens': 4470 } })])[0], 'semconv total');
+      check(normaliseSession([spanInput({ attrs: { ...anthropicRaw, 'gen_ai.usage.input_tokens': 170 } })])[0], 'impossible total');
+    });
+
+    it('OpenInference (prompt includes prompt_details) and AI SDK 5+ (inputTokens.total) are totals already', () => {
+      const oi = spanInput({ attrs: { 'openinference.span.kind': 'LLM', 'llm.provider': 'anthropic', 'llm.model_name': 'claude-sonnet-4-5', 'llm.token_count.prompt': 4470, 'llm.token_count.completion': 50, 'llm.token_count.prompt_details.cache_read': 2000, 'llm.token_count.prompt_details.cache_write': 2300 } });
+      check(normaliseSession([oi])[0], 'openinference');
+      const ai = spanInput({ name: 'ai.generateText.doGenerate', attrs: { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.model.provider': 'anthropic.messages', 'ai.model.id': 'claude-sonnet-4-5', 'ai.usage.inputTokens': 4470, 'ai.usage.outputTokens': 50, 'ai.usage.inputTokenDetails.noCacheTokens': 170, 'ai.usage.inputTokenDetails.cacheReadTokens': 2000, 'ai.usage.inputTokenDetails.cacheWriteTokens': 2300 } });
+      check(normaliseSession([ai])[0], 'ai sdk');
+    });
+
+    it('OpenAI\'s prompt_tokens include cached_tokens, whatever the instrumentation', () => {
+      const [s] = normaliseSession([spanInput({ scope: '@traceloop/instrumentation-openai', attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.cache_read_input_tokens': 600, 'gen_ai.usage.output_tokens': 10 } })]);
+      // gpt-4o ($/M): input 2.5, cache read 1.25, output 10: (400*2.5 + 600*1.25 + 10*10) / 1e6
+      assert.deepEqual([s.inputTokens, s.cacheReadTokens], [1000, 600]);
+      near(s.costUsd, (400 * 2.5 + 600 * 1.25 + 10 * 10) / 1e6);
+    });
+  });
+
   it('re-pricing a step replaces an old price or an old "no price"', () => {
     const s = { model: 'mock', inputTokens: 10, startMs: 0 } as AgentStep;
     applyPrice(s, undefined);

@@ -33,10 +33,20 @@ describe('CLI: agent-debugger steps', function () {
     const { code, out } = await capture([path.join(root, 'test/fixtures/genai-semconv.otlp.json')]);
     assert.equal(code, 0);
     assert.match(out, /^session genai-semconv/);
-    assert.match(out, /llm\s+chat claude-sonnet-4-5\s+claude-sonnet-4-5\s+1200 \(800 cached\)\/80\s+\$0\.00279/);
+    assert.match(out, /llm\s+chat claude-sonnet-4-5\s+claude-sonnet-4-5\s+1,200 in \(800 cache read, 200 cache write\) \/ 80 out\s+\$0\.00279/);
     assert.match(out, /ERROR flight search timed out after 30s/);
-    assert.match(out, /totals: 8 steps, 4 LLM calls, 3 tool calls, 1 errors; tokens 5700 in .* \$0\.0104;/);
+    assert.match(out, /totals: 8 steps, 4 LLM calls, 3 tool calls, 1 error; tokens 5,700 in \(4,200 cache read, 200 cache write\) \/ 300 out \(50 reasoning\); \$0\.0104;/);
     assert.match(out, /finding \(repeated-tool-call\): search_flights was called 3 times/);
+  });
+
+  it('reads well on a recorded framework: totals in words, cache classes, price sources, aggregates explained', async () => {
+    const { out } = await capture([path.join(root, 'test/fixtures/anthropic-traceloop.otlp.json')]);
+    // The Traceloop span over the SDK's own span: its $ in parentheses, explained once.
+    assert.match(out, /2 +llm +chat claude-sonnet-4-5-20250929 +claude-sonnet-4-5-20250929 +4,470 in \(2,000 cache read, 2,300 cache write\) \/ 45 out +\(\$0\.0104\)/);
+    assert.match(out, /\(\$\) sums up the calls below it: not added again to the totals/);
+    assert.match(out, /ERROR 400 invalid_request_error: prompt is too long/);
+    assert.match(out, /totals: 8 steps, 3 LLM calls, 1 tool call, 1 error; tokens 9,030 in \(6,300 cache read, 2,300 cache write\) \/ 75 out; \$0\.0129;/);
+    assert.doesNotMatch(out, /\b1 (errors|calls|steps)\b/);
   });
 
   it('--json prints { steps: AgentStep[], totals } with the architecture field names', async () => {

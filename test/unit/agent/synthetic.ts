@@ -26,6 +26,9 @@ export interface SpanSpec {
   events?: { name: string; timeMs?: number; attrs?: Record<string, unknown> }[];
   logs?: { eventName: string; timeMs?: number; body?: unknown; attrs?: Record<string, unknown> }[];
   status?: { code: number; message?: string };
+  /** The instrumentation scope's name (default 'test') and resource attributes. */
+  scope?: string;
+  resource?: Record<string, unknown>;
 }
 
 const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -50,7 +53,7 @@ export function spanInput(spec: SpanSpec): SpanInput {
     timeUnixNano: nanos(l.timeMs ?? startMs), observedTimeUnixNano: nanos(l.timeMs ?? startMs), severityNumber: 9, severityText: 'INFO',
     body: l.body === undefined ? {} : anyValue(l.body), attributes: keyValues(l.attrs ?? {}), droppedAttributesCount: 0, flags: 1, traceId, spanId, eventName: l.eventName,
   }));
-  const input: SpanInput = { span, resource: { attributes: [], droppedAttributesCount: 0 }, scope: { name: 'test', version: '', attributes: [], droppedAttributesCount: 0 } };
+  const input: SpanInput = { span, resource: { attributes: keyValues(spec.resource ?? {}), droppedAttributesCount: 0 }, scope: { name: spec.scope ?? 'test', version: '', attributes: [], droppedAttributesCount: 0 } };
   if (logs.length > 0) input.logs = logs;
   return input;
 }

@@ -42,6 +42,18 @@ describe('cost: breakdowns, top steps, series, findings (recorded GenAI semconv 
     close(agents[0].costUsd, 0.01041);
   });
 
+  it('an agent span naming its model is not a model call: one row per real model (issue #16 item 10)', () => {
+    const agent = spanInput({ name: 'invoke_agent planner', spanId: 'ag', startMs: T, endMs: T + 100, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', 'gen_ai.request.model': 'gpt-4o-mini' } });
+    const call = spanInput({ spanId: 'c1', parentSpanId: 'ag', startMs: T + 1, endMs: T + 9, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10 } });
+    const session = normaliseSession([agent, call]);
+    const rows = byModel(session);
+    assert.deepEqual(rows.map((r) => [r.key, r.calls, r.inputTokens, r.outputTokens]), [['gpt-4o-mini', 1, 100, 10]]);
+    assert.deepEqual(rows[0].stepIds, [session.find((s) => s.kind === 'llm')?.id]);
+    // An agent span that is the only record of its call's usage still counts (its $ would be lost otherwise).
+    const lone = normaliseSession([spanInput({ startMs: T, endMs: T + 5, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'solo', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 50, 'gen_ai.usage.output_tokens': 5 } })]);
+    assert.deepEqual(byModel(lone).map((r) => [r.key, r.calls]), [['gpt-4o-mini', 1]]);
+  });
+
   it('a tool costs its own $ plus the LLM calls that consumed its results', () => {
     const [tool] = byTool(steps);
     assert.equal(tool.key, 'search_flights');

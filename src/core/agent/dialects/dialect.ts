@@ -12,6 +12,9 @@ export interface SpanView {
   logs: readonly LogRecord[];
   /** Which key families occur, found in one pass over the keys. */
   keys: KeyFamilies;
+  /** The instrumentation scope's name and the resource's telemetry.sdk.name: some rules depend on who emitted. */
+  scopeName?: string;
+  sdkName?: string;
 }
 
 export interface KeyFamilies {

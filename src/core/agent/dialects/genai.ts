@@ -6,6 +6,7 @@ import { count, firstCount, firstStr, parseJsonLoose, str } from '../attributes'
 import { systemPromptOf, toMessages } from '../messages';
 import type { StepKind } from '../types';
 import { defined, type DialectReader, type DialectReading, type SpanView } from './dialect';
+import { usageFields } from './cacheConvention';
 import { instructionsText, messagesFromEvents } from './genaiEvents';
 
 const kindByOperation: Record<string, StepKind> = {
@@ -38,7 +39,8 @@ export const usageKeys = {
   output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
   // The dotted names are semconv; the underscored ones are Traceloop's older spelling.
   cacheRead: ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens'],
-  cacheWrite: ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens'],
+  // cache_write.* is what @anthropic-ai/sdk's own spans write (0.137).
+  cacheWrite: ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens', 'gen_ai.usage.cache_creation_input_tokens'],
   reasoning: ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens'],
 };
 
@@ -76,22 +78,27 @@ export const genAiReader: DialectReader = {
       system ??= fromEvents.system;
     }
     const cost = count(a['gen_ai.usage.cost']);
+    // OpenLIT also writes gen_ai.tool.* on a chat span (the tools the model asked for): tool fields belong to tool steps.
+    const toolStep = kind === 'tool' || kind === undefined;
+    const provider = firstStr(a, ['gen_ai.provider.name', 'gen_ai.system']);
+    const usage = usageFields(
+      { inputTokens: firstCount(a, usageKeys.input), cacheReadTokens: firstCount(a, usageKeys.cacheRead), cacheWriteTokens: firstCount(a, usageKeys.cacheWrite) },
+      { keys: 'genai', provider, scopeName: view.scopeName, sdkName: view.sdkName },
+    );
     return {
       kind,
       fields: defined({
         model: firstStr(a, ['gen_ai.response.model', 'gen_ai.request.model']),
-        provider: firstStr(a, ['gen_ai.provider.name', 'gen_ai.system']),
-        inputTokens: firstCount(a, usageKeys.input),
+        provider,
+        ...usage,
         outputTokens: firstCount(a, usageKeys.output),
-        cacheReadTokens: firstCount(a, usageKeys.cacheRead),
-        cacheWriteTokens: firstCount(a, usageKeys.cacheWrite),
         reasoningTokens: firstCount(a, usageKeys.reasoning),
         costUsd: cost,
         costSource: cost !== undefined ? ('span' as const) : undefined,
-        toolName: str(a['gen_ai.tool.name']),
-        toolCallId: str(a['gen_ai.tool.call.id']),
-        toolArgs: parseJsonLoose(a['gen_ai.tool.call.arguments'] ?? undefined),
-        toolResult: parseJsonLoose(a['gen_ai.tool.call.result'] ?? undefined),
+        toolName: toolStep ? str(a['gen_ai.tool.name']) : undefined,
+        toolCallId: toolStep ? str(a['gen_ai.tool.call.id']) : undefined,
+        toolArgs: toolStep ? parseJsonLoose(a['gen_ai.tool.call.arguments'] ?? undefined) : undefined,
+        toolResult: toolStep ? parseJsonLoose(a['gen_ai.tool.call.result'] ?? undefined) : undefined,
         inputMessages: input,
         outputMessages: output,
         systemPrompt: system ?? systemPromptOf(input),

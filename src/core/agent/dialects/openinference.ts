@@ -4,6 +4,7 @@
 import { count, firstCount, firstStr, isObject, parseJsonLoose, str, unflatten } from '../attributes';
 import { systemPromptOf, toMessage } from '../messages';
 import type { Attributes, Message, StepKind } from '../types';
+import { usageFields } from './cacheConvention';
 import { defined, type DialectReader, type DialectReading } from './dialect';
 
 const kindBySpanKind: Record<string, StepKind> = {
@@ -42,19 +43,23 @@ export const openInferenceReader: DialectReader = {
     }
     const tool = kind === 'tool' ? toolIo(a) : undefined;
     const cost = count(a['llm.cost.total']) ?? sum(count(a['llm.cost.prompt']), count(a['llm.cost.completion']));
+    const provider = firstStr(a, ['llm.provider', 'llm.system']) ?? langChainProvider(a['metadata']);
+    const usage = usageFields(
+      { inputTokens: firstCount(a, openInferenceUsageKeys.input), cacheReadTokens: firstCount(a, openInferenceUsageKeys.cacheRead), cacheWriteTokens: firstCount(a, openInferenceUsageKeys.cacheWrite) },
+      { keys: 'openinference', provider, scopeName: view.scopeName },
+    );
     return {
       kind,
       fields: defined({
         model: firstStr(a, ['llm.response.model_name', 'llm.model_name', 'llm.request.model_name', 'embedding.model_name']),
-        provider: firstStr(a, ['llm.provider', 'llm.system']) ?? langChainProvider(a['metadata']),
-        inputTokens: firstCount(a, openInferenceUsageKeys.input),
+        provider,
+        ...usage,
         outputTokens: firstCount(a, openInferenceUsageKeys.output),
-        cacheReadTokens: firstCount(a, openInferenceUsageKeys.cacheRead),
-        cacheWriteTokens: firstCount(a, openInferenceUsageKeys.cacheWrite),
         reasoningTokens: firstCount(a, openInferenceUsageKeys.reasoning),
         costUsd: cost,
         costSource: cost !== undefined ? ('span' as const) : undefined,
-        toolName: str(a['tool.name']),
+        // openinference-core's traceTool names the span after the tool but sets no tool.name.
+        toolName: str(a['tool.name']) ?? (kind === 'tool' ? str(view.span.name) : undefined),
         toolCallId: str(a['tool_call.id']) ?? tool?.callId,
         toolArgs: tool?.args,
         toolResult: tool?.result,

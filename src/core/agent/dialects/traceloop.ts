@@ -6,6 +6,7 @@
 import { firstCount, firstStr, isObject, parseJsonLoose, str, unflatten } from '../attributes';
 import { systemPromptOf, toMessage } from '../messages';
 import type { Attributes, Message, StepKind } from '../types';
+import { usageFields } from './cacheConvention';
 import { defined, type DialectReader, type DialectReading } from './dialect';
 
 const kindBySpanKind: Record<string, StepKind> = {
@@ -41,15 +42,18 @@ export const traceloopReader: DialectReader = {
     const kind: StepKind | undefined =
       (spanKind ? kindBySpanKind[spanKind] : undefined) ?? (requestType ? kindByRequestType[requestType] : undefined) ?? (input.length + output.length > 0 ? 'llm' : undefined);
     const entity = str(a['traceloop.entity.name']);
+    const provider = str(a['llm.vendor']);
+    const usage = usageFields(
+      { inputTokens: firstCount(a, traceloopUsageKeys.input), cacheReadTokens: firstCount(a, traceloopUsageKeys.cacheRead), cacheWriteTokens: firstCount(a, traceloopUsageKeys.cacheWrite) },
+      { keys: 'traceloop', provider: provider ?? firstStr(a, ['gen_ai.provider.name', 'gen_ai.system']), scopeName: view.scopeName },
+    );
     return {
       kind,
       fields: defined({
         model: firstStr(a, ['llm.response.model', 'llm.request.model']),
-        provider: str(a['llm.vendor']),
-        inputTokens: firstCount(a, traceloopUsageKeys.input),
+        provider,
+        ...usage,
         outputTokens: firstCount(a, traceloopUsageKeys.output),
-        cacheReadTokens: firstCount(a, traceloopUsageKeys.cacheRead),
-        cacheWriteTokens: firstCount(a, traceloopUsageKeys.cacheWrite),
         toolName: kind === 'tool' ? entity : undefined,
         toolArgs: kind === 'tool' ? entityInput(a['traceloop.entity.input']) : undefined,
         toolResult: kind === 'tool' ? parseJsonLoose(a['traceloop.entity.output'] ?? undefined) : undefined,

@@ -4,6 +4,7 @@
 import { firstCount, firstStr, isObject, parseJsonLoose, str } from '../attributes';
 import { systemPromptOf, toMessages, toolCallPart } from '../messages';
 import type { Message, MessagePart, StepKind } from '../types';
+import { usageFields } from './cacheConvention';
 import { defined, type DialectReader, type DialectReading } from './dialect';
 
 export const vercelUsageKeys = {
@@ -36,15 +37,18 @@ export const vercelReader: DialectReader = {
     const kind = kindOf(operation);
     const input = promptMessages(a['ai.prompt.messages'], a['ai.prompt']);
     const output = responseMessages(a);
+    const provider = str(a['ai.model.provider']);
+    const usage = usageFields(
+      { inputTokens: firstCount(a, vercelUsageKeys.input), cacheReadTokens: firstCount(a, vercelUsageKeys.cacheRead), cacheWriteTokens: firstCount(a, vercelUsageKeys.cacheWrite) },
+      { keys: 'vercel', provider },
+    );
     return {
       kind,
       fields: defined({
         model: firstStr(a, ['ai.response.model', 'ai.model.id']),
-        provider: str(a['ai.model.provider']),
-        inputTokens: firstCount(a, vercelUsageKeys.input),
+        provider,
+        ...usage,
         outputTokens: firstCount(a, vercelUsageKeys.output),
-        cacheReadTokens: firstCount(a, vercelUsageKeys.cacheRead),
-        cacheWriteTokens: firstCount(a, vercelUsageKeys.cacheWrite),
         reasoningTokens: firstCount(a, vercelUsageKeys.reasoning),
         toolName: str(a['ai.toolCall.name']),
         toolCallId: str(a['ai.toolCall.id']),
