@@ -4,6 +4,7 @@ import { decodeLogsRequestJson, decodeTraceRequestJson } from './otlp/jsonDecode
 import type { LogsRequest, TraceRequest } from './otlp/model';
 import { readSessionFile, type ReadProgress } from './import/otlpFile';
 import { writeFileAtomic } from './store/files';
+import { guardSqliteFile } from './store/sqliteGuard';
 import type { SpanStore } from './store/spanStore';
 import type { ImportResult } from './store/types';
 
@@ -41,11 +42,15 @@ type OtlpFile = TraceRequest & { resourceLogs?: LogsRequest['resourceLogs'] };
 /**
  * Imports an OTLP JSON file, a JSONL file of OTLP requests, or one of our SQLite exports. The file is read
  * (streamed: see import/otlpFile.ts) and decoded completely before anything is stored, and then stored in one
- * transaction: a corrupt, truncated or cancelled file changes nothing.
+ * transaction: a corrupt, truncated or cancelled file changes nothing. An SQLite file is checked on a worker
+ * with a deadline first (store/sqliteGuard.ts): a hostile one is refused without running anything it defines.
  */
 export async function importSessionFile(store: SpanStore, file: string, progress?: ReadProgress): Promise<ImportResult & { format: string }> {
-  const content = await readSessionFile(file, progress);
-  if (content.kind === 'sqlite') return { ...store.importSqlite(content.bytes), format: 'sqlite' };
+  const content = await readSessionFile(file, progress, { maxSqliteBytes: store.settings.maxBytes });
+  if (content.kind === 'sqlite') {
+    await guardSqliteFile(content.bytes, { maxSpans: store.settings.maxSpans });
+    return { ...store.importSqlite(content.bytes), format: 'sqlite' };
+  }
   if (content.traces.length === 0 && content.logs.length === 0) throw new Error('the file holds no OTLP requests');
   const name = file.split(/[\\/]/).pop()!.replace(/(\.otlp)?\.jsonl?$/i, '');
   return { ...store.importOtlp({ traces: content.traces, logs: content.logs }, { sessionName: name }), format: content.format };

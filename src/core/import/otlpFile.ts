@@ -4,7 +4,7 @@
 // in bytes, cancellation is checked between chunks, and every error names the line (and byte offset) where
 // the file went wrong. Nothing is stored here: the caller imports the decoded result in one transaction.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { decodeLogsRequestJson, decodeTraceRequestJson } from '../otlp/jsonDecode';
 import type { LogsRequest, TraceRequest } from '../otlp/model';
 
@@ -29,9 +29,18 @@ export type SessionFileContent =
 const sqliteMagic = Buffer.from('SQLite format 3\0', 'latin1');
 const chunkBytes = 1 << 20;
 
-export async function readSessionFile(file: string, progress?: ReadProgress): Promise<SessionFileContent> {
+export interface ReadLimits {
+  /** An SQLite file is loaded whole into memory: larger ones are refused before reading. */
+  maxSqliteBytes?: number;
+}
+
+export async function readSessionFile(file: string, progress?: ReadProgress, limits: ReadLimits = {}): Promise<SessionFileContent> {
   const total = (await stat(file)).size;
   if (total === 0) throw new Error('the file is empty');
+  if (limits.maxSqliteBytes !== undefined && total > limits.maxSqliteBytes && (await startsWithSqliteMagic(file))) {
+    const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
+    throw new Error(`refused: the SQLite file is ${mb(total)}; the store holds at most ${mb(limits.maxSqliteBytes)} (raise the memory cap to import it)`);
+  }
   const stream = createReadStream(file, { highWaterMark: chunkBytes });
   let read = 0;
   let sqlite: Buffer[] | undefined;
@@ -51,6 +60,17 @@ export async function readSessionFile(file: string, progress?: ReadProgress): Pr
   if (progress?.cancelled) throw new ImportCancelled();
   if (sqlite) return { kind: 'sqlite', bytes: Buffer.concat(sqlite) };
   return text.finish();
+}
+
+async function startsWithSqliteMagic(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(sqliteMagic.length);
+    await handle.read(head, 0, head.length, 0);
+    return head.equals(sqliteMagic);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -5,7 +5,8 @@ import type { LogRecord, LogsRequest, ResourceLogs, ResourceSpans, Span, TraceRe
 import { StoreContext } from './context';
 import { writeLogs, writeTraces } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
-import { checkSchema, copyTables, createSchema, dropTables, setUpConnection, upgradeSchema } from './schema';
+import { copyTables, createSchema, dropTables, setUpConnection, upgradeSchema } from './schema';
+import { checkStructure } from './schemaCheck';
 import { SessionRouter } from './sessionRouter';
 import { spansOfRuns } from './spanRuns';
 import { createSession, renameSession } from './sessionWrites';
@@ -208,11 +209,14 @@ export function exportStoreSqlite(ctx: StoreContext): Uint8Array {
   }
 }
 
-/** Opens bytes as a database of our schema, or throws a readable error (and leaks nothing). */
+/**
+ * Opens bytes as a database of our schema, or throws a readable error (and leaks nothing). Nothing the
+ * file defines is queried before checkStructure has found it to be ours.
+ */
 export function openExisting(sql: SqlJsStatic, bytes: Uint8Array): Database {
   const db = new sql.Database(bytes);
   try {
-    upgradeSchema(db, checkSchema(db));
+    upgradeSchema(db, checkStructure(sql, db));
     setUpConnection(db);
     return db;
   } catch (e) {
