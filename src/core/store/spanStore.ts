@@ -52,6 +52,7 @@ export class SpanStore {
   /** Reports which sessions were added, changed, removed or evicted (once per operation). */
   readonly onDidChange: (listener: (change: StoreChange) => void) => Disposable = this.changed.event;
   private batchDepth = 0;
+  private evicted = 0;
   private readonly sweeper: Sweeper;
 
   private constructor(
@@ -92,8 +93,12 @@ export class SpanStore {
   /** New caps or session gap; caps apply at once (sparing sessions that are live). */
   configure(options: Partial<StoreSettings>): void {
     Object.assign(this.ctx.settings, settingsOf(options, this.ctx.settings));
-    const live = new Set(this.listSessions().filter((s) => s.live).map((s) => s.id));
-    this.write(() => enforceRetention(this.ctx, live));
+    this.write(() => enforceRetention(this.ctx, new Set()));
+  }
+
+  /** Spans the caps have evicted since the store was made (each one also in a change's notices). */
+  get evictedSpans(): number {
+    return this.evicted;
   }
 
   /** Stores a request; `receivedAtMs` is when the receiver took it (default: now). */
@@ -284,7 +289,9 @@ export class SpanStore {
   private emit(): void {
     if (this.batchDepth > 0) return;
     const change = this.ctx.changes.take();
-    if (change) this.changed.fire(change);
+    if (!change) return;
+    this.evicted += change.evictedSpans ?? 0;
+    this.changed.fire(change);
   }
 }
 
