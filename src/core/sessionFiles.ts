@@ -5,6 +5,7 @@ import type { LogsRequest, TraceRequest } from './otlp/model';
 import { readSessionFile, type ReadProgress } from './import/otlpFile';
 import { writeFileAtomic } from './store/files';
 import { guardSqliteFile } from './store/sqliteGuard';
+import { toJson } from './store/values';
 import type { SpanStore } from './store/spanStore';
 import type { ImportResult } from './store/types';
 
@@ -28,7 +29,7 @@ export async function writeSessionsFile(store: SpanStore, file: string, format: 
       merged.resourceSpans.push(...one.resourceSpans);
       merged.resourceLogs?.push(...(one.resourceLogs ?? []));
     }
-    await writeFileAtomic(file, JSON.stringify(merged));
+    await writeFileAtomic(file, toJson(merged));
   }
   return {
     spans: sessions.reduce((n, s) => n + s.spanCount, 0),

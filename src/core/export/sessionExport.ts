@@ -6,6 +6,7 @@ import { readSession } from '../agent/fromStore';
 import type { SpanInput } from '../agent/types';
 import type { PricingOptions } from '../pricing/price';
 import { writeFileAtomic } from '../store/files';
+import { toJson } from '../store/values';
 import type { SpanStore } from '../store/spanStore';
 import { evalJsonl, evalRecords } from './evalJsonl';
 import { renderHtmlReport, type ReportAssets } from './htmlReport';
@@ -38,7 +39,7 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
   if (!summary) throw new Error(`no session ${sessionId}`);
   let data: string | Uint8Array;
   let records = summary.spanCount;
-  if (format === 'otlp-json') data = JSON.stringify(store.exportSessionOtlp(sessionId));
+  if (format === 'otlp-json') data = toJson(store.exportSessionOtlp(sessionId));
   else if (format === 'sqlite') data = store.exportSessionSqlite(sessionId);
   else {
     const inputs = readSession(store, sessionId);
