@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { OtlpDecodeError } from './errors';
 import { type IngestOutcome, type IngestSignal, decodeBody, ingestBody, ingestDecoded, ingestOffThread, invalidMessage } from './ingest';
 import { isPortFree, isPortUnavailable } from './listen';
+import { metricsProblem } from './metricsCheck';
 import type { LogsRequest, TraceRequest } from './model';
 import { type OtlpSignal, type PartialSuccess, encodeExportResponse } from './responses';
 import type { ListenAddress, OffThreadDecoder, OtlpSink } from './receiverTypes';
@@ -26,7 +27,12 @@ const SERVICE_PATHS: Record<OtlpSignal, string> = {
 };
 
 function deserializerFor(signal: OtlpSignal, ctx: GrpcContext): (bytes: Buffer) => Decoded {
-  if (signal === 'metrics') return (bytes) => ({ ok: true, request: { resourceSpans: [] }, bytes: bytes.length });
+  if (signal === 'metrics') {
+    return (bytes) => {
+      const problem = metricsProblem('protobuf', bytes);
+      return problem ? { ok: false, message: problem, bytes: bytes.length } : { ok: true, request: { resourceSpans: [] }, bytes: bytes.length };
+    };
+  }
   if (signal === 'traces' && offThreadDecoder(ctx)) return (bytes) => ({ ok: true, raw: bytes, bytes: bytes.length });
   return (bytes) => {
     try {

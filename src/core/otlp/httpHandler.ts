@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyError, parseContentEncoding, readBody } from './httpBody';
 import { OriginPolicy, hostRefusal, isLoopbackHost, originRefusal } from './httpGuards';
 import { type IngestSignal, ingestBody, ingestOffThread } from './ingest';
+import { metricsProblem } from './metricsCheck';
 import { CONTENT_TYPES, GrpcCode, type OtlpFormat, encodeExportResponse, encodeStatus } from './responses';
 import type { OffThreadDecoder, OtlpSink } from './receiverTypes';
 import type { StatsTracker } from './receiverStats';
@@ -98,7 +99,12 @@ async function route(req: IncomingMessage, reply: Replier, ctx: HttpContext, for
     return reply.error(e.status, e.message, e.status === 413 ? { Connection: 'close' } : {});
   }
 
-  if (target === 'metrics') return reply.send(200, CONTENT_TYPES[format], encodeExportResponse('metrics', format));
+  if (target === 'metrics') {
+    // Not stored, but checked: malformed metrics get the same 400 as traces and logs.
+    const problem = metricsProblem(format, body);
+    if (problem) return reply.error(400, problem);
+    return reply.send(200, CONTENT_TYPES[format], encodeExportResponse('metrics', format));
+  }
   // Trace requests are decoded on the decode worker when there is one, while this thread stores.
   const decoder = target === 'traces' && ctx.sink.acceptPreparedTraces ? ctx.offThreadDecoder : undefined;
   const offThread = decoder && (await decoder.decodeTraces(format, body));
