@@ -1,13 +1,14 @@
-// An SQLite file is checked on a worker thread with a deadline before the store touches it: the
-// structure check (schemaCheck.ts) refuses every object we do not write, and the deadline bounds
-// whatever no check foresaw (a damaged b-tree, a count over a huge table): the worker is terminated and
-// the import refused, so no file can keep the extension host's thread busy.
+// An SQLite file is checked before the store touches it. The structure check (schemaCheck.ts) reads only
+// sqlite_master, which runs nothing the file defines, so it runs here first and refuses a hostile file in
+// milliseconds. Then a worker thread with a deadline checks it again and counts its spans: the deadline
+// bounds whatever no check foresaw (a damaged b-tree, a count over a huge table): the worker is terminated
+// and the import refused, so no file can keep the extension host's thread busy.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SqlJsStatic } from 'sql.js';
 import { checkStructure } from './schemaCheck';
-import { num, queryOnce } from './sqlite';
+import { loadSqlJs, num, queryOnce } from './sqlite';
 
 export interface GuardLimits {
   /** Spans the store keeps: a file holding more is refused rather than imported and evicted. */
@@ -30,9 +31,8 @@ export type GuardReply = { ok: true; verdict: GuardVerdict } | { ok: false; erro
 export const sqliteGuardEntry = join(__dirname, 'sqliteGuardMain.js');
 
 /**
- * Measured on a busy 2-core VM: a hostile file of the attack corpus is refused in ~0.3 s (mostly the worker's
- * start and sql.js's load), a 100k-span export (48 MB) is checked in 0.44-0.59 s. The deadline leaves
- * room for a loaded machine and grows with the file.
+ * Measured on a busy 2-core VM: the worker's start and sql.js's load take 0.3-1.1 s, and a 100k-span export
+ * (48 MB) is checked in 0.44-0.59 s in all. The deadline leaves room for a loaded machine and grows with the file.
  */
 export function deadlineFor(bytes: number): number {
   return 3000 + Math.ceil(bytes / 2 ** 20) * 20;
@@ -54,11 +54,22 @@ export function inspectDatabase(sql: SqlJsStatic, bytes: Uint8Array, limits: Gua
 }
 
 /** Resolves with the file's verdict, or rejects with an error saying what was wrong (or that time ran out). */
-export function guardSqliteFile(
+export async function guardSqliteFile(
   bytes: Uint8Array,
   limits: GuardLimits,
   options: { deadlineMs?: number; entry?: string } = {},
 ): Promise<GuardVerdict> {
+  const sql = await loadSqlJs();
+  const db = new sql.Database(bytes);
+  try {
+    checkStructure(sql, db);
+  } finally {
+    db.close();
+  }
+  return checkOffThread(bytes, limits, options);
+}
+
+function checkOffThread(bytes: Uint8Array, limits: GuardLimits, options: { deadlineMs?: number; entry?: string }): Promise<GuardVerdict> {
   const entry = options.entry ?? sqliteGuardEntry;
   if (!existsSync(entry)) return Promise.reject(new Error(`cannot check the SQLite file: the checker (${entry}) is missing from this installation`));
   const deadlineMs = options.deadlineMs ?? deadlineFor(bytes.length);
