@@ -5,7 +5,7 @@ export interface CliOptions {
   out?: string;
   port?: number;
   grpcPort?: number;
-  format?: 'otlp-json' | 'sqlite';
+  format?: 'otlp-json' | 'otlp-jsonl' | 'sqlite';
   /** Store caps (--max-spans, --max-memory-mb); unset: the store's defaults. */
   maxSpans?: number;
   maxMemoryMb?: number;
@@ -28,8 +28,8 @@ export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions 
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const { values, positionals } = parsed;
-  const format = values.format ?? (values.out?.match(/\.(sqlite|db)$/) ? 'sqlite' : 'otlp-json');
-  if (format !== 'otlp-json' && format !== 'sqlite') throw new UsageError(`--format must be otlp-json or sqlite, not '${format}'`);
+  const format = values.format ?? (values.out?.match(/\.(sqlite|db)$/) ? 'sqlite' : values.out?.endsWith('.jsonl') ? 'otlp-jsonl' : 'otlp-json');
+  if (format !== 'otlp-json' && format !== 'otlp-jsonl' && format !== 'sqlite') throw new UsageError(`--format must be otlp-json, otlp-jsonl or sqlite, not '${format}'`);
   return {
     out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), format,
     maxSpans: positive(values['max-spans'], '--max-spans'), maxMemoryMb: positive(values['max-memory-mb'], '--max-memory-mb'), command: positionals,

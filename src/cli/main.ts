@@ -7,7 +7,7 @@ import { steps } from './steps';
 const usage = `agent-debugger — a local OTLP receiver and debugger for AI agents
 
 Usage:
-  agent-debugger record --out FILE [--port N] [--format otlp-json|sqlite] [CAPS] -- <command...>
+  agent-debugger record --out FILE [--port N] [--format otlp-json|otlp-jsonl|sqlite] [CAPS] -- <command...>
       Start a receiver on a free port (or N), run the command with OTEL_EXPORTER_OTLP_ENDPOINT,
       OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_RESOURCE_ATTRIBUTES set, write what it sent to FILE when it
       exits, and exit with its exit code.

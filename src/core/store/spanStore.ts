@@ -1,7 +1,7 @@
 // The span store: an in-memory SQLite database (sql.js) holding sessions of spans and log records.
 // Synchronous once created; every write is one transaction; listeners hear one change per operation.
 import type { SqlJsStatic } from 'sql.js';
-import type { LogsRequest, SpanEvent, SpanLink, TraceRequest } from '../otlp/model';
+import type { LogsRequest, ResourceLogs, ResourceSpans, SpanEvent, SpanLink, TraceRequest } from '../otlp/model';
 import { Emitter, type Disposable } from './changes';
 import { StoreContext, type StoreSettings } from './context';
 import * as io from './exportImport';
@@ -226,6 +226,18 @@ export class SpanStore {
   exportSessionOtlp(sessionId: string): io.OtlpExport {
     if (!this.ctx.sessions.has(sessionId)) throw new Error(`no session ${sessionId}`);
     return io.exportSessionOtlp(this.ctx, sessionId);
+  }
+
+  /** A session's spans as OTLP ResourceSpans, a page (`pageSize` spans, ~`pageBytes` of data) at a time. */
+  exportSpanPages(sessionId: string, pageSize = 10_000, pageBytes?: number): Generator<ResourceSpans[]> {
+    if (!this.ctx.sessions.has(sessionId)) throw new Error(`no session ${sessionId}`);
+    return io.exportSpanPages(this.ctx, sessionId, pageSize, pageBytes);
+  }
+
+  /** A session's log records as OTLP ResourceLogs, `pageSize` at a time. */
+  exportLogPages(sessionId: string, pageSize = 10_000): Generator<ResourceLogs[]> {
+    if (!this.ctx.sessions.has(sessionId)) throw new Error(`no session ${sessionId}`);
+    return io.exportLogPages(this.ctx, sessionId, pageSize);
   }
 
   /** Decoded OTLP in, all or nothing. Unnamed spans go to one new session called `sessionName`. */
