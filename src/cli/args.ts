@@ -5,7 +5,10 @@ export interface CliOptions {
   out?: string;
   port?: number;
   grpcPort?: number;
-  format?: 'otlp-json' | 'sqlite';
+  format?: 'otlp-json' | 'otlp-jsonl' | 'sqlite';
+  /** Store caps (--max-spans, --max-memory-mb); unset: the store's defaults. */
+  maxSpans?: number;
+  maxMemoryMb?: number;
   command: string[];
 }
 
@@ -16,15 +19,28 @@ export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions 
       args: argv,
       allowPositionals: allowCommand,
       strict: true,
-      options: { out: { type: 'string', short: 'o' }, port: { type: 'string', short: 'p' }, 'grpc-port': { type: 'string' }, format: { type: 'string' } },
+      options: {
+        out: { type: 'string', short: 'o' }, port: { type: 'string', short: 'p' }, 'grpc-port': { type: 'string' }, format: { type: 'string' },
+        'max-spans': { type: 'string' }, 'max-memory-mb': { type: 'string' },
+      },
     });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const { values, positionals } = parsed;
-  const format = values.format ?? (values.out?.match(/\.(sqlite|db)$/) ? 'sqlite' : 'otlp-json');
-  if (format !== 'otlp-json' && format !== 'sqlite') throw new UsageError(`--format must be otlp-json or sqlite, not '${format}'`);
-  return { out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), format, command: positionals };
+  const format = values.format ?? (values.out?.match(/\.(sqlite|db)$/) ? 'sqlite' : values.out?.endsWith('.jsonl') ? 'otlp-jsonl' : 'otlp-json');
+  if (format !== 'otlp-json' && format !== 'otlp-jsonl' && format !== 'sqlite') throw new UsageError(`--format must be otlp-json, otlp-jsonl or sqlite, not '${format}'`);
+  return {
+    out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), format,
+    maxSpans: positive(values['max-spans'], '--max-spans'), maxMemoryMb: positive(values['max-memory-mb'], '--max-memory-mb'), command: positionals,
+  };
+}
+
+function positive(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a whole number above 0, not '${value}'`);
+  return n;
 }
 
 function port(value: string | undefined, name: string): number | undefined {

@@ -7,12 +7,14 @@ import { steps } from './steps';
 const usage = `agent-debugger — a local OTLP receiver and debugger for AI agents
 
 Usage:
-  agent-debugger record --out FILE [--port N] [--format otlp-json|sqlite] -- <command...>
+  agent-debugger record --out FILE [--port N] [--format otlp-json|otlp-jsonl|sqlite] [CAPS] -- <command...>
       Start a receiver on a free port (or N), run the command with OTEL_EXPORTER_OTLP_ENDPOINT,
       OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_RESOURCE_ATTRIBUTES set, write what it sent to FILE when it
       exits, and exit with its exit code.
-  agent-debugger serve [--port 4318] [--grpc-port 4317] [--out FILE]
+  agent-debugger serve [--port 4318] [--grpc-port 4317] [--out FILE] [CAPS]
       Receive until Ctrl-C, then write every session to FILE (default agent-debugger-<time>.otlp.json).
+  CAPS: --max-spans N (default 500000), --max-memory-mb N (default 1024). Past a cap the oldest sessions
+      (or a live session's oldest traces) are evicted, each time with a line on stderr.
   agent-debugger steps FILE [--json] [--session ID] [--prices FILE] [--attributes]
       Print a recorded session (OTLP JSON, JSONL or SQLite export) as agent steps: kind, name, model,
       tokens, $, tool, error, source, with totals. --json prints { steps, totals, findings, sessions }.

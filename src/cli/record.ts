@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { TraceEngine } from '../core/engine';
 import { chainedUpstreams } from '../core/gateway/launchEnv';
 import { providerIds } from '../core/gateway/providers';
 import { withAgentEnv } from '../core/launch/agentEnv';
 import { writeSessionsFile } from '../core/sessionFiles';
 import { parseCliArgs } from './args';
 import { UsageError } from './errors';
+import { cliEngine, evictionSummary } from './evictions';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -19,7 +19,7 @@ export async function record(argv: string[]): Promise<number> {
   if (!program) throw new UsageError('record needs the command to run after --');
 
   // One recording is one session, however long the agent pauses.
-  const engine = await TraceEngine.create({ sessionGapMs: DAY_MS });
+  const engine = await cliEngine(options, { sessionGapMs: DAY_MS });
   const addresses = await engine.startReceiver({ port: options.port ?? 0, grpcPort: options.grpcPort ?? 0, allowedOrigins: [] });
   const httpEndpoint = `http://${addresses.http.host}:${addresses.http.port}`;
   const grpcEndpoint = addresses.grpc && `http://${addresses.grpc.host}:${addresses.grpc.port}`;
@@ -54,7 +54,7 @@ export async function record(argv: string[]): Promise<number> {
 
   await engine.drain();
   const written = await writeSessionsFile(engine.store, options.out, options.format ?? 'otlp-json');
-  console.error(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces to ${options.out}`);
+  console.error(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces to ${options.out}${evictionSummary(engine)}`);
   return exitCode;
 }
 

@@ -1,12 +1,12 @@
-import { TraceEngine } from '../core/engine';
 import { writeSessionsFile } from '../core/sessionFiles';
 import { parseCliArgs } from './args';
+import { cliEngine, evictionSummary } from './evictions';
 
-/** `serve [--port 4318] [--grpc-port 4317] [--out FILE]`: receives until Ctrl-C, then writes every session. */
+/** `serve [--port 4318] [--grpc-port 4317] [--out FILE] [caps]`: receives until Ctrl-C, then writes every session. */
 export async function serve(argv: string[]): Promise<number> {
   const options = parseCliArgs(argv, false);
   const out = options.out ?? `agent-debugger-${new Date().toISOString().replace(/[:.]/g, '-')}.otlp.json`;
-  const engine = await TraceEngine.create();
+  const engine = await cliEngine(options);
   const addresses = await engine.startReceiver({ port: options.port ?? 4318, grpcPort: options.grpcPort ?? 4317, allowedOrigins: [] });
   for (const [kind, a] of [['HTTP', addresses.http], ['gRPC', addresses.grpc]] as const) {
     if (!a) continue;
@@ -21,6 +21,6 @@ export async function serve(argv: string[]): Promise<number> {
   });
   await engine.drain();
   const written = await writeSessionsFile(engine.store, out, options.format ?? 'otlp-json');
-  console.log(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces (${written.sessions} sessions) to ${out}`);
+  console.log(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces (${written.sessions} sessions) to ${out}${evictionSummary(engine)}`);
   return 0;
 }

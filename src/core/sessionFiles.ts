@@ -3,11 +3,13 @@
 import { decodeLogsRequestJson, decodeTraceRequestJson } from './otlp/jsonDecode';
 import type { LogsRequest, TraceRequest } from './otlp/model';
 import { readSessionFile, type ReadProgress } from './import/otlpFile';
-import { writeFileAtomic } from './store/files';
+import { writeFileAtomic, writeFileAtomicStream } from './store/files';
+import { guardSqliteFile } from './store/sqliteGuard';
+import { toJson } from './store/values';
 import type { SpanStore } from './store/spanStore';
 import type { ImportResult } from './store/types';
 
-export type ExportFormat = 'otlp-json' | 'sqlite';
+export type ExportFormat = 'otlp-json' | 'otlp-jsonl' | 'sqlite';
 
 export interface WriteResult {
   spans: number;
@@ -18,17 +20,8 @@ export interface WriteResult {
 /** Every session in the store, as one file. */
 export async function writeSessionsFile(store: SpanStore, file: string, format: ExportFormat): Promise<WriteResult> {
   const sessions = store.listSessions();
-  if (format === 'sqlite') {
-    await writeFileAtomic(file, store.exportSqlite());
-  } else {
-    const merged: OtlpFile = { resourceSpans: [], resourceLogs: [] };
-    for (const s of sessions) {
-      const one = store.exportSessionOtlp(s.id) as OtlpFile;
-      merged.resourceSpans.push(...one.resourceSpans);
-      merged.resourceLogs?.push(...(one.resourceLogs ?? []));
-    }
-    await writeFileAtomic(file, JSON.stringify(merged));
-  }
+  if (format === 'sqlite') await writeFileAtomic(file, store.exportSqlite());
+  else await writeOtlpFile(store, sessions.map((s) => s.id), file, format === 'otlp-jsonl');
   return {
     spans: sessions.reduce((n, s) => n + s.spanCount, 0),
     traces: sessions.reduce((n, s) => n + s.traceCount, 0),
@@ -36,16 +29,56 @@ export async function writeSessionsFile(store: SpanStore, file: string, format: 
   };
 }
 
-type OtlpFile = TraceRequest & { resourceLogs?: LogsRequest['resourceLogs'] };
+/**
+ * Sessions as one OTLP JSON document, or as JSONL (one OTLP request a line, the Collector file exporter's
+ * format), written a page of spans at a time: memory stays bounded whatever the size (one JSON string of a
+ * whole 130k-span run already exceeded V8's string limit, and nothing was written). In the document each
+ * ResourceSpans / ResourceLogs is on a line of its own.
+ */
+export async function writeOtlpFile(store: SpanStore, sessionIds: string[], file: string, jsonl: boolean): Promise<void> {
+  await writeFileAtomicStream(file, async (write) => {
+    if (jsonl) {
+      for (const id of sessionIds) {
+        for (const page of store.exportSpanPages(id)) await write(`${toJson({ resourceSpans: page })}\n`);
+        for (const page of store.exportLogPages(id)) await write(`${toJson({ resourceLogs: page })}\n`);
+      }
+      return;
+    }
+    await write('{"resourceSpans":[');
+    let spans = false;
+    for (const id of sessionIds) {
+      for (const page of store.exportSpanPages(id)) {
+        for (const rs of page) {
+          await write(`${spans ? ',' : ''}\n${toJson(rs)}`);
+          spans = true;
+        }
+      }
+    }
+    let logs = false;
+    for (const id of sessionIds) {
+      for (const page of store.exportLogPages(id)) {
+        for (const rl of page) {
+          await write(`${logs ? ',' : '\n],"resourceLogs":['}\n${toJson(rl)}`);
+          logs = true;
+        }
+      }
+    }
+    await write('\n]}\n');
+  });
+}
 
 /**
  * Imports an OTLP JSON file, a JSONL file of OTLP requests, or one of our SQLite exports. The file is read
  * (streamed: see import/otlpFile.ts) and decoded completely before anything is stored, and then stored in one
- * transaction: a corrupt, truncated or cancelled file changes nothing.
+ * transaction: a corrupt, truncated or cancelled file changes nothing. An SQLite file is checked on a worker
+ * with a deadline first (store/sqliteGuard.ts): a hostile one is refused without running anything it defines.
  */
 export async function importSessionFile(store: SpanStore, file: string, progress?: ReadProgress): Promise<ImportResult & { format: string }> {
-  const content = await readSessionFile(file, progress);
-  if (content.kind === 'sqlite') return { ...store.importSqlite(content.bytes), format: 'sqlite' };
+  const content = await readSessionFile(file, progress, { maxSqliteBytes: store.settings.maxBytes });
+  if (content.kind === 'sqlite') {
+    await guardSqliteFile(content.bytes, { maxSpans: store.settings.maxSpans });
+    return { ...store.importSqlite(content.bytes), format: 'sqlite' };
+  }
   if (content.traces.length === 0 && content.logs.length === 0) throw new Error('the file holds no OTLP requests');
   const name = file.split(/[\\/]/).pop()!.replace(/(\.otlp)?\.jsonl?$/i, '');
   return { ...store.importOtlp({ traces: content.traces, logs: content.logs }, { sessionName: name }), format: content.format };

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every layer, one after the other (2 cores: parallel runs only slow each other down).
-//   prerequisites -> code-server -> build + typecheck + lint -> unit -> webview -> VSIX -> integration
+//   prerequisites -> code-server -> build + typecheck + lint -> unit -> attack -> webview -> VSIX -> integration
 //   (dev path, then the VSIX) -> e2e (the VSIX installed with --install-extension) -> one summary line.
-// Layers: AGENT_DEBUGGER_LAYERS=unit,webview (default: all).
+// Layers: AGENT_DEBUGGER_LAYERS=unit,attack,webview (default: all).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +63,8 @@ step('typecheck webview', bin('tsc'), ['-p', 'webview', '--noEmit']);
 step('lint', bin('eslint'), ['.', '--max-warnings', '0']);
 const mocha = (config) => [bin('mocha'), '--config', config, '--reporter', join(root, 'test/harness/reporter.cjs')];
 if (wants('unit')) step('unit', process.execPath, mocha('.mocharc.json'), { counted: true });
+// Hostile files and requests against the receiver and import paths (a few minutes at most).
+if (wants('attack')) step('attack (hostile input)', process.execPath, mocha('.mocharc.attack.json'), { counted: true });
 if (wants('webview')) step('webview (Chromium)', process.execPath, mocha('.mocharc.webview.json'), { counted: true });
 if (wants('integration') || wants('e2e')) step('package VSIX', 'npm', ['run', '--silent', 'package']);
 if (wants('integration')) {

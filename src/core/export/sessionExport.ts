@@ -5,6 +5,8 @@ import { byModel } from '../cost';
 import { readSession } from '../agent/fromStore';
 import type { SpanInput } from '../agent/types';
 import type { PricingOptions } from '../pricing/price';
+import { stat } from 'node:fs/promises';
+import { writeOtlpFile } from '../sessionFiles';
 import { writeFileAtomic } from '../store/files';
 import type { SpanStore } from '../store/spanStore';
 import { evalJsonl, evalRecords } from './evalJsonl';
@@ -38,8 +40,12 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
   if (!summary) throw new Error(`no session ${sessionId}`);
   let data: string | Uint8Array;
   let records = summary.spanCount;
-  if (format === 'otlp-json') data = JSON.stringify(store.exportSessionOtlp(sessionId));
-  else if (format === 'sqlite') data = store.exportSessionSqlite(sessionId);
+  if (format === 'otlp-json') {
+    // Streamed a page at a time: a session of any size is written in bounded memory.
+    await writeOtlpFile(store, [sessionId], file, false);
+    return { spans: summary.spanCount, records, bytes: (await stat(file)).size };
+  }
+  if (format === 'sqlite') data = store.exportSessionSqlite(sessionId);
   else {
     const inputs = readSession(store, sessionId);
     const session = buildSession(inputs, { pricing: options.pricing });

@@ -4,7 +4,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { OtlpDecodeError } from './errors';
 import { type IngestOutcome, type IngestSignal, decodeBody, ingestBody, ingestDecoded, ingestOffThread, invalidMessage } from './ingest';
+import { type InFlightBudget, type InFlightLease } from './inFlight';
 import { isPortFree, isPortUnavailable } from './listen';
+import { metricsProblem } from './metricsCheck';
 import type { LogsRequest, TraceRequest } from './model';
 import { type OtlpSignal, type PartialSuccess, encodeExportResponse } from './responses';
 import type { ListenAddress, OffThreadDecoder, OtlpSink } from './receiverTypes';
@@ -14,10 +16,11 @@ import type { StatsTracker } from './receiverStats';
  * What the deserializer hands the handler: decode errors travel as data so we can answer INVALID_ARGUMENT.
  * Trace requests stay bytes (`raw`) when the decode worker takes them, as over OTLP/HTTP.
  */
-type Decoded =
+type Decoded = (
   | { ok: true; request: TraceRequest | LogsRequest; bytes: number }
   | { ok: true; raw: Buffer; bytes: number }
-  | { ok: false; message: string; bytes: number };
+  | { ok: false; message: string; bytes: number; busy?: boolean }
+) & { lease?: InFlightLease };
 
 const SERVICE_PATHS: Record<OtlpSignal, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
@@ -25,8 +28,32 @@ const SERVICE_PATHS: Record<OtlpSignal, string> = {
   metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
 };
 
+/**
+ * grpc-js has read the whole message when it deserializes: from here until the answer its bytes (and what
+ * decoding makes of them) count against the receiver's in-flight budget, shared with OTLP/HTTP.
+ */
 function deserializerFor(signal: OtlpSignal, ctx: GrpcContext): (bytes: Buffer) => Decoded {
-  if (signal === 'metrics') return (bytes) => ({ ok: true, request: { resourceSpans: [] }, bytes: bytes.length });
+  const decode = decoderFor(signal, ctx);
+  return (bytes) => {
+    const lease = ctx.inFlight.lease();
+    // The message, and about as much again for what decoding makes of it (as over OTLP/HTTP).
+    if (!lease.take(2 * bytes.length)) return { ok: false, message: ctx.inFlight.refusal(), bytes: bytes.length, busy: true };
+    try {
+      return { ...decode(bytes), lease };
+    } catch (e) {
+      lease.release();
+      throw e;
+    }
+  };
+}
+
+function decoderFor(signal: OtlpSignal, ctx: GrpcContext): (bytes: Buffer) => Decoded {
+  if (signal === 'metrics') {
+    return (bytes) => {
+      const problem = metricsProblem('protobuf', bytes);
+      return problem ? { ok: false, message: problem, bytes: bytes.length } : { ok: true, request: { resourceSpans: [] }, bytes: bytes.length };
+    };
+  }
   if (signal === 'traces' && offThreadDecoder(ctx)) return (bytes) => ({ ok: true, raw: bytes, bytes: bytes.length });
   return (bytes) => {
     try {
@@ -56,6 +83,7 @@ export interface GrpcContext {
   sink: OtlpSink;
   stats: StatsTracker;
   maxBodyBytes: number;
+  inFlight: InFlightBudget;
   offThreadDecoder?: OffThreadDecoder;
 }
 
@@ -80,10 +108,12 @@ function handlerFor(signal: OtlpSignal, ctx: GrpcContext): grpc.handleUnaryCall<
     const decoded = call.request;
     stats.bytesReceived += decoded.bytes;
     if (!decoded.ok) {
-      fail(callback, grpc.status.INVALID_ARGUMENT, decoded.message);
+      decoded.lease?.release();
+      fail(callback, decoded.busy ? grpc.status.UNAVAILABLE : grpc.status.INVALID_ARGUMENT, decoded.message);
       return ctx.stats.changed();
     }
     if (signal === 'metrics') {
+      decoded.lease?.release();
       callback(null, undefined);
       return ctx.stats.changed();
     }
@@ -94,7 +124,10 @@ function handlerFor(signal: OtlpSignal, ctx: GrpcContext): grpc.handleUnaryCall<
         else callback(null, outcome.partial);
       },
       (e: unknown) => fail(callback, grpc.status.INTERNAL, `internal error in the OTLP receiver: ${e instanceof Error ? e.message : String(e)}`),
-    ).finally(() => ctx.stats.changed());
+    ).finally(() => {
+      decoded.lease?.release();
+      ctx.stats.changed();
+    });
   };
 }
 

@@ -3,12 +3,13 @@
 // compression bomb is ever held in memory beyond cap + one chunk.
 import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
+import type { InFlightLease } from './inFlight';
 
 export type BodyEncoding = 'identity' | 'gzip' | 'deflate';
 
-/** A body problem with the HTTP status to answer (413 too large, 400 corrupt). */
+/** A body problem with the HTTP status to answer (413 too large, 400 corrupt, 429 no room in flight). */
 export class BodyError extends Error {
-  constructor(readonly status: 400 | 413, message: string) {
+  constructor(readonly status: 400 | 413 | 429, message: string) {
     super(message);
     this.name = 'BodyError';
   }
@@ -30,11 +31,13 @@ function inflaterFor(encoding: BodyEncoding, firstByte: number): zlib.Gunzip | z
 }
 
 /**
- * The whole (inflated) body. Rejects with BodyError; `onWireBytes` sees every received chunk size.
+ * The whole (inflated) body. Rejects with BodyError; `onWireBytes` sees every received chunk size. Every
+ * kept chunk is taken from `lease` first (the receiver's in-flight budget): no room is a 429.
  * On rejection the rest of the request is drained and discarded so the response can still be read.
  */
 export function readBody(
-  req: IncomingMessage, maxBytes: number, encoding: BodyEncoding, onWireBytes: (n: number) => void,
+  req: IncomingMessage, maxBytes: number, encoding: BodyEncoding, onWireBytes: (n: number) => void, lease?: InFlightLease,
+  refusal = () => 'too many request bodies in flight',
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -63,6 +66,7 @@ export function readBody(
     const keep = (chunk: Buffer, what: string): void => {
       size += chunk.length;
       if (size > maxBytes) settle(new BodyError(413, `${what} is larger than the ${maxBytes}-byte limit`));
+      else if (lease && !lease.take(chunk.length)) settle(new BodyError(429, refusal()));
       else chunks.push(chunk);
     };
 

@@ -2,7 +2,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyError, parseContentEncoding, readBody } from './httpBody';
 import { OriginPolicy, hostRefusal, isLoopbackHost, originRefusal } from './httpGuards';
+import { type InFlightBudget, inFlightRetryAfterSeconds } from './inFlight';
 import { type IngestSignal, ingestBody, ingestOffThread } from './ingest';
+import { metricsProblem } from './metricsCheck';
 import { CONTENT_TYPES, GrpcCode, type OtlpFormat, encodeExportResponse, encodeStatus } from './responses';
 import type { OffThreadDecoder, OtlpSink } from './receiverTypes';
 import type { StatsTracker } from './receiverStats';
@@ -11,6 +13,8 @@ export interface HttpContext {
   sink: OtlpSink;
   offThreadDecoder?: OffThreadDecoder;
   maxBodyBytes: number;
+  /** Bytes of bodies read, inflated and being decoded, across requests (and gRPC). */
+  inFlight: InFlightBudget;
   origins: OriginPolicy;
   stats: StatsTracker;
 }
@@ -90,15 +94,33 @@ async function route(req: IncomingMessage, reply: Replier, ctx: HttpContext, for
     return reply.error(413, `request body of ${declared} bytes is larger than the ${ctx.maxBodyBytes}-byte limit`, { Connection: 'close' });
   }
 
-  let body: Buffer;
+  const busy = { 'Retry-After': String(inFlightRetryAfterSeconds), Connection: 'close' };
+  if (declared > 0 && !ctx.inFlight.fits(declared)) return reply.error(429, ctx.inFlight.refusal(), busy);
+  // What this request keeps in memory (its body, then what decoding it makes) counts until it is answered.
+  const lease = ctx.inFlight.lease();
   try {
-    body = await readBody(req, ctx.maxBodyBytes, encoding, (n) => (ctx.stats.mutable.bytesReceived += n));
-  } catch (e) {
-    if (!(e instanceof BodyError)) throw e;
-    return reply.error(e.status, e.message, e.status === 413 ? { Connection: 'close' } : {});
+    let body: Buffer;
+    try {
+      body = await readBody(req, ctx.maxBodyBytes, encoding, (n) => (ctx.stats.mutable.bytesReceived += n), lease, () => ctx.inFlight.refusal());
+    } catch (e) {
+      if (!(e instanceof BodyError)) throw e;
+      return reply.error(e.status, e.message, e.status === 413 ? { Connection: 'close' } : e.status === 429 ? busy : {});
+    }
+    // Decoding makes about as much again (the decode worker's copy, then the decoded request).
+    if (!lease.take(body.length)) return reply.error(429, ctx.inFlight.refusal(), { 'Retry-After': busy['Retry-After'] });
+    return await answer(target, format, body, reply, ctx);
+  } finally {
+    lease.release();
   }
+}
 
-  if (target === 'metrics') return reply.send(200, CONTENT_TYPES[format], encodeExportResponse('metrics', format));
+async function answer(target: IngestSignal | 'metrics', format: OtlpFormat, body: Buffer, reply: Replier, ctx: HttpContext): Promise<void> {
+  if (target === 'metrics') {
+    // Not stored, but checked: malformed metrics get the same 400 as traces and logs.
+    const problem = metricsProblem(format, body);
+    if (problem) return reply.error(400, problem);
+    return reply.send(200, CONTENT_TYPES[format], encodeExportResponse('metrics', format));
+  }
   // Trace requests are decoded on the decode worker when there is one, while this thread stores.
   const decoder = target === 'traces' && ctx.sink.acceptPreparedTraces ? ctx.offThreadDecoder : undefined;
   const offThread = decoder && (await decoder.decodeTraces(format, body));

@@ -24,7 +24,7 @@ export function decodeLogsRequestJson(input: unknown): LogsRequest {
   return { resourceLogs: mapArray(root, 'resourceLogs', 'resource_logs', decodeResourceLogs) };
 }
 
-function parseRoot(input: unknown, what: string): JsonObject {
+export function parseRoot(input: unknown, what: string): JsonObject {
   let value = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     let text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');

@@ -4,10 +4,11 @@ import type * as grpc from '@grpc/grpc-js';
 import { startGrpcServer, stopGrpcServer } from './grpcServer';
 import { type HttpContext, handleHttpRequest } from './httpHandler';
 import { OriginPolicy } from './httpGuards';
+import { InFlightBudget } from './inFlight';
 import { listenWithFallback } from './listen';
 import { type Disposable, StatsTracker } from './receiverStats';
 import {
-  DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, type OtlpReceiverOptions, RECEIVER_HOST,
+  DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IN_FLIGHT_BYTES, type OtlpReceiverOptions, RECEIVER_HOST,
   type ReceiverAddresses, type ReceiverStats,
 } from './receiverTypes';
 
@@ -49,10 +50,12 @@ export class OtlpReceiver {
 
   private async bindAll(): Promise<ReceiverAddresses> {
     const maxBodyBytes = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const inFlight = new InFlightBudget(this.options.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES);
     const ctx: HttpContext = {
       sink: this.options.sink,
       offThreadDecoder: this.options.offThreadDecoder,
       maxBodyBytes,
+      inFlight,
       origins: new OriginPolicy(this.options.allowedOrigins ?? []),
       stats: this.tracker,
     };
@@ -65,7 +68,7 @@ export class OtlpReceiver {
     const grpcPort = this.options.grpcPort ?? DEFAULT_GRPC_PORT;
     if (grpcPort !== false) {
       try {
-        const grpcContext = { sink: this.options.sink, stats: this.tracker, maxBodyBytes, offThreadDecoder: this.options.offThreadDecoder };
+        const grpcContext = { sink: this.options.sink, stats: this.tracker, maxBodyBytes, inFlight, offThreadDecoder: this.options.offThreadDecoder };
         const started = await startGrpcServer(grpcContext, RECEIVER_HOST, grpcPort);
         this.grpcServer = started.server;
         result.grpc = started.address;

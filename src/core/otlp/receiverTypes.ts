@@ -29,6 +29,8 @@ export interface OtlpReceiverOptions {
   port?: number;
   /** Request body cap, before and after decompression (default 64 MiB, the spec's recommendation). */
   maxBodyBytes?: number;
+  /** Bytes of bodies read, inflated and decoded at once across requests; past it 429 (default 128 MiB). */
+  maxInFlightBytes?: number;
   /** Browser origins allowed to post (exact match, e.g. "http://localhost:3000"; "*" = any). */
   allowedOrigins?: string[];
   /** OTLP/gRPC port (default 4317; 0 = any free port; false = no gRPC endpoint). */
@@ -79,4 +81,5 @@ export interface ReceiverStats {
 export const DEFAULT_HTTP_PORT = 4318;
 export const DEFAULT_GRPC_PORT = 4317;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_IN_FLIGHT_BYTES = 128 * 1024 * 1024;
 export const RECEIVER_HOST = '127.0.0.1';

@@ -42,6 +42,7 @@ export class ChangeCollector {
   private removed = new Set<string>();
   private evicted = new Set<string>();
   private notices: string[] = [];
+  private evictedSpans = 0;
 
   add(id: string): void {
     this.forget(id);
@@ -57,19 +58,26 @@ export class ChangeCollector {
     this.removed.add(id);
   }
 
-  evict(id: string, notice?: string): void {
+  /** A whole session evicted by the caps, holding `spans` spans. */
+  evict(id: string, notice: string, spans: number): void {
     this.forget(id);
     this.evicted.add(id);
-    if (notice) this.notices.push(notice);
+    this.notices.push(notice);
+    this.evictedSpans += spans;
   }
 
-  notice(text: string): void {
-    this.notices.push(text);
+  /** Spans of a session dropped by the caps (its oldest traces); the session stays. */
+  trim(notice: string, spans: number): void {
+    this.notices.push(notice);
+    this.evictedSpans += spans;
   }
 
   /** A copy of what is collected so far, to go back to if the operation rolls back. */
   snapshot(): () => void {
-    const saved = { added: new Set(this.added), changed: new Set(this.changed), removed: new Set(this.removed), evicted: new Set(this.evicted), notices: [...this.notices] };
+    const saved = {
+      added: new Set(this.added), changed: new Set(this.changed), removed: new Set(this.removed), evicted: new Set(this.evicted),
+      notices: [...this.notices], evictedSpans: this.evictedSpans,
+    };
     return () => Object.assign(this, saved);
   }
 
@@ -86,11 +94,13 @@ export class ChangeCollector {
       evicted: [...this.evicted],
     };
     if (this.notices.length) change.notices = this.notices;
+    if (this.evictedSpans) change.evictedSpans = this.evictedSpans;
     this.added = new Set();
     this.changed = new Set();
     this.removed = new Set();
     this.evicted = new Set();
     this.notices = [];
+    this.evictedSpans = 0;
     return change;
   }
 

@@ -5,11 +5,12 @@ import type { LogRecord, LogsRequest, ResourceLogs, ResourceSpans, Span, TraceRe
 import { StoreContext } from './context';
 import { writeLogs, writeTraces } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
-import { checkSchema, copyTables, createSchema, dropTables, setUpConnection, upgradeSchema } from './schema';
+import { copyTables, createSchema, dropTables, setUpConnection, upgradeSchema } from './schema';
+import { checkStructure } from './schemaCheck';
 import { SessionRouter } from './sessionRouter';
 import { spansOfRuns } from './spanRuns';
 import { createSession, renameSession } from './sessionWrites';
-import { allRows, firstRow, inTransaction, num, str, type Database } from './sqlite';
+import { allRows, firstRow, inTransaction, num, str, type Database, type SqlValue } from './sqlite';
 import type { SqlJsStatic } from 'sql.js';
 import type { ImportResult, SessionSource } from './types';
 
@@ -25,37 +26,80 @@ export type OtlpInput = (Partial<TraceRequest> & Partial<LogsRequest>) | { trace
  */
 export function exportSessionOtlp(ctx: StoreContext, sessionId: string): OtlpExport {
   const spanRows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ? ORDER BY s.id`, [sessionId]);
-  const spanGroups = new Grouper<Span>();
-  for (const r of spanRows) {
+  const result: OtlpExport = { resourceSpans: resourceSpansOf(ctx, spanRows) };
+  const logRows = allRows(ctx.stmts, `SELECT ${logColumns} FROM log_records l WHERE l.session_id = ? ORDER BY l.id`, [sessionId]);
+  if (logRows.length) result.resourceLogs = resourceLogsOf(ctx, logRows);
+  return result;
+}
+
+/**
+ * The same spans as exportSessionOtlp, a page at a time in ingest order (at most `pageSize` spans and about
+ * `pageBytes` of span data), each page grouped by resource and scope: files of any size are written holding
+ * one page in memory (a resource appears once per page, which OTLP allows). Pages follow the session's span
+ * runs, so no query sorts the whole session.
+ */
+export function* exportSpanPages(ctx: StoreContext, sessionId: string, pageSize: number, pageBytes = 8 * 2 ** 20): Generator<ResourceSpans[]> {
+  const runs = allRows(ctx.stmts, 'SELECT trace_id, first_id, last_id FROM span_runs WHERE session_id = ? ORDER BY first_id', [sessionId]);
+  // Rows are read a few hundred at a time: spans can be large (prompts), and a page stops at pageBytes.
+  const chunk = Math.min(pageSize, 256);
+  const sql = `SELECT ${spanColumns} FROM spans s WHERE s.id BETWEEN ? AND ? AND s.session_id = ? AND s.trace_id = ? ORDER BY s.id`;
+  let rows: SqlValue[][] = [];
+  let bytes = 0;
+  for (const [traceId, first, last] of runs) {
+    for (let from = num(first); from <= num(last); from += chunk) {
+      for (const row of allRows(ctx.stmts, sql, [from, Math.min(num(last), from + chunk - 1), sessionId, traceId!])) {
+        rows.push(row);
+        bytes += row[11] instanceof Uint8Array ? row[11].length : 0;
+      }
+      if (rows.length >= pageSize || bytes >= pageBytes) {
+        yield resourceSpansOf(ctx, rows);
+        rows = [];
+        bytes = 0;
+      }
+    }
+  }
+  if (rows.length) yield resourceSpansOf(ctx, rows);
+}
+
+/** The session's log records, `pageSize` at a time in ingest order (see exportSpanPages). */
+export function* exportLogPages(ctx: StoreContext, sessionId: string, pageSize: number): Generator<ResourceLogs[]> {
+  for (let after = 0; ; ) {
+    const rows = allRows(ctx.stmts, `SELECT ${logColumns} FROM log_records l WHERE l.session_id = ? AND l.id > ? ORDER BY l.id LIMIT ?`, [sessionId, after, pageSize]);
+    if (rows.length) yield resourceLogsOf(ctx, rows);
+    if (rows.length < pageSize) return;
+    after = num(rows[rows.length - 1]![0]);
+  }
+}
+
+function resourceSpansOf(ctx: StoreContext, rows: SqlValue[][]): ResourceSpans[] {
+  const groups = new Grouper<Span>();
+  for (const r of rows) {
     const s = spanFromRow(ctx, r);
-    spanGroups.add(s.resourceId, s.scopeId, {
+    groups.add(s.resourceId, s.scopeId, {
       traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, traceState: s.traceState, flags: s.flags,
       name: s.name, kind: s.kind, startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano,
       attributes: s.attributes, droppedAttributesCount: s.droppedAttributesCount, events: s.events,
       droppedEventsCount: s.droppedEventsCount, links: s.links, droppedLinksCount: s.droppedLinksCount, status: s.status,
     });
   }
-  const result: OtlpExport = {
-    resourceSpans: spanGroups.build(ctx, (resource, schemaUrl, scopes) => ({
-      resource, schemaUrl, scopeSpans: scopes.map(([scope, scopeUrl, spans]) => ({ scope, spans, schemaUrl: scopeUrl })),
-    })),
-  };
-  const logRows = allRows(ctx.stmts, `SELECT ${logColumns} FROM log_records l WHERE l.session_id = ? ORDER BY l.id`, [sessionId]);
-  if (logRows.length) {
-    const logGroups = new Grouper<LogRecord>();
-    for (const r of logRows) {
-      const l = logFromRow(ctx, r);
-      logGroups.add(l.resourceId, l.scopeId, {
-        timeUnixNano: l.timeUnixNano, observedTimeUnixNano: l.observedTimeUnixNano, severityNumber: l.severityNumber,
-        severityText: l.severityText, body: l.body, attributes: l.attributes, droppedAttributesCount: l.droppedAttributesCount,
-        flags: l.flags, traceId: l.traceId, spanId: l.spanId, eventName: l.eventName,
-      });
-    }
-    result.resourceLogs = logGroups.build(ctx, (resource, schemaUrl, scopes) => ({
-      resource, schemaUrl, scopeLogs: scopes.map(([scope, scopeUrl, logRecords]) => ({ scope, logRecords, schemaUrl: scopeUrl })),
-    }));
+  return groups.build(ctx, (resource, schemaUrl, scopes) => ({
+    resource, schemaUrl, scopeSpans: scopes.map(([scope, scopeUrl, spans]) => ({ scope, spans, schemaUrl: scopeUrl })),
+  }));
+}
+
+function resourceLogsOf(ctx: StoreContext, rows: SqlValue[][]): ResourceLogs[] {
+  const groups = new Grouper<LogRecord>();
+  for (const r of rows) {
+    const l = logFromRow(ctx, r);
+    groups.add(l.resourceId, l.scopeId, {
+      timeUnixNano: l.timeUnixNano, observedTimeUnixNano: l.observedTimeUnixNano, severityNumber: l.severityNumber,
+      severityText: l.severityText, body: l.body, attributes: l.attributes, droppedAttributesCount: l.droppedAttributesCount,
+      flags: l.flags, traceId: l.traceId, spanId: l.spanId, eventName: l.eventName,
+    });
   }
-  return result;
+  return groups.build(ctx, (resource, schemaUrl, scopes) => ({
+    resource, schemaUrl, scopeLogs: scopes.map(([scope, scopeUrl, logRecords]) => ({ scope, logRecords, schemaUrl: scopeUrl })),
+  }));
 }
 
 type ModelResource = ResourceSpans['resource'];
@@ -208,11 +252,14 @@ export function exportStoreSqlite(ctx: StoreContext): Uint8Array {
   }
 }
 
-/** Opens bytes as a database of our schema, or throws a readable error (and leaks nothing). */
+/**
+ * Opens bytes as a database of our schema, or throws a readable error (and leaks nothing). Nothing the
+ * file defines is queried before checkStructure has found it to be ours.
+ */
 export function openExisting(sql: SqlJsStatic, bytes: Uint8Array): Database {
   const db = new sql.Database(bytes);
   try {
-    upgradeSchema(db, checkSchema(db));
+    upgradeSchema(db, checkStructure(sql, db));
     setUpConnection(db);
     return db;
   } catch (e) {

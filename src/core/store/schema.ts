@@ -5,7 +5,7 @@
 import { addSpanRuns, upgradeFromVersion2 } from './schemaUpgrade';
 import { spanRunsTable } from './spanRuns';
 import { registerSpanFunctions } from './spanData';
-import { inTransaction, queryOnce, str, type Database } from './sqlite';
+import { inTransaction, type Database } from './sqlite';
 
 export const schemaName = 'agent-debugger-store';
 /**
@@ -167,37 +167,7 @@ export function dropTables(db: Database, schema: string): void {
   db.run(`VACUUM ${schema}`);
 }
 
-/**
- * Throws a readable error unless `db` holds a store of this schema version or one upgradeSchema brings up
- * to it; returns the version found.
- */
-export function checkSchema(db: Database): number {
-  // Only 'main' is checked: files are opened as the main database of a connection.
-  let rows;
-  try {
-    rows = queryOnce(db, "SELECT key, value FROM meta WHERE key IN ('schema', 'version')");
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new Error(`not an Agent Debugger session database (${detail})`);
-  }
-  const meta = new Map(rows.map((r) => [str(r[0]), str(r[1])]));
-  if (meta.get('schema') !== schemaName) throw new Error('not an Agent Debugger session database (no schema marker)');
-  const version = Number(meta.get('version'));
-  if (!Number.isInteger(version) || version > schemaVersion) {
-    throw new Error(`the session database has schema version ${meta.get('version')}; this version reads up to ${schemaVersion}`);
-  }
-  if (version < 2) {
-    // Version 1 was only ever written by development builds; its span layout cannot be copied row for row.
-    throw new Error(`the session database has schema version ${version}, written by an older development build; this version reads ${schemaVersion} (export it as OTLP/JSON with that build and import the JSON)`);
-  }
-  const present = new Set(queryOnce(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => str(r[0])));
-  for (const table of ['sessions', 'resources', 'scopes', 'spans', 'log_records', 'traces']) {
-    if (!present.has(table)) throw new Error(`the session database is incomplete: table '${table}' is missing`);
-  }
-  return version;
-}
-
-/** Brings a database checkSchema accepted up to this schema version, in place. */
+/** Brings a database checkStructure (schemaCheck.ts) accepted up to this schema version, in place. */
 export function upgradeSchema(db: Database, version: number): void {
   if (version === schemaVersion) return;
   inTransaction(db, () => {

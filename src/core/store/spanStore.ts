@@ -1,7 +1,7 @@
 // The span store: an in-memory SQLite database (sql.js) holding sessions of spans and log records.
 // Synchronous once created; every write is one transaction; listeners hear one change per operation.
 import type { SqlJsStatic } from 'sql.js';
-import type { LogsRequest, SpanEvent, SpanLink, TraceRequest } from '../otlp/model';
+import type { LogsRequest, ResourceLogs, ResourceSpans, SpanEvent, SpanLink, TraceRequest } from '../otlp/model';
 import { Emitter, type Disposable } from './changes';
 import { StoreContext, type StoreSettings } from './context';
 import * as io from './exportImport';
@@ -52,6 +52,7 @@ export class SpanStore {
   /** Reports which sessions were added, changed, removed or evicted (once per operation). */
   readonly onDidChange: (listener: (change: StoreChange) => void) => Disposable = this.changed.event;
   private batchDepth = 0;
+  private evicted = 0;
   private readonly sweeper: Sweeper;
 
   private constructor(
@@ -92,8 +93,12 @@ export class SpanStore {
   /** New caps or session gap; caps apply at once (sparing sessions that are live). */
   configure(options: Partial<StoreSettings>): void {
     Object.assign(this.ctx.settings, settingsOf(options, this.ctx.settings));
-    const live = new Set(this.listSessions().filter((s) => s.live).map((s) => s.id));
-    this.write(() => enforceRetention(this.ctx, live));
+    this.write(() => enforceRetention(this.ctx, new Set()));
+  }
+
+  /** Spans the caps have evicted since the store was made (each one also in a change's notices). */
+  get evictedSpans(): number {
+    return this.evicted;
   }
 
   /** Stores a request; `receivedAtMs` is when the receiver took it (default: now). */
@@ -233,6 +238,18 @@ export class SpanStore {
     return io.exportSessionOtlp(this.ctx, sessionId);
   }
 
+  /** A session's spans as OTLP ResourceSpans, a page (`pageSize` spans, ~`pageBytes` of data) at a time. */
+  exportSpanPages(sessionId: string, pageSize = 10_000, pageBytes?: number): Generator<ResourceSpans[]> {
+    if (!this.ctx.sessions.has(sessionId)) throw new Error(`no session ${sessionId}`);
+    return io.exportSpanPages(this.ctx, sessionId, pageSize, pageBytes);
+  }
+
+  /** A session's log records as OTLP ResourceLogs, `pageSize` at a time. */
+  exportLogPages(sessionId: string, pageSize = 10_000): Generator<ResourceLogs[]> {
+    if (!this.ctx.sessions.has(sessionId)) throw new Error(`no session ${sessionId}`);
+    return io.exportLogPages(this.ctx, sessionId, pageSize);
+  }
+
   /** Decoded OTLP in, all or nothing. Unnamed spans go to one new session called `sessionName`. */
   importOtlp(input: io.OtlpInput, options: { sessionName?: string } = {}): ImportResult {
     return this.write(() => {
@@ -294,7 +311,9 @@ export class SpanStore {
   private emit(): void {
     if (this.batchDepth > 0) return;
     const change = this.ctx.changes.take();
-    if (change) this.changed.fire(change);
+    if (!change) return;
+    this.evicted += change.evictedSpans ?? 0;
+    this.changed.fire(change);
   }
 }
 

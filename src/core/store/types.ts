@@ -103,6 +103,8 @@ export interface StoreChange {
   evicted: string[];
   /** Human-readable notices (evictions), meant for the user. */
   notices?: string[];
+  /** Spans the caps evicted in this change (whole sessions and trimmed traces): every one is in a notice. */
+  evictedSpans?: number;
 }
 
 export interface StoreStats {

@@ -1,21 +1,28 @@
 // Value helpers: lossless JSON for attribute lists, attribute lookup, nanosecond strings to ms.
 import type { AnyValue, KeyValue } from '../otlp/model';
 
+// What plain stringify makes of NaN and +-Infinity (null) and of -0 (0; doubleValue is its object's only key).
 const nonFiniteMarker = '"doubleValue":null';
-const nonFiniteRead = /"doubleValue":"(?:NaN|-?Infinity)"/;
+const zeroMarker = '"doubleValue":0}';
+const specialRead = /"doubleValue":"(?:NaN|-?Infinity|-0)"/;
 
 /**
- * JSON of attributes (or any AnyValue tree). JSON has no NaN/Infinity: those doubles are written as
- * the strings proto3 JSON uses, and `parseJson` turns them back. The fast path is plain stringify.
+ * JSON of attributes (or any AnyValue tree, or a whole OTLP request: this is also how OTLP JSON is
+ * exported). JSON has no NaN/Infinity and stringify writes -0 as 0: those doubles are written as the
+ * strings proto3 JSON uses ("NaN", "Infinity", "-Infinity"; "-0", a numeric string, which proto3 JSON
+ * parsers accept for doubles), and `parseJson` and the OTLP JSON decoder turn them back. Other doubles
+ * round-trip as JSON numbers. The fast path is plain stringify.
  */
 export function toJson(value: unknown): string {
   const text = JSON.stringify(value);
-  if (!text.includes(nonFiniteMarker)) return text;
-  return JSON.stringify(value, (key, v: unknown) => (key === 'doubleValue' && typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+  if (!text.includes(nonFiniteMarker) && !text.includes(zeroMarker)) return text;
+  return JSON.stringify(value, (key, v: unknown) =>
+    key === 'doubleValue' && typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? (Object.is(v, -0) ? '-0' : String(v)) : v,
+  );
 }
 
 export function parseJson<T>(text: string): T {
-  if (!nonFiniteRead.test(text)) return JSON.parse(text) as T;
+  if (!specialRead.test(text)) return JSON.parse(text) as T;
   return JSON.parse(text, (key, v: unknown) => (key === 'doubleValue' && typeof v === 'string' ? Number(v) : v)) as T;
 }
 

@@ -98,7 +98,7 @@ describe('store: SQLite files and atomic writes', () => {
     const sql = await loadSqlJs();
     const fileOf = (version: number) => {
       const db = new sql.Database();
-      db.run('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      db.run('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
       db.run('INSERT INTO meta VALUES (?, ?), (?, ?)', ['schema', schemaName, 'version', String(version)]);
       const bytes = db.export();
       db.close();

@@ -22,11 +22,11 @@ describe('store: retention', () => {
 
   it('evicts the least recently active whole sessions first, with a notice', () => {
     store.ingestTraces(bulkRequest(400, 0, sessionRes('a')));
-    clock.advance(1000);
+    clock.advance(61_000); // past the session gap: no longer live
     store.ingestTraces(bulkRequest(400, 400, sessionRes('b')));
-    clock.advance(1000);
+    clock.advance(61_000); // past the session gap: no longer live
     store.ingestTraces(bulkRequest(100, 800, sessionRes('a'))); // 'a' is now more recent than 'b'
-    clock.advance(1000);
+    clock.advance(61_000); // past the session gap: no longer live
     assert.equal(store.spanCount(), 900);
     store.ingestTraces(bulkRequest(300, 900, sessionRes('c')));
     assert.deepEqual(evicted(), ['b']);
@@ -39,16 +39,29 @@ describe('store: retention', () => {
   it('keeps evicting, oldest first, until under the cap', () => {
     for (const [i, id] of ['a', 'b', 'c'].entries()) {
       store.ingestTraces(bulkRequest(300, i * 300, sessionRes(id)));
-      clock.advance(1000);
+      clock.advance(61_000); // past the session gap: no longer live
     }
     store.ingestTraces(bulkRequest(650, 900, sessionRes('d')));
     assert.deepEqual(evicted(), ['a', 'b']);
     assert.deepEqual(store.listSessions().map((s) => s.id), ['d', 'c']);
   });
 
+  it('spares live sessions, trimming their oldest traces rather than evicting one whole (a flood from several senders)', () => {
+    for (let round = 0; round < 6; round++) {
+      for (const id of ['a', 'b', 'c']) store.ingestTraces(bulkRequest(100, round * 1000 + id.charCodeAt(0) * 100_000, sessionRes(id)));
+      clock.advance(1000);
+    }
+    assert.deepEqual(evicted(), []);
+    assert.deepEqual(store.listSessions().map((s) => s.id).sort(), ['a', 'b', 'c']);
+    const trimmed = changes.reduce((n, c) => n + (c.evictedSpans ?? 0), 0);
+    assert.equal(store.spanCount() + trimmed, 1800, 'every span is kept or reported evicted');
+    assert.equal(store.evictedSpans, trimmed);
+    assert.ok(store.spanCount() >= 800, `kept ${store.spanCount()} of a 1 000 cap`);
+  });
+
   it('spares the receiving session, unless it alone is over the cap: then its oldest traces go', () => {
     store.ingestTraces(bulkRequest(500, 0, sessionRes('old')));
-    clock.advance(1000);
+    clock.advance(61_000); // past the session gap: no longer live
     store.ingestTraces(bulkRequest(1200, 500, sessionRes('big')));
     assert.deepEqual(evicted(), ['old']);
     const big = store.getSession('big')!;
