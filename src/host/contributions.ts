@@ -64,5 +64,6 @@ export interface Settings {
   /** The recording LLM gateway for traced launches (see src/host/gateway). */
   'gateway.enabled': boolean;
   'gateway.providers': ('openai' | 'anthropic' | 'gemini' | 'ollama')[];
+  'gateway.nodePreload': boolean;
 }
 export const settingsSection = 'agentDebugger';
