@@ -5,7 +5,7 @@ import { curveBasis, line, select, zoom, zoomIdentity, type Selection, type Zoom
 import { h } from '../shared/dom';
 import { bentPoints, boundsOf, type Box, type LaidOutEdge, type Layout } from './layout';
 import type { GraphModel } from './model';
-import { ariaLabel, itemText, middleEllipsis, type CursorView, type ItemText, type Phase } from './viewModel';
+import { ariaLabel, itemText, splitTail, type CursorView, type ItemText, type Phase } from './viewModel';
 import type { Item, VisibleGraph } from './visible';
 
 /** Upper bound on node elements in the DOM, whatever the zoom. */
@@ -54,7 +54,6 @@ export class GraphView {
   /** The person has zoomed or panned since the last fit: a resize keeps their view instead of fitting again. */
   private userZoomed = false;
   private lastSize = { width: 0, height: 0 };
-  private titleFont?: CanvasRenderingContext2D;
 
   constructor(private readonly events: GraphViewEvents) {
     const svgEl = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -263,7 +262,7 @@ export class GraphView {
       const el = h(
         'div',
         { class: `node type-${item.type} kind-${model.rows[item.step].kind}`, role: 'treeitem', tabindex: '-1', 'aria-level': String(item.depth + 1), 'data-key': item.key },
-        h('div', { class: 'line1' }, h('span', { class: `codicon codicon-${text.icon} kind-icon`, 'aria-hidden': 'true' }), h('span', { class: 'title' }, this.fitTitle(text.title, box.w - (text.count ? 100 : 64))),
+        h('div', { class: 'line1' }, h('span', { class: `codicon codicon-${text.icon} kind-icon`, 'aria-hidden': 'true' }), titleOf(text.title),
           text.count ? h('span', { class: 'count' }, text.count) : null, h('span', { class: 'codicon state-icon', 'aria-hidden': 'true' })),
         h('div', { class: 'line2' }, h('span', { class: 'spacer' }), text.duration ? h('span', { class: 'badge dur' }, text.duration) : null,
           text.tokens ? h('span', { class: 'badge tok' }, text.tokens) : null, text.cost ? h('span', { class: 'badge cost' }, text.cost) : null),
@@ -305,20 +304,6 @@ export class GraphView {
     el.setAttribute('aria-label', ariaLabel(d.text, item, phase, current));
   }
 
-  /** The title in `px`, cut in the middle so the end that tells names apart (a model's date, a tool's verb) stays. */
-  private fitTitle(title: string, px: number): string {
-    if (!this.titleFont) {
-      const probe = this.nodesLayer.appendChild(h('div', { class: 'node' }, h('span', { class: 'title' }, 'x')));
-      const ctx = document.createElement('canvas').getContext('2d');
-      if (ctx) ctx.font = getComputedStyle(probe.firstElementChild!).font;
-      probe.remove();
-      if (!ctx) return title;
-      this.titleFont = ctx;
-    }
-    const ctx = this.titleFont;
-    return middleEllipsis(title, (s) => ctx.measureText(s).width <= px);
-  }
-
   private itemOf(target: EventTarget | null): number | undefined {
     const key = (target as HTMLElement | null)?.closest?.<HTMLElement>('.node')?.dataset.key;
     return key !== undefined ? this.visible?.byKey.get(key) : undefined;
@@ -349,4 +334,13 @@ export class GraphView {
     e.preventDefault();
     e.stopPropagation();
   }
+}
+
+/** A node's title: its head shrinks with an ellipsis, its tail stays (viewModel.splitTail); hover shows it whole. */
+function titleOf(title: string): HTMLElement {
+  const [head, tail] = splitTail(title);
+  const headEl = h('span', { class: 't-head' }, head);
+  // Inline blocks, not flex items: the title's text stays one line for innerText, copy and screen readers.
+  if (tail) headEl.style.maxWidth = `calc(100% - ${[...tail].length + 1}ch)`;
+  return h('span', { class: 'title' }, headEl, tail ? h('span', { class: 't-tail' }, tail) : null);
 }

@@ -117,34 +117,14 @@ export function statusLine(m: GraphModel, cursor: number): string {
   return parts.join(' · ');
 }
 
-/** `text` cut in the middle to what `fits`: as much of the head as room allows, and a tail from a separator
- *  (`gpt-4o-mini…07-18`), so names that differ only at the end (dates, versions) stay apart. */
-export function middleEllipsis(text: string, fits: (s: string) => boolean): string {
-  if (fits(text)) return text;
+/** A label as head and tail: the tail (from the last separator, at least 3 characters; else the last 4) always
+ *  shows and the head is cut with an ellipsis in CSS, so names that differ only at the end (model dates,
+ *  versions) stay apart: `gpt-4o-mini-20…07-18`. The DOM keeps the whole name. */
+export function splitTail(text: string): [string, string] {
   const chars = [...text];
-  // Tails that start after a separator, shortest first, at least 3 characters; else the last 4 characters.
-  const starts = chars.map((c, i) => (/[-_.:/ @]/.test(c) ? i + 1 : -1)).filter((i) => i > 0 && chars.length - i >= 3).reverse();
-  const tails = starts.length ? starts.slice(0, 2) : [Math.max(1, chars.length - 4)];
-  let best = '';
-  let bestHead = 0;
-  for (const start of tails) {
-    const tail = chars.slice(start).join('');
-    // Longest head that still fits with this tail.
-    let lo = 0;
-    let hi = start;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (fits(`${chars.slice(0, mid).join('')}…${tail}`)) lo = mid;
-      else hi = mid - 1;
-    }
-    const head = chars.slice(0, lo).join('').replace(/[-_.:/ @]+$/, '');
-    const candidate = `${head}…${tail}`;
-    // The most head wins: `gpt-4o-mini…07-18` over `gpt…2024-07-18`.
-    if (lo > bestHead && fits(candidate)) [best, bestHead] = [candidate, lo];
+  if (chars.length <= 8) return [text, ''];
+  for (let i = chars.length - 4; i > 0; i--) {
+    if (/[-_.:/ @]/.test(chars[i])) return [chars.slice(0, i + 1).join(''), chars.slice(i + 1).join('')];
   }
-  if (best) return best;
-  // Not even a short tail fits: cut the end.
-  let n = chars.length;
-  while (n > 1 && !fits(`${chars.slice(0, n).join('')}…`)) n--;
-  return `${chars.slice(0, n).join('')}…`;
+  return [chars.slice(0, -4).join(''), chars.slice(-4).join('')];
 }

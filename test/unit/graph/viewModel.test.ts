@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { keyAction } from '../../../webview/graph/keys';
 import { cursorState, readState, restoreCursor } from '../../../webview/graph/state';
-import { ariaLabel, formatDuration, formatTokens, formatUsd, itemPhase, itemText, middleEllipsis, statusLine, viewAt } from '../../../webview/graph/viewModel';
+import { ariaLabel, formatDuration, formatTokens, formatUsd, itemPhase, itemText, splitTail, statusLine, viewAt } from '../../../webview/graph/viewModel';
 import { buildVisible } from '../../../webview/graph/visible';
 import { fixture, stepByLabel } from './fixtures';
 
@@ -78,15 +78,11 @@ describe('graph webview: view model, keys, saved state (pure)', () => {
     assert.equal(readState(null), undefined);
   });
 
-  it('cuts long labels in the middle, keeping the end that tells names apart', () => {
-    const upTo = (n: number) => (t: string) => [...t].length <= n;
-    assert.equal(middleEllipsis('gpt-4o-mini', upTo(20)), 'gpt-4o-mini');
-    assert.equal(middleEllipsis('gpt-4o-mini-2024-07-18', upTo(17)), 'gpt-4o-mini…07-18');
-    assert.equal(middleEllipsis('gpt-4o-2024-08-06', upTo(12)), 'gpt-4o…08-06');
-    assert.equal(middleEllipsis('claude-3-5-sonnet-20241022', upTo(16)), 'claude…20241022');
-    // No separator: the last four characters stay.
-    assert.equal(middleEllipsis('abcdefghijklmnop', upTo(9)), 'abcd…mnop');
-    // No room for a tail: the end is cut.
-    assert.equal(middleEllipsis('gpt-4o-mini-2024-07-18', upTo(4)), 'gpt…');
+  it('splits long labels into a head (cut when too long) and a tail that always shows', () => {
+    assert.deepEqual(splitTail('advice'), ['advice', '']);
+    assert.deepEqual(splitTail('gpt-4o-mini-2024-07-18'), ['gpt-4o-mini-2024-', '07-18']);
+    assert.deepEqual(splitTail('claude-3-5-sonnet-20241022'), ['claude-3-5-sonnet-', '20241022']);
+    assert.deepEqual(splitTail('convert_currency'), ['convert_', 'currency']);
+    assert.deepEqual(splitTail('getWeatherNow'), ['getWeathe', 'rNow']);
   });
 });
