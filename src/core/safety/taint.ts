@@ -38,8 +38,8 @@ export function findTaint(steps: readonly AgentStep[], flow: Flow, options: Tain
     if (!hit) continue;
     const { source, field, piece } = hit;
     const consumer = (flow.consumers.get(source.index) ?? []).find((c) => call.llm === undefined || c <= call.llm);
-    const path = [source.index, consumer, call.llm, call.tool].filter((i): i is number => i !== undefined);
-    const ids = [...new Set(path.map((i) => steps[i].id))];
+    const path = [...new Set([source.index, consumer, call.llm, call.tool].filter((i): i is number => i !== undefined))];
+    const ids = path.map((i) => steps[i].id);
     const sinkStep = callStep(call);
     out.push({
       id: `taint:${call.key}:${field}`,
