@@ -5,7 +5,7 @@ import { nameMatches, valueMatches } from './glob';
 import { maskText } from './mask';
 import { stringLeaves } from './stepTexts';
 import { shorten } from './textMatch';
-import { callStep, type Flow } from './toolCalls';
+import { callStep, type Flow, type ToolCall } from './toolCalls';
 import type { AgentPolicy, SafetyFinding, ToolPolicy } from './types';
 
 /** Validates a parsed policy (setting or .agent-policy.json); throws an Error that says what is wrong. */
@@ -61,7 +61,7 @@ export function findPolicyViolations(steps: readonly AgentStep[], flow: Flow, po
     if (!p) continue;
     const who = agent !== undefined ? `agent '${agent}'` : 'an agent without a name';
     if (p.tools && !nameMatches(call.name, p.tools)) {
-      out.push(finding(call.key, step.id, 'tool-not-allowed', call.name, undefined, `${call.name} is not in the tools allowed for ${who} (${p.tools.join(', ')})`, `${who} called \`${call.name}\` (step ${at + 1}), which its policy does not allow`));
+      out.push(finding(call, step.id, 'tool-not-allowed', call.name, undefined, `${call.name} is not in the tools allowed for ${who} (${p.tools.join(', ')})`, `${who} called \`${call.name}\` (step ${at + 1}), which its policy does not allow`, steps));
       continue;
     }
     for (const [key, globs] of Object.entries(p.args ?? {})) {
@@ -71,15 +71,16 @@ export function findPolicyViolations(steps: readonly AgentStep[], flow: Flow, po
       for (const leaf of stringLeaves(call.args, call.name)) {
         if ((leaf.field !== field && !leaf.field.startsWith(`${field}[`)) || valueMatches(leaf.text, globs)) continue;
         const shown = shorten(maskText(leaf.text), 80);
-        out.push(finding(call.key, step.id, 'arg-not-allowed', leaf.field, shown, `${leaf.field} = '${shown}' is outside ${globs.join(', ')}`, `\`${leaf.field}\` (step ${at + 1}) = '${shown}' is outside the policy of ${who} (${globs.join(', ')})`));
+        out.push(finding(call, step.id, 'arg-not-allowed', leaf.field, shown, `${leaf.field} = '${shown}' is outside ${globs.join(', ')}`, `\`${leaf.field}\` (step ${at + 1}) = '${shown}' is outside the policy of ${who} (${globs.join(', ')})`, steps));
       }
     }
   }
   return out;
 }
 
-function finding(key: string, stepId: string, rule: string, field: string, match: string | undefined, why: string, message: string): SafetyFinding {
-  const f: SafetyFinding = { id: `policy:${key}:${rule}:${field}`, kind: 'policy', rule, stepId, field, why, message, heuristic: true };
+function finding(call: ToolCall, stepId: string, rule: string, field: string, match: string | undefined, why: string, message: string, steps: readonly AgentStep[]): SafetyFinding {
+  const f: SafetyFinding = { id: `policy:${call.key}:${rule}:${field}`, kind: 'policy', rule, stepId, field, why, message, heuristic: true };
   if (match !== undefined) f.match = match;
+  if (call.llm !== undefined) f.callerStepId = steps[call.llm].id;
   return f;
 }

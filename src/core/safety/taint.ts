@@ -53,6 +53,7 @@ export function findTaint(steps: readonly AgentStep[], flow: Flow, options: Tain
       heuristic: true,
       path: ids,
     });
+    if (decider) out[out.length - 1].callerStepId = decider.id;
   }
   return out;
 }

@@ -27,6 +27,8 @@ export interface SafetyFinding {
   heuristic: true;
   /** Taint: the steps the data went through, source first, sink last. */
   path?: string[];
+  /** Taint and policy: the LLM step that asked for the call, where a run can stop before the tool runs. */
+  callerStepId?: string;
 }
 
 /** Tool name patterns (`*` and `?` wildcards, case-insensitive) that decide taint sources and sinks. */
