@@ -61,5 +61,9 @@ export interface Settings {
   /** $ a session may spend before the Cost view flags it; 0 = no budget. A launch's budgetUsd wins. */
   'budget.sessionUsd': number;
   'budget.action': 'warn' | 'pause' | 'stop';
+  /** Tools allowed per agent and argument globs (see core/safety ToolPolicy); empty = .agent-policy.json. */
+  policy: Record<string, unknown>;
+  'safety.taintSources': string[];
+  'safety.taintSinks': string[];
 }
 export const settingsSection = 'agentDebugger';
