@@ -66,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
     }),
   );
   root.add(vscode.window.registerWebviewPanelSerializer(graphViewType, graph));
-  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph, models));
+  const safetySettings = root.add(new SafetySettings(log));
+  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph, models, safetySettings));
   root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
   root.add(
     vscode.commands.registerCommand(Commands.showSessionCost, (arg?: string | SessionsNode) => {
@@ -88,7 +89,6 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: true } }));
   const debug = registerDebug(root, receiver, graph, log, sources.links);
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
-  const safetySettings = root.add(new SafetySettings(log));
   const safety = root.add(new SafetyDiagnostics(receiver, sources.links, safetySettings, log));
   // breakOn policy / taint in live runs use the user's policy and tool patterns.
   root.add(debug.runs.onDidStartRun((run) => void safetySettings.options().then((o) => (run.watcher.safety = o))));

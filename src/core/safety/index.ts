@@ -6,3 +6,4 @@ export { parsePolicy } from './policy';
 export { detectPii, detectSecrets, isPlaceholder, luhn } from './secrets';
 export { defaultTaintSinks, defaultTaintSources } from './taint';
 export { safetyKinds, type AgentPolicy, type SafetyFinding, type SafetyKind, type SafetyOptions, type TaintOptions, type ToolPolicy } from './types';
+export { safetySection } from './dto';
