@@ -30,7 +30,7 @@ export async function steps(argv: string[]): Promise<number> {
     }
     const built = sessions.map((s) => ({ id: s.id, name: s.name, session: buildSession(readSession(store, s.id), { pricing: { overrides } }) }));
     const allSteps = built.flatMap((b) => b.session.steps);
-    const safetyFindings = built.map((b) => sessionFindings(b.session.steps, safety));
+    const safetyFindings = built.map((b) => sessionFindings(b.session, safety));
     const totals = totalsOf(allSteps);
     if (options.json) {
       const out = {

@@ -1,7 +1,7 @@
 // Safety findings for `agent-debugger steps`: `--fail-on KIND[,KIND]` (exit 3 when such a finding exists),
 // `--policy FILE` (a .agent-policy.json), and the findings printed under each session.
 import { readFile } from 'node:fs/promises';
-import type { AgentStep } from '../core/agent/types';
+import type { AgentSession } from '../core/agent';
 import { findSafety, parsePolicy, safetyKinds, type SafetyFinding, type SafetyKind, type SafetyOptions } from '../core/safety';
 import { UsageError } from './errors';
 
@@ -31,8 +31,8 @@ export async function safetyOptions(policyFile: string | undefined): Promise<Saf
   }
 }
 
-export function sessionFindings(steps: readonly AgentStep[], options: SafetyOptions): SafetyFinding[] {
-  return findSafety(steps, options);
+export function sessionFindings(session: AgentSession, options: SafetyOptions): SafetyFinding[] {
+  return findSafety(session.steps, options, session.graph);
 }
 
 /** Lines printed under a session's totals (nothing when it has no findings). */

@@ -1,5 +1,5 @@
 // All safety findings of a session's steps (in time order, as normaliseSession returns them).
-import { labelOf } from '../agent/graph';
+import { labelOf, type AgentGraph } from '../agent/graph';
 import type { AgentStep } from '../agent/types';
 import { detectInjection } from './injection';
 import { maskText, maskValue } from './mask';
@@ -11,7 +11,8 @@ import { shorten, type TextMatch } from './textMatch';
 import { toolFlow } from './toolCalls';
 import type { SafetyFinding, SafetyKind, SafetyOptions } from './types';
 
-export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}): SafetyFinding[] {
+/** `graph`: the session's graph if built already (saves recomputing dataflow). */
+export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}, graph?: AgentGraph): SafetyFinding[] {
   const out: SafetyFinding[] = [];
   // Conversations repeat their history in every call: each text is judged once, where it first appears.
   const scanned = new Set<string>();
@@ -37,8 +38,11 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
       }
     }
   });
-  const flow = toolFlow(steps);
-  out.push(...findTaint(steps, flow, options.taint), ...findPolicyViolations(steps, flow, options.policy));
+  // Tool calls are joined only when something needs them: a taint source ran, or there is a policy.
+  let flow: ReturnType<typeof toolFlow> | undefined;
+  const lazyFlow = () => (flow ??= toolFlow(steps, graph));
+  out.push(...findTaint(steps, lazyFlow, options.taint));
+  if (options.policy) out.push(...findPolicyViolations(steps, lazyFlow(), options.policy));
   const order = new Map(steps.map((s, i) => [s.id, i]));
   return out.sort((a, b) => (order.get(a.stepId) ?? 0) - (order.get(b.stepId) ?? 0));
 }

@@ -18,23 +18,28 @@ interface Source {
   text: string;
 }
 
-export function findTaint(steps: readonly AgentStep[], flow: Flow, options: TaintOptions = {}): SafetyFinding[] {
+export function findTaint(steps: readonly AgentStep[], flowOf: () => Flow, options: TaintOptions = {}): SafetyFinding[] {
   const sourcePatterns = options.sources ?? defaultTaintSources;
   const sinkPatterns = options.sinks ?? defaultTaintSinks;
-  const sources: Source[] = [];
+  const sources = new Map<string, Source[]>();
   steps.forEach((s, index) => {
     const name = s.toolName ?? s.name;
     if (!((s.kind === 'tool' && nameMatches(name, sourcePatterns)) || s.kind === 'retrieval')) return;
     const text = stringLeaves(s.toolResult, 'result').map((f) => f.text).join('\n').toLowerCase();
-    if (text) sources.push({ index, name, text });
+    if (!text) return;
+    const list = sources.get(s.traceId);
+    if (list) list.push({ index, name, text });
+    else sources.set(s.traceId, [{ index, name, text }]);
   });
-  if (sources.length === 0) return [];
+  if (sources.size === 0) return [];
+  const flow = flowOf();
   const out: SafetyFinding[] = [];
   for (const call of flow.calls) {
     if (!nameMatches(call.name, sinkPatterns)) continue;
     const decider = call.llm !== undefined ? steps[call.llm] : undefined;
     const at = steps[callStep(call)];
-    const hit = firstTaintedArg(steps, sources, call.name, call.args, decider ?? at);
+    const reader = decider ?? at;
+    const hit = firstTaintedArg(steps, sources.get(reader.traceId) ?? [], call.name, call.args, reader);
     if (!hit) continue;
     const { source, field, piece } = hit;
     const consumer = (flow.consumers.get(source.index) ?? []).find((c) => call.llm === undefined || c <= call.llm);
@@ -59,8 +64,8 @@ export function findTaint(steps: readonly AgentStep[], flow: Flow, options: Tain
 }
 
 function firstTaintedArg(steps: readonly AgentStep[], sources: Source[], tool: string, args: unknown, reader: AgentStep): { source: Source; field: string; piece: string } | undefined {
-  // Only sources the model could have read: same trace, finished before the deciding step started.
-  const seen = sources.filter((s) => steps[s.index].traceId === reader.traceId && steps[s.index].endMs <= reader.startMs + 1e-6 && steps[s.index] !== reader);
+  // Only sources the model could have read: same trace (the caller's list), finished before the deciding step started.
+  const seen = sources.filter((s) => steps[s.index].endMs <= reader.startMs + 1e-6 && steps[s.index] !== reader);
   if (seen.length === 0) return undefined;
   for (const leaf of stringLeaves(args, tool)) {
     const value = leaf.text.trim().toLowerCase();

@@ -1,7 +1,7 @@
 // Every tool call of a session once: the LLM step that asked for it (from its output's tool calls) and
 // the tool step that ran it, joined along the graph's dataflow edges. A call seen only in an LLM output
 // (the tool has not run yet, e.g. in a live run) or only as a tool step still counts.
-import { dataflowLinks } from '../agent/graph';
+import { dataflowLinks, type AgentGraph } from '../agent/graph';
 import type { AgentStep } from '../agent/types';
 
 export interface ToolCall {
@@ -21,10 +21,11 @@ export interface Flow {
   consumers: Map<number, number[]>;
 }
 
-export function toolFlow(steps: readonly AgentStep[]): Flow {
+/** `graph`: the session's graph when built already (its dataflow edges are reused, not recomputed). */
+export function toolFlow(steps: readonly AgentStep[], graph?: AgentGraph): Flow {
   const calledBy = new Map<number, number>();
   const consumers = new Map<number, number[]>();
-  for (const [from, to] of dataflowLinks(steps)) {
+  for (const [from, to] of graph ? graphLinks(steps, graph) : dataflowLinks(steps)) {
     if (steps[from].kind === 'llm' && steps[to].kind === 'tool') calledBy.set(to, from);
     else if (steps[from].kind === 'tool') {
       const list = consumers.get(from);
@@ -69,4 +70,16 @@ export function toolFlow(steps: readonly AgentStep[]): Flow {
 /** Where a call is shown: its tool step when it ran, else the LLM step that asked for it. */
 export function callStep(call: ToolCall): number {
   return call.tool ?? call.llm ?? 0;
+}
+
+function graphLinks(steps: readonly AgentStep[], graph: AgentGraph): [number, number][] {
+  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const out: [number, number][] = [];
+  for (const e of graph.edges) {
+    if (e.kind !== 'dataflow') continue;
+    const from = index.get(e.from);
+    const to = index.get(e.to);
+    if (from !== undefined && to !== undefined) out.push([from, to]);
+  }
+  return out;
 }
