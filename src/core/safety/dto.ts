@@ -3,9 +3,8 @@ import type { SafetySectionDto } from '../../protocol/cost';
 import { countByKind } from './findSafety';
 import type { SafetyFinding } from './types';
 
-const listed = 50;
-
-export function safetySection(findings: readonly SafetyFinding[]): SafetySectionDto {
+/** `listed`: how many findings to list (the Cost view shows 50; a report lists all). */
+export function safetySection(findings: readonly SafetyFinding[], listed = 50): SafetySectionDto {
   return {
     counts: countByKind(findings),
     findings: findings.slice(0, listed).map((f) => ({ kind: f.kind, rule: f.rule, message: f.message, stepIds: f.path ?? [f.stepId] })),
