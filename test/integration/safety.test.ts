@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { GraphFeed } from '../../src/core/agent/graphDto';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
 import { waitFor, webviewTestMs } from './otlpPost';
@@ -68,5 +69,14 @@ describe('safety findings: the poisoned agent', function () {
     assert.ok(diagnostics.every((d) => !d.message.includes('offers-desk@mailbox-relay.net')));
     assert.equal(api.safety.sessionId, storeSessionId);
     assert.ok(api.safety.findings.some((f) => f.kind === 'taint'));
+
+    // The graph on the run: what its webview is sent carries the taint path (fetch_page -> LLM -> send_email).
+    const panel = api.graph.open(storeSessionId);
+    await waitFor('the graph snapshot', () => (panel.sent.snapshot ?? 0) >= 1, 45000);
+    const shown = await panel.shownSession();
+    assert.ok(shown);
+    const findings = new GraphFeed({ id: storeSessionId, name }).snapshot(shown).findings.filter((f) => f.kind.startsWith('safety:'));
+    const taintPath = findings.find((f) => f.kind === 'safety:taint')?.steps.map((i) => shown.steps[i]?.toolName ?? shown.steps[i]?.kind);
+    assert.deepEqual(taintPath, ['fetch_page', 'llm', 'send_email']);
   });
 });
