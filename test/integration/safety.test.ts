@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { GraphFeed } from '../../src/core/agent/graphDto';
+import { Views } from '../../src/host/contributions';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
 import { waitFor, webviewTestMs } from './otlpPost';
@@ -78,5 +79,11 @@ describe('safety findings: the poisoned agent', function () {
     const findings = new GraphFeed({ id: storeSessionId, name }).snapshot(shown).findings.filter((f) => f.kind.startsWith('safety:'));
     const taintPath = findings.find((f) => f.kind === 'safety:taint')?.steps.map((i) => shown.steps[i]?.toolName ?? shown.steps[i]?.kind);
     assert.deepEqual(taintPath, ['fetch_page', 'llm', 'send_email']);
+
+    // The Cost view's Safety findings section counts them by kind, masked.
+    await vscode.commands.executeCommand(`${Views.cost}.focus`);
+    const section = await waitFor('the Safety section', () => api.cost.lastSnapshot?.report?.session.id === storeSessionId && api.cost.lastSnapshot.safety, 20000);
+    assert.deepEqual(section.counts, { injection: 2, taint: 1, secret: 0, pii: 1, policy: 0 });
+    assert.ok(!JSON.stringify(section).includes('offers-desk@mailbox-relay.net'));
   });
 });
