@@ -17,6 +17,8 @@ import { OtlpFileEditor } from './host/editor/otlpFileEditor';
 import { registerForwardCommands, type LiveMirror } from './host/forward/forwardCommands';
 import { CostViewProvider } from './host/webviews/costViewProvider';
 import { GraphPanels, graphViewType } from './host/webviews/graphPanel';
+import { SafetyDiagnostics } from './host/safety/safetyDiagnostics';
+import { SafetySettings } from './host/safety/safetySettings';
 
 /** What activate() returns: used by the integration tests (and by other extensions, if they like). */
 export interface AgentDebuggerApi {
@@ -28,6 +30,7 @@ export interface AgentDebuggerApi {
   readonly otlpEditor: OtlpFileEditor;
   readonly cost: CostViewProvider;
   readonly debug: DebugApi;
+  readonly safety: SafetyDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -64,7 +67,8 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
     }),
   );
   root.add(vscode.window.registerWebviewPanelSerializer(graphViewType, graph));
-  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph, models));
+  const safetySettings = root.add(new SafetySettings(log));
+  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph, models, safetySettings));
   root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
   root.add(
     vscode.commands.registerCommand(Commands.showSessionCost, (arg?: string | SessionsNode) => {
@@ -87,11 +91,14 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const gateway = root.add(new GatewayService(receiver, log, context.extensionPath));
   const debug = registerDebug(root, receiver, graph, log, sources.links, gateway);
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
+  const safety = root.add(new SafetyDiagnostics(receiver, sources.links, safetySettings, log));
+  // breakOn policy / taint in live runs use the user's policy and tool patterns.
+  root.add(debug.runs.onDidStartRun((run) => void safetySettings.options().then((o) => (run.watcher.safety = o))));
 
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost, debug };
+  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost, debug, safety };
 }
 
 export function deactivate(): void {

@@ -15,9 +15,11 @@ Usage:
       Receive until Ctrl-C, then write every session to FILE (default agent-debugger-<time>.otlp.json).
   CAPS: --max-spans N (default 500000), --max-memory-mb N (default 1024). Past a cap the oldest sessions
       (or a live session's oldest traces) are evicted, each time with a line on stderr.
-  agent-debugger steps FILE [--json] [--session ID] [--prices FILE] [--attributes]
+  agent-debugger steps FILE [--json] [--session ID] [--prices FILE] [--attributes] [--policy FILE] [--fail-on KIND[,KIND]]
       Print a recorded session (OTLP JSON, JSONL or SQLite export) as agent steps: kind, name, model,
       tokens, $, tool, error, source, with totals. --json prints { steps, totals, findings, sessions }.
+      Safety findings (injection, taint, secret, pii, policy; heuristics) print too (--json: safety);
+      --fail-on KIND[,KIND] exits 3 when one of those kinds was found; --policy FILE is a .agent-policy.json.
   agent-debugger help`;
 
 async function main(argv: string[]): Promise<number> {

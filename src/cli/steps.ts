@@ -8,15 +8,18 @@ import { buildSession, type AgentSession } from '../core/agent';
 import { isModelCall } from '../core/cost/breakdowns';
 import { totalsOf, type Totals } from '../core/agent/rollups';
 import type { AgentStep } from '../core/agent/types';
+import type { SafetyKind } from '../core/safety';
 import { SpanStore } from '../core/store/spanStore';
 import { isValidPrice, type PriceOverrides } from '../core/pricing/overrides';
 import { readSession } from '../core/agent/fromStore';
 import { importSessionFile } from '../core/sessionFiles';
 import { UsageError } from './errors';
+import { failOnExit, formatSafety, parseFailOn, safetyOptions, sessionFindings } from './stepsSafety';
 
 export async function steps(argv: string[]): Promise<number> {
   const options = parseStepsArgs(argv);
   const overrides = options.prices ? await readOverrides(options.prices) : undefined;
+  const safety = await safetyOptions(options.policy);
   // A store alone: reading a file needs no receiver or ingest queue.
   const store = await SpanStore.create();
   try {
@@ -28,6 +31,7 @@ export async function steps(argv: string[]): Promise<number> {
     }
     const built = sessions.map((s) => ({ id: s.id, name: s.name, session: buildSession(readSession(store, s.id), { pricing: { overrides } }) }));
     const allSteps = built.flatMap((b) => b.session.steps);
+    const safetyFindings = built.map((b) => sessionFindings(b.session, safety));
     const totals = totalsOf(allSteps);
     if (options.json) {
       const out = {
@@ -35,14 +39,15 @@ export async function steps(argv: string[]): Promise<number> {
         totals,
         findings: built.flatMap((b) => b.session.findings),
         sessions: built.map((b) => ({ id: b.id, name: b.name, steps: b.session.steps.length, totals: b.session.totals })),
+        safety: safetyFindings.flat(),
       };
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     } else {
-      for (const b of built) process.stdout.write(formatSession(b.name, b.session));
+      built.forEach((b, i) => process.stdout.write(formatSession(b.name, b.session) + formatSafety(safetyFindings[i])));
       if (built.length > 1) process.stdout.write(`all sessions: ${formatTotals(totals)}\n`);
       if (built.length === 0) process.stdout.write('no spans in the file\n');
     }
-    return 0;
+    return failOnExit(options.failOn, safetyFindings.flat());
   } finally {
     store.dispose();
   }
@@ -54,6 +59,8 @@ interface StepsOptions {
   attributes: boolean;
   session?: string;
   prices?: string;
+  policy?: string;
+  failOn: SafetyKind[];
 }
 
 function parseStepsArgs(argv: string[]): StepsOptions {
@@ -63,7 +70,7 @@ function parseStepsArgs(argv: string[]): StepsOptions {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, attributes: { type: 'boolean' }, session: { type: 'string' }, prices: { type: 'string' } },
+      options: { json: { type: 'boolean' }, attributes: { type: 'boolean' }, session: { type: 'string' }, prices: { type: 'string' }, policy: { type: 'string' }, 'fail-on': { type: 'string' } },
     });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
@@ -72,7 +79,7 @@ function parseStepsArgs(argv: string[]): StepsOptions {
   if (!file) throw new UsageError('steps needs a FILE (OTLP JSON, JSONL or SQLite export)');
   if (extra.length > 0) throw new UsageError(`steps takes one FILE, not ${parsed.positionals.length}`);
   const v = parsed.values;
-  return { file, json: v.json ?? false, attributes: v.attributes ?? false, session: v.session, prices: v.prices };
+  return { file, json: v.json ?? false, attributes: v.attributes ?? false, session: v.session, prices: v.prices, policy: v.policy, failOn: parseFailOn(v['fail-on']) };
 }
 
 /** The same shape as the agentDebugger.pricing.models setting: { "model or glob": { input, output, cacheRead?, cacheWrite? } }. */

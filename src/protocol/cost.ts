@@ -120,6 +120,25 @@ export interface SessionOptionDto {
   live: boolean;
 }
 
+export type SafetyKindDto = 'injection' | 'taint' | 'secret' | 'pii' | 'policy';
+
+export interface SafetyFindingDto {
+  kind: SafetyKindDto;
+  rule: string;
+  /** One line; secrets and personal data in it are already masked. */
+  message: string;
+  /** The steps to select in the graph: the taint path, else the finding's step. */
+  stepIds: string[];
+}
+
+/** Safety findings of the shown session (heuristics): counts by kind and the list (capped). */
+export interface SafetySectionDto {
+  counts: Record<SafetyKindDto, number>;
+  findings: SafetyFindingDto[];
+  /** More findings than listed. */
+  more: number;
+}
+
 export interface CostSnapshotDto {
   receiver: ReceiverInfoDto;
   sessions: SessionOptionDto[];
@@ -128,6 +147,8 @@ export interface CostSnapshotDto {
   /** undefined: no session yet (the empty state). */
   report?: CostReportDto;
   comparison: ComparisonRowDto[];
+  /** Safety findings of the session in `report`. */
+  safety?: SafetySectionDto;
   /** Why there is no report although sessions exist (e.g. the picked one was deleted). */
   notice?: string;
 }

@@ -1,5 +1,6 @@
 // The data a standalone HTML report inlines: everything the graph webview would ask its host for, computed
 // ahead of time, so the same webview code runs read-only with no host and no network.
+import type { SafetyFindingDto } from './cost';
 import type { GraphSnapshotDto, StepDetailDto, StepSummaryDto } from './graph';
 
 /** Two details per step: at its start event (running) and at its end event (returned). */
@@ -16,6 +17,8 @@ export interface ReportDataDto {
   details: ReportStepDetails[];
   /** By step index. */
   summaries: StepSummaryDto[];
+  /** Safety findings (heuristics; secrets and personal data masked). */
+  safety?: SafetyFindingDto[];
   generatedAt: string;
 }
 

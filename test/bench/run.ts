@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchGateway, printGatewayBench } from './gateway';
 import { benchIngest } from './ingest';
+import { benchSafety, printSafety } from './safety';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   console.log(`  ratio stored / decode-only       ${r.ratio.toFixed(2).padStart(10)}x          (goal >= 0.5x: ${r.ratio >= 0.5 ? 'met' : 'NOT met'}; rounds ${r.ratioRange.map((x) => x.toFixed(2)).join('-')}x)`);
   console.log(`  longest ingest slice             ${r.maxSliceMs.toFixed(1).padStart(10)} ms wall, ${r.maxSliceBusyMs.toFixed(1)} ms on CPU (bound 50 ms)`);
   console.log(`  memory per 100k spans            ${mb(r.bytesPer100k).padStart(10)} in SQLite pages, process RSS +${mb(r.rssPer100k)} (wasm heap, and JS heap pages V8 keeps after the backlog)`);
+
+  printSafety(benchSafety());
 
   // The graph webview's numbers come from the built bundle in headless Chromium (the same harness as
   // the webview tests): first paint and time per step for 10k spans, bounded DOM for 100k.

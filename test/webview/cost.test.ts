@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { normaliseSession, spanInputsFromRequests, type AgentStep } from '../../src/core/agent';
 import { compareRuns, costReport } from '../../src/core/cost';
+import { findSafety, safetySection } from '../../src/core/safety';
 import { parseOtlpText } from '../../src/core/sessionFiles';
 import type { CostSnapshotDto, CostToWebview } from '../../src/protocol/cost';
 import { spanInput } from '../unit/agent/synthetic';
@@ -208,5 +209,26 @@ describe('webview: Cost view (built bundle in headless Chromium)', function () {
     assert.match(await text('#by-tool-table'), /<img src=x/);
     assert.equal(await view.page.locator('img').count(), 0);
     assert.equal(await view.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
+  });
+
+  it('Safety findings: counts by kind, each finding masked, "Show path" selects the taint path in the graph', async () => {
+    const steps = fixture('safety/poisoned-agent');
+    const s = snapshot(steps, { name: 'poisoned' }) as { type: 'snapshot'; snapshot: CostSnapshotDto };
+    s.snapshot.safety = safetySection(findSafety(steps));
+    await view.send(s);
+    await view.page.locator('#safety-counts').waitFor();
+    assert.equal(await view.page.locator('#safety-h').textContent(), 'Safety findings (4)');
+    const counts = await view.page.locator('#safety-counts [data-kind]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}=${e.querySelector('strong')?.textContent}`));
+    assert.deepEqual(counts, ['injection=2', 'taint=1', 'secret=0', 'pii=1', 'policy=0']);
+    assert.match(await text('#safety'), /text from `fetch_page` \(step 3\) reached `send_email\.to` \(step 5\): path 3 -> 4 -> 5/);
+    assert.ok(!(await view.page.content()).includes('offers-desk@mailbox-relay.net'), 'the address is masked');
+    await view.page.locator('#safety vscode-button', { hasText: 'Show path (3 steps)' }).click();
+    const [, show] = await posted(2);
+    assert.deepEqual(show, { type: 'showSteps', sessionId: 'run-1', stepIds: s.snapshot.safety.findings.find((f) => f.kind === 'taint')!.stepIds, label: s.snapshot.safety.findings.find((f) => f.kind === 'taint')!.message });
+    // A session without findings says so.
+    const clean = snapshot(fixture('genai-semconv')) as { type: 'snapshot'; snapshot: CostSnapshotDto };
+    clean.snapshot.safety = safetySection(findSafety(fixture('genai-semconv')));
+    await view.send(clean);
+    await view.page.locator('#safety-none').waitFor();
   });
 });

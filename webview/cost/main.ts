@@ -4,7 +4,7 @@ import './cost.css';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { BreakdownKind, BreakdownRowDto, ComparisonRowDto, CostReportDto, CostSnapshotDto, CostToHost, CostToWebview, ReceiverInfoDto, TopStepDto } from '../../src/protocol/cost';
+import type { BreakdownKind, BreakdownRowDto, ComparisonRowDto, CostReportDto, CostSnapshotDto, CostToHost, CostToWebview, ReceiverInfoDto, SafetyKindDto, SafetySectionDto, TopStepDto } from '../../src/protocol/cost';
 import { adoptCodiconsInShadowRoots } from '../shared/codicons';
 import { h } from '../shared/dom';
 import { hostClient } from '../shared/vscodeApi';
@@ -148,6 +148,31 @@ function findings(r: CostReportDto): HTMLElement {
       button(`finding-${i}`, `Show ${f.stepIds.length} steps`, 'go-to-file', () => showSteps(r, f.stepIds, f.message), { secondary: true, aria: `Show the ${f.stepIds.length} steps in the trace graph` })))));
 }
 
+const safetyKinds: { kind: SafetyKindDto; label: string; icon: string }[] = [
+  { kind: 'injection', label: 'injection', icon: 'warning' },
+  { kind: 'taint', label: 'taint', icon: 'arrow-swap' },
+  { kind: 'secret', label: 'secret', icon: 'key' },
+  { kind: 'pii', label: 'personal data', icon: 'person' },
+  { kind: 'policy', label: 'policy', icon: 'shield' },
+];
+
+/** Safety findings (heuristics): counts by kind, then each finding with a button that selects its steps. */
+function safety(r: CostReportDto, s: SafetySectionDto | undefined): HTMLElement | null {
+  if (!s) return null;
+  const total = safetyKinds.reduce((n, k) => n + s.counts[k.kind], 0);
+  const counts = h('div', { class: 'safety-counts', id: 'safety-counts' }, ...safetyKinds.map((k) =>
+    h('span', { class: `safety-count ${k.kind}${s.counts[k.kind] ? ' some' : ''}`, 'data-kind': k.kind, title: `${s.counts[k.kind]} ${k.label} finding(s)` },
+      h('span', { class: `codicon codicon-${k.icon}`, 'aria-hidden': 'true' }), ` ${k.label} `, h('strong', {}, String(s.counts[k.kind])))));
+  if (total === 0) return section('safety', 'Safety findings', counts, h('p', { class: 'muted', id: 'safety-none' }, 'No injection, taint, secret, personal data or policy findings (heuristics).'));
+  return section('safety', `Safety findings (${total})`, counts,
+    h('p', { class: 'muted' }, 'Heuristics: pattern matches can be wrong both ways. Secrets and personal data are masked.'),
+    h('ul', { class: 'findings' }, ...s.findings.map((f, i) =>
+      h('li', { class: `finding safety ${f.kind}` },
+        h('span', { class: 'finding-kind' }, f.kind), ' ', h('span', { class: 'finding-text' }, f.message), ' ',
+        button(`safety-${i}`, f.stepIds.length > 1 ? `Show path (${f.stepIds.length} steps)` : 'Show step', 'go-to-file', () => showSteps(r, f.stepIds, f.message), { secondary: true, aria: `Show the finding's steps in the trace graph` })))),
+    s.more ? h('p', { class: 'muted' }, `${s.more} more not listed (agent-debugger steps FILE lists them all).`) : null);
+}
+
 function chartSection(r: CostReportDto): HTMLElement {
   const toggle = (m: ChartMetric, label: string) => {
     const b = h('button', { type: 'button', class: 'seg', 'aria-pressed': String(metric === m), 'data-focus': `metric:${m}`, id: `metric-${m}` }, label);
@@ -236,6 +261,7 @@ function report(s: CostSnapshotDto, r: CostReportDto): HTMLElement {
     totals(r),
     unpriced(r),
     findings(r),
+    safety(r, s.safety),
     chartSection(r),
     ...kinds.map((k) => breakdown(r, k)),
     top(r),

@@ -34,6 +34,10 @@ export interface GraphModel {
   totals: TotalsDto;
   findings: FindingDto[];
   byId: Map<string, number>;
+  /** Step -> kinds of the safety findings on it (badges). */
+  safetyAt: Map<number, string[]>;
+  /** `from>to` step pairs along a taint path (highlighted edges). */
+  taintPairs: Set<string>;
 }
 
 export function buildModel(s: GraphSnapshotDto): GraphModel {
@@ -88,8 +92,24 @@ function assemble(version: number, session: SessionDto, rows: StepRowDto[], edge
   rows.forEach((r, i) => byId.has(r.id) || byId.set(r.id, i));
   return {
     version, session, rows, n, parent, childStart, childList, roots, order, edges, length, evStep, evType, evTime,
-    evLabel: new Map(tl.labels), startAt, endAt, sums, totals, findings, byId,
+    evLabel: new Map(tl.labels), startAt, endAt, sums, totals, findings, byId, ...safetyMarks(findings),
   };
+}
+
+/** Safety findings come as 'safety:<kind>' findings whose steps are the finding's path. */
+function safetyMarks(findings: readonly FindingDto[]): { safetyAt: Map<number, string[]>; taintPairs: Set<string> } {
+  const safetyAt = new Map<number, string[]>();
+  const taintPairs = new Set<string>();
+  for (const f of findings) {
+    if (!f.kind.startsWith('safety:')) continue;
+    const kind = f.kind.slice(7);
+    for (const step of f.steps) {
+      const kinds = safetyAt.get(step) ?? [];
+      if (!kinds.includes(kind)) safetyAt.set(step, [...kinds, kind]);
+    }
+    if (kind === 'taint') for (let i = 1; i < f.steps.length; i++) taintPairs.add(`${f.steps[i - 1]}>${f.steps[i]}`);
+  }
+  return { safetyAt, taintPairs };
 }
 
 /** Parent links come from the wire: a cycle would hide its steps from every root, so cut it. O(n). */

@@ -248,24 +248,26 @@ export class GraphView {
         p.append('title').text(({ e }) => (e.label !== undefined ? `${e.kind} ${e.label}` : e.kind));
         return p;
       })
-      .attr('class', ({ e }) => `edge ${e.kind}`)
+      .attr('class', ({ e }) => `edge ${e.kind}${e.kind === 'dataflow' && model.taintPairs.has(`${visible.items[e.from].step}>${visible.items[e.to].step}`) ? ' taint' : ''}`)
       .attr('marker-end', ({ e }) => `url(#arrow-${e.kind})`)
       .attr('d', ({ e }) => path(bentPoints(e)) ?? '');
   }
 
   private drawNode(model: GraphModel, item: Item, box: Box): void {
     const text = itemText(model, item);
-    const sig = JSON.stringify([text, item.expandable, item.expanded, item.depth]);
+    const safety = model.safetyAt.get(item.step);
+    const sig = JSON.stringify([text, item.expandable, item.expanded, item.depth, safety]);
     let d = this.drawn.get(item.key);
     if (!d || d.sig !== sig) {
       d?.el.remove();
       const el = h(
         'div',
-        { class: `node type-${item.type} kind-${model.rows[item.step].kind}`, role: 'treeitem', tabindex: '-1', 'aria-level': String(item.depth + 1), 'data-key': item.key },
+        { class: `node type-${item.type} kind-${model.rows[item.step].kind}${safety ? ' safety' : ''}`, role: 'treeitem', tabindex: '-1', 'aria-level': String(item.depth + 1), 'data-key': item.key },
         h('div', { class: 'line1' }, h('span', { class: `codicon codicon-${text.icon} kind-icon`, 'aria-hidden': 'true' }), titleOf(text.title),
           text.count ? h('span', { class: 'count' }, text.count) : null, h('span', { class: 'codicon state-icon', 'aria-hidden': 'true' })),
         h('div', { class: 'line2' }, h('span', { class: 'spacer' }), text.duration ? h('span', { class: 'badge dur' }, text.duration) : null,
-          text.tokens ? h('span', { class: 'badge tok' }, text.tokens) : null, text.cost ? h('span', { class: 'badge cost' }, text.cost) : null),
+          text.tokens ? h('span', { class: 'badge tok' }, text.tokens) : null, text.cost ? h('span', { class: 'badge cost' }, text.cost) : null,
+          safety ? h('span', { class: 'badge safety', title: `Safety findings (heuristic): ${safety.join(', ')}` }, h('span', { class: 'codicon codicon-shield', 'aria-hidden': 'true' }), ` ${safety.join(' ')}`) : null),
       );
       el.title = text.subtitle ? `${text.title} (${text.subtitle})` : text.title;
       if (item.expandable) el.setAttribute('aria-expanded', String(item.expanded));

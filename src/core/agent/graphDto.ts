@@ -6,6 +6,7 @@ import type {
   SessionDto, StepDetailDto, StepRowDto, StepSummaryDto, TimelineDto, TotalsDto,
 } from '../../protocol/graph';
 import { MAX_WINDOW } from '../../protocol/graph';
+import { findSafety } from '../safety/findSafety';
 import { flattenAttributes, str } from './attributes';
 import type { AgentSession } from './index';
 import { labelOf } from './graph';
@@ -194,7 +195,9 @@ export class GraphFeed {
       if (label !== undefined) timeline.labels.push([i, label]);
     }
     timeline.type = types.join('');
-    const findings = session.findings.map((f) => ({ kind: f.kind, message: f.message, steps: f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) }));
+    const findings: FindingDto[] = session.findings.map((f) => ({ kind: f.kind, message: f.message, steps: f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) }));
+    // Safety findings badge their steps; a taint finding's steps are its path, source first.
+    for (const f of findSafety(session.steps, {}, session.graph)) findings.push({ kind: `safety:${f.kind}`, message: f.message, steps: (f.path ?? [f.stepId]).map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) });
     return { edges, timeline, totals: totalsDto(session.totals), findings };
   }
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Event, Handles, InitializedEvent, LoggingDebugSession, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Variable } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AgentStep } from '../agent/types';
-import { firstMatch, loopRepeats, parseBreakOnList, type BreakCondition } from './breakOn';
+import { firstMatch, loopRepeats, parseBreakOnList, safetyFlags, type BreakCondition, type SafetyFlags } from './breakOn';
 import { locateByAttributes, pathKey, resolveSourcePath, type Locate } from './sourcePaths';
 import { formatUsdPrecise } from '../format';
 import { stepScopes, type VarNode } from './stepVariables';
@@ -63,6 +63,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
   protected sessionName = 'agent';
   private cumulative = new Float64Array(0);
   private repeats = new Set<string>();
+  private flags: SafetyFlags = new Map();
   private readonly locate: Locate;
   protected sourceRoots: string[];
   private locations: ({ path: string; line?: number } | undefined)[] = [];
@@ -129,6 +130,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
       this.cumulative[i] = sum;
     });
     this.repeats = loopRepeats(steps);
+    this.flags = safetyFlags(steps, this.conditions);
     this.locations = steps.map((s) => {
       const loc = this.locate(s);
       return loc ? { path: resolveSourcePath(loc.path, this.sourceRoots), line: loc.line } : undefined;
@@ -327,7 +329,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
     if (this.filters.has(ExceptionFilters.loops) && this.repeats.has(step.id)) {
       return { reason: 'exception', description: 'Loop', text: `${step.name} repeats an identical earlier call` };
     }
-    const condition = firstMatch(this.conditions, step, this.repeats);
+    const condition = firstMatch(this.conditions, step, this.repeats, this.flags);
     if (condition) return { reason: 'breakpoint', description: `breakOn ${condition.text}` };
     return undefined;
   }

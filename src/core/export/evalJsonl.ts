@@ -3,6 +3,7 @@
 // calls and metadata. Messages keep the chat shape { role, content, tool_calls?, tool_call_id? }.
 import type { AgentSession } from '../agent';
 import type { AgentStep, Message } from '../agent/types';
+import { findSafety, type SafetyFinding } from '../safety';
 
 export interface EvalMessage {
   role: string;
@@ -15,7 +16,8 @@ export interface EvalMessage {
 }
 
 export interface EvalRecord {
-  type: 'llm_call' | 'failed_step';
+  /** safety_finding: one per safety finding (heuristic; secrets masked), on the step it is about. */
+  type: 'llm_call' | 'failed_step' | 'safety_finding';
   session: { id: string; name: string };
   trace_id: string;
   span_id: string;
@@ -26,6 +28,7 @@ export interface EvalRecord {
   output: { text?: string; messages: EvalMessage[]; tool_result?: unknown };
   tool_calls: { id?: string; name: string; arguments: unknown }[];
   error?: string;
+  safety?: Omit<SafetyFinding, 'id' | 'stepId'>;
   metadata: {
     model?: string;
     provider?: string;
@@ -46,9 +49,12 @@ export interface EvalRecord {
 export function evalRecords(session: AgentSession, info: { id: string; name: string }): EvalRecord[] {
   const out: EvalRecord[] = [];
   const ordered = session.steps.map((s, i) => [s, i] as const).sort((a, b) => a[0].startMs - b[0].startMs || a[1] - b[1]);
+  const findings = new Map<string, SafetyFinding[]>();
+  for (const f of findSafety(session.steps, {}, session.graph)) findings.set(f.stepId, [...(findings.get(f.stepId) ?? []), f]);
   for (const [s] of ordered) {
     // An aggregate LLM step (ai.generateText) repeats its calls: the calls are the records.
     const isCall = s.kind === 'llm' && !s.aggregate;
+    for (const f of findings.get(s.id) ?? []) out.push(safetyRecord(s, f, info));
     if (!isCall && s.status !== 'error') continue;
     const outputMessages = (s.outputMessages ?? []).map(evalMessage);
     const toolCalls = outputMessages.flatMap((m) => m.tool_calls ?? []);
@@ -86,6 +92,18 @@ export function evalRecords(session: AgentSession, info: { id: string; name: str
 /** The file's text: one record per line, `\n` after each. */
 export function evalJsonl(session: AgentSession, info: { id: string; name: string }): string {
   return evalRecords(session, info).map((r) => JSON.stringify(r) + '\n').join('');
+}
+
+/** A finding as its own record: where (the step) and what, without the step's content again. */
+function safetyRecord(s: AgentStep, f: SafetyFinding, info: { id: string; name: string }): EvalRecord {
+  const { id: _id, stepId: _step, ...safety } = f;
+  const record: EvalRecord = {
+    type: 'safety_finding', session: { id: info.id, name: info.name }, trace_id: s.traceId, span_id: s.spanId, step: s.name, kind: s.kind,
+    input: { messages: [] }, output: { messages: [] }, tool_calls: [], safety,
+    metadata: defined({ model: s.model, agent: s.agentName, status: s.status, start_time: new Date(s.startMs).toISOString(), latency_ms: Math.round(s.durationMs * 1000) / 1000 }),
+  };
+  if (s.parentSpanId) record.parent_span_id = s.parentSpanId;
+  return record;
 }
 
 function evalMessage(m: Message): EvalMessage {

@@ -3,6 +3,7 @@
 import type { AgentSession } from '../agent';
 import { GraphFeed, type GraphSessionInfo } from '../agent/graphDto';
 import type { SpanInput } from '../agent/types';
+import { findSafety, safetySection } from '../safety';
 import type { ReportDataDto } from '../../protocol/report';
 
 export function reportData(session: AgentSession, info: GraphSessionInfo, inputs: readonly SpanInput[], now = new Date()): ReportDataDto {
@@ -33,5 +34,6 @@ export function reportData(session: AgentSession, info: GraphSessionInfo, inputs
     if (more.length === 0) break;
     summaries.push(...more);
   }
-  return { v: 1, snapshot, details, summaries, generatedAt: now.toISOString() };
+  const safety = safetySection(findSafety(session.steps, {}, session.graph), Infinity).findings;
+  return { v: 1, snapshot, details, summaries, safety, generatedAt: now.toISOString() };
 }

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { compareRuns, costReport } from '../../core/cost';
+import { findSafety, safetySection } from '../../core/safety';
 import type { CostSnapshotDto, CostToHost, CostToWebview } from '../../protocol/cost';
 import { Commands, settingsSection, Views } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 import type { SessionModels } from '../sessionModels';
 import { formatUsd } from '../../core/format';
 import { onSettingsChanged, setting } from '../settings';
+import type { SafetySettings } from '../safety/safetySettings';
 import type { GraphPanels } from './graphPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -34,11 +36,12 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   lastSnapshot: CostSnapshotDto | undefined;
   snapshotsPosted = 0;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly graph: GraphPanels, private readonly models: SessionModels) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly graph: GraphPanels, private readonly models: SessionModels, private readonly safety: SafetySettings) {
     this.disposables.push(
       receiver.onDidChange(() => this.schedule()),
       // SessionModels drops its models on new prices; this only redraws.
       onSettingsChanged(['pricing.models', 'budget.sessionUsd'], () => this.schedule()),
+      safety.onDidChange(() => this.schedule()),
     );
   }
 
@@ -131,9 +134,11 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (this.pinned !== undefined && !picked && current) snapshot.notice = 'The picked session is gone; showing the newest one.';
     if (!current) return snapshot;
 
+    const steps = this.models.steps(engine.store, current);
+    snapshot.safety = safetySection(findSafety(steps, await this.safety.options()));
     const report = costReport({
       session: { id: current.id, name: current.name, live: current.live },
-      steps: this.models.steps(engine.store, current),
+      steps,
       budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') },
     });
     snapshot.report = report;

@@ -14,7 +14,7 @@ describe('trace breakpoints (breakOn)', () => {
     assert.equal(parseBreakOn('model: gpt-4o').kind, 'model');
     const cost = parseBreakOn('costUsd>0.0025');
     assert.equal(cost.kind === 'costUsd' && cost.threshold, 0.0025);
-    assert.throws(() => parseBreakOn('tool'), /'tool' is not a trace breakpoint: use error, tool:NAME, model:NAME, costUsd>X or loop/);
+    assert.throws(() => parseBreakOn('tool'), /'tool' is not a trace breakpoint: use error, tool:NAME, model:NAME, costUsd>X, loop, injection, taint, secret, pii or policy/);
     assert.throws(() => parseBreakOnList(['error', 'costUsd>abc', 3]), /costUsd>abc.*; breakOn entries are strings, not 3/);
   });
 

@@ -1,0 +1,67 @@
+// The pieces of text a step carries, each with the field it came from: what the model was sent (prompts,
+// messages) and what tools got and returned. JSON strings are opened so `args.to` is its own field.
+import type { AgentStep, Message } from '../agent/types';
+
+export interface FieldText {
+  field: string;
+  text: string;
+}
+
+const maxDepth = 6;
+const maxLeaves = 2000;
+
+/** String leaves of a JSON-ish value as `prefix.key[0]` fields (JSON in strings parsed once). */
+export function stringLeaves(value: unknown, prefix: string, out: FieldText[] = [], depth = 0): FieldText[] {
+  if (out.length >= maxLeaves || depth > maxDepth || value === null || value === undefined) return out;
+  if (typeof value === 'string') {
+    const t = value.trimStart();
+    if (depth < maxDepth && (t.startsWith('{') || t.startsWith('[')) && value.length < 1_000_000) {
+      try {
+        return stringLeaves(JSON.parse(value) as unknown, prefix, out, depth + 1);
+      } catch {
+        /* plain text that starts with a brace */
+      }
+    }
+    if (value !== '') out.push({ field: prefix, text: value });
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    out.push({ field: prefix, text: String(value) });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => stringLeaves(v, `${prefix}[${i}]`, out, depth + 1));
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) stringLeaves(v, `${prefix}.${k}`, out, depth + 1);
+  }
+  return out;
+}
+
+/** Untrusted content the model will read: tool results, retrieved documents, and tool results in its input. */
+export function untrustedTexts(step: AgentStep): FieldText[] {
+  const out: FieldText[] = [];
+  if (step.kind === 'tool' || step.kind === 'retrieval') stringLeaves(step.toolResult, 'result', out);
+  if (step.kind === 'retrieval') {
+    for (const [k, v] of Object.entries(step.attributes)) if (/retrieval\.documents|\.documents?\b|document\.content/.test(k)) stringLeaves(v, k, out);
+    for (const m of step.outputMessages ?? []) messageTexts(m, 'output', out);
+  }
+  if (step.kind === 'llm') {
+    (step.inputMessages ?? []).forEach((m, i) => {
+      for (const p of m.parts) if (p.type === 'tool_result') stringLeaves(p.result, `input[${i}].result`, out);
+    });
+  }
+  return out;
+}
+
+/** Everything sent to a model (system prompt and input) or to a tool (arguments). */
+export function sentTexts(step: AgentStep): FieldText[] {
+  const out: FieldText[] = [];
+  if (step.systemPrompt) out.push({ field: 'system', text: step.systemPrompt });
+  (step.inputMessages ?? []).forEach((m, i) => messageTexts(m, `input[${i}]`, out));
+  if (step.toolArgs !== undefined) stringLeaves(step.toolArgs, 'args', out);
+  return out;
+}
+
+function messageTexts(m: Message, field: string, out: FieldText[]): void {
+  for (const p of m.parts) {
+    if (p.type === 'text' || p.type === 'reasoning') out.push({ field, text: p.text });
+    else if (p.type === 'tool_call') stringLeaves(p.arguments, `${field}.${p.name}`, out);
+    else if (p.type === 'tool_result') stringLeaves(p.result, `${field}.result`, out);
+  }
+}
