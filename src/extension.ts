@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerReceiverCommands } from './host/commands/receiverCommands';
 import { registerDebug, type DebugApi } from './host/debug/registerDebug';
+import { GatewayService } from './host/gateway/gatewayService';
 import { registerSessionCommands, sessionOfArg } from './host/commands/sessionCommands';
 import { Commands, otlpEditorViewType, Views } from './host/contributions';
 import { DisposableStore } from './host/disposables';
@@ -83,7 +84,8 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const mirror = registerForwardCommands(root, receiver, sessionsView, context.secrets, log);
   const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
   root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: true } }));
-  const debug = registerDebug(root, receiver, graph, log, sources.links);
+  const gateway = root.add(new GatewayService(receiver, log));
+  const debug = registerDebug(root, receiver, graph, log, sources.links, gateway);
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
 
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.

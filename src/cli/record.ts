@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { TraceEngine } from '../core/engine';
+import { chainedUpstreams } from '../core/gateway/launchEnv';
+import { providerIds } from '../core/gateway/providers';
 import { withAgentEnv } from '../core/launch/agentEnv';
 import { writeSessionsFile } from '../core/sessionFiles';
 import { parseCliArgs } from './args';
@@ -24,7 +26,16 @@ export async function record(argv: string[]): Promise<number> {
   if (addresses.http.fellBack) console.error(`agent-debugger: port ${addresses.http.requestedPort} is taken; receiving on ${addresses.http.port}`);
   console.error(`agent-debugger: receiving OTLP on ${httpEndpoint}${grpcEndpoint ? ` (gRPC ${grpcEndpoint})` : ''}; running ${program}`);
 
-  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId: randomUUID(), serviceName: basename(program) });
+  const sessionId = randomUUID();
+  // The LLM gateway records the agent's provider calls even when it has no OpenTelemetry (off: AGENT_DEBUGGER_GATEWAY=0).
+  let gatewayUrls: Partial<Record<(typeof providerIds)[number], string>> | undefined;
+  if (process.env.AGENT_DEBUGGER_GATEWAY !== '0') {
+    const gateway = await engine.startGateway({ onError: (m) => console.error(`agent-debugger: ${m}`) });
+    const run = gateway.addRun({ sessionId, serviceName: basename(program), upstreams: chainedUpstreams(process.env, gateway.endpoint!) });
+    gatewayUrls = Object.fromEntries(providerIds.map((p) => [p, gateway.baseUrl(p, run)!]));
+    console.error(`agent-debugger: LLM gateway on ${gateway.endpoint} (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GOOGLE_GEMINI_BASE_URL point at it)`);
+  }
+  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls });
   const exitCode = await new Promise<number>((resolve) => {
     const child = spawn(program, args, { stdio: 'inherit', env });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);

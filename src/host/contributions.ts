@@ -61,5 +61,8 @@ export interface Settings {
   /** $ a session may spend before the Cost view flags it; 0 = no budget. A launch's budgetUsd wins. */
   'budget.sessionUsd': number;
   'budget.action': 'warn' | 'pause' | 'stop';
+  /** The recording LLM gateway for traced launches (see src/host/gateway). */
+  'gateway.enabled': boolean;
+  'gateway.providers': ('openai' | 'anthropic' | 'gemini' | 'ollama')[];
 }
 export const settingsSection = 'agentDebugger';

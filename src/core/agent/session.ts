@@ -1,6 +1,7 @@
 // A session's spans -> its steps: normalised, in time order (a parent before its children), with the
 // agent each step runs under, the aggregate flag (so usage is never counted twice) and prices.
 import { priceUsage, type PricingOptions } from '../pricing/price';
+import { mergeGatewaySteps } from './gatewayMerge';
 import { normaliseSpan } from './normalise';
 import { settleTies } from './order';
 import { parentIndices } from './tree';
@@ -11,7 +12,7 @@ export interface SessionOptions {
 }
 
 export function normaliseSession(inputs: readonly SpanInput[], options: SessionOptions = {}): AgentStep[] {
-  const steps = inputs.map(normaliseSpan);
+  const steps = mergeGatewaySteps(inputs.map(normaliseSpan));
   const parent = parentIndices(steps);
   const depth = depthsOf(parent);
   const order = steps.map((_, i) => i);

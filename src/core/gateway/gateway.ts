@@ -110,6 +110,11 @@ export class LlmGateway {
     return this.routes.add(options);
   }
 
+  /** A run added earlier (a restarted launch re-points it at its new session). */
+  run(id: string): RunRoute | undefined {
+    return this.routes.get(id);
+  }
+
   removeRun(id: string): void {
     this.routes.remove(id);
   }

@@ -47,6 +47,10 @@ export class RouteTable {
     return route;
   }
 
+  get(id: string): RunRoute | undefined {
+    return this.runs.get(id);
+  }
+
   remove(id: string): void {
     this.runs.delete(id);
   }

@@ -1,5 +1,7 @@
 // The environment that points an agent's OpenTelemetry SDK at our receiver. Shared by the CLI's
 // `record` and (later) the debug launcher, so every way of starting an agent traces the same way.
+import { gatewayEnv } from '../gateway/launchEnv';
+import type { ProviderId } from '../gateway/providers';
 import { launcherSessionKey } from '../store/sessionKeys';
 
 export interface AgentEnvOptions {
@@ -12,6 +14,8 @@ export interface AgentEnvOptions {
   serviceName?: string;
   /** Export batches quickly so spans show up live (ms). */
   batchDelayMs?: number;
+  /** The LLM gateway's base URL per provider for this run (see core/gateway/launchEnv.ts): the SDKs call through it. */
+  gatewayUrls?: Partial<Record<ProviderId, string>>;
 }
 
 /** The resource attribute the store routes a launched run's spans by. */
@@ -45,6 +49,7 @@ export function agentEnv(base: Record<string, string | undefined>, options: Agen
     // Content capture: most GenAI instrumentations keep prompts out of spans unless told otherwise.
     OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: base.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT ?? 'true',
     TRACELOOP_TRACE_CONTENT: base.TRACELOOP_TRACE_CONTENT ?? 'true',
+    ...gatewayEnv(options.gatewayUrls ?? {}),
   };
 }
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { GatewayService } from '../gateway/gatewayService';
 import type { ReceiverService } from '../receiverService';
 import { DebugTypes, type TracedConfigFields } from './debugTypes';
 import { injectAgentEnv, receiverEndpoints, wantsTracing } from './injectEnv';
@@ -11,7 +12,7 @@ import { injectAgentEnv, receiverEndpoints, wantsTracing } from './injectEnv';
 const scriptLanguages = new Set(['python', 'javascript', 'typescript']);
 
 export class AgentConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly receiver: ReceiverService) {}
+  constructor(private readonly receiver: ReceiverService, private readonly gateway?: GatewayService) {}
 
   /** Proposes a configuration for each likely agent entry point in the workspace. */
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
@@ -52,13 +53,14 @@ export class AgentConfigurationProvider implements vscode.DebugConfigurationProv
     config.agentDebuggerEndpoints = endpoints;
     // The run's store session; a restart makes a new one (the adapter announces it).
     config.agentDebuggerSessionId ??= randomUUID();
+    await this.gateway?.inject(config);
     return config;
   }
 }
 
 /** "agentDebugger": true on any other debugger's configuration. */
 export class TracingInjectionProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly receiver: ReceiverService) {}
+  constructor(private readonly receiver: ReceiverService, private readonly gateway?: GatewayService) {}
 
   async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration & TracedConfigFields): Promise<vscode.DebugConfiguration | undefined> {
     if (config.type === DebugTypes.agent || config.type === DebugTypes.replay || !wantsTracing(config) || config.agentDebuggerSessionId) return config;
@@ -68,6 +70,7 @@ export class TracingInjectionProvider implements vscode.DebugConfigurationProvid
       return config;
     }
     injectAgentEnv(config, endpoints);
+    await this.gateway?.inject(config);
     return config;
   }
 }

@@ -5,6 +5,7 @@ import { breakOnSyntax, parseBreakOn } from '../../core/debug/breakOn';
 import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
 import type { SourceLinks } from '../editor/sourceLinks';
+import type { GatewayService } from '../gateway/gatewayService';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
 import { sessionIdOf, type SessionsNode } from '../views/sessionsTree';
@@ -21,15 +22,15 @@ export interface DebugApi {
   readonly meter: BudgetMeter;
 }
 
-export function registerDebug(root: DisposableStore, receiver: ReceiverService, graph: GraphPanels, log: Log, sources?: SourceLinks): DebugApi {
+export function registerDebug(root: DisposableStore, receiver: ReceiverService, graph: GraphPanels, log: Log, sources?: SourceLinks, gateway?: GatewayService): DebugApi {
   const adapters = new AgentAdapterFactory(receiver, sources);
   const meter = root.add(new BudgetMeter());
   const runs = root.add(new TracedRuns(receiver, graph, meter, log));
   const { Initial, Dynamic } = vscode.DebugConfigurationProviderTriggerKind;
-  root.add(vscode.debug.registerDebugConfigurationProvider(DebugTypes.agent, new AgentConfigurationProvider(receiver), Initial));
-  root.add(vscode.debug.registerDebugConfigurationProvider(DebugTypes.agent, new AgentConfigurationProvider(receiver), Dynamic));
+  root.add(vscode.debug.registerDebugConfigurationProvider(DebugTypes.agent, new AgentConfigurationProvider(receiver, gateway), Initial));
+  root.add(vscode.debug.registerDebugConfigurationProvider(DebugTypes.agent, new AgentConfigurationProvider(receiver, gateway), Dynamic));
   root.add(vscode.debug.registerDebugConfigurationProvider(DebugTypes.replay, new ReplayConfigurationProvider(receiver)));
-  root.add(vscode.debug.registerDebugConfigurationProvider('*', new TracingInjectionProvider(receiver)));
+  root.add(vscode.debug.registerDebugConfigurationProvider('*', new TracingInjectionProvider(receiver, gateway)));
   root.add(vscode.debug.registerDebugAdapterDescriptorFactory(DebugTypes.agent, adapters));
   root.add(vscode.debug.registerDebugAdapterDescriptorFactory(DebugTypes.replay, adapters));
 

@@ -1,0 +1,50 @@
+// The variables the official SDKs read for their base URL, pointed at the gateway. A base URL the user
+// had set becomes the run's upstream (chained, not replaced).
+import { defaultUpstreams, type ProviderId, providerIds } from './providers';
+
+/** Per provider: the variable the SDKs read, and older spellings some libraries still read. */
+export const baseUrlVariables: Readonly<Record<ProviderId, readonly string[]>> = {
+  openai: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'],
+  anthropic: ['ANTHROPIC_BASE_URL'],
+  ollama: ['OLLAMA_HOST'],
+  gemini: ['GOOGLE_GEMINI_BASE_URL'],
+};
+
+/** OLLAMA_HOST may be "host:port" or "0.0.0.0" (a bind address): as a URL the client would call. */
+function asUrl(provider: ProviderId, value: string): string | undefined {
+  let v = value.trim();
+  if (!v) return undefined;
+  if (!/^https?:\/\//i.test(v)) v = `http://${v}`;
+  try {
+    const url = new URL(v);
+    if (provider === 'ollama') {
+      if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+      if (!/:\d+$/.test(url.host)) url.port = '11434';
+    }
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The base URLs `base` already sets (not ones pointing at this gateway: a nested launch must not loop). */
+export function chainedUpstreams(base: Record<string, string | undefined>, gatewayEndpoint: string, providers: readonly ProviderId[] = providerIds): Partial<Record<ProviderId, string>> {
+  const out: Partial<Record<ProviderId, string>> = {};
+  for (const p of providers) {
+    for (const name of baseUrlVariables[p]) {
+      const url = base[name] !== undefined ? asUrl(p, base[name]!) : undefined;
+      if (url && !url.startsWith(gatewayEndpoint) && url !== defaultUpstreams[p]) {
+        out[p] = url;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The variables to set for the providers the gateway records. */
+export function gatewayEnv(urls: Partial<Record<ProviderId, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [p, url] of Object.entries(urls) as [ProviderId, string][]) for (const name of baseUrlVariables[p]) env[name] = url;
+  return env;
+}

@@ -1,0 +1,43 @@
+// F5 on an agent with no OpenTelemetry at all (examples/no-otel-agent, the openai SDK against its own
+// mock provider): the launch points OPENAI_BASE_URL at the recording gateway, so the run's session has
+// its LLM steps with tokens and $, and the tool steps between them, linked to the tool's source.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { totalsOf } from '../../src/core/agent';
+import type { TracedRun } from '../../src/host/debug/tracedRuns';
+import { activeApi } from './extension.test';
+import { waitFor, webviewTestMs } from './otlpPost';
+
+describe('LLM gateway inside VS Code', function () {
+  this.timeout(webviewTestMs);
+
+  it('F5 on an agent without OpenTelemetry: LLM and tool steps with tokens, $ and source', async () => {
+    const api = await activeApi();
+    await api.receiver.start();
+    const config = 'Agent without OpenTelemetry (LLM gateway)';
+    const run = new Promise<TracedRun>((resolve) => {
+      const sub = api.debug.runs.onDidStartRun((r) => (sub.dispose(), resolve(r)));
+    });
+    const done = new Promise<void>((resolve) => {
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => s.name === config && (sub.dispose(), resolve()));
+    });
+    assert.equal(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], config), true);
+    const { storeSessionId } = await run;
+    await done;
+    const steps = await waitFor('the LLM and tool steps', async () => {
+      const s = await api.debug.adapters.steps(storeSessionId);
+      return s.filter((x) => x.kind === 'llm').length === 2 && s.filter((x) => x.kind === 'tool').length === 2 ? s : undefined;
+    }, 30000);
+    assert.deepEqual(steps.map((s) => s.kind), ['llm', 'tool', 'tool', 'llm']);
+    const tool = steps[1]!;
+    assert.equal(tool.toolName, 'current_weather');
+    assert.equal(tool.attributes['agent_debugger.inferred'], 'conversation');
+    assert.match(tool.source?.path ?? '', /no-otel-agent[\\/]tools\.mjs$/, 'the tool step links to its function');
+    const totals = totalsOf(steps);
+    assert.equal(totals.inputTokens, 180 + 260);
+    assert.equal(totals.cacheReadTokens, 128);
+    assert.ok(totals.costUsd > 0, 'priced');
+    assert.equal(steps[3]!.attributes['gen_ai.request.stream'], true);
+    await waitFor('the graph on the run', () => api.graph.current?.currentSessionId === storeSessionId, 20000);
+  });
+});
