@@ -6,6 +6,9 @@ export interface CliOptions {
   port?: number;
   grpcPort?: number;
   format?: 'otlp-json' | 'sqlite';
+  cassette?: string;
+  speed?: string;
+  onDivergence?: string;
   command: string[];
 }
 
@@ -16,7 +19,7 @@ export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions 
       args: argv,
       allowPositionals: allowCommand,
       strict: true,
-      options: { out: { type: 'string', short: 'o' }, port: { type: 'string', short: 'p' }, 'grpc-port': { type: 'string' }, format: { type: 'string' } },
+      options: { out: { type: 'string', short: 'o' }, port: { type: 'string', short: 'p' }, 'grpc-port': { type: 'string' }, format: { type: 'string' }, cassette: { type: 'string' }, speed: { type: 'string' }, 'on-divergence': { type: 'string' } },
     });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
@@ -24,7 +27,7 @@ export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions 
   const { values, positionals } = parsed;
   const format = values.format ?? (values.out?.match(/\.(sqlite|db)$/) ? 'sqlite' : 'otlp-json');
   if (format !== 'otlp-json' && format !== 'sqlite') throw new UsageError(`--format must be otlp-json or sqlite, not '${format}'`);
-  return { out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), format, command: positionals };
+  return { out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), format, cassette: values.cassette, speed: values.speed, onDivergence: values['on-divergence'], command: positionals };
 }
 
 function port(value: string | undefined, name: string): number | undefined {

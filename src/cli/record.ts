@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { TraceEngine } from '../core/engine';
+import { CassetteRecorder, writeCassette } from '../core/gateway/cassette';
 import { chainedUpstreams } from '../core/gateway/launchEnv';
 import { providerIds } from '../core/gateway/providers';
 import { withAgentEnv } from '../core/launch/agentEnv';
@@ -11,10 +12,12 @@ import { UsageError } from './errors';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** `record --out FILE [--port N] -- command...`: returns the command's exit code. */
+/** `record --out FILE [--cassette FILE] [--port N] -- command...`: returns the command's exit code. */
 export async function record(argv: string[]): Promise<number> {
   const options = parseCliArgs(argv, true);
-  if (!options.out) throw new UsageError('record needs --out FILE');
+  if (!options.out && !options.cassette) throw new UsageError('record needs --out FILE or --cassette FILE');
+  if (options.cassette && process.env.AGENT_DEBUGGER_GATEWAY === '0') throw new UsageError('--cassette needs the LLM gateway, which AGENT_DEBUGGER_GATEWAY=0 turns off');
+  const cassette = options.cassette ? new CassetteRecorder() : undefined;
   const [program, ...args] = options.command;
   if (!program) throw new UsageError('record needs the command to run after --');
 
@@ -31,12 +34,28 @@ export async function record(argv: string[]): Promise<number> {
   let gatewayUrls: Partial<Record<(typeof providerIds)[number], string>> | undefined;
   if (process.env.AGENT_DEBUGGER_GATEWAY !== '0') {
     const gateway = await engine.startGateway({ onError: (m) => console.error(`agent-debugger: ${m}`) });
-    const run = gateway.addRun({ sessionId, serviceName: basename(program), upstreams: chainedUpstreams(process.env, gateway.endpoint!) });
+    const run = gateway.addRun({ sessionId, serviceName: basename(program), upstreams: chainedUpstreams(process.env, gateway.endpoint!), onExchange: cassette?.listener });
     gatewayUrls = Object.fromEntries(providerIds.map((p) => [p, gateway.baseUrl(p, run)!]));
     console.error(`agent-debugger: LLM gateway on ${gateway.endpoint} (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GOOGLE_GEMINI_BASE_URL point at it)`);
   }
   const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls });
-  const exitCode = await new Promise<number>((resolve) => {
+  const exitCode = await runCommand(program, args, env);
+
+  await engine.drain();
+  if (options.out) {
+    const written = await writeSessionsFile(engine.store, options.out, options.format ?? 'otlp-json');
+    console.error(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces to ${options.out}`);
+  }
+  if (cassette && options.cassette) {
+    await writeCassette(options.cassette, cassette.cassette());
+    console.error(`agent-debugger: wrote ${cassette.size} LLM calls to ${options.cassette}`);
+  }
+  return exitCode;
+}
+
+/** Runs the command with `env`, stdio shared, signals forwarded; resolves to its exit code. */
+export function runCommand(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise<number>((resolve) => {
     const child = spawn(program, args, { stdio: 'inherit', env });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward);
@@ -51,11 +70,6 @@ export async function record(argv: string[]): Promise<number> {
       resolve(code ?? (signal ? 128 + (signalNumber(signal) ?? 1) : 1));
     });
   });
-
-  await engine.drain();
-  const written = await writeSessionsFile(engine.store, options.out, options.format ?? 'otlp-json');
-  console.error(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces to ${options.out}`);
-  return exitCode;
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {
