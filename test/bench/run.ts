@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchIngest } from './ingest';
+import { benchReplay } from './replay';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
   console.log(`  ratio stored / decode-only       ${r.ratio.toFixed(2).padStart(10)}x          (goal >= 0.5x: ${r.ratio >= 0.5 ? 'met' : 'NOT met'}; rounds ${r.ratioRange.map((x) => x.toFixed(2)).join('-')}x)`);
   console.log(`  longest ingest slice             ${r.maxSliceMs.toFixed(1).padStart(10)} ms wall, ${r.maxSliceBusyMs.toFixed(1)} ms on CPU (bound 50 ms)`);
   console.log(`  memory per 100k spans            ${mb(r.bytesPer100k).padStart(10)} in SQLite pages, process RSS +${mb(r.rssPer100k)} (wasm heap, and JS heap pages V8 keeps after the backlog)`);
+
+  const rp = await benchReplay();
+  console.log(`\nReplay (${rp.calls} streamed calls, openai SDK through the gateway; recorded against a mock provider at 12 ms a chunk)`);
+  console.log(`  recorded run ${fmt(rp.recordedMs).padStart(8)} ms, replayed from the cassette ${fmt(rp.replayedMs)} ms: ratio ${rp.ratio.toFixed(3)} (${rp.upstreamCallsOnReplay} upstream calls on replay)`);
 
   // The graph webview's numbers come from the built bundle in headless Chromium (the same harness as
   // the webview tests): first paint and time per step for 10k spans, bounded DOM for 100k.
