@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { registerReceiverCommands } from './host/commands/receiverCommands';
 import { registerDebug, type DebugApi } from './host/debug/registerDebug';
 import { GatewayService } from './host/gateway/gatewayService';
+import { registerFork } from './host/fork/registerFork';
+import type { ForkService } from './host/fork/forkService';
 import { registerSessionCommands, sessionOfArg } from './host/commands/sessionCommands';
 import { Commands, otlpEditorViewType, Views } from './host/contributions';
 import { DisposableStore } from './host/disposables';
@@ -28,6 +30,7 @@ export interface AgentDebuggerApi {
   readonly otlpEditor: OtlpFileEditor;
   readonly cost: CostViewProvider;
   readonly debug: DebugApi;
+  readonly forks: ForkService;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -85,13 +88,14 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
   root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: true } }));
   const gateway = root.add(new GatewayService(receiver, log));
+  const forks = registerFork(root, gateway, context.globalState);
   const debug = registerDebug(root, receiver, graph, log, sources.links, gateway);
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
 
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost, debug };
+  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost, debug, forks };
 }
 
 export function deactivate(): void {

@@ -16,6 +16,8 @@ export const Commands = {
   clearSessions: 'agentDebugger.clearSessions',
   showStepsInGraph: 'agentDebugger.showStepsInGraph',
   openStep: 'agentDebugger.openStep',
+  rerunFromHere: 'agentDebugger.rerunFromHere',
+  runFork: 'agentDebugger.runFork',
   sendSessionToEndpoint: 'agentDebugger.sendSessionToEndpoint',
   setForwardHeaders: 'agentDebugger.setForwardHeaders',
   filterSessions: 'agentDebugger.filterSessions',
@@ -64,5 +66,7 @@ export interface Settings {
   /** The recording LLM gateway for traced launches (see src/host/gateway). */
   'gateway.enabled': boolean;
   'gateway.providers': ('openai' | 'anthropic' | 'gemini' | 'ollama')[];
+  /** A fork that asks something else before its step: go live, or fail (src/host/fork). */
+  'replay.onDivergence': 'live' | 'fail';
 }
 export const settingsSection = 'agentDebugger';

@@ -32,6 +32,8 @@ export interface ReplayOptions {
   /** 0 (default): answer at once; f > 0: the recorded timing divided by f (1 = as recorded). */
   speed?: number;
   fork?: ForkEdit;
+  /** Added to every span of the run (a fork names its parent session). */
+  attributes?: KeyValue[];
 }
 
 export interface Divergence extends Difference {
@@ -65,6 +67,12 @@ export class Replayer {
   }
 
   readonly responder = (call: GatewayCall): ResponderVerdict => {
+    const verdict = this.verdict(call);
+    if (this.options.attributes) verdict.attributes = [...(verdict.attributes ?? []), ...this.options.attributes];
+    return verdict;
+  };
+
+  private verdict(call: GatewayCall): ResponderVerdict {
     this.calls++;
     if (this.done) return this.afterReplay(call, [attr.str(replayAttribute, 'live')]);
     const key = endpointKey(call);
@@ -89,7 +97,7 @@ export class Replayer {
     }
     this.replayedSteps.push(recorded.x.step);
     return { answer: playback(recorded.x, this.options.speed ?? 0), attributes: replayedAttributes(recorded.x.step) };
-  };
+  }
 
   private forkAt(call: GatewayCall, x: CassetteExchange, fork: ForkEdit): ResponderVerdict {
     this.done = true;
