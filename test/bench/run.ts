@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { benchGateway, printGatewayBench } from './gateway';
 import { benchIngest } from './ingest';
 import { benchReplay } from './replay';
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const lines = graph.stdout.split('\n').filter((l) => /^\s{6,}\S/.test(l));
   console.log(lines.map((l) => `  ${l.trim()}`).join('\n'));
   if (graph.status !== 0) throw new Error(`graph benchmark failed:\n${graph.stdout}\n${graph.stderr}`);
+  printGatewayBench(await benchGateway());
 }
 
 main().catch((e) => {

@@ -14,7 +14,7 @@ import { anthropicParser } from './parsers/anthropic';
 import { geminiParser } from './parsers/gemini';
 import { ollamaParser } from './parsers/ollama';
 import { openAiParser } from './parsers/openai';
-import { providerErrorBody, type ProviderId } from './providers';
+import { isModelCall, providerErrorBody, type ProviderId } from './providers';
 import { type ResolvedRequest, RouteTable, type RunRoute, type RunRouteOptions } from './routes';
 import { type Exchange, exchangeSpan } from './spans';
 import { newSpanId, parseTraceparent } from './traceContext';
@@ -192,7 +192,8 @@ export class LlmGateway {
       recorder = new ResponseRecorder(bodyKindOf(upstreamRes.headers['content-type']), parser, this.maxRecordBytes);
       x.streamed = recorder.kind !== 'json';
       res.writeHead(x.status, clientResponseHeaders(upstreamRes.headers));
-      res.flushHeaders();
+      // A stream's headers go out now (SDKs wait for them before the first event); a plain body's go with it.
+      if (x.streamed) res.flushHeaders();
       upstreamRes.on('data', (chunk: Buffer) => {
         x.firstChunkMs ??= nowMs();
         chunks?.push({ atMs: nowMs() - x.startMs, data: chunk });
@@ -262,6 +263,7 @@ export class LlmGateway {
   }
 
   private record(x: Exchange, route: RunRoute, requestBody: CappedBytes, recorder: ResponseRecorder | undefined, parser: ProviderParser): void {
+    if (!isModelCall(x.provider, x.path)) return;
     try {
       this.stats.exchanges++;
       const requestJson = requestBody.json();

@@ -39,3 +39,15 @@ export function providerErrorBody(provider: ProviderId, status: number, message:
       return JSON.stringify({ error: { message, type: 'gateway_error', param: null, code: 'upstream_unreachable' } });
   }
 }
+
+/** Paths that are model calls (a step each); others (model lists, files, token counts) pass through unrecorded. */
+const callPaths: Readonly<Record<ProviderId, RegExp>> = {
+  openai: /\/(chat\/completions|completions|responses|embeddings)$/,
+  anthropic: /\/v1\/messages$/,
+  gemini: /:(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/,
+  ollama: /^\/(api\/(chat|generate|embed|embeddings)|v1\/(chat\/completions|completions|responses|embeddings))$/,
+};
+
+export function isModelCall(provider: ProviderId, path: string): boolean {
+  return callPaths[provider].test(path.replace(/\/+$/, ''));
+}

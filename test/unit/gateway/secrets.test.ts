@@ -62,6 +62,16 @@ describe('gateway: secrets and guards', () => {
     assert.equal(h.mock.requests.length, 0);
   });
 
+  it('passes calls that are not model calls (model lists, token counts) through without a step', async () => {
+    h.mock.answer({ json: { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model' }] } }, { json: { input_tokens: 12 } });
+    const models = await fetch(`${h.baseUrl('openai')}/models`, { headers: { authorization: `Bearer ${PLANTED_KEY}` } });
+    assert.equal(((await models.json()) as { data: unknown[] }).data.length, 1);
+    const count = await fetch(`${h.baseUrl('anthropic')}/v1/messages/count_tokens`, { method: 'POST', body: '{}' });
+    assert.equal(count.status, 200);
+    assert.deepEqual(h.mock.requests.map((r) => `${r.method} ${r.url}`), ['GET /v1/models', 'POST /v1/messages/count_tokens']);
+    assert.equal((await h.session()).steps.length, 0);
+  });
+
   it('a provider answer that is not JSON, or a body cut short, is still a step and crashes nothing', async () => {
     h.mock.answer({ status: 200, ndjson: ['{"model":"llama3.2","message":{"content":"par'] }, { hangUp: true });
     const a = await fetch(`${h.baseUrl('ollama')}/api/chat`, { method: 'POST', body: '{"model":"llama3.2","messages":[{"role":"user","content":"x"}]}' });
