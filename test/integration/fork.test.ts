@@ -16,19 +16,23 @@ async function runToEnd(start: () => Thenable<boolean>, name: RegExp): Promise<s
     const sub = vscode.debug.onDidTerminateDebugSession((s) => name.test(s.name) && (sub.dispose(), resolve()));
   });
   assert.equal(await start(), true);
+  console.log(`fork test: started ${name.source}`);
   const { storeSessionId } = await run;
+  console.log(`fork test: run ${storeSessionId}`);
   await done;
   return storeSessionId;
 }
 
 describe('Fork: re-run from an LLM step', function () {
-  this.timeout(webviewTestMs);
+  // Two runs of the agent in one test.
+  this.timeout(2 * webviewTestMs);
 
   it('forks the no-OpenTelemetry agent at step 2 with an edited system prompt: step 1 replayed at $0, step 2 carries the edit', async () => {
     const api = await activeApi();
     await api.receiver.start();
     const config = 'Agent without OpenTelemetry (LLM gateway)';
     const parent = await runToEnd(() => vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], config), /^Agent without OpenTelemetry \(LLM gateway\)$/);
+    console.log(`fork test: parent run ${parent} ended`);
     await waitFor('the parent cassette', () => (api.forks.cassette(parent)?.exchanges.length === 2 ? true : undefined), 30000);
 
     await api.forks.toolsRunForRealAcknowledged();
@@ -41,7 +45,9 @@ describe('Fork: re-run from an LLM step', function () {
     edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), JSON.stringify(request, null, 2));
     assert.ok(await vscode.workspace.applyEdit(edit));
 
+    console.log('fork test: running the fork');
     const fork = await runToEnd(() => vscode.commands.executeCommand<boolean>('agentDebugger.runFork', doc), /forked at step 2/);
+    console.log(`fork test: fork run ${fork} ended`);
     assert.notEqual(fork, parent);
     const steps = await waitFor('the fork\'s steps', async () => {
       const s = await api.debug.adapters.steps(fork);

@@ -111,8 +111,10 @@ export class ForkService {
       agentDebuggerFork: { parentSessionId: fork.parentSessionId, step: fork.step, request },
     };
     // A new run: the launcher gives it its own session, endpoints and gateway route.
-    for (const k of Object.keys(config)) if (k.startsWith('agentDebugger') && k !== 'agentDebugger' && k !== 'agentDebuggerFork') delete config[k];
-    return vscode.debug.startDebugging(launch.folder, config);
+    // (and VS Code's own `__` fields of the parent's session).
+    for (const k of Object.keys(config)) if (k.startsWith('__') || (k.startsWith('agentDebugger') && k !== 'agentDebugger' && k !== 'agentDebuggerFork')) delete config[k];
+    // The edited request is an untitled document: saving editors before the launch would ask where to save it.
+    return vscode.debug.startDebugging(launch.folder, config, { suppressSaveBeforeStart: true });
   }
 
   private keep<T>(map: Map<string, T>, key: string, value: T): void {
