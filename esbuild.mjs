@@ -45,6 +45,15 @@ const targets = [
     mainFields: ['main', 'module'],
   },
   {
+    // Preloaded into traced Node agents (NODE_OPTIONS --require): routes provider fetches to the LLM gateway.
+    ...common,
+    entryPoints: { gatewayPreload: 'src/core/gateway/nodePreload.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',

@@ -87,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const mirror = registerForwardCommands(root, receiver, sessionsView, context.secrets, log);
   const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
   root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: true } }));
-  const gateway = root.add(new GatewayService(receiver, log));
+  const gateway = root.add(new GatewayService(receiver, log, context.extensionPath));
   const forks = registerFork(root, gateway, context.globalState);
   const debug = registerDebug(root, receiver, graph, log, sources.links, gateway);
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { TraceEngine } from '../core/engine';
 import { CassetteRecorder, writeCassette } from '../core/gateway/cassette';
 import { chainedUpstreams } from '../core/gateway/launchEnv';
@@ -38,7 +39,10 @@ export async function record(argv: string[]): Promise<number> {
     gatewayUrls = Object.fromEntries(providerIds.map((p) => [p, gateway.baseUrl(p, run)!]));
     console.error(`agent-debugger: LLM gateway on ${gateway.endpoint} (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GOOGLE_GEMINI_BASE_URL point at it)`);
   }
-  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls });
+  // Beside the bundled CLI: Node agents load it, so hard-coded provider URLs reach the gateway (off: AGENT_DEBUGGER_GATEWAY_PRELOAD=0).
+  const preload = join(__dirname, 'gatewayPreload.js');
+  const gatewayNodePreload = gatewayUrls && process.env.AGENT_DEBUGGER_GATEWAY_PRELOAD !== '0' && existsSync(preload) ? preload : undefined;
+  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls, gatewayNodePreload });
   const exitCode = await runCommand(program, args, env);
 
   await engine.drain();

@@ -2,7 +2,8 @@
 // from the cassette (no network, $0), a regression test for agents: it fails at the first call that
 // differs from the recording, naming the step and the field.
 import { randomUUID } from 'node:crypto';
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { TraceEngine } from '../core/engine';
 import { CassetteError, readCassette } from '../core/gateway/cassette';
 import { chainedUpstreams } from '../core/gateway/launchEnv';
@@ -44,7 +45,10 @@ export async function replay(argv: string[]): Promise<number> {
   const total = replayer.cassette.exchanges.length;
   console.error(`agent-debugger: replaying ${total} LLM calls from ${options.cassette}; running ${program}`);
 
-  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls });
+  // As record does: Node agents that hard-code a provider URL reach the gateway (and so the cassette) too.
+  const preload = join(__dirname, 'gatewayPreload.js');
+  const gatewayNodePreload = process.env.AGENT_DEBUGGER_GATEWAY_PRELOAD !== '0' && existsSync(preload) ? preload : undefined;
+  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls, gatewayNodePreload });
   const exitCode = await runCommand(program, args, env);
   await engine.drain();
   if (options.out) {

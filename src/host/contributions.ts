@@ -66,6 +66,7 @@ export interface Settings {
   /** The recording LLM gateway for traced launches (see src/host/gateway). */
   'gateway.enabled': boolean;
   'gateway.providers': ('openai' | 'anthropic' | 'gemini' | 'ollama')[];
+  'gateway.nodePreload': boolean;
   /** A fork that asks something else before its step: go live, or fail (src/host/fork). */
   'replay.onDivergence': 'live' | 'fail';
 }

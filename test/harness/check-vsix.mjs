@@ -9,7 +9,7 @@ const files = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('
 const forbidden = [/^extension\/(src|test|webview|examples|out|\.vscode|\.ci|\.vscode-test)\//, /\.map$/, /\.ts$/, /node_modules\//, /tsconfig/, /\.mocharc/, /esbuild\.mjs$/];
 const bad = files.filter((f) => forbidden.some((r) => r.test(f)) && !f.endsWith('.d.ts'));
 const size = statSync(vsix).size;
-const needed = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/decodeWorkerMain.js', 'extension/dist/sql-wasm.wasm', 'extension/dist/webview/cost.js',
+const needed = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/decodeWorkerMain.js', 'extension/dist/gatewayPreload.js', 'extension/dist/sql-wasm.wasm', 'extension/dist/webview/cost.js',
   'extension/dist/webview/graph.js', 'extension/dist/webview/reportShim.js', 'extension/media/activity-bar.svg', 'extension/media/current-step.svg'];
 const absent = needed.filter((f) => !files.includes(f));
 console.log(`${vsix}: ${files.length} files, ${(size / 1024 / 1024).toFixed(2)} MB (budget 5 MB)`);

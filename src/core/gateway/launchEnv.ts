@@ -42,9 +42,30 @@ export function chainedUpstreams(base: Record<string, string | undefined>, gatew
   return out;
 }
 
-/** The variables to set for the providers the gateway records. */
-export function gatewayEnv(urls: Partial<Record<ProviderId, string>>): Record<string, string> {
+/** Default URLs a client may hard-code, per provider: the Node preload routes them to the gateway. */
+const hardCodedUrls: Readonly<Record<ProviderId, readonly string[]>> = {
+  openai: [defaultUpstreams.openai],
+  anthropic: [defaultUpstreams.anthropic],
+  gemini: [defaultUpstreams.gemini],
+  ollama: [defaultUpstreams.ollama, 'http://localhost:11434'],
+};
+
+/**
+ * The variables to set for the providers the gateway records; with `nodePreload` (the path of
+ * dist/gatewayPreload.js), NODE_OPTIONS also loads it, so hard-coded provider URLs reach the gateway too.
+ */
+export function gatewayEnv(urls: Partial<Record<ProviderId, string>>, nodePreload?: { path: string; nodeOptions: string | undefined }): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [p, url] of Object.entries(urls) as [ProviderId, string][]) for (const name of baseUrlVariables[p]) env[name] = url;
+  const routes: Record<string, string> = {};
+  for (const [p, url] of Object.entries(urls) as [ProviderId, string][]) {
+    for (const name of baseUrlVariables[p]) env[name] = url;
+    for (const from of hardCodedUrls[p]) routes[from] = url;
+  }
+  if (nodePreload && Object.keys(routes).length) {
+    const flag = `--require ${JSON.stringify(nodePreload.path)}`;
+    const existing = nodePreload.nodeOptions ?? '';
+    env.NODE_OPTIONS = existing.includes(flag) ? existing : `${existing} ${flag}`.trim();
+    env.AGENT_DEBUGGER_GATEWAY_ROUTES = JSON.stringify(routes);
+  }
   return env;
 }

@@ -16,6 +16,8 @@ export interface AgentEnvOptions {
   batchDelayMs?: number;
   /** The LLM gateway's base URL per provider for this run (see core/gateway/launchEnv.ts): the SDKs call through it. */
   gatewayUrls?: Partial<Record<ProviderId, string>>;
+  /** dist/gatewayPreload.js: Node agents load it (NODE_OPTIONS) so hard-coded provider URLs reach the gateway too. */
+  gatewayNodePreload?: string;
 }
 
 /** The resource attribute the store routes a launched run's spans by. */
@@ -49,7 +51,7 @@ export function agentEnv(base: Record<string, string | undefined>, options: Agen
     // Content capture: most GenAI instrumentations keep prompts out of spans unless told otherwise.
     OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: base.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT ?? 'true',
     TRACELOOP_TRACE_CONTENT: base.TRACELOOP_TRACE_CONTENT ?? 'true',
-    ...gatewayEnv(options.gatewayUrls ?? {}),
+    ...gatewayEnv(options.gatewayUrls ?? {}, options.gatewayNodePreload ? { path: options.gatewayNodePreload, nodeOptions: base.NODE_OPTIONS } : undefined),
   };
 }
 

@@ -1,6 +1,8 @@
 // Traced launches call their LLM providers through the engine's recording gateway: each run gets its
 // own route (its session, the base URLs it had set as upstreams) and the SDK base-URL variables in its
-// env. Off with agentDebugger.gateway.enabled; per provider with agentDebugger.gateway.providers.
+// env (and, for Node agents, a preload for clients that hard-code a provider URL). Off with
+// agentDebugger.gateway.enabled; per provider with .providers; the preload apart with .nodePreload.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DebugMessages } from '../../core/debug/stepSession';
 import { chainedUpstreams, gatewayEnv } from '../../core/gateway/launchEnv';
@@ -23,7 +25,7 @@ export class GatewayService implements vscode.Disposable {
   /** More route options per run (the fork service: cassette recording, fork replay). */
   routeHooks?: (config: vscode.DebugConfiguration, sessionId: string) => Pick<RunRouteOptions, 'onExchange' | 'responder'>;
 
-  constructor(private readonly receiver: ReceiverService, private readonly log: Log) {
+  constructor(private readonly receiver: ReceiverService, private readonly log: Log, private readonly extensionPath: string) {
     this.disposables.push(vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => this.onCustomEvent(e)));
   }
 
@@ -55,7 +57,8 @@ export class GatewayService implements vscode.Disposable {
     const run = gateway.addRun({ sessionId: config.agentDebuggerSessionId, serviceName: program ?? config.name, upstreams: chainedUpstreams(base, gateway.endpoint, providers), ...this.routeHooks?.(config, config.agentDebuggerSessionId) });
     const urls: Partial<Record<ProviderId, string>> = {};
     for (const p of providers) urls[p] = gateway.baseUrl(p, run);
-    config.env = { ...own, ...gatewayEnv(urls) };
+    const preload = setting('gateway.nodePreload') ? { path: path.join(this.extensionPath, 'dist', 'gatewayPreload.js'), nodeOptions: base.NODE_OPTIONS } : undefined;
+    config.env = { ...own, ...gatewayEnv(urls, preload) };
     config.agentDebuggerGatewayRun = run.id;
   }
 

@@ -94,6 +94,25 @@ describe('gateway: Anthropic, Ollama and Gemini without OpenTelemetry', () => {
     assert.equal(llm!.attributes['gen_ai.request.temperature'], 0);
   });
 
+  it('Gemini generateContent: a functionCall and its functionResponse (no call ids) become a tool step', async () => {
+    const usage = { promptTokenCount: 25, candidatesTokenCount: 6, totalTokenCount: 31 };
+    h.mock.answer(
+      { json: { candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'lookup', args: { id: 7 } } }] }, finishReason: 'STOP' }], usageMetadata: usage, modelVersion: 'gemini-2.5-flash' } },
+      { json: { candidates: [{ content: { role: 'model', parts: [{ text: 'Item 7 is a lamp.' }] }, finishReason: 'STOP' }], usageMetadata: usage, modelVersion: 'gemini-2.5-flash' } },
+    );
+    const url = `${h.baseUrl('gemini')}/v1beta/models/gemini-2.5-flash:generateContent`;
+    const post = (contents: unknown[]) => fetch(url, { method: 'POST', headers: { 'x-goog-api-key': PLANTED_KEY }, body: JSON.stringify({ contents }) });
+    const user = { role: 'user', parts: [{ text: 'What is item 7?' }] };
+    const call = { role: 'model', parts: [{ functionCall: { name: 'lookup', args: { id: 7 } } }] };
+    assert.equal((await post([user])).status, 200);
+    assert.equal((await post([user, call, { role: 'user', parts: [{ functionResponse: { name: 'lookup', response: { name: 'lamp' } } }] }])).status, 200);
+    assert.equal(h.mock.requests[0]!.headers['x-goog-api-key'], PLANTED_KEY);
+    const { steps } = await h.session();
+    assert.deepEqual(steps.map((s) => `${s.kind}:${s.toolName ?? s.model}`), ['llm:gemini-2.5-flash', 'tool:lookup', 'llm:gemini-2.5-flash']);
+    assert.deepEqual(steps[1]!.toolResult, { name: 'lamp' });
+    assert.equal(steps[0]!.inputTokens, 25);
+  });
+
   it('Gemini streamGenerateContent (SSE): function call, usage with thoughts; the ?key= never stored', async () => {
     h.mock.answer({
       sse: [
