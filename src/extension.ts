@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { registerReceiverCommands } from './host/commands/receiverCommands';
 import { registerDebug, type DebugApi } from './host/debug/registerDebug';
 import { GatewayService } from './host/gateway/gatewayService';
+import { registerFork } from './host/fork/registerFork';
+import type { ForkService } from './host/fork/forkService';
 import { registerSessionCommands, sessionOfArg } from './host/commands/sessionCommands';
 import { Commands, otlpEditorViewType, Views } from './host/contributions';
 import { DisposableStore } from './host/disposables';
@@ -31,6 +33,7 @@ export interface AgentDebuggerApi {
   readonly cost: CostViewProvider;
   readonly debug: DebugApi;
   readonly safety: SafetyDiagnostics;
+  readonly forks: ForkService;
 }
 
 export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
@@ -89,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
   root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: false } }));
   const gateway = root.add(new GatewayService(receiver, log, context.extensionPath));
+  const forks = registerFork(root, gateway, context.globalState);
   const debug = registerDebug(root, receiver, graph, log, sources.links, gateway);
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
   const safety = root.add(new SafetyDiagnostics(receiver, sources.links, safetySettings, log));
@@ -98,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);
   log.info(`Agent Debugger ${context.extension.packageJSON.version} activated`);
-  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost, debug, safety };
+  return { receiver, sessions, graph, sources, mirror, otlpEditor, cost, debug, safety, forks };
 }
 
 export function deactivate(): void {

@@ -9,6 +9,9 @@ export interface CliOptions {
   /** Store caps (--max-spans, --max-memory-mb); unset: the store's defaults. */
   maxSpans?: number;
   maxMemoryMb?: number;
+  cassette?: string;
+  speed?: string;
+  onDivergence?: string;
   command: string[];
 }
 
@@ -22,6 +25,7 @@ export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions 
       options: {
         out: { type: 'string', short: 'o' }, port: { type: 'string', short: 'p' }, 'grpc-port': { type: 'string' }, format: { type: 'string' },
         'max-spans': { type: 'string' }, 'max-memory-mb': { type: 'string' },
+        cassette: { type: 'string' }, speed: { type: 'string' }, 'on-divergence': { type: 'string' },
       },
     });
   } catch (e) {
@@ -32,7 +36,8 @@ export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions 
   if (format !== 'otlp-json' && format !== 'otlp-jsonl' && format !== 'sqlite') throw new UsageError(`--format must be otlp-json, otlp-jsonl or sqlite, not '${format}'`);
   return {
     out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), format,
-    maxSpans: positive(values['max-spans'], '--max-spans'), maxMemoryMb: positive(values['max-memory-mb'], '--max-memory-mb'), command: positionals,
+    maxSpans: positive(values['max-spans'], '--max-spans'), maxMemoryMb: positive(values['max-memory-mb'], '--max-memory-mb'),
+    cassette: values.cassette, speed: values.speed, onDivergence: values['on-divergence'], command: positionals,
   };
 }
 

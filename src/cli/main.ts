@@ -1,6 +1,7 @@
 // agent-debugger: the receiver and store without VS Code.
 import { UsageError } from './errors';
 import { record } from './record';
+import { replay } from './replay';
 import { serve } from './serve';
 import { steps } from './steps';
 
@@ -11,6 +12,11 @@ Usage:
       Start a receiver on a free port (or N), run the command with OTEL_EXPORTER_OTLP_ENDPOINT,
       OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_RESOURCE_ATTRIBUTES set, write what it sent to FILE when it
       exits, and exit with its exit code.
+      --cassette FILE also keeps every LLM call (request, response, stream timing) for replay.
+  agent-debugger replay --cassette FILE [--speed F] [--on-divergence fail|live] [--out FILE] -- <command...>
+      Run the command with every LLM call answered from the cassette (no network, $0; streams at once,
+      or at the recorded pace divided by F). Exits non-zero at the first call that differs from the
+      recording, printing its step and field (--on-divergence live: let it and later calls go out).
   agent-debugger serve [--port 4318] [--grpc-port 4317] [--out FILE] [CAPS]
       Receive until Ctrl-C, then write every session to FILE (default agent-debugger-<time>.otlp.json).
   CAPS: --max-spans N (default 500000), --max-memory-mb N (default 1024). Past a cap the oldest sessions
@@ -27,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'record':
       return record(rest);
+    case 'replay':
+      return replay(rest);
     case 'serve':
       return serve(rest);
     case 'steps':

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { CassetteRecorder, writeCassette } from '../core/gateway/cassette';
 import { chainedUpstreams } from '../core/gateway/launchEnv';
 import { providerIds } from '../core/gateway/providers';
 import { withAgentEnv } from '../core/launch/agentEnv';
@@ -12,10 +13,12 @@ import { cliEngine, evictionSummary } from './evictions';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** `record --out FILE [--port N] -- command...`: returns the command's exit code. */
+/** `record --out FILE [--cassette FILE] [--port N] [--max-spans N] [--max-memory-mb N] -- command...`: returns the command's exit code. */
 export async function record(argv: string[]): Promise<number> {
   const options = parseCliArgs(argv, true);
-  if (!options.out) throw new UsageError('record needs --out FILE');
+  if (!options.out && !options.cassette) throw new UsageError('record needs --out FILE or --cassette FILE');
+  if (options.cassette && process.env.AGENT_DEBUGGER_GATEWAY === '0') throw new UsageError('--cassette needs the LLM gateway, which AGENT_DEBUGGER_GATEWAY=0 turns off');
+  const cassette = options.cassette ? new CassetteRecorder() : undefined;
   const [program, ...args] = options.command;
   if (!program) throw new UsageError('record needs the command to run after --');
 
@@ -32,7 +35,7 @@ export async function record(argv: string[]): Promise<number> {
   let gatewayUrls: Partial<Record<(typeof providerIds)[number], string>> | undefined;
   if (process.env.AGENT_DEBUGGER_GATEWAY !== '0') {
     const gateway = await engine.startGateway({ onError: (m) => console.error(`agent-debugger: ${m}`) });
-    const run = gateway.addRun({ sessionId, serviceName: basename(program), upstreams: chainedUpstreams(process.env, gateway.endpoint!) });
+    const run = gateway.addRun({ sessionId, serviceName: basename(program), upstreams: chainedUpstreams(process.env, gateway.endpoint!), onExchange: cassette?.listener });
     gatewayUrls = Object.fromEntries(providerIds.map((p) => [p, gateway.baseUrl(p, run)!]));
     console.error(`agent-debugger: LLM gateway on ${gateway.endpoint} (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GOOGLE_GEMINI_BASE_URL point at it)`);
   }
@@ -40,7 +43,23 @@ export async function record(argv: string[]): Promise<number> {
   const preload = join(__dirname, 'gatewayPreload.js');
   const gatewayNodePreload = gatewayUrls && process.env.AGENT_DEBUGGER_GATEWAY_PRELOAD !== '0' && existsSync(preload) ? preload : undefined;
   const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls, gatewayNodePreload });
-  const exitCode = await new Promise<number>((resolve) => {
+  const exitCode = await runCommand(program, args, env);
+
+  await engine.drain();
+  if (options.out) {
+    const written = await writeSessionsFile(engine.store, options.out, options.format ?? 'otlp-json');
+    console.error(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces to ${options.out}${evictionSummary(engine)}`);
+  }
+  if (cassette && options.cassette) {
+    await writeCassette(options.cassette, cassette.cassette());
+    console.error(`agent-debugger: wrote ${cassette.size} LLM calls to ${options.cassette}`);
+  }
+  return exitCode;
+}
+
+/** Runs the command with `env`, stdio shared, signals forwarded; resolves to its exit code. */
+export function runCommand(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise<number>((resolve) => {
     const child = spawn(program, args, { stdio: 'inherit', env });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward);
@@ -55,11 +74,6 @@ export async function record(argv: string[]): Promise<number> {
       resolve(code ?? (signal ? 128 + (signalNumber(signal) ?? 1) : 1));
     });
   });
-
-  await engine.drain();
-  const written = await writeSessionsFile(engine.store, options.out, options.format ?? 'otlp-json');
-  console.error(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces to ${options.out}${evictionSummary(engine)}`);
-  return exitCode;
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {

@@ -16,6 +16,8 @@ export const Commands = {
   clearSessions: 'agentDebugger.clearSessions',
   showStepsInGraph: 'agentDebugger.showStepsInGraph',
   openStep: 'agentDebugger.openStep',
+  rerunFromHere: 'agentDebugger.rerunFromHere',
+  runFork: 'agentDebugger.runFork',
   sendSessionToEndpoint: 'agentDebugger.sendSessionToEndpoint',
   setForwardHeaders: 'agentDebugger.setForwardHeaders',
   filterSessions: 'agentDebugger.filterSessions',
@@ -69,5 +71,7 @@ export interface Settings {
   policy: Record<string, unknown>;
   'safety.taintSources': string[];
   'safety.taintSinks': string[];
+  /** A fork that asks something else before its step: go live, or fail (src/host/fork). */
+  'replay.onDivergence': 'live' | 'fail';
 }
 export const settingsSection = 'agentDebugger';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchGateway, printGatewayBench } from './gateway';
 import { benchIngest } from './ingest';
 import { benchSafety, printSafety } from './safety';
+import { benchReplay } from './replay';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
   console.log(`  memory per 100k spans            ${mb(r.bytesPer100k).padStart(10)} in SQLite pages, process RSS +${mb(r.rssPer100k)} (wasm heap, and JS heap pages V8 keeps after the backlog)`);
 
   printSafety(benchSafety());
+  const rp = await benchReplay();
+  console.log(`\nReplay (${rp.calls} streamed calls, openai SDK through the gateway; recorded against a mock provider at 12 ms a chunk)`);
+  console.log(`  recorded run ${fmt(rp.recordedMs).padStart(8)} ms, replayed from the cassette ${fmt(rp.replayedMs)} ms: ratio ${rp.ratio.toFixed(3)} (${rp.upstreamCallsOnReplay} upstream calls on replay)`);
 
   // The graph webview's numbers come from the built bundle in headless Chromium (the same harness as
   // the webview tests): first paint and time per step for 10k spans, bounded DOM for 100k.

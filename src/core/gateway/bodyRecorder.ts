@@ -41,6 +41,11 @@ export class CappedBytes {
     }
   }
 
+  /** The bytes kept; undefined past the cap. */
+  bytes(): Buffer | undefined {
+    return this.overflowed ? undefined : Buffer.concat(this.chunks);
+  }
+
   text(max: number): string {
     return Buffer.concat(this.chunks).subarray(0, max).toString('utf8');
   }

@@ -18,6 +18,7 @@ import { isModelCall, providerErrorBody, type ProviderId } from './providers';
 import { type ResolvedRequest, RouteTable, type RunRoute, type RunRouteOptions } from './routes';
 import { type Exchange, exchangeSpan } from './spans';
 import { newSpanId, parseTraceparent } from './traceContext';
+import type { RawChunk, ResponderVerdict, StandInResponse } from './replayHooks';
 import type { ParsedRequest, ProviderParser } from './types';
 
 export const GATEWAY_HOST = '127.0.0.1';
@@ -142,18 +143,37 @@ export class LlmGateway {
     if (!resolved) return plain(res, 404, 'Not an LLM gateway path: use /openai, /anthropic, /gemini or /ollama followed by the provider API path.');
     if ('unknownRun' in resolved) return plain(res, 404, 'This agent run is no longer recorded by the LLM gateway (the debugger restarted?): relaunch it.');
     if (resolved.upstream.protocol !== 'http:' && resolved.upstream.protocol !== 'https:') return plain(res, 400, 'The upstream base URL must be http or https.');
+    if (resolved.route.responder) return this.consult(req, res, resolved);
     this.forward(req, res, resolved);
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse, r: ResolvedRequest): void {
+  /** A route with a responder (replay): the whole body first, then the responder's verdict. */
+  private consult(req: http.IncomingMessage, res: http.ServerResponse, r: ResolvedRequest): void {
+    const body = new CappedBytes(this.maxRecordBytes);
+    req.on('data', (chunk: Buffer) => body.push(chunk));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      try {
+        if (body.overflowed) return plain(res, 413, 'The request is larger than the LLM gateway can replay.');
+        const bytes = body.bytes() ?? Buffer.alloc(0);
+        this.forward(req, res, r, { bytes, verdict: r.route.responder!({ provider: r.provider, method: req.method ?? 'POST', path: r.path, body: bytes }) });
+      } catch (e) {
+        this.options.onError?.(`gateway: replay: ${(e as Error).message}`);
+        if (!res.headersSent) plain(res, 500, 'gateway error');
+      }
+    });
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, r: ResolvedRequest, pre?: { bytes: Buffer; verdict: ResponderVerdict }): void {
     const parser = parserFor(r.provider, r.path);
     const parent = parseTraceparent(req.headers.traceparent);
     const x: Exchange = {
       provider: r.provider, method: req.method ?? 'POST', path: r.path, upstream: r.upstream,
       traceId: parent?.traceId ?? r.route.traceId, spanId: newSpanId(), parentSpanId: parent?.spanId ?? '',
-      startMs: nowMs(), endMs: 0, streamed: false,
+      startMs: nowMs(), endMs: 0, streamed: false, attributes: pre?.verdict.attributes,
     };
     const requestBody = new CappedBytes(this.maxRecordBytes);
+    const chunks: RawChunk[] | undefined = r.route.onExchange ? [] : undefined;
     let recorder: ResponseRecorder | undefined;
     let settled = false;
     const finish = (error?: Exchange['error']): void => {
@@ -162,18 +182,13 @@ export class LlmGateway {
       x.endMs = nowMs();
       x.error = error;
       this.record(x, r.route, requestBody, recorder, parser);
+      r.route.onExchange?.({ provider: x.provider, method: x.method, path: x.path, requestBody: requestBody.bytes(), status: x.status, contentType, chunks: chunks!, startMs: x.startMs, endMs: x.endMs, error: x.error });
     };
+    let contentType: string | undefined;
 
-    const client = r.upstream.protocol === 'https:' ? https : http;
-    const upstreamReq = client.request(r.upstream, {
-      method: req.method, headers: upstreamRequestHeaders(req.headers, r.upstream.host), agent: r.upstream.protocol === 'https:' ? keepAlive.https : keepAlive.http,
-    });
-    upstreamReq.setNoDelay(true);
-    req.on('data', (chunk: Buffer) => requestBody.push(chunk));
-    req.pipe(upstreamReq);
-
-    upstreamReq.on('response', (upstreamRes) => {
+    const onResponse = (upstreamRes: http.IncomingMessage | StandInResponse): void => {
       x.status = upstreamRes.statusCode ?? 502;
+      contentType = upstreamRes.headers['content-type'];
       recorder = new ResponseRecorder(bodyKindOf(upstreamRes.headers['content-type']), parser, this.maxRecordBytes);
       x.streamed = recorder.kind !== 'json';
       res.writeHead(x.status, clientResponseHeaders(upstreamRes.headers));
@@ -181,6 +196,7 @@ export class LlmGateway {
       if (x.streamed) res.flushHeaders();
       upstreamRes.on('data', (chunk: Buffer) => {
         x.firstChunkMs ??= nowMs();
+        chunks?.push({ atMs: nowMs() - x.startMs, data: chunk });
         try {
           recorder!.push(chunk);
         } catch (e) {
@@ -193,7 +209,36 @@ export class LlmGateway {
         finish({ type: 'upstream_stream_error', message: `the ${r.provider} stream broke: ${e.message}` });
         res.destroy();
       });
+    };
+
+    if (pre && 'answer' in pre.verdict) {
+      const answer = pre.verdict.answer;
+      requestBody.push(pre.bytes);
+      onResponse(answer);
+      res.on('close', () => {
+        if (res.writableFinished) return;
+        answer.destroy();
+        finish({ type: 'client_aborted', message: 'the agent aborted the request' });
+      });
+      return;
+    }
+    const replacement = pre && 'forward' in pre.verdict ? pre.verdict.forward : undefined;
+    const client = r.upstream.protocol === 'https:' ? https : http;
+    const headers = upstreamRequestHeaders(req.headers, r.upstream.host);
+    if (replacement) headers['content-length'] = replacement.length;
+    const upstreamReq = client.request(r.upstream, {
+      method: req.method, headers, agent: r.upstream.protocol === 'https:' ? keepAlive.https : keepAlive.http,
     });
+    upstreamReq.setNoDelay(true);
+    if (replacement) {
+      requestBody.push(replacement);
+      upstreamReq.end(replacement);
+    } else {
+      req.on('data', (chunk: Buffer) => requestBody.push(chunk));
+      req.pipe(upstreamReq);
+    }
+
+    upstreamReq.on('response', onResponse);
     upstreamReq.on('error', (e) => {
       if (settled) return;
       const code = (e as NodeJS.ErrnoException).code ?? 'error';

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { defaultUpstreams, isProviderId, type ProviderId } from './providers';
 import { newTraceId } from './traceContext';
 import { ToolCallTracker } from './toolSteps';
+import type { ExchangeListener, GatewayResponder } from './replayHooks';
 
 export interface RunRouteOptions {
   /** The store session the run's steps go to (agent_debugger.session.id). */
@@ -11,6 +12,10 @@ export interface RunRouteOptions {
   serviceName?: string;
   /** Base URLs the agent had set before the launch: the run's upstreams (chained, not replaced). */
   upstreams?: Partial<Record<ProviderId, string>>;
+  /** Replay: answers (or rewrites) each call before it goes upstream. */
+  responder?: GatewayResponder;
+  /** Cassettes: each exchange's raw bytes once it ends. */
+  onExchange?: ExchangeListener;
 }
 
 export interface RunRoute extends RunRouteOptions {

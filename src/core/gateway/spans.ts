@@ -30,6 +30,8 @@ export interface Exchange {
   error?: { type: string; message: string };
   /** Bodies over the recording cap were not parsed. */
   truncated?: boolean;
+  /** Added by a replay responder (replayed, diverged, $0). */
+  attributes?: KeyValue[];
 }
 
 /** Epoch ms (fractional) -> OTLP nanosecond string. */
@@ -93,6 +95,7 @@ export function exchangeSpan(x: Exchange): Span {
   if (x.firstChunkMs !== undefined) a.push(attr.double(firstChunkAttribute, Math.round((x.firstChunkMs - x.startMs) * 1000) / 1000));
   if (x.status !== undefined) a.push(attr.int('http.response.status_code', x.status));
   if (x.truncated) a.push(attr.bool('agent_debugger.gateway.body_truncated', true));
+  if (x.attributes) a.push(...x.attributes);
   const errorMessage = x.error?.message ?? (x.status !== undefined && x.status >= 400 ? (res?.error ?? `HTTP ${x.status}`) : res?.error);
   const errorType = x.error?.type ?? (x.status !== undefined && x.status >= 400 ? String(x.status) : res?.error ? 'provider_error' : undefined);
   if (errorType) a.push(attr.str('error.type', errorType));

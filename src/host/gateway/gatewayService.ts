@@ -8,6 +8,7 @@ import { DebugMessages } from '../../core/debug/stepSession';
 import { chainedUpstreams, gatewayEnv } from '../../core/gateway/launchEnv';
 import type { LlmGateway } from '../../core/gateway/gateway';
 import { isProviderId, type ProviderId } from '../../core/gateway/providers';
+import type { RunRouteOptions } from '../../core/gateway/routes';
 import type { TracedConfigFields } from '../debug/debugTypes';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
@@ -21,6 +22,8 @@ export interface GatewayConfigFields {
 export class GatewayService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private starting: Promise<LlmGateway | undefined> | undefined;
+  /** More route options per run (the fork service: cassette recording, fork replay). */
+  routeHooks?: (config: vscode.DebugConfiguration, sessionId: string) => Pick<RunRouteOptions, 'onExchange' | 'responder'>;
 
   constructor(private readonly receiver: ReceiverService, private readonly log: Log, private readonly extensionPath: string) {
     this.disposables.push(vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => this.onCustomEvent(e)));
@@ -51,7 +54,7 @@ export class GatewayService implements vscode.Disposable {
     const base: Record<string, string | undefined> = { ...process.env };
     for (const [k, v] of Object.entries(own)) base[k] = v ?? undefined;
     const program = typeof config.program === 'string' ? config.program.split(/[\\/]/).pop() : undefined;
-    const run = gateway.addRun({ sessionId: config.agentDebuggerSessionId, serviceName: program ?? config.name, upstreams: chainedUpstreams(base, gateway.endpoint, providers) });
+    const run = gateway.addRun({ sessionId: config.agentDebuggerSessionId, serviceName: program ?? config.name, upstreams: chainedUpstreams(base, gateway.endpoint, providers), ...this.routeHooks?.(config, config.agentDebuggerSessionId) });
     const urls: Partial<Record<ProviderId, string>> = {};
     for (const p of providers) urls[p] = gateway.baseUrl(p, run);
     const preload = setting('gateway.nodePreload') ? { path: path.join(this.extensionPath, 'dist', 'gatewayPreload.js'), nodeOptions: base.NODE_OPTIONS } : undefined;

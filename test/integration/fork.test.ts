@@ -1,0 +1,65 @@
+// "Re-run from here" in the real VS Code: F5 on the agent without OpenTelemetry (openai SDK, its own mock
+// provider), fork it at its second LLM call with an edited system prompt: the fork's first call is
+// answered from the recording ($0, nothing sent), the second goes out with the edit.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TracedRun } from '../../src/host/debug/tracedRuns';
+import { activeApi } from './extension.test';
+import { waitFor, webviewTestMs } from './otlpPost';
+
+async function runToEnd(start: () => Thenable<boolean>, name: RegExp): Promise<string> {
+  const api = await activeApi();
+  const run = new Promise<TracedRun>((resolve) => {
+    const sub = api.debug.runs.onDidStartRun((r) => (sub.dispose(), resolve(r)));
+  });
+  const done = new Promise<void>((resolve) => {
+    const sub = vscode.debug.onDidTerminateDebugSession((s) => name.test(s.name) && (sub.dispose(), resolve()));
+  });
+  assert.equal(await start(), true);
+  console.log(`fork test: started ${name.source}`);
+  const { storeSessionId } = await run;
+  console.log(`fork test: run ${storeSessionId}`);
+  await done;
+  return storeSessionId;
+}
+
+describe('Fork: re-run from an LLM step', function () {
+  // Two runs of the agent in one test.
+  this.timeout(2 * webviewTestMs);
+
+  it('forks the no-OpenTelemetry agent at step 2 with an edited system prompt: step 1 replayed at $0, step 2 carries the edit', async () => {
+    const api = await activeApi();
+    await api.receiver.start();
+    const config = 'Agent without OpenTelemetry (LLM gateway)';
+    const parent = await runToEnd(() => vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], config), /^Agent without OpenTelemetry \(LLM gateway\)$/);
+    console.log(`fork test: parent run ${parent} ended`);
+    await waitFor('the parent cassette', () => (api.forks.cassette(parent)?.exchanges.length === 2 ? true : undefined), 30000);
+
+    await api.forks.toolsRunForRealAcknowledged();
+    const doc = (await vscode.commands.executeCommand<vscode.TextDocument | undefined>('agentDebugger.rerunFromHere', parent, 2))!;
+    assert.equal(doc.languageId, 'json');
+    const request = JSON.parse(doc.getText()) as { messages: { role: string; content: string }[] };
+    assert.equal(request.messages[0]!.role, 'system');
+    request.messages[0]!.content = 'You are a weather assistant who answers in French.';
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), JSON.stringify(request, null, 2));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+
+    console.log('fork test: running the fork');
+    const fork = await runToEnd(() => vscode.commands.executeCommand<boolean>('agentDebugger.runFork', doc), /forked at step 2/);
+    console.log(`fork test: fork run ${fork} ended`);
+    assert.notEqual(fork, parent);
+    const steps = await waitFor('the fork\'s steps', async () => {
+      const s = await api.debug.adapters.steps(fork);
+      return s.filter((x) => x.kind === 'llm').length === 2 ? s : undefined;
+    }, 30000);
+    const [first, second] = steps.filter((s) => s.kind === 'llm');
+    assert.equal(first!.attributes['agent_debugger.replay'], 'replayed');
+    assert.equal(first!.costUsd, 0);
+    assert.equal(first!.attributes['agent_debugger.fork.parent_session'], parent);
+    assert.equal(second!.attributes['agent_debugger.replay'], 'forked');
+    assert.equal(second!.attributes['agent_debugger.fork.step'], 2);
+    assert.equal(second!.systemPrompt, 'You are a weather assistant who answers in French.');
+    assert.ok(second!.costUsd! > 0, 'the live step is priced');
+  });
+});
