@@ -1,5 +1,5 @@
 // A stand-in for the OpenAI API on 127.0.0.1, so the example runs offline: it answers a tool-using
-// conversation (first a current_weather call, then a final answer) with real-looking token usage.
+// conversation (first a call of the first tool the agent offers, then a final answer) with real-looking token usage.
 import http from 'node:http';
 
 function completion(message, finish, usage) {
@@ -13,7 +13,9 @@ function answer(body) {
   if (results.length === 0) {
     const question = String(messages.at(-1)?.content ?? '');
     const cities = [...question.matchAll(/\b(Paris|Tokyo|Lisbon|Oslo|Berlin)\b/g)].map((m) => m[1]);
-    const calls = (cities.length ? cities : ['Paris']).map((city, i) => ({ id: `call_${i + 1}`, type: 'function', function: { name: 'current_weather', arguments: JSON.stringify({ city }) } }));
+    // The tool's name comes from the request, so the only definition of it in the example is in tools.mjs.
+    const tool = body.tools?.[0]?.function?.name ?? 'unknown_tool';
+    const calls = (cities.length ? cities : ['Paris']).map((city, i) => ({ id: `call_${i + 1}`, type: 'function', function: { name: tool, arguments: JSON.stringify({ city }) } }));
     return completion({ role: 'assistant', content: null, tool_calls: calls }, 'tool_calls', usage);
   }
   const text = results.map((r) => JSON.parse(r.content)).map((w) => `${w.city}: ${w.temperatureC} °C, ${w.sky}`).join('; ');
