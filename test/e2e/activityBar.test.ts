@@ -40,10 +40,12 @@ describe('e2e: the installed VSIX in the real VS Code UI', function () {
     execFileSync(process.execPath, [join(root, 'examples/hello-otlp/agent.mjs')], {
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'hello-agent' },
     });
-    await page.locator('.monaco-list-row', { hasText: 'hello-agent' }).first().waitFor({ timeout: 30000 });
+    // Named after its agent (gen_ai.agent.name 'weather'), which comes before the service name.
+    const row = page.locator('.monaco-list-row', { hasText: /^weather\b/ }).first();
+    await row.waitFor({ timeout: 30000 });
     await page.locator('.statusbar-item', { hasText: /OTLP 127\.0\.0\.1:\d+ · 3 spans/ }).first().waitFor({ timeout: 30000 });
     await cost.locator('#span-count', { hasText: '3' }).waitFor({ timeout: 30000 });
-    assert.match(await page.locator('.monaco-list-row', { hasText: 'hello-agent' }).first().innerText(), /3 steps/);
+    assert.match(await row.innerText(), /3 steps/);
     await page.screenshot({ path: join(artifactsDir, 'session-arrived.png') });
     // Its styles and icons are inline: the webview fetched nothing through VS Code's webview service worker.
     assert.equal(await codiconLoaded(cost), true);
