@@ -6,7 +6,7 @@ import type { GatewayService } from '../gateway/gatewayService';
 import { ForkService } from './forkService';
 
 export function registerFork(root: DisposableStore, gateway: GatewayService, memento: vscode.Memento): ForkService {
-  const forks = new ForkService(memento);
+  const forks = root.add(new ForkService(memento));
   gateway.routeHooks = (config, sessionId) => forks.routeOptions(config, sessionId);
   root.add(vscode.commands.registerCommand(Commands.rerunFromHere, (sessionId: string, llmStep: number) => forks.openStep(sessionId, llmStep)));
   root.add(vscode.commands.registerCommand(Commands.runFork, (doc?: vscode.TextDocument) => {
