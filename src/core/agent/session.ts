@@ -109,7 +109,7 @@ function inheritAgentNames(steps: readonly AgentStep[], parent: Int32Array): voi
  */
 export function applyPrice(s: AgentStep, pricing: PricingOptions | undefined): void {
   // Answered from a cassette by the gateway: nothing was sent, nothing paid, whatever its tokens.
-  if (s.attributes['agent_debugger.replay'] === 'replayed') {
+  if (s.attributes?.['agent_debugger.replay'] === 'replayed') {
     s.costUsd = 0;
     s.costSource = 'span';
     delete s.priceMissing;
