@@ -36,7 +36,11 @@ describe('Fork: re-run from an LLM step', function () {
     await waitFor('the parent cassette', () => (api.forks.cassette(parent)?.exchanges.length === 2 ? true : undefined), 30000);
 
     await api.forks.toolsRunForRealAcknowledged();
-    const doc = (await vscode.commands.executeCommand<vscode.TextDocument | undefined>('agentDebugger.rerunFromHere', parent, 2))!;
+    // From the Sessions view: the context menu of the parent's second LLM step item.
+    const parentNode = (await api.sessions.getChildren()).find((n) => n.kind === 'session' && n.session.id === parent)!;
+    const llmItems = (await api.sessions.getChildren(parentNode)).filter((n) => n.kind === 'step' && n.contextValue === 'step.llm');
+    assert.deepEqual(llmItems.map((n) => n.kind === 'step' && n.llmStep), [1, 2]);
+    const doc = (await vscode.commands.executeCommand<vscode.TextDocument | undefined>('agentDebugger.rerunFromHere', llmItems[1]))!;
     assert.equal(doc.languageId, 'json');
     const request = JSON.parse(doc.getText()) as { messages: { role: string; content: string }[] };
     assert.equal(request.messages[0]!.role, 'system');

@@ -60,10 +60,11 @@ export class TraceItem extends vscode.TreeItem {
 
 export class StepItem extends vscode.TreeItem {
   readonly kind = 'step';
-  constructor(readonly sessionId: string, readonly step: AgentStep) {
+  /** For an LLM step: its 1-based order among the session's LLM calls (what "Re-run from Here" forks at). */
+  constructor(readonly sessionId: string, readonly step: AgentStep, readonly llmStep?: number) {
     super(step.kind === 'tool' ? (step.toolName ?? step.name) : step.kind === 'llm' ? (step.model ?? step.name) : step.name, vscode.TreeItemCollapsibleState.None);
     this.id = `${sessionId}/step/${step.traceId}/${step.id}`;
-    this.contextValue = 'step';
+    this.contextValue = llmStep ? 'step.llm' : 'step';
     const usage = step.costUsd !== undefined ? ` · ${formatUsd(step.costUsd)}` : step.priceMissing ? ' · no price' : '';
     this.description = `${step.kind} · ${formatMs(step.durationMs)}${usage}${step.status === 'error' ? ' · failed' : ''}`;
     this.iconPath = new vscode.ThemeIcon(step.status === 'error' ? 'error' : step.kind === 'llm' ? 'sparkle' : step.kind === 'tool' ? 'tools' : step.kind === 'agent' ? 'hubot' : 'symbol-event');
@@ -125,7 +126,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
       const traces = store.tracesOfSession(element.session.id).map((t) => new TraceItem(element.session.id, t));
       const steps = this.models.steps(store, element.session);
       const parents = parentIndices(steps);
-      const top = steps.filter((_, i) => parents[i]! < 0).map((s) => new StepItem(element.session.id, s));
+      const llm = steps.filter((s) => s.kind === 'llm');
+      const top = steps.filter((_, i) => parents[i]! < 0).map((s) => new StepItem(element.session.id, s, s.kind === 'llm' ? llm.indexOf(s) + 1 : undefined));
       const forks = this.sessionsWithOrigin(store).filter((f) => f.fork?.parentSessionId === element.session.id);
       return [...forks.map((f) => new SessionItem(f.session, this.models.totals(store, f.session), f.fork)), ...traces, ...top];
     }
