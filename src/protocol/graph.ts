@@ -225,6 +225,8 @@ export type GraphToHost =
   | { type: 'ready'; state?: GraphSavedStateDto }
   | { type: 'selectStep'; sessionId: string; id: string; cursor: number }
   | { type: 'openSource'; sessionId: string; id: string }
+  /** "Re-run from Here" on an LLM step: fork the run at that call. */
+  | { type: 'rerunFromHere'; sessionId: string; id: string }
   | { type: 'requestStep'; requestId: number; sessionId: string; version: number; id: string; cursor: number }
   /** Step indices [from, to), at most 500. */
   | { type: 'requestWindow'; requestId: number; sessionId: string; version: number; from: number; to: number }

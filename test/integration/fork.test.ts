@@ -36,7 +36,11 @@ describe('Fork: re-run from an LLM step', function () {
     await waitFor('the parent cassette', () => (api.forks.cassette(parent)?.exchanges.length === 2 ? true : undefined), 30000);
 
     await api.forks.toolsRunForRealAcknowledged();
-    const doc = (await vscode.commands.executeCommand<vscode.TextDocument | undefined>('agentDebugger.rerunFromHere', parent, 2))!;
+    // From the Sessions view: the context menu of the parent's second LLM step item.
+    const parentNode = (await api.sessions.getChildren()).find((n) => n.kind === 'session' && n.session.id === parent)!;
+    const llmItems = (await api.sessions.getChildren(parentNode)).filter((n) => n.kind === 'step' && n.contextValue === 'step.llm');
+    assert.deepEqual(llmItems.map((n) => n.kind === 'step' && n.llmStep), [1, 2]);
+    const doc = (await vscode.commands.executeCommand<vscode.TextDocument | undefined>('agentDebugger.rerunFromHere', llmItems[1]))!;
     assert.equal(doc.languageId, 'json');
     const request = JSON.parse(doc.getText()) as { messages: { role: string; content: string }[] };
     assert.equal(request.messages[0]!.role, 'system');
@@ -61,5 +65,24 @@ describe('Fork: re-run from an LLM step', function () {
     assert.equal(second!.attributes['agent_debugger.fork.step'], 2);
     assert.equal(second!.systemPrompt, 'You are a weather assistant who answers in French.');
     assert.ok(second!.costUsd! > 0, 'the live step is priced');
+
+    // The Sessions view shows the fork under its parent, not at the top.
+    const top = await api.sessions.getChildren();
+    assert.ok(!top.some((n) => n.kind === 'session' && n.session.id === fork), 'the fork is not a top-level session');
+    const parentItem = top.find((n) => n.kind === 'session' && n.session.id === parent)!;
+    assert.ok(parentItem, 'the parent is listed');
+    const forkItem = (await api.sessions.getChildren(parentItem)).find((n) => n.kind === 'session' && n.session.id === fork);
+    assert.ok(forkItem, 'the fork is a child of its parent');
+    assert.match(String(forkItem.description), /^forked at step 2 · /);
+
+    // The run comparison opened on parent vs fork when the fork ended: the edit is on the right side.
+    const diff = await waitFor('the parent/fork comparison', () => {
+      const input = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((i) => i instanceof vscode.TabInputTextDiff && i.original.scheme === 'agent-debugger-compare');
+      return input instanceof vscode.TabInputTextDiff ? input : undefined;
+    }, 30000);
+    const right = (await vscode.workspace.openTextDocument(diff.modified)).getText();
+    const left = (await vscode.workspace.openTextDocument(diff.original)).getText();
+    assert.match(right, /answers in French/);
+    assert.doesNotMatch(left, /answers in French/);
   });
 });

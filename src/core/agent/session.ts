@@ -108,6 +108,13 @@ function inheritAgentNames(steps: readonly AgentStep[], parent: Int32Array): voi
  * price a call, e.g. offline): it falls back like a span without a cost.
  */
 export function applyPrice(s: AgentStep, pricing: PricingOptions | undefined): void {
+  // Answered from a cassette by the gateway: nothing was sent, nothing paid, whatever its tokens.
+  if (s.attributes?.['agent_debugger.replay'] === 'replayed') {
+    s.costUsd = 0;
+    s.costSource = 'span';
+    delete s.priceMissing;
+    return;
+  }
   if (s.costSource === 'span' && ((s.costUsd ?? 0) > 0 || !hasTokens(s))) return;
   const result = priceUsage(
     { model: s.model, provider: s.provider, inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens, timeMs: s.startMs },

@@ -8,6 +8,7 @@ import { type Cassette, CassetteRecorder } from '../../core/gateway/cassette';
 import type { RunRouteOptions } from '../../core/gateway/routes';
 import { Replayer } from '../../core/gateway/replayer';
 import { attr } from '../../core/gateway/spans';
+import { Commands } from '../contributions';
 import { setting } from '../settings';
 
 export const forkParentAttribute = 'agent_debugger.fork.parent_session';
@@ -31,13 +32,28 @@ interface PendingFork {
 const keptSessions = 20;
 const warnedKey = 'agentDebugger.fork.toolsWarned';
 
-export class ForkService {
+export class ForkService implements vscode.Disposable {
   private readonly recorders = new Map<string, CassetteRecorder>();
   private readonly launches = new Map<string, Launch>();
   private readonly cassettes = new Map<string, Cassette>();
   private readonly pending = new Map<string, PendingFork>();
+  /** Running forks (session id -> parent session id): the run comparison opens when they end. */
+  private readonly running = new Map<string, string>();
+  private readonly ended: vscode.Disposable;
 
-  constructor(private readonly memento: vscode.Memento) {}
+  constructor(private readonly memento: vscode.Memento) {
+    this.ended = vscode.debug.onDidTerminateDebugSession((s) => {
+      const id = (s.configuration as { agentDebuggerSessionId?: string }).agentDebuggerSessionId;
+      const parent = id && this.running.get(id);
+      if (!id || !parent) return;
+      this.running.delete(id);
+      void vscode.commands.executeCommand(Commands.compareSessions, parent, id);
+    });
+  }
+
+  dispose(): void {
+    this.ended.dispose();
+  }
 
   /** The gateway route options of a run being launched: record it, and replay it when it is a fork. */
   routeOptions(config: vscode.DebugConfiguration & ForkConfigFields, sessionId: string): Pick<RunRouteOptions, 'onExchange' | 'responder'> {
@@ -47,6 +63,7 @@ export class ForkService {
     this.keep(this.launches, sessionId, { folder: vscode.workspace.workspaceFolders?.[0], config: structuredClone(original) });
     const parent = fork && this.cassette(fork.parentSessionId);
     if (!fork || !parent) return { onExchange: recorder.listener };
+    this.keep(this.running, sessionId, fork.parentSessionId);
     const replayer = new Replayer(parent, {
       onDivergence: setting('replay.onDivergence') ?? 'live',
       fork: { step: fork.step, request: fork.request },

@@ -2,14 +2,30 @@ import * as vscode from 'vscode';
 import { parentIndices, type AgentStep, type Totals } from '../../core/agent';
 import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
+import type { SpanStore } from '../../core/store/spanStore';
 import { formatMs, formatUsd } from '../../core/format';
 import { SessionModels } from '../sessionModels';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 
+/** A forked run's parent session and fork step (from its gateway spans), undefined for other runs. */
+export interface ForkOrigin {
+  parentSessionId: string;
+  step: number;
+}
+
+export function forkOrigin(steps: readonly AgentStep[]): ForkOrigin | undefined {
+  for (const s of steps) {
+    const parent = s.attributes['agent_debugger.fork.parent_session'];
+    const step = s.attributes['agent_debugger.fork.step'];
+    if (typeof parent === 'string' && typeof step === 'number') return { parentSessionId: parent, step };
+  }
+  return undefined;
+}
+
 export class SessionItem extends vscode.TreeItem {
   readonly kind = 'session';
-  constructor(readonly session: SessionSummary, totals: Totals | undefined) {
+  constructor(readonly session: SessionSummary, totals: Totals | undefined, fork?: ForkOrigin) {
     super(session.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = session.id;
     this.contextValue = 'session';
@@ -17,7 +33,7 @@ export class SessionItem extends vscode.TreeItem {
     const steps = totals ? plural(totals.steps, 'step') : plural(session.spanCount, 'span');
     const errors = session.errorCount ? ` · ${plural(session.errorCount, 'error')}` : '';
     const when = new Date(session.firstSpanMs).toLocaleTimeString();
-    this.description = `${session.live ? '● live · ' : ''}${when} · ${formatMs(session.lastSpanMs - session.firstSpanMs)} · ${steps}${cost(totals)}${errors}`;
+    this.description = `${fork ? `forked at step ${fork.step} · ` : ''}${session.live ? '● live · ' : ''}${when} · ${formatMs(session.lastSpanMs - session.firstSpanMs)} · ${steps}${cost(totals)}${errors}`;
     this.iconPath = new vscode.ThemeIcon(session.live ? 'pulse' : session.errorCount ? 'error' : 'history');
     const usage = totals
       ? `${totals.llmCalls} LLM calls · ${totals.toolCalls} tool calls · ${totals.inputTokens.toLocaleString('en-US')} in / ${totals.outputTokens.toLocaleString('en-US')} out tokens · ${formatUsd(totals.costUsd)}` +
@@ -44,10 +60,11 @@ export class TraceItem extends vscode.TreeItem {
 
 export class StepItem extends vscode.TreeItem {
   readonly kind = 'step';
-  constructor(readonly sessionId: string, readonly step: AgentStep) {
+  /** For an LLM step: its 1-based order among the session's LLM calls (what "Re-run from Here" forks at). */
+  constructor(readonly sessionId: string, readonly step: AgentStep, readonly llmStep?: number) {
     super(step.kind === 'tool' ? (step.toolName ?? step.name) : step.kind === 'llm' ? (step.model ?? step.name) : step.name, vscode.TreeItemCollapsibleState.None);
     this.id = `${sessionId}/step/${step.traceId}/${step.id}`;
-    this.contextValue = 'step';
+    this.contextValue = llmStep ? 'step.llm' : 'step';
     const usage = step.costUsd !== undefined ? ` · ${formatUsd(step.costUsd)}` : step.priceMissing ? ' · no price' : '';
     this.description = `${step.kind} · ${formatMs(step.durationMs)}${usage}${step.status === 'error' ? ' · failed' : ''}`;
     this.iconPath = new vscode.ThemeIcon(step.status === 'error' ? 'error' : step.kind === 'llm' ? 'sparkle' : step.kind === 'tool' ? 'tools' : step.kind === 'agent' ? 'hubot' : 'symbol-event');
@@ -109,8 +126,10 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
       const traces = store.tracesOfSession(element.session.id).map((t) => new TraceItem(element.session.id, t));
       const steps = this.models.steps(store, element.session);
       const parents = parentIndices(steps);
-      const top = steps.filter((_, i) => parents[i]! < 0).map((s) => new StepItem(element.session.id, s));
-      return [...traces, ...top];
+      const llm = steps.filter((s) => s.kind === 'llm');
+      const top = steps.filter((_, i) => parents[i]! < 0).map((s) => new StepItem(element.session.id, s, s.kind === 'llm' ? llm.indexOf(s) + 1 : undefined));
+      const forks = this.sessionsWithOrigin(store).filter((f) => f.fork?.parentSessionId === element.session.id);
+      return [...forks.map((f) => new SessionItem(f.session, this.models.totals(store, f.session), f.fork)), ...traces, ...top];
     }
     // Newest first (by first span).
     let sessions = store.listSessions().sort((a, b) => b.firstSpanMs - a.firstSpanMs);
@@ -118,7 +137,17 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, sessions.length > 0);
     const filter = this.filterValue;
     if (filter) sessions = sessions.filter((s) => matchesSession(filter, s, this.models.steps(store, s)));
-    return sessions.map((s) => new SessionItem(s, this.models.totals(store, s)));
+    // A fork shows under its parent ("forked at step N") while the parent is listed.
+    const listed = new Set(sessions.map((s) => s.id));
+    const origins = new Map(this.sessionsWithOrigin(store).map((f) => [f.session.id, f.fork]));
+    return sessions.filter((s) => !listed.has(origins.get(s.id)?.parentSessionId ?? '')).map((s) => new SessionItem(s, this.models.totals(store, s), origins.get(s.id)));
+  }
+
+  private sessionsWithOrigin(store: SpanStore): { session: SessionSummary; fork: ForkOrigin | undefined }[] {
+    // Sessions too big to model eagerly are not forks of interest here: reading them would stall the view.
+    return store
+      .listSessions()
+      .map((session) => ({ session, fork: session.spanCount <= SessionModels.eagerLimit ? forkOrigin(this.models.steps(store, session)) : undefined }));
   }
 
   async handleDrop(_target: SessionsNode | undefined, data: vscode.DataTransfer): Promise<void> {

@@ -4,6 +4,7 @@ import { readSession } from '../../core/agent/fromStore';
 import { GraphFeed } from '../../core/agent/graphDto';
 import { StepSearch } from '../../core/search/stepSearch';
 import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
+import { Commands } from '../contributions';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
 import { agentOptions, onSettingsChanged, setting } from '../settings';
@@ -102,6 +103,13 @@ export class GraphPanel implements vscode.Disposable {
         case 'openSource':
           await this.openSource(message.id);
           break;
+        case 'rerunFromHere': {
+          // The fork step is the call's order among the session's LLM calls (as the gateway recorded them).
+          const session = await this.current();
+          const llmStep = (session?.steps.filter((s) => s.kind === 'llm').findIndex((s) => s.id === message.id) ?? -1) + 1;
+          if (session && llmStep > 0 && message.sessionId === this.sessionId) await vscode.commands.executeCommand(Commands.rerunFromHere, message.sessionId, llmStep);
+          break;
+        }
         case 'requestStep': {
           const session = await this.current();
           const raw = this.inputs.find((i) => i.span.spanId === message.id);
