@@ -64,4 +64,18 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
     assert.deepEqual(attempted.filter((u) => !/^(data|blob):/.test(u)), [], 'no network requests');
     assert.deepEqual(errors, []);
   });
+
+  it('says "1 tool call" and "1 error", never "1 errors", in the title and the cost summary', async () => {
+    const r = await openReport(loadFixture('anthropic-openinference')); // 8 steps, 3 LLM calls, 1 tool call, 1 error
+    try {
+      assert.match(await r.page.locator('#session-title').innerText(), /8 steps · 3 LLM calls · 1 tool call · 1 failed/);
+      await r.page.locator('#report-costs summary').click();
+      const costs = await r.page.locator('#report-costs').innerText();
+      assert.match(costs, /8 steps · 3 LLM calls · 1 tool call · 1 error · /);
+      assert.doesNotMatch(costs + (await r.page.locator('#session-title').innerText()), /\b1 (errors|tool calls|steps|LLM calls)\b/);
+    } finally {
+      await r.close();
+    }
+    assert.deepEqual(r.errors, []);
+  });
 });

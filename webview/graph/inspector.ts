@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { MessageDto, MessagePartDto, StepDetailDto } from '../../src/protocol/graph';
 import { h } from '../shared/dom';
 import type { GraphModel } from './model';
-import { formatDuration, formatTime, formatTokens, formatUsd, itemText, kindIcon, phaseText } from './viewModel';
+import { formatDuration, formatTime, formatTokens, formatUsd, itemText, kindIcon, phaseText, plural } from './viewModel';
 import type { Item } from './visible';
 
 export interface InspectorEvents {
@@ -49,7 +49,7 @@ export class Inspector {
       return h('li', {}, b);
     });
     fill(this.element,
-      this.header(item.type === 'fold' ? 'other' : 'chain', text.title, [item.type === 'fold' ? `loop ×${item.repeats}` : 'group', `${item.covered} steps`], text.icon),
+      this.header(item.type === 'fold' ? 'other' : 'chain', text.title, [item.type === 'fold' ? `loop ×${item.repeats}` : 'group', plural(item.covered, 'step')], text.icon),
       h('div', { class: 'actions' }, expand),
       this.facts([['Duration', text.duration], ['Tokens', text.tokens || '0'], ['Cost', text.cost || '$0'], ['Failed steps', String(item.errors)]]),
       section('Steps', 'insp-members', h('ul', { class: 'members' }, ...members), item.members.length > 12 ? h('p', { class: 'muted' }, `… and ${item.members.length - 12} more`) : null),
