@@ -53,6 +53,7 @@ describe('agent model on recorded framework fixtures', () => {
     close(calls(s)[1].costUsd, sonnet[1], 'call 2');
     // The retried call (529, then 200) is one call; the SDK says it was re-sent.
     assert.equal(calls(s)[1].attributes['http.request.resend_count'], 1);
+    assert.deepEqual(s.steps.map((x) => x.retries), [undefined, undefined, undefined, undefined, undefined, 1, undefined, undefined]);
     assert.equal(s.totals.llmCalls, 3, 'a call traced by the wrapper and the SDK counts once');
     assert.equal(s.totals.errors, 1);
     assert.match(s.steps[6].error ?? '', /prompt is too long/);

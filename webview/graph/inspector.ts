@@ -69,7 +69,7 @@ export class Inspector {
     const u = d.usage;
     const c = d.cumulative;
     fill(this.element,
-      this.header(d.kind, d.label, [d.kind, phaseText[d.phase], d.status === 'error' ? 'error' : '']),
+      this.header(d.kind, d.label, [d.kind, phaseText[d.phase], d.status === 'error' ? 'error' : '', d.retries ? `retried ${d.retries}×` : '']),
       actions,
       d.error ? section('Error', 'insp-error', h('p', { class: 'error-text' }, d.error.message), d.error.stack ? h('pre', { class: 'stack' }, d.error.stack) : null) : null,
       // What the step said and did first: a narrow inspector shows it without scrolling.
