@@ -107,7 +107,7 @@ const findings = h('div', { class: 'findings', id: 'findings', role: 'note' });
 const chip = h('div', { class: 'highlight-chip', id: 'highlight-chip', role: 'status', hidden: true });
 const tabs = h('vscode-tabs', { id: 'tabs', 'selected-index': tab === 'timeline' ? '1' : '0' },
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, 'Graph'),
-  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, h('div', { class: 'graph-area' }, graph.element, minimap.element), legend())),
+  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, h('div', { class: 'graph-area' }, graph.element), h('div', { class: 'graph-foot' }, legend(), minimap.element))),
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'timeline' }, 'Timeline'),
   h('vscode-tab-panel', { id: 'panel-timeline' }, waterfall.element));
 tabs.addEventListener('vsc-tabs-select', (e) => ((tab = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'timeline' : 'graph'), save()));
