@@ -104,7 +104,7 @@ export function formatSession(name: string, session: AgentSession): string {
   const rows = session.steps.map((s, i) => [
     String(i + 1),
     s.kind,
-    '  '.repeat(Math.min(depth.get(s.id) ?? 0, 8)) + s.name,
+    '  '.repeat(Math.min(depth.get(s.id) ?? 0, 8)) + s.name + (s.retries ? ` (retried ${s.retries}×)` : ''),
     s.kind === 'llm' || s.kind === 'embedding' || isModelCall(s) ? (s.model ?? '') : '',
     tokens(s),
     dollars(s),

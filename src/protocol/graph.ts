@@ -176,6 +176,8 @@ export interface StepDetailDto {
   conversation?: ConversationDto;
   cumulative: CumulativeDto;
   error?: { message: string; stack?: string };
+  /** The call was re-sent this many times before its answer (one call, shown as "retried N×"). */
+  retries?: number;
   /** Where the step's code is, how that was found (attribute, stack trace, tool index, prompt match, agent index) and how sure. */
   source?: { path: string; line?: number; how: string; confidence: number; detail?: string };
   /** Why no source location was found, when none was. */

@@ -18,6 +18,7 @@ export function dumpSession(session: AgentSession): string {
       s.agentName && `agent=${s.agentName}`,
       tokens(s),
       cost(s),
+      s.retries && `retries=${s.retries}`,
     ].filter(Boolean);
     if (facts.length) lines.push(`   ${facts.join(' ')}`);
     if (s.toolName !== undefined || s.toolCallId !== undefined) lines.push(`   tool=${s.toolName ?? '-'} call=${s.toolCallId ?? '-'} args=${json(s.toolArgs)} result=${json(s.toolResult)}`);

@@ -53,10 +53,17 @@ describe('agent model on recorded framework fixtures', () => {
     close(calls(s)[1].costUsd, sonnet[1], 'call 2');
     // The retried call (529, then 200) is one call; the SDK says it was re-sent.
     assert.equal(calls(s)[1].attributes['http.request.resend_count'], 1);
+    assert.deepEqual(s.steps.map((x) => x.retries), [undefined, undefined, undefined, undefined, undefined, 1, undefined, undefined]);
     assert.equal(s.totals.llmCalls, 3, 'a call traced by the wrapper and the SDK counts once');
     assert.equal(s.totals.errors, 1);
     assert.match(s.steps[6].error ?? '', /prompt is too long/);
     assert.deepEqual([s.steps[3].toolName, s.steps[3].toolArgs], ['get_weather', { city: 'Paris' }], 'the bare "Paris" becomes the LLM call\'s arguments');
+    // The tool's result comes back as a *user* message with tool_call_id: it is read as that result, so the data
+    // flows LLM -> tool -> next LLM, and the tool_use block is not shown a second time beside tool_calls.
+    const flow = s.graph.edges.filter((e) => e.kind === 'dataflow').map((e) => [s.steps.findIndex((x) => x.id === e.from) + 1, s.steps.findIndex((x) => x.id === e.to) + 1, e.label]);
+    assert.deepEqual(flow, [[2, 4, 'toolu_paris'], [4, 5, 'toolu_paris']]);
+    assert.deepEqual(s.steps[4].inputMessages?.[2], { role: 'user', parts: [{ type: 'tool_result', id: 'toolu_paris', result: { city: 'Paris', tempC: 18, condition: 'cloudy' } }] });
+    assert.deepEqual(s.steps[1].outputMessages?.[0]?.parts.map((p) => p.type), ['tool_call']);
     assert.deepEqual([s.totals.inputTokens, s.totals.cacheReadTokens, s.totals.cacheWriteTokens, s.totals.outputTokens], [9030, 6300, 2300, 75]);
     close(s.totals.costUsd, sonnet[0] + sonnet[1], 'total');
   });

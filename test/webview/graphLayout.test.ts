@@ -5,11 +5,13 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { buildSession } from '../../src/core/agent';
 import { root } from '../harness/codeServer';
+import { syntheticSession } from '../unit/agent/synthetic';
 import { loadFixture } from './graphFixtures';
 import { openGraph } from './graphPage';
 import { openReport } from './reportPage';
-import { inspectorView, nodeLooks, nodeOverlap } from './visualChecks';
+import { inspectorView, nodeLooks, nodeOverlap, visibleUnderMinimap } from './visualChecks';
 
 const shots = join(root, 'test-results', 'screenshots');
 
@@ -88,6 +90,42 @@ describe('webview: the graph panel at ~600 and ~1400 px (layout, click to select
       await g.page.setViewportSize({ width: 600, height: 800 });
       await g.page.waitForTimeout(300);
       assert.deepEqual((await nodeOverlap(g.page)).outside, []);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('a graph larger than the view: the minimap is shown, no node is ever under it while panning, and clicking it pans', async () => {
+    const g = await openGraph({ session: buildSession(syntheticSession(400)), viewport: { width: 1400, height: 800 } });
+    const transform = () => g.page.locator('.nodes').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
+    try {
+      await g.page.locator('.node').first().waitFor();
+      for (let i = 0; i < 4; i++) await g.page.locator('#tb-zoom-in').click(); // larger than the view whatever the fit
+      await g.page.locator('canvas.minimap:not([hidden])').waitFor();
+      const canvas = (await g.page.locator('.graph-canvas').boundingBox())!;
+      const cx = canvas.x + canvas.width / 2;
+      const cy = canvas.y + canvas.height / 2;
+      for (const [dx, dy] of [[-300, -200], [300, 200], [-400, 150], [250, -250], [0, 300]]) {
+        await g.page.mouse.move(cx, cy);
+        await g.page.mouse.down();
+        await g.page.mouse.move(cx + dx, cy + dy, { steps: 5 });
+        await g.page.mouse.up();
+        await g.page.waitForTimeout(100);
+        const o = await visibleUnderMinimap(g.page);
+        assert.ok(o.nodes > 0 && o.shown, `minimap shown with ${o.nodes} nodes drawn after panning by ${dx},${dy}`);
+        assert.deepEqual(o.under, [], `no drawn node under the minimap after panning by ${dx},${dy}`);
+        assert.equal(o.canvasMeetsMap, false, 'the canvas does not reach under the minimap');
+      }
+      const map = (await g.page.locator('canvas.minimap').boundingBox())!;
+      const before = await transform();
+      await g.page.mouse.click(map.x + 8, map.y + 8);
+      await g.page.waitForTimeout(100);
+      const afterTopLeft = await transform();
+      assert.notEqual(afterTopLeft, before, 'clicking the minimap moves the view');
+      await g.page.mouse.click(map.x + map.width - 8, map.y + map.height - 8);
+      await g.page.waitForTimeout(100);
+      assert.notEqual(await transform(), afterTopLeft, 'clicking another corner moves it again');
+      assert.deepEqual((await visibleUnderMinimap(g.page)).under, []);
     } finally {
       await g.close();
     }

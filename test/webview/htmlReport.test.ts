@@ -64,4 +64,27 @@ describe('webview: HTML report offline (one file in headless Chromium, no networ
     assert.deepEqual(attempted.filter((u) => !/^(data|blob):/.test(u)), [], 'no network requests');
     assert.deepEqual(errors, []);
   });
+
+  it('says "1 tool call" and "1 error", never "1 errors", in the title and the cost summary', async () => {
+    const fixture = loadFixture('anthropic-openinference'); // 8 steps, 3 LLM calls, 1 tool call, 1 error, 1 retried call
+    const s = fixture.session;
+    const r = await openReport(fixture);
+    try {
+      assert.match(await r.page.locator('#session-title').innerText(), /8 steps · 3 LLM calls · 1 tool call · 1 failed/);
+      await r.page.locator('#report-costs summary').click();
+      const costs = await r.page.locator('#report-costs').innerText();
+      assert.match(costs, /8 steps · 3 LLM calls · 1 tool call · 1 error · /);
+      assert.doesNotMatch(costs + (await r.page.locator('#session-title').innerText()), /\b1 (errors|tool calls|steps|LLM calls)\b/);
+      // The SDK call re-sent after a 529 is one call that says it was retried.
+      const retried = s.steps[5]!;
+      await r.page.keyboard.press('Home');
+      const at = s.timeline.startAt[5]!;
+      for (let i = 0; i < 12 && Number(await r.page.locator('#scrubber').inputValue()) !== at; i++) await r.page.keyboard.press('n');
+      await r.page.locator(`#inspector[data-step-id="${retried.id}"][data-cursor="${at}"]`).waitFor();
+      assert.equal(await r.page.locator('#inspector .insp-header .tag', { hasText: 'retried 1×' }).count(), 1);
+    } finally {
+      await r.close();
+    }
+    assert.deepEqual(r.errors, []);
+  });
 });

@@ -85,3 +85,22 @@ export function nodeLooks(scope: Scope): Promise<NodeLook[]> {
     return { key: n.dataset.key ?? '?', current: cls.contains('current'), outline: `${s.outlineStyle} ${s.outlineWidth}`, opacity: s.opacity };
   }));
 }
+
+type Box = Pick<Rect, 'left' | 'top' | 'right' | 'bottom'>;
+
+/** The drawn part of each node (its box clipped by the canvas, which hides what overflows) that meets the minimap. */
+export function visibleUnderMinimap(scope: Scope): Promise<{ under: string[]; nodes: number; shown: boolean; canvasMeetsMap: boolean }> {
+  return scope.evaluate(() => {
+    const map = document.querySelector('canvas.minimap')!;
+    const m = map.getBoundingClientRect();
+    const c = document.querySelector('.graph-canvas')!.getBoundingClientRect();
+    const meets = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const nodes = Array.from(document.querySelectorAll('.node'));
+    const under = nodes.filter((n) => {
+      const r = n.getBoundingClientRect();
+      const drawn = { left: Math.max(r.left, c.left), top: Math.max(r.top, c.top), right: Math.min(r.right, c.right), bottom: Math.min(r.bottom, c.bottom) };
+      return drawn.left < drawn.right && drawn.top < drawn.bottom && meets(drawn, m);
+    }).map((n) => n.dataset.key ?? '?');
+    return { under, nodes: nodes.length, shown: getComputedStyle(map).display !== 'none' && m.width > 0, canvasMeetsMap: meets(c, m) };
+  });
+}

@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { MessageDto, MessagePartDto, StepDetailDto } from '../../src/protocol/graph';
 import { h } from '../shared/dom';
 import type { GraphModel } from './model';
-import { formatDuration, formatTime, formatTokens, formatUsd, itemText, kindIcon, phaseText } from './viewModel';
+import { formatDuration, formatTime, formatTokens, formatUsd, itemText, kindIcon, phaseText, plural } from './viewModel';
 import type { Item } from './visible';
 
 export interface InspectorEvents {
@@ -50,7 +50,7 @@ export class Inspector {
       return h('li', {}, b);
     });
     fill(this.element,
-      this.header(item.type === 'fold' ? 'other' : 'chain', text.title, [item.type === 'fold' ? `loop ×${item.repeats}` : 'group', `${item.covered} steps`], text.icon),
+      this.header(item.type === 'fold' ? 'other' : 'chain', text.title, [item.type === 'fold' ? `loop ×${item.repeats}` : 'group', plural(item.covered, 'step')], text.icon),
       h('div', { class: 'actions' }, expand),
       this.facts([['Duration', text.duration], ['Tokens', text.tokens || '0'], ['Cost', text.cost || '$0'], ['Failed steps', String(item.errors)]]),
       section('Steps', 'insp-members', h('ul', { class: 'members' }, ...members), item.members.length > 12 ? h('p', { class: 'muted' }, `… and ${item.members.length - 12} more`) : null),
@@ -71,7 +71,7 @@ export class Inspector {
     const u = d.usage;
     const c = d.cumulative;
     fill(this.element,
-      this.header(d.kind, d.label, [d.kind, phaseText[d.phase], d.status === 'error' ? 'error' : '']),
+      this.header(d.kind, d.label, [d.kind, phaseText[d.phase], d.status === 'error' ? 'error' : '', d.retries ? `retried ${d.retries}×` : '']),
       actions,
       d.error ? section('Error', 'insp-error', h('p', { class: 'error-text' }, d.error.message), d.error.stack ? h('pre', { class: 'stack' }, d.error.stack) : null) : null,
       // What the step said and did first: a narrow inspector shows it without scrolling.

@@ -23,7 +23,7 @@ import { SearchBar } from './search';
 import { Splitter } from './splitter';
 import { debounce, ownedByControl } from './util';
 import { Toolbar } from './toolbar';
-import { statusLine, viewAt } from './viewModel';
+import { plural, statusLine, viewAt } from './viewModel';
 import { buildVisible, reveal, type VisibleGraph } from './visible';
 import { Waterfall } from './waterfall';
 
@@ -108,7 +108,7 @@ const findings = h('div', { class: 'findings', id: 'findings', role: 'note' });
 const chip = h('div', { class: 'highlight-chip', id: 'highlight-chip', role: 'status', hidden: true });
 const tabs = h('vscode-tabs', { id: 'tabs', 'selected-index': tab === 'timeline' ? '1' : '0' },
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, 'Graph'),
-  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, h('div', { class: 'graph-area' }, graph.element, minimap.element), legend())),
+  h('vscode-tab-panel', { id: 'panel-graph' }, h('div', { class: 'graph-wrap' }, h('div', { class: 'graph-area' }, graph.element), h('div', { class: 'graph-foot' }, legend(), minimap.element))),
   h('vscode-tab-header', { slot: 'header', 'data-tab': 'timeline' }, 'Timeline'),
   h('vscode-tab-panel', { id: 'panel-timeline' }, waterfall.element));
 tabs.addEventListener('vsc-tabs-select', (e) => ((tab = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'timeline' : 'graph'), save()));
@@ -198,7 +198,7 @@ function show(m: GraphModel, zoomTo: 'keep' | 'fit' | ZoomState): void {
   stepper = createStepper(m);
   placeholder.hidden = true;
   main.hidden = false;
-  title.textContent = `${m.session.name} · ${m.totals.steps.toLocaleString('en-US')} steps · ${m.totals.llmCalls} LLM calls · ${m.totals.toolCalls} tool calls${m.totals.errors ? ` · ${m.totals.errors} failed` : ''}${m.session.live ? ' · live' : ''}`;
+  title.textContent = `${m.session.name} · ${plural(m.totals.steps, 'step')} · ${plural(m.totals.llmCalls, 'LLM call')} · ${plural(m.totals.toolCalls, 'tool call')}${m.totals.errors ? ` · ${m.totals.errors} failed` : ''}${m.session.live ? ' · live' : ''}`;
   findings.replaceChildren(...m.findings.slice(0, 3).map((f) => h('div', { class: 'finding' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), ' ', f.message)));
   relayout(zoomTo);
   toolbar.setLength(m.length);

@@ -54,7 +54,7 @@ export class Minimap {
   }
 
   private paint(): void {
-    // Only when part of the graph is out of view: a graph that fits needs no map, and the map would cover it.
+    // Only when part of the graph is out of view: a graph that fits needs no map (nor the strip's height).
     this.element.hidden = this.graph.fitsInView();
     const ctx = this.element.getContext('2d');
     if (!ctx || !this.layout || this.element.hidden) return;

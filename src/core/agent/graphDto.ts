@@ -98,7 +98,7 @@ export class GraphFeed {
       events: (s.events ?? []).map((e) => ({ time: this.rel(e.timeMs), name: e.name, source: e.source })),
       attributes: attributesOf(s, cut),
     };
-    assignDefined(detail, { model: s.model, provider: s.provider, operation: s.operation, agentName: s.agentName });
+    assignDefined(detail, { model: s.model, provider: s.provider, operation: s.operation, agentName: s.agentName, retries: s.retries });
     const usage = definedOnly({
       inputTokens: s.inputTokens, outputTokens: s.outputTokens, cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
       reasoningTokens: s.reasoningTokens, costUsd: s.costUsd, priceMissing: s.priceMissing, costSource: s.costSource, aggregate: s.aggregate,

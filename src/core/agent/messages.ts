@@ -61,8 +61,11 @@ export function toMessage(value: unknown, fallbackRole: string, depth: number): 
   const toolCalls = parseJsonLoose(v.tool_calls);
   if (Array.isArray(toolCalls)) for (const c of toolCalls) parts.push(toolCallPart(c));
   if (isObject(v.function_call)) parts.push(toolCallPart({ function: v.function_call }));
-  const toolCallId = str(v.tool_call_id) ?? str(v.toolCallId) ?? (role === 'tool' ? str(v.id) : undefined);
-  const message: Message = { role, parts: role === 'tool' ? textToToolResults(parts, toolCallId, str(v.name)) : parts };
+  const answerId = str(v.tool_call_id) ?? str(v.toolCallId);
+  const toolCallId = answerId ?? (role === 'tool' ? str(v.id) : undefined);
+  // Anthropic sends a tool's result as a *user* message answering a call: its text is that result all the same.
+  const isResult = role === 'tool' || answerId !== undefined;
+  const message: Message = { role, parts: isResult ? textToToolResults(parts, toolCallId, str(v.name)) : parts };
   const name = str(v.name);
   if (name !== undefined) message.name = name;
   const finish = str(v.finish_reason) ?? str(v.finishReason);

@@ -62,6 +62,9 @@ export function normaliseSpan(input: SpanInput): AgentStep {
   const parent = hexId(span.parentSpanId);
   if (parent !== '' && !/^0+$/.test(parent)) step.parentSpanId = parent;
   if (error !== undefined) step.error = error;
+  const retries = attrs['http.request.resend_count'];
+  // Hostile input: only a positive whole count is a retry count.
+  if (typeof retries === 'number' && Number.isSafeInteger(retries) && retries > 0) step.retries = retries;
   const source = sourceFromAttributes(attrs);
   if (source) step.source = source;
   const stepEvents = eventsOf(events, view.logs);

@@ -105,6 +105,8 @@ export interface AgentStep {
   /** gen_ai.operation.name, ai.operationId, ... as emitted. */
   operation?: string;
   error?: string;
+  /** How many times the call was re-sent before its answer (http.request.resend_count): still one call. */
+  retries?: number;
   source?: SourceLocation;
   /** Why no source location could be found (set by the resolver when it tried). */
   sourceMissing?: string;

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Totals } from '../agent';
 import type { BreakdownRowDto } from '../../protocol/cost';
-import { formatUsd } from '../format';
+import { formatUsd, plural } from '../format';
 import { REPORT_DATA_ID, type ReportDataDto } from '../../protocol/report';
 import { reportThemes } from './reportTheme';
 import { escapeHtml, webviewPage, type InlineAssets } from '../webviewAssets';
@@ -68,7 +68,7 @@ function costSummary(costs: ReportCosts, generatedAt: string): string {
   return `<details class="report-costs" id="report-costs">
 <summary>Cost ${escapeHtml(costText(t.costUsd, t.pricedCalls > 0, t.unpricedCalls > 0))} · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens</summary>
 <table><thead><tr><th>Model</th><th>Calls</th><th>In</th><th>Out</th><th>$</th></tr></thead><tbody>${rows}</tbody></table>
-<p>${int(t.steps)} steps · ${int(t.llmCalls)} LLM calls · ${int(t.toolCalls)} tool calls · ${int(t.errors)} errors · ${escapeHtml((t.wallTimeMs / 1000).toFixed(2))} s</p>
+<p>${plural(t.steps, 'step')} · ${plural(t.llmCalls, 'LLM call')} · ${plural(t.toolCalls, 'tool call')} · ${plural(t.errors, 'error')} · ${escapeHtml((t.wallTimeMs / 1000).toFixed(2))} s</p>
 ${missing}<p>Read-only report generated ${escapeHtml(generatedAt)} by Agent Debugger.</p>
 </details>`;
 }

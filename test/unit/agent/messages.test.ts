@@ -18,6 +18,14 @@ describe('agent: messages -> conversation model', () => {
     assert.equal(systemPromptOf(msgs), 'be brief');
   });
 
+  it('reads a user message answering a tool call (Anthropic via OpenInference) as that tool result', () => {
+    const msgs = toMessages(JSON.stringify([{ role: 'user', tool_call_id: 'toolu_1', content: '{"tempC":18}' }, { role: 'user', content: 'plain' }]));
+    assert.deepEqual(msgs, [
+      { role: 'user', parts: [{ type: 'tool_result', id: 'toolu_1', result: { tempC: 18 } }] },
+      { role: 'user', parts: [{ type: 'text', text: 'plain' }] },
+    ]);
+  });
+
   it('reads OpenAI chat messages (tool_calls with JSON string arguments, tool_call_id)', () => {
     const msgs = toMessages([
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get', arguments: '{"a":1}' } }] },

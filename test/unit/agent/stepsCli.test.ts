@@ -44,6 +44,7 @@ describe('CLI: agent-debugger steps', function () {
     // The Traceloop span over the SDK's own span: its $ in parentheses, explained once.
     assert.match(out, /2 +llm +chat claude-sonnet-4-5-20250929 +claude-sonnet-4-5-20250929 +4,470 in \(2,000 cache read, 2,300 cache write\) \/ 45 out +\(\$0\.0104\)/);
     assert.match(out, /\(\$\) sums up the calls below it: not added again to the totals/);
+    assert.match(out, /6 +llm +anthropic\.messages\.create \(retried 1×\) /, 'the call re-sent after a 529 says so');
     assert.match(out, /ERROR 400 invalid_request_error: prompt is too long/);
     assert.match(out, /totals: 8 steps, 3 LLM calls, 1 tool call, 1 error; tokens 9,030 in \(6,300 cache read, 2,300 cache write\) \/ 75 out; \$0\.0129;/);
     assert.doesNotMatch(out, /\b1 (errors|calls|steps)\b/);

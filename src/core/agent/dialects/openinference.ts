@@ -84,18 +84,24 @@ function flattenedMessages(a: Attributes, prefix: string): Message[] {
   for (const item of list) {
     const m = isObject(item) && isObject(item.message) ? item.message : undefined;
     if (!m) continue;
-    const contents = Array.isArray(m.contents) ? m.contents.map((c) => (isObject(c) ? c.message_content : c)).map(contentPart) : undefined;
     const toolCalls = Array.isArray(m.tool_calls) ? m.tool_calls.map((c) => (isObject(c) && isObject(c.tool_call) ? c.tool_call : c)) : undefined;
+    const contents = Array.isArray(m.contents) ? m.contents.map((c) => contentPart(c, toolCalls !== undefined)).filter((c) => c !== undefined) : undefined;
     const msg = toMessage({ role: m.role, content: contents ?? m.content, tool_calls: toolCalls, tool_call_id: m.tool_call_id, name: m.name }, 'user', 0);
     if (msg) out.push(msg);
   }
   return out;
 }
 
-/** message_content {type: text|image|audio|reasoning|tool_use, text, image.image.url} -> a part-shaped object. */
-function contentPart(c: unknown): unknown {
+/**
+ * contents.M.{message_content {type: text|image|audio|reasoning|tool_use, text, image.image.url}, tool_call} -> a
+ * part-shaped object. A tool_use keeps its call in the sibling tool_call; it is dropped when the message's
+ * tool_calls already list it (Anthropic recordings carry both), so a call is never shown twice.
+ */
+function contentPart(item: unknown, hasToolCalls: boolean): unknown {
+  const c = isObject(item) ? item.message_content : item;
   if (!isObject(c)) return c;
   if (c.type === 'image' && isObject(c.image) && isObject(c.image.image)) return { type: 'image', url: c.image.image.url };
+  if (c.type === 'tool_use' && isObject(item) && isObject(item.tool_call)) return hasToolCalls ? undefined : { ...item.tool_call, type: 'tool_use' };
   return c;
 }
 
