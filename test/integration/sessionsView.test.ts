@@ -62,7 +62,7 @@ describe('Sessions view: costs from the agent model', () => {
     const item = await itemFor('priced');
     // 1000 x $2/M + 500 x $4/M = $0.002 + $0.002
     assert.match(String(item.description), /1 step · \$0\.004\b/);
-    assert.match((item.tooltip as vscode.MarkdownString).value, /1 LLM calls .* 1,000 in \/ 500 out tokens · \$0\.004\b/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /1 LLM call · 0 tool calls · 1,000 in \/ 500 out tokens · \$0\.004\b/);
   });
 
   it('says "no price" for a model it cannot price, never $0', async () => {

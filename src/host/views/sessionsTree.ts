@@ -3,7 +3,7 @@ import { parentIndices, type AgentStep, type Totals } from '../../core/agent';
 import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
 import type { SpanStore } from '../../core/store/spanStore';
-import { formatMs, formatUsd } from '../../core/format';
+import { formatMs, formatUsd, plural } from '../../core/format';
 import { SessionModels } from '../sessionModels';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
@@ -36,11 +36,11 @@ export class SessionItem extends vscode.TreeItem {
     this.description = `${fork ? `forked at step ${fork.step} · ` : ''}${session.live ? '● live · ' : ''}${when} · ${formatMs(session.lastSpanMs - session.firstSpanMs)} · ${steps}${cost(totals)}${errors}`;
     this.iconPath = new vscode.ThemeIcon(session.live ? 'pulse' : session.errorCount ? 'error' : 'history');
     const usage = totals
-      ? `${totals.llmCalls} LLM calls · ${totals.toolCalls} tool calls · ${totals.inputTokens.toLocaleString('en-US')} in / ${totals.outputTokens.toLocaleString('en-US')} out tokens · ${formatUsd(totals.costUsd)}` +
+      ? `${plural(totals.llmCalls, 'LLM call')} · ${plural(totals.toolCalls, 'tool call')} · ${totals.inputTokens.toLocaleString('en-US')} in / ${totals.outputTokens.toLocaleString('en-US')} out tokens · ${formatUsd(totals.costUsd)}` +
         (totals.modelsWithoutPrice.length ? `\n\nNo price for ${totals.modelsWithoutPrice.map(escapeMd).join(', ')}: add one in \`agentDebugger.pricing.models\`.` : '')
       : `Cost is computed when the session is opened (over ${SessionModels.eagerLimit.toLocaleString('en-US')} spans).`;
     this.tooltip = new vscode.MarkdownString(
-      `**${escapeMd(session.name)}**${session.live ? ' (live)' : ''}\n\n${session.spanCount} spans in ${session.traceCount} traces · ${session.errorCount} errors\n\n${usage}\n\n` +
+      `**${escapeMd(session.name)}**${session.live ? ' (live)' : ''}\n\n${plural(session.spanCount, 'span')} in ${plural(session.traceCount, 'trace')} · ${plural(session.errorCount, 'error')}\n\n${usage}\n\n` +
         `${new Date(session.firstSpanMs).toLocaleString()} → ${new Date(session.lastSpanMs).toLocaleTimeString()}\n\nid \`${escapeMd(session.id)}\``,
     );
   }
@@ -173,10 +173,6 @@ function cost(totals: Totals | undefined): string {
   if (!totals || totals.pricedCalls + totals.unpricedCalls === 0) return '';
   if (totals.pricedCalls === 0) return ' · no price';
   return ` · ${formatUsd(totals.costUsd)}${totals.unpricedCalls ? '+' : ''}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function escapeMd(text: string): string {
