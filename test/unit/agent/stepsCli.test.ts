@@ -3,25 +3,12 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { steps } from '../../../src/cli/steps';
+import { runSteps } from '../cliCapture';
 import { syntheticSession } from './synthetic';
 
 const root = path.resolve(__dirname, '../../../..');
 
-async function capture(argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    const code = await steps(argv);
-    return { code, out: chunks.join('') };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const capture = runSteps;
 
 describe('CLI: agent-debugger steps', function () {
   this.timeout(180_000);

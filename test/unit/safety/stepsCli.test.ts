@@ -2,26 +2,12 @@
 // recorded with `agent-debugger record`): findings printed, exit 3 when a listed kind was found, 0 when not.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { steps } from '../../../src/cli/steps';
+import { runSteps } from '../cliCapture';
 
 const root = path.resolve(__dirname, '../../../..');
 const poisoned = path.join(root, 'test/fixtures/safety/poisoned-agent.otlp.json');
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [write, writeErr] = [process.stdout.write, process.stderr.write];
-  const sink = (to: string[]) => ((chunk: string | Uint8Array) => (to.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')), true)) as typeof process.stdout.write;
-  process.stdout.write = sink(out);
-  process.stderr.write = sink(err);
-  try {
-    const code = await steps(argv);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+const capture = runSteps;
 
 describe('CLI: agent-debugger steps --fail-on', function () {
   this.timeout(60_000);
