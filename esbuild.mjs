@@ -88,6 +88,9 @@ const targets = [
 function copyAssets() {
   mkdirSync('dist/webview/codicons', { recursive: true });
   copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+  // Put on traced Python agents' PYTHONPATH: routes urllib calls to hard-coded provider URLs to the gateway.
+  mkdirSync('dist/python', { recursive: true });
+  copyFileSync('src/core/gateway/python/sitecustomize.py', 'dist/python/sitecustomize.py');
   const codicons = dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, f), join('dist/webview/codicons', f));
 }

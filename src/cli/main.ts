@@ -19,6 +19,8 @@ Usage:
       recording, printing its step and field (--on-divergence live: let it and later calls go out).
   agent-debugger serve [--port 4318] [--grpc-port 4317] [--out FILE] [CAPS]
       Receive until Ctrl-C, then write every session to FILE (default agent-debugger-<time>.otlp.json).
+      Also starts the LLM gateway and prints its base URLs (OPENAI_BASE_URL=...): the calls of agents
+      without OpenTelemetry pointed there are recorded as one session (off: AGENT_DEBUGGER_GATEWAY=0).
   CAPS: --max-spans N (default 500000), --max-memory-mb N (default 1024). Past a cap the oldest sessions
       (or a live session's oldest traces) are evicted, each time with a line on stderr.
   agent-debugger steps FILE [--json] [--session ID] [--prices FILE] [--attributes] [--policy FILE] [--fail-on KIND[,KIND]]

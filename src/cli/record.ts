@@ -42,7 +42,9 @@ export async function record(argv: string[]): Promise<number> {
   // Beside the bundled CLI: Node agents load it, so hard-coded provider URLs reach the gateway (off: AGENT_DEBUGGER_GATEWAY_PRELOAD=0).
   const preload = join(__dirname, 'gatewayPreload.js');
   const gatewayNodePreload = gatewayUrls && process.env.AGENT_DEBUGGER_GATEWAY_PRELOAD !== '0' && existsSync(preload) ? preload : undefined;
-  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls, gatewayNodePreload });
+  const pythonPreload = join(__dirname, 'python');
+  const gatewayPythonPreload = gatewayNodePreload && existsSync(join(pythonPreload, 'sitecustomize.py')) ? pythonPreload : undefined;
+  const env = withAgentEnv(process.env, { httpEndpoint, grpcEndpoint, sessionId, serviceName: basename(program), gatewayUrls, gatewayNodePreload, gatewayPythonPreload });
   const exitCode = await runCommand(program, args, env);
 
   await engine.drain();

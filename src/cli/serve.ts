@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { baseUrlVariables, chainedUpstreams } from '../core/gateway/launchEnv';
+import { providerIds } from '../core/gateway/providers';
 import { writeSessionsFile } from '../core/sessionFiles';
 import { parseCliArgs } from './args';
 import { cliEngine, evictionSummary } from './evictions';
@@ -14,6 +17,14 @@ export async function serve(argv: string[]): Promise<number> {
     console.log(`agent-debugger: OTLP/${kind} on http://${a.host}:${a.port}${note}`);
   }
   console.log(`agent-debugger: set OTEL_EXPORTER_OTLP_ENDPOINT=http://${addresses.http.host}:${addresses.http.port} for your agent; Ctrl-C writes ${out}`);
+  // Agents without OpenTelemetry: their LLM calls through the gateway become one session for this serve
+  // (base URLs already set in serve's env are the upstreams). Off: AGENT_DEBUGGER_GATEWAY=0.
+  if (process.env.AGENT_DEBUGGER_GATEWAY !== '0') {
+    const gateway = await engine.startGateway({ onError: (m) => console.error(`agent-debugger: ${m}`) });
+    const run = gateway.addRun({ sessionId: randomUUID(), serviceName: 'llm-gateway', upstreams: chainedUpstreams(process.env, gateway.endpoint!) });
+    console.log(`agent-debugger: LLM gateway on ${gateway.endpoint}; for agents without OpenTelemetry set:`);
+    for (const p of providerIds) console.log(`  ${baseUrlVariables[p][0]}=${gateway.baseUrl(p, run)}`);
+  }
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,5 +1,6 @@
 // The variables the official SDKs read for their base URL, pointed at the gateway. A base URL the user
 // had set becomes the run's upstream (chained, not replaced).
+import { delimiter } from 'node:path';
 import { defaultUpstreams, type ProviderId, providerIds } from './providers';
 
 /** Per provider: the variable the SDKs read, and older spellings some libraries still read. */
@@ -54,7 +55,7 @@ const hardCodedUrls: Readonly<Record<ProviderId, readonly string[]>> = {
  * The variables to set for the providers the gateway records; with `nodePreload` (the path of
  * dist/gatewayPreload.js), NODE_OPTIONS also loads it, so hard-coded provider URLs reach the gateway too.
  */
-export function gatewayEnv(urls: Partial<Record<ProviderId, string>>, nodePreload?: { path: string; nodeOptions: string | undefined }): Record<string, string> {
+export function gatewayEnv(urls: Partial<Record<ProviderId, string>>, nodePreload?: { path: string; nodeOptions: string | undefined }, pythonPreload?: { dir: string; pythonPath: string | undefined }): Record<string, string> {
   const env: Record<string, string> = {};
   const routes: Record<string, string> = {};
   for (const [p, url] of Object.entries(urls) as [ProviderId, string][]) {
@@ -65,6 +66,12 @@ export function gatewayEnv(urls: Partial<Record<ProviderId, string>>, nodePreloa
     const flag = `--require ${JSON.stringify(nodePreload.path)}`;
     const existing = nodePreload.nodeOptions ?? '';
     env.NODE_OPTIONS = existing.includes(flag) ? existing : `${existing} ${flag}`.trim();
+    env.AGENT_DEBUGGER_GATEWAY_ROUTES = JSON.stringify(routes);
+  }
+  // dist/python holds a sitecustomize.py that Python loads at start: it reroutes urllib the same way.
+  if (pythonPreload && Object.keys(routes).length) {
+    const existing = pythonPreload.pythonPath ? pythonPreload.pythonPath.split(delimiter) : [];
+    env.PYTHONPATH = existing.includes(pythonPreload.dir) ? pythonPreload.pythonPath! : [pythonPreload.dir, ...existing].join(delimiter);
     env.AGENT_DEBUGGER_GATEWAY_ROUTES = JSON.stringify(routes);
   }
   return env;

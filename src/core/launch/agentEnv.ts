@@ -18,6 +18,8 @@ export interface AgentEnvOptions {
   gatewayUrls?: Partial<Record<ProviderId, string>>;
   /** dist/gatewayPreload.js: Node agents load it (NODE_OPTIONS) so hard-coded provider URLs reach the gateway too. */
   gatewayNodePreload?: string;
+  /** dist/python (its sitecustomize.py): put first on PYTHONPATH so Python agents' hard-coded provider URLs reach the gateway. */
+  gatewayPythonPreload?: string;
 }
 
 /** The resource attribute the store routes a launched run's spans by. */
@@ -51,7 +53,7 @@ export function agentEnv(base: Record<string, string | undefined>, options: Agen
     // Content capture: most GenAI instrumentations keep prompts out of spans unless told otherwise.
     OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: base.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT ?? 'true',
     TRACELOOP_TRACE_CONTENT: base.TRACELOOP_TRACE_CONTENT ?? 'true',
-    ...gatewayEnv(options.gatewayUrls ?? {}, options.gatewayNodePreload ? { path: options.gatewayNodePreload, nodeOptions: base.NODE_OPTIONS } : undefined),
+    ...gatewayEnv(options.gatewayUrls ?? {}, options.gatewayNodePreload ? { path: options.gatewayNodePreload, nodeOptions: base.NODE_OPTIONS } : undefined, options.gatewayPythonPreload ? { dir: options.gatewayPythonPreload, pythonPath: base.PYTHONPATH } : undefined),
   };
 }
 
