@@ -44,7 +44,8 @@ describe('gateway: agent-debugger serve', function () {
     const baseURL = await new Promise<string>((done, fail) => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
-        const m = /OPENAI_BASE_URL=(\S+)/.exec(stdout);
+        // Every provider's line, not only the first: they can arrive in separate chunks.
+        const m = /OPENAI_BASE_URL=(\S+)[\s\S]*OLLAMA_HOST=\S+\n/.exec(stdout);
         if (m) done(m[1]!);
       });
       void exited.then(() => fail(new Error(`serve exited: ${stderr}`)));
