@@ -82,11 +82,14 @@ export class GraphView {
       if (item !== undefined) this.focusKey = this.visible?.items[item].key;
     });
     // The editor opening beside the graph narrows it: fit again, unless the person chose their own view.
+    // Only a change of width refits: the minimap docked under the canvas changes its height as it comes and
+    // goes, and refitting on that undid every reveal of a step in a graph too big to fit.
     new ResizeObserver(() => {
       const now = this.size();
       if (now.width === this.lastSize.width && now.height === this.lastSize.height) return;
+      const narrowed = now.width !== this.lastSize.width;
       this.lastSize = now;
-      if (this.layout && !this.userZoomed) this.fit();
+      if (this.layout && !this.userZoomed && narrowed) this.fit();
       else this.notify();
     }).observe(this.element);
   }
