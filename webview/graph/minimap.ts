@@ -4,6 +4,9 @@ import { boundsOf, type Layout } from './layout';
 import type { GraphView } from './render';
 import type { CursorView, Phase } from './viewModel';
 
+/** The least height (px) the graph keeps for itself before the minimap may take its strip under it. */
+const minGraphHeight = 200;
+
 const WIDTH = 180;
 const HEIGHT = 110;
 
@@ -55,7 +58,9 @@ export class Minimap {
 
   private paint(): void {
     // Only when part of the graph is out of view: a graph that fits needs no map (nor the strip's height).
-    this.element.hidden = this.graph.fitsInView();
+    // Nor in a short pane (the replay layout): the map's strip would leave the graph a sliver.
+    const fullHeight = this.graph.size().height + (this.element.hidden ? 0 : this.element.offsetHeight + 8);
+    this.element.hidden = this.graph.fitsInView() || fullHeight < minGraphHeight + HEIGHT + 8;
     const ctx = this.element.getContext('2d');
     if (!ctx || !this.layout || this.element.hidden) return;
     const css = getComputedStyle(this.element);
