@@ -3,23 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { GatewayHarness, PLANTED_KEY } from './harness';
+import { pythonAdderAgent } from './pythonAgent';
 
-const agent = String.raw`
-import json, os, urllib.request
-base = os.environ["OPENAI_BASE_URL"].rstrip("/")
-def chat(messages):
-    req = urllib.request.Request(base + "/chat/completions", data=json.dumps({"model": "gpt-4o-mini", "messages": messages}).encode(),
-                                 headers={"content-type": "application/json", "authorization": "Bearer " + os.environ["OPENAI_API_KEY"]})
-    with urllib.request.urlopen(req) as r:
-        return json.load(r)["choices"][0]["message"]
-messages = [{"role": "user", "content": "Add 2 and 3"}]
-reply = chat(messages)
-messages.append(reply)
-for call in reply["tool_calls"]:
-    args = json.loads(call["function"]["arguments"])
-    messages.append({"role": "tool", "tool_call_id": call["id"], "content": str(args["a"] + args["b"])})
-print(chat(messages)["content"])
-`;
+const agent = pythonAdderAgent({ url: 'os.environ["OPENAI_BASE_URL"].rstrip("/") + "/chat/completions"', authorization: '"Bearer " + os.environ["OPENAI_API_KEY"]' });
 
 describe('gateway: a standard-library Python agent without OpenTelemetry', () => {
   let h: GatewayHarness;

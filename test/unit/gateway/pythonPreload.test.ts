@@ -10,24 +10,11 @@ import { buildSession, spanInputsFromRequests } from '../../../src/core/agent';
 import type { TraceRequest } from '../../../src/core/otlp/model';
 import { PLANTED_KEY } from './harness';
 import { MockProvider } from './mockProvider';
+import { pythonAdderAgent } from './pythonAgent';
 
 const root = resolve(__dirname, '../../../..');
 
-const agent = String.raw`
-import json, urllib.request
-def chat(messages):
-    req = urllib.request.Request("https://api.openai.com/v1/chat/completions", data=json.dumps({"model": "gpt-4o-mini", "messages": messages}).encode(),
-                                 headers={"content-type": "application/json", "authorization": "Bearer ${PLANTED_KEY}"})
-    with urllib.request.urlopen(req, timeout=20) as r:
-        return json.load(r)["choices"][0]["message"]
-messages = [{"role": "user", "content": "Add 2 and 3"}]
-reply = chat(messages)
-messages.append(reply)
-for call in reply["tool_calls"]:
-    args = json.loads(call["function"]["arguments"])
-    messages.append({"role": "tool", "tool_call_id": call["id"], "content": str(args["a"] + args["b"])})
-print(chat(messages)["content"])
-`;
+const agent = pythonAdderAgent({ url: '"https://api.openai.com/v1/chat/completions"', authorization: `"Bearer ${PLANTED_KEY}"`, timeout: '20' });
 
 describe('gateway: Python sitecustomize preload (hard-coded provider URL)', function () {
   this.timeout(60000);
