@@ -6,7 +6,7 @@
 //   PORT=8080 npm start      pick the printed URL's port
 //   npm start -- --browser --folder=DIR   open another folder (its .vscode/settings.json apply, theme included)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, resolve, dirname } from 'node:path';
@@ -51,7 +51,7 @@ if (hasCode && !process.argv.includes('--browser')) {
   say('starting VS Code (code-server)...');
   const server = await startCodeServer({ dirs, logFile: join(runDir, 'code-server.log'), port: await freePort() });
   // The dev extension is loaded through the workbench's `payload` (the desktop CLI's --extensionDevelopmentPath).
-  const payload = [['extensionDevelopmentPath', `vscode-remote://${server.authority}${root}`], ['skipWelcome', 'true']];
+  const payload = [['extensionDevelopmentPath', `vscode-remote://${server.authority}${devExtensionDir(runDir)}`], ['skipWelcome', 'true']];
   target = `${server.url}/?folder=${encodeURIComponent(examples)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const url = `http://127.0.0.1:${short.address().port}/`;
   say(`ready. Agent Debugger is running in VS Code (code-server 4.100.3). Open:\n\n  ${url}\n\nPress Ctrl-C to stop.`);
@@ -62,4 +62,19 @@ if (hasCode && !process.argv.includes('--browser')) {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * The extension under development, seen through a folder of links to the project's files. VS Code starts
+ * an Extension Development Host in a theme of the developed extension when it has one, found as any theme
+ * whose files lie under the extension's folder: with the project root as that folder, every built-in theme
+ * of code-server (installed in .vscode-test/code-server) qualified, and the workbench opened in Light+
+ * whatever the user's or the folder's settings said.
+ */
+function devExtensionDir(runDir) {
+  const dir = join(runDir, 'extension');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(root)) if (name !== '.vscode-test' && name !== '.git') symlinkSync(join(root, name), join(dir, name));
+  return dir;
 }
