@@ -73,6 +73,9 @@ describe('e2e: agent launch and replay debugger in the real VS Code UI', functio
     const callStack = page.locator('.debug-call-stack .monaco-list-row');
     await callStack.filter({ hasText: 'tool get_weather' }).first().waitFor({ timeout: 10000 });
     assert.ok(await callStack.filter({ hasText: 'agent invoke_agent weather-assistant' }).count() >= 1);
+    // The Variables view shows the step's fields (what a person reads beside the call stack).
+    await page.locator('.debug-variables .monaco-list-row', { hasText: 'get_weather' }).first().waitFor({ timeout: 10000 });
+    await page.waitForTimeout(1200); // the debugger's changed-value flash fades (for the picture only)
     await page.screenshot({ path: join(artifactsDir, 'vscode-replay-debugger.png') });
 
     await toolbar(page, 'debug-step-back');
