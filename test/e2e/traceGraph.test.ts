@@ -16,8 +16,8 @@ import { iconGlyphs, isCodiconGlyph } from '../webview/iconGlyphs';
 import { inspectorView, nodeLooks, nodeOverlap } from '../webview/visualChecks';
 
 const shots = join(artifactsDir, 'screenshots');
-/** The tool definition the second LLM call's span points at (code.* attributes), so a click opens it beside. */
-const sourceFile = join(root, 'examples/node-agent/tools.mjs');
+/** The chat call site the second LLM call's span points at (code.* attributes), so a click opens it beside. */
+const sourceFile = join(root, 'examples/node-agent/agent.mjs');
 
 function post(endpoint: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -36,7 +36,7 @@ function traceWithSource(): string {
     resourceSpans: { scopeSpans: { spans: { spanId: string; attributes: { key: string; value: unknown }[] }[] }[] }[];
   };
   for (const rs of otlp.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) {
-    if (s.spanId === '000000c300000004') s.attributes.push({ key: 'code.filepath', value: { stringValue: sourceFile } }, { key: 'code.lineno', value: { intValue: '3' } });
+    if (s.spanId === '000000c300000004') s.attributes.push({ key: 'code.filepath', value: { stringValue: sourceFile } }, { key: 'code.lineno', value: { intValue: '83' } });
   }
   return JSON.stringify(otlp);
 }
@@ -181,11 +181,11 @@ describe('e2e: Agent Trace graph in the real VS Code UI (dark and light, ~1400 a
     assert.deepEqual(wb.resourceRequests, []);
   });
 
-  /** Clicks the second LLM call (its span names tools.mjs): the file opens beside, the graph narrows to ~600 px. */
+  /** Clicks the second LLM call (its span names the chat call in agent.mjs): the file opens beside, the graph narrows to ~600 px. */
   async function clickToSource(page: Page, theme: string): Promise<void> {
     const llm = graph.locator('.node[data-key="000000c300000004"]');
     await llm.click();
-    await page.locator('.tab.active[aria-label^="tools.mjs"]').first().waitFor({ timeout: 20000 });
+    await page.locator('.tab.active[aria-label^="agent.mjs"]').first().waitFor({ timeout: 20000 });
     await page.waitForTimeout(600); // the panel narrows; the graph fits again
     const narrow = await frameWidth(graph);
     assert.ok(narrow >= 520 && narrow <= 680, `the panel is ${narrow} px wide beside the editor`);
