@@ -2,11 +2,11 @@
 // requests (the Collector's file exporter) and SQLite. Writes are atomic (temp file + rename).
 import { decodeLogsRequestJson, decodeTraceRequestJson } from './otlp/jsonDecode';
 import type { LogsRequest, TraceRequest } from './otlp/model';
-import { readSessionFile, type ReadProgress } from './import/otlpFile';
+import { readSessionFile, type OtlpSink, type ReadProgress, type SessionFileRead } from './import/otlpFile';
 import { writeFileAtomic, writeFileAtomicStream } from './store/files';
 import { guardSqliteFile } from './store/sqliteGuard';
 import { toJson } from './store/values';
-import type { SpanStore } from './store/spanStore';
+import type { OtlpImport, SpanStore } from './store/spanStore';
 import type { ImportResult } from './store/types';
 
 export type ExportFormat = 'otlp-json' | 'otlp-jsonl' | 'sqlite';
@@ -68,20 +68,68 @@ export async function writeOtlpFile(store: SpanStore, sessionIds: string[], file
 }
 
 /**
- * Imports an OTLP JSON file, a JSONL file of OTLP requests, or one of our SQLite exports. The file is read
- * (streamed: see import/otlpFile.ts) and decoded completely before anything is stored, and then stored in one
- * transaction: a corrupt, truncated or cancelled file changes nothing. An SQLite file is checked on a worker
- * with a deadline first (store/sqliteGuard.ts): a hostile one is refused without running anything it defines.
+ * Imports an OTLP JSON file, a JSONL file of OTLP requests, or one of our SQLite exports. OTLP is stored as
+ * it is read (import/otlpFile.ts), a batch of spans per transaction, so memory stays bounded whatever the
+ * file's size; a corrupt, truncated or cancelled file deletes what it had stored: nothing else changes. An
+ * SQLite file is checked on a worker with a deadline first (store/sqliteGuard.ts): a hostile one is refused
+ * without running anything it defines.
  */
 export async function importSessionFile(store: SpanStore, file: string, progress?: ReadProgress): Promise<ImportResult & { format: string }> {
-  const content = await readSessionFile(file, progress, { maxSqliteBytes: store.settings.maxBytes });
+  const name = file.split(/[\\/]/).pop()!.replace(/(\.otlp)?\.jsonl?$/i, '');
+  const batches = new ImportBatcher(store.beginImport({ sessionName: name }));
+  let content: SessionFileRead;
+  try {
+    content = await readSessionFile(file, batches, progress, { maxSqliteBytes: store.settings.maxBytes });
+    batches.flush();
+  } catch (e) {
+    batches.abort();
+    throw e;
+  }
   if (content.kind === 'sqlite') {
     await guardSqliteFile(content.bytes, { maxSpans: store.settings.maxSpans });
     return { ...store.importSqlite(content.bytes), format: 'sqlite' };
   }
-  if (content.traces.length === 0 && content.logs.length === 0) throw new Error('the file holds no OTLP requests');
-  const name = file.split(/[\\/]/).pop()!.replace(/(\.otlp)?\.jsonl?$/i, '');
-  return { ...store.importOtlp({ traces: content.traces, logs: content.logs }, { sessionName: name }), format: content.format };
+  if (content.requests === 0) throw new Error('the file holds no OTLP requests');
+  return { ...batches.finish(), format: content.format };
+}
+
+/** Decoded requests into the store a batch at a time (about `batchSpans` spans per transaction). */
+class ImportBatcher implements OtlpSink {
+  private traceBatch: TraceRequest[] = [];
+  private logBatch: LogsRequest[] = [];
+  private pending = 0;
+
+  constructor(private readonly target: OtlpImport, private readonly batchSpans = 5_000) {}
+
+  traces(request: TraceRequest): void {
+    this.traceBatch.push(request);
+    for (const rs of request.resourceSpans) for (const ss of rs.scopeSpans) this.pending += ss.spans.length;
+    if (this.pending >= this.batchSpans) this.flush();
+  }
+
+  logs(request: LogsRequest): void {
+    this.logBatch.push(request);
+    for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) this.pending += sl.logRecords.length;
+    if (this.pending >= this.batchSpans) this.flush();
+  }
+
+  flush(): void {
+    if (this.traceBatch.length === 0 && this.logBatch.length === 0) return;
+    const input = { traces: this.traceBatch, logs: this.logBatch };
+    this.traceBatch = [];
+    this.logBatch = [];
+    this.pending = 0;
+    this.target.add(input);
+  }
+
+  finish(): ImportResult {
+    this.flush();
+    return this.target.finish();
+  }
+
+  abort(): void {
+    this.target.abort();
+  }
 }
 
 /** `{resourceSpans, resourceLogs?}` or JSONL of such objects, decoded into the model. */

@@ -134,17 +134,43 @@ class Grouper<T> {
  * one if that id is already in the store); the others go to one new session named `sessionName`.
  */
 export function importOtlp(ctx: StoreContext, input: OtlpInput, options: { sessionName?: string } = {}): ImportResult {
-  const traces = 'traces' in input ? input.traces : input.resourceSpans ? [{ resourceSpans: input.resourceSpans }] : [];
-  const logs = 'logs' in input ? input.logs : input.resourceLogs ? [{ resourceLogs: input.resourceLogs }] : [];
-  const router = new SessionRouter(ctx, { kind: 'import', sessionName: options.sessionName });
-  const receivedAt = ctx.now();
-  let spans = 0;
-  let records = 0;
-  for (const req of traces) spans += writeTraces(ctx, req, receivedAt, router);
-  for (const req of logs) records += writeLogs(ctx, req, receivedAt, router);
-  const sessionIds = router.created.filter((id) => ctx.sessions.has(id));
-  if (sessionIds.length === 1 && options.sessionName) renameSession(ctx, sessionIds[0]!, options.sessionName);
-  return { spans, records, sessionIds };
+  const batches = new OtlpImportBatches(ctx, options);
+  batches.add(input);
+  return batches.finish();
+}
+
+/**
+ * One import written in batches (the caller gives each its own transaction), so a large file need not be
+ * decoded whole first: one router for all of them keeps a trace, and a file's unnamed spans, in one session.
+ */
+export class OtlpImportBatches {
+  private readonly router: SessionRouter;
+  private readonly receivedAt: number;
+  private spans = 0;
+  private records = 0;
+
+  constructor(private readonly ctx: StoreContext, private readonly options: { sessionName?: string }) {
+    this.router = new SessionRouter(ctx, { kind: 'import', sessionName: options.sessionName });
+    this.receivedAt = ctx.now();
+  }
+
+  /** Sessions created so far (that still exist). */
+  get sessionIds(): string[] {
+    return this.router.created.filter((id) => this.ctx.sessions.has(id));
+  }
+
+  add(input: OtlpInput): void {
+    const traces = 'traces' in input ? input.traces : input.resourceSpans ? [{ resourceSpans: input.resourceSpans }] : [];
+    const logs = 'logs' in input ? input.logs : input.resourceLogs ? [{ resourceLogs: input.resourceLogs }] : [];
+    for (const req of traces) this.spans += writeTraces(this.ctx, req, this.receivedAt, this.router);
+    for (const req of logs) this.records += writeLogs(this.ctx, req, this.receivedAt, this.router);
+  }
+
+  finish(): ImportResult {
+    const sessionIds = this.sessionIds;
+    if (sessionIds.length === 1 && this.options.sessionName) renameSession(this.ctx, sessionIds[0]!, this.options.sessionName);
+    return { spans: this.spans, records: this.records, sessionIds };
+  }
 }
 
 /** Copies one session (rows and name) from `from` into `to` under `newId`. The caller owns the transaction. */

@@ -47,6 +47,13 @@ export const defaultSettings: StoreSettings = { maxSpans: 500_000, maxBytes: 102
  */
 export const maxStoreBytes = 1536 * 2 ** 20;
 
+/** See SpanStore.beginImport. */
+export interface OtlpImport {
+  add(input: io.OtlpInput): void;
+  finish(): ImportResult;
+  abort(): void;
+}
+
 export class SpanStore {
   private readonly changed = new Emitter<StoreChange>();
   /** Reports which sessions were added, changed, removed or evicted (once per operation). */
@@ -257,6 +264,25 @@ export class SpanStore {
       enforceRetention(this.ctx, new Set(result.sessionIds));
       return result;
     });
+  }
+
+  /**
+   * An import in batches, each its own transaction (a large file is stored as it is decoded, never held
+   * whole): `abort` deletes what the import created, so a file that fails halfway leaves nothing behind.
+   */
+  beginImport(options: { sessionName?: string } = {}): OtlpImport {
+    const batches = new io.OtlpImportBatches(this.ctx, options);
+    return {
+      add: (input) => this.write(() => {
+        batches.add(input);
+        enforceRetention(this.ctx, new Set(batches.sessionIds));
+      }),
+      finish: () => this.write(() => batches.finish()),
+      abort: () => {
+        const ids = batches.sessionIds;
+        if (ids.length) this.write(() => deleteSessions(this.ctx, ids));
+      },
+    };
   }
 
   /** The whole database as an SQLite file. */

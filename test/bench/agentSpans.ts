@@ -1,0 +1,63 @@
+// Agent-shaped OTLP made by the official OpenTelemetry JS SDK and serializer: runs of an agent whose LLM calls
+// carry the whole conversation so far (a ~2 KB system prompt, tool schemas, the growing history) and whose
+// tool calls carry their arguments and results — what agent traffic looks like, ~3 KB a span on the wire.
+// `unique` gives every span text of its own instead (no content repeats), for the other end of the range.
+import { context, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+
+const systemPrompt = `You are TravelPlanner, a careful assistant. ${'Follow the policy: check the weather before outdoor plans; prefer museums on rainy days; quote prices in the traveller\'s currency. '.repeat(14)}`;
+const toolSchemas = JSON.stringify([
+  { type: 'function', function: { name: 'get_weather', description: 'Current weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' }, day: { type: 'integer' } }, required: ['city'] } } },
+  { type: 'function', function: { name: 'find_museums', description: 'Museums open on a day', parameters: { type: 'object', properties: { city: { type: 'string' }, limit: { type: 'integer' } } } } },
+]);
+
+/** `requests` OTLP/protobuf bodies of `spansPerRequest` spans (the official exporter's batch is 512). */
+export function agentPayloads(requests: number, spansPerRequest = 512, unique = false): Uint8Array[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'travel-agent', 'gen_ai.agent.name': 'TravelPlanner' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('bench-agent', '1.0.0');
+  const payloads: Uint8Array[] = [];
+  let n = 0;
+  for (let r = 0; r < requests; r++) {
+    exporter.reset();
+    while (exporter.getFinishedSpans().length < spansPerRequest) {
+      const run = n++;
+      tracer.startActiveSpan('invoke_agent TravelPlanner', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'TravelPlanner' } }, (agent) => {
+        const history: { role: string; content: string }[] = [{ role: 'user', content: `Plan my Saturday in city ${run % 50}, please.` }];
+        const own = (s: string, i: number) => (unique ? `${s} [run ${run} step ${i} ${Math.random().toString(36).repeat(6)}]` : s);
+        for (let i = 0; i < 6 && exporter.getFinishedSpans().length < spansPerRequest - 1; i++) {
+          const chat = tracer.startSpan('chat gpt-4o-mini', {
+            attributes: {
+              'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini',
+              'gen_ai.response.model': 'gpt-4o-mini-2024-07-18', 'gen_ai.usage.input_tokens': 900 + 60 * i, 'gen_ai.usage.output_tokens': 40 + i,
+              'gen_ai.request.temperature': 0.2, 'gen_ai.response.finish_reasons': ['tool_calls'], 'gen_ai.response.id': `chatcmpl-${run}-${i}`,
+              'gen_ai.system_instructions': own(systemPrompt, i), 'gen_ai.tool.definitions': toolSchemas,
+              'gen_ai.input.messages': JSON.stringify(history.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
+              'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', id: `call_${i}`, name: 'get_weather', arguments: { city: `city ${run % 50}`, day: i } }] }]),
+            },
+          }, trace.setSpan(context.active(), agent));
+          chat.addEvent('gen_ai.content.prompt', { 'gen_ai.prompt': own('weather?', i) });
+          chat.addEvent('gen_ai.content.completion', { 'gen_ai.completion': 'calling get_weather' });
+          chat.end();
+          const result = own(`{"city":"city ${run % 50}","day":${i},"tempC":${10 + i},"condition":"rain"}`, i);
+          const tool = tracer.startSpan('execute_tool get_weather', {
+            attributes: {
+              'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': `call_${i}`,
+              'gen_ai.tool.call.arguments': `{"city":"city ${run % 50}","day":${i}}`, 'gen_ai.tool.call.result': result,
+            },
+          }, trace.setSpan(context.active(), agent));
+          tool.end();
+          history.push({ role: 'assistant', content: `calling get_weather for day ${i}` }, { role: 'tool', content: result });
+        }
+        agent.end();
+      });
+    }
+    payloads.push(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans().slice(0, spansPerRequest))!);
+  }
+  return payloads;
+}

@@ -1,0 +1,131 @@
+// Files and the model at scale: export, import and model a session of agent-shaped spans (agentSpans.ts),
+// each stage in a process of its own so that its time and peak memory are its own. Run alone with
+// `node --expose-gc out/test/bench/files.js [spans...]`, or from run.ts.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildSession } from '../../src/core/agent';
+import { readSession } from '../../src/core/agent/fromStore';
+import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
+import { importSessionFile, writeOtlpFile } from '../../src/core/sessionFiles';
+import { SpanStore } from '../../src/core/store/spanStore';
+import { agentPayloads } from './agentSpans';
+
+export interface FilesBench {
+  spans: number;
+  shape: 'agent' | 'unique';
+  fileMB: number;
+  exportMs: number;
+  exportPeakMB: number;
+  /** Resident memory the stored session added (the store holding it, after a GC). */
+  storeMB: number;
+  importMs: number;
+  importPeakMB: number;
+  modelMs: number;
+  modelPeakMB: number;
+}
+
+const mb = (bytes: number) => bytes / 2 ** 20;
+/** Peak resident memory of this process so far (resourceUsage reports kilobytes). */
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+const settle = () => { global.gc?.(); return process.memoryUsage().rss; };
+
+async function storeOf(spans: number, shape: 'agent' | 'unique'): Promise<{ store: SpanStore; storeBytes: number }> {
+  const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
+  const before = settle();
+  const batch = 512;
+  for (let done = 0; done < spans; done += batch * 20) {
+    // Made in slices: the SDK holds every span it made until the payloads are serialized.
+    const requests = Math.min(20, Math.ceil((spans - done) / batch));
+    for (const body of agentPayloads(requests, batch, shape === 'unique')) store.ingestTraces(decodeTraceRequest(body));
+  }
+  return { store, storeBytes: settle() - before };
+}
+
+/** The child's stages; each prints one JSON line. */
+async function child(stage: string, spans: number, shape: 'agent' | 'unique', file: string): Promise<void> {
+  if (stage === 'export') {
+    const { store, storeBytes } = await storeOf(spans, shape);
+    const id = store.listSessions()[0]!.id;
+    const base = settle();
+    const started = performance.now();
+    await writeOtlpFile(store, [id], file, false);
+    const exportMs = performance.now() - started;
+    console.log(JSON.stringify({ exportMs, exportPeakMB: mb(peakRss() - base), storeMB: mb(storeBytes), fileMB: mb(statSync(file).size) }));
+    return;
+  }
+  const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
+  const base = settle();
+  let started = performance.now();
+  const result = await importSessionFile(store, file);
+  const importMs = performance.now() - started;
+  const importPeakMB = mb(peakRss() - base);
+  const afterImport = settle();
+  started = performance.now();
+  const session = buildSession(readSession(store, result.sessionIds[0]!));
+  const modelMs = performance.now() - started;
+  if (session.steps.length < spans * 0.99) throw new Error(`model: ${session.steps.length} steps of ${spans}`);
+  console.log(JSON.stringify({ importMs, importPeakMB, modelMs, modelPeakMB: mb(Math.max(0, peakRss() - afterImport)) }));
+}
+
+function runChild(stage: string, spans: number, shape: string, file: string): Record<string, number> {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', __filename, stage, String(spans), shape, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+export function benchFiles(sizes = [100_000], shapes: ('agent' | 'unique')[] = ['agent', 'unique']): FilesBench[] {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-debugger-files-'));
+  const results: FilesBench[] = [];
+  try {
+    for (const spans of sizes) {
+      for (const shape of shapes) {
+        const file = join(dir, `${shape}-${spans}.otlp.json`);
+        const exported = runChild('export', spans, shape, file);
+        const imported = runChild('import', spans, shape, file);
+        rmSync(file, { force: true });
+        results.push({ spans, shape, ...exported, ...imported } as FilesBench);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+export function printFilesBench(results: FilesBench[]): string[] {
+  const missed: string[] = [];
+  const goal = (ok: boolean, text: string) => {
+    if (!ok) missed.push(text);
+    return ok ? `PASS ${text}` : `MISS ${text}`;
+  };
+  const f = (n: number) => Math.round(n).toLocaleString('en-US');
+  console.log('\nFiles and model (one session of agent-shaped spans, ~3 KB each: growing conversation, repeated system prompt and tool schemas; "unique": no content repeats)');
+  console.log('  spans      shape   file      store     export         import          model');
+  for (const r of results) {
+    console.log(`  ${f(r.spans).padEnd(10)} ${r.shape.padEnd(7)} ${`${f(r.fileMB)} MB`.padEnd(9)} ${`${f(r.storeMB)} MB`.padEnd(9)} ${`${(r.exportMs / 1000).toFixed(1)} s +${f(r.exportPeakMB)} MB`.padEnd(14)} ${`${(r.importMs / 1000).toFixed(1)} s +${f(r.importPeakMB)} MB`.padEnd(15)} ${(r.modelMs / 1000).toFixed(1)} s +${f(r.modelPeakMB)} MB`);
+    const per100k = 100_000 / r.spans;
+    if (r.spans === 100_000) {
+      console.log(`    ${goal(r.importMs <= 10_000, `import ${f(r.spans)} ${r.shape} spans <= 10 s`)}`);
+      console.log(`    ${goal(r.modelMs <= 2_000, `model ${f(r.spans)} ${r.shape} spans <= 2 s`)}`);
+    }
+    console.log(`    ${goal(r.storeMB * per100k <= 150, `store memory per 100k ${r.shape} spans <= 150 MB (${f(r.storeMB * per100k)} MB)`)}`);
+    console.log(`    ${goal(r.importPeakMB * per100k <= 300, `import peak per 100k ${r.shape} spans bounded (<= 300 MB above the store; ${f(r.importPeakMB * per100k)} MB)`)}`);
+  }
+  return missed;
+}
+
+if (require.main === module) {
+  const [stage, spans, shape, file] = process.argv.slice(2);
+  if (stage === 'export' || stage === 'import') {
+    child(stage, Number(spans), shape as 'agent' | 'unique', file!).catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+  } else {
+    const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+    const missed = printFilesBench(benchFiles(sizes.length ? sizes : [100_000]));
+    process.exitCode = missed.length ? 1 : 0;
+  }
+}
