@@ -33,7 +33,7 @@ describe('Fork: re-run from an LLM step', function () {
     const config = 'Agent without OpenTelemetry (LLM gateway)';
     const parent = await runToEnd(() => vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], config), /^Agent without OpenTelemetry \(LLM gateway\)$/);
     console.log(`fork test: parent run ${parent} ended`);
-    await waitFor('the parent cassette', () => (api.forks.cassette(parent)?.exchanges.length === 2 ? true : undefined), 30000);
+    await waitFor('the parent cassette', async () => ((await api.forks.cassette(parent))?.exchanges.length === 2 ? true : undefined), 30000);
 
     await api.forks.toolsRunForRealAcknowledged();
     // From the Sessions view: the context menu of the parent's second LLM step item.

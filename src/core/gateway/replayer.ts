@@ -10,6 +10,9 @@ import { providerErrorBody } from './providers';
 import { type GatewayCall, type ResponderVerdict, type StandInResponse, standIn } from './replayHooks';
 import { type Difference, fingerprint, firstDifference, maxDepth, nestedDeeperThan } from './replayMatch';
 import { attr } from './spans';
+import { applyEdit } from './requestEdit';
+import { asksForStream, canSynthesise, streamEvents } from './synthResponse';
+import { bodyKindOf } from './bodyRecorder';
 
 export type OnDivergence = 'live' | 'fail';
 
@@ -25,6 +28,11 @@ export interface ForkEdit {
   request?: unknown;
   /** Or the step's answer as edited ("what if the model had said this"): the step is not sent. */
   response?: CassetteExchange['response'];
+  /**
+   * The request as it was opened for editing. When given, only what the edit changed (field by field) is
+   * applied to the agent's own body: a request rebuilt from spans lacks the fields the SDK adds.
+   */
+  base?: unknown;
 }
 
 export interface ReplayOptions {
@@ -91,19 +99,22 @@ export class Replayer {
     }
     const fork = this.options.fork;
     if (fork && recorded.x.step >= fork.step) return this.forkAt(call, recorded.x, fork);
-    if (recorded.fp !== fingerprint(body)) {
+    // A cassette rebuilt from spans has no exact bodies to compare: its calls are matched by order.
+    if (!this.cassette.synthesized && recorded.fp !== fingerprint(body)) {
       const d = firstDifference(recorded.x.request, body) ?? { field: '', recorded: '(same)', now: '(same)' };
       return this.diverge(call, { ...d, step: recorded.x.step, reason: `request ${recorded.x.step} differs at ${d.field || 'the body'}` });
     }
     this.replayedSteps.push(recorded.x.step);
-    return { answer: playback(recorded.x, this.options.speed ?? 0), attributes: replayedAttributes(recorded.x.step) };
+    return { answer: playback(asAsked(recorded.x, body), this.options.speed ?? 0), attributes: replayedAttributes(recorded.x.step) };
   }
 
   private forkAt(call: GatewayCall, x: CassetteExchange, fork: ForkEdit): ResponderVerdict {
     this.done = true;
     const attributes = [attr.str(replayAttribute, 'forked'), attr.int(replayStepAttribute, x.step)];
-    if (fork.response) return { answer: playback({ ...x, response: fork.response }, 0), attributes: [...attributes, attr.double('gen_ai.usage.cost', 0)] };
-    return { forward: fork.request === undefined ? call.body : Buffer.from(JSON.stringify(fork.request)), attributes };
+    if (fork.response) return { answer: playback(asAsked({ ...x, response: fork.response }, requestOf(call.body)), 0), attributes: [...attributes, attr.double('gen_ai.usage.cost', 0)] };
+    if (fork.request === undefined) return { forward: call.body, attributes };
+    const request = fork.base === undefined ? fork.request : applyEdit(requestOf(call.body), fork.base, fork.request);
+    return { forward: Buffer.from(JSON.stringify(request)), attributes };
   }
 
   private diverge(call: GatewayCall, d: Divergence): ResponderVerdict {
@@ -125,6 +136,25 @@ export class Replayer {
     answer.push(null);
     return { answer, attributes };
   }
+}
+
+/**
+ * A plain JSON answer (rebuilt from spans, or edited) played to a call that asked for a stream: sent as the
+ * provider's stream events, one chunk each.
+ */
+function asAsked(x: CassetteExchange, body: unknown): CassetteExchange {
+  const r = x.response;
+  if (!asksForStream(body) || !canSynthesise(x.provider) || bodyKindOf(r.contentType) !== 'json' || r.status !== 200) return x;
+  const text = r.chunks.map((c) => chunkBytes(c).toString('utf8')).join('');
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch {
+    return x;
+  }
+  const events = streamEvents(x.provider, json);
+  const last = r.chunks[r.chunks.length - 1]?.atMs ?? 0;
+  return { ...x, response: { status: 200, contentType: 'text/event-stream', chunks: events.map((text, i) => ({ atMs: (last * (i + 1)) / events.length, text })) } };
 }
 
 function endpointKey(x: { provider: string; method: string; path: string }): string {
