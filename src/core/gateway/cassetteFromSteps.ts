@@ -46,11 +46,13 @@ export function cassetteFromSteps(steps: readonly AgentStep[], recordedAt = new 
       return { reason: `LLM step ${n} (${step.name}) has no recorded output: its spans do not carry the model's answer (turn on message content capture in the instrumentation, or run the agent with the LLM gateway)` };
     }
     const model = step.model;
+    // The request names the model asked for; the answer, the one that answered (a dated version).
+    const asked = step.attributes['gen_ai.request.model'];
     const body = responseBody(provider, { model, messages: output, finishReasons: output[0]?.finish_reason ? [output[0].finish_reason] : [], usage: { input: step.inputTokens, output: step.outputTokens } }, `synth-${n}`);
     const duration = Math.max(0, step.durationMs);
     exchanges.push({
       step: n, provider, method: 'POST', path: chatPath(provider), startMs: Math.max(0, step.startMs - origin), durationMs: duration,
-      request: requestBody(provider, model, step.systemPrompt, semconv(step.inputMessages)),
+      request: requestBody(provider, typeof asked === 'string' ? asked : model, step.systemPrompt, semconv(step.inputMessages)),
       response: { status: 200, contentType: 'application/json', chunks: [{ atMs: duration, text: JSON.stringify(body) }] },
     });
   }

@@ -20,6 +20,8 @@ export const replayAttribute = 'agent_debugger.replay';
 export const replayStepAttribute = 'agent_debugger.replay.step';
 export const divergedAtAttribute = 'agent_debugger.replay.diverged_at';
 export const divergenceAttribute = 'agent_debugger.replay.divergence';
+/** The fork step was answered with the user's edited answer: nothing was sent. */
+export const editedAnswerAttribute = 'agent_debugger.replay.edited_answer';
 
 export interface ForkEdit {
   /** 1-based step of the cassette the fork starts at. */
@@ -111,7 +113,7 @@ export class Replayer {
   private forkAt(call: GatewayCall, x: CassetteExchange, fork: ForkEdit): ResponderVerdict {
     this.done = true;
     const attributes = [attr.str(replayAttribute, 'forked'), attr.int(replayStepAttribute, x.step)];
-    if (fork.response) return { answer: playback(asAsked({ ...x, response: fork.response }, requestOf(call.body)), 0), attributes: [...attributes, attr.double('gen_ai.usage.cost', 0)] };
+    if (fork.response) return { answer: playback(asAsked({ ...x, response: fork.response }, requestOf(call.body)), 0), attributes: [...attributes, attr.bool(editedAnswerAttribute, true), attr.double('gen_ai.usage.cost', 0)] };
     if (fork.request === undefined) return { forward: call.body, attributes };
     const request = fork.base === undefined ? fork.request : applyEdit(requestOf(call.body), fork.base, fork.request);
     return { forward: Buffer.from(JSON.stringify(request)), attributes };

@@ -23,7 +23,7 @@ export class ForkCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const t = this.target;
-    if (!t || vscode.Uri.file(t.path).fsPath !== document.uri.fsPath) return [];
+    if (!t || uriOf(t.path).path !== document.uri.path) return [];
     const line = Math.max(0, Math.min(t.line - 1, document.lineCount - 1));
     const range = new vscode.Range(line, 0, line, 0);
     return [
@@ -36,4 +36,9 @@ export class ForkCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
     this.registration.dispose();
     this.changed.dispose();
   }
+}
+
+/** A DAP source path: a file path, or (remote windows) a URI string. */
+export function uriOf(path: string): vscode.Uri {
+  return /^[a-z][\w+.-]+:\/\//i.test(path) ? vscode.Uri.parse(path) : vscode.Uri.file(path);
 }

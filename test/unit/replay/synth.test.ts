@@ -139,6 +139,8 @@ describe('replay: cassettes with their session, rebuilt from spans, edited answe
     const { text } = await agent(url);
     assert.equal(text, 'What if: snow.');
     assert.equal(h.mock.requests.length, 0);
+    const llm = (await h.session('whatif-stream')).steps.filter((s) => s.kind === 'llm');
+    assert.equal(llm[1]!.costUsd, 0, 'an edited answer costs nothing');
   });
 
   it('one call again: the edited request goes to the provider once; both answers summarised with tokens and $', async () => {
