@@ -111,6 +111,10 @@ describe('Fork: re-run from an LLM step', function () {
     const forkItem = (await api.sessions.getChildren(parentItem)).find((n) => n.kind === 'session' && n.session.id === fork);
     assert.ok(forkItem, 'the fork is a child of its parent');
     assert.match(String(forkItem.description), /^forked at step 2 · /);
+    // Its LLM calls as the user sees them in the Sessions view: the first replayed at $0, the second the edit.
+    const forkLlm = (await api.sessions.getChildren(forkItem)).filter((n) => n.kind === 'step' && n.contextValue === 'step.llm');
+    assert.match(String(forkLlm[0]!.description), /^llm · replayed · .* · \$0(\.00)?$/);
+    assert.match(String(forkLlm[1]!.description), /^llm · forked · .* · \$0\.0/);
 
     // The run comparison opened on parent vs fork when the fork ended: the edit is on the right side.
     const { left, right } = await comparison();
