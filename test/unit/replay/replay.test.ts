@@ -73,6 +73,15 @@ describe('replay: cassettes through the gateway', () => {
     for (const g of gaps) assert.ok(g >= 50 && g < 300, `gap ${g} ms (recorded ~100)`);
   });
 
+  it('speeds the recorded stream timing up by a factor (speed 4: a quarter of each gap), chunk boundaries kept', async () => {
+    const { url } = replayRun('fast', { speed: 4 });
+    const { chunkTimes, text } = await agent(url);
+    assert.equal(text, 'Sunny, 21C.');
+    assert.equal(chunkTimes.length, 4, 'the same four SDK chunks');
+    const gaps = chunkTimes.slice(1).map((t, i) => t - chunkTimes[i]!);
+    for (const g of gaps) assert.ok(g >= 10 && g < 75, `gap ${g} ms (recorded ~100, a quarter is ~25)`);
+  });
+
   it('diverges on a changed prompt: names the step and the field, then goes live (default)', async () => {
     script(h);
     const { replayer, url } = replayRun('diverged');
