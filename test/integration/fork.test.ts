@@ -2,12 +2,13 @@
 // provider), fork it at its second LLM call with an edited system prompt: the fork's first call is
 // answered from the recording ($0, nothing sent), the second goes out with the edit.
 import * as assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import { parseCassette } from '../../src/core/gateway/cassette';
+import { loadSqlJs } from '../../src/core/store/sqlite';
 import { uriOf } from '../../src/host/fork/forkCodeLens';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
@@ -206,7 +207,7 @@ describe('Fork: re-run from an LLM step', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  it('the cassette leaves with the session: SQLite export -> import keeps it (and the launch), and the imported session forks; *.cassette.json export', async () => {
+  it('the cassette leaves with the session: SQLite export -> import keeps it (and the launch), and the imported session forks; *.cassette.json export; a hostile cassette is left out with the reason', async () => {
     const api = await activeApi();
     const dir = await mkdtemp(join(tmpdir(), 'fork-export-'));
     try {
@@ -237,6 +238,18 @@ describe('Fork: re-run from an LLM step', function () {
       assert.equal(second!.systemPrompt, french);
       await comparison();
       await closeComparisons();
+
+      // The same file with its cassette made hostile: the import says why it left the cassette out, and keeps the spans.
+      const db = new (await loadSqlJs()).Database(await readFile(sqlite));
+      db.run(`UPDATE meta SET value = '{"format":"agent-debugger.cassette","version":99}' WHERE key = ?`, [`cassette:${parent}`]);
+      const hostile = join(dir, 'hostile.sqlite');
+      await writeFile(hostile, db.export());
+      db.close();
+      const refused = (await vscode.commands.executeCommand<{ sessionIds: string[]; spans: number; warnings?: string[] }>('agentDebugger.importSession', hostile))!;
+      assert.equal(refused.sessionIds.length, 1);
+      assert.ok(refused.spans > 0, 'the spans are imported');
+      assert.match(refused.warnings![0]!, /"version" is 99; this version of Agent Debugger reads version 1; the session was imported without it/);
+      assert.equal(await api.forks.cassette(refused.sessionIds[0]!), undefined);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
