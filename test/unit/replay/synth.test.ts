@@ -9,6 +9,7 @@ import { exportSession } from '../../../src/core/export/sessionExport';
 import { type Cassette, CassetteRecorder, launchRecord, parseCassette } from '../../../src/core/gateway/cassette';
 import { cassetteFromSteps } from '../../../src/core/gateway/cassetteFromSteps';
 import { recordedAnswer, sendOnce, summarise, upstreamOf } from '../../../src/core/gateway/playground';
+import Anthropic from '@anthropic-ai/sdk';
 import { Replayer, type ReplayOptions } from '../../../src/core/gateway/replayer';
 import { applyEdit } from '../../../src/core/gateway/requestEdit';
 import { editableResponse } from '../../../src/core/gateway/responseEdit';
@@ -159,5 +160,57 @@ describe('replay: cassettes with their session, rebuilt from spans, edited answe
     assert.deepEqual(recorded.toolCalls, ['get_weather({"city":"Paris"})']);
     assert.equal(recorded.inputTokens, 1000);
     assert.ok(recorded.costUsd! > now.costUsd!);
+  });
+});
+
+describe('replay: a cassette rebuilt from the spans of an Anthropic run answers the Anthropic SDK', () => {
+  const claude = 'claude-sonnet-4-5-20250929';
+  const tools = [{ name: 'search', description: 'search', input_schema: { type: 'object' as const, properties: { q: { type: 'string' } } } }];
+  let h: GatewayHarness;
+  beforeEach(async () => (h = await new GatewayHarness().start('anthropic-run')));
+  afterEach(() => h.stop());
+
+  /** A tool_use answer, then a streamed one after the tool result. */
+  async function run(client: Anthropic): Promise<{ first: Anthropic.Message; second: Anthropic.Message }> {
+    const first = await client.messages.create({ model: claude, max_tokens: 256, system: 'Be brief.', tools, messages: [{ role: 'user', content: 'find otel' }] });
+    const use = first.content.find((b) => b.type === 'tool_use')!;
+    const second = await client.messages.stream({
+      model: claude, max_tokens: 256, tools,
+      messages: [{ role: 'user', content: 'find otel' }, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: 'three results' }] }],
+    }).finalMessage();
+    return { first, second };
+  }
+
+  it('tool_use as a plain answer, the final answer as a stream, nothing sent, $0', async () => {
+    h.mock.answer(
+      { json: { id: 'msg_1', type: 'message', role: 'assistant', model: claude, stop_reason: 'tool_use', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_1', name: 'search', input: { q: 'otel' } }], usage: { input_tokens: 100, output_tokens: 20 } } },
+      {
+        sse: [
+          { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_2', type: 'message', role: 'assistant', model: claude, content: [], stop_reason: null, usage: { input_tokens: 150, output_tokens: 1 } } } },
+          { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } },
+          { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Found ' } } },
+          { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'it.' } } },
+          { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
+          { event: 'message_delta', data: { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 5 } } },
+          { event: 'message_stop', data: { type: 'message_stop' } },
+        ],
+      },
+    );
+    await run(new Anthropic({ apiKey: PLANTED_KEY, baseURL: h.baseUrl('anthropic'), maxRetries: 0 }));
+    const synthesis = cassetteFromSteps((await h.session('anthropic-run')).steps);
+    assert.ok('cassette' in synthesis, 'reason' in synthesis ? synthesis.reason : '');
+    assert.deepEqual(synthesis.cassette.exchanges.map((x) => `${x.provider} ${x.path}`), ['anthropic /v1/messages', 'anthropic /v1/messages']);
+    h.mock.requests.length = 0;
+    const replayer = new Replayer(synthesis.cassette);
+    const route = h.gateway.addRun({ sessionId: 'anthropic-replay', upstreams: { anthropic: h.mockUrl }, responder: replayer.responder });
+    const { first, second } = await run(new Anthropic({ apiKey: PLANTED_KEY, baseURL: h.gateway.baseUrl('anthropic', route)!, maxRetries: 0 }));
+    assert.equal(h.mock.requests.length, 0);
+    assert.equal(first.stop_reason, 'tool_use');
+    assert.deepEqual(first.content.map((b) => b.type), ['text', 'tool_use']);
+    assert.deepEqual(first.content[1]!.type === 'tool_use' && first.content[1]!.input, { q: 'otel' });
+    assert.equal(second.content[0]!.type === 'text' && second.content[0]!.text, 'Found it.');
+    assert.equal(second.usage.output_tokens, 5);
+    const llm = (await h.session('anthropic-replay')).steps.filter((s) => s.kind === 'llm');
+    assert.deepEqual(llm.map((s) => s.costUsd), [0, 0]);
   });
 });
