@@ -68,7 +68,7 @@ export class ForkService implements vscode.Disposable {
       vscode.debug.onDidStartDebugSession((s) => {
         // Runs without the gateway are forkable too (from their spans): keep how they were launched.
         const id = sessionIdOf(s.configuration);
-        if (id && !this.launches.has(id) && s.type === 'agent') this.keep(this.launches, id, launchRecord(s.configuration as LaunchConfig, s.workspaceFolder?.name));
+        if (id && !this.launches.has(id)) this.keep(this.launches, id, launchRecord(s.configuration as LaunchConfig, s.workspaceFolder?.name));
       }),
       vscode.window.onDidChangeActiveTextEditor((e) => void vscode.commands.executeCommand('setContext', forkDocumentKey, !!e && this.pending.has(e.document.uri.toString()))),
       vscode.debug.onDidTerminateDebugSession((s) => {

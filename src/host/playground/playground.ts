@@ -90,6 +90,8 @@ export class Playground implements vscode.TextDocumentContentProvider, vscode.Di
     const stamp = Date.now();
     const left = vscode.Uri.from({ scheme, path: `/step-${call.step}-recorded.md`, query: String(stamp) });
     const right = vscode.Uri.from({ scheme, path: `/step-${call.step}-now.md`, query: String(stamp) });
+    // The last few comparisons stay readable (a reopened tab); older pages go.
+    for (const old of [...this.pages.keys()].slice(0, Math.max(0, this.pages.size - 20))) this.pages.delete(old);
     this.pages.set(left.toString(), renderSummary(`LLM step ${call.step}: recorded answer`, recorded));
     this.pages.set(right.toString(), renderSummary(`LLM step ${call.step}: answer now (edited request)`, now));
     await vscode.commands.executeCommand('vscode.diff', left, right, `LLM step ${call.step}: recorded ↔ now`, { preview: false });
