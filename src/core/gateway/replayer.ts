@@ -58,7 +58,7 @@ export class Replayer {
   divergence: Divergence | undefined;
   private readonly byEndpoint = new Map<string, { x: CassetteExchange; fp: string }[]>();
   private readonly nextIndex = new Map<string, number>();
-  private calls = 0;
+  private callCount = 0;
   /** Past a divergence or the fork step: nothing more is replayed. */
   private done = false;
 
@@ -69,6 +69,11 @@ export class Replayer {
       if (!list) this.byEndpoint.set(key, (list = []));
       list.push({ x, fp: fingerprint(x.request) });
     }
+  }
+
+  /** Calls the run made through the gateway so far. */
+  get calls(): number {
+    return this.callCount;
   }
 
   /** Steps of the cassette the run never asked for (it ended early), when it did not diverge. */
@@ -83,7 +88,7 @@ export class Replayer {
   };
 
   private verdict(call: GatewayCall): ResponderVerdict {
-    this.calls++;
+    this.callCount++;
     if (this.done) return this.afterReplay(call, [attr.str(replayAttribute, 'live')]);
     const key = endpointKey(call);
     const index = this.nextIndex.get(key) ?? 0;
@@ -92,7 +97,7 @@ export class Replayer {
     const body = requestOf(call.body);
     if (!recorded) {
       return this.diverge(call, {
-        step: this.calls, field: '', recorded: '(no such call)', now: `${call.method} ${call.path}`,
+        step: this.callCount, field: '', recorded: '(no such call)', now: `${call.method} ${call.path}`,
         reason: `the recording has ${index} call(s) to ${call.provider} ${call.path}; this is call ${index + 1}`,
       });
     }

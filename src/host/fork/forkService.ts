@@ -58,8 +58,8 @@ export class ForkService implements vscode.Disposable {
   /** Cassettes forks replay from (the parent's, possibly rebuilt from spans). */
   private readonly cassettes = new Map<string, Cassette>();
   private readonly pending = new Map<string, PendingFork>();
-  /** Running forks (session id -> parent session id): the run comparison opens when they end. */
-  private readonly running = new Map<string, string>();
+  /** Running forks by session id: the run comparison opens when they end. */
+  private readonly running = new Map<string, { parentSessionId: string; step: number; replayer: Replayer }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -74,10 +74,14 @@ export class ForkService implements vscode.Disposable {
       vscode.debug.onDidTerminateDebugSession((s) => {
         const id = sessionIdOf(s.configuration);
         if (id && this.recorders.has(id)) void this.persist(id);
-        const parent = id && this.running.get(id);
-        if (!id || !parent) return;
+        const fork = id && this.running.get(id);
+        if (!id || !fork) return;
         this.running.delete(id);
-        void vscode.commands.executeCommand(Commands.compareSessions, parent, id);
+        if (fork.replayer.calls < fork.step) {
+          // Never a silent no-op: the edit only applies if the agent's model calls reach the gateway.
+          void vscode.window.showWarningMessage(`The fork made ${fork.replayer.calls} LLM call(s) through the LLM gateway, so it never reached step ${fork.step}${fork.replayer.calls === 0 ? ': its model calls do not go to a provider over HTTP through the gateway (an in-process model, or a client the gateway does not route)' : ''}; the edit was not applied.`);
+        }
+        void vscode.commands.executeCommand(Commands.compareSessions, fork.parentSessionId, id);
       }),
     );
   }
@@ -99,12 +103,12 @@ export class ForkService implements vscode.Disposable {
     };
     const parent = fork && this.cassettes.get(fork.parentSessionId);
     if (!fork || !parent) return { onExchange };
-    this.keep(this.running, sessionId, fork.parentSessionId);
     const replayer = new Replayer(parent, {
       onDivergence: setting('replay.onDivergence') ?? 'live',
       fork: { step: fork.step, request: fork.request, base: fork.base, response: fork.response },
       attributes: [attr.str(forkParentAttribute, fork.parentSessionId), attr.int(forkStepAttribute, fork.step)],
     });
+    this.keep(this.running, sessionId, { parentSessionId: fork.parentSessionId, step: fork.step, replayer });
     return { onExchange, responder: replayer.responder };
   }
 
