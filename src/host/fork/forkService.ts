@@ -61,6 +61,7 @@ export class ForkService implements vscode.Disposable {
   /** Running forks by session id: the run comparison opens when they end. */
   private readonly running = new Map<string, { parentSessionId: string; step: number; replayer: Replayer }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private llmOrder: { sessionId: string; spans: number; order: Map<string, number> } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly memento: vscode.Memento, private readonly receiver: ReceiverService) {
@@ -200,9 +201,14 @@ export class ForkService implements vscode.Disposable {
 
   /** The 1-based LLM call a step of a session is, or undefined when it is not an LLM step. */
   async llmStepOf(sessionId: string, stepId: string): Promise<number | undefined> {
-    const steps = buildSession(readSession((await this.receiver.engine()).store, sessionId), agentOptions()).steps.filter((s) => s.kind === 'llm');
-    const i = steps.findIndex((s) => s.id === stepId);
-    return i < 0 ? undefined : i + 1;
+    const store = (await this.receiver.engine()).store;
+    const spans = store.getSession(sessionId)?.spanCount ?? 0;
+    // Asked on every stop of the replay debugger: the session is built once per version, not per step.
+    if (this.llmOrder?.sessionId !== sessionId || this.llmOrder.spans !== spans) {
+      const ids = buildSession(readSession(store, sessionId), agentOptions()).steps.filter((s) => s.kind === 'llm').map((s) => s.id);
+      this.llmOrder = { sessionId, spans, order: new Map(ids.map((id, i) => [id, i + 1])) };
+    }
+    return this.llmOrder.order.get(stepId);
   }
 
   /** The session's cassette (recorded, stored, or rebuilt from its spans), or why there is none. */

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { DebugMessages } from '../../core/debug/stepSession';
 import { Commands } from '../contributions';
+import { DebugTypes } from '../debug/debugTypes';
 import type { DisposableStore } from '../disposables';
 import type { GatewayService } from '../gateway/gatewayService';
 import type { ReceiverService } from '../receiverService';
@@ -26,7 +27,7 @@ export function registerFork(root: DisposableStore, gateway: GatewayService, mem
   const lens = root.add(new ForkCodeLens());
   root.add(vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
     const body = e.body as { sessionId?: string; stepId?: string } | undefined;
-    if (e.event !== DebugMessages.step || e.session.type !== 'agent-replay' || !body?.sessionId || !body.stepId) return;
+    if (e.event !== DebugMessages.step || e.session.type !== DebugTypes.replay || !body?.sessionId || !body.stepId) return;
     stoppedAt.set(e.session.id, { sessionId: body.sessionId, stepId: body.stepId });
     void lensAt(e.session, body.sessionId, body.stepId).then((at) => lens.show(at), () => lens.show(undefined));
   }));
