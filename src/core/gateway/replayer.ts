@@ -56,6 +56,8 @@ export class Replayer {
   readonly replayedSteps: number[] = [];
   liveCalls = 0;
   divergence: Divergence | undefined;
+  /** The fork step was reached and answered with the edit. */
+  forked = false;
   private readonly byEndpoint = new Map<string, { x: CassetteExchange; fp: string }[]>();
   private readonly nextIndex = new Map<string, number>();
   private callCount = 0;
@@ -117,6 +119,7 @@ export class Replayer {
 
   private forkAt(call: GatewayCall, x: CassetteExchange, fork: ForkEdit): ResponderVerdict {
     this.done = true;
+    this.forked = true;
     const attributes = [attr.str(replayAttribute, 'forked'), attr.int(replayStepAttribute, x.step)];
     if (fork.response) return { answer: playback(asAsked({ ...x, response: fork.response }, requestOf(call.body)), 0), attributes: [...attributes, attr.bool(editedAnswerAttribute, true), attr.double('gen_ai.usage.cost', 0)] };
     if (fork.request === undefined) return { forward: call.body, attributes };

@@ -78,9 +78,13 @@ export class ForkService implements vscode.Disposable {
         const fork = id && this.running.get(id);
         if (!id || !fork) return;
         this.running.delete(id);
-        if (fork.replayer.calls < fork.step) {
-          // Never a silent no-op: the edit only applies if the agent's model calls reach the gateway.
-          void vscode.window.showWarningMessage(`The fork made ${fork.replayer.calls} LLM call(s) through the LLM gateway, so it never reached step ${fork.step}${fork.replayer.calls === 0 ? ': its model calls do not go to a provider over HTTP through the gateway (an in-process model, or a client the gateway does not route)' : ''}; the edit was not applied.`);
+        // Never a silent no-op: say why the edit was not applied.
+        const { replayer: r } = fork;
+        if (!r.forked) {
+          const why = r.divergence ? `it diverged from the recording at step ${r.divergence.step} (${r.divergence.reason})` : r.calls === 0
+            ? 'it made no LLM call through the LLM gateway (an in-process model, or a client the gateway does not route)'
+            : `it made ${r.calls} LLM call(s) through the LLM gateway`;
+          void vscode.window.showWarningMessage(`The fork never reached step ${fork.step}: ${why}. The edit was not applied.`);
         }
         void vscode.commands.executeCommand(Commands.compareSessions, fork.parentSessionId, id);
       }),

@@ -119,6 +119,7 @@ describe('replay: cassettes through the gateway', () => {
     const second = await client.chat.completions.create({ ...(cassette.exchanges[1]!.request as OpenAI.ChatCompletionCreateParamsNonStreaming), stream: false });
     assert.equal(second.choices[0]!.message.content, 'Ensoleillé.');
     assert.deepEqual(replayer.replayedSteps, [1]);
+    assert.equal(replayer.forked, true);
     assert.equal(h.mock.requests.length, 1);
     assert.equal((JSON.parse(h.mock.requests[0]!.body) as typeof edited).messages[0]!.content, 'Answer in French.');
     const llm = (await h.session('forked')).steps.filter((s) => s.kind === 'llm');

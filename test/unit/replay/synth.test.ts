@@ -101,6 +101,7 @@ describe('replay: cassettes with their session, rebuilt from spans, edited answe
     assert.equal(h.mock.requests.length, 0, 'nothing reached the provider');
     assert.deepEqual(replayer.replayedSteps, [1, 2]);
     assert.equal(replayer.calls, 2);
+    assert.equal(replayer.forked, false, 'no fork step in a plain replay');
     const llm = (await h.session('from-spans')).steps.filter((s) => s.kind === 'llm');
     assert.deepEqual(llm.map((s) => s.costUsd), [0, 0]);
     assert.equal(llm[0]!.outputMessages?.[0]?.parts[0]?.type, 'tool_call', 'the tool call came back');
