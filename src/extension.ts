@@ -92,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   const otlpEditor = new OtlpFileEditor(context.extensionUri, receiver, log, sources.links);
   root.add(vscode.window.registerCustomEditorProvider(otlpEditorViewType, otlpEditor, { webviewOptions: { enableFindWidget: false } }));
   const gateway = root.add(new GatewayService(receiver, log, context.extensionPath));
-  const forks = registerFork(root, gateway, context.globalState);
+  const forks = registerFork(root, gateway, context.globalState, receiver);
   const debug = registerDebug(root, receiver, graph, log, sources.links, gateway);
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
   const safety = root.add(new SafetyDiagnostics(receiver, sources.links, safetySettings, log));

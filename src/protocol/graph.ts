@@ -227,8 +227,8 @@ export type GraphToHost =
   | { type: 'ready'; state?: GraphSavedStateDto }
   | { type: 'selectStep'; sessionId: string; id: string; cursor: number }
   | { type: 'openSource'; sessionId: string; id: string }
-  /** "Re-run from Here" on an LLM step: fork the run at that call. */
-  | { type: 'rerunFromHere'; sessionId: string; id: string }
+  /** "Re-run from Here" on an LLM step: fork the run at that call (edit its request, or its answer), or re-send that one call. */
+  | { type: 'rerunFromHere'; sessionId: string; id: string; mode?: 'response' | 'playground' }
   | { type: 'requestStep'; requestId: number; sessionId: string; version: number; id: string; cursor: number }
   /** Step indices [from, to), at most 500. */
   | { type: 'requestWindow'; requestId: number; sessionId: string; version: number; from: number; to: number }

@@ -18,7 +18,7 @@ describe('webview: trace graph inspector re-runs from an LLM step', function () 
     await page.locator('.node').first().waitFor();
     await g.send({ type: 'revealStep', id: tool.id });
     await page.locator(`#inspector[data-step-id="${tool.id}"]`).waitFor();
-    assert.equal(await page.locator('#insp-rerun').count(), 0);
+    assert.equal(await page.locator('#insp-rerun, #insp-rerun-answer, #insp-playground').count(), 0);
 
     await g.send({ type: 'revealStep', id: llm.id });
     await page.locator(`#inspector[data-step-id="${llm.id}"] #insp-rerun`).click();
@@ -27,5 +27,12 @@ describe('webview: trace graph inspector re-runs from an LLM step', function () 
     assert.ok(sent && sent.type === 'rerunFromHere', 'a rerunFromHere message was posted');
     assert.equal(sent.id, llm.id);
     assert.ok(sent.sessionId.length > 0);
+    assert.equal(sent.mode, undefined);
+
+    // The alternatives: the answer to edit ("what if"), and one call again.
+    await page.locator('#insp-rerun-answer').click();
+    await page.locator('#insp-playground').click();
+    await page.waitForFunction(() => true);
+    assert.deepEqual(g.toHost.filter((m) => m.type === 'rerunFromHere').map((m) => (m.type === 'rerunFromHere' ? m.mode : 'other')), [undefined, 'response', 'playground']);
   });
 });

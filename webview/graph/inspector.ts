@@ -10,7 +10,7 @@ import type { Item } from './visible';
 
 export interface InspectorEvents {
   openSource(id: string): void;
-  rerunFromHere(id: string): void;
+  rerunFromHere(id: string, mode?: 'response' | 'playground'): void;
   seek(id: string, where: 'start' | 'end'): void;
   toggle(item: Item): void;
   selectStep(step: number): void;
@@ -66,7 +66,11 @@ export class Inspector {
     };
     button('insp-seek-start', 'debug-step-back', 'Move the cursor to where this step starts', 'To start', () => this.events.seek(d.id, 'start'));
     button('insp-seek-end', 'debug-step-over', 'Move the cursor to where this step ends', 'To end', () => this.events.seek(d.id, 'end'));
-    if (d.kind === 'llm') button('insp-rerun', 'debug-restart', 'Re-run the agent from this LLM call, with an edited request', 'Re-run from here', () => this.events.rerunFromHere(d.id));
+    if (d.kind === 'llm') {
+      button('insp-rerun', 'debug-restart', 'Re-run the agent from this LLM call, with an edited request', 'Re-run from here', () => this.events.rerunFromHere(d.id));
+      button('insp-rerun-answer', 'lightbulb', 'Re-run the agent from this LLM call, with an edited answer (what if the model had called this tool)', 'What if it answered…', () => this.events.rerunFromHere(d.id, 'response'));
+      button('insp-playground', 'send', 'Send this one call again, edited, without re-running the agent', 'One call again', () => this.events.rerunFromHere(d.id, 'playground'));
+    }
     if (d.source) button('insp-open-source', 'go-to-file', 'Open the source of this step', 'Open source', () => this.events.openSource(d.id));
     const u = d.usage;
     const c = d.cumulative;

@@ -58,7 +58,7 @@ const graph = new GraphView({
 const minimap = new Minimap(graph);
 const inspector = new Inspector({
   openSource: (id) => model && host.post({ type: 'openSource', sessionId: model.session.id, id }),
-  rerunFromHere: (id) => model && host.post({ type: 'rerunFromHere', sessionId: model.session.id, id }),
+  rerunFromHere: (id, mode) => model && host.post({ type: 'rerunFromHere', sessionId: model.session.id, id, ...(mode ? { mode } : {}) }),
   seek: (id, where) => {
     const step = model?.byId.get(id);
     if (model && step !== undefined) moveTo(where === 'start' ? model.startAt[step] : model.endAt[step], false);

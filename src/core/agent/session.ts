@@ -108,8 +108,8 @@ function inheritAgentNames(steps: readonly AgentStep[], parent: Int32Array): voi
  * price a call, e.g. offline): it falls back like a span without a cost.
  */
 export function applyPrice(s: AgentStep, pricing: PricingOptions | undefined): void {
-  // Answered from a cassette by the gateway: nothing was sent, nothing paid, whatever its tokens.
-  if (s.attributes?.['agent_debugger.replay'] === 'replayed') {
+  // Answered from a cassette (or with an edited answer) by the gateway: nothing was sent, nothing paid, whatever its tokens.
+  if (s.attributes?.['agent_debugger.replay'] === 'replayed' || s.attributes?.['agent_debugger.replay.edited_answer'] === true) {
     s.costUsd = 0;
     s.costSource = 'span';
     delete s.priceMissing;

@@ -12,14 +12,17 @@ import type { SpanStore } from '../store/spanStore';
 import { evalJsonl, evalRecords } from './evalJsonl';
 import { renderHtmlReport, type ReportAssets } from './htmlReport';
 import { reportData } from './reportData';
+import { type Cassette, parseCassette } from '../gateway/cassette';
+import { cassetteFromSteps } from '../gateway/cassetteFromSteps';
 
-export type SessionExportFormat = 'otlp-json' | 'sqlite' | 'html' | 'eval-jsonl';
+export type SessionExportFormat = 'otlp-json' | 'sqlite' | 'html' | 'eval-jsonl' | 'cassette';
 
 export const exportFormats: { format: SessionExportFormat; label: string; description: string; extension: string; filter: string }[] = [
   { format: 'otlp-json', label: 'OTLP JSON', description: 're-postable to any OTLP/HTTP JSON endpoint, re-importable here', extension: '.otlp.json', filter: 'json' },
   { format: 'sqlite', label: 'SQLite', description: 'the session as a database of our schema', extension: '.sqlite', filter: 'sqlite' },
   { format: 'html', label: 'HTML report', description: 'one file: the graph with time travel and costs, opens offline', extension: '.html', filter: 'html' },
   { format: 'eval-jsonl', label: 'Eval JSONL', description: 'one line per LLM call or failed step, for eval tools', extension: '.eval.jsonl', filter: 'jsonl' },
+  { format: 'cassette', label: 'Cassette', description: 'its LLM calls, for `agent-debugger replay --cassette` and forks', extension: '.cassette.json', filter: 'json' },
 ];
 
 export interface SessionExportOptions {
@@ -46,7 +49,11 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
     return { spans: summary.spanCount, records, bytes: (await stat(file)).size };
   }
   if (format === 'sqlite') data = store.exportSessionSqlite(sessionId);
-  else {
+  else if (format === 'cassette') {
+    const cassette = sessionCassette(store, sessionId);
+    records = cassette.exchanges.length;
+    data = JSON.stringify(cassette, null, 1);
+  } else {
     const inputs = readSession(store, sessionId);
     const session = buildSession(inputs, { pricing: options.pricing });
     const info = { id: summary.id, name: summary.name };
@@ -61,6 +68,15 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
   }
   await writeFileAtomic(file, data);
   return { spans: summary.spanCount, records, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length };
+}
+
+/** The cassette the gateway recorded for the session, else one rebuilt from its spans; throws why neither exists. */
+export function sessionCassette(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}): Cassette {
+  const stored = store.cassette(sessionId);
+  if (stored !== undefined) return parseCassette(stored, 'the stored cassette');
+  const synthesis = cassetteFromSteps(buildSession(readSession(store, sessionId), options).steps);
+  if ('reason' in synthesis) throw new Error(`the session has no cassette: the LLM gateway did not record it, and it cannot be rebuilt from its spans (${synthesis.reason})`);
+  return synthesis.cassette;
 }
 
 export function htmlOf(session: AgentSession, info: { id: string; name: string }, inputs: readonly SpanInput[], assets: ReportAssets): string {

@@ -12,7 +12,9 @@
 //       "response": { "status": 200, "contentType": "text/event-stream",
 //                     "chunks": [{ "atMs": 120.5, "text": "data: {...}\n\n" } | { "atMs": 130, "base64": "..." }] },
 //       "error": { "type": "...", "message": "..." }     // optional: the exchange broke off
-//     }]
+//     }],
+//     "launch": { "folder": "<workspace folder name>", "config": { "type": "agent", ... } },  // optional
+//     "synthesized": true   // optional: rebuilt from spans, not recorded (requests are matched by order only)
 //   }
 //
 // Chunks keep the upstream's boundaries and their time since the request started; a chunk that is not
@@ -42,11 +44,20 @@ export interface CassetteExchange {
   error?: { type: string; message: string };
 }
 
+/** The launch configuration that ran the session (secret-looking env entries left out), so it can be forked. */
+export interface CassetteLaunch {
+  folder?: string;
+  config: Record<string, unknown> & { type: string; request: string; name: string };
+}
+
 export interface Cassette {
   format: typeof CASSETTE_FORMAT;
   version: typeof CASSETTE_VERSION;
   recordedAt: string;
   exchanges: CassetteExchange[];
+  launch?: CassetteLaunch;
+  /** Built from the session's spans (the gateway did not record it): bodies are matched by order, not compared. */
+  synthesized?: boolean;
 }
 
 export class CassetteError extends Error {}
@@ -162,8 +173,37 @@ export function parseCassette(text: string, name = 'the cassette'): Cassette {
       request: x.request, response: { status: r.status as number, ...(r.contentType !== undefined ? { contentType: r.contentType } : {}), chunks }, ...(error ? { error } : {}),
     };
   });
-  return { format: CASSETTE_FORMAT, version: CASSETTE_VERSION, recordedAt: doc.recordedAt, exchanges };
+  const launch = doc.launch === undefined ? undefined : launchOf(doc.launch, fail);
+  if (doc.synthesized !== undefined && typeof doc.synthesized !== 'boolean') return fail('"synthesized"', 'must be true or false');
+  return {
+    format: CASSETTE_FORMAT, version: CASSETTE_VERSION, recordedAt: doc.recordedAt, exchanges,
+    ...(launch ? { launch } : {}), ...(doc.synthesized ? { synthesized: true } : {}),
+  };
 }
+
+function launchOf(v: unknown, fail: (where: string, what: string) => never): CassetteLaunch {
+  if (!isObject(v) || !isObject(v.config)) return fail('"launch"', 'must be { folder?, config }');
+  if (v.folder !== undefined && typeof v.folder !== 'string') return fail('"launch.folder"', 'must be a string');
+  const c = v.config;
+  if (typeof c.type !== 'string' || typeof c.request !== 'string' || typeof c.name !== 'string') return fail('"launch.config"', 'must have string type, request and name');
+  if (nestedDeeperThan(c, 32)) return fail('"launch.config"', 'is nested deeper than 32 levels');
+  return { ...(v.folder !== undefined ? { folder: v.folder } : {}), config: { ...c, type: c.type, request: c.request, name: c.name } };
+}
+
+/** A launch configuration as a cassette keeps it: no secret-looking env entries, no debugger-internal fields. */
+export function launchRecord(config: Record<string, unknown> & { type: string; request: string; name: string }, folder?: string): CassetteLaunch {
+  const kept: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    // `__` fields are VS Code's own; agentDebugger* ones are written by this extension for one run.
+    if (k.startsWith('__') || (k.startsWith('agentDebugger') && k !== 'agentDebugger')) continue;
+    kept[k] = v;
+  }
+  if (isObject(kept.env)) kept.env = Object.fromEntries(Object.entries(kept.env).filter(([k]) => !secretName.test(k)));
+  return { ...(folder !== undefined ? { folder } : {}), config: { ...kept, type: config.type, request: config.request, name: config.name } };
+}
+
+/** Env names that may hold credentials: a cassette leaves the machine, they stay (the fork inherits them). */
+const secretName = /key|token|secret|passw|auth|credential|cookie/i;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

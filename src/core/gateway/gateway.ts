@@ -47,7 +47,7 @@ function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-function parserFor(provider: ProviderId, path: string): ProviderParser {
+export function parserFor(provider: ProviderId, path: string): ProviderParser {
   switch (provider) {
     case 'anthropic': return anthropicParser;
     case 'gemini': return geminiParser;

@@ -10,6 +10,9 @@ import { providerErrorBody } from './providers';
 import { type GatewayCall, type ResponderVerdict, type StandInResponse, standIn } from './replayHooks';
 import { type Difference, fingerprint, firstDifference, maxDepth, nestedDeeperThan } from './replayMatch';
 import { attr } from './spans';
+import { applyEdit } from './requestEdit';
+import { asksForStream, canSynthesise, streamEvents } from './synthResponse';
+import { bodyKindOf } from './bodyRecorder';
 
 export type OnDivergence = 'live' | 'fail';
 
@@ -17,6 +20,8 @@ export const replayAttribute = 'agent_debugger.replay';
 export const replayStepAttribute = 'agent_debugger.replay.step';
 export const divergedAtAttribute = 'agent_debugger.replay.diverged_at';
 export const divergenceAttribute = 'agent_debugger.replay.divergence';
+/** The fork step was answered with the user's edited answer: nothing was sent. */
+export const editedAnswerAttribute = 'agent_debugger.replay.edited_answer';
 
 export interface ForkEdit {
   /** 1-based step of the cassette the fork starts at. */
@@ -25,6 +30,11 @@ export interface ForkEdit {
   request?: unknown;
   /** Or the step's answer as edited ("what if the model had said this"): the step is not sent. */
   response?: CassetteExchange['response'];
+  /**
+   * The request as it was opened for editing. When given, only what the edit changed (field by field) is
+   * applied to the agent's own body: a request rebuilt from spans lacks the fields the SDK adds.
+   */
+  base?: unknown;
 }
 
 export interface ReplayOptions {
@@ -46,9 +56,11 @@ export class Replayer {
   readonly replayedSteps: number[] = [];
   liveCalls = 0;
   divergence: Divergence | undefined;
+  /** The fork step was reached and answered with the edit. */
+  forked = false;
   private readonly byEndpoint = new Map<string, { x: CassetteExchange; fp: string }[]>();
   private readonly nextIndex = new Map<string, number>();
-  private calls = 0;
+  private callCount = 0;
   /** Past a divergence or the fork step: nothing more is replayed. */
   private done = false;
 
@@ -59,6 +71,11 @@ export class Replayer {
       if (!list) this.byEndpoint.set(key, (list = []));
       list.push({ x, fp: fingerprint(x.request) });
     }
+  }
+
+  /** Calls the run made through the gateway so far. */
+  get calls(): number {
+    return this.callCount;
   }
 
   /** Steps of the cassette the run never asked for (it ended early), when it did not diverge. */
@@ -73,7 +90,7 @@ export class Replayer {
   };
 
   private verdict(call: GatewayCall): ResponderVerdict {
-    this.calls++;
+    this.callCount++;
     if (this.done) return this.afterReplay(call, [attr.str(replayAttribute, 'live')]);
     const key = endpointKey(call);
     const index = this.nextIndex.get(key) ?? 0;
@@ -82,7 +99,7 @@ export class Replayer {
     const body = requestOf(call.body);
     if (!recorded) {
       return this.diverge(call, {
-        step: this.calls, field: '', recorded: '(no such call)', now: `${call.method} ${call.path}`,
+        step: this.callCount, field: '', recorded: '(no such call)', now: `${call.method} ${call.path}`,
         reason: `the recording has ${index} call(s) to ${call.provider} ${call.path}; this is call ${index + 1}`,
       });
     }
@@ -91,19 +108,23 @@ export class Replayer {
     }
     const fork = this.options.fork;
     if (fork && recorded.x.step >= fork.step) return this.forkAt(call, recorded.x, fork);
-    if (recorded.fp !== fingerprint(body)) {
+    // A cassette rebuilt from spans has no exact bodies to compare: its calls are matched by order.
+    if (!this.cassette.synthesized && recorded.fp !== fingerprint(body)) {
       const d = firstDifference(recorded.x.request, body) ?? { field: '', recorded: '(same)', now: '(same)' };
       return this.diverge(call, { ...d, step: recorded.x.step, reason: `request ${recorded.x.step} differs at ${d.field || 'the body'}` });
     }
     this.replayedSteps.push(recorded.x.step);
-    return { answer: playback(recorded.x, this.options.speed ?? 0), attributes: replayedAttributes(recorded.x.step) };
+    return { answer: playback(asAsked(recorded.x, body), this.options.speed ?? 0), attributes: replayedAttributes(recorded.x.step) };
   }
 
   private forkAt(call: GatewayCall, x: CassetteExchange, fork: ForkEdit): ResponderVerdict {
     this.done = true;
+    this.forked = true;
     const attributes = [attr.str(replayAttribute, 'forked'), attr.int(replayStepAttribute, x.step)];
-    if (fork.response) return { answer: playback({ ...x, response: fork.response }, 0), attributes: [...attributes, attr.double('gen_ai.usage.cost', 0)] };
-    return { forward: fork.request === undefined ? call.body : Buffer.from(JSON.stringify(fork.request)), attributes };
+    if (fork.response) return { answer: playback(asAsked({ ...x, response: fork.response }, requestOf(call.body)), 0), attributes: [...attributes, attr.bool(editedAnswerAttribute, true), attr.double('gen_ai.usage.cost', 0)] };
+    if (fork.request === undefined) return { forward: call.body, attributes };
+    const request = fork.base === undefined ? fork.request : applyEdit(requestOf(call.body), fork.base, fork.request);
+    return { forward: Buffer.from(JSON.stringify(request)), attributes };
   }
 
   private diverge(call: GatewayCall, d: Divergence): ResponderVerdict {
@@ -125,6 +146,25 @@ export class Replayer {
     answer.push(null);
     return { answer, attributes };
   }
+}
+
+/**
+ * A plain JSON answer (rebuilt from spans, or edited) played to a call that asked for a stream: sent as the
+ * provider's stream events, one chunk each.
+ */
+function asAsked(x: CassetteExchange, body: unknown): CassetteExchange {
+  const r = x.response;
+  if (!asksForStream(body) || !canSynthesise(x.provider) || bodyKindOf(r.contentType) !== 'json' || r.status !== 200) return x;
+  const text = r.chunks.map((c) => chunkBytes(c).toString('utf8')).join('');
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch {
+    return x;
+  }
+  const events = streamEvents(x.provider, json);
+  const last = r.chunks[r.chunks.length - 1]?.atMs ?? 0;
+  return { ...x, response: { status: 200, contentType: 'text/event-stream', chunks: events.map((text, i) => ({ atMs: (last * (i + 1)) / events.length, text })) } };
 }
 
 function endpointKey(x: { provider: string; method: string; path: string }): string {

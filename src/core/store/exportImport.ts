@@ -6,6 +6,7 @@ import { StoreContext } from './context';
 import { writeLogs, writeTraces } from './ingest';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
 import { copyTables, createSchema, dropTables, setUpConnection, upgradeSchema } from './schema';
+import { copyCassetteRow } from './cassetteRows';
 import { checkStructure } from './schemaCheck';
 import { SessionRouter } from './sessionRouter';
 import { spansOfRuns } from './spanRuns';
@@ -194,7 +195,10 @@ export function exportSessionSqlite(ctx: StoreContext, sql: SqlJsStatic, session
   try {
     const info = firstRow(ctx.stmts, 'SELECT source, last_receipt_ms FROM sessions WHERE id = ?', [sessionId]);
     if (!info) throw new Error(`no session ${sessionId}`);
-    target.transaction(() => copySession(ctx, target, sessionId, sessionId, str(info[0]) as SessionSource, num(info[1])));
+    target.transaction(() => {
+      copySession(ctx, target, sessionId, sessionId, str(info[0]) as SessionSource, num(info[1]));
+      copyCassetteRow(ctx, target, sessionId, sessionId);
+    });
     return db.export();
   } finally {
     target.stmts.invalidate();
@@ -219,6 +223,8 @@ export function importSqlite(ctx: StoreContext, sql: SqlJsStatic, bytes: Uint8Ar
       result.spans += copied.spans;
       result.records += copied.records;
       result.sessionIds.push(newId);
+      const warning = copyCassetteRow(source, ctx, id, newId);
+      if (warning) (result.warnings ??= []).push(warning);
     }
     return result;
   } finally {

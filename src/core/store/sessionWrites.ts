@@ -1,5 +1,6 @@
 // Writes on whole sessions and traces: create, rename, move a trace, delete, trim. Callers own the
 // transaction; these keep the in-memory routing state and the change collector in step.
+import { deleteCassetteRows } from './cassetteRows';
 import type { StoreContext } from './context';
 import { allRows, firstRow, num, str, type SqlValue } from './sqlite';
 import { runSpanIds } from './spanRuns';
@@ -111,6 +112,7 @@ export function deleteSessions(ctx: StoreContext, ids: string[]): number {
     stmts.get('DELETE FROM sessions WHERE id = ?').run([id]);
     ctx.tombstones.push({ sessionId: id, maxSpan: ctx.nextSpanRowid - 1, maxLog: ctx.nextLogRowid - 1, spans: count });
   }
+  deleteCassetteRows(ctx, ids);
   ctx.forgetSessions(new Set(ids));
   for (const id of ids) ctx.changes.remove(id);
   return spans;

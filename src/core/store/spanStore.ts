@@ -2,6 +2,7 @@
 // Synchronous once created; every write is one transaction; listeners hear one change per operation.
 import type { SqlJsStatic } from 'sql.js';
 import type { LogsRequest, ResourceLogs, ResourceSpans, SpanEvent, SpanLink, TraceRequest } from '../otlp/model';
+import { cassetteRow, putCassetteRow } from './cassetteRows';
 import { Emitter, type Disposable } from './changes';
 import { StoreContext, type StoreSettings } from './context';
 import * as io from './exportImport';
@@ -299,6 +300,15 @@ export class SpanStore {
   /** One session as an SQLite file of the same schema. */
   exportSessionSqlite(sessionId: string): Uint8Array {
     return io.exportSessionSqlite(this.ctx, this.sql, sessionId);
+  }
+
+  /** Keeps a session's cassette (JSON text) with it: SQLite exports and imports carry it. */
+  putCassette(sessionId: string, json: string): void {
+    if (this.ctx.sessions.has(sessionId)) this.ctx.transaction(() => putCassetteRow(this.ctx, sessionId, json));
+  }
+
+  cassette(sessionId: string): string | undefined {
+    return cassetteRow(this.ctx, sessionId);
   }
 
   /** Merges the sessions of an SQLite export in; a file that is not one changes nothing. */

@@ -132,4 +132,6 @@ export interface ImportResult {
   spans: number;
   records: number;
   sessionIds: string[];
+  /** Parts of the file left out, with why (a session's cassette that is not valid). */
+  warnings?: string[];
 }

@@ -81,7 +81,7 @@ export function registerSessionCommands(store: DisposableStore, receiver: Receiv
           ...agentOptions(),
           assets: () => readReportAssets(extensionUri.fsPath),
         });
-        const what = kind.format === 'eval-jsonl' ? `${result.records} lines` : kind.format === 'html' ? `${result.records} steps` : `${result.spans} spans`;
+        const what = kind.format === 'eval-jsonl' ? `${result.records} lines` : kind.format === 'html' ? `${result.records} steps` : kind.format === 'cassette' ? `${result.records} LLM calls` : `${result.spans} spans`;
         void vscode.window.showInformationMessage(`Exported ${what} to ${path.basename(file)} (${kind.label}).`);
         return file;
       } catch (e) {
@@ -114,6 +114,7 @@ export function registerSessionCommands(store: DisposableStore, receiver: Receiv
           },
         );
         void vscode.window.showInformationMessage(`Imported ${result.spans} spans into ${result.sessionIds.length} session(s) from ${path.basename(file)}.`);
+        for (const w of result.warnings ?? []) void vscode.window.showWarningMessage(`${path.basename(file)}: ${w}.`);
         return result;
       } catch (e) {
         if (e instanceof ImportCancelled) return { error: 'cancelled' };

@@ -66,7 +66,10 @@ export class StepItem extends vscode.TreeItem {
     this.id = `${sessionId}/step/${step.traceId}/${step.id}`;
     this.contextValue = llmStep ? 'step.llm' : 'step';
     const usage = step.costUsd !== undefined ? ` · ${formatUsd(step.costUsd)}` : step.priceMissing ? ' · no price' : '';
-    this.description = `${step.kind} · ${formatMs(step.durationMs)}${usage}${step.status === 'error' ? ' · failed' : ''}`;
+    // A fork's calls say how they were answered: replayed (from the recording), forked (the edit), diverged.
+    const replay = step.attributes['agent_debugger.replay'];
+    this.description = `${step.kind}${typeof replay === 'string' ? ` · ${replay}` : ''} · ${formatMs(step.durationMs)}${usage}${step.status === 'error' ? ' · failed' : ''}`;
+    if (replay === 'diverged') this.tooltip = `Diverged from the recording at step ${String(step.attributes['agent_debugger.replay.diverged_at'])}: ${String(step.attributes['agent_debugger.replay.divergence'])}`;
     this.iconPath = new vscode.ThemeIcon(step.status === 'error' ? 'error' : step.kind === 'llm' ? 'sparkle' : step.kind === 'tool' ? 'tools' : step.kind === 'agent' ? 'hubot' : 'symbol-event');
     this.command = { command: Commands.openStep, title: 'Show Step and Its Source', arguments: [sessionId, step.id] };
   }

@@ -107,7 +107,8 @@ export class GraphPanel implements vscode.Disposable {
           // The fork step is the call's order among the session's LLM calls (as the gateway recorded them).
           const session = await this.current();
           const llmStep = (session?.steps.filter((s) => s.kind === 'llm').findIndex((s) => s.id === message.id) ?? -1) + 1;
-          if (session && llmStep > 0 && message.sessionId === this.sessionId) await vscode.commands.executeCommand(Commands.rerunFromHere, message.sessionId, llmStep);
+          const command = message.mode === 'response' ? Commands.rerunWithEditedResponse : message.mode === 'playground' ? Commands.playground : Commands.rerunFromHere;
+          if (session && llmStep > 0 && message.sessionId === this.sessionId) await vscode.commands.executeCommand(command, message.sessionId, llmStep);
           break;
         }
         case 'requestStep': {

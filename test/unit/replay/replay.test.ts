@@ -5,38 +5,7 @@ import OpenAI from 'openai';
 import { type Cassette, CassetteRecorder, parseCassette } from '../../../src/core/gateway/cassette';
 import { Replayer, type ReplayOptions } from '../../../src/core/gateway/replayer';
 import { GatewayHarness, PLANTED_KEY } from '../gateway/harness';
-
-const model = 'gpt-4o-mini';
-const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
-
-function chunk(delta: unknown, finish: string | null = null): { data: unknown } {
-  return { data: { id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] } };
-}
-
-/** Two calls: a tool call (JSON), then a streamed answer after the tool result. */
-function script(h: GatewayHarness, gapMs = 100): void {
-  h.mock.answer(
-    { json: { id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] } }], usage: { prompt_tokens: 1000, completion_tokens: 20, total_tokens: 1020 } } },
-    { gapMs, done: true, sse: [chunk({ role: 'assistant', content: 'Sun' }), chunk({ content: 'ny, ' }), chunk({ content: '21C.' }), { data: { id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 1100, completion_tokens: 6, total_tokens: 1106 } } }] },
-  );
-}
-
-/** The agent: what a user's code does. Returns the streamed text and when each stream chunk arrived. */
-async function agent(baseURL: string, system = 'You are terse.'): Promise<{ text: string; chunkTimes: number[] }> {
-  const client = new OpenAI({ apiKey: PLANTED_KEY, baseURL, maxRetries: 0 });
-  const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'system', content: system }, { role: 'user', content: 'Weather in Paris?' }];
-  const first = await client.chat.completions.create({ model, messages, tools, user: `run-${Math.random()}` });
-  const call = first.choices[0]!.message.tool_calls![0]!;
-  messages.push(first.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: '{"temp":21}' });
-  const stream = await client.chat.completions.create({ model, messages, tools, stream: true, stream_options: { include_usage: true } });
-  let text = '';
-  const chunkTimes: number[] = [];
-  for await (const c of stream) {
-    chunkTimes.push(performance.now());
-    text += c.choices[0]?.delta.content ?? '';
-  }
-  return { text, chunkTimes };
-}
+import { agent, model, script } from './replayAgent';
 
 describe('replay: cassettes through the gateway', () => {
   let h: GatewayHarness;
@@ -104,6 +73,15 @@ describe('replay: cassettes through the gateway', () => {
     for (const g of gaps) assert.ok(g >= 50 && g < 300, `gap ${g} ms (recorded ~100)`);
   });
 
+  it('speeds the recorded stream timing up by a factor (speed 4: a quarter of each gap), chunk boundaries kept', async () => {
+    const { url } = replayRun('fast', { speed: 4 });
+    const { chunkTimes, text } = await agent(url);
+    assert.equal(text, 'Sunny, 21C.');
+    assert.equal(chunkTimes.length, 4, 'the same four SDK chunks');
+    const gaps = chunkTimes.slice(1).map((t, i) => t - chunkTimes[i]!);
+    for (const g of gaps) assert.ok(g >= 10 && g < 75, `gap ${g} ms (recorded ~100, a quarter is ~25)`);
+  });
+
   it('diverges on a changed prompt: names the step and the field, then goes live (default)', async () => {
     script(h);
     const { replayer, url } = replayRun('diverged');
@@ -141,6 +119,7 @@ describe('replay: cassettes through the gateway', () => {
     const second = await client.chat.completions.create({ ...(cassette.exchanges[1]!.request as OpenAI.ChatCompletionCreateParamsNonStreaming), stream: false });
     assert.equal(second.choices[0]!.message.content, 'Ensoleillé.');
     assert.deepEqual(replayer.replayedSteps, [1]);
+    assert.equal(replayer.forked, true);
     assert.equal(h.mock.requests.length, 1);
     assert.equal((JSON.parse(h.mock.requests[0]!.body) as typeof edited).messages[0]!.content, 'Answer in French.');
     const llm = (await h.session('forked')).steps.filter((s) => s.kind === 'llm');
