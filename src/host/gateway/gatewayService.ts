@@ -1,7 +1,7 @@
 // Traced launches call their LLM providers through the engine's recording gateway: each run gets its
 // own route (its session, the base URLs it had set as upstreams) and the SDK base-URL variables in its
-// env (and, for Node agents, a preload for clients that hard-code a provider URL). Off with
-// agentDebugger.gateway.enabled; per provider with .providers; the preload apart with .nodePreload.
+// env (and preloads for Node and Python agents whose clients hard-code a provider URL). Off with
+// agentDebugger.gateway.enabled; per provider with .providers; the preloads apart with .nodePreload / .pythonPreload.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DebugMessages } from '../../core/debug/stepSession';
@@ -58,7 +58,8 @@ export class GatewayService implements vscode.Disposable {
     const urls: Partial<Record<ProviderId, string>> = {};
     for (const p of providers) urls[p] = gateway.baseUrl(p, run);
     const preload = setting('gateway.nodePreload') ? { path: path.join(this.extensionPath, 'dist', 'gatewayPreload.js'), nodeOptions: base.NODE_OPTIONS } : undefined;
-    config.env = { ...own, ...gatewayEnv(urls, preload) };
+    const pythonPreload = setting('gateway.pythonPreload') ? { dir: path.join(this.extensionPath, 'dist', 'python'), pythonPath: base.PYTHONPATH } : undefined;
+    config.env = { ...own, ...gatewayEnv(urls, preload, pythonPreload) };
     config.agentDebuggerGatewayRun = run.id;
   }
 
