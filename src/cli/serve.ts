@@ -5,7 +5,7 @@ import { writeSessionsFile } from '../core/sessionFiles';
 import { parseCliArgs } from './args';
 import { cliEngine, evictionSummary } from './evictions';
 
-/** `serve [--port 4318] [--grpc-port 4317] [--out FILE] [caps]`: receives until Ctrl-C, then writes every session. */
+/** `serve [--port 4318] [--grpc-port 4317] [--gateway-port N] [--out FILE] [caps]`: receives until Ctrl-C, then writes every session. */
 export async function serve(argv: string[]): Promise<number> {
   const options = parseCliArgs(argv, false);
   const out = options.out ?? `agent-debugger-${new Date().toISOString().replace(/[:.]/g, '-')}.otlp.json`;
@@ -20,9 +20,10 @@ export async function serve(argv: string[]): Promise<number> {
   // Agents without OpenTelemetry: their LLM calls through the gateway become one session for this serve
   // (base URLs already set in serve's env are the upstreams). Off: AGENT_DEBUGGER_GATEWAY=0.
   if (process.env.AGENT_DEBUGGER_GATEWAY !== '0') {
-    const gateway = await engine.startGateway({ onError: (m) => console.error(`agent-debugger: ${m}`) });
+    const gateway = await engine.startGateway({ port: options.gatewayPort ?? 0, onError: (m) => console.error(`agent-debugger: ${m}`) });
     const run = gateway.addRun({ sessionId: randomUUID(), serviceName: 'llm-gateway', upstreams: chainedUpstreams(process.env, gateway.endpoint!) });
-    console.log(`agent-debugger: LLM gateway on ${gateway.endpoint}; for agents without OpenTelemetry set:`);
+    const taken = gateway.listening?.fellBack ? ` (port ${gateway.listening.requestedPort} was taken)` : '';
+    console.log(`agent-debugger: LLM gateway on ${gateway.endpoint}${taken}; for agents without OpenTelemetry set:`);
     for (const p of providerIds) console.log(`  ${baseUrlVariables[p][0]}=${gateway.baseUrl(p, run)}`);
   }
 

@@ -32,8 +32,14 @@ export class GatewayService implements vscode.Disposable {
   /** The running gateway, started on first need; undefined when it could not start. */
   gateway(): Promise<LlmGateway | undefined> {
     this.starting ??= this.receiver.engine().then(async (engine) => {
-      const gateway = await engine.startGateway({ allowedOrigins: setting('receiver.allowedOrigins'), onError: (m) => this.log.warn(m) });
+      const gateway = await engine.startGateway({ port: setting('gateway.port') ?? 0, allowedOrigins: setting('receiver.allowedOrigins'), onError: (m) => this.log.warn(m) });
       this.log.info(`LLM gateway: ${gateway.endpoint}`);
+      const address = gateway.listening;
+      if (address?.fellBack) {
+        const message = `Port ${address.requestedPort} is in use, so the LLM gateway listens on ${address.port}.`;
+        this.log.warn(message);
+        void vscode.window.showWarningMessage(`Agent Debugger: ${message}`);
+      }
       return gateway;
     }).catch((e: unknown) => {
       this.starting = undefined;
