@@ -9,6 +9,11 @@ import { cliEngine, evictionSummary } from './evictions';
 export async function serve(argv: string[]): Promise<number> {
   const options = parseCliArgs(argv, false);
   const out = options.out ?? `agent-debugger-${new Date().toISOString().replace(/[:.]/g, '-')}.otlp.json`;
+  // Listening for Ctrl-C before printing anything: a caller may send it as soon as it reads the lines.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const engine = await cliEngine(options);
   const addresses = await engine.startReceiver({ port: options.port ?? 4318, grpcPort: options.grpcPort ?? 4317, allowedOrigins: [] });
   for (const [kind, a] of [['HTTP', addresses.http], ['gRPC', addresses.grpc]] as const) {
@@ -27,10 +32,7 @@ export async function serve(argv: string[]): Promise<number> {
     for (const p of providerIds) console.log(`  ${baseUrlVariables[p][0]}=${gateway.baseUrl(p, run)}`);
   }
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await engine.drain();
   const written = await writeSessionsFile(engine.store, out, options.format ?? 'otlp-json');
   console.log(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces (${written.sessions} sessions) to ${out}${evictionSummary(engine)}`);

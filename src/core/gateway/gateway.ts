@@ -172,7 +172,7 @@ export class LlmGateway {
       traceId: parent?.traceId ?? r.route.traceId, spanId: newSpanId(), parentSpanId: parent?.spanId ?? '',
       startMs: nowMs(), endMs: 0, streamed: false, attributes: pre?.verdict.attributes,
     };
-    const requestBody = new CappedBytes(this.maxRecordBytes);
+    const requestBody = new CappedBytes(this.maxRecordBytes, Number(req.headers['content-length']) || 0);
     const chunks: RawChunk[] | undefined = r.route.onExchange ? [] : undefined;
     let recorder: ResponseRecorder | undefined;
     let settled = false;

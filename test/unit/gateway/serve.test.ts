@@ -87,8 +87,9 @@ describe('gateway: agent-debugger serve', function () {
     const line = await new Promise<string>((done, fail) => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
+        // The last base URL line: serve listens for Ctrl-C once it has printed them all.
         const m = /^agent-debugger: LLM gateway on .*$/m.exec(stdout);
-        if (m) done(m[0]);
+        if (m && /OLLAMA_HOST=\S+\n/.test(stdout)) done(m[0]);
       });
       void exited.then(() => fail(new Error(`serve exited: ${stderr}`)));
     });
