@@ -1,6 +1,6 @@
 // Agents instrumented AND recorded by the gateway: one step per call, nothing doubled. The openai SDK under
-// @traceloop/instrumentation-openai, the AI SDK's own telemetry, the Anthropic SDK under
-// @traceloop/instrumentation-anthropic: each step's numbers are the gateway's (what the provider sent).
+// @traceloop/instrumentation-openai (directly and under LangChain.js), the AI SDK's own telemetry, the Anthropic
+// SDK under @traceloop/instrumentation-anthropic: each step's numbers are the gateway's (what the provider sent).
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -105,6 +105,28 @@ describe('gateway + instrumentation: one step per call', function () {
     assert.equal(totals.cacheReadTokens, 250);
     assert.equal(totals.cacheWriteTokens, 50);
     assert.equal(totals.outputTokens, 34);
+    assert.ok(totals.costUsd > 0);
+  });
+
+  it('LangChain.js over the instrumented openai SDK: one step per call, the numbers of the wire', async () => {
+    const completion = (id: string, message: unknown, finish: string, prompt: number, out: number, cached: number) => ({ json: {
+      id, object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, finish_reason: finish, message }],
+      usage: { prompt_tokens: prompt, completion_tokens: out, total_tokens: prompt + out, prompt_tokens_details: { cached_tokens: cached } },
+    } });
+    h.mock.answer(
+      completion('c1', { role: 'assistant', content: null, tool_calls: [{ id: 'call_lc', type: 'function', function: { name: 'get_time', arguments: '{"zone":"UTC"}' } }] }, 'tool_calls', 410, 22, 256),
+      completion('c2', { role: 'assistant', content: 'It is noon.' }, 'stop', 455, 6, 384),
+    );
+    await runAgent(h, 's-langchain', ['langchain'], 'instrumentedSdkAgents.js');
+    const { steps, totals } = await h.session('s-langchain');
+    const calls = steps.filter((s) => s.kind === 'llm' && !s.aggregate);
+    assert.equal(calls.length, 2, steps.map((s) => `${s.kind}:${s.name}${s.aggregate ? '(aggregate)' : ''}`).join(', '));
+    assert.ok(calls.every((s) => typeof s.attributes['agent_debugger.gateway.span_id'] === 'string'), 'each call merged with the gateway record');
+    assert.deepEqual(steps.filter((s) => s.kind === 'tool').map((s) => s.toolName), ['get_time']);
+    assert.equal(totals.llmCalls, 2);
+    assert.equal(totals.inputTokens, 865);
+    assert.equal(totals.cacheReadTokens, 640);
+    assert.equal(totals.outputTokens, 28);
     assert.ok(totals.costUsd > 0);
   });
 });

@@ -1,7 +1,8 @@
 // Agents WITH OpenTelemetry whose calls ALSO go through the gateway (their SDK reads the base URL the
 // launcher sets), run as child processes by dedup.test.ts: `ai-sdk` is the Vercel AI SDK with its own
-// telemetry (experimental_telemetry), `anthropic` the Anthropic SDK under @traceloop/instrumentation-anthropic.
-// Both export OTLP to the receiver from the standard OTEL_* variables; both run LLM -> tool -> LLM.
+// telemetry (experimental_telemetry), `anthropic` the Anthropic SDK under @traceloop/instrumentation-anthropic,
+// `langchain` LangChain.js ChatOpenAI over the openai SDK under @traceloop/instrumentation-openai.
+// All export OTLP to the receiver from the standard OTEL_* variables; all run LLM -> tool -> LLM.
 import Anthropic from '@anthropic-ai/sdk';
 import * as anthropicModule from '@anthropic-ai/sdk';
 import { createOpenAI } from '@ai-sdk/openai';
@@ -10,7 +11,11 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { detectResources, envDetector } from '@opentelemetry/resources';
 import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { ChatOpenAI } from '@langchain/openai';
 import { AnthropicInstrumentation } from '@traceloop/instrumentation-anthropic';
+import { OpenAIInstrumentation } from '@traceloop/instrumentation-openai';
+import OpenAI from 'openai';
 import { generateText, stepCountIs, tool } from 'ai';
 import { z } from 'zod';
 
@@ -45,10 +50,23 @@ async function anthropic(provider: NodeTracerProvider): Promise<void> {
   });
 }
 
+async function langchain(provider: NodeTracerProvider): Promise<void> {
+  const instrumentation = new OpenAIInstrumentation({ traceContent: true, enrichTokens: false });
+  instrumentation.setTracerProvider(provider);
+  instrumentation.manuallyInstrument(OpenAI);
+  const model = new ChatOpenAI({ model: 'gpt-4o-mini', maxRetries: 0 })
+    .bindTools([{ type: 'function', function: { name: 'get_time', description: 'Current time', parameters: { type: 'object', properties: { zone: { type: 'string' } } } } }]);
+  const messages: BaseMessage[] = [new HumanMessage('What time is it?')];
+  const first = await model.invoke(messages);
+  messages.push(first as AIMessage, new ToolMessage({ tool_call_id: first.tool_calls![0]!.id!, content: '12:00' }));
+  console.log((await model.invoke(messages)).content);
+}
+
 async function main(): Promise<void> {
   const provider = new NodeTracerProvider({ resource: detectResources({ detectors: [envDetector] }), spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter())] });
   provider.register();
-  await (process.argv[2] === 'anthropic' ? anthropic(provider) : aiSdk());
+  const which = process.argv[2];
+  await (which === 'anthropic' ? anthropic(provider) : which === 'langchain' ? langchain(provider) : aiSdk());
   await provider.shutdown();
 }
 
