@@ -45,7 +45,7 @@ const targets = [
     mainFields: ['main', 'module'],
   },
   {
-    // Preloaded into traced Node agents (NODE_OPTIONS --require): routes provider fetches to the LLM gateway.
+    // Preloaded into traced Node agents (NODE_OPTIONS --require): routes provider fetch / http(s) calls to the LLM gateway.
     ...common,
     entryPoints: { gatewayPreload: 'src/core/gateway/nodePreload.ts' },
     outdir: 'dist',

@@ -5,6 +5,8 @@ export interface CliOptions {
   out?: string;
   port?: number;
   grpcPort?: number;
+  /** The LLM gateway's port (serve, record); unset: any free port. */
+  gatewayPort?: number;
   format?: 'otlp-json' | 'otlp-jsonl' | 'sqlite';
   /** Store caps (--max-spans, --max-memory-mb); unset: the store's defaults. */
   maxSpans?: number;
@@ -23,7 +25,7 @@ export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions 
       allowPositionals: allowCommand,
       strict: true,
       options: {
-        out: { type: 'string', short: 'o' }, port: { type: 'string', short: 'p' }, 'grpc-port': { type: 'string' }, format: { type: 'string' },
+        out: { type: 'string', short: 'o' }, port: { type: 'string', short: 'p' }, 'grpc-port': { type: 'string' }, 'gateway-port': { type: 'string' }, format: { type: 'string' },
         'max-spans': { type: 'string' }, 'max-memory-mb': { type: 'string' },
         cassette: { type: 'string' }, speed: { type: 'string' }, 'on-divergence': { type: 'string' },
       },
@@ -35,7 +37,7 @@ export function parseCliArgs(argv: string[], allowCommand: boolean): CliOptions 
   const format = values.format ?? (values.out?.match(/\.(sqlite|db)$/) ? 'sqlite' : values.out?.endsWith('.jsonl') ? 'otlp-jsonl' : 'otlp-json');
   if (format !== 'otlp-json' && format !== 'otlp-jsonl' && format !== 'sqlite') throw new UsageError(`--format must be otlp-json, otlp-jsonl or sqlite, not '${format}'`);
   return {
-    out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), format,
+    out: values.out, port: port(values.port, '--port'), grpcPort: port(values['grpc-port'], '--grpc-port'), gatewayPort: port(values['gateway-port'], '--gateway-port'), format,
     maxSpans: positive(values['max-spans'], '--max-spans'), maxMemoryMb: positive(values['max-memory-mb'], '--max-memory-mb'),
     cassette: values.cassette, speed: values.speed, onDivergence: values['on-divergence'], command: positionals,
   };

@@ -8,7 +8,7 @@ import { steps } from './steps';
 const usage = `agent-debugger — a local OTLP receiver and debugger for AI agents
 
 Usage:
-  agent-debugger record --out FILE [--port N] [--format otlp-json|otlp-jsonl|sqlite] [CAPS] -- <command...>
+  agent-debugger record --out FILE [--port N] [--gateway-port N] [--format otlp-json|otlp-jsonl|sqlite] [CAPS] -- <command...>
       Start a receiver on a free port (or N), run the command with OTEL_EXPORTER_OTLP_ENDPOINT,
       OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_RESOURCE_ATTRIBUTES set, write what it sent to FILE when it
       exits, and exit with its exit code.
@@ -17,10 +17,11 @@ Usage:
       Run the command with every LLM call answered from the cassette (no network, $0; streams at once,
       or at the recorded pace divided by F). Exits non-zero at the first call that differs from the
       recording, printing its step and field (--on-divergence live: let it and later calls go out).
-  agent-debugger serve [--port 4318] [--grpc-port 4317] [--out FILE] [CAPS]
+  agent-debugger serve [--port 4318] [--grpc-port 4317] [--gateway-port N] [--out FILE] [CAPS]
       Receive until Ctrl-C, then write every session to FILE (default agent-debugger-<time>.otlp.json).
-      Also starts the LLM gateway and prints its base URLs (OPENAI_BASE_URL=...): the calls of agents
-      without OpenTelemetry pointed there are recorded as one session (off: AGENT_DEBUGGER_GATEWAY=0).
+      Also starts the LLM gateway (on a free port, or N; a taken N falls back to a free port, and says so)
+      and prints its base URLs (OPENAI_BASE_URL=...): the calls of agents without OpenTelemetry pointed
+      there are recorded as one session (off: AGENT_DEBUGGER_GATEWAY=0).
   CAPS: --max-spans N (default 500000), --max-memory-mb N (default 1024). Past a cap the oldest sessions
       (or a live session's oldest traces) are evicted, each time with a line on stderr.
   agent-debugger steps FILE [--json] [--session ID] [--prices FILE] [--attributes] [--policy FILE] [--fail-on KIND[,KIND]]

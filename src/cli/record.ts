@@ -34,7 +34,7 @@ export async function record(argv: string[]): Promise<number> {
   // The LLM gateway records the agent's provider calls even when it has no OpenTelemetry (off: AGENT_DEBUGGER_GATEWAY=0).
   let gatewayUrls: Partial<Record<(typeof providerIds)[number], string>> | undefined;
   if (process.env.AGENT_DEBUGGER_GATEWAY !== '0') {
-    const gateway = await engine.startGateway({ onError: (m) => console.error(`agent-debugger: ${m}`) });
+    const gateway = await engine.startGateway({ port: options.gatewayPort ?? 0, onError: (m) => console.error(`agent-debugger: ${m}`) });
     const run = gateway.addRun({ sessionId, serviceName: basename(program), upstreams: chainedUpstreams(process.env, gateway.endpoint!), onExchange: cassette?.listener });
     gatewayUrls = Object.fromEntries(providerIds.map((p) => [p, gateway.baseUrl(p, run)!]));
     console.error(`agent-debugger: LLM gateway on ${gateway.endpoint} (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GOOGLE_GEMINI_BASE_URL point at it)`);

@@ -5,10 +5,15 @@ import { writeSessionsFile } from '../core/sessionFiles';
 import { parseCliArgs } from './args';
 import { cliEngine, evictionSummary } from './evictions';
 
-/** `serve [--port 4318] [--grpc-port 4317] [--out FILE] [caps]`: receives until Ctrl-C, then writes every session. */
+/** `serve [--port 4318] [--grpc-port 4317] [--gateway-port N] [--out FILE] [caps]`: receives until Ctrl-C, then writes every session. */
 export async function serve(argv: string[]): Promise<number> {
   const options = parseCliArgs(argv, false);
   const out = options.out ?? `agent-debugger-${new Date().toISOString().replace(/[:.]/g, '-')}.otlp.json`;
+  // Listening for Ctrl-C before printing anything: a caller may send it as soon as it reads the lines.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const engine = await cliEngine(options);
   const addresses = await engine.startReceiver({ port: options.port ?? 4318, grpcPort: options.grpcPort ?? 4317, allowedOrigins: [] });
   for (const [kind, a] of [['HTTP', addresses.http], ['gRPC', addresses.grpc]] as const) {
@@ -20,16 +25,14 @@ export async function serve(argv: string[]): Promise<number> {
   // Agents without OpenTelemetry: their LLM calls through the gateway become one session for this serve
   // (base URLs already set in serve's env are the upstreams). Off: AGENT_DEBUGGER_GATEWAY=0.
   if (process.env.AGENT_DEBUGGER_GATEWAY !== '0') {
-    const gateway = await engine.startGateway({ onError: (m) => console.error(`agent-debugger: ${m}`) });
+    const gateway = await engine.startGateway({ port: options.gatewayPort ?? 0, onError: (m) => console.error(`agent-debugger: ${m}`) });
     const run = gateway.addRun({ sessionId: randomUUID(), serviceName: 'llm-gateway', upstreams: chainedUpstreams(process.env, gateway.endpoint!) });
-    console.log(`agent-debugger: LLM gateway on ${gateway.endpoint}; for agents without OpenTelemetry set:`);
+    const taken = gateway.listening?.fellBack ? ` (port ${gateway.listening.requestedPort} was taken)` : '';
+    console.log(`agent-debugger: LLM gateway on ${gateway.endpoint}${taken}; for agents without OpenTelemetry set:`);
     for (const p of providerIds) console.log(`  ${baseUrlVariables[p][0]}=${gateway.baseUrl(p, run)}`);
   }
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await engine.drain();
   const written = await writeSessionsFile(engine.store, out, options.format ?? 'otlp-json');
   console.log(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces (${written.sessions} sessions) to ${out}${evictionSummary(engine)}`);

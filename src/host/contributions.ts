@@ -72,6 +72,8 @@ export interface Settings {
   'gateway.enabled': boolean;
   'gateway.providers': ('openai' | 'anthropic' | 'gemini' | 'ollama')[];
   'gateway.nodePreload': boolean;
+  'gateway.pythonPreload': boolean;
+  'gateway.port': number;
   /** Tools allowed per agent and argument globs (see core/safety ToolPolicy); empty = .agent-policy.json. */
   policy: Record<string, unknown>;
   'safety.taintSources': string[];

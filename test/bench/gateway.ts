@@ -1,25 +1,27 @@
 // The LLM gateway's cost against talking to the provider directly (the mock provider on 127.0.0.1):
-// added latency of plain calls, time to first chunk of streams, and 50 concurrent streams. Both paths
-// use the same keep-alive HTTP client; the gateway also records every call into a store meanwhile.
+// added latency of plain calls, time to first chunk of streams, and 50 concurrent streams. Three
+// processes, as in use: this one is the agent (one keep-alive client for both paths), the mock provider
+// and the gateway (recording every call into its store) run apart (gatewayProcesses.ts). Direct and
+// gateway rounds alternate so a busy machine weighs on both alike; each path is warmed up first.
+import { type ChildProcess, fork } from 'node:child_process';
 import * as http from 'node:http';
-import { TraceEngine } from '../../src/core/engine';
-import { MockProvider } from '../unit/gateway/mockProvider';
+import { join } from 'node:path';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'x'.repeat(800) }] });
-const reply = { id: 'c', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } }], usage: { prompt_tokens: 210, completion_tokens: 1, total_tokens: 211 } };
-const chunk = (content: string) => ({ data: { id: 's', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] } });
 
-/** One call: ms to the first body byte and to the end. */
-function call(url: string): Promise<{ firstMs: number; totalMs: number }> {
+/** One call: ms to the first body byte and to the end, and the chunks seen. */
+function call(url: string): Promise<{ firstMs: number; totalMs: number; chunks: number }> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' } }, (res) => {
       let firstMs = -1;
+      let chunks = 0;
       res.on('data', () => {
+        chunks++;
         if (firstMs < 0) firstMs = performance.now() - start;
       });
-      res.on('end', () => resolve({ firstMs, totalMs: performance.now() - start }));
+      res.on('end', () => resolve({ firstMs, totalMs: performance.now() - start, chunks }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -32,77 +34,99 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+interface Pair { directP50: number; directP99: number; gatewayP50: number; gatewayP99: number; bareP50: number; bareP99: number }
+
 export interface GatewayBench {
   calls: number;
-  plain: { directP50: number; directP99: number; gatewayP50: number; gatewayP99: number };
+  plain: Pair;
   streams: number;
-  firstChunk: { directP50: number; directP99: number; gatewayP50: number; gatewayP99: number };
-  concurrent: { streams: number; directWallMs: number; gatewayWallMs: number; directFirstP99: number; gatewayFirstP99: number; coldDirectWallMs: number; coldGatewayWallMs: number; recorded: number };
+  firstChunk: Pair;
+  /** The same, with calls `gapMs` apart: the gateway records each call before the next one comes. */
+  gapMs: number;
+  plainApart: Pair;
+  firstChunkApart: Pair;
+  concurrent: { streams: number; completed: number; directWallMs: number; gatewayWallMs: number; directFirstP99: number; gatewayFirstP99: number; coldDirectWallMs: number; coldGatewayWallMs: number };
+  recorded: number;
+  expectedRecorded: number;
 }
 
-async function series(url: string, n: number, pick: 'firstMs' | 'totalMs'): Promise<number[]> {
+/** Calls one after another, `gapMs` apart (an agent does something between its calls). */
+async function series(url: string, n: number, pick: 'firstMs' | 'totalMs', gapMs: number): Promise<number[]> {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push((await call(url))[pick]);
+  for (let i = 0; i < n; i++) {
+    out.push((await call(url))[pick]);
+    if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+  }
   return out;
 }
 
-/** Alternates direct and gateway rounds so a busy machine weighs on both alike. */
-async function compare(direct: string, viaGateway: string, n: number, pick: 'firstMs' | 'totalMs'): Promise<{ d: number[]; g: number[] }> {
+/** Direct, via a bare proxy and via the gateway, in alternating rounds. */
+async function compare(direct: string, bare: string, viaGateway: string, n: number, pick: 'firstMs' | 'totalMs', gapMs = 0): Promise<Pair> {
   const d: number[] = [];
+  const b: number[] = [];
   const g: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    d.push(...(await series(direct, n / 5, pick)));
-    g.push(...(await series(viaGateway, n / 5, pick)));
+  const rounds = 10;
+  for (let round = 0; round < rounds; round++) {
+    d.push(...(await series(direct, n / rounds, pick, gapMs)));
+    b.push(...(await series(bare, n / rounds, pick, gapMs)));
+    g.push(...(await series(viaGateway, n / rounds, pick, gapMs)));
   }
-  return { d, g };
+  return { directP50: quantile(d, 0.5), directP99: quantile(d, 0.99), bareP50: quantile(b, 0.5), bareP99: quantile(b, 0.99), gatewayP50: quantile(g, 0.5), gatewayP99: quantile(g, 0.99) };
 }
 
-export async function benchGateway(calls = 1000, streams = 100, concurrent = 50): Promise<GatewayBench> {
-  const plainMock = new MockProvider();
-  plainMock.fallback = { json: reply };
-  const streamMock = new MockProvider();
-  streamMock.fallback = { sse: [chunk('a'), chunk('b'), chunk('c'), chunk('d'), chunk('e')], done: true, gapMs: 5 };
-  const plainUrl = await plainMock.start();
-  const streamUrl = await streamMock.start();
-  const engine = await TraceEngine.create();
+interface Urls { plain: string; stream: string; barePlain: string; bareStream: string }
+
+function start(args: string[]): Promise<{ child: ChildProcess; urls: Urls }> {
+  const child = fork(join(__dirname, 'gatewayProcesses.js'), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (urls) => resolve({ child, urls: urls as Urls }));
+    child.once('exit', (code) => reject(new Error(`bench ${args[0]} process exited (${code})`)));
+  });
+}
+
+function recorded(gateway: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    gateway.once('message', (m) => resolve((m as { recorded: number }).recorded));
+    gateway.send('recorded');
+  });
+}
+
+export async function benchGateway(calls = 1000, streams = 200, concurrent = 50, gapMs = 5): Promise<GatewayBench> {
+  const mock = await start(['mock']);
+  const gateway = await start(['gateway', mock.urls.plain, mock.urls.stream]).catch((e: unknown) => {
+    mock.child.kill();
+    throw e;
+  });
   try {
-    const gateway = await engine.startGateway({ upstreams: { openai: `${plainUrl}/v1` } });
-    const streamRun = gateway.addRun({ sessionId: 'bench-streams', upstreams: { openai: `${streamUrl}/v1` } });
-    const plainDirect = `${plainUrl}/v1/chat/completions`;
-    const plainVia = `${gateway.endpoint}/openai/chat/completions`;
-    const streamDirect = `${streamUrl}/v1/chat/completions`;
-    const streamVia = `${gateway.baseUrl('openai', streamRun)}/chat/completions`;
-    await series(plainDirect, 50, 'totalMs');
-    await series(plainVia, 50, 'totalMs');
-    await engine.queue.flush();
-    const plain = await compare(plainDirect, plainVia, calls, 'totalMs');
-    await engine.queue.flush();
-    const first = await compare(streamDirect, streamVia, streams, 'firstMs');
-    await engine.queue.flush();
+    const plainDirect = `${mock.urls.plain}/v1/chat/completions`;
+    const streamDirect = `${mock.urls.stream}/v1/chat/completions`;
+    const warm = 300;
+    await compare(plainDirect, gateway.urls.barePlain, gateway.urls.plain, warm, 'totalMs');
+    const plain = await compare(plainDirect, gateway.urls.barePlain, gateway.urls.plain, calls, 'totalMs');
+    const first = await compare(streamDirect, gateway.urls.bareStream, gateway.urls.stream, streams, 'firstMs');
+    const plainApart = await compare(plainDirect, gateway.urls.barePlain, gateway.urls.plain, calls, 'totalMs', gapMs);
+    const firstApart = await compare(streamDirect, gateway.urls.bareStream, gateway.urls.stream, streams, 'firstMs', gapMs);
 
     const burst = async (url: string) => {
-      const start = performance.now();
+      const t0 = performance.now();
       const results = await Promise.all(Array.from({ length: concurrent }, () => call(url)));
-      return { wallMs: performance.now() - start, firstP99: quantile(results.map((r) => r.firstMs), 0.99) };
+      return { wallMs: performance.now() - t0, firstP99: quantile(results.map((r) => r.firstMs), 0.99), completed: results.filter((r) => r.chunks > 0 && r.firstMs >= 0).length };
     };
-    // Cold: every socket is new (the gateway opens its own 50 upstream connections); warm: they are kept.
+    // Cold: every socket is new (the gateway opens its own upstream connections); warm: they are kept.
+    agent.destroy();
     const dCold = await burst(streamDirect);
-    const gCold = await burst(streamVia);
-    await engine.queue.flush();
+    const gCold = await burst(gateway.urls.stream);
     const d = await burst(streamDirect);
-    const g = await burst(streamVia);
-    await engine.queue.flush();
+    const g = await burst(gateway.urls.stream);
     return {
-      calls,
-      plain: { directP50: quantile(plain.d, 0.5), directP99: quantile(plain.d, 0.99), gatewayP50: quantile(plain.g, 0.5), gatewayP99: quantile(plain.g, 0.99) },
-      streams,
-      firstChunk: { directP50: quantile(first.d, 0.5), directP99: quantile(first.d, 0.99), gatewayP50: quantile(first.g, 0.5), gatewayP99: quantile(first.g, 0.99) },
-      concurrent: { streams: concurrent, directWallMs: d.wallMs, gatewayWallMs: g.wallMs, directFirstP99: d.firstP99, gatewayFirstP99: g.firstP99, coldDirectWallMs: dCold.wallMs, coldGatewayWallMs: gCold.wallMs, recorded: engine.store.stats().spans },
+      calls, plain, streams, firstChunk: first, gapMs, plainApart, firstChunkApart: firstApart,
+      concurrent: { streams: concurrent, completed: Math.min(g.completed, gCold.completed), directWallMs: d.wallMs, gatewayWallMs: g.wallMs, directFirstP99: d.firstP99, gatewayFirstP99: g.firstP99, coldDirectWallMs: dCold.wallMs, coldGatewayWallMs: gCold.wallMs },
+      recorded: await recorded(gateway.child),
+      expectedRecorded: warm + 2 * (calls + streams) + 2 * concurrent,
     };
   } finally {
-    await engine.dispose();
-    await plainMock.stop();
-    await streamMock.stop();
+    gateway.child.disconnect();
+    mock.child.disconnect();
     agent.destroy();
   }
 }
@@ -110,13 +134,20 @@ export async function benchGateway(calls = 1000, streams = 100, concurrent = 50)
 export function printGatewayBench(r: GatewayBench): void {
   const ms = (n: number) => `${n.toFixed(2)} ms`;
   const added = (g: number, d: number) => `${g - d >= 0 ? '+' : ''}${(g - d).toFixed(2)} ms`;
-  console.log('\nLLM gateway (mock provider on 127.0.0.1; the same keep-alive client direct and through the gateway, which records every call; client, gateway and mock share this one process, so the gateway path also pays for two more sockets per call on the same event loop)');
-  console.log(`  plain calls (${r.calls}), p50       direct ${ms(r.plain.directP50)}, via gateway ${ms(r.plain.gatewayP50)}: added ${added(r.plain.gatewayP50, r.plain.directP50)}   (goal < 1 ms: ${r.plain.gatewayP50 - r.plain.directP50 < 1 ? 'met' : 'NOT met'})`);
-  console.log(`  plain calls, p99                 direct ${ms(r.plain.directP99)}, via gateway ${ms(r.plain.gatewayP99)}: added ${added(r.plain.gatewayP99, r.plain.directP99)}`);
-  console.log(`  stream first chunk (${r.streams}), p50   direct ${ms(r.firstChunk.directP50)}, via gateway ${ms(r.firstChunk.gatewayP50)}: added ${added(r.firstChunk.gatewayP50, r.firstChunk.directP50)}`);
-  console.log(`  stream first chunk, p99          direct ${ms(r.firstChunk.directP99)}, via gateway ${ms(r.firstChunk.gatewayP99)}: added ${added(r.firstChunk.gatewayP99, r.firstChunk.directP99)}`);
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const concurrentOk = r.concurrent.completed === r.concurrent.streams && r.recorded === r.expectedRecorded;
+  console.log('\nLLM gateway (agent, gateway and mock provider in three processes on 127.0.0.1; the same keep-alive client direct, via a bare pass-through proxy in the gateway\'s process (the hop alone) and via the gateway, which records every call)');
+  const row = (label: string, p: Pair, q: 'P50' | 'P99') => `  ${label.padEnd(40)} direct ${ms(p[`direct${q}`])}, bare proxy ${ms(p[`bare${q}`])}, via gateway ${ms(p[`gateway${q}`])}: added ${added(p[`gateway${q}`], p[`direct${q}`])} (the hop ${added(p[`bare${q}`], p[`direct${q}`])}, the gateway's own work ${added(p[`gateway${q}`], p[`bare${q}`])})`;
+  const target = (p: Pair, what: string) => `   ${verdict(p.gatewayP50 - p.directP50 < 1)}: ${what}`;
+  for (const [when, plain, first] of [['back to back', r.plain, r.firstChunk], [`${r.gapMs} ms apart`, r.plainApart, r.firstChunkApart]] as const) {
+    console.log(`${row(`plain calls (${r.calls}, ${when}), p50`, plain, 'P50')}${target(plain, '< 1 ms added at p50')}`);
+    console.log(row('plain calls, p99', plain, 'P99'));
+    console.log(`${row(`stream first chunk (${r.streams}, ${when}), p50`, first, 'P50')}${target(first, 'first chunk not delayed (< 1 ms added at p50)')}`);
+    console.log(row('stream first chunk, p99', first, 'P99'));
+  }
   console.log(`  ${r.concurrent.streams} concurrent streams, warm      direct ${ms(r.concurrent.directWallMs)}, via gateway ${ms(r.concurrent.gatewayWallMs)} wall; first chunk p99 ${ms(r.concurrent.directFirstP99)} vs ${ms(r.concurrent.gatewayFirstP99)}`);
-  console.log(`  ${r.concurrent.streams} concurrent streams, cold      direct ${ms(r.concurrent.coldDirectWallMs)}, via gateway ${ms(r.concurrent.coldGatewayWallMs)} wall (new sockets on both hops); ${r.concurrent.recorded} calls recorded in all`);
+  console.log(`  ${r.concurrent.streams} concurrent streams, cold      direct ${ms(r.concurrent.coldDirectWallMs)}, via gateway ${ms(r.concurrent.coldGatewayWallMs)} wall (new sockets on both hops)`);
+  console.log(`  ${verdict(concurrentOk)}: ${r.concurrent.streams} concurrent streams all complete (${r.concurrent.completed}) and every call is recorded (${r.recorded} of ${r.expectedRecorded})`);
 }
 
 if (require.main === module) {

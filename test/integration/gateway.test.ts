@@ -40,4 +40,33 @@ describe('LLM gateway inside VS Code', function () {
     assert.equal(steps[3]!.attributes['gen_ai.request.stream'], true);
     await waitFor('the graph on the run', () => api.graph.current?.currentSessionId === storeSessionId, 20000);
   });
+
+  // The Python preload in a VS Code launch (agentDebugger.gateway.pythonPreload, on by default): the agent
+  // ignores OPENAI_BASE_URL and calls https://api.openai.com with urllib; the sitecustomize on its
+  // PYTHONPATH sends the calls to the gateway, which chains to the agent's own mock.
+  it('F5 on a Python agent that hard-codes api.openai.com: its calls are steps, the tool links to its function', async () => {
+    const api = await activeApi();
+    await api.receiver.start();
+    const config = 'Python agent with a hard-coded OpenAI URL (LLM gateway)';
+    const run = new Promise<TracedRun>((resolve) => {
+      const sub = api.debug.runs.onDidStartRun((r) => (sub.dispose(), resolve(r)));
+    });
+    const done = new Promise<void>((resolve) => {
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => s.name === config && (sub.dispose(), resolve()));
+    });
+    assert.equal(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], config), true);
+    const { storeSessionId } = await run;
+    await done;
+    const steps = await waitFor('the LLM and tool steps', async () => {
+      const s = await api.debug.adapters.steps(storeSessionId);
+      return s.filter((x) => x.kind === 'llm').length === 2 && s.some((x) => x.kind === 'tool') ? s : undefined;
+    }, 30000);
+    assert.deepEqual(steps.map((s) => s.kind), ['llm', 'tool', 'llm']);
+    assert.equal(steps[1]!.toolName, 'convert');
+    assert.match(steps[1]!.source?.path ?? '', /no-otel-agent[\\/]hardcoded_agent\.py$/, 'the tool step links to its function');
+    const totals = totalsOf(steps);
+    assert.equal(totals.inputTokens, 95 + 140);
+    assert.equal(totals.outputTokens, 21 + 9);
+    assert.ok(totals.costUsd > 0, 'priced');
+  });
 });

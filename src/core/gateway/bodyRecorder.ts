@@ -18,7 +18,10 @@ export class CappedBytes {
   private size = 0;
   overflowed = false;
 
-  constructor(private readonly cap: number) {}
+  /** A body that declares more than the cap (Content-Length) is not kept from its first byte. */
+  constructor(private readonly cap: number, declaredSize = 0) {
+    this.overflowed = declaredSize > cap;
+  }
 
   push(chunk: Buffer): void {
     if (this.overflowed) return;

@@ -172,7 +172,7 @@ export class LlmGateway {
       traceId: parent?.traceId ?? r.route.traceId, spanId: newSpanId(), parentSpanId: parent?.spanId ?? '',
       startMs: nowMs(), endMs: 0, streamed: false, attributes: pre?.verdict.attributes,
     };
-    const requestBody = new CappedBytes(this.maxRecordBytes);
+    const requestBody = new CappedBytes(this.maxRecordBytes, Number(req.headers['content-length']) || 0);
     const chunks: RawChunk[] | undefined = r.route.onExchange ? [] : undefined;
     let recorder: ResponseRecorder | undefined;
     let settled = false;
@@ -192,8 +192,11 @@ export class LlmGateway {
       recorder = new ResponseRecorder(bodyKindOf(upstreamRes.headers['content-type']), parser, this.maxRecordBytes);
       x.streamed = recorder.kind !== 'json';
       res.writeHead(x.status, clientResponseHeaders(upstreamRes.headers));
-      // A stream's headers go out now (SDKs wait for them before the first event); a plain body's go with it.
-      if (x.streamed) res.flushHeaders();
+      // A stream's headers go out at once (SDKs wait for them before the first event), but with its first
+      // event when that came in the same read: one write, not two. A plain body's go with it.
+      if (x.streamed) setImmediate(() => res.headersSent || res.destroyed || res.flushHeaders());
+      // The pipe first: each chunk is on its way to the agent before the recorder reads it.
+      upstreamRes.pipe(res);
       upstreamRes.on('data', (chunk: Buffer) => {
         x.firstChunkMs ??= nowMs();
         chunks?.push({ atMs: nowMs() - x.startMs, data: chunk });
@@ -203,7 +206,6 @@ export class LlmGateway {
           this.options.onError?.(`gateway: could not read a ${r.provider} stream chunk: ${(e as Error).message}`);
         }
       });
-      upstreamRes.pipe(res);
       upstreamRes.on('end', () => finish());
       upstreamRes.on('error', (e) => {
         finish({ type: 'upstream_stream_error', message: `the ${r.provider} stream broke: ${e.message}` });
@@ -234,8 +236,8 @@ export class LlmGateway {
       requestBody.push(replacement);
       upstreamReq.end(replacement);
     } else {
-      req.on('data', (chunk: Buffer) => requestBody.push(chunk));
       req.pipe(upstreamReq);
+      req.on('data', (chunk: Buffer) => requestBody.push(chunk));
     }
 
     upstreamReq.on('response', onResponse);

@@ -68,7 +68,7 @@ export function gatewayEnv(urls: Partial<Record<ProviderId, string>>, nodePreloa
     env.NODE_OPTIONS = existing.includes(flag) ? existing : `${existing} ${flag}`.trim();
     env.AGENT_DEBUGGER_GATEWAY_ROUTES = JSON.stringify(routes);
   }
-  // dist/python holds a sitecustomize.py that Python loads at start: it reroutes urllib the same way.
+  // dist/python holds a sitecustomize.py that Python loads at start: it reroutes urllib, httpx and requests the same way.
   if (pythonPreload && Object.keys(routes).length) {
     const existing = pythonPreload.pythonPath ? pythonPreload.pythonPath.split(delimiter) : [];
     env.PYTHONPATH = existing.includes(pythonPreload.dir) ? pythonPreload.pythonPath! : [pythonPreload.dir, ...existing].join(delimiter);

@@ -1,7 +1,7 @@
 // Traced launches call their LLM providers through the engine's recording gateway: each run gets its
 // own route (its session, the base URLs it had set as upstreams) and the SDK base-URL variables in its
-// env (and, for Node agents, a preload for clients that hard-code a provider URL). Off with
-// agentDebugger.gateway.enabled; per provider with .providers; the preload apart with .nodePreload.
+// env (and preloads for Node and Python agents whose clients hard-code a provider URL). Off with
+// agentDebugger.gateway.enabled; per provider with .providers; the preloads apart with .nodePreload / .pythonPreload.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DebugMessages } from '../../core/debug/stepSession';
@@ -32,8 +32,14 @@ export class GatewayService implements vscode.Disposable {
   /** The running gateway, started on first need; undefined when it could not start. */
   gateway(): Promise<LlmGateway | undefined> {
     this.starting ??= this.receiver.engine().then(async (engine) => {
-      const gateway = await engine.startGateway({ allowedOrigins: setting('receiver.allowedOrigins'), onError: (m) => this.log.warn(m) });
+      const gateway = await engine.startGateway({ port: setting('gateway.port') ?? 0, allowedOrigins: setting('receiver.allowedOrigins'), onError: (m) => this.log.warn(m) });
       this.log.info(`LLM gateway: ${gateway.endpoint}`);
+      const address = gateway.listening;
+      if (address?.fellBack) {
+        const message = `Port ${address.requestedPort} is in use, so the LLM gateway listens on ${address.port}.`;
+        this.log.warn(message);
+        void vscode.window.showWarningMessage(`Agent Debugger: ${message}`);
+      }
       return gateway;
     }).catch((e: unknown) => {
       this.starting = undefined;
@@ -58,7 +64,8 @@ export class GatewayService implements vscode.Disposable {
     const urls: Partial<Record<ProviderId, string>> = {};
     for (const p of providers) urls[p] = gateway.baseUrl(p, run);
     const preload = setting('gateway.nodePreload') ? { path: path.join(this.extensionPath, 'dist', 'gatewayPreload.js'), nodeOptions: base.NODE_OPTIONS } : undefined;
-    config.env = { ...own, ...gatewayEnv(urls, preload) };
+    const pythonPreload = setting('gateway.pythonPreload') ? { dir: path.join(this.extensionPath, 'dist', 'python'), pythonPath: base.PYTHONPATH } : undefined;
+    config.env = { ...own, ...gatewayEnv(urls, preload, pythonPreload) };
     config.agentDebuggerGatewayRun = run.id;
   }
 

@@ -20,6 +20,9 @@ export interface MockRequest {
   aborted: boolean;
   /** Date.now() at each streamed event's write. */
   writtenAt: number[];
+  /** Date.now() when the first and the last body byte arrived. */
+  firstByteAt: number;
+  lastByteAt: number;
 }
 
 export class MockProvider {
@@ -47,8 +50,12 @@ export class MockProvider {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const seen: MockRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), aborted: false, writtenAt: [] };
+    let firstByteAt = 0;
+    for await (const c of req) {
+      firstByteAt ||= Date.now();
+      chunks.push(c as Buffer);
+    }
+    const seen: MockRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), aborted: false, writtenAt: [], firstByteAt, lastByteAt: Date.now() };
     this.requests.push(seen);
     res.on('close', () => (seen.aborted = !res.writableFinished));
     const answer = this.script.shift() ?? this.fallback;

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { exportSession } from '../../../src/core/export/sessionExport';
+import { forwardSession } from '../../../src/core/forward/forwarder';
+import { writeSessionsFile } from '../../../src/core/sessionFiles';
 import { GatewayHarness, PLANTED_KEY } from './harness';
 
 function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -25,7 +27,7 @@ describe('gateway: secrets and guards', () => {
   beforeEach(async () => (h = await new GatewayHarness().start()));
   afterEach(() => h.stop());
 
-  it('a planted API key is forwarded to the provider but absent from the store and every export format', async () => {
+  it('a planted API key is forwarded to the provider but absent from the store, every export format, the log and forwarded batches', async () => {
     const client = new OpenAI({ apiKey: PLANTED_KEY, baseURL: h.baseUrl('openai'), maxRetries: 0, defaultHeaders: { 'api-key': PLANTED_KEY, 'x-goog-api-key': PLANTED_KEY } });
     h.mock.answer(
       { json: { id: 'c', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } } },
@@ -44,6 +46,12 @@ describe('gateway: secrets and guards', () => {
         await exportSession(h.engine.store, h.run.sessionId!, file, format);
         assert.ok(!(await readFile(file)).includes(PLANTED_KEY), `not in ${format}`);
       }
+      // The CLI's record / serve output, every session in one file, each format.
+      for (const format of ['otlp-json', 'otlp-jsonl', 'sqlite'] as const) {
+        const file = join(dir, `all.${format}`);
+        await writeSessionsFile(h.engine.store, file, format);
+        assert.ok(!(await readFile(file)).includes(PLANTED_KEY), `not in the ${format} sessions file`);
+      }
       const html = join(dir, 's.html');
       await exportSession(h.engine.store, h.run.sessionId!, html, 'html', { assets: () => Promise.resolve({ graph: { js: '', css: '', codiconCss: '' }, shimJs: '' }) });
       assert.ok(!(await readFile(html)).includes(PLANTED_KEY), 'not in the HTML report');
@@ -51,6 +59,28 @@ describe('gateway: secrets and guards', () => {
       await rm(dir, { recursive: true, force: true });
     }
     assert.ok(!h.errors.join('\n').includes(PLANTED_KEY), 'not in the log');
+    // Forwarded to a team's OTLP backend (a local collector here), in both encodings.
+    const batches: Buffer[] = [];
+    const collector = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        batches.push(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(collector.address() as { port: number }).port}/v1/traces`;
+      for (const protocol of ['http/json', 'http/protobuf'] as const) {
+        const sent = await forwardSession(h.engine.store, h.run.sessionId!, { url, protocol });
+        assert.equal(sent.spans, 2);
+      }
+    } finally {
+      collector.close();
+    }
+    assert.equal(batches.length, 2);
+    assert.ok(batches.every((b) => b.includes('gpt-4o-mini') && !b.includes(PLANTED_KEY)), 'not in a forwarded batch');
   });
 
   it('refuses a non-loopback Host (DNS rebinding) and a browser Origin, and unknown paths', async () => {

@@ -2,7 +2,8 @@
 // pointed at the printed OPENAI_BASE_URL, reaches the mock provider set in serve's env, and Ctrl-C writes
 // its calls as one session with exact tokens and the tool step between them.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,5 +75,49 @@ describe('gateway: agent-debugger serve', function () {
     assert.ok(totals.costUsd > 0);
     const sessions = new Set(JSON.stringify(JSON.parse(text)).match(/"agent_debugger\.session\.id","value":\{"stringValue":"[^"]+"/g));
     assert.equal(sessions.size, 1);
+  });
+
+  /** serve with these flags until it prints the gateway's line: that line (then Ctrl-C). */
+  async function gatewayLine(flags: string[]): Promise<string> {
+    const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--port', '0', '--grpc-port', '0', '--out', join(dir, 'x.json'), ...flags], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const line = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        // The last base URL line: serve listens for Ctrl-C once it has printed them all.
+        const m = /^agent-debugger: LLM gateway on .*$/m.exec(stdout);
+        if (m && /OLLAMA_HOST=\S+\n/.test(stdout)) done(m[0]);
+      });
+      void exited.then(() => fail(new Error(`serve exited: ${stderr}`)));
+    });
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+    return line;
+  }
+
+  function listen(server: Server, port: number): Promise<number> {
+    return new Promise((done) => server.listen(port, '127.0.0.1', () => done((server.address() as { port: number }).port)));
+  }
+
+  it('--gateway-port: the chosen port; a taken one falls back to a free port and says so; a bad one is refused', async () => {
+    const holder = createServer();
+    const taken = await listen(holder, 0);
+    try {
+      const fellBack = await gatewayLine(['--gateway-port', String(taken)]);
+      const m = new RegExp(`LLM gateway on http://127\\.0\\.0\\.1:(\\d+) \\(port ${taken} was taken\\)`).exec(fellBack);
+      assert.ok(m, fellBack);
+      assert.notEqual(Number(m[1]), taken);
+    } finally {
+      holder.close();
+    }
+    // A port that was free a moment ago (the holder just let it go).
+    const chosen = await gatewayLine(['--gateway-port', String(taken)]);
+    assert.match(chosen, new RegExp(`LLM gateway on http://127\\.0\\.0\\.1:${taken}; `));
+    const bad = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--gateway-port', '70000'], { cwd: root, encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--gateway-port must be a port number \(0-65535\), not '70000'/);
   });
 });

@@ -5,7 +5,8 @@ import { arr, type Json, num, obj, requestParams, str } from './json';
 
 function message(m: Json): SemconvMessage {
   const role = str(m.role) ?? 'user';
-  if (role === 'tool') return { role, parts: [{ type: 'tool_call_response', id: str(m.tool_call_id), response: str(m.content) }] };
+  // Ollama's tool calls have no ids: a result names its tool (tool_name), as the tracker keys id-less calls.
+  if (role === 'tool') return { role, parts: [{ type: 'tool_call_response', id: str(m.tool_call_id) ?? str(m.tool_name), response: str(m.content) }] };
   const parts: SemconvPart[] = [];
   const thinking = str(m.thinking);
   if (thinking) parts.push({ type: 'reasoning', content: thinking });
