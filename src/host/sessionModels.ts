@@ -1,31 +1,35 @@
 import type * as vscode from 'vscode';
-import { normaliseSession, totalsOf, type AgentStep, type Totals } from '../core/agent';
-import { readSession } from '../core/agent/fromStore';
-import type { SpanStore } from '../core/store/spanStore';
+import { totalsOf, type AgentStep, type Totals } from '../core/agent';
+import type { EngineClient } from '../core/engineClient';
 import type { SessionSummary } from '../core/store/types';
 import { agentOptions, onSettingsChanged } from './settings';
 
+interface Model {
+  steps: AgentStep[];
+  totals: Totals;
+}
+
 /**
- * Sessions through the agent model (normalised, priced steps and their totals), shared by the Sessions
- * view and the Cost view: one read per session state (span and log counts), dropped when the user's
- * prices change.
+ * Sessions through the agent model (normalised, priced steps and their totals, built on the engine's
+ * worker), shared by the Sessions view and the Cost view: one build per session state (span and log
+ * counts), dropped when the user's prices change. Concurrent readers of one state share its build.
  */
 export class SessionModels implements vscode.Disposable {
-  private readonly cache = new Map<string, { state: string; steps: AgentStep[]; totals: Totals }>();
+  private readonly cache = new Map<string, { state: string; model: Promise<Model> }>();
   private readonly subscription = onSettingsChanged(['pricing.models'], () => this.cache.clear());
 
   /** Sessions above this are summed when asked for, not on every refresh of the tree. */
   static readonly eagerLimit = 20_000;
 
-  steps(store: SpanStore, session: SessionSummary): AgentStep[] {
-    return this.model(store, session).steps;
+  async steps(engine: EngineClient, session: SessionSummary): Promise<AgentStep[]> {
+    return (await this.model(engine, session)).steps;
   }
 
   /** undefined for a session over eagerLimit not read yet (its last totals if it was). */
-  totals(store: SpanStore, session: SessionSummary): Totals | undefined {
+  async totals(engine: EngineClient, session: SessionSummary): Promise<Totals | undefined> {
     const hit = this.cache.get(session.id);
-    if (hit?.state !== stateOf(session) && session.spanCount > SessionModels.eagerLimit) return hit?.totals;
-    return this.model(store, session).totals;
+    if (hit?.state !== stateOf(session) && session.spanCount > SessionModels.eagerLimit) return hit && (await hit.model.catch(() => undefined))?.totals;
+    return (await this.model(engine, session)).totals;
   }
 
   /** Forgets sessions that are gone (the caller lists the ones that exist). */
@@ -33,13 +37,15 @@ export class SessionModels implements vscode.Disposable {
     for (const id of this.cache.keys()) if (!ids.has(id)) this.cache.delete(id);
   }
 
-  private model(store: SpanStore, session: SessionSummary): { steps: AgentStep[]; totals: Totals } {
+  private model(engine: EngineClient, session: SessionSummary): Promise<Model> {
     const state = stateOf(session);
     const hit = this.cache.get(session.id);
-    if (hit?.state === state) return hit;
-    const steps = normaliseSession(readSession(store, session.id), agentOptions());
-    const model = { state, steps, totals: totalsOf(steps) };
-    this.cache.set(session.id, model);
+    if (hit?.state === state) return hit.model;
+    const model = engine.sessionSteps(session.id, agentOptions()).then((steps) => ({ steps, totals: totalsOf(steps) }));
+    const entry = { state, model };
+    this.cache.set(session.id, entry);
+    // A failed build (the session went away meanwhile) is not kept.
+    model.catch(() => this.cache.get(session.id) === entry && this.cache.delete(session.id));
     return model;
   }
 

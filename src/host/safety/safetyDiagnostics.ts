@@ -2,7 +2,6 @@
 // finding is on (a tool's definition, an LLM call's call site). Refreshed as spans arrive (coalesced).
 import * as vscode from 'vscode';
 import { normaliseSession, type AgentStep } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
 import { findSafety, type SafetyFinding } from '../../core/safety';
 import type { SourceLinks } from '../editor/sourceLinks';
 import type { Log } from '../log';
@@ -34,7 +33,7 @@ export class SafetyDiagnostics implements vscode.Disposable {
 
   async refresh(): Promise<void> {
     const engine = await this.receiver.engine();
-    const newest = engine.store.listSessions()[0];
+    const newest = engine.listSessions()[0];
     const state = newest ? `${newest.id}/${newest.spanCount}/${newest.logCount}` : '';
     if (state === this.shownState) return;
     this.shownState = state;
@@ -43,7 +42,7 @@ export class SafetyDiagnostics implements vscode.Disposable {
       this.collection.clear();
       return;
     }
-    const inputs = readSession(engine.store, newest.id);
+    const inputs = await engine.readSession(newest.id);
     const steps = normaliseSession(inputs, agentOptions());
     const findings = findSafety(steps, await this.settings.options());
     await this.links.annotate(steps, inputs);

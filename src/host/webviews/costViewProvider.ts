@@ -122,7 +122,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       sessions: running?.sessions ?? 0,
     };
     const engine = await this.receiver.engine();
-    const sessions = engine.store.listSessions();
+    const sessions = engine.listSessions();
     const picked = this.pinned !== undefined ? sessions.find((s) => s.id === this.pinned) : undefined;
     const current = picked ?? sessions[0];
     const snapshot: CostSnapshotDto = {
@@ -134,7 +134,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (this.pinned !== undefined && !picked && current) snapshot.notice = 'The picked session is gone; showing the newest one.';
     if (!current) return snapshot;
 
-    const steps = this.models.steps(engine.store, current);
+    const steps = await this.models.steps(engine, current);
     snapshot.safety = safetySection(findSafety(steps, await this.safety.options()));
     const report = costReport({
       session: { id: current.id, name: current.name, live: current.live },
@@ -142,10 +142,10 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') },
     });
     snapshot.report = report;
-    const runs = sessions.slice(0, comparedRuns * 4).map((s) => ({
+    const runs = await Promise.all(sessions.slice(0, comparedRuns * 4).map(async (s) => ({
       id: s.id, name: s.name, serviceName: s.serviceName, startEpochMs: s.firstSpanMs,
-      totals: s.id === current.id ? undefined : this.models.totals(engine.store, s),
-    }));
+      totals: s.id === current.id ? undefined : await this.models.totals(engine, s),
+    })));
     snapshot.comparison = compareRuns(runs.map((r) => (r.id === current.id ? { ...r, totals: report.totals } : r)), current.id, comparedRuns);
     if (report.budget?.exceeded && current.live && !this.warned.has(current.id) && !this.tracedRuns.has(current.id)) {
       this.warned.add(current.id);

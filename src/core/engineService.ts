@@ -1,0 +1,128 @@
+// The engine's side of protocol/engine.ts: one TraceEngine (store, ingest queue, receiver, decode
+// worker) answering the host's requests. It runs on the engine worker (engineWorkerMain.ts); when that
+// cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
+import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
+import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
+import { normaliseSession } from './agent';
+import { readSession } from './agent/fromStore';
+import { TraceEngine } from './engine';
+import { readReportAssets } from './export/reportAssets';
+import { exportSession } from './export/sessionExport';
+import { ForwardError, forwardSession } from './forward/forwarder';
+import { ImportCancelled } from './import/otlpFile';
+import { importSessionFile } from './sessionFiles';
+import { LivenessTimer } from './store/livenessTimer';
+import type { StoreOptions } from './store/spanStore';
+import type { StoreChange } from './store/types';
+
+/** At most this often a flood of ingest tells the host (the views coalesce further). */
+const notifyEveryMs = 100;
+
+type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, cancelled: () => boolean) => ResultOf<M> | Promise<ResultOf<M>> };
+
+/** Answers on `connection` at once; requests wait for the store (sql.js loads in ~100 ms), or fail with it. */
+export function serveEngine(connection: MessageConnection, options: StoreOptions): Promise<TraceEngine> {
+  const ready = TraceEngine.create(options).then((engine) => ({ engine, served: handlersOf(engine, connection) }));
+  for (const method of Object.keys(EngineRequests) as EngineMethod[]) {
+    connection.onRequest(EngineRequests[method] as RequestType<unknown, unknown, void>, async (params, token) => {
+      const { handlers, publish } = (await ready).served;
+      const handler = handlers[method] as (params: unknown, cancelled: () => boolean) => unknown;
+      try {
+        return await handler(params, () => token.isCancellationRequested);
+      } catch (e) {
+        throw asResponseError(e);
+      } finally {
+        // What a request changed reaches the host's mirror before its answer does (one port, in order).
+        publish();
+      }
+    });
+  }
+  connection.listen();
+  return ready.then((r) => r.engine);
+}
+
+function handlersOf(engine: TraceEngine, connection: MessageConnection): { handlers: Handlers; publish: () => void } {
+  const store = engine.store;
+  let pending: StoreChange | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const publish = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    const change = pending;
+    pending = undefined;
+    if (change) void connection.sendNotification(EngineNotifications.sessionsChanged, { change, sessions: store.listSessions(), spans: store.stats().spans });
+  };
+  const noteChange = (change: StoreChange): void => {
+    pending = pending ? merged(pending, change) : change;
+    timer ??= setTimeout(publish, notifyEveryMs);
+  };
+  // A session that stops being live changes no row: the host hears of it as an empty change.
+  const liveness = new LivenessTimer(store, () => noteChange({ added: [], changed: [], removed: [], evicted: [] }));
+  store.onDidChange((change) => {
+    liveness.storeChanged();
+    noteChange(change);
+  });
+  connection.onDispose(() => liveness.dispose());
+  const progress = (id: number | undefined) => (done: number, total: number) => {
+    if (id !== undefined) void connection.sendNotification(EngineNotifications.progress, { id, done, total });
+  };
+
+  const handlers: Handlers = {
+    configure: (p) => store.configure(p),
+    startReceiver: (p) => engine.startReceiver(p),
+    stopReceiver: () => engine.stopReceiver(),
+    sessions: () => ({ sessions: store.listSessions(), spans: store.stats().spans }),
+    stats: () => store.stats(),
+    decodeWorkerRunning: () => engine.decodeWorkerRunning,
+    tracesOfSession: (p) => store.tracesOfSession(p.sessionId),
+    spansOfSession: (p) => store.spansOfSession(p.sessionId, p.page),
+    spansOfTrace: (p) => store.spansOfTrace(p.traceId, p.sessionId),
+    childrenOf: (p) => store.childrenOf(p.traceId, p.spanId, p.sessionId),
+    readSession: (p) => readSession(store, p.sessionId),
+    sessionSteps: (p) => normaliseSession(readSession(store, p.sessionId), p.options),
+    renameSession: (p) => store.renameSession(p.sessionId, p.name),
+    deleteSession: (p) => store.deleteSession(p.sessionId),
+    clear: () => store.clear(),
+    launchStarted: (p) => store.launchStarted(p.sessionId, p.name),
+    launchEnded: async (p) => {
+      await engine.queue.flush();
+      store.launchEnded(p.sessionId);
+    },
+    flush: () => engine.queue.flush(),
+    drain: () => engine.drain(),
+    ingestTraces: (p) => engine.queue.acceptTraces(p.request),
+    importFile: (p, cancelled) => importSessionFile(store, p.file, {
+      report: progress(p.progressId),
+      get cancelled() {
+        return cancelled();
+      },
+    }),
+    exportSession: (p) => exportSession(store, p.sessionId, p.file, p.format, {
+      ...p.options,
+      assets: p.assetsRoot === undefined ? undefined : () => readReportAssets(p.assetsRoot!),
+    }),
+    forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
+  };
+  return { handlers, publish };
+}
+
+function asResponseError(e: unknown): ResponseError<ForwardErrorData | undefined> {
+  if (e instanceof ImportCancelled) return new ResponseError(EngineErrors.importCancelled, e.message, undefined);
+  if (e instanceof ForwardError) return new ResponseError(EngineErrors.forwardFailed, e.message, { sent: e.sent, status: e.status, body: e.body });
+  return new ResponseError(-32603, e instanceof Error ? e.message : String(e), undefined);
+}
+
+function merged(a: StoreChange, b: StoreChange): StoreChange {
+  const union = (x: string[], y: string[]) => [...new Set([...x, ...y])];
+  const notices = [...(a.notices ?? []), ...(b.notices ?? [])];
+  const evictedSpans = (a.evictedSpans ?? 0) + (b.evictedSpans ?? 0);
+  return {
+    added: union(a.added, b.added),
+    changed: union(a.changed, b.changed),
+    removed: union(a.removed, b.removed),
+    evicted: union(a.evicted, b.evicted),
+    ...(notices.length ? { notices } : {}),
+    ...(evictedSpans ? { evictedSpans } : {}),
+  };
+}
