@@ -10,7 +10,7 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
-import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionsSnapshot } from '../protocol/engine';
+import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
 import { serveEngine } from './engineService';
@@ -18,6 +18,7 @@ import type { SessionExportFormat, SessionExportResult } from './export/sessionE
 import { ForwardError, type ForwardTarget } from './forward/forwarder';
 import { type GatewayOptions, LlmGateway } from './gateway/gateway';
 import { ImportCancelled, type ReadProgress } from './import/otlpFile';
+import type { SafetyOptions } from './safety';
 import { Emitter } from './store/changes';
 import type { StoreOptions } from './store/spanStore';
 import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from './store/types';
@@ -190,6 +191,16 @@ export class EngineClient {
   /** A session's normalised, priced steps, built in the worker. */
   sessionSteps(sessionId: string, options: SessionOptions): Promise<AgentStep[]> {
     return this.call('sessionSteps', { sessionId, options });
+  }
+
+  /** A session's totals (and fork origin), built in the worker: what a Sessions row needs, and no more. */
+  sessionDigest(sessionId: string, options: SessionOptions): Promise<SessionDigest> {
+    return this.call('sessionDigest', { sessionId, options });
+  }
+
+  /** A session's safety findings, scanned in the worker, with only the steps they are on. */
+  safetyFindings(sessionId: string, options: SessionOptions, safety: SafetyOptions): Promise<SessionFindings> {
+    return this.call('safetyFindings', { sessionId, options, safety });
   }
 
   // Writes.

@@ -3,16 +3,18 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { normaliseSession } from './agent';
+import { normaliseSession, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
 import { TraceEngine } from './engine';
 import { readReportAssets } from './export/reportAssets';
 import { exportSession } from './export/sessionExport';
 import { ForwardError, forwardSession } from './forward/forwarder';
 import { ImportCancelled } from './import/otlpFile';
+import { findSafety } from './safety';
+import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
 import { LivenessTimer } from './store/livenessTimer';
-import type { StoreOptions } from './store/spanStore';
+import type { SpanStore, StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
 
 /** At most this often a flood of ingest tells the host (the views coalesce further). */
@@ -68,6 +70,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     if (id !== undefined) void connection.sendNotification(EngineNotifications.progress, { id, done, total });
   };
 
+  const models = new ModelCache(store);
   const handlers: Handlers = {
     configure: (p) => store.configure(p),
     startReceiver: (p) => engine.startReceiver(p),
@@ -80,7 +83,20 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     spansOfTrace: (p) => store.spansOfTrace(p.traceId, p.sessionId),
     childrenOf: (p) => store.childrenOf(p.traceId, p.spanId, p.sessionId),
     readSession: (p) => readSession(store, p.sessionId),
-    sessionSteps: (p) => normaliseSession(readSession(store, p.sessionId), p.options),
+    sessionSteps: (p) => models.of(p.sessionId, p.options).steps,
+    sessionDigest: (p) => {
+      const { steps } = models.of(p.sessionId, p.options);
+      const fork = forkOrigin(steps);
+      return fork ? { totals: totalsOf(steps), fork } : { totals: totalsOf(steps) };
+    },
+    safetyFindings: (p) => {
+      const { steps, inputs } = models.of(p.sessionId, p.options);
+      const findings = findSafety(steps, p.safety);
+      const on = new Set(findings.map((f) => f.stepId));
+      const shown = steps.filter((s) => on.has(s.id));
+      const spans = new Set(shown.map((s) => s.spanId));
+      return { findings, steps: shown, inputs: inputs.filter((i) => spans.has(i.span.spanId)) };
+    },
     renameSession: (p) => store.renameSession(p.sessionId, p.name),
     deleteSession: (p) => store.deleteSession(p.sessionId),
     clear: () => store.clear(),
@@ -125,4 +141,26 @@ function merged(a: StoreChange, b: StoreChange): StoreChange {
     ...(notices.length ? { notices } : {}),
     ...(evictedSpans ? { evictedSpans } : {}),
   };
+}
+
+/** The last models built, per session state and options: a Sessions row, the safety scan and a reader share one build. */
+class ModelCache {
+  private readonly built = new Map<string, { key: string; inputs: SpanInput[]; steps: AgentStep[] }>();
+  private static readonly kept = 4;
+
+  constructor(private readonly store: SpanStore) {}
+
+  of(sessionId: string, options: SessionOptions): { inputs: SpanInput[]; steps: AgentStep[] } {
+    const summary = this.store.getSession(sessionId);
+    const key = `${summary?.spanCount}/${summary?.logCount}/${JSON.stringify(options)}`;
+    const hit = this.built.get(sessionId);
+    if (hit?.key === key) return hit;
+    const inputs = readSession(this.store, sessionId);
+    const model = { key, inputs, steps: normaliseSession(inputs, options) };
+    this.built.delete(sessionId);
+    this.built.set(sessionId, model);
+    // Oldest first in a Map: drop beyond the few sessions being looked at.
+    for (const id of this.built.keys()) if (this.built.size > ModelCache.kept) this.built.delete(id);
+    return model;
+  }
 }

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { totalsOf, type AgentStep, type Totals } from '../core/agent';
 import type { EngineClient } from '../core/engineClient';
 import type { SessionSummary } from '../core/store/types';
+import type { SessionDigest } from '../protocol/engine';
 import { agentOptions, onSettingsChanged } from './settings';
 
 interface Model {
@@ -16,7 +17,8 @@ interface Model {
  */
 export class SessionModels implements vscode.Disposable {
   private readonly cache = new Map<string, { state: string; model: Promise<Model> }>();
-  private readonly subscription = onSettingsChanged(['pricing.models'], () => this.cache.clear());
+  private readonly digests = new Map<string, { state: string; digest: Promise<SessionDigest> }>();
+  private readonly subscription = onSettingsChanged(['pricing.models'], () => (this.cache.clear(), this.digests.clear()));
 
   /** Sessions above this are summed when asked for, not on every refresh of the tree. */
   static readonly eagerLimit = 20_000;
@@ -27,14 +29,24 @@ export class SessionModels implements vscode.Disposable {
 
   /** undefined for a session over eagerLimit not read yet (its last totals if it was). */
   async totals(engine: EngineClient, session: SessionSummary): Promise<Totals | undefined> {
-    const hit = this.cache.get(session.id);
-    if (hit?.state !== stateOf(session) && session.spanCount > SessionModels.eagerLimit) return hit && (await hit.model.catch(() => undefined))?.totals;
-    return (await this.model(engine, session)).totals;
+    return (await this.digest(engine, session))?.totals;
+  }
+
+  /** A Sessions row's totals and fork origin, built in the engine: the steps stay there. */
+  async digest(engine: EngineClient, session: SessionSummary): Promise<SessionDigest | undefined> {
+    const hit = this.digests.get(session.id);
+    if (hit?.state !== stateOf(session) && session.spanCount > SessionModels.eagerLimit) return hit && (await hit.digest.catch(() => undefined));
+    if (hit?.state === stateOf(session)) return hit.digest;
+    const entry = { state: stateOf(session), digest: engine.sessionDigest(session.id, agentOptions()) };
+    this.digests.set(session.id, entry);
+    entry.digest.catch(() => this.digests.get(session.id) === entry && this.digests.delete(session.id));
+    return entry.digest;
   }
 
   /** Forgets sessions that are gone (the caller lists the ones that exist). */
   retain(ids: ReadonlySet<string>): void {
     for (const id of this.cache.keys()) if (!ids.has(id)) this.cache.delete(id);
+    for (const id of this.digests.keys()) if (!ids.has(id)) this.digests.delete(id);
   }
 
   private model(engine: EngineClient, session: SessionSummary): Promise<Model> {
@@ -52,6 +64,7 @@ export class SessionModels implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.cache.clear();
+    this.digests.clear();
   }
 }
 

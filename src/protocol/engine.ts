@@ -4,12 +4,14 @@
 // the receiver's sockets live in the worker. What crosses is commands, session summaries and the slices a
 // reader asks for.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { AgentStep, SessionOptions, SpanInput } from '../core/agent';
+import type { AgentStep, SessionOptions, SpanInput, Totals } from '../core/agent';
 import type { ReceiverAddresses, ReceiverOptions } from '../core/engine';
 import type { SessionExportFormat, SessionExportResult } from '../core/export/sessionExport';
 import type { ForwardTarget } from '../core/forward/forwarder';
 import type { TraceRequest } from '../core/otlp/model';
 import type { SinkVerdict } from '../core/otlp/receiverTypes';
+import type { SafetyFinding, SafetyOptions } from '../core/safety';
+import type { ForkOrigin } from '../core/sessions/forkOrigin';
 import type { StoreSettings } from '../core/store/context';
 import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from '../core/store/types';
 
@@ -28,6 +30,17 @@ export interface ProgressParams {
   id: number;
   done: number;
   total: number;
+}
+
+export interface SessionDigest {
+  totals: Totals;
+  fork?: ForkOrigin;
+}
+
+export interface SessionFindings {
+  findings: SafetyFinding[];
+  steps: AgentStep[];
+  inputs: SpanInput[];
 }
 
 /** ResponseError codes the host turns back into its own errors. */
@@ -64,6 +77,10 @@ export const EngineRequests = {
   childrenOf: request<{ traceId: string; spanId: string; sessionId?: string }, StoredSpan[]>('childrenOf'),
   /** A session's spans with their log records joined: the agent model's input (readSession). */
   readSession: request<SessionParams, SpanInput[]>('readSession'),
+  /** What a Sessions row shows of a session's model: its totals and, for a forked run, where it came from. */
+  sessionDigest: request<SessionParams & { options: SessionOptions }, SessionDigest>('sessionDigest'),
+  /** A session's safety findings, with the steps they are on and those steps' inputs (to place them in source). */
+  safetyFindings: request<SessionParams & { options: SessionOptions; safety: SafetyOptions }, SessionFindings>('safetyFindings'),
   /** A session through the agent model (normalised, priced steps), built in the worker. */
   sessionSteps: request<SessionParams & { options: SessionOptions }, AgentStep[]>('sessionSteps'),
   renameSession: request<SessionParams & { name: string }, boolean>('renameSession'),

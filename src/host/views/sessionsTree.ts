@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parentIndices, type AgentStep, type Totals } from '../../core/agent';
 import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
+import type { ForkOrigin } from '../../core/sessions/forkOrigin';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
 import type { EngineClient } from '../../core/engineClient';
 import { formatMs, formatUsd, plural } from '../../core/format';
@@ -8,20 +9,6 @@ import { SessionModels } from '../sessionModels';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 
-/** A forked run's parent session and fork step (from its gateway spans), undefined for other runs. */
-export interface ForkOrigin {
-  parentSessionId: string;
-  step: number;
-}
-
-export function forkOrigin(steps: readonly AgentStep[]): ForkOrigin | undefined {
-  for (const s of steps) {
-    const parent = s.attributes['agent_debugger.fork.parent_session'];
-    const step = s.attributes['agent_debugger.fork.step'];
-    if (typeof parent === 'string' && typeof step === 'number') return { parentSessionId: parent, step };
-  }
-  return undefined;
-}
 
 export class SessionItem extends vscode.TreeItem {
   readonly kind = 'session';
@@ -151,7 +138,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     // Sessions too big to model eagerly are not forks of interest here: reading them would stall the view.
     return Promise.all(engine.listSessions().map(async (session) => ({
       session,
-      fork: session.spanCount <= SessionModels.eagerLimit ? forkOrigin(await this.models.steps(engine, session)) : undefined,
+      fork: session.spanCount <= SessionModels.eagerLimit ? (await this.models.digest(engine, session))?.fork : undefined,
     })));
   }
 
