@@ -144,7 +144,7 @@ export class EngineClient {
   }
 
   async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {
-    this.addresses ??= await this.call('startReceiver', options);
+    this.addresses ??= await this.call('startReceiver', plain(options));
     return this.addresses;
   }
 
@@ -156,7 +156,7 @@ export class EngineClient {
   // Reads.
 
   configure(options: StoreOptions): Promise<void> {
-    return this.call('configure', options);
+    return this.call('configure', plain(options));
   }
 
   stats(): Promise<StoreStats> {
@@ -190,17 +190,17 @@ export class EngineClient {
 
   /** A session's normalised, priced steps, built in the worker. */
   sessionSteps(sessionId: string, options: SessionOptions): Promise<AgentStep[]> {
-    return this.call('sessionSteps', { sessionId, options });
+    return this.call('sessionSteps', { sessionId, options: plain(options) });
   }
 
   /** A session's totals (and fork origin), built in the worker: what a Sessions row needs, and no more. */
   sessionDigest(sessionId: string, options: SessionOptions): Promise<SessionDigest> {
-    return this.call('sessionDigest', { sessionId, options });
+    return this.call('sessionDigest', { sessionId, options: plain(options) });
   }
 
   /** A session's safety findings, scanned in the worker, with only the steps they are on. */
   safetyFindings(sessionId: string, options: SessionOptions, safety: SafetyOptions): Promise<SessionFindings> {
-    return this.call('safetyFindings', { sessionId, options, safety });
+    return this.call('safetyFindings', { sessionId, options: plain(options), safety: plain(safety) });
   }
 
   // Writes.
@@ -252,13 +252,13 @@ export class EngineClient {
 
   exportSession(sessionId: string, file: string, format: SessionExportFormat, options: SessionOptions & { assetsRoot?: string }): Promise<SessionExportResult> {
     const { assetsRoot, ...model } = options;
-    return this.call('exportSession', { sessionId, file, format, options: model, assetsRoot });
+    return this.call('exportSession', { sessionId, file, format, options: plain(model), assetsRoot });
   }
 
   async forwardSession(sessionId: string, target: ForwardTarget, onProgress?: (sent: number, total: number) => void): Promise<{ spans: number; logRecordsNotSent: number }> {
     const id = this.onProgress((done, total) => onProgress?.(done, total));
     try {
-      return await this.call('forwardSession', { sessionId, target, progressId: id });
+      return await this.call('forwardSession', { sessionId, target: plain(target), progressId: id });
     } catch (e) {
       if (e instanceof ResponseError && e.code === EngineErrors.forwardFailed) {
         const data = e.data as ForwardErrorData;
@@ -322,4 +322,9 @@ export class EngineClient {
     const type = EngineRequests[method] as RequestType<ParamsOf<M>, ResultOf<M>, void>;
     return this.connection.sendRequest(type, params, cancel?.token);
   }
+}
+
+/** Settings as plain data: VS Code hands them out as proxies, which a MessagePort cannot clone. */
+function plain<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
