@@ -10,8 +10,9 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
-import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
+import type { ReportInput } from './cost';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
 import { serveEngine } from './engineService';
 import type { SessionExportFormat, SessionExportResult } from './export/sessionExport';
@@ -196,6 +197,11 @@ export class EngineClient {
   /** A session's totals (and fork origin), built in the worker: what a Sessions row needs, and no more. */
   sessionDigest(sessionId: string, options: SessionOptions): Promise<SessionDigest> {
     return this.call('sessionDigest', { sessionId, options: plain(options) });
+  }
+
+  /** The Cost view's report for a session, built in the worker. */
+  costReport(sessionId: string, options: SessionOptions, safety: SafetyOptions, report: Omit<ReportInput, 'steps'>): Promise<SessionCost> {
+    return this.call('costReport', { sessionId, options: plain(options), safety: plain(safety), report: plain(report) });
   }
 
   /** A session's safety findings, scanned in the worker, with only the steps they are on. */

@@ -10,7 +10,8 @@ import { readReportAssets } from './export/reportAssets';
 import { exportSession } from './export/sessionExport';
 import { ForwardError, forwardSession } from './forward/forwarder';
 import { ImportCancelled } from './import/otlpFile';
-import { findSafety } from './safety';
+import { costReport } from './cost';
+import { findSafety, safetySection } from './safety';
 import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
 import { LivenessTimer } from './store/livenessTimer';
@@ -65,12 +66,12 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     liveness.storeChanged();
     noteChange(change);
   });
-  connection.onDispose(() => liveness.dispose());
+  const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
+  connection.onDispose(() => (liveness.dispose(), models.dispose()));
   const progress = (id: number | undefined) => (done: number, total: number) => {
     if (id !== undefined) void connection.sendNotification(EngineNotifications.progress, { id, done, total });
   };
 
-  const models = new ModelCache(store);
   const handlers: Handlers = {
     configure: (p) => store.configure(p),
     startReceiver: (p) => engine.startReceiver(p),
@@ -83,19 +84,26 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     spansOfTrace: (p) => store.spansOfTrace(p.traceId, p.sessionId),
     childrenOf: (p) => store.childrenOf(p.traceId, p.spanId, p.sessionId),
     readSession: (p) => readSession(store, p.sessionId),
-    sessionSteps: (p) => models.of(p.sessionId, p.options).steps,
+    sessionSteps: (p) => models.of(p.sessionId, p.options, true).steps,
     sessionDigest: (p) => {
-      const { steps } = models.of(p.sessionId, p.options);
+      const { steps, state } = models.of(p.sessionId, p.options);
       const fork = forkOrigin(steps);
-      return fork ? { totals: totalsOf(steps), fork } : { totals: totalsOf(steps) };
+      return fork ? { state, totals: totalsOf(steps), fork } : { state, totals: totalsOf(steps) };
+    },
+    costReport: (p) => {
+      const model = models.of(p.sessionId, p.options);
+      const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(model.steps, p.safety));
+      const report = models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps }));
+      return { report, safety: safetySection(findings) };
     },
     safetyFindings: (p) => {
-      const { steps, inputs } = models.of(p.sessionId, p.options);
-      const findings = findSafety(steps, p.safety);
+      const model = models.of(p.sessionId, p.options);
+      const { steps, inputs, state } = model;
+      const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(steps, p.safety));
       const on = new Set(findings.map((f) => f.stepId));
       const shown = steps.filter((s) => on.has(s.id));
       const spans = new Set(shown.map((s) => s.spanId));
-      return { findings, steps: shown, inputs: inputs.filter((i) => spans.has(i.span.spanId)) };
+      return { state, findings, steps: shown, inputs: inputs.filter((i) => spans.has(i.span.spanId)) };
     },
     renameSession: (p) => store.renameSession(p.sessionId, p.name),
     deleteSession: (p) => store.deleteSession(p.sessionId),
@@ -143,24 +151,69 @@ function merged(a: StoreChange, b: StoreChange): StoreChange {
   };
 }
 
-/** The last models built, per session state and options: a Sessions row, the safety scan and a reader share one build. */
+interface BuiltModel {
+  state: string;
+  options: string;
+  inputs: SpanInput[];
+  steps: AgentStep[];
+  builtAt: number;
+  /** Building it and what was derived from it (findings, reports): what a rebuild costs. */
+  buildMs: number;
+  derived: Map<string, unknown>;
+}
+
+/**
+ * The last models built, per session state and options: a Sessions row, the safety scan, the Cost view and
+ * a reader share one build. A growing session is rebuilt at most once per twice its build time: this
+ * thread also stores, and a flood must not spend it all on models. A stale answer schedules a change
+ * notice for when a rebuild is due, so the views ask again and end current.
+ */
 class ModelCache {
-  private readonly built = new Map<string, { key: string; inputs: SpanInput[]; steps: AgentStep[] }>();
+  private readonly built = new Map<string, BuiltModel>();
+  private readonly due = new Map<string, NodeJS.Timeout>();
   private static readonly kept = 4;
+  private static readonly idleFactor = 2;
 
-  constructor(private readonly store: SpanStore) {}
+  constructor(private readonly store: SpanStore, private readonly outdated: (sessionId: string) => void) {}
 
-  of(sessionId: string, options: SessionOptions): { inputs: SpanInput[]; steps: AgentStep[] } {
+  /** `fresh`: never the throttled answer (a debugger's breakpoints must see every step). */
+  of(sessionId: string, options: SessionOptions, fresh = false): BuiltModel {
     const summary = this.store.getSession(sessionId);
-    const key = `${summary?.spanCount}/${summary?.logCount}/${JSON.stringify(options)}`;
+    const state = `${summary?.spanCount}/${summary?.logCount}`;
+    const optionsKey = JSON.stringify(options);
     const hit = this.built.get(sessionId);
-    if (hit?.key === key) return hit;
+    if (hit?.options === optionsKey) {
+      if (hit.state === state) return hit;
+      const wait = hit.builtAt + hit.buildMs * ModelCache.idleFactor - performance.now();
+      if (wait > 0 && !fresh) {
+        if (!this.due.has(sessionId)) this.due.set(sessionId, setTimeout(() => (this.due.delete(sessionId), this.outdated(sessionId)), wait));
+        return hit;
+      }
+    }
+    const started = performance.now();
     const inputs = readSession(this.store, sessionId);
-    const model = { key, inputs, steps: normaliseSession(inputs, options) };
+    const model = { state, options: optionsKey, inputs, steps: normaliseSession(inputs, options), builtAt: 0, buildMs: 0, derived: new Map<string, unknown>() };
+    model.builtAt = performance.now();
+    model.buildMs = model.builtAt - started;
     this.built.delete(sessionId);
     this.built.set(sessionId, model);
     // Oldest first in a Map: drop beyond the few sessions being looked at.
     for (const id of this.built.keys()) if (this.built.size > ModelCache.kept) this.built.delete(id);
     return model;
+  }
+
+  /** `compute` over a model, once per model and key (the safety scan is as costly as the build). */
+  derive<T>(model: BuiltModel, key: string, compute: () => T): T {
+    if (model.derived.has(key)) return model.derived.get(key) as T;
+    const started = performance.now();
+    const value = compute();
+    model.buildMs += performance.now() - started;
+    model.derived.set(key, value);
+    return value;
+  }
+
+  dispose(): void {
+    for (const timer of this.due.values()) clearTimeout(timer);
+    this.due.clear();
   }
 }

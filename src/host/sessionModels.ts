@@ -37,9 +37,12 @@ export class SessionModels implements vscode.Disposable {
     const hit = this.digests.get(session.id);
     if (hit?.state !== stateOf(session) && session.spanCount > SessionModels.eagerLimit) return hit && (await hit.digest.catch(() => undefined));
     if (hit?.state === stateOf(session)) return hit.digest;
-    const entry = { state: stateOf(session), digest: engine.sessionDigest(session.id, agentOptions()) };
+    const state = stateOf(session);
+    const entry = { state, digest: engine.sessionDigest(session.id, agentOptions()) };
     this.digests.set(session.id, entry);
-    entry.digest.catch(() => this.digests.get(session.id) === entry && this.digests.delete(session.id));
+    // Not kept when it failed, or lags the session (the engine says when a fresh one is due).
+    const forget = () => this.digests.get(session.id) === entry && this.digests.delete(session.id);
+    entry.digest.then((d) => d.state === state || forget(), forget);
     return entry.digest;
   }
 

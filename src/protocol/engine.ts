@@ -4,7 +4,9 @@
 // the receiver's sockets live in the worker. What crosses is commands, session summaries and the slices a
 // reader asks for.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { CostReportDto, SafetySectionDto } from './cost';
 import type { AgentStep, SessionOptions, SpanInput, Totals } from '../core/agent';
+import type { ReportInput } from '../core/cost';
 import type { ReceiverAddresses, ReceiverOptions } from '../core/engine';
 import type { SessionExportFormat, SessionExportResult } from '../core/export/sessionExport';
 import type { ForwardTarget } from '../core/forward/forwarder';
@@ -32,15 +34,23 @@ export interface ProgressParams {
   total: number;
 }
 
+/** Built from the session as it was at `state` (span/log counts): a growing session's model may lag a little. */
 export interface SessionDigest {
+  state: string;
   totals: Totals;
   fork?: ForkOrigin;
 }
 
 export interface SessionFindings {
+  state: string;
   findings: SafetyFinding[];
   steps: AgentStep[];
   inputs: SpanInput[];
+}
+
+export interface SessionCost {
+  report: CostReportDto;
+  safety: SafetySectionDto;
 }
 
 /** ResponseError codes the host turns back into its own errors. */
@@ -81,6 +91,8 @@ export const EngineRequests = {
   sessionDigest: request<SessionParams & { options: SessionOptions }, SessionDigest>('sessionDigest'),
   /** A session's safety findings, with the steps they are on and those steps' inputs (to place them in source). */
   safetyFindings: request<SessionParams & { options: SessionOptions; safety: SafetyOptions }, SessionFindings>('safetyFindings'),
+  /** The Cost view's report and safety section for a session, built in the worker: the view's DTOs cross, not the steps. */
+  costReport: request<SessionParams & { options: SessionOptions; safety: SafetyOptions; report: Omit<ReportInput, 'steps'> }, SessionCost>('costReport'),
   /** A session through the agent model (normalised, priced steps), built in the worker. */
   sessionSteps: request<SessionParams & { options: SessionOptions }, AgentStep[]>('sessionSteps'),
   renameSession: request<SessionParams & { name: string }, boolean>('renameSession'),

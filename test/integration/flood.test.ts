@@ -19,6 +19,13 @@ interface FloodRun {
   report: FloodReport;
   /** Worst time from when a probe was due to when its command had answered, over the whole flood and store. */
   worstCommandMs: number;
+  /**
+   * Of that probe window, the most this thread was busy (event-loop utilisation's active time): the part
+   * of a wait that is this thread's own work, not the OS giving the cores to other processes.
+   */
+  worstBusyMs: number;
+  /** This thread's event-loop utilisation over the flood. */
+  utilisation: number;
   probes: number;
   /** The host's event-loop delay (perf_hooks histogram), its worst. */
   worstDelayMs: number;
@@ -35,17 +42,21 @@ async function floodWhileProbing(engine: EngineClient, port: number, session: st
     await new Promise((resolve) => sender.once('message', resolve));
     const delay = monitorEventLoopDelay({ resolution: 10 });
     let worstCommandMs = 0;
+    let worstBusyMs = 0;
     let probes = 0;
     let probing = true;
     const probe = (async () => {
       while (probing) {
         const due = performance.now() + probeEveryMs;
+        const window = performance.eventLoopUtilization();
         await new Promise((resolve) => setTimeout(resolve, probeEveryMs));
         await vscode.commands.executeCommand(pingCommand);
         worstCommandMs = Math.max(worstCommandMs, performance.now() - due);
+        worstBusyMs = Math.max(worstBusyMs, performance.eventLoopUtilization(window).active);
         probes++;
       }
     })();
+    const elu = performance.eventLoopUtilization();
     delay.enable();
     const started = performance.now();
     const report = await new Promise<FloodReport>((resolve) => {
@@ -60,7 +71,8 @@ async function floodWhileProbing(engine: EngineClient, port: number, session: st
     probing = false;
     await probe;
     delay.disable();
-    return { report, worstCommandMs, probes, worstDelayMs: delay.max / 1e6, storeSeconds };
+    const utilisation = performance.eventLoopUtilization(elu).utilization;
+    return { report, worstCommandMs, worstBusyMs, utilisation, probes, worstDelayMs: delay.max / 1e6, storeSeconds };
   } finally {
     sender.kill();
   }
@@ -69,7 +81,8 @@ async function floodWhileProbing(engine: EngineClient, port: number, session: st
 function describeRun(where: string, run: FloodRun, stored: number): string {
   const spans = requests * spansPerRequest;
   return `${where}: ${spans} spans (${JSON.stringify(run.report.statuses)} by status) in ${run.storeSeconds.toFixed(1)} s, ${stored} stored; ` +
-    `worst command answer ${run.worstCommandMs.toFixed(0)} ms over ${run.probes} probes, worst event-loop delay ${run.worstDelayMs.toFixed(0)} ms`;
+    `worst command answer ${run.worstCommandMs.toFixed(0)} ms over ${run.probes} probes (this thread busy at most ${run.worstBusyMs.toFixed(0)} ms of it), ` +
+    `worst event-loop delay ${run.worstDelayMs.toFixed(0)} ms, host thread ${(run.utilisation * 100).toFixed(0)}% busy`;
 }
 
 describe('Flood: VS Code never waits on ingest', function () {

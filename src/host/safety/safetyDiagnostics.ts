@@ -43,7 +43,9 @@ export class SafetyDiagnostics implements vscode.Disposable {
       return;
     }
     // Scanned in the engine's worker: only the findings and the steps they are on come back to be placed.
-    const { findings, steps, inputs } = await engine.safetyFindings(newest.id, agentOptions(), await this.settings.options());
+    const { findings, steps, inputs, state: scanned } = await engine.safetyFindings(newest.id, agentOptions(), await this.settings.options());
+    // A growing session's scan may lag it: the engine then tells again when a fresh one is due.
+    if (scanned !== `${newest.spanCount}/${newest.logCount}`) this.shownState = '';
     await this.links.annotate(steps, inputs);
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     const byId = new Map(steps.map((s) => [s.id, s]));

@@ -26,6 +26,7 @@ export class GraphPanel implements vscode.Disposable {
   private search?: { steps: readonly AgentStep[]; index: StepSearch };
   private feed: GraphFeed | undefined;
   private ready = false;
+  private disposed = false;
   private stale = false;
   /** What the built session reflects: another session's spans, or nothing new, rebuild nothing. */
   private builtKey: string | undefined;
@@ -226,12 +227,14 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private post(message: GraphToWebview): void {
-    if (!this.ready) return;
+    // A snapshot read from the engine may arrive after the panel closed.
+    if (!this.ready || this.disposed) return;
     this.sent[message.type] = (this.sent[message.type] ?? 0) + 1;
     void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
