@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
@@ -51,8 +51,10 @@ export class EngineClient {
   private nextProgressId = 1;
   private addresses: ReceiverAddresses | undefined;
   private llmGateway: LlmGateway | undefined;
+  private disposed = false;
 
-  private constructor(private readonly connection: MessageConnection, private readonly worker: Worker | undefined) {
+  /** `ports`: the in-process engine's channel, closed with it. */
+  private constructor(private readonly connection: MessageConnection, private readonly worker: Worker | undefined, private readonly ports: MessagePort[] = []) {
     connection.onNotification(EngineNotifications.sessionsChanged, (n) => {
       this.take(n);
       this.changed.fire(n.change);
@@ -75,7 +77,7 @@ export class EngineClient {
     }
     const { port1, port2 } = new MessageChannel();
     void serveEngine(createMessageConnection(new PortMessageReader(port1), new PortMessageWriter(port1)), options.store ?? {}).catch(() => undefined);
-    const client = new EngineClient(createMessageConnection(new PortMessageReader(port2), new PortMessageWriter(port2)), undefined);
+    const client = new EngineClient(createMessageConnection(new PortMessageReader(port2), new PortMessageWriter(port2)), undefined, [port1, port2]);
     client.take(await client.call('sessions', {}));
     return client;
   }
@@ -88,6 +90,7 @@ export class EngineClient {
     let started = false;
     const failed = new Promise<never>((_, reject) => {
       const fail = (reason: string) => {
+        if (client.disposed) return;
         // Pending requests are rejected; later ones fail at once.
         client.connection.dispose();
         if (started) options.onCrash?.(reason);
@@ -307,9 +310,11 @@ export class EngineClient {
   async dispose(): Promise<void> {
     await this.stopGateway();
     await this.call('drain', {}).catch(() => undefined);
+    this.disposed = true;
     this.addresses = undefined;
     this.connection.dispose();
     this.changed.dispose();
+    for (const port of this.ports) port.close();
     await this.worker?.terminate();
   }
 

@@ -48,13 +48,14 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const store = engine.store;
   let pending: StoreChange | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
 
   const publish = (): void => {
     clearTimeout(timer);
     timer = undefined;
     const change = pending;
     pending = undefined;
-    if (change) void connection.sendNotification(EngineNotifications.sessionsChanged, { change, sessions: store.listSessions(), spans: store.stats().spans });
+    if (change && !closed) void connection.sendNotification(EngineNotifications.sessionsChanged, { change, sessions: store.listSessions(), spans: store.stats().spans });
   };
   const noteChange = (change: StoreChange): void => {
     pending = pending ? merged(pending, change) : change;
@@ -67,9 +68,17 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     noteChange(change);
   });
   const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
-  connection.onDispose(() => (liveness.dispose(), models.dispose()));
+  const stop = () => {
+    closed = true;
+    clearTimeout(timer);
+    liveness.dispose();
+    models.dispose();
+  };
+  // The host went away (the in-process channel closed): nothing more is sent, no timer is left.
+  connection.onClose(stop);
+  connection.onDispose(stop);
   const progress = (id: number | undefined) => (done: number, total: number) => {
-    if (id !== undefined) void connection.sendNotification(EngineNotifications.progress, { id, done, total });
+    if (id !== undefined && !closed) void connection.sendNotification(EngineNotifications.progress, { id, done, total });
   };
 
   const handlers: Handlers = {

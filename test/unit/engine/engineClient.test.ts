@@ -68,6 +68,27 @@ for (const inProcess of [false, true]) {
       assert.equal(engine.getSession(imported.sessionIds[0]!)?.spanCount, 2);
     });
 
+    it('digests a growing session: an answer that lags the session says so, and a change notice follows', async () => {
+      await request(port, '/v1/traces', { headers: { 'Content-Type': 'application/json' }, body: body('s4', '4') });
+      await engine.flush();
+      const first = await engine.sessionDigest('s4', {});
+      assert.equal(first.state, '2/0');
+      assert.equal(first.totals.llmCalls, 1);
+      await request(port, '/v1/traces', { headers: { 'Content-Type': 'application/json' }, body: body('s4', '5') });
+      await engine.flush();
+      let digest = await engine.sessionDigest('s4', {});
+      if (digest.state !== '4/0') {
+        await new Promise<void>((resolve) => {
+          const sub = engine.onDidChange((c) => c.changed.includes('s4') && (sub.dispose(), resolve()));
+        });
+        digest = await engine.sessionDigest('s4', {});
+      }
+      assert.equal(digest.state, '4/0');
+      assert.equal(digest.totals.llmCalls, 2);
+      const cost = await engine.costReport('s4', {}, {}, { session: { id: 's4', name: 's4', live: false } });
+      assert.equal(cost.report.totals.llmCalls, 2);
+    });
+
     it('carries errors back: a missing file, a refused forward (as a ForwardError)', async () => {
       await assert.rejects(engine.importFile(join(dir, 'nope.json')), /ENOENT|no such file/);
       await request(port, '/v1/traces', { headers: { 'Content-Type': 'application/json' }, body: body('s3', '3') });
