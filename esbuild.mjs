@@ -35,9 +35,9 @@ const targets = [
     mainFields: ['main', 'module'],
   },
   {
-    // The workers' entries (decode, SQLite guard), loaded by the extension and the CLI from beside their bundles.
+    // The workers' entries (engine, decode, SQLite guard), loaded by the extension and the CLI from beside their bundles.
     ...common,
-    entryPoints: { decodeWorkerMain: 'src/core/decodeWorkerMain.ts', sqliteGuardMain: 'src/core/store/sqliteGuardMain.ts' },
+    entryPoints: { engineWorkerMain: 'src/core/engineWorkerMain.ts', decodeWorkerMain: 'src/core/decodeWorkerMain.ts', sqliteGuardMain: 'src/core/store/sqliteGuardMain.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

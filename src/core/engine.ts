@@ -1,5 +1,6 @@
 // One trace engine = the store, its ingest queue and (while started) the OTLP receiver feeding it.
-// The extension host, the CLI and the benchmarks all compose the same pieces through this class.
+// The engine worker (engineService.ts, what the extension runs), the CLI and the benchmarks all compose
+// the same pieces through this class.
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { TraceDecodeWorker } from './decodeWorker';
 import { type GatewayOptions, LlmGateway } from './gateway/gateway';

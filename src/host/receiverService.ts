@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { TraceEngine, type ListenAddress } from '../core/engine';
+import type { ListenAddress } from '../core/engine';
+import { EngineClient } from '../core/engineClient';
 import { ContextKeys } from './contributions';
 import type { Log } from './log';
-import { LivenessTimer } from './views/livenessTimer';
 import { onSettingsChanged, setting } from './settings';
 
 export type ReceiverState =
@@ -12,13 +12,14 @@ export type ReceiverState =
   | { kind: 'failed'; error: string };
 
 /**
- * The extension's one TraceEngine (store + ingest queue + OTLP receiver), started lazily on first need.
- * Stopping the receiver keeps the sessions; only the sockets close.
+ * The extension's one engine (store + ingest queue + OTLP receiver, on its worker thread: see
+ * core/engineClient.ts), started lazily on first need. Stopping the receiver keeps the sessions; only
+ * the sockets close.
  */
 export class ReceiverService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private enginePromise: Promise<TraceEngine> | undefined;
+  private enginePromise: Promise<EngineClient> | undefined;
   private starting: Promise<void> | undefined;
   private current: ReceiverState = { kind: 'stopped' };
   private readonly disposables: vscode.Disposable[] = [];
@@ -29,7 +30,7 @@ export class ReceiverService implements vscode.Disposable {
         if (this.current.kind === 'running') void this.restart();
       }),
       onSettingsChanged(['store.maxSpans', 'store.maxMemoryMB', 'store.sessionGapSeconds'], () => {
-        void this.enginePromise?.then((e) => e.store.configure(storeOptions()));
+        void this.enginePromise?.then((e) => e.configure(storeOptions()));
       }),
     );
   }
@@ -38,13 +39,17 @@ export class ReceiverService implements vscode.Disposable {
     return this.current;
   }
 
-  /** The store, created (sql.js loaded) on first call. */
-  engine(): Promise<TraceEngine> {
-    this.enginePromise ??= TraceEngine.create(storeOptions()).then((engine) => {
-      const liveness = new LivenessTimer(engine.store, () => this.changed.fire());
-      this.disposables.push(liveness);
-      engine.store.onDidChange((change) => {
-        liveness.storeChanged();
+  /** The engine, started (its worker, sql.js loaded) on first call. */
+  engine(): Promise<EngineClient> {
+    this.enginePromise ??= EngineClient.start({
+      store: storeOptions(),
+      onFallback: (reason) => this.log.warn(`The trace engine runs on the extension host's thread (${reason}).`),
+      onCrash: (reason) => {
+        this.log.error(`The trace engine's worker stopped: ${reason}`);
+        void vscode.window.showErrorMessage(`Agent Debugger: the trace engine stopped (${reason}). Reload the window to start it again.`);
+      },
+    }).then((engine) => {
+      engine.onDidChange((change) => {
         for (const notice of change.notices ?? []) {
           this.log.warn(notice);
           void vscode.window.showWarningMessage(`Agent Debugger: ${notice}`);
@@ -57,7 +62,7 @@ export class ReceiverService implements vscode.Disposable {
   }
 
   /** The store if something already created it: readers that must not load sql.js on their own use this. */
-  existingEngine(): Promise<TraceEngine> | undefined {
+  existingEngine(): Promise<EngineClient> | undefined {
     return this.enginePromise;
   }
 
@@ -86,8 +91,7 @@ export class ReceiverService implements vscode.Disposable {
         }
       }
       this.log.info(`OTLP receiver: http://${addresses.http.host}:${addresses.http.port}${addresses.grpc ? `, gRPC ${addresses.grpc.host}:${addresses.grpc.port}` : ''}`);
-      const stats = engine.store.stats();
-      this.set({ kind: 'running', ...addresses, spans: stats.spans, sessions: stats.sessions });
+      this.set({ kind: 'running', ...addresses, spans: engine.spanCount, sessions: engine.listSessions().length });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       this.log.error(`OTLP receiver failed to start: ${error}`);
@@ -114,10 +118,9 @@ export class ReceiverService implements vscode.Disposable {
     return this.current.kind === 'running' ? `http://${this.current.http.host}:${this.current.http.port}` : undefined;
   }
 
-  private refreshCounts(engine: TraceEngine): void {
+  private refreshCounts(engine: EngineClient): void {
     if (this.current.kind !== 'running') return this.changed.fire();
-    const stats = engine.store.stats();
-    this.set({ ...this.current, spans: stats.spans, sessions: stats.sessions });
+    this.set({ ...this.current, spans: engine.spanCount, sessions: engine.listSessions().length });
   }
 
   private set(state: ReceiverState): void {

@@ -1,51 +1,73 @@
 import type * as vscode from 'vscode';
-import { normaliseSession, totalsOf, type AgentStep, type Totals } from '../core/agent';
-import { readSession } from '../core/agent/fromStore';
-import type { SpanStore } from '../core/store/spanStore';
+import { totalsOf, type AgentStep, type Totals } from '../core/agent';
+import type { EngineClient } from '../core/engineClient';
 import type { SessionSummary } from '../core/store/types';
+import type { SessionDigest } from '../protocol/engine';
 import { agentOptions, onSettingsChanged } from './settings';
 
+interface Model {
+  steps: AgentStep[];
+  totals: Totals;
+}
+
 /**
- * Sessions through the agent model (normalised, priced steps and their totals), shared by the Sessions
- * view and the Cost view: one read per session state (span and log counts), dropped when the user's
- * prices change.
+ * Sessions through the agent model (normalised, priced steps and their totals, built on the engine's
+ * worker), shared by the Sessions view and the Cost view: one build per session state (span and log
+ * counts), dropped when the user's prices change. Concurrent readers of one state share its build.
  */
 export class SessionModels implements vscode.Disposable {
-  private readonly cache = new Map<string, { state: string; steps: AgentStep[]; totals: Totals }>();
-  private readonly subscription = onSettingsChanged(['pricing.models'], () => this.cache.clear());
+  private readonly cache = new Map<string, { state: string; model: Promise<Model> }>();
+  private readonly digests = new Map<string, { state: string; digest: Promise<SessionDigest> }>();
+  private readonly subscription = onSettingsChanged(['pricing.models'], () => (this.cache.clear(), this.digests.clear()));
 
   /** Sessions above this are summed when asked for, not on every refresh of the tree. */
   static readonly eagerLimit = 20_000;
 
-  steps(store: SpanStore, session: SessionSummary): AgentStep[] {
-    return this.model(store, session).steps;
+  async steps(engine: EngineClient, session: SessionSummary): Promise<AgentStep[]> {
+    return (await this.model(engine, session)).steps;
   }
 
   /** undefined for a session over eagerLimit not read yet (its last totals if it was). */
-  totals(store: SpanStore, session: SessionSummary): Totals | undefined {
-    const hit = this.cache.get(session.id);
-    if (hit?.state !== stateOf(session) && session.spanCount > SessionModels.eagerLimit) return hit?.totals;
-    return this.model(store, session).totals;
+  async totals(engine: EngineClient, session: SessionSummary): Promise<Totals | undefined> {
+    return (await this.digest(engine, session))?.totals;
+  }
+
+  /** A Sessions row's totals and fork origin, built in the engine: the steps stay there. */
+  async digest(engine: EngineClient, session: SessionSummary): Promise<SessionDigest | undefined> {
+    const hit = this.digests.get(session.id);
+    if (hit?.state !== stateOf(session) && session.spanCount > SessionModels.eagerLimit) return hit && (await hit.digest.catch(() => undefined));
+    if (hit?.state === stateOf(session)) return hit.digest;
+    const state = stateOf(session);
+    const entry = { state, digest: engine.sessionDigest(session.id, agentOptions()) };
+    this.digests.set(session.id, entry);
+    // Not kept when it failed, or lags the session (the engine says when a fresh one is due).
+    const forget = () => this.digests.get(session.id) === entry && this.digests.delete(session.id);
+    entry.digest.then((d) => d.state === state || forget(), forget);
+    return entry.digest;
   }
 
   /** Forgets sessions that are gone (the caller lists the ones that exist). */
   retain(ids: ReadonlySet<string>): void {
     for (const id of this.cache.keys()) if (!ids.has(id)) this.cache.delete(id);
+    for (const id of this.digests.keys()) if (!ids.has(id)) this.digests.delete(id);
   }
 
-  private model(store: SpanStore, session: SessionSummary): { steps: AgentStep[]; totals: Totals } {
+  private model(engine: EngineClient, session: SessionSummary): Promise<Model> {
     const state = stateOf(session);
     const hit = this.cache.get(session.id);
-    if (hit?.state === state) return hit;
-    const steps = normaliseSession(readSession(store, session.id), agentOptions());
-    const model = { state, steps, totals: totalsOf(steps) };
-    this.cache.set(session.id, model);
+    if (hit?.state === state) return hit.model;
+    const model = engine.sessionSteps(session.id, agentOptions()).then((steps) => ({ steps, totals: totalsOf(steps) }));
+    const entry = { state, model };
+    this.cache.set(session.id, entry);
+    // A failed build (the session went away meanwhile) is not kept.
+    model.catch(() => this.cache.get(session.id) === entry && this.cache.delete(session.id));
     return model;
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.cache.clear();
+    this.digests.clear();
   }
 }
 

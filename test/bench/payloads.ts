@@ -4,11 +4,18 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 
+export interface PayloadShape {
+  /** A prompt of about this many bytes on every span, and a second event: the realistic ~3 KB GenAI span at 2048. */
+  promptBytes?: number;
+  /** More resource attributes (a session id). */
+  resource?: Record<string, string>;
+}
+
 /** `requests` payloads of `spansPerRequest` agent-like spans (10 attributes, one event) each. */
-export function makePayloads(requests: number, spansPerRequest: number, encoding: 'protobuf' | 'json' = 'protobuf'): Uint8Array[] {
+export function makePayloads(requests: number, spansPerRequest: number, encoding: 'protobuf' | 'json' = 'protobuf', shape: PayloadShape = {}): Uint8Array[] {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'bench-agent', 'service.instance.id': 'bench-1' }),
+    resource: resourceFromAttributes({ 'service.name': 'bench-agent', 'service.instance.id': 'bench-1', ...shape.resource }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('bench', '1.0.0');
@@ -33,6 +40,10 @@ export function makePayloads(requests: number, spansPerRequest: number, encoding
           },
         }, trace.setSpan(context.active(), root));
         span.addEvent('gen_ai.choice', { index: 0, finish_reason: 'stop' });
+        if (shape.promptBytes) {
+          span.setAttribute('gen_ai.input.messages', promptOf(shape.promptBytes, r, i));
+          span.addEvent('gen_ai.user.message', { content: `What is the weather in Paris on day ${i % 7}?` });
+        }
         span.end();
       }
       root.end();
@@ -40,4 +51,11 @@ export function makePayloads(requests: number, spansPerRequest: number, encoding
     payloads.push(serializer.serializeRequest(exporter.getFinishedSpans())!);
   }
   return payloads;
+}
+
+/** A conversation of about `bytes` bytes as GenAI semconv's input messages, distinct per span. */
+function promptOf(bytes: number, r: number, i: number): string {
+  const filler = 'You are a helpful assistant that plans trips and checks the weather before answering. ';
+  const text = `${filler.repeat(Math.ceil(bytes / filler.length)).slice(0, Math.max(0, bytes - 120))} (request ${r}, call ${i})`;
+  return JSON.stringify([{ role: 'system', parts: [{ type: 'text', content: text }] }, { role: 'user', parts: [{ type: 'text', content: `Weather in Paris, day ${i % 7}?` }] }]);
 }

@@ -75,7 +75,7 @@ describe('debugging agents inside VS Code', function () {
     it(`launch.json '${config}': the spans arrive in a new session and the graph opens on it`, async () => {
       const { receiver, graph } = await activeApi();
       const engine = await receiver.engine();
-      const before = new Set(engine.store.listSessions().map((s) => s.id));
+      const before = new Set(engine.listSessions().map((s) => s.id));
       const run = nextRun();
       const done = terminated(config);
       assert.equal(await vscode.debug.startDebugging(folder(), config), true);
@@ -118,7 +118,7 @@ describe('debugging agents inside VS Code', function () {
       const lostAfter = (await lost) - exitedAt;
       console.log(`      the row lost "live" ${lostAfter} ms after the process exited`);
       assert.ok(lostAfter < 4000, `lost "live" ${lostAfter} ms after the process exited`);
-      assert.equal((await api.receiver.engine()).store.getSession(storeSessionId)?.name, name);
+      assert.equal((await api.receiver.engine()).getSession(storeSessionId)?.name, name);
       await done;
     } finally {
       tracker.dispose();
@@ -159,7 +159,7 @@ describe('debugging agents inside VS Code', function () {
   it('replays a recorded run in the debugger: stepIn / next / stepBack / stepOut with frames, variables and the graph following', async () => {
     const api = await activeApi();
     const engine = await api.receiver.engine();
-    const recorded = engine.store.listSessions().find((s) => s.serviceName === 'agent.mjs' && s.spanCount >= 5);
+    const recorded = engine.listSessions().find((s) => s.serviceName === 'agent.mjs' && s.spanCount >= 5);
     assert.ok(recorded, 'a recorded node-agent run');
     const stop = stopped();
     assert.equal(await vscode.commands.executeCommand(Commands.replaySession, recorded.id), true);

@@ -9,7 +9,7 @@ describe('Agent Trace panel inside VS Code', () => {
     const { receiver, graph } = await activeApi();
     await receiver.start();
     assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-session', [{ name: 'chat gpt-4o-mini', model: 'gpt-4o-mini' }]), 200);
-    const session = await waitFor('the session', async () => (await receiver.engine()).store.getSession('graph-session'));
+    const session = await waitFor('the session', async () => (await receiver.engine()).getSession('graph-session'));
     const opened = await vscode.commands.executeCommand<string>(Commands.openTraceGraph, 'graph-session');
     assert.equal(opened, 'graph-session');
     const panel = graph.current!;
@@ -28,7 +28,7 @@ describe('Agent Trace panel inside VS Code', () => {
   it('reuses the panel for another session and closes cleanly', async () => {
     const { receiver, graph } = await activeApi();
     assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-session-2', [{ name: 'chat claude', model: 'claude-3-5-haiku' }], 5), 200);
-    const session = await waitFor('the session', async () => (await receiver.engine()).store.getSession('graph-session-2'));
+    const session = await waitFor('the session', async () => (await receiver.engine()).getSession('graph-session-2'));
     const panel = graph.current;
     await vscode.commands.executeCommand(Commands.openTraceGraph, 'graph-session-2');
     assert.equal(graph.current, panel);
@@ -41,7 +41,7 @@ describe('Agent Trace panel inside VS Code', () => {
     const { receiver, graph } = await activeApi();
     assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-reveal', [{ name: 'chat gpt-4o-mini', model: 'gpt-4o-mini' }, { name: 'execute_tool t', tool: 't' }], 9), 200);
     const [, tool] = await waitFor('the session', async () => {
-      const spans = (await receiver.engine()).store.spansOfSession('graph-reveal');
+      const spans = await (await receiver.engine()).spansOfSession('graph-reveal');
       return spans.length === 2 && spans;
     });
     graph.current?.panel.dispose();
@@ -57,7 +57,7 @@ describe('Agent Trace panel inside VS Code', () => {
     // nothing (core/webviewAssets.ts; the e2e suite counts their requests); this is the user's view of it.
     const { receiver, graph } = await activeApi();
     assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-churn', [{ name: 'chat gpt-4o-mini', model: 'gpt-4o-mini' }], 11), 200);
-    await waitFor('the session', async () => (await receiver.engine()).store.getSession('graph-churn'));
+    await waitFor('the session', async () => (await receiver.engine()).getSession('graph-churn'));
     for (const closeAfterMs of [150, 450, 750, 1050, 1350]) {
       graph.current?.panel.dispose();
       graph.open('graph-churn');

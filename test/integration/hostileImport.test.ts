@@ -22,7 +22,7 @@ describe('Hostile import: a malicious SQLite file is refused and VS Code stays r
     source.ingestTraces(bulkRequest(50, 0, [str('session.id', 'hostile-source')]));
     const corpus = evilCorpus(await loadSqlJs(), source.exportSqlite());
     source.dispose();
-    const store = (await (await activeApi()).receiver.engine()).store;
+    const store = (await (await activeApi()).receiver.engine());
     const before = store.listSessions().map((s) => `${s.id}:${s.spanCount}`).sort();
 
     for (const name of ['meta-view-recursive', 'trigger-on-upgrade', 'spans-view-recursive']) {

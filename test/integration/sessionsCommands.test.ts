@@ -13,7 +13,7 @@ import { postJsonSpans, waitFor } from './otlpPost';
 describe('Sessions commands: export, import, filter, compare, forward', function () {
   this.timeout(60000);
   const dir = mkdtempSync(path.join(tmpdir(), 'ad-it-sessions-'));
-  const store = async () => (await (await activeApi()).receiver.engine()).store;
+  const store = async () => (await (await activeApi()).receiver.engine());
 
   before(async () => {
     const { receiver } = await activeApi();
@@ -42,8 +42,8 @@ describe('Sessions commands: export, import, filter, compare, forward', function
     // The spans carry their session id, so the import gets a fresh id next to the original.
     assert.equal(result.spans, 3);
     assert.notEqual(result.sessionIds[0], 'cmp-a');
-    assert.deepEqual(s.spansOfSession(result.sessionIds[0]!).map((x) => x.spanId), s.spansOfSession('cmp-a').map((x) => x.spanId));
-    s.deleteSession(result.sessionIds[0]!);
+    assert.deepEqual((await s.spansOfSession(result.sessionIds[0]!)).map((x) => x.spanId), (await s.spansOfSession('cmp-a')).map((x) => x.spanId));
+    await s.deleteSession(result.sessionIds[0]!);
   });
 
   it('a truncated file gives a clear error and changes no session', async () => {
@@ -93,7 +93,7 @@ describe('Sessions commands: export, import, filter, compare, forward', function
       assert.equal(result.spans, 3);
       await other.queue.flush();
       const got = other.store.spansOfSession('cmp-a').map((x) => x.spanId).sort();
-      assert.deepEqual(got, (await store()).spansOfSession('cmp-a').map((x) => x.spanId).sort());
+      assert.deepEqual(got, (await (await store()).spansOfSession('cmp-a')).map((x) => x.spanId).sort());
       const refused = await vscode.commands.executeCommand<{ error: string }>(Commands.sendSessionToEndpoint, 'cmp-a', { url: 'http://127.0.0.1:9/v1/traces' });
       assert.ok(refused.error.length > 0);
     } finally {
@@ -131,7 +131,7 @@ describe('Sessions commands: export, import, filter, compare, forward', function
       await waitFor('4 mirrored spans', async () => (await mirrored()).length === 4, 30000);
       const ids = await mirrored();
       assert.equal(new Set(ids).size, 4);
-      assert.deepEqual([...ids].sort(), (await store()).spansOfSession('mirror-it').map((x) => x.spanId).sort());
+      assert.deepEqual([...ids].sort(), (await (await store()).spansOfSession('mirror-it')).map((x) => x.spanId).sort());
     } finally {
       await config.update('forward.enabled', undefined, vscode.ConfigurationTarget.Global);
       await config.update('forward.url', undefined, vscode.ConfigurationTarget.Global);
@@ -150,7 +150,7 @@ describe('Sessions: a *.otlp.json file opens as a session in the trace graph (cu
     await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
     const panel = await waitFor('graph panel in the editor', () => [...api.otlpEditor.panels][0]);
     await waitFor('snapshot posted', () => (panel.sent.snapshot ?? 0) > 0);
-    assert.equal((await api.receiver.engine()).store.getSession(panel.currentSessionId!)?.name, 'weather');
+    assert.equal((await api.receiver.engine()).getSession(panel.currentSessionId!)?.name, 'weather');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -26,7 +26,7 @@ describe('Spans <-> source inside VS Code', () => {
     await receiver.start();
     await sources.index.ready();
     assert.equal(await runPython(receiver.httpEndpoint!, 'py-sources'), 0);
-    await waitFor('the session', async () => (await receiver.engine()).store.getSession('py-sources')?.spanCount === 6);
+    await waitFor('the session', async () => (await receiver.engine()).getSession('py-sources')?.spanCount === 6);
     await vscode.commands.executeCommand(Commands.openTraceGraph, 'py-sources');
     const session = await graph.current!.shownSession();
     const where: string[] = [];
@@ -85,7 +85,7 @@ describe('Spans <-> source inside VS Code', () => {
       { name: 'execute_tool outside_tool', tool: 'outside_tool', attributes: { 'code.file.path': file, 'code.line.number': 3 } },
       { name: 'execute_tool nowhere_tool', tool: 'nowhere_tool' },
     ], 41), 200);
-    await waitFor('the session', async () => (await receiver.engine()).store.getSession('outside-session')?.spanCount === 2);
+    await waitFor('the session', async () => (await receiver.engine()).getSession('outside-session')?.spanCount === 2);
     await vscode.commands.executeCommand(Commands.openTraceGraph, 'outside-session');
     const [outside, nowhere] = (await graph.current!.shownSession())!.steps;
     const editor = await sources.links.open(outside!, { follow: false });

@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readReportAssets } from '../../core/export/reportAssets';
-import { exportFormats, exportSession, type SessionExportFormat } from '../../core/export/sessionExport';
+import { exportFormats, type SessionExportFormat } from '../../core/export/sessionExport';
 import { ImportCancelled } from '../../core/import/otlpFile';
-import { importSessionFile } from '../../core/sessionFiles';
 import { parseFilter, type SessionFilter } from '../../core/sessions/filter';
 import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
@@ -23,7 +21,7 @@ export function sessionOfArg(arg: SessionArg, view: vscode.TreeView<SessionsNode
 export async function pickSession(receiver: ReceiverService, view: vscode.TreeView<SessionsNode>, arg: SessionArg, verb: string): Promise<string | undefined> {
   const id = sessionOfArg(arg, view);
   if (id) return id;
-  const sessions = (await receiver.engine()).store.listSessions();
+  const sessions = (await receiver.engine()).listSessions();
   if (sessions.length === 0) {
     void vscode.window.showInformationMessage('Agent Debugger: there are no sessions yet.');
     return undefined;
@@ -41,30 +39,30 @@ export function registerSessionCommands(store: DisposableStore, receiver: Receiv
       const id = await pickSession(receiver, view, arg, 'Rename');
       if (!id) return;
       const engine = await receiver.engine();
-      const current = engine.store.getSession(id);
+      const current = engine.getSession(id);
       const name = newName ?? (await vscode.window.showInputBox({ title: 'Rename session', value: current?.name, validateInput: (v) => (v.trim() ? undefined : 'A name is needed') }));
-      if (name?.trim()) engine.store.renameSession(id, name.trim());
+      if (name?.trim()) await engine.renameSession(id, name.trim());
     }),
     vscode.commands.registerCommand(Commands.deleteSession, async (arg?: SessionArg) => {
       const id = await pickSession(receiver, view, arg, 'Delete');
-      if (id) (await receiver.engine()).store.deleteSession(id);
+      if (id) await (await receiver.engine()).deleteSession(id);
     }),
     vscode.commands.registerCommand(Commands.clearSessions, async (options?: { confirm?: boolean }) => {
       const engine = await receiver.engine();
-      const count = engine.store.listSessions().length;
+      const count = engine.listSessions().length;
       if (count === 0) return;
       if (options?.confirm !== false) {
         const answer = await vscode.window.showWarningMessage(`Delete all ${count} sessions?`, { modal: true }, 'Delete All');
         if (answer !== 'Delete All') return;
       }
-      engine.store.clear();
+      await engine.clear();
     }),
     // Arguments (all optional, so tests need no dialogs): session, { format, path }.
     vscode.commands.registerCommand(Commands.exportSession, async (arg?: SessionArg, target?: { format: SessionExportFormat; path: string }) => {
       const id = await pickSession(receiver, view, arg, 'Export');
       if (!id) return undefined;
       const engine = await receiver.engine();
-      const session = engine.store.getSession(id);
+      const session = engine.getSession(id);
       const format = target?.format ?? (await vscode.window.showQuickPick(exportFormats.map((f) => ({ ...f })), { title: `Export '${session?.name ?? id}'` }))?.format;
       const kind = exportFormats.find((f) => f.format === format);
       if (!kind) return undefined;
@@ -77,10 +75,7 @@ export function registerSessionCommands(store: DisposableStore, receiver: Receiv
       }
       if (!file) return undefined;
       try {
-        const result = await exportSession(engine.store, id, file, kind.format, {
-          ...agentOptions(),
-          assets: () => readReportAssets(extensionUri.fsPath),
-        });
+        const result = await engine.exportSession(id, file, kind.format, { ...agentOptions(), assetsRoot: extensionUri.fsPath });
         const what = kind.format === 'eval-jsonl' ? `${result.records} lines` : kind.format === 'html' ? `${result.records} steps` : kind.format === 'cassette' ? `${result.records} LLM calls` : `${result.spans} spans`;
         void vscode.window.showInformationMessage(`Exported ${what} to ${path.basename(file)} (${kind.label}).`);
         return file;
@@ -101,7 +96,7 @@ export function registerSessionCommands(store: DisposableStore, receiver: Receiv
           { location: vscode.ProgressLocation.Notification, title: `Importing ${path.basename(file)}`, cancellable: true },
           (progress, token) => {
             let last = 0;
-            return importSessionFile(engine.store, file, {
+            return engine.importFile(file, {
               report: (read, total) => {
                 const pct = Math.floor((read / total) * 100);
                 if (pct > last) progress.report({ increment: pct - last, message: `${(read / 2 ** 20).toFixed(1)} of ${(total / 2 ** 20).toFixed(1)} MB` });

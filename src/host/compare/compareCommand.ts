@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { buildSession } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
 import { compareTexts } from '../../core/compare/align';
 import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
@@ -43,15 +42,15 @@ export function registerCompareCommand(store: DisposableStore, receiver: Receive
         right = typeof rightArg === 'string' ? rightArg : await pickOther(receiver, left);
       }
       if (!left || !right) return undefined;
-      const store = (await receiver.engine()).store;
+      const engine = await receiver.engine();
       const pricing = { overrides: setting('pricing.models') };
-      const side = (id: string) => {
-        const summary = store.getSession(id);
+      const side = async (id: string) => {
+        const summary = engine.getSession(id);
         if (!summary) throw new Error(`no session ${id}`);
-        return { name: summary.name, session: buildSession(readSession(store, id), { pricing }) };
+        return { name: summary.name, session: buildSession(await engine.readSession(id), { pricing }) };
       };
-      const a = side(left);
-      const b = side(right);
+      const a = await side(left);
+      const b = await side(right);
       const texts = compareTexts(a, b);
       const leftUri = docs.add(a.name, texts.left);
       const rightUri = docs.add(b.name, texts.right);
@@ -62,7 +61,7 @@ export function registerCompareCommand(store: DisposableStore, receiver: Receive
 }
 
 async function pickOther(receiver: ReceiverService, first: string): Promise<string | undefined> {
-  const sessions = (await receiver.engine()).store.listSessions().filter((s) => s.id !== first);
+  const sessions = (await receiver.engine()).listSessions().filter((s) => s.id !== first);
   if (sessions.length === 0) {
     void vscode.window.showInformationMessage('Agent Debugger: a second session is needed to compare.');
     return undefined;

@@ -1,11 +1,9 @@
 // Both adapters run in-process (DebugAdapterInlineImplementation): they read the store directly.
 import * as vscode from 'vscode';
 import { normaliseSession, type AgentStep } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
 import { AgentLaunchSession } from '../../core/debug/agentLaunchSession';
 import { ReplaySession, type LoadedSession, type ReplayLaunchArgs } from '../../core/debug/replaySession';
 import { locateByAttributes, type Locate } from '../../core/debug/sourcePaths';
-import { importSessionFile } from '../../core/sessionFiles';
 import type { SourceLinks } from '../editor/sourceLinks';
 import type { ReceiverService } from '../receiverService';
 import { agentOptions } from '../settings';
@@ -31,7 +29,7 @@ export class AgentAdapterFactory implements vscode.DebugAdapterDescriptorFactory
 
   async steps(sessionId: string): Promise<AgentStep[]> {
     const engine = await this.receiver.engine();
-    const inputs = readSession(engine.store, sessionId);
+    const inputs = await engine.readSession(sessionId);
     const steps = normaliseSession(inputs, agentOptions());
     // Frames and line breakpoints use the same locations as the graph: attributes, stacks, tool and prompt index.
     await this.sources?.annotate(steps, inputs);
@@ -42,11 +40,11 @@ export class AgentAdapterFactory implements vscode.DebugAdapterDescriptorFactory
     const engine = await this.receiver.engine();
     let id = args.sessionId;
     if (!id && args.file) {
-      const imported = await importSessionFile(engine.store, args.file);
+      const imported = await engine.importFile(args.file);
       id = imported.sessionIds[0];
       if (!id) throw new Error(`${args.file} holds no spans to replay.`);
     }
-    const summary = id ? engine.store.getSession(id) : undefined;
+    const summary = id ? engine.getSession(id) : undefined;
     if (!summary) throw new Error(id ? `No session '${id}' in the store (it may have been deleted or evicted).` : 'Name a sessionId or a file to replay.');
     return { id: summary.id, name: summary.name, steps: await this.steps(summary.id) };
   }

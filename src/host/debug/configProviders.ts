@@ -81,7 +81,7 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
   async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (config.sessionId || config.file) return config;
     const engine = await this.receiver.engine();
-    const sessions = engine.store.listSessions();
+    const sessions = engine.listSessions();
     if (sessions.length === 0) {
       void vscode.window.showInformationMessage('Agent Debugger: there is no recorded session to replay yet. Run an agent, or import a session file.');
       return undefined;

@@ -61,7 +61,7 @@ export function registerDebug(root: DisposableStore, receiver: ReceiverService, 
       await receiver.start();
       const id = typeof arg === 'string' ? arg : (sessionIdOf(arg) ?? graph.current?.currentSessionId);
       const engine = await receiver.engine();
-      const summary = id ? engine.store.getSession(id) : undefined;
+      const summary = id ? engine.getSession(id) : undefined;
       const config: vscode.DebugConfiguration = { type: DebugTypes.replay, request: 'launch', name: `Replay: ${summary?.name ?? 'a session'}` };
       if (summary) config.sessionId = summary.id;
       if (summary) graph.open(summary.id);

@@ -3,8 +3,7 @@
 // breakpoints (breakOn, "Break on..."), the budget meter follows the run's $, and the graph cursor and
 // the debugger follow each other (replays included).
 import * as vscode from 'vscode';
-import { normaliseSession, totalsOf, type AgentStep } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
+import { totalsOf, type AgentStep } from '../../core/agent';
 import { LiveBreakWatcher, parseBreakOnList, type BreakCondition } from '../../core/debug/breakOn';
 import { DebugMessages } from '../../core/debug/stepSession';
 import type { Log } from '../log';
@@ -107,14 +106,13 @@ export class TracedRuns implements vscode.Disposable {
 
   /** The store names the run's session after its launch configuration, and keeps it live until it ends. */
   private markLaunch(storeSessionId: string, name: string): void {
-    void this.receiver.engine().then((e) => e.store.launchStarted(storeSessionId, name));
+    void this.receiver.engine().then((e) => e.launchStarted(storeSessionId, name));
   }
 
   /** The process is gone: once the spans it sent are stored, its session is no longer live. */
   private async endLaunch(storeSessionId: string): Promise<void> {
     const engine = await this.receiver.engine();
-    await engine.queue.flush();
-    engine.store.launchEnded(storeSessionId);
+    await engine.launchEnded(storeSessionId);
   }
 
   private onEnd(session: vscode.DebugSession): void {
@@ -183,10 +181,10 @@ export class TracedRuns implements vscode.Disposable {
   private async check(run: TracedRun): Promise<void> {
     try {
       const engine = await this.receiver.engine();
-      const summary = engine.store.getSession(run.storeSessionId);
+      const summary = engine.getSession(run.storeSessionId);
       if (!summary || summary.spanCount === run.seenSpans) return;
       // Breakpoints and the budget need the steps alone: no graph, no source locations (the index may not be built).
-      const steps = normaliseSession(readSession(engine.store, run.storeSessionId), agentOptions());
+      const steps = await engine.sessionSteps(run.storeSessionId, agentOptions());
       run.seenSpans = summary.spanCount;
       if (run.openGraph && !run.graphOpened && steps.length) {
         run.graphOpened = true;

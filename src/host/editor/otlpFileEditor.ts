@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { importSessionFile } from '../../core/sessionFiles';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
 import { GraphPanel } from '../webviews/graphPanel';
@@ -25,9 +24,9 @@ export class OtlpFileEditor implements vscode.CustomReadonlyEditorProvider {
     const stat = await vscode.workspace.fs.stat(document.uri);
     const key = document.uri.toString();
     let sessionId = this.imported.get(key);
-    if (!sessionId || sessionId.mtime !== stat.mtime || !engine.store.getSession(sessionId.sessionId)) {
+    if (!sessionId || sessionId.mtime !== stat.mtime || !engine.getSession(sessionId.sessionId)) {
       try {
-        const result = await importSessionFile(engine.store, document.uri.fsPath);
+        const result = await engine.importFile(document.uri.fsPath);
         sessionId = { mtime: stat.mtime, sessionId: result.sessionIds[0]! };
         this.imported.set(key, sessionId);
       } catch (e) {

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { normaliseSession } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
 import { formatLocationStats, stepStatsByLocation, toSlashes, type LocationStats } from '../../core/sources';
 import { Commands } from '../contributions';
 import type { ReceiverService } from '../receiverService';
@@ -59,11 +58,11 @@ export class StepCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
   private async stats(): Promise<typeof this.cache> {
     const engine = await this.receiver.existingEngine();
     if (!engine) return undefined;
-    const summary = (this.selected && engine.store.getSession(this.selected)) || engine.store.listSessions()[0];
+    const summary = (this.selected && engine.getSession(this.selected)) || engine.listSessions()[0];
     if (!summary) return undefined;
     const key = `${summary.id}\0${summary.spanCount}\0${this.sources.workspace.generation}`;
     if (this.cache?.key === key) return this.cache;
-    const inputs = readSession(engine.store, summary.id);
+    const inputs = await engine.readSession(summary.id);
     // Steps alone: the lenses need no graph, timeline or findings.
     const steps = normaliseSession(inputs, agentOptions());
     await this.sources.annotate(steps, inputs);

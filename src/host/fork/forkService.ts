@@ -6,9 +6,6 @@
 // A session the gateway did not record is forked from a cassette rebuilt from its spans, when they carry
 // the model's whole output. The new session's spans name their parent and the fork step.
 import * as vscode from 'vscode';
-import { buildSession } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
-import { sessionCassette } from '../../core/export/sessionExport';
 import { type Cassette, type CassetteExchange, type CassetteLaunch, CassetteRecorder, launchRecord, parseCassette } from '../../core/gateway/cassette';
 import { editableResponse } from '../../core/gateway/responseEdit';
 import type { RunRouteOptions } from '../../core/gateway/routes';
@@ -121,7 +118,7 @@ export class ForkService implements vscode.Disposable {
   async cassette(sessionId: string): Promise<Cassette | undefined> {
     const recorder = this.recorders.get(sessionId);
     if (recorder?.size) return { ...recorder.cassette(), ...this.launchOf(sessionId) };
-    const stored = (await this.receiver.engine()).store.cassette(sessionId);
+    const stored = await (await this.receiver.engine()).storedCassette(sessionId);
     return stored === undefined ? undefined : parseCassette(stored, 'the stored cassette');
   }
 
@@ -205,11 +202,11 @@ export class ForkService implements vscode.Disposable {
 
   /** The 1-based LLM call a step of a session is, or undefined when it is not an LLM step. */
   async llmStepOf(sessionId: string, stepId: string): Promise<number | undefined> {
-    const store = (await this.receiver.engine()).store;
-    const spans = store.getSession(sessionId)?.spanCount ?? 0;
+    const engine = await this.receiver.engine();
+    const spans = engine.getSession(sessionId)?.spanCount ?? 0;
     // Asked on every stop of the replay debugger: the session is built once per version, not per step.
     if (this.llmOrder?.sessionId !== sessionId || this.llmOrder.spans !== spans) {
-      const ids = buildSession(readSession(store, sessionId), agentOptions()).steps.filter((s) => s.kind === 'llm').map((s) => s.id);
+      const ids = (await engine.sessionSteps(sessionId, agentOptions())).filter((s) => s.kind === 'llm').map((s) => s.id);
       this.llmOrder = { sessionId, spans, order: new Map(ids.map((id, i) => [id, i + 1])) };
     }
     return this.llmOrder.order.get(stepId);
@@ -220,9 +217,9 @@ export class ForkService implements vscode.Disposable {
     try {
       const recorded = await this.cassette(sessionId);
       if (recorded) return { cassette: recorded };
-      const store = (await this.receiver.engine()).store;
-      if (!store.getSession(sessionId)) return { reason: `there is no session '${sessionId}'` };
-      return { cassette: sessionCassette(store, sessionId, agentOptions()) };
+      const engine = await this.receiver.engine();
+      if (!engine.getSession(sessionId)) return { reason: `there is no session '${sessionId}'` };
+      return { cassette: await engine.sessionCassette(sessionId, agentOptions()) };
     } catch (e) {
       return { reason: (e as Error).message };
     }
@@ -258,13 +255,13 @@ export class ForkService implements vscode.Disposable {
     this.timers.delete(sessionId);
     const recorder = this.recorders.get(sessionId);
     if (!recorder?.size) return;
-    const store = (await this.receiver.engine()).store;
-    if (!store.getSession(sessionId)) {
+    const engine = await this.receiver.engine();
+    if (!engine.getSession(sessionId)) {
       // The run's spans are still on their way to the store.
       if (attempts > 0) this.timers.set(sessionId, setTimeout(() => void this.persist(sessionId, attempts - 1), 500));
       return;
     }
-    store.putCassette(sessionId, JSON.stringify({ ...recorder.cassette(), ...this.launchOf(sessionId) }));
+    await engine.putCassette(sessionId, JSON.stringify({ ...recorder.cassette(), ...this.launchOf(sessionId) }));
   }
 
   private keep<T>(map: Map<string, T>, key: string, value: T): void {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ForwardError, Forwarder, forwardSession, type ForwardTarget } from '../../core/forward/forwarder';
+import { ForwardError, Forwarder, type ForwardTarget } from '../../core/forward/forwarder';
 import type { StoreChange } from '../../core/store/types';
 import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
@@ -70,12 +70,12 @@ export function registerForwardCommands(store: DisposableStore, receiver: Receiv
       }));
       if (!url) return undefined;
       const engine = await receiver.engine();
-      const name = engine.store.getSession(id)?.name ?? id;
+      const name = engine.getSession(id)?.name ?? id;
       try {
         const target: ForwardTarget = { url, headers: await forwardHeaders(secrets), protocol: setting('forward.protocol') };
         const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Sending '${name}' to ${url}` }, (progress) => {
           let last = 0;
-          return forwardSession(engine.store, id, target, (sent, total) => {
+          return engine.forwardSession(id, target, (sent, total) => {
             const pct = Math.floor((sent / total) * 100);
             progress.report({ increment: pct - last, message: `${sent} of ${total} spans` });
             last = pct;
@@ -133,7 +133,7 @@ export class LiveMirror implements vscode.Disposable {
       return;
     }
     const engine = await this.receiver.engine();
-    this.subscription = engine.store.onDidChange((c: StoreChange) => {
+    this.subscription = engine.onDidChange((c: StoreChange) => {
       for (const id of [...c.added, ...c.changed]) this.dirty.add(id);
       for (const id of [...c.removed, ...c.evicted]) this.sent.delete(id);
       this.schedule();
@@ -160,13 +160,13 @@ export class LiveMirror implements vscode.Disposable {
   private async flush(): Promise<void> {
     const forwarder = this.forwarder;
     if (!forwarder || this.dirty.size === 0) return;
-    const store = (await this.receiver.engine()).store;
+    const engine = await this.receiver.engine();
     const ids = [...this.dirty];
     this.dirty.clear();
     for (const id of ids) {
       let done = this.sent.get(id);
       if (!done) this.sent.set(id, (done = new Set()));
-      const fresh = store.spansOfSession(id).filter((s) => !done.has(`${s.traceId}/${s.spanId}`));
+      const fresh = (await engine.spansOfSession(id)).filter((s) => !done.has(`${s.traceId}/${s.spanId}`));
       if (fresh.length === 0) continue;
       try {
         await forwarder.send(fresh);

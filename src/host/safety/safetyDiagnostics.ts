@@ -1,9 +1,8 @@
 // Problems-panel entries for the newest session's safety findings, at the source line of the step each
 // finding is on (a tool's definition, an LLM call's call site). Refreshed as spans arrive (coalesced).
 import * as vscode from 'vscode';
-import { normaliseSession, type AgentStep } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
-import { findSafety, type SafetyFinding } from '../../core/safety';
+import type { AgentStep } from '../../core/agent';
+import type { SafetyFinding } from '../../core/safety';
 import type { SourceLinks } from '../editor/sourceLinks';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
@@ -34,7 +33,7 @@ export class SafetyDiagnostics implements vscode.Disposable {
 
   async refresh(): Promise<void> {
     const engine = await this.receiver.engine();
-    const newest = engine.store.listSessions()[0];
+    const newest = engine.listSessions()[0];
     const state = newest ? `${newest.id}/${newest.spanCount}/${newest.logCount}` : '';
     if (state === this.shownState) return;
     this.shownState = state;
@@ -43,9 +42,10 @@ export class SafetyDiagnostics implements vscode.Disposable {
       this.collection.clear();
       return;
     }
-    const inputs = readSession(engine.store, newest.id);
-    const steps = normaliseSession(inputs, agentOptions());
-    const findings = findSafety(steps, await this.settings.options());
+    // Scanned in the engine's worker: only the findings and the steps they are on come back to be placed.
+    const { findings, steps, inputs, state: scanned } = await engine.safetyFindings(newest.id, agentOptions(), await this.settings.options());
+    // A growing session's scan may lag it: the engine then tells again when a fresh one is due.
+    if (scanned !== `${newest.spanCount}/${newest.logCount}`) this.shownState = '';
     await this.links.annotate(steps, inputs);
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     const byId = new Map(steps.map((s) => [s.id, s]));

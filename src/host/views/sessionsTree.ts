@@ -1,27 +1,14 @@
 import * as vscode from 'vscode';
 import { parentIndices, type AgentStep, type Totals } from '../../core/agent';
 import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
+import type { ForkOrigin } from '../../core/sessions/forkOrigin';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
-import type { SpanStore } from '../../core/store/spanStore';
+import type { EngineClient } from '../../core/engineClient';
 import { formatMs, formatUsd, plural } from '../../core/format';
 import { SessionModels } from '../sessionModels';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 
-/** A forked run's parent session and fork step (from its gateway spans), undefined for other runs. */
-export interface ForkOrigin {
-  parentSessionId: string;
-  step: number;
-}
-
-export function forkOrigin(steps: readonly AgentStep[]): ForkOrigin | undefined {
-  for (const s of steps) {
-    const parent = s.attributes['agent_debugger.fork.parent_session'];
-    const step = s.attributes['agent_debugger.fork.step'];
-    if (typeof parent === 'string' && typeof step === 'number') return { parentSessionId: parent, step };
-  }
-  return undefined;
-}
 
 export class SessionItem extends vscode.TreeItem {
   readonly kind = 'session';
@@ -124,33 +111,38 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     // Opening the view is a "first need": it loads the store and starts the receiver.
     void this.receiver.start();
     const engine = await this.receiver.engine();
-    const store = engine.store;
     if (element) {
-      const traces = store.tracesOfSession(element.session.id).map((t) => new TraceItem(element.session.id, t));
-      const steps = this.models.steps(store, element.session);
+      const traces = (await engine.tracesOfSession(element.session.id)).map((t) => new TraceItem(element.session.id, t));
+      const steps = await this.models.steps(engine, element.session);
       const parents = parentIndices(steps);
       const llm = steps.filter((s) => s.kind === 'llm');
       const top = steps.filter((_, i) => parents[i]! < 0).map((s) => new StepItem(element.session.id, s, s.kind === 'llm' ? llm.indexOf(s) + 1 : undefined));
-      const forks = this.sessionsWithOrigin(store).filter((f) => f.fork?.parentSessionId === element.session.id);
-      return [...forks.map((f) => new SessionItem(f.session, this.models.totals(store, f.session), f.fork)), ...traces, ...top];
+      const forks = (await this.sessionsWithOrigin(engine)).filter((f) => f.fork?.parentSessionId === element.session.id);
+      const forkItems = await Promise.all(forks.map(async (f) => new SessionItem(f.session, await this.models.totals(engine, f.session), f.fork)));
+      return [...forkItems, ...traces, ...top];
     }
     // Newest first (by first span).
-    let sessions = store.listSessions().sort((a, b) => b.firstSpanMs - a.firstSpanMs);
+    let sessions = engine.listSessions().sort((a, b) => b.firstSpanMs - a.firstSpanMs);
     this.models.retain(new Set(sessions.map((s) => s.id)));
     void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, sessions.length > 0);
     const filter = this.filterValue;
-    if (filter) sessions = sessions.filter((s) => matchesSession(filter, s, this.models.steps(store, s)));
+    if (filter) {
+      const matches = await Promise.all(sessions.map(async (s) => matchesSession(filter, s, await this.models.steps(engine, s))));
+      sessions = sessions.filter((_, i) => matches[i]);
+    }
     // A fork shows under its parent ("forked at step N") while the parent is listed.
     const listed = new Set(sessions.map((s) => s.id));
-    const origins = new Map(this.sessionsWithOrigin(store).map((f) => [f.session.id, f.fork]));
-    return sessions.filter((s) => !listed.has(origins.get(s.id)?.parentSessionId ?? '')).map((s) => new SessionItem(s, this.models.totals(store, s), origins.get(s.id)));
+    const origins = new Map((await this.sessionsWithOrigin(engine)).map((f) => [f.session.id, f.fork]));
+    const shown = sessions.filter((s) => !listed.has(origins.get(s.id)?.parentSessionId ?? ''));
+    return Promise.all(shown.map(async (s) => new SessionItem(s, await this.models.totals(engine, s), origins.get(s.id))));
   }
 
-  private sessionsWithOrigin(store: SpanStore): { session: SessionSummary; fork: ForkOrigin | undefined }[] {
+  private sessionsWithOrigin(engine: EngineClient): Promise<{ session: SessionSummary; fork: ForkOrigin | undefined }[]> {
     // Sessions too big to model eagerly are not forks of interest here: reading them would stall the view.
-    return store
-      .listSessions()
-      .map((session) => ({ session, fork: session.spanCount <= SessionModels.eagerLimit ? forkOrigin(this.models.steps(store, session)) : undefined }));
+    return Promise.all(engine.listSessions().map(async (session) => ({
+      session,
+      fork: session.spanCount <= SessionModels.eagerLimit ? (await this.models.digest(engine, session))?.fork : undefined,
+    })));
   }
 
   async handleDrop(_target: SessionsNode | undefined, data: vscode.DataTransfer): Promise<void> {

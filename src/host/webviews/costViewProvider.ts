@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import { compareRuns, costReport } from '../../core/cost';
-import { findSafety, safetySection } from '../../core/safety';
+import { compareRuns } from '../../core/cost';
 import type { CostSnapshotDto, CostToHost, CostToWebview } from '../../protocol/cost';
 import { Commands, settingsSection, Views } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 import type { SessionModels } from '../sessionModels';
 import { formatUsd } from '../../core/format';
-import { onSettingsChanged, setting } from '../settings';
+import { agentOptions, onSettingsChanged, setting } from '../settings';
 import type { SafetySettings } from '../safety/safetySettings';
 import type { GraphPanels } from './graphPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -122,7 +121,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       sessions: running?.sessions ?? 0,
     };
     const engine = await this.receiver.engine();
-    const sessions = engine.store.listSessions();
+    const sessions = engine.listSessions();
     const picked = this.pinned !== undefined ? sessions.find((s) => s.id === this.pinned) : undefined;
     const current = picked ?? sessions[0];
     const snapshot: CostSnapshotDto = {
@@ -134,18 +133,17 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (this.pinned !== undefined && !picked && current) snapshot.notice = 'The picked session is gone; showing the newest one.';
     if (!current) return snapshot;
 
-    const steps = this.models.steps(engine.store, current);
-    snapshot.safety = safetySection(findSafety(steps, await this.safety.options()));
-    const report = costReport({
+    // Built in the engine's worker: the view's report crosses, not the session's steps.
+    const { report, safety } = await engine.costReport(current.id, agentOptions(), await this.safety.options(), {
       session: { id: current.id, name: current.name, live: current.live },
-      steps,
       budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') },
     });
+    snapshot.safety = safety;
     snapshot.report = report;
-    const runs = sessions.slice(0, comparedRuns * 4).map((s) => ({
+    const runs = await Promise.all(sessions.slice(0, comparedRuns * 4).map(async (s) => ({
       id: s.id, name: s.name, serviceName: s.serviceName, startEpochMs: s.firstSpanMs,
-      totals: s.id === current.id ? undefined : this.models.totals(engine.store, s),
-    }));
+      totals: s.id === current.id ? undefined : await this.models.totals(engine, s),
+    })));
     snapshot.comparison = compareRuns(runs.map((r) => (r.id === current.id ? { ...r, totals: report.totals } : r)), current.id, comparedRuns);
     if (report.budget?.exceeded && current.live && !this.warned.has(current.id) && !this.tracedRuns.has(current.id)) {
       this.warned.add(current.id);

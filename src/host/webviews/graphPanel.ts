@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { buildSession, type AgentSession, type AgentStep, type SpanInput } from '../../core/agent';
-import { readSession } from '../../core/agent/fromStore';
 import { GraphFeed } from '../../core/agent/graphDto';
 import { StepSearch } from '../../core/search/stepSearch';
 import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
@@ -27,6 +26,7 @@ export class GraphPanel implements vscode.Disposable {
   private search?: { steps: readonly AgentStep[]; index: StepSearch };
   private feed: GraphFeed | undefined;
   private ready = false;
+  private disposed = false;
   private stale = false;
   /** What the built session reflects: another session's spans, or nothing new, rebuild nothing. */
   private builtKey: string | undefined;
@@ -151,14 +151,14 @@ export class GraphPanel implements vscode.Disposable {
   private async current(): Promise<AgentSession | undefined> {
     if (this.session && !this.stale) return this.session;
     const engine = await this.receiver.engine();
-    const id = this.sessionId ?? engine.store.listSessions()[0]?.id;
-    const summary = id ? engine.store.getSession(id) : undefined;
+    const id = this.sessionId ?? engine.listSessions()[0]?.id;
+    const summary = id ? engine.getSession(id) : undefined;
     if (!summary) return undefined;
     this.sessionId = summary.id;
     this.panel.title = `Agent Trace: ${summary.name}`;
     const key = `${summary.id}\0${summary.spanCount}\0${summary.logCount}\0${this.sources.workspace.generation}`;
     if (!this.session || key !== this.builtKey) {
-      this.inputs = readSession(engine.store, summary.id);
+      this.inputs = await engine.readSession(summary.id);
       const session = buildSession(this.inputs, agentOptions());
       await this.sources.annotate(session.steps, this.inputs);
       this.session = session;
@@ -228,12 +228,14 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private post(message: GraphToWebview): void {
-    if (!this.ready) return;
+    // A snapshot read from the engine may arrive after the panel closed.
+    if (!this.ready || this.disposed) return;
     this.sent[message.type] = (this.sent[message.type] ?? 0) + 1;
     void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();

@@ -1,20 +1,20 @@
 // A receiver-only session stops being live when time passes, with no store change to tell the views.
-// This wakes them at the moment the next live session ends (the Sessions row, the graph title, Cost).
-import type * as vscode from 'vscode';
-import { liveQuietMs } from '../../core/store/liveness';
-import type { SpanStore } from '../../core/store/spanStore';
+// This wakes them (through the engine's sessionsChanged) at the moment the next live session ends (the Sessions row, the graph title, Cost).
+import type { Disposable } from './changes';
+import { liveQuietMs } from './liveness';
+import type { SpanStore } from './spanStore';
 
 /** Timers fire a little late rather than a little early: the session must be past its end when looked at. */
 const slackMs = 50;
 
-export class LivenessTimer implements vscode.Disposable {
+export class LivenessTimer implements Disposable {
   private timer: NodeJS.Timeout | undefined;
   private dueAt = Infinity;
   private live = '';
   /** Sessions may have become live (and ended since) without this timer seeing them live. */
   private changed = false;
 
-  constructor(private readonly store: SpanStore, private readonly onDidEnd: () => void) {}
+  constructor(private readonly store: Pick<SpanStore, 'now' | 'listSessions'>, private readonly onDidEnd: () => void) {}
 
   /** After a store change: no session it touched can end before the quiet time. */
   storeChanged(): void {

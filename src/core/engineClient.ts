@@ -1,0 +1,356 @@
+// The host's side of the engine: the TraceEngine runs on a worker thread (engineWorkerMain.ts) and this
+// client asks it over protocol/engine.ts. Every read is async, except the session summaries: those are
+// mirrored here from `sessionsChanged`, so trees and titles render without a round trip. When the worker
+// cannot start (no entry file, a failed start), the same service runs on this thread over an in-process
+// MessageChannel: slower for VS Code, same answers. The LLM gateway stays on this thread (a few calls a
+// minute); its steps go to the worker's ingest queue.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventLoopUtilization } from 'node:perf_hooks';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { CancellationTokenSource, type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
+import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
+import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import type { AgentStep, SessionOptions, SpanInput } from './agent';
+import type { ReportInput } from './cost';
+import type { ReceiverAddresses, ReceiverOptions } from './engine';
+import { serveEngine } from './engineService';
+import type { SessionExportFormat, SessionExportResult } from './export/sessionExport';
+import { ForwardError, type ForwardTarget } from './forward/forwarder';
+import type { Cassette } from './gateway/cassette';
+import { type GatewayOptions, LlmGateway } from './gateway/gateway';
+import { ImportCancelled, type ReadProgress } from './import/otlpFile';
+import type { SafetyOptions } from './safety';
+import { Emitter } from './store/changes';
+import type { StoreOptions } from './store/spanStore';
+import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from './store/types';
+
+/** The worker's entry: next to this file, in out/ (tests) and in dist/ (bundles). */
+export const engineWorkerEntry = join(__dirname, 'engineWorkerMain.js');
+
+/** A worker that has not answered by then is given up for the in-process engine. */
+const startTimeoutMs = 20_000;
+
+export interface EngineClientOptions {
+  store?: StoreOptions;
+  /** Run the engine on this thread (tests, and the fallback). */
+  inProcess?: boolean;
+  entry?: string;
+  /** Told why the worker did not start, when the in-process engine is used instead. */
+  onFallback?: (reason: string) => void;
+  /** Told when a running worker failed: requests fail from then on. */
+  onCrash?: (reason: string) => void;
+}
+
+export class EngineClient {
+  private mirror: SessionsSnapshot = { sessions: [], spans: 0 };
+  private byId = new Map<string, SessionSummary>();
+  private readonly changed = new Emitter<StoreChange>();
+  /** After the mirror took a change of the store (coalesced in the worker: at most ~10 a second). */
+  readonly onDidChange = this.changed.event;
+  private readonly progress = new Map<number, (done: number, total: number) => void>();
+  private nextProgressId = 1;
+  private addresses: ReceiverAddresses | undefined;
+  private llmGateway: LlmGateway | undefined;
+  private disposed = false;
+
+  /** `ports`: the in-process engine's channel, closed with it. */
+  private constructor(private readonly connection: MessageConnection, private readonly worker: Worker | undefined, private readonly ports: MessagePort[] = []) {
+    connection.onNotification(EngineNotifications.sessionsChanged, (n) => {
+      this.take(n);
+      this.changed.fire(n.change);
+    });
+    connection.onNotification(EngineNotifications.progress, (p) => this.progress.get(p.id)?.(p.done, p.total));
+    connection.listen();
+  }
+
+  static async start(options: EngineClientOptions = {}): Promise<EngineClient> {
+    const entry = options.entry ?? engineWorkerEntry;
+    if (!options.inProcess) {
+      if (!existsSync(entry)) options.onFallback?.(`no engine worker at ${entry}`);
+      else {
+        try {
+          return await EngineClient.onWorker(entry, options);
+        } catch (e) {
+          options.onFallback?.(e instanceof Error ? e.message : String(e));
+        }
+      }
+    }
+    const { port1, port2 } = new MessageChannel();
+    void serveEngine(createMessageConnection(new PortMessageReader(port1), new PortMessageWriter(port1)), options.store ?? {}).catch(() => undefined);
+    const client = new EngineClient(createMessageConnection(new PortMessageReader(port2), new PortMessageWriter(port2)), undefined, [port1, port2]);
+    client.take(await client.call('sessions', {}));
+    return client;
+  }
+
+  private static async onWorker(entry: string, options: EngineClientOptions): Promise<EngineClient> {
+    const worker = new Worker(entry, { workerData: options.store ?? {} });
+    // Never what keeps a process alive: the receiver's sockets do, in the worker.
+    worker.unref();
+    const client = new EngineClient(createMessageConnection(new PortMessageReader(worker), new PortMessageWriter(worker)), worker);
+    let started = false;
+    const failed = new Promise<never>((_, reject) => {
+      const fail = (reason: string) => {
+        if (client.disposed) return;
+        // Pending requests are rejected; later ones fail at once.
+        client.connection.dispose();
+        if (started) options.onCrash?.(reason);
+        else reject(new Error(`the engine worker failed to start: ${reason}`));
+      };
+      worker.on('error', (e) => fail(e.message));
+      worker.on('exit', (code) => fail(`it exited (code ${code})`));
+    });
+    failed.catch(() => undefined);
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the engine worker did not answer in ${startTimeoutMs / 1000} s`)), startTimeoutMs).unref());
+    try {
+      client.take(await Promise.race([client.call('sessions', {}), failed, timeout]));
+    } catch (e) {
+      client.connection.dispose();
+      await worker.terminate();
+      throw e;
+    }
+    started = true;
+    return client;
+  }
+
+  /** Whether the engine runs on its worker thread (false: on this one, the fallback). */
+  get inWorker(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** How busy the engine's thread has been (since an earlier reading), while it runs on a worker. */
+  workerUtilization(since?: EventLoopUtilization): EventLoopUtilization | undefined {
+    return this.worker?.performance.eventLoopUtilization(since);
+  }
+
+  // The mirror: as of the last sessionsChanged (and always after any request that changed the store).
+
+  listSessions(): SessionSummary[] {
+    return [...this.mirror.sessions];
+  }
+
+  getSession(id: string): SessionSummary | undefined {
+    return this.byId.get(id);
+  }
+
+  get spanCount(): number {
+    return this.mirror.spans;
+  }
+
+  /** Reads the summaries again (a session's liveness changes with time). */
+  async refresh(): Promise<void> {
+    this.take(await this.call('sessions', {}));
+  }
+
+  // The receiver (its sockets are in the worker).
+
+  get listening(): ReceiverAddresses | undefined {
+    return this.addresses;
+  }
+
+  async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {
+    this.addresses ??= await this.call('startReceiver', plain(options));
+    return this.addresses;
+  }
+
+  async stopReceiver(): Promise<void> {
+    this.addresses = undefined;
+    await this.call('stopReceiver', {});
+  }
+
+  // Reads.
+
+  configure(options: StoreOptions): Promise<void> {
+    return this.call('configure', plain(options));
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.call('stats', {});
+  }
+
+  decodeWorkerRunning(): Promise<boolean> {
+    return this.call('decodeWorkerRunning', {});
+  }
+
+  tracesOfSession(sessionId: string): Promise<TraceSummary[]> {
+    return this.call('tracesOfSession', { sessionId });
+  }
+
+  spansOfSession(sessionId: string, page?: Page): Promise<StoredSpan[]> {
+    return this.call('spansOfSession', { sessionId, page });
+  }
+
+  spansOfTrace(traceId: string, sessionId?: string): Promise<StoredSpan[]> {
+    return this.call('spansOfTrace', { traceId, sessionId });
+  }
+
+  childrenOf(traceId: string, spanId: string, sessionId?: string): Promise<StoredSpan[]> {
+    return this.call('childrenOf', { traceId, spanId, sessionId });
+  }
+
+  /** The agent model's input for a session (readSession), read in the worker. */
+  readSession(sessionId: string): Promise<SpanInput[]> {
+    return this.call('readSession', { sessionId });
+  }
+
+  /** A session's normalised, priced steps, built in the worker. */
+  sessionSteps(sessionId: string, options: SessionOptions): Promise<AgentStep[]> {
+    return this.call('sessionSteps', { sessionId, options: plain(options) });
+  }
+
+  /** A session's totals (and fork origin), built in the worker: what a Sessions row needs, and no more. */
+  sessionDigest(sessionId: string, options: SessionOptions): Promise<SessionDigest> {
+    return this.call('sessionDigest', { sessionId, options: plain(options) });
+  }
+
+  /** The Cost view's report for a session, built in the worker. */
+  costReport(sessionId: string, options: SessionOptions, safety: SafetyOptions, report: Omit<ReportInput, 'steps'>): Promise<SessionCost> {
+    return this.call('costReport', { sessionId, options: plain(options), safety: plain(safety), report: plain(report) });
+  }
+
+  /** A session's safety findings, scanned in the worker, with only the steps they are on. */
+  safetyFindings(sessionId: string, options: SessionOptions, safety: SafetyOptions): Promise<SessionFindings> {
+    return this.call('safetyFindings', { sessionId, options: plain(options), safety: plain(safety) });
+  }
+
+  // Writes.
+
+  renameSession(sessionId: string, name: string): Promise<boolean> {
+    return this.call('renameSession', { sessionId, name });
+  }
+
+  deleteSession(sessionId: string): Promise<boolean> {
+    return this.call('deleteSession', { sessionId });
+  }
+
+  clear(): Promise<void> {
+    return this.call('clear', {});
+  }
+
+  launchStarted(sessionId: string, name: string): Promise<void> {
+    return this.call('launchStarted', { sessionId, name });
+  }
+
+  /** Ends a launched run's session once every span it sent so far is stored. */
+  launchEnded(sessionId: string): Promise<void> {
+    return this.call('launchEnded', { sessionId });
+  }
+
+  /** Resolves once every span answered 200 so far is in the store. */
+  flush(): Promise<void> {
+    return this.call('flush', {});
+  }
+
+  // Files and forwarding run in the worker; only paths, progress and results cross.
+
+  async importFile(file: string, progress?: ReadProgress): Promise<ImportResult & { format: string }> {
+    const cancel = new CancellationTokenSource();
+    const id = this.onProgress((done, total) => {
+      progress?.report(done, total);
+      if (progress?.cancelled) cancel.cancel();
+    });
+    try {
+      return await this.call('importFile', { file, progressId: id }, cancel);
+    } catch (e) {
+      if (e instanceof ResponseError && e.code === EngineErrors.importCancelled) throw new ImportCancelled();
+      throw e;
+    } finally {
+      this.progress.delete(id);
+      cancel.dispose();
+    }
+  }
+
+  exportSession(sessionId: string, file: string, format: SessionExportFormat, options: SessionOptions & { assetsRoot?: string }): Promise<SessionExportResult> {
+    const { assetsRoot, ...model } = options;
+    return this.call('exportSession', { sessionId, file, format, options: plain(model), assetsRoot });
+  }
+
+  /** The cassette kept with a session (JSON text), if any. */
+  storedCassette(sessionId: string): Promise<string | undefined> {
+    return this.call('storedCassette', { sessionId });
+  }
+
+  putCassette(sessionId: string, text: string): Promise<void> {
+    return this.call('putCassette', { sessionId, text });
+  }
+
+  /** A cassette rebuilt in the worker from a session's spans. */
+  sessionCassette(sessionId: string, options: SessionOptions): Promise<Cassette> {
+    return this.call('sessionCassette', { sessionId, options: plain(options) });
+  }
+
+  async forwardSession(sessionId: string, target: ForwardTarget, onProgress?: (sent: number, total: number) => void): Promise<{ spans: number; logRecordsNotSent: number }> {
+    const id = this.onProgress((done, total) => onProgress?.(done, total));
+    try {
+      return await this.call('forwardSession', { sessionId, target: plain(target), progressId: id });
+    } catch (e) {
+      if (e instanceof ResponseError && e.code === EngineErrors.forwardFailed) {
+        const data = e.data as ForwardErrorData;
+        throw new ForwardError(e.message, data.sent, data.status, data.body);
+      }
+      throw e;
+    } finally {
+      this.progress.delete(id);
+    }
+  }
+
+  // The LLM gateway, on this thread.
+
+  get gateway(): LlmGateway | undefined {
+    return this.llmGateway;
+  }
+
+  async startGateway(options: Omit<GatewayOptions, 'sink'>): Promise<LlmGateway> {
+    if (this.llmGateway) return this.llmGateway;
+    const gateway = new LlmGateway({ ...options, sink: (request) => {
+        // Back-pressure: the agent's call is already answered, so the step is dropped, and said so.
+        void this.call('ingestTraces', { request }).then(
+          (verdict) => verdict.ok || options.onError?.(`gateway: a step was dropped: ${verdict.reason}`),
+          (e: unknown) => options.onError?.(`gateway: a step was dropped: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      },
+    });
+    await gateway.start();
+    this.llmGateway = gateway;
+    return gateway;
+  }
+
+  async stopGateway(): Promise<void> {
+    const gateway = this.llmGateway;
+    this.llmGateway = undefined;
+    await gateway?.stop();
+  }
+
+  /** Stops listening, stores every span answered 200, and ends the worker. */
+  async dispose(): Promise<void> {
+    await this.stopGateway();
+    await this.call('drain', {}).catch(() => undefined);
+    this.disposed = true;
+    this.addresses = undefined;
+    this.connection.dispose();
+    this.changed.dispose();
+    for (const port of this.ports) port.close();
+    await this.worker?.terminate();
+  }
+
+  private take(snapshot: SessionsSnapshot): void {
+    this.mirror = snapshot;
+    this.byId = new Map(snapshot.sessions.map((s) => [s.id, s]));
+  }
+
+  private onProgress(listener: (done: number, total: number) => void): number {
+    const id = this.nextProgressId++;
+    this.progress.set(id, listener);
+    return id;
+  }
+
+  private call<M extends EngineMethod>(method: M, params: ParamsOf<M>, cancel?: CancellationTokenSource): Promise<ResultOf<M>> {
+    const type = EngineRequests[method] as RequestType<ParamsOf<M>, ResultOf<M>, void>;
+    return this.connection.sendRequest(type, params, cancel?.token);
+  }
+}
+
+/** Settings as plain data: VS Code hands them out as proxies, which a MessagePort cannot clone. */
+function plain<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}

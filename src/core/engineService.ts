@@ -1,0 +1,231 @@
+// The engine's side of protocol/engine.ts: one TraceEngine (store, ingest queue, receiver, decode
+// worker) answering the host's requests. It runs on the engine worker (engineWorkerMain.ts); when that
+// cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
+import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
+import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
+import { normaliseSession, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { readSession } from './agent/fromStore';
+import { TraceEngine } from './engine';
+import { readReportAssets } from './export/reportAssets';
+import { exportSession, sessionCassette } from './export/sessionExport';
+import { ForwardError, forwardSession } from './forward/forwarder';
+import { ImportCancelled } from './import/otlpFile';
+import { costReport } from './cost';
+import { findSafety, safetySection } from './safety';
+import { forkOrigin } from './sessions/forkOrigin';
+import { importSessionFile } from './sessionFiles';
+import { LivenessTimer } from './store/livenessTimer';
+import type { SpanStore, StoreOptions } from './store/spanStore';
+import type { StoreChange } from './store/types';
+
+/** At most this often a flood of ingest tells the host (the views coalesce further). */
+const notifyEveryMs = 100;
+
+type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, cancelled: () => boolean) => ResultOf<M> | Promise<ResultOf<M>> };
+
+/** Answers on `connection` at once; requests wait for the store (sql.js loads in ~100 ms), or fail with it. */
+export function serveEngine(connection: MessageConnection, options: StoreOptions): Promise<TraceEngine> {
+  const ready = TraceEngine.create(options).then((engine) => ({ engine, served: handlersOf(engine, connection) }));
+  for (const method of Object.keys(EngineRequests) as EngineMethod[]) {
+    connection.onRequest(EngineRequests[method] as RequestType<unknown, unknown, void>, async (params, token) => {
+      const { handlers, publish } = (await ready).served;
+      const handler = handlers[method] as (params: unknown, cancelled: () => boolean) => unknown;
+      try {
+        return await handler(params, () => token.isCancellationRequested);
+      } catch (e) {
+        throw asResponseError(e);
+      } finally {
+        // What a request changed reaches the host's mirror before its answer does (one port, in order).
+        publish();
+      }
+    });
+  }
+  connection.listen();
+  return ready.then((r) => r.engine);
+}
+
+function handlersOf(engine: TraceEngine, connection: MessageConnection): { handlers: Handlers; publish: () => void } {
+  const store = engine.store;
+  let pending: StoreChange | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const publish = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    const change = pending;
+    pending = undefined;
+    if (change && !closed) void connection.sendNotification(EngineNotifications.sessionsChanged, { change, sessions: store.listSessions(), spans: store.stats().spans });
+  };
+  const noteChange = (change: StoreChange): void => {
+    pending = pending ? merged(pending, change) : change;
+    timer ??= setTimeout(publish, notifyEveryMs);
+  };
+  // A session that stops being live changes no row: the host hears of it as an empty change.
+  const liveness = new LivenessTimer(store, () => noteChange({ added: [], changed: [], removed: [], evicted: [] }));
+  store.onDidChange((change) => {
+    liveness.storeChanged();
+    noteChange(change);
+  });
+  const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
+  const stop = () => {
+    closed = true;
+    clearTimeout(timer);
+    liveness.dispose();
+    models.dispose();
+  };
+  // The host went away (the in-process channel closed): nothing more is sent, no timer is left.
+  connection.onClose(stop);
+  connection.onDispose(stop);
+  const progress = (id: number | undefined) => (done: number, total: number) => {
+    if (id !== undefined && !closed) void connection.sendNotification(EngineNotifications.progress, { id, done, total });
+  };
+
+  const handlers: Handlers = {
+    configure: (p) => store.configure(p),
+    startReceiver: (p) => engine.startReceiver(p),
+    stopReceiver: () => engine.stopReceiver(),
+    sessions: () => ({ sessions: store.listSessions(), spans: store.stats().spans }),
+    stats: () => store.stats(),
+    decodeWorkerRunning: () => engine.decodeWorkerRunning,
+    tracesOfSession: (p) => store.tracesOfSession(p.sessionId),
+    spansOfSession: (p) => store.spansOfSession(p.sessionId, p.page),
+    spansOfTrace: (p) => store.spansOfTrace(p.traceId, p.sessionId),
+    childrenOf: (p) => store.childrenOf(p.traceId, p.spanId, p.sessionId),
+    readSession: (p) => readSession(store, p.sessionId),
+    sessionSteps: (p) => models.of(p.sessionId, p.options, true).steps,
+    sessionDigest: (p) => {
+      const { steps, state } = models.of(p.sessionId, p.options);
+      const fork = forkOrigin(steps);
+      return fork ? { state, totals: totalsOf(steps), fork } : { state, totals: totalsOf(steps) };
+    },
+    costReport: (p) => {
+      const model = models.of(p.sessionId, p.options);
+      const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(model.steps, p.safety));
+      const report = models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps }));
+      return { report, safety: safetySection(findings) };
+    },
+    safetyFindings: (p) => {
+      const model = models.of(p.sessionId, p.options);
+      const { steps, inputs, state } = model;
+      const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(steps, p.safety));
+      const on = new Set(findings.map((f) => f.stepId));
+      const shown = steps.filter((s) => on.has(s.id));
+      const spans = new Set(shown.map((s) => s.spanId));
+      return { state, findings, steps: shown, inputs: inputs.filter((i) => spans.has(i.span.spanId)) };
+    },
+    renameSession: (p) => store.renameSession(p.sessionId, p.name),
+    deleteSession: (p) => store.deleteSession(p.sessionId),
+    clear: () => store.clear(),
+    launchStarted: (p) => store.launchStarted(p.sessionId, p.name),
+    launchEnded: async (p) => {
+      await engine.queue.flush();
+      store.launchEnded(p.sessionId);
+    },
+    flush: () => engine.queue.flush(),
+    drain: () => engine.drain(),
+    ingestTraces: (p) => engine.queue.acceptTraces(p.request),
+    importFile: (p, cancelled) => importSessionFile(store, p.file, {
+      report: progress(p.progressId),
+      get cancelled() {
+        return cancelled();
+      },
+    }),
+    exportSession: (p) => exportSession(store, p.sessionId, p.file, p.format, {
+      ...p.options,
+      assets: p.assetsRoot === undefined ? undefined : () => readReportAssets(p.assetsRoot!),
+    }),
+    storedCassette: (p) => store.cassette(p.sessionId),
+    putCassette: (p) => store.putCassette(p.sessionId, p.text),
+    sessionCassette: (p) => sessionCassette(store, p.sessionId, p.options),
+    forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
+  };
+  return { handlers, publish };
+}
+
+function asResponseError(e: unknown): ResponseError<ForwardErrorData | undefined> {
+  if (e instanceof ImportCancelled) return new ResponseError(EngineErrors.importCancelled, e.message, undefined);
+  if (e instanceof ForwardError) return new ResponseError(EngineErrors.forwardFailed, e.message, { sent: e.sent, status: e.status, body: e.body });
+  return new ResponseError(-32603, e instanceof Error ? e.message : String(e), undefined);
+}
+
+function merged(a: StoreChange, b: StoreChange): StoreChange {
+  const union = (x: string[], y: string[]) => [...new Set([...x, ...y])];
+  const notices = [...(a.notices ?? []), ...(b.notices ?? [])];
+  const evictedSpans = (a.evictedSpans ?? 0) + (b.evictedSpans ?? 0);
+  return {
+    added: union(a.added, b.added),
+    changed: union(a.changed, b.changed),
+    removed: union(a.removed, b.removed),
+    evicted: union(a.evicted, b.evicted),
+    ...(notices.length ? { notices } : {}),
+    ...(evictedSpans ? { evictedSpans } : {}),
+  };
+}
+
+interface BuiltModel {
+  state: string;
+  options: string;
+  inputs: SpanInput[];
+  steps: AgentStep[];
+  builtAt: number;
+  /** Building it and what was derived from it (findings, reports): what a rebuild costs. */
+  buildMs: number;
+  derived: Map<string, unknown>;
+}
+
+/**
+ * The last models built, per session state and options: a Sessions row, the safety scan, the Cost view and
+ * a reader share one build. A growing session is rebuilt at most once per twice its build time: this
+ * thread also stores, and a flood must not spend it all on models. A stale answer schedules a change
+ * notice for when a rebuild is due, so the views ask again and end current.
+ */
+class ModelCache {
+  private readonly built = new Map<string, BuiltModel>();
+  private readonly due = new Map<string, NodeJS.Timeout>();
+  private static readonly kept = 4;
+  private static readonly idleFactor = 2;
+
+  constructor(private readonly store: SpanStore, private readonly outdated: (sessionId: string) => void) {}
+
+  /** `fresh`: never the throttled answer (a debugger's breakpoints must see every step). */
+  of(sessionId: string, options: SessionOptions, fresh = false): BuiltModel {
+    const summary = this.store.getSession(sessionId);
+    const state = `${summary?.spanCount}/${summary?.logCount}`;
+    const optionsKey = JSON.stringify(options);
+    const hit = this.built.get(sessionId);
+    if (hit?.options === optionsKey) {
+      if (hit.state === state) return hit;
+      const wait = hit.builtAt + hit.buildMs * ModelCache.idleFactor - performance.now();
+      if (wait > 0 && !fresh) {
+        if (!this.due.has(sessionId)) this.due.set(sessionId, setTimeout(() => (this.due.delete(sessionId), this.outdated(sessionId)), wait));
+        return hit;
+      }
+    }
+    const started = performance.now();
+    const inputs = readSession(this.store, sessionId);
+    const model = { state, options: optionsKey, inputs, steps: normaliseSession(inputs, options), builtAt: 0, buildMs: 0, derived: new Map<string, unknown>() };
+    model.builtAt = performance.now();
+    model.buildMs = model.builtAt - started;
+    this.built.delete(sessionId);
+    this.built.set(sessionId, model);
+    // Oldest first in a Map: drop beyond the few sessions being looked at.
+    for (const id of this.built.keys()) if (this.built.size > ModelCache.kept) this.built.delete(id);
+    return model;
+  }
+
+  /** `compute` over a model, once per model and key (the safety scan is as costly as the build). */
+  derive<T>(model: BuiltModel, key: string, compute: () => T): T {
+    if (model.derived.has(key)) return model.derived.get(key) as T;
+    const started = performance.now();
+    const value = compute();
+    model.buildMs += performance.now() - started;
+    model.derived.set(key, value);
+    return value;
+  }
+
+  dispose(): void {
+    for (const timer of this.due.values()) clearTimeout(timer);
+    this.due.clear();
+  }
+}

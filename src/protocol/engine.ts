@@ -1,0 +1,133 @@
+// The one protocol between the extension host and the engine worker (core/engineWorkerMain.ts): typed
+// JSON-RPC requests and notifications (vscode-jsonrpc) over a worker_threads MessagePort. Requests carry
+// ids and their errors come back as ResponseErrors (codes below). Spans never cross it on their way in:
+// the receiver's sockets live in the worker. What crosses is commands, session summaries and the slices a
+// reader asks for.
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { CostReportDto, SafetySectionDto } from './cost';
+import type { AgentStep, SessionOptions, SpanInput, Totals } from '../core/agent';
+import type { ReportInput } from '../core/cost';
+import type { ReceiverAddresses, ReceiverOptions } from '../core/engine';
+import type { SessionExportFormat, SessionExportResult } from '../core/export/sessionExport';
+import type { ForwardTarget } from '../core/forward/forwarder';
+import type { Cassette } from '../core/gateway/cassette';
+import type { TraceRequest } from '../core/otlp/model';
+import type { SinkVerdict } from '../core/otlp/receiverTypes';
+import type { SafetyFinding, SafetyOptions } from '../core/safety';
+import type { ForkOrigin } from '../core/sessions/forkOrigin';
+import type { StoreSettings } from '../core/store/context';
+import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from '../core/store/types';
+
+/** What the host keeps of the store: every session's summary and the span count. */
+export interface SessionsSnapshot {
+  sessions: SessionSummary[];
+  spans: number;
+}
+
+export interface SessionsChanged extends SessionsSnapshot {
+  /** The store's changes since the last notification, merged. */
+  change: StoreChange;
+}
+
+export interface ProgressParams {
+  id: number;
+  done: number;
+  total: number;
+}
+
+/** Built from the session as it was at `state` (span/log counts): a growing session's model may lag a little. */
+export interface SessionDigest {
+  state: string;
+  totals: Totals;
+  fork?: ForkOrigin;
+}
+
+export interface SessionFindings {
+  state: string;
+  findings: SafetyFinding[];
+  steps: AgentStep[];
+  inputs: SpanInput[];
+}
+
+export interface SessionCost {
+  report: CostReportDto;
+  safety: SafetySectionDto;
+}
+
+/** ResponseError codes the host turns back into its own errors. */
+export const EngineErrors = {
+  importCancelled: 1001,
+  /** data: ForwardErrorData. */
+  forwardFailed: 1002,
+} as const;
+
+export interface ForwardErrorData {
+  sent: number;
+  status?: number;
+  body?: string;
+}
+
+interface SessionParams {
+  sessionId: string;
+}
+
+const request = <P, R>(method: string) => new RequestType<P, R, void>(`engine/${method}`);
+
+export const EngineRequests = {
+  /** The store is created when the worker starts; this reconfigures its caps. */
+  configure: request<Partial<StoreSettings>, void>('configure'),
+  startReceiver: request<ReceiverOptions, ReceiverAddresses>('startReceiver'),
+  stopReceiver: request<object, void>('stopReceiver'),
+  sessions: request<object, SessionsSnapshot>('sessions'),
+  stats: request<object, StoreStats>('stats'),
+  /** Whether OTLP/HTTP trace bodies are decoded on the decode worker (nested in the engine's). */
+  decodeWorkerRunning: request<object, boolean>('decodeWorkerRunning'),
+  tracesOfSession: request<SessionParams, TraceSummary[]>('tracesOfSession'),
+  spansOfSession: request<SessionParams & { page?: Page }, StoredSpan[]>('spansOfSession'),
+  spansOfTrace: request<{ traceId: string; sessionId?: string }, StoredSpan[]>('spansOfTrace'),
+  childrenOf: request<{ traceId: string; spanId: string; sessionId?: string }, StoredSpan[]>('childrenOf'),
+  /** A session's spans with their log records joined: the agent model's input (readSession). */
+  readSession: request<SessionParams, SpanInput[]>('readSession'),
+  /** What a Sessions row shows of a session's model: its totals and, for a forked run, where it came from. */
+  sessionDigest: request<SessionParams & { options: SessionOptions }, SessionDigest>('sessionDigest'),
+  /** A session's safety findings, with the steps they are on and those steps' inputs (to place them in source). */
+  safetyFindings: request<SessionParams & { options: SessionOptions; safety: SafetyOptions }, SessionFindings>('safetyFindings'),
+  /** The Cost view's report and safety section for a session, built in the worker: the view's DTOs cross, not the steps. */
+  costReport: request<SessionParams & { options: SessionOptions; safety: SafetyOptions; report: Omit<ReportInput, 'steps'> }, SessionCost>('costReport'),
+  /** A session through the agent model (normalised, priced steps), built in the worker. */
+  sessionSteps: request<SessionParams & { options: SessionOptions }, AgentStep[]>('sessionSteps'),
+  renameSession: request<SessionParams & { name: string }, boolean>('renameSession'),
+  deleteSession: request<SessionParams, boolean>('deleteSession'),
+  clear: request<object, void>('clear'),
+  launchStarted: request<SessionParams & { name: string }, void>('launchStarted'),
+  /** After every span received so far is stored. */
+  launchEnded: request<SessionParams, void>('launchEnded'),
+  /** Resolves once every span answered 200 so far is in the store. */
+  flush: request<object, void>('flush'),
+  /** Stops the receiver and the gateway, then stores every span answered 200: before the worker ends. */
+  drain: request<object, void>('drain'),
+  /** A trace request made on the host (the LLM gateway's steps), through the same ingest queue. */
+  ingestTraces: request<{ request: TraceRequest }, SinkVerdict>('ingestTraces'),
+  /** Reads a session file in the worker; progress as `progress` notifications with this id; cancellable. */
+  importFile: request<{ file: string; progressId?: number }, ImportResult & { format: string }>('importFile'),
+  /** Writes a session file in the worker; `assetsRoot`: the extension folder (HTML reports). */
+  exportSession: request<SessionParams & { file: string; format: SessionExportFormat; options: SessionOptions; assetsRoot?: string }, SessionExportResult>('exportSession'),
+  /** The cassette kept with a session (its JSON text), if any. */
+  storedCassette: request<SessionParams, string | undefined>('storedCassette'),
+  putCassette: request<SessionParams & { text: string }, void>('putCassette'),
+  /** A cassette rebuilt from a session's spans (a run the gateway did not record). */
+  sessionCassette: request<SessionParams & { options: SessionOptions }, Cassette>('sessionCassette'),
+  forwardSession: request<SessionParams & { target: ForwardTarget; progressId?: number }, { spans: number; logRecordsNotSent: number }>('forwardSession'),
+};
+
+export const EngineNotifications = {
+  /** Worker -> host, coalesced; also sent before the answer to any request that changed the store. */
+  sessionsChanged: new NotificationType<SessionsChanged>('engine/sessionsChanged'),
+  /** Worker -> host: a long request's progress. */
+  progress: new NotificationType<ProgressParams>('engine/progress'),
+};
+
+type Requests = typeof EngineRequests;
+export type EngineMethod = keyof Requests;
+export type ParamsOf<M extends EngineMethod> = Requests[M] extends RequestType<infer P, unknown, void> ? P : never;
+export type ResultOf<M extends EngineMethod> = Requests[M] extends RequestType<unknown, infer R, void> ? R : never;

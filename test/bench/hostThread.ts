@@ -1,0 +1,99 @@
+// The extension host's view of ingest (#19): the same OTLP/HTTP requests, posted by another process,
+// once to a server that reads and discards them and once to the receiver of an engine on its worker
+// thread (core/engineClient.ts, as the extension runs it). This thread stands in for the extension
+// host: its event-loop utilisation while the engine takes the flood is what VS Code would feel.
+import { fork } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { EngineClient } from '../../src/core/engineClient';
+import { packPayloads, type SenderReport } from './sender';
+
+const inFlight = 2;
+
+export interface HostThreadBench {
+  spans: number;
+  discardSpansPerSec: number;
+  storedSpansPerSec: number;
+  /** stored / discard. */
+  capacity: number;
+  /** This thread's event-loop utilisation from the first request until every span is stored. */
+  hostBusy: number;
+  /** The engine worker's, over the same time. */
+  engineBusy: number;
+  /** Process RSS growth (the worker's heap included) per 100k spans stored, the JS heap collected before and after. */
+  rssPer100k: number;
+}
+
+/** Posts `payloads` from a sender process to `port`; resolves with the seconds from "go" to its last answer. */
+async function post(file: string, port: number, onGo: () => void = () => undefined): Promise<number> {
+  const sender = fork(join(__dirname, 'sender.js'), [String(port), file, String(inFlight)]);
+  try {
+    await new Promise((resolve) => sender.once('message', resolve));
+    const started = performance.now();
+    onGo();
+    sender.send('go');
+    const report = await new Promise<SenderReport>((resolve) => sender.once('message', resolve));
+    if (!report.ok) throw new Error(`the sender failed: ${report.error}`);
+    return (performance.now() - started) / 1000;
+  } finally {
+    sender.kill();
+  }
+}
+
+/** A server that reads each body to its end and answers 200: the ceiling of OTLP/HTTP on this machine. */
+async function discardSeconds(file: string): Promise<number> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await post(file, (server.address() as { port: number }).port);
+  } finally {
+    server.close();
+  }
+}
+
+export async function benchHostThread(payloads: Uint8Array[], spans: number): Promise<HostThreadBench> {
+  // The SDK that made the payloads lets go of its spans once its export promises settle: collected here,
+  // they are not this thread's work during the run.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  global.gc?.();
+  const dir = mkdtempSync(join(tmpdir(), 'agent-debugger-host-'));
+  const file = join(dir, 'payloads.bin');
+  writeFileSync(file, packPayloads(payloads));
+  try {
+    const discard = await discardSeconds(file);
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    const engine = await EngineClient.start({ store: { maxSpans: 10_000_000, maxBytes: 1900 * 2 ** 20 } });
+    if (!engine.inWorker) throw new Error('the engine worker did not start (run `tsc -p .` first: out/src/core/engineWorkerMain.js)');
+    try {
+      const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] });
+      let host = performance.eventLoopUtilization();
+      let worker = engine.workerUtilization();
+      let started = 0;
+      await post(file, http.port, () => {
+        started = performance.now();
+        host = performance.eventLoopUtilization();
+        worker = engine.workerUtilization();
+      });
+      await engine.flush();
+      const storedSec = (performance.now() - started) / 1000;
+      const hostBusy = performance.eventLoopUtilization(host).utilization;
+      const engineBusy = engine.workerUtilization(worker)?.utilization ?? 0;
+      const stored = engine.spanCount;
+      if (stored !== spans) throw new Error(`stored ${stored} of ${spans} spans`);
+      global.gc?.();
+      const rssPer100k = ((process.memoryUsage().rss - rssBefore) / spans) * 100_000;
+      return { spans, discardSpansPerSec: spans / discard, storedSpansPerSec: spans / storedSec, capacity: discard / storedSec, hostBusy, engineBusy, rssPer100k };
+    } finally {
+      await engine.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
