@@ -266,8 +266,9 @@ export class EngineClient {
   }
 
   /** The cassette kept with a session (JSON text), if any. */
-  storedCassette(sessionId: string): Promise<string | undefined> {
-    return this.call('storedCassette', { sessionId });
+  async storedCassette(sessionId: string): Promise<string | undefined> {
+    // JSON-RPC answers `undefined` as null.
+    return (await this.call('storedCassette', { sessionId })) ?? undefined;
   }
 
   putCassette(sessionId: string, text: string): Promise<void> {
