@@ -1,12 +1,13 @@
 // The gateway bench's other processes, so the client, the gateway and the provider do not share one
 // event loop (as they do not in use: the agent, VS Code's extension host, the provider). `mock`: a plain
-// and a streaming mock provider; `gateway`: a trace engine with its gateway, recording every call.
+// and a streaming mock provider; `gateway`: the gateway as in VS Code (on this thread, its steps stored by the
+// engine on its worker thread), recording every call.
 // Each reports its URLs over IPC; the gateway answers 'recorded' with its stored step count. Beside the
 // gateway, a bare pass-through proxy (no parsing, no recording) in the same process: the cost of the
 // extra hop alone, so the bench can tell the hop from the gateway's own work.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TraceEngine } from '../../src/core/engine';
+import { EngineClient } from '../../src/core/engineClient';
 import { MockProvider } from '../unit/gateway/mockProvider';
 
 const reply = { id: 'c', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } }], usage: { prompt_tokens: 210, completion_tokens: 1, total_tokens: 211 } };
@@ -28,12 +29,12 @@ async function mock(): Promise<void> {
 }
 
 async function gateway(plainUrl: string, streamUrl: string): Promise<void> {
-  const engine = await TraceEngine.create();
+  const engine = await EngineClient.start({ onFallback: (why) => console.error(`engine worker unavailable: ${why}`) });
   const gw = await engine.startGateway({ upstreams: { openai: `${plainUrl}/v1` } });
   const streamRun = gw.addRun({ sessionId: 'bench-streams', upstreams: { openai: `${streamUrl}/v1` } });
   process.on('message', (m) => {
     if (m !== 'recorded') return;
-    void engine.queue.flush().then(() => send({ recorded: engine.store.stats().spans }));
+    void engine.flush().then(async () => send({ recorded: (await engine.stats()).spans }));
   });
   const bare = await bareProxy(new URL(plainUrl), new URL(streamUrl));
   send({ plain: `${gw.endpoint}/openai/chat/completions`, stream: `${gw.baseUrl('openai', streamRun)}/chat/completions`, barePlain: `${bare}/plain/v1/chat/completions`, bareStream: `${bare}/stream/v1/chat/completions` });
