@@ -3,7 +3,8 @@
 // the same pieces through this class.
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { TraceDecodeWorker } from './decodeWorker';
-import { type GatewayOptions, LlmGateway } from './gateway/gateway';
+import type { GatewayOptions, LlmGateway } from './gateway/gateway';
+import { GatewayHolder } from './gateway/gatewayHolder';
 import { OtlpReceiver } from './otlp/receiver';
 import { IngestQueue } from './store/ingestQueue';
 import { SpanStore, type StoreOptions } from './store/spanStore';
@@ -34,7 +35,10 @@ export class TraceEngine {
   private receiver: OtlpReceiver | undefined;
   private decoder: TraceDecodeWorker | undefined;
   private addresses: ReceiverAddresses | undefined;
-  private llmGateway: LlmGateway | undefined;
+  private readonly gateways = new GatewayHolder((request) => {
+    const verdict = this.queue.acceptTraces(request);
+    return verdict.ok ? undefined : verdict.reason;
+  });
 
   private constructor(readonly store: SpanStore, readonly queue: IngestQueue) {}
 
@@ -88,27 +92,16 @@ export class TraceEngine {
 
   /** The recording LLM gateway, while started. */
   get gateway(): LlmGateway | undefined {
-    return this.llmGateway;
+    return this.gateways.current;
   }
 
   /** Starts the LLM gateway; its steps go through the same ingest queue as OTLP spans. */
-  async startGateway(options: Omit<GatewayOptions, 'sink'>): Promise<LlmGateway> {
-    if (this.llmGateway) return this.llmGateway;
-    const gateway = new LlmGateway({ ...options, sink: (request) => {
-        // Back-pressure: the agent's call is already answered, so the step is dropped, and said so.
-        const verdict = this.queue.acceptTraces(request);
-        if (!verdict.ok) options.onError?.(`gateway: a step was dropped: ${verdict.reason}`);
-      },
-    });
-    await gateway.start();
-    this.llmGateway = gateway;
-    return gateway;
+  startGateway(options: Omit<GatewayOptions, 'sink'>): Promise<LlmGateway> {
+    return this.gateways.start(options);
   }
 
-  async stopGateway(): Promise<void> {
-    const gateway = this.llmGateway;
-    this.llmGateway = undefined;
-    await gateway?.stop();
+  stopGateway(): Promise<void> {
+    return this.gateways.stop();
   }
 
   /** Stops listening and waits until every span that was answered 200 is in the store. */

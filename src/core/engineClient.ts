@@ -18,7 +18,8 @@ import { serveEngine } from './engineService';
 import type { SessionExportFormat, SessionExportResult } from './export/sessionExport';
 import { ForwardError, type ForwardTarget } from './forward/forwarder';
 import type { Cassette } from './gateway/cassette';
-import { type GatewayOptions, LlmGateway } from './gateway/gateway';
+import type { GatewayOptions, LlmGateway } from './gateway/gateway';
+import { GatewayHolder } from './gateway/gatewayHolder';
 import { ImportCancelled, type ReadProgress } from './import/otlpFile';
 import type { SafetyOptions } from './safety';
 import { Emitter } from './store/changes';
@@ -51,7 +52,10 @@ export class EngineClient {
   private readonly progress = new Map<number, (done: number, total: number) => void>();
   private nextProgressId = 1;
   private addresses: ReceiverAddresses | undefined;
-  private llmGateway: LlmGateway | undefined;
+  private readonly gateways = new GatewayHolder(async (request) => {
+    const verdict = await this.call('ingestTraces', { request });
+    return verdict.ok ? undefined : verdict.reason;
+  });
   private disposed = false;
 
   /** `ports`: the in-process engine's channel, closed with it. */
@@ -298,28 +302,16 @@ export class EngineClient {
   // The LLM gateway, on this thread.
 
   get gateway(): LlmGateway | undefined {
-    return this.llmGateway;
+    return this.gateways.current;
   }
 
-  async startGateway(options: Omit<GatewayOptions, 'sink'>): Promise<LlmGateway> {
-    if (this.llmGateway) return this.llmGateway;
-    const gateway = new LlmGateway({ ...options, sink: (request) => {
-        // Back-pressure: the agent's call is already answered, so the step is dropped, and said so.
-        void this.call('ingestTraces', { request }).then(
-          (verdict) => verdict.ok || options.onError?.(`gateway: a step was dropped: ${verdict.reason}`),
-          (e: unknown) => options.onError?.(`gateway: a step was dropped: ${e instanceof Error ? e.message : String(e)}`),
-        );
-      },
-    });
-    await gateway.start();
-    this.llmGateway = gateway;
-    return gateway;
+  /** The gateway runs on this thread (LLM calls are few); its steps are stored by the engine. */
+  startGateway(options: Omit<GatewayOptions, 'sink'>): Promise<LlmGateway> {
+    return this.gateways.start(options);
   }
 
-  async stopGateway(): Promise<void> {
-    const gateway = this.llmGateway;
-    this.llmGateway = undefined;
-    await gateway?.stop();
+  stopGateway(): Promise<void> {
+    return this.gateways.stop();
   }
 
   /** Stops listening, stores every span answered 200, and ends the worker. */

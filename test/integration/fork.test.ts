@@ -10,25 +10,9 @@ import * as vscode from 'vscode';
 import { parseCassette } from '../../src/core/gateway/cassette';
 import { loadSqlJs } from '../../src/core/store/sqlite';
 import { uriOf } from '../../src/host/fork/forkCodeLens';
-import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
+import { runToEnd } from './launches';
 import { waitFor, webviewTestMs } from './otlpPost';
-
-async function runToEnd(start: () => Thenable<boolean>, name: RegExp): Promise<string> {
-  const api = await activeApi();
-  const run = new Promise<TracedRun>((resolve) => {
-    const sub = api.debug.runs.onDidStartRun((r) => (sub.dispose(), resolve(r)));
-  });
-  const done = new Promise<void>((resolve) => {
-    const sub = vscode.debug.onDidTerminateDebugSession((s) => name.test(s.name) && (sub.dispose(), resolve()));
-  });
-  assert.equal(await start(), true);
-  console.log(`fork test: started ${name.source}`);
-  const { storeSessionId } = await run;
-  console.log(`fork test: run ${storeSessionId}`);
-  await done;
-  return storeSessionId;
-}
 
 /** The right side of the newest parent/fork comparison. */
 async function comparison(): Promise<{ left: string; right: string }> {

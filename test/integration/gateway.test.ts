@@ -2,10 +2,9 @@
 // mock provider): the launch points OPENAI_BASE_URL at the recording gateway, so the run's session has
 // its LLM steps with tokens and $, and the tool steps between them, linked to the tool's source.
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import { totalsOf } from '../../src/core/agent';
-import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
+import { launchToEnd } from './launches';
 import { waitFor, webviewTestMs } from './otlpPost';
 
 describe('LLM gateway inside VS Code', function () {
@@ -14,16 +13,7 @@ describe('LLM gateway inside VS Code', function () {
   it('F5 on an agent without OpenTelemetry: LLM and tool steps with tokens, $ and source', async () => {
     const api = await activeApi();
     await api.receiver.start();
-    const config = 'Agent without OpenTelemetry (LLM gateway)';
-    const run = new Promise<TracedRun>((resolve) => {
-      const sub = api.debug.runs.onDidStartRun((r) => (sub.dispose(), resolve(r)));
-    });
-    const done = new Promise<void>((resolve) => {
-      const sub = vscode.debug.onDidTerminateDebugSession((s) => s.name === config && (sub.dispose(), resolve()));
-    });
-    assert.equal(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], config), true);
-    const { storeSessionId } = await run;
-    await done;
+    const storeSessionId = await launchToEnd('Agent without OpenTelemetry (LLM gateway)');
     const steps = await waitFor('the LLM and tool steps', async () => {
       const s = await api.debug.adapters.steps(storeSessionId);
       return s.filter((x) => x.kind === 'llm').length === 2 && s.filter((x) => x.kind === 'tool').length === 2 ? s : undefined;
@@ -47,16 +37,7 @@ describe('LLM gateway inside VS Code', function () {
   it('F5 on a Python agent that hard-codes api.openai.com: its calls are steps, the tool links to its function', async () => {
     const api = await activeApi();
     await api.receiver.start();
-    const config = 'Python agent with a hard-coded OpenAI URL (LLM gateway)';
-    const run = new Promise<TracedRun>((resolve) => {
-      const sub = api.debug.runs.onDidStartRun((r) => (sub.dispose(), resolve(r)));
-    });
-    const done = new Promise<void>((resolve) => {
-      const sub = vscode.debug.onDidTerminateDebugSession((s) => s.name === config && (sub.dispose(), resolve()));
-    });
-    assert.equal(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], config), true);
-    const { storeSessionId } = await run;
-    await done;
+    const storeSessionId = await launchToEnd('Python agent with a hard-coded OpenAI URL (LLM gateway)');
     const steps = await waitFor('the LLM and tool steps', async () => {
       const s = await api.debug.adapters.steps(storeSessionId);
       return s.filter((x) => x.kind === 'llm').length === 2 && s.some((x) => x.kind === 'tool') ? s : undefined;
