@@ -2,10 +2,10 @@
 // run against a mock provider, then runs again answered from the cassette.
 import * as assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { type Cassette, CassetteRecorder, parseCassette } from '../../../src/core/gateway/cassette';
+import { type Cassette, parseCassette } from '../../../src/core/gateway/cassette';
 import { Replayer, type ReplayOptions } from '../../../src/core/gateway/replayer';
 import { GatewayHarness, PLANTED_KEY } from '../gateway/harness';
-import { agent, model, script } from './replayAgent';
+import { agent, model, recordRun, script } from './replayAgent';
 
 describe('replay: cassettes through the gateway', () => {
   let h: GatewayHarness;
@@ -13,10 +13,7 @@ describe('replay: cassettes through the gateway', () => {
 
   beforeEach(async () => {
     h = await new GatewayHarness().start('recorded');
-    const recorder = new CassetteRecorder();
-    const run = h.gateway.addRun({ sessionId: 'recorded', upstreams: { openai: `${h.mockUrl}/v1` }, onExchange: recorder.listener });
-    script(h);
-    await agent(h.gateway.baseUrl('openai', run)!);
+    const recorder = await recordRun(h);
     await new Promise((r) => setTimeout(r, 30));
     // Through its own text, as a file would be read.
     cassette = parseCassette(JSON.stringify(recorder.cassette()));

@@ -1,6 +1,7 @@
 // The agent of the replay tests (the official openai SDK: a tool call, then a streamed answer) and the
 // mock provider's script for it.
 import OpenAI from 'openai';
+import { CassetteRecorder } from '../../../src/core/gateway/cassette';
 import { GatewayHarness, PLANTED_KEY } from '../gateway/harness';
 
 export const model = 'gpt-4o-mini';
@@ -33,4 +34,13 @@ export async function agent(baseURL: string, system = 'You are terse.'): Promise
     text += c.choices[0]?.delta.content ?? '';
   }
   return { text, chunkTimes };
+}
+
+/** The agent's run through the gateway against the scripted mock, recorded as session 'recorded'. */
+export async function recordRun(h: GatewayHarness, gapMs?: number): Promise<CassetteRecorder> {
+  const recorder = new CassetteRecorder();
+  const run = h.gateway.addRun({ sessionId: 'recorded', upstreams: { openai: `${h.mockUrl}/v1` }, onExchange: recorder.listener });
+  script(h, gapMs);
+  await agent(h.gateway.baseUrl('openai', run)!);
+  return recorder;
 }

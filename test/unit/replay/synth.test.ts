@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSession } from '../../../src/core/export/sessionExport';
-import { type Cassette, CassetteRecorder, launchRecord, parseCassette } from '../../../src/core/gateway/cassette';
+import { type Cassette, launchRecord, parseCassette } from '../../../src/core/gateway/cassette';
 import { cassetteFromSteps } from '../../../src/core/gateway/cassetteFromSteps';
 import { recordedAnswer, sendOnce, summarise, upstreamOf } from '../../../src/core/gateway/playground';
 import Anthropic from '@anthropic-ai/sdk';
@@ -16,7 +16,7 @@ import { editableResponse } from '../../../src/core/gateway/responseEdit';
 import { SpanStore } from '../../../src/core/store/spanStore';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
 import { GatewayHarness, PLANTED_KEY } from '../gateway/harness';
-import { agent, model, script } from './replayAgent';
+import { agent, model, recordRun, script } from './replayAgent';
 
 describe('replay: cassettes with their session, rebuilt from spans, edited answers, one call again', () => {
   let h: GatewayHarness;
@@ -24,10 +24,7 @@ describe('replay: cassettes with their session, rebuilt from spans, edited answe
 
   beforeEach(async () => {
     h = await new GatewayHarness().start('recorded');
-    const recorder = new CassetteRecorder();
-    const run = h.gateway.addRun({ sessionId: 'recorded', upstreams: { openai: `${h.mockUrl}/v1` }, onExchange: recorder.listener });
-    script(h, 40);
-    await agent(h.gateway.baseUrl('openai', run)!);
+    const recorder = await recordRun(h, 40);
     await h.session('recorded');
     const launch = launchRecord({ type: 'agent', request: 'launch', name: 'Agent', program: '/a/agent.mjs', env: { OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', OPENAI_API_KEY: PLANTED_KEY }, agentDebuggerSessionId: 'x', __sessionId: 'y' }, 'examples');
     cassette = { ...recorder.cassette(), launch };
