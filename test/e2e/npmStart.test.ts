@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } fro
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { freePort, launchChromium, root } from '../harness/codeServer';
-import { artifactsDir } from './workbench';
+import { artifactsDir, runCommand } from './workbench';
 
 describe('e2e: npm start', function () {
   this.timeout(240000);
@@ -75,6 +75,10 @@ describe('e2e: npm start', function () {
     await page.waitForTimeout(6000);
     const notices = await page.locator('.notifications-toasts .notification-list-item').allInnerTexts();
     assert.deepEqual(notices.filter((t) => /port \d+/i.test(t)), [], `no port notifications: ${JSON.stringify(notices)}`);
+    assert.deepEqual(notices.filter((t) => /activating extension/i.test(t)), [], `the extension activated: ${JSON.stringify(notices)}`);
+    // Activated for real: its command answers (the receiver's address, as the status bar shows it).
+    await runCommand(page, 'Agent Debugger: Copy OTLP Endpoint');
+    await page.locator('.notifications-toasts .notification-list-item', { hasText: /Copied http:\/\/127\.0\.0\.1:\d+/ }).first().waitFor({ timeout: 15000 });
     await page.screenshot({ path: join(artifactsDir, 'npm-start.png') });
 
     // Nothing under $HOME: code-server's config, data and logs went to .vscode-test/start.

@@ -6,7 +6,7 @@
 //   PORT=8080 npm start      pick the printed URL's port
 //   npm start -- --browser --folder=DIR   open another folder (its .vscode/settings.json apply, theme included)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, resolve, dirname } from 'node:path';
@@ -65,16 +65,31 @@ if (hasCode && !process.argv.includes('--browser')) {
 }
 
 /**
- * The extension under development, seen through a folder of links to the project's files. VS Code starts
- * an Extension Development Host in a theme of the developed extension when it has one, found as any theme
- * whose files lie under the extension's folder: with the project root as that folder, every built-in theme
- * of code-server (installed in .vscode-test/code-server) qualified, and the workbench opened in Light+
- * whatever the user's or the folder's settings said.
+ * The extension under development, as a folder of its own: package.json, dist/ and media/, hard-linked (or
+ * copied) from the project. VS Code starts an Extension Development Host in a theme of the developed
+ * extension when it has one, found as any theme whose files lie under the extension's folder: with the
+ * project root as that folder, every built-in theme of code-server (installed in .vscode-test/code-server)
+ * qualified, and the workbench opened in Light+ whatever the settings said. Hard links, not symbolic ones:
+ * Node loads a symlinked file from its real path, outside this folder, and VS Code then refuses the
+ * extension its own debuggers ("can only be registered from the extension that defines the debugger").
  */
 function devExtensionDir(runDir) {
   const dir = join(runDir, 'extension');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const name of readdirSync(root)) if (name !== '.vscode-test' && name !== '.git') symlinkSync(join(root, name), join(dir, name));
+  for (const name of ['package.json', 'README.md', 'dist', 'media']) linkTree(join(root, name), join(dir, name));
   return dir;
+}
+
+function linkTree(from, to) {
+  if (statSync(from).isDirectory()) {
+    mkdirSync(to, { recursive: true });
+    for (const name of readdirSync(from)) linkTree(join(from, name), join(to, name));
+    return;
+  }
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to); // another file system
+  }
 }
