@@ -55,7 +55,7 @@ export class EngineClient {
   private readonly gateways = new GatewayHolder(async (request) => {
     const verdict = await this.call('ingestTraces', { request });
     return verdict.ok ? undefined : verdict.reason;
-  });
+  }, 50);
   private disposed = false;
 
   /** `ports`: the in-process engine's channel, closed with it. */
@@ -237,11 +237,13 @@ export class EngineClient {
 
   /** Ends a launched run's session once every span it sent so far is stored. */
   launchEnded(sessionId: string): Promise<void> {
+    this.gateways.flushBatch();
     return this.call('launchEnded', { sessionId });
   }
 
-  /** Resolves once every span answered 200 so far is in the store. */
+  /** Resolves once every span answered 200 so far (and every gateway step recorded) is in the store. */
   flush(): Promise<void> {
+    this.gateways.flushBatch();
     return this.call('flush', {});
   }
 

@@ -1,16 +1,24 @@
 // One LLM gateway per engine, started on first need. Its steps go to `ingest` (the engine's ingest queue,
 // on this thread or on the engine's worker); a step refused there is dropped and said so, because the
-// agent's call has already been answered.
+// agent's call has already been answered. Steps bound for another thread may be batched (`batchMs`), as
+// an OTel batch span processor does: one message and one store transaction for a run of calls, instead of
+// one each while the next call is being served.
 import type { TraceRequest } from '../otlp/model';
 import { type GatewayOptions, LlmGateway } from './gateway';
 
 /** Stores a step; resolves with why it was refused, if it was. */
 export type StepIngest = (request: TraceRequest) => Promise<string | undefined> | string | undefined;
 
+/** A batch is sent when it holds this many steps, or `batchMs` after its first. */
+const maxBatch = 64;
+
 export class GatewayHolder {
   private gateway: LlmGateway | undefined;
+  private batch: TraceRequest[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private send: (request: TraceRequest) => void = () => undefined;
 
-  constructor(private readonly ingest: StepIngest) {}
+  constructor(private readonly ingest: StepIngest, private readonly batchMs = 0) {}
 
   get current(): LlmGateway | undefined {
     return this.gateway;
@@ -23,16 +31,22 @@ export class GatewayHolder {
     const gateway = new LlmGateway({
       ...options,
       sink: (request) => {
-        // Queued at once when the engine is on this thread (a flush right after the call sees the step).
-        try {
-          const refused = this.ingest(request);
-          if (refused instanceof Promise) refused.then(settle, dropped);
-          else settle(refused);
-        } catch (e) {
-          dropped(e);
-        }
+        if (this.batchMs <= 0) return this.send(request);
+        this.batch.push(request);
+        if (this.batch.length >= maxBatch) this.flushBatch();
+        else this.timer ??= setTimeout(() => this.flushBatch(), this.batchMs);
       },
     });
+    this.send = (request) => {
+      // Queued at once when the engine is on this thread (a flush right after the call sees the step).
+      try {
+        const refused = this.ingest(request);
+        if (refused instanceof Promise) refused.then(settle, dropped);
+        else settle(refused);
+      } catch (e) {
+        dropped(e);
+      }
+    };
     await gateway.start();
     this.gateway = gateway;
     return gateway;
@@ -42,5 +56,16 @@ export class GatewayHolder {
     const gateway = this.gateway;
     this.gateway = undefined;
     await gateway?.stop();
+    this.flushBatch();
+  }
+
+  /** Sends the steps waiting in a batch now (before a flush of the engine, or the end of a launch). */
+  flushBatch(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.batch.length === 0) return;
+    const steps = this.batch;
+    this.batch = [];
+    this.send({ resourceSpans: steps.flatMap((r) => r.resourceSpans) });
   }
 }
