@@ -202,6 +202,6 @@ export class OtlpDocumentScanner {
   }
 
   private fail(s: string, i: number, what: string): never {
-    throw new Error(`${this.documents > 0 || this.line > 1 ? `line ${this.line} (byte ${this.byteAt(s, i)}): ` : ''}${what}`);
+    throw new Error(`line ${this.line} (byte ${this.byteAt(s, i)}): ${what}`);
   }
 }

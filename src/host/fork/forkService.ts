@@ -6,6 +6,7 @@
 // A session the gateway did not record is forked from a cassette rebuilt from its spans, when they carry
 // the model's whole output. The new session's spans name their parent and the fork step.
 import * as vscode from 'vscode';
+import { editedJson } from './editedJson';
 import { type Cassette, type CassetteExchange, type CassetteLaunch, CassetteRecorder, launchRecord, parseCassette } from '../../core/gateway/cassette';
 import { editableResponse } from '../../core/gateway/responseEdit';
 import type { RunRouteOptions } from '../../core/gateway/routes';
@@ -178,13 +179,9 @@ export class ForkService implements vscode.Disposable {
       void vscode.window.showWarningMessage('A fork runs its LLM calls through the LLM gateway: turn on agentDebugger.gateway.enabled.');
       return false;
     }
-    let edited: unknown;
-    try {
-      edited = JSON.parse(doc.getText()) as unknown;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`The edited ${fork.edits} is not JSON: ${(e as Error).message}`);
-      return false;
-    }
+    const parsed = editedJson(doc, fork.edits);
+    if (!parsed) return false;
+    const edited = parsed.value;
     this.keep(this.cassettes, fork.parentSessionId, fork.cassette);
     const launch = fork.launch;
     const edit = fork.edits === 'response'

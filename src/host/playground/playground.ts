@@ -2,6 +2,7 @@
 // provider the agent used (its launch env's base URL, else the provider's own) without re-running the
 // agent, and a side-by-side view shows the recorded answer and the new one with their tokens and $.
 import * as vscode from 'vscode';
+import { editedJson } from '../fork/editedJson';
 import type { CassetteExchange } from '../../core/gateway/cassette';
 import { type AnswerSummary, recordedAnswer, renderSummary, sendOnce, summarise, upstreamOf } from '../../core/gateway/playground';
 import { Commands } from '../contributions';
@@ -69,13 +70,9 @@ export class Playground implements vscode.TextDocumentContentProvider, vscode.Di
       void vscode.window.showWarningMessage('This document is not an LLM call opened with "One Call Again".');
       return undefined;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(doc.getText()) as unknown;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`The edited request is not JSON: ${(e as Error).message}`);
-      return undefined;
-    }
+    const parsed = editedJson(doc, 'request');
+    if (!parsed) return undefined;
+    const body = parsed.value;
     const x = call.exchange;
     const upstream = upstreamOf(x.provider, call.env);
     let now: AnswerSummary;
