@@ -6,8 +6,21 @@ import {
   WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, readBase64, readInt64, readString, skipField,
 } from './protoWire';
 
-/** AnyValue: the reader is already narrowed to the message. */
-export function decodeAnyValue(r: Reader, depth: number): AnyValue {
+/**
+ * The store's own AnyValue field (OTLP uses 1-8): text ids in place of a long string_value, read only
+ * from the store's spans.data (see store/spanDataTexts.ts); elsewhere it is an unknown field, skipped.
+ */
+export const F_TEXT_REF = 100;
+
+/** Where the store's text ids are read from. */
+export interface StoredTexts {
+  text(ids: readonly number[]): string;
+}
+
+const textIds: number[] = [];
+
+/** AnyValue: the reader is already narrowed to the message. `texts`: the store's, for its attribute values. */
+export function decodeAnyValue(r: Reader, depth: number, texts?: StoredTexts): AnyValue {
   if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   let value: AnyValue = {};
   while (r.pos < r.len) {
@@ -46,6 +59,16 @@ export function decodeAnyValue(r: Reader, depth: number): AnyValue {
       case 7:
         expectWire(tag, WIRE_LEN);
         value = { bytesValue: readBase64(r) };
+        break;
+      case F_TEXT_REF:
+        if (!texts || depth > 0 || (tag & 7) !== WIRE_LEN) skipField(r, tag);
+        else {
+          const outer = enterMessage(r);
+          textIds.length = 0;
+          while (r.pos < r.len) textIds.push(r.uint32());
+          r.len = outer;
+          value = { stringValue: texts.text(textIds) };
+        }
         break;
       // 8 = string_value_strindex (profiles only): skipped like any unknown field, value stays empty.
       default:
@@ -88,7 +111,7 @@ function decodeKeyValueList(r: Reader, depth: number): KeyValue[] {
 }
 
 /** Reads one length-prefixed KeyValue and appends it; errors name the attribute's position. */
-export function pushKeyValue(r: Reader, into: KeyValue[], depth: number): void {
+export function pushKeyValue(r: Reader, into: KeyValue[], depth: number, texts?: StoredTexts): void {
   let key = '';
   try {
     const outer = enterMessage(r);
@@ -102,7 +125,7 @@ export function pushKeyValue(r: Reader, into: KeyValue[], depth: number): void {
       } else if (field === 2) {
         expectWire(tag, WIRE_LEN);
         const inner = enterMessage(r);
-        value = decodeAnyValue(r, depth);
+        value = decodeAnyValue(r, depth, texts);
         r.len = inner;
       } else skipField(r, tag);
     }

@@ -2,7 +2,7 @@
 import type { Reader } from 'protobufjs/minimal';
 import { inMessage } from './errors';
 import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, SpanStatus } from './model';
-import { decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue } from './protoCommon';
+import { decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue, type StoredTexts } from './protoCommon';
 import {
   WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, readFixed32, readFixed64, readHex,
   readString, skipField,
@@ -87,8 +87,8 @@ function decodeScopeSpans(r: Reader): ScopeSpans {
   return ss;
 }
 
-/** A Span message: the reader's whole range (the store reads spans.data with it too). */
-export function decodeSpan(r: Reader): Span {
+/** A Span message: the reader's whole range (the store reads spans.data with it too, with its `texts`). */
+export function decodeSpan(r: Reader, texts?: StoredTexts): Span {
   // Every field is initialised up front in one order, so all spans share one hidden class.
   const span: Span = {
     traceId: '', spanId: '', parentSpanId: '', traceState: '', flags: 0, name: '', kind: 0,
@@ -106,12 +106,12 @@ export function decodeSpan(r: Reader): Span {
       case 6: expectWire(tag, WIRE_VARINT); span.kind = r.int32(); break;
       case 7: expectWire(tag, WIRE_FIXED64); span.startTimeUnixNano = readFixed64(r); break;
       case 8: expectWire(tag, WIRE_FIXED64); span.endTimeUnixNano = readFixed64(r); break;
-      case 9: expectWire(tag, WIRE_LEN); pushKeyValue(r, span.attributes, 0); break;
+      case 9: expectWire(tag, WIRE_LEN); pushKeyValue(r, span.attributes, 0, texts); break;
       case 10: expectWire(tag, WIRE_VARINT); span.droppedAttributesCount = r.uint32(); break;
       case 11:
         expectWire(tag, WIRE_LEN);
         try {
-          span.events.push(decodeEvent(r));
+          span.events.push(decodeEvent(r, texts));
         } catch (e) {
           throw inMessage(e, `event #${span.events.length}`);
         }
@@ -141,7 +141,7 @@ export function decodeSpan(r: Reader): Span {
   return span;
 }
 
-function decodeEvent(r: Reader): SpanEvent {
+function decodeEvent(r: Reader, texts: StoredTexts | undefined): SpanEvent {
   const outer = enterMessage(r);
   const event: SpanEvent = { timeUnixNano: '0', name: '', attributes: [], droppedAttributesCount: 0 };
   while (r.pos < r.len) {
@@ -149,7 +149,7 @@ function decodeEvent(r: Reader): SpanEvent {
     switch (tag >>> 3) {
       case 1: expectWire(tag, WIRE_FIXED64); event.timeUnixNano = readFixed64(r); break;
       case 2: expectWire(tag, WIRE_LEN); event.name = readString(r); break;
-      case 3: expectWire(tag, WIRE_LEN); pushKeyValue(r, event.attributes, 0); break;
+      case 3: expectWire(tag, WIRE_LEN); pushKeyValue(r, event.attributes, 0, texts); break;
       case 4: expectWire(tag, WIRE_VARINT); event.droppedAttributesCount = r.uint32(); break;
       default: skipField(r, tag);
     }

@@ -4,8 +4,10 @@ import type { SqlJsStatic } from 'sql.js';
 import { ChangeCollector } from './changes';
 import { Dimensions } from './dimensions';
 import { setUpConnection } from './schema';
+import { SharedTexts } from './sharedTexts';
+import { registerSpanFunctions } from './spanData';
 import { SpanRows } from './spanRows';
-import { allRows, firstRow, inTransaction, num, str, Statements, type Database } from './sqlite';
+import { allRows, firstRow, inTransaction, num, str, Statements, type Database, type SqlValue } from './sqlite';
 import type { ProcessState } from './liveness';
 import type { SessionSource } from './types';
 
@@ -38,6 +40,8 @@ export class StoreContext {
   stmts: Statements;
   readonly dims: Dimensions;
   readonly changes = new ChangeCollector();
+  /** Long strings of spans, kept once. */
+  readonly texts = new SharedTexts(() => this.stmts);
   /** Sessions that exist, with what routing needs to know about them. */
   readonly sessions = new Map<string, SessionInfo>();
   /** Sessions of runs launched by the host, by whether the process still runs (liveness.ts). */
@@ -87,6 +91,7 @@ export class StoreContext {
   afterExport(): void {
     this.stmts.invalidate();
     setUpConnection(this.db);
+    registerSpanFunctions(this.db, this.texts);
   }
 
   /**
@@ -108,6 +113,12 @@ export class StoreContext {
     } finally {
       this.depth--;
     }
+  }
+
+  /** Before spans matching `where` are deleted: the texts only they referred to go too. */
+  releaseTexts(where: string, params: SqlValue[]): void {
+    if (!this.texts.inUse) return;
+    this.texts.release(allRows(this.stmts, `SELECT data FROM spans WHERE ${where}`, params).map((r) => r[0] as Uint8Array));
   }
 
   traceSession(traceId: string): string | undefined {
@@ -154,5 +165,7 @@ export class StoreContext {
     }
     this.nextSpanRowid = num(firstRow(this.stmts, 'SELECT coalesce(max(id), 0) + 1 FROM spans')?.[0]);
     this.nextLogRowid = num(firstRow(this.stmts, 'SELECT coalesce(max(id), 0) + 1 FROM log_records')?.[0]);
+    this.texts.reload();
+    registerSpanFunctions(this.db, this.texts);
   }
 }

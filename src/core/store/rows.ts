@@ -15,7 +15,7 @@ export const logColumns = `l.id, l.session_id, l.trace_id, l.span_id, l.time_ns,
 /** A spans row (selected with `spanColumns`) as a StoredSpan: the columns plus what spans.data holds. */
 export function spanFromRow(ctx: StoreContext, r: SqlValue[]): StoredSpan {
   const data = r[11];
-  const span = parseSpanData(data instanceof Uint8Array ? data : new Uint8Array(0));
+  const span = parseSpanData(data instanceof Uint8Array ? data : new Uint8Array(0), ctx.texts);
   const resourceId = num(r[9]);
   const scopeId = num(r[10]);
   // Set in the order a decoded Span has them, then the store's own, so stored spans share one shape.

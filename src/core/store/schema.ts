@@ -4,6 +4,9 @@
 // as protobuf (spanData.ts): one insert per span, and reads get a whole span from one decode.
 import { addSpanRuns, upgradeFromVersion2 } from './schemaUpgrade';
 import { spanRunsTable } from './spanRuns';
+
+/** Long strings of spans, kept once (sharedTexts.ts): a span's data refers to them by id. */
+const textsTable = (schema: string) => `CREATE TABLE ${schema}.texts (id INTEGER PRIMARY KEY, body BLOB NOT NULL);`;
 import { registerSpanFunctions } from './spanData';
 import { inTransaction, type Database } from './sqlite';
 
@@ -12,8 +15,9 @@ export const schemaName = 'agent-debugger-store';
  * 2: span fields, events and links moved into spans.data (span_events and span_links are gone).
  * 3: spans.data is protobuf (a Span message without ids and name), no longer JSON.
  * 4: spans are found by trace and by session through span_runs, not through indexes of spans.
+ * 5: long strings of spans.data are kept once, in texts (sharedTexts.ts).
  */
-export const schemaVersion = 4;
+export const schemaVersion = 5;
 
 const tables = (schema: string) => `
 CREATE TABLE ${schema}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -73,6 +77,8 @@ CREATE TABLE ${schema}.spans (
 CREATE INDEX ${schema}.spans_errors ON spans(session_id, start_ms) WHERE status_code = 2;
 
 ${spanRunsTable(schema)}
+
+${textsTable(schema)}
 
 CREATE TABLE ${schema}.log_records (
   id INTEGER PRIMARY KEY,          -- ingest sequence
@@ -154,7 +160,7 @@ export function ensureNameIndex(db: Database, schema: string): void {
 }
 
 /** Data tables in an order that lets the traces triggers find no session row yet while copying. */
-export const dataTables = ['resources', 'scopes', 'spans', 'span_runs', 'log_records', 'traces', 'sessions'];
+export const dataTables = ['resources', 'scopes', 'texts', 'spans', 'span_runs', 'log_records', 'traces', 'sessions'];
 
 /** Copies every row of our tables from one schema of a connection to another (same schema version). */
 export function copyTables(db: Database, from: string, to: string): void {
@@ -173,6 +179,7 @@ export function upgradeSchema(db: Database, version: number): void {
   inTransaction(db, () => {
     if (version === 2) upgradeFromVersion2(db);
     if (version <= 3) addSpanRuns(db);
+    if (version <= 4) db.exec(textsTable('main'));
     db.run("UPDATE meta SET value = ? WHERE key = 'version'", [String(schemaVersion)]);
   });
 }

@@ -47,6 +47,8 @@ function currentObjects(sql: SqlJsStatic): Map<string, SchemaObject> {
 function expectedObjects(sql: SqlJsStatic, version: number): Map<string, SchemaObject> {
   const objects = new Map(currentObjects(sql));
   if (version === schemaVersion) return objects;
+  objects.delete('texts');
+  if (version === 4) return objects;
   // Before span runs (schema 4), spans were indexed by trace and by session.
   objects.delete('span_runs');
   objects.delete('span_runs_by_trace');

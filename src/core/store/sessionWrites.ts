@@ -131,6 +131,7 @@ export function trimOldestTraces(ctx: StoreContext, sessionId: string, spans: nu
   }
   for (const traceId of victims) {
     const key = [traceId, sessionId];
+    ctx.releaseTexts(`id IN (${runSpanIds} WHERE r.trace_id = ?1 AND r.session_id = ?2)`, key);
     stmts.get(`DELETE FROM spans WHERE id IN (${runSpanIds} WHERE r.trace_id = ?1 AND r.session_id = ?2)`).run(key);
     stmts.get('DELETE FROM span_runs WHERE trace_id = ? AND session_id = ?').run(key);
     stmts.get('DELETE FROM log_records WHERE trace_id = ? AND session_id = ?').run(key);

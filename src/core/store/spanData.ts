@@ -5,7 +5,7 @@
 // the same fields as OTLP JSON, and copying it costs next to nothing, where writing JSON was most of
 // the decode worker's time.
 import type { AnyValue, KeyValue, Span } from '../otlp/model';
-import { pushKeyValue } from '../otlp/protoCommon';
+import { pushKeyValue, type StoredTexts } from '../otlp/protoCommon';
 import { encodeSpanData } from '../otlp/protoEncode';
 import { decodeSpan } from '../otlp/protoTraces';
 import { readerFor, skipField, WIRE_LEN } from '../otlp/protoWire';
@@ -17,16 +17,21 @@ export const F_EVENTS = 11, F_DROPPED_EVENTS = 12, F_LINKS = 13, F_DROPPED_LINKS
 
 export const spanDataBytes: (span: Span) => Uint8Array = encodeSpanData;
 
-/** spans.data back: a Span whose ids and name are empty (they are columns). */
-export function parseSpanData(bytes: Uint8Array): Span {
-  return decodeSpan(readerFor(bytes));
+/** spans.data back: a Span whose ids and name are empty (they are columns); `texts`: the store's shared texts. */
+export function parseSpanData(bytes: Uint8Array, texts?: StoredTexts): Span {
+  return decodeSpan(readerFor(bytes), texts);
 }
 
-/** SQL functions that read spans.data; per connection, so set up with every (re)open (see schema.ts). */
-export function registerSpanFunctions(db: Database): void {
+/**
+ * SQL functions that read spans.data; per connection, so set up with every (re)open (see schema.ts), and
+ * again by the store with its texts (context.ts).
+ */
+export function registerSpanFunctions(db: Database, texts?: StoredTexts): void {
   // span_has_attribute(data, key, value): value is the JSON of an AttributeValue, NULL for any value.
   db.create_function('span_has_attribute', (data, key, value) =>
-    data instanceof Uint8Array && typeof key === 'string' && spanHasAttribute(data, key, typeof value === 'string' ? (JSON.parse(value) as AttributeValue) : undefined),
+    data instanceof Uint8Array &&
+    typeof key === 'string' &&
+    spanHasAttribute(data, key, typeof value === 'string' ? (JSON.parse(value) as AttributeValue) : undefined, texts),
   );
 }
 
@@ -38,14 +43,14 @@ export type AttributeValue = string | number | boolean | undefined;
  * values and integers written as that string; numbers match doubles and integers; booleans booleans.
  * Read by SQL (span_has_attribute, see registerSpanFunctions).
  */
-export function spanHasAttribute(bytes: Uint8Array, key: string, value: AttributeValue): boolean {
+export function spanHasAttribute(bytes: Uint8Array, key: string, value: AttributeValue, texts?: StoredTexts): boolean {
   const r = readerFor(bytes);
   const found: KeyValue[] = [];
   while (r.pos < r.len) {
     const tag = r.uint32();
     if (tag >>> 3 === F_ATTRIBUTES && (tag & 7) === WIRE_LEN) {
       found.length = 0;
-      pushKeyValue(r, found, 0);
+      pushKeyValue(r, found, 0, texts);
       if (found[0]!.key === key && matches(found[0]!.value, value)) return true;
     } else skipField(r, tag);
   }

@@ -4,6 +4,7 @@
 // a sql.js build that does not allow that gets the same rows bound through sql.js.
 import { ByteBuffer } from './byteBuffer';
 import type { StoreContext } from './context';
+import { compactSpanData } from './spanDataTexts';
 import type { BindValue } from './sqlite';
 
 /** Byte columns of a row, in the order begin()'s caller gives them: text, but the last (data, a blob). */
@@ -60,24 +61,31 @@ export class SpanRows {
     this.added(start, this.bytes.string(value));
   }
 
+  /** The row's data (its last column), with long strings kept once (spanDataTexts.ts). */
   data(value: Uint8Array): void {
-    const start = this.bytes.length;
-    this.bytes.bytes(value);
-    this.added(start, this.bytes.length);
+    this.dataOf(Buffer.from(value.buffer, value.byteOffset, value.byteLength), 0, value.byteLength);
   }
 
   /**
-   * `count` columns lying back to back in `from` (as bytes), copied at once: column c ends at
-   * ends[at + c], and the first starts at `start`.
+   * `count` columns lying back to back in `from` (as bytes), the last of them the row's data: column c
+   * ends at ends[at + c], and the first starts at `start`. The text columns are copied at once.
    */
   columns(from: Buffer, start: number, ends: Uint32Array, at: number, count: number): void {
     const shift = this.bytes.length - start;
-    this.bytes.copy(from, start, ends[at + count - 1]!);
-    for (let c = 0, s = start; c < count; c++) {
+    const dataStart = ends[at + count - 2]!;
+    this.bytes.copy(from, start, dataStart);
+    for (let c = 0, s = start; c < count - 1; c++) {
       const e = ends[at + c]!;
       this.added(s + shift, e + shift);
       s = e;
     }
+    this.dataOf(from, dataStart, ends[at + count - 1]!);
+  }
+
+  private dataOf(from: Buffer, start: number, end: number): void {
+    const at = this.bytes.length;
+    compactSpanData(from, start, end, this.bytes, this.ctx.texts);
+    this.added(at, this.bytes.length);
   }
 
   /** Inserts what is pending (before anything reads or moves spans, and at the end of a batch). */

@@ -41,6 +41,7 @@ function sweepSpans(ctx: StoreContext, tomb: Tombstone, rows: number): { spans: 
     if (budget <= 0) break;
     const from = num(first);
     const to = Math.min(num(last), from + budget - 1);
+    ctx.releaseTexts('id BETWEEN ? AND ? AND session_id = ?', [from, to, tomb.sessionId]);
     stmts.get('DELETE FROM spans WHERE id BETWEEN ? AND ? AND session_id = ?').run([from, to, tomb.sessionId]);
     spans += ctx.db.getRowsModified();
     budget -= to - from + 1;

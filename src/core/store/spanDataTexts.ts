@@ -1,0 +1,241 @@
+// Long strings out of spans.data and into the texts table (sharedTexts.ts). A span's data is a Span
+// message (spanData.ts); a string value of an attribute of the span or of one of its events, of
+// `minSharedBytes` or more, is written as a list of text ids instead: field F_TEXT_REF of its AnyValue,
+// packed varints. Decoding with the store's texts (parseSpanData) puts the string back, so nothing above
+// the store sees the difference. OTLP's AnyValue has no such field: one that arrives from outside is
+// dropped here, so only the store itself can make a reference.
+import { F_TEXT_REF } from '../otlp/protoCommon';
+import { ByteBuffer } from './byteBuffer';
+import { minSharedBytes, pieceEnds } from './textPieces';
+const F_ATTRIBUTES = 9, F_EVENTS = 11, F_EVENT_ATTRIBUTES = 3, F_KV_VALUE = 2, F_STRING = 1;
+const LEN = 2;
+const refTag = (F_TEXT_REF << 3) | LEN;
+
+/** What compaction needs of the store: a text id per piece, counted as one more reference. */
+export interface TextInterner {
+  intern(b: Buffer, start: number, end: number): number;
+}
+
+/** A read cursor over one buffer (the walks are synchronous and never nested across buffers). */
+interface Cursor {
+  b: Uint8Array;
+  pos: number;
+}
+
+function varint(c: Cursor): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = c.b[c.pos++];
+    if (byte === undefined) throw new RangeError('spans.data ends inside a varint');
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 128;
+  }
+}
+
+/** Moves past a field's value (the tag read); returns the end of a length-delimited one's body. */
+function skip(c: Cursor, wire: number): number {
+  if (wire === 0) varint(c);
+  else if (wire === 1) c.pos += 8;
+  else if (wire === 5) c.pos += 4;
+  else if (wire === LEN) {
+    const len = varint(c);
+    c.pos += len;
+  } else throw new RangeError(`spans.data has wire type ${wire}`);
+  return c.pos;
+}
+
+// Bodies being rewritten, one per nesting level (a field of the span, an event's attribute, a value).
+const fieldBody = new ByteBuffer(1 << 12);
+const eventAttribute = new ByteBuffer(1 << 12);
+const valueBody = new ByteBuffer(1 << 12);
+const cuts: number[] = [];
+const ids: number[] = [];
+
+/**
+ * Appends `src[start, end)` (a span's data) to `out` with long strings interned. Unchanged fields are
+ * copied as they are.
+ */
+export function compactSpanData(src: Buffer, start: number, end: number, out: ByteBuffer, texts: TextInterner): void {
+  const c: Cursor = { b: src, pos: start };
+  let copied = start;
+  while (c.pos < end) {
+    const fieldStart = c.pos;
+    const tag = varint(c);
+    const field = tag >>> 3;
+    if ((tag & 7) !== LEN || (field !== F_ATTRIBUTES && field !== F_EVENTS)) {
+      skip(c, tag & 7);
+      continue;
+    }
+    const len = varint(c);
+    const body = c.pos;
+    c.pos += len;
+    const into = fieldBody;
+    const changed = field === F_ATTRIBUTES ? keyValue(src, body, c.pos, into, texts) : event(src, body, c.pos, into, texts);
+    if (!changed) continue;
+    out.copy(src, copied, fieldStart);
+    out.varint(tag);
+    out.varint(into.length);
+    out.copy(into.buf, 0, into.length);
+    copied = c.pos;
+  }
+  out.copy(src, copied, end);
+}
+
+/** An Event message: true when one of its attributes changed (then `into` holds the new body). */
+function event(src: Buffer, start: number, end: number, into: ByteBuffer, texts: TextInterner): boolean {
+  const c: Cursor = { b: src, pos: start };
+  let changed = false;
+  into.length = 0;
+  while (c.pos < end) {
+    const fieldStart = c.pos;
+    const tag = varint(c);
+    if ((tag & 7) === LEN && tag >>> 3 === F_EVENT_ATTRIBUTES) {
+      const len = varint(c);
+      const body = c.pos;
+      c.pos += len;
+      const kv = eventAttribute;
+      if (keyValue(src, body, c.pos, kv, texts)) {
+        changed = true;
+        into.varint(tag);
+        into.varint(kv.length);
+        into.copy(kv.buf, 0, kv.length);
+        continue;
+      }
+    } else skip(c, tag & 7);
+    into.copy(src, fieldStart, c.pos);
+  }
+  return changed;
+}
+
+/**
+ * A KeyValue: true when its value was a long string or carried a reference (then `into` holds the new
+ * body: its other fields as they were, then its value). Of several values, decoding keeps the last: only
+ * that one is kept.
+ */
+function keyValue(src: Buffer, start: number, end: number, into: ByteBuffer, texts: TextInterner): boolean {
+  const c: Cursor = { b: src, pos: start };
+  let values = 0;
+  let valueStart = 0;
+  let valueEnd = 0;
+  while (c.pos < end) {
+    const tag = varint(c);
+    if ((tag & 7) === LEN && tag >>> 3 === F_KV_VALUE) {
+      values++;
+      const len = varint(c);
+      valueStart = c.pos;
+      valueEnd = c.pos += len;
+    } else skip(c, tag & 7);
+  }
+  if (values === 0 || (values === 1 && !needsRewrite(src, valueStart, valueEnd))) return false;
+  into.length = 0;
+  c.pos = start;
+  while (c.pos < end) {
+    const fieldStart = c.pos;
+    const tag = varint(c);
+    skip(c, tag & 7);
+    if ((tag & 7) !== LEN || tag >>> 3 !== F_KV_VALUE) into.copy(src, fieldStart, c.pos);
+  }
+  anyValue(src, valueStart, valueEnd, valueBody, texts);
+  into.varint((F_KV_VALUE << 3) | LEN);
+  into.varint(valueBody.length);
+  into.copy(valueBody.buf, 0, valueBody.length);
+  return true;
+}
+
+function needsRewrite(src: Uint8Array, start: number, end: number): boolean {
+  const c: Cursor = { b: src, pos: start };
+  while (c.pos < end) {
+    const tag = varint(c);
+    const field = tag >>> 3;
+    const from = c.pos;
+    const bodyEnd = skip(c, tag & 7);
+    if (field === F_TEXT_REF) return true;
+    if (field === F_STRING && (tag & 7) === LEN && bodyEnd - from >= minSharedBytes) return true;
+  }
+  return false;
+}
+
+/** An AnyValue with its long string as text ids and any reference from outside dropped. */
+function anyValue(src: Buffer, start: number, end: number, into: ByteBuffer, texts: TextInterner): void {
+  const c: Cursor = { b: src, pos: start };
+  into.length = 0;
+  while (c.pos < end) {
+    const fieldStart = c.pos;
+    const tag = varint(c);
+    const field = tag >>> 3;
+    if (field === F_TEXT_REF) {
+      skip(c, tag & 7);
+      continue;
+    }
+    if (field !== F_STRING || (tag & 7) !== LEN) {
+      skip(c, tag & 7);
+      into.copy(src, fieldStart, c.pos);
+      continue;
+    }
+    const len = varint(c);
+    const body = c.pos;
+    c.pos += len;
+    if (len < minSharedBytes) {
+      into.copy(src, fieldStart, c.pos);
+      continue;
+    }
+    cuts.length = 0;
+    ids.length = 0;
+    pieceEnds(src, body, c.pos, cuts);
+    let bytes = 0;
+    for (let i = 0, from = body; i < cuts.length; from = cuts[i++]!) {
+      const id = texts.intern(src, from, cuts[i]!);
+      ids.push(id);
+      bytes += varintSize(id);
+    }
+    into.varint(refTag);
+    into.varint(bytes);
+    for (const id of ids) into.varint(id);
+  }
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Calls `visit` with every text id a span's data (as compactSpanData writes it) refers to. */
+export function forEachTextRef(data: Uint8Array, visit: (id: number) => void): void {
+  walkLen(data, 0, data.length, (field, start, end) => {
+    if (field === F_ATTRIBUTES) valueOf(data, start, end, visit);
+    else if (field === F_EVENTS) walkLen(data, start, end, (f, s, e) => f === F_EVENT_ATTRIBUTES && valueOf(data, s, e, visit));
+  });
+}
+
+function valueOf(data: Uint8Array, start: number, end: number, visit: (id: number) => void): void {
+  walkLen(data, start, end, (field, s, e) => {
+    if (field !== F_KV_VALUE) return;
+    walkLen(data, s, e, (f, from, to) => {
+      if (f !== F_TEXT_REF) return;
+      const c: Cursor = { b: data, pos: from };
+      while (c.pos < to) visit(varint(c));
+    });
+  });
+}
+
+/** Calls `visit` with the field number and body of every length-delimited field in [start, end). */
+function walkLen(data: Uint8Array, start: number, end: number, visit: (field: number, start: number, end: number) => unknown): void {
+  const c: Cursor = { b: data, pos: start };
+  while (c.pos < end) {
+    const tag = varint(c);
+    if ((tag & 7) !== LEN) {
+      skip(c, tag & 7);
+      continue;
+    }
+    const len = varint(c);
+    const body = c.pos;
+    c.pos += len;
+    visit(tag >>> 3, body, c.pos);
+  }
+}
