@@ -22,7 +22,7 @@ Usage:
       Also starts the LLM gateway (on a free port, or N; a taken N falls back to a free port, and says so)
       and prints its base URLs (OPENAI_BASE_URL=...): the calls of agents without OpenTelemetry pointed
       there are recorded as one session (off: AGENT_DEBUGGER_GATEWAY=0).
-  CAPS: --max-spans N (default 500000), --max-memory-mb N (default 1024). Past a cap the oldest sessions
+  CAPS: --max-spans N (default 2000000), --max-memory-mb N (default 1024). Past a cap the oldest sessions
       (or a live session's oldest traces) are evicted, each time with a line on stderr.
   agent-debugger steps FILE [--json] [--session ID] [--prices FILE] [--attributes] [--policy FILE] [--fail-on KIND[,KIND]]
       Print a recorded session (OTLP JSON, JSONL or SQLite export) as agent steps: kind, name, model,

@@ -73,7 +73,8 @@ export class TraceDecodeWorker implements OffThreadDecoder {
       this.unavailable = true;
       return undefined;
     }
-    const worker = new Worker(this.entry);
+    // A young generation of 16 MB, not V8's 48: the pages a flood fills stay with the process after it.
+    const worker = new Worker(this.entry, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     // Never what keeps a process alive: pending requests hold their sockets, and those do.
     worker.unref();
     worker.on('message', (reply: DecodeReply) => {

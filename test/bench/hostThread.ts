@@ -23,7 +23,10 @@ export interface HostThreadBench {
   hostBusy: number;
   /** The engine worker's, over the same time. */
   engineBusy: number;
-  /** Process RSS growth (the worker's heap included) per 100k spans stored, the JS heap collected before and after. */
+  /**
+   * Process RSS growth (the workers' heaps included) per 100k spans stored: from the started engine to the
+   * flushed one, this thread's heap collected and the process left a second to settle each time.
+   */
   rssPer100k: number;
 }
 
@@ -67,12 +70,11 @@ export async function benchHostThread(payloads: Uint8Array[], spans: number): Pr
   writeFileSync(file, packPayloads(payloads));
   try {
     const discard = await discardSeconds(file);
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
     const engine = await EngineClient.start({ store: { maxSpans: 10_000_000, maxBytes: 1900 * 2 ** 20 } });
     if (!engine.inWorker) throw new Error('the engine worker did not start (run `tsc -p .` first: out/src/core/engineWorkerMain.js)');
     try {
       const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] });
+      const rssBefore = await settledRss();
       let host = performance.eventLoopUtilization();
       let worker = engine.workerUtilization();
       let started = 0;
@@ -87,8 +89,7 @@ export async function benchHostThread(payloads: Uint8Array[], spans: number): Pr
       const engineBusy = engine.workerUtilization(worker)?.utilization ?? 0;
       const stored = engine.spanCount;
       if (stored !== spans) throw new Error(`stored ${stored} of ${spans} spans`);
-      global.gc?.();
-      const rssPer100k = ((process.memoryUsage().rss - rssBefore) / spans) * 100_000;
+      const rssPer100k = (((await settledRss()) - rssBefore) / spans) * 100_000;
       return { spans, discardSpansPerSec: spans / discard, storedSpansPerSec: spans / storedSec, capacity: discard / storedSec, hostBusy, engineBusy, rssPer100k };
     } finally {
       await engine.dispose();
@@ -96,4 +97,10 @@ export async function benchHostThread(payloads: Uint8Array[], spans: number): Pr
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function settledRss(): Promise<number> {
+  global.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return process.memoryUsage().rss;
 }

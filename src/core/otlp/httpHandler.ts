@@ -96,6 +96,8 @@ async function route(req: IncomingMessage, reply: Replier, ctx: HttpContext, for
 
   const busy = { 'Retry-After': String(inFlightRetryAfterSeconds), Connection: 'close' };
   if (declared > 0 && !ctx.inFlight.fits(declared)) return reply.error(429, ctx.inFlight.refusal(), busy);
+  // A long backlog: the body waits in the sender's socket (TCP pushes back) until the store catches up.
+  await ctx.sink.room?.();
   // What this request keeps in memory (its body, then what decoding it makes) counts until it is answered.
   const lease = ctx.inFlight.lease();
   try {

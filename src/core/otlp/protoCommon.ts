@@ -7,10 +7,11 @@ import {
 } from './protoWire';
 
 /**
- * The store's own AnyValue field (OTLP uses 1-8): text ids in place of a long string_value, read only
- * from the store's spans.data (see store/spanDataTexts.ts); elsewhere it is an unknown field, skipped.
+ * The store's own AnyValue fields (OTLP uses 1-8), read only from the store's spans.data (see
+ * store/spanDataTexts.ts); elsewhere they are unknown fields, skipped. A long string_value becomes
+ * pieces in order: text ids (F_TEXT_REF, packed varints) and pieces kept in place (F_TEXT_PIECE, UTF-8).
  */
-export const F_TEXT_REF = 100;
+export const F_TEXT_REF = 100, F_TEXT_PIECE = 101;
 
 /** Where the store's text ids are read from. */
 export interface StoredTexts {
@@ -23,9 +24,23 @@ const textIds: number[] = [];
 export function decodeAnyValue(r: Reader, depth: number, texts?: StoredTexts): AnyValue {
   if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   let value: AnyValue = {};
+  let pieces: string[] | undefined;
   while (r.pos < r.len) {
     const tag = r.uint32();
-    switch (tag >>> 3) {
+    const field = tag >>> 3;
+    if ((field === F_TEXT_REF || field === F_TEXT_PIECE) && texts && depth === 0 && (tag & 7) === WIRE_LEN) {
+      pieces ??= [];
+      if (field === F_TEXT_PIECE) pieces.push(readString(r));
+      else {
+        const outer = enterMessage(r);
+        textIds.length = 0;
+        while (r.pos < r.len) textIds.push(r.uint32());
+        r.len = outer;
+        pieces.push(texts.text(textIds));
+      }
+      continue;
+    }
+    switch (field) {
       case 1:
         expectWire(tag, WIRE_LEN);
         value = { stringValue: readString(r) };
@@ -60,22 +75,12 @@ export function decodeAnyValue(r: Reader, depth: number, texts?: StoredTexts): A
         expectWire(tag, WIRE_LEN);
         value = { bytesValue: readBase64(r) };
         break;
-      case F_TEXT_REF:
-        if (!texts || depth > 0 || (tag & 7) !== WIRE_LEN) skipField(r, tag);
-        else {
-          const outer = enterMessage(r);
-          textIds.length = 0;
-          while (r.pos < r.len) textIds.push(r.uint32());
-          r.len = outer;
-          value = { stringValue: texts.text(textIds) };
-        }
-        break;
       // 8 = string_value_strindex (profiles only): skipped like any unknown field, value stays empty.
       default:
         skipField(r, tag);
     }
   }
-  return value;
+  return pieces ? { stringValue: pieces.length === 1 ? pieces[0]! : pieces.join('') } : value;
 }
 
 /** ArrayValue { repeated AnyValue values = 1 }. */

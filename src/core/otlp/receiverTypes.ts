@@ -11,6 +11,8 @@ export interface OtlpSink {
   acceptLogs(req: LogsRequest): SinkVerdict;
   /** A trace request an OffThreadDecoder decoded and prepared (its `prepared`); needed to use one. */
   acceptPreparedTraces?(prepared: unknown): SinkVerdict;
+  /** While the sink's backlog is long: resolves when the receiver may read the next body. */
+  room?(): Promise<void> | undefined;
 }
 
 /** What an OffThreadDecoder answers for one trace request body. */

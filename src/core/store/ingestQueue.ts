@@ -4,8 +4,12 @@
 // (the bound is 50). While requests keep arriving and the backlog is short, slices are ~3 ms: answering
 // takes the receiver several turns (body, answer, the sender's next request), each of which waits for a
 // slice, so the sender is answered at nearly the receiver's own pace and the backlog, not it, waits.
-// Slices still run back to back: the event loop never idles while anything is queued. Past a backlog
-// cap, new requests are refused with 429 + Retry-After.
+// Slices still run back to back: the event loop never idles while anything is queued. A backlog of
+// `pauseAt` items makes the receiver wait before it reads the next body (room()): the senders' sockets,
+// not this process's memory, hold what the store cannot take yet. Memory a flood made stays with the
+// process after it (V8 and malloc keep their pages), so the backlog is what sets the engine's size. Past
+// a backlog cap (senders that do not wait: gRPC streams, many connections), new requests are refused
+// with 429 + Retry-After.
 import type { LogsRequest, TraceRequest } from '../otlp/model';
 import { countLogRecords, countSpans, LogsCursor, TraceCursor } from './requestCursor';
 import type { PreparedTraces } from './preparedTraces';
@@ -19,6 +23,8 @@ export interface IngestQueueOptions {
   targetSliceMs?: number;
   /** The same while requests keep arriving and the backlog is under half the cap. Default 3. */
   receivingSliceMs?: number;
+  /** Items waiting when the receiver stops reading new bodies until half of them are stored. Default 16 384. */
+  pauseAt?: number;
   /** A slice that failed to store (a bug, not bad input: requests arrive validated). */
   onError?: (error: unknown) => void;
 }
@@ -76,6 +82,9 @@ export class IngestQueue implements OtlpSink {
   private readonly queue: Pending[] = [];
   private readonly waiters: { seq: number; resolve: () => void }[] = [];
   private readonly maxPending: number;
+  private readonly pauseAt: number;
+  /** Resolved when the backlog is down to half of pauseAt (set while it is over). */
+  private roomMade: { promise: Promise<void>; resolve: () => void } | undefined;
   private readonly targetSliceMs: number;
   private readonly receivingSliceMs: number;
   private scheduled = false;
@@ -92,6 +101,7 @@ export class IngestQueue implements OtlpSink {
     private readonly options: IngestQueueOptions = {},
   ) {
     this.maxPending = options.maxPending ?? 200_000;
+    this.pauseAt = options.pauseAt ?? 16_384;
     this.targetSliceMs = options.targetSliceMs ?? 15;
     this.receivingSliceMs = Math.min(options.receivingSliceMs ?? 3, this.targetSliceMs);
   }
@@ -126,6 +136,17 @@ export class IngestQueue implements OtlpSink {
       this.enqueue({ kind: 'logs', of: new LogsCursor(req) });
     }
     return { ok: true };
+  }
+
+  /** undefined while the backlog is short; else resolves once the store has caught up to half of it. */
+  room(): Promise<void> | undefined {
+    if (this.pending < this.pauseAt || this.closed) return this.roomMade?.promise;
+    if (!this.roomMade) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.roomMade = { promise, resolve };
+    }
+    return this.roomMade.promise;
   }
 
   get counters(): QueueCounters {
@@ -210,6 +231,10 @@ export class IngestQueue implements OtlpSink {
     this.c.maxSliceMs = Math.max(this.c.maxSliceMs, ms);
     if (ms > sliceBoundMs) this.c.slowSlices++;
     this.releaseWaiters();
+    if (this.roomMade && (this.pending <= this.pauseAt / 2 || this.closed)) {
+      this.roomMade.resolve();
+      this.roomMade = undefined;
+    }
     if (this.queue.length) this.schedule();
   }
 

@@ -3,23 +3,24 @@
 // system prompt and tool schemas in every LLM call, and each call carries the conversation so far: kept
 // per span, that was ~2.5 KB a span; kept once, a session grows with what is new in it.
 //
-// Ids are counted here, one per reference: a text goes when the last span referring to it does. Reads
-// share one JS string per text (and per whole value), so models built from many spans hold one copy too.
+// A piece seen for the first time stays in its span: only the second sighting makes it a text. Content
+// that never repeats then costs a lookup, not a row and a reference; content that does is kept twice at
+// most. Ids are counted here, one per reference: a text goes when the last span referring to it does.
+// Reads share one JS string per text (and per whole value), so models built from many spans hold one copy.
+import { PieceDictionary, type Seen } from './pieceDictionary';
 import { forEachTextRef, type TextInterner } from './spanDataTexts';
 import { allRows, firstRow, num, type Statements } from './sqlite';
 
 /** Bytes of keys kept to find a text by content: past this, the oldest are forgotten (they may be stored again). */
-const dictionaryBytes = 64 * 2 ** 20;
+const dictionaryBytes = 16 * 2 ** 20;
 /** Bytes of decoded strings kept for reads. */
 const cacheBytes = 48 * 2 ** 20;
 
-type NodeBuffer = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
-
 export class SharedTexts implements TextInterner {
-  /** Text bytes (as a latin1 string: one char a byte, exact) -> id. */
-  private readonly byContent = new Map<string, number>();
-  private dictionary = 0;
-  private keys: (string | undefined)[] = [];
+  /** Pieces seen, by content. */
+  private readonly seen = new PieceDictionary(dictionaryBytes);
+  /** Text id -> its dictionary entry (while it has one). */
+  private entries: (Seen | undefined)[] = [];
   private refs: Int32Array<ArrayBuffer> = new Int32Array(1024);
   private nextId = 1;
   /** Texts stored now. */
@@ -30,14 +31,19 @@ export class SharedTexts implements TextInterner {
 
   constructor(private readonly stmts: () => Statements) {}
 
+  /** The text id of a piece, counted as one more reference; 0 the first time it is seen (it stays in place). */
   intern(b: Buffer, start: number, end: number): number {
-    const key = (b as NodeBuffer).latin1Slice(start, end);
-    let id = this.byContent.get(key);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.stmts().get('INSERT INTO texts (id, body) VALUES (?, ?)').run([id, b.subarray(start, end)]);
+    const seen = this.seen.find(b, start, end);
+    if (!seen) {
+      this.seen.add(b, start, end);
+      return 0;
+    }
+    let id = seen.id;
+    if (id === 0) {
+      seen.id = id = this.nextId++;
+      this.stmts().get('INSERT INTO texts (id, body) VALUES (?, ?)').run([id, seen.bytes]);
       this.live++;
-      this.remember(key, id);
+      this.entries[id] = seen;
     }
     if (id >= this.refs.length) this.refs = grown(this.refs, id);
     this.refs[id]!++;
@@ -70,11 +76,10 @@ export class SharedTexts implements TextInterner {
     for (const id of gone) {
       remove.run([id]);
       this.live--;
-      const key = this.keys[id];
-      if (key !== undefined) {
-        this.byContent.delete(key);
-        this.dictionary -= key.length;
-        this.keys[id] = undefined;
+      const seen = this.entries[id];
+      if (seen) {
+        this.seen.forget(seen);
+        this.entries[id] = undefined;
       }
       this.pieces.delete(id);
     }
@@ -88,9 +93,8 @@ export class SharedTexts implements TextInterner {
 
   /** Counts from the tables (a new or re-opened database, or a rolled-back write). */
   reload(): void {
-    this.byContent.clear();
-    this.dictionary = 0;
-    this.keys = [];
+    this.seen.clear();
+    this.entries = [];
     this.pieces.clear();
     this.wholes.clear();
     this.cached = 0;
@@ -122,18 +126,6 @@ export class SharedTexts implements TextInterner {
       this.cached = size;
     }
     add();
-  }
-
-  private remember(key: string, id: number): void {
-    this.byContent.set(key, id);
-    this.keys[id] = key;
-    this.dictionary += key.length;
-    while (this.dictionary > dictionaryBytes) {
-      const [oldKey, oldId] = this.byContent.entries().next().value as [string, number];
-      this.byContent.delete(oldKey);
-      this.keys[oldId] = undefined;
-      this.dictionary -= oldKey.length;
-    }
   }
 }
 

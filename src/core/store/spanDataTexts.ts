@@ -4,12 +4,13 @@
 // packed varints. Decoding with the store's texts (parseSpanData) puts the string back, so nothing above
 // the store sees the difference. OTLP's AnyValue has no such field: one that arrives from outside is
 // dropped here, so only the store itself can make a reference.
-import { F_TEXT_REF } from '../otlp/protoCommon';
+import { F_TEXT_PIECE, F_TEXT_REF } from '../otlp/protoCommon';
 import { ByteBuffer } from './byteBuffer';
 import { minSharedBytes, pieceEnds } from './textPieces';
 const F_ATTRIBUTES = 9, F_EVENTS = 11, F_EVENT_ATTRIBUTES = 3, F_KV_VALUE = 2, F_STRING = 1;
 const LEN = 2;
 const refTag = (F_TEXT_REF << 3) | LEN;
+const pieceTag = (F_TEXT_PIECE << 3) | LEN;
 
 /** What compaction needs of the store: a text id per piece, counted as one more reference. */
 export interface TextInterner {
@@ -23,6 +24,11 @@ interface Cursor {
 }
 
 function varint(c: Cursor): number {
+  const first = c.b[c.pos]!;
+  if (first < 0x80) {
+    c.pos++;
+    return first;
+  }
   let value = 0;
   let scale = 1;
   for (;;) {
@@ -151,49 +157,83 @@ function needsRewrite(src: Uint8Array, start: number, end: number): boolean {
     const field = tag >>> 3;
     const from = c.pos;
     const bodyEnd = skip(c, tag & 7);
-    if (field === F_TEXT_REF) return true;
+    if (field === F_TEXT_REF || field === F_TEXT_PIECE) return true;
     if (field === F_STRING && (tag & 7) === LEN && bodyEnd - from >= minSharedBytes) return true;
   }
   return false;
 }
 
-/** An AnyValue with its long string as text ids and any reference from outside dropped. */
+/**
+ * An AnyValue as decoding sees it (the last of its value fields wins): a long string as its pieces, each
+ * kept once (a text id) or in place while it has been seen only once; anything else as it was. A piece
+ * field that arrived from outside is dropped.
+ */
 function anyValue(src: Buffer, start: number, end: number, into: ByteBuffer, texts: TextInterner): void {
   const c: Cursor = { b: src, pos: start };
-  into.length = 0;
+  let last = -1;
+  let lastEnd = 0;
+  let lastTag = 0;
   while (c.pos < end) {
     const fieldStart = c.pos;
     const tag = varint(c);
+    skip(c, tag & 7);
     const field = tag >>> 3;
-    if (field === F_TEXT_REF) {
-      skip(c, tag & 7);
-      continue;
+    if (field >= 1 && field <= 7) {
+      last = fieldStart;
+      lastEnd = c.pos;
+      lastTag = tag;
     }
-    if (field !== F_STRING || (tag & 7) !== LEN) {
-      skip(c, tag & 7);
-      into.copy(src, fieldStart, c.pos);
-      continue;
-    }
-    const len = varint(c);
-    const body = c.pos;
-    c.pos += len;
-    if (len < minSharedBytes) {
-      into.copy(src, fieldStart, c.pos);
-      continue;
-    }
-    cuts.length = 0;
-    ids.length = 0;
-    pieceEnds(src, body, c.pos, cuts);
-    let bytes = 0;
-    for (let i = 0, from = body; i < cuts.length; from = cuts[i++]!) {
-      const id = texts.intern(src, from, cuts[i]!);
-      ids.push(id);
-      bytes += varintSize(id);
-    }
-    into.varint(refTag);
-    into.varint(bytes);
-    for (const id of ids) into.varint(id);
   }
+  into.length = 0;
+  if (last < 0) return;
+  c.pos = last;
+  varint(c);
+  const len = lastTag === ((F_STRING << 3) | LEN) ? varint(c) : 0;
+  if (len < minSharedBytes) {
+    into.copy(src, last, lastEnd);
+    return;
+  }
+  pieces(src, c.pos, lastEnd, into, texts);
+}
+
+/** A long string's pieces: runs of text ids (one F_TEXT_REF field each) and pieces kept in place. */
+function pieces(src: Buffer, start: number, end: number, into: ByteBuffer, texts: TextInterner): void {
+  cuts.length = 0;
+  ids.length = 0;
+  pieceEnds(src, start, end, cuts);
+  let inPlace = start;
+  for (let i = 0, from = start; i < cuts.length; from = cuts[i++]!) {
+    const id = texts.intern(src, from, cuts[i]!);
+    if (id === 0) {
+      if (ids.length) writeIds(into);
+      continue;
+    }
+    if (inPlace < from) writePiece(into, src, inPlace, from);
+    ids.push(id);
+    inPlace = cuts[i]!;
+  }
+  if (ids.length) writeIds(into);
+  if (inPlace === start) {
+    // Every piece is new: the string stays as it came.
+    into.varint((F_STRING << 3) | LEN);
+    into.varint(end - start);
+    into.copy(src, start, end);
+  } else if (inPlace < end) writePiece(into, src, inPlace, end);
+}
+
+function writeIds(into: ByteBuffer): void {
+  let bytes = 0;
+  for (const id of ids) bytes += varintSize(id);
+  into.varint(refTag);
+  into.varint(bytes);
+  for (const id of ids) into.varint(id);
+  ids.length = 0;
+}
+
+function writePiece(into: ByteBuffer, src: Buffer, start: number, end: number): void {
+  into.varint(pieceTag);
+  into.varint(end - start);
+  into.copy(src, start, end);
 }
 
 function varintSize(n: number): number {

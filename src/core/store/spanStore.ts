@@ -40,7 +40,8 @@ export interface StoreOptions extends Partial<StoreSettings> {
   wasmPath?: string;
 }
 
-export const defaultSettings: StoreSettings = { maxSpans: 500_000, maxBytes: 1024 * 2 ** 20, sessionGapMs: 60_000 };
+/** Long strings are kept once (sharedTexts.ts): an agent's span takes ~0.8 KB, so 1M of them fit in the 1 GB. */
+export const defaultSettings: StoreSettings = { maxSpans: 2_000_000, maxBytes: 1024 * 2 ** 20, sessionGapMs: 60_000 };
 
 /**
  * The database lives in the wasm heap, which sql.js caps at 2 GiB (sqlite's working memory and the

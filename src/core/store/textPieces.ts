@@ -23,15 +23,23 @@ export function pieceEnds(b: Uint8Array, start: number, end: number, cuts: numbe
     return;
   }
   let depth = 0;
-  let inString = false;
   let pieceStart = start;
   for (let i = start; i < end; i++) {
     const c = b[i]!;
-    if (inString) {
-      if (c === backslash) i++;
-      else if (c === quote) inString = false;
-    } else if (c === quote) inString = true;
-    else if (c === open[0] || c === open[1]) depth++;
+    if (c === quote) {
+      // Most of a prompt is inside strings: jump to the closing quote (one not escaped) natively.
+      for (;;) {
+        const at = b.indexOf(quote, i + 1);
+        if (at < 0 || at >= end) {
+          cuts.push(end);
+          return;
+        }
+        i = at;
+        let slashes = 0;
+        while (b[at - 1 - slashes] === backslash) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === open[0] || c === open[1]) depth++;
     else if (c === close[0] || c === close[1]) depth--;
     else if (c === comma && depth <= 2 && i - pieceStart >= minPiece) {
       cuts.push(i);

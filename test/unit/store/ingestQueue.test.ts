@@ -20,6 +20,20 @@ describe('store: ingest queue', () => {
   beforeEach(async () => (store = await newStore()));
   afterEach(() => store.dispose());
 
+  it('asks the receiver to wait while its backlog is long, and lets it go at half', async () => {
+    const queue = new IngestQueue(store, { pauseAt: 2000 });
+    assert.equal(queue.room(), undefined, 'an empty backlog takes anything');
+    for (let i = 0; i < 3; i++) queue.acceptTraces(bulkRequest(1000, i * 1000, res));
+    const room = queue.room();
+    assert.ok(room, 'a backlog of 3000 over 2000: wait');
+    let pendingWhenFreed = -1;
+    await room.then(() => (pendingWhenFreed = queue.counters.pendingSpans));
+    assert.ok(pendingWhenFreed <= 1000, `freed with ${pendingWhenFreed} pending`);
+    await queue.flush();
+    assert.equal(store.spanCount(), 3000, 'nothing is lost while waiting');
+    assert.equal(queue.room(), undefined);
+  });
+
   it('takes requests at once and stores every accepted span by flush()', async () => {
     const queue = new IngestQueue(store);
     let expected = 0;
