@@ -54,7 +54,7 @@ export function evilCorpus(sql: SqlJsStatic, good: Uint8Array): EvilFile[] {
     {
       name: 'trigger-on-upgrade',
       // Fires on the UPDATE a schema-3 file's upgrade runs on meta.
-      bytes: edit((db) => db.exec(`UPDATE meta SET value = '3' WHERE key = 'version'; DROP TABLE span_runs;
+      bytes: edit((db) => db.exec(`UPDATE meta SET value = '3' WHERE key = 'version'; DROP TABLE span_runs; DROP TABLE texts;
         CREATE TRIGGER evil AFTER UPDATE ON meta BEGIN SELECT (${forever}); END`)),
       reason: /defines a trigger 'evil'/,
     },

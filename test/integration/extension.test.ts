@@ -44,6 +44,6 @@ describe('extension inside a real VS Code', () => {
     const config = vscode.workspace.getConfiguration('agentDebugger');
     assert.equal(typeof config.get('receiver.port'), 'number');
     assert.equal(config.get('receiver.autoStart'), true);
-    assert.equal(config.inspect('store.maxSpans')?.defaultValue, 500000);
+    assert.equal(config.inspect('store.maxSpans')?.defaultValue, 2000000);
   });
 });
