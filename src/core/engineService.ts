@@ -4,7 +4,7 @@
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
 import { normaliseSession, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
-import { readSession } from './agent/fromStore';
+import { readSession, readSessionGrowth } from './agent/fromStore';
 import { TraceEngine } from './engine';
 import { readReportAssets } from './export/reportAssets';
 import { exportSession, sessionCassette } from './export/sessionExport';
@@ -166,6 +166,7 @@ function merged(a: StoreChange, b: StoreChange): StoreChange {
 interface BuiltModel {
   state: string;
   options: string;
+  logCount: number;
   inputs: SpanInput[];
   steps: AgentStep[];
   builtAt: number;
@@ -203,8 +204,13 @@ class ModelCache {
       }
     }
     const started = performance.now();
-    const inputs = readSession(this.store, sessionId);
-    const model = { state, options: optionsKey, inputs, steps: normaliseSession(inputs, options), builtAt: 0, buildMs: 0, derived: new Map<string, unknown>() };
+    // A live session that only grew reads just its new spans.
+    const grown = hit && summary && hit.logCount === summary.logCount && summary.spanCount > hit.inputs.length;
+    const inputs = (grown && readSessionGrowth(this.store, sessionId, hit.inputs, summary.spanCount)) || readSession(this.store, sessionId);
+    const model = {
+      state, options: optionsKey, logCount: summary?.logCount ?? 0, inputs, steps: normaliseSession(inputs, options), builtAt: 0, buildMs: 0,
+      derived: new Map<string, unknown>(),
+    };
     model.builtAt = performance.now();
     model.buildMs = model.builtAt - started;
     this.built.delete(sessionId);

@@ -5,7 +5,7 @@ import { errorStatus } from './ingest';
 import { liveUntil } from './liveness';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
 import { ensureNameIndex } from './schema';
-import { spansOfRuns } from './spanRuns';
+import { spansOfRuns, spansOfTraceRuns } from './spanRuns';
 import { allRows, firstRow, num, queryOnce, str, type SqlValue } from './sqlite';
 import type { Page, SessionSource, SessionSummary, SpanQuery, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
 
@@ -77,10 +77,23 @@ export function tracesOfSession(ctx: StoreContext, sessionId: string): TraceSumm
 
 /** Spans of a trace in start order; `sessionId` tells copies apart (the same file imported twice). */
 export function spansOfTrace(ctx: StoreContext, traceId: string, sessionId?: string): StoredSpan[] {
-  const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.trace_id = ? AND ${inSession('r')} ORDER BY s.start_ms, s.id`, [
+  const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfTraceRuns} WHERE r.trace_id = ? AND ${inSession('r')} ORDER BY s.start_ms, s.id`, [
     traceId,
     sessionId ?? null,
   ]);
+  return rows.map((r) => spanFromRow(ctx, r));
+}
+
+/**
+ * A session's spans stored after row `seq` (ids grow with ingest), in id order: what a live session added;
+ * undefined unless the session still has exactly `before` spans up to `seq` (none moved out or trimmed).
+ */
+export function spansOfSessionAfter(ctx: StoreContext, sessionId: string, seq: number, before: number): StoredSpan[] | undefined {
+  if (!ctx.sessions.has(sessionId)) return undefined;
+  // Runs hold only their own spans, so they count a session's spans up to `seq` without reading any.
+  const kept = firstRow(ctx.stmts, 'SELECT coalesce(sum(min(last_id, ?1) - first_id + 1), 0) FROM span_runs WHERE session_id = ?2 AND first_id <= ?1', [seq, sessionId]);
+  if (num(kept?.[0]) !== before) return undefined;
+  const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ? AND r.last_id > ? AND s.id > ? ORDER BY s.id`, [sessionId, seq, seq]);
   return rows.map((r) => spanFromRow(ctx, r));
 }
 
@@ -101,7 +114,7 @@ export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page 
 export function childrenOf(ctx: StoreContext, traceId: string, spanId: string, sessionId?: string): StoredSpan[] {
   const rows = allRows(
     ctx.stmts,
-    `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.trace_id = ? AND s.parent_span_id = ? AND ${inSession('r', 3)} ORDER BY s.start_ms, s.id`,
+    `SELECT ${spanColumns} FROM ${spansOfTraceRuns} WHERE r.trace_id = ? AND s.parent_span_id = ? AND ${inSession('r', 3)} ORDER BY s.start_ms, s.id`,
     [traceId, spanId, sessionId ?? null],
   );
   return rows.map((r) => spanFromRow(ctx, r));
@@ -110,7 +123,7 @@ export function childrenOf(ctx: StoreContext, traceId: string, spanId: string, s
 export function getSpan(ctx: StoreContext, traceId: string, spanId: string, sessionId?: string): StoredSpan | undefined {
   const row = firstRow(
     ctx.stmts,
-    `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.trace_id = ? AND s.span_id = ? AND ${inSession('r', 3)} ORDER BY s.id LIMIT 1`,
+    `SELECT ${spanColumns} FROM ${spansOfTraceRuns} WHERE r.trace_id = ? AND s.span_id = ? AND ${inSession('r', 3)} ORDER BY s.id LIMIT 1`,
     [traceId, spanId, sessionId ?? null],
   );
   return row && spanFromRow(ctx, row);

@@ -3,7 +3,7 @@
 import { deleteCassetteRows } from './cassetteRows';
 import type { StoreContext } from './context';
 import { allRows, firstRow, num, str, type SqlValue } from './sqlite';
-import { runSpanIds } from './spanRuns';
+import { traceSpanIds } from './spanRuns';
 import { sweepAll } from './sweeper';
 import type { SessionSource } from './types';
 
@@ -67,9 +67,9 @@ export function renameSession(ctx: StoreContext, id: string, name: string): bool
 /** Moves every span and log record of a trace from one session to another, roll-ups included. */
 export function moveTrace(ctx: StoreContext, traceId: string, from: string, to: string): void {
   const { stmts } = ctx;
-  stmts.get(`UPDATE spans SET session_id = ?1 WHERE id IN (${runSpanIds} WHERE r.trace_id = ?2 AND r.session_id = ?3)`).run([to, traceId, from]);
-  stmts.get('UPDATE span_runs SET session_id = ? WHERE trace_id = ? AND session_id = ?').run([to, traceId, from]);
-  stmts.get('UPDATE log_records SET session_id = ? WHERE trace_id = ? AND session_id = ?').run([to, traceId, from]);
+  stmts.get(`UPDATE spans SET session_id = ?3 WHERE id IN (${traceSpanIds})`).run([traceId, from, to]);
+  stmts.get('UPDATE span_runs INDEXED BY span_runs_by_trace SET session_id = ? WHERE trace_id = ? AND session_id = ?').run([to, traceId, from]);
+  stmts.get('UPDATE log_records INDEXED BY logs_by_span SET session_id = ? WHERE trace_id = ? AND session_id = ?').run([to, traceId, from]);
   const logs = ctx.db.getRowsModified();
   const row = firstRow(stmts, 'SELECT span_count, error_count, start_ms, end_ms, root_name FROM traces WHERE trace_id = ? AND session_id = ?', [traceId, from]);
   if (row) {
@@ -131,10 +131,10 @@ export function trimOldestTraces(ctx: StoreContext, sessionId: string, spans: nu
   }
   for (const traceId of victims) {
     const key = [traceId, sessionId];
-    ctx.releaseTexts(`id IN (${runSpanIds} WHERE r.trace_id = ?1 AND r.session_id = ?2)`, key);
-    stmts.get(`DELETE FROM spans WHERE id IN (${runSpanIds} WHERE r.trace_id = ?1 AND r.session_id = ?2)`).run(key);
-    stmts.get('DELETE FROM span_runs WHERE trace_id = ? AND session_id = ?').run(key);
-    stmts.get('DELETE FROM log_records WHERE trace_id = ? AND session_id = ?').run(key);
+    ctx.releaseTexts(`id IN (${traceSpanIds})`, key);
+    stmts.get(`DELETE FROM spans WHERE id IN (${traceSpanIds})`).run(key);
+    stmts.get('DELETE FROM span_runs INDEXED BY span_runs_by_trace WHERE trace_id = ? AND session_id = ?').run(key);
+    stmts.get('DELETE FROM log_records INDEXED BY logs_by_span WHERE trace_id = ? AND session_id = ?').run(key);
     const logs = ctx.db.getRowsModified();
     if (logs) stmts.get('UPDATE sessions SET log_count = log_count - ? WHERE id = ?').run([logs, sessionId]);
     stmts.get('DELETE FROM traces WHERE trace_id = ? AND session_id = ?').run(key);

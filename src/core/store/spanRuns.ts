@@ -23,8 +23,15 @@ CREATE INDEX ${schema}.span_runs_by_trace ON span_runs(trace_id, session_id);
 export const spansOfRuns =
   'span_runs r CROSS JOIN spans s ON s.id BETWEEN r.first_id AND r.last_id AND s.session_id = r.session_id AND s.trace_id = r.trace_id';
 
-/** The ids of spans in runs `r` (for deletes and updates of spans). */
-export const runSpanIds = `SELECT s.id FROM ${spansOfRuns}`;
+/**
+ * The same for queries that name the trace: without statistics SQLite's planner took the primary key's
+ * session prefix instead, reading every run of the session for each trace (trimming a 50k-span live
+ * session over its cap took seconds a batch, minutes at 500k).
+ */
+export const spansOfTraceRuns = spansOfRuns.replace('span_runs r', 'span_runs r INDEXED BY span_runs_by_trace');
+
+/** The ids of a trace's spans in a session (?1 trace, ?2 session), for deletes and updates of spans. */
+export const traceSpanIds = `SELECT s.id FROM ${spansOfTraceRuns} WHERE r.trace_id = ?1 AND r.session_id = ?2`;
 
 const perInsert = 16;
 const insertRuns = (rows: number) => `INSERT INTO span_runs (session_id, trace_id, first_id, last_id) VALUES ${Array<string>(rows).fill('(?, ?, ?, ?)').join(', ')}`;

@@ -201,6 +201,11 @@ export class SpanStore {
     return q.spansOfTrace(this.ctx, traceId, sessionId);
   }
 
+  /** A session's spans stored after row `seq`, in ingest order; undefined unless it still has `before` spans up to it. */
+  spansOfSessionAfter(sessionId: string, seq: number, before: number): StoredSpan[] | undefined {
+    return q.spansOfSessionAfter(this.ctx, sessionId, seq, before);
+  }
+
   spansOfSession(sessionId: string, page: Page = {}): StoredSpan[] {
     return q.spansOfSession(this.ctx, sessionId, page);
   }
