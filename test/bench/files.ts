@@ -12,6 +12,7 @@ import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { importSessionFile, writeOtlpFile } from '../../src/core/sessionFiles';
 import { SpanStore } from '../../src/core/store/spanStore';
 import { agentPayloads } from './agentSpans';
+import { benchServeOut, printServeOutBench } from './serveOut';
 
 export interface FilesBench {
   spans: number;
@@ -117,6 +118,14 @@ export function printFilesBench(results: FilesBench[]): FileGoal[] {
     );
   }
   return goals;
+}
+
+/**
+ * `serve --out` with `spans` realistic spans (serveOut.ts), printed, as #19 goal rows for run.ts. Alone, at
+ * any size: `node out/test/bench/serveOut.js 1000000`.
+ */
+export async function serveOutGoals(spans = 100_000): Promise<FileGoal[]> {
+  return printServeOutBench(await benchServeOut(spans));
 }
 
 if (require.main === module) {
