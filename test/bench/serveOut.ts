@@ -21,6 +21,8 @@ export interface ServeOutBench {
   found: number;
   distinct: number;
   evicted: number;
+  /** serve's extra arguments (caps), '' for none. */
+  args: string;
 }
 
 const root = resolve(__dirname, '../../..');
@@ -79,13 +81,13 @@ function peakRss(pid: number): number {
   }
 }
 
-export async function benchServeOut(spans = 100_000): Promise<ServeOutBench> {
+export async function benchServeOut(spans = 100_000, serveArgs: string[] = []): Promise<ServeOutBench> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-debugger-serve-out-'));
   try {
     const bodies = join(dir, 'bodies.bin');
     const sent = makeBodies(bodies, spans);
     const out = join(dir, 'run.otlp.jsonl');
-    const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--port', '0', '--grpc-port', '0', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AGENT_DEBUGGER_GATEWAY: '0' } });
+    const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--port', '0', '--grpc-port', '0', '--out', out, ...serveArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AGENT_DEBUGGER_GATEWAY: '0' } });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -102,25 +104,29 @@ export async function benchServeOut(spans = 100_000): Promise<ServeOutBench> {
     const sampler = setInterval(() => (peak = Math.max(peak, peakRss(child.pid!))), 100);
     const started = performance.now();
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
-    const queue = bodiesOf(bodies);
-    const worker = async () => {
-      for (let next = queue.next(); !next.done; next = queue.next()) {
-        for (;;) {
-          const status = await post(agent, port, next.value);
-          if (status === 200) break;
-          if (status !== 429 && status !== 503) throw new Error(`serve answered ${status}`);
-          await new Promise((r) => setTimeout(r, 50));
+    try {
+      const queue = bodiesOf(bodies);
+      const worker = async () => {
+        for (let next = queue.next(); !next.done; next = queue.next()) {
+          for (;;) {
+            const status = await post(agent, port, next.value);
+            if (status === 200) break;
+            if (status !== 429 && status !== 503) throw new Error(`serve answered ${status}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
         }
-      }
-    };
-    await Promise.all([worker(), worker()]);
-    agent.destroy();
-    peak = Math.max(peak, peakRss(child.pid!));
-    child.kill('SIGINT');
-    const code = await exited;
+      };
+      await Promise.all([worker(), worker()]);
+      peak = Math.max(peak, peakRss(child.pid!));
+      child.kill('SIGINT');
+      const code = await exited;
+      if (code !== 0) throw new Error(`serve exited ${code}: ${stderr}`);
+    } finally {
+      clearInterval(sampler);
+      agent.destroy();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
     const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    if (code !== 0) throw new Error(`serve exited ${code}: ${stderr}`);
     rmSync(bodies, { force: true });
     const fileMB = statSync(out).size / 2 ** 20;
     let found = 0;
@@ -137,7 +143,7 @@ export async function benchServeOut(spans = 100_000): Promise<ServeOutBench> {
       logs: () => undefined,
     });
     const evicted = Number(/the caps evicted (\d+)/.exec(stdout)?.[1] ?? 0);
-    return { spans: sent, seconds, peakRssMB: peak / 2 ** 20, fileMB, found, distinct: ids.size, evicted };
+    return { spans: sent, seconds, peakRssMB: peak / 2 ** 20, fileMB, found, distinct: ids.size, evicted, args: serveArgs.join(' ') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -152,7 +158,7 @@ export interface ServeOutGoal {
 
 export function printServeOutBench(r: ServeOutBench): ServeOutGoal[] {
   const f = (n: number) => Math.round(n).toLocaleString('en-US');
-  console.log(`\nserve --out (the built CLI; ${f(r.spans)} agent-shaped ~3 KB spans posted 2 in flight, then Ctrl-C; default caps)`);
+  console.log(`\nserve --out (the built CLI; ${f(r.spans)} agent-shaped ~3 KB spans posted 2 in flight, then Ctrl-C; ${r.args || 'default caps'})`);
   console.log(`  ${r.seconds.toFixed(1)} s (${f(r.spans / r.seconds)} spans/s), serve's peak RSS ${f(r.peakRssMB)} MB, file ${f(r.fileMB)} MB, store evicted ${f(r.evicted)} from memory`);
   console.log(`  the import reader finds ${f(r.found)} spans in the file (${f(r.distinct)} distinct ids) of ${f(r.spans)} answered 200`);
   return [
@@ -163,8 +169,9 @@ export function printServeOutBench(r: ServeOutBench): ServeOutGoal[] {
 }
 
 if (require.main === module) {
-  const spans = Number(process.argv[2] ?? 100_000);
-  benchServeOut(spans).then(
+  // `serveOut.js [spans] [serve's args, e.g. --max-spans 100000]`
+  const [spans, ...serveArgs] = process.argv.slice(2);
+  benchServeOut(Number(spans ?? 100_000), serveArgs).then(
     (r) => {
       const goals = printServeOutBench(r);
       for (const g of goals) console.log(`  ${g.met ? 'PASS' : 'MISS'}  ${g.goal.padEnd(60)} ${g.value}`);
