@@ -21,6 +21,8 @@ export interface ServeOutBench {
   found: number;
   distinct: number;
   evicted: number;
+  /** Requests sent again after a connection reset. */
+  resets: number;
   /** serve's extra arguments (caps), '' for none. */
   args: string;
 }
@@ -104,12 +106,20 @@ export async function benchServeOut(spans = 100_000, serveArgs: string[] = []): 
     const sampler = setInterval(() => (peak = Math.max(peak, peakRss(child.pid!))), 100);
     const started = performance.now();
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+    let resets = 0;
     try {
       const queue = bodiesOf(bodies);
       const worker = async () => {
         for (let next = queue.next(); !next.done; next = queue.next()) {
           for (;;) {
-            const status = await post(agent, port, next.value);
+            // A reset (the server closed an idle keep-alive socket as it was reused) is sent again, as the
+            // exporter does; a request the server stored before the reset is then in the file twice.
+            const status = await post(agent, port, next.value).catch((e: NodeJS.ErrnoException) => {
+              if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') throw e;
+              resets++;
+              return 0;
+            });
+            if (status === 0) continue;
             if (status === 200) break;
             if (status !== 429 && status !== 503) throw new Error(`serve answered ${status}`);
             await new Promise((r) => setTimeout(r, 50));
@@ -143,7 +153,7 @@ export async function benchServeOut(spans = 100_000, serveArgs: string[] = []): 
       logs: () => undefined,
     });
     const evicted = Number(/the caps evicted (\d+)/.exec(stdout)?.[1] ?? 0);
-    return { spans: sent, seconds, peakRssMB: peak / 2 ** 20, fileMB, found, distinct: ids.size, evicted, args: serveArgs.join(' ') };
+    return { spans: sent, seconds, peakRssMB: peak / 2 ** 20, fileMB, found, distinct: ids.size, evicted, args: serveArgs.join(' '), resets };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -160,9 +170,9 @@ export function printServeOutBench(r: ServeOutBench): ServeOutGoal[] {
   const f = (n: number) => Math.round(n).toLocaleString('en-US');
   console.log(`\nserve --out (the built CLI; ${f(r.spans)} agent-shaped ~3 KB spans posted 2 in flight, then Ctrl-C; ${r.args || 'default caps'})`);
   console.log(`  ${r.seconds.toFixed(1)} s (${f(r.spans / r.seconds)} spans/s), serve's peak RSS ${f(r.peakRssMB)} MB, file ${f(r.fileMB)} MB, store evicted ${f(r.evicted)} from memory`);
-  console.log(`  the import reader finds ${f(r.found)} spans in the file (${f(r.distinct)} distinct ids) of ${f(r.spans)} answered 200`);
+  console.log(`  the import reader finds ${f(r.found)} spans in the file (${f(r.distinct)} distinct ids) of ${f(r.spans)} answered 200${r.resets ? ` (${r.resets} requests sent again after a connection reset)` : ''}`);
   return [
-    { goal: `serve --out, ${f(r.spans)} realistic spans: all in the file, re-read`, value: `${f(r.distinct)} of ${f(r.spans)}`, met: r.found === r.spans && r.distinct === r.spans },
+    { goal: `serve --out, ${f(r.spans)} realistic spans: all in the file, re-read`, value: `${f(r.distinct)} of ${f(r.spans)}`, met: r.distinct === r.spans },
     // Bounded by the store's caps (1,024 MB by default), not by the run: the file holds the rest.
     { goal: `serve --out, ${f(r.spans)} realistic spans: peak RSS <= 2,048 MB`, value: `${f(r.peakRssMB)} MB`, met: r.peakRssMB <= 2048 },
   ];
