@@ -29,7 +29,8 @@ export class LiveOtlpFile {
   private lastLog = 0;
   private spans = 0;
   private logRecords = 0;
-  private readonly traceIds = new Set<string>();
+  /** Traces are counted by their root span: a set of every trace id would grow with the run. */
+  private roots = 0;
   private readonly sessionIds = new Set<string>();
   private failure: Error | undefined;
 
@@ -44,7 +45,7 @@ export class LiveOtlpFile {
   }
 
   get counts(): LiveFileCounts {
-    return { spans: this.spans, logRecords: this.logRecords, traces: this.traceIds.size, sessions: this.sessionIds.size };
+    return { spans: this.spans, logRecords: this.logRecords, traces: this.roots, sessions: this.sessionIds.size };
   }
 
   /** Why writing stopped (a full disk, ...); spans stored since are not in the file. */
@@ -104,7 +105,7 @@ export class LiveOtlpFile {
     for (const rs of resourceSpans) {
       for (const ss of rs.scopeSpans) {
         this.spans += ss.spans.length;
-        for (const span of ss.spans) this.traceIds.add(span.traceId);
+        for (const span of ss.spans) if (!span.parentSpanId) this.roots++;
       }
     }
   }
