@@ -168,6 +168,19 @@ describe('CLI: serve --out writes spans as they arrive', function () {
     assert.equal((await reimport(out)).spans, sent);
   });
 
+  it('--format sqlite (an --out ending in .sqlite) is still written whole at the end, and imports again', async () => {
+    const out = join(dir, 'run.sqlite');
+    server = await serve(['--out', out]);
+    assert.match(server.stdout(), /Ctrl-C writes .*run\.sqlite/);
+    const agent = agentTracer(server.endpoint, 'agent-under-test');
+    agent.spans(600);
+    await agent.provider.forceFlush();
+    assert.equal(agent.exporter.acked.size, 600);
+    assert.equal(await server.stop(), 0, server.stderr());
+    assert.match(server.stdout(), /wrote 600 spans in \d+ traces \(1 sessions\) to /);
+    assert.equal((await reimport(out)).spans, 600);
+  });
+
   it('a write error (disk full) is said clearly; the receiver goes on answering', async () => {
     server = await serve(['--out', '/dev/full', '--format', 'otlp-jsonl']);
     const agent = agentTracer(server.endpoint, 'agent-under-test');
