@@ -68,6 +68,12 @@ function agentTracer(endpoint: string, service: string, timeoutMillis = 10_000) 
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** forceFlush does not wait for an export already under way: wait for its answer too. */
+async function answered(agent: ReturnType<typeof agentTracer>, spans: number): Promise<void> {
+  await agent.provider.forceFlush();
+  for (let i = 0; agent.exporter.acked.size < spans && i < 400; i++) await new Promise((r) => setTimeout(r, 25));
+}
+
 /** Span ids in an OTLP JSON / JSONL file (each span's own, not its parent's). */
 function spanIdsIn(file: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(/\{"traceId":"[0-9a-f]{32}","spanId":"([0-9a-f]{16})"/g)].map((m) => m[1]!);
@@ -142,6 +148,26 @@ describe('CLI: serve --out writes spans as they arrive', function () {
     });
   }
 
+  it('a crash (kill -KILL) leaves OTLP JSON Lines that import, with every span stored before it', async () => {
+    const out = join(dir, 'crash.otlp.json');
+    server = await serve(['--out', out]);
+    const agent = agentTracer(server.endpoint, 'agent-under-test');
+    agent.spans(2_000);
+    await answered(agent, 2_000);
+    assert.equal(agent.exporter.acked.size, 2_000);
+    // Stored within a few ms of the answer: wait until the file has them, then no goodbye at all.
+    for (let i = 0; new Set(spanIdsIn(out)).size < 2_000; i++) {
+      if (i > 200) assert.fail('the spans never reached the file');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const exited = new Promise((r) => server!.child.once('exit', r));
+    server.child.kill('SIGKILL');
+    await exited;
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    assert.ok(lines.length > 1 && lines.every((line) => JSON.parse(line)), 'whole lines, each an OTLP request');
+    assert.equal((await reimport(out)).spans, 2_000);
+  });
+
   it('keeps every span past the store caps in bounded memory: 60k realistic spans through a 16 MB store', async () => {
     const out = join(dir, 'big.otlp.jsonl');
     server = await serve(['--out', out, '--max-memory-mb', '16']);
@@ -171,12 +197,12 @@ describe('CLI: serve --out writes spans as they arrive', function () {
   it('--format sqlite (an --out ending in .sqlite) is still written whole at the end, and imports again', async () => {
     const out = join(dir, 'run.sqlite');
     server = await serve(['--out', out]);
-    assert.match(server.stdout(), /Ctrl-C writes .*run\.sqlite/);
     const agent = agentTracer(server.endpoint, 'agent-under-test');
     agent.spans(600);
-    await agent.provider.forceFlush();
+    await answered(agent, 600);
     assert.equal(agent.exporter.acked.size, 600);
     assert.equal(await server.stop(), 0, server.stderr());
+    assert.match(server.stdout(), /Ctrl-C writes .*run\.sqlite/);
     assert.match(server.stdout(), /wrote 600 spans in \d+ traces \(1 sessions\) to /);
     assert.equal((await reimport(out)).spans, 600);
   });
@@ -185,7 +211,7 @@ describe('CLI: serve --out writes spans as they arrive', function () {
     server = await serve(['--out', '/dev/full', '--format', 'otlp-jsonl']);
     const agent = agentTracer(server.endpoint, 'agent-under-test');
     agent.spans(600);
-    await agent.provider.forceFlush();
+    await answered(agent, 600);
     assert.equal(agent.exporter.acked.size, 600, 'every request answered 200');
     assert.equal(await server.stop(), 1);
     assert.match(server.stderr(), /cannot write \/dev\/full \(ENOSPC[^)]*\): it holds the 0 spans written before; spans arriving now are kept in memory only/);
