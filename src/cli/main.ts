@@ -10,15 +10,17 @@ const usage = `agent-debugger — a local OTLP receiver and debugger for AI agen
 Usage:
   agent-debugger record --out FILE [--port N] [--gateway-port N] [--format otlp-json|otlp-jsonl|sqlite] [CAPS] -- <command...>
       Start a receiver on a free port (or N), run the command with OTEL_EXPORTER_OTLP_ENDPOINT,
-      OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_RESOURCE_ATTRIBUTES set, write what it sent to FILE when it
-      exits, and exit with its exit code.
+      OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_RESOURCE_ATTRIBUTES set, write what it sends to FILE as it
+      arrives, and exit with its exit code.
       --cassette FILE also keeps every LLM call (request, response, stream timing) for replay.
   agent-debugger replay --cassette FILE [--speed F] [--on-divergence fail|live] [--out FILE] -- <command...>
       Run the command with every LLM call answered from the cassette (no network, $0; streams at once,
       or at the recorded pace divided by F). Exits non-zero at the first call that differs from the
       recording, printing its step and field (--on-divergence live: let it and later calls go out).
-  agent-debugger serve [--port 4318] [--grpc-port 4317] [--gateway-port N] [--out FILE] [CAPS]
-      Receive until Ctrl-C, then write every session to FILE (default agent-debugger-<time>.otlp.json).
+  agent-debugger serve [--port 4318] [--grpc-port 4317] [--gateway-port N] [--out FILE] [--format F] [CAPS]
+      Receive until Ctrl-C or SIGTERM, writing every span to FILE as it arrives (default
+      agent-debugger-<time>.otlp.json; OTLP JSON Lines until the end, then one document; --format sqlite:
+      written at the end).
       Also starts the LLM gateway (on a free port, or N; a taken N falls back to a free port, and says so)
       and prints its base URLs (OPENAI_BASE_URL=...): the calls of agents without OpenTelemetry pointed
       there are recorded as one session (off: AGENT_DEBUGGER_GATEWAY=0).

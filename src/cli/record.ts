@@ -6,10 +6,10 @@ import { CassetteRecorder, writeCassette } from '../core/gateway/cassette';
 import { chainedUpstreams } from '../core/gateway/launchEnv';
 import { providerIds } from '../core/gateway/providers';
 import { withAgentEnv } from '../core/launch/agentEnv';
-import { writeSessionsFile } from '../core/sessionFiles';
 import { parseCliArgs } from './args';
 import { UsageError } from './errors';
-import { cliEngine, evictionSummary } from './evictions';
+import { cliEngine } from './evictions';
+import { OutFile } from './outFile';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -24,6 +24,7 @@ export async function record(argv: string[]): Promise<number> {
 
   // One recording is one session, however long the agent pauses.
   const engine = await cliEngine(options, { sessionGapMs: DAY_MS });
+  const file = options.out ? new OutFile(engine, options.out, options.format ?? 'otlp-json') : undefined;
   const addresses = await engine.startReceiver({ port: options.port ?? 0, grpcPort: options.grpcPort ?? 0, allowedOrigins: [] });
   const httpEndpoint = `http://${addresses.http.host}:${addresses.http.port}`;
   const grpcEndpoint = addresses.grpc && `http://${addresses.grpc.host}:${addresses.grpc.port}`;
@@ -48,15 +49,14 @@ export async function record(argv: string[]): Promise<number> {
   const exitCode = await runCommand(program, args, env);
 
   await engine.drain();
-  if (options.out) {
-    const written = await writeSessionsFile(engine.store, options.out, options.format ?? 'otlp-json');
-    console.error(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces to ${options.out}${evictionSummary(engine)}`);
-  }
+  const result = await file?.finish();
+  if (result) console.error(`agent-debugger: ${result.summary}`);
   if (cassette && options.cassette) {
     await writeCassette(options.cassette, cassette.cassette());
     console.error(`agent-debugger: wrote ${cassette.size} LLM calls to ${options.cassette}`);
   }
-  return exitCode;
+  // The command's own failure first; a file missing spans fails a run that passed.
+  return exitCode || (result && !result.ok ? 1 : 0);
 }
 
 /** Runs the command with `env`, stdio shared, signals forwarded; resolves to its exit code. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { baseUrlVariables, chainedUpstreams } from '../core/gateway/launchEnv';
 import { providerIds } from '../core/gateway/providers';
-import { writeSessionsFile } from '../core/sessionFiles';
 import { parseCliArgs } from './args';
-import { cliEngine, evictionSummary } from './evictions';
+import { cliEngine } from './evictions';
+import { OutFile } from './outFile';
 
-/** `serve [--port 4318] [--grpc-port 4317] [--gateway-port N] [--out FILE] [caps]`: receives until Ctrl-C, then writes every session. */
+/** `serve [--port 4318] [--grpc-port 4317] [--gateway-port N] [--out FILE] [caps]`: receives until Ctrl-C (or SIGTERM), writing FILE as spans arrive. */
 export async function serve(argv: string[]): Promise<number> {
   const options = parseCliArgs(argv, false);
   const out = options.out ?? `agent-debugger-${new Date().toISOString().replace(/[:.]/g, '-')}.otlp.json`;
@@ -15,13 +15,15 @@ export async function serve(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   const engine = await cliEngine(options);
+  const format = options.format ?? 'otlp-json';
+  const file = new OutFile(engine, out, format);
   const addresses = await engine.startReceiver({ port: options.port ?? 4318, grpcPort: options.grpcPort ?? 4317, allowedOrigins: [] });
   for (const [kind, a] of [['HTTP', addresses.http], ['gRPC', addresses.grpc]] as const) {
     if (!a) continue;
     const note = a.fellBack ? ` (port ${a.requestedPort} was taken)` : '';
     console.log(`agent-debugger: OTLP/${kind} on http://${a.host}:${a.port}${note}`);
   }
-  console.log(`agent-debugger: set OTEL_EXPORTER_OTLP_ENDPOINT=http://${addresses.http.host}:${addresses.http.port} for your agent; Ctrl-C writes ${out}`);
+  console.log(`agent-debugger: set OTEL_EXPORTER_OTLP_ENDPOINT=http://${addresses.http.host}:${addresses.http.port} for your agent; ${format === 'sqlite' ? `Ctrl-C writes ${out}` : `writing ${out} as spans arrive (Ctrl-C ends it)`}`);
   // Agents without OpenTelemetry: their LLM calls through the gateway become one session for this serve
   // (base URLs already set in serve's env are the upstreams). Off: AGENT_DEBUGGER_GATEWAY=0.
   if (process.env.AGENT_DEBUGGER_GATEWAY !== '0') {
@@ -34,7 +36,7 @@ export async function serve(argv: string[]): Promise<number> {
 
   await stopped;
   await engine.drain();
-  const written = await writeSessionsFile(engine.store, out, options.format ?? 'otlp-json');
-  console.log(`agent-debugger: wrote ${written.spans} spans in ${written.traces} traces (${written.sessions} sessions) to ${out}${evictionSummary(engine)}`);
-  return 0;
+  const result = await file.finish();
+  console.log(`agent-debugger: ${result.summary}`);
+  return result.ok ? 0 : 1;
 }

@@ -14,6 +14,7 @@ import { isValidPrice, type PriceOverrides } from '../core/pricing/overrides';
 import { readSession } from '../core/agent/fromStore';
 import { importSessionFile } from '../core/sessionFiles';
 import { UsageError } from './errors';
+import { JsonArrayOf, writeJsonObject } from './jsonOut';
 import { failOnExit, formatSafety, parseFailOn, safetyOptions, sessionFindings } from './stepsSafety';
 
 export async function steps(argv: string[]): Promise<number> {
@@ -30,18 +31,17 @@ export async function steps(argv: string[]): Promise<number> {
       if (sessions.length === 0) throw new UsageError(`no session '${options.session}' in ${options.file}`);
     }
     const built = sessions.map((s) => ({ id: s.id, name: s.name, session: buildSession(readSession(store, s.id), { pricing: { overrides } }) }));
-    const allSteps = built.flatMap((b) => b.session.steps);
     const safetyFindings = built.map((b) => sessionFindings(b.session, safety));
-    const totals = totalsOf(allSteps);
+    const totals = totalsOf(built.length === 1 ? built[0]!.session.steps : built.flatMap((b) => b.session.steps));
     if (options.json) {
-      const out = {
-        steps: allSteps.map((s) => (options.attributes ? s : withoutAttributes(s))),
-        totals,
-        findings: built.flatMap((b) => b.session.findings),
-        sessions: built.map((b) => ({ id: b.id, name: b.name, steps: b.session.steps.length, totals: b.session.totals })),
-        safety: safetyFindings.flat(),
-      };
-      process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      // Written a step at a time: one string of a large session's JSON would be hundreds of MB.
+      await writeJsonObject(process.stdout, [
+        ['steps', new JsonArrayOf(stepsOf(built, options.attributes))],
+        ['totals', totals],
+        ['findings', new JsonArrayOf(built.flatMap((b) => b.session.findings))],
+        ['sessions', built.map((b) => ({ id: b.id, name: b.name, steps: b.session.steps.length, totals: b.session.totals }))],
+        ['safety', new JsonArrayOf(safetyFindings.flat())],
+      ]);
     } else {
       built.forEach((b, i) => process.stdout.write(formatSession(b.name, b.session) + formatSafety(safetyFindings[i])));
       if (built.length > 1) process.stdout.write(`all sessions: ${formatTotals(totals)}\n`);
@@ -90,6 +90,10 @@ async function readOverrides(file: string): Promise<PriceOverrides> {
     if (!isValidPrice(price)) throw new UsageError(`${file}: price for '${model}' needs numbers input and output ($ per million tokens)`);
   }
   return parsed as PriceOverrides;
+}
+
+function* stepsOf(built: { session: AgentSession }[], attributes: boolean): Generator<AgentStep | Omit<AgentStep, 'attributes'>> {
+  for (const b of built) for (const s of b.session.steps) yield attributes ? s : withoutAttributes(s);
 }
 
 function withoutAttributes(s: AgentStep): Omit<AgentStep, 'attributes'> {

@@ -35,19 +35,23 @@ export async function writeSessionsFile(store: SpanStore, file: string, format: 
  * whole 130k-span run already exceeded V8's string limit, and nothing was written). In the document each
  * ResourceSpans / ResourceLogs is on a line of its own.
  */
+// A page is turned into objects, then JSON, before it is written: small pages keep that peak small.
+const pageSpans = 1_000;
+const pageBytes = 2 ** 20;
+
 export async function writeOtlpFile(store: SpanStore, sessionIds: string[], file: string, jsonl: boolean): Promise<void> {
   await writeFileAtomicStream(file, async (write) => {
     if (jsonl) {
       for (const id of sessionIds) {
-        for (const page of store.exportSpanPages(id)) await write(`${toJson({ resourceSpans: page })}\n`);
-        for (const page of store.exportLogPages(id)) await write(`${toJson({ resourceLogs: page })}\n`);
+        for (const page of store.exportSpanPages(id, pageSpans, pageBytes)) await write(`${toJson({ resourceSpans: page })}\n`);
+        for (const page of store.exportLogPages(id, pageSpans)) await write(`${toJson({ resourceLogs: page })}\n`);
       }
       return;
     }
     await write('{"resourceSpans":[');
     let spans = false;
     for (const id of sessionIds) {
-      for (const page of store.exportSpanPages(id)) {
+      for (const page of store.exportSpanPages(id, pageSpans, pageBytes)) {
         for (const rs of page) {
           await write(`${spans ? ',' : ''}\n${toJson(rs)}`);
           spans = true;
@@ -56,7 +60,7 @@ export async function writeOtlpFile(store: SpanStore, sessionIds: string[], file
     }
     let logs = false;
     for (const id of sessionIds) {
-      for (const page of store.exportLogPages(id)) {
+      for (const page of store.exportLogPages(id, pageSpans)) {
         for (const rl of page) {
           await write(`${logs ? ',' : '\n],"resourceLogs":['}\n${toJson(rl)}`);
           logs = true;

@@ -12,6 +12,7 @@ import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { importSessionFile, writeOtlpFile } from '../../src/core/sessionFiles';
 import { SpanStore } from '../../src/core/store/spanStore';
 import { agentPayloads } from './agentSpans';
+import { benchServeOut, printServeOutBench } from './serveOut';
 
 export interface FilesBench {
   spans: number;
@@ -50,10 +51,15 @@ async function child(stage: string, spans: number, shape: 'agent' | 'unique', fi
     const { store, storeBytes } = await storeOf(spans, shape);
     const id = store.listSessions()[0]!.id;
     const base = settle();
+    // Sampled while it runs (it awaits each write): the process's peak so far is the store's ingest. After a
+    // GC, so that garbage V8 has not collected yet (it may let it grow by hundreds of MB) is not counted.
+    let peak = base;
+    const sampler = setInterval(() => (peak = Math.max(peak, settle())), 250);
     const started = performance.now();
     await writeOtlpFile(store, [id], file, false);
     const exportMs = performance.now() - started;
-    console.log(JSON.stringify({ exportMs, exportPeakMB: mb(peakRss() - base), storeMB: mb(storeBytes), fileMB: mb(statSync(file).size) }));
+    clearInterval(sampler);
+    console.log(JSON.stringify({ exportMs, exportPeakMB: mb(peak - base), storeMB: mb(storeBytes), fileMB: mb(statSync(file).size) }));
     return;
   }
   const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
@@ -117,6 +123,14 @@ export function printFilesBench(results: FilesBench[]): FileGoal[] {
     );
   }
   return goals;
+}
+
+/**
+ * `serve --out` with `spans` realistic spans (serveOut.ts), printed, as #19 goal rows for run.ts. Alone, at
+ * any size: `node out/test/bench/serveOut.js 1000000`.
+ */
+export async function serveOutGoals(spans = 100_000): Promise<FileGoal[]> {
+  return printServeOutBench(await benchServeOut(spans));
 }
 
 if (require.main === module) {

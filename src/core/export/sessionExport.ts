@@ -7,9 +7,9 @@ import type { SpanInput } from '../agent/types';
 import type { PricingOptions } from '../pricing/price';
 import { stat } from 'node:fs/promises';
 import { writeOtlpFile } from '../sessionFiles';
-import { writeFileAtomic } from '../store/files';
+import { writeFileAtomic, writeFileAtomicStream } from '../store/files';
 import type { SpanStore } from '../store/spanStore';
-import { evalJsonl, evalRecords } from './evalJsonl';
+import { evalRecords } from './evalJsonl';
 import { renderHtmlReport, type ReportAssets } from './htmlReport';
 import { reportData } from './reportData';
 import { type Cassette, parseCassette } from '../gateway/cassette';
@@ -58,8 +58,20 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
     const session = buildSession(inputs, { pricing: options.pricing });
     const info = { id: summary.id, name: summary.name };
     if (format === 'eval-jsonl') {
-      records = evalRecords(session, info).length;
-      data = evalJsonl(session, info);
+      // A line at a time (in ~64 KB writes): one string of a large session's records is not needed.
+      const lines = evalRecords(session, info);
+      await writeFileAtomicStream(file, async (write) => {
+        let chunk = '';
+        for (const r of lines) {
+          chunk += `${JSON.stringify(r)}\n`;
+          if (chunk.length >= 1 << 16) {
+            await write(chunk);
+            chunk = '';
+          }
+        }
+        if (chunk) await write(chunk);
+      });
+      return { spans: summary.spanCount, records: lines.length, bytes: (await stat(file)).size };
     } else {
       if (!options.assets) throw new Error('the HTML report needs the built graph webview');
       records = session.steps.length;

@@ -72,6 +72,40 @@ export function* exportLogPages(ctx: StoreContext, sessionId: string, pageSize: 
   }
 }
 
+/** Rows stored after `afterId` (ingest order), with their session: what a file written as spans arrive appends. */
+export interface RowsAfter<T> {
+  /** The last row read: the next call starts after it. */
+  lastId: number;
+  /** Per session, in order of first row: `source` tells a session the store split off by itself ('instance'). */
+  sessions: { sessionId: string; source?: SessionSource; items: T[] }[];
+}
+
+/** Spans stored after row `afterId`, up to `pageSize` of them (ids are the ingest sequence: no sort). */
+export function spansAfter(ctx: StoreContext, afterId: number, pageSize: number): RowsAfter<ResourceSpans> {
+  const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.id > ? ORDER BY s.id LIMIT ?`, [afterId, pageSize]);
+  return rowsBySession(ctx, rows, afterId, resourceSpansOf);
+}
+
+/** Log records stored after row `afterId` (see spansAfter). */
+export function logsAfter(ctx: StoreContext, afterId: number, pageSize: number): RowsAfter<ResourceLogs> {
+  const rows = allRows(ctx.stmts, `SELECT ${logColumns} FROM log_records l WHERE l.id > ? ORDER BY l.id LIMIT ?`, [afterId, pageSize]);
+  return rowsBySession(ctx, rows, afterId, resourceLogsOf);
+}
+
+function rowsBySession<T>(ctx: StoreContext, rows: SqlValue[][], afterId: number, make: (ctx: StoreContext, rows: SqlValue[][]) => T[]): RowsAfter<T> {
+  const bySession = new Map<string, SqlValue[][]>();
+  for (const r of rows) {
+    const id = str(r[1]);
+    let list = bySession.get(id);
+    if (!list) bySession.set(id, (list = []));
+    list.push(r);
+  }
+  return {
+    lastId: rows.length ? num(rows[rows.length - 1]![0]) : afterId,
+    sessions: [...bySession].map(([sessionId, list]) => ({ sessionId, source: ctx.sessions.get(sessionId)?.source, items: make(ctx, list) })),
+  };
+}
+
 function resourceSpansOf(ctx: StoreContext, rows: SqlValue[][]): ResourceSpans[] {
   const groups = new Grouper<Span>();
   for (const r of rows) {
@@ -181,10 +215,12 @@ function copySession(
   const row = firstRow(from.stmts, 'SELECT name, service_name FROM sessions WHERE id = ?', [sessionId]);
   if (!row) throw new Error(`no session ${sessionId}`);
   createSession(to, { id: newId, name: str(row[0]), source, serviceName: str(row[1]), receivedAt });
-  const data = exportSessionOtlp(from, sessionId);
   const router = new SessionRouter(to, { kind: 'forced', sessionId: newId });
-  const spans = writeTraces(to, data, receivedAt, router);
-  const records = data.resourceLogs ? writeLogs(to, { resourceLogs: data.resourceLogs }, receivedAt, router) : 0;
+  // A page at a time: the whole session as OTLP objects was an extra copy several times its size.
+  let spans = 0;
+  let records = 0;
+  for (const resourceSpans of exportSpanPages(from, sessionId, 10_000)) spans += writeTraces(to, { resourceSpans }, receivedAt, router);
+  for (const resourceLogs of exportLogPages(from, sessionId, 10_000)) records += writeLogs(to, { resourceLogs }, receivedAt, router);
   return { spans, records };
 }
 

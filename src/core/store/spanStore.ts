@@ -31,7 +31,7 @@ import type {
 } from './types';
 
 export type { StoreSettings } from './context';
-export type { OtlpExport, OtlpInput } from './exportImport';
+export type { OtlpExport, OtlpInput, RowsAfter } from './exportImport';
 
 export interface StoreOptions extends Partial<StoreSettings> {
   /** Receipt clock (ms); injectable for tests. Default Date.now. */
@@ -61,6 +61,12 @@ export class SpanStore {
   /** Reports which sessions were added, changed, removed or evicted (once per operation). */
   readonly onDidChange: (listener: (change: StoreChange) => void) => Disposable = this.changed.event;
   private batchDepth = 0;
+  private readonly stored = new Emitter<void>();
+  /**
+   * Fires inside each ingest, once its rows are written and before the caps may evict any: a file written
+   * as spans arrive reads them here (spansAfter, logsAfter), so even spans evicted at once reach it.
+   */
+  readonly onDidStore: (listener: () => void) => Disposable = this.stored.event;
   private evicted = 0;
   private readonly sweeper: Sweeper;
 
@@ -115,6 +121,7 @@ export class SpanStore {
     const router = new SessionRouter(this.ctx, { kind: 'live' });
     const spans = this.write(() => {
       const n = writeTraces(this.ctx, req, receivedAtMs, router);
+      this.stored.fire();
       enforceRetention(this.ctx, router.touched);
       return n;
     });
@@ -126,6 +133,7 @@ export class SpanStore {
     const router = new SessionRouter(this.ctx, { kind: 'live' });
     const spans = this.write(() => {
       const n = writePrepared(this.ctx, p, from, to, receivedAtMs, router);
+      this.stored.fire();
       enforceRetention(this.ctx, router.touched);
       return n;
     });
@@ -136,6 +144,7 @@ export class SpanStore {
     const router = new SessionRouter(this.ctx, { kind: 'live' });
     const records = this.write(() => {
       const n = writeLogs(this.ctx, req, receivedAtMs, router);
+      this.stored.fire();
       enforceRetention(this.ctx, router.touched);
       return n;
     });
@@ -262,6 +271,16 @@ export class SpanStore {
   exportLogPages(sessionId: string, pageSize = 10_000): Generator<ResourceLogs[]> {
     if (!this.ctx.sessions.has(sessionId)) throw new Error(`no session ${sessionId}`);
     return io.exportLogPages(this.ctx, sessionId, pageSize);
+  }
+
+  /** Spans stored after row `afterId`, `pageSize` at most, grouped by session (see onDidStore). */
+  spansAfter(afterId: number, pageSize = 1_000): io.RowsAfter<ResourceSpans> {
+    return io.spansAfter(this.ctx, afterId, pageSize);
+  }
+
+  /** Log records stored after row `afterId` (see spansAfter). */
+  logsAfter(afterId: number, pageSize = 1_000): io.RowsAfter<ResourceLogs> {
+    return io.logsAfter(this.ctx, afterId, pageSize);
   }
 
   /** Decoded OTLP in, all or nothing. Unnamed spans go to one new session called `sessionName`. */
