@@ -4,7 +4,7 @@ import './graph.css';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import type { GraphToHost, GraphToWebview, StepDetailDto, StepSummaryDto } from '../../src/protocol/graph';
+import { SHOWN_FINDINGS, type GraphToHost, type GraphToWebview, type StepDetailDto, type StepSummaryDto } from '../../src/protocol/graph';
 import * as dagre from '@dagrejs/dagre';
 import { adoptCodiconsInShadowRoots } from '../shared/codicons';
 import { h } from '../shared/dom';
@@ -199,7 +199,7 @@ function show(m: GraphModel, zoomTo: 'keep' | 'fit' | ZoomState): void {
   placeholder.hidden = true;
   main.hidden = false;
   title.textContent = `${m.session.name} · ${plural(m.totals.steps, 'step')} · ${plural(m.totals.llmCalls, 'LLM call')} · ${plural(m.totals.toolCalls, 'tool call')}${m.totals.errors ? ` · ${m.totals.errors} failed` : ''}${m.session.live ? ' · live' : ''}`;
-  findings.replaceChildren(...m.findings.slice(0, 3).map((f) => h('div', { class: 'finding' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), ' ', f.message)));
+  findings.replaceChildren(...m.findings.slice(0, SHOWN_FINDINGS).map((f) => h('div', { class: 'finding' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), ' ', f.message)));
   relayout(zoomTo);
   toolbar.setLength(m.length);
   waterfall.setModel(m);

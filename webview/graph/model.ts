@@ -1,6 +1,7 @@
 // The webview's session model: the snapshot's rows and timeline as typed arrays, children in time order,
 // and prefix sums so that everything shown at a cursor is O(1). Pure (no DOM): unit-tested in Node.
-import type { EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, SessionDto, StepRowDto, TimelineDto, TotalsDto } from '../../src/protocol/graph';
+import type { EdgeDto, FindingDto, PackedDeltaDto, PackedSnapshotDto, SessionDto, StepRowDto, TotalsDto } from '../../src/protocol/graph';
+import { unpackEdges, unpackSteps, unpackTimeline, type TimelineColumns } from '../../src/protocol/graphPacking';
 
 export const EV_START = 0;
 export const EV_LOG = 1;
@@ -40,12 +41,13 @@ export interface GraphModel {
   taintPairs: Set<string>;
 }
 
-export function buildModel(s: GraphSnapshotDto): GraphModel {
-  return assemble(s.version, s.session, s.steps, s.edges, s.timeline, s.totals, s.findings);
+export function buildModel(s: PackedSnapshotDto): GraphModel {
+  const rows = unpackSteps(s.steps);
+  return assemble(s.version, s.session, rows, unpackEdges(s.edges), unpackTimeline(s.timeline, rows), s.totals, s.findings);
 }
 
 /** The model with a delta applied, or undefined when the delta does not follow this model's version. */
-export function applyDelta(m: GraphModel, d: GraphDeltaDto): GraphModel | undefined {
+export function applyDelta(m: GraphModel, d: PackedDeltaDto): GraphModel | undefined {
   if (d.baseVersion !== m.version) return undefined;
   const rows = m.rows.slice();
   for (const c of d.changed) {
@@ -53,15 +55,15 @@ export function applyDelta(m: GraphModel, d: GraphDeltaDto): GraphModel | undefi
     const { index, ...row } = c;
     rows[index] = row;
   }
-  return assemble(d.version, d.session, rows, d.edges, d.timeline, d.totals, d.findings);
+  return assemble(d.version, d.session, rows, unpackEdges(d.edges), unpackTimeline(d.timeline, rows), d.totals, d.findings);
 }
 
-function assemble(version: number, session: SessionDto, rows: StepRowDto[], edges: EdgeDto[], tl: TimelineDto, totals: TotalsDto, findings: FindingDto[]): GraphModel {
+function assemble(version: number, session: SessionDto, rows: StepRowDto[], edges: EdgeDto[], tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[]): GraphModel {
   const n = rows.length;
-  const length = Math.min(tl.step.length, tl.time.length, tl.type.length);
+  const length = tl.step.length;
   const evStep = new Int32Array(length);
   const evType = new Uint8Array(length);
-  const evTime = new Float64Array(length);
+  const evTime = tl.time;
   const startAt = new Int32Array(n).fill(-1);
   const endAt = new Int32Array(n).fill(-1);
   for (let i = 0; i < length; i++) {
@@ -70,7 +72,6 @@ function assemble(version: number, session: SessionDto, rows: StepRowDto[], edge
     const type = c === 115 /* s */ ? EV_START : c === 101 /* e */ ? EV_END : EV_LOG;
     evStep[i] = step >= 0 && step < n ? step : 0;
     evType[i] = type;
-    evTime[i] = tl.time[i];
     if (type === EV_START && step >= 0 && step < n) startAt[step] = i;
     if (type === EV_END && step >= 0 && step < n) endAt[step] = i;
   }

@@ -5,7 +5,8 @@ import type {
   ConversationDto, CumulativeDto, EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, IndexedStepDto, MessageDto, MessagePartDto,
   SessionDto, StepDetailDto, StepRowDto, StepSummaryDto, TimelineDto, TotalsDto,
 } from '../../protocol/graph';
-import { MAX_WINDOW } from '../../protocol/graph';
+import { MAX_WINDOW, type PackedDeltaDto, type PackedSnapshotDto } from '../../protocol/graph';
+import { packDelta, packSnapshot } from '../../protocol/graphPacking';
 import { findSafety } from '../safety/findSafety';
 import { flattenAttributes, str } from './attributes';
 import type { AgentSession } from './index';
@@ -32,6 +33,8 @@ export class GraphFeed {
   private keys: string[] = [];
   private indexOf = new Map<string, number>();
   private rowJson: string[] = [];
+  /** Per index: the start and end the webview's rows say (a packed timeline times its events by them). */
+  private times: { start: number[]; end: number[] } = { start: [], end: [] };
   private origin = 0;
   private version = 0;
   /** The session info last sent, as JSON. */
@@ -52,6 +55,7 @@ export class GraphFeed {
     const parents = parentIndices(session.steps);
     const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
     this.rowJson = steps.map((r) => JSON.stringify(r));
+    this.times = { start: steps.map((r) => r.start), end: steps.map((r) => r.end) };
     const info = this.sessionDto();
     this.sentSession = JSON.stringify(info);
     return { version: ++this.version, session: info, steps, ...this.shared(session, perm) };
@@ -70,6 +74,8 @@ export class GraphFeed {
       const json = JSON.stringify(row);
       if (json === this.rowJson[index]) return;
       this.rowJson[index] = json;
+      this.times.start[index] = row.start;
+      this.times.end[index] = row.end;
       changed.push({ ...row, index });
     });
     // A session that stopped being live (or was renamed) is a change too: the panel's title says so.
@@ -79,6 +85,17 @@ export class GraphFeed {
     this.sentSession = infoJson;
     const baseVersion = this.version;
     return { version: ++this.version, baseVersion, session: info, changed, ...this.shared(session, perm) };
+  }
+
+  /** snapshot() as the webview is sent it: columns, a fraction of the JSON. */
+  packedSnapshot(session: AgentSession): PackedSnapshotDto {
+    return packSnapshot(this.snapshot(session));
+  }
+
+  /** delta() as the webview is sent it. */
+  packedDelta(session: AgentSession): PackedDeltaDto | undefined {
+    const delta = this.delta(session);
+    return delta && packDelta(delta, this.times);
   }
 
   /** The inspector's view of one step at a cursor (an index into the timeline the webview was sent). */

@@ -1,0 +1,205 @@
+// The graph webview's wire codec (types in graph.ts): snapshot rows, edges and timeline as columns on the way
+// over, back to rows on arrival. One file for both sides, so they cannot drift. Pure: no vscode, node or DOM.
+// Unpacking trusts no length or value: missing entries become defaults, never an exception or a hang.
+import { SHOWN_FINDINGS } from './graph';
+import type {
+  EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, PackedDeltaDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto,
+  StepKindDto, StepRowDto, StepStatusDto, TimelineDto,
+} from './graph';
+
+export const STEP_KIND_CODES: Record<StepKindDto, string> = { agent: 'a', llm: 'l', tool: 't', retrieval: 'r', embedding: 'e', chain: 'c', guardrail: 'g', other: 'o' };
+export const STEP_STATUS_CODES: Record<StepStatusDto, string> = { ok: 'o', error: 'e', unset: 'u' };
+const kindOf = new Map(Object.entries(STEP_KIND_CODES).map(([k, c]) => [c, k as StepKindDto]));
+const statusOf = new Map(Object.entries(STEP_STATUS_CODES).map(([k, c]) => [c, k as StepStatusDto]));
+const PRICE_MISSING = 1;
+const AGGREGATE = 2;
+const HAS_SOURCE = 4;
+
+/** Every time in the DTOs is rounded to the microsecond, so integer us carry it exactly. */
+const toUs = (ms: number) => Math.round(ms * 1000);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+const text = (v: string | undefined) => (typeof v === 'string' ? v : '');
+
+/** Per step index: start and end, ms from the session start (as the rows say). */
+export interface StepTimes {
+  start: ArrayLike<number>;
+  end: ArrayLike<number>;
+}
+
+/** The timeline as the webview's model reads it. */
+export interface TimelineColumns {
+  step: Int32Array;
+  type: string;
+  time: Float64Array;
+  labels: [number, string][];
+}
+
+export function packSnapshot(s: GraphSnapshotDto): PackedSnapshotDto {
+  const times = { start: s.steps.map((r) => r.start), end: s.steps.map((r) => r.end) };
+  return { version: s.version, session: s.session, steps: packSteps(s.steps), edges: packEdges(s.edges), timeline: packTimeline(s.timeline, times), totals: s.totals, findings: shownFindings(s.findings) };
+}
+
+/**
+ * What the webview draws of the findings: the top bar's first few messages, and the safety findings' steps
+ * (badges, taint paths). A loop finding's step list can hold thousands of steps that nothing draws.
+ */
+export function shownFindings(findings: readonly FindingDto[]): FindingDto[] {
+  const out: FindingDto[] = [];
+  for (const f of findings) {
+    if (f.kind.startsWith('safety:')) out.push(f);
+    else if (out.length < SHOWN_FINDINGS) out.push({ ...f, steps: [] });
+  }
+  return out;
+}
+
+/** `times`: every step's start and end after the delta (the webview's rows once it is applied). */
+export function packDelta(d: GraphDeltaDto, times: StepTimes): PackedDeltaDto {
+  return { ...d, edges: packEdges(d.edges), timeline: packTimeline(d.timeline, times), findings: shownFindings(d.findings) };
+}
+
+export function packSteps(rows: readonly StepRowDto[]): StepColumnsDto {
+  const n = rows.length;
+  const c: StepColumnsDto = {
+    id: new Array<string>(n), parent: new Array<number>(n), kind: '', status: '', label: new Array<number>(n), labels: [],
+    start: new Array<number>(n), duration: new Array<number>(n), flags: '', usageAt: [], inputTokens: [], outputTokens: [], costUsd: [],
+  };
+  const labelIndex = new Map<string, number>();
+  const kinds = new Array<string>(n);
+  const statuses = new Array<string>(n);
+  const flags = new Array<number>(n);
+  let prevStart = 0;
+  let prevUsage = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    c.id[i] = r.id;
+    c.parent[i] = r.parent >= 0 && r.parent !== i ? i - r.parent : 0;
+    kinds[i] = STEP_KIND_CODES[r.kind] ?? 'o';
+    statuses[i] = STEP_STATUS_CODES[r.status] ?? 'u';
+    let label = labelIndex.get(r.label);
+    if (label === undefined) labelIndex.set(r.label, (label = c.labels.push(r.label) - 1));
+    c.label[i] = label;
+    const start = toUs(r.start);
+    c.start[i] = start - prevStart;
+    prevStart = start;
+    c.duration[i] = toUs(r.end) - start;
+    flags[i] = (r.priceMissing ? PRICE_MISSING : 0) | (r.aggregate ? AGGREGATE : 0) | (r.hasSource ? HAS_SOURCE : 0);
+    if (r.inputTokens !== undefined || r.outputTokens !== undefined || r.costUsd !== undefined) {
+      c.usageAt.push(i - prevUsage);
+      prevUsage = i;
+      c.inputTokens.push(r.inputTokens ?? null);
+      c.outputTokens.push(r.outputTokens ?? null);
+      c.costUsd.push(r.costUsd ?? null);
+    }
+  }
+  c.kind = kinds.join('');
+  c.status = statuses.join('');
+  c.flags = flags.join('');
+  return c;
+}
+
+export function unpackSteps(packed: StepColumnsDto): StepRowDto[] {
+  const id = list(packed.id), parents = list(packed.parent), starts = list(packed.start), durations = list(packed.duration), labelOf = list(packed.label), labels = list(packed.labels);
+  const kinds = text(packed.kind), statuses = text(packed.status), flagDigits = text(packed.flags);
+  const n = id.length;
+  const rows = new Array<StepRowDto>(n);
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    start += num(starts[i]);
+    const d = num(parents[i]);
+    const parent = d === 0 ? -1 : i - d;
+    const row: StepRowDto = {
+      id: String(id[i]), parent: parent >= 0 && parent < n ? parent : -1, kind: kindOf.get(kinds[i]) ?? 'other', status: statusOf.get(statuses[i]) ?? 'unset',
+      label: String(labels[num(labelOf[i])] ?? ''), start: start / 1000, end: (start + num(durations[i])) / 1000,
+    };
+    const flags = (flagDigits.charCodeAt(i) - 48) & 7;
+    if (flags & PRICE_MISSING) row.priceMissing = true;
+    if (flags & AGGREGATE) row.aggregate = true;
+    if (flags & HAS_SOURCE) row.hasSource = true;
+    rows[i] = row;
+  }
+  const usageAt = list(packed.usageAt), input = list(packed.inputTokens), output = list(packed.outputTokens), cost = list(packed.costUsd);
+  let at = 0;
+  for (let k = 0; k < usageAt.length; k++) {
+    at += num(usageAt[k]);
+    const row = rows[at];
+    if (!row) break;
+    const [i, o, c] = [input[k], output[k], cost[k]];
+    if (typeof i === 'number') row.inputTokens = i;
+    if (typeof o === 'number') row.outputTokens = o;
+    if (typeof c === 'number') row.costUsd = c;
+  }
+  return rows;
+}
+
+export function packEdges(edges: readonly EdgeDto[]): PackedEdgesDto {
+  const p: PackedEdgesDto = { from: new Array<number>(edges.length), to: new Array<number>(edges.length), kind: '', labels: [] };
+  const kinds = new Array<string>(edges.length);
+  let prev = 0;
+  edges.forEach(([from, to, kind, label], i) => {
+    p.from[i] = from - prev;
+    prev = from;
+    p.to[i] = to - from;
+    kinds[i] = kind === 'dataflow' ? 'd' : 'n';
+    if (label !== undefined) p.labels.push([i, label]);
+  });
+  p.kind = kinds.join('');
+  return p;
+}
+
+export function unpackEdges(p: PackedEdgesDto): EdgeDto[] {
+  const froms = list(p.from), tos = list(p.to), kinds = text(p.kind);
+  const edges = new Array<EdgeDto>(froms.length);
+  let from = 0;
+  for (let i = 0; i < froms.length; i++) {
+    from += num(froms[i]);
+    edges[i] = [from, from + num(tos[i]), kinds[i] === 'd' ? 'dataflow' : 'next'];
+  }
+  for (const entry of list(p.labels)) {
+    const edge = Array.isArray(entry) ? edges[num(entry[0])] : undefined;
+    if (edge) edge[3] = String(entry[1]);
+  }
+  return edges;
+}
+
+export function packTimeline(t: TimelineDto, times: StepTimes): PackedTimelineDto {
+  const n = t.step.length;
+  const p: PackedTimelineDto = { step: new Array<number>(n), type: t.type, times: [], labels: t.labels };
+  let prevStep = 0;
+  let prevAt = 0;
+  for (let i = 0; i < n; i++) {
+    const step = t.step[i];
+    p.step[i] = step - prevStep;
+    prevStep = step;
+    const type = t.type[i];
+    const own = type === 's' ? times.start[step] : type === 'e' ? times.end[step] : undefined;
+    if (own === undefined || toUs(own) !== toUs(t.time[i])) {
+      p.times.push(i - prevAt, toUs(t.time[i]));
+      prevAt = i;
+    }
+  }
+  return p;
+}
+
+/** The timeline back, start and end events timed by their steps' rows. */
+export function unpackTimeline(p: PackedTimelineDto, rows: readonly StepRowDto[]): TimelineColumns {
+  const type = text(p.type);
+  const steps = list(p.step);
+  const n = Math.min(steps.length, type.length);
+  const step = new Int32Array(n);
+  const time = new Float64Array(n);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    s += num(steps[i]);
+    step[i] = s;
+    const row = rows[s];
+    time[i] = row === undefined ? 0 : type[i] === 's' ? row.start : type[i] === 'e' ? row.end : 0;
+  }
+  let at = 0;
+  const times = list(p.times);
+  for (let k = 0; k + 1 < times.length; k += 2) {
+    at += num(p.times[k]);
+    if (at >= 0 && at < n) time[at] = num(times[k + 1]) / 1000;
+  }
+  return { step, type: type.slice(0, n), time, labels: list(p.labels).filter((l) => Array.isArray(l)) };
+}

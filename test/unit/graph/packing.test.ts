@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildSession } from '../../../src/core/agent';
+import { GraphFeed } from '../../../src/core/agent/graphDto';
+import type { GraphSnapshotDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
+import { packSnapshot, shownFindings, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
+import { syntheticSession } from '../agent/synthetic';
+import { fixture } from './fixtures';
+
+const fixtures = readdirSync(path.resolve(__dirname, '../../../../test/fixtures')).filter((f) => f.endsWith('.otlp.json')).map((f) => f.replace('.otlp.json', ''));
+
+/** The snapshot the webview rebuilds from the packed one, sent as JSON. */
+function roundTrip(s: GraphSnapshotDto): { rows: GraphSnapshotDto['steps']; edges: GraphSnapshotDto['edges']; timeline: GraphSnapshotDto['timeline'] } {
+  const p = JSON.parse(JSON.stringify(packSnapshot(s))) as PackedSnapshotDto;
+  const rows = unpackSteps(p.steps);
+  const t = unpackTimeline(p.timeline, rows);
+  return { rows, edges: unpackEdges(p.edges), timeline: { step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels } };
+}
+
+describe('graph wire packing (protocol/graphPacking)', () => {
+  for (const name of fixtures) {
+    it(`${name}: rows, edges and timeline come back exactly`, () => {
+      const s = fixture(name).snapshot;
+      const back = roundTrip(s);
+      assert.deepEqual(back.rows, s.steps);
+      assert.deepEqual(back.edges, s.edges);
+      assert.deepEqual(back.timeline, s.timeline);
+    });
+  }
+
+  it('a live delta, packed against the rows after it, unpacks to the same timeline', () => {
+    const inputs = syntheticSession(60);
+    const feed = new GraphFeed({ id: 's', name: 's', live: true });
+    const first = feed.packedSnapshot(buildSession(inputs.slice(0, 30)));
+    const grown = buildSession(inputs);
+    const delta = feed.packedDelta(grown)!;
+    const rows = unpackSteps(first.steps);
+    for (const { index, ...row } of delta.changed) rows[index] = row;
+    const whole = new GraphFeed({ id: 's', name: 's' }).snapshot(grown);
+    // The first feed's origin is the first 30 spans' start, the same as the grown session's here.
+    assert.deepEqual(rows, whole.steps);
+    const t = unpackTimeline(delta.timeline, rows);
+    assert.deepEqual({ step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels }, whole.timeline);
+    assert.deepEqual(unpackEdges(delta.edges), whole.edges);
+  });
+
+  it('100k spans: a fraction of the unpacked JSON (prints both)', () => {
+    const s = new GraphFeed({ id: 'b', name: 'b' }).snapshot(buildSession(syntheticSession(100_000)));
+    const plain = JSON.stringify(s).length;
+    const packed = JSON.stringify(packSnapshot(s)).length;
+    console.log(`      ${s.steps.length.toLocaleString('en-US')} steps: ${(plain / 2 ** 20).toFixed(1)} MB as rows, ${(packed / 2 ** 20).toFixed(1)} MB packed`);
+    assert.ok(packed < plain / 3, `${packed} of ${plain}`);
+    const back = roundTrip(s);
+    assert.deepEqual(back.rows, s.steps);
+    assert.deepEqual(back.timeline, s.timeline);
+  });
+
+  it('findings: the first few messages the top bar shows, and every safety finding with its steps', () => {
+    const safety = { kind: 'safety:taint', message: 'secret reaches a tool', steps: [4, 2] };
+    const loops = [1, 2, 3, 4].map((i) => ({ kind: 'repeated-tool-call', message: `loop ${i}`, steps: [i, i + 10, i + 20] }));
+    assert.deepEqual(shownFindings([...loops, safety]), [...loops.slice(0, 3).map((f) => ({ ...f, steps: [] })), safety]);
+    assert.deepEqual(shownFindings([safety, ...loops]).map((f) => f.message), ['secret reaches a tool', 'loop 1', 'loop 2']);
+  });
+
+  it('malformed columns unpack to defaults, never an exception', () => {
+    const steps = { id: ['a', 'b'], parent: [5, 'x'], kind: 'Z', status: '', label: [9], labels: [], start: [NaN], duration: [], flags: '9', usageAt: [7], inputTokens: [1], outputTokens: [], costUsd: [] } as unknown as StepColumnsDto;
+    const rows = unpackSteps(steps);
+    assert.deepEqual(rows, [
+      { id: 'a', parent: -1, kind: 'other', status: 'unset', label: '', start: 0, end: 0, priceMissing: true },
+      { id: 'b', parent: -1, kind: 'other', status: 'unset', label: '', start: 0, end: 0 },
+    ]);
+    const t = unpackTimeline({ step: [0, 40, -90], type: 'sel', times: [1e9, 5, 'x'], labels: [] } as unknown as PackedTimelineDto, rows);
+    assert.deepEqual(Array.from(t.step), [0, 40, -50]);
+    assert.deepEqual(Array.from(t.time), [0, 0, 0]);
+    assert.deepEqual(unpackTimeline({} as PackedTimelineDto, rows).type, '');
+    assert.deepEqual(unpackSteps({} as StepColumnsDto), []);
+  });
+});
