@@ -108,7 +108,10 @@ export interface GraphDeltaDto {
 
 /** The steps' rows as columns; index = step index. */
 export interface StepColumnsDto {
+  /** Span ids; empty when `hexIds` carries them. */
   id: string[];
+  /** When every span id is 16 lowercase hex digits (OTLP's 8 bytes): all of them, concatenated. */
+  hexIds?: string;
   /** index - parent index; 0: a root (or a parent not received yet). */
   parent: number[];
   /** One character per step (STEP_KIND_CODES / STEP_STATUS_CODES). */

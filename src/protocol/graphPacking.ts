@@ -11,6 +11,7 @@ export const STEP_KIND_CODES: Record<StepKindDto, string> = { agent: 'a', llm: '
 export const STEP_STATUS_CODES: Record<StepStatusDto, string> = { ok: 'o', error: 'e', unset: 'u' };
 const kindOf = new Map(Object.entries(STEP_KIND_CODES).map(([k, c]) => [c, k as StepKindDto]));
 const statusOf = new Map(Object.entries(STEP_STATUS_CODES).map(([k, c]) => [c, k as StepStatusDto]));
+const HEX_ID = /^[0-9a-f]{16}$/;
 const PRICE_MISSING = 1;
 const AGGREGATE = 2;
 const HAS_SOURCE = 4;
@@ -92,6 +93,11 @@ export function packSteps(rows: readonly StepRowDto[]): StepColumnsDto {
       c.costUsd.push(r.costUsd ?? null);
     }
   }
+  // One string of 16-digit ids parses and posts faster than 100k little ones.
+  if (c.id.every((id) => HEX_ID.test(id))) {
+    c.hexIds = c.id.join('');
+    c.id = [];
+  }
   c.kind = kinds.join('');
   c.status = statuses.join('');
   c.flags = flags.join('');
@@ -99,7 +105,9 @@ export function packSteps(rows: readonly StepRowDto[]): StepColumnsDto {
 }
 
 export function unpackSteps(packed: StepColumnsDto): StepRowDto[] {
-  const id = list(packed.id), parents = list(packed.parent), starts = list(packed.start), durations = list(packed.duration), labelOf = list(packed.label), labels = list(packed.labels);
+  const hexIds = text(packed.hexIds);
+  const id = hexIds ? Array.from({ length: Math.floor(hexIds.length / 16) }, (_, i) => hexIds.slice(i * 16, i * 16 + 16)) : list(packed.id);
+  const parents = list(packed.parent), starts = list(packed.start), durations = list(packed.duration), labelOf = list(packed.label), labels = list(packed.labels);
   const kinds = text(packed.kind), statuses = text(packed.status), flagDigits = text(packed.flags);
   const n = id.length;
   const rows = new Array<StepRowDto>(n);

@@ -14,7 +14,7 @@ import { keyAction } from './keys';
 import { legend } from './legend';
 import { layoutVisible, type Layout } from './layout';
 import { Minimap } from './minimap';
-import { applyDelta, buildModel, clampCursor, type GraphModel } from './model';
+import { applyDelta, buildModel, clampCursor, findStep, type GraphModel } from './model';
 import { GraphView, type ZoomState } from './render';
 import { Requests } from './requests';
 import { cursorState, readState, restoreCursor, type SavedState, type SplitSizes, type Tab } from './state';
@@ -176,7 +176,7 @@ function first(m: GraphModel): void {
   inspector.empty('Select a step, or step through the timeline with the arrow keys.');
   show(m, same && zoom ? zoom : 'fit');
   moveTo(restoreCursor(m, same ? saved : undefined), false);
-  const sel = same && saved?.selectedId !== undefined ? m.byId.get(saved.selectedId) : undefined;
+  const sel = same && saved?.selectedId !== undefined ? findStep(m, saved.selectedId) : undefined;
   if (sel !== undefined) selectStep(sel, false);
   saved = undefined;
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { buildSession } from '../../../src/core/agent';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { GraphSnapshotDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
-import { packSnapshot, shownFindings, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
+import { packSnapshot, packSteps, shownFindings, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
 import { syntheticSession } from '../agent/synthetic';
 import { fixture } from './fixtures';
 
@@ -28,6 +28,14 @@ describe('graph wire packing (protocol/graphPacking)', () => {
       assert.deepEqual(back.timeline, s.timeline);
     });
   }
+
+  it('ids: 16 hex digits each travel as one string; any other id as it is', () => {
+    const row = (id: string) => ({ id, parent: -1, kind: 'tool' as const, status: 'ok' as const, label: 't', start: 0, end: 1 });
+    const hex = packSteps([row('00000000000000a1'), row('00000000000000b2')]);
+    assert.deepEqual([hex.id, hex.hexIds], [[], '00000000000000a100000000000000b2']);
+    const mixed = [row('00000000000000a1'), row('not-hex "quoted"')];
+    assert.deepEqual(unpackSteps(JSON.parse(JSON.stringify(packSteps(mixed))) as StepColumnsDto), mixed);
+  });
 
   it('a live delta, packed against the rows after it, unpacks to the same timeline', () => {
     const inputs = syntheticSession(60);
@@ -75,5 +83,6 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     assert.deepEqual(Array.from(t.time), [0, 0, 0]);
     assert.deepEqual(unpackTimeline({} as PackedTimelineDto, rows).type, '');
     assert.deepEqual(unpackSteps({} as StepColumnsDto), []);
+    assert.deepEqual(unpackSteps({ hexIds: `${'a'.repeat(16)}${'b'.repeat(16)}xyz` } as StepColumnsDto).map((r) => r.id), ['a'.repeat(16), 'b'.repeat(16)]);
   });
 });
