@@ -68,6 +68,8 @@ export interface GraphHarness {
   /** Epoch ms (Node's clock) of the same moment: the page's clock reads the same epoch (postToPaint). */
   snapshotPostedAt: number;
   snapshotBytes: number;
+  /** The last snapshot message, as the page was sent it. */
+  snapshotJson: string;
   close(): Promise<void>;
 }
 
@@ -112,8 +114,13 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
       snapshotSentAt: 0,
       snapshotPostedAt: 0,
       snapshotBytes: 0,
+      snapshotJson: '',
       // As JSON text, like VS Code's postMessage (CDP's object serialisation is far slower for big snapshots).
-      send: (message) => page.evaluate((json) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(JSON.parse(json), '*'), JSON.stringify(message)),
+      send: (message) => {
+        const json = JSON.stringify(message);
+        if (message.type === 'snapshot') harness.snapshotJson = json;
+        return page.evaluate((text) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(JSON.parse(text), '*'), json);
+      },
       async update(session) {
         harness.session = session;
         const delta = harness.feed.packedDelta(session);
@@ -125,10 +132,10 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
       harness.toHost.push(m);
       if (m.type === 'ready') {
         const snapshot = harness.feed.packedSnapshot(harness.session);
-        harness.snapshotBytes = JSON.stringify(snapshot).length;
         harness.snapshotSentAt = performance.now();
         harness.snapshotPostedAt = performance.timeOrigin + harness.snapshotSentAt;
         await harness.send({ type: 'snapshot', snapshot });
+        harness.snapshotBytes = harness.snapshotJson.length;
       }
       if (!harness.answering) return;
       if (m.type === 'requestStep') {
