@@ -32,13 +32,16 @@ export class GraphFeed {
   private windowIndex: { session: AgentSession; byIndex: Map<number, number> } | undefined;
   private keys: string[] = [];
   private indexOf = new Map<string, number>();
-  private rowJson: string[] = [];
+  /** Per index: the row as last sent (a delta sends the rows that differ). */
+  private sentRows: StepRowDto[] = [];
   /** Per index: the start and end the webview's rows say (a packed timeline times its events by them). */
   private times: { start: number[]; end: number[] } = { start: [], end: [] };
   private origin = 0;
   private version = 0;
   /** The session info last sent, as JSON. */
   private sentSession = '';
+  /** The session object last sent: asked again for the same one (another session changed), nothing changed. */
+  private sentFrom: AgentSession | undefined;
 
   constructor(private info: GraphSessionInfo) {}
 
@@ -54,15 +57,18 @@ export class GraphFeed {
     const perm = Int32Array.from(session.steps, (_, i) => i);
     const parents = parentIndices(session.steps);
     const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
-    this.rowJson = steps.map((r) => JSON.stringify(r));
+    this.sentRows = steps.slice();
     this.times = { start: steps.map((r) => r.start), end: steps.map((r) => r.end) };
     const info = this.sessionDto();
     this.sentSession = JSON.stringify(info);
+    this.sentFrom = session;
     return { version: ++this.version, session: info, steps, ...this.shared(session, perm) };
   }
 
   /** New and changed steps since the last snapshot or delta; undefined when nothing changed. */
   delta(session: AgentSession): GraphDeltaDto | undefined {
+    if (session === this.sentFrom && JSON.stringify(this.sessionDto()) === this.sentSession) return undefined;
+    this.sentFrom = session;
     const perm = this.permutation(session);
     const parents = parentIndices(session.steps);
     const changed: IndexedStepDto[] = [];
@@ -71,9 +77,8 @@ export class GraphFeed {
     byIndex.forEach((position, index) => {
       if (position < 0) return;
       const row = this.row(session, perm, parents, position);
-      const json = JSON.stringify(row);
-      if (json === this.rowJson[index]) return;
-      this.rowJson[index] = json;
+      if (this.sentRows[index] !== undefined && sameRow(row, this.sentRows[index])) return;
+      this.sentRows[index] = row;
       this.times.start[index] = row.start;
       this.times.end[index] = row.end;
       changed.push({ ...row, index });
@@ -184,10 +189,14 @@ export class GraphFeed {
     const s = session.steps[position];
     const p = parents[position];
     const row: StepRowDto = { id: s.id, parent: p >= 0 ? perm[p] : -1, kind: s.kind, status: s.status, label: labelOf(s), start: this.rel(s.startMs), end: this.rel(s.endMs) };
-    return Object.assign(row, definedOnly({
-      inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd,
-      priceMissing: s.priceMissing || undefined, aggregate: s.aggregate || undefined, hasSource: s.source ? true : undefined,
-    }));
+    // Assigned one by one (not deleted when undefined): 100k rows stay fast objects.
+    if (s.inputTokens !== undefined) row.inputTokens = s.inputTokens;
+    if (s.outputTokens !== undefined) row.outputTokens = s.outputTokens;
+    if (s.costUsd !== undefined) row.costUsd = s.costUsd;
+    if (s.priceMissing) row.priceMissing = true;
+    if (s.aggregate) row.aggregate = true;
+    if (s.source) row.hasSource = true;
+    return row;
   }
 
   private shared(session: AgentSession, perm: Int32Array): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
@@ -227,6 +236,12 @@ export class GraphFeed {
     if (system !== undefined) dto.systemPrompt = capText(system, cut);
     return dto;
   }
+}
+
+function sameRow(a: StepRowDto, b: StepRowDto): boolean {
+  return a.id === b.id && a.parent === b.parent && a.kind === b.kind && a.status === b.status && a.label === b.label && a.start === b.start && a.end === b.end
+    && a.inputTokens === b.inputTokens && a.outputTokens === b.outputTokens && a.costUsd === b.costUsd
+    && a.priceMissing === b.priceMissing && a.aggregate === b.aggregate && a.hasSource === b.hasSource;
 }
 
 /** A step's position in session.steps by id; the map is built once per session object. */
