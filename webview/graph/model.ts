@@ -1,7 +1,7 @@
 // The webview's session model: the snapshot's rows and timeline as typed arrays, children in time order,
 // and prefix sums so that everything shown at a cursor is O(1). Pure (no DOM): unit-tested in Node.
 import type { EdgeDto, FindingDto, PackedDeltaDto, PackedSnapshotDto, SessionDto, StepRowDto, TotalsDto } from '../../src/protocol/graph';
-import { unpackEdges, unpackSteps, unpackTimeline, type TimelineColumns } from '../../src/protocol/graphPacking';
+import { uniformRow, unpackEdges, unpackSteps, unpackTimeline, type TimelineColumns } from '../../src/protocol/graphPacking';
 
 export const EV_START = 0;
 export const EV_LOG = 1;
@@ -52,8 +52,7 @@ export function applyDelta(m: GraphModel, d: PackedDeltaDto): GraphModel | undef
   const rows = m.rows.slice();
   for (const c of d.changed) {
     if (c.index > rows.length) return undefined;
-    const { index, ...row } = c;
-    rows[index] = row;
+    rows[c.index] = uniformRow(c);
   }
   return assemble(d.version, d.session, rows, unpackEdges(d.edges), unpackTimeline(d.timeline, rows), d.totals, d.findings);
 }
