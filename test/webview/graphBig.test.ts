@@ -1,7 +1,7 @@
 // A big session in the graph webview, as the host sends it: the packed snapshot carries what the graph and
 // timeline draw (no prompt, no attribute); stepping reaches the far end of the session, the step there is
 // drawn as the current one, the inspector shows its prompt asked for on demand, and the timeline's rows far
-// from the first ones get their names from a window asked for on demand.
+// from the first ones get their names from a window asked for on demand, and follow the cursor.
 import * as assert from 'node:assert/strict';
 import { buildSession, type AgentSession } from '../../src/core/agent';
 import { syntheticSession } from '../unit/agent/synthetic';
@@ -66,14 +66,17 @@ describe('webview: trace graph on a big session, details on demand (built bundle
     assert.equal(Number(await page.locator('#scrubber').inputValue()), toolCursor + 1);
   });
 
-  it('the timeline tab: a far step revealed scrolls to its row, named from a window asked for on demand', async () => {
+  it('the timeline tab: stepping to a far step scrolls to its row, named from a window asked for on demand', async () => {
     g = await openGraph({ session });
     const { page } = g;
     await page.locator('.node').first().waitFor({ timeout: 60_000 });
     await page.locator('vscode-tab-header[data-tab=timeline]').click();
     await page.locator('.wf-row').first().waitFor();
-    // The host reveals the far step (as the editor or a breakpoint does): the timeline scrolls to its row.
-    await g.send({ type: 'revealStep', id: lastId, seek: 'start' });
+    // Keys from the page, not the tab header (which keeps Home / End for itself).
+    await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur(): void } | null } }).document.activeElement?.blur());
+    await page.keyboard.press('Home');
+    await page.keyboard.press('End');
+    await page.keyboard.press('p');
     const row = page.locator('.wf-row.current');
     await row.waitFor();
     // The row's title names the span (a summary field), once its window arrived.
@@ -83,5 +86,9 @@ describe('webview: trace graph on a big session, details on demand (built bundle
     assert.ok(windows.some((m) => m.type === 'requestWindow' && m.from <= lastLlm && lastLlm < m.to && m.from > 0), 'a window far from the first rows');
     assert.ok(windows.every((m) => m.type === 'requestWindow' && m.to - m.from <= 500));
     assert.ok((await page.locator('.wf-row').count()) < 200, 'rows drawn stay bounded');
+
+    // The host reveals the first step (as the editor or a breakpoint does): the timeline scrolls back to it.
+    await g.send({ type: 'revealStep', id: session.steps[0].id, seek: 'start' });
+    await page.locator('.wf-row.current[data-pos="0"]').waitFor();
   });
 });

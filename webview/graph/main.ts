@@ -305,7 +305,8 @@ function selectStep(step: number, revealIt: boolean): void {
     paintMatches();
   }
   if (visible && revealIt) graph.ensureVisible(visible.rep[step]);
-  waterfall.setSelected(step, revealIt);
+  // On the timeline tab the row follows the cursor as the graph's node does: stepping never leaves it off screen.
+  waterfall.setSelected(step, revealIt || tab === 'timeline');
   if (changed) host.post({ type: 'selectStep', sessionId: model.session.id, id: model.rows[step].id, cursor });
   paint();
   requestDetail();
