@@ -144,12 +144,18 @@ export interface PackedTimelineDto {
 }
 
 export interface PackedEdgesDto {
+  /**
+   * How many `next` edges come first without being sent: the webview derives them from the rows' parents
+   * (siblingEdges: consecutive children of each parent, and of the roots). 0: every edge is sent.
+   */
+  derivedNext: number;
   /** Delta from the previous edge's `from`. */
   from: number[];
   /** to - from. */
   to: number[];
   /** One character per edge: 'n' next, 'd' dataflow. */
   kind: string;
+  /** [delta from the previous labelled edge's index, label]. */
   labels: [edge: number, label: string][];
 }
 

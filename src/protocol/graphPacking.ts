@@ -28,12 +28,6 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0
 const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 const text = (v: string | undefined) => (typeof v === 'string' ? v : '');
 
-/** Per step index: start and end, ms from the session start (as the rows say). */
-export interface StepTimes {
-  start: ArrayLike<number>;
-  end: ArrayLike<number>;
-}
-
 /** The timeline as the webview's model reads it. */
 export interface TimelineColumns {
   step: Int32Array;
@@ -43,8 +37,7 @@ export interface TimelineColumns {
 }
 
 export function packSnapshot(s: GraphSnapshotDto): PackedSnapshotDto {
-  const times = { start: s.steps.map((r) => r.start), end: s.steps.map((r) => r.end) };
-  return { version: s.version, session: s.session, steps: packSteps(s.steps), edges: packEdges(s.edges), timeline: packTimeline(s.timeline, times), totals: s.totals, findings: shownFindings(s.findings) };
+  return { version: s.version, session: s.session, steps: packSteps(s.steps), edges: packEdges(s.edges, s.steps), timeline: packTimeline(s.timeline, s.steps), totals: s.totals, findings: shownFindings(s.findings) };
 }
 
 /**
@@ -60,9 +53,9 @@ export function shownFindings(findings: readonly FindingDto[]): FindingDto[] {
   return out;
 }
 
-/** `times`: every step's start and end after the delta (the webview's rows once it is applied). */
-export function packDelta(d: GraphDeltaDto, times: StepTimes): PackedDeltaDto {
-  return { ...d, edges: packEdges(d.edges), timeline: packTimeline(d.timeline, times), findings: shownFindings(d.findings) };
+/** `rows`: every row after the delta (the webview's rows once it is applied). */
+export function packDelta(d: GraphDeltaDto, rows: readonly StepRowDto[]): PackedDeltaDto {
+  return { ...d, edges: packEdges(d.edges, rows), timeline: packTimeline(d.timeline, rows), findings: shownFindings(d.findings) };
 }
 
 export function packSteps(rows: readonly StepRowDto[]): StepColumnsDto {
@@ -158,37 +151,67 @@ export function uniformRow(r: StepRowDto): StepRowDto {
   };
 }
 
-export function packEdges(edges: readonly EdgeDto[]): PackedEdgesDto {
-  const p: PackedEdgesDto = { from: new Array<number>(edges.length), to: new Array<number>(edges.length), kind: '', labels: [] };
-  const kinds = new Array<string>(edges.length);
+/**
+ * `next` edges link siblings (the children of one parent, or the roots) in index order, parents in the order
+ * of their first child: the core's rule for a snapshot. Derived from the rows' parents, O(n).
+ */
+export function siblingEdges(rows: readonly Pick<StepRowDto, 'parent'>[]): EdgeDto[] {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const p = rows[i].parent;
+    const group = groups.get(p);
+    if (group) group.push(i);
+    else groups.set(p, [i]);
+  }
+  const edges: EdgeDto[] = [];
+  for (const group of groups.values()) for (let k = 1; k < group.length; k++) edges.push([group[k - 1], group[k], 'next']);
+  return edges;
+}
+
+/** `rows`: the rows the edges join; when the `next` edges are exactly siblingEdges(rows), first, they are not sent. */
+export function packEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[]): PackedEdgesDto {
+  const derived = siblingEdges(rows);
+  const same = derived.length <= edges.length && derived.every(([from, to], i) => edges[i][0] === from && edges[i][1] === to && edges[i][2] === 'next' && edges[i][3] === undefined)
+    && edges.every((e, i) => i < derived.length || e[2] !== 'next');
+  const sent = same ? edges.slice(derived.length) : edges;
+  const p: PackedEdgesDto = { derivedNext: same ? derived.length : 0, from: new Array<number>(sent.length), to: new Array<number>(sent.length), kind: '', labels: [] };
+  const kinds = new Array<string>(sent.length);
   let prev = 0;
-  edges.forEach(([from, to, kind, label], i) => {
+  let prevLabel = 0;
+  sent.forEach(([from, to, kind, label], i) => {
     p.from[i] = from - prev;
     prev = from;
     p.to[i] = to - from;
     kinds[i] = kind === 'dataflow' ? 'd' : 'n';
-    if (label !== undefined) p.labels.push([i, label]);
+    if (label !== undefined) {
+      p.labels.push([i - prevLabel, label]);
+      prevLabel = i;
+    }
   });
   p.kind = kinds.join('');
   return p;
 }
 
-export function unpackEdges(p: PackedEdgesDto): EdgeDto[] {
+/** `rows`: the unpacked rows (the derived `next` edges join them). */
+export function unpackEdges(p: PackedEdgesDto, rows: readonly StepRowDto[]): EdgeDto[] {
   const froms = list(p.from), tos = list(p.to), kinds = text(p.kind);
-  const edges = new Array<EdgeDto>(froms.length);
+  const sent = new Array<EdgeDto>(froms.length);
   let from = 0;
   for (let i = 0; i < froms.length; i++) {
     from += num(froms[i]);
-    edges[i] = [from, from + num(tos[i]), kinds[i] === 'd' ? 'dataflow' : 'next'];
+    sent[i] = [from, from + num(tos[i]), kinds[i] === 'd' ? 'dataflow' : 'next'];
   }
+  let at = 0;
   for (const entry of list(p.labels)) {
-    const edge = Array.isArray(entry) ? edges[num(entry[0])] : undefined;
-    if (edge) edge[3] = String(entry[1]);
+    if (!Array.isArray(entry)) continue;
+    at += num(entry[0]);
+    if (sent[at]) sent[at][3] = String(entry[1]);
   }
-  return edges;
+  return num(p.derivedNext) > 0 ? [...siblingEdges(rows), ...sent] : sent;
 }
 
-export function packTimeline(t: TimelineDto, times: StepTimes): PackedTimelineDto {
+/** `rows`: the rows whose start and end time the start and end events. */
+export function packTimeline(t: TimelineDto, rows: readonly StepRowDto[]): PackedTimelineDto {
   const n = t.step.length;
   const p: PackedTimelineDto = { step: new Array<number>(n), type: t.type, times: [], labels: t.labels };
   let prevStep = 0;
@@ -198,7 +221,7 @@ export function packTimeline(t: TimelineDto, times: StepTimes): PackedTimelineDt
     p.step[i] = step - prevStep;
     prevStep = step;
     const type = t.type[i];
-    const own = type === 's' ? times.start[step] : type === 'e' ? times.end[step] : undefined;
+    const own = type === 's' ? rows[step]?.start : type === 'e' ? rows[step]?.end : undefined;
     if (own === undefined || toUs(own) !== toUs(t.time[i])) {
       p.times.push(i - prevAt, toUs(t.time[i]));
       prevAt = i;

@@ -43,7 +43,7 @@ export interface GraphModel {
 
 export function buildModel(s: PackedSnapshotDto): GraphModel {
   const rows = unpackSteps(s.steps);
-  return assemble(s.version, s.session, rows, unpackEdges(s.edges), unpackTimeline(s.timeline, rows), s.totals, s.findings);
+  return assemble(s.version, s.session, rows, unpackEdges(s.edges, rows), unpackTimeline(s.timeline, rows), s.totals, s.findings);
 }
 
 /** The model with a delta applied, or undefined when the delta does not follow this model's version. */
@@ -54,7 +54,7 @@ export function applyDelta(m: GraphModel, d: PackedDeltaDto): GraphModel | undef
     if (c.index > rows.length) return undefined;
     rows[c.index] = uniformRow(c);
   }
-  return assemble(d.version, d.session, rows, unpackEdges(d.edges), unpackTimeline(d.timeline, rows), d.totals, d.findings);
+  return assemble(d.version, d.session, rows, unpackEdges(d.edges, rows), unpackTimeline(d.timeline, rows), d.totals, d.findings);
 }
 
 function assemble(version: number, session: SessionDto, rows: StepRowDto[], edges: EdgeDto[], tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[]): GraphModel {

@@ -34,8 +34,6 @@ export class GraphFeed {
   private indexOf = new Map<string, number>();
   /** Per index: the row as last sent (a delta sends the rows that differ). */
   private sentRows: StepRowDto[] = [];
-  /** Per index: the start and end the webview's rows say (a packed timeline times its events by them). */
-  private times: { start: number[]; end: number[] } = { start: [], end: [] };
   private origin = 0;
   private version = 0;
   /** The session info last sent, as JSON. */
@@ -58,7 +56,6 @@ export class GraphFeed {
     const parents = parentIndices(session.steps);
     const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
     this.sentRows = steps.slice();
-    this.times = { start: steps.map((r) => r.start), end: steps.map((r) => r.end) };
     const info = this.sessionDto();
     this.sentSession = JSON.stringify(info);
     this.sentFrom = session;
@@ -79,8 +76,6 @@ export class GraphFeed {
       const row = this.row(session, perm, parents, position);
       if (this.sentRows[index] !== undefined && sameRow(row, this.sentRows[index])) return;
       this.sentRows[index] = row;
-      this.times.start[index] = row.start;
-      this.times.end[index] = row.end;
       changed.push({ ...row, index });
     });
     // A session that stopped being live (or was renamed) is a change too: the panel's title says so.
@@ -100,7 +95,7 @@ export class GraphFeed {
   /** delta() as the webview is sent it. */
   packedDelta(session: AgentSession): PackedDeltaDto | undefined {
     const delta = this.delta(session);
-    return delta && packDelta(delta, this.times);
+    return delta && packDelta(delta, this.sentRows);
   }
 
   /** The inspector's view of one step at a cursor (an index into the timeline the webview was sent). */

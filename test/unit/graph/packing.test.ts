@@ -3,8 +3,8 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildSession } from '../../../src/core/agent';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
-import type { GraphSnapshotDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
-import { packSnapshot, packSteps, shownFindings, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
+import type { EdgeDto, GraphSnapshotDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
+import { packEdges, packSnapshot, packSteps, shownFindings, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
 import { syntheticSession } from '../agent/synthetic';
 import { fixture } from './fixtures';
 
@@ -18,7 +18,7 @@ function roundTrip(s: GraphSnapshotDto): { rows: GraphSnapshotDto['steps']; edge
   const p = JSON.parse(JSON.stringify(packSnapshot(s))) as PackedSnapshotDto;
   const rows = unpackSteps(p.steps);
   const t = unpackTimeline(p.timeline, rows);
-  return { rows: asSent(rows), edges: unpackEdges(p.edges), timeline: { step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels } };
+  return { rows: asSent(rows), edges: unpackEdges(p.edges, rows), timeline: { step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels } };
 }
 
 describe('graph wire packing (protocol/graphPacking)', () => {
@@ -40,6 +40,21 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     assert.deepEqual(asSent(unpackSteps(JSON.parse(JSON.stringify(packSteps(mixed))) as StepColumnsDto)), mixed);
   });
 
+  it('next edges: derived from the parents when they are the siblings in order, else sent as they are', () => {
+    const row = (parent: number) => ({ id: `s${parent}`, parent, kind: 'tool' as const, status: 'ok' as const, label: 't', start: 0, end: 1 });
+    const rows = [row(-1), row(0), row(0), row(-1), row(0)];
+    const next: EdgeDto[] = [[0, 3, 'next'], [1, 2, 'next'], [2, 4, 'next']];
+    const dataflow: EdgeDto[] = [[1, 2, 'dataflow', 'call_1'], [2, 4, 'dataflow', 'call_1']];
+    const derived = packEdges([...next, ...dataflow], rows);
+    assert.deepEqual([derived.derivedNext, derived.kind], [3, 'dd']);
+    assert.deepEqual(unpackEdges(JSON.parse(JSON.stringify(derived)) as PackedEdgesDto, rows), [...next, ...dataflow]);
+    for (const edges of [[next[1], next[0], next[2], ...dataflow], [...next.slice(0, 2), ...dataflow], [...dataflow, ...next]] as EdgeDto[][]) {
+      const sent = packEdges(edges, rows);
+      assert.equal(sent.derivedNext, 0);
+      assert.deepEqual(unpackEdges(JSON.parse(JSON.stringify(sent)) as PackedEdgesDto, rows), edges);
+    }
+  });
+
   it('a live delta, packed against the rows after it, unpacks to the same timeline', () => {
     const inputs = syntheticSession(60);
     const feed = new GraphFeed({ id: 's', name: 's', live: true });
@@ -53,7 +68,7 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     assert.deepEqual(asSent(rows), whole.steps);
     const t = unpackTimeline(delta.timeline, rows);
     assert.deepEqual({ step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels }, whole.timeline);
-    assert.deepEqual(unpackEdges(delta.edges), whole.edges);
+    assert.deepEqual(unpackEdges(delta.edges, rows), whole.edges);
   });
 
   it('100k spans: a fraction of the unpacked JSON (prints both)', () => {
