@@ -1,10 +1,9 @@
 // The graph webview's wire codec (types in graph.ts): snapshot rows, edges and timeline as columns on the way
 // over, back to rows on arrival. One file for both sides, so they cannot drift. Pure: no vscode, node or DOM.
 // Unpacking trusts no length or value: missing entries become defaults, never an exception or a hang.
-import { SHOWN_FINDINGS } from './graph';
-import type {
-  EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, PackedDeltaDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto,
-  StepKindDto, StepRowDto, StepStatusDto, TimelineDto,
+import {
+  SHOWN_FINDINGS, type EdgeDto, type FindingDto, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedSnapshotDto,
+  type PackedTimelineDto, type StepColumnsDto, type StepKindDto, type StepRowDto, type StepStatusDto, type TimelineDto,
 } from './graph';
 
 export const STEP_KIND_CODES: Record<StepKindDto, string> = { agent: 'a', llm: 'l', tool: 't', retrieval: 'r', embedding: 'e', chain: 'c', guardrail: 'g', other: 'o' };
