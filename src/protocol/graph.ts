@@ -87,7 +87,7 @@ export interface GraphSnapshotDto {
   findings: FindingDto[];
 }
 
-/** New and changed steps since `baseVersion`; edges, timeline and totals are replaced whole (they are compact). */
+/** New and changed steps since `baseVersion`; edges, timeline and totals are replaced whole. */
 export interface GraphDeltaDto {
   version: number;
   baseVersion: number;
@@ -98,6 +98,82 @@ export interface GraphDeltaDto {
   timeline: TimelineDto;
   totals: TotalsDto;
   findings: FindingDto[];
+}
+
+/*
+ * What crosses to the webview (graphPacking.ts packs and unpacks): the snapshot as columns, so a 100k-step
+ * session is a few MB to post and parse, not 20. Times are integer microseconds from the session start;
+ * runs of similar numbers are deltas, which stay short in JSON.
+ */
+
+/** The steps' rows as columns; index = step index. */
+export interface StepColumnsDto {
+  /** Span ids; empty when `hexIds` carries them. */
+  id: string[];
+  /** When every span id is 16 lowercase hex digits (OTLP's 8 bytes): all of them, concatenated. */
+  hexIds?: string;
+  /** index - parent index; 0: a root (or a parent not received yet). */
+  parent: number[];
+  /** One character per step (STEP_KIND_CODES / STEP_STATUS_CODES). */
+  kind: string;
+  status: string;
+  /** Index into `labels` (labels repeat: tool names, models). */
+  label: number[];
+  labels: string[];
+  /** Start: delta from the previous step's start, us. */
+  start: number[];
+  /** end - start, us. */
+  duration: number[];
+  /** One digit per step: 1 price missing, 2 aggregate, 4 has a source location. */
+  flags: string;
+  /** Steps with usage, each as a delta from the previous one's index; their values (null: not reported). */
+  usageAt: number[];
+  inputTokens: (number | null)[];
+  outputTokens: (number | null)[];
+  costUsd: (number | null)[];
+}
+
+export interface PackedTimelineDto {
+  /** Step of each event: delta from the previous event's step. */
+  step: number[];
+  /** As TimelineDto.type. */
+  type: string;
+  /** A start or end event is at its step's start or end; every other event's time, as [event index delta, us] pairs, flat. */
+  times: number[];
+  labels: [number, string][];
+}
+
+export interface PackedEdgesDto {
+  /**
+   * How many `next` edges come first without being sent: the webview derives them from the rows' parents
+   * (siblingEdges: consecutive children of each parent, and of the roots). 0: every edge is sent.
+   */
+  derivedNext: number;
+  /** Delta from the previous edge's `from`. */
+  from: number[];
+  /** to - from. */
+  to: number[];
+  /** One character per edge: 'n' next, 'd' dataflow. */
+  kind: string;
+  /** [delta from the previous labelled edge's index, label]. */
+  labels: [edge: number, label: string][];
+}
+
+export interface PackedSnapshotDto {
+  version: number;
+  session: SessionDto;
+  steps: StepColumnsDto;
+  edges: PackedEdgesDto;
+  timeline: PackedTimelineDto;
+  totals: TotalsDto;
+  /** Every safety finding; of the others, the first SHOWN_FINDINGS, without their steps (nothing draws them). */
+  findings: FindingDto[];
+}
+
+/** A delta as it crosses: the changed rows as they are, edges and timeline packed against the rows after it. */
+export interface PackedDeltaDto extends Omit<GraphDeltaDto, 'edges' | 'timeline'> {
+  edges: PackedEdgesDto;
+  timeline: PackedTimelineDto;
 }
 
 /** Cumulative usage and progress after the event at a cursor. */
@@ -209,8 +285,8 @@ export interface GraphSavedStateDto {
 
 /** Host -> webview. The host posts nothing before `ready`; it answers `ready` with `snapshot` (or `empty`). */
 export type GraphToWebview =
-  | { type: 'snapshot'; snapshot: GraphSnapshotDto }
-  | { type: 'delta'; delta: GraphDeltaDto }
+  | { type: 'snapshot'; snapshot: PackedSnapshotDto }
+  | { type: 'delta'; delta: PackedDeltaDto }
   | { type: 'empty'; message: string }
   | { type: 'stepDetail'; requestId: number; detail?: StepDetailDto; error?: string }
   | { type: 'window'; requestId: number; rows?: StepSummaryDto[]; error?: string }
@@ -234,6 +310,9 @@ export type GraphToHost =
   | { type: 'requestWindow'; requestId: number; sessionId: string; version: number; from: number; to: number }
   /** Steps whose name, model, tool, prompt or output text, tool args or results, error or attribute values contain `query` (any case). */
   | { type: 'requestSearch'; requestId: number; sessionId: string; version: number; query: string };
+
+/** The graph's top bar shows this many findings' messages. */
+export const SHOWN_FINDINGS = 3;
 
 /** A window never holds more steps than this. */
 export const MAX_WINDOW = 500;

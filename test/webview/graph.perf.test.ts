@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { buildSession } from '../../src/core/agent';
 import { spanInput, syntheticSession } from '../unit/agent/synthetic';
-import { openGraph, type GraphHarness } from './graphPage';
+import { openGraph, postToPaint, type GraphHarness } from './graphPage';
 
 /** The DOM may never hold more elements than this, whatever the session size. */
 const DOM_BOUND = 3000;
@@ -20,10 +20,8 @@ interface Measured {
 
 async function measure(g: GraphHarness): Promise<Measured> {
   const { page } = g;
+  const { totalMs: wallMs, inPageMs: paintMs } = await postToPaint(g);
   await page.locator('.node').first().waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => (globalThis as unknown as { document: { body: { dataset: { paintMs?: string } } } }).document.body.dataset.paintMs !== undefined);
-  const wallMs = performance.now() - g.snapshotSentAt;
-  const paintMs = Number(await page.evaluate(() => (globalThis as unknown as { document: { body: { dataset: { paintMs: string } } } }).document.body.dataset.paintMs));
   await page.keyboard.press('Home');
   const stepMs = await stepTime(page, 'ArrowRight', 300);
   const llmStepMs = await stepTime(page, 'n', 100);

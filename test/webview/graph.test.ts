@@ -175,7 +175,7 @@ describe('webview: trace graph (built bundle in headless Chromium)', function ()
     await page.keyboard.press('Home'); // the selection follows the cursor to the first step
     await page.waitForTimeout(300);
     const view = await page.locator('.nodes').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
-    const stale = g.feed.delta(buildSession(vercel.inputs.slice(0, 2)))!;
+    const stale = g.feed.packedDelta(buildSession(vercel.inputs.slice(0, 2)))!;
     await g.send({ type: 'delta', delta: { ...stale, baseVersion: 999 } });
     await page.waitForTimeout(300);
     assert.equal(g.toHost.filter((m) => m.type === 'ready').length, 2, 'resync asked');

@@ -37,6 +37,8 @@ function shell(theme: Theme, csp: 'strict' | 'open'): string {
   const head = `<style>html{${vars};--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace;--vscode-editor-font-size:12px}</style>
 <script nonce="test">
 window.__posted = []; window.__violations = [];
+// Epoch ms a snapshot reached the page (the webview's own listener runs next): post-to-paint without polling.
+window.addEventListener('message', (e) => { if (e.data && e.data.type === 'snapshot') window.__snapshotAt = performance.timeOrigin + performance.now(); });
 ${recordFontAtReady}
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
 const key = 'vscode-webview-state';
@@ -63,7 +65,11 @@ export interface GraphHarness {
   answering: boolean;
   /** performance.now() (Node) when the last snapshot was handed to the page, and its JSON size. */
   snapshotSentAt: number;
+  /** Epoch ms (Node's clock) of the same moment: the page's clock reads the same epoch (postToPaint). */
+  snapshotPostedAt: number;
   snapshotBytes: number;
+  /** The last snapshot message, as the page was sent it. */
+  snapshotJson: string;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,20 @@ export interface GraphHarnessOptions {
   theme?: Theme;
   csp?: 'strict' | 'open';
   viewport?: { width: number; height: number };
+}
+
+/**
+ * Host post to first paint of the last snapshot (ms): from the harness handing it over (JSON text, as VS Code
+ * posts it) to the frame after the webview drew it; and the in-page part of that (message handler to frame).
+ */
+export async function postToPaint(g: GraphHarness): Promise<{ totalMs: number; inPageMs: number }> {
+  type Marks = { __snapshotAt?: number; document: { body: { dataset: { paintMs?: string } } } };
+  await g.page.waitForFunction(() => (globalThis as unknown as Marks).document.body.dataset.paintMs !== undefined, undefined, { timeout: 120_000 });
+  const { at, paintMs } = await g.page.evaluate(() => {
+    const w = globalThis as unknown as Marks;
+    return { at: w.__snapshotAt ?? NaN, paintMs: Number(w.document.body.dataset.paintMs) };
+  });
+  return { totalMs: at + paintMs - g.snapshotPostedAt, inPageMs: paintMs };
 }
 
 export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness> {
@@ -92,12 +112,18 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
       toHost: [],
       answering: true,
       snapshotSentAt: 0,
+      snapshotPostedAt: 0,
       snapshotBytes: 0,
+      snapshotJson: '',
       // As JSON text, like VS Code's postMessage (CDP's object serialisation is far slower for big snapshots).
-      send: (message) => page.evaluate((json) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(JSON.parse(json), '*'), JSON.stringify(message)),
+      send: (message) => {
+        const json = JSON.stringify(message);
+        if (message.type === 'snapshot') harness.snapshotJson = json;
+        return page.evaluate((text) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(JSON.parse(text), '*'), json);
+      },
       async update(session) {
         harness.session = session;
-        const delta = harness.feed.delta(session);
+        const delta = harness.feed.packedDelta(session);
         if (delta) await harness.send({ type: 'delta', delta });
       },
       close: () => hosted.close(),
@@ -105,10 +131,11 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
     await page.exposeFunction('__toHost', async (m: GraphToHost) => {
       harness.toHost.push(m);
       if (m.type === 'ready') {
-        const snapshot = harness.feed.snapshot(harness.session);
-        harness.snapshotBytes = JSON.stringify(snapshot).length;
+        const snapshot = harness.feed.packedSnapshot(harness.session);
         harness.snapshotSentAt = performance.now();
+        harness.snapshotPostedAt = performance.timeOrigin + harness.snapshotSentAt;
         await harness.send({ type: 'snapshot', snapshot });
+        harness.snapshotBytes = harness.snapshotJson.length;
       }
       if (!harness.answering) return;
       if (m.type === 'requestStep') {

@@ -4,7 +4,7 @@ import './graph.css';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import type { GraphToHost, GraphToWebview, StepDetailDto, StepSummaryDto } from '../../src/protocol/graph';
+import { SHOWN_FINDINGS, type GraphToHost, type GraphToWebview, type StepDetailDto, type StepSummaryDto } from '../../src/protocol/graph';
 import * as dagre from '@dagrejs/dagre';
 import { adoptCodiconsInShadowRoots } from '../shared/codicons';
 import { h } from '../shared/dom';
@@ -14,7 +14,7 @@ import { keyAction } from './keys';
 import { legend } from './legend';
 import { layoutVisible, type Layout } from './layout';
 import { Minimap } from './minimap';
-import { applyDelta, buildModel, clampCursor, type GraphModel } from './model';
+import { applyDelta, buildModel, clampCursor, findStep, type GraphModel } from './model';
 import { GraphView, type ZoomState } from './render';
 import { Requests } from './requests';
 import { cursorState, readState, restoreCursor, type SavedState, type SplitSizes, type Tab } from './state';
@@ -176,7 +176,7 @@ function first(m: GraphModel): void {
   inspector.empty('Select a step, or step through the timeline with the arrow keys.');
   show(m, same && zoom ? zoom : 'fit');
   moveTo(restoreCursor(m, same ? saved : undefined), false);
-  const sel = same && saved?.selectedId !== undefined ? m.byId.get(saved.selectedId) : undefined;
+  const sel = same && saved?.selectedId !== undefined ? findStep(m, saved.selectedId) : undefined;
   if (sel !== undefined) selectStep(sel, false);
   saved = undefined;
 }
@@ -199,7 +199,7 @@ function show(m: GraphModel, zoomTo: 'keep' | 'fit' | ZoomState): void {
   placeholder.hidden = true;
   main.hidden = false;
   title.textContent = `${m.session.name} · ${plural(m.totals.steps, 'step')} · ${plural(m.totals.llmCalls, 'LLM call')} · ${plural(m.totals.toolCalls, 'tool call')}${m.totals.errors ? ` · ${m.totals.errors} failed` : ''}${m.session.live ? ' · live' : ''}`;
-  findings.replaceChildren(...m.findings.slice(0, 3).map((f) => h('div', { class: 'finding' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), ' ', f.message)));
+  findings.replaceChildren(...m.findings.slice(0, SHOWN_FINDINGS).map((f) => h('div', { class: 'finding' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), ' ', f.message)));
   relayout(zoomTo);
   toolbar.setLength(m.length);
   waterfall.setModel(m);
@@ -305,7 +305,8 @@ function selectStep(step: number, revealIt: boolean): void {
     paintMatches();
   }
   if (visible && revealIt) graph.ensureVisible(visible.rep[step]);
-  waterfall.setSelected(step, revealIt);
+  // On the timeline tab the row follows the cursor as the graph's node does: stepping never leaves it off screen.
+  waterfall.setSelected(step, revealIt || tab === 'timeline');
   if (changed) host.post({ type: 'selectStep', sessionId: model.session.id, id: model.rows[step].id, cursor });
   paint();
   requestDetail();

@@ -1,6 +1,7 @@
 // The webview's session model: the snapshot's rows and timeline as typed arrays, children in time order,
 // and prefix sums so that everything shown at a cursor is O(1). Pure (no DOM): unit-tested in Node.
-import type { EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, SessionDto, StepRowDto, TimelineDto, TotalsDto } from '../../src/protocol/graph';
+import type { EdgeDto, FindingDto, PackedDeltaDto, PackedSnapshotDto, SessionDto, StepRowDto, TotalsDto } from '../../src/protocol/graph';
+import { uniformRow, unpackEdges, unpackSteps, unpackTimeline, type TimelineColumns } from '../../src/protocol/graphPacking';
 
 export const EV_START = 0;
 export const EV_LOG = 1;
@@ -40,28 +41,28 @@ export interface GraphModel {
   taintPairs: Set<string>;
 }
 
-export function buildModel(s: GraphSnapshotDto): GraphModel {
-  return assemble(s.version, s.session, s.steps, s.edges, s.timeline, s.totals, s.findings);
+export function buildModel(s: PackedSnapshotDto): GraphModel {
+  const rows = unpackSteps(s.steps);
+  return assemble(s.version, s.session, rows, unpackEdges(s.edges, rows), unpackTimeline(s.timeline, rows), s.totals, s.findings);
 }
 
 /** The model with a delta applied, or undefined when the delta does not follow this model's version. */
-export function applyDelta(m: GraphModel, d: GraphDeltaDto): GraphModel | undefined {
+export function applyDelta(m: GraphModel, d: PackedDeltaDto): GraphModel | undefined {
   if (d.baseVersion !== m.version) return undefined;
   const rows = m.rows.slice();
   for (const c of d.changed) {
     if (c.index > rows.length) return undefined;
-    const { index, ...row } = c;
-    rows[index] = row;
+    rows[c.index] = uniformRow(c);
   }
-  return assemble(d.version, d.session, rows, d.edges, d.timeline, d.totals, d.findings);
+  return assemble(d.version, d.session, rows, unpackEdges(d.edges, rows), unpackTimeline(d.timeline, rows), d.totals, d.findings);
 }
 
-function assemble(version: number, session: SessionDto, rows: StepRowDto[], edges: EdgeDto[], tl: TimelineDto, totals: TotalsDto, findings: FindingDto[]): GraphModel {
+function assemble(version: number, session: SessionDto, rows: StepRowDto[], edges: EdgeDto[], tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[]): GraphModel {
   const n = rows.length;
-  const length = Math.min(tl.step.length, tl.time.length, tl.type.length);
+  const length = tl.step.length;
   const evStep = new Int32Array(length);
   const evType = new Uint8Array(length);
-  const evTime = new Float64Array(length);
+  const evTime = tl.time;
   const startAt = new Int32Array(n).fill(-1);
   const endAt = new Int32Array(n).fill(-1);
   for (let i = 0; i < length; i++) {
@@ -70,12 +71,11 @@ function assemble(version: number, session: SessionDto, rows: StepRowDto[], edge
     const type = c === 115 /* s */ ? EV_START : c === 101 /* e */ ? EV_END : EV_LOG;
     evStep[i] = step >= 0 && step < n ? step : 0;
     evType[i] = type;
-    evTime[i] = tl.time[i];
     if (type === EV_START && step >= 0 && step < n) startAt[step] = i;
     if (type === EV_END && step >= 0 && step < n) endAt[step] = i;
   }
   const parent = breakCycles(Int32Array.from(rows, (r) => (r.parent >= 0 && r.parent < n ? r.parent : -1)));
-  const order = Int32Array.from(rows, (_, i) => i).sort((a, b) => rank(startAt, rows, a) - rank(startAt, rows, b) || a - b);
+  const order = startOrder(startAt, evStep, evType, rows);
   // Children lists (CSR), filled in time order.
   const childStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) if (parent[i] >= 0) childStart[parent[i] + 1]++;
@@ -88,12 +88,29 @@ function assemble(version: number, session: SessionDto, rows: StepRowDto[], edge
     else roots.push(i);
   }
   const sums = prefixSums(rows, evStep, evType, length);
-  const byId = new Map<string, number>();
-  rows.forEach((r, i) => byId.has(r.id) || byId.set(r.id, i));
+  let byId: Map<string, number> | undefined;
   return {
     version, session, rows, n, parent, childStart, childList, roots, order, edges, length, evStep, evType, evTime,
-    evLabel: new Map(tl.labels), startAt, endAt, sums, totals, findings, byId, ...safetyMarks(findings),
+    evLabel: new Map(tl.labels), startAt, endAt, sums, totals, findings, ...safetyMarks(findings),
+    // Built on first use: a first paint looks nothing up by id, and 100k ids take a while to index.
+    get byId() {
+      if (!byId) {
+        byId = new Map<string, number>();
+        for (let i = 0; i < n; i++) if (!byId.has(rows[i].id)) byId.set(rows[i].id, i);
+      }
+      return byId;
+    },
   };
+}
+
+/** Steps in the order of their start events: the timeline's order when every step has one (O(n)), else sorted. */
+function startOrder(startAt: Int32Array, evStep: Int32Array, evType: Uint8Array, rows: StepRowDto[]): Int32Array {
+  const n = rows.length;
+  const order = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < evStep.length && k <= n; i++) if (evType[i] === EV_START && startAt[evStep[i]] === i) order[k++] = evStep[i];
+  if (k === n) return order;
+  return Int32Array.from(rows, (_, i) => i).sort((a, b) => rank(startAt, rows, a) - rank(startAt, rows, b) || a - b);
 }
 
 /** Safety findings come as 'safety:<kind>' findings whose steps are the finding's path. */
@@ -114,6 +131,10 @@ function safetyMarks(findings: readonly FindingDto[]): { safetyAt: Map<number, s
 
 /** Parent links come from the wire: a cycle would hide its steps from every root, so cut it. O(n). */
 function breakCycles(parent: Int32Array): Int32Array {
+  // Parents before their children (the host's order for a snapshot): no cycle is possible.
+  let parentFirst = true;
+  for (let i = 0; i < parent.length && parentFirst; i++) parentFirst = parent[i] < i;
+  if (parentFirst) return parent;
   const state = new Uint8Array(parent.length); // 0 new, 1 on the current path, 2 done
   const path: number[] = [];
   for (let i = 0; i < parent.length; i++) {
@@ -184,6 +205,12 @@ export function cumulativeAt(m: GraphModel, cursor: number): Cumulative {
 export function clampCursor(m: GraphModel, cursor: number): number {
   if (m.length === 0 || !Number.isFinite(cursor)) return 0;
   return Math.min(Math.max(0, Math.trunc(cursor)), m.length - 1);
+}
+
+/** The first step with this id, without indexing every id (a one-off lookup, e.g. restoring a saved view). */
+export function findStep(m: GraphModel, id: string): number | undefined {
+  for (let i = 0; i < m.n; i++) if (m.rows[i].id === id) return i;
+  return undefined;
 }
 
 /** Depth of a step (0 for a root). */

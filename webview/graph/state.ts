@@ -1,6 +1,6 @@
 // What the webview keeps across reloads (getState/setState), and putting the cursor back after a reload.
 import type { GraphSavedStateDto } from '../../src/protocol/graph';
-import { clampCursor, EV_END, EV_START, type GraphModel } from './model';
+import { clampCursor, EV_END, EV_START, findStep, type GraphModel } from './model';
 
 export type Tab = 'graph' | 'timeline';
 
@@ -36,7 +36,7 @@ export function restoreCursor(m: GraphModel, saved: SavedState | undefined): num
   const last = Math.max(0, m.length - 1);
   if (!saved || saved.sessionId !== m.session.id) return last;
   if (saved.follow) return last;
-  const step = saved.cursorStepId !== undefined ? m.byId.get(saved.cursorStepId) : undefined;
+  const step = saved.cursorStepId !== undefined ? findStep(m, saved.cursorStepId) : undefined;
   if (step !== undefined && saved.cursorType === EV_START && m.startAt[step] >= 0) return m.startAt[step];
   if (step !== undefined && saved.cursorType === EV_END && m.endAt[step] >= 0) return m.endAt[step];
   return saved.cursor !== undefined ? clampCursor(m, saved.cursor) : last;

@@ -2,6 +2,7 @@
 // label, shown once with a count) and chunks (a long sibling list cut into groups), with collapse/expand.
 // The number of items stays near `budget` whatever the session size: 100k spans never become 100k nodes.
 // Pure (no DOM): unit-tested in Node.
+import type { StepKindDto } from '../../src/protocol/graph';
 import type { GraphModel } from './model';
 
 export type ItemType = 'step' | 'fold' | 'chunk';
@@ -172,15 +173,17 @@ export function foldRuns(sigs: readonly number[], minRepeats: number, maxPattern
 }
 
 /** Kind + label interned as numbers: what "the same step" means for folding. */
+/** Kind + label as a number. The labels are a few strings shared by many rows: no per-step string is built. */
 function signatures(m: GraphModel): Int32Array {
-  const ids = new Map<string, number>();
+  const labels = new Map<string, number>();
   return Int32Array.from(m.rows, (r) => {
-    const key = `${r.kind}\u0000${r.label}`;
-    let id = ids.get(key);
-    if (id === undefined) ids.set(key, (id = ids.size));
-    return id;
+    let label = labels.get(r.label);
+    if (label === undefined) labels.set(r.label, (label = labels.size));
+    return label * KINDS.length + Math.max(0, KINDS.indexOf(r.kind));
   });
 }
+
+const KINDS: readonly StepKindDto[] = ['other', 'agent', 'llm', 'tool', 'retrieval', 'embedding', 'chain', 'guardrail'];
 
 function membersOf(e: Entry): number[] {
   return e.type === 'step' ? [e.step] : e.members;

@@ -5,7 +5,8 @@ import type {
   ConversationDto, CumulativeDto, EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, IndexedStepDto, MessageDto, MessagePartDto,
   SessionDto, StepDetailDto, StepRowDto, StepSummaryDto, TimelineDto, TotalsDto,
 } from '../../protocol/graph';
-import { MAX_WINDOW } from '../../protocol/graph';
+import { MAX_WINDOW, type PackedDeltaDto, type PackedSnapshotDto } from '../../protocol/graph';
+import { packDelta, packSnapshot } from '../../protocol/graphPacking';
 import { findSafety } from '../safety/findSafety';
 import { flattenAttributes, str } from './attributes';
 import type { AgentSession } from './index';
@@ -31,11 +32,14 @@ export class GraphFeed {
   private windowIndex: { session: AgentSession; byIndex: Map<number, number> } | undefined;
   private keys: string[] = [];
   private indexOf = new Map<string, number>();
-  private rowJson: string[] = [];
+  /** Per index: the row as last sent (a delta sends the rows that differ). */
+  private sentRows: StepRowDto[] = [];
   private origin = 0;
   private version = 0;
   /** The session info last sent, as JSON. */
   private sentSession = '';
+  /** The session object last sent: asked again for the same one (another session changed), nothing changed. */
+  private sentFrom: AgentSession | undefined;
 
   constructor(private info: GraphSessionInfo) {}
 
@@ -51,14 +55,17 @@ export class GraphFeed {
     const perm = Int32Array.from(session.steps, (_, i) => i);
     const parents = parentIndices(session.steps);
     const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
-    this.rowJson = steps.map((r) => JSON.stringify(r));
+    this.sentRows = steps.slice();
     const info = this.sessionDto();
     this.sentSession = JSON.stringify(info);
+    this.sentFrom = session;
     return { version: ++this.version, session: info, steps, ...this.shared(session, perm) };
   }
 
   /** New and changed steps since the last snapshot or delta; undefined when nothing changed. */
   delta(session: AgentSession): GraphDeltaDto | undefined {
+    if (session === this.sentFrom && JSON.stringify(this.sessionDto()) === this.sentSession) return undefined;
+    this.sentFrom = session;
     const perm = this.permutation(session);
     const parents = parentIndices(session.steps);
     const changed: IndexedStepDto[] = [];
@@ -67,9 +74,8 @@ export class GraphFeed {
     byIndex.forEach((position, index) => {
       if (position < 0) return;
       const row = this.row(session, perm, parents, position);
-      const json = JSON.stringify(row);
-      if (json === this.rowJson[index]) return;
-      this.rowJson[index] = json;
+      if (this.sentRows[index] !== undefined && sameRow(row, this.sentRows[index])) return;
+      this.sentRows[index] = row;
       changed.push({ ...row, index });
     });
     // A session that stopped being live (or was renamed) is a change too: the panel's title says so.
@@ -79,6 +85,17 @@ export class GraphFeed {
     this.sentSession = infoJson;
     const baseVersion = this.version;
     return { version: ++this.version, baseVersion, session: info, changed, ...this.shared(session, perm) };
+  }
+
+  /** snapshot() as the webview is sent it: columns, a fraction of the JSON. */
+  packedSnapshot(session: AgentSession): PackedSnapshotDto {
+    return packSnapshot(this.snapshot(session));
+  }
+
+  /** delta() as the webview is sent it. */
+  packedDelta(session: AgentSession): PackedDeltaDto | undefined {
+    const delta = this.delta(session);
+    return delta && packDelta(delta, this.sentRows);
   }
 
   /** The inspector's view of one step at a cursor (an index into the timeline the webview was sent). */
@@ -167,10 +184,14 @@ export class GraphFeed {
     const s = session.steps[position];
     const p = parents[position];
     const row: StepRowDto = { id: s.id, parent: p >= 0 ? perm[p] : -1, kind: s.kind, status: s.status, label: labelOf(s), start: this.rel(s.startMs), end: this.rel(s.endMs) };
-    return Object.assign(row, definedOnly({
-      inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd,
-      priceMissing: s.priceMissing || undefined, aggregate: s.aggregate || undefined, hasSource: s.source ? true : undefined,
-    }));
+    // Assigned one by one (not deleted when undefined): 100k rows stay fast objects.
+    if (s.inputTokens !== undefined) row.inputTokens = s.inputTokens;
+    if (s.outputTokens !== undefined) row.outputTokens = s.outputTokens;
+    if (s.costUsd !== undefined) row.costUsd = s.costUsd;
+    if (s.priceMissing) row.priceMissing = true;
+    if (s.aggregate) row.aggregate = true;
+    if (s.source) row.hasSource = true;
+    return row;
   }
 
   private shared(session: AgentSession, perm: Int32Array): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
@@ -210,6 +231,12 @@ export class GraphFeed {
     if (system !== undefined) dto.systemPrompt = capText(system, cut);
     return dto;
   }
+}
+
+function sameRow(a: StepRowDto, b: StepRowDto): boolean {
+  return a.id === b.id && a.parent === b.parent && a.kind === b.kind && a.status === b.status && a.label === b.label && a.start === b.start && a.end === b.end
+    && a.inputTokens === b.inputTokens && a.outputTokens === b.outputTokens && a.costUsd === b.costUsd
+    && a.priceMissing === b.priceMissing && a.aggregate === b.aggregate && a.hasSource === b.hasSource;
 }
 
 /** A step's position in session.steps by id; the map is built once per session object. */

@@ -181,7 +181,7 @@ export class GraphPanel implements vscode.Disposable {
         this.post({ type: 'empty', message: 'No session yet: run an agent with its OTLP exporter pointed at the receiver in the status bar.' });
         return;
       }
-      this.post({ type: 'snapshot', snapshot: this.feed.snapshot(session) });
+      this.post({ type: 'snapshot', snapshot: this.feed.packedSnapshot(session) });
     } finally {
       this.snapshotInFlight = false;
     }
@@ -222,8 +222,8 @@ export class GraphPanel implements vscode.Disposable {
     const hadFeed = this.feed !== undefined && this.session !== undefined;
     const session = await this.current();
     if (!session || !this.feed) return;
-    if (!hadFeed) return void this.post({ type: 'snapshot', snapshot: this.feed.snapshot(session) });
-    const delta = this.feed.delta(session);
+    if (!hadFeed) return void this.post({ type: 'snapshot', snapshot: this.feed.packedSnapshot(session) });
+    const delta = this.feed.packedDelta(session);
     if (delta) this.post({ type: 'delta', delta });
   }
 

@@ -6,7 +6,8 @@ import { buildSession, spanInputsFromRequests, type AgentSession } from '../../.
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { SpanInput } from '../../../src/core/agent/types';
 import { parseOtlpText } from '../../../src/core/sessionFiles';
-import type { GraphSnapshotDto } from '../../../src/protocol/graph';
+import type { GraphSnapshotDto, PackedSnapshotDto } from '../../../src/protocol/graph';
+import { packSnapshot } from '../../../src/protocol/graphPacking';
 import { buildModel, type GraphModel } from '../../../webview/graph/model';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -29,7 +30,7 @@ export function fromInputs(inputs: SpanInput[], name = 'synthetic'): Fixture {
   const session = buildSession(inputs);
   const feed = new GraphFeed({ id: name, name });
   const snapshot = feed.snapshot(session);
-  return { inputs, session, feed, snapshot, model: buildModel(JSON.parse(JSON.stringify(snapshot)) as GraphSnapshotDto) };
+  return { inputs, session, feed, snapshot, model: buildModel(JSON.parse(JSON.stringify(packSnapshot(snapshot))) as PackedSnapshotDto) };
 }
 
 /** Step index by label (first match). */

@@ -87,6 +87,19 @@ describe('graph DTOs (core/agent/graphDto)', () => {
     assert.deepEqual(d2.timeline.step.slice(0, 2), [1, 0]);
   });
 
+  it('the same session object asked again (another session changed): no delta, without rebuilding a row; a renamed session still is one', () => {
+    const session = buildSession(syntheticSession(20_000));
+    const feed = new GraphFeed({ id: 's', name: 's', live: true });
+    feed.snapshot(session);
+    const t0 = performance.now();
+    assert.equal(feed.delta(session), undefined);
+    assert.ok(performance.now() - t0 < 5, 'answered without touching the steps');
+    feed.setInfo({ id: 's', name: 'renamed', live: true });
+    const renamed = feed.delta(session)!;
+    assert.deepEqual([renamed.session.name, renamed.changed.length], ['renamed', 0]);
+    assert.equal(feed.delta(session), undefined);
+  });
+
   it('windows: names by index, capped', () => {
     const session = buildSession(syntheticSession(2000));
     const feed = new GraphFeed({ id: 's', name: 's' });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { stateAt } from '../../../src/core/agent';
+import { packSnapshot } from '../../../src/protocol/graphPacking';
 import { applyDelta, buildModel, cumulativeAt, EV_END, EV_START } from '../../../webview/graph/model';
 import { createStepper, relocate } from '../../../webview/graph/stepper';
 import { buildSession } from '../../../src/core/agent';
@@ -69,7 +70,7 @@ describe('graph webview: model and stepper (pure)', function () {
 
   it('moves in O(log n): 100k spans, 200k events, microseconds per move', () => {
     const session = buildSession(syntheticSession(100_000));
-    const m = buildModel(new GraphFeed({ id: 'b', name: 'b' }).snapshot(session));
+    const m = buildModel(new GraphFeed({ id: 'b', name: 'b' }).packedSnapshot(session));
     const st = createStepper(m);
     const commands = ['forward', 'nextLlm', 'nextTool', 'nextError', 'prevLlm', 'back', 'prevTool'] as const;
     let c = 0;
@@ -84,8 +85,8 @@ describe('graph webview: model and stepper (pure)', function () {
   it('a delta applies on its base version only, and the cursor stays on its event', () => {
     const inputs = syntheticSession(40);
     const feed = new GraphFeed({ id: 's', name: 's', live: true });
-    const m1 = buildModel(feed.snapshot(buildSession(inputs.slice(0, 20))));
-    const d = feed.delta(buildSession(inputs))!;
+    const m1 = buildModel(feed.packedSnapshot(buildSession(inputs.slice(0, 20))));
+    const d = feed.packedDelta(buildSession(inputs))!;
     const m2 = applyDelta(m1, d)!;
     assert.equal(m2.n, 40);
     assert.equal(m2.version, d.version);
@@ -97,13 +98,13 @@ describe('graph webview: model and stepper (pure)', function () {
   });
 
   it('cuts parent cycles so every step stays reachable', () => {
-    const m = buildModel({
+    const m = buildModel(packSnapshot({
       version: 1, session: { id: 'c', name: 'c', startEpochMs: 0, live: false },
       steps: [{ id: 'a', parent: 1, kind: 'other', status: 'unset', label: 'a', start: 0, end: 1 }, { id: 'b', parent: 0, kind: 'other', status: 'unset', label: 'b', start: 0, end: 1 }],
       edges: [], timeline: { step: [0, 1, 1, 0], type: 'ssee', time: [0, 0, 1, 1], labels: [] },
       totals: { steps: 2, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0, costUsd: 0, pricedCalls: 0, unpricedCalls: 0, modelsWithoutPrice: [], wallTimeMs: 1 },
       findings: [],
-    });
+    }));
     assert.equal(m.roots.length, 1);
     assert.equal(m.childStart[m.n], 1);
   });

@@ -63,7 +63,7 @@ describe('graph webview: visible items, folding, collapse, layout (pure)', funct
   it('100k spans stay within the item budget (folds, chunks, collapsed groups), and reveal opens the path to a step', () => {
     for (const [name, inputs] of [['synthetic', syntheticSession(100_000)], ['distinct', distinctSession(20_000)]] as const) {
       const session = buildSession(inputs);
-      const m = buildModel(new GraphFeed({ id: name, name }).snapshot(session));
+      const m = buildModel(new GraphFeed({ id: name, name }).packedSnapshot(session));
       const t0 = performance.now();
       const v = buildVisible(m, new Map());
       const built = performance.now() - t0;

@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildSession } from '../../../src/core/agent';
+import { GraphFeed } from '../../../src/core/agent/graphDto';
+import type { EdgeDto, GraphSnapshotDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
+import { packEdges, packSnapshot, packSteps, shownFindings, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
+import { syntheticSession } from '../agent/synthetic';
+import { fixture } from './fixtures';
+
+const fixtures = readdirSync(path.resolve(__dirname, '../../../../test/fixtures')).filter((f) => f.endsWith('.otlp.json')).map((f) => f.replace('.otlp.json', ''));
+
+/** Rows as JSON has them: a field the webview keeps as undefined is one the host left out. */
+const asSent = <T>(rows: T): T => JSON.parse(JSON.stringify(rows)) as T;
+
+/** The snapshot the webview rebuilds from the packed one, sent as JSON. */
+function roundTrip(s: GraphSnapshotDto): { rows: GraphSnapshotDto['steps']; edges: GraphSnapshotDto['edges']; timeline: GraphSnapshotDto['timeline'] } {
+  const p = JSON.parse(JSON.stringify(packSnapshot(s))) as PackedSnapshotDto;
+  const rows = unpackSteps(p.steps);
+  const t = unpackTimeline(p.timeline, rows);
+  return { rows: asSent(rows), edges: unpackEdges(p.edges, rows), timeline: { step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels } };
+}
+
+describe('graph wire packing (protocol/graphPacking)', () => {
+  for (const name of fixtures) {
+    it(`${name}: rows, edges and timeline come back exactly`, () => {
+      const s = fixture(name).snapshot;
+      const back = roundTrip(s);
+      assert.deepEqual(back.rows, s.steps);
+      assert.deepEqual(back.edges, s.edges);
+      assert.deepEqual(back.timeline, s.timeline);
+    });
+  }
+
+  it('ids: 16 hex digits each travel as one string; any other id as it is', () => {
+    const row = (id: string) => ({ id, parent: -1, kind: 'tool' as const, status: 'ok' as const, label: 't', start: 0, end: 1 });
+    const hex = packSteps([row('00000000000000a1'), row('00000000000000b2')]);
+    assert.deepEqual([hex.id, hex.hexIds], [[], '00000000000000a100000000000000b2']);
+    const mixed = [row('00000000000000a1'), row('not-hex "quoted"')];
+    assert.deepEqual(asSent(unpackSteps(JSON.parse(JSON.stringify(packSteps(mixed))) as StepColumnsDto)), mixed);
+  });
+
+  it('next edges: derived from the parents when they are the siblings in order, else sent as they are', () => {
+    const row = (parent: number) => ({ id: `s${parent}`, parent, kind: 'tool' as const, status: 'ok' as const, label: 't', start: 0, end: 1 });
+    const rows = [row(-1), row(0), row(0), row(-1), row(0)];
+    const next: EdgeDto[] = [[0, 3, 'next'], [1, 2, 'next'], [2, 4, 'next']];
+    const dataflow: EdgeDto[] = [[1, 2, 'dataflow', 'call_1'], [2, 4, 'dataflow', 'call_1']];
+    const derived = packEdges([...next, ...dataflow], rows);
+    assert.deepEqual([derived.derivedNext, derived.kind], [3, 'dd']);
+    assert.deepEqual(unpackEdges(JSON.parse(JSON.stringify(derived)) as PackedEdgesDto, rows), [...next, ...dataflow]);
+    for (const edges of [[next[1], next[0], next[2], ...dataflow], [...next.slice(0, 2), ...dataflow], [...dataflow, ...next]] as EdgeDto[][]) {
+      const sent = packEdges(edges, rows);
+      assert.equal(sent.derivedNext, 0);
+      assert.deepEqual(unpackEdges(JSON.parse(JSON.stringify(sent)) as PackedEdgesDto, rows), edges);
+    }
+  });
+
+  it('a live delta, packed against the rows after it, unpacks to the same timeline', () => {
+    const inputs = syntheticSession(60);
+    const feed = new GraphFeed({ id: 's', name: 's', live: true });
+    const first = feed.packedSnapshot(buildSession(inputs.slice(0, 30)));
+    const grown = buildSession(inputs);
+    const delta = feed.packedDelta(grown)!;
+    const rows = unpackSteps(first.steps);
+    for (const { index, ...row } of delta.changed) rows[index] = row;
+    const whole = new GraphFeed({ id: 's', name: 's' }).snapshot(grown);
+    // The first feed's origin is the first 30 spans' start, the same as the grown session's here.
+    assert.deepEqual(asSent(rows), whole.steps);
+    const t = unpackTimeline(delta.timeline, rows);
+    assert.deepEqual({ step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels }, whole.timeline);
+    assert.deepEqual(unpackEdges(delta.edges, rows), whole.edges);
+  });
+
+  it('100k spans: a fraction of the unpacked JSON (prints both)', () => {
+    const s = new GraphFeed({ id: 'b', name: 'b' }).snapshot(buildSession(syntheticSession(100_000)));
+    const plain = JSON.stringify(s).length;
+    const packed = JSON.stringify(packSnapshot(s)).length;
+    console.log(`      ${s.steps.length.toLocaleString('en-US')} steps: ${(plain / 2 ** 20).toFixed(1)} MB as rows, ${(packed / 2 ** 20).toFixed(1)} MB packed`);
+    assert.ok(packed < plain / 3, `${packed} of ${plain}`);
+    const back = roundTrip(s);
+    assert.deepEqual(back.rows, s.steps);
+    assert.deepEqual(back.timeline, s.timeline);
+  });
+
+  it('findings: the first few messages the top bar shows, and every safety finding with its steps', () => {
+    const safety = { kind: 'safety:taint', message: 'secret reaches a tool', steps: [4, 2] };
+    const loops = [1, 2, 3, 4].map((i) => ({ kind: 'repeated-tool-call', message: `loop ${i}`, steps: [i, i + 10, i + 20] }));
+    assert.deepEqual(shownFindings([...loops, safety]), [...loops.slice(0, 3).map((f) => ({ ...f, steps: [] })), safety]);
+    assert.deepEqual(shownFindings([safety, ...loops]).map((f) => f.message), ['secret reaches a tool', 'loop 1', 'loop 2']);
+  });
+
+  it('malformed columns unpack to defaults, never an exception', () => {
+    const steps = { id: ['a', 'b'], parent: [5, 'x'], kind: 'Z', status: '', label: [9], labels: [], start: [NaN], duration: [], flags: '9', usageAt: [7], inputTokens: [1], outputTokens: [], costUsd: [] } as unknown as StepColumnsDto;
+    const rows = unpackSteps(steps);
+    assert.deepEqual(asSent(rows), [
+      { id: 'a', parent: -1, kind: 'other', status: 'unset', label: '', start: 0, end: 0, priceMissing: true },
+      { id: 'b', parent: -1, kind: 'other', status: 'unset', label: '', start: 0, end: 0 },
+    ]);
+    const t = unpackTimeline({ step: [0, 40, -90], type: 'sel', times: [1e9, 5, 'x'], labels: [] } as unknown as PackedTimelineDto, rows);
+    assert.deepEqual(Array.from(t.step), [0, 40, -50]);
+    assert.deepEqual(Array.from(t.time), [0, 0, 0]);
+    assert.deepEqual(unpackTimeline({} as PackedTimelineDto, rows).type, '');
+    assert.deepEqual(unpackSteps({} as StepColumnsDto), []);
+    assert.deepEqual(unpackSteps({ hexIds: `${'a'.repeat(16)}${'b'.repeat(16)}xyz` } as StepColumnsDto).map((r) => r.id), ['a'.repeat(16), 'b'.repeat(16)]);
+  });
+});
