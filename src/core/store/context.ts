@@ -41,7 +41,7 @@ export class StoreContext {
   readonly dims: Dimensions;
   readonly changes = new ChangeCollector();
   /** Long strings of spans, kept once. */
-  readonly texts = new SharedTexts(() => this.stmts);
+  readonly texts: SharedTexts;
   /** Sessions that exist, with what routing needs to know about them. */
   readonly sessions = new Map<string, SessionInfo>();
   /** Sessions of runs launched by the host, by whether the process still runs (liveness.ts). */
@@ -69,6 +69,7 @@ export class StoreContext {
   ) {
     this.stmts = new Statements(db, this.sql);
     this.dims = new Dimensions(() => this.stmts);
+    this.texts = new SharedTexts(() => this.stmts, settings.maxBytes);
     this.reload();
   }
 

@@ -11,14 +11,16 @@ import { PieceDictionary, type Seen } from './pieceDictionary';
 import { forEachTextRef, type TextInterner } from './spanDataTexts';
 import { allRows, firstRow, num, type Statements } from './sqlite';
 
-/** Bytes of keys kept to find a text by content: past this, the oldest are forgotten (they may be stored again). */
-const dictionaryBytes = 16 * 2 ** 20;
-/** Bytes of decoded strings kept for reads. */
-const cacheBytes = 48 * 2 ** 20;
+/**
+ * Bytes of pieces kept to find a text by content (past this, the oldest are forgotten: they may be stored
+ * again), and of decoded strings kept for reads: at most these, and a small part of the store's own cap.
+ */
+const dictionaryBytes = (storeBytes: number) => Math.min(16 * 2 ** 20, storeBytes / 16);
+const cacheBytes = (storeBytes: number) => Math.min(48 * 2 ** 20, storeBytes / 16);
 
 export class SharedTexts implements TextInterner {
   /** Pieces seen, by content. */
-  private readonly seen = new PieceDictionary(dictionaryBytes);
+  private readonly seen: PieceDictionary;
   /** Text id -> its dictionary entry (while it has one). */
   private entries: (Seen | undefined)[] = [];
   private refs: Int32Array<ArrayBuffer> = new Int32Array(1024);
@@ -29,7 +31,13 @@ export class SharedTexts implements TextInterner {
   private readonly wholes = new Map<string, string>();
   private cached = 0;
 
-  constructor(private readonly stmts: () => Statements) {}
+  private readonly cacheBytes: number;
+
+  /** `storeBytes`: the store's memory cap. */
+  constructor(private readonly stmts: () => Statements, storeBytes: number) {
+    this.seen = new PieceDictionary(dictionaryBytes(storeBytes));
+    this.cacheBytes = cacheBytes(storeBytes);
+  }
 
   /** The text id of a piece, counted as one more reference; 0 the first time it is seen (it stays in place). */
   intern(b: Buffer, start: number, end: number): number {
@@ -119,8 +127,8 @@ export class SharedTexts implements TextInterner {
   }
 
   private cache(size: number, add: () => void): void {
-    if (size > cacheBytes / 16) return;
-    if ((this.cached += size) > cacheBytes) {
+    if (size > this.cacheBytes / 16) return;
+    if ((this.cached += size) > this.cacheBytes) {
       this.pieces.clear();
       this.wholes.clear();
       this.cached = size;
