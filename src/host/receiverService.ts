@@ -22,8 +22,8 @@ export class ReceiverService implements vscode.Disposable {
   private enginePromise: Promise<EngineClient> | undefined;
   private starting: Promise<void> | undefined;
   private current: ReceiverState = { kind: 'stopped' };
-  /** The engine worker's deaths so far, as told (tests read them). */
-  readonly crashes: EngineCrash[] = [];
+  /** The warnings shown for the engine worker's deaths so far (tests read them). */
+  readonly crashWarnings: string[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log) {
@@ -68,7 +68,7 @@ export class ReceiverService implements vscode.Disposable {
       ? `The trace engine's worker stopped (${crash.reason}) and was restarted: the ${lost} it held are lost.${crash.error ? ` ${crash.error}` : (listening ?? '')}`
       : `The trace engine's worker stopped (${crash.reason}): the ${lost} it held are lost. ${crash.error ?? ''} Reload the window to start it again.`;
     this.log.error(message);
-    this.crashes.push(crash);
+    this.crashWarnings.push(message);
     if (crash.receiver) this.set({ kind: 'running', ...crash.receiver, spans: 0, sessions: 0 });
     else if (this.current.kind === 'running') this.set({ kind: 'failed', error: message });
     void vscode.window.showWarningMessage(`Agent Debugger: ${message}`);
