@@ -14,7 +14,7 @@ import { anthropicParser } from './parsers/anthropic';
 import { geminiParser } from './parsers/gemini';
 import { ollamaParser } from './parsers/ollama';
 import { openAiParser } from './parsers/openai';
-import { isModelCall, providerErrorBody, type ProviderId } from './providers';
+import { providerErrorBody, type ProviderId } from './providers';
 import { type ResolvedRequest, RouteTable, type RunRoute, type RunRouteOptions } from './routes';
 import { type Exchange, exchangeSpan } from './spans';
 import { newSpanId, parseTraceparent } from './traceContext';
@@ -219,13 +219,15 @@ export class LlmGateway {
         }
       }
     };
+    // Other paths (model lists, files) pass through unread.
+    const modelCall = r.modelCall;
     let settled = false;
     const finish = (error?: Exchange['error']): void => {
       if (settled) return;
       settled = true;
       x.endMs = nowMs();
       x.error = error;
-      if (isModelCall(x.provider, x.path)) {
+      if (modelCall) {
         this.stats.exchanges++;
         if (x.error || (x.status ?? 0) >= 400) this.stats.failures++;
         const record = () => {
@@ -249,15 +251,17 @@ export class LlmGateway {
       bodyKind = bodyKindOf(contentType);
       x.streamed = bodyKind !== 'json';
       res.writeHead(x.status, clientResponseHeaders(upstreamRes.headers));
-      // A stream's headers go out at once (SDKs wait for them before the first event), but with its first
-      // event when that came in the same read: one write, not two. A plain body's go with it.
-      if (x.streamed) setImmediate(() => res.headersSent || res.destroyed || res.flushHeaders());
       // The pipe first: each chunk is on its way to the agent before the recorder sees it. (The response
       // corks its socket until the end of the tick: a run is read on the next one, after the write.)
       upstreamRes.pipe(res);
+      // A stream's headers go out at once (SDKs wait for them before the first event), but with its first
+      // event when that came in the same read (the pipe writes it on the tick before): one write, not two.
+      // A plain body's go with it.
+      if (x.streamed) process.nextTick(() => res.headersSent || res.destroyed || res.flushHeaders());
       upstreamRes.on('data', (chunk: Buffer) => {
         x.firstChunkMs ??= nowMs();
         chunks?.push({ atMs: nowMs() - x.startMs, data: chunk });
+        if (!modelCall) return;
         unread.push(chunk);
         unreadBytes += chunk.length;
         if (unreadBytes >= readRunBytes) process.nextTick(readUnread);

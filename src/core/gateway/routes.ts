@@ -1,7 +1,7 @@
 // Where a gateway request goes: `/<provider>/<rest>` (the gateway's default upstreams) or
 // `/r/<run>/<provider>/<rest>` (a launched run: its session, and the base URLs the agent had set).
 import { randomBytes } from 'node:crypto';
-import { defaultUpstreams, isProviderId, type ProviderId } from './providers';
+import { defaultUpstreams, isModelCall, isProviderId, type ProviderId } from './providers';
 import { newTraceId } from './traceContext';
 import { ToolCallTracker } from './toolSteps';
 import type { ExchangeListener, GatewayResponder } from './replayHooks';
@@ -31,6 +31,8 @@ export interface ResolvedRequest {
   upstream: URL;
   /** `upstream` as http.request options (read only: spread it). */
   target: { protocol: string; hostname: string; port: string; path: string; auth?: string };
+  /** Whether it is a model call (a step); other paths pass through unrecorded. */
+  modelCall: boolean;
   /** Path after the provider prefix, without the query. */
   path: string;
 }
@@ -96,6 +98,6 @@ export class RouteTable {
     // What http.request makes of a URL (urlToHttpOptions), once per target rather than per call.
     const target: ResolvedRequest['target'] = { protocol: upstream.protocol, hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'), port: upstream.port, path: upstream.pathname + upstream.search };
     if (upstream.username || upstream.password) target.auth = `${decodeURIComponent(upstream.username)}:${decodeURIComponent(upstream.password)}`;
-    return { route, provider, upstream, target, path: rest };
+    return { route, provider, upstream, target, path: rest, modelCall: isModelCall(provider, rest) };
   }
 }
