@@ -256,8 +256,8 @@ export class LlmGateway {
       upstreamRes.pipe(res);
       // A stream's headers go out at once (SDKs wait for them before the first event), but with its first
       // event when that came in the same read (the pipe writes it on the tick before): one write, not two.
-      // A plain body's go with it.
-      if (x.streamed) process.nextTick(() => res.headersSent || res.destroyed || res.flushHeaders());
+      // A plain body's go with it. (headersSent is no help: it is true once writeHead stored them.)
+      if (x.streamed) process.nextTick(() => x.firstChunkMs !== undefined || res.destroyed || res.writableEnded || res.flushHeaders());
       upstreamRes.on('data', (chunk: Buffer) => {
         x.firstChunkMs ??= nowMs();
         chunks?.push({ atMs: nowMs() - x.startMs, data: chunk });
