@@ -10,7 +10,7 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
-import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import { EngineErrors, EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
 import type { ReportInput } from './cost';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
@@ -32,6 +32,32 @@ export const engineWorkerEntry = join(__dirname, 'engineWorkerMain.js');
 /** A worker that has not answered by then is given up for the in-process engine. */
 const startTimeoutMs = 20_000;
 
+/** A worker that dies this often within `crashWindowMs` is not started again (it would only die again). */
+const maxCrashes = 3;
+const crashWindowMs = 60_000;
+
+/** What a worker's death cost, told once a new worker took over (or could not). */
+export interface EngineCrash {
+  reason: string;
+  /** What the store held when the worker died (its data dies with it). */
+  lostSpans: number;
+  lostSessions: number;
+  /** A new worker runs, with the receiver back where it listened; false: requests fail from now on. */
+  restarted: boolean;
+  /** Why there is no new worker, or why the receiver did not come back. */
+  error?: string;
+  /** Where the receiver listens again (it was running). */
+  receiver?: ReceiverAddresses;
+}
+
+/** A request the engine worker took with it when it died. */
+export class EngineCrashedError extends Error {
+  constructor(readonly method: string, readonly reason: string) {
+    super(`The trace engine's worker stopped (${reason}) before it answered "${method}".`);
+    this.name = 'EngineCrashedError';
+  }
+}
+
 export interface EngineClientOptions {
   store?: StoreOptions;
   /** Run the engine on this thread (tests, and the fallback). */
@@ -39,8 +65,11 @@ export interface EngineClientOptions {
   entry?: string;
   /** Told why the worker did not start, when the in-process engine is used instead. */
   onFallback?: (reason: string) => void;
-  /** Told when a running worker failed: requests fail from then on. */
-  onCrash?: (reason: string) => void;
+  /**
+   * Told when a running worker died, once a new one took over (or could not): requests in flight fail with
+   * an EngineCrashedError, later ones wait for the new worker.
+   */
+  onCrash?: (crash: EngineCrash) => void;
 }
 
 export class EngineClient {
@@ -57,10 +86,51 @@ export class EngineClient {
     return verdict.ok ? undefined : verdict.reason;
   }, 50);
   private disposed = false;
+  private connection!: MessageConnection;
+  private worker: Worker | undefined;
+  /** The in-process engine's channel, closed with it. */
+  private ports: MessagePort[] = [];
+  /** Store settings for a new worker: the first ones, then the last `configure`d. */
+  private store: StoreOptions;
+  /** How the receiver was started (its ports pinned to where it listened), so a new worker listens there too. */
+  private receiverOptions: ReceiverOptions | undefined;
+  /** While a new worker starts after a crash (rejects when none could). */
+  private restarting: Promise<void> | undefined;
+  /** Connections of workers that died, and why: their pending requests fail with that reason. */
+  private readonly died = new WeakMap<MessageConnection, string>();
+  private crashTimes: number[] = [];
 
-  /** `ports`: the in-process engine's channel, closed with it. */
-  private constructor(private readonly connection: MessageConnection, private readonly worker: Worker | undefined, private readonly ports: MessagePort[] = []) {
+  private constructor(private readonly options: EngineClientOptions) {
+    this.store = options.store ?? {};
+  }
+
+  static async start(options: EngineClientOptions = {}): Promise<EngineClient> {
+    const entry = options.entry ?? engineWorkerEntry;
+    const client = new EngineClient(options);
+    if (!options.inProcess) {
+      if (!existsSync(entry)) options.onFallback?.(`no engine worker at ${entry}`);
+      else {
+        try {
+          await client.startWorker(entry);
+          return client;
+        } catch (e) {
+          options.onFallback?.(e instanceof Error ? e.message : String(e));
+        }
+      }
+    }
+    const { port1, port2 } = new MessageChannel();
+    void serveEngine(createMessageConnection(new PortMessageReader(port1), new PortMessageWriter(port1)), client.store).catch(() => undefined);
+    client.ports = [port1, port2];
+    client.attach(createMessageConnection(new PortMessageReader(port2), new PortMessageWriter(port2)), undefined);
+    client.take(await client.call('sessions', {}));
+    return client;
+  }
+
+  private attach(connection: MessageConnection, worker: Worker | undefined): void {
+    this.connection = connection;
+    this.worker = worker;
     connection.onNotification(EngineNotifications.sessionsChanged, (n) => {
+      if (connection !== this.connection) return;
       this.take(n);
       this.changed.fire(n.change);
     });
@@ -68,38 +138,24 @@ export class EngineClient {
     connection.listen();
   }
 
-  static async start(options: EngineClientOptions = {}): Promise<EngineClient> {
-    const entry = options.entry ?? engineWorkerEntry;
-    if (!options.inProcess) {
-      if (!existsSync(entry)) options.onFallback?.(`no engine worker at ${entry}`);
-      else {
-        try {
-          return await EngineClient.onWorker(entry, options);
-        } catch (e) {
-          options.onFallback?.(e instanceof Error ? e.message : String(e));
-        }
-      }
-    }
-    const { port1, port2 } = new MessageChannel();
-    void serveEngine(createMessageConnection(new PortMessageReader(port1), new PortMessageWriter(port1)), options.store ?? {}).catch(() => undefined);
-    const client = new EngineClient(createMessageConnection(new PortMessageReader(port2), new PortMessageWriter(port2)), undefined, [port1, port2]);
-    client.take(await client.call('sessions', {}));
-    return client;
-  }
-
-  private static async onWorker(entry: string, options: EngineClientOptions): Promise<EngineClient> {
+  /** Starts a worker and takes its first snapshot; throws (the worker ended) when it does not answer. */
+  private async startWorker(entry: string): Promise<void> {
     // A young generation of 16 MB, not V8's 48: the pages a flood fills stay with the process after it.
-    const worker = new Worker(entry, { workerData: options.store ?? {}, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    const worker = new Worker(entry, { workerData: this.store, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     // Never what keeps a process alive: the receiver's sockets do, in the worker.
     worker.unref();
-    const client = new EngineClient(createMessageConnection(new PortMessageReader(worker), new PortMessageWriter(worker)), worker);
+    const connection = createMessageConnection(new PortMessageReader(worker), new PortMessageWriter(worker));
+    this.attach(connection, worker);
     let started = false;
+    let down = false;
     const failed = new Promise<never>((_, reject) => {
       const fail = (reason: string) => {
-        if (client.disposed) return;
-        // Pending requests are rejected; later ones fail at once.
-        client.connection.dispose();
-        if (started) options.onCrash?.(reason);
+        if (down || this.disposed) return;
+        down = true;
+        // Its pending requests are rejected (see call: they say why).
+        this.died.set(connection, reason);
+        connection.dispose();
+        if (started) this.crashed(entry, reason);
         else reject(new Error(`the engine worker failed to start: ${reason}`));
       };
       worker.on('error', (e) => fail(e.message));
@@ -108,14 +164,50 @@ export class EngineClient {
     failed.catch(() => undefined);
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the engine worker did not answer in ${startTimeoutMs / 1000} s`)), startTimeoutMs).unref());
     try {
-      client.take(await Promise.race([client.call('sessions', {}), failed, timeout]));
+      this.take(await Promise.race([this.send(connection, 'sessions', {}), failed, timeout]));
     } catch (e) {
-      client.connection.dispose();
+      down = true;
+      connection.dispose();
       await worker.terminate();
       throw e;
     }
     started = true;
-    return client;
+  }
+
+  /** A running worker died: its data is gone; a new one takes over, with the receiver where it was. */
+  private crashed(entry: string, reason: string): void {
+    const lost = { reason, lostSpans: this.mirror.spans, lostSessions: this.mirror.sessions.length };
+    const removed = this.mirror.sessions.map((s) => s.id);
+    this.take({ sessions: [], spans: 0 });
+    this.changed.fire({ added: [], changed: [], removed, evicted: [] });
+    const now = Date.now();
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < crashWindowMs), now];
+    const receiver = this.receiverOptions;
+    this.addresses = undefined;
+    const restart = async (): Promise<void> => {
+      if (this.crashTimes.length > maxCrashes) throw new Error(`The trace engine's worker stopped ${this.crashTimes.length} times within ${crashWindowMs / 1000} s, so it is not started again (last: ${reason}).`);
+      await this.startWorker(entry).catch((e: unknown) => {
+        throw new Error(`The trace engine's worker stopped (${reason}) and a new one did not start: ${e instanceof Error ? e.message : String(e)}`);
+      });
+    };
+    const restarting = restart();
+    this.restarting = restarting;
+    void restarting.then(
+      async () => {
+        if (this.restarting === restarting) this.restarting = undefined;
+        let error: string | undefined;
+        let addresses: ReceiverAddresses | undefined;
+        // Unless it was stopped meanwhile.
+        if (receiver && this.receiverOptions === receiver) {
+          addresses = await this.startReceiver(receiver).catch((e: unknown) => {
+            error = `The OTLP receiver did not start again: ${e instanceof Error ? e.message : String(e)}`;
+            return undefined;
+          });
+        }
+        this.options.onCrash?.({ ...lost, restarted: true, error, receiver: addresses });
+      },
+      (e: unknown) => this.options.onCrash?.({ ...lost, restarted: false, error: e instanceof Error ? e.message : String(e) }),
+    );
   }
 
   /** Whether the engine runs on its worker thread (false: on this one, the fallback). */
@@ -154,18 +246,24 @@ export class EngineClient {
   }
 
   async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {
-    this.addresses ??= await this.call('startReceiver', plain(options));
-    return this.addresses;
+    if (this.addresses) return this.addresses;
+    const addresses = await this.call('startReceiver', plain(options));
+    // A new worker after a crash listens where this one does (a port 0 or a fallback included).
+    this.receiverOptions = { ...plain(options), port: addresses.http.port, grpcPort: addresses.grpc ? addresses.grpc.port : false };
+    this.addresses = addresses;
+    return addresses;
   }
 
   async stopReceiver(): Promise<void> {
     this.addresses = undefined;
+    this.receiverOptions = undefined;
     await this.call('stopReceiver', {});
   }
 
   // Reads.
 
   configure(options: StoreOptions): Promise<void> {
+    this.store = { ...this.store, ...plain(options) };
     return this.call('configure', plain(options));
   }
 
@@ -317,6 +415,15 @@ export class EngineClient {
     return this.gateways.stop();
   }
 
+  /** Tests: the worker ends as if it crashed (resolves once it has); the client restarts it. */
+  async exitWorkerForTest(code = 70): Promise<void> {
+    const worker = this.worker;
+    if (!worker) throw new Error('the engine runs on this thread');
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.connection.sendRequest(EngineTestRequests.exitWorker, { code }).catch(() => undefined);
+    await exited;
+  }
+
   /** Stops listening, stores every span answered 200, and ends the worker. */
   async dispose(): Promise<void> {
     await this.stopGateway();
@@ -340,9 +447,20 @@ export class EngineClient {
     return id;
   }
 
-  private call<M extends EngineMethod>(method: M, params: ParamsOf<M>, cancel?: CancellationTokenSource): Promise<ResultOf<M>> {
+  /** Asks the engine; after a crash, the new worker (a request the dead one held fails with EngineCrashedError). */
+  private async call<M extends EngineMethod>(method: M, params: ParamsOf<M>, cancel?: CancellationTokenSource): Promise<ResultOf<M>> {
+    if (this.restarting) await this.restarting;
+    return this.send(this.connection, method, params, cancel);
+  }
+
+  private async send<M extends EngineMethod>(connection: MessageConnection, method: M, params: ParamsOf<M>, cancel?: CancellationTokenSource): Promise<ResultOf<M>> {
     const type = EngineRequests[method] as RequestType<ParamsOf<M>, ResultOf<M>, void>;
-    return this.connection.sendRequest(type, params, cancel?.token);
+    try {
+      return await connection.sendRequest(type, params, cancel?.token);
+    } catch (e) {
+      const reason = this.died.get(connection);
+      throw reason === undefined ? e : new EngineCrashedError(method, reason);
+    }
   }
 }
 

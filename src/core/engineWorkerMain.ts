@@ -2,10 +2,13 @@
 // sockets and the agent model live on this thread; the extension host talks to it over protocol/engine.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
+import { EngineTestRequests } from '../protocol/engine';
 import { serveEngine } from './engineService';
 import type { StoreOptions } from './store/spanStore';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorkerMain runs as a worker thread');
+const connection = createMessageConnection(new PortMessageReader(port), new PortMessageWriter(port));
+connection.onRequest(EngineTestRequests.exitWorker, (p) => process.exit(p.code));
 // A store that cannot be created fails every request with its reason; the host then falls back.
-void serveEngine(createMessageConnection(new PortMessageReader(port), new PortMessageWriter(port)), workerData as StoreOptions).catch(() => undefined);
+void serveEngine(connection, workerData as StoreOptions).catch(() => undefined);

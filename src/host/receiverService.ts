@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ListenAddress } from '../core/engine';
-import { EngineClient } from '../core/engineClient';
+import { type EngineCrash, EngineClient } from '../core/engineClient';
 import { ContextKeys } from './contributions';
 import type { Log } from './log';
 import { onSettingsChanged, setting } from './settings';
@@ -22,6 +22,8 @@ export class ReceiverService implements vscode.Disposable {
   private enginePromise: Promise<EngineClient> | undefined;
   private starting: Promise<void> | undefined;
   private current: ReceiverState = { kind: 'stopped' };
+  /** The warnings shown for the engine worker's deaths so far (tests read them). */
+  readonly crashWarnings: string[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log) {
@@ -44,10 +46,7 @@ export class ReceiverService implements vscode.Disposable {
     this.enginePromise ??= EngineClient.start({
       store: storeOptions(),
       onFallback: (reason) => this.log.warn(`The trace engine runs on the extension host's thread (${reason}).`),
-      onCrash: (reason) => {
-        this.log.error(`The trace engine's worker stopped: ${reason}`);
-        void vscode.window.showErrorMessage(`Agent Debugger: the trace engine stopped (${reason}). Reload the window to start it again.`);
-      },
+      onCrash: (crash) => this.engineCrashed(crash),
     }).then((engine) => {
       engine.onDidChange((change) => {
         for (const notice of change.notices ?? []) {
@@ -59,6 +58,20 @@ export class ReceiverService implements vscode.Disposable {
       return engine;
     });
     return this.enginePromise;
+  }
+
+  /** The engine's worker died: say what was lost and whether a new one (and the receiver) took over. */
+  private engineCrashed(crash: EngineCrash): void {
+    const lost = `${crash.lostSpans} span${crash.lostSpans === 1 ? '' : 's'} in ${crash.lostSessions} session${crash.lostSessions === 1 ? '' : 's'}`;
+    const listening = crash.receiver && ` The OTLP receiver listens again on port ${crash.receiver.http.port}${crash.receiver.http.fellBack ? ` (port ${crash.receiver.http.requestedPort} was taken)` : ''}.`;
+    const message = crash.restarted
+      ? `The trace engine's worker stopped (${crash.reason}) and was restarted: the ${lost} it held are lost.${crash.error ? ` ${crash.error}` : (listening ?? '')}`
+      : `The trace engine's worker stopped (${crash.reason}): the ${lost} it held are lost. ${crash.error ?? ''} Reload the window to start it again.`;
+    this.log.error(message);
+    this.crashWarnings.push(message);
+    if (crash.receiver) this.set({ kind: 'running', ...crash.receiver, spans: 0, sessions: 0 });
+    else if (this.current.kind === 'running') this.set({ kind: 'failed', error: message });
+    void vscode.window.showWarningMessage(`Agent Debugger: ${message}`);
   }
 
   /** The store if something already created it: readers that must not load sql.js on their own use this. */

@@ -120,6 +120,12 @@ export const EngineRequests = {
   forwardSession: request<SessionParams & { target: ForwardTarget; progressId?: number }, { spans: number; logRecordsNotSent: number }>('forwardSession'),
 };
 
+/** For tests only, and served by the engine worker alone (the in-process engine has no thread of its own to end). */
+export const EngineTestRequests = {
+  /** Ends the worker as a crash in it would (process.exit on its thread): tests of the host's restart. */
+  exitWorker: new RequestType<{ code: number }, void, void>('engine/test/exitWorker'),
+};
+
 export const EngineNotifications = {
   /** Worker -> host, coalesced; also sent before the answer to any request that changed the store. */
   sessionsChanged: new NotificationType<SessionsChanged>('engine/sessionsChanged'),

@@ -2,7 +2,8 @@
 // added latency of plain calls, time to first chunk of streams, and 50 concurrent streams. Three
 // processes, as in use: this one is the agent (one keep-alive client for both paths), the mock provider
 // and the gateway (recording every call into its store) run apart (gatewayProcesses.ts). Direct and
-// gateway rounds alternate so a busy machine weighs on both alike; each path is warmed up first.
+// gateway rounds alternate, each path taking each place in turn, so a busy machine weighs on all alike;
+// each path is warmed up first (plain calls and streams).
 import { type ChildProcess, fork } from 'node:child_process';
 import * as http from 'node:http';
 import { join } from 'node:path';
@@ -60,16 +61,18 @@ async function series(url: string, n: number, pick: 'firstMs' | 'totalMs', gapMs
   return out;
 }
 
-/** Direct, via a bare proxy and via the gateway, in alternating rounds. */
+/** Direct, via a bare proxy and via the gateway, in alternating rounds (each path first, second and third in turn). */
 async function compare(direct: string, bare: string, viaGateway: string, n: number, pick: 'firstMs' | 'totalMs', gapMs = 0): Promise<Pair> {
   const d: number[] = [];
   const b: number[] = [];
   const g: number[] = [];
-  const rounds = 10;
+  const paths = [{ url: direct, out: d }, { url: bare, out: b }, { url: viaGateway, out: g }];
+  const rounds = 20;
   for (let round = 0; round < rounds; round++) {
-    d.push(...(await series(direct, n / rounds, pick, gapMs)));
-    b.push(...(await series(bare, n / rounds, pick, gapMs)));
-    g.push(...(await series(viaGateway, n / rounds, pick, gapMs)));
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[(round + i) % paths.length]!;
+      path.out.push(...(await series(path.url, n / rounds, pick, gapMs)));
+    }
   }
   return { directP50: quantile(d, 0.5), directP99: quantile(d, 0.99), bareP50: quantile(b, 0.5), bareP99: quantile(b, 0.99), gatewayP50: quantile(g, 0.5), gatewayP99: quantile(g, 0.99) };
 }
@@ -101,7 +104,9 @@ export async function benchGateway(calls = 1000, streams = 200, concurrent = 50,
     const plainDirect = `${mock.urls.plain}/v1/chat/completions`;
     const streamDirect = `${mock.urls.stream}/v1/chat/completions`;
     const warm = 300;
+    const warmStreams = 60;
     await compare(plainDirect, gateway.urls.barePlain, gateway.urls.plain, warm, 'totalMs');
+    await compare(streamDirect, gateway.urls.bareStream, gateway.urls.stream, warmStreams, 'firstMs');
     const plain = await compare(plainDirect, gateway.urls.barePlain, gateway.urls.plain, calls, 'totalMs');
     const first = await compare(streamDirect, gateway.urls.bareStream, gateway.urls.stream, streams, 'firstMs');
     const plainApart = await compare(plainDirect, gateway.urls.barePlain, gateway.urls.plain, calls, 'totalMs', gapMs);
@@ -122,7 +127,7 @@ export async function benchGateway(calls = 1000, streams = 200, concurrent = 50,
       calls, plain, streams, firstChunk: first, gapMs, plainApart, firstChunkApart: firstApart,
       concurrent: { streams: concurrent, completed: Math.min(g.completed, gCold.completed), directWallMs: d.wallMs, gatewayWallMs: g.wallMs, directFirstP99: d.firstP99, gatewayFirstP99: g.firstP99, coldDirectWallMs: dCold.wallMs, coldGatewayWallMs: gCold.wallMs },
       recorded: await recorded(gateway.child),
-      expectedRecorded: warm + 2 * (calls + streams) + 2 * concurrent,
+      expectedRecorded: warm + warmStreams + 2 * (calls + streams) + 2 * concurrent,
     };
   } finally {
     gateway.child.disconnect();

@@ -8,13 +8,13 @@ import type { TraceRequest } from '../otlp/model';
 import { hostRefusal, isLoopbackHost, OriginPolicy } from '../otlp/httpGuards';
 import { listenWithFallback } from '../otlp/listen';
 import { launcherSessionKey } from '../store/sessionKeys';
-import { CappedBytes, ResponseRecorder, bodyKindOf } from './bodyRecorder';
+import { type BodyKind, CappedBytes, ResponseRecorder, bodyKindOf } from './bodyRecorder';
 import { clientResponseHeaders, safeUrl, upstreamRequestHeaders } from './headers';
 import { anthropicParser } from './parsers/anthropic';
 import { geminiParser } from './parsers/gemini';
 import { ollamaParser } from './parsers/ollama';
 import { openAiParser } from './parsers/openai';
-import { isModelCall, providerErrorBody, type ProviderId } from './providers';
+import { providerErrorBody, type ProviderId } from './providers';
 import { type ResolvedRequest, RouteTable, type RunRoute, type RunRouteOptions } from './routes';
 import { type Exchange, exchangeSpan } from './spans';
 import { newSpanId, parseTraceparent } from './traceContext';
@@ -35,6 +35,11 @@ export interface GatewayOptions {
   maxRecordBytes?: number;
   /** Something went wrong recording (never a request's own failure). */
   onError?: (message: string) => void;
+  /**
+   * Calls are parsed into steps only when `recordPending()` is called; `onPending` is told each time one
+   * waits. A run of calls is then parsed in one go (the engine's batch), not while the next call comes in.
+   */
+  deferRecording?: { onPending: (waiting: number) => void };
 }
 
 export interface GatewayStats {
@@ -57,7 +62,11 @@ export function parserFor(provider: ProviderId, path: string): ProviderParser {
   }
 }
 
-const keepAlive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+/** Response bytes the recorder lets pile up before it reads them (see forward). */
+const readRunBytes = 64 * 1024;
+
+// noDelay on the agents' sockets: each chunk goes out as written (not per request: that costs a listener each time).
+const keepAlive = { http: new http.Agent({ keepAlive: true, noDelay: true }), https: new https.Agent({ keepAlive: true, noDelay: true }) };
 
 export class LlmGateway {
   private server: http.Server | undefined;
@@ -65,6 +74,7 @@ export class LlmGateway {
   private readonly routes: RouteTable;
   private readonly origins: OriginPolicy;
   private readonly maxRecordBytes: number;
+  private pending: (() => void)[] = [];
   readonly stats: GatewayStats = { exchanges: 0, failures: 0 };
 
   constructor(private readonly options: GatewayOptions) {
@@ -103,6 +113,13 @@ export class LlmGateway {
       });
       server.closeIdleConnections();
     });
+  }
+
+  /** Parses the calls that ended since the last time into steps, in the order they ended (see deferRecording). */
+  recordPending(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const record of pending) record();
   }
 
   /** A run's own path prefix: its steps go to its session, its calls to its upstreams. */
@@ -165,23 +182,64 @@ export class LlmGateway {
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, r: ResolvedRequest, pre?: { bytes: Buffer; verdict: ResponderVerdict }): void {
-    const parser = parserFor(r.provider, r.path);
-    const parent = parseTraceparent(req.headers.traceparent);
+    // Until the call is on its way upstream, only what forwarding needs: the rest (parser, ids, the
+    // recorder) is made when first used, after the bytes have gone out.
     const x: Exchange = {
       provider: r.provider, method: req.method ?? 'POST', path: r.path, upstream: r.upstream,
-      traceId: parent?.traceId ?? r.route.traceId, spanId: newSpanId(), parentSpanId: parent?.spanId ?? '',
+      traceId: '', spanId: '', parentSpanId: '', // given when recorded
       startMs: nowMs(), endMs: 0, streamed: false, attributes: pre?.verdict.attributes,
     };
+    const traceparent = req.headers.traceparent;
     const requestBody = new CappedBytes(this.maxRecordBytes, Number(req.headers['content-length']) || 0);
     const chunks: RawChunk[] | undefined = r.route.onExchange ? [] : undefined;
+    let parser: ProviderParser | undefined;
+    let bodyKind: BodyKind = 'json';
     let recorder: ResponseRecorder | undefined;
+    let responded = false;
+    /** The recorder of the response, once one came (the gateway's own error answers have none). */
+    const recorderOf = (): ResponseRecorder | undefined => {
+      if (!responded) return undefined;
+      parser ??= parserFor(r.provider, r.path);
+      return (recorder ??= new ResponseRecorder(bodyKind, parser, this.maxRecordBytes));
+    };
+    // The recorder reads the response in runs, off the path of the bytes: at the end (with the step) or
+    // every `readRunBytes`, so a call costs nothing but a copy while its answer streams.
+    let unread: Buffer[] = [];
+    let unreadBytes = 0;
+    const readUnread = (): void => {
+      const chunks = unread;
+      unread = [];
+      unreadBytes = 0;
+      const recorder = recorderOf();
+      for (const chunk of chunks) {
+        try {
+          recorder?.push(chunk);
+        } catch (e) {
+          this.options.onError?.(`gateway: could not read a ${r.provider} stream chunk: ${(e as Error).message}`);
+        }
+      }
+    };
+    // Other paths (model lists, files) pass through unread.
+    const modelCall = r.modelCall;
     let settled = false;
     const finish = (error?: Exchange['error']): void => {
       if (settled) return;
       settled = true;
       x.endMs = nowMs();
       x.error = error;
-      this.record(x, r.route, requestBody, recorder, parser);
+      if (modelCall) {
+        this.stats.exchanges++;
+        if (x.error || (x.status ?? 0) >= 400) this.stats.failures++;
+        const record = () => {
+          readUnread();
+          this.record(x, r.route, traceparent, requestBody, recorderOf(), parser ?? parserFor(r.provider, r.path));
+        };
+        if (!this.options.deferRecording) record();
+        else {
+          this.pending.push(record);
+          this.options.deferRecording.onPending(this.pending.length);
+        }
+      }
       r.route.onExchange?.({ provider: x.provider, method: x.method, path: x.path, requestBody: requestBody.bytes(), status: x.status, contentType, chunks: chunks!, startMs: x.startMs, endMs: x.endMs, error: x.error });
     };
     let contentType: string | undefined;
@@ -189,22 +247,24 @@ export class LlmGateway {
     const onResponse = (upstreamRes: http.IncomingMessage | StandInResponse): void => {
       x.status = upstreamRes.statusCode ?? 502;
       contentType = upstreamRes.headers['content-type'];
-      recorder = new ResponseRecorder(bodyKindOf(upstreamRes.headers['content-type']), parser, this.maxRecordBytes);
-      x.streamed = recorder.kind !== 'json';
+      responded = true;
+      bodyKind = bodyKindOf(contentType);
+      x.streamed = bodyKind !== 'json';
       res.writeHead(x.status, clientResponseHeaders(upstreamRes.headers));
-      // A stream's headers go out at once (SDKs wait for them before the first event), but with its first
-      // event when that came in the same read: one write, not two. A plain body's go with it.
-      if (x.streamed) setImmediate(() => res.headersSent || res.destroyed || res.flushHeaders());
-      // The pipe first: each chunk is on its way to the agent before the recorder reads it.
+      // The pipe first: each chunk is on its way to the agent before the recorder sees it. (The response
+      // corks its socket until the end of the tick: a run is read on the next one, after the write.)
       upstreamRes.pipe(res);
+      // A stream's headers go out at once (SDKs wait for them before the first event), but with its first
+      // event when that came in the same read (the pipe writes it on the tick before): one write, not two.
+      // A plain body's go with it. (headersSent is no help: it is true once writeHead stored them.)
+      if (x.streamed) process.nextTick(() => x.firstChunkMs !== undefined || res.destroyed || res.writableEnded || res.flushHeaders());
       upstreamRes.on('data', (chunk: Buffer) => {
         x.firstChunkMs ??= nowMs();
         chunks?.push({ atMs: nowMs() - x.startMs, data: chunk });
-        try {
-          recorder!.push(chunk);
-        } catch (e) {
-          this.options.onError?.(`gateway: could not read a ${r.provider} stream chunk: ${(e as Error).message}`);
-        }
+        if (!modelCall) return;
+        unread.push(chunk);
+        unreadBytes += chunk.length;
+        if (unreadBytes >= readRunBytes) process.nextTick(readUnread);
       });
       upstreamRes.on('end', () => finish());
       upstreamRes.on('error', (e) => {
@@ -228,10 +288,9 @@ export class LlmGateway {
     const client = r.upstream.protocol === 'https:' ? https : http;
     const headers = upstreamRequestHeaders(req.headers, r.upstream.host);
     if (replacement) headers['content-length'] = replacement.length;
-    const upstreamReq = client.request(r.upstream, {
-      method: req.method, headers, agent: r.upstream.protocol === 'https:' ? keepAlive.https : keepAlive.http,
+    const upstreamReq = client.request({
+      ...r.target, method: req.method, headers, agent: r.upstream.protocol === 'https:' ? keepAlive.https : keepAlive.http,
     });
-    upstreamReq.setNoDelay(true);
     if (replacement) {
       requestBody.push(replacement);
       upstreamReq.end(replacement);
@@ -264,10 +323,12 @@ export class LlmGateway {
     req.on('error', () => upstreamReq.destroy());
   }
 
-  private record(x: Exchange, route: RunRoute, requestBody: CappedBytes, recorder: ResponseRecorder | undefined, parser: ProviderParser): void {
-    if (!isModelCall(x.provider, x.path)) return;
+  private record(x: Exchange, route: RunRoute, traceparent: string | string[] | undefined, requestBody: CappedBytes, recorder: ResponseRecorder | undefined, parser: ProviderParser): void {
     try {
-      this.stats.exchanges++;
+      const parent = parseTraceparent(traceparent);
+      x.traceId = parent?.traceId ?? route.traceId;
+      x.spanId = newSpanId();
+      x.parentSpanId = parent?.spanId ?? '';
       const requestJson = requestBody.json();
       let request: ParsedRequest | undefined;
       if (requestJson !== undefined) request = parser.request(x.path, requestJson);
@@ -277,7 +338,6 @@ export class LlmGateway {
       if (x.status !== undefined && x.status >= 400 && !x.response?.error && recorder) {
         x.response = { messages: [], finishReasons: [], usage: {}, ...x.response, error: recorder.text(2000) || `HTTP ${x.status}` };
       }
-      if (x.error || (x.status ?? 0) >= 400) this.stats.failures++;
       const spans = request ? route.tools.resultsIn(request, x.startMs) : [];
       spans.push(exchangeSpan(x));
       if (x.response && !x.error) route.tools.callsIn(x.response, x.endMs, x.traceId, x.parentSpanId);

@@ -28,13 +28,14 @@ export class GatewayHolder {
     if (this.gateway) return this.gateway;
     const dropped = (why: unknown) => options.onError?.(`gateway: a step was dropped: ${why instanceof Error ? why.message : String(why)}`);
     const settle = (refused: string | undefined) => refused === undefined || dropped(refused);
+    // Batched: a call is parsed into its step with its batch too, off the path of the calls that follow it.
+    const deferRecording = this.batchMs > 0 ? { onPending: (waiting: number) => this.schedule(waiting) } : undefined;
     const gateway = new LlmGateway({
       ...options,
+      deferRecording,
       sink: (request) => {
         if (this.batchMs <= 0) return this.send(request);
         this.batch.push(request);
-        if (this.batch.length >= maxBatch) this.flushBatch();
-        else this.timer ??= setTimeout(() => this.flushBatch(), this.batchMs);
       },
     });
     this.send = (request) => {
@@ -56,13 +57,20 @@ export class GatewayHolder {
     const gateway = this.gateway;
     this.gateway = undefined;
     await gateway?.stop();
+    gateway?.recordPending();
     this.flushBatch();
+  }
+
+  private schedule(waiting: number): void {
+    if (waiting >= maxBatch) this.flushBatch();
+    else this.timer ??= setTimeout(() => this.flushBatch(), this.batchMs);
   }
 
   /** Sends the steps waiting in a batch now (before a flush of the engine, or the end of a launch). */
   flushBatch(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.gateway?.recordPending();
     if (this.batch.length === 0) return;
     const steps = this.batch;
     this.batch = [];

@@ -1,7 +1,7 @@
 // Where a gateway request goes: `/<provider>/<rest>` (the gateway's default upstreams) or
 // `/r/<run>/<provider>/<rest>` (a launched run: its session, and the base URLs the agent had set).
 import { randomBytes } from 'node:crypto';
-import { defaultUpstreams, isProviderId, type ProviderId } from './providers';
+import { defaultUpstreams, isModelCall, isProviderId, type ProviderId } from './providers';
 import { newTraceId } from './traceContext';
 import { ToolCallTracker } from './toolSteps';
 import type { ExchangeListener, GatewayResponder } from './replayHooks';
@@ -29,13 +29,24 @@ export interface ResolvedRequest {
   route: RunRoute;
   provider: ProviderId;
   upstream: URL;
+  /** `upstream` as http.request options (read only: spread it). */
+  target: { protocol: string; hostname: string; port: string; path: string; auth?: string };
+  /** Whether it is a model call (a step); other paths pass through unrecorded. */
+  modelCall: boolean;
   /** Path after the provider prefix, without the query. */
   path: string;
 }
 
+type Resolution = ResolvedRequest | { unknownRun: string } | undefined;
+
+/** Resolutions kept (an agent calls the same few paths again and again); the cache starts over past this. */
+const maxCached = 256;
+
 export class RouteTable {
   private readonly runs = new Map<string, RunRoute>();
   readonly defaultRoute: RunRoute;
+  /** By raw request target: parsing two URLs is a good part of a call's time in the gateway. */
+  private readonly cache = new Map<string, Resolution>();
 
   constructor(private readonly upstreams: Partial<Record<ProviderId, string>>) {
     this.defaultRoute = { id: '', traceId: newTraceId(), tools: new ToolCallTracker(), serviceName: 'llm-gateway' };
@@ -44,6 +55,7 @@ export class RouteTable {
   add(options: RunRouteOptions): RunRoute {
     const route: RunRoute = { ...options, id: randomBytes(9).toString('base64url'), traceId: newTraceId(), tools: new ToolCallTracker() };
     this.runs.set(route.id, route);
+    this.cache.clear();
     return route;
   }
 
@@ -53,10 +65,21 @@ export class RouteTable {
 
   remove(id: string): void {
     this.runs.delete(id);
+    this.cache.clear();
   }
 
-  /** undefined: not a gateway path (or an unknown run); the caller answers 404. */
-  resolve(rawUrl: string): ResolvedRequest | { unknownRun: string } | undefined {
+  /** undefined: not a gateway path (or an unknown run); the caller answers 404. The answer is shared: read it only. */
+  resolve(rawUrl: string): Resolution {
+    // A query may carry a key (Gemini's ?key=): such targets are not kept.
+    if (rawUrl.includes('?')) return this.parse(rawUrl);
+    if (this.cache.has(rawUrl)) return this.cache.get(rawUrl);
+    if (this.cache.size >= maxCached) this.cache.clear();
+    const resolution = this.parse(rawUrl);
+    this.cache.set(rawUrl, resolution);
+    return resolution;
+  }
+
+  private parse(rawUrl: string): Resolution {
     const url = new URL(rawUrl, 'http://gateway');
     const segments = url.pathname.split('/');
     let route = this.defaultRoute;
@@ -72,6 +95,9 @@ export class RouteTable {
     const rest = '/' + segments.slice(i + 1).join('/');
     const base = (route.upstreams?.[provider] ?? this.upstreams[provider] ?? defaultUpstreams[provider]).replace(/\/+$/, '');
     const upstream = new URL(base + (rest === '/' ? '' : rest) + url.search);
-    return { route, provider, upstream, path: rest };
+    // What http.request makes of a URL (urlToHttpOptions), once per target rather than per call.
+    const target: ResolvedRequest['target'] = { protocol: upstream.protocol, hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'), port: upstream.port, path: upstream.pathname + upstream.search };
+    if (upstream.username || upstream.password) target.auth = `${decodeURIComponent(upstream.username)}:${decodeURIComponent(upstream.password)}`;
+    return { route, provider, upstream, target, path: rest, modelCall: isModelCall(provider, rest) };
   }
 }

@@ -1,0 +1,43 @@
+// The engine worker dies inside the real VS Code: the user is warned with the reason and what was lost,
+// the Sessions view empties, a request the worker held fails at once, and the receiver takes spans on the
+// same port again, into a new worker.
+import * as assert from 'node:assert/strict';
+import { activeApi } from './extension.test';
+import { postJsonSpans, waitFor } from './otlpPost';
+
+describe('engine worker restart inside VS Code', () => {
+  it('warns with what was lost, fails the held request fast, and the receiver stores spans on the same port again', async () => {
+    const { receiver, sessions } = await activeApi();
+    await receiver.start();
+    const engine = await receiver.engine();
+    assert.equal(engine.inWorker, true);
+    const endpoint = receiver.httpEndpoint!;
+    assert.equal(await postJsonSpans(endpoint, 'restart-before', [{ name: 'chat a', model: 'gpt-4o' }, { name: 'chat b', model: 'gpt-4o' }]), 200);
+    await engine.flush();
+    await waitFor('the session in the Sessions view', async () => (await sessions.getChildren()).some((i) => i.kind === 'session' && i.session.id === 'restart-before'));
+    const lostSpans = engine.spanCount;
+    const lostSessions = engine.listSessions().length;
+    const warnings = receiver.crashWarnings.length;
+
+    const exited = engine.exitWorkerForTest();
+    const started = Date.now();
+    // The extension's bundle has its own copy of the class: its name and message say it.
+    await assert.rejects(engine.stats(), { name: 'EngineCrashedError', message: 'The trace engine\'s worker stopped (it exited (code 70)) before it answered "stats".' });
+    assert.ok(Date.now() - started < 5_000, `the held request failed after ${Date.now() - started} ms`);
+    await exited;
+
+    const warning = await waitFor('the warning', () => receiver.crashWarnings[warnings], 30_000);
+    assert.match(warning, /worker stopped \(it exited \(code 70\)\) and was restarted/);
+    assert.ok(warning.includes(`${lostSpans} spans in ${lostSessions} session`), warning);
+    assert.ok(warning.includes(`listens again on port ${new URL(endpoint).port}`), warning);
+    assert.equal(receiver.state.kind, 'running');
+    assert.equal(receiver.httpEndpoint, endpoint);
+    assert.equal((await sessions.getChildren()).filter((i) => i.kind === 'session').length, 0, 'the lost sessions left the view');
+
+    assert.equal(await postJsonSpans(endpoint, 'restart-after', [{ name: 'chat c', model: 'gpt-4o' }]), 200);
+    await engine.flush();
+    const ids = (await sessions.getChildren()).flatMap((i) => (i.kind === 'session' ? [i.session.id] : []));
+    assert.deepEqual(ids, ['restart-after']);
+    assert.equal(engine.inWorker, true);
+  });
+});
