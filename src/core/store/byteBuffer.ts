@@ -80,7 +80,7 @@ export class ByteBuffer {
     const b = this.buf;
     const at = this.length;
     // Buffer.copy checks its arguments in JS first: a loop is cheaper for the many short fields copied.
-    if (n > 64) b.set(from.subarray(start, end), at);
+    if (n > 64) from.copy(b, at, start, end);
     else for (let i = 0; i < n; i++) b[at + i] = from[start + i]!;
     return (this.length = at + n);
   }

@@ -1,15 +1,20 @@
 // Finds a piece of text seen before by its bytes (sharedTexts.ts). Keying a Map by the piece as a string
 // cost a copy of every piece looked up, several µs a span on the ingest path. A hash of the bytes (read
 // four at a time) picks a bucket; a native compare of the bytes confirms. A bucket keeps its 8 newest
-// pieces, so pieces made to share a hash cost a bounded number of compares. Copies of the pieces go into 1 MB slabs (a
-// buffer of its own per piece cost more than the rest of the lookup); past a byte budget the oldest
-// slab goes, with every piece in it.
+// pieces, so pieces made to share a hash cost a bounded number of compares. Copies of the pieces go into
+// 1 MB slabs (a buffer, or a view, per piece made garbage that cost more than the lookup); past a byte
+// budget the oldest slab goes, with every piece in it.
 
 export interface Seen {
-  bytes: Buffer;
+  /** Where its copy is: the piece's bytes are slab[at, at + length). */
+  slab: Buffer;
+  readonly at: number;
+  readonly length: number;
   readonly print: number;
   /** Its text id, or 0 while it has been seen once (it stays in its span). */
   id: number;
+  /** The next older piece of its bucket. */
+  older: Seen | undefined;
   forgotten: boolean;
 }
 
@@ -23,23 +28,28 @@ interface Slab {
   pieces: Seen[];
 }
 
+/** The bytes of a piece (a view: for the rare piece that becomes a text). */
+export const bytesOf = (seen: Seen): Buffer => seen.slab.subarray(seen.at, seen.at + seen.length);
+
 export class PieceDictionary {
-  private readonly buckets = new Map<number, Seen[]>();
+  /** Hash -> the newest piece with it (older ones chained): no array per bucket. */
+  private readonly buckets = new Map<number, Seen>();
   private slabs: Slab[] = [];
+  /** The hash find() computed last: add() follows a find() that missed, for the same bytes. */
+  private lastPrint = 0;
 
   constructor(private readonly budget: number) {}
 
   find(b: Buffer, start: number, end: number): Seen | undefined {
-    const bucket = this.buckets.get(fingerprint(b, start, end));
-    if (!bucket) return undefined;
+    const print = (this.lastPrint = fingerprint(b, start, end));
     const n = end - start;
-    for (let i = bucket.length - 1; i >= 0; i--) {
-      const seen = bucket[i]!;
-      if (seen.bytes.length === n && b.compare(seen.bytes, 0, n, start, end) === 0) return seen;
+    for (let seen = this.buckets.get(print); seen; seen = seen.older) {
+      if (seen.length === n && b.compare(seen.slab, seen.at, seen.at + n, start, end) === 0) return seen;
     }
     return undefined;
   }
 
+  /** Remembers bytes [start, end) of `b`, which find() just missed. */
   add(b: Buffer, start: number, end: number): Seen {
     const n = end - start;
     let slab = this.slabs[this.slabs.length - 1];
@@ -48,23 +58,34 @@ export class PieceDictionary {
       while (this.slabs.length > 1 && this.slabs.length * slabBytes > this.budget) this.drop(this.slabs.shift()!);
     }
     b.copy(slab.buf, slab.used, start, end);
-    const seen: Seen = { bytes: slab.buf.subarray(slab.used, slab.used + n), print: fingerprint(b, start, end), id: 0, forgotten: false };
+    const newest = this.buckets.get(this.lastPrint);
+    const seen: Seen = { slab: slab.buf, at: slab.used, length: n, print: this.lastPrint, id: 0, older: newest, forgotten: false };
     slab.used += n;
     slab.pieces.push(seen);
-    let bucket = this.buckets.get(seen.print);
-    if (!bucket) this.buckets.set(seen.print, (bucket = []));
-    if (bucket.length === perBucket) this.forget(bucket[0]!);
-    bucket.push(seen);
+    this.buckets.set(seen.print, seen);
+    // A bucket keeps its newest few: the rest are forgotten.
+    let kept = 1;
+    for (let s = newest; s; s = s.older) if (++kept > perBucket) this.forget(s);
     return seen;
   }
 
   forget(seen: Seen): void {
     if (seen.forgotten) return;
     seen.forgotten = true;
-    seen.bytes = noBytes;
-    const bucket = this.buckets.get(seen.print)!;
-    bucket.splice(bucket.indexOf(seen), 1);
-    if (bucket.length === 0) this.buckets.delete(seen.print);
+    seen.slab = noBytes;
+    const newest = this.buckets.get(seen.print);
+    if (newest === seen) {
+      if (seen.older) this.buckets.set(seen.print, seen.older);
+      else this.buckets.delete(seen.print);
+    } else {
+      for (let s = newest; s; s = s.older) {
+        if (s.older === seen) {
+          s.older = seen.older;
+          break;
+        }
+      }
+    }
+    seen.older = undefined;
   }
 
   clear(): void {
@@ -76,6 +97,7 @@ export class PieceDictionary {
     for (const seen of slab.pieces) this.forget(seen);
   }
 }
+
 let viewed: Uint8Array | undefined;
 let view: DataView | undefined;
 

@@ -7,7 +7,7 @@
 // that never repeats then costs a lookup, not a row and a reference; content that does is kept twice at
 // most. Ids are counted here, one per reference: a text goes when the last span referring to it does.
 // Reads share one JS string per text (and per whole value), so models built from many spans hold one copy.
-import { PieceDictionary, type Seen } from './pieceDictionary';
+import { bytesOf, PieceDictionary, type Seen } from './pieceDictionary';
 import { forEachTextRef, type TextInterner } from './spanDataTexts';
 import { allRows, firstRow, num, type Statements } from './sqlite';
 
@@ -49,7 +49,7 @@ export class SharedTexts implements TextInterner {
     let id = seen.id;
     if (id === 0) {
       seen.id = id = this.nextId++;
-      this.stmts().get('INSERT INTO texts (id, body) VALUES (?, ?)').run([id, seen.bytes]);
+      this.stmts().get('INSERT INTO texts (id, body) VALUES (?, ?)').run([id, bytesOf(seen)]);
       this.live++;
       this.entries[id] = seen;
     }

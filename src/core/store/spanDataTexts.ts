@@ -116,9 +116,8 @@ function event(src: Buffer, start: number, end: number, into: ByteBuffer, texts:
 }
 
 /**
- * A KeyValue: true when its value was a long string or carried a reference (then `into` holds the new
- * body: its other fields as they were, then its value). Of several values, decoding keeps the last: only
- * that one is kept.
+ * A KeyValue: true when its value changes (then `into` holds the new body: its other fields as they were,
+ * then its value). Of several values, decoding keeps the last: only that one is kept.
  */
 function keyValue(src: Buffer, start: number, end: number, into: ByteBuffer, texts: TextInterner): boolean {
   const c: Cursor = { b: src, pos: start };
@@ -134,7 +133,7 @@ function keyValue(src: Buffer, start: number, end: number, into: ByteBuffer, tex
       valueEnd = c.pos += len;
     } else skip(c, tag & 7);
   }
-  if (values === 0 || (values === 1 && !needsRewrite(src, valueStart, valueEnd))) return false;
+  if (values === 0 || (!planValue(src, valueStart, valueEnd, texts) && values === 1)) return false;
   into.length = 0;
   c.pos = start;
   while (c.pos < end) {
@@ -143,67 +142,73 @@ function keyValue(src: Buffer, start: number, end: number, into: ByteBuffer, tex
     skip(c, tag & 7);
     if ((tag & 7) !== LEN || tag >>> 3 !== F_KV_VALUE) into.copy(src, fieldStart, c.pos);
   }
-  anyValue(src, valueStart, valueEnd, valueBody, texts);
+  writeValue(src, valueBody);
   into.varint((F_KV_VALUE << 3) | LEN);
   into.varint(valueBody.length);
   into.copy(valueBody.buf, 0, valueBody.length);
   return true;
 }
 
-function needsRewrite(src: Uint8Array, start: number, end: number): boolean {
-  const c: Cursor = { b: src, pos: start };
-  while (c.pos < end) {
-    const tag = varint(c);
-    const field = tag >>> 3;
-    const from = c.pos;
-    const bodyEnd = skip(c, tag & 7);
-    if (field === F_TEXT_REF || field === F_TEXT_PIECE) return true;
-    if (field === F_STRING && (tag & 7) === LEN && bodyEnd - from >= minSharedBytes) return true;
-  }
-  return false;
-}
+/** What planValue found, for writeValue: the AnyValue's last value field, and its string's pieces. */
+const plan = { last: -1, lastEnd: 0, text: -1, textEnd: 0, shared: false };
+const pieceIds: number[] = [];
 
 /**
- * An AnyValue as decoding sees it (the last of its value fields wins): a long string as its pieces, each
- * kept once (a text id) or in place while it has been seen only once; anything else as it was. A piece
- * field that arrived from outside is dropped.
+ * Reads an AnyValue as decoding sees it (the last of its value fields wins) and interns its long string's
+ * pieces. True when it must be written anew: a piece is kept once now, or the value has fields decoding
+ * ignores (among them pieces or ids that arrived from outside: they are dropped).
  */
-function anyValue(src: Buffer, start: number, end: number, into: ByteBuffer, texts: TextInterner): void {
+function planValue(src: Buffer, start: number, end: number, texts: TextInterner): boolean {
   const c: Cursor = { b: src, pos: start };
-  let last = -1;
-  let lastEnd = 0;
+  let fields = 0;
+  plan.last = -1;
+  plan.text = -1;
+  plan.shared = false;
   let lastTag = 0;
   while (c.pos < end) {
     const fieldStart = c.pos;
     const tag = varint(c);
     skip(c, tag & 7);
+    fields++;
     const field = tag >>> 3;
     if (field >= 1 && field <= 7) {
-      last = fieldStart;
-      lastEnd = c.pos;
+      plan.last = fieldStart;
+      plan.lastEnd = c.pos;
       lastTag = tag;
     }
   }
-  into.length = 0;
-  if (last < 0) return;
-  c.pos = last;
-  varint(c);
-  const len = lastTag === ((F_STRING << 3) | LEN) ? varint(c) : 0;
-  if (len < minSharedBytes) {
-    into.copy(src, last, lastEnd);
-    return;
+  if (plan.last >= 0 && lastTag === ((F_STRING << 3) | LEN)) {
+    c.pos = plan.last;
+    varint(c);
+    const len = varint(c);
+    if (len >= minSharedBytes) {
+      plan.text = c.pos;
+      plan.textEnd = c.pos + len;
+      cuts.length = 0;
+      pieceIds.length = 0;
+      pieceEnds(src, plan.text, plan.textEnd, cuts);
+      for (let i = 0, from = plan.text; i < cuts.length; from = cuts[i++]!) {
+        const id = texts.intern(src, from, cuts[i]!);
+        pieceIds.push(id);
+        if (id) plan.shared = true;
+      }
+    }
   }
-  pieces(src, c.pos, lastEnd, into, texts);
+  return plan.shared || fields !== (plan.last >= 0 ? 1 : 0);
 }
 
-/** A long string's pieces: runs of text ids (one F_TEXT_REF field each) and pieces kept in place. */
-function pieces(src: Buffer, start: number, end: number, into: ByteBuffer, texts: TextInterner): void {
-  cuts.length = 0;
+/** The AnyValue planValue read, written anew: its string's pieces as text ids and pieces in place. */
+function writeValue(src: Buffer, into: ByteBuffer): void {
+  into.length = 0;
+  if (plan.last < 0) return;
+  if (!plan.shared) {
+    into.copy(src, plan.last, plan.lastEnd);
+    return;
+  }
   ids.length = 0;
-  pieceEnds(src, start, end, cuts);
-  let inPlace = start;
-  for (let i = 0, from = start; i < cuts.length; from = cuts[i++]!) {
-    const id = texts.intern(src, from, cuts[i]!);
+  let inPlace = plan.text;
+  for (let i = 0, from = plan.text; i < cuts.length; from = cuts[i++]!) {
+    const id = pieceIds[i]!;
     if (id === 0) {
       if (ids.length) writeIds(into);
       continue;
@@ -213,12 +218,7 @@ function pieces(src: Buffer, start: number, end: number, into: ByteBuffer, texts
     inPlace = cuts[i]!;
   }
   if (ids.length) writeIds(into);
-  if (inPlace === start) {
-    // Every piece is new: the string stays as it came.
-    into.varint((F_STRING << 3) | LEN);
-    into.varint(end - start);
-    into.copy(src, start, end);
-  } else if (inPlace < end) writePiece(into, src, inPlace, end);
+  if (inPlace < plan.textEnd) writePiece(into, src, inPlace, plan.textEnd);
 }
 
 function writeIds(into: ByteBuffer): void {
