@@ -25,7 +25,7 @@ export interface HostThreadBench {
   engineBusy: number;
   /**
    * Process RSS growth (the workers' heaps included) per 100k spans stored: from the started engine to the
-   * flushed one, this thread's heap collected and the process left a second to settle each time.
+   * flushed one, this thread's heap collected and the process left 3 s to settle each time.
    */
   rssPer100k: number;
 }
@@ -99,8 +99,10 @@ export async function benchHostThread(payloads: Uint8Array[], spans: number): Pr
   }
 }
 
+/** RSS once the process has settled: V8 gives pages back some seconds after a burst, not at once. */
 async function settledRss(): Promise<number> {
   global.gc?.();
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  global.gc?.();
   return process.memoryUsage().rss;
 }

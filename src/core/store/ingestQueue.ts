@@ -23,7 +23,7 @@ export interface IngestQueueOptions {
   targetSliceMs?: number;
   /** The same while requests keep arriving and the backlog is under half the cap. Default 3. */
   receivingSliceMs?: number;
-  /** Items waiting when the receiver stops reading new bodies until half of them are stored. Default 16 384. */
+  /** Items waiting when the receiver stops reading new bodies until half of them are stored. Default 8192. */
   pauseAt?: number;
   /** A slice that failed to store (a bug, not bad input: requests arrive validated). */
   onError?: (error: unknown) => void;
@@ -101,7 +101,7 @@ export class IngestQueue implements OtlpSink {
     private readonly options: IngestQueueOptions = {},
   ) {
     this.maxPending = options.maxPending ?? 200_000;
-    this.pauseAt = options.pauseAt ?? 16_384;
+    this.pauseAt = options.pauseAt ?? 8192;
     this.targetSliceMs = options.targetSliceMs ?? 15;
     this.receivingSliceMs = Math.min(options.receivingSliceMs ?? 3, this.targetSliceMs);
   }
