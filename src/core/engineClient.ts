@@ -4,59 +4,24 @@
 // cannot start (no entry file, a failed start), the same service runs on this thread over an in-process
 // MessageChannel: slower for VS Code, same answers. The LLM gateway stays on this thread (a few calls a
 // minute); its steps go to the worker's ingest queue.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { CancellationTokenSource, type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
-import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
-import { EngineErrors, EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { CancellationTokenSource, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
+import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
 import type { ReportInput } from './cost';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
-import { serveEngine } from './engineService';
+import { CrashCount, EngineCrashedError, engineWorkerEntry, hostError, startEngineWorker, startInProcess, type EngineCrash } from './engineWorker';
 import type { SessionExportFormat, SessionExportResult } from './export/sessionExport';
-import { ForwardError, type ForwardTarget } from './forward/forwarder';
+import type { ForwardTarget } from './forward/forwarder';
 import type { Cassette } from './gateway/cassette';
 import type { GatewayOptions, LlmGateway } from './gateway/gateway';
 import { GatewayHolder } from './gateway/gatewayHolder';
-import { ImportCancelled, type ReadProgress } from './import/otlpFile';
+import type { ReadProgress } from './import/otlpFile';
 import type { SafetyOptions } from './safety';
 import { Emitter } from './store/changes';
 import type { StoreOptions } from './store/spanStore';
 import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from './store/types';
-
-/** The worker's entry: next to this file, in out/ (tests) and in dist/ (bundles). */
-export const engineWorkerEntry = join(__dirname, 'engineWorkerMain.js');
-
-/** A worker that has not answered by then is given up for the in-process engine. */
-const startTimeoutMs = 20_000;
-
-/** A worker that dies this often within `crashWindowMs` is not started again (it would only die again). */
-const maxCrashes = 3;
-const crashWindowMs = 60_000;
-
-/** What a worker's death cost, told once a new worker took over (or could not). */
-export interface EngineCrash {
-  reason: string;
-  /** What the store held when the worker died (its data dies with it). */
-  lostSpans: number;
-  lostSessions: number;
-  /** A new worker runs, with the receiver back where it listened; false: requests fail from now on. */
-  restarted: boolean;
-  /** Why there is no new worker, or why the receiver did not come back. */
-  error?: string;
-  /** Where the receiver listens again (it was running). */
-  receiver?: ReceiverAddresses;
-}
-
-/** A request the engine worker took with it when it died. */
-export class EngineCrashedError extends Error {
-  constructor(readonly method: string, readonly reason: string) {
-    super(`The trace engine's worker stopped (${reason}) before it answered "${method}".`);
-    this.name = 'EngineCrashedError';
-  }
-}
 
 export interface EngineClientOptions {
   store?: StoreOptions;
@@ -98,30 +63,25 @@ export class EngineClient {
   private restarting: Promise<void> | undefined;
   /** Connections of workers that died, and why: their pending requests fail with that reason. */
   private readonly died = new WeakMap<MessageConnection, string>();
-  private crashTimes: number[] = [];
+  private readonly crashes = new CrashCount();
 
   private constructor(private readonly options: EngineClientOptions) {
     this.store = options.store ?? {};
   }
 
   static async start(options: EngineClientOptions = {}): Promise<EngineClient> {
-    const entry = options.entry ?? engineWorkerEntry;
     const client = new EngineClient(options);
     if (!options.inProcess) {
-      if (!existsSync(entry)) options.onFallback?.(`no engine worker at ${entry}`);
-      else {
-        try {
-          await client.startWorker(entry);
-          return client;
-        } catch (e) {
-          options.onFallback?.(e instanceof Error ? e.message : String(e));
-        }
+      try {
+        await client.startWorker(options.entry ?? engineWorkerEntry);
+        return client;
+      } catch (e) {
+        options.onFallback?.(e instanceof Error ? e.message : String(e));
       }
     }
-    const { port1, port2 } = new MessageChannel();
-    void serveEngine(createMessageConnection(new PortMessageReader(port1), new PortMessageWriter(port1)), client.store).catch(() => undefined);
-    client.ports = [port1, port2];
-    client.attach(createMessageConnection(new PortMessageReader(port2), new PortMessageWriter(port2)), undefined);
+    const { connection, ports } = startInProcess(client.store);
+    client.ports = ports;
+    client.attach(connection, undefined);
     client.take(await client.call('sessions', {}));
     return client;
   }
@@ -140,38 +100,18 @@ export class EngineClient {
 
   /** Starts a worker and takes its first snapshot; throws (the worker ended) when it does not answer. */
   private async startWorker(entry: string): Promise<void> {
-    // A young generation of 16 MB, not V8's 48: the pages a flood fills stay with the process after it.
-    const worker = new Worker(entry, { workerData: this.store, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-    // Never what keeps a process alive: the receiver's sockets do, in the worker.
-    worker.unref();
-    const connection = createMessageConnection(new PortMessageReader(worker), new PortMessageWriter(worker));
-    this.attach(connection, worker);
-    let started = false;
-    let down = false;
-    const failed = new Promise<never>((_, reject) => {
-      const fail = (reason: string) => {
-        if (down || this.disposed) return;
-        down = true;
-        // Its pending requests are rejected (see call: they say why).
-        this.died.set(connection, reason);
-        connection.dispose();
-        if (started) this.crashed(entry, reason);
-        else reject(new Error(`the engine worker failed to start: ${reason}`));
-      };
-      worker.on('error', (e) => fail(e.message));
-      worker.on('exit', (code) => fail(`it exited (code ${code})`));
-    });
-    failed.catch(() => undefined);
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the engine worker did not answer in ${startTimeoutMs / 1000} s`)), startTimeoutMs).unref());
-    try {
-      this.take(await Promise.race([this.send(connection, 'sessions', {}), failed, timeout]));
-    } catch (e) {
-      down = true;
-      connection.dispose();
-      await worker.terminate();
-      throw e;
-    }
-    started = true;
+    this.take(
+      await startEngineWorker(entry, this.store, {
+        attach: (connection, worker) => this.attach(connection, worker),
+        firstAnswer: (connection) => this.send(connection, 'sessions', {}),
+        died: (connection, reason) => {
+          if (this.disposed) return;
+          // Its pending requests are rejected (see send: they say why).
+          this.died.set(connection, reason);
+          this.crashed(entry, reason);
+        },
+      }),
+    );
   }
 
   /** A running worker died: its data is gone; a new one takes over, with the receiver where it was. */
@@ -180,12 +120,11 @@ export class EngineClient {
     const removed = this.mirror.sessions.map((s) => s.id);
     this.take({ sessions: [], spans: 0 });
     this.changed.fire({ added: [], changed: [], removed, evicted: [] });
-    const now = Date.now();
-    this.crashTimes = [...this.crashTimes.filter((t) => now - t < crashWindowMs), now];
+    const refusal = this.crashes.refusal(reason);
     const receiver = this.receiverOptions;
     this.addresses = undefined;
     const restart = async (): Promise<void> => {
-      if (this.crashTimes.length > maxCrashes) throw new Error(`The trace engine's worker stopped ${this.crashTimes.length} times within ${crashWindowMs / 1000} s, so it is not started again (last: ${reason}).`);
+      if (refusal) throw new Error(refusal);
       await this.startWorker(entry).catch((e: unknown) => {
         throw new Error(`The trace engine's worker stopped (${reason}) and a new one did not start: ${e instanceof Error ? e.message : String(e)}`);
       });
@@ -356,9 +295,6 @@ export class EngineClient {
     });
     try {
       return await this.call('importFile', { file, progressId: id }, cancel);
-    } catch (e) {
-      if (e instanceof ResponseError && e.code === EngineErrors.importCancelled) throw new ImportCancelled();
-      throw e;
     } finally {
       this.progress.delete(id);
       cancel.dispose();
@@ -389,12 +325,6 @@ export class EngineClient {
     const id = this.onProgress((done, total) => onProgress?.(done, total));
     try {
       return await this.call('forwardSession', { sessionId, target: plain(target), progressId: id });
-    } catch (e) {
-      if (e instanceof ResponseError && e.code === EngineErrors.forwardFailed) {
-        const data = e.data as ForwardErrorData;
-        throw new ForwardError(e.message, data.sent, data.status, data.body);
-      }
-      throw e;
     } finally {
       this.progress.delete(id);
     }
@@ -459,7 +389,7 @@ export class EngineClient {
       return await connection.sendRequest(type, params, cancel?.token);
     } catch (e) {
       const reason = this.died.get(connection);
-      throw reason === undefined ? e : new EngineCrashedError(method, reason);
+      throw reason === undefined ? hostError(e) : new EngineCrashedError(method, reason);
     }
   }
 }

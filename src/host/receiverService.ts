@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ListenAddress } from '../core/engine';
-import { type EngineCrash, EngineClient } from '../core/engineClient';
+import { EngineClient } from '../core/engineClient';
+import type { EngineCrash } from '../core/engineWorker';
 import { ContextKeys } from './contributions';
 import type { Log } from './log';
 import { onSettingsChanged, setting } from './settings';

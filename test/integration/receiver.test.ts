@@ -128,6 +128,54 @@ describe('receiver -> store inside VS Code', () => {
     assert.equal(store.getSession('it-session-1')?.spanCount, 3);
   });
 
+  it('gives back exactly the long prompts and growing conversation it keeps once (steps, OTLP JSON, SQLite)', async () => {
+    const { receiver } = await activeApi();
+    const engine = await receiver.engine();
+    // An agent's calls: the same ~1.6 KB system prompt every time, the conversation growing by a turn.
+    const system = `You plan trips. ${'Check the weather first; quote prices in the traveller\'s currency. '.repeat(24)}`;
+    const turns = Array.from({ length: 6 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', content: `turn ${i}: ${'plans, places and prices; '.repeat(12)}` }] }));
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'integration-agent', 'agent_debugger.session.id': 'it-long-prompts' }),
+      spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${receiver.httpEndpoint}/v1/traces` }))],
+    });
+    const tracer = provider.getTracer('integration');
+    for (let i = 1; i <= turns.length; i++) {
+      tracer.startSpan(`chat ${i}`, {
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.system_instructions': system, 'gen_ai.input.messages': JSON.stringify(turns.slice(0, i)) },
+      }).end();
+    }
+    await provider.forceFlush();
+    await provider.shutdown();
+    await engine.flush();
+    const value = (span: { attributes: { key: string; value: object }[] }, key: string) => span.attributes.find((a) => a.key === key)?.value;
+    const check = async (sessionId: string) => {
+      const spans = (await engine.spansOfSession(sessionId)).sort((a, b) => a.name.localeCompare(b.name));
+      assert.equal(spans.length, turns.length);
+      spans.forEach((span, i) => {
+        assert.deepEqual(value(span, 'gen_ai.system_instructions'), { stringValue: system }, span.name);
+        assert.deepEqual(value(span, 'gen_ai.input.messages'), { stringValue: JSON.stringify(turns.slice(0, i + 1)) }, span.name);
+      });
+      const steps = await engine.sessionSteps(sessionId, {});
+      const last = steps.find((s) => s.name === `chat ${turns.length}`)!;
+      assert.equal(last.systemPrompt, system);
+      assert.equal(last.inputMessages?.length, turns.length);
+    };
+    await check('it-long-prompts');
+    const json = join(dir, 'long.otlp.json');
+    const sqlite = join(dir, 'long.sqlite');
+    await vscode.commands.executeCommand(Commands.exportSession, { session: { id: 'it-long-prompts' } }, { format: 'otlp-json', path: json });
+    await vscode.commands.executeCommand(Commands.exportSession, { session: { id: 'it-long-prompts' } }, { format: 'sqlite', path: sqlite });
+    const text = readFileSync(json, 'utf8');
+    assert.equal(text.split(JSON.stringify(system)).length - 1, turns.length, 'the prompt is in every exported span');
+    await engine.deleteSession('it-long-prompts');
+    for (const file of [sqlite, json]) {
+      const imported = await vscode.commands.executeCommand<{ spans: number; sessionIds: string[] }>(Commands.importSession, file);
+      assert.equal(imported?.spans, turns.length);
+      await check(imported!.sessionIds[0]!);
+      await engine.deleteSession(imported!.sessionIds[0]!);
+    }
+  });
+
   it('imports a SQLite export of the older layout (schema 2: span data as JSON), upgraded', async () => {
     const { receiver } = await activeApi();
     const store = await receiver.engine();

@@ -1,9 +1,11 @@
 // Long strings out of spans.data and into the texts table (sharedTexts.ts). A span's data is a Span
 // message (spanData.ts); a string value of an attribute of the span or of one of its events, of
-// `minSharedBytes` or more, is written as a list of text ids instead: field F_TEXT_REF of its AnyValue,
-// packed varints. Decoding with the store's texts (parseSpanData) puts the string back, so nothing above
-// the store sees the difference. OTLP's AnyValue has no such field: one that arrives from outside is
-// dropped here, so only the store itself can make a reference.
+// `minSharedBytes` or more, is cut into pieces (textPieces.ts). Once one of its pieces is kept once, the
+// value is written as its pieces in order: runs of text ids (AnyValue field F_TEXT_REF, packed varints)
+// and pieces kept in place (F_TEXT_PIECE); a value whose pieces are all new stays as it came. Decoding
+// with the store's texts (parseSpanData) puts the string back, so nothing above the store sees the
+// difference. OTLP's AnyValue has no such fields: any that arrive from outside are dropped here, so only
+// the store itself can make a reference.
 import { F_TEXT_PIECE, F_TEXT_REF } from '../otlp/protoCommon';
 import { ByteBuffer } from './byteBuffer';
 import { minSharedBytes, pieceEnds } from './textPieces';

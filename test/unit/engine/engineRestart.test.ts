@@ -2,7 +2,8 @@
 // said so, the requests it held fail at once, a new worker answers, and the receiver and the gateway take
 // calls on the same ports again. All through the real worker, receiver and gateway.
 import * as assert from 'node:assert/strict';
-import { EngineClient, EngineCrashedError, type EngineCrash } from '../../../src/core/engineClient';
+import { EngineClient } from '../../../src/core/engineClient';
+import { EngineCrashedError, type EngineCrash } from '../../../src/core/engineWorker';
 import type { StoreChange } from '../../../src/core/store/types';
 import { MockProvider } from '../gateway/mockProvider';
 import { makeSpan, makeTraceRequest, request } from '../otlp/helpers';
