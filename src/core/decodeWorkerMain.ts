@@ -8,6 +8,7 @@ import type { TraceRequest } from './otlp/model';
 import { validateTraceRequest } from './otlp/validate';
 import { prepareTraces, transferablesOf } from './store/preparedTraces';
 import { prepareTraceBytes } from './store/protoPrepared';
+import { planTexts } from './store/textPlan';
 
 const port = parentPort;
 if (!port) throw new Error('decodeWorkerMain runs as a worker thread');
@@ -27,7 +28,10 @@ port.on('message', (job: DecodeJob) => {
 function decode(job: DecodeJob): DecodeReply['result'] {
   // What exporters send takes the fast path; anything else (errors, rejected spans) the general one.
   const fast = job.format === 'protobuf' ? prepareTraceBytes(job.body) : undefined;
-  if (fast) return { kind: 'decoded', accepted: fast.count, rejected: 0, reasons: [], prepared: fast };
+  if (fast) {
+    planTexts(fast);
+    return { kind: 'decoded', accepted: fast.count, rejected: 0, reasons: [], prepared: fast };
+  }
   let request: TraceRequest;
   try {
     request = decodeBody('traces', job.format, job.body) as TraceRequest;
@@ -37,5 +41,6 @@ function decode(job: DecodeJob): DecodeReply['result'] {
   }
   const checked = validateTraceRequest(request, { idsAreHex: job.format === 'protobuf' });
   const prepared = prepareTraces(checked.request);
+  planTexts(prepared);
   return { kind: 'decoded', accepted: checked.accepted, rejected: checked.rejected, reasons: checked.reasons, prepared };
 }

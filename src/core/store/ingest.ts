@@ -117,6 +117,7 @@ export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number
   const { traceIds, traceIndex, times, statusCodes, textEnd, routedSpans } = p;
   const text = Buffer.from(p.text.buffer, p.text.byteOffset, p.text.byteLength);
   const traceOf = (s: number) => traceIndex[s];
+  const plan = { p, span: 0 };
   let lastSession = '';
   let i = from;
   for (const group of p.groups) {
@@ -137,7 +138,8 @@ export function writePrepared(ctx: StoreContext, p: PreparedTraces, from: number
       const id = rows.begin(startMs, endMs, statusCodes[s]!, resourceId, scopeId);
       rows.text(sessionId);
       const k = preparedTexts * s;
-      rows.columns(text, k === 0 ? 0 : textEnd[k - 1]!, textEnd, k, preparedTexts);
+      plan.span = s;
+      rows.columns(text, k === 0 ? 0 : textEnd[k - 1]!, textEnd, k, preparedTexts, plan);
       // A root span (empty parent id) names its trace.
       const root = textEnd[k + textParent] === textEnd[k + textParent - 1] ? text.toString('utf8', textEnd[k + textName - 1], textEnd[k + textName]) : null;
       rollups.add(id, traceId, sessionId, root, statusCodes[s]!, startMs, endMs);

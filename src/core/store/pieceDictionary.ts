@@ -40,8 +40,9 @@ export class PieceDictionary {
 
   constructor(private readonly budget: number) {}
 
-  find(b: Buffer, start: number, end: number): Seen | undefined {
-    const print = (this.lastPrint = fingerprint(b, start, end));
+  /** `print`: the bytes' fingerprint() when the caller has it (the decode worker hashed them). */
+  find(b: Buffer, start: number, end: number, print = fingerprint(b, start, end)): Seen | undefined {
+    this.lastPrint = print;
     const n = end - start;
     for (let seen = this.buckets.get(print); seen; seen = seen.older) {
       if (seen.length === n && b.compare(seen.slab, seen.at, seen.at + n, start, end) === 0) return seen;
@@ -102,7 +103,7 @@ let viewed: Uint8Array | undefined;
 let view: DataView | undefined;
 
 /** A hash of every byte, read four at a time (one prepared request's spans share a buffer, so its view is kept). */
-function fingerprint(b: Uint8Array, start: number, end: number): number {
+export function fingerprint(b: Uint8Array, start: number, end: number): number {
   if (b !== viewed) {
     viewed = b;
     view = new DataView(b.buffer, b.byteOffset, b.byteLength);

@@ -42,6 +42,9 @@ export interface PreparedTraces {
   text: Uint8Array;
   /** textEnd[preparedTexts * i + k] is where text column k of span i ends (and the next one starts). */
   textEnd: Uint32Array;
+  /** Long strings of the spans' data, cut and hashed ahead (textPlan.ts; the decode worker adds it). */
+  textPlan?: Uint32Array;
+  textPlanAt?: Uint32Array;
 }
 
 export function prepareTraces(req: TraceRequest): PreparedTraces {
@@ -102,7 +105,9 @@ export function prepareTraces(req: TraceRequest): PreparedTraces {
 
 /** The buffers postMessage can hand over instead of copying. */
 export function transferablesOf(p: PreparedTraces): ArrayBuffer[] {
-  return [p.traceIndex.buffer, p.times.buffer, p.statusCodes.buffer, p.text.buffer, p.textEnd.buffer] as ArrayBuffer[];
+  const buffers = [p.traceIndex.buffer, p.times.buffer, p.statusCodes.buffer, p.text.buffer, p.textEnd.buffer];
+  if (p.textPlan && p.textPlanAt) buffers.push(p.textPlan.buffer, p.textPlanAt.buffer);
+  return buffers as ArrayBuffer[];
 }
 
 /** The attributes session routing reads, or undefined when the span has none of them. */

@@ -40,8 +40,8 @@ export class SharedTexts implements TextInterner {
   }
 
   /** The text id of a piece, counted as one more reference; 0 the first time it is seen (it stays in place). */
-  intern(b: Buffer, start: number, end: number): number {
-    const seen = this.seen.find(b, start, end);
+  intern(b: Buffer, start: number, end: number, print?: number): number {
+    const seen = this.seen.find(b, start, end, print);
     if (!seen) {
       this.seen.add(b, start, end);
       return 0;

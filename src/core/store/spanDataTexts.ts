@@ -63,9 +63,9 @@ const ids: number[] = [];
 
 /**
  * Appends `src[start, end)` (a span's data) to `out` with long strings interned. Unchanged fields are
- * copied as they are.
+ * copied as they are. True when a field was written anew.
  */
-export function compactSpanData(src: Buffer, start: number, end: number, out: ByteBuffer, texts: TextInterner): void {
+export function compactSpanData(src: Buffer, start: number, end: number, out: ByteBuffer, texts: TextInterner): boolean {
   const c: Cursor = { b: src, pos: start };
   let copied = start;
   while (c.pos < end) {
@@ -89,6 +89,7 @@ export function compactSpanData(src: Buffer, start: number, end: number, out: By
     copied = c.pos;
   }
   out.copy(src, copied, end);
+  return copied !== start;
 }
 
 /** An Event message: true when one of its attributes changed (then `into` holds the new body). */

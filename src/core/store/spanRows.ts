@@ -4,7 +4,9 @@
 // a sql.js build that does not allow that gets the same rows bound through sql.js.
 import { ByteBuffer } from './byteBuffer';
 import type { StoreContext } from './context';
+import type { PreparedTraces } from './preparedTraces';
 import { compactSpanData } from './spanDataTexts';
+import { PlannedTexts } from './textPlan';
 import type { BindValue } from './sqlite';
 
 /** Byte columns of a row, in the order begin()'s caller gives them: text, but the last (data, a blob). */
@@ -30,8 +32,11 @@ export class SpanRows {
   private readonly values = new Float64Array(perInsert * numbers);
   private pending = 0;
   private textIndex = texts;
+  private readonly planned: PlannedTexts;
 
-  constructor(private readonly ctx: StoreContext) {}
+  constructor(private readonly ctx: StoreContext) {
+    this.planned = new PlannedTexts(ctx.texts);
+  }
 
   /** Forgets rows not flushed (a write that threw): each batch starts empty. */
   reset(): void {
@@ -68,9 +73,10 @@ export class SpanRows {
 
   /**
    * `count` columns lying back to back in `from` (as bytes), the last of them the row's data: column c
-   * ends at ends[at + c], and the first starts at `start`. The text columns are copied at once.
+   * ends at ends[at + c], and the first starts at `start`. The text columns are copied at once. `planOf`:
+   * the prepared request and span whose text plan (textPlan.ts) the data has.
    */
-  columns(from: Buffer, start: number, ends: Uint32Array, at: number, count: number): void {
+  columns(from: Buffer, start: number, ends: Uint32Array, at: number, count: number, planOf?: { p: PreparedTraces; span: number }): void {
     const shift = this.bytes.length - start;
     const dataStart = ends[at + count - 2]!;
     this.bytes.copy(from, start, dataStart);
@@ -79,7 +85,13 @@ export class SpanRows {
       this.added(s + shift, e + shift);
       s = e;
     }
-    this.dataOf(from, dataStart, ends[at + count - 1]!);
+    const dataEnd = ends[at + count - 1]!;
+    if (!planOf?.p.textPlan) this.dataOf(from, dataStart, dataEnd);
+    else {
+      const at = this.bytes.length;
+      this.planned.write(planOf.p, planOf.span, from, dataStart, dataEnd, this.bytes);
+      this.added(at, this.bytes.length);
+    }
   }
 
   private dataOf(from: Buffer, start: number, end: number): void {

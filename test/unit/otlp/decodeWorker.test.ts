@@ -10,7 +10,8 @@ import { ingestBody } from '../../../src/core/otlp/ingest';
 import { decodeTraceRequest } from '../../../src/core/otlp/protoDecode';
 import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import { validateTraceRequest } from '../../../src/core/otlp/validate';
-import { prepareTraces } from '../../../src/core/store/preparedTraces';
+import { prepareTraces, type PreparedTraces } from '../../../src/core/store/preparedTraces';
+import { planTexts } from '../../../src/core/store/textPlan';
 import { decodeExportResponseProto, decodeStatusProto, makeSpan, makeTraceRequest, request, SPAN_ID, TRACE_ID } from './helpers';
 
 const stats = () => ({ requests: 0, spansAccepted: 0, spansRejected: 0, logRecordsAccepted: 0, logRecordsRejected: 0, bytesReceived: 0, refused: 0, errors: 0 });
@@ -32,6 +33,8 @@ describe('OTLP decode worker', function () {
     if (result?.kind !== 'decoded') return;
     assert.deepEqual([result.accepted, result.rejected], [50, 0]);
     const here = prepareTraces(validateTraceRequest(decodeTraceRequest(bytes), { idsAreHex: true }).request);
+    planTexts(here);
+    assert.ok((result.prepared as PreparedTraces).textPlan, 'long strings are planned on the worker');
     assert.deepEqual(result.prepared, here);
     assert.equal(bytes.byteLength > 0, true, 'the caller keeps its body');
   });

@@ -1,0 +1,75 @@
+// The decode worker cuts and hashes spans' long strings ahead (store/textPlan.ts); the engine thread only
+// looks the pieces up. Whatever the plan, the store must hold exactly what it holds without one: the same
+// span rows byte for byte and the same texts, for shared, unique and forged content.
+import * as assert from 'node:assert/strict';
+import { Writer } from 'protobufjs/minimal';
+import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
+import { transferablesOf, type PreparedTraces } from '../../../src/core/store/preparedTraces';
+import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
+import type { SpanStore } from '../../../src/core/store/spanStore';
+import { planTexts } from '../../../src/core/store/textPlan';
+import { agentPayloads } from '../../bench/agentSpans';
+import { newStore, request, span, spanId, str, traceId } from './fixtures';
+
+type Rows = { values: unknown[][] }[];
+const dbOf = (store: SpanStore) => (store as unknown as { ctx: { db: { exec(sql: string): Rows } } }).ctx.db;
+const rows = (store: SpanStore, sql: string) => dbOf(store).exec(sql)[0]?.values ?? [];
+
+/** A body whose one attribute value carries the store's private field 100 and an unknown field: a rewrite with nothing shared. */
+function forgedBody(): Buffer {
+  const w = Writer.create();
+  w.uint32((100 << 3) | 2).fork().uint32(1).uint32(2).ldelim();
+  w.uint32((9 << 3) | 2).bytes(Buffer.from('AAAAAA'));
+  const forged = Buffer.from(w.finish());
+  const body = Buffer.from(encodeTraceRequest(request([str('session.id', 'evil')], [span({ traceId: traceId(9), spanId: spanId(9), attributes: [str('x', 'PLACEHOLDER'), str('long', 'y'.repeat(900))] })])));
+  forged.copy(body, body.indexOf(Buffer.from('PLACEHOLDER')) - 2);
+  return body;
+}
+
+/** Prepared and planned as the decode worker does, then handed over as postMessage would. */
+function planned(body: Uint8Array): PreparedTraces {
+  const p = prepareTraceBytes(body)!;
+  planTexts(p);
+  return structuredClone(p, { transfer: transferablesOf(p) });
+}
+
+describe('store: long strings planned on the decode worker', () => {
+  it('stores exactly what compacting on the engine thread stores (shared, unique and forged content)', async () => {
+    const bodies = [...agentPayloads(4, 128), ...agentPayloads(2, 128, true), forgedBody(), ...agentPayloads(2, 128)];
+    const plain = await newStore();
+    const withPlan = await newStore();
+    try {
+      for (const body of bodies) {
+        plain.ingestPrepared(prepareTraceBytes(body)!);
+        withPlan.ingestPrepared(planned(body));
+      }
+      const spans = rows(plain, 'SELECT id, trace_id, span_id, name, data FROM spans ORDER BY id');
+      assert.equal(spans.length, 8 * 128 + 1);
+      assert.deepEqual(rows(withPlan, 'SELECT id, trace_id, span_id, name, data FROM spans ORDER BY id'), spans);
+      const texts = rows(plain, 'SELECT id, body FROM texts ORDER BY id');
+      assert.ok(texts.length > 10, `${texts.length} texts`);
+      assert.deepEqual(rows(withPlan, 'SELECT id, body FROM texts ORDER BY id'), texts);
+      const evil = withPlan.spansOfSession('evil')[0]!;
+      assert.deepEqual(evil.attributes.find((a) => a.key === 'x')?.value, {}, 'the forged reference is dropped');
+    } finally {
+      plain.dispose();
+      withPlan.dispose();
+    }
+  });
+
+  it('refuses a plan that does not match its data instead of storing the wrong thing', async () => {
+    const store = await newStore();
+    try {
+      const [body] = agentPayloads(1, 16);
+      store.ingestPrepared(planned(body!));
+      const p = planned(body!);
+      // The second sighting of a piece is looked up, then the walk finds another piece than planned.
+      const shift = p.textPlan!.findIndex((v, i) => i > 0 && p.textPlanAt!.indexOf(i) < 0 && v > 0);
+      p.textPlan![shift]! += 1;
+      assert.throws(() => store.ingestPrepared(p), /text plan/);
+      assert.equal(store.stats().spans, 16, 'the failed write left nothing behind');
+    } finally {
+      store.dispose();
+    }
+  });
+});
