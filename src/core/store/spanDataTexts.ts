@@ -9,8 +9,8 @@
 import { F_TEXT_PIECE, F_TEXT_REF } from '../otlp/protoCommon';
 import { ByteBuffer } from './byteBuffer';
 import { minSharedBytes, pieceEnds } from './textPieces';
-const F_ATTRIBUTES = 9, F_EVENTS = 11, F_EVENT_ATTRIBUTES = 3, F_KV_VALUE = 2, F_STRING = 1;
-const LEN = 2;
+export const F_ATTRIBUTES = 9, F_EVENTS = 11, F_EVENT_ATTRIBUTES = 3, F_KV_VALUE = 2, F_STRING = 1;
+export const LEN = 2;
 const refTag = (F_TEXT_REF << 3) | LEN;
 const pieceTag = (F_TEXT_PIECE << 3) | LEN;
 
@@ -20,12 +20,12 @@ export interface TextInterner {
 }
 
 /** A read cursor over one buffer (the walks are synchronous and never nested across buffers). */
-interface Cursor {
+export interface Cursor {
   b: Uint8Array;
   pos: number;
 }
 
-function varint(c: Cursor): number {
+export function varint(c: Cursor): number {
   const first = c.b[c.pos]!;
   if (first < 0x80) {
     c.pos++;
@@ -43,7 +43,7 @@ function varint(c: Cursor): number {
 }
 
 /** Moves past a field's value (the tag read); returns the end of a length-delimited one's body. */
-function skip(c: Cursor, wire: number): number {
+export function skip(c: Cursor, wire: number): number {
   if (wire === 0) varint(c);
   else if (wire === 1) c.pos += 8;
   else if (wire === 5) c.pos += 4;
@@ -208,9 +208,17 @@ function writeValue(src: Buffer, into: ByteBuffer): void {
     into.copy(src, plan.last, plan.lastEnd);
     return;
   }
+  writeSharedString(into, src, plan.text, plan.textEnd, cuts, pieceIds, 0, cuts.length);
+}
+
+/**
+ * The string src[text, textEnd) as an AnyValue body of runs of text ids and pieces in place: its pieces
+ * end at cutEnds[first, first + count), and pieceIds (same indexes) are their text ids (0: in place).
+ */
+export function writeSharedString(into: ByteBuffer, src: Buffer, text: number, textEnd: number, cutEnds: ArrayLike<number>, pieceIds: ArrayLike<number>, first: number, count: number): void {
   ids.length = 0;
-  let inPlace = plan.text;
-  for (let i = 0, from = plan.text; i < cuts.length; from = cuts[i++]!) {
+  let inPlace = text;
+  for (let i = first, from = text; i < first + count; from = cutEnds[i++]!) {
     const id = pieceIds[i]!;
     if (id === 0) {
       if (ids.length) writeIds(into);
@@ -218,10 +226,10 @@ function writeValue(src: Buffer, into: ByteBuffer): void {
     }
     if (inPlace < from) writePiece(into, src, inPlace, from);
     ids.push(id);
-    inPlace = cuts[i]!;
+    inPlace = cutEnds[i]!;
   }
   if (ids.length) writeIds(into);
-  if (inPlace < plan.textEnd) writePiece(into, src, inPlace, plan.textEnd);
+  if (inPlace < textEnd) writePiece(into, src, inPlace, textEnd);
 }
 
 function writeIds(into: ByteBuffer): void {

@@ -6,7 +6,7 @@ import { ByteBuffer } from './byteBuffer';
 import type { StoreContext } from './context';
 import type { PreparedTraces } from './preparedTraces';
 import { compactSpanData } from './spanDataTexts';
-import { PlannedTexts } from './textPlan';
+import { PlannedTexts } from './plannedTexts';
 import type { BindValue } from './sqlite';
 
 /** Byte columns of a row, in the order begin()'s caller gives them: text, but the last (data, a blob). */

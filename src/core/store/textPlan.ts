@@ -1,23 +1,31 @@
 // Keeping long strings once (spanDataTexts.ts) walks every span's data, cuts its long strings into pieces
 // and hashes each piece: a fifth of the engine thread's time per span. None of that needs the store, so
 // the decode worker does it (planTexts) and hands the plan over with the request; the engine thread only
-// looks the pieces up by their hashes. A span whose pieces are all new and that needs no rewrite is then
-// copied as it came, without a walk. The engine replays the plan through the same compaction code, so
-// what is stored is byte for byte what compacting without a plan stores.
+// looks the pieces up by their hashes (plannedTexts.ts). For the usual shape (each long string the one
+// value of its attribute) the plan also says where the string's enclosing fields start, so a span with a
+// piece kept once is spliced rather than walked again. Anything else is planned as the walk meets it and
+// replayed through the same walk. Either way the store holds byte for byte what compacting without a plan
+// stores (test/unit/store/textPlan.test.ts).
 import { ByteBuffer } from './byteBuffer';
 import { fingerprint } from './pieceDictionary';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
-import { compactSpanData, type TextInterner } from './spanDataTexts';
+import { compactSpanData, F_ATTRIBUTES, F_EVENT_ATTRIBUTES, F_EVENTS, F_KV_VALUE, F_STRING, LEN, skip, varint, type Cursor, type TextInterner } from './spanDataTexts';
+import { minSharedBytes, pieceEnds } from './textPieces';
 
-/** What the store's texts offer a plan: intern() with the piece's hash already computed. */
-export interface HashedInterner {
-  intern(b: Buffer, start: number, end: number, print?: number): number;
-}
-
-// A span's plan in PreparedTraces.textPlan, from textPlanAt[span] to textPlanAt[span + 1]: its rewrite
-// flag (1: compaction changes the data even with no piece shared), then per piece: start and end
-// (relative to the data's start) and hash.
-const perPiece = 3;
+// A span's plan, textPlan[textPlanAt[span], textPlanAt[span + 1]), starts with its kind. Offsets are from
+// the start of the span's data.
+/** Pieces in the order the walk interns them: start, end, hash each. */
+export const walkPlan = 0;
+/** As walkPlan, and the walk rewrites the data even when no piece is shared (fields OTLP readers ignore). */
+export const rewritePlan = 1;
+/**
+ * Per long string: its piece count, where its span-level field starts, where its event's attribute field
+ * starts plus one (0: an attribute of the span itself), where its KeyValue's value field starts; then its
+ * pieces as in walkPlan.
+ */
+export const splicePlan = 2;
+export const perPiece = 3;
+export const perString = 4;
 
 /** Records the pieces compaction would intern, sharing none of them. */
 class Recorder implements TextInterner {
@@ -31,76 +39,111 @@ class Recorder implements TextInterner {
 }
 
 const scratch = new ByteBuffer(1 << 14);
+const cuts: number[] = [];
 
 /** Adds the plan of each span's data to a prepared request (on the decode worker). */
 export function planTexts(p: PreparedTraces): void {
   const text = Buffer.from(p.text.buffer, p.text.byteOffset, p.text.byteLength);
   const at = new Uint32Array(p.count + 1);
+  const out: number[] = [];
   const recorder = new Recorder();
+  recorder.plan = out;
   for (let s = 0; s < p.count; s++) {
     const k = preparedTexts * s;
     const start = p.textEnd[k + preparedTexts - 2]!;
     const end = p.textEnd[k + preparedTexts - 1]!;
-    const flagAt = recorder.plan.length;
-    recorder.plan.push(0);
-    recorder.base = start;
-    scratch.length = 0;
-    if (compactSpanData(text, start, end, scratch, recorder)) recorder.plan[flagAt] = 1;
-    at[s + 1] = recorder.plan.length;
+    const kindAt = out.length;
+    out.push(splicePlan);
+    if (!spliceable(text, start, end, out)) {
+      out.length = kindAt;
+      out.push(walkPlan);
+      recorder.base = start;
+      scratch.length = 0;
+      if (compactSpanData(text, start, end, scratch, recorder)) out[kindAt] = rewritePlan;
+    }
+    at[s + 1] = out.length;
   }
-  p.textPlan = Uint32Array.from(recorder.plan);
+  p.textPlan = Uint32Array.from(out);
   p.textPlanAt = at;
 }
 
 /**
- * The engine's side: interns a span's planned pieces (by their hashes), then, when a walk is needed at all,
- * answers compaction's intern() calls with those ids in order.
+ * Plans a span whose long strings are each the only field of the last and only value of their KeyValue,
+ * and which nothing else makes compaction rewrite; false (the plan half written) for any other span.
  */
-export class PlannedTexts implements TextInterner {
-  private readonly ids: number[] = [];
-  private next = 0;
-  private plan!: Uint32Array;
-  private first = 0;
-  private base = 0;
-
-  constructor(private readonly texts: HashedInterner) {}
-
-  /**
-   * Writes span `span`'s data, text[start, end), to `out`: copied when the plan says no piece is kept once
-   * and nothing needs a rewrite, else compacted with the planned ids.
-   */
-  write(p: PreparedTraces, span: number, text: Buffer, start: number, end: number, out: ByteBuffer): void {
-    const plan = p.textPlan!;
-    const from = p.textPlanAt![span]!;
-    const to = p.textPlanAt![span + 1]!;
-    const rewrite = plan[from] === 1;
-    let shared = false;
-    this.ids.length = 0;
-    for (let i = from + 1; i < to; i += perPiece) {
-      const pieceStart = start + plan[i]!;
-      const pieceEnd = start + plan[i + 1]!;
-      if (pieceStart > pieceEnd || pieceEnd > end) throw new RangeError(`span ${span}'s text plan points outside its data`);
-      const id = this.texts.intern(text, pieceStart, pieceEnd, plan[i + 2]!);
-      if (id !== 0) shared = true;
-      this.ids.push(id);
+function spliceable(src: Buffer, start: number, end: number, out: number[]): boolean {
+  const c: Cursor = { b: src, pos: start };
+  while (c.pos < end) {
+    const top = c.pos;
+    const tag = varint(c);
+    const field = tag >>> 3;
+    if ((tag & 7) !== LEN || (field !== F_ATTRIBUTES && field !== F_EVENTS)) {
+      skip(c, tag & 7);
+      continue;
     }
-    if (!shared && !rewrite) {
-      out.copy(text, start, end);
-      return;
+    const len = varint(c);
+    const body = c.pos;
+    c.pos += len;
+    if (field === F_ATTRIBUTES) {
+      if (!keyValue(src, body, c.pos, top - start, 0, start, out)) return false;
+      continue;
     }
-    this.plan = plan;
-    this.first = from + 1;
-    this.base = start;
-    this.next = 0;
-    compactSpanData(text, start, end, out, this);
-    if (this.next !== this.ids.length) throw new Error(`span ${span}'s text plan has ${this.ids.length} pieces; its data has ${this.next}`);
+    const e: Cursor = { b: src, pos: body };
+    while (e.pos < c.pos) {
+      const attribute = e.pos;
+      const eventTag = varint(e);
+      if ((eventTag & 7) !== LEN || eventTag >>> 3 !== F_EVENT_ATTRIBUTES) {
+        skip(e, eventTag & 7);
+        continue;
+      }
+      const kvLen = varint(e);
+      const kv = e.pos;
+      e.pos += kvLen;
+      if (!keyValue(src, kv, e.pos, top - start, attribute - start + 1, start, out)) return false;
+    }
   }
+  return true;
+}
 
-  intern(_b: Buffer, start: number, end: number): number {
-    const i = this.first + this.next * perPiece;
-    if (this.next >= this.ids.length || this.plan[i] !== start - this.base || this.plan[i + 1] !== end - this.base) {
-      throw new Error('a span\'s text plan does not match its data');
-    }
-    return this.ids[this.next++]!;
+/** Plans a KeyValue's long string, if it has one; false when compaction would rewrite it otherwise. */
+function keyValue(src: Buffer, start: number, end: number, top: number, attribute: number, base: number, out: number[]): boolean {
+  const c: Cursor = { b: src, pos: start };
+  let values = 0;
+  let valueField = 0;
+  let value = 0;
+  let valueEnd = 0;
+  let last = false;
+  while (c.pos < end) {
+    const fieldStart = c.pos;
+    const tag = varint(c);
+    last = (tag & 7) === LEN && tag >>> 3 === F_KV_VALUE;
+    if (last) {
+      values++;
+      valueField = fieldStart;
+      const len = varint(c);
+      value = c.pos;
+      valueEnd = c.pos += len;
+    } else skip(c, tag & 7);
   }
+  if (values === 0) return true;
+  if (values > 1) return false;
+  // The AnyValue: one field, or none (compaction keeps those as they are).
+  const v: Cursor = { b: src, pos: value };
+  if (v.pos === valueEnd) return true;
+  const tag = varint(v);
+  const fieldEnd = skip(v, tag & 7);
+  if (fieldEnd !== valueEnd) return false;
+  if (tag !== ((F_STRING << 3) | LEN)) return tag >>> 3 >= 1 && tag >>> 3 <= 7;
+  v.pos = value;
+  varint(v);
+  const len = varint(v);
+  if (len < minSharedBytes) return true;
+  // A long string: compaction writes its KeyValue's other fields, then the value; only a value already
+  // last keeps its place.
+  if (!last) return false;
+  cuts.length = 0;
+  pieceEnds(src, v.pos, valueEnd, cuts);
+  out.push(cuts.length, top, attribute, valueField - base);
+  for (let i = 0, from = v.pos; i < cuts.length; from = cuts[i++]!) out.push(from - base, cuts[i]! - base, fingerprint(src, from, cuts[i]!));
+  return true;
 }

@@ -7,7 +7,7 @@ import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import { transferablesOf, type PreparedTraces } from '../../../src/core/store/preparedTraces';
 import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
 import type { SpanStore } from '../../../src/core/store/spanStore';
-import { planTexts } from '../../../src/core/store/textPlan';
+import { planTexts, rewritePlan, splicePlan } from '../../../src/core/store/textPlan';
 import { agentPayloads } from '../../bench/agentSpans';
 import { newStore, request, span, spanId, str, traceId } from './fixtures';
 
@@ -26,6 +26,25 @@ function forgedBody(): Buffer {
   return body;
 }
 
+/** Long strings in events (two in one event, in both orders) and beside short and non-string values. */
+function eventsBody(n: number): Uint8Array {
+  const prompt = 'Plan the trip. '.repeat(40);
+  const history = (k: number) => JSON.stringify(Array.from({ length: k }, (_, i) => ({ role: 'user', content: `turn ${i} `.repeat(30) })));
+  const spans = Array.from({ length: 6 }, (_, i) =>
+    span({
+      traceId: traceId(100 + n),
+      spanId: spanId(1000 * n + i),
+      attributes: [str('short', 'x'), { key: 'n', value: { intValue: String(i) } }, str('gen_ai.input.messages', history(i + 2)), str('empty', '')],
+      events: [
+        { timeUnixNano: '1', name: 'a', attributes: [str('gen_ai.prompt', prompt), str('k', 'v'), str('gen_ai.completion', history(i + 1))], droppedAttributesCount: 0 },
+        { timeUnixNano: '2', name: 'b', attributes: [str('k', 'v')], droppedAttributesCount: 0 },
+        { timeUnixNano: '3', name: 'c', attributes: [str('gen_ai.completion', history(i + 1)), str('gen_ai.prompt', prompt)], droppedAttributesCount: 0 },
+      ],
+    }),
+  );
+  return encodeTraceRequest(request([str('session.id', 'events')], spans));
+}
+
 /** Prepared and planned as the decode worker does, then handed over as postMessage would. */
 function planned(body: Uint8Array): PreparedTraces {
   const p = prepareTraceBytes(body)!;
@@ -35,7 +54,7 @@ function planned(body: Uint8Array): PreparedTraces {
 
 describe('store: long strings planned on the decode worker', () => {
   it('stores exactly what compacting on the engine thread stores (shared, unique and forged content)', async () => {
-    const bodies = [...agentPayloads(4, 128), ...agentPayloads(2, 128, true), forgedBody(), ...agentPayloads(2, 128)];
+    const bodies = [...agentPayloads(4, 128), ...agentPayloads(2, 128, true), forgedBody(), eventsBody(1), ...agentPayloads(2, 128), eventsBody(2), eventsBody(3)];
     const plain = await newStore();
     const withPlan = await newStore();
     try {
@@ -44,7 +63,7 @@ describe('store: long strings planned on the decode worker', () => {
         withPlan.ingestPrepared(planned(body));
       }
       const spans = rows(plain, 'SELECT id, trace_id, span_id, name, data FROM spans ORDER BY id');
-      assert.equal(spans.length, 8 * 128 + 1);
+      assert.equal(spans.length, 8 * 128 + 1 + 18);
       assert.deepEqual(rows(withPlan, 'SELECT id, trace_id, span_id, name, data FROM spans ORDER BY id'), spans);
       const texts = rows(plain, 'SELECT id, body FROM texts ORDER BY id');
       assert.ok(texts.length > 10, `${texts.length} texts`);
@@ -57,19 +76,26 @@ describe('store: long strings planned on the decode worker', () => {
     }
   });
 
-  it('refuses a plan that does not match its data instead of storing the wrong thing', async () => {
-    const store = await newStore();
-    try {
-      const [body] = agentPayloads(1, 16);
-      store.ingestPrepared(planned(body!));
-      const p = planned(body!);
-      // The second sighting of a piece is looked up, then the walk finds another piece than planned.
-      const shift = p.textPlan!.findIndex((v, i) => i > 0 && p.textPlanAt!.indexOf(i) < 0 && v > 0);
-      p.textPlan![shift]! += 1;
-      assert.throws(() => store.ingestPrepared(p), /text plan/);
-      assert.equal(store.stats().spans, 16, 'the failed write left nothing behind');
-    } finally {
-      store.dispose();
+  it('splices the usual shape, walks the rest, and refuses a plan that does not match its data', async () => {
+    const kinds = (p: PreparedTraces) => Array.from({ length: p.count }, (_, s) => p.textPlan![p.textPlanAt![s]!]);
+    const [body] = agentPayloads(1, 16);
+    assert.ok(kinds(planned(body!)).every((k) => k === splicePlan), 'agent spans are spliced');
+    assert.ok(kinds(planned(eventsBody(9))).every((k) => k === splicePlan), 'long strings in events are spliced');
+    assert.deepEqual(kinds(planned(forgedBody())), [rewritePlan], 'a span with forged fields is walked');
+    for (const corrupt of ['span-level field', 'value field'] as const) {
+      const store = await newStore();
+      try {
+        store.ingestPrepared(planned(body!));
+        const p = planned(body!);
+        // The LLM spans' long strings are kept once on this second sighting: their fields are spliced.
+        const llm = Array.from({ length: p.count }, (_, i) => i).find((i) => p.textPlanAt![i + 1]! - p.textPlanAt![i]! > 1)!;
+        const at = p.textPlanAt![llm]! + 1;
+        p.textPlan![at + (corrupt === 'span-level field' ? 1 : 3)]! += 1;
+        assert.throws(() => store.ingestPrepared(p), /text plan does not match/);
+        assert.equal(store.stats().spans, 16, 'the failed write left nothing behind');
+      } finally {
+        store.dispose();
+      }
     }
   });
 });
