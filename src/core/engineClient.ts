@@ -7,7 +7,8 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
-import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type GraphFeedAnswer, type GraphStepAnswer, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import type { StepDetailDto, StepSummaryDto } from '../protocol/graph';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
 import type { ReportInput } from './cost';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
@@ -238,6 +239,37 @@ export class EngineClient {
   /** A session's normalised, priced steps, built in the worker. */
   sessionSteps(sessionId: string, options: SessionOptions): Promise<AgentStep[]> {
     return this.call('sessionSteps', { sessionId, options: plain(options) });
+  }
+
+  /** A graph panel's snapshot (packed JSON text, built in the worker) for a new feed; undefined: no such session. */
+  graphSnapshot(feed: string, sessionId: string, options: SessionOptions): Promise<GraphFeedAnswer | undefined> {
+    return this.call('graphSnapshot', { feed, sessionId, options: plain(options) });
+  }
+
+  /** The feed's delta (a snapshot if the worker lost the feed); undefined when nothing changed. */
+  graphDelta(feed: string, sessionId: string, options: SessionOptions): Promise<GraphFeedAnswer | undefined> {
+    return this.call('graphDelta', { feed, sessionId, options: plain(options) });
+  }
+
+  graphStepDetail(feed: string, id: string, cursor: number): Promise<(GraphStepAnswer & { detail: StepDetailDto }) | undefined> {
+    return this.call('graphStepDetail', { feed, id, cursor });
+  }
+
+  graphWindow(feed: string, from: number, to: number): Promise<StepSummaryDto[] | undefined> {
+    return this.call('graphWindow', { feed, from, to });
+  }
+
+  graphSearch(feed: string, query: string): Promise<{ ids: string[]; total: number } | undefined> {
+    return this.call('graphSearch', { feed, query });
+  }
+
+  /** One step of a session, as the feed shows it when `feed` is given and shows that session. */
+  graphStep(sessionId: string, stepId: string, options: SessionOptions, feed?: string): Promise<GraphStepAnswer | undefined> {
+    return this.call('graphStep', { sessionId, stepId, options: plain(options), ...(feed === undefined ? {} : { feed }) });
+  }
+
+  graphClose(feed: string): Promise<void> {
+    return this.call('graphClose', { feed });
   }
 
   /** A session's totals (and fork origin), built in the worker: what a Sessions row needs, and no more. */

@@ -284,9 +284,15 @@ export interface GraphSavedStateDto {
 }
 
 /** Host -> webview. The host posts nothing before `ready`; it answers `ready` with `snapshot` (or `empty`). */
+/**
+ * A packed snapshot or delta as JSON text: the engine worker builds and serialises it, the host relays the
+ * text without reading it, the webview parses it (parsePacked in graphPacking.ts).
+ */
+export type PackedJson<T extends PackedSnapshotDto | PackedDeltaDto> = string & { readonly packedOf?: T };
+
 export type GraphToWebview =
-  | { type: 'snapshot'; snapshot: PackedSnapshotDto }
-  | { type: 'delta'; delta: PackedDeltaDto }
+  | { type: 'snapshot'; snapshot: PackedJson<PackedSnapshotDto> }
+  | { type: 'delta'; delta: PackedJson<PackedDeltaDto> }
   | { type: 'empty'; message: string }
   | { type: 'stepDetail'; requestId: number; detail?: StepDetailDto; error?: string }
   | { type: 'window'; requestId: number; rows?: StepSummaryDto[]; error?: string }

@@ -2,7 +2,7 @@
 // over, back to rows on arrival. One file for both sides, so they cannot drift. Pure: no vscode, node or DOM.
 // Unpacking trusts no length or value: missing entries become defaults, never an exception or a hang.
 import {
-  SHOWN_FINDINGS, type EdgeDto, type FindingDto, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedSnapshotDto,
+  SHOWN_FINDINGS, type EdgeDto, type FindingDto, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedJson, type PackedSnapshotDto,
   type PackedTimelineDto, type StepColumnsDto, type StepKindDto, type StepRowDto, type StepStatusDto, type TimelineDto,
 } from './graph';
 
@@ -33,6 +33,16 @@ export interface TimelineColumns {
   type: string;
   time: Float64Array;
   labels: [number, string][];
+}
+
+/** The JSON text of a packed snapshot or delta, as it crosses from the engine worker through the host. */
+export function packedJson<T extends PackedSnapshotDto | PackedDeltaDto>(packed: T): PackedJson<T> {
+  return JSON.stringify(packed);
+}
+
+/** Back from JSON text; the unpackers check every field, so a malformed message draws defaults, not an exception. */
+export function parsePacked<T extends PackedSnapshotDto | PackedDeltaDto>(json: PackedJson<T>): T {
+  return JSON.parse(json) as T;
 }
 
 export function packSnapshot(s: GraphSnapshotDto): PackedSnapshotDto {

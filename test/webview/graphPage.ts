@@ -8,6 +8,7 @@ import { GraphFeed, type GraphSessionInfo } from '../../src/core/agent/graphDto'
 import { StepSearch } from '../../src/core/search/stepSearch';
 import type { SpanInput } from '../../src/core/agent/types';
 import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
+import { packedJson } from '../../src/protocol/graphPacking';
 import { reportThemes } from '../../src/core/export/reportTheme';
 import { hostPage, recordFontAtReady, testPage } from './webviewPage';
 
@@ -81,6 +82,8 @@ export interface GraphHarnessOptions {
   theme?: Theme;
   csp?: 'strict' | 'open';
   viewport?: { width: number; height: number };
+  /** Another host: answers every message the webview posts (the engine worker's graph requests, relayed). */
+  host?: (message: GraphToHost) => Promise<GraphToWebview | undefined>;
 }
 
 /**
@@ -124,14 +127,24 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
       async update(session) {
         harness.session = session;
         const delta = harness.feed.packedDelta(session);
-        if (delta) await harness.send({ type: 'delta', delta });
+        if (delta) await harness.send({ type: 'delta', delta: packedJson(delta) });
       },
       close: () => hosted.close(),
     };
     await page.exposeFunction('__toHost', async (m: GraphToHost) => {
       harness.toHost.push(m);
+      if (opts.host) {
+        const reply = await opts.host(m);
+        if (reply?.type === 'snapshot') {
+          harness.snapshotSentAt = performance.now();
+          harness.snapshotPostedAt = performance.timeOrigin + harness.snapshotSentAt;
+        }
+        if (reply) await harness.send(reply);
+        if (reply?.type === 'snapshot') harness.snapshotBytes = harness.snapshotJson.length;
+        return;
+      }
       if (m.type === 'ready') {
-        const snapshot = harness.feed.packedSnapshot(harness.session);
+        const snapshot = packedJson(harness.feed.packedSnapshot(harness.session));
         harness.snapshotSentAt = performance.now();
         harness.snapshotPostedAt = performance.timeOrigin + harness.snapshotSentAt;
         await harness.send({ type: 'snapshot', snapshot });

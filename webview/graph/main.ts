@@ -4,6 +4,7 @@ import './graph.css';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import { parsePacked } from '../../src/protocol/graphPacking';
 import { SHOWN_FINDINGS, type GraphToHost, type GraphToWebview, type StepDetailDto, type StepSummaryDto } from '../../src/protocol/graph';
 import * as dagre from '@dagrejs/dagre';
 import { adoptCodiconsInShadowRoots } from '../shared/codicons';
@@ -125,14 +126,14 @@ host.onMessage((msg) => {
   switch (msg.type) {
     case 'snapshot': {
       const started = performance.now();
-      const m = buildModel(msg.snapshot);
+      const m = buildModel(parsePacked(msg.snapshot));
       if (model && model.session.id === m.session.id) replace(m); // a resynchronisation: keep everything
       else first(m);
       requestAnimationFrame(() => (document.body.dataset.paintMs = String(Math.round(performance.now() - started))));
       return;
     }
     case 'delta': {
-      const m = model && applyDelta(model, msg.delta);
+      const m = model && applyDelta(model, parsePacked(msg.delta));
       if (!m) return host.post(model ? { type: 'ready', state: { sessionId: model.session.id, cursor } } : { type: 'ready' });
       replace(m);
       return;

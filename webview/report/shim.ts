@@ -2,7 +2,7 @@
 // defines acquireVsCodeApi(). It answers `ready` with the inlined snapshot and `requestStep` / `requestWindow`
 // from the inlined details, so the unchanged graph webview runs read-only with no host and no network.
 import type { GraphToHost, GraphToWebview, StepDetailDto } from '../../src/protocol/graph';
-import { packSnapshot } from '../../src/protocol/graphPacking';
+import { packedJson, packSnapshot } from '../../src/protocol/graphPacking';
 import { REPORT_DATA_ID, type ReportDataDto } from '../../src/protocol/report';
 import { buildModel, clampCursor, cumulativeAt } from '../graph/model';
 
@@ -66,7 +66,7 @@ function leaves(value: unknown, out: string[], depth: number): void {
 function onMessage(message: GraphToHost): void {
   switch (message.type) {
     case 'ready':
-      return answer(data.snapshot.steps.length ? { type: 'snapshot', snapshot } : { type: 'empty', message: 'This session has no steps.' });
+      return answer(data.snapshot.steps.length ? { type: 'snapshot', snapshot: packedJson(snapshot) } : { type: 'empty', message: 'This session has no steps.' });
     case 'requestStep': {
       const index = model.byId.get(message.id);
       const detail = index === undefined ? undefined : detailAt(index, message.cursor);

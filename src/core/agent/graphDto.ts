@@ -129,8 +129,7 @@ export class GraphFeed {
     const llm = s.kind === 'llm' ? position : (state?.conversationStep ?? -1);
     if (llm >= 0) detail.conversation = this.conversation(session, llm, at, cut);
     if (s.error !== undefined) detail.error = definedOnly({ message: s.error, stack: stackOf(s, raw) });
-    if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence, detail: s.source.detail });
-    else if (s.sourceMissing) detail.sourceMissing = s.sourceMissing;
+    withSource(detail, s);
     if (cut.truncated) detail.truncated = true;
     return detail;
   }
@@ -231,6 +230,15 @@ export class GraphFeed {
     if (system !== undefined) dto.systemPrompt = capText(system, cut);
     return dto;
   }
+}
+
+/** The detail with the step's source location (or why there is none), as the step has it now. */
+export function withSource(detail: StepDetailDto, s: AgentStep): StepDetailDto {
+  delete detail.source;
+  delete detail.sourceMissing;
+  if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence, detail: s.source.detail });
+  else if (s.sourceMissing) detail.sourceMissing = s.sourceMissing;
+  return detail;
 }
 
 function sameRow(a: StepRowDto, b: StepRowDto): boolean {
