@@ -251,21 +251,27 @@ export class EngineClient {
     return this.call('graphDelta', { feed, sessionId, options: plain(options) });
   }
 
-  graphStepDetail(feed: string, id: string, cursor: number): Promise<(GraphStepAnswer & { detail: StepDetailDto }) | undefined> {
-    return this.call('graphStepDetail', { feed, id, cursor });
+  /** `index` names the step when `id` is '' (a webview sent no ids). */
+  graphStepDetail(feed: string, id: string, cursor: number, index?: number): Promise<(GraphStepAnswer & { detail: StepDetailDto }) | undefined> {
+    return this.call('graphStepDetail', { feed, id, cursor, ...(index === undefined ? {} : { index }) });
   }
 
   graphWindow(feed: string, from: number, to: number): Promise<StepSummaryDto[] | undefined> {
     return this.call('graphWindow', { feed, from, to });
   }
 
-  graphSearch(feed: string, query: string): Promise<{ ids: string[]; total: number } | undefined> {
+  graphSearch(feed: string, query: string): Promise<{ ids: string[]; indices: number[]; total: number } | undefined> {
     return this.call('graphSearch', { feed, query });
   }
 
-  /** One step of a session, as the feed shows it when `feed` is given and shows that session. */
-  graphStep(sessionId: string, stepId: string, options: SessionOptions, feed?: string): Promise<GraphStepAnswer | undefined> {
-    return this.call('graphStep', { sessionId, stepId, options: plain(options), ...(feed === undefined ? {} : { feed }) });
+  /** Feed indices of steps by span id: what a webview sent no ids is told. */
+  graphIndices(feed: string, ids: string[]): Promise<number[]> {
+    return this.call('graphIndices', { feed, ids });
+  }
+
+  /** One step of a session, as the feed shows it when `feed` is given and shows that session (then `index` names it when `id` is ''). */
+  graphStep(sessionId: string, id: string, options: SessionOptions, feed?: string, index?: number): Promise<GraphStepAnswer | undefined> {
+    return this.call('graphStep', { sessionId, id, options: plain(options), ...(feed === undefined ? {} : { feed }), ...(index === undefined ? {} : { index }) });
   }
 
   graphClose(feed: string): Promise<void> {

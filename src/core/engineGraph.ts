@@ -31,6 +31,16 @@ export function graphSession(steps: AgentStep[]): AgentSession {
   return { steps, graph: buildGraph(steps), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
 }
 
+/** A step by span id, or ('' id) by feed index. */
+interface StepName {
+  id: string;
+  index?: number;
+}
+
+function idOf(open: OpenFeed, named: StepName): string | undefined {
+  return named.id || (named.index === undefined ? undefined : open.feed.idAt(named.index));
+}
+
 export class GraphFeeds {
   private readonly open = new Map<string, OpenFeed>();
   /** Panels are few (one at a time today); a host that never closed its feeds leaks no more than this. */
@@ -69,9 +79,10 @@ export class GraphFeeds {
     return delta && { kind: 'delta', json: packedJson(delta), steps: built.session.steps.length };
   }
 
-  detail(feedId: string, id: string, cursor: number): (GraphStepAnswer & { detail: StepDetailDto }) | undefined {
+  detail(feedId: string, named: StepName, cursor: number): (GraphStepAnswer & { detail: StepDetailDto }) | undefined {
     const open = this.open.get(feedId);
-    if (!open) return undefined;
+    const id = open && idOf(open, named);
+    if (!open || !id) return undefined;
     const raw = this.rawOf(open).get(id);
     const detail = open.feed.stepDetail(open.session, id, cursor, raw);
     const step = open.session.steps.find((s) => s.id === id);
@@ -83,22 +94,28 @@ export class GraphFeeds {
     return open && open.feed.window(open.session, from, to);
   }
 
-  search(feedId: string, query: string): SearchResult | undefined {
+  search(feedId: string, query: string): (SearchResult & { indices: number[] }) | undefined {
     const open = this.open.get(feedId);
     if (!open) return undefined;
     open.search ??= new StepSearch(open.session.steps, open.inputs);
-    return open.search.find(query);
+    const found = open.search.find(query);
+    return { ...found, indices: open.feed.indicesOf(found.ids) };
+  }
+
+  indices(feedId: string, ids: readonly string[]): number[] {
+    return this.open.get(feedId)?.feed.indicesOf(ids) ?? [];
   }
 
   /** One step of the session the feed shows (or, with no feed, of the session as the model has it now). */
-  step(feedId: string | undefined, sessionId: string, stepId: string, options: SessionOptions): GraphStepAnswer | undefined {
+  step(feedId: string | undefined, sessionId: string, named: StepName, options: SessionOptions): GraphStepAnswer | undefined {
     const open = feedId === undefined ? undefined : this.open.get(feedId);
     const shown = open?.sessionId === sessionId ? { session: open.session, raw: this.rawOf(open) } : undefined;
+    const stepId = open && shown ? idOf(open, named) : named.id;
     const built = shown ? undefined : this.models.session(sessionId, options, true);
     const session = shown?.session ?? built?.session;
     const step = session?.steps.find((s) => s.id === stepId);
     if (!session || !step) return undefined;
-    const raw = shown ? shown.raw.get(stepId) : built?.inputs.find((i) => i.span.spanId === stepId);
+    const raw = shown ? shown.raw.get(step.id) : built?.inputs.find((i) => i.span.spanId === step.id);
     return this.stepAnswer(session, step, raw);
   }
 

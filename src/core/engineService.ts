@@ -149,10 +149,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
     graphSnapshot: (p) => graphs.snapshot(p.feed, p.sessionId, p.options),
     graphDelta: (p) => graphs.delta(p.feed, p.sessionId, p.options),
-    graphStepDetail: (p) => graphs.detail(p.feed, p.id, p.cursor),
+    graphStepDetail: (p) => graphs.detail(p.feed, p, p.cursor),
     graphWindow: (p) => graphs.window(p.feed, p.from, p.to),
     graphSearch: (p) => graphs.search(p.feed, p.query.slice(0, 1000)),
-    graphStep: (p) => graphs.step(p.feed, p.sessionId, p.stepId, p.options),
+    graphStep: (p) => graphs.step(p.feed, p.sessionId, p, p.options),
+    graphIndices: (p) => graphs.indices(p.feed, p.ids),
     graphClose: (p) => graphs.close(p.feed),
   };
   return { handlers, publish };

@@ -124,14 +124,22 @@ export const EngineRequests = {
   /** What changed since the feed's last answer (undefined: nothing); a snapshot when the worker lost the feed. */
   graphDelta: request<GraphFeedParams & SessionParams & { options: SessionOptions }, GraphFeedAnswer | undefined>('graphDelta'),
   /** The inspector's detail of one step of what the feed last sent, with the step (the host locates its source). */
-  graphStepDetail: request<GraphFeedParams & { id: string; cursor: number }, (GraphStepAnswer & { detail: StepDetailDto }) | undefined>('graphStepDetail'),
+  graphStepDetail: request<GraphFeedParams & StepNamed & { cursor: number }, (GraphStepAnswer & { detail: StepDetailDto }) | undefined>('graphStepDetail'),
   /** Step summaries of feed indices [from, to) (at most MAX_WINDOW). */
   graphWindow: request<GraphFeedParams & { from: number; to: number }, StepSummaryDto[] | undefined>('graphWindow'),
-  graphSearch: request<GraphFeedParams & { query: string }, { ids: string[]; total: number } | undefined>('graphSearch'),
+  graphSearch: request<GraphFeedParams & { query: string }, { ids: string[]; indices: number[]; total: number } | undefined>('graphSearch'),
+  /** The feed indices of steps by span id (what a webview sent no ids is told); unknown ids are left out. */
+  graphIndices: request<GraphFeedParams & { ids: string[] }, number[]>('graphIndices'),
   /** One step of a session (as the feed shows it, if any): what the editor and commands act on. */
-  graphStep: request<Partial<GraphFeedParams> & SessionParams & { stepId: string; options: SessionOptions }, GraphStepAnswer | undefined>('graphStep'),
+  graphStep: request<Partial<GraphFeedParams> & SessionParams & StepNamed & { options: SessionOptions }, GraphStepAnswer | undefined>('graphStep'),
   graphClose: request<GraphFeedParams, void>('graphClose'),
 };
+
+/** A step by span id, or ('' id) by its feed index: a webview sent no ids names steps by index. */
+interface StepNamed {
+  id: string;
+  index?: number;
+}
 
 interface GraphFeedParams {
   /** The panel's feed: its step indices, as the webview was sent them. */

@@ -1,8 +1,9 @@
 // The graph as the extension runs it: spans through the real receiver into the engine worker, which builds
 // the packed snapshot and answers the inspector; the host part only relays (as GraphPanel does) and the
-// built bundle draws it in headless Chromium. On a 20k-span session, stepping to the last error of the run
-// draws it as current with its detail fetched, and what reached the host is the packed text and one
-// step's detail, never the session's steps.
+// built bundle draws it in headless Chromium. On a 60k-span session (sent without span ids: sized to the
+// view), stepping to the last error of the run draws it as current with its detail fetched by index, the
+// host's reveal by id reaches the webview as an index, and what reached the host is the packed text and
+// single steps' details, never the session's steps.
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { EngineClient } from '../../src/core/engineClient';
@@ -12,7 +13,7 @@ import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
 import { syntheticSession } from '../unit/agent/synthetic';
 import { openGraph, type GraphHarness } from './graphPage';
 
-const SPANS = 20_000;
+const SPANS = 60_000;
 const SESSION = 'big-run';
 /** The synthetic session's last failed tool call: turns of 4 spans, every tenth turn's tool fails. */
 const lastErrorTurn = Math.floor(SPANS / 4 / 10) * 10;
@@ -35,7 +36,7 @@ function otlpJson(inputs: SpanInput[]): string {
   return JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'test' }, spans: inputs.map((i) => i.span) }] }] });
 }
 
-describe('webview: trace graph fed by the engine worker (real receiver, 20k spans; the host relays)', function () {
+describe('webview: trace graph fed by the engine worker (real receiver, 60k spans; the host relays)', function () {
   this.timeout(240_000);
   let engine: EngineClient;
   let g: GraphHarness | undefined;
@@ -69,7 +70,7 @@ describe('webview: trace graph fed by the engine worker (real receiver, 20k span
         return { type: 'snapshot', snapshot: a.json };
       }
       if (m.type === 'requestStep') {
-        const a = await engine.graphStepDetail(feed, m.id, m.cursor);
+        const a = await engine.graphStepDetail(feed, m.id, m.cursor, m.index);
         answers.push({ type: 'stepDetail', chars: JSON.stringify(a).length });
         return { type: 'stepDetail', requestId: m.requestId, detail: a?.detail, error: a ? undefined : 'gone' };
       }
@@ -86,20 +87,42 @@ describe('webview: trace graph fed by the engine worker (real receiver, 20k span
     await page.keyboard.press('Home');
     await page.keyboard.press('End');
     await page.keyboard.press('E'); // the previous error: the run's last one
-    const current = page.locator(`.node.current[data-key="${lastErrorId}"]`);
+    // The worker names the step's index (the snapshot carried no span ids); the run's repeated turns are folded
+    // (keys by index too), so the fold holding the step is drawn current.
+    const [lastErrorIndex] = await engine.graphIndices(feed, [lastErrorId]);
+    assert.equal(typeof lastErrorIndex, 'number');
+    const current = page.locator('.node.current');
     await current.waitFor();
-    assert.equal(await current.getAttribute('aria-current'), 'step');
-    assert.equal(await page.locator('.node.current').count(), 1);
+    assert.equal(await current.count(), 1);
+    assert.match((await current.getAttribute('data-key')) ?? '', /^(fold:|chunk:)?#\d+/);
+    assert.ok(g.toHost.some((m) => m.type === 'requestStep' && m.id === '' && m.index === lastErrorIndex), 'the far step asked for by index');
     const cursor = Number(await page.locator('#scrubber').inputValue());
     assert.ok(cursor > SPANS * 2 - 100, `a cursor near the end of the run (${cursor})`);
     // Its detail came from the worker for that cursor: the error it failed with is shown.
     await page.locator(`#inspector[data-step-id="${lastErrorId}"][data-cursor="${cursor}"]`).waitFor();
     assert.match(await page.locator('#inspector').innerText(), /boom/);
+    // The host reveals it by id (as a breakpoint does), with its index: drawn as its own node, current.
+    await g.send({ type: 'revealStep', id: lastErrorId, index: lastErrorIndex, seek: 'end' });
+    const own = page.locator(`.node.current[data-key="#${lastErrorIndex}"]`);
+    await own.waitFor();
+    assert.equal(await own.getAttribute('aria-current'), 'step');
+    assert.equal(Number(await page.locator('#scrubber').inputValue()), cursor);
+
+    // The host reveals a step by id (as the editor or a breakpoint does): it posts the feed's index with it.
+    const firstId = (1 * 8 + 1).toString(16).padStart(16, '0'); // the root of the run's first turn
+    const [firstIndex] = await engine.graphIndices(feed, [firstId]);
+    assert.equal(typeof firstIndex, 'number');
+    await g.send({ type: 'revealStep', id: firstId, index: firstIndex, seek: 'start' });
+    // The first root also starts the group of the run's roots (folded, chunked: keyed by that index), drawn current.
+    await page.waitForFunction((i) => new RegExp(`(^|:)#${i}(:|$)`).test((globalThis as unknown as { document: { querySelector(s: string): { dataset: { key: string } } | null } }).document.querySelector('.node.current')?.dataset.key ?? ''), firstIndex);
+    assert.equal(Number(await page.locator('#scrubber').inputValue()), 0);
+    await page.locator(`#inspector[data-step-id="${firstId}"]`).waitFor();
 
     // What reached the host: one packed snapshot (under 100 characters a span) and small answers about single steps.
     const snapshots = answers.filter((a) => a.type === 'snapshot');
     assert.equal(snapshots.length, 1);
-    assert.ok(snapshots[0].chars < 100 * SPANS, `${snapshots[0].chars} characters of snapshot for ${SPANS} spans`);
+    assert.ok(snapshots[0].chars < 40 * SPANS, `${snapshots[0].chars} characters of snapshot for ${SPANS} spans`);
+    assert.ok(!g.snapshotJson.includes(lastErrorId), 'no span id in the snapshot');
     const others = answers.filter((a) => a.type !== 'snapshot');
     assert.ok(others.some((a) => a.type === 'stepDetail'));
     for (const a of others) assert.ok(a.chars < 200_000, `${a.type}: ${a.chars} characters`);

@@ -9,7 +9,7 @@ import { buildModel, clampCursor, cumulativeAt } from '../graph/model';
 const element = document.getElementById(REPORT_DATA_ID);
 const data = JSON.parse(element?.textContent ?? 'null') as ReportDataDto;
 // The graph webview reads the snapshot as the host posts it: packed.
-const snapshot = packSnapshot(data.snapshot);
+const snapshot = packSnapshot(data.snapshot, true); // a report answers by id, whatever its size
 const model = buildModel(snapshot);
 let state: unknown;
 

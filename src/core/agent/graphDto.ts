@@ -30,6 +30,7 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 export class GraphFeed {
   private windowIndex: { session: AgentSession; byIndex: Map<number, number> } | undefined;
+  private idIndex: { version: number; byId: Map<string, number> } | undefined;
   private keys: string[] = [];
   private indexOf = new Map<string, number>();
   /** Per index: the row as last sent (a delta sends the rows that differ). */
@@ -85,6 +86,22 @@ export class GraphFeed {
     this.sentSession = infoJson;
     const baseVersion = this.version;
     return { version: ++this.version, baseVersion, session: info, changed, ...this.shared(session, perm) };
+  }
+
+  /** The span id of the step at a feed index (a webview sent no ids names steps by index). */
+  idAt(index: number): string | undefined {
+    return Number.isInteger(index) ? this.sentRows[index]?.id : undefined;
+  }
+
+  /** The feed indices of steps by span id (the first step with each id); unknown ids are left out. */
+  indicesOf(ids: readonly string[]): number[] {
+    if (this.idIndex?.version !== this.version) {
+      const byId = new Map<string, number>();
+      this.sentRows.forEach((r, i) => byId.has(r.id) || byId.set(r.id, i));
+      this.idIndex = { version: this.version, byId };
+    }
+    const byId = this.idIndex.byId;
+    return ids.map((id) => byId.get(id)).filter((i): i is number => i !== undefined);
   }
 
   /** snapshot() as the webview is sent it: columns, a fraction of the JSON. */

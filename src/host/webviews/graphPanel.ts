@@ -103,11 +103,13 @@ export class GraphPanel implements vscode.Disposable {
           await this.postSnapshot();
           break;
         case 'selectStep': {
-          this.onSelect({ sessionId: message.sessionId, stepId: message.id });
+          // A webview sent no ids names the step by index: the worker knows its id.
+          const follow = setting('followInEditor');
+          const step = follow || !message.id ? (await this.locatedStep(message.id, follow, message.index))?.step : undefined;
+          const stepId = message.id || step?.id;
+          if (stepId) this.onSelect({ sessionId: message.sessionId, stepId });
           // While the user steps through time, the editor follows to the step's tool or prompt.
-          if (!setting('followInEditor')) break;
-          const step = await this.shownStep(message.id);
-          if (step) await this.sources.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
+          if (step && follow) await this.sources.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
           break;
         }
         case 'openSource':
@@ -122,7 +124,7 @@ export class GraphPanel implements vscode.Disposable {
         }
         case 'requestStep': {
           const engine = await this.receiver.engine();
-          const answer = await engine.graphStepDetail(this.feed, message.id, message.cursor);
+          const answer = await engine.graphStepDetail(this.feed, message.id, message.cursor, message.index);
           // The worker has no workspace: the step is located here, as the editor will open it.
           if (answer) await this.sources.annotate([answer.step], answer.input ? [answer.input] : []);
           const detail = answer && withSource(answer.detail, answer.step);
@@ -131,7 +133,7 @@ export class GraphPanel implements vscode.Disposable {
         }
         case 'requestSearch': {
           const found = await (await this.receiver.engine()).graphSearch(this.feed, message.query.slice(0, 1000));
-          this.post({ type: 'searchResult', requestId: message.requestId, ids: found?.ids, total: found?.total, error: found ? undefined : 'The session is gone.' });
+          this.post({ type: 'searchResult', requestId: message.requestId, ids: found?.ids, indices: found?.indices, total: found?.total, error: found ? undefined : 'The session is gone.' });
           break;
         }
         case 'requestWindow': {
@@ -146,10 +148,10 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   /** A step of the session shown, with its LLM call order; `locate`: its source found through the workspace index. */
-  private async locatedStep(stepId: string, locate = true): Promise<{ step: AgentStep; llmOrdinal: number } | undefined> {
+  private async locatedStep(stepId: string, locate = true, index?: number): Promise<{ step: AgentStep; llmOrdinal: number } | undefined> {
     const engine = await this.receiver.engine();
     const id = this.sessionId;
-    const answer = id ? await engine.graphStep(id, stepId, agentOptions(), this.fed ? this.feed : undefined) : undefined;
+    const answer = id ? await engine.graphStep(id, stepId, agentOptions(), this.fed ? this.feed : undefined, index) : undefined;
     if (answer && locate) await this.sources.annotate([answer.step], answer.input ? [answer.input] : []);
     return answer;
   }
@@ -221,7 +223,19 @@ export class GraphPanel implements vscode.Disposable {
 
   private flushAfterSnapshot(): void {
     if (!this.ready || this.snapshotInFlight) return;
-    for (const m of this.afterSnapshot.splice(0)) this.post(m);
+    for (const m of this.afterSnapshot.splice(0)) void this.postNamed(m);
+  }
+
+  /** With the steps' indices in the webview's snapshot: a webview sent no ids finds steps by them. */
+  private postNamed(message: GraphToWebview): Promise<void> {
+    if (!this.fed || (message.type !== 'revealStep' && message.type !== 'highlightSteps')) return Promise.resolve(this.post(message));
+    return this.serialised(async () => {
+      const engine = await this.receiver.engine();
+      if (message.type === 'revealStep') {
+        const [index] = await engine.graphIndices(this.feed, [message.id]);
+        this.post(index === undefined ? message : { ...message, index });
+      } else this.post({ ...message, indices: await engine.graphIndices(this.feed, message.ids) });
+    }).catch((e: unknown) => this.log.error(`trace graph: ${message.type} failed: ${e instanceof Error ? e.stack : String(e)}`));
   }
 
   private scheduleUpdate(): void {
