@@ -152,13 +152,15 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
       }
       if (!harness.answering) return;
       if (m.type === 'requestStep') {
-        const detail = harness.feed.stepDetail(harness.session, m.id, m.cursor, raw.get(m.id));
+        // A webview sent no span ids names the step by index.
+        const id = m.id || harness.feed.idAt(m.index) || '';
+        const detail = harness.feed.stepDetail(harness.session, id, m.cursor, raw.get(id));
         await harness.send(detail ? { type: 'stepDetail', requestId: m.requestId, detail } : { type: 'stepDetail', requestId: m.requestId, error: 'no such step' });
       }
       if (m.type === 'requestWindow') await harness.send({ type: 'window', requestId: m.requestId, rows: harness.feed.window(harness.session, m.from, m.to) });
       if (m.type === 'requestSearch') {
         const found = new StepSearch(harness.session.steps, opts.raw ?? []).find(m.query);
-        await harness.send({ type: 'searchResult', requestId: m.requestId, ids: found.ids, total: found.total });
+        await harness.send({ type: 'searchResult', requestId: m.requestId, ids: found.ids, indices: harness.feed.indicesOf(found.ids), total: found.total });
       }
     });
     await hosted.load();
