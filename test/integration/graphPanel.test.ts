@@ -77,9 +77,11 @@ describe('Agent Trace panel inside VS Code', () => {
     const spans = 20_000;
     // The first turn's trace id is all zeros, which OTLP refuses: the run starts at the second.
     const inputs = syntheticSession(spans + 4).slice(4);
+    // Span ids no other test posts (theirs count up from 1; source resolutions are cached by span id).
+    const unique = (id: string) => `b${id.slice(1)}`;
     const resource = { attributes: [{ key: 'agent_debugger.session.id', value: { stringValue: 'graph-big' } }] };
     for (let i = 0; i < spans; i += 2000) {
-      const body = JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'test' }, spans: inputs.slice(i, i + 2000).map((x) => x.span) }] }] });
+      const body = JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'test' }, spans: inputs.slice(i, i + 2000).map((x) => ({ ...x.span, spanId: unique(x.span.spanId), parentSpanId: x.span.parentSpanId && unique(x.span.parentSpanId) })) }] }] });
       const res = await fetch(`${receiver.httpEndpoint!}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       assert.equal(res.status, 200);
     }
@@ -96,7 +98,7 @@ describe('Agent Trace panel inside VS Code', () => {
       await waitFor('a snapshot', () => (panel.sent.snapshot ?? 0) >= 1, 60000);
       assert.ok(panel.sentChars > 0 && panel.sentChars < 100 * spans, `${panel.sentChars} characters relayed for ${spans} spans`);
       // The editor's one step, far in the run (the last failed tool call), comes by id from the feed.
-      const lastError = (Math.floor((spans / 4) / 10) * 10 * 8 + 3).toString(16).padStart(16, '0');
+      const lastError = unique((Math.floor((spans / 4) / 10) * 10 * 8 + 3).toString(16).padStart(16, '0'));
       const step = await panel.shownStep(lastError);
       assert.equal(step?.status, 'error');
       assert.equal(step?.kind, 'tool');
