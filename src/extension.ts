@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
       await receiver.start();
       const panel = graph.open(sessionId);
       panel.revealStep(stepId);
-      const step = (await panel.shownSession())?.steps.find((s) => s.id === stepId);
+      const step = await panel.shownStep(stepId);
       if (step) await sources.links.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
     }),
   );

@@ -6,6 +6,7 @@ import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, t
 import { normaliseSession, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession, readSessionGrowth } from './agent/fromStore';
 import { TraceEngine } from './engine';
+import { GraphFeeds, graphSession } from './engineGraph';
 import { readReportAssets } from './export/reportAssets';
 import { exportSession, sessionCassette } from './export/sessionExport';
 import { ForwardError, forwardSession } from './forward/forwarder';
@@ -68,6 +69,13 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     noteChange(change);
   });
   const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
+  const graphs = new GraphFeeds({
+    summary: (id) => store.getSession(id),
+    session: (id, options, fresh) => {
+      const model = models.of(id, options, fresh);
+      return { session: models.derive(model, 'graph', () => graphSession(model.steps)), inputs: model.inputs };
+    },
+  });
   const stop = () => {
     closed = true;
     clearTimeout(timer);
@@ -139,6 +147,14 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     putCassette: (p) => store.putCassette(p.sessionId, p.text),
     sessionCassette: (p) => sessionCassette(store, p.sessionId, p.options),
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
+    graphSnapshot: (p) => graphs.snapshot(p.feed, p.sessionId, p.options),
+    graphDelta: (p) => graphs.delta(p.feed, p.sessionId, p.options),
+    graphStepDetail: (p) => graphs.detail(p.feed, p, p.cursor),
+    graphWindow: (p) => graphs.window(p.feed, p.from, p.to),
+    graphSearch: (p) => graphs.search(p.feed, p.query.slice(0, 1000)),
+    graphStep: (p) => graphs.step(p.feed, p.sessionId, p, p.options),
+    graphIndices: (p) => graphs.indices(p.feed, p.ids),
+    graphClose: (p) => graphs.close(p.feed),
   };
   return { handlers, publish };
 }

@@ -5,6 +5,7 @@
 // reader asks for.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { CostReportDto, SafetySectionDto } from './cost';
+import type { PackedDeltaDto, PackedJson, PackedSnapshotDto, StepDetailDto, StepSummaryDto } from './graph';
 import type { AgentStep, SessionOptions, SpanInput, Totals } from '../core/agent';
 import type { ReportInput } from '../core/cost';
 import type { ReceiverAddresses, ReceiverOptions } from '../core/engine';
@@ -118,7 +119,45 @@ export const EngineRequests = {
   /** A cassette rebuilt from a session's spans (a run the gateway did not record). */
   sessionCassette: request<SessionParams & { options: SessionOptions }, Cassette>('sessionCassette'),
   forwardSession: request<SessionParams & { target: ForwardTarget; progressId?: number }, { spans: number; logRecordsNotSent: number }>('forwardSession'),
+  /** A graph panel's first snapshot (a new feed `feed`, built in the worker); undefined: no such session. */
+  graphSnapshot: request<GraphFeedParams & SessionParams & { options: SessionOptions }, GraphFeedAnswer | undefined>('graphSnapshot'),
+  /** What changed since the feed's last answer (undefined: nothing); a snapshot when the worker lost the feed. */
+  graphDelta: request<GraphFeedParams & SessionParams & { options: SessionOptions }, GraphFeedAnswer | undefined>('graphDelta'),
+  /** The inspector's detail of one step of what the feed last sent, with the step (the host locates its source). */
+  graphStepDetail: request<GraphFeedParams & StepNamed & { cursor: number }, (GraphStepAnswer & { detail: StepDetailDto }) | undefined>('graphStepDetail'),
+  /** Step summaries of feed indices [from, to) (at most MAX_WINDOW). */
+  graphWindow: request<GraphFeedParams & { from: number; to: number }, StepSummaryDto[] | undefined>('graphWindow'),
+  graphSearch: request<GraphFeedParams & { query: string }, { ids: string[]; indices: number[]; total: number } | undefined>('graphSearch'),
+  /** The feed indices of steps by span id (what a webview sent no ids is told); unknown ids are left out. */
+  graphIndices: request<GraphFeedParams & { ids: string[] }, number[]>('graphIndices'),
+  /** One step of a session (as the feed shows it, if any): what the editor and commands act on. */
+  graphStep: request<Partial<GraphFeedParams> & SessionParams & StepNamed & { options: SessionOptions }, GraphStepAnswer | undefined>('graphStep'),
+  graphClose: request<GraphFeedParams, void>('graphClose'),
 };
+
+/** A step by span id, or ('' id) by its feed index: a webview sent no ids names steps by index. */
+interface StepNamed {
+  id: string;
+  index?: number;
+}
+
+interface GraphFeedParams {
+  /** The panel's feed: its step indices, as the webview was sent them. */
+  feed: string;
+}
+
+/** A packed graph snapshot or delta as JSON text (the host relays it unread); `steps`: the session's steps. */
+export type GraphFeedAnswer =
+  | { kind: 'snapshot'; json: PackedJson<PackedSnapshotDto>; steps: number }
+  | { kind: 'delta'; json: PackedJson<PackedDeltaDto>; steps: number };
+
+export interface GraphStepAnswer {
+  step: AgentStep;
+  /** The span behind it (exception stacks, source by stack trace). */
+  input?: SpanInput;
+  /** Its order among the session's LLM calls, from 1 (0: not an LLM call). */
+  llmOrdinal: number;
+}
 
 /** For tests only, and served by the engine worker alone (the in-process engine has no thread of its own to end). */
 export const EngineTestRequests = {

@@ -108,8 +108,13 @@ export interface GraphDeltaDto {
 
 /** The steps' rows as columns; index = step index. */
 export interface StepColumnsDto {
-  /** Span ids; empty when `hexIds` carries them. */
+  /** Span ids; empty when `hexIds` carries them, or when the session is too big to send them (`noIds`). */
   id: string[];
+  /**
+   * Sized to the view: a session of ID_FREE_FROM steps or more is sent without its span ids (a third of the
+   * bytes). The webview keys its items by index and names steps by index to the host, which knows the ids.
+   */
+  noIds?: boolean;
   /** When every span id is 16 lowercase hex digits (OTLP's 8 bytes): all of them, concatenated. */
   hexIds?: string;
   /** index - parent index; 0: a root (or a parent not received yet). */
@@ -284,28 +289,35 @@ export interface GraphSavedStateDto {
 }
 
 /** Host -> webview. The host posts nothing before `ready`; it answers `ready` with `snapshot` (or `empty`). */
+/**
+ * A packed snapshot or delta as JSON text: the engine worker builds and serialises it, the host relays the
+ * text without reading it, the webview parses it (parsePacked in graphPacking.ts).
+ */
+export type PackedJson<T extends PackedSnapshotDto | PackedDeltaDto> = string & { readonly packedOf?: T };
+
 export type GraphToWebview =
-  | { type: 'snapshot'; snapshot: PackedSnapshotDto }
-  | { type: 'delta'; delta: PackedDeltaDto }
+  | { type: 'snapshot'; snapshot: PackedJson<PackedSnapshotDto> }
+  | { type: 'delta'; delta: PackedJson<PackedDeltaDto> }
   | { type: 'empty'; message: string }
   | { type: 'stepDetail'; requestId: number; detail?: StepDetailDto; error?: string }
   | { type: 'window'; requestId: number; rows?: StepSummaryDto[]; error?: string }
   /** Select (and with `seek`, move the cursor to) a step: the editor or a breakpoint asks. */
-  | { type: 'revealStep'; id: string; seek?: 'start' | 'end' }
+  | { type: 'revealStep'; id: string; seek?: 'start' | 'end'; /** The step's index, for a webview sent no ids. */ index?: number }
   /** Mark a set of steps (e.g. a Cost view row: "search_flights, 3 calls") and reveal the first; ids: [] clears. */
-  | { type: 'highlightSteps'; ids: string[]; label: string }
+  | { type: 'highlightSteps'; ids: string[]; label: string; /** The steps' indices, for a webview sent no ids. */ indices?: number[] }
   /** Steps matching a search, in step order (at most 10,000 ids; `total` counts them all). */
-  | { type: 'searchResult'; requestId: number; ids?: string[]; total?: number; error?: string };
+  | { type: 'searchResult'; requestId: number; ids?: string[]; total?: number; error?: string; /** The matches' indices, for a webview sent no ids. */ indices?: number[] };
 
 /** Webview -> host. */
 export type GraphToHost =
   /** Also sent again to resynchronise (e.g. a delta on top of an unknown version): answer with a snapshot. */
   | { type: 'ready'; state?: GraphSavedStateDto }
-  | { type: 'selectStep'; sessionId: string; id: string; cursor: number }
+  /** `id`: '' when the webview was sent no ids; `index` names the step then. */
+  | { type: 'selectStep'; sessionId: string; id: string; index: number; cursor: number }
   | { type: 'openSource'; sessionId: string; id: string }
   /** "Re-run from Here" on an LLM step: fork the run at that call (edit its request, or its answer), or re-send that one call. */
   | { type: 'rerunFromHere'; sessionId: string; id: string; mode?: 'response' | 'playground' }
-  | { type: 'requestStep'; requestId: number; sessionId: string; version: number; id: string; cursor: number }
+  | { type: 'requestStep'; requestId: number; sessionId: string; version: number; id: string; index: number; cursor: number }
   /** Step indices [from, to), at most 500. */
   | { type: 'requestWindow'; requestId: number; sessionId: string; version: number; from: number; to: number }
   /** Steps whose name, model, tool, prompt or output text, tool args or results, error or attribute values contain `query` (any case). */
@@ -313,6 +325,9 @@ export type GraphToHost =
 
 /** The graph's top bar shows this many findings' messages. */
 export const SHOWN_FINDINGS = 3;
+
+/** From this many steps on, a snapshot carries no span ids (StepColumnsDto.noIds). */
+export const ID_FREE_FROM = 50_000;
 
 /** A window never holds more steps than this. */
 export const MAX_WINDOW = 500;

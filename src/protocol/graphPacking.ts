@@ -2,7 +2,7 @@
 // over, back to rows on arrival. One file for both sides, so they cannot drift. Pure: no vscode, node or DOM.
 // Unpacking trusts no length or value: missing entries become defaults, never an exception or a hang.
 import {
-  SHOWN_FINDINGS, type EdgeDto, type FindingDto, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedSnapshotDto,
+  ID_FREE_FROM, SHOWN_FINDINGS, type EdgeDto, type FindingDto, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedJson, type PackedSnapshotDto,
   type PackedTimelineDto, type StepColumnsDto, type StepKindDto, type StepRowDto, type StepStatusDto, type TimelineDto,
 } from './graph';
 
@@ -35,8 +35,19 @@ export interface TimelineColumns {
   labels: [number, string][];
 }
 
-export function packSnapshot(s: GraphSnapshotDto): PackedSnapshotDto {
-  return { version: s.version, session: s.session, steps: packSteps(s.steps), edges: packEdges(s.edges, s.steps), timeline: packTimeline(s.timeline, s.steps), totals: s.totals, findings: shownFindings(s.findings) };
+/** The JSON text of a packed snapshot or delta, as it crosses from the engine worker through the host. */
+export function packedJson<T extends PackedSnapshotDto | PackedDeltaDto>(packed: T): PackedJson<T> {
+  return JSON.stringify(packed);
+}
+
+/** Back from JSON text; the unpackers check every field, so a malformed message draws defaults, not an exception. */
+export function parsePacked<T extends PackedSnapshotDto | PackedDeltaDto>(json: PackedJson<T>): T {
+  return JSON.parse(json) as T;
+}
+
+/** `ids`: send the span ids; by default only below ID_FREE_FROM steps (sized to the view). */
+export function packSnapshot(s: GraphSnapshotDto, ids = s.steps.length < ID_FREE_FROM): PackedSnapshotDto {
+  return { version: s.version, session: s.session, steps: packSteps(s.steps, ids), edges: packEdges(s.edges, s.steps), timeline: packTimeline(s.timeline, s.steps), totals: s.totals, findings: shownFindings(s.findings) };
 }
 
 /**
@@ -57,7 +68,8 @@ export function packDelta(d: GraphDeltaDto, rows: readonly StepRowDto[]): Packed
   return { ...d, edges: packEdges(d.edges, rows), timeline: packTimeline(d.timeline, rows), findings: shownFindings(d.findings) };
 }
 
-export function packSteps(rows: readonly StepRowDto[]): StepColumnsDto {
+/** `ids`: false to leave the span ids out (a big session: the webview names steps by index). */
+export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsDto {
   const n = rows.length;
   const c: StepColumnsDto = {
     id: new Array<string>(n), parent: new Array<number>(n), kind: '', status: '', label: new Array<number>(n), labels: [],
@@ -91,8 +103,11 @@ export function packSteps(rows: readonly StepRowDto[]): StepColumnsDto {
       c.costUsd.push(r.costUsd ?? null);
     }
   }
-  // One string of 16-digit ids parses and posts faster than 100k little ones.
-  if (c.id.every((id) => HEX_ID.test(id))) {
+  if (!ids) {
+    c.id = [];
+    c.noIds = true;
+  } else if (c.id.every((id) => HEX_ID.test(id))) {
+    // One string of 16-digit ids parses and posts faster than 100k little ones.
     c.hexIds = c.id.join('');
     c.id = [];
   }
@@ -104,7 +119,8 @@ export function packSteps(rows: readonly StepRowDto[]): StepColumnsDto {
 
 export function unpackSteps(packed: StepColumnsDto): StepRowDto[] {
   const hexIds = text(packed.hexIds);
-  const id = hexIds ? new Array<string>(Math.floor(hexIds.length / 16)) : list(packed.id).map(String);
+  // Without ids, the other columns say how many steps there are.
+  const id = packed.noIds === true ? new Array<string>(list(packed.parent).length).fill('') : hexIds ? new Array<string>(Math.floor(hexIds.length / 16)) : list(packed.id).map(String);
   if (hexIds) for (let i = 0; i < id.length; i++) id[i] = hexIds.slice(i * 16, i * 16 + 16);
   const parents = list(packed.parent), starts = list(packed.start), durations = list(packed.duration), labelOf = list(packed.label);
   const labels = list(packed.labels).map(String);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/host/contributions';
 import { activeApi } from './extension.test';
 import { postJsonSpans, waitFor, webviewBootMs } from './otlpPost';
+import { syntheticSession } from '../unit/agent/synthetic';
 
 describe('Agent Trace panel inside VS Code', () => {
   it('opens on a session, boots its webview (ready -> snapshot) and streams live steps as deltas', async () => {
@@ -69,5 +70,43 @@ describe('Agent Trace panel inside VS Code', () => {
     await waitFor('a snapshot in the panel opened after them', () => (panel.sent.snapshot ?? 0) >= 1, 20000);
     console.log(`      the next panel booted in ${Date.now() - started} ms after 5 closed while loading`);
     panel.panel.dispose();
+  });
+
+  it('a 20k-span session: the worker builds the snapshot, the host relays its text and never reads the steps', async () => {
+    const { receiver, graph } = await activeApi();
+    const spans = 20_000;
+    // The first turn's trace id is all zeros, which OTLP refuses: the run starts at the second.
+    const inputs = syntheticSession(spans + 4).slice(4);
+    // Span ids no other test posts (theirs count up from 1; source resolutions are cached by span id).
+    const unique = (id: string) => `b${id.slice(1)}`;
+    const resource = { attributes: [{ key: 'agent_debugger.session.id', value: { stringValue: 'graph-big' } }] };
+    for (let i = 0; i < spans; i += 2000) {
+      const body = JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'test' }, spans: inputs.slice(i, i + 2000).map((x) => ({ ...x.span, spanId: unique(x.span.spanId), parentSpanId: x.span.parentSpanId && unique(x.span.parentSpanId) })) }] }] });
+      const res = await fetch(`${receiver.httpEndpoint!}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      assert.equal(res.status, 200);
+    }
+    const engine = await receiver.engine();
+    await waitFor('the session', () => engine.getSession('graph-big')?.spanCount === spans, 20000);
+    // Every read of a whole session on this thread is counted while the panel works.
+    const wholeReads: string[] = [];
+    const { sessionSteps, readSession } = engine;
+    engine.sessionSteps = (...args) => (wholeReads.push('sessionSteps'), sessionSteps.apply(engine, args));
+    engine.readSession = (...args) => (wholeReads.push('readSession'), readSession.apply(engine, args));
+    try {
+      graph.current?.panel.dispose();
+      const panel = graph.open('graph-big');
+      await waitFor('a snapshot', () => (panel.sent.snapshot ?? 0) >= 1, 60000);
+      assert.ok(panel.sentChars > 0 && panel.sentChars < 100 * spans, `${panel.sentChars} characters relayed for ${spans} spans`);
+      // The editor's one step, far in the run (the last failed tool call), comes by id from the feed.
+      const lastError = unique((Math.floor((spans / 4) / 10) * 10 * 8 + 3).toString(16).padStart(16, '0'));
+      const step = await panel.shownStep(lastError);
+      assert.equal(step?.status, 'error');
+      assert.equal(step?.kind, 'tool');
+      assert.deepEqual(wholeReads, [], 'no whole session read on the host');
+      panel.panel.dispose();
+    } finally {
+      engine.sessionSteps = sessionSteps;
+      engine.readSession = readSession;
+    }
   });
 });

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildSession } from '../../src/core/agent';
+import { packedJson } from '../../src/protocol/graphPacking';
 import { formatUsd } from '../../webview/graph/viewModel';
 import { root } from '../harness/codeServer';
 import { loadFixture } from './graphFixtures';
@@ -176,7 +177,7 @@ describe('webview: trace graph (built bundle in headless Chromium)', function ()
     await page.waitForTimeout(300);
     const view = await page.locator('.nodes').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
     const stale = g.feed.packedDelta(buildSession(vercel.inputs.slice(0, 2)))!;
-    await g.send({ type: 'delta', delta: { ...stale, baseVersion: 999 } });
+    await g.send({ type: 'delta', delta: packedJson({ ...stale, baseVersion: 999 }) });
     await page.waitForTimeout(300);
     assert.equal(g.toHost.filter((m) => m.type === 'ready').length, 2, 'resync asked');
     assert.deepEqual(g.toHost.filter((m) => m.type === 'ready')[1], { type: 'ready', state: { sessionId: 'live', cursor: 0 } });

@@ -8,6 +8,7 @@ import { GraphFeed, type GraphSessionInfo } from '../../src/core/agent/graphDto'
 import { StepSearch } from '../../src/core/search/stepSearch';
 import type { SpanInput } from '../../src/core/agent/types';
 import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
+import { packedJson } from '../../src/protocol/graphPacking';
 import { reportThemes } from '../../src/core/export/reportTheme';
 import { hostPage, recordFontAtReady, testPage } from './webviewPage';
 
@@ -81,6 +82,8 @@ export interface GraphHarnessOptions {
   theme?: Theme;
   csp?: 'strict' | 'open';
   viewport?: { width: number; height: number };
+  /** Another host: answers every message the webview posts (the engine worker's graph requests, relayed). */
+  host?: (message: GraphToHost) => Promise<GraphToWebview | undefined>;
 }
 
 /**
@@ -124,14 +127,24 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
       async update(session) {
         harness.session = session;
         const delta = harness.feed.packedDelta(session);
-        if (delta) await harness.send({ type: 'delta', delta });
+        if (delta) await harness.send({ type: 'delta', delta: packedJson(delta) });
       },
       close: () => hosted.close(),
     };
     await page.exposeFunction('__toHost', async (m: GraphToHost) => {
       harness.toHost.push(m);
+      if (opts.host) {
+        const reply = await opts.host(m);
+        if (reply?.type === 'snapshot') {
+          harness.snapshotSentAt = performance.now();
+          harness.snapshotPostedAt = performance.timeOrigin + harness.snapshotSentAt;
+        }
+        if (reply) await harness.send(reply);
+        if (reply?.type === 'snapshot') harness.snapshotBytes = harness.snapshotJson.length;
+        return;
+      }
       if (m.type === 'ready') {
-        const snapshot = harness.feed.packedSnapshot(harness.session);
+        const snapshot = packedJson(harness.feed.packedSnapshot(harness.session));
         harness.snapshotSentAt = performance.now();
         harness.snapshotPostedAt = performance.timeOrigin + harness.snapshotSentAt;
         await harness.send({ type: 'snapshot', snapshot });
@@ -139,13 +152,15 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
       }
       if (!harness.answering) return;
       if (m.type === 'requestStep') {
-        const detail = harness.feed.stepDetail(harness.session, m.id, m.cursor, raw.get(m.id));
+        // A webview sent no span ids names the step by index.
+        const id = m.id || harness.feed.idAt(m.index) || '';
+        const detail = harness.feed.stepDetail(harness.session, id, m.cursor, raw.get(id));
         await harness.send(detail ? { type: 'stepDetail', requestId: m.requestId, detail } : { type: 'stepDetail', requestId: m.requestId, error: 'no such step' });
       }
       if (m.type === 'requestWindow') await harness.send({ type: 'window', requestId: m.requestId, rows: harness.feed.window(harness.session, m.from, m.to) });
       if (m.type === 'requestSearch') {
         const found = new StepSearch(harness.session.steps, opts.raw ?? []).find(m.query);
-        await harness.send({ type: 'searchResult', requestId: m.requestId, ids: found.ids, total: found.total });
+        await harness.send({ type: 'searchResult', requestId: m.requestId, ids: found.ids, indices: harness.feed.indicesOf(found.ids), total: found.total });
       }
     });
     await hosted.load();

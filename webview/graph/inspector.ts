@@ -11,7 +11,8 @@ import type { Item } from './visible';
 export interface InspectorEvents {
   openSource(id: string): void;
   rerunFromHere(id: string, mode?: 'response' | 'playground'): void;
-  seek(id: string, where: 'start' | 'end'): void;
+  /** `index`: the step's index in the snapshot (names it when the webview has no ids). */
+  seek(id: string, where: 'start' | 'end', index: number): void;
   toggle(item: Item): void;
   selectStep(step: number): void;
 }
@@ -64,8 +65,8 @@ export class Inspector {
       b.addEventListener('click', run);
       actions.append(b);
     };
-    button('insp-seek-start', 'debug-step-back', 'Move the cursor to where this step starts', 'To start', () => this.events.seek(d.id, 'start'));
-    button('insp-seek-end', 'debug-step-over', 'Move the cursor to where this step ends', 'To end', () => this.events.seek(d.id, 'end'));
+    button('insp-seek-start', 'debug-step-back', 'Move the cursor to where this step starts', 'To start', () => this.events.seek(d.id, 'start', d.index));
+    button('insp-seek-end', 'debug-step-over', 'Move the cursor to where this step ends', 'To end', () => this.events.seek(d.id, 'end', d.index));
     if (d.kind === 'llm') {
       button('insp-rerun', 'debug-restart', 'Re-run the agent from this LLM call, with an edited request', 'Re-run from here', () => this.events.rerunFromHere(d.id));
       button('insp-rerun-answer', 'lightbulb', 'Re-run the agent from this LLM call, with an edited answer (what if the model had called this tool)', 'What if it answered…', () => this.events.rerunFromHere(d.id, 'response'));

@@ -4,6 +4,7 @@ import './graph.css';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import { parsePacked } from '../../src/protocol/graphPacking';
 import { SHOWN_FINDINGS, type GraphToHost, type GraphToWebview, type StepDetailDto, type StepSummaryDto } from '../../src/protocol/graph';
 import * as dagre from '@dagrejs/dagre';
 import { adoptCodiconsInShadowRoots } from '../shared/codicons';
@@ -14,7 +15,7 @@ import { keyAction } from './keys';
 import { legend } from './legend';
 import { layoutVisible, type Layout } from './layout';
 import { Minimap } from './minimap';
-import { applyDelta, buildModel, clampCursor, findStep, type GraphModel } from './model';
+import { applyDelta, buildModel, clampCursor, findStep, stepNamed, stepsNamed, type GraphModel } from './model';
 import { GraphView, type ZoomState } from './render';
 import { Requests } from './requests';
 import { cursorState, readState, restoreCursor, type SavedState, type SplitSizes, type Tab } from './state';
@@ -47,7 +48,7 @@ let zoom: ZoomState | undefined = saved?.zoom;
 let split: SplitSizes = saved?.split ?? {};
 let player: ReturnType<typeof setInterval> | undefined;
 /** A step set marked from outside (a Cost view row), by id so it survives live updates; Esc clears it. */
-let highlight: { ids: string[]; label: string } | undefined;
+let highlight: { ids: string[]; indices?: number[]; label: string } | undefined;
 
 const graph = new GraphView({
   select: (item) => selectItem(item),
@@ -59,8 +60,8 @@ const minimap = new Minimap(graph);
 const inspector = new Inspector({
   openSource: (id) => model && host.post({ type: 'openSource', sessionId: model.session.id, id }),
   rerunFromHere: (id, mode) => model && host.post({ type: 'rerunFromHere', sessionId: model.session.id, id, ...(mode ? { mode } : {}) }),
-  seek: (id, where) => {
-    const step = model?.byId.get(id);
+  seek: (id, where, index) => {
+    const step = model && stepNamed(model, id, model.noIds ? index : undefined);
     if (model && step !== undefined) moveTo(where === 'start' ? model.startAt[step] : model.endAt[step], false);
   },
   toggle: (item) => visible && toggle(visible.byKey.get(item.key) ?? -1),
@@ -94,8 +95,8 @@ const search = new SearchBar({
     const m = model;
     if (!m) return Promise.resolve({ steps: [], total: 0 });
     return requests
-      .request<{ requestId: number; ids?: string[]; total?: number }>((requestId) => host.post({ type: 'requestSearch', requestId, sessionId: m.session.id, version: m.version, query }))
-      .then((a) => ({ steps: (a.ids ?? []).map((id) => m.byId.get(id)).filter((i): i is number => i !== undefined), total: a.total ?? 0 }));
+      .request<{ requestId: number; ids?: string[]; indices?: number[]; total?: number }>((requestId) => host.post({ type: 'requestSearch', requestId, sessionId: m.session.id, version: m.version, query }))
+      .then((a) => ({ steps: stepsNamed(m, a.ids ?? [], a.indices), total: a.total ?? 0 }));
   },
   marked: (steps) => ((matches = steps), paintMatches()),
   go: (step) => model && moveTo(model.endAt[step] >= 0 ? model.endAt[step] : model.startAt[step], true),
@@ -125,14 +126,14 @@ host.onMessage((msg) => {
   switch (msg.type) {
     case 'snapshot': {
       const started = performance.now();
-      const m = buildModel(msg.snapshot);
+      const m = buildModel(parsePacked(msg.snapshot));
       if (model && model.session.id === m.session.id) replace(m); // a resynchronisation: keep everything
       else first(m);
       requestAnimationFrame(() => (document.body.dataset.paintMs = String(Math.round(performance.now() - started))));
       return;
     }
     case 'delta': {
-      const m = model && applyDelta(model, msg.delta);
+      const m = model && applyDelta(model, parsePacked(msg.delta));
       if (!m) return host.post(model ? { type: 'ready', state: { sessionId: model.session.id, cursor } } : { type: 'ready' });
       replace(m);
       return;
@@ -149,10 +150,10 @@ host.onMessage((msg) => {
       requests.settle(msg);
       return;
     case 'highlightSteps':
-      setHighlight(msg.ids.length > 0 ? { ids: msg.ids, label: msg.label } : undefined, true);
+      setHighlight(msg.ids.length > 0 ? { ids: msg.ids, indices: msg.indices, label: msg.label } : undefined, true);
       return;
     case 'revealStep': {
-      const step = model?.byId.get(msg.id);
+      const step = model && stepNamed(model, msg.id, msg.index);
       if (!model || step === undefined) return;
       selectStep(step, true);
       if (msg.seek) moveTo(msg.seek === 'start' ? model.startAt[step] : model.endAt[step], false);
@@ -185,9 +186,12 @@ function first(m: GraphModel): void {
 function replace(m: GraphModel): void {
   const prev = model!;
   const c = follow || cursor >= prev.length - 1 ? m.length - 1 : relocate(prev, m, cursor, createStepper(m));
-  const keep = selectedStep >= 0 ? prev.rows[selectedStep]?.id : undefined;
+  // Without ids, indices are what stays (a feed's deltas never move a step).
+  const keep = selectedStep >= 0 && !prev.noIds ? prev.rows[selectedStep]?.id : undefined;
+  const kept = selectedStep >= 0 && prev.noIds && selectedStep < m.n ? selectedStep : -1;
   show(m, 'keep');
   if (keep !== undefined) selectedStep = m.byId.get(keep) ?? -1;
+  else if (prev.noIds) selectedStep = kept;
   moveTo(c, false);
   search.refresh();
 }
@@ -208,7 +212,7 @@ function show(m: GraphModel, zoomTo: 'keep' | 'fit' | ZoomState): void {
 /** Marks the set, names it in a dismissible chip, and (on arrival) selects and reveals its first step. */
 function setHighlight(next: typeof highlight, revealFirst: boolean): void {
   highlight = next;
-  const steps = highlight && model ? highlight.ids.map((id) => model!.byId.get(id)).filter((i): i is number => i !== undefined) : [];
+  const steps = highlight && model ? stepsNamed(model, highlight.ids, highlight.indices) : [];
   chip.hidden = !highlight;
   if (highlight) {
     const close = h('button', { class: 'link chip-close', type: 'button', 'aria-label': 'Clear the highlighted steps (Esc)', title: 'Clear (Esc)' }, h('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }));
@@ -231,7 +235,7 @@ function paintMatches(): void {
 
 function paintHighlight(steps?: number[]): void {
   if (!model || !visible) return;
-  const list = steps ?? (highlight ? highlight.ids.map((id) => model!.byId.get(id)).filter((i): i is number => i !== undefined) : []);
+  const list = steps ?? (highlight ? stepsNamed(model, highlight.ids, highlight.indices) : []);
   graph.setHighlighted(new Set(list.map((s) => visible!.rep[s])));
 }
 
@@ -307,7 +311,7 @@ function selectStep(step: number, revealIt: boolean): void {
   if (visible && revealIt) graph.ensureVisible(visible.rep[step]);
   // On the timeline tab the row follows the cursor as the graph's node does: stepping never leaves it off screen.
   waterfall.setSelected(step, revealIt || tab === 'timeline');
-  if (changed) host.post({ type: 'selectStep', sessionId: model.session.id, id: model.rows[step].id, cursor });
+  if (changed) host.post({ type: 'selectStep', sessionId: model.session.id, id: model.rows[step].id, index: step, cursor });
   paint();
   requestDetail();
   save();
@@ -332,7 +336,7 @@ function requestDetail(): void {
     const loading = setTimeout(() => inspector.loading(m, step), 150);
     requests
       .request<{ requestId: number; detail?: StepDetailDto }>((requestId) =>
-        host.post({ type: 'requestStep', requestId, sessionId: m.session.id, version: m.version, id: m.rows[step].id, cursor: at }))
+        host.post({ type: 'requestStep', requestId, sessionId: m.session.id, version: m.version, id: m.rows[step].id, index: step, cursor: at }))
       .then((a) => {
         if (model !== m || selectedStep !== step || cursor !== at || !a.detail) return;
         inspector.show(a.detail);

@@ -35,6 +35,8 @@ export interface GraphModel {
   totals: TotalsDto;
   findings: FindingDto[];
   byId: Map<string, number>;
+  /** The snapshot carried no span ids (a big session): steps are keyed and named to the host by index. */
+  noIds: boolean;
   /** Step -> kinds of the safety findings on it (badges). */
   safetyAt: Map<number, string[]>;
   /** `from>to` step pairs along a taint path (highlighted edges). */
@@ -43,7 +45,7 @@ export interface GraphModel {
 
 export function buildModel(s: PackedSnapshotDto): GraphModel {
   const rows = unpackSteps(s.steps);
-  return assemble(s.version, s.session, rows, unpackEdges(s.edges, rows), unpackTimeline(s.timeline, rows), s.totals, s.findings);
+  return assemble(s.version, s.session, rows, unpackEdges(s.edges, rows), unpackTimeline(s.timeline, rows), s.totals, s.findings, s.steps?.noIds === true);
 }
 
 /** The model with a delta applied, or undefined when the delta does not follow this model's version. */
@@ -54,10 +56,10 @@ export function applyDelta(m: GraphModel, d: PackedDeltaDto): GraphModel | undef
     if (c.index > rows.length) return undefined;
     rows[c.index] = uniformRow(c);
   }
-  return assemble(d.version, d.session, rows, unpackEdges(d.edges, rows), unpackTimeline(d.timeline, rows), d.totals, d.findings);
+  return assemble(d.version, d.session, rows, unpackEdges(d.edges, rows), unpackTimeline(d.timeline, rows), d.totals, d.findings, m.noIds);
 }
 
-function assemble(version: number, session: SessionDto, rows: StepRowDto[], edges: EdgeDto[], tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[]): GraphModel {
+function assemble(version: number, session: SessionDto, rows: StepRowDto[], edges: EdgeDto[], tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[], noIds: boolean): GraphModel {
   const n = rows.length;
   const length = tl.step.length;
   const evStep = new Int32Array(length);
@@ -91,12 +93,12 @@ function assemble(version: number, session: SessionDto, rows: StepRowDto[], edge
   let byId: Map<string, number> | undefined;
   return {
     version, session, rows, n, parent, childStart, childList, roots, order, edges, length, evStep, evType, evTime,
-    evLabel: new Map(tl.labels), startAt, endAt, sums, totals, findings, ...safetyMarks(findings),
+    evLabel: new Map(tl.labels), startAt, endAt, sums, totals, findings, noIds, ...safetyMarks(findings),
     // Built on first use: a first paint looks nothing up by id, and 100k ids take a while to index.
     get byId() {
       if (!byId) {
         byId = new Map<string, number>();
-        for (let i = 0; i < n; i++) if (!byId.has(rows[i].id)) byId.set(rows[i].id, i);
+        for (let i = 0; i < n; i++) if (rows[i].id && !byId.has(rows[i].id)) byId.set(rows[i].id, i);
       }
       return byId;
     },
@@ -209,8 +211,34 @@ export function clampCursor(m: GraphModel, cursor: number): number {
 
 /** The first step with this id, without indexing every id (a one-off lookup, e.g. restoring a saved view). */
 export function findStep(m: GraphModel, id: string): number | undefined {
+  if (!id) return undefined;
   for (let i = 0; i < m.n; i++) if (m.rows[i].id === id) return i;
   return undefined;
+}
+
+/** What names a step across relayouts and reloads: its span id, or its index when the snapshot carried no ids. */
+export function stepKeyOf(m: GraphModel, step: number): string {
+  return m.noIds ? `#${step}` : m.rows[step].id;
+}
+
+/** Steps the host named, by indices when it gave them (a webview sent no ids), else by ids; unknown ones left out. */
+export function stepsNamed(m: GraphModel, ids: readonly string[], indices?: readonly number[]): number[] {
+  const out: number[] = [];
+  if (indices) for (const i of indices) {
+    const step = stepNamed(m, '', i);
+    if (step !== undefined) out.push(step);
+  }
+  else for (const id of ids) {
+    const step = m.byId.get(id);
+    if (step !== undefined) out.push(step);
+  }
+  return out;
+}
+
+/** A step the host named: by index when it gave one (a webview sent no ids), else by id. */
+export function stepNamed(m: GraphModel, id: string, index?: number): number | undefined {
+  if (index !== undefined) return Number.isInteger(index) && index >= 0 && index < m.n ? index : undefined;
+  return m.byId.get(id);
 }
 
 /** Depth of a step (0 for a root). */

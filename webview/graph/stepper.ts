@@ -111,8 +111,9 @@ export function before(list: Int32Array, c: number): number | undefined {
 export function relocate(prev: GraphModel, next: GraphModel, cursor: number, stepper: Stepper): number {
   if (prev.length === 0) return Math.max(0, next.length - 1);
   const c = clampCursor(prev, cursor);
+  // Indices are stable across a feed's deltas: without ids, the step keeps its index.
   const id = prev.rows[prev.evStep[c]]?.id;
-  const step = id !== undefined ? next.byId.get(id) : undefined;
+  const step = prev.noIds ? (prev.evStep[c] < next.n ? prev.evStep[c] : undefined) : id !== undefined ? next.byId.get(id) : undefined;
   if (step !== undefined && prev.evType[c] === EV_START && next.startAt[step] >= 0) return next.startAt[step];
   if (step !== undefined && prev.evType[c] === EV_END && next.endAt[step] >= 0) return next.endAt[step];
   return stepper.atTime(prev.evTime[c]);

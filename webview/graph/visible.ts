@@ -3,7 +3,7 @@
 // The number of items stays near `budget` whatever the session size: 100k spans never become 100k nodes.
 // Pure (no DOM): unit-tested in Node.
 import type { StepKindDto } from '../../src/protocol/graph';
-import type { GraphModel } from './model';
+import { stepKeyOf, type GraphModel } from './model';
 
 export type ItemType = 'step' | 'fold' | 'chunk';
 export type EdgeKind = 'contains' | 'next' | 'dataflow';
@@ -95,7 +95,7 @@ export function buildVisible(m: GraphModel, toggles: Toggles, options: Partial<V
     for (let from = 0; from < entries.length; from += size) {
       const piece = entries.slice(from, from + size);
       const members = piece.flatMap(membersOf);
-      const key = `chunk:${m.rows[members[0]].id}:${size}`;
+      const key = `chunk:${stepKeyOf(m, members[0])}:${size}`;
       if (toggles.get(key) === true) out.push(...chunk(piece));
       else out.push({ type: 'chunk', key, members, entries: piece });
     }
@@ -140,7 +140,7 @@ export function reveal(m: GraphModel, toggles: Map<string, boolean>, step: numbe
 }
 
 export function foldKey(m: GraphModel, firstStep: number): string {
-  return `fold:${m.rows[firstStep].id}`;
+  return `fold:${stepKeyOf(m, firstStep)}`;
 }
 
 /**
@@ -191,7 +191,7 @@ function membersOf(e: Entry): number[] {
 
 function newItem(m: GraphModel, e: Entry, depth: number): Item {
   const base = { depth, expandable: e.type !== 'step', expanded: false, covered: 0, firstStart: Infinity, lastEnd: -1, firstFail: Infinity, inputTokens: 0, outputTokens: 0, costUsd: 0, priceMissing: false, errors: 0 };
-  if (e.type === 'step') return { ...base, key: m.rows[e.step].id, type: 'step', step: e.step, members: [e.step] };
+  if (e.type === 'step') return { ...base, key: stepKeyOf(m, e.step), type: 'step', step: e.step, members: [e.step] };
   if (e.type === 'fold') return { ...base, key: foldKey(m, e.members[0]), type: 'fold', step: e.members[0], members: e.members, pattern: e.pattern, repeats: e.repeats };
   return { ...base, key: e.key, type: 'chunk', step: e.members[0], members: e.members };
 }

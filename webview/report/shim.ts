@@ -2,14 +2,14 @@
 // defines acquireVsCodeApi(). It answers `ready` with the inlined snapshot and `requestStep` / `requestWindow`
 // from the inlined details, so the unchanged graph webview runs read-only with no host and no network.
 import type { GraphToHost, GraphToWebview, StepDetailDto } from '../../src/protocol/graph';
-import { packSnapshot } from '../../src/protocol/graphPacking';
+import { packedJson, packSnapshot } from '../../src/protocol/graphPacking';
 import { REPORT_DATA_ID, type ReportDataDto } from '../../src/protocol/report';
 import { buildModel, clampCursor, cumulativeAt } from '../graph/model';
 
 const element = document.getElementById(REPORT_DATA_ID);
 const data = JSON.parse(element?.textContent ?? 'null') as ReportDataDto;
 // The graph webview reads the snapshot as the host posts it: packed.
-const snapshot = packSnapshot(data.snapshot);
+const snapshot = packSnapshot(data.snapshot, true); // a report answers by id, whatever its size
 const model = buildModel(snapshot);
 let state: unknown;
 
@@ -66,7 +66,7 @@ function leaves(value: unknown, out: string[], depth: number): void {
 function onMessage(message: GraphToHost): void {
   switch (message.type) {
     case 'ready':
-      return answer(data.snapshot.steps.length ? { type: 'snapshot', snapshot } : { type: 'empty', message: 'This session has no steps.' });
+      return answer(data.snapshot.steps.length ? { type: 'snapshot', snapshot: packedJson(snapshot) } : { type: 'empty', message: 'This session has no steps.' });
     case 'requestStep': {
       const index = model.byId.get(message.id);
       const detail = index === undefined ? undefined : detailAt(index, message.cursor);

@@ -30,6 +30,7 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 export class GraphFeed {
   private windowIndex: { session: AgentSession; byIndex: Map<number, number> } | undefined;
+  private idIndex: { version: number; byId: Map<string, number> } | undefined;
   private keys: string[] = [];
   private indexOf = new Map<string, number>();
   /** Per index: the row as last sent (a delta sends the rows that differ). */
@@ -87,6 +88,22 @@ export class GraphFeed {
     return { version: ++this.version, baseVersion, session: info, changed, ...this.shared(session, perm) };
   }
 
+  /** The span id of the step at a feed index (a webview sent no ids names steps by index). */
+  idAt(index: number): string | undefined {
+    return Number.isInteger(index) ? this.sentRows[index]?.id : undefined;
+  }
+
+  /** The feed indices of steps by span id (the first step with each id); unknown ids are left out. */
+  indicesOf(ids: readonly string[]): number[] {
+    if (this.idIndex?.version !== this.version) {
+      const byId = new Map<string, number>();
+      this.sentRows.forEach((r, i) => byId.has(r.id) || byId.set(r.id, i));
+      this.idIndex = { version: this.version, byId };
+    }
+    const byId = this.idIndex.byId;
+    return ids.map((id) => byId.get(id)).filter((i): i is number => i !== undefined);
+  }
+
   /** snapshot() as the webview is sent it: columns, a fraction of the JSON. */
   packedSnapshot(session: AgentSession): PackedSnapshotDto {
     return packSnapshot(this.snapshot(session));
@@ -129,8 +146,7 @@ export class GraphFeed {
     const llm = s.kind === 'llm' ? position : (state?.conversationStep ?? -1);
     if (llm >= 0) detail.conversation = this.conversation(session, llm, at, cut);
     if (s.error !== undefined) detail.error = definedOnly({ message: s.error, stack: stackOf(s, raw) });
-    if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence, detail: s.source.detail });
-    else if (s.sourceMissing) detail.sourceMissing = s.sourceMissing;
+    withSource(detail, s);
     if (cut.truncated) detail.truncated = true;
     return detail;
   }
@@ -231,6 +247,15 @@ export class GraphFeed {
     if (system !== undefined) dto.systemPrompt = capText(system, cut);
     return dto;
   }
+}
+
+/** The detail with the step's source location (or why there is none), as the step has it now. */
+export function withSource(detail: StepDetailDto, s: AgentStep): StepDetailDto {
+  delete detail.source;
+  delete detail.sourceMissing;
+  if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence, detail: s.source.detail });
+  else if (s.sourceMissing) detail.sourceMissing = s.sourceMissing;
+  return detail;
 }
 
 function sameRow(a: StepRowDto, b: StepRowDto): boolean {

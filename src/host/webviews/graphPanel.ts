@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
-import { buildSession, type AgentSession, type AgentStep, type SpanInput } from '../../core/agent';
-import { GraphFeed } from '../../core/agent/graphDto';
-import { StepSearch } from '../../core/search/stepSearch';
+import type { AgentSession, AgentStep } from '../../core/agent';
+import { withSource } from '../../core/agent/graphDto';
+import type { EngineClient } from '../../core/engineClient';
+import { graphSession } from '../../core/engineGraph';
+import type { GraphFeedAnswer } from '../../protocol/engine';
 import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
 import { Commands } from '../contributions';
 import type { Log } from '../log';
@@ -13,30 +15,32 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 export const graphViewType = 'agentDebugger.traceGraph';
 /** Live updates are coalesced: new steps show within this, whatever the span rate. */
 const liveDelayMs = 150;
+let feeds = 0;
 
 /**
- * The "Agent Trace" panel for one session. Data stays here: the webview gets a snapshot after `ready`,
- * deltas while the session grows, and asks for step details and windows of rows.
+ * The "Agent Trace" panel for one session. The engine worker builds what the webview draws (a feed per
+ * panel: packed snapshot, then deltas while the session grows) and answers its step details, windows of
+ * rows and searches; this side relays them as they come and holds no steps. The one step the editor
+ * needs (to open its source) is asked for by id and located here, where the workspace index is.
  */
 export class GraphPanel implements vscode.Disposable {
-  private session: AgentSession | undefined;
-  /** The spans behind the session: the inspector reads exception stacks from them. */
-  private inputs: SpanInput[] = [];
-  /** The search index of the session shown (rebuilt when its steps change). */
-  private search?: { steps: readonly AgentStep[]; index: StepSearch };
-  private feed: GraphFeed | undefined;
+  private readonly feed = `graph-${++feeds}`;
+  /** The webview has a snapshot of the feed (deltas may follow). */
+  private fed = false;
   private ready = false;
   private disposed = false;
   private stale = false;
-  /** What the built session reflects: another session's spans, or nothing new, rebuild nothing. */
-  private builtKey: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Messages about steps of the session being sent: they wait for its snapshot (and for the webview to be ready). */
   private afterSnapshot: GraphToWebview[] = [];
   private snapshotInFlight = false;
+  /** One feed request at a time: a delta asked for while a snapshot is built would race it. */
+  private feeding: Promise<void> = Promise.resolve();
   /** Messages posted, by type: what the panel has told its webview so far. */
   readonly sent: Partial<Record<GraphToWebview['type'], number>> = {};
+  /** Characters of JSON text relayed to the webview in snapshots and deltas (the host never parses them). */
+  sentChars = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -53,33 +57,38 @@ export class GraphPanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(extensionUri, 'graph', 'Agent Trace');
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
     panel.webview.onDidReceiveMessage((m: GraphToHost) => void this.onMessage(m), undefined, this.disposables);
-    // A hidden panel gets nothing; it resynchronises with a snapshot when shown again.
+    // A hidden panel gets nothing; it resynchronises when shown again.
     panel.onDidChangeViewState(() => panel.visible && this.stale && this.scheduleUpdate(), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.disposables.push(receiver.onDidChange(() => this.scheduleUpdate()));
-    // Edited or new files can locate steps that had no source (or move them); new prices change the $.
-    this.disposables.push(sources.workspace.onDidChange(() => this.scheduleUpdate()));
-    this.disposables.push(onSettingsChanged(['pricing.models'], () => {
-      this.builtKey = undefined;
-      this.scheduleUpdate();
-    }));
+    // New prices change the $ (the worker rebuilds the model with the new options).
+    this.disposables.push(onSettingsChanged(['pricing.models'], () => this.scheduleUpdate()));
   }
 
   get currentSessionId(): string | undefined {
     return this.sessionId;
   }
 
-  /** The session as last shown, steps located (tests, and commands acting on the graph's steps). */
+  /** The whole session shown, steps located: read and built on this thread on demand (tests). */
   async shownSession(): Promise<AgentSession | undefined> {
-    return this.current();
+    const engine = await this.receiver.engine();
+    const id = this.sessionId;
+    if (!id || !engine.getSession(id)) return undefined;
+    const [steps, inputs] = await Promise.all([engine.sessionSteps(id, agentOptions()), engine.readSession(id)]);
+    await this.sources.annotate(steps, inputs);
+    return graphSession(steps);
+  }
+
+  /** One step of the session shown, located in the workspace (the editor opens it). */
+  async shownStep(stepId: string): Promise<AgentStep | undefined> {
+    return (await this.locatedStep(stepId))?.step;
   }
 
   /** Shows another session in this panel. */
   show(sessionId: string | undefined): void {
     if (sessionId && sessionId !== this.sessionId) {
       this.sessionId = sessionId;
-      this.session = undefined;
-      this.feed = undefined;
+      this.fed = false;
       if (this.ready) void this.postSnapshot();
     }
     this.panel.reveal(undefined, false);
@@ -94,10 +103,13 @@ export class GraphPanel implements vscode.Disposable {
           await this.postSnapshot();
           break;
         case 'selectStep': {
-          this.onSelect({ sessionId: message.sessionId, stepId: message.id });
+          // A webview sent no ids names the step by index: the worker knows its id.
+          const follow = setting('followInEditor');
+          const step = follow || !message.id ? (await this.locatedStep(message.id, follow, message.index))?.step : undefined;
+          const stepId = message.id || step?.id;
+          if (stepId) this.onSelect({ sessionId: message.sessionId, stepId });
           // While the user steps through time, the editor follows to the step's tool or prompt.
-          const step = (await this.current())?.steps.find((s) => s.id === message.id);
-          if (step && setting('followInEditor')) await this.sources.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
+          if (step && follow) await this.sources.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
           break;
         }
         case 'openSource':
@@ -105,29 +117,27 @@ export class GraphPanel implements vscode.Disposable {
           break;
         case 'rerunFromHere': {
           // The fork step is the call's order among the session's LLM calls (as the gateway recorded them).
-          const session = await this.current();
-          const llmStep = (session?.steps.filter((s) => s.kind === 'llm').findIndex((s) => s.id === message.id) ?? -1) + 1;
+          const found = message.sessionId === this.sessionId ? await this.locatedStep(message.id, false) : undefined;
           const command = message.mode === 'response' ? Commands.rerunWithEditedResponse : message.mode === 'playground' ? Commands.playground : Commands.rerunFromHere;
-          if (session && llmStep > 0 && message.sessionId === this.sessionId) await vscode.commands.executeCommand(command, message.sessionId, llmStep);
+          if (found && found.llmOrdinal > 0) await vscode.commands.executeCommand(command, message.sessionId, found.llmOrdinal);
           break;
         }
         case 'requestStep': {
-          const session = await this.current();
-          const raw = this.inputs.find((i) => i.span.spanId === message.id);
-          const detail = session && this.feed?.stepDetail(session, message.id, message.cursor, raw);
+          const engine = await this.receiver.engine();
+          const answer = await engine.graphStepDetail(this.feed, message.id, message.cursor, message.index);
+          // The worker has no workspace: the step is located here, as the editor will open it.
+          if (answer) await this.sources.annotate([answer.step], answer.input ? [answer.input] : []);
+          const detail = answer && withSource(answer.detail, answer.step);
           this.post({ type: 'stepDetail', requestId: message.requestId, detail, error: detail ? undefined : 'That step is no longer in the session.' });
           break;
         }
         case 'requestSearch': {
-          const session = await this.current();
-          if (session && this.search?.steps !== session.steps) this.search = { steps: session.steps, index: new StepSearch(session.steps, this.inputs) };
-          const found = session && this.search?.index.find(message.query.slice(0, 1000));
-          this.post({ type: 'searchResult', requestId: message.requestId, ids: found?.ids, total: found?.total, error: found ? undefined : 'The session is gone.' });
+          const found = await (await this.receiver.engine()).graphSearch(this.feed, message.query.slice(0, 1000));
+          this.post({ type: 'searchResult', requestId: message.requestId, ids: found?.ids, indices: found?.indices, total: found?.total, error: found ? undefined : 'The session is gone.' });
           break;
         }
         case 'requestWindow': {
-          const session = await this.current();
-          const rows = session && this.feed?.window(session, message.from, message.to);
+          const rows = await (await this.receiver.engine()).graphWindow(this.feed, message.from, message.to);
           this.post({ type: 'window', requestId: message.requestId, rows, error: rows ? undefined : 'The session is gone.' });
           break;
         }
@@ -137,8 +147,17 @@ export class GraphPanel implements vscode.Disposable {
     }
   }
 
+  /** A step of the session shown, with its LLM call order; `locate`: its source found through the workspace index. */
+  private async locatedStep(stepId: string, locate = true, index?: number): Promise<{ step: AgentStep; llmOrdinal: number } | undefined> {
+    const engine = await this.receiver.engine();
+    const id = this.sessionId;
+    const answer = id ? await engine.graphStep(id, stepId, agentOptions(), this.fed ? this.feed : undefined, index) : undefined;
+    if (answer && locate) await this.sources.annotate([answer.step], answer.input ? [answer.input] : []);
+    return answer;
+  }
+
   private async openSource(stepId: string): Promise<void> {
-    const step = (await this.current())?.steps.find((s) => s.id === stepId);
+    const step = await this.shownStep(stepId);
     if (!step) return;
     const editor = await this.sources.open(step, { follow: false, label: `${step.kind} · ${step.name}` });
     if (!editor) {
@@ -147,45 +166,43 @@ export class GraphPanel implements vscode.Disposable {
     }
   }
 
-  /** The session as the agent model sees it, rebuilt when the store changed. */
-  private async current(): Promise<AgentSession | undefined> {
-    if (this.session && !this.stale) return this.session;
-    const engine = await this.receiver.engine();
+  /** The session to show (the newest when none was chosen), its title set; undefined when there is none. */
+  private async shownSummary(engine: EngineClient): Promise<string | undefined> {
     const id = this.sessionId ?? engine.listSessions()[0]?.id;
     const summary = id ? engine.getSession(id) : undefined;
     if (!summary) return undefined;
     this.sessionId = summary.id;
     this.panel.title = `Agent Trace: ${summary.name}`;
-    const key = `${summary.id}\0${summary.spanCount}\0${summary.logCount}\0${this.sources.workspace.generation}`;
-    if (!this.session || key !== this.builtKey) {
-      this.inputs = await engine.readSession(summary.id);
-      const session = buildSession(this.inputs, agentOptions());
-      await this.sources.annotate(session.steps, this.inputs);
-      this.session = session;
-      this.builtKey = key;
-      this.onDidShowSession(summary.id);
-    }
-    this.stale = false;
-    const info = { id: summary.id, name: summary.name, live: summary.live };
-    if (this.feed) this.feed.setInfo(info);
-    else this.feed = new GraphFeed(info);
-    return this.session;
+    return summary.id;
   }
 
-  private async postSnapshot(): Promise<void> {
-    this.stale = true;
+  /** Serialised: the worker answers one feed request after the other, in the order they were asked. */
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const next = this.feeding.then(work, work);
+    this.feeding = next.catch(() => undefined);
+    return next;
+  }
+
+  private postSnapshot(): Promise<void> {
+    this.stale = false;
     this.snapshotInFlight = true;
-    try {
-      const session = await this.current();
-      if (!session || !this.feed) {
-        this.post({ type: 'empty', message: 'No session yet: run an agent with its OTLP exporter pointed at the receiver in the status bar.' });
-        return;
+    return this.serialised(async () => {
+      try {
+        const engine = await this.receiver.engine();
+        const id = await this.shownSummary(engine);
+        const answer = id ? await engine.graphSnapshot(this.feed, id, agentOptions()) : undefined;
+        if (!id || !answer) {
+          this.fed = false;
+          this.post({ type: 'empty', message: 'No session yet: run an agent with its OTLP exporter pointed at the receiver in the status bar.' });
+          return;
+        }
+        this.relay(answer);
+        this.onDidShowSession(id);
+      } finally {
+        this.snapshotInFlight = false;
       }
-      this.post({ type: 'snapshot', snapshot: this.feed.packedSnapshot(session) });
-    } finally {
-      this.snapshotInFlight = false;
-    }
-    this.flushAfterSnapshot();
+      this.flushAfterSnapshot();
+    });
   }
 
   /** Marks steps in the webview (and reveals the first), after the snapshot of their session if one is on its way. */
@@ -206,7 +223,19 @@ export class GraphPanel implements vscode.Disposable {
 
   private flushAfterSnapshot(): void {
     if (!this.ready || this.snapshotInFlight) return;
-    for (const m of this.afterSnapshot.splice(0)) this.post(m);
+    for (const m of this.afterSnapshot.splice(0)) void this.postNamed(m);
+  }
+
+  /** With the steps' indices in the webview's snapshot: a webview sent no ids finds steps by them. */
+  private postNamed(message: GraphToWebview): Promise<void> {
+    if (!this.fed || (message.type !== 'revealStep' && message.type !== 'highlightSteps')) return Promise.resolve(this.post(message));
+    return this.serialised(async () => {
+      const engine = await this.receiver.engine();
+      if (message.type === 'revealStep') {
+        const [index] = await engine.graphIndices(this.feed, [message.id]);
+        this.post(index === undefined ? message : { ...message, index });
+      } else this.post({ ...message, indices: await engine.graphIndices(this.feed, message.ids) });
+    }).catch((e: unknown) => this.log.error(`trace graph: ${message.type} failed: ${e instanceof Error ? e.stack : String(e)}`));
   }
 
   private scheduleUpdate(): void {
@@ -218,28 +247,40 @@ export class GraphPanel implements vscode.Disposable {
     }, liveDelayMs);
   }
 
-  private async pushDelta(): Promise<void> {
-    const hadFeed = this.feed !== undefined && this.session !== undefined;
-    const session = await this.current();
-    if (!session || !this.feed) return;
-    if (!hadFeed) return void this.post({ type: 'snapshot', snapshot: this.feed.packedSnapshot(session) });
-    const delta = this.feed.packedDelta(session);
-    if (delta) this.post({ type: 'delta', delta });
+  private pushDelta(): Promise<void> {
+    if (!this.fed) return this.postSnapshot();
+    this.stale = false;
+    return this.serialised(async () => {
+      const engine = await this.receiver.engine();
+      const id = await this.shownSummary(engine);
+      const answer = id && this.fed ? await engine.graphDelta(this.feed, id, agentOptions()) : undefined;
+      if (answer) this.relay(answer);
+    }).catch((e: unknown) => this.log.error(`trace graph: update failed: ${e instanceof Error ? e.stack : String(e)}`));
+  }
+
+  /** The worker's JSON text, posted as it came. */
+  private relay(answer: GraphFeedAnswer): void {
+    this.fed = true;
+    this.sentChars += answer.json.length;
+    this.post(answer.kind === 'snapshot' ? { type: 'snapshot', snapshot: answer.json } : { type: 'delta', delta: answer.json });
   }
 
   private post(message: GraphToWebview): void {
-    // A snapshot read from the engine may arrive after the panel closed.
+    // An answer from the engine may arrive after the panel closed.
     if (!this.ready || this.disposed) return;
     this.sent[message.type] = (this.sent[message.type] ?? 0) + 1;
     void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
     this.onDisposed();
+    // The worker forgets the feed (it keeps a few at most anyway).
+    if (this.fed) void this.receiver.engine().then((engine) => engine.graphClose(this.feed)).catch(() => undefined);
   }
 }
 

@@ -1,0 +1,134 @@
+// The trace graph's side of the engine worker: one GraphFeed per open graph panel, fed from the worker's
+// models, so the host only relays the packed snapshot (as JSON text) and never holds a session's steps.
+// Detail, windows, search and "the one step" are answered from the session the feed last sent, so an
+// index means the same step on both sides.
+import type { GraphFeedAnswer, GraphStepAnswer } from '../protocol/engine';
+import type { StepDetailDto, StepSummaryDto } from '../protocol/graph';
+import { buildGraph, buildTimeline, findLoops, totalsOf, type AgentSession, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { GraphFeed } from './agent/graphDto';
+import { packedJson } from '../protocol/graphPacking';
+import { StepSearch, type SearchResult } from './search/stepSearch';
+import type { SessionSummary } from './store/types';
+
+/** What the graph needs of the engine's model cache. */
+export interface GraphModels {
+  session(sessionId: string, options: SessionOptions, fresh: boolean): { session: AgentSession; inputs: readonly SpanInput[] } | undefined;
+  summary(sessionId: string): SessionSummary | undefined;
+}
+
+interface OpenFeed {
+  sessionId: string;
+  feed: GraphFeed;
+  /** The session as the feed last sent it: indices in detail, window and search mean its steps. */
+  session: AgentSession;
+  inputs: readonly SpanInput[];
+  search?: StepSearch;
+  raw?: Map<string, SpanInput>;
+}
+
+/** An AgentSession over steps the model built (graph, timeline, loops and totals are the graph's). */
+export function graphSession(steps: AgentStep[]): AgentSession {
+  return { steps, graph: buildGraph(steps), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
+}
+
+/** A step by span id, or ('' id) by feed index. */
+interface StepName {
+  id: string;
+  index?: number;
+}
+
+function idOf(open: OpenFeed, named: StepName): string | undefined {
+  return named.id || (named.index === undefined ? undefined : open.feed.idAt(named.index));
+}
+
+export class GraphFeeds {
+  private readonly open = new Map<string, OpenFeed>();
+  /** Panels are few (one at a time today); a host that never closed its feeds leaks no more than this. */
+  private static readonly kept = 4;
+
+  constructor(private readonly models: GraphModels) {}
+
+  /** A full snapshot for panel `feedId` (a new feed: indices start over). */
+  snapshot(feedId: string, sessionId: string, options: SessionOptions): GraphFeedAnswer | undefined {
+    const summary = this.models.summary(sessionId);
+    const built = summary && this.models.session(sessionId, options, true);
+    if (!summary || !built) return undefined;
+    const feed = new GraphFeed({ id: summary.id, name: summary.name, live: summary.live });
+    const json = packedJson(feed.packedSnapshot(built.session));
+    this.open.delete(feedId);
+    this.open.set(feedId, { sessionId, feed, session: built.session, inputs: built.inputs });
+    for (const id of this.open.keys()) if (this.open.size > GraphFeeds.kept) this.open.delete(id);
+    return { kind: 'snapshot', json, steps: built.session.steps.length };
+  }
+
+  /** What changed since the feed's last answer; a snapshot when the feed is unknown (a restarted worker). */
+  delta(feedId: string, sessionId: string, options: SessionOptions): GraphFeedAnswer | undefined {
+    const open = this.open.get(feedId);
+    if (open?.sessionId !== sessionId) return this.snapshot(feedId, sessionId, options);
+    const summary = this.models.summary(sessionId);
+    const built = summary && this.models.session(sessionId, options, false);
+    if (!summary || !built) return undefined;
+    open.feed.setInfo({ id: summary.id, name: summary.name, live: summary.live });
+    const delta = open.feed.packedDelta(built.session);
+    if (built.session !== open.session) {
+      open.session = built.session;
+      open.inputs = built.inputs;
+      open.search = undefined;
+      open.raw = undefined;
+    }
+    return delta && { kind: 'delta', json: packedJson(delta), steps: built.session.steps.length };
+  }
+
+  detail(feedId: string, named: StepName, cursor: number): (GraphStepAnswer & { detail: StepDetailDto }) | undefined {
+    const open = this.open.get(feedId);
+    const id = open && idOf(open, named);
+    if (!open || !id) return undefined;
+    const raw = this.rawOf(open).get(id);
+    const detail = open.feed.stepDetail(open.session, id, cursor, raw);
+    const step = open.session.steps.find((s) => s.id === id);
+    return detail && step && { detail, ...this.stepAnswer(open.session, step, raw) };
+  }
+
+  window(feedId: string, from: number, to: number): StepSummaryDto[] | undefined {
+    const open = this.open.get(feedId);
+    return open && open.feed.window(open.session, from, to);
+  }
+
+  search(feedId: string, query: string): (SearchResult & { indices: number[] }) | undefined {
+    const open = this.open.get(feedId);
+    if (!open) return undefined;
+    open.search ??= new StepSearch(open.session.steps, open.inputs);
+    const found = open.search.find(query);
+    return { ...found, indices: open.feed.indicesOf(found.ids) };
+  }
+
+  indices(feedId: string, ids: readonly string[]): number[] {
+    return this.open.get(feedId)?.feed.indicesOf(ids) ?? [];
+  }
+
+  /** One step of the session the feed shows (or, with no feed, of the session as the model has it now). */
+  step(feedId: string | undefined, sessionId: string, named: StepName, options: SessionOptions): GraphStepAnswer | undefined {
+    const open = feedId === undefined ? undefined : this.open.get(feedId);
+    const shown = open?.sessionId === sessionId ? { session: open.session, raw: this.rawOf(open) } : undefined;
+    const stepId = open && shown ? idOf(open, named) : named.id;
+    const built = shown ? undefined : this.models.session(sessionId, options, true);
+    const session = shown?.session ?? built?.session;
+    const step = session?.steps.find((s) => s.id === stepId);
+    if (!session || !step) return undefined;
+    const raw = shown ? shown.raw.get(step.id) : built?.inputs.find((i) => i.span.spanId === step.id);
+    return this.stepAnswer(session, step, raw);
+  }
+
+  close(feedId: string): void {
+    this.open.delete(feedId);
+  }
+
+  private stepAnswer(session: AgentSession, step: AgentStep, raw: SpanInput | undefined): GraphStepAnswer {
+    const llmOrdinal = step.kind === 'llm' ? session.steps.filter((s) => s.kind === 'llm').indexOf(step) + 1 : 0;
+    return raw ? { step, input: raw, llmOrdinal } : { step, llmOrdinal };
+  }
+
+  private rawOf(open: OpenFeed): Map<string, SpanInput> {
+    return (open.raw ??= new Map(open.inputs.map((i) => [i.span.spanId, i])));
+  }
+}
