@@ -7,11 +7,12 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
-import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type GraphFeedAnswer, type GraphStepAnswer, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
-import type { StepDetailDto, StepSummaryDto } from '../protocol/graph';
+import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
 import type { ReportInput } from './cost';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
+import { EngineGraphClient } from './engineGraphClient';
+import { plain } from './plainData';
 import { CrashCount, EngineCrashedError, engineWorkerEntry, hostError, startEngineWorker, startInProcess, type EngineCrash } from './engineWorker';
 import type { SessionExportFormat, SessionExportResult } from './export/sessionExport';
 import type { ForwardTarget } from './forward/forwarder';
@@ -241,42 +242,8 @@ export class EngineClient {
     return this.call('sessionSteps', { sessionId, options: plain(options) });
   }
 
-  /** A graph panel's snapshot (packed JSON text, built in the worker) for a new feed; undefined: no such session. */
-  graphSnapshot(feed: string, sessionId: string, options: SessionOptions): Promise<GraphFeedAnswer | undefined> {
-    return this.call('graphSnapshot', { feed, sessionId, options: plain(options) });
-  }
-
-  /** The feed's delta (a snapshot if the worker lost the feed); undefined when nothing changed. */
-  graphDelta(feed: string, sessionId: string, options: SessionOptions): Promise<GraphFeedAnswer | undefined> {
-    return this.call('graphDelta', { feed, sessionId, options: plain(options) });
-  }
-
-  /** `index` names the step when `id` is '' (a webview sent no ids). */
-  graphStepDetail(feed: string, id: string, cursor: number, index?: number): Promise<(GraphStepAnswer & { detail: StepDetailDto }) | undefined> {
-    return this.call('graphStepDetail', { feed, id, cursor, ...(index === undefined ? {} : { index }) });
-  }
-
-  graphWindow(feed: string, from: number, to: number): Promise<StepSummaryDto[] | undefined> {
-    return this.call('graphWindow', { feed, from, to });
-  }
-
-  graphSearch(feed: string, query: string): Promise<{ ids: string[]; indices: number[]; total: number } | undefined> {
-    return this.call('graphSearch', { feed, query });
-  }
-
-  /** Feed indices of steps by span id: what a webview sent no ids is told. */
-  graphIndices(feed: string, ids: string[]): Promise<number[]> {
-    return this.call('graphIndices', { feed, ids });
-  }
-
-  /** One step of a session, as the feed shows it when `feed` is given and shows that session (then `index` names it when `id` is ''). */
-  graphStep(sessionId: string, id: string, options: SessionOptions, feed?: string, index?: number): Promise<GraphStepAnswer | undefined> {
-    return this.call('graphStep', { sessionId, id, options: plain(options), ...(feed === undefined ? {} : { feed }), ...(index === undefined ? {} : { index }) });
-  }
-
-  graphClose(feed: string): Promise<void> {
-    return this.call('graphClose', { feed });
-  }
+  /** Graph panels' feeds, built in the worker (engineGraphClient.ts). */
+  readonly graph = new EngineGraphClient((method, params) => this.call(method, params));
 
   /** A session's totals (and fork origin), built in the worker: what a Sessions row needs, and no more. */
   sessionDigest(sessionId: string, options: SessionOptions): Promise<SessionDigest> {
@@ -430,9 +397,4 @@ export class EngineClient {
       throw reason === undefined ? hostError(e) : new EngineCrashedError(method, reason);
     }
   }
-}
-
-/** Settings as plain data: VS Code hands them out as proxies, which a MessagePort cannot clone. */
-function plain<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }

@@ -84,7 +84,7 @@ export async function benchGraph(sizes = [10_000, 100_000], runs = 3): Promise<G
             if (m.type !== 'ready') return undefined;
             const elu = performance.eventLoopUtilization();
             const started = performance.now();
-            const answer = await engine.graphSnapshot(feed, sessionId, {});
+            const answer = await engine.graph.snapshot(feed, sessionId, {});
             worker.push(performance.now() - started);
             host.push(performance.eventLoopUtilization(elu).active);
             if (answer?.kind !== 'snapshot') throw new Error(`no snapshot of ${sessionId}`);
@@ -99,7 +99,7 @@ export async function benchGraph(sizes = [10_000, 100_000], runs = 3): Promise<G
           snapshotBytes = g.snapshotBytes;
         } finally {
           await g.close();
-          await engine.graphClose(feed);
+          await engine.graph.close(feed);
         }
       }
       out.push({ spans, steps, snapshotBytes, postToPaintMs: median(totals), runsMs: totals, inPageMs: median(inPage), workerMs: median(worker), hostMs: median(host) });

@@ -64,18 +64,18 @@ describe('webview: trace graph fed by the engine worker (real receiver, 60k span
     // The host's part, as GraphPanel relays it: the worker's JSON text is posted unread.
     const host = async (m: GraphToHost): Promise<GraphToWebview | undefined> => {
       if (m.type === 'ready') {
-        const a = await engine.graphSnapshot(feed, SESSION, {});
+        const a = await engine.graph.snapshot(feed, SESSION, {});
         assert.ok(a?.kind === 'snapshot');
         answers.push({ type: 'snapshot', chars: a.json.length });
         return { type: 'snapshot', snapshot: a.json };
       }
       if (m.type === 'requestStep') {
-        const a = await engine.graphStepDetail(feed, m.id, m.cursor, m.index);
+        const a = await engine.graph.stepDetail(feed, m.id, m.cursor, m.index);
         answers.push({ type: 'stepDetail', chars: JSON.stringify(a).length });
         return { type: 'stepDetail', requestId: m.requestId, detail: a?.detail, error: a ? undefined : 'gone' };
       }
       if (m.type === 'requestWindow') {
-        const rows = await engine.graphWindow(feed, m.from, m.to);
+        const rows = await engine.graph.window(feed, m.from, m.to);
         answers.push({ type: 'window', chars: JSON.stringify(rows).length });
         return { type: 'window', requestId: m.requestId, rows };
       }
@@ -89,7 +89,7 @@ describe('webview: trace graph fed by the engine worker (real receiver, 60k span
     await page.keyboard.press('E'); // the previous error: the run's last one
     // The worker names the step's index (the snapshot carried no span ids); the run's repeated turns are folded
     // (keys by index too), so the fold holding the step is drawn current.
-    const [lastErrorIndex] = await engine.graphIndices(feed, [lastErrorId]);
+    const [lastErrorIndex] = await engine.graph.indices(feed, [lastErrorId]);
     assert.equal(typeof lastErrorIndex, 'number');
     const current = page.locator('.node.current');
     await current.waitFor();
@@ -110,7 +110,7 @@ describe('webview: trace graph fed by the engine worker (real receiver, 60k span
 
     // The host reveals a step by id (as the editor or a breakpoint does): it posts the feed's index with it.
     const firstId = (1 * 8 + 1).toString(16).padStart(16, '0'); // the root of the run's first turn
-    const [firstIndex] = await engine.graphIndices(feed, [firstId]);
+    const [firstIndex] = await engine.graph.indices(feed, [firstId]);
     assert.equal(typeof firstIndex, 'number');
     await g.send({ type: 'revealStep', id: firstId, index: firstIndex, seek: 'start' });
     // The first root also starts the group of the run's roots (folded, chunked: keyed by that index), drawn current.

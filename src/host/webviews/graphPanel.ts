@@ -124,7 +124,7 @@ export class GraphPanel implements vscode.Disposable {
         }
         case 'requestStep': {
           const engine = await this.receiver.engine();
-          const answer = await engine.graphStepDetail(this.feed, message.id, message.cursor, message.index);
+          const answer = await engine.graph.stepDetail(this.feed, message.id, message.cursor, message.index);
           // The worker has no workspace: the step is located here, as the editor will open it.
           if (answer) await this.sources.annotate([answer.step], answer.input ? [answer.input] : []);
           const detail = answer && withSource(answer.detail, answer.step);
@@ -132,12 +132,12 @@ export class GraphPanel implements vscode.Disposable {
           break;
         }
         case 'requestSearch': {
-          const found = await (await this.receiver.engine()).graphSearch(this.feed, message.query.slice(0, 1000));
+          const found = await (await this.receiver.engine()).graph.search(this.feed, message.query.slice(0, 1000));
           this.post({ type: 'searchResult', requestId: message.requestId, ids: found?.ids, indices: found?.indices, total: found?.total, error: found ? undefined : 'The session is gone.' });
           break;
         }
         case 'requestWindow': {
-          const rows = await (await this.receiver.engine()).graphWindow(this.feed, message.from, message.to);
+          const rows = await (await this.receiver.engine()).graph.window(this.feed, message.from, message.to);
           this.post({ type: 'window', requestId: message.requestId, rows, error: rows ? undefined : 'The session is gone.' });
           break;
         }
@@ -151,7 +151,7 @@ export class GraphPanel implements vscode.Disposable {
   private async locatedStep(stepId: string, locate = true, index?: number): Promise<{ step: AgentStep; llmOrdinal: number } | undefined> {
     const engine = await this.receiver.engine();
     const id = this.sessionId;
-    const answer = id ? await engine.graphStep(id, stepId, agentOptions(), this.fed ? this.feed : undefined, index) : undefined;
+    const answer = id ? await engine.graph.step(id, stepId, agentOptions(), this.fed ? this.feed : undefined, index) : undefined;
     if (answer && locate) await this.sources.annotate([answer.step], answer.input ? [answer.input] : []);
     return answer;
   }
@@ -190,7 +190,7 @@ export class GraphPanel implements vscode.Disposable {
       try {
         const engine = await this.receiver.engine();
         const id = await this.shownSummary(engine);
-        const answer = id ? await engine.graphSnapshot(this.feed, id, agentOptions()) : undefined;
+        const answer = id ? await engine.graph.snapshot(this.feed, id, agentOptions()) : undefined;
         if (!id || !answer) {
           this.fed = false;
           this.post({ type: 'empty', message: 'No session yet: run an agent with its OTLP exporter pointed at the receiver in the status bar.' });
@@ -232,9 +232,9 @@ export class GraphPanel implements vscode.Disposable {
     return this.serialised(async () => {
       const engine = await this.receiver.engine();
       if (message.type === 'revealStep') {
-        const [index] = await engine.graphIndices(this.feed, [message.id]);
+        const [index] = await engine.graph.indices(this.feed, [message.id]);
         this.post(index === undefined ? message : { ...message, index });
-      } else this.post({ ...message, indices: await engine.graphIndices(this.feed, message.ids) });
+      } else this.post({ ...message, indices: await engine.graph.indices(this.feed, message.ids) });
     }).catch((e: unknown) => this.log.error(`trace graph: ${message.type} failed: ${e instanceof Error ? e.stack : String(e)}`));
   }
 
@@ -253,7 +253,7 @@ export class GraphPanel implements vscode.Disposable {
     return this.serialised(async () => {
       const engine = await this.receiver.engine();
       const id = await this.shownSummary(engine);
-      const answer = id && this.fed ? await engine.graphDelta(this.feed, id, agentOptions()) : undefined;
+      const answer = id && this.fed ? await engine.graph.delta(this.feed, id, agentOptions()) : undefined;
       if (answer) this.relay(answer);
     }).catch((e: unknown) => this.log.error(`trace graph: update failed: ${e instanceof Error ? e.stack : String(e)}`));
   }
@@ -280,7 +280,7 @@ export class GraphPanel implements vscode.Disposable {
     this.panel.dispose();
     this.onDisposed();
     // The worker forgets the feed (it keeps a few at most anyway).
-    if (this.fed) void this.receiver.engine().then((engine) => engine.graphClose(this.feed)).catch(() => undefined);
+    if (this.fed) void this.receiver.engine().then((engine) => engine.graph.close(this.feed)).catch(() => undefined);
   }
 }
 
