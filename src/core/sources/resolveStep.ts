@@ -101,20 +101,24 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** Resolutions by step id, kept while the index is unchanged: a live session is re-annotated on every update. */
+/**
+ * Resolutions by trace and step id (span ids repeat across sessions: a re-run, an import), kept while the
+ * index is unchanged: a live session is re-annotated on every update.
+ */
 export class ResolutionCache {
   private readonly byStep = new Map<string, Resolution>();
   private generation = -1;
 
   constructor(private readonly maxEntries = 200_000) {}
 
-  get(index: SourceIndex, stepId: string, resolve: () => Resolution): Resolution {
+  get(index: SourceIndex, traceId: string, stepId: string, resolve: () => Resolution): Resolution {
     if (index.generation !== this.generation || this.byStep.size >= this.maxEntries) {
       this.byStep.clear();
       this.generation = index.generation;
     }
-    let r = this.byStep.get(stepId);
-    if (!r) this.byStep.set(stepId, (r = resolve()));
+    const key = `${traceId}/${stepId}`;
+    let r = this.byStep.get(key);
+    if (!r) this.byStep.set(key, (r = resolve()));
     return r;
   }
 }
@@ -126,7 +130,7 @@ export class ResolutionCache {
 export function annotateSources(steps: readonly AgentStep[], index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>, cache?: ResolutionCache): void {
   for (const step of steps) {
     const resolve = () => resolveStep(step, index, stackTracesOf(inputs.get(step.id)));
-    const r = cache ? cache.get(index, step.id, resolve) : resolve();
+    const r = cache ? cache.get(index, step.traceId, step.id, resolve) : resolve();
     if ('location' in r) {
       step.source = r.location;
       delete step.sourceMissing;

@@ -157,16 +157,21 @@ describe('sources: resolving a step to its line', () => {
       calls++;
       return resolveStep(tool, ix);
     };
-    assert.equal(cache.get(ix, tool.id, counting), cache.get(ix, tool.id, counting));
+    assert.equal(cache.get(ix, tool.traceId, tool.id, counting), cache.get(ix, tool.traceId, tool.id, counting));
     assert.equal(calls, 1);
     ix.update(`${root}/src/tools.ts`, '\nexport const getWeather = tool({})');
-    const moved = cache.get(ix, tool.id, counting);
+    const moved = cache.get(ix, tool.traceId, tool.id, counting);
     assert.equal(calls, 2);
     assert.equal('location' in moved && moved.location.line, 2);
     // annotateSources takes what the cache holds instead of resolving again.
     const other = step({ kind: 'tool', toolName: 'nope' });
-    cache.get(ix, other.id, () => ({ location: { path: '/cached.py', line: 7, how: 'tool-index', confidence: 1 } }));
+    cache.get(ix, other.traceId, other.id, () => ({ location: { path: '/cached.py', line: 7, how: 'tool-index', confidence: 1 } }));
     annotateSources([other], ix, new Map(), cache);
     assert.equal(other.source?.path, '/cached.py');
+    // The same span id in another trace (a re-run, an import) is resolved for itself.
+    const elsewhere = step({ kind: 'tool', toolName: 'nope', traceId: 'f'.repeat(32), id: other.id, spanId: other.id });
+    annotateSources([elsewhere], ix, new Map(), cache);
+    assert.equal(elsewhere.source, undefined);
+    assert.match(elsewhere.sourceMissing ?? '', /no tool or function named nope/);
   });
 });
