@@ -24,12 +24,13 @@ export function agentShapedSession(runs: number): SpanInput[] {
     const city = `city ${run % 5}`;
     const turns = 1 + (run % 6);
     const history: { role: string; content: string }[] = [{ role: 'user', content: `Plan my Saturday in ${city}.` }];
-    out.push(spanInput({ traceId, spanId: root, name: 'invoke_agent TravelPlanner', startMs: t, endMs: t + turns * 10 + 5, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'TravelPlanner' } }));
+    const spans: SpanInput[] = [];
+    out.push(spanInput({ traceId, spanId: root, name: 'invoke_agent TravelPlanner', startMs: t, endMs: t + turns * 4 + 2, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'TravelPlanner' } }));
     for (let i = 0; i < turns; i++) {
       const callId = `call_${i}`;
-      const start = t + 1 + i * 10;
+      const start = t + 1 + i * 4;
       const failed = run % 7 === 3 && i === turns - 1;
-      out.push(spanInput({
+      spans.push(spanInput({
         traceId, spanId: id(1 + 2 * i), parentSpanId: root, name: 'chat gpt-4o-mini', startMs: start, endMs: start + 4,
         attrs: {
           'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini',
@@ -42,14 +43,16 @@ export function agentShapedSession(runs: number): SpanInput[] {
         status: failed ? { code: 2, message: '429 {"error":{"type":"rate_limit","message":"slow down"}}' } : undefined,
       }));
       const result = shared(`{"city":"${city}","day":${i},"tempC":${10 + i},"condition":"rain"}`);
-      // The tool starts in the millisecond its call ended: a tie the dataflow settles.
-      out.push(spanInput({
-        traceId, spanId: id(2 + 2 * i), parentSpanId: root, name: 'execute_tool get_weather', startMs: start + 4, endMs: start + 9,
+      // The tool runs within the millisecond its call ended, and the next call starts then too: a tie the dataflow settles.
+      spans.push(spanInput({
+        traceId, spanId: id(2 + 2 * i), parentSpanId: root, name: 'execute_tool get_weather', startMs: start + 4, endMs: start + 4,
         attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': callId, 'gen_ai.tool.call.arguments': shared(`{"city":"${city}","day":${i}}`), 'gen_ai.tool.call.result': result },
       }));
       history.push({ role: 'assistant', content: `calling get_weather for day ${i}` }, { role: 'tool', content: result });
     }
-    t += turns * 10 + 7 + (run % 3 === 0 ? 0 : 1);
+    // Exporters group spans by scope, not time: every other run arrives backwards.
+    out.push(...(run % 2 ? spans.reverse() : spans));
+    t += turns * 4 + 3 + (run % 3 === 0 ? 0 : 1);
   }
   return out;
 }

@@ -32,8 +32,8 @@ describe('agent model: output pinned across speed work', () => {
   const cases: [string, () => SpanInput[], string][] = [
     ['every dialect fixture, one session', fixtureInputs, '14a32d07716779c0'],
     ['synthetic four-dialect session', () => syntheticSession(4000), 'edd3cb81d0013deb'],
-    ['agent-shaped runs', () => agentShapedSession(300), 'fc631cbe4780d0d4'],
-    ['all of them mixed', () => [...fixtureInputs(), ...syntheticSession(1000), ...agentShapedSession(100)], '5604669ae5f88dee'],
+    ['agent-shaped runs', () => agentShapedSession(300), '458f9f07188e9d88'],
+    ['all of them mixed', () => [...fixtureInputs(), ...syntheticSession(1000), ...agentShapedSession(100)], '705824509b5f8f8f'],
   ];
   for (const [name, inputs, pinned] of cases) {
     it(name, () => {
