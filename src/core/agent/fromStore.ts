@@ -3,6 +3,7 @@
 import type { LogRecord } from '../otlp/model';
 import type { SpanStore } from '../store/spanStore';
 import type { StoredSpan } from '../store/types';
+import type { InputOrder } from './liveSession';
 import type { SpanInput } from './types';
 
 const PAGE = 5000;
@@ -30,16 +31,39 @@ export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
  * log record (logs join old spans). undefined otherwise (a trace moved in or out, a trim): read it whole.
  */
 export function readSessionGrowth(store: SpanStore, sessionId: string, before: readonly SpanInput[], spanCount: number): SpanInput[] | undefined {
-  // readSession's inputs hold StoredSpans.
-  const stored = (input: SpanInput) => input.span as StoredSpan;
+  const added = readSessionAdded(store, sessionId, before, spanCount);
+  return added && mergeInputs(before, added);
+}
+
+/** Just the spans readSessionGrowth would add to `before`, in readSession's order (undefined: read it whole). */
+export function readSessionAdded(store: SpanStore, sessionId: string, before: readonly SpanInput[], spanCount: number): SpanInput[] | undefined {
   let seq = 0;
   for (const input of before) seq = Math.max(seq, stored(input).seq);
   const added = store.spansOfSessionAfter(sessionId, seq, before.length);
   if (!added || before.length + added.length !== spanCount) return undefined;
-  const inputs = [...before, ...added.map((span) => inputOf(span, undefined))];
-  // readSession's order: start, then ingest order.
-  return inputs.sort((a, b) => stored(a).startMs - stored(b).startMs || stored(a).seq - stored(b).seq);
+  return added.map((span) => inputOf(span, undefined)).sort(byPlace);
 }
+
+/** Two lists in readSession's order as one, in that order. */
+export function mergeInputs(a: readonly SpanInput[], b: readonly SpanInput[]): SpanInput[] {
+  const out = new Array<SpanInput>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = byPlace(b[j], a[i]) < 0 ? b[j++] : a[i++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+/** An input's place in readSession's order (its inputs hold StoredSpans). */
+export function placeOf(input: SpanInput): InputOrder {
+  return stored(input);
+}
+
+const stored = (input: SpanInput) => input.span as StoredSpan;
+// readSession's order: start, then ingest order.
+const byPlace = (a: SpanInput, b: SpanInput) => stored(a).startMs - stored(b).startMs || stored(a).seq - stored(b).seq;
 
 function inputOf(span: StoredSpan, logs: LogRecord[] | undefined): SpanInput {
   return logs ? { span, resource: span.resource, scope: span.scope, logs } : { span, resource: span.resource, scope: span.scope };

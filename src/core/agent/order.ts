@@ -22,8 +22,38 @@ export function settleTies(steps: AgentStep[]): AgentStep[] {
   };
   for (const [from, to] of dataflowLinks(steps)) add(from, to);
   parentIndices(steps).forEach((p, i) => p >= 0 && add(p, i));
-  if (before.size === 0) return steps;
+  return before.size === 0 ? steps : settleWith(steps, before);
+}
 
+/**
+ * settleTies with the links given per step instead of found in `steps`: `before(s)` are the steps that must
+ * come before s (its parent, the steps whose dataflow feeds it); only those starting in s's millisecond count.
+ */
+export function settleTiesLinked(steps: AgentStep[], before: (s: AgentStep) => readonly AgentStep[] | undefined): AgentStep[] {
+  const constraints = new Map<number, number[]>();
+  const at = new Map<AgentStep, number>();
+  for (let start = 0; start < steps.length; ) {
+    let end = start + 1;
+    while (end < steps.length && steps[end].startMs === steps[start].startMs) end++;
+    if (end - start > 1 && end - start <= MAX_TIE) {
+      at.clear();
+      for (let i = start; i < end; i++) at.set(steps[i], i);
+      for (let i = start; i < end; i++) {
+        for (const b of before(steps[i]) ?? []) {
+          const j = at.get(b);
+          if (j === undefined || j === i) continue;
+          const list = constraints.get(i);
+          if (list) list.push(j);
+          else constraints.set(i, [j]);
+        }
+      }
+    }
+    start = end;
+  }
+  return constraints.size === 0 ? steps : settleWith(steps, constraints);
+}
+
+function settleWith(steps: AgentStep[], before: Map<number, number[]>): AgentStep[] {
   const out: AgentStep[] = [];
   for (let start = 0; start < steps.length; ) {
     let end = start + 1;

@@ -3,28 +3,10 @@
 // model must give exactly what the model gave before (hashes taken at 6570b9e, before the speed work).
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { buildSession, spanInputsFromRequests, type AgentSession, type SpanInput } from '../../../src/core/agent';
-import { parseOtlpText } from '../../../src/core/sessionFiles';
+import { buildSession, type AgentSession, type SpanInput } from '../../../src/core/agent';
 import { agentShapedSession } from './agentShaped';
+import { fixtureInputs, sessionText } from './modelInputs';
 import { syntheticSession } from './synthetic';
-
-const root = path.resolve(__dirname, '../../../..');
-
-export function fixtureInputs(): SpanInput[] {
-  const dirs = [path.join(root, 'test/fixtures'), path.join(root, 'test/fixtures/safety')];
-  const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.otlp.json')).sort().map((f) => path.join(d, f)));
-  return files.flatMap((f) => {
-    const { traces, logs } = parseOtlpText(readFileSync(f, 'utf8'));
-    return spanInputsFromRequests(traces, logs);
-  });
-}
-
-/** Everything a session holds, typed arrays as plain lists, as one stable text. */
-export function sessionText(s: AgentSession): string {
-  return JSON.stringify(s, (_key, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
-}
 
 const hash = (s: AgentSession) => createHash('sha256').update(sessionText(s)).digest('hex').slice(0, 16);
 

@@ -1,0 +1,122 @@
+// A live session's steps, extended by the spans it gains instead of rebuilt. What relates steps (parents,
+// framework rules, aggregates, agent names, tool arguments, dataflow) stays within a trace, so only the
+// traces that gained spans are normalised again, and merged into the rest in time order; ties are settled
+// with each trace's links, kept. The gateway merge matches calls across traces by time: a session with
+// gateway steps is rebuilt whole. Whatever path, `steps` is exactly what normaliseSession gives.
+import { normaliseSession, relateSteps, type SessionOptions } from './session';
+import { dataflowLinks } from './graph';
+import { mergesAcrossTraces } from './gatewayMerge';
+import { normaliseSpan } from './normalise';
+import { settleTiesLinked } from './order';
+import { parentIndices } from './tree';
+import type { AgentStep, SpanInput } from './types';
+
+/** An input's place in the session: by start, then arrival (readSession's order). */
+export interface InputOrder {
+  startMs: number;
+  seq: number;
+}
+
+/** What sorts a step among the others: start, depth (parents first), then its input's place. */
+interface Place {
+  startMs: number;
+  depth: number;
+  input: InputOrder;
+}
+
+export class LiveSession {
+  /** Per trace id (as on the steps): its inputs, in the session's order. */
+  private readonly traces = new Map<string, SpanInput[]>();
+  private readonly places = new WeakMap<AgentStep, Place>();
+  /** Per step: the steps of its trace that must come before it when they start in the same millisecond. */
+  private readonly links = new WeakMap<AgentStep, AgentStep[]>();
+  /** Steps sorted by start, depth and arrival, before ties are settled. */
+  private sorted: AgentStep[] = [];
+  private whole = false;
+  steps: AgentStep[] = [];
+  /** How the last change was made: by the traces that grew, or whole. */
+  lastUpdate: 'traces' | 'whole' = 'whole';
+
+  /** `orderOf`: an input's place (readSession's order); the inputs given are in that order. */
+  constructor(private readonly options: SessionOptions, private readonly orderOf: (input: SpanInput) => InputOrder) {}
+
+  /** The session's inputs, in order; `added` (also in order) are what is new since the last call. */
+  update(inputs: readonly SpanInput[], added: readonly SpanInput[]): AgentStep[] {
+    const grown = new Map<string, SpanInput[]>();
+    for (const input of added) {
+      const id = traceIdOf(input);
+      const list = this.traces.get(id);
+      if (list) list.push(input);
+      else this.traces.set(id, [input]);
+      grown.set(id, this.traces.get(id)!);
+    }
+    if (this.whole) return this.rebuild(inputs);
+    const fresh: AgentStep[] = [];
+    for (const list of grown.values()) {
+      // Inputs arrive in order within a batch, not across batches: the trace's inputs in the session's order.
+      if (list.length > 1) list.sort((a, b) => compareInputs(this.orderOf(a), this.orderOf(b)));
+      const normalised = list.map(normaliseSpan);
+      if (normalised.some(mergesAcrossTraces)) {
+        this.whole = true;
+        return this.rebuild(inputs);
+      }
+      const inputOf = new Map(normalised.map((s, k) => [s, list[k]]));
+      // Steps a framework rule folds away are left out here; the others are the normalised objects.
+      const { steps, depth } = relateSteps(normalised, this.options);
+      steps.forEach((s, i) => this.places.set(s, { startMs: s.startMs, depth: depth[i], input: this.orderOf(inputOf.get(s)!) }));
+      const ordered = steps.sort((a, b) => this.compare(a, b));
+      this.linkTies(ordered);
+      for (const s of ordered) fresh.push(s);
+    }
+    fresh.sort((a, b) => this.compare(a, b));
+    const kept = this.sorted.filter((s) => !grown.has(s.traceId));
+    this.sorted = merge(kept, fresh, (a, b) => this.compare(a, b));
+    this.steps = settleTiesLinked(this.sorted, (s) => this.links.get(s));
+    this.lastUpdate = 'traces';
+    return this.steps;
+  }
+
+  private rebuild(inputs: readonly SpanInput[]): AgentStep[] {
+    this.lastUpdate = 'whole';
+    this.steps = normaliseSession(inputs, this.options);
+    return this.steps;
+  }
+
+  private compare(a: AgentStep, b: AgentStep): number {
+    const pa = this.places.get(a)!;
+    const pb = this.places.get(b)!;
+    return pa.startMs - pb.startMs || pa.depth - pb.depth || compareInputs(pa.input, pb.input);
+  }
+
+  /** A trace's links between steps of one millisecond, as settleTies finds them (its steps in sorted order). */
+  private linkTies(ordered: AgentStep[]): void {
+    const add = (from: AgentStep, to: AgentStep) => {
+      if (from.startMs !== to.startMs || from === to) return;
+      const list = this.links.get(to);
+      if (list) list.push(from);
+      else this.links.set(to, [from]);
+    };
+    for (const [from, to] of dataflowLinks(ordered)) add(ordered[from], ordered[to]);
+    parentIndices(ordered).forEach((p, i) => p >= 0 && add(ordered[p], ordered[i]));
+  }
+}
+
+function compareInputs(a: InputOrder, b: InputOrder): number {
+  return a.startMs - b.startMs || a.seq - b.seq;
+}
+
+function traceIdOf(input: SpanInput): string {
+  const id = input.span.traceId;
+  return typeof id === 'string' ? id.toLowerCase() : '';
+}
+
+function merge<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
+  const out = new Array<T>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = compare(b[j], a[i]) < 0 ? b[j++] : a[i++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
