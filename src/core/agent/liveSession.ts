@@ -7,7 +7,7 @@ import { normaliseSession, relateSteps, type SessionOptions } from './session';
 import { dataflowLinks } from './graph';
 import { mergesAcrossTraces } from './gatewayMerge';
 import { normaliseSpan } from './normalise';
-import { settleTiesLinked } from './order';
+import { settleTie } from './order';
 import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 
@@ -69,11 +69,41 @@ export class LiveSession {
       for (const s of ordered) fresh.push(s);
     }
     fresh.sort((a, b) => this.compare(a, b));
-    const kept = this.sorted.filter((s) => !grown.has(s.traceId));
-    this.sorted = merge(kept, fresh, (a, b) => this.compare(a, b));
-    this.steps = settleTiesLinked(this.sorted, (s) => this.links.get(s));
+    // A tie is settled again only where a step came or went: its millisecond is "dirty".
+    const dirty = new Set<number>();
+    for (const s of fresh) dirty.add(s.startMs);
+    const kept = this.sorted.filter((s) => {
+      if (!grown.has(s.traceId)) return true;
+      dirty.add(s.startMs);
+      return false;
+    });
+    this.sorted = merge(kept, fresh, (a, b) => a.startMs - b.startMs || this.compare(a, b));
+    this.steps = this.settle(dirty);
     this.lastUpdate = 'traces';
     return this.steps;
+  }
+
+  /** The sorted steps with ties settled: the dirty milliseconds' again, the others' as they were. */
+  private settle(dirty: Set<number>): AgentStep[] {
+    const before = this.steps;
+    const sorted = this.sorted;
+    const out = new Array<AgentStep>(sorted.length);
+    let k = 0;
+    let old = 0;
+    for (let start = 0; start < sorted.length; ) {
+      const time = sorted[start].startMs;
+      let end = start + 1;
+      while (end < sorted.length && sorted[end].startMs === time) end++;
+      if (end - start === 1) out[k++] = sorted[start];
+      else if (dirty.has(time)) for (const s of settleTie(sorted.slice(start, end), (s) => this.links.get(s))) out[k++] = s;
+      else {
+        // The same steps as before: as they were settled then (ties are only permuted within their millisecond).
+        while (before[old].startMs < time) old++;
+        for (let i = start; i < end; i++) out[k++] = before[old++];
+      }
+      start = end;
+    }
+    return out;
   }
 
   private rebuild(inputs: readonly SpanInput[]): AgentStep[] {

@@ -26,31 +26,24 @@ export function settleTies(steps: AgentStep[]): AgentStep[] {
 }
 
 /**
- * settleTies with the links given per step instead of found in `steps`: `before(s)` are the steps that must
- * come before s (its parent, the steps whose dataflow feeds it); only those starting in s's millisecond count.
+ * One tie (steps of one millisecond, in sorted order) settled as settleTies settles it, with the links given
+ * per step: `before(s)` are the steps that must come before s (its parent, the steps whose dataflow feeds it).
  */
-export function settleTiesLinked(steps: AgentStep[], before: (s: AgentStep) => readonly AgentStep[] | undefined): AgentStep[] {
-  const constraints = new Map<number, number[]>();
+export function settleTie(group: readonly AgentStep[], before: (s: AgentStep) => readonly AgentStep[] | undefined): AgentStep[] {
+  if (group.length === 1 || group.length > MAX_TIE) return group.slice();
   const at = new Map<AgentStep, number>();
-  for (let start = 0; start < steps.length; ) {
-    let end = start + 1;
-    while (end < steps.length && steps[end].startMs === steps[start].startMs) end++;
-    if (end - start > 1 && end - start <= MAX_TIE) {
-      at.clear();
-      for (let i = start; i < end; i++) at.set(steps[i], i);
-      for (let i = start; i < end; i++) {
-        for (const b of before(steps[i]) ?? []) {
-          const j = at.get(b);
-          if (j === undefined || j === i) continue;
-          const list = constraints.get(i);
-          if (list) list.push(j);
-          else constraints.set(i, [j]);
-        }
-      }
+  group.forEach((s, i) => at.set(s, i));
+  const constraints = new Map<number, number[]>();
+  group.forEach((s, i) => {
+    for (const b of before(s) ?? []) {
+      const j = at.get(b);
+      if (j === undefined || j === i) continue;
+      const list = constraints.get(i);
+      if (list) list.push(j);
+      else constraints.set(i, [j]);
     }
-    start = end;
-  }
-  return constraints.size === 0 ? steps : settleWith(steps, constraints);
+  });
+  return constraints.size === 0 ? group.slice() : stableTopologicalOrder(0, group.length, constraints).map((i) => group[i]);
 }
 
 function settleWith(steps: AgentStep[], before: Map<number, number[]>): AgentStep[] {
