@@ -27,6 +27,8 @@ interface Place {
 export class LiveSession {
   /** Per trace id (as on the steps): its inputs, in the session's order. */
   private readonly traces = new Map<string, SpanInput[]>();
+  /** Per trace id: its steps now. */
+  private readonly traceSteps = new Map<string, AgentStep[]>();
   private readonly places = new WeakMap<AgentStep, Place>();
   /** Per step: the steps of its trace that must come before it when they start in the same millisecond. */
   private readonly links = new WeakMap<AgentStep, AgentStep[]>();
@@ -52,7 +54,9 @@ export class LiveSession {
     }
     if (this.whole) return this.rebuild(inputs);
     const fresh: AgentStep[] = [];
-    for (const list of grown.values()) {
+    /** The grown traces' steps before. */
+    const gone: AgentStep[] = [];
+    for (const [id, list] of grown) {
       // Inputs arrive in order within a batch, not across batches: the trace's inputs in the session's order.
       if (list.length > 1) list.sort((a, b) => compareInputs(this.orderOf(a), this.orderOf(b)));
       const normalised = list.map(normaliseSpan);
@@ -67,17 +71,15 @@ export class LiveSession {
       const ordered = steps.sort((a, b) => this.compare(a, b));
       this.linkTies(ordered);
       for (const s of ordered) fresh.push(s);
+      gone.push(...(this.traceSteps.get(id) ?? []));
+      this.traceSteps.set(id, ordered);
     }
     fresh.sort((a, b) => this.compare(a, b));
     // A tie is settled again only where a step came or went: its millisecond is "dirty".
     const dirty = new Set<number>();
     for (const s of fresh) dirty.add(s.startMs);
-    const kept = this.sorted.filter((s) => {
-      if (!grown.has(s.traceId)) return true;
-      dirty.add(s.startMs);
-      return false;
-    });
-    this.sorted = merge(kept, fresh, (a, b) => a.startMs - b.startMs || this.compare(a, b));
+    for (const s of gone) dirty.add(s.startMs);
+    this.sorted = this.replace(gone, fresh);
     this.steps = this.settle(dirty);
     this.lastUpdate = 'traces';
     return this.steps;
@@ -110,6 +112,47 @@ export class LiveSession {
     this.lastUpdate = 'whole';
     this.steps = normaliseSession(inputs, this.options);
     return this.steps;
+  }
+
+  /** The sorted steps without `gone`, with `fresh` (sorted) in their places: found by binary search, then one copy. */
+  private replace(gone: AgentStep[], fresh: AgentStep[]): AgentStep[] {
+    const sorted = this.sorted;
+    const removed = gone.map((s) => this.indexOf(s)).sort((a, b) => a - b);
+    if (removed.some((i) => i < 0)) {
+      // Not found where its place says (cannot happen while places and the list agree): the long way.
+      const goneSet = new Set(gone);
+      return merge(sorted.filter((s) => !goneSet.has(s)), fresh, (a, b) => this.compare(a, b));
+    }
+    const at = fresh.map((s) => this.lowerBound(s));
+    const out = new Array<AgentStep>(sorted.length - removed.length + fresh.length);
+    let k = 0;
+    let r = 0;
+    let f = 0;
+    for (let i = 0; i <= sorted.length; i++) {
+      while (f < fresh.length && at[f] === i) out[k++] = fresh[f++];
+      if (i === sorted.length) break;
+      if (r < removed.length && removed[r] === i) r++;
+      else out[k++] = sorted[i];
+    }
+    return out;
+  }
+
+  /** The first index in the sorted steps whose step sorts after `s` (or equal to it). */
+  private lowerBound(s: AgentStep): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(this.sorted[mid], s) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Where a step of the sorted list is, -1 if not there. */
+  private indexOf(s: AgentStep): number {
+    for (let i = this.lowerBound(s); i < this.sorted.length && this.compare(this.sorted[i], s) === 0; i++) if (this.sorted[i] === s) return i;
+    return -1;
   }
 
   private compare(a: AgentStep, b: AgentStep): number {
