@@ -4,7 +4,7 @@
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
 import { totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
-import { mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
+import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
 import { LiveSession } from './agent/liveSession';
 import { TraceEngine } from './engine';
 import { readReportAssets } from './export/reportAssets';
@@ -169,6 +169,8 @@ interface BuiltModel {
   options: string;
   logCount: number;
   inputs: SpanInput[];
+  /** The newest of them, by ingest order. */
+  seq: number;
   steps: AgentStep[];
   /** Extends the steps by the spans the session gains (shared with the model built after this one). */
   live: LiveSession;
@@ -209,12 +211,12 @@ class ModelCache {
     const started = performance.now();
     // A live session that only grew reads just its new spans, and extends its steps by them.
     const grown = hit && summary && hit.logCount === summary.logCount && summary.spanCount > hit.inputs.length;
-    const added = grown ? readSessionAdded(this.store, sessionId, hit.inputs, summary.spanCount) : undefined;
+    const added = grown ? readSessionAdded(this.store, sessionId, hit.inputs, summary.spanCount, hit.seq) : undefined;
     const extend = added && hit?.options === optionsKey;
     const live = extend ? hit.live : new LiveSession(options, placeOf);
     const inputs = added && hit ? mergeInputs(hit.inputs, added) : readSession(this.store, sessionId);
     const model: BuiltModel = {
-      state, options: optionsKey, logCount: summary?.logCount ?? 0, inputs, steps: live.update(inputs, extend ? added : inputs), live, builtAt: 0, buildMs: 0,
+      state, options: optionsKey, logCount: summary?.logCount ?? 0, inputs, seq: added && hit ? Math.max(hit.seq, lastSeq(added)) : lastSeq(inputs), steps: live.update(inputs, extend ? added : inputs), live, builtAt: 0, buildMs: 0,
       derived: new Map<string, unknown>(),
     };
     model.builtAt = performance.now();

@@ -35,10 +35,11 @@ export function readSessionGrowth(store: SpanStore, sessionId: string, before: r
   return added && mergeInputs(before, added);
 }
 
-/** Just the spans readSessionGrowth would add to `before`, in readSession's order (undefined: read it whole). */
-export function readSessionAdded(store: SpanStore, sessionId: string, before: readonly SpanInput[], spanCount: number): SpanInput[] | undefined {
-  let seq = 0;
-  for (const input of before) seq = Math.max(seq, stored(input).seq);
+/**
+ * Just the spans readSessionGrowth would add to `before`, in readSession's order (undefined: read it whole).
+ * `seq`: the newest span's in `before` (lastSeq), when the caller kept it (a live session's inputs are many).
+ */
+export function readSessionAdded(store: SpanStore, sessionId: string, before: readonly SpanInput[], spanCount: number, seq = lastSeq(before)): SpanInput[] | undefined {
   const added = store.spansOfSessionAfter(sessionId, seq, before.length);
   if (!added || before.length + added.length !== spanCount) return undefined;
   return added.map((span) => inputOf(span, undefined)).sort(byPlace);
@@ -62,6 +63,13 @@ export function mergeInputs(inputs: readonly SpanInput[], added: readonly SpanIn
   }
   while (from < inputs.length) out[k++] = inputs[from++];
   return out;
+}
+
+/** The newest span's ingest order among readSession's inputs (0 for none). */
+export function lastSeq(inputs: readonly SpanInput[]): number {
+  let seq = 0;
+  for (const input of inputs) seq = Math.max(seq, stored(input).seq);
+  return seq;
 }
 
 /** An input's place in readSession's order (its inputs hold StoredSpans). */

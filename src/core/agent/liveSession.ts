@@ -85,24 +85,37 @@ export class LiveSession {
     return this.steps;
   }
 
-  /** The sorted steps with ties settled: the dirty milliseconds' again, the others' as they were. */
+  /**
+   * The sorted steps with ties settled: the steps as settled before, with each dirty millisecond's steps
+   * replaced by that millisecond's sorted steps, settled (settling only moves steps within their millisecond).
+   */
   private settle(dirty: Set<number>): AgentStep[] {
     const before = this.steps;
     const sorted = this.sorted;
+    if (before.length === 0) return this.settleAll();
     const out = new Array<AgentStep>(sorted.length);
     let k = 0;
-    let old = 0;
+    let from = 0;
+    for (const time of [...dirty].sort((x, y) => x - y)) {
+      const [a, b] = rangeOf(before, time);
+      const [c, d] = rangeOf(sorted, time);
+      while (from < a) out[k++] = before[from++];
+      for (const s of d - c === 1 ? [sorted[c]] : settleTie(sorted.slice(c, d), (s) => this.links.get(s))) out[k++] = s;
+      from = b;
+    }
+    while (from < before.length) out[k++] = before[from++];
+    return out;
+  }
+
+  /** Every millisecond's steps settled (the first build). */
+  private settleAll(): AgentStep[] {
+    const sorted = this.sorted;
+    const out: AgentStep[] = [];
     for (let start = 0; start < sorted.length; ) {
-      const time = sorted[start].startMs;
       let end = start + 1;
-      while (end < sorted.length && sorted[end].startMs === time) end++;
-      if (end - start === 1) out[k++] = sorted[start];
-      else if (dirty.has(time)) for (const s of settleTie(sorted.slice(start, end), (s) => this.links.get(s))) out[k++] = s;
-      else {
-        // The same steps as before: as they were settled then (ties are only permuted within their millisecond).
-        while (before[old].startMs < time) old++;
-        for (let i = start; i < end; i++) out[k++] = before[old++];
-      }
+      while (end < sorted.length && sorted[end].startMs === sorted[start].startMs) end++;
+      if (end - start === 1) out.push(sorted[start]);
+      else for (const s of settleTie(sorted.slice(start, end), (s) => this.links.get(s))) out.push(s);
       start = end;
     }
     return out;
@@ -172,6 +185,20 @@ export class LiveSession {
     for (const [from, to] of dataflowLinks(ordered)) add(ordered[from], ordered[to]);
     parentIndices(ordered).forEach((p, i) => p >= 0 && add(ordered[p], ordered[i]));
   }
+}
+
+/** The steps of one millisecond in a list sorted by start: [first, end). */
+function rangeOf(steps: readonly AgentStep[], time: number): [number, number] {
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (steps[mid].startMs < time) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < steps.length && steps[end].startMs === time) end++;
+  return [lo, end];
 }
 
 function compareInputs(a: InputOrder, b: InputOrder): number {
