@@ -3,8 +3,9 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { normaliseSession, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
-import { readSession, readSessionGrowth } from './agent/fromStore';
+import { totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
+import { LiveSession } from './agent/liveSession';
 import { TraceEngine } from './engine';
 import { GraphFeeds, graphSession } from './engineGraph';
 import { readReportAssets } from './export/reportAssets';
@@ -184,7 +185,11 @@ interface BuiltModel {
   options: string;
   logCount: number;
   inputs: SpanInput[];
+  /** The newest of them, by ingest order. */
+  seq: number;
   steps: AgentStep[];
+  /** Extends the steps by the spans the session gains (shared with the model built after this one). */
+  live: LiveSession;
   builtAt: number;
   /** Building it and what was derived from it (findings, reports): what a rebuild costs. */
   buildMs: number;
@@ -220,11 +225,14 @@ class ModelCache {
       }
     }
     const started = performance.now();
-    // A live session that only grew reads just its new spans.
+    // A live session that only grew reads just its new spans, and extends its steps by them.
     const grown = hit && summary && hit.logCount === summary.logCount && summary.spanCount > hit.inputs.length;
-    const inputs = (grown && readSessionGrowth(this.store, sessionId, hit.inputs, summary.spanCount)) || readSession(this.store, sessionId);
-    const model = {
-      state, options: optionsKey, logCount: summary?.logCount ?? 0, inputs, steps: normaliseSession(inputs, options), builtAt: 0, buildMs: 0,
+    const added = grown ? readSessionAdded(this.store, sessionId, hit.inputs, summary.spanCount, hit.seq) : undefined;
+    const extend = added && hit?.options === optionsKey;
+    const live = extend ? hit.live : new LiveSession(options, placeOf);
+    const inputs = added && hit ? mergeInputs(hit.inputs, added) : readSession(this.store, sessionId);
+    const model: BuiltModel = {
+      state, options: optionsKey, logCount: summary?.logCount ?? 0, inputs, seq: added && hit ? Math.max(hit.seq, lastSeq(added)) : lastSeq(inputs), steps: live.update(inputs, extend ? added : inputs), live, builtAt: 0, buildMs: 0,
       derived: new Map<string, unknown>(),
     };
     model.builtAt = performance.now();

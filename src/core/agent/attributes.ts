@@ -1,6 +1,7 @@
 // OTLP attribute lists -> plain JS values, and small typed readers over them. Every function here is
 // total: malformed input (wrong types, missing values, broken JSON) gives undefined, never a throw.
 import type { AnyValue, KeyValue } from '../otlp/model';
+import { TextMemo } from './textMemo';
 import type { Attributes, AttrValue } from './types';
 
 const MAX_DEPTH = 32;
@@ -80,9 +81,20 @@ export function firstCount(a: Attributes, keys: readonly string[]): number | und
   return undefined;
 }
 
-/** JSON text -> value; anything else is returned as is. Only strings that look like JSON are parsed. */
+const parsed = new TextMemo<unknown>();
+
+/**
+ * JSON text -> value; anything else is returned as is. Only strings that look like JSON are parsed. A long
+ * text's value is parsed once and shared (textMemo.ts): never change it in place.
+ */
 export function parseJsonLoose(v: unknown): unknown {
   if (typeof v !== 'string') return v;
+  // Short values too: a tool's arguments and results repeat, and a lookup costs less than a parse.
+  return v.length >= 16 ? parsed.get(v, parseJsonText) : parseJsonText(v);
+}
+
+/** parseJsonLoose without the memo (for callers that keep what they make of the text instead). */
+export function parseJsonText(v: string): unknown {
   const t = v.trimStart();
   const c = t.charCodeAt(0);
   // '{' '[' '"' : the only JSON texts worth structure

@@ -3,6 +3,7 @@
 import type { LogRecord } from '../otlp/model';
 import type { SpanStore } from '../store/spanStore';
 import type { StoredSpan } from '../store/types';
+import type { InputOrder } from './liveSession';
 import type { SpanInput } from './types';
 
 const PAGE = 5000;
@@ -30,16 +31,55 @@ export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
  * log record (logs join old spans). undefined otherwise (a trace moved in or out, a trim): read it whole.
  */
 export function readSessionGrowth(store: SpanStore, sessionId: string, before: readonly SpanInput[], spanCount: number): SpanInput[] | undefined {
-  // readSession's inputs hold StoredSpans.
-  const stored = (input: SpanInput) => input.span as StoredSpan;
-  let seq = 0;
-  for (const input of before) seq = Math.max(seq, stored(input).seq);
+  const added = readSessionAdded(store, sessionId, before, spanCount);
+  return added && mergeInputs(before, added);
+}
+
+/**
+ * Just the spans readSessionGrowth would add to `before`, in readSession's order (undefined: read it whole).
+ * `seq`: the newest span's in `before` (lastSeq), when the caller kept it (a live session's inputs are many).
+ */
+export function readSessionAdded(store: SpanStore, sessionId: string, before: readonly SpanInput[], spanCount: number, seq = lastSeq(before)): SpanInput[] | undefined {
   const added = store.spansOfSessionAfter(sessionId, seq, before.length);
   if (!added || before.length + added.length !== spanCount) return undefined;
-  const inputs = [...before, ...added.map((span) => inputOf(span, undefined))];
-  // readSession's order: start, then ingest order.
-  return inputs.sort((a, b) => stored(a).startMs - stored(b).startMs || stored(a).seq - stored(b).seq);
+  return added.map((span) => inputOf(span, undefined)).sort(byPlace);
 }
+
+/** `added` (a few, in readSession's order) put into `inputs` (many, in that order) where they belong: binary search, one copy. */
+export function mergeInputs(inputs: readonly SpanInput[], added: readonly SpanInput[]): SpanInput[] {
+  const out = new Array<SpanInput>(inputs.length + added.length);
+  let k = 0;
+  let from = 0;
+  for (const input of added) {
+    let lo = from;
+    let hi = inputs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byPlace(inputs[mid], input) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    while (from < lo) out[k++] = inputs[from++];
+    out[k++] = input;
+  }
+  while (from < inputs.length) out[k++] = inputs[from++];
+  return out;
+}
+
+/** The newest span's ingest order among readSession's inputs (0 for none). */
+export function lastSeq(inputs: readonly SpanInput[]): number {
+  let seq = 0;
+  for (const input of inputs) seq = Math.max(seq, stored(input).seq);
+  return seq;
+}
+
+/** An input's place in readSession's order (its inputs hold StoredSpans). */
+export function placeOf(input: SpanInput): InputOrder {
+  return stored(input);
+}
+
+const stored = (input: SpanInput) => input.span as StoredSpan;
+// readSession's order: start, then ingest order.
+const byPlace = (a: SpanInput, b: SpanInput) => stored(a).startMs - stored(b).startMs || stored(a).seq - stored(b).seq;
 
 function inputOf(span: StoredSpan, logs: LogRecord[] | undefined): SpanInput {
   return logs ? { span, resource: span.resource, scope: span.scope, logs } : { span, resource: span.resource, scope: span.scope };

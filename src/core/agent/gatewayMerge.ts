@@ -17,6 +17,9 @@ const isGateway = (s: AgentStep): boolean => s.attributes[gatewayKey] === true;
 const isInferred = (s: AgentStep): boolean => s.attributes[inferredKey] !== undefined;
 const key = (traceId: string, spanId: string): string => `${traceId}/${spanId}`;
 
+/** A step the gateway merge may join with a step of another trace (it matches calls by time, not by trace). */
+export const mergesAcrossTraces = (s: AgentStep): boolean => (isGateway(s) && (s.kind === 'llm' || s.kind === 'embedding')) || isInferred(s);
+
 function sameModel(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b) return true;
   const x = a.toLowerCase();

@@ -87,8 +87,11 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
   // One call traced twice (a wrapper LLM span over the client's own): the messages are read from one of
   // them, the inner one when it carries any.
   const innerHasMessages = new Set<string>();
-  for (const s of steps) {
-    if (s.kind === 'llm' && s.parentSpanId !== undefined && (s.outputMessages?.length || s.inputMessages?.length)) innerHasMessages.add(`${s.traceId}/${s.parentSpanId}`);
+  // Only aggregate LLM steps ask: most sessions have none, and need no key per step.
+  if (steps.some((s) => s.kind === 'llm' && s.aggregate)) {
+    for (const s of steps) {
+      if (s.kind === 'llm' && s.parentSpanId !== undefined && (s.outputMessages?.length || s.inputMessages?.length)) innerHasMessages.add(`${s.traceId}/${s.parentSpanId}`);
+    }
   }
   steps.forEach((s, i) => {
     if (s.kind !== 'llm' || (s.aggregate && innerHasMessages.has(`${s.traceId}/${s.spanId}`))) return;

@@ -2,7 +2,7 @@
 // LLM input (model + messages) sent more than once. Arguments are compared as canonical JSON (keys
 // sorted, JSON strings parsed), so {"a":1,"b":2} and '{"b":2,"a":1}' are the same call.
 import { setOwn } from './attributes';
-import type { AgentStep } from './types';
+import type { AgentStep, Message } from './types';
 
 export type FindingKind = 'repeated-tool-call' | 'repeated-llm-input';
 
@@ -22,17 +22,19 @@ export interface LoopOptions {
 export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}): Finding[] {
   const minTool = options.minToolRepeats ?? 3;
   const minLlm = options.minLlmRepeats ?? 2;
-  const tools = new Map<string, AgentStep[]>();
-  const llms = new Map<string, AgentStep[]>();
+  // Keyed by name (or model), then by the canonical text: one long conversation text is hashed once, not
+  // copied into a key per step.
+  const tools = new Groups();
+  const llms = new Groups();
   for (const s of steps) {
     if (s.kind === 'tool' && s.toolName !== undefined) {
-      add(tools, `${s.toolName}\u0000${canonicalJson(s.toolArgs)}`, s);
+      tools.add(s.toolName, canonicalJson(s.toolArgs), s);
     } else if (s.kind === 'llm' && !s.aggregate && s.inputMessages && s.inputMessages.length > 0) {
-      add(llms, `${s.model ?? ''}\u0000${canonicalJson(s.inputMessages)}`, s);
+      llms.add(s.model ?? '', messagesKey(s.inputMessages), s);
     }
   }
   const findings: Finding[] = [];
-  for (const group of tools.values()) {
+  for (const group of tools.inOrder) {
     if (group.length < minTool) continue;
     const args = canonicalJson(group[0].toolArgs);
     findings.push({
@@ -41,7 +43,7 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
       stepIds: group.map((s) => s.id),
     });
   }
-  for (const group of llms.values()) {
+  for (const group of llms.inOrder) {
     if (group.length < minLlm) continue;
     findings.push({
       kind: 'repeated-llm-input',
@@ -52,10 +54,31 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
   return findings;
 }
 
-function add(map: Map<string, AgentStep[]>, key: string, s: AgentStep): void {
-  const list = map.get(key);
-  if (list) list.push(s);
-  else map.set(key, [s]);
+/** Steps grouped by a name and a key, the groups in the order their first step came. */
+class Groups {
+  private readonly byName = new Map<string, Map<string, AgentStep[]>>();
+  readonly inOrder: AgentStep[][] = [];
+
+  add(name: string, key: string, s: AgentStep): void {
+    let byKey = this.byName.get(name);
+    if (!byKey) this.byName.set(name, (byKey = new Map()));
+    const list = byKey.get(key);
+    if (list) list.push(s);
+    else {
+      const group = [s];
+      byKey.set(key, group);
+      this.inOrder.push(group);
+    }
+  }
+}
+
+/** Conversations are shared between the steps that carry the same text (textMemo.ts): made canonical once. */
+const canonicalMessages = new WeakMap<readonly Message[], string>();
+
+function messagesKey(messages: readonly Message[]): string {
+  let key = canonicalMessages.get(messages);
+  if (key === undefined) canonicalMessages.set(messages, (key = canonicalJson(messages)));
+  return key;
 }
 
 /** JSON with object keys sorted at every level; JSON-looking strings are parsed first. */

@@ -3,14 +3,26 @@
 // (content + tool_calls + tool_call_id), Vercel AI SDK (tool-call/tool-result, input/args, output/result),
 // Anthropic (tool_use/tool_result/thinking), Gemini (parts with functionCall/functionResponse), LangChain
 // serialised messages ({lc, id, kwargs}), and the deprecated GenAI event bodies.
-import { isObject, parseJsonLoose, str } from './attributes';
+import { isObject, parseJsonLoose, parseJsonText, str } from './attributes';
+import { TextMemo } from './textMemo';
 import type { Message, MessagePart } from './types';
 
 const MAX_DEPTH = 8;
 
+/** Per fallback role: the messages of a long text, read once and shared (never changed in place). */
+const memos = new Map<string, TextMemo<Message[]>>();
+
 /** A list of messages (or one message, or plain text) in any supported shape. Never throws. */
 export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
-  const v = parseJsonLoose(value);
+  if (typeof value !== 'string' || value.length < 16) return messagesOf(value, fallbackRole);
+  let memo = memos.get(fallbackRole);
+  // Roles come from a few call sites, never from the wire; bounded all the same.
+  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = new TextMemo()));
+  return memo ? memo.get(value, (text) => messagesOf(text, fallbackRole)) : messagesOf(value, fallbackRole);
+}
+
+function messagesOf(value: unknown, fallbackRole: string): Message[] {
+  const v = typeof value === 'string' ? parseJsonText(value) : value;
   if (Array.isArray(v)) {
     const out: Message[] = [];
     for (const m of v) {

@@ -22,8 +22,31 @@ export function settleTies(steps: AgentStep[]): AgentStep[] {
   };
   for (const [from, to] of dataflowLinks(steps)) add(from, to);
   parentIndices(steps).forEach((p, i) => p >= 0 && add(p, i));
-  if (before.size === 0) return steps;
+  return before.size === 0 ? steps : settleWith(steps, before);
+}
 
+/**
+ * One tie (steps of one millisecond, in sorted order) settled as settleTies settles it, with the links given
+ * per step: `before(s)` are the steps that must come before s (its parent, the steps whose dataflow feeds it).
+ */
+export function settleTie(group: readonly AgentStep[], before: (s: AgentStep) => readonly AgentStep[] | undefined): AgentStep[] {
+  if (group.length === 1 || group.length > MAX_TIE) return group.slice();
+  const at = new Map<AgentStep, number>();
+  group.forEach((s, i) => at.set(s, i));
+  const constraints = new Map<number, number[]>();
+  group.forEach((s, i) => {
+    for (const b of before(s) ?? []) {
+      const j = at.get(b);
+      if (j === undefined || j === i) continue;
+      const list = constraints.get(i);
+      if (list) list.push(j);
+      else constraints.set(i, [j]);
+    }
+  });
+  return constraints.size === 0 ? group.slice() : stableTopologicalOrder(0, group.length, constraints).map((i) => group[i]);
+}
+
+function settleWith(steps: AgentStep[], before: Map<number, number[]>): AgentStep[] {
   const out: AgentStep[] = [];
   for (let start = 0; start < steps.length; ) {
     let end = start + 1;

@@ -12,13 +12,22 @@ export interface SessionOptions {
 }
 
 export function normaliseSession(inputs: readonly SpanInput[], options: SessionOptions = {}): AgentStep[] {
-  const { steps, parent } = applyFrameworkRules(mergeGatewaySteps(inputs.map(normaliseSpan)));
-  const depth = depthsOf(parent);
+  const { steps, depth } = relateSteps(inputs.map(normaliseSpan), options);
   const order = steps.map((_, i) => i);
   // Equal starts are common (JS SDKs stamp starts in whole ms): parents first, then arrival order;
   // settleTies below then applies dataflow.
   order.sort((a, b) => steps[a].startMs - steps[b].startMs || depth[a] - depth[b] || a - b);
+  return settleTies(order.map((i) => steps[i]));
+}
 
+/**
+ * Normalised spans (in arrival order) -> the session's steps in that order, with what relates them: gateway
+ * twins merged, framework rules, aggregates, agent names, names and prices. Each step's depth (0 for roots).
+ * Apart from the gateway merge, what it does to a trace's steps depends on that trace's steps alone.
+ */
+export function relateSteps(normalised: AgentStep[], options: SessionOptions): { steps: AgentStep[]; depth: Int32Array } {
+  const { steps, parent } = applyFrameworkRules(mergeGatewaySteps(normalised));
+  const depth = depthsOf(parent);
   markAggregates(steps, parent);
   inheritAgentNames(steps, parent);
   applyNamingRules(steps);
@@ -28,7 +37,7 @@ export function normaliseSession(inputs: readonly SpanInput[], options: SessionO
     // gen_ai.provider.name) it only confuses. The raw attribute stays in the step's attributes.
     if (s.kind !== 'llm' && s.kind !== 'embedding' && !hasUsage(s)) delete s.provider;
   }
-  return settleTies(order.map((i) => steps[i]));
+  return { steps, depth };
 }
 
 /** Depth of every step (0 for roots); iterative and cycle-safe, since parent links come from the wire. */

@@ -1,7 +1,7 @@
 // The time-travel timeline: every step start, step end and step event (span event or joined log) in
 // time order. A cursor is an index into it. Everything a cursor shows is derived from prefix sums built
 // once, so moving the cursor costs O(1) and finding it by time O(log n).
-import type { AgentStep, Message } from './types';
+import type { AgentStep, Message, StepEvent } from './types';
 
 export type TimelineEventType = 'start' | 'log' | 'end';
 
@@ -26,54 +26,126 @@ const sumKeys: SumKey[] = ['started', 'finished', 'failed', 'inputTokens', 'outp
 const typeRank: Record<TimelineEventType, number> = { start: 0, log: 1, end: 2 };
 
 export function buildTimeline(steps: readonly AgentStep[]): Timeline {
+  const order = eventOrder(steps);
+  const n = order.type.length;
+  const conversational = conversationSteps(steps);
+  const t: Timeline = {
+    length: n,
+    type: order.type,
+    timeMs: order.timeMs,
+    step: order.step,
+    label: order.label,
+    startAt: new Int32Array(steps.length),
+    endAt: new Int32Array(steps.length),
+    sums: Object.fromEntries(sumKeys.map((k) => [k, new Float64Array(n + 1)])) as Record<SumKey, Float64Array>,
+    lastLlm: new Int32Array(n),
+  };
+  const { started, finished, failed, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = t.sums;
+  let lastLlm = -1;
+  for (let i = 0; i < n; i++) {
+    const type = order.type[i];
+    const at = order.step[i];
+    const s = steps[at];
+    started[i + 1] = started[i];
+    finished[i + 1] = finished[i];
+    failed[i + 1] = failed[i];
+    inputTokens[i + 1] = inputTokens[i];
+    outputTokens[i + 1] = outputTokens[i];
+    cacheReadTokens[i + 1] = cacheReadTokens[i];
+    cacheWriteTokens[i + 1] = cacheWriteTokens[i];
+    reasoningTokens[i + 1] = reasoningTokens[i];
+    costUsd[i + 1] = costUsd[i];
+    if (type === 'start') {
+      t.startAt[at] = i;
+      started[i + 1]++;
+      if (conversational[at]) lastLlm = at;
+    } else if (type === 'end') {
+      t.endAt[at] = i;
+      finished[i + 1]++;
+      if (s.status === 'error') failed[i + 1]++;
+      // Usage is known when the call returns; aggregates would count their children twice.
+      if (!s.aggregate) {
+        inputTokens[i + 1] += s.inputTokens ?? 0;
+        outputTokens[i + 1] += s.outputTokens ?? 0;
+        cacheReadTokens[i + 1] += s.cacheReadTokens ?? 0;
+        cacheWriteTokens[i + 1] += s.cacheWriteTokens ?? 0;
+        reasoningTokens[i + 1] += s.reasoningTokens ?? 0;
+        costUsd[i + 1] += s.costUsd ?? 0;
+      }
+    }
+    t.lastLlm[i] = lastLlm;
+  }
+  return t;
+}
+
+interface EventOrder {
+  type: TimelineEventType[];
+  timeMs: Float64Array;
+  step: Int32Array;
+  label: (string | undefined)[];
+}
+
+/**
+ * Every start, event and end in time order. Same time: starts before events before ends; starts in step
+ * order, events in the order they were listed, ends in reverse step order (steps are parent-first, so
+ * parents start first and end last). Steps come sorted by start, so the starts are in order already: only
+ * the ends and the events are sorted, then the three lists are merged.
+ */
+function eventOrder(steps: readonly AgentStep[]): EventOrder {
+  const n = steps.length;
+  for (let i = 1; i < n; i++) if (steps[i].startMs < steps[i - 1].startMs) return sortedEvents(steps);
+  const ends = new Int32Array(n);
+  for (let i = 0; i < n; i++) ends[i] = i;
+  ends.sort((a, b) => steps[a].endMs - steps[b].endMs || b - a);
+  const logStep: number[] = [];
+  const logs: StepEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const events = steps[i].events;
+    if (!events) continue;
+    for (const e of events) {
+      logStep.push(i);
+      logs.push(e);
+    }
+  }
+  const logOrder = Int32Array.from(logs, (_, k) => k).sort((a, b) => logs[a].timeMs - logs[b].timeMs || a - b);
+  const total = 2 * n + logs.length;
+  const out: EventOrder = { type: new Array<TimelineEventType>(total), timeMs: new Float64Array(total), step: new Int32Array(total), label: new Array<string | undefined>(total).fill(undefined) };
+  let si = 0;
+  let li = 0;
+  let ei = 0;
+  for (let k = 0; k < total; k++) {
+    const st = si < n ? steps[si].startMs : Infinity;
+    const lt = li < logs.length ? logs[logOrder[li]].timeMs : Infinity;
+    const et = ei < n ? steps[ends[ei]].endMs : Infinity;
+    if (si < n && st <= lt && st <= et) {
+      out.type[k] = 'start';
+      out.timeMs[k] = st;
+      out.step[k] = si++;
+    } else if (li < logs.length && lt <= et) {
+      const e = logs[logOrder[li]];
+      out.type[k] = 'log';
+      out.timeMs[k] = lt;
+      out.step[k] = logStep[logOrder[li++]];
+      out.label[k] = e.name;
+    } else {
+      out.type[k] = 'end';
+      out.timeMs[k] = et;
+      out.step[k] = ends[ei++];
+    }
+  }
+  return out;
+}
+
+/** The same order by one sort, for steps that do not come sorted by start. */
+function sortedEvents(steps: readonly AgentStep[]): EventOrder {
   const raw: { type: TimelineEventType; timeMs: number; step: number; label?: string; seq: number }[] = [];
   steps.forEach((s, i) => {
     raw.push({ type: 'start', timeMs: s.startMs, step: i, seq: i });
     for (const e of s.events ?? []) raw.push({ type: 'log', timeMs: e.timeMs, step: i, label: e.name, seq: raw.length });
     raw.push({ type: 'end', timeMs: s.endMs, step: i, seq: -i });
   });
-  // Same time: starts before events before ends; parents start first and end last (steps are parent-first).
   raw.sort((a, b) => a.timeMs - b.timeMs || typeRank[a.type] - typeRank[b.type] || a.seq - b.seq);
-
-  const conversational = conversationSteps(steps);
-  const n = raw.length;
-  const t: Timeline = {
-    length: n,
-    type: raw.map((e) => e.type),
-    timeMs: Float64Array.from(raw, (e) => e.timeMs),
-    step: Int32Array.from(raw, (e) => e.step),
-    label: raw.map((e) => e.label),
-    startAt: new Int32Array(steps.length),
-    endAt: new Int32Array(steps.length),
-    sums: Object.fromEntries(sumKeys.map((k) => [k, new Float64Array(n + 1)])) as Record<SumKey, Float64Array>,
-    lastLlm: new Int32Array(n),
-  };
-  let lastLlm = -1;
-  for (let i = 0; i < n; i++) {
-    const e = raw[i];
-    const s = steps[e.step];
-    for (const k of sumKeys) t.sums[k][i + 1] = t.sums[k][i];
-    if (e.type === 'start') {
-      t.startAt[e.step] = i;
-      t.sums.started[i + 1]++;
-      if (conversational[e.step]) lastLlm = e.step;
-    } else if (e.type === 'end') {
-      t.endAt[e.step] = i;
-      t.sums.finished[i + 1]++;
-      if (s.status === 'error') t.sums.failed[i + 1]++;
-      // Usage is known when the call returns; aggregates would count their children twice.
-      if (!s.aggregate) {
-        t.sums.inputTokens[i + 1] += s.inputTokens ?? 0;
-        t.sums.outputTokens[i + 1] += s.outputTokens ?? 0;
-        t.sums.cacheReadTokens[i + 1] += s.cacheReadTokens ?? 0;
-        t.sums.cacheWriteTokens[i + 1] += s.cacheWriteTokens ?? 0;
-        t.sums.reasoningTokens[i + 1] += s.reasoningTokens ?? 0;
-        t.sums.costUsd[i + 1] += s.costUsd ?? 0;
-      }
-    }
-    t.lastLlm[i] = lastLlm;
-  }
-  return t;
+  return { type: raw.map((e) => e.type), timeMs: Float64Array.from(raw, (e) => e.timeMs), step: Int32Array.from(raw, (e) => e.step), label: raw.map((e) => e.label) };
 }
 
 export interface CursorState {

@@ -7,11 +7,21 @@ export function stepKey(traceId: string, spanId: string): string {
 
 /** Parent links as indices into `steps` (-1: a root, or a parent that is not in the session). */
 export function parentIndices(steps: readonly AgentStep[]): Int32Array {
-  const index = new Map<string, number>();
-  steps.forEach((s, i) => index.set(stepKey(s.traceId, s.id), i));
+  // By trace, then span id: the ids' own strings are the keys (no key string made per step).
+  const byTrace = new Map<string, Map<string, number>>();
+  let trace: Map<string, number> | undefined;
+  let traceId: string | undefined;
+  steps.forEach((s, i) => {
+    if (s.traceId !== traceId) {
+      traceId = s.traceId;
+      trace = byTrace.get(traceId);
+      if (!trace) byTrace.set(traceId, (trace = new Map()));
+    }
+    trace!.set(s.id, i);
+  });
   const out = new Int32Array(steps.length).fill(-1);
   steps.forEach((s, i) => {
-    if (s.parentSpanId !== undefined) out[i] = index.get(stepKey(s.traceId, s.parentSpanId)) ?? -1;
+    if (s.parentSpanId !== undefined) out[i] = byTrace.get(s.traceId)?.get(s.parentSpanId) ?? -1;
   });
   return out;
 }

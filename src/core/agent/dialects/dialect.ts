@@ -37,16 +37,34 @@ export interface DialectReader {
 
 export function scanKeys(attrs: Attributes): KeyFamilies {
   const f: KeyFamilies = { genai: false, ai: false, openinference: false, traceloop: false };
-  for (const k of Object.keys(attrs)) {
-    if (k.startsWith('gen_ai.')) {
-      f.genai = true;
-      if (k.startsWith('gen_ai.prompt.') || k.startsWith('gen_ai.completion.')) f.traceloop = true;
-    } else if (k.startsWith('ai.')) f.ai = true;
-    else if (k.startsWith('llm.')) {
-      if (k.startsWith('llm.usage.') || k.startsWith('llm.request.') || k.startsWith('llm.prompts.') || k.startsWith('llm.completions.') || k === 'llm.vendor') f.traceloop = true;
-      else f.openinference = true;
-    } else if (k.startsWith('traceloop.')) f.traceloop = true;
-    else if (k === 'openinference.span.kind' || k === 'input.value' || k === 'tool.name' || k.startsWith('embedding.') || k.startsWith('retrieval.documents.')) f.openinference = true;
+  // By first letter: every key of every span passes here, and most match no family.
+  for (const k in attrs) {
+    switch (k.charCodeAt(0)) {
+      case 103: // g
+        if (k.startsWith('gen_ai.')) {
+          f.genai = true;
+          if (k.startsWith('gen_ai.prompt.') || k.startsWith('gen_ai.completion.')) f.traceloop = true;
+        }
+        break;
+      case 97: // a
+        if (k.startsWith('ai.')) f.ai = true;
+        break;
+      case 108: // l
+        if (!k.startsWith('llm.')) break;
+        if (k.startsWith('llm.usage.') || k.startsWith('llm.request.') || k.startsWith('llm.prompts.') || k.startsWith('llm.completions.') || k === 'llm.vendor') f.traceloop = true;
+        else f.openinference = true;
+        break;
+      case 116: // t
+        if (k.startsWith('traceloop.')) f.traceloop = true;
+        else if (k === 'tool.name') f.openinference = true;
+        break;
+      case 111: // o
+      case 105: // i
+      case 101: // e
+      case 114: // r
+        if (k === 'openinference.span.kind' || k === 'input.value' || k.startsWith('embedding.') || k.startsWith('retrieval.documents.')) f.openinference = true;
+        break;
+    }
   }
   return f;
 }

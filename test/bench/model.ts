@@ -1,0 +1,110 @@
+// The agent model at scale, alone: a store of agent-shaped spans (agentSpans.ts), the time to read and model
+// the session whole (readSession + buildSession, as the CLI and exports do; readSession + the live model's
+// first build, as the engine's model cache does), then live updates: 512 new spans at a time (the official
+// exporter's batch) read and added as the engine's model cache does (readSessionAdded after the newest span it holds + LiveSession).
+// Runs in a process of its own: `node --expose-gc out/test/bench/model.js [spans]`, or from run.ts.
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { buildSession } from '../../src/core/agent';
+import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from '../../src/core/agent/fromStore';
+import { LiveSession } from '../../src/core/agent/liveSession';
+import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
+import { SpanStore } from '../../src/core/store/spanStore';
+import { agentPayloads } from './agentSpans';
+import type { FileGoal } from './files';
+
+const batch = 512;
+
+export interface ModelBench {
+  spans: number;
+  /** readSession + buildSession, per run. */
+  wholeMs: number[];
+  readMs: number[];
+  /** readSession + the live model's first build (the engine's whole path). */
+  cacheWholeMs: number;
+  /** One live update of `batch` spans each (read + model), and how each was made. */
+  updateMs: number[];
+  updatePaths: string[];
+}
+
+async function agentStore(spans: number): Promise<SpanStore> {
+  const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
+  for (let done = 0; done < spans; done += batch * 20) {
+    // Made in slices: the SDK holds every span it made until the payloads are serialized.
+    const requests = Math.min(20, Math.ceil((spans - done) / batch));
+    for (const body of agentPayloads(requests, batch)) store.ingestTraces(decodeTraceRequest(body));
+  }
+  return store;
+}
+
+async function measure(spans: number, runs: number, updates: number): Promise<ModelBench> {
+  const store = await agentStore(spans);
+  const id = store.listSessions()[0]!.id;
+  const result: ModelBench = { spans, wholeMs: [], readMs: [], cacheWholeMs: 0, updateMs: [], updatePaths: [] };
+  for (let run = 0; run < runs; run++) {
+    global.gc?.();
+    const started = performance.now();
+    const inputs = readSession(store, id);
+    result.readMs.push(performance.now() - started);
+    const session = buildSession(inputs);
+    result.wholeMs.push(performance.now() - started);
+    if (session.steps.length < spans * 0.99) throw new Error(`model: ${session.steps.length} steps of ${spans}`);
+  }
+  global.gc?.();
+  let started = performance.now();
+  let inputs = readSession(store, id);
+  let seq = lastSeq(inputs);
+  const live = new LiveSession({}, placeOf);
+  live.update(inputs, inputs);
+  result.cacheWholeMs = performance.now() - started;
+  // The live run goes on: each export of 512 new spans is one update.
+  const payloads = agentPayloads(updates, batch);
+  for (const body of payloads) {
+    store.ingestTraces(decodeTraceRequest(body));
+    // No forced GC here: one just before would make the update pay its lazy sweeping, which a live run never forces.
+    started = performance.now();
+    const added = readSessionAdded(store, id, inputs, store.getSession(id)!.spanCount, seq);
+    if (!added) throw new Error('the session did not just grow');
+    seq = Math.max(seq, lastSeq(added));
+    inputs = mergeInputs(inputs, added);
+    const steps = live.update(inputs, added);
+    result.updateMs.push(performance.now() - started);
+    result.updatePaths.push(live.lastUpdate);
+    if (steps.length < inputs.length * 0.99) throw new Error(`live model: ${steps.length} steps of ${inputs.length}`);
+  }
+  return result;
+}
+
+/** In a process of its own, so that the store and models of other benches do not weigh on it. */
+export function benchModel(spans = 100_000): ModelBench {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', __filename, String(spans)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as ModelBench;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Printed; the live-update row as #19's gated goal (the whole build's row is files.ts's). */
+export function printModelBench(r: ModelBench): FileGoal[] {
+  const k = `${Math.round(r.spans / 1000)}k`;
+  console.log(`\nAgent model (${k} agent-shaped spans in the store; median of ${r.wholeMs.length} runs)`);
+  console.log(`  whole: readSession + buildSession ${s(median(r.wholeMs))} (read ${s(median(r.readMs))}); the engine's model cache (read + live model) ${s(r.cacheWholeMs)}`);
+  const update = median(r.updateMs);
+  const ratio = update / r.cacheWholeMs;
+  console.log(`  live update of ${batch} new spans: ${r.updateMs.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (${r.updatePaths.join(', ')}): median ${(ratio * 100).toFixed(1)}% of a whole build`);
+  return [{ goal: `agent model: live updates O(new spans) (${batch} new on ${k}: < 10% of a whole build)`, value: `${update.toFixed(0)} ms = ${(ratio * 100).toFixed(1)}%`, met: ratio < 0.1 && r.updatePaths.every((p) => p === 'traces') }];
+}
+
+if (require.main === module) {
+  const spans = Number(process.argv[2] ?? 100_000);
+  if (process.argv[3] === 'print') {
+    const goals = printModelBench(benchModel(spans));
+    for (const g of goals) console.log(`  ${g.met ? 'PASS' : 'MISS'}  ${g.goal.padEnd(72)} ${g.value}`);
+    process.exitCode = goals.every((g) => g.met) ? 0 : 1;
+  } else {
+    measure(spans, 3, 8).then((r) => console.log(JSON.stringify(r)), (e) => {
+      console.error(e);
+      process.exit(1);
+    });
+  }
+}

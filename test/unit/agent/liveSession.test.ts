@@ -1,0 +1,104 @@
+// The incremental model (agent/liveSession.ts): a session fed in many small increments, in the order a live
+// exporter sends spans (children before the parent that ends after them, runs arriving backwards, ties),
+// must give after EVERY increment exactly the steps a whole build gives; and it must take the cheap path
+// (only the traces that grew) unless the gateway merge is involved.
+import * as assert from 'node:assert/strict';
+import { nanosToMs, normaliseSession, type AgentStep, type SpanInput } from '../../../src/core/agent';
+import { mergeInputs, placeOf, readSession, readSessionAdded } from '../../../src/core/agent/fromStore';
+import { LiveSession, type InputOrder } from '../../../src/core/agent/liveSession';
+import { agentShapedSession } from './agentShaped';
+import { fixtureInputs, sessionText } from './modelInputs';
+import { syntheticSession } from './synthetic';
+import { newStore, request, str } from '../store/fixtures';
+
+/**
+ * Arrival order of a live exporter: each span when it ends (a run's root after its children), and every
+ * other export of 7 spans backwards (exporters group by scope, not time).
+ */
+function byEnd(inputs: SpanInput[]): SpanInput[] {
+  const ended = inputs.map((input, i) => ({ input, i })).sort((a, b) => nanosToMs(a.input.span.endTimeUnixNano) - nanosToMs(b.input.span.endTimeUnixNano) || a.i - b.i).map((x) => x.input);
+  const out: SpanInput[] = [];
+  for (let at = 0; at < ended.length; at += 7) {
+    const chunk = ended.slice(at, at + 7);
+    out.push(...(at % 14 ? chunk.reverse() : chunk));
+  }
+  return out;
+}
+
+/** Deterministic batch sizes 1..max. */
+function* batches<T>(items: readonly T[], max: number): Generator<T[]> {
+  let seed = 7;
+  for (let at = 0; at < items.length; ) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const size = 1 + (seed % max);
+    yield items.slice(at, at + size);
+    at += size;
+  }
+}
+
+const text = (steps: AgentStep[]) => sessionText({ steps });
+
+/** Feeds `arrival` in batches; after each, the live steps must equal a whole build of everything so far. */
+function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole: number } {
+  const place = new Map<SpanInput, InputOrder>();
+  arrival.forEach((input, seq) => place.set(input, { startMs: nanosToMs(input.span.startTimeUnixNano), seq }));
+  const order = (a: SpanInput, b: SpanInput) => place.get(a)!.startMs - place.get(b)!.startMs || place.get(a)!.seq - place.get(b)!.seq;
+  const live = new LiveSession({}, (input) => place.get(input)!);
+  let inputs: SpanInput[] = [];
+  let updates = 0;
+  let whole = 0;
+  for (const batch of batches(arrival, maxBatch)) {
+    const added = batch.slice().sort(order);
+    inputs = [...inputs, ...added].sort(order);
+    const steps = live.update(inputs, added);
+    updates++;
+    if (live.lastUpdate === 'whole') whole++;
+    assert.equal(text(steps), text(normaliseSession(inputs)), `after ${inputs.length} spans (${updates} updates)`);
+  }
+  return { updates, whole };
+}
+
+describe('agent model: a live session extended by its new spans', function () {
+  this.timeout(120_000);
+
+  it('agent-shaped runs (late roots, ties, repeated inputs, failures): equal to a whole build after every increment, never rebuilt whole', () => {
+    const { updates, whole } = feed(byEnd(agentShapedSession(120)), 40);
+    assert.ok(updates > 20);
+    assert.equal(whole, 0);
+  });
+
+  it('the synthetic four-dialect session, one span at a time at first, then in batches', () => {
+    const arrival = byEnd(syntheticSession(1200));
+    feed(arrival.slice(0, 150), 1);
+    const { whole } = feed(arrival, 90);
+    assert.equal(whole, 0);
+  });
+
+  it('every recorded fixture (frameworks, folded roots, gateway twins) as one live session', () => {
+    // The gateway's fixtures make it whole from then on; before them, it grows by traces.
+    const { updates } = feed(byEnd(fixtureInputs()), 5);
+    assert.ok(updates > 10);
+  });
+
+  it('through the store: readSessionAdded + mergeInputs give readSession, and the live steps a whole build', async () => {
+    const store = await newStore();
+    try {
+      const arrival = byEnd(agentShapedSession(60));
+      const resource = [str('service.name', 'agent'), str('session.id', 'live')];
+      const live = new LiveSession({}, placeOf);
+      let inputs: SpanInput[] = [];
+      for (const batch of batches(arrival, 25)) {
+        store.ingestTraces(request(resource, batch.map((i) => i.span)));
+        const added = readSessionAdded(store, 'live', inputs, store.getSession('live')!.spanCount);
+        assert.ok(added);
+        inputs = mergeInputs(inputs, added);
+        const whole = readSession(store, 'live');
+        assert.deepEqual(inputs.map(placeOf), whole.map(placeOf));
+        assert.equal(text(live.update(inputs, added)), text(normaliseSession(whole)));
+        assert.equal(live.lastUpdate, 'traces');
+      }
+    } finally {
+      store.dispose();
+    }
+  });
+});

@@ -1,0 +1,27 @@
+// The agent model's whole output (steps, graph, timeline, findings, totals) pinned for a mixed session of
+// every recorded dialect fixture, the synthetic four-dialect session and agent-shaped runs: a faster
+// model must give exactly what the model gave before (hashes taken at 6570b9e, before the speed work).
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { buildSession, type AgentSession, type SpanInput } from '../../../src/core/agent';
+import { agentShapedSession } from './agentShaped';
+import { fixtureInputs, sessionText } from './modelInputs';
+import { syntheticSession } from './synthetic';
+
+const hash = (s: AgentSession) => createHash('sha256').update(sessionText(s)).digest('hex').slice(0, 16);
+
+describe('agent model: output pinned across speed work', () => {
+  const cases: [string, () => SpanInput[], string][] = [
+    ['every dialect fixture, one session', fixtureInputs, '14a32d07716779c0'],
+    ['synthetic four-dialect session', () => syntheticSession(4000), 'edd3cb81d0013deb'],
+    ['agent-shaped runs', () => agentShapedSession(300), '458f9f07188e9d88'],
+    ['all of them mixed', () => [...fixtureInputs(), ...syntheticSession(1000), ...agentShapedSession(100)], '705824509b5f8f8f'],
+  ];
+  for (const [name, inputs, pinned] of cases) {
+    it(name, () => {
+      const got = hash(buildSession(inputs()));
+      if (process.env.PRINT_PINS) console.log(`      ${name}: ${got}`);
+      assert.equal(got, pinned);
+    });
+  }
+});
