@@ -5,13 +5,12 @@
 // test harness (test/webview/graphPage.ts). Host post to first paint: from that post to the frame after the
 // webview drew the session. Host thread per snapshot: the host's event-loop time while the worker built it.
 // Run alone: `node out/test/bench/graph.js [spans...]` (after `node esbuild.mjs && npx tsc -p .`).
-import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { SpanInput } from '../../src/core/agent/types';
 import { EngineClient } from '../../src/core/engineClient';
 import { graphSession } from '../../src/core/engineGraph';
 import { syntheticSession } from '../unit/agent/synthetic';
-import { openGraph, postToPaint } from '../webview/graphPage';
+import { openGraph, postOtlpJson, postToPaint } from '../webview/graphPage';
 
 export interface GraphPaintBench {
   spans: number;
@@ -37,16 +36,6 @@ export interface GraphGoal {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function post(port: number, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** A synthetic session of `spans` spans into the engine, through its receiver (the first turn's all-zero trace id is skipped). */
 async function ingest(engine: EngineClient, port: number, sessionId: string, spans: number): Promise<void> {
@@ -54,7 +43,7 @@ async function ingest(engine: EngineClient, port: number, sessionId: string, spa
   const resource = { attributes: [{ key: 'agent_debugger.session.id', value: { stringValue: sessionId } }] };
   for (let i = 0; i < inputs.length; i += 2000) {
     const body = JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'bench' }, spans: inputs.slice(i, i + 2000).map((x) => x.span) }] }] });
-    const status = await post(port, body);
+    const status = await postOtlpJson(port, body);
     if (status !== 200) throw new Error(`receiver answered ${status}`);
   }
   await engine.flush();

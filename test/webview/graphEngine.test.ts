@@ -5,13 +5,12 @@
 // host's reveal by id reaches the webview as an index, and what reached the host is the packed text and
 // single steps' details, never the session's steps.
 import * as assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { EngineClient } from '../../src/core/engineClient';
 import { graphSession } from '../../src/core/engineGraph';
 import type { SpanInput } from '../../src/core/agent/types';
 import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
 import { syntheticSession } from '../unit/agent/synthetic';
-import { openGraph, type GraphHarness } from './graphPage';
+import { openGraph, postOtlpJson, type GraphHarness } from './graphPage';
 
 const SPANS = 60_000;
 const SESSION = 'big-run';
@@ -19,16 +18,6 @@ const SESSION = 'big-run';
 const lastErrorTurn = Math.floor(SPANS / 4 / 10) * 10;
 const lastErrorId = (lastErrorTurn * 8 + 3).toString(16).padStart(16, '0');
 
-function post(port: number, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** OTLP/JSON of a batch of spans, tagged with the session. */
 function otlpJson(inputs: SpanInput[]): string {
@@ -47,7 +36,7 @@ describe('webview: trace graph fed by the engine worker (real receiver, 60k span
     const { port } = (await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] })).http;
     // The first turn's trace id is all zeros, which OTLP refuses: the run starts at the second.
     const inputs = syntheticSession(SPANS + 4).slice(4);
-    for (let i = 0; i < inputs.length; i += 2000) assert.equal(await post(port, otlpJson(inputs.slice(i, i + 2000))), 200);
+    for (let i = 0; i < inputs.length; i += 2000) assert.equal(await postOtlpJson(port, otlpJson(inputs.slice(i, i + 2000))), 200);
     await engine.flush();
     // The mirror of the session list follows the store's change notices.
     for (let waited = 0; engine.getSession(SESSION)?.spanCount !== SPANS && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));

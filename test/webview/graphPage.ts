@@ -2,6 +2,7 @@
 // acquireVsCodeApi whose state survives reloads (as VS Code's webview state does), and a fake host that
 // answers the webview exactly as the extension host should: GraphFeed snapshots, deltas, step details
 // and windows (src/core/agent/graphDto.ts).
+import { request } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { AgentSession } from '../../src/core/agent';
 import { GraphFeed, type GraphSessionInfo } from '../../src/core/agent/graphDto';
@@ -169,4 +170,16 @@ export async function openGraph(opts: GraphHarnessOptions): Promise<GraphHarness
     await hosted.close().catch(() => undefined);
     throw e;
   }
+}
+
+/** Posts an OTLP/JSON trace request to a local receiver; resolves with the status. */
+export function postOtlpJson(port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

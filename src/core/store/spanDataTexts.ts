@@ -66,8 +66,28 @@ const ids: number[] = [];
  * copied as they are. True when a field was written anew.
  */
 export function compactSpanData(src: Buffer, start: number, end: number, out: ByteBuffer, texts: TextInterner): boolean {
-  const c: Cursor = { b: src, pos: start };
   let copied = start;
+  textFields(src, start, end, (fieldStart, tag, body, bodyEnd) => {
+    const into = fieldBody;
+    const changed = tag >>> 3 === F_ATTRIBUTES ? keyValue(src, body, bodyEnd, into, texts) : event(src, body, bodyEnd, into, texts);
+    if (!changed) return true;
+    out.copy(src, copied, fieldStart);
+    out.varint(tag);
+    out.varint(into.length);
+    out.copy(into.buf, 0, into.length);
+    copied = bodyEnd;
+    return true;
+  });
+  out.copy(src, copied, end);
+  return copied !== start;
+}
+
+/**
+ * Calls `visit` with each span-level field that can hold long strings (an attribute, an event) of a
+ * span's data: where the field starts, its tag and its body. A false from `visit` ends the walk.
+ */
+export function textFields(src: Buffer, start: number, end: number, visit: (fieldStart: number, tag: number, body: number, bodyEnd: number) => boolean): void {
+  const c: Cursor = { b: src, pos: start };
   while (c.pos < end) {
     const fieldStart = c.pos;
     const tag = varint(c);
@@ -79,17 +99,8 @@ export function compactSpanData(src: Buffer, start: number, end: number, out: By
     const len = varint(c);
     const body = c.pos;
     c.pos += len;
-    const into = fieldBody;
-    const changed = field === F_ATTRIBUTES ? keyValue(src, body, c.pos, into, texts) : event(src, body, c.pos, into, texts);
-    if (!changed) continue;
-    out.copy(src, copied, fieldStart);
-    out.varint(tag);
-    out.varint(into.length);
-    out.copy(into.buf, 0, into.length);
-    copied = c.pos;
+    if (!visit(fieldStart, tag, body, c.pos)) return;
   }
-  out.copy(src, copied, end);
-  return copied !== start;
 }
 
 /** An Event message: true when one of its attributes changed (then `into` holds the new body). */

@@ -9,7 +9,7 @@
 import { ByteBuffer } from './byteBuffer';
 import { fingerprint } from './pieceDictionary';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
-import { compactSpanData, F_ATTRIBUTES, F_EVENT_ATTRIBUTES, F_EVENTS, F_KV_VALUE, F_STRING, LEN, skip, varint, type Cursor, type TextInterner } from './spanDataTexts';
+import { compactSpanData, F_ATTRIBUTES, F_EVENT_ATTRIBUTES, F_KV_VALUE, F_STRING, LEN, skip, textFields, varint, type Cursor, type TextInterner } from './spanDataTexts';
 import { minSharedBytes, pieceEnds } from './textPieces';
 
 // A span's plan, textPlan[textPlanAt[span], textPlanAt[span + 1]), starts with its kind. Offsets are from
@@ -72,24 +72,11 @@ export function planTexts(p: PreparedTraces): void {
  * and which nothing else makes compaction rewrite; false (the plan half written) for any other span.
  */
 function spliceable(src: Buffer, start: number, end: number, out: number[]): boolean {
-  const c: Cursor = { b: src, pos: start };
-  while (c.pos < end) {
-    const top = c.pos;
-    const tag = varint(c);
-    const field = tag >>> 3;
-    if ((tag & 7) !== LEN || (field !== F_ATTRIBUTES && field !== F_EVENTS)) {
-      skip(c, tag & 7);
-      continue;
-    }
-    const len = varint(c);
-    const body = c.pos;
-    c.pos += len;
-    if (field === F_ATTRIBUTES) {
-      if (!keyValue(src, body, c.pos, top - start, 0, start, out)) return false;
-      continue;
-    }
+  let planned = true;
+  textFields(src, start, end, (top, tag, body, bodyEnd) => {
+    if (tag >>> 3 === F_ATTRIBUTES) return (planned = keyValue(src, body, bodyEnd, top - start, 0, start, out));
     const e: Cursor = { b: src, pos: body };
-    while (e.pos < c.pos) {
+    while (e.pos < bodyEnd) {
       const attribute = e.pos;
       const eventTag = varint(e);
       if ((eventTag & 7) !== LEN || eventTag >>> 3 !== F_EVENT_ATTRIBUTES) {
@@ -99,10 +86,11 @@ function spliceable(src: Buffer, start: number, end: number, out: number[]): boo
       const kvLen = varint(e);
       const kv = e.pos;
       e.pos += kvLen;
-      if (!keyValue(src, kv, e.pos, top - start, attribute - start + 1, start, out)) return false;
+      if (!keyValue(src, kv, e.pos, top - start, attribute - start + 1, start, out)) return (planned = false);
     }
-  }
-  return true;
+    return true;
+  });
+  return planned;
 }
 
 /** Plans a KeyValue's long string, if it has one; false when compaction would rewrite it otherwise. */
