@@ -4,7 +4,7 @@
 // index means the same step on both sides.
 import type { GraphFeedAnswer, GraphStepAnswer } from '../protocol/engine';
 import type { StepDetailDto, StepSummaryDto } from '../protocol/graph';
-import { buildGraph, buildTimeline, findLoops, totalsOf, type AgentSession, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import type { AgentSession, AgentStep, SessionOptions, SpanInput } from './agent';
 import { GraphFeed } from './agent/graphDto';
 import { packedJson } from '../protocol/graphPacking';
 import { StepSearch, type SearchResult } from './search/stepSearch';
@@ -24,11 +24,6 @@ interface OpenFeed {
   inputs: readonly SpanInput[];
   search?: StepSearch;
   raw?: Map<string, SpanInput>;
-}
-
-/** An AgentSession over steps the model built (graph, timeline, loops and totals are the graph's). */
-export function graphSession(steps: AgentStep[]): AgentSession {
-  return { steps, graph: buildGraph(steps), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
 }
 
 /** A step by span id, or ('' id) by feed index. */

@@ -3,11 +3,11 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
 import { LiveSession } from './agent/liveSession';
 import { TraceEngine } from './engine';
-import { GraphFeeds, graphSession } from './engineGraph';
+import { GraphFeeds } from './engineGraph';
 import { readReportAssets } from './export/reportAssets';
 import { exportSession, sessionCassette } from './export/sessionExport';
 import { ForwardError, forwardSession } from './forward/forwarder';
@@ -74,7 +74,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     summary: (id) => store.getSession(id),
     session: (id, options, fresh) => {
       const model = models.of(id, options, fresh);
-      return { session: models.derive(model, 'graph', () => graphSession(model.steps)), inputs: model.inputs };
+      return { session: models.derive(model, 'graph', () => sessionOfSteps(model.steps)), inputs: model.inputs };
     },
   });
   const stop = () => {

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SpanInput } from '../../src/core/agent/types';
 import { EngineClient } from '../../src/core/engineClient';
-import { graphSession } from '../../src/core/engineGraph';
+import { sessionOfSteps } from '../../src/core/agent';
 import { syntheticSession } from '../unit/agent/synthetic';
 import { openGraph, postOtlpJson, postToPaint } from '../webview/graphPage';
 
@@ -68,7 +68,7 @@ export async function benchGraph(sizes = [10_000, 100_000], runs = 3): Promise<G
       for (let r = 0; r < runs; r++) {
         const feed = `bench-${spans}-${r}`;
         const g = await openGraph({
-          session: graphSession([]),
+          session: sessionOfSteps([]),
           host: async (m) => {
             if (m.type !== 'ready') return undefined;
             const elu = performance.eventLoopUtilization();

@@ -6,7 +6,7 @@
 // single steps' details, never the session's steps.
 import * as assert from 'node:assert/strict';
 import { EngineClient } from '../../src/core/engineClient';
-import { graphSession } from '../../src/core/engineGraph';
+import { sessionOfSteps } from '../../src/core/agent';
 import type { SpanInput } from '../../src/core/agent/types';
 import type { GraphToHost, GraphToWebview } from '../../src/protocol/graph';
 import { syntheticSession } from '../unit/agent/synthetic';
@@ -70,7 +70,7 @@ describe('webview: trace graph fed by the engine worker (real receiver, 60k span
       }
       return undefined;
     };
-    g = await openGraph({ session: graphSession([]), host });
+    g = await openGraph({ session: sessionOfSteps([]), host });
     const { page } = g;
     await page.locator('.node').first().waitFor({ timeout: 120_000 });
     await page.keyboard.press('Home');

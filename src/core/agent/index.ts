@@ -17,7 +17,11 @@ export interface AgentSession {
 }
 
 export function buildSession(inputs: readonly SpanInput[], options: { pricing?: PricingOptions } = {}): AgentSession {
-  const steps = normaliseSession(inputs, options);
+  return sessionOfSteps(normaliseSession(inputs, options));
+}
+
+/** A session over steps already built (a live model's): their graph, timeline, loop findings and totals. */
+export function sessionOfSteps(steps: AgentStep[]): AgentSession {
   return { steps, graph: buildGraph(steps), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
 }
 

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import type { AgentSession, AgentStep } from '../../core/agent';
+import { sessionOfSteps, type AgentSession, type AgentStep } from '../../core/agent';
 import { withSource } from '../../core/agent/graphDto';
 import type { EngineClient } from '../../core/engineClient';
-import { graphSession } from '../../core/engineGraph';
 import type { GraphFeedAnswer } from '../../protocol/engine';
 import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
 import { Commands } from '../contributions';
@@ -76,7 +75,7 @@ export class GraphPanel implements vscode.Disposable {
     if (!id || !engine.getSession(id)) return undefined;
     const [steps, inputs] = await Promise.all([engine.sessionSteps(id, agentOptions()), engine.readSession(id)]);
     await this.sources.annotate(steps, inputs);
-    return graphSession(steps);
+    return sessionOfSteps(steps);
   }
 
   /** One step of the session shown, located in the workspace (the editor opens it). */

@@ -1,21 +1,21 @@
 // The engine worker's graph feeds (core/engineGraph.ts): a panel's snapshot and deltas as packed JSON text,
 // and the steps it names by id or by index answered from what the feed last sent.
 import * as assert from 'node:assert/strict';
-import { normaliseSession, type SessionOptions } from '../../../src/core/agent';
+import { normaliseSession, sessionOfSteps, type SessionOptions } from '../../../src/core/agent';
 import type { SpanInput } from '../../../src/core/agent/types';
-import { GraphFeeds, graphSession } from '../../../src/core/engineGraph';
+import { GraphFeeds } from '../../../src/core/engineGraph';
 import type { SessionSummary } from '../../../src/core/store/types';
 import { ID_FREE_FROM, type PackedDeltaDto, type PackedSnapshotDto } from '../../../src/protocol/graph';
 import { parsePacked, unpackSteps } from '../../../src/protocol/graphPacking';
 import { syntheticSession } from '../agent/synthetic';
 
 function feedsOver(inputs: { current: SpanInput[] }): GraphFeeds {
-  let built: { n: number; value: ReturnType<typeof graphSession> } | undefined;
+  let built: { n: number; value: ReturnType<typeof sessionOfSteps> } | undefined;
   return new GraphFeeds({
     summary: (id) => (id === 's' ? ({ id: 's', name: 'run', live: true } as SessionSummary) : undefined),
     session: (id, options: SessionOptions) => {
       if (id !== 's') return undefined;
-      if (built?.n !== inputs.current.length) built = { n: inputs.current.length, value: graphSession(normaliseSession(inputs.current, options)) };
+      if (built?.n !== inputs.current.length) built = { n: inputs.current.length, value: sessionOfSteps(normaliseSession(inputs.current, options)) };
       return { session: built.value, inputs: inputs.current };
     },
   });
