@@ -5,9 +5,12 @@ import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'v
 import { EngineTestRequests } from '../protocol/engine';
 import { serveEngine } from './engineService';
 import type { StoreOptions } from './store/spanStore';
+import { lowerThisThreadsPriority } from './threadPriority';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorkerMain runs as a worker thread');
+// Before the decode workers start: they inherit it (Linux), and VS Code's thread wins the cores in a flood.
+lowerThisThreadsPriority();
 const connection = createMessageConnection(new PortMessageReader(port), new PortMessageWriter(port));
 connection.onRequest(EngineTestRequests.exitWorker, (p) => process.exit(p.code));
 // A store that cannot be created fails every request with its reason; the host then falls back.

@@ -4,8 +4,10 @@ import type { Log } from '../log';
 
 const include = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,md,txt,prompty,prompt,jinja,jinja2,j2,yaml,yml,mustache,hbs,tmpl}';
 const exclude = `**/{${skippedFolders.join(',')}}/**`;
-/** Files read per event-loop turn while indexing: reading is async, scanning is not. */
+/** Files read at once while indexing. */
 const batchSize = 25;
+/** Scanning is synchronous: past this much of it, the host's thread is given back before the next file. */
+const sliceMs = 8;
 /** The first index stops here (and says so): a huge monorepo must not keep the host busy. */
 const timeBudgetMs = 20_000;
 
@@ -67,8 +69,17 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
         this.log.warn(`source index: stopped after ${read} of ${uris.length} files (${timeBudgetMs / 1000} s budget); steps in the rest are located by code.* attributes and stack traces only`);
         break;
       }
-      const batch = await Promise.all(uris.slice(i, i + batchSize).map((u) => this.indexFile(u)));
-      read += batch.length;
+      const batch = uris.slice(i, i + batchSize);
+      const texts = await Promise.all(batch.map((u) => this.readIndexable(u)));
+      let slice = performance.now();
+      for (const [j, text] of texts.entries()) {
+        if (text !== undefined) this.index.update(batch[j]!.fsPath, text);
+        read++;
+        if (performance.now() - slice > sliceMs) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
+      }
     }
     if (this.index.truncated) this.log.warn(`source index: ${this.index.truncated} files left out (limits: ${this.index.limits.maxFiles} files, ${this.index.limits.maxFileBytes} bytes each)`);
     this.log.info(`source index: ${this.index.fileCount} files in ${Date.now() - started} ms`);
@@ -76,19 +87,21 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
   }
 
   private async indexFile(uri: vscode.Uri): Promise<boolean> {
-    if (uri.scheme !== 'file' || !isIndexable(uri.fsPath) || uri.fsPath.split(/[\\/]/).some((s) => skippedFolders.includes(s))) return false;
+    const text = await this.readIndexable(uri);
+    return text !== undefined && this.index.update(uri.fsPath, text);
+  }
+
+  /** A file's text if it is one to index; one too big, or gone between listing and reading, leaves the index. */
+  private async readIndexable(uri: vscode.Uri): Promise<string | undefined> {
+    if (uri.scheme !== 'file' || !isIndexable(uri.fsPath) || uri.fsPath.split(/[\\/]/).some((s) => skippedFolders.includes(s))) return undefined;
     try {
       const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > this.index.limits.maxFileBytes) {
-        this.index.remove(uri.fsPath);
-        return false;
-      }
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      return this.index.update(uri.fsPath, text);
+      if (stat.size <= this.index.limits.maxFileBytes) return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
-      this.index.remove(uri.fsPath); // gone between listing and reading
-      return false;
+      // gone: removed below
     }
+    this.index.remove(uri.fsPath);
+    return undefined;
   }
 
   private fire(): void {
