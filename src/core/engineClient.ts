@@ -7,9 +7,9 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
-import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ParamsOf, type ResultOf, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ParamsOf, type ResultOf, type CostParams, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
-import type { ReportInput } from './cost';
+import type { CostStepsRef } from '../protocol/cost';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
 import { EngineGraphClient } from './engineGraphClient';
 import { plain } from './plainData';
@@ -32,10 +32,7 @@ export interface EngineClientOptions {
   entry?: string;
   /** Told why the worker did not start, when the in-process engine is used instead. */
   onFallback?: (reason: string) => void;
-  /**
-   * Told when a running worker died, once a new one took over (or could not): requests in flight fail with
-   * an EngineCrashedError, later ones wait for the new worker.
-   */
+  /** Told when a running worker died, once a new one took over or could not: requests in flight fail (EngineCrashedError), later ones wait. */
   onCrash?: (crash: EngineCrash) => void;
 }
 
@@ -250,17 +247,19 @@ export class EngineClient {
     return this.call('sessionDigest', { sessionId, options: plain(options) });
   }
 
-  /** The Cost view's report for a session, built in the worker. */
-  costReport(sessionId: string, options: SessionOptions, safety: SafetyOptions, report: Omit<ReportInput, 'steps'>): Promise<SessionCost> {
-    return this.call('costReport', { sessionId, options: plain(options), safety: plain(safety), report: plain(report) });
+  /** The Cost view's report for a session, built in the worker; `costSteps` answers the steps of its rows. */
+  costReport(p: CostParams): Promise<SessionCost> {
+    return this.call('costReport', plain(p));
+  }
+
+  costSteps(p: CostParams & { ref: CostStepsRef }): Promise<string[]> {
+    return this.call('costSteps', plain(p));
   }
 
   /** A session's safety findings, scanned in the worker, with only the steps they are on. */
   safetyFindings(sessionId: string, options: SessionOptions, safety: SafetyOptions): Promise<SessionFindings> {
     return this.call('safetyFindings', { sessionId, options: plain(options), safety: plain(safety) });
   }
-
-  // Writes.
 
   renameSession(sessionId: string, name: string): Promise<boolean> {
     return this.call('renameSession', { sessionId, name });

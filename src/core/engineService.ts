@@ -2,7 +2,7 @@
 // worker) answering the host's requests. It runs on the engine worker (engineWorkerMain.ts); when that
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
-import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
+import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
 import { sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
 import { LiveSession } from './agent/liveSession';
@@ -12,7 +12,7 @@ import { readReportAssets } from './export/reportAssets';
 import { exportSession, sessionCassette } from './export/sessionExport';
 import { ForwardError, forwardSession } from './forward/forwarder';
 import { ImportCancelled } from './import/otlpFile';
-import { costReport } from './cost';
+import { costReport, costStepsOf, reportDto } from './cost';
 import { findSafety, safetySection } from './safety';
 import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
@@ -70,6 +70,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     noteChange(change);
   });
   const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
+  /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
+  const costOf = (p: CostParams) => {
+    const model = models.of(p.sessionId, p.options);
+    return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps })) };
+  };
   const graphs = new GraphFeeds({
     summary: (id) => store.getSession(id),
     session: (id, options, fresh) => {
@@ -109,11 +114,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       return fork ? { state, totals: totalsOf(steps), fork } : { state, totals: totalsOf(steps) };
     },
     costReport: (p) => {
-      const model = models.of(p.sessionId, p.options);
+      const { model, report } = costOf(p);
       const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(model.steps, p.safety));
-      const report = models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps }));
-      return { report, safety: safetySection(findings) };
+      return { report: reportDto(report), safety: safetySection(findings) };
     },
+    costSteps: (p) => costStepsOf(costOf(p).report, p.ref),
     safetyFindings: (p) => {
       const model = models.of(p.sessionId, p.options);
       const { steps, inputs, state } = model;

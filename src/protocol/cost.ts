@@ -30,9 +30,15 @@ export interface BreakdownRowDto {
   ownCostUsd?: number;
   consumerCostUsd?: number;
   consumerCalls?: number;
-  /** The steps behind the row, in time order: what the graph selects when the row is clicked. */
-  stepIds: string[];
+  /**
+   * How many steps are behind the row. Their ids stay in the engine (a 100k-step session's rows name every
+   * step, megabytes per refresh): a click sends the row's `CostStepsRef` and the engine answers them.
+   */
+  stepCount: number;
 }
+
+/** A breakdown row or a cost finding whose steps the graph should select (resolved by the engine). */
+export type CostStepsRef = { breakdown: BreakdownKind; key: string } | { finding: CostFindingKind; firstStepId: string };
 
 export interface TopStepDto {
   id: string;
@@ -65,7 +71,10 @@ export interface CostFindingDto {
   message: string;
   /** $ spent on the repeats beyond the first (loops) or on the growing calls (runaway). */
   costUsd: number;
-  stepIds: string[];
+  /** Its steps (a loop can repeat thousands of times): counted here, resolved by the engine on a click. */
+  stepCount: number;
+  /** The first of them: with `kind`, what names the finding across refreshes. */
+  firstStepId: string;
 }
 
 export interface BudgetDto {
@@ -165,4 +174,6 @@ export type CostToHost =
   | { type: 'pickSession'; sessionId?: string }
   /** Select these steps in the trace graph. */
   | { type: 'showSteps'; sessionId: string; stepIds: string[]; label: string }
+  /** Select a breakdown row's or a finding's steps in the trace graph (the engine knows which). */
+  | { type: 'showCostSteps'; sessionId: string; ref: CostStepsRef; label: string }
   | { type: 'openSettings'; setting: 'pricing' | 'budget' };

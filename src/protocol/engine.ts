@@ -4,7 +4,7 @@
 // the receiver's sockets live in the worker. What crosses is commands, session summaries and the slices a
 // reader asks for.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { CostReportDto, SafetySectionDto } from './cost';
+import type { CostReportDto, CostStepsRef, SafetySectionDto } from './cost';
 import type { PackedDeltaDto, PackedJson, PackedSnapshotDto, StepDetailDto, StepSummaryDto } from './graph';
 import type { AgentStep, SessionOptions, SpanInput, Totals } from '../core/agent';
 import type { ReportInput } from '../core/cost';
@@ -50,6 +50,8 @@ export interface SessionFindings {
   inputs: SpanInput[];
 }
 
+export type CostParams = SessionParams & { options: SessionOptions; safety: SafetyOptions; report: Omit<ReportInput, 'steps'> };
+
 export interface SessionCost {
   report: CostReportDto;
   safety: SafetySectionDto;
@@ -94,7 +96,9 @@ export const EngineRequests = {
   /** A session's safety findings, with the steps they are on and those steps' inputs (to place them in source). */
   safetyFindings: request<SessionParams & { options: SessionOptions; safety: SafetyOptions }, SessionFindings>('safetyFindings'),
   /** The Cost view's report and safety section for a session, built in the worker: the view's DTOs cross, not the steps. */
-  costReport: request<SessionParams & { options: SessionOptions; safety: SafetyOptions; report: Omit<ReportInput, 'steps'> }, SessionCost>('costReport'),
+  costReport: request<CostParams, SessionCost>('costReport'),
+  /** The steps behind a row or finding of that report (its ids stay in the worker until one is clicked). */
+  costSteps: request<CostParams & { ref: CostStepsRef }, string[]>('costSteps'),
   /** A session through the agent model (normalised, priced steps), built in the worker. */
   sessionSteps: request<SessionParams & { options: SessionOptions }, AgentStep[]>('sessionSteps'),
   renameSession: request<SessionParams & { name: string }, boolean>('renameSession'),

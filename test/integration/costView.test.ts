@@ -56,10 +56,12 @@ describe('Cost view inside VS Code', () => {
     }
   });
 
-  it('GraphPanels.showSteps opens the graph on the session and marks the steps after its snapshot', async () => {
-    const { cost, graph } = await activeApi();
-    const ids = cost.lastSnapshot!.report!.breakdowns.tool[0].stepIds;
-    const panel = graph.showSteps('cost-it', ids, 'Tool search');
+  it('a breakdown row\'s steps come from the engine: the graph opens on the session and marks them after its snapshot', async () => {
+    const { cost } = await activeApi();
+    const row = cost.lastSnapshot!.report!.breakdowns.tool[0];
+    assert.ok(row.stepCount > 0 && !('stepIds' in row), 'the row crosses with a count, not its ids');
+    const panel = await cost.showCostSteps('cost-it', { breakdown: 'tool', key: row.key }, 'Tool search');
+    assert.ok(panel, 'the engine answered the row\'s steps');
     assert.equal(panel.currentSessionId, 'cost-it');
     await waitFor('snapshot then highlight', () => (panel.sent.snapshot ?? 0) >= 1 && (panel.sent.highlightSteps ?? 0) >= 1, webviewBootMs);
     panel.panel.dispose();

@@ -5,10 +5,10 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { normaliseSession, spanInputsFromRequests, type AgentStep } from '../../src/core/agent';
-import { compareRuns, costReport } from '../../src/core/cost';
+import { compareRuns, costReport, costStepsOf, reportDto } from '../../src/core/cost';
 import { findSafety, safetySection } from '../../src/core/safety';
 import { parseOtlpText } from '../../src/core/sessionFiles';
-import type { CostSnapshotDto, CostToWebview } from '../../src/protocol/cost';
+import type { CostSnapshotDto, CostToHost, CostToWebview } from '../../src/protocol/cost';
 import { spanInput } from '../unit/agent/synthetic';
 import { codiconAtReady, openWebview, type WebviewPage } from './webviewPage';
 
@@ -26,7 +26,8 @@ const chat = (i: number, model: string, input: number, output = 10) =>
 
 function snapshot(steps: AgentStep[], opts: { id?: string; name?: string; budget?: number; live?: boolean } = {}): CostToWebview {
   const id = opts.id ?? 'run-1';
-  const report = costReport({ session: { id, name: opts.name ?? 'travel run', live: opts.live ?? false }, steps, budget: { settingUsd: opts.budget } });
+  // As the engine sends it: rows and findings with counts, their step ids kept back.
+  const report = reportDto(costReport({ session: { id, name: opts.name ?? 'travel run', live: opts.live ?? false }, steps, budget: { settingUsd: opts.budget } }));
   const s: CostSnapshotDto = { receiver, sessions: [{ id, name: opts.name ?? 'travel run', live: false }], followLatest: true, report, comparison: [] };
   return { type: 'snapshot', snapshot: s };
 }
@@ -86,15 +87,18 @@ describe('webview: Cost view (built bundle in headless Chromium)', function () {
     assert.equal(await view.page.locator('#chart circle.marker').count(), 4);
     assert.match((await view.page.locator('#chart').getAttribute('aria-label')) ?? '', /Cumulative cost: \$0\.0104/);
 
+    assert.match(await text('#findings'), /Show 3 steps/);
     await view.page.locator('#by-tool-table tbody tr').first().click();
-    const [, show] = await posted(2) as [unknown, { type: string; sessionId: string; stepIds: string[]; label: string }];
-    assert.equal(show.type, 'showSteps');
-    assert.equal(show.sessionId, 'run-1');
-    assert.deepEqual(show.stepIds, steps.slice(2, 8).map((s) => s.id));
+    const [, show] = await posted(2) as [unknown, Extract<CostToHost, { type: 'showCostSteps' }>];
+    assert.deepEqual(show, { type: 'showCostSteps', sessionId: 'run-1', ref: { breakdown: 'tool', key: 'search_flights' }, label: show.label });
     assert.match(show.label, /Tool search_flights · 3 calls \+ 3 LLM calls/);
+    // The engine answers the reference from the report it keeps.
+    const full = costReport({ session: { id: 'run-1', name: 'travel run', live: false }, steps });
+    assert.deepEqual(costStepsOf(full, show.ref), steps.slice(2, 8).map((s) => s.id));
     await view.page.locator('#findings vscode-button').first().click();
-    const [, , loop] = await posted(3) as { stepIds: string[] }[];
-    assert.deepEqual(loop.stepIds, [steps[2].id, steps[4].id, steps[6].id]);
+    const [, , loop] = await posted(3) as Extract<CostToHost, { type: 'showCostSteps' }>[];
+    assert.deepEqual(loop.ref, { finding: 'repeated-tool-call', firstStepId: steps[2].id });
+    assert.deepEqual(costStepsOf(full, loop.ref), [steps[2].id, steps[4].id, steps[6].id]);
   });
 
   it('a session with an unpriced model: the note names it and says how to add a price; its $ is never shown as $0', async () => {

@@ -4,7 +4,7 @@ import './cost.css';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { BreakdownKind, BreakdownRowDto, ComparisonRowDto, CostReportDto, CostSnapshotDto, CostToHost, CostToWebview, ReceiverInfoDto, SafetyKindDto, SafetySectionDto, TopStepDto } from '../../src/protocol/cost';
+import type { BreakdownKind, BreakdownRowDto, ComparisonRowDto, CostReportDto, CostSnapshotDto, CostStepsRef, CostToHost, CostToWebview, ReceiverInfoDto, SafetyKindDto, SafetySectionDto, TopStepDto } from '../../src/protocol/cost';
 import { adoptCodiconsInShadowRoots } from '../shared/codicons';
 import { h } from '../shared/dom';
 import { hostClient } from '../shared/vscodeApi';
@@ -138,6 +138,11 @@ function showSteps(r: CostReportDto, stepIds: string[], label: string): void {
   if (stepIds.length > 0) host.post({ type: 'showSteps', sessionId: r.session.id, stepIds, label });
 }
 
+/** Rows and findings name their steps by reference: the ids stay in the engine until one is clicked. */
+function showCostSteps(r: CostReportDto, ref: CostStepsRef, count: number, label: string): void {
+  if (count > 0) host.post({ type: 'showCostSteps', sessionId: r.session.id, ref, label });
+}
+
 function findings(r: CostReportDto): HTMLElement {
   if (r.findings.length === 0) return section('findings', 'Findings', h('p', { class: 'muted', id: 'findings-none' }, 'No loops, repeated inputs or runaway token growth.'));
   const icon = { 'repeated-tool-call': 'sync', 'repeated-llm-input': 'copy', 'runaway-tokens': 'graph-line' } as const;
@@ -145,7 +150,7 @@ function findings(r: CostReportDto): HTMLElement {
     h('li', { class: `finding ${f.kind}` },
       h('span', { class: `codicon codicon-${icon[f.kind]}`, 'aria-hidden': 'true' }), ' ',
       h('span', { class: 'finding-text' }, f.message), f.costUsd > 0 ? h('span', { class: 'muted' }, ` · ${usd(f.costUsd)}`) : null, ' ',
-      button(`finding-${i}`, `Show ${f.stepIds.length} steps`, 'go-to-file', () => showSteps(r, f.stepIds, f.message), { secondary: true, aria: `Show the ${f.stepIds.length} steps in the trace graph` })))));
+      button(`finding-${i}`, `Show ${f.stepCount} steps`, 'go-to-file', () => showCostSteps(r, { finding: f.kind, firstStepId: f.firstStepId }, f.stepCount, f.message), { secondary: true, aria: `Show the ${f.stepCount} steps in the trace graph` })))));
 }
 
 const safetyKinds: { kind: SafetyKindDto; label: string; icon: string }[] = [
@@ -201,7 +206,7 @@ function breakdown(r: CostReportDto, kind: BreakdownKind): HTMLElement {
     rowTitle: (row) => kind === 'tool'
       ? `${row.key}: own ${usd(row.ownCostUsd ?? 0)} + ${row.consumerCalls ?? 0} LLM calls reading its results ${usd(row.consumerCostUsd ?? 0)}`
       : `${row.key}: ${count(row.inputTokens)} in / ${count(row.outputTokens)} out tokens${row.errors ? ` · ${row.errors} errors` : ''}`,
-    activate: (row) => showSteps(r, row.stepIds, rowLabel(kind, row)),
+    activate: (row) => showCostSteps(r, { breakdown: kind, key: row.key }, row.stepCount, rowLabel(kind, row)),
     actionLabel: 'Selects its steps in the trace graph',
     sort,
     onSort: (key) => {

@@ -7,6 +7,9 @@ import type { AgentStep } from '../agent/types';
 import type { BreakdownKind, BreakdownRowDto } from '../../protocol/cost';
 import { descendantsOf } from './tree';
 
+/** A row as the engine keeps it: with the ids of the steps behind it, in time order (the wire gets a count). */
+export type BreakdownRow = BreakdownRowDto & { stepIds: string[] };
+
 /** A row while it is summed up: the DTO's figures plus the steps behind them. */
 type Acc = Pick<BreakdownRowDto, 'key' | 'calls' | 'costUsd' | 'inputTokens' | 'outputTokens' | 'priceMissing' | 'errors'> & { steps: Set<number> };
 
@@ -24,13 +27,18 @@ function addUsage(a: Acc, s: AgentStep, i: number): void {
   if (s.priceMissing) a.priceMissing = true;
 }
 
-function rowsOf(steps: readonly AgentStep[], groups: Iterable<Acc>): BreakdownRowDto[] {
+function rowsOf(steps: readonly AgentStep[], groups: Iterable<Acc>): BreakdownRow[] {
   return [...groups]
     .map((a) => ({
       key: a.key, calls: a.calls, costUsd: a.costUsd, inputTokens: a.inputTokens, outputTokens: a.outputTokens,
-      priceMissing: a.priceMissing, errors: a.errors, stepIds: [...a.steps].sort((x, y) => x - y).map((i) => steps[i].id),
+      priceMissing: a.priceMissing, errors: a.errors, ...stepsOf(steps, a.steps),
     }))
     .sort(byCost);
+}
+
+function stepsOf(steps: readonly AgentStep[], indices: Iterable<number>): { stepCount: number; stepIds: string[] } {
+  const stepIds = [...indices].sort((x, y) => x - y).map((i) => steps[i].id);
+  return { stepCount: stepIds.length, stepIds };
 }
 
 /** Descending $, then tokens, then calls; ties by key so the order is stable. */
@@ -58,7 +66,7 @@ function group(steps: readonly AgentStep[], keyOf: (s: AgentStep) => string | nu
  * gen_ai.request.model) is not one, unless it holds usage no call below it reports (then it is the only
  * record of that call, and leaving it out would lose its $).
  */
-export function byModel(steps: readonly AgentStep[]): BreakdownRowDto[] {
+export function byModel(steps: readonly AgentStep[]): BreakdownRow[] {
   return rowsOf(steps, group(steps, (s) => (isModelCall(s) ? (s.model ?? '(none)') : null)).values());
 }
 
@@ -68,12 +76,12 @@ export function isModelCall(s: AgentStep): boolean {
 }
 
 /** Every step by the agent it runs under. `calls` counts steps. */
-export function byAgent(steps: readonly AgentStep[]): BreakdownRowDto[] {
+export function byAgent(steps: readonly AgentStep[]): BreakdownRow[] {
   return rowsOf(steps, group(steps, (s) => s.agentName ?? '(no agent)').values());
 }
 
 /** Every step by kind. `calls` counts steps. */
-export function byKind(steps: readonly AgentStep[]): BreakdownRowDto[] {
+export function byKind(steps: readonly AgentStep[]): BreakdownRow[] {
   return rowsOf(steps, group(steps, (s) => s.kind).values());
 }
 
@@ -82,7 +90,7 @@ export function byKind(steps: readonly AgentStep[]): BreakdownRowDto[] {
  * LLM calls that consumed their results (dataflow tool -> LLM). An LLM call that read the results of two
  * different tools counts for both; within one tool it counts once.
  */
-export function byTool(steps: readonly AgentStep[]): BreakdownRowDto[] {
+export function byTool(steps: readonly AgentStep[], below = descendantsOf(steps)): BreakdownRow[] {
   const consumers = new Map<number, number[]>();
   for (const [from, to] of dataflowLinks(steps)) {
     if (steps[from].kind !== 'tool' || steps[to].kind !== 'llm') continue;
@@ -90,7 +98,6 @@ export function byTool(steps: readonly AgentStep[]): BreakdownRowDto[] {
     if (list) list.push(to);
     else consumers.set(from, [to]);
   }
-  const below = descendantsOf(steps);
   const groups = new Map<string, { own: Acc; consumed: Acc }>();
   steps.forEach((s, i) => {
     if (s.kind !== 'tool') return;
@@ -109,19 +116,19 @@ export function byTool(steps: readonly AgentStep[]): BreakdownRowDto[] {
   });
   return [...groups.values()]
     .map(({ own, consumed }) => {
-      const ids = new Set([...own.steps, ...consumed.steps]);
-      const row: BreakdownRowDto = {
+      const row: BreakdownRow = {
         key: own.key, calls: own.calls, costUsd: own.costUsd + consumed.costUsd,
         inputTokens: own.inputTokens + consumed.inputTokens, outputTokens: own.outputTokens + consumed.outputTokens,
         priceMissing: own.priceMissing || consumed.priceMissing, errors: own.errors,
         ownCostUsd: own.costUsd, consumerCostUsd: consumed.costUsd, consumerCalls: consumed.calls,
-        stepIds: [...ids].sort((x, y) => x - y).map((i) => steps[i].id),
+        ...stepsOf(steps, new Set([...own.steps, ...consumed.steps])),
       };
       return row;
     })
     .sort(byCost);
 }
 
-export function breakdowns(steps: readonly AgentStep[]): Record<BreakdownKind, BreakdownRowDto[]> {
-  return { model: byModel(steps), agent: byAgent(steps), tool: byTool(steps), kind: byKind(steps) };
+/** `below`: the steps' descendants, if the caller has them (the report shares one with its findings). */
+export function breakdowns(steps: readonly AgentStep[], below = descendantsOf(steps)): Record<BreakdownKind, BreakdownRow[]> {
+  return { model: byModel(steps), agent: byAgent(steps), tool: byTool(steps, below), kind: byKind(steps) };
 }

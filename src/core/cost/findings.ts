@@ -6,6 +6,13 @@ import type { AgentStep } from '../agent/types';
 import type { CostFindingDto } from '../../protocol/cost';
 import { descendantsOf } from './tree';
 
+/** A finding as the engine keeps it: with the ids of its steps (the wire gets a count and the first). */
+export type CostFinding = CostFindingDto & { stepIds: string[] };
+
+function finding(f: Omit<CostFindingDto, 'stepCount' | 'firstStepId'>, stepIds: string[]): CostFinding {
+  return { ...f, stepCount: stepIds.length, firstStepId: stepIds[0] ?? '', stepIds };
+}
+
 export interface RunawayOptions {
   /** Consecutive LLM calls with growing input needed (default 4). */
   minCalls?: number;
@@ -15,24 +22,25 @@ export interface RunawayOptions {
   minTokens?: number;
 }
 
-export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}): CostFindingDto[] {
-  const index = new Map(steps.map((s, i) => [s.id, i]));
-  const below = descendantsOf(steps);
-  const out: CostFindingDto[] = findLoops(steps).map((f) => {
+export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, below = descendantsOf(steps)): CostFinding[] {
+  const index = new Map<string, number>();
+  steps.forEach((s, i) => index.set(s.id, i));
+  const out: CostFinding[] = findLoops(steps).map((f) => {
     // The repeats beyond the first are the waste: their own $ and that of anything they ran.
     let cost = 0;
     for (const id of f.stepIds.slice(1)) {
       const i = index.get(id);
       if (i === undefined) continue;
-      for (const j of [i, ...below(i)]) if (!steps[j].aggregate) cost += steps[j].costUsd ?? 0;
+      if (!steps[i].aggregate) cost += steps[i].costUsd ?? 0;
+      for (const j of below(i)) if (!steps[j].aggregate) cost += steps[j].costUsd ?? 0;
     }
-    return { kind: f.kind, message: f.message, costUsd: cost, stepIds: f.stepIds };
+    return finding({ kind: f.kind, message: f.message, costUsd: cost }, f.stepIds);
   });
   out.push(...runawayGrowth(steps, options));
   return out.sort((a, b) => b.costUsd - a.costUsd || b.stepIds.length - a.stepIds.length);
 }
 
-export function runawayGrowth(steps: readonly AgentStep[], options: RunawayOptions = {}): CostFindingDto[] {
+export function runawayGrowth(steps: readonly AgentStep[], options: RunawayOptions = {}): CostFinding[] {
   const minCalls = options.minCalls ?? 4;
   const minGrowth = options.minGrowth ?? 3;
   const minTokens = options.minTokens ?? 2000;
@@ -44,7 +52,7 @@ export function runawayGrowth(steps: readonly AgentStep[], options: RunawayOptio
     if (list) list.push(s);
     else byAgent.set(key, [s]);
   }
-  const out: CostFindingDto[] = [];
+  const out: CostFinding[] = [];
   for (const [agent, calls] of byAgent) {
     let start = 0;
     for (let i = 1; i <= calls.length; i++) {
@@ -54,12 +62,11 @@ export function runawayGrowth(steps: readonly AgentStep[], options: RunawayOptio
       const last = run[run.length - 1].inputTokens!;
       if (run.length >= minCalls && last >= first * minGrowth && last >= minTokens) {
         const who = agent ? `${agent}: ` : '';
-        out.push({
+        out.push(finding({
           kind: 'runaway-tokens',
           message: `${who}input tokens grew from ${first.toLocaleString('en-US')} to ${last.toLocaleString('en-US')} over ${run.length} consecutive LLM calls (×${(last / first).toFixed(1)})`,
           costUsd: run.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
-          stepIds: run.map((s) => s.id),
-        });
+        }, run.map((s) => s.id)));
       }
       start = i;
     }

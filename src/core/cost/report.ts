@@ -2,12 +2,19 @@
 // steps, the cumulative series, findings and the budget. Pure: the host feeds it, tests call it directly.
 import { totalsDto, totalsOf } from '../agent/rollups';
 import type { AgentStep } from '../agent/types';
-import type { CostReportDto, CostSessionDto } from '../../protocol/cost';
+import type { BreakdownKind, CostReportDto, CostSessionDto, CostStepsRef } from '../../protocol/cost';
 import { budgetOf } from './budget';
-import { breakdowns } from './breakdowns';
-import { costFindings } from './findings';
+import { breakdowns, type BreakdownRow } from './breakdowns';
+import { costFindings, type CostFinding } from './findings';
 import { cumulativeSeries } from './series';
 import { topSteps } from './topSteps';
+import { descendantsOf } from './tree';
+
+/** The report as the engine keeps it: rows and findings with their step ids (`reportDto` is what crosses). */
+export type CostReport = Omit<CostReportDto, 'breakdowns' | 'findings'> & {
+  breakdowns: Record<BreakdownKind, BreakdownRow[]>;
+  findings: CostFinding[];
+};
 
 export interface ReportInput {
   session: Omit<CostSessionDto, 'startEpochMs'>;
@@ -16,20 +23,38 @@ export interface ReportInput {
   budget?: { launchUsd?: number; settingUsd?: number };
 }
 
-export function costReport(input: ReportInput): CostReportDto {
+export function costReport(input: ReportInput): CostReport {
   const { steps } = input;
   const totals = totalsOf(steps);
   const origin = totals.startMs;
-  const report: CostReportDto = {
+  const below = descendantsOf(steps);
+  const report: CostReport = {
     session: { ...input.session, startEpochMs: origin },
     totals: totalsDto(totals),
-    breakdowns: breakdowns(steps),
+    breakdowns: breakdowns(steps, below),
     topSteps: topSteps(steps, origin),
     series: cumulativeSeries(steps, origin),
-    findings: costFindings(steps),
+    findings: costFindings(steps, {}, below),
   };
   const budget = budgetOf(totals.costUsd, input.budget?.launchUsd, input.budget?.settingUsd);
   if (budget) report.budget = budget;
   return report;
 }
 
+
+/** What the Cost view gets: the report without the step ids of its rows and findings (sized to the panel). */
+export function reportDto(report: CostReport): CostReportDto {
+  const rows = (list: BreakdownRow[]) => list.map(({ stepIds: _ids, ...row }) => row);
+  const { model, agent, tool, kind } = report.breakdowns;
+  return {
+    ...report,
+    breakdowns: { model: rows(model), agent: rows(agent), tool: rows(tool), kind: rows(kind) },
+    findings: report.findings.map(({ stepIds: _ids, ...f }) => f),
+  };
+}
+
+/** The steps a row or finding of `report` stands for; none when it is gone (the session moved on). */
+export function costStepsOf(report: CostReport, ref: CostStepsRef): string[] {
+  if ('breakdown' in ref) return (report.breakdowns[ref.breakdown] ?? []).find((r) => r.key === ref.key)?.stepIds ?? [];
+  return report.findings.find((f) => f.kind === ref.finding && f.firstStepId === ref.firstStepId)?.stepIds ?? [];
+}

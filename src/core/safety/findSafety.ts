@@ -15,17 +15,20 @@ import type { SafetyFinding, SafetyKind, SafetyOptions } from './types';
 export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}, graph?: AgentGraph): SafetyFinding[] {
   const out: SafetyFinding[] = [];
   // Conversations repeat their history in every call: each text is judged once, where it first appears.
-  const scanned = new Set<string>();
+  // Keyed by the text itself (one set per role), not a prefixed copy: a repeated text is usually the same
+  // string, whose hash V8 keeps, where a new key string would be hashed in full again.
+  const scannedUntrusted = new Set<string>();
+  const scannedSent = new Set<string>();
   const reported = new Set<string>();
   steps.forEach((step, i) => {
     for (const f of untrustedTexts(step)) {
-      if (scanned.has(`u\u0000${f.text}`)) continue;
-      scanned.add(`u\u0000${f.text}`);
+      if (scannedUntrusted.has(f.text)) continue;
+      scannedUntrusted.add(f.text);
       for (const m of detectInjection(f.text)) out.push(textFinding('injection', step, f.field, m, `possible prompt injection in ${labelOf(step)} (step ${i + 1}) ${f.field}`));
     }
     for (const f of sentTexts(step)) {
-      if (scanned.has(`s\u0000${f.text}`)) continue;
-      scanned.add(`s\u0000${f.text}`);
+      if (scannedSent.has(f.text)) continue;
+      scannedSent.add(f.text);
       for (const [kind, matches] of [['secret', detectSecrets(f.text)], ['pii', detectPii(f.text)]] as const) {
         for (const m of matches) {
           // The same value sent again (a retry, a later turn) is the same leak.

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { compareRuns } from '../../core/cost';
-import type { CostSnapshotDto, CostToHost, CostToWebview } from '../../protocol/cost';
+import type { CostSnapshotDto, CostStepsRef, CostToHost, CostToWebview } from '../../protocol/cost';
+import type { CostParams } from '../../protocol/engine';
 import { Commands, settingsSection, Views } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 import type { SessionModels } from '../sessionModels';
 import { formatUsd } from '../../core/format';
 import { agentOptions, onSettingsChanged, setting } from '../settings';
 import type { SafetySettings } from '../safety/safetySettings';
-import type { GraphPanels } from './graphPanel';
+import type { GraphPanel, GraphPanels } from './graphPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /** Live updates are coalesced to at most one snapshot per this many ms (<= 4 per second). */
@@ -31,6 +32,8 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private timer: NodeJS.Timeout | undefined;
   private lastPostMs = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** What the report shown was built from: a row's steps are asked for with the same, so the worker's cached report answers. */
+  private reportParams: CostParams | undefined;
   /** What the view was last told, and how many snapshots it got (tests read these). */
   lastSnapshot: CostSnapshotDto | undefined;
   snapshotsPosted = 0;
@@ -86,6 +89,8 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'showSteps':
         if (message.stepIds.length > 0) this.graph.showSteps(message.sessionId, message.stepIds, message.label);
         return;
+      case 'showCostSteps':
+        return void this.showCostSteps(message.sessionId, message.ref, message.label);
       case 'openSettings':
         return void vscode.commands.executeCommand('workbench.action.openSettings', `${settingsSection}.${message.setting === 'pricing' ? 'pricing.models' : 'budget.sessionUsd'}`);
     }
@@ -111,6 +116,18 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     void this.view.webview.postMessage({ type: 'snapshot', snapshot } satisfies CostToWebview);
   }
 
+  /** Selects a breakdown row's or a finding's steps in the graph (their ids come from the worker's report). */
+  async showCostSteps(sessionId: string, ref: CostStepsRef, label: string): Promise<GraphPanel | undefined> {
+    const params = this.reportParams?.sessionId === sessionId ? this.reportParams : undefined;
+    if (!params) return undefined;
+    const stepIds = await (await this.receiver.engine()).costSteps({ ...params, ref });
+    if (stepIds.length === 0) {
+      void vscode.window.showInformationMessage('Agent Debugger: that row is no longer in the report; the session moved on.');
+      return undefined;
+    }
+    return this.graph.showSteps(sessionId, stepIds, label);
+  }
+
   private async snapshot(): Promise<CostSnapshotDto> {
     const state = this.receiver.state;
     const running = state.kind === 'running' ? state : undefined;
@@ -134,10 +151,11 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (!current) return snapshot;
 
     // Built in the engine's worker: the view's report crosses, not the session's steps.
-    const { report, safety } = await engine.costReport(current.id, agentOptions(), await this.safety.options(), {
-      session: { id: current.id, name: current.name, live: current.live },
-      budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') },
-    });
+    this.reportParams = {
+      sessionId: current.id, options: agentOptions(), safety: await this.safety.options(),
+      report: { session: { id: current.id, name: current.name, live: current.live }, budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') } },
+    };
+    const { report, safety } = await engine.costReport(this.reportParams);
     snapshot.safety = safety;
     snapshot.report = report;
     const runs = await Promise.all(sessions.slice(0, comparedRuns * 4).map(async (s) => ({
