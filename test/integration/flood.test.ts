@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -30,6 +31,8 @@ interface FloodRun {
   /** The host's event-loop delay (perf_hooks histogram), its worst. */
   worstDelayMs: number;
   storeSeconds: number;
+  /** Probes that waited half the budget or more: when, how long, and how much of it this thread was busy. */
+  slow: string[];
 }
 
 /** Floods `port` from another process while this (the extension host's) thread runs a command every 20 ms. */
@@ -39,11 +42,18 @@ async function floodWhileProbing(engine: EngineClient, port: number, session: st
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
   try {
+    // The sender stands in for the agent: its own CPU is not the extension's doing. At VS Code's priority, a
+    // flood generator on a 2-core machine takes a core from VS Code whatever the extension does (the
+    // engine's threads already run below it, see threadPriority.ts); below it, what is measured is what
+    // ingest costs VS Code.
+    if (sender.pid !== undefined) setPriority(sender.pid, 10);
     await new Promise((resolve) => sender.once('message', resolve));
     const delay = monitorEventLoopDelay({ resolution: 10 });
     let worstCommandMs = 0;
     let worstBusyMs = 0;
     let probes = 0;
+    const started = performance.now();
+    const slow: string[] = [];
     let probing = true;
     const probe = (async () => {
       while (probing) {
@@ -51,14 +61,16 @@ async function floodWhileProbing(engine: EngineClient, port: number, session: st
         const window = performance.eventLoopUtilization();
         await new Promise((resolve) => setTimeout(resolve, probeEveryMs));
         await vscode.commands.executeCommand(pingCommand);
-        worstCommandMs = Math.max(worstCommandMs, performance.now() - due);
-        worstBusyMs = Math.max(worstBusyMs, performance.eventLoopUtilization(window).active);
+        const waited = performance.now() - due;
+        const busy = performance.eventLoopUtilization(window).active;
+        if (waited >= commandBudgetMs / 2) slow.push(`at ${((due - started) / 1000).toFixed(2)} s: ${waited.toFixed(0)} ms (busy ${busy.toFixed(0)})`);
+        worstCommandMs = Math.max(worstCommandMs, waited);
+        worstBusyMs = Math.max(worstBusyMs, busy);
         probes++;
       }
     })();
     const elu = performance.eventLoopUtilization();
     delay.enable();
-    const started = performance.now();
     const report = await new Promise<FloodReport>((resolve) => {
       sender.once('message', (m) => resolve(m as FloodReport));
       sender.send('go');
@@ -72,7 +84,7 @@ async function floodWhileProbing(engine: EngineClient, port: number, session: st
     await probe;
     delay.disable();
     const utilisation = performance.eventLoopUtilization(elu).utilization;
-    return { report, worstCommandMs, worstBusyMs, utilisation, probes, worstDelayMs: delay.max / 1e6, storeSeconds };
+    return { report, worstCommandMs, worstBusyMs, utilisation, probes, worstDelayMs: delay.max / 1e6, storeSeconds, slow };
   } finally {
     sender.kill();
   }
@@ -107,7 +119,7 @@ describe('Flood: VS Code never waits on ingest', function () {
       assert.ok(run.report.spansAnswered200 > 0, 'the receiver took spans');
       assert.equal(stored + evicted, run.report.spansAnswered200, 'every span answered 200 is stored or reported evicted');
       assert.ok(run.probes > 10, `the probe ran (${run.probes} times)`);
-      assert.ok(run.worstCommandMs < commandBudgetMs, `a command waited ${run.worstCommandMs.toFixed(0)} ms (budget ${commandBudgetMs} ms)`);
+      assert.ok(run.worstCommandMs < commandBudgetMs, `a command waited ${run.worstCommandMs.toFixed(0)} ms (budget ${commandBudgetMs} ms); slow probes: ${run.slow.join('; ')}`);
     } finally {
       sub.dispose();
       await engine.deleteSession('flood-worker');
