@@ -25,6 +25,8 @@ export class ReceiverService implements vscode.Disposable {
   private current: ReceiverState = { kind: 'stopped' };
   /** The warnings shown for the engine worker's deaths so far (tests read them). */
   readonly crashWarnings: string[] = [];
+  /** Launched runs still going, by store session: a new worker after a crash names them again (their spans keep coming). */
+  private readonly launches = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log) {
@@ -61,6 +63,18 @@ export class ReceiverService implements vscode.Disposable {
     return this.enginePromise;
   }
 
+  /** A launched run's session takes its configuration's name, and stays live until `launchEnded`. */
+  async launchStarted(sessionId: string, name: string): Promise<void> {
+    this.launches.set(sessionId, name);
+    await (await this.engine()).launchStarted(sessionId, name);
+  }
+
+  /** The launched process is gone: once the spans it sent are stored, its session is no longer live. */
+  async launchEnded(sessionId: string): Promise<void> {
+    this.launches.delete(sessionId);
+    await (await this.engine()).launchEnded(sessionId);
+  }
+
   /** The engine's worker died: say what was lost and whether a new one (and the receiver) took over. */
   private engineCrashed(crash: EngineCrash): void {
     const lost = `${crash.lostSpans} span${crash.lostSpans === 1 ? '' : 's'} in ${crash.lostSessions} session${crash.lostSessions === 1 ? '' : 's'}`;
@@ -70,6 +84,8 @@ export class ReceiverService implements vscode.Disposable {
       : `The trace engine's worker stopped (${crash.reason}): the ${lost} it held are lost. ${crash.error ?? ''} Reload the window to start it again.`;
     this.log.error(message);
     this.crashWarnings.push(message);
+    // Runs still going keep sending: their sessions in the new worker get their names (and stay live) again.
+    if (crash.restarted) void this.enginePromise?.then((e) => Promise.all([...this.launches].map(([id, name]) => e.launchStarted(id, name)))).catch(() => undefined);
     if (crash.receiver) this.set({ kind: 'running', ...crash.receiver, spans: 0, sessions: 0 });
     else if (this.current.kind === 'running') this.set({ kind: 'failed', error: message });
     void vscode.window.showWarningMessage(`Agent Debugger: ${message}`);

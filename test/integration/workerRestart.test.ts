@@ -15,6 +15,8 @@ describe('engine worker restart inside VS Code', () => {
     assert.equal(await postJsonSpans(endpoint, 'restart-before', [{ name: 'chat a', model: 'gpt-4o' }, { name: 'chat b', model: 'gpt-4o' }]), 200);
     await engine.flush();
     await waitFor('the session in the Sessions view', async () => (await sessions.getChildren()).some((i) => i.kind === 'session' && i.session.id === 'restart-before'));
+    // A launched run still going when the worker dies: its spans keep coming, into the new worker.
+    await receiver.launchStarted('restart-run', 'My agent run');
     const lostSpans = engine.spanCount;
     const lostSessions = engine.listSessions().length;
     const warnings = receiver.crashWarnings.length;
@@ -35,9 +37,15 @@ describe('engine worker restart inside VS Code', () => {
     assert.equal((await sessions.getChildren()).filter((i) => i.kind === 'session').length, 0, 'the lost sessions left the view');
 
     assert.equal(await postJsonSpans(endpoint, 'restart-after', [{ name: 'chat c', model: 'gpt-4o' }]), 200);
+    assert.equal(await postJsonSpans(endpoint, 'restart-run', [{ name: 'chat d', model: 'gpt-4o' }]), 200);
     await engine.flush();
-    const ids = (await sessions.getChildren()).flatMap((i) => (i.kind === 'session' ? [i.session.id] : []));
-    assert.deepEqual(ids, ['restart-after']);
+    const shown = async () => (await sessions.getChildren()).flatMap((i) => (i.kind === 'session' ? [i.session] : []));
+    assert.deepEqual((await shown()).map((s) => s.id).sort(), ['restart-after', 'restart-run']);
+    // The run keeps its launch's name, and stays live, in the new worker.
+    const run = await waitFor('the run named again', async () => (await shown()).find((s) => s.id === 'restart-run' && s.name === 'My agent run'), 10_000);
+    assert.equal(run.live, true);
+    await receiver.launchEnded('restart-run');
+    await waitFor('the run no longer live', async () => (await shown()).find((s) => s.id === 'restart-run' && !s.live), 10_000);
     assert.equal(engine.inWorker, true);
   });
 });

@@ -106,13 +106,11 @@ export class TracedRuns implements vscode.Disposable {
 
   /** The store names the run's session after its launch configuration, and keeps it live until it ends. */
   private markLaunch(storeSessionId: string, name: string): void {
-    void this.receiver.engine().then((e) => e.launchStarted(storeSessionId, name));
+    void this.receiver.launchStarted(storeSessionId, name);
   }
 
-  /** The process is gone: once the spans it sent are stored, its session is no longer live. */
-  private async endLaunch(storeSessionId: string): Promise<void> {
-    const engine = await this.receiver.engine();
-    await engine.launchEnded(storeSessionId);
+  private endLaunch(storeSessionId: string): Promise<void> {
+    return this.receiver.launchEnded(storeSessionId);
   }
 
   private onEnd(session: vscode.DebugSession): void {
