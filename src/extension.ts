@@ -97,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   root.add(debug.runs.onDidStartRun((run) => cost.setSessionBudget(run.storeSessionId, run.launchBudgetUsd)));
   const safety = root.add(new SafetyDiagnostics(receiver, sources.links, safetySettings, log));
   // breakOn policy / taint in live runs use the user's policy and tool patterns.
-  root.add(debug.runs.onDidStartRun((run) => void safetySettings.options().then((o) => (run.watcher.safety = o))));
+  root.add(debug.runs.onDidStartRun((run) => void safetySettings.options().then((o) => (run.safety = o))));
 
   // Activation stays cheap: sql.js and the sockets start after it, and only if the user wants them now.
   if (setting('receiver.autoStart')) setTimeout(() => void receiver.start(), 0);

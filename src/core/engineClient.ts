@@ -7,10 +7,10 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
-import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ParamsOf, type ResultOf, type CostParams, type SessionCost, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ParamsOf, type ResultOf, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
-import type { CostStepsRef } from '../protocol/cost';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
+import { EngineDerivedClient } from './engineDerivedClient';
 import { EngineGraphClient } from './engineGraphClient';
 import { plain } from './plainData';
 import { CrashCount, EngineCrashedError, engineWorkerEntry, hostError, startEngineWorker, startInProcess, type EngineCrash } from './engineWorker';
@@ -247,14 +247,8 @@ export class EngineClient {
     return this.call('sessionDigest', { sessionId, options: plain(options) });
   }
 
-  /** The Cost view's report for a session, built in the worker; `costSteps` answers the steps of its rows. */
-  costReport(p: CostParams): Promise<SessionCost> {
-    return this.call('costReport', plain(p));
-  }
-
-  costSteps(p: CostParams & { ref: CostStepsRef }): Promise<string[]> {
-    return this.call('costSteps', plain(p));
-  }
+  /** The Cost view's report and a traced run's checks, derived in the worker (engineDerivedClient.ts). */
+  readonly derived = new EngineDerivedClient((method, params) => this.call(method, params));
 
   /** A session's safety findings, scanned in the worker, with only the steps they are on. */
   safetyFindings(sessionId: string, options: SessionOptions, safety: SafetyOptions): Promise<SessionFindings> {

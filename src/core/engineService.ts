@@ -12,6 +12,7 @@ import { readReportAssets } from './export/reportAssets';
 import { exportSession, sessionCassette } from './export/sessionExport';
 import { ForwardError, forwardSession } from './forward/forwarder';
 import { ImportCancelled } from './import/otlpFile';
+import { RunChecks } from './debug/runChecks';
 import { costReport, costStepsOf, reportDto } from './cost';
 import { findSafety, safetySection } from './safety';
 import { forkOrigin } from './sessions/forkOrigin';
@@ -70,6 +71,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     noteChange(change);
   });
   const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
+  const runChecks = new RunChecks();
   /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
   const costOf = (p: CostParams) => {
     const model = models.of(p.sessionId, p.options);
@@ -119,6 +121,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       return { report: reportDto(report), safety: safetySection(findings) };
     },
     costSteps: (p) => costStepsOf(costOf(p).report, p.ref),
+    checkRun: (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps),
+    endRunCheck: (p) => runChecks.end(p.sessionId),
     safetyFindings: (p) => {
       const model = models.of(p.sessionId, p.options);
       const { steps, inputs, state } = model;

@@ -43,6 +43,17 @@ export interface SessionDigest {
   fork?: ForkOrigin;
 }
 
+/** A traced run's live check, made in the worker: what the host needs of its steps, not the steps. */
+export interface RunCheck {
+  /** Steps in the run's model so far. */
+  steps: number;
+  costUsd: number;
+  /** The newest step (a budget pause stops there). */
+  lastStepId?: string;
+  /** The first step, of those not judged before, that meets a trace breakpoint (`condition`: its text). */
+  hit?: { step: AgentStep; condition: string };
+}
+
 export interface SessionFindings {
   state: string;
   findings: SafetyFinding[];
@@ -95,6 +106,13 @@ export const EngineRequests = {
   sessionDigest: request<SessionParams & { options: SessionOptions }, SessionDigest>('sessionDigest'),
   /** A session's safety findings, with the steps they are on and those steps' inputs (to place them in source). */
   safetyFindings: request<SessionParams & { options: SessionOptions; safety: SafetyOptions }, SessionFindings>('safetyFindings'),
+  /**
+   * A traced run's trace breakpoints (`breakOn` texts) over the steps the worker has not judged for this
+   * session yet, and its $ so far: a live run's check, every step judged once, no steps crossing.
+   */
+  checkRun: request<SessionParams & { options: SessionOptions; breakOn: string[]; safety: SafetyOptions }, RunCheck>('checkRun'),
+  /** The run ended (or went on in a new session): what the worker kept to check it goes. */
+  endRunCheck: request<SessionParams, void>('endRunCheck'),
   /** The Cost view's report and safety section for a session, built in the worker: the view's DTOs cross, not the steps. */
   costReport: request<CostParams, SessionCost>('costReport'),
   /** The steps behind a row or finding of that report (its ids stay in the worker until one is clicked). */

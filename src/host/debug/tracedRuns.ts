@@ -3,8 +3,10 @@
 // breakpoints (breakOn, "Break on..."), the budget meter follows the run's $, and the graph cursor and
 // the debugger follow each other (replays included).
 import * as vscode from 'vscode';
-import { totalsOf, type AgentStep } from '../../core/agent';
-import { LiveBreakWatcher, parseBreakOnList, type BreakCondition } from '../../core/debug/breakOn';
+import type { AgentStep } from '../../core/agent';
+import { parseBreakOnList, type BreakCondition } from '../../core/debug/breakOn';
+import type { RunCheck } from '../../protocol/engine';
+import type { SafetyOptions } from '../../core/safety';
 import { DebugMessages } from '../../core/debug/stepSession';
 import type { Log } from '../log';
 import type { ReceiverService } from '../receiverService';
@@ -22,7 +24,10 @@ export interface TracedRun {
   owner: vscode.DebugSession;
   /** The owner and its child sessions (js-debug starts one per process). */
   sessions: Set<vscode.DebugSession>;
-  watcher: LiveBreakWatcher;
+  /** Its trace breakpoints: the worker judges the run's steps against them (core/debug/runChecks.ts). */
+  conditions: BreakCondition[];
+  /** What its safety breakpoints use (policy, taint sources and sinks): the user's settings. */
+  safety: SafetyOptions;
   /** The launch's own budgetUsd (the Cost view shows it); budgetUsd falls back to the setting. */
   launchBudgetUsd?: number;
   budgetUsd?: number;
@@ -91,7 +96,7 @@ export class TracedRuns implements vscode.Disposable {
     const launchBudgetUsd = typeof config.budgetUsd === 'number' && config.budgetUsd > 0 ? config.budgetUsd : undefined;
     const run: TracedRun = {
       storeSessionId: id, name: session.name, owner: session, sessions: new Set([session]),
-      watcher: new LiveBreakWatcher([...conditions, ...this.extraConditions]),
+      conditions: [...conditions, ...this.extraConditions], safety: {},
       launchBudgetUsd, budgetUsd: launchBudgetUsd ?? (setting('budget.sessionUsd') || undefined), budgetAction: config.budgetAction ?? setting('budget.action'), budgetCrossed: false,
       openGraph: config.openGraph !== false, graphOpened: false, costUsd: 0, seenSpans: 0,
     };
@@ -109,8 +114,9 @@ export class TracedRuns implements vscode.Disposable {
     void this.receiver.launchStarted(storeSessionId, name);
   }
 
-  private endLaunch(storeSessionId: string): Promise<void> {
-    return this.receiver.launchEnded(storeSessionId);
+  private async endLaunch(storeSessionId: string): Promise<void> {
+    await this.receiver.launchEnded(storeSessionId);
+    await (await this.receiver.engine()).derived.endRunCheck(storeSessionId);
   }
 
   private onEnd(session: vscode.DebugSession): void {
@@ -136,7 +142,7 @@ export class TracedRuns implements vscode.Disposable {
         this.runs.delete(id);
         void this.endLaunch(id);
         this.markLaunch(body.sessionId, run.name);
-        Object.assign(run, { storeSessionId: body.sessionId, graphOpened: false, budgetCrossed: false, costUsd: 0, steps: 0, watcher: new LiveBreakWatcher(run.watcher.conditions) });
+        Object.assign(run, { storeSessionId: body.sessionId, graphOpened: false, budgetCrossed: false, costUsd: 0, seenSpans: 0 });
         this.runs.set(body.sessionId, run);
         this.started.fire(run);
       }
@@ -181,23 +187,23 @@ export class TracedRuns implements vscode.Disposable {
       const engine = await this.receiver.engine();
       const summary = engine.getSession(run.storeSessionId);
       if (!summary || summary.spanCount === run.seenSpans) return;
-      // Breakpoints and the budget need the steps alone: no graph, no source locations (the index may not be built).
-      const steps = await engine.sessionSteps(run.storeSessionId, agentOptions());
+      // Judged in the worker, where the steps are: a long run's steps never cross, only the hit and the $.
+      const check = await engine.derived.checkRun(run.storeSessionId, agentOptions(), run.conditions.map((c) => c.text), run.safety);
       run.seenSpans = summary.spanCount;
-      if (run.openGraph && !run.graphOpened && steps.length) {
+      if (run.openGraph && !run.graphOpened && check.steps) {
         run.graphOpened = true;
         this.graph.open(run.storeSessionId);
       }
-      const hit = run.watcher.check(steps)[0];
-      if (hit && this.runs.get(run.storeSessionId) === run) await this.breakRun(run, hit.step.id, `breakOn ${hit.condition.text}`, hit.step);
-      this.updateBudget(run, steps);
+      const hit = check.hit;
+      if (hit && this.runs.get(run.storeSessionId) === run) await this.breakRun(run, hit.step.id, `breakOn ${hit.condition}`, hit.step);
+      this.updateBudget(run, check);
     } catch (e) {
       this.log.error(`traced run ${run.name}: ${e instanceof Error ? e.stack : String(e)}`);
     }
   }
 
-  private updateBudget(run: TracedRun, steps: AgentStep[]): void {
-    run.costUsd = totalsOf(steps).costUsd;
+  private updateBudget(run: TracedRun, check: RunCheck): void {
+    run.costUsd = check.costUsd;
     this.meter.show(run.name, run.costUsd, run.budgetUsd);
     if (!run.budgetUsd || run.budgetCrossed || run.costUsd <= run.budgetUsd) return;
     run.budgetCrossed = true;
@@ -206,8 +212,8 @@ export class TracedRuns implements vscode.Disposable {
     if (run.budgetAction === 'stop') {
       void vscode.window.showWarningMessage(`Agent Debugger: ${text}: stopped.`);
       void vscode.debug.stopDebugging(run.owner);
-    } else if (run.budgetAction === 'pause' && this.runs.has(run.storeSessionId)) {
-      void this.breakRun(run, steps[steps.length - 1].id, 'Budget exceeded');
+    } else if (run.budgetAction === 'pause' && this.runs.has(run.storeSessionId) && check.lastStepId) {
+      void this.breakRun(run, check.lastStepId, 'Budget exceeded');
     } else {
       void vscode.window.showWarningMessage(`Agent Debugger: ${text}.`);
     }
@@ -229,7 +235,7 @@ export class TracedRuns implements vscode.Disposable {
   /** "Break on...": applies to the runs going on now and to later ones. */
   addCondition(condition: BreakCondition): void {
     this.extraConditions.push(condition);
-    for (const run of this.runs.values()) run.watcher.conditions = [...run.watcher.conditions, condition];
+    for (const run of this.runs.values()) run.conditions = [...run.conditions, condition];
   }
 
   dispose(): void {

@@ -120,7 +120,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   async showCostSteps(sessionId: string, ref: CostStepsRef, label: string): Promise<GraphPanel | undefined> {
     const params = this.reportParams?.sessionId === sessionId ? this.reportParams : undefined;
     if (!params) return undefined;
-    const stepIds = await (await this.receiver.engine()).costSteps({ ...params, ref });
+    const stepIds = await (await this.receiver.engine()).derived.costSteps({ ...params, ref });
     if (stepIds.length === 0) {
       void vscode.window.showInformationMessage('Agent Debugger: that row is no longer in the report; the session moved on.');
       return undefined;
@@ -155,7 +155,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       sessionId: current.id, options: agentOptions(), safety: await this.safety.options(),
       report: { session: { id: current.id, name: current.name, live: current.live }, budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') } },
     };
-    const { report, safety } = await engine.costReport(this.reportParams);
+    const { report, safety } = await engine.derived.costReport(this.reportParams);
     snapshot.safety = safety;
     snapshot.report = report;
     const runs = await Promise.all(sessions.slice(0, comparedRuns * 4).map(async (s) => ({

@@ -86,15 +86,15 @@ for (const inProcess of [false, true]) {
       assert.equal(digest.state, '4/0');
       assert.equal(digest.totals.llmCalls, 2);
       const params = { sessionId: 's4', options: {}, safety: {}, report: { session: { id: 's4', name: 's4', live: false } } };
-      const cost = await engine.costReport(params);
+      const cost = await engine.derived.costReport(params);
       assert.equal(cost.report.totals.llmCalls, 2);
       // Rows cross with a count; their steps are asked for by reference and answered from the worker's report.
       const kinds = cost.report.breakdowns.kind;
       assert.deepEqual(kinds.map((r) => [r.key, r.stepCount]).sort(), [['llm', 2], ['tool', 2]]);
       assert.ok(kinds.every((r) => !('stepIds' in r)), 'no step ids cross with the report');
-      const llm = await engine.costSteps({ ...params, ref: { breakdown: 'kind', key: 'llm' } });
+      const llm = await engine.derived.costSteps({ ...params, ref: { breakdown: 'kind', key: 'llm' } });
       assert.equal(llm.length, 2);
-      assert.deepEqual(await engine.costSteps({ ...params, ref: { breakdown: 'tool', key: 'no-such-tool' } }), []);
+      assert.deepEqual(await engine.derived.costSteps({ ...params, ref: { breakdown: 'tool', key: 'no-such-tool' } }), []);
     });
 
     it('carries errors back: a missing file, a refused forward (as a ForwardError)', async () => {
