@@ -11,7 +11,7 @@ import { registerSourceLinks, type SourceLinkServices } from './host/editor/regi
 import { createLog } from './host/log';
 import { ReceiverService } from './host/receiverService';
 import { SessionModels } from './host/sessionModels';
-import { setting } from './host/settings';
+import { agentOptions, setting } from './host/settings';
 import { ReceiverStatusBar } from './host/views/statusBar';
 import { sessionIdOf, SessionsTree, type SessionsNode } from './host/views/sessionsTree';
 import { registerCompareCommand } from './host/compare/compareCommand';
@@ -54,9 +54,11 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   graph.onDidShowSession = (id) => sources.codeLens.selectSession(id);
   root.add(sessionsView.onDidChangeSelection(({ selection: [node] }) => node && sources.codeLens.selectSession(sessionIdOf(node))));
   root.add(
-    vscode.commands.registerCommand(Commands.showStepsInGraph, async (sessionId: string, stepIds: string[], label: string) => {
+    // Steps by id, or a CodeLens's source line (the engine knows which steps ran there).
+    vscode.commands.registerCommand(Commands.showStepsInGraph, async (sessionId: string, steps: string[] | { path: string; line: number }, label: string) => {
       await receiver.start();
-      graph.showSteps(sessionId, stepIds, label);
+      const ids = Array.isArray(steps) ? steps : await (await receiver.engine()).derived.codeLensSteps(sessionId, agentOptions(), steps.path, steps.line);
+      graph.showSteps(sessionId, ids, label);
     }),
   );
   root.add(

@@ -1,11 +1,13 @@
 // The engine client's requests for what the worker derives from a session's model: the Cost view's report
-// (and the steps behind one of its rows), and a traced run's live checks. What crosses is sized to the
-// view or the run, never the session's steps.
+// (and the steps behind one of its rows), a traced run's live checks, and the CodeLens numbers (with the
+// workspace files its source index needs). What crosses is sized to the view or the run, never the
+// session's steps.
 import type { CostStepsRef } from '../protocol/cost';
-import type { CostParams, EngineMethod, ParamsOf, ResultOf, RunCheck, SessionCost } from '../protocol/engine';
+import type { CostParams, EngineMethod, ParamsOf, ResultOf, RunCheck, SessionCost, SourceFilesParams } from '../protocol/engine';
 import type { SessionOptions } from './agent';
 import { plain } from './plainData';
 import type { SafetyOptions } from './safety';
+import type { LocationStatsDto } from './sources';
 
 type Call = <M extends EngineMethod>(method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
 
@@ -29,5 +31,19 @@ export class EngineDerivedClient {
 
   endRunCheck(sessionId: string): Promise<void> {
     return this.call('endRunCheck', { sessionId });
+  }
+
+  /** Workspace files for the worker's copy of the source index (the CodeLens numbers use it). */
+  sourceFiles(p: SourceFilesParams): Promise<number> {
+    return this.call('sourceFiles', p);
+  }
+
+  /** A session's CodeLens numbers per source line; `codeLensSteps` answers the steps behind one. */
+  codeLensStats(sessionId: string, options: SessionOptions): Promise<LocationStatsDto[]> {
+    return this.call('codeLensStats', { sessionId, options: plain(options) });
+  }
+
+  codeLensSteps(sessionId: string, options: SessionOptions, path: string, line: number): Promise<string[]> {
+    return this.call('codeLensSteps', { sessionId, options: plain(options), path, line });
   }
 }

@@ -17,6 +17,7 @@ import { costReport, costStepsOf, reportDto } from './cost';
 import { findSafety, safetySection } from './safety';
 import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
+import { SourceMirror } from './sources';
 import { LivenessTimer } from './store/livenessTimer';
 import type { SpanStore, StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
@@ -72,6 +73,12 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   });
   const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
   const runChecks = new RunChecks();
+  const sources = new SourceMirror();
+  /** The CodeLens numbers of a session, once per model and state of the source index. */
+  const codeLensOf = (p: { sessionId: string; options: SessionOptions }) => {
+    const model = models.of(p.sessionId, p.options);
+    return models.derive(model, `codelens ${sources.generation}`, () => sources.statsOf(model.steps, model.inputs));
+  };
   /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
   const costOf = (p: CostParams) => {
     const model = models.of(p.sessionId, p.options);
@@ -123,6 +130,9 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     costSteps: (p) => costStepsOf(costOf(p).report, p.ref),
     checkRun: (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps),
     endRunCheck: (p) => runChecks.end(p.sessionId),
+    sourceFiles: (p) => sources.apply(p),
+    codeLensStats: (p) => codeLensOf(p).map(({ stepIds: _ids, ...stats }) => stats),
+    codeLensSteps: (p) => codeLensOf(p).find((s) => s.path === p.path && s.line === p.line)?.stepIds ?? [],
     safetyFindings: (p) => {
       const model = models.of(p.sessionId, p.options);
       const { steps, inputs, state } = model;

@@ -20,6 +20,9 @@ export type ReceiverState =
 export class ReceiverService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly restarted = new vscode.EventEmitter<void>();
+  /** A new engine worker took over from one that died: what was sent to the old one (run names, the source index) must be sent again. */
+  readonly onDidRestartEngine = this.restarted.event;
   private enginePromise: Promise<EngineClient> | undefined;
   private starting: Promise<void> | undefined;
   private current: ReceiverState = { kind: 'stopped' };
@@ -84,8 +87,11 @@ export class ReceiverService implements vscode.Disposable {
       : `The trace engine's worker stopped (${crash.reason}): the ${lost} it held are lost. ${crash.error ?? ''} Reload the window to start it again.`;
     this.log.error(message);
     this.crashWarnings.push(message);
-    // Runs still going keep sending: their sessions in the new worker get their names (and stay live) again.
-    if (crash.restarted) void this.enginePromise?.then((e) => Promise.all([...this.launches].map(([id, name]) => e.launchStarted(id, name)))).catch(() => undefined);
+    if (crash.restarted) {
+      // Runs still going keep sending: their sessions in the new worker get their names (and stay live) again.
+      void this.enginePromise?.then((e) => Promise.all([...this.launches].map(([id, name]) => e.launchStarted(id, name)))).catch(() => undefined);
+      this.restarted.fire();
+    }
     if (crash.receiver) this.set({ kind: 'running', ...crash.receiver, spans: 0, sessions: 0 });
     else if (this.current.kind === 'running') this.set({ kind: 'failed', error: message });
     void vscode.window.showWarningMessage(`Agent Debugger: ${message}`);
@@ -163,6 +169,7 @@ export class ReceiverService implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     void this.enginePromise?.then((e) => e.dispose());
     this.changed.dispose();
+    this.restarted.dispose();
   }
 }
 

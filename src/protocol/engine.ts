@@ -15,6 +15,7 @@ import type { Cassette } from '../core/gateway/cassette';
 import type { TraceRequest } from '../core/otlp/model';
 import type { SinkVerdict } from '../core/otlp/receiverTypes';
 import type { SafetyFinding, SafetyOptions } from '../core/safety';
+import type { LocationStatsDto } from '../core/sources';
 import type { ForkOrigin } from '../core/sessions/forkOrigin';
 import type { StoreSettings } from '../core/store/context';
 import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from '../core/store/types';
@@ -41,6 +42,15 @@ export interface SessionDigest {
   state: string;
   totals: Totals;
   fork?: ForkOrigin;
+}
+
+/** Workspace files for the worker's copy of the source index: CodeLens numbers are made where the steps are. */
+export interface SourceFilesParams {
+  /** Start over (a new build of the index): roots set, every file dropped. */
+  reset?: boolean;
+  roots?: string[];
+  files: { path: string; text: string }[];
+  removed: string[];
 }
 
 /** A traced run's live check, made in the worker: what the host needs of its steps, not the steps. */
@@ -113,6 +123,12 @@ export const EngineRequests = {
   checkRun: request<SessionParams & { options: SessionOptions; breakOn: string[]; safety: SafetyOptions }, RunCheck>('checkRun'),
   /** The run ended (or went on in a new session): what the worker kept to check it goes. */
   endRunCheck: request<SessionParams, void>('endRunCheck'),
+  /** The workspace's indexed files, as the host reads them (answers the index's file count). */
+  sourceFiles: request<SourceFilesParams, number>('sourceFiles'),
+  /** The CodeLens numbers of a session's steps per source line, located with the worker's source index. */
+  codeLensStats: request<SessionParams & { options: SessionOptions }, LocationStatsDto[]>('codeLensStats'),
+  /** The steps behind one line's CodeLens. */
+  codeLensSteps: request<SessionParams & { options: SessionOptions; path: string; line: number }, string[]>('codeLensSteps'),
   /** The Cost view's report and safety section for a session, built in the worker: the view's DTOs cross, not the steps. */
   costReport: request<CostParams, SessionCost>('costReport'),
   /** The steps behind a row or finding of that report (its ids stay in the worker until one is clicked). */

@@ -1,6 +1,6 @@
 // Runtime facts per source line, for the CodeLens at tool and prompt definitions: how often the steps
 // located there ran in the session, how many failed, their median duration and what they cost.
-import type { AgentStep } from '../agent/types';
+import type { AgentStep, SourceLocation } from '../agent/types';
 import { formatMs, formatUsd } from '../format';
 import { toSlashes } from './sourceIndex';
 
@@ -16,21 +16,25 @@ export interface LocationStats {
   stepIds: string[];
 }
 
-export function stepStatsByLocation(steps: readonly AgentStep[]): LocationStats[] {
-  const groups = new Map<string, AgentStep[]>();
+/** What a CodeLens shows (the ids stay in the engine: a tool called 50k times has 50k of them). */
+export type LocationStatsDto = Omit<LocationStats, 'stepIds'>;
+
+/** `sourceOf`: where a step is (default: its `source`, as annotateSources filled it). */
+export function stepStatsByLocation(steps: readonly AgentStep[], sourceOf = (s: AgentStep): SourceLocation | undefined => s.source): LocationStats[] {
+  const groups = new Map<string, { at: SourceLocation; list: AgentStep[] }>();
   for (const s of steps) {
-    if (!s.source?.line || s.kind === 'other' || s.kind === 'chain') continue;
-    const key = `${toSlashes(s.source.path)}\0${s.source.line}`;
-    const list = groups.get(key);
-    if (list) list.push(s);
-    else groups.set(key, [s]);
+    const at = sourceOf(s);
+    if (!at?.line || s.kind === 'other' || s.kind === 'chain') continue;
+    const key = `${toSlashes(at.path)}\0${at.line}`;
+    const group = groups.get(key);
+    if (group) group.list.push(s);
+    else groups.set(key, { at, list: [s] });
   }
-  return [...groups.values()].map((list) => {
-    const first = list[0]!;
+  return [...groups.values()].map(({ at, list }) => {
     const priced = list.filter((s) => s.costUsd !== undefined);
     const stats: LocationStats = {
-      path: toSlashes(first.source!.path),
-      line: first.source!.line!,
+      path: toSlashes(at.path),
+      line: at.line!,
       label: labelOf(list),
       calls: list.length,
       errors: list.filter((s) => s.status === 'error').length,
@@ -55,7 +59,7 @@ function median(values: number[]): number {
 }
 
 /** "get_weather · 12 calls · 3 errors · p50 420 ms · $0.004" */
-export function formatLocationStats(s: LocationStats): string {
+export function formatLocationStats(s: LocationStatsDto): string {
   const parts = [s.label, `${s.calls} ${s.calls === 1 ? 'call' : 'calls'}`];
   if (s.errors) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`);
   parts.push(`p50 ${formatMs(s.p50Ms)}`);

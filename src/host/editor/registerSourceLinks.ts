@@ -14,7 +14,8 @@ export interface SourceLinkServices {
 
 /** Span <-> source: the workspace index (built in the background), editor links and CodeLens. */
 export function registerSourceLinks(root: DisposableStore, extensionUri: vscode.Uri, receiver: ReceiverService, log: Log): SourceLinkServices {
-  const index = root.add(new WorkspaceSourceIndex(log));
+  // The engine worker keeps a copy of the index: the CodeLens numbers are made there, where the steps are.
+  const index = root.add(new WorkspaceSourceIndex(log, (p) => receiver.engine().then((e) => e.derived.sourceFiles(p)), receiver.onDidRestartEngine));
   const links = root.add(new SourceLinks(index, extensionUri));
   const codeLens = root.add(new StepCodeLens(receiver, links));
   return { index, links, codeLens };

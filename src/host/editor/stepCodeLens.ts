@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { normaliseSession } from '../../core/agent';
-import { formatLocationStats, stepStatsByLocation, toSlashes, type LocationStats } from '../../core/sources';
+import { formatLocationStats, toSlashes, type LocationStatsDto } from '../../core/sources';
 import { Commands } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 import { agentOptions, onSettingsChanged, setting } from '../settings';
@@ -18,7 +17,7 @@ export class StepCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private selected: string | undefined;
-  private cache: { key: string; sessionId: string; byPath: Map<string, LocationStats[]> } | undefined;
+  private cache: { key: string; sessionId: string; byPath: Map<string, LocationStatsDto[]> } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
@@ -49,7 +48,8 @@ export class StepCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
         title: formatLocationStats(s),
         tooltip: `Show these ${s.calls} steps in the Agent Trace graph`,
         command: Commands.showStepsInGraph,
-        arguments: [stats.sessionId, s.stepIds, s.label],
+        // The line, not its steps' ids: the engine answers them on a click (a tool may have run 50k times).
+        arguments: [stats.sessionId, { path: s.path, line: s.line }, s.label],
       });
     });
   }
@@ -60,14 +60,13 @@ export class StepCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
     if (!engine) return undefined;
     const summary = (this.selected && engine.getSession(this.selected)) || engine.listSessions()[0];
     if (!summary) return undefined;
+    // The index built (and its copy in the engine worker sent), then the numbers made there: a long
+    // session's steps and spans never cross to this thread for them.
+    await this.sources.workspace.ready();
     const key = `${summary.id}\0${summary.spanCount}\0${this.sources.workspace.generation}`;
     if (this.cache?.key === key) return this.cache;
-    const inputs = await engine.readSession(summary.id);
-    // Steps alone: the lenses need no graph, timeline or findings.
-    const steps = normaliseSession(inputs, agentOptions());
-    await this.sources.annotate(steps, inputs);
-    const byPath = new Map<string, LocationStats[]>();
-    for (const s of stepStatsByLocation(steps)) {
+    const byPath = new Map<string, LocationStatsDto[]>();
+    for (const s of await engine.derived.codeLensStats(summary.id, agentOptions())) {
       const list = byPath.get(s.path);
       if (list) list.push(s);
       else byPath.set(s.path, [s]);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isIndexable, skippedFolders, SourceIndex } from '../../core/sources';
+import type { SourceFilesParams } from '../../protocol/engine';
 import type { Log } from '../log';
 
 const include = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,md,txt,prompty,prompt,jinja,jinja2,j2,yaml,yml,mustache,hbs,tmpl}';
@@ -24,7 +25,12 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
   private debounce: NodeJS.Timeout | undefined;
   private building: Promise<void> | undefined;
 
-  constructor(private readonly log: Log) {
+  /**
+   * `mirror`: where the files' texts go too, in order (the engine worker's copy, for the CodeLens numbers);
+   * `onMirrorLost`: fires when that copy is gone (a new worker), and the index is sent again.
+   */
+  constructor(private readonly log: Log, private readonly mirror: (p: SourceFilesParams) => Promise<unknown> = () => Promise.resolve(), onMirrorLost?: vscode.Event<void>) {
+    if (onMirrorLost) this.disposables.push(onMirrorLost(() => this.building && void this.rebuild()));
     // Until something needs a location, edits cost nothing: the first build reads the files as they are then.
     const watcher = vscode.workspace.createFileSystemWatcher(include);
     const reindex = (uri: vscode.Uri) => {
@@ -35,6 +41,7 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
     watcher.onDidDelete((uri) => {
       if (!this.building) return;
       this.index.remove(uri.fsPath);
+      this.send({ files: [], removed: [uri.fsPath] });
       this.fire();
     }, undefined, this.disposables);
     this.disposables.push(watcher);
@@ -62,6 +69,7 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
     const started = Date.now();
     const folders = vscode.workspace.workspaceFolders ?? [];
     this.index.setRoots(folders.map((f) => f.uri.fsPath));
+    this.send({ reset: true, roots: folders.map((f) => f.uri.fsPath), files: [], removed: [] });
     const uris = await vscode.workspace.findFiles(include, exclude, this.index.limits.maxFiles + 1);
     let read = 0;
     for (let i = 0; i < uris.length; i += batchSize) {
@@ -71,6 +79,7 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
       }
       const batch = uris.slice(i, i + batchSize);
       const texts = await Promise.all(batch.map((u) => this.readIndexable(u)));
+      this.send({ files: texts.flatMap((text, j) => (text === undefined ? [] : [{ path: batch[j]!.fsPath, text }])), removed: [] });
       let slice = performance.now();
       for (const [j, text] of texts.entries()) {
         if (text !== undefined) this.index.update(batch[j]!.fsPath, text);
@@ -88,7 +97,14 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
 
   private async indexFile(uri: vscode.Uri): Promise<boolean> {
     const text = await this.readIndexable(uri);
-    return text !== undefined && this.index.update(uri.fsPath, text);
+    if (text === undefined) return false;
+    this.send({ files: [{ path: uri.fsPath, text }], removed: [] });
+    return this.index.update(uri.fsPath, text);
+  }
+
+  /** To the mirror, in order; a mirror that fails (no engine) is sent everything again when it comes back. */
+  private send(p: SourceFilesParams): void {
+    void this.mirror(p).catch(() => undefined);
   }
 
   /** A file's text if it is one to index; one too big, or gone between listing and reading, leaves the index. */
@@ -101,6 +117,7 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
       // gone: removed below
     }
     this.index.remove(uri.fsPath);
+    this.send({ files: [], removed: [uri.fsPath] });
     return undefined;
   }
 

@@ -1,0 +1,44 @@
+// The engine worker's copy of the workspace source index: the host reads the files (it has the workspace)
+// and sends their text; the worker, which has the steps, locates them and makes the CodeLens numbers, so a
+// long session's steps never cross to VS Code's thread for them.
+import type { AgentStep, SpanInput } from '../agent/types';
+import type { SourceFilesParams } from '../../protocol/engine';
+import { stepStatsByLocation, type LocationStats } from './locationStats';
+import { ResolutionCache, resolveStep, stackTracesOf } from './resolveStep';
+import { SourceIndex } from './sourceIndex';
+
+export class SourceMirror {
+  private index = new SourceIndex();
+  private resolutions = new ResolutionCache();
+  private version = 0;
+
+  /** Files indexed again or dropped (all of them on `reset`); answers how many are indexed. */
+  apply(p: SourceFilesParams): number {
+    this.version++;
+    if (p.reset) {
+      // A new index counts its generations from 0 again: resolutions cached against the old one must go.
+      this.index = new SourceIndex();
+      this.resolutions = new ResolutionCache();
+    }
+    if (p.roots) this.index.setRoots(p.roots);
+    for (const path of p.removed) this.index.remove(path);
+    for (const f of p.files) this.index.update(f.path, f.text);
+    return this.index.fileCount;
+  }
+
+  /** Changes with every change of the files: numbers made before it are stale. */
+  get generation(): number {
+    return this.version;
+  }
+
+  /** Per source line, the steps located there: as the host's annotateSources + stepStatsByLocation would say, without touching the steps. */
+  statsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[]): LocationStats[] {
+    const byId = new Map<string, SpanInput>();
+    for (const input of inputs) byId.set(input.span.spanId, input);
+    const index = this.index;
+    return stepStatsByLocation(steps, (step) => {
+      const r = this.resolutions.get(index, step.traceId, step.id, () => resolveStep(step, index, stackTracesOf(byId.get(step.id))));
+      return 'location' in r ? r.location : undefined;
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// The engine worker's copy of the source index (SourceMirror) makes the CodeLens numbers the host made
+// before (annotateSources + stepStatsByLocation over its own index), from the files' texts the host sends;
+// a file dropped or a new build (reset) changes them.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildSession } from '../../../src/core/agent';
+import { readSession } from '../../../src/core/agent/fromStore';
+import { TraceEngine } from '../../../src/core/engine';
+import { annotateSources, indexFolder, isIndexable, skippedFolders, SourceIndex, SourceMirror, stepStatsByLocation } from '../../../src/core/sources';
+import { repoRoot, runExample } from '../runExample';
+
+/** The indexable files under `root`, as the host's workspace index reads them. */
+function filesUnder(root: string): { path: string; text: string }[] {
+  return (readdirSync(root, { recursive: true }) as string[])
+    .map((rel) => path.join(root, rel))
+    .filter((p) => isIndexable(p) && !p.split(path.sep).some((s) => skippedFolders.includes(s)))
+    .map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+}
+
+describe('sources: the engine worker\'s copy of the index (SourceMirror)', function () {
+  this.timeout(120_000);
+
+  it('makes the same CodeLens numbers as the host\'s annotate + stepStatsByLocation; a dropped file and a reset change them', async () => {
+    const engine = await TraceEngine.create();
+    try {
+      const run = await runExample(engine, 'python3', ['examples/travel-agent-py/agent.py'], 'mirror-py');
+      assert.equal(run.code, 0, run.stderr);
+      const inputs = readSession(engine.store, engine.store.listSessions()[0]!.id);
+      const { steps } = buildSession(inputs);
+      const examples = path.join(repoRoot, 'examples');
+
+      const mirror = new SourceMirror();
+      const files = filesUnder(examples);
+      assert.equal(mirror.apply({ reset: true, roots: [examples], files, removed: [] }), files.length);
+      const inWorker = mirror.statsOf(steps, inputs);
+      assert.ok(steps.every((s) => s.source === undefined), 'the steps are not touched');
+
+      const index = new SourceIndex([examples]);
+      indexFolder(index, examples);
+      annotateSources(steps, index, new Map(inputs.map((i) => [i.span.spanId, i])));
+      const onHost = stepStatsByLocation(steps);
+      assert.deepEqual(inWorker, onHost);
+      assert.ok(onHost.length >= 5, `tools, prompt and agent lines (${onHost.length})`);
+
+      const tools = path.join(examples, 'travel-agent-py', 'tools.py');
+      const before = mirror.generation;
+      mirror.apply({ files: [], removed: [tools] });
+      assert.ok(mirror.generation > before);
+      const without = mirror.statsOf(steps, inputs);
+      assert.ok(!without.some((s) => s.path.endsWith('tools.py') && s.label !== 'convert_currency'), 'tools found by name are gone with their file');
+      // A new build starts from nothing: what is left is what the spans say themselves, as with an empty index.
+      mirror.apply({ reset: true, roots: [examples], files: [], removed: [] });
+      annotateSources(steps, new SourceIndex([examples]), new Map(inputs.map((i) => [i.span.spanId, i])));
+      const bare = stepStatsByLocation(steps);
+      assert.ok(bare.length < onHost.length);
+      assert.deepEqual(mirror.statsOf(steps, inputs), bare);
+    } finally {
+      await engine.dispose();
+      engine.store.dispose();
+    }
+  });
+});
