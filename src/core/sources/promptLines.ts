@@ -49,10 +49,23 @@ export function templateLines(text: string, isCode: boolean): TemplateLine[] {
 export function promptLines(prompt: string): string[] {
   const seen = new Set<string>();
   for (const l of prompt.split(/\r?\n|\\n/)) {
-    const n = normalise(l);
+    const n = normalisedLine(l);
     if (n.length >= anchorLength) seen.add(n);
   }
   return [...seen];
+}
+
+/** Lines already normalised: a conversation sends its earlier turns again in every call. Bounded. */
+const normalisedLines = new Map<string, string>();
+const maxNormalisedLines = 50_000;
+
+function normalisedLine(line: string): string {
+  let n = normalisedLines.get(line);
+  if (n === undefined) {
+    if (normalisedLines.size >= maxNormalisedLines) normalisedLines.clear();
+    normalisedLines.set(line, (n = normalise(line)));
+  }
+  return n;
 }
 
 /** Every fragment of the template line occurs in the recorded line, in order. */

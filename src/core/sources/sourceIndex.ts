@@ -14,6 +14,9 @@ export interface SourceIndexLimits {
   maxTemplateLines: number;
 }
 
+/** Recorded lines whose matches are remembered, at most (a new index state forgets them all). */
+const maxMatchedLines = 50_000;
+
 export const defaultLimits: SourceIndexLimits = { maxFiles: 20_000, maxFileBytes: 1024 * 1024, maxTemplateLines: 500_000 };
 
 /** Folders whose files are never the code behind a step. */
@@ -64,6 +67,9 @@ export class SourceIndex {
   truncated = 0;
   /** Counts every update and removal: resolutions cached against it stay valid while it holds. */
   generation = 0;
+  /** Recorded prompt lines -> the template lines they match, for `matchedGeneration` (see templatesMatching). */
+  private readonly matched = new Map<string, { file: FileEntry; t: TemplateLine }[]>();
+  private matchedGeneration = -1;
 
   constructor(roots: readonly string[] = [], readonly limits: SourceIndexLimits = defaultLimits) {
     this.setRoots(roots);
@@ -171,25 +177,44 @@ export class SourceIndex {
     return best && bestScore >= 0 ? { path: best.file.path, line: best.def.line, definition: best.def, ties } : undefined;
   }
 
+  /**
+   * The template lines a recorded line matches, each once. Remembered per line while the index holds: a
+   * conversation sends its earlier turns again in every call, and each line is looked up at every offset.
+   */
+  private templatesMatching(recorded: string): { file: FileEntry; t: TemplateLine }[] {
+    if (this.matchedGeneration !== this.generation || this.matched.size >= maxMatchedLines) {
+      this.matched.clear();
+      this.matchedGeneration = this.generation;
+    }
+    let found = this.matched.get(recorded);
+    if (found) return found;
+    found = [];
+    const seen = new Set<TemplateLine>();
+    for (let at = 0; at + anchorLength <= recorded.length; at++) {
+      const candidates = this.anchors.get(recorded.slice(at, at + anchorLength));
+      if (!candidates) continue;
+      for (const c of candidates) {
+        if (seen.has(c.t) || !fragmentsMatch(c.t.fragments, recorded)) continue;
+        seen.add(c.t);
+        found.push(c);
+      }
+    }
+    this.matched.set(recorded, found);
+    return found;
+  }
+
   /** The file whose template lines match most of the prompt's distinctive lines, at its first matching line. */
   matchPrompt(prompt: string): PromptHit | undefined {
     const lines = promptLines(prompt);
     if (!lines.length) return undefined;
     const perFile = new Map<FileEntry, { matched: Set<string>; line: number; longest: number }>();
     for (const recorded of lines) {
-      const seen = new Set<TemplateLine>();
-      for (let at = 0; at + anchorLength <= recorded.length; at++) {
-        const candidates = this.anchors.get(recorded.slice(at, at + anchorLength));
-        if (!candidates) continue;
-        for (const { file, t } of candidates) {
-          if (seen.has(t) || !fragmentsMatch(t.fragments, recorded)) continue;
-          seen.add(t);
-          let hit = perFile.get(file);
-          if (!hit) perFile.set(file, (hit = { matched: new Set(), line: t.line, longest: 0 }));
-          hit.matched.add(recorded);
-          hit.line = Math.min(hit.line, t.line);
-          hit.longest = Math.max(hit.longest, ...t.fragments.map((f) => f.length));
-        }
+      for (const { file, t } of this.templatesMatching(recorded)) {
+        let hit = perFile.get(file);
+        if (!hit) perFile.set(file, (hit = { matched: new Set(), line: t.line, longest: 0 }));
+        hit.matched.add(recorded);
+        hit.line = Math.min(hit.line, t.line);
+        hit.longest = Math.max(hit.longest, ...t.fragments.map((f) => f.length));
       }
     }
     let best: [FileEntry, { matched: Set<string>; line: number; longest: number }] | undefined;

@@ -61,3 +61,18 @@ describe('sources: the engine worker\'s copy of the index (SourceMirror)', funct
     }
   });
 });
+
+describe('sources: prompt matches remembered per line', () => {
+  it('a conversation\'s lines are matched once, and an edited or removed template is seen at once', () => {
+    const index = new SourceIndex(['/ws']);
+    index.update('/ws/prompts/plan.txt', 'You are TravelPlanner, a careful assistant for {city} trips.\nAlways check the weather before planning.');
+    const turn = (n: number) => ['You are TravelPlanner, a careful assistant for Paris trips.', ...Array.from({ length: n }, (_, i) => `user question number ${i} about the museums`)].join('\n');
+    for (let n = 1; n <= 5; n++) assert.equal(index.matchPrompt(turn(n))?.path, '/ws/prompts/plan.txt');
+    index.update('/ws/prompts/plan.txt', 'A different template line that says something else.');
+    assert.equal(index.matchPrompt(turn(5)), undefined, 'the edit is seen');
+    index.update('/ws/prompts/other.txt', 'You are TravelPlanner, a careful assistant for {city} trips.');
+    assert.equal(index.matchPrompt(turn(5))?.path, '/ws/prompts/other.txt');
+    index.remove('/ws/prompts/other.txt');
+    assert.equal(index.matchPrompt(turn(5)), undefined, 'the removal is seen');
+  });
+});
