@@ -1,0 +1,53 @@
+// What a live refresh costs VS Code's thread on a long session: the CodeLens numbers and a traced run's
+// check (breakpoints, $), now derived in the engine worker, against the whole-session reads the host made
+// before (readSession + normaliseSession; sessionSteps), on agent-shaped spans through the real receiver.
+import { request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { normaliseSession } from '../../src/core/agent';
+import { EngineClient } from '../../src/core/engineClient';
+import { agentPayloads } from './agentSpans';
+
+export interface HostReadsBench {
+  spans: number;
+  /** Host thread busy (event-loop utilisation's active ms) for one answer. */
+  codeLensMs: number;
+  checkRunMs: number;
+  wholeCodeLensMs: number;
+  wholeCheckMs: number;
+}
+
+const post = (port: number, body: Uint8Array) => new Promise<number>((resolve, reject) => {
+  const req = request({ port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/x-protobuf' } }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.statusCode ?? 0));
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+
+async function hostBusy(f: () => Promise<unknown>): Promise<number> {
+  const since = performance.eventLoopUtilization();
+  await f();
+  return performance.eventLoopUtilization(since).active;
+}
+
+export async function benchHostReads(spans = 100_000): Promise<HostReadsBench> {
+  const engine = await EngineClient.start({ store: { maxSpans: 10_000_000, maxBytes: 4 * 2 ** 30 } });
+  try {
+    const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] });
+    for (let done = 0; done < spans; done += 512 * 20) {
+      for (const body of agentPayloads(Math.min(20, Math.ceil((spans - done) / 512)), 512)) await post(http.port, body);
+    }
+    await engine.flush();
+    const id = engine.listSessions()[0]!.id;
+    await engine.derived.checkRun(id, {}, [], {}); // the worker's model, built once
+    // The worker-derived answers first: the whole reads leave garbage this thread then collects.
+    const codeLensMs = await hostBusy(() => engine.derived.codeLensStats(id, {}));
+    const checkRunMs = await hostBusy(() => engine.derived.checkRun(id, {}, ['error'], {}));
+    const wholeCodeLensMs = await hostBusy(async () => normaliseSession(await engine.readSession(id), {}));
+    const wholeCheckMs = await hostBusy(() => engine.sessionSteps(id, {}));
+    return { spans: engine.getSession(id)!.spanCount, codeLensMs, checkRunMs, wholeCodeLensMs, wholeCheckMs };
+  } finally {
+    await engine.dispose();
+  }
+}
