@@ -5,6 +5,7 @@
 import type { CostStepsRef } from '../protocol/cost';
 import type { CostParams, EngineMethod, ParamsOf, ResultOf, RunCheck, SessionCost, SourceFilesParams } from '../protocol/engine';
 import type { SessionOptions } from './agent';
+import type { OutlineRow } from './agent/outline';
 import { plain } from './plainData';
 import type { SafetyOptions } from './safety';
 import type { LocationStatsDto } from './sources';
@@ -31,6 +32,11 @@ export class EngineDerivedClient {
 
   endRunCheck(sessionId: string): Promise<void> {
     return this.call('endRunCheck', { sessionId });
+  }
+
+  /** A session's top-level steps as Sessions view rows. */
+  sessionOutline(sessionId: string, options: SessionOptions): Promise<OutlineRow[]> {
+    return this.call('sessionOutline', { sessionId, options: plain(options) });
   }
 
   /** Workspace files for the worker's copy of the source index (the CodeLens numbers use it). */

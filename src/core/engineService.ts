@@ -6,6 +6,7 @@ import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, t
 import { sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
 import { LiveSession } from './agent/liveSession';
+import { sessionOutline } from './agent/outline';
 import { TraceEngine } from './engine';
 import { GraphFeeds } from './engineGraph';
 import { readReportAssets } from './export/reportAssets';
@@ -131,6 +132,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     checkRun: (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps),
     endRunCheck: (p) => runChecks.end(p.sessionId),
     sourceFiles: (p) => sources.apply(p),
+    sessionOutline: (p) => {
+      const model = models.of(p.sessionId, p.options);
+      return models.derive(model, 'outline', () => sessionOutline(model.steps));
+    },
     codeLensStats: (p) => codeLensOf(p).map(({ stepIds: _ids, ...stats }) => stats),
     codeLensSteps: (p) => codeLensOf(p).find((s) => s.path === p.path && s.line === p.line)?.stepIds ?? [],
     safetyFindings: (p) => {

@@ -7,6 +7,7 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { CostReportDto, CostStepsRef, SafetySectionDto } from './cost';
 import type { PackedDeltaDto, PackedJson, PackedSnapshotDto, StepDetailDto, StepSummaryDto } from './graph';
 import type { AgentStep, SessionOptions, SpanInput, Totals } from '../core/agent';
+import type { OutlineRow } from '../core/agent/outline';
 import type { ReportInput } from '../core/cost';
 import type { ReceiverAddresses, ReceiverOptions } from '../core/engine';
 import type { SessionExportFormat, SessionExportResult } from '../core/export/sessionExport';
@@ -125,6 +126,8 @@ export const EngineRequests = {
   endRunCheck: request<SessionParams, void>('endRunCheck'),
   /** The workspace's indexed files, as the host reads them (answers the index's file count). */
   sourceFiles: request<SourceFilesParams, number>('sourceFiles'),
+  /** A session's top-level steps as Sessions view rows (the session expanded). */
+  sessionOutline: request<SessionParams & { options: SessionOptions }, OutlineRow[]>('sessionOutline'),
   /** The CodeLens numbers of a session's steps per source line, located with the worker's source index. */
   codeLensStats: request<SessionParams & { options: SessionOptions }, LocationStatsDto[]>('codeLensStats'),
   /** The steps behind one line's CodeLens. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { parentIndices, type AgentStep, type Totals } from '../../core/agent';
+import type { Totals } from '../../core/agent';
+import type { OutlineStep } from '../../core/agent/outline';
 import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
 import type { ForkOrigin } from '../../core/sessions/forkOrigin';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
@@ -8,6 +9,7 @@ import { formatMs, formatUsd, plural } from '../../core/format';
 import { SessionModels } from '../sessionModels';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
+import { agentOptions } from '../settings';
 
 
 export class SessionItem extends vscode.TreeItem {
@@ -48,7 +50,7 @@ export class TraceItem extends vscode.TreeItem {
 export class StepItem extends vscode.TreeItem {
   readonly kind = 'step';
   /** For an LLM step: its 1-based order among the session's LLM calls (what "Re-run from Here" forks at). */
-  constructor(readonly sessionId: string, readonly step: AgentStep, readonly llmStep?: number) {
+  constructor(readonly sessionId: string, readonly step: OutlineStep, readonly llmStep?: number) {
     super(step.kind === 'tool' ? (step.toolName ?? step.name) : step.kind === 'llm' ? (step.model ?? step.name) : step.name, vscode.TreeItemCollapsibleState.None);
     this.id = `${sessionId}/step/${step.traceId}/${step.id}`;
     this.contextValue = llmStep ? 'step.llm' : 'step';
@@ -113,10 +115,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     const engine = await this.receiver.engine();
     if (element) {
       const traces = (await engine.tracesOfSession(element.session.id)).map((t) => new TraceItem(element.session.id, t));
-      const steps = await this.models.steps(engine, element.session);
-      const parents = parentIndices(steps);
-      const llm = steps.filter((s) => s.kind === 'llm');
-      const top = steps.filter((_, i) => parents[i]! < 0).map((s) => new StepItem(element.session.id, s, s.kind === 'llm' ? llm.indexOf(s) + 1 : undefined));
+      // Rows made in the worker: a long live session's steps do not cross for its top level.
+      const top = (await engine.derived.sessionOutline(element.session.id, agentOptions())).map((r) => new StepItem(element.session.id, r.step, r.llmStep));
       const forks = (await this.sessionsWithOrigin(engine)).filter((f) => f.fork?.parentSessionId === element.session.id);
       const forkItems = await Promise.all(forks.map(async (f) => new SessionItem(f.session, await this.models.totals(engine, f.session), f.fork)));
       return [...forkItems, ...traces, ...top];
