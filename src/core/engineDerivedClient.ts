@@ -8,6 +8,7 @@ import type { SessionOptions } from './agent';
 import type { OutlineRow } from './agent/outline';
 import { plain } from './plainData';
 import type { SafetyOptions } from './safety';
+import type { SessionFilter } from './sessions/filter';
 import type { LocationStatsDto } from './sources';
 
 type Call = <M extends EngineMethod>(method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
@@ -32,6 +33,11 @@ export class EngineDerivedClient {
 
   endRunCheck(sessionId: string): Promise<void> {
     return this.call('endRunCheck', { sessionId });
+  }
+
+  /** Which of these sessions `filter` keeps (searched through every step, in the worker). */
+  matchSessions(sessionIds: string[], options: SessionOptions, filter: SessionFilter): Promise<boolean[]> {
+    return this.call('matchSessions', { sessionIds, options: plain(options), filter: plain(filter) });
   }
 
   /** A session's top-level steps as Sessions view rows. */

@@ -16,6 +16,7 @@ import { ImportCancelled } from './import/otlpFile';
 import { RunChecks } from './debug/runChecks';
 import { costReport, costStepsOf, reportDto } from './cost';
 import { findSafety, safetySection } from './safety';
+import { matchesSession } from './sessions/filter';
 import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
 import { SourceMirror } from './sources';
@@ -132,6 +133,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     checkRun: (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps),
     endRunCheck: (p) => runChecks.end(p.sessionId),
     sourceFiles: (p) => sources.apply(p),
+    matchSessions: (p) => p.sessionIds.map((id) => {
+      const summary = store.getSession(id);
+      return !!summary && matchesSession(p.filter, summary, models.of(id, p.options).steps);
+    }),
     sessionOutline: (p) => {
       const model = models.of(p.sessionId, p.options);
       return models.derive(model, 'outline', () => sessionOutline(model.steps));

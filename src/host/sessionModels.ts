@@ -1,31 +1,21 @@
 import type * as vscode from 'vscode';
-import { totalsOf, type AgentStep, type Totals } from '../core/agent';
+import type { Totals } from '../core/agent';
 import type { EngineClient } from '../core/engineClient';
 import type { SessionSummary } from '../core/store/types';
 import type { SessionDigest } from '../protocol/engine';
 import { agentOptions, onSettingsChanged } from './settings';
 
-interface Model {
-  steps: AgentStep[];
-  totals: Totals;
-}
-
 /**
- * Sessions through the agent model (normalised, priced steps and their totals, built on the engine's
- * worker), shared by the Sessions view and the Cost view: one build per session state (span and log
- * counts), dropped when the user's prices change. Concurrent readers of one state share its build.
+ * Sessions' totals and fork origins (digests), built on the engine's worker, shared by the Sessions view
+ * and the Cost view: one per session state (span and log counts), dropped when the user's prices change.
+ * Concurrent readers of one state share it. No session's steps cross to this thread for them.
  */
 export class SessionModels implements vscode.Disposable {
-  private readonly cache = new Map<string, { state: string; model: Promise<Model> }>();
   private readonly digests = new Map<string, { state: string; digest: Promise<SessionDigest> }>();
-  private readonly subscription = onSettingsChanged(['pricing.models'], () => (this.cache.clear(), this.digests.clear()));
+  private readonly subscription = onSettingsChanged(['pricing.models'], () => this.digests.clear());
 
   /** Sessions above this are summed when asked for, not on every refresh of the tree. */
   static readonly eagerLimit = 20_000;
-
-  async steps(engine: EngineClient, session: SessionSummary): Promise<AgentStep[]> {
-    return (await this.model(engine, session)).steps;
-  }
 
   /** undefined for a session over eagerLimit not read yet (its last totals if it was). */
   async totals(engine: EngineClient, session: SessionSummary): Promise<Totals | undefined> {
@@ -48,25 +38,11 @@ export class SessionModels implements vscode.Disposable {
 
   /** Forgets sessions that are gone (the caller lists the ones that exist). */
   retain(ids: ReadonlySet<string>): void {
-    for (const id of this.cache.keys()) if (!ids.has(id)) this.cache.delete(id);
     for (const id of this.digests.keys()) if (!ids.has(id)) this.digests.delete(id);
-  }
-
-  private model(engine: EngineClient, session: SessionSummary): Promise<Model> {
-    const state = stateOf(session);
-    const hit = this.cache.get(session.id);
-    if (hit?.state === state) return hit.model;
-    const model = engine.sessionSteps(session.id, agentOptions()).then((steps) => ({ steps, totals: totalsOf(steps) }));
-    const entry = { state, model };
-    this.cache.set(session.id, entry);
-    // A failed build (the session went away meanwhile) is not kept.
-    model.catch(() => this.cache.get(session.id) === entry && this.cache.delete(session.id));
-    return model;
   }
 
   dispose(): void {
     this.subscription.dispose();
-    this.cache.clear();
     this.digests.clear();
   }
 }

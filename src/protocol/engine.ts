@@ -17,6 +17,7 @@ import type { TraceRequest } from '../core/otlp/model';
 import type { SinkVerdict } from '../core/otlp/receiverTypes';
 import type { SafetyFinding, SafetyOptions } from '../core/safety';
 import type { LocationStatsDto } from '../core/sources';
+import type { SessionFilter } from '../core/sessions/filter';
 import type { ForkOrigin } from '../core/sessions/forkOrigin';
 import type { StoreSettings } from '../core/store/context';
 import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from '../core/store/types';
@@ -126,6 +127,8 @@ export const EngineRequests = {
   endRunCheck: request<SessionParams, void>('endRunCheck'),
   /** The workspace's indexed files, as the host reads them (answers the index's file count). */
   sourceFiles: request<SourceFilesParams, number>('sourceFiles'),
+  /** Which of these sessions the Sessions view's filter keeps (searched in the worker, through every step). */
+  matchSessions: request<{ sessionIds: string[]; options: SessionOptions; filter: SessionFilter }, boolean[]>('matchSessions'),
   /** A session's top-level steps as Sessions view rows (the session expanded). */
   sessionOutline: request<SessionParams & { options: SessionOptions }, OutlineRow[]>('sessionOutline'),
   /** The CodeLens numbers of a session's steps per source line, located with the worker's source index. */

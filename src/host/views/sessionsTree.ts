@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Totals } from '../../core/agent';
 import type { OutlineStep } from '../../core/agent/outline';
-import { describeFilter, isActive, matchesSession, type SessionFilter } from '../../core/sessions/filter';
+import { describeFilter, isActive, type SessionFilter } from '../../core/sessions/filter';
 import type { ForkOrigin } from '../../core/sessions/forkOrigin';
 import type { SessionSummary, TraceSummary } from '../../core/store/types';
 import type { EngineClient } from '../../core/engineClient';
@@ -127,7 +127,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, sessions.length > 0);
     const filter = this.filterValue;
     if (filter) {
-      const matches = await Promise.all(sessions.map(async (s) => matchesSession(filter, s, await this.models.steps(engine, s))));
+      // Searched in the worker: the sessions' steps do not cross to this thread for it.
+      const matches = await engine.derived.matchSessions(sessions.map((s) => s.id), agentOptions(), filter);
       sessions = sessions.filter((_, i) => matches[i]);
     }
     // A fork shows under its parent ("forked at step N") while the parent is listed.

@@ -95,6 +95,12 @@ for (const inProcess of [false, true]) {
       const llm = await engine.derived.costSteps({ ...params, ref: { breakdown: 'kind', key: 'llm' } });
       assert.equal(llm.length, 2);
       assert.deepEqual(await engine.derived.costSteps({ ...params, ref: { breakdown: 'tool', key: 'no-such-tool' } }), []);
+      // The Sessions view's filter and an expanded session's rows are made in the worker too.
+      assert.deepEqual(await engine.derived.matchSessions(['s4', 'no-such-session'], {}, { model: 'gpt-4o' }), [true, false]);
+      assert.deepEqual(await engine.derived.matchSessions(['s4'], {}, { text: 'weather' }), [true]);
+      assert.deepEqual(await engine.derived.matchSessions(['s4'], {}, { text: 'nowhere in it' }), [false]);
+      const rows = await engine.derived.sessionOutline('s4', {});
+      assert.ok(rows.length > 0 && rows.every((r) => r.step.kind !== 'llm' || (r.llmStep ?? 0) >= 1));
     });
 
     it('carries errors back: a missing file, a refused forward (as a ForwardError)', async () => {
