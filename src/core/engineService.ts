@@ -75,6 +75,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   });
   const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
   const runChecks = new RunChecks();
+  /** The Sessions view filter's answers, by session state and filter (see matchSessions). */
+  const matches = new Map<string, boolean>();
   const sources = new SourceMirror();
   /** The CodeLens numbers of a session, once per model and state of the source index. */
   const codeLensOf = (p: { sessionId: string; options: SessionOptions }) => {
@@ -133,10 +135,19 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     checkRun: (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps),
     endRunCheck: (p) => runChecks.end(p.sessionId),
     sourceFiles: (p) => sources.apply(p),
-    matchSessions: (p) => p.sessionIds.map((id) => {
-      const summary = store.getSession(id);
-      return !!summary && matchesSession(p.filter, summary, models.of(id, p.options).steps);
-    }),
+    matchSessions: (p) => {
+      // Answers kept per session state and filter: a tree refresh rebuilds models only for sessions that grew.
+      const asked = JSON.stringify([p.filter, p.options]);
+      if (matches.size > 10_000) matches.clear();
+      return p.sessionIds.map((id) => {
+        const summary = store.getSession(id);
+        if (!summary) return false;
+        const key = `${id}\0${summary.spanCount}/${summary.logCount}/${summary.errorCount}\0${summary.name}\0${asked}`;
+        let match = matches.get(key);
+        if (match === undefined) matches.set(key, (match = matchesSession(p.filter, summary, models.of(id, p.options).steps)));
+        return match;
+      });
+    },
     sessionOutline: (p) => {
       const model = models.of(p.sessionId, p.options);
       return models.derive(model, 'outline', () => sessionOutline(model.steps));
