@@ -136,7 +136,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     endRunCheck: (p) => runChecks.end(p.sessionId),
     sourceFiles: (p) => sources.apply(p),
     matchSessions: (p) => {
-      // Answers kept per session state and filter: a tree refresh rebuilds models only for sessions that grew.
+      // Answers kept per session state and filter (from a current model: never a throttled one, as it is kept):
+      // a tree refresh rebuilds models only for sessions that changed.
       const asked = JSON.stringify([p.filter, p.options]);
       if (matches.size > 10_000) matches.clear();
       return p.sessionIds.map((id) => {
@@ -144,7 +145,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
         if (!summary) return false;
         const key = `${id}\0${summary.spanCount}/${summary.logCount}/${summary.errorCount}\0${summary.name}\0${asked}`;
         let match = matches.get(key);
-        if (match === undefined) matches.set(key, (match = matchesSession(p.filter, summary, models.of(id, p.options).steps)));
+        if (match === undefined) matches.set(key, (match = matchesSession(p.filter, summary, models.of(id, p.options, true).steps)));
         return match;
       });
     },
