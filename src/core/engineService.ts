@@ -78,9 +78,12 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   /** The Sessions view filter's answers, by session state and filter (see matchSessions). */
   const matches = new Map<string, boolean>();
   const sources = new SourceMirror();
-  /** The CodeLens numbers of a session, once per model and state of the source index. */
+  /**
+   * The CodeLens numbers of a session, once per model and state of the source index; from a current model
+   * (never a throttled one): the host keeps them for the session's span count.
+   */
   const codeLensOf = (p: { sessionId: string; options: SessionOptions }) => {
-    const model = models.of(p.sessionId, p.options);
+    const model = models.of(p.sessionId, p.options, true);
     return models.derive(model, `codelens ${sources.generation}`, () => sources.statsOf(model.steps, model.inputs));
   };
   /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
