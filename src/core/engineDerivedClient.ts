@@ -3,7 +3,7 @@
 // workspace files its source index needs). What crosses is sized to the view or the run, never the
 // session's steps.
 import type { CostStepsRef } from '../protocol/cost';
-import type { CostParams, EngineMethod, ParamsOf, ResultOf, RunCheck, SessionCost, SourceFilesParams } from '../protocol/engine';
+import type { CostParams, EngineMethod, ParamsOf, ResultOf, RunCheck, SessionComparison, SessionCost, SourceFilesParams } from '../protocol/engine';
 import type { SessionOptions } from './agent';
 import type { OutlineRow } from './agent/outline';
 import { plain } from './plainData';
@@ -33,6 +33,11 @@ export class EngineDerivedClient {
 
   endRunCheck(sessionId: string): Promise<void> {
     return this.call('endRunCheck', { sessionId });
+  }
+
+  /** Two sessions side by side as text, their steps aligned (Compare Sessions). */
+  compareSessions(left: string, right: string, options: SessionOptions): Promise<SessionComparison> {
+    return this.call('compareSessions', { left, right, options: plain(options) });
   }
 
   /** Which of these sessions `filter` keeps (searched through every step, in the worker). */

@@ -14,6 +14,7 @@ import { exportSession, sessionCassette } from './export/sessionExport';
 import { ForwardError, forwardSession } from './forward/forwarder';
 import { ImportCancelled } from './import/otlpFile';
 import { RunChecks } from './debug/runChecks';
+import { compareTexts } from './compare/align';
 import { costReport, costStepsOf, reportDto } from './cost';
 import { findSafety, safetySection } from './safety';
 import { matchesSession } from './sessions/filter';
@@ -138,6 +139,16 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     checkRun: (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps),
     endRunCheck: (p) => runChecks.end(p.sessionId),
     sourceFiles: (p) => sources.apply(p),
+    compareSessions: (p) => {
+      const side = (id: string) => {
+        const summary = store.getSession(id);
+        if (!summary) throw new Error(`no session ${id}`);
+        const model = models.of(id, p.options, true);
+        return { name: summary.name, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps)) };
+      };
+      const [left, right] = [side(p.left), side(p.right)];
+      return { leftName: left.name, rightName: right.name, ...compareTexts(left, right) };
+    },
     matchSessions: (p) => {
       // Answers kept per session state and filter (from a current model: never a throttled one, as it is kept):
       // a tree refresh rebuilds models only for sessions that changed.

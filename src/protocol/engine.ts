@@ -55,6 +55,15 @@ export interface SourceFilesParams {
   removed: string[];
 }
 
+export interface SessionComparison {
+  leftName: string;
+  rightName: string;
+  left: string;
+  right: string;
+  /** Steps aligned between the two. */
+  pairs: number;
+}
+
 /** A traced run's live check, made in the worker: what the host needs of its steps, not the steps. */
 export interface RunCheck {
   /** Steps in the run's model so far. */
@@ -127,6 +136,8 @@ export const EngineRequests = {
   endRunCheck: request<SessionParams, void>('endRunCheck'),
   /** The workspace's indexed files, as the host reads them (answers the index's file count). */
   sourceFiles: request<SourceFilesParams, number>('sourceFiles'),
+  /** Two sessions side by side as text, their steps aligned (Compare Sessions), made in the worker. */
+  compareSessions: request<{ left: string; right: string; options: SessionOptions }, SessionComparison>('compareSessions'),
   /** Which of these sessions the Sessions view's filter keeps (searched in the worker, through every step). */
   matchSessions: request<{ sessionIds: string[]; options: SessionOptions; filter: SessionFilter }, boolean[]>('matchSessions'),
   /** A session's top-level steps as Sessions view rows (the session expanded). */

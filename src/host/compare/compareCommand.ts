@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import { buildSession } from '../../core/agent';
-import { compareTexts } from '../../core/compare/align';
 import { Commands } from '../contributions';
 import type { DisposableStore } from '../disposables';
 import type { ReceiverService } from '../receiverService';
-import { setting } from '../settings';
+import { agentOptions } from '../settings';
 import { pickSession, type SessionArg } from '../commands/sessionCommands';
 import { sessionIdOf, type SessionsNode } from '../views/sessionsTree';
 
@@ -42,19 +40,11 @@ export function registerCompareCommand(store: DisposableStore, receiver: Receive
         right = typeof rightArg === 'string' ? rightArg : await pickOther(receiver, left);
       }
       if (!left || !right) return undefined;
-      const engine = await receiver.engine();
-      const pricing = { overrides: setting('pricing.models') };
-      const side = async (id: string) => {
-        const summary = engine.getSession(id);
-        if (!summary) throw new Error(`no session ${id}`);
-        return { name: summary.name, session: buildSession(await engine.readSession(id), { pricing }) };
-      };
-      const a = await side(left);
-      const b = await side(right);
-      const texts = compareTexts(a, b);
-      const leftUri = docs.add(a.name, texts.left);
-      const rightUri = docs.add(b.name, texts.right);
-      await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, `${a.name} ↔ ${b.name} (${texts.pairs} aligned steps)`);
+      // Built and aligned in the worker: the two texts cross, not the sessions.
+      const texts = await (await receiver.engine()).derived.compareSessions(left, right, agentOptions());
+      const leftUri = docs.add(texts.leftName, texts.left);
+      const rightUri = docs.add(texts.rightName, texts.right);
+      await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, `${texts.leftName} ↔ ${texts.rightName} (${texts.pairs} aligned steps)`);
       return { left: leftUri.toString(), right: rightUri.toString(), pairs: texts.pairs };
     }),
   );

@@ -29,6 +29,8 @@ export class GraphPanel implements vscode.Disposable {
   private ready = false;
   private disposed = false;
   private stale = false;
+  /** Counts selections and reveals: an editor follow that a newer one overtook while it was located is dropped. */
+  private followTurn = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Messages about steps of the session being sent: they wait for its snapshot (and for the webview to be ready). */
@@ -102,13 +104,15 @@ export class GraphPanel implements vscode.Disposable {
           await this.postSnapshot();
           break;
         case 'selectStep': {
+          const turn = ++this.followTurn;
           // A webview sent no ids names the step by index: the worker knows its id.
           const follow = setting('followInEditor');
           const step = follow || !message.id ? (await this.locatedStep(message.id, follow, message.index))?.step : undefined;
           const stepId = message.id || step?.id;
           if (stepId) this.onSelect({ sessionId: message.sessionId, stepId });
-          // While the user steps through time, the editor follows to the step's tool or prompt.
-          if (step && follow) await this.sources.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
+          // While the user steps through time, the editor follows to the step's tool or prompt; unless a newer
+          // selection or reveal (the debugger stepping on) came while this one was located: the editor is theirs.
+          if (step && follow && turn === this.followTurn) await this.sources.open(step, { follow: true, label: `${step.kind} · ${step.name}` });
           break;
         }
         case 'openSource':
@@ -211,6 +215,7 @@ export class GraphPanel implements vscode.Disposable {
 
   /** Selects a step in the webview (and moves its cursor there), once the webview has its session. */
   revealStep(id: string): void {
+    this.followTurn++;
     this.sendAfterSnapshot({ type: 'revealStep', id, seek: 'end' });
   }
 

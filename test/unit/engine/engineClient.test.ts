@@ -99,6 +99,11 @@ for (const inProcess of [false, true]) {
       assert.deepEqual(await engine.derived.matchSessions(['s4', 'no-such-session'], {}, { model: 'gpt-4o' }), [true, false]);
       assert.deepEqual(await engine.derived.matchSessions(['s4'], {}, { text: 'weather' }), [true]);
       assert.deepEqual(await engine.derived.matchSessions(['s4'], {}, { text: 'nowhere in it' }), [false]);
+      const compared = await engine.derived.compareSessions('s4', 's4', {});
+      const name = engine.getSession('s4')!.name;
+      assert.deepEqual([compared.leftName, compared.rightName, compared.pairs], [name, name, 4]);
+      assert.equal(compared.left, compared.right);
+      await assert.rejects(engine.derived.compareSessions('s4', 'no-such-session', {}), /no session no-such-session/);
       const rows = await engine.derived.sessionOutline('s4', {});
       assert.ok(rows.length > 0 && rows.every((r) => r.step.kind !== 'llm' || (r.llmStep ?? 0) >= 1));
     });
