@@ -92,13 +92,12 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     const model = models.of(p.sessionId, p.options);
     return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps })) };
   };
-  const graphs = new GraphFeeds({
-    summary: (id) => store.getSession(id),
-    session: (id, options, fresh) => {
-      const model = models.of(id, options, fresh);
-      return { session: models.derive(model, 'graph', () => sessionOfSteps(model.steps)), inputs: model.inputs };
-    },
-  });
+  /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
+  const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
+    const model = models.of(id, options, fresh);
+    return { session: models.derive(model, 'graph', () => sessionOfSteps(model.steps)), inputs: model.inputs };
+  };
+  const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: sessionOf });
   const stop = () => {
     closed = true;
     clearTimeout(timer);
@@ -143,8 +142,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const side = (id: string) => {
         const summary = store.getSession(id);
         if (!summary) throw new Error(`no session ${id}`);
-        const model = models.of(id, p.options, true);
-        return { name: summary.name, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps)) };
+        return { name: summary.name, session: sessionOf(id, p.options, true).session };
       };
       const [left, right] = [side(p.left), side(p.right)];
       return { leftName: left.name, rightName: right.name, ...compareTexts(left, right) };

@@ -107,13 +107,16 @@ function round(n: number): number {
  */
 export class ResolutionCache {
   private readonly byStep = new Map<string, Resolution>();
+  /** The index and its generation the kept resolutions were made against (a new index counts from 0 again). */
+  private index: SourceIndex | undefined;
   private generation = -1;
 
   constructor(private readonly maxEntries = 200_000) {}
 
   get(index: SourceIndex, traceId: string, stepId: string, resolve: () => Resolution): Resolution {
-    if (index.generation !== this.generation || this.byStep.size >= this.maxEntries) {
+    if (index !== this.index || index.generation !== this.generation || this.byStep.size >= this.maxEntries) {
       this.byStep.clear();
+      this.index = index;
       this.generation = index.generation;
     }
     const key = `${traceId}/${stepId}`;
@@ -129,8 +132,7 @@ export class ResolutionCache {
  */
 export function annotateSources(steps: readonly AgentStep[], index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>, cache?: ResolutionCache): void {
   for (const step of steps) {
-    const resolve = () => resolveStep(step, index, stackTracesOf(inputs.get(step.id)));
-    const r = cache ? cache.get(index, step.traceId, step.id, resolve) : resolve();
+    const r = resolutionOf(step, index, inputs, cache);
     if ('location' in r) {
       step.source = r.location;
       delete step.sourceMissing;
@@ -139,4 +141,10 @@ export function annotateSources(steps: readonly AgentStep[], index: SourceIndex,
       step.sourceMissing = r.missing;
     }
   }
+}
+
+/** One step resolved against `index` (its span's stack traces from `inputs`), through `cache` if given. */
+export function resolutionOf(step: AgentStep, index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>, cache?: ResolutionCache): Resolution {
+  const resolve = () => resolveStep(step, index, stackTracesOf(inputs.get(step.id)));
+  return cache ? cache.get(index, step.traceId, step.id, resolve) : resolve();
 }

@@ -4,22 +4,18 @@
 import type { AgentStep, SpanInput } from '../agent/types';
 import type { SourceFilesParams } from '../../protocol/engine';
 import { stepStatsByLocation, type LocationStats } from './locationStats';
-import { ResolutionCache, resolveStep, stackTracesOf } from './resolveStep';
+import { ResolutionCache, resolutionOf } from './resolveStep';
 import { SourceIndex } from './sourceIndex';
 
 export class SourceMirror {
   private index = new SourceIndex();
-  private resolutions = new ResolutionCache();
+  private readonly resolutions = new ResolutionCache();
   private version = 0;
 
   /** Files indexed again or dropped (all of them on `reset`); answers how many are indexed. */
   apply(p: SourceFilesParams): number {
     this.version++;
-    if (p.reset) {
-      // A new index counts its generations from 0 again: resolutions cached against the old one must go.
-      this.index = new SourceIndex();
-      this.resolutions = new ResolutionCache();
-    }
+    if (p.reset) this.index = new SourceIndex();
     if (p.roots) this.index.setRoots(p.roots);
     for (const path of p.removed) this.index.remove(path);
     for (const f of p.files) this.index.update(f.path, f.text);
@@ -35,9 +31,8 @@ export class SourceMirror {
   statsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[]): LocationStats[] {
     const byId = new Map<string, SpanInput>();
     for (const input of inputs) byId.set(input.span.spanId, input);
-    const index = this.index;
     return stepStatsByLocation(steps, (step) => {
-      const r = this.resolutions.get(index, step.traceId, step.id, () => resolveStep(step, index, stackTracesOf(byId.get(step.id))));
+      const r = resolutionOf(step, this.index, byId, this.resolutions);
       return 'location' in r ? r.location : undefined;
     });
   }
