@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -42,11 +41,6 @@ async function floodWhileProbing(engine: EngineClient, port: number, session: st
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
   try {
-    // The sender stands in for the agent: its own CPU is not the extension's doing. At VS Code's priority, a
-    // flood generator on a 2-core machine takes a core from VS Code whatever the extension does (the
-    // engine's threads already run below it, see threadPriority.ts); below it, what is measured is what
-    // ingest costs VS Code.
-    if (sender.pid !== undefined) setPriority(sender.pid, 10);
     await new Promise((resolve) => sender.once('message', resolve));
     const delay = monitorEventLoopDelay({ resolution: 10 });
     let worstCommandMs = 0;

@@ -102,7 +102,7 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
     return this.index.update(uri.fsPath, text);
   }
 
-  /** To the mirror, in order; a mirror that fails (no engine) is sent everything again when it comes back. */
+  /** To the mirror, in order. A copy lost with a dead worker is sent again whole (onMirrorLost); a failed send is dropped. */
   private send(p: SourceFilesParams): void {
     void this.mirror(p).catch(() => undefined);
   }
