@@ -5,6 +5,7 @@
 import type { CostStepsRef } from '../protocol/cost';
 import type { CostParams, EngineMethod, ParamsOf, ResultOf, RunCheck, SessionComparison, SessionCost, SourceFilesParams } from '../protocol/engine';
 import type { SessionOptions } from './agent';
+import type { DebugView } from './debug/debugView';
 import type { OutlineRow } from './agent/outline';
 import { plain } from './plainData';
 import type { SafetyOptions } from './safety';
@@ -58,6 +59,11 @@ export class EngineDerivedClient {
   /** A session's CodeLens numbers per source line; `codeLensSteps` answers the steps behind one. */
   codeLensStats(sessionId: string, options: SessionOptions): Promise<LocationStatsDto[]> {
     return this.call('codeLensStats', { sessionId, options: plain(options) });
+  }
+
+  /** What a debug adapter holds of a session (its steps located, loops and `breakOn` judged); no payloads cross. */
+  debugView(sessionId: string, options: SessionOptions, breakOn: string[]): Promise<DebugView> {
+    return this.call('debugView', { sessionId, options: plain(options), breakOn });
   }
 
   codeLensSteps(sessionId: string, options: SessionOptions, path: string, line: number): Promise<string[]> {

@@ -14,6 +14,7 @@ import { exportSession, sessionCassette } from './export/sessionExport';
 import { ForwardError, forwardSession } from './forward/forwarder';
 import { ImportCancelled } from './import/otlpFile';
 import { RunChecks } from './debug/runChecks';
+import { debugView } from './debug/debugView';
 import { compareTexts } from './compare/align';
 import { costReport, costStepsOf, reportDto } from './cost';
 import { findSafety, safetySection } from './safety';
@@ -166,6 +167,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       return models.derive(model, 'outline', () => sessionOutline(model.steps));
     },
     codeLensStats: (p) => codeLensOf(p).map(({ stepIds: _ids, ...stats }) => stats),
+    debugView: (p) => {
+      const model = models.of(p.sessionId, p.options, true);
+      return models.derive(model, `debug ${sources.generation} ${JSON.stringify(p.breakOn)}`, () => debugView(model.steps, p.breakOn, sources.locator(model.inputs)));
+    },
     codeLensSteps: (p) => codeLensOf(p).find((s) => s.path === p.path && s.line === p.line)?.stepIds ?? [],
     safetyFindings: (p) => {
       const model = models.of(p.sessionId, p.options);

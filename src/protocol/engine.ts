@@ -9,6 +9,7 @@ import type { PackedDeltaDto, PackedJson, PackedSnapshotDto, StepDetailDto, Step
 import type { AgentStep, SessionOptions, SpanInput, Totals } from '../core/agent';
 import type { OutlineRow } from '../core/agent/outline';
 import type { ReportInput } from '../core/cost';
+import type { DebugView } from '../core/debug/debugView';
 import type { ReceiverAddresses, ReceiverOptions } from '../core/engine';
 import type { SessionExportFormat, SessionExportResult } from '../core/export/sessionExport';
 import type { ForwardTarget } from '../core/forward/forwarder';
@@ -144,6 +145,11 @@ export const EngineRequests = {
   sessionOutline: request<SessionParams & { options: SessionOptions }, OutlineRow[]>('sessionOutline'),
   /** The CodeLens numbers of a session's steps per source line, located with the worker's source index. */
   codeLensStats: request<SessionParams & { options: SessionOptions }, LocationStatsDto[]>('codeLensStats'),
+  /**
+   * What a debug adapter holds of a session: its steps without their payloads, located with the worker's
+   * source index, with loops and the `breakOn` conditions judged (a step's whole record: graphStep).
+   */
+  debugView: request<SessionParams & { options: SessionOptions; breakOn: string[] }, DebugView>('debugView'),
   /** The steps behind one line's CodeLens. */
   codeLensSteps: request<SessionParams & { options: SessionOptions; path: string; line: number }, string[]>('codeLensSteps'),
   /** The Cost view's report and safety section for a session, built in the worker: the view's DTOs cross, not the steps. */

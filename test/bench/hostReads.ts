@@ -1,9 +1,11 @@
 // What a live refresh costs VS Code's thread on a long session: the CodeLens numbers and a traced run's
-// check (breakpoints, $), now derived in the engine worker, against the whole-session reads the host made
+// check (breakpoints, $) and a debugger's stop, now derived in the engine worker, against the whole-session reads the host made
 // before (readSession + normaliseSession; sessionSteps), on agent-shaped spans through the real receiver.
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { normaliseSession } from '../../src/core/agent';
+import { ViewedSteps } from '../../src/core/debug/debugView';
+import { StepTree } from '../../src/core/debug/stepTree';
 import { EngineClient } from '../../src/core/engineClient';
 import { agentPayloads } from './agentSpans';
 
@@ -12,6 +14,9 @@ export interface HostReadsBench {
   /** Host thread busy (event-loop utilisation's active ms) for one answer. */
   codeLensMs: number;
   checkRunMs: number;
+  /** A debugger's stop (or replay start): the worker's view of the session's steps. */
+  debugViewMs: number;
+  debugViewSteps: number;
   wholeCodeLensMs: number;
   wholeCheckMs: number;
 }
@@ -44,9 +49,17 @@ export async function benchHostReads(spans = 100_000): Promise<HostReadsBench> {
     // The worker-derived answers first: the whole reads leave garbage this thread then collects.
     const codeLensMs = await hostBusy(() => engine.derived.codeLensStats(id, {}));
     const checkRunMs = await hostBusy(() => engine.derived.checkRun(id, {}, ['error'], {}));
+    let debugViewSteps = 0;
+    // What an adapter does with it on a stop: its steps and step tree, and where the stop's step is.
+    const debugViewMs = await hostBusy(async () => {
+      const view = await engine.derived.debugView(id, {}, ['error']);
+      const steps = new ViewedSteps(view);
+      new StepTree(view.parent).ancestry(steps.indexOf(steps.ids[steps.length - 1]!)!);
+      debugViewSteps = steps.length;
+    });
     const wholeCodeLensMs = await hostBusy(async () => normaliseSession(await engine.readSession(id), {}));
     const wholeCheckMs = await hostBusy(() => engine.sessionSteps(id, {}));
-    return { spans: engine.getSession(id)!.spanCount, codeLensMs, checkRunMs, wholeCodeLensMs, wholeCheckMs };
+    return { spans: engine.getSession(id)!.spanCount, codeLensMs, checkRunMs, debugViewMs, debugViewSteps, wholeCodeLensMs, wholeCheckMs };
   } finally {
     await engine.dispose();
   }

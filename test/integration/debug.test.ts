@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/host/contributions';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
+import { viewSteps } from '../../src/core/debug/debugView';
 import { activeApi } from './extension.test';
 import { waitFor, webviewBootMs, webviewTestMs } from './otlpPost';
 import { rowStopsBeingLive } from './sessionsView.test';
@@ -33,7 +34,8 @@ function terminated(name: string): Promise<void> {
 
 async function stepNames(sessionId: string): Promise<string[]> {
   const api = await activeApi();
-  return (await api.debug.adapters.steps(sessionId)).map((s) => s.name);
+  // What the debug adapters hold: the worker's view of the session.
+  return viewSteps((await api.debug.adapters.steps(sessionId, [])).view).map((s) => s.name);
 }
 
 async function stackNames(session: vscode.DebugSession): Promise<string[]> {
@@ -144,8 +146,11 @@ describe('debugging agents inside VS Code', function () {
     await stop;
     const frames = await stackNames(owner);
     assert.match(frames[0], /^tool get_weather@tools\.mjs:\d+$/);
-    const steps = await api.debug.adapters.steps(storeSessionId);
+    const { view, detail } = await api.debug.adapters.steps(storeSessionId, ['tool:get_weather']);
+    const steps = viewSteps(view);
     assert.equal(steps.find((s) => s.id === hit.stepId)?.toolName, 'get_weather');
+    assert.ok(view.breaks.some(([i, text]) => steps[i].id === hit.stepId && text === 'tool:get_weather'), 'the worker judged the breakOn hit');
+    assert.ok((await detail(hit.stepId))?.toolArgs !== undefined, 'the step\'s whole record has its arguments');
     // Continue until the run ends (the second get_weather call breaks too).
     const finish = async () => {
       for (let i = 0; i < 3 && vscode.debug.activeDebugSession === owner; i++) {

@@ -38,7 +38,7 @@ async function setText(doc: vscode.TextDocument, text: string): Promise<void> {
 async function llmSteps(sessionId: string, count: number) {
   const api = await activeApi();
   return waitFor(`the LLM steps of ${sessionId}`, async () => {
-    const s = (await api.debug.adapters.steps(sessionId)).filter((x) => x.kind === 'llm');
+    const s = (await (await api.receiver.engine()).sessionSteps(sessionId, {})).filter((x) => x.kind === 'llm');
     return s.length === count ? s : undefined;
   }, 30000);
 }
@@ -76,7 +76,7 @@ describe('Fork: re-run from an LLM step', function () {
     console.log(`fork test: fork run ${fork} ended`);
     assert.notEqual(fork, parent);
     const steps = await waitFor('the fork\'s steps', async () => {
-      const s = await api.debug.adapters.steps(fork);
+      const s = await (await api.receiver.engine()).sessionSteps(fork, {});
       return s.filter((x) => x.kind === 'llm').length === 2 ? s : undefined;
     }, 30000);
     const [first, second] = steps.filter((s) => s.kind === 'llm');

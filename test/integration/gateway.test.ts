@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { totalsOf } from '../../src/core/agent';
 import { activeApi } from './extension.test';
-import { launchToEnd } from './launches';
+import { debuggerSteps, launchToEnd } from './launches';
 import { waitFor, webviewTestMs } from './otlpPost';
 
 describe('LLM gateway inside VS Code', function () {
@@ -15,7 +15,7 @@ describe('LLM gateway inside VS Code', function () {
     await api.receiver.start();
     const storeSessionId = await launchToEnd('Agent without OpenTelemetry (LLM gateway)');
     const steps = await waitFor('the LLM and tool steps', async () => {
-      const s = await api.debug.adapters.steps(storeSessionId);
+      const s = await debuggerSteps(storeSessionId);
       return s.filter((x) => x.kind === 'llm').length === 2 && s.filter((x) => x.kind === 'tool').length === 2 ? s : undefined;
     }, 30000);
     assert.deepEqual(steps.map((s) => s.kind), ['llm', 'tool', 'tool', 'llm']);
@@ -39,7 +39,7 @@ describe('LLM gateway inside VS Code', function () {
     await api.receiver.start();
     const storeSessionId = await launchToEnd('Python agent with a hard-coded OpenAI URL (LLM gateway)');
     const steps = await waitFor('the LLM and tool steps', async () => {
-      const s = await api.debug.adapters.steps(storeSessionId);
+      const s = await debuggerSteps(storeSessionId);
       return s.filter((x) => x.kind === 'llm').length === 2 && s.some((x) => x.kind === 'tool') ? s : undefined;
     }, 30000);
     assert.deepEqual(steps.map((s) => s.kind), ['llm', 'tool', 'llm']);

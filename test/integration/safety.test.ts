@@ -9,6 +9,7 @@ import { GraphFeed } from '../../src/core/agent/graphDto';
 import { Views } from '../../src/host/contributions';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { activeApi } from './extension.test';
+import { debuggerSteps } from './launches';
 import { waitFor, webviewTestMs } from './otlpPost';
 
 const folder = () => vscode.workspace.workspaceFolders![0];
@@ -36,13 +37,13 @@ describe('safety findings: the poisoned agent', function () {
     const { owner, storeSessionId } = await run;
     const hit = await broke;
     assert.equal(hit.description, 'breakOn taint');
-    const before = await api.debug.adapters.steps(storeSessionId);
+    const before = await debuggerSteps(storeSessionId);
     const at = before.find((s) => s.id === hit.stepId);
     assert.equal(at?.kind, 'llm', 'paused at the model step that asked for send_email');
     assert.ok(at.outputMessages?.some((m) => m.parts.some((p) => p.type === 'tool_call' && p.name === 'send_email')));
     // Paused: the mail is not sent while we wait longer than the agent's own step delay.
     await new Promise((r) => setTimeout(r, 2500));
-    assert.equal((await api.debug.adapters.steps(storeSessionId)).some((s) => s.toolName === 'send_email'), false, 'send_email has not run');
+    assert.equal((await debuggerSteps(storeSessionId)).some((s) => s.toolName === 'send_email'), false, 'send_email has not run');
 
     // Let it finish: the tool step arrives and the taint finding moves onto it.
     const finish = async () => {

@@ -6,7 +6,7 @@ export function stepKey(traceId: string, spanId: string): string {
 }
 
 /** Parent links as indices into `steps` (-1: a root, or a parent that is not in the session). */
-export function parentIndices(steps: readonly AgentStep[]): Int32Array {
+export function parentIndices(steps: readonly Pick<AgentStep, 'id' | 'traceId' | 'parentSpanId'>[]): Int32Array {
   // By trace, then span id: the ids' own strings are the keys (no key string made per step).
   const byTrace = new Map<string, Map<string, number>>();
   let trace: Map<string, number> | undefined;

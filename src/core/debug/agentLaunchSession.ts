@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Event, ExitedEvent, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { AgentStep } from '../agent/types';
+import { emptyDebugView, type DebugSteps } from './debugView';
 import { withAgentEnv } from '../launch/agentEnv';
 import { launchPlan, mergeEnv, parseEnvFile, type AgentLaunchConfig, type LaunchPlan } from './launchPlan';
 import { DebugMessages, StepDebugSession, type StepLaunchArgs, type StepSessionOptions } from './stepSession';
@@ -20,8 +20,8 @@ export interface AgentLaunchArgs extends AgentLaunchConfig, StepLaunchArgs {
 }
 
 export interface AgentLaunchOptions extends StepSessionOptions {
-  /** The run's steps as the store has them now. */
-  loadSteps(sessionId: string): Promise<AgentStep[]>;
+  /** The run's steps as the store has them now, with its breakOn conditions (`breakOn`: their texts) judged. */
+  loadSteps(sessionId: string, breakOn: string[]): Promise<DebugSteps>;
   /** Default folder for a relative program (the workspace folder). */
   defaultCwd?: string;
   /** After the process exits, late spans (and breakpoints on them) still land for this long (ms). */
@@ -83,7 +83,7 @@ export class AgentLaunchSession extends StepDebugSession {
     this.sessionId = sessionId;
     this.hasExited = false;
     this.paused = false;
-    this.setSteps([]);
+    this.setSteps({ view: emptyDebugView(), detail: async () => undefined });
     this.cursor = undefined;
     const a = this.args;
     const fromFile = a.envFile ? parseEnvFile(readText(path.resolve(this.plan.cwd, a.envFile)), a.envFile) : undefined;
@@ -178,8 +178,8 @@ export class AgentLaunchSession extends StepDebugSession {
   private async stopAtStep(stepId: string | undefined, why: { reason: 'breakpoint' | 'pause'; description?: string; text?: string }): Promise<void> {
     this.signal('SIGSTOP');
     this.paused = true;
-    this.setSteps(await this.options.loadSteps(this.sessionId));
-    const i = stepId !== undefined ? this.tree.indexOf(stepId) : undefined;
+    this.setSteps(await this.options.loadSteps(this.sessionId, this.breakOn));
+    const i = stepId !== undefined ? this.steps.indexOf(stepId) : undefined;
     this.stopOn(i ?? this.tree.length - 1, why);
   }
 

@@ -2,7 +2,7 @@
 // breakOn hit; step over/into/out move through the step tree; step back and reverse continue go back in
 // time. Nothing runs: the steps come from the store (or a file) through `load`.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { AgentStep } from '../agent/types';
+import type { DebugSteps } from './debugView';
 import { StepDebugSession, type StepLaunchArgs, type StepSessionOptions } from './stepSession';
 
 export interface ReplayLaunchArgs extends StepLaunchArgs {
@@ -14,14 +14,14 @@ export interface ReplayLaunchArgs extends StepLaunchArgs {
   stopOnEntry?: boolean;
 }
 
-export interface LoadedSession {
+export interface LoadedSession extends DebugSteps {
   id: string;
   name: string;
-  steps: AgentStep[];
 }
 
 export interface ReplayOptions extends StepSessionOptions {
-  load(args: ReplayLaunchArgs): Promise<LoadedSession>;
+  /** The session `args` name, with its breakOn conditions judged over its steps (`breakOn`: their texts). */
+  load(args: ReplayLaunchArgs, breakOn: string[]): Promise<LoadedSession>;
 }
 
 export class ReplaySession extends StepDebugSession {
@@ -32,11 +32,11 @@ export class ReplaySession extends StepDebugSession {
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: ReplayLaunchArgs): Promise<void> {
     try {
       this.applyCommonArgs(args);
-      const session = await this.options.load(args);
-      if (session.steps.length === 0) throw new Error(`Session '${session.name}' has no steps to replay.`);
+      const session = await this.options.load(args, this.breakOn);
+      if (session.view.parent.length === 0) throw new Error(`Session '${session.name}' has no steps to replay.`);
       this.sessionId = session.id;
       this.sessionName = session.name;
-      this.setSteps(session.steps);
+      this.setSteps(session);
     } catch (e) {
       return this.fail(response, e);
     }

@@ -1,11 +1,6 @@
 // Source locations -> absolute file paths the editor can open, and the key breakpoints are matched by.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { AgentStep, SourceLocation } from '../agent/types';
-
-/** Where a step's code is; the default reads the code.* attributes the agent model already parsed. */
-export type Locate = (step: AgentStep) => SourceLocation | undefined;
-export const locateByAttributes: Locate = (step) => step.source;
 
 /**
  * A relative path is tried against each root (the launch's cwd, the workspace folders) and the first

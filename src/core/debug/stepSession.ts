@@ -5,9 +5,9 @@
 import * as path from 'node:path';
 import { Event, Handles, InitializedEvent, LoggingDebugSession, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Variable } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { AgentStep } from '../agent/types';
-import { firstMatch, loopRepeats, parseBreakOnList, safetyFlags, type BreakCondition, type SafetyFlags } from './breakOn';
-import { locateByAttributes, pathKey, resolveSourcePath, type Locate } from './sourcePaths';
+import { parseBreakOnList, type BreakCondition } from './breakOn';
+import { emptyDebugView, ViewedSteps, type DebugStep, type DebugSteps } from './debugView';
+import { pathKey, resolveSourcePath } from './sourcePaths';
 import { formatUsdPrecise } from '../format';
 import { stepScopes, type VarNode } from './stepVariables';
 import { StepTree } from './stepTree';
@@ -33,15 +33,13 @@ export const ExceptionFilters = {
 } as const;
 
 export interface StepSessionOptions {
-  /** Step -> source location; the source-link resolver plugs in here. Default: the code.* attributes. */
-  locate?: Locate;
   /** Folders relative source paths are tried against (launch cwd, workspace folders). */
   sourceRoots?: string[];
   /**
    * Runs before each stop is announced: the host opens the step's source beside the graph, so the editor
    * VS Code reveals for the top frame is that one (it reuses an open editor) and not a second one.
    */
-  beforeStop?: (step: AgentStep) => Promise<void>;
+  beforeStop?: (step: DebugStep) => Promise<void>;
 }
 
 export interface StepLaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -57,16 +55,20 @@ interface StopReason {
 }
 
 export abstract class StepDebugSession extends LoggingDebugSession {
-  protected tree = new StepTree([]);
+  protected tree = new StepTree(new Int32Array(0));
+  protected steps = new ViewedSteps(emptyDebugView());
   protected cursor: number | undefined;
   protected sessionId = '';
   protected sessionName = 'agent';
-  private cumulative = new Float64Array(0);
-  private repeats = new Set<string>();
-  private flags: SafetyFlags = new Map();
-  private readonly locate: Locate;
+  private cumulative: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private repeats = new Set<number>();
+  /** Steps that meet a breakOn condition -> its text (judged where the steps are, see debugView). */
+  private breaks = new Map<number, string>();
+  private detail: DebugSteps['detail'] = async () => undefined;
   protected sourceRoots: string[];
-  private locations: ({ path: string; line?: number } | undefined)[] = [];
+  /** Located places (paths resolved against the roots), and each step's place (-1: none). */
+  private places: { path: string; line?: number }[] = [];
+  private place: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private readonly breakpoints = new Map<string, { id: number; line: number }[]>();
   private nextBreakpointId = 1;
   private filters = new Set<string>([ExceptionFilters.errors]);
@@ -74,7 +76,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
   protected conditions: BreakCondition[] = [];
   private handles = new Handles<() => VarNode[]>();
   private lastStop: StopReason | undefined;
-  private readonly beforeStop: ((step: AgentStep) => Promise<void>) | undefined;
+  private readonly beforeStop: ((step: DebugStep) => Promise<void>) | undefined;
   /** Stops are announced in order, each after its beforeStop. */
   private announced = Promise.resolve();
   private configured!: () => void;
@@ -82,7 +84,6 @@ export abstract class StepDebugSession extends LoggingDebugSession {
 
   constructor(options: StepSessionOptions = {}) {
     super();
-    this.locate = options.locate ?? locateByAttributes;
     this.sourceRoots = options.sourceRoots ?? [];
     this.beforeStop = options.beforeStop;
     this.setDebuggerLinesStartAt1(true);
@@ -91,7 +92,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
 
   /** The id of the step the debugger is on. */
   get currentStepId(): string | undefined {
-    return this.cursor === undefined ? undefined : this.tree.steps[this.cursor]?.id;
+    return this.cursor === undefined ? undefined : this.steps.ids[this.cursor];
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, _args?: DebugProtocol.InitializeRequestArguments): void {
@@ -119,23 +120,35 @@ export abstract class StepDebugSession extends LoggingDebugSession {
     this.budgetUsd = args.budgetUsd;
   }
 
+  /** The breakOn texts, as the view's `breaks` were judged with. */
+  protected get breakOn(): string[] {
+    return this.conditions.map((c) => c.text);
+  }
+
   /** Steps arrive (replay: all at once; live: as spans come in). The cursor stays on its step. */
-  protected setSteps(steps: readonly AgentStep[]): void {
+  protected setSteps({ view, detail }: DebugSteps): void {
     const current = this.currentStepId;
-    this.tree = new StepTree(steps);
-    this.cumulative = new Float64Array(steps.length);
-    let sum = 0;
-    steps.forEach((s, i) => {
-      if (!s.aggregate) sum += s.costUsd ?? 0;
-      this.cumulative[i] = sum;
-    });
-    this.repeats = loopRepeats(steps);
-    this.flags = safetyFlags(steps, this.conditions);
-    this.locations = steps.map((s) => {
-      const loc = this.locate(s);
-      return loc ? { path: resolveSourcePath(loc.path, this.sourceRoots), line: loc.line } : undefined;
-    });
-    this.cursor = current !== undefined ? this.tree.indexOf(current) : this.cursor !== undefined && steps.length ? Math.min(this.cursor, steps.length - 1) : undefined;
+    this.steps = new ViewedSteps(view);
+    this.tree = new StepTree(view.parent);
+    this.detail = detail;
+    this.cumulative = view.cumulativeUsd;
+    this.repeats = new Set(view.repeats);
+    this.breaks = new Map(view.breaks);
+    // Per place, not per step: resolving a relative path tries the roots on disk.
+    this.places = view.places.map((loc) => ({ path: resolveSourcePath(loc.path, this.sourceRoots), line: loc.line }));
+    this.place = view.place;
+    const n = this.steps.length;
+    this.cursor = current !== undefined ? this.steps.indexOf(current) : this.cursor !== undefined && n ? Math.min(this.cursor, n - 1) : undefined;
+  }
+
+  /** Step i as the adapter shows it; i is a valid index (the tree's). */
+  protected stepAt(i: number): DebugStep {
+    return this.steps.step(i)!;
+  }
+
+  private locationOf(i: number): { path: string; line?: number } | undefined {
+    const p = this.place[i];
+    return p !== undefined && p >= 0 ? this.places[p] : undefined;
   }
 
   /** Tells VS Code it may send breakpoints now (call once the steps are known, so they verify). */
@@ -155,7 +168,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
     if (file) this.breakpoints.set(file, set);
     response.body = {
       breakpoints: set.map((b) => {
-        const verified = file !== undefined && this.locations.some((l) => l?.line === b.line && pathKey(l.path) === file);
+        const verified = file !== undefined && this.places.some((l) => l.line === b.line && pathKey(l.path) === file);
         return {
           id: b.id,
           verified,
@@ -186,23 +199,25 @@ export abstract class StepDebugSession extends LoggingDebugSession {
   }
 
   private frameOf(i: number): StackFrame {
-    const step = this.tree.steps[i];
+    const step = this.stepAt(i);
     const label = step.kind === 'tool' ? `tool ${step.toolName ?? step.name}` : step.kind === 'llm' ? `llm ${step.model ?? step.name}` : `${step.kind} ${step.name}`;
-    const loc = this.locations[i];
+    const loc = this.locationOf(i);
     const source = loc ? new Source(path.basename(loc.path), this.convertDebuggerPathToClient(loc.path)) : undefined;
     const frame = new StackFrame(i + 1, label, source, this.convertDebuggerLineToClient(loc?.line ?? 1), this.convertDebuggerColumnToClient(1));
     if (!loc) (frame as DebugProtocol.StackFrame).presentationHint = 'label';
     return frame;
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+  protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
     const i = args.frameId - 1;
-    const step = this.tree.steps[i];
-    if (!step) {
+    const shown = this.steps.step(i);
+    // The step's whole record (messages, payloads, attributes) is fetched for the frame the user looks at.
+    const step = shown && (await this.detail(shown.id).catch(() => undefined));
+    if (!shown || !step) {
       response.body = { scopes: [] };
       return this.sendResponse(response);
     }
-    const scopes = stepScopes(step, { cumulativeUsd: this.cumulative[i] ?? 0, source: this.locate(step) });
+    const scopes = stepScopes(step, { cumulativeUsd: this.cumulative[i] ?? 0, source: shown.source });
     response.body = { scopes: scopes.map((s) => new Scope(s.name, this.handles.create(() => s.vars), s.name === 'Attributes')) };
     this.sendResponse(response);
   }
@@ -220,7 +235,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
-    const step = this.cursor === undefined ? undefined : this.tree.steps[this.cursor];
+    const step = this.cursor === undefined ? undefined : this.steps.step(this.cursor);
     response.body = {
       exceptionId: this.lastStop?.description ?? 'step',
       description: this.lastStop?.text ?? step?.error,
@@ -299,7 +314,7 @@ export abstract class StepDebugSession extends LoggingDebugSession {
     if (why.description) event.body.description = why.description;
     if (why.breakpointIds) event.body.hitBreakpointIds = why.breakpointIds;
     event.body.allThreadsStopped = true;
-    const step = this.tree.steps[this.cursor];
+    const step = this.stepAt(this.cursor);
     const announce = () => {
       this.sendEvent(event);
       this.sendEvent(new Event(DebugMessages.step, { sessionId: this.sessionId, stepId: step.id }));
@@ -311,8 +326,8 @@ export abstract class StepDebugSession extends LoggingDebugSession {
 
   /** Why execution would stop at step j, if it would. */
   protected stopAt(j: number): StopReason | undefined {
-    const step = this.tree.steps[j];
-    const loc = this.locations[j];
+    const step = this.stepAt(j);
+    const loc = this.locationOf(j);
     if (loc?.line !== undefined) {
       const hits = (this.breakpoints.get(pathKey(loc.path)) ?? []).filter((b) => b.line === loc.line);
       if (hits.length) return { reason: 'breakpoint', description: `Breakpoint at ${path.basename(loc.path)}:${loc.line}`, breakpointIds: hits.map((b) => b.id) };
@@ -326,18 +341,18 @@ export abstract class StepDebugSession extends LoggingDebugSession {
         return { reason: 'exception', description: 'Budget exceeded', text: `The session cost ${formatUsdPrecise(this.cumulative[j]!)}, over the budget of ${formatUsdPrecise(this.budgetUsd)}` };
       }
     }
-    if (this.filters.has(ExceptionFilters.loops) && this.repeats.has(step.id)) {
+    if (this.filters.has(ExceptionFilters.loops) && this.repeats.has(j)) {
       return { reason: 'exception', description: 'Loop', text: `${step.name} repeats an identical earlier call` };
     }
-    const condition = firstMatch(this.conditions, step, this.repeats, this.flags);
-    if (condition) return { reason: 'breakpoint', description: `breakOn ${condition.text}` };
+    const condition = this.breaks.get(j);
+    if (condition !== undefined) return { reason: 'breakpoint', description: `breakOn ${condition}` };
     return undefined;
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === DebugMessages.goto) {
       const stepId = (args as { stepId?: unknown } | undefined)?.stepId;
-      const i = typeof stepId === 'string' ? this.tree.indexOf(stepId) : undefined;
+      const i = typeof stepId === 'string' ? this.steps.indexOf(stepId) : undefined;
       if (i === undefined) return this.sendErrorResponse(response, 4001, `No step ${String(stepId)} in this session`);
       this.sendResponse(response);
       if (i !== this.cursor) this.stopOn(i, { reason: 'goto', description: 'Selected in the trace graph' });

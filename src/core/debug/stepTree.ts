@@ -1,36 +1,31 @@
 // Navigation over a session's steps the way a debugger moves through code: a step is a statement, its
 // children are the calls it makes. Steps come in time order (parent before child), so "previous in time"
 // is simply the index before.
-import { parentIndices } from '../agent/tree';
-import type { AgentStep } from '../agent/types';
 
 export class StepTree {
-  readonly parent: Int32Array;
-  readonly children: number[][];
-  readonly roots: number[];
-  /** Position of each step among its siblings (children of its parent, or the roots). */
-  private readonly siblingIndex: Int32Array;
+  /** First child, and next sibling (children of the same parent, or the next root), by index; -1: none. */
+  private readonly firstChildOf: Int32Array;
+  private readonly nextSiblingOf: Int32Array;
 
-  constructor(readonly steps: readonly AgentStep[]) {
-    this.parent = parentIndices(steps);
-    this.children = steps.map(() => []);
-    this.roots = [];
-    this.siblingIndex = new Int32Array(steps.length);
-    steps.forEach((_, i) => {
-      const p = this.parent[i];
-      const list = p >= 0 ? this.children[p] : this.roots;
-      this.siblingIndex[i] = list.length;
-      list.push(i);
-    });
+  /** `parent`: each step's parent index (-1: a root), as parentIndices gives it. Typed arrays: a long session's tree is built on VS Code's thread. */
+  constructor(readonly parent: Int32Array) {
+    const n = parent.length;
+    this.firstChildOf = new Int32Array(n).fill(-1);
+    this.nextSiblingOf = new Int32Array(n).fill(-1);
+    const lastChild = new Int32Array(n).fill(-1);
+    let lastRoot = -1;
+    for (let i = 0; i < n; i++) {
+      const p = parent[i];
+      const before = p >= 0 ? lastChild[p] : lastRoot;
+      if (before >= 0) this.nextSiblingOf[before] = i;
+      else if (p >= 0) this.firstChildOf[p] = i;
+      if (p >= 0) lastChild[p] = i;
+      else lastRoot = i;
+    }
   }
 
   get length(): number {
-    return this.steps.length;
-  }
-
-  indexOf(stepId: string): number | undefined {
-    const i = this.steps.findIndex((s) => s.id === stepId);
-    return i >= 0 ? i : undefined;
+    return this.parent.length;
   }
 
   parentOf(i: number): number | undefined {
@@ -39,19 +34,19 @@ export class StepTree {
   }
 
   firstChild(i: number): number | undefined {
-    return this.children[i]?.[0];
+    const c = this.firstChildOf[i];
+    return c >= 0 ? c : undefined;
   }
 
   nextSibling(i: number): number | undefined {
-    const p = this.parent[i];
-    const list = p >= 0 ? this.children[p] : this.roots;
-    return list[this.siblingIndex[i] + 1];
+    const s = this.nextSiblingOf[i];
+    return s >= 0 ? s : undefined;
   }
 
   /** The step and its ancestors, innermost first: the call stack. Cycle-safe (parent links come from the wire). */
   ancestry(i: number): number[] {
     const out: number[] = [];
-    for (let j: number | undefined = i; j !== undefined && out.length <= this.steps.length; j = this.parentOf(j)) out.push(j);
+    for (let j: number | undefined = i; j !== undefined && out.length <= this.length; j = this.parentOf(j)) out.push(j);
     return out;
   }
 
@@ -81,7 +76,7 @@ export class StepTree {
 
   /** The first step after `i` (in time) for which `hit` is true. */
   forward(i: number, hit: (j: number) => boolean): number | undefined {
-    for (let j = i + 1; j < this.steps.length; j++) if (hit(j)) return j;
+    for (let j = i + 1; j < this.length; j++) if (hit(j)) return j;
     return undefined;
   }
 

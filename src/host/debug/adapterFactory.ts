@@ -1,42 +1,40 @@
-// Both adapters run in-process (DebugAdapterInlineImplementation): they read the store directly.
+// Both adapters run in-process (DebugAdapterInlineImplementation). What they hold of a session comes from
+// the engine's worker (debugView): its steps located, without payloads, loops and breakOn judged there; a
+// step's whole record is asked for when the Variables view shows it. No step is modelled on VS Code's thread.
 import * as vscode from 'vscode';
-import { normaliseSession, type AgentStep } from '../../core/agent';
 import { AgentLaunchSession } from '../../core/debug/agentLaunchSession';
+import type { DebugStep, DebugSteps } from '../../core/debug/debugView';
 import { ReplaySession, type LoadedSession, type ReplayLaunchArgs } from '../../core/debug/replaySession';
-import { locateByAttributes, type Locate } from '../../core/debug/sourcePaths';
 import type { SourceLinks } from '../editor/sourceLinks';
 import type { ReceiverService } from '../receiverService';
 import { agentOptions } from '../settings';
 import { DebugTypes } from './debugTypes';
 
 export class AgentAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  /** The step -> source resolver: steps arrive located by core/sources (see steps()), so their source is it. */
-  locate: Locate = locateByAttributes;
 
   constructor(private readonly receiver: ReceiverService, private readonly sources?: SourceLinks) {}
 
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     // The step's line opens beside the graph before VS Code reveals the frame: one editor, reused.
-    const beforeStop = async (step: AgentStep) => void (await this.sources?.open(step, { follow: true, label: `${step.kind} · ${step.name}` }));
+    const beforeStop = async (step: DebugStep) => void (await this.sources?.open(step, { follow: true, label: `${step.kind} · ${step.name}` }));
     if (session.type === DebugTypes.replay) {
-      return new vscode.DebugAdapterInlineImplementation(new ReplaySession({ locate: this.locate, sourceRoots: roots, beforeStop, load: (args) => this.load(args) }));
+      return new vscode.DebugAdapterInlineImplementation(new ReplaySession({ sourceRoots: roots, beforeStop, load: (args, breakOn) => this.load(args, breakOn) }));
     }
     return new vscode.DebugAdapterInlineImplementation(
-      new AgentLaunchSession({ locate: this.locate, sourceRoots: roots, beforeStop, defaultCwd: session.workspaceFolder?.uri.fsPath ?? roots[0], loadSteps: (id) => this.steps(id) }),
+      new AgentLaunchSession({ sourceRoots: roots, beforeStop, defaultCwd: session.workspaceFolder?.uri.fsPath ?? roots[0], loadSteps: (id, breakOn) => this.steps(id, breakOn) }),
     );
   }
 
-  async steps(sessionId: string): Promise<AgentStep[]> {
+  /** Frames and line breakpoints use the graph's locations: attributes, stacks, tool and prompt index (the worker's copy). */
+  async steps(sessionId: string, breakOn: string[]): Promise<DebugSteps> {
     const engine = await this.receiver.engine();
-    const inputs = await engine.readSession(sessionId);
-    const steps = normaliseSession(inputs, agentOptions());
-    // Frames and line breakpoints use the same locations as the graph: attributes, stacks, tool and prompt index.
-    await this.sources?.annotate(steps, inputs);
-    return steps;
+    await this.sources?.workspace.ready();
+    const view = await engine.derived.debugView(sessionId, agentOptions(), breakOn);
+    return { view, detail: async (stepId) => (await engine.graph.step(sessionId, stepId, agentOptions()))?.step };
   }
 
-  private async load(args: ReplayLaunchArgs): Promise<LoadedSession> {
+  private async load(args: ReplayLaunchArgs, breakOn: string[]): Promise<LoadedSession> {
     const engine = await this.receiver.engine();
     let id = args.sessionId;
     if (!id && args.file) {
@@ -46,6 +44,6 @@ export class AgentAdapterFactory implements vscode.DebugAdapterDescriptorFactory
     }
     const summary = id ? engine.getSession(id) : undefined;
     if (!summary) throw new Error(id ? `No session '${id}' in the store (it may have been deleted or evicted).` : 'Name a sessionId or a file to replay.');
-    return { id: summary.id, name: summary.name, steps: await this.steps(summary.id) };
+    return { id: summary.id, name: summary.name, ...(await this.steps(summary.id, breakOn)) };
   }
 }

@@ -55,7 +55,7 @@ export class SourceLinks implements vscode.Disposable {
    * Opens the step's line beside the graph. `follow`: the graph keeps focus and the line gets the
    * current-step mark (time travel); otherwise the editor takes focus (an explicit "open source").
    */
-  async open(step: AgentStep, options: { follow: boolean; label?: string }): Promise<vscode.TextEditor | undefined> {
+  async open(step: Pick<AgentStep, 'source' | 'name'>, options: { follow: boolean; label?: string }): Promise<vscode.TextEditor | undefined> {
     const uri = step.source && (await this.uriOf(step.source));
     if (!uri || !step.source) {
       if (options.follow) this.decoration.clear();

@@ -59,7 +59,6 @@ export class ForkService implements vscode.Disposable {
   /** Running forks by session id: the run comparison opens when they end. */
   private readonly running = new Map<string, { parentSessionId: string; step: number; replayer: Replayer }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private llmOrder: { sessionId: string; spans: number; order: Map<string, number> } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly memento: vscode.Memento, private readonly receiver: ReceiverService) {
@@ -200,13 +199,9 @@ export class ForkService implements vscode.Disposable {
   /** The 1-based LLM call a step of a session is, or undefined when it is not an LLM step. */
   async llmStepOf(sessionId: string, stepId: string): Promise<number | undefined> {
     const engine = await this.receiver.engine();
-    const spans = engine.getSession(sessionId)?.spanCount ?? 0;
-    // Asked on every stop of the replay debugger: the session is built once per version, not per step.
-    if (this.llmOrder?.sessionId !== sessionId || this.llmOrder.spans !== spans) {
-      const ids = (await engine.sessionSteps(sessionId, agentOptions())).filter((s) => s.kind === 'llm').map((s) => s.id);
-      this.llmOrder = { sessionId, spans, order: new Map(ids.map((id, i) => [id, i + 1])) };
-    }
-    return this.llmOrder.order.get(stepId);
+    // Asked on every stop of the replay debugger: the worker numbers the step from the model it keeps.
+    const ordinal = (await engine.graph.step(sessionId, stepId, agentOptions()))?.llmOrdinal;
+    return ordinal ? ordinal : undefined;
   }
 
   /** The session's cassette (recorded, stored, or rebuilt from its spans), or why there is none. */

@@ -9,6 +9,7 @@ import { buildSession } from '../../../src/core/agent';
 import { readSession } from '../../../src/core/agent/fromStore';
 import { AgentLaunchSession, type AgentLaunchArgs } from '../../../src/core/debug/agentLaunchSession';
 import { LiveBreakWatcher, parseBreakOnList } from '../../../src/core/debug/breakOn';
+import { localDebugSteps } from '../../../src/core/debug/debugView';
 import { DebugMessages } from '../../../src/core/debug/stepSession';
 import { TraceEngine } from '../../../src/core/engine';
 import { repoRoot, serveAdapter, type Served } from './dapServer';
@@ -37,7 +38,7 @@ describe('agent launch adapter (DAP) with a live receiver', function () {
   after(() => engine.dispose());
   beforeEach(async () => {
     served = await serveAdapter(
-      () => new AgentLaunchSession({ defaultCwd: repoRoot, exitGraceMs: 300, loadSteps: async (id) => buildSession(readSession(engine.store, id)).steps }),
+      () => new AgentLaunchSession({ defaultCwd: repoRoot, exitGraceMs: 300, loadSteps: async (id, breakOn) => localDebugSteps(buildSession(readSession(engine.store, id)).steps, breakOn) }),
       'agent',
     );
   });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { LiveBreakWatcher, matchesBreak, parseBreakOn, parseBreakOnList } from '../../../src/core/debug/breakOn';
 import { StepTree } from '../../../src/core/debug/stepTree';
+import { parentIndices } from '../../../src/core/agent/tree';
 import { fixtureSteps } from './dapServer';
 
 describe('trace breakpoints (breakOn)', () => {
@@ -44,7 +45,7 @@ describe('trace breakpoints (breakOn)', () => {
 
 describe('StepTree: moving through steps like statements', () => {
   const steps = fixtureSteps('traceloop-openai'); // chain -> llm, tool, llm
-  const tree = new StepTree(steps);
+  const tree = new StepTree(parentIndices(steps));
 
   it('into = first child, over = next sibling (or an ancestor\'s), out = parent, back = previous in time', () => {
     assert.equal(tree.into(0), 1);
@@ -64,7 +65,7 @@ describe('StepTree: moving through steps like statements', () => {
   it('survives parent cycles from bad input', () => {
     const a = { ...steps[1], id: 'a', spanId: 'a', parentSpanId: 'b' };
     const b = { ...steps[2], id: 'b', spanId: 'b', parentSpanId: 'a' };
-    const cyc = new StepTree([a, b]);
+    const cyc = new StepTree(parentIndices([a, b]));
     assert.ok(cyc.ancestry(0).length <= 3);
     assert.equal(cyc.over(0), undefined);
   });

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AgentStep, SourceLocation } from '../../../src/core/agent';
+import { localDebugSteps } from '../../../src/core/debug/debugView';
 import { ReplaySession, type ReplayLaunchArgs } from '../../../src/core/debug/replaySession';
 import { DebugMessages } from '../../../src/core/debug/stepSession';
 import { fixtureSteps, serveAdapter, sourceFolder, type Served } from './dapServer';
@@ -28,12 +29,11 @@ describe('agent-replay debug adapter (DAP over a socket)', function () {
   beforeEach(async () => {
     served = await serveAdapter(
       () => new ReplaySession({
-        locate,
         sourceRoots: [src],
-        load: async (args) => {
+        load: async (args, breakOn) => {
           loads++;
           if (args.sessionId !== 'trip') throw new Error(`No session '${args.sessionId}' in the store.`);
-          return { id: 'trip', name: 'travel planner', steps };
+          return { id: 'trip', name: 'travel planner', ...localDebugSteps(steps, breakOn, locate) };
         },
       }),
       'agent-replay',

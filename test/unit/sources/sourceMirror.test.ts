@@ -1,10 +1,11 @@
 // The engine worker's copy of the source index (SourceMirror) makes the CodeLens numbers the host made
 // before (annotateSources + stepStatsByLocation over its own index), from the files' texts the host sends;
-// a file dropped or a new build (reset) changes them.
+// a file dropped or a new build (reset) changes them. The debug adapters' view locates steps the same way.
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildSession } from '../../../src/core/agent';
+import { debugView, viewSteps } from '../../../src/core/debug/debugView';
 import { readSession } from '../../../src/core/agent/fromStore';
 import { TraceEngine } from '../../../src/core/engine';
 import { annotateSources, indexFolder, isIndexable, skippedFolders, SourceIndex, SourceMirror, stepStatsByLocation } from '../../../src/core/sources';
@@ -34,6 +35,8 @@ describe('sources: the engine worker\'s copy of the index (SourceMirror)', funct
       const files = filesUnder(examples);
       assert.equal(mirror.apply({ reset: true, roots: [examples], files, removed: [] }), files.length);
       const inWorker = mirror.statsOf(steps, inputs);
+      // What the debug adapters get from the worker: the same locations, breakOn judged there.
+      const viewed = debugView(steps, ['tool:*'], mirror.locator(inputs));
       assert.ok(steps.every((s) => s.source === undefined), 'the steps are not touched');
 
       const index = new SourceIndex([examples]);
@@ -41,6 +44,13 @@ describe('sources: the engine worker\'s copy of the index (SourceMirror)', funct
       annotateSources(steps, index, new Map(inputs.map((i) => [i.span.spanId, i])));
       const onHost = stepStatsByLocation(steps);
       assert.deepEqual(inWorker, onHost);
+      const shown = viewSteps(viewed);
+      assert.deepEqual(shown.map((s) => s.source), steps.map((s) => s.source));
+      assert.ok(shown.filter((s) => s.source).length >= 5);
+      assert.deepEqual(viewed.breaks, steps.flatMap((s, i) => (s.kind === 'tool' ? [[i, 'tool:*']] : [])));
+      assert.ok(viewed.breaks.length >= 2);
+      assert.ok(shown.every((s) => !('inputMessages' in s) && !('attributes' in s)), 'no payloads in the view');
+      assert.deepEqual(shown.map((s) => s.id), steps.map((s) => s.id));
       assert.ok(onHost.length >= 5, `tools, prompt and agent lines (${onHost.length})`);
 
       const tools = path.join(examples, 'travel-agent-py', 'tools.py');
