@@ -13,12 +13,13 @@ function niceOf(tid: number): number {
 
 const threads = () => readdirSync(`/proc/${process.pid}/task`).map(Number);
 
-/** A worker that lowers itself, then starts one of its own; both tell their kernel thread ids. */
+/** A worker that lowers itself, then starts one of its own; both tell their kernel thread ids and stay until terminated. */
 const lowering = `
 const { Worker, parentPort } = require('node:worker_threads');
 const { lowerThisThreadsPriority, kernelThreadId } = require(${JSON.stringify(require.resolve('../../../src/core/threadPriority'))});
 const result = lowerThisThreadsPriority();
-const child = new Worker("require('node:worker_threads').parentPort.postMessage(require(" + JSON.stringify(${JSON.stringify(require.resolve('../../../src/core/threadPriority'))}) + ").kernelThreadId())", { eval: true });
+// The child stays alive until the test ends it: a thread that exited has no /proc entry left to read.
+const child = new Worker("require('node:worker_threads').parentPort.postMessage(require(" + JSON.stringify(${JSON.stringify(require.resolve('../../../src/core/threadPriority'))}) + ").kernelThreadId()); setInterval(() => {}, 1 << 30)", { eval: true });
 child.once('message', (childTid) => parentPort.postMessage({ result, tid: kernelThreadId(), childTid }));
 `;
 
