@@ -62,6 +62,26 @@ describe('StepTree: moving through steps like statements', () => {
     assert.equal(tree.backward(3, (j) => steps[j].kind === 'llm'), 1);
   });
 
+  it('moves as a tree of child lists would, on random parents (forward links, cycles, missing parents)', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let round = 0; round < 50; round++) {
+      const n = 1 + rand(60);
+      const parent = Int32Array.from({ length: n }, (_, i) => (rand(4) === 0 ? -1 : rand(3) === 0 ? rand(n) : i > 0 ? rand(i) : -1));
+      const children = Array.from({ length: n }, () => [] as number[]);
+      const roots: number[] = [];
+      parent.forEach((p, i) => (p >= 0 ? children[p] : roots).push(i));
+      const siblings = (i: number) => (parent[i] >= 0 ? children[parent[i]] : roots);
+      const t = new StepTree(parent);
+      for (let i = 0; i < n; i++) {
+        assert.equal(t.firstChild(i), children[i][0]);
+        const list = siblings(i);
+        assert.equal(t.nextSibling(i), list[list.indexOf(i) + 1]);
+        assert.equal(t.out(i), parent[i] >= 0 ? parent[i] : undefined);
+      }
+    }
+  });
+
   it('survives parent cycles from bad input', () => {
     const a = { ...steps[1], id: 'a', spanId: 'a', parentSpanId: 'b' };
     const b = { ...steps[2], id: 'b', spanId: 'b', parentSpanId: 'a' };
