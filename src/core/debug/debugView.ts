@@ -12,8 +12,8 @@ export type DebugStep = Pick<AgentStep, 'id' | 'kind' | 'name' | 'status'> & Par
 
 /** A session's steps in time order (as normaliseSession returns them), as columns. */
 export interface DebugView {
-  /** Span ids, space-separated (ids are hex). */
-  ids: string;
+  /** Span ids. */
+  ids: string[];
   /** Each step's parent step (-1: a root, or a parent not in the session). */
   parent: Int32Array;
   /** Strings the columns below point into. */
@@ -57,7 +57,7 @@ export function debugView(steps: readonly AgentStep[], breakOn: readonly string[
   const places: SourceLocation[] = [];
   const placeAt = new Map<string, number>();
   const view: DebugView = {
-    ids: steps.map((s) => s.id).join(' '), parent: parentIndices(steps), texts,
+    ids: steps.map((s) => s.id), parent: parentIndices(steps), texts,
     kind: new Int32Array(n), name: new Int32Array(n), status: new Int32Array(n), tool: new Int32Array(n), model: new Int32Array(n),
     cumulativeUsd: new Float64Array(n), place: new Int32Array(n), places, errors: [], repeats: [], breaks: [],
   };
@@ -108,7 +108,7 @@ export class ViewedSteps {
   private readonly errors: Map<number, string>;
 
   constructor(readonly view: DebugView) {
-    this.ids = view.ids === '' ? [] : view.ids.split(' ');
+    this.ids = view.ids;
     this.errors = new Map(view.errors);
   }
 
