@@ -99,6 +99,15 @@ export function spansOfSessionAfter(ctx: StoreContext, sessionId: string, seq: n
 
 export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page = {}): StoredSpan[] {
   if (!ctx.sessions.has(sessionId)) return [];
+  if (page.limit === undefined && page.offset === undefined) {
+    // The whole session (the agent model's read): SQLite sorting whole rows, data included, took ~200 ms
+    // of ~900 on 100k spans; the same order (start, NULL first as SQLite has it, then id) made here.
+    const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ?`, [sessionId]);
+    const start = (r: SqlValue[]) => (typeof r[6] === 'number' ? r[6] : -Infinity);
+    rows.sort((a, b) => start(a) - start(b) || num(a[0]) - num(b[0]));
+    // A span is in one run of its trace and session; were runs ever to overlap, it is read once (as IN did).
+    return rows.filter((r, i) => i === 0 || r[0] !== rows[i - 1]![0]).map((r) => spanFromRow(ctx, r));
+  }
   // The page is chosen by sorting (start, id) alone, then its rows are read: sorting whole rows (data
   // included) took a page of a 100k-span session 106 ms, this 58-81 ms.
   const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.id IN (

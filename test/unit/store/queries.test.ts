@@ -49,6 +49,18 @@ describe('store: queries', () => {
     assert.equal(store.spanCount('S'), 5);
   });
 
+  it('reads a whole session in the order its pages have (start, then arrival), ties and late spans included', () => {
+    // Equal starts across requests, and a span that starts first arriving last.
+    for (let r = 0; r < 4; r++) {
+      store.ingestTraces(request([str('session.id', 'S')], [0, 1, 2].map((k) => span({ traceId: traceId(3 + (k % 2)), spanId: spanId(100 + r * 3 + k), startTimeUnixNano: ns(r === 3 ? 1 : 40 + k), endTimeUnixNano: ns(200) }))));
+    }
+    const whole = store.spansOfSession('S').map((s) => s.spanId);
+    const paged = [0, 4, 8, 12, 16].flatMap((offset) => store.spansOfSession('S', { offset, limit: 4 }).map((s) => s.spanId));
+    assert.equal(whole.length, 17);
+    assert.deepEqual(whole, paged);
+    assert.deepEqual(new Set(whole).size, 17);
+  });
+
   it('makes the index of spans by name with the first query by name, and uses it', () => {
     const { db, schema } = (store as unknown as { ctx: StoreContext }).ctx;
     const indexes = () => db.exec(`PRAGMA ${schema}.index_list(spans)`)[0]!.values.map((r) => r[1]).sort();
