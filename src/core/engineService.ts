@@ -21,7 +21,7 @@ import { findSafety, safetySection } from './safety';
 import { matchesSession } from './sessions/filter';
 import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
-import { SourceMirror } from './sources';
+import { SourceMirror, stepStatsByLocation } from './sources';
 import { LivenessTimer } from './store/livenessTimer';
 import type { SpanStore, StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
@@ -80,13 +80,18 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   /** The Sessions view filter's answers, by session state and filter (see matchSessions). */
   const matches = new Map<string, boolean>();
   const sources = new SourceMirror();
+  /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
+  const placesOf = (model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(model.steps, model.inputs));
   /**
    * The CodeLens numbers of a session, once per model and state of the source index; from a current model
    * (never a throttled one): the host keeps them for the session's span count.
    */
   const codeLensOf = (p: { sessionId: string; options: SessionOptions }) => {
     const model = models.of(p.sessionId, p.options, true);
-    return models.derive(model, `codelens ${sources.generation}`, () => sources.statsOf(model.steps, model.inputs));
+    return models.derive(model, `codelens ${sources.generation}`, () => {
+      const places = placesOf(model);
+      return stepStatsByLocation(model.steps, (_, i) => places[i]);
+    });
   };
   /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
   const costOf = (p: CostParams) => {
@@ -169,7 +174,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     codeLensStats: (p) => codeLensOf(p).map(({ stepIds: _ids, ...stats }) => stats),
     debugView: (p) => {
       const model = models.of(p.sessionId, p.options, true);
-      return models.derive(model, `debug ${sources.generation} ${JSON.stringify(p.breakOn)}`, () => debugView(model.steps, p.breakOn, sources.locator(model.inputs)));
+      return models.derive(model, `debug ${sources.generation} ${JSON.stringify(p.breakOn)}`, () => {
+        const places = placesOf(model);
+        return debugView(model.steps, p.breakOn, (_, i) => places[i]);
+      });
     },
     codeLensSteps: (p) => codeLensOf(p).find((s) => s.path === p.path && s.line === p.line)?.stepIds ?? [],
     safetyFindings: (p) => {

@@ -43,8 +43,11 @@ export interface DebugSteps {
   detail(stepId: string): Promise<AgentStep | undefined>;
 }
 
+/** Where step i is. */
+export type StepLocator = (s: AgentStep, i: number) => SourceLocation | undefined;
+
 /** `steps` as the debugger holds them; `locate` gives a step's source (default: what the step says). */
-export function debugView(steps: readonly AgentStep[], breakOn: readonly string[], locate: (s: AgentStep) => SourceLocation | undefined = (s) => s.source, safety: SafetyOptions = {}): DebugView {
+export function debugView(steps: readonly AgentStep[], breakOn: readonly string[], locate: StepLocator = (s) => s.source, safety: SafetyOptions = {}): DebugView {
   const n = steps.length;
   const texts: string[] = [];
   const textAt = new Map<string, number>();
@@ -71,7 +74,7 @@ export function debugView(steps: readonly AgentStep[], breakOn: readonly string[
     if (!s.aggregate) usd += s.costUsd ?? 0;
     view.cumulativeUsd[i] = usd;
     if (s.status === 'error' && s.error !== undefined) view.errors.push([i, s.error]);
-    const at = locate(s);
+    const at = locate(s, i);
     const key = at && JSON.stringify(at);
     let p = key === undefined ? -1 : placeAt.get(key);
     if (p === undefined) placeAt.set(key!, (p = places.push(at!) - 1));
@@ -91,7 +94,7 @@ export function debugView(steps: readonly AgentStep[], breakOn: readonly string[
 export const emptyDebugView = (): DebugView => debugView([], []);
 
 /** Full steps kept in this process (tests, small sessions): the view and a lookup. */
-export function localDebugSteps(steps: readonly AgentStep[], breakOn: readonly string[], locate?: (s: AgentStep) => SourceLocation | undefined): DebugSteps {
+export function localDebugSteps(steps: readonly AgentStep[], breakOn: readonly string[], locate?: StepLocator): DebugSteps {
   const byId = new Map(steps.map((s) => [s.id, s]));
   return { view: debugView(steps, breakOn, locate), detail: async (id) => byId.get(id) };
 }

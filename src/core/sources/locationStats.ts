@@ -19,11 +19,11 @@ export interface LocationStats {
 /** What a CodeLens shows (the ids stay in the engine: a tool called 50k times has 50k of them). */
 export type LocationStatsDto = Omit<LocationStats, 'stepIds'>;
 
-/** `sourceOf`: where a step is (default: its `source`, as annotateSources filled it). */
-export function stepStatsByLocation(steps: readonly AgentStep[], sourceOf = (s: AgentStep): SourceLocation | undefined => s.source): LocationStats[] {
+/** `sourceOf`: where step i is (default: its `source`, as annotateSources filled it). */
+export function stepStatsByLocation(steps: readonly AgentStep[], sourceOf = (s: AgentStep, _i: number): SourceLocation | undefined => s.source): LocationStats[] {
   const groups = new Map<string, { at: SourceLocation; list: AgentStep[] }>();
-  for (const s of steps) {
-    const at = sourceOf(s);
+  for (const [i, s] of steps.entries()) {
+    const at = sourceOf(s, i);
     if (!at?.line || s.kind === 'other' || s.kind === 'chain') continue;
     const key = `${toSlashes(at.path)}\0${at.line}`;
     const group = groups.get(key);

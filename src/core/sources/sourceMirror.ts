@@ -1,9 +1,8 @@
 // The engine worker's copy of the workspace source index: the host reads the files (it has the workspace)
-// and sends their text; the worker, which has the steps, locates them and makes the CodeLens numbers, so a
-// long session's steps never cross to VS Code's thread for them.
+// and sends their text; the worker, which has the steps, locates them (for the CodeLens numbers and the
+// debuggers), so a long session's steps never cross to VS Code's thread for them.
 import type { AgentStep, SourceLocation, SpanInput } from '../agent/types';
 import type { SourceFilesParams } from '../../protocol/engine';
-import { stepStatsByLocation, type LocationStats } from './locationStats';
 import { ResolutionCache, resolutionOf } from './resolveStep';
 import { SourceIndex } from './sourceIndex';
 
@@ -27,18 +26,16 @@ export class SourceMirror {
     return this.version;
   }
 
-  /** Per source line, the steps located there: as the host's annotateSources + stepStatsByLocation would say, without touching the steps. */
-  statsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[]): LocationStats[] {
-    return stepStatsByLocation(steps, this.locator(inputs));
-  }
-
-  /** Where a step of these inputs is, as the host's annotateSources would set its `source`. */
-  locator(inputs: readonly SpanInput[]): (step: AgentStep) => SourceLocation | undefined {
+  /**
+   * Where each step is (by index), as the host's annotateSources would set its `source`, without touching
+   * the steps: what the CodeLens numbers (stepStatsByLocation) and the debuggers' view (debugView) place them by.
+   */
+  locationsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[]): (SourceLocation | undefined)[] {
     const byId = new Map<string, SpanInput>();
     for (const input of inputs) byId.set(input.span.spanId, input);
-    return (step) => {
+    return steps.map((step) => {
       const r = resolutionOf(step, this.index, byId, this.resolutions);
       return 'location' in r ? r.location : undefined;
-    };
+    });
   }
 }

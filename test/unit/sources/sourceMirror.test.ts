@@ -34,9 +34,14 @@ describe('sources: the engine worker\'s copy of the index (SourceMirror)', funct
       const mirror = new SourceMirror();
       const files = filesUnder(examples);
       assert.equal(mirror.apply({ reset: true, roots: [examples], files, removed: [] }), files.length);
-      const inWorker = mirror.statsOf(steps, inputs);
-      // What the debug adapters get from the worker: the same locations, breakOn judged there.
-      const viewed = debugView(steps, ['tool:*'], mirror.locator(inputs));
+      // As the worker makes them: the steps placed once, then the CodeLens numbers and the debuggers' view.
+      const statsOf = () => {
+        const places = mirror.locationsOf(steps, inputs);
+        return stepStatsByLocation(steps, (_, i) => places[i]);
+      };
+      const inWorker = statsOf();
+      const places = mirror.locationsOf(steps, inputs);
+      const viewed = debugView(steps, ['tool:*'], (_, i) => places[i]);
       assert.ok(steps.every((s) => s.source === undefined), 'the steps are not touched');
 
       const index = new SourceIndex([examples]);
@@ -57,14 +62,14 @@ describe('sources: the engine worker\'s copy of the index (SourceMirror)', funct
       const before = mirror.generation;
       mirror.apply({ files: [], removed: [tools] });
       assert.ok(mirror.generation > before);
-      const without = mirror.statsOf(steps, inputs);
+      const without = statsOf();
       assert.ok(!without.some((s) => s.path.endsWith('tools.py') && s.label !== 'convert_currency'), 'tools found by name are gone with their file');
       // A new build starts from nothing: what is left is what the spans say themselves, as with an empty index.
       mirror.apply({ reset: true, roots: [examples], files: [], removed: [] });
       annotateSources(steps, new SourceIndex([examples]), new Map(inputs.map((i) => [i.span.spanId, i])));
       const bare = stepStatsByLocation(steps);
       assert.ok(bare.length < onHost.length);
-      assert.deepEqual(mirror.statsOf(steps, inputs), bare);
+      assert.deepEqual(statsOf(), bare);
     } finally {
       await engine.dispose();
       engine.store.dispose();
