@@ -235,8 +235,8 @@ export class EngineClient {
   }
 
   /** A session's normalised, priced steps, built in the worker. */
-  sessionSteps(sessionId: string, options: SessionOptions): Promise<AgentStep[]> {
-    return this.call('sessionSteps', { sessionId, options: plain(options) });
+  sessionSteps(sessionId: string, options: SessionOptions, located = false): Promise<AgentStep[]> {
+    return this.call('sessionSteps', { sessionId, options: plain(options), located });
   }
 
   /** Graph panels' feeds, built in the worker (engineGraphClient.ts). */

@@ -2,7 +2,7 @@
 // worker) answering the host's requests. It runs on the engine worker (engineWorkerMain.ts); when that
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
-import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type ParamsOf, type ResultOf } from '../protocol/engine';
+import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ParamsOf, type ResultOf } from '../protocol/engine';
 import { sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
 import { LiveSession } from './agent/liveSession';
@@ -104,6 +104,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     return { session: models.derive(model, 'graph', () => sessionOfSteps(model.steps)), inputs: model.inputs };
   };
   const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: sessionOf });
+  /** A step answer with its step located in the workspace (the model's own step is left as it is). */
+  const located = <T extends GraphStepAnswer>(answer: T | undefined): T | undefined => answer && { ...answer, step: sources.located(answer.step, answer.input) };
   const stop = () => {
     closed = true;
     clearTimeout(timer);
@@ -129,7 +131,12 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     spansOfTrace: (p) => store.spansOfTrace(p.traceId, p.sessionId),
     childrenOf: (p) => store.childrenOf(p.traceId, p.spanId, p.sessionId),
     readSession: (p) => readSession(store, p.sessionId),
-    sessionSteps: (p) => models.of(p.sessionId, p.options, true).steps,
+    sessionSteps: (p) => {
+      const model = models.of(p.sessionId, p.options, true);
+      if (!p.located) return model.steps;
+      const raw = new Map(model.inputs.map((i) => [i.span.spanId, i]));
+      return model.steps.map((s) => sources.located(s, raw.get(s.id)));
+    },
     sessionDigest: (p) => {
       const { steps, state } = models.of(p.sessionId, p.options);
       const fork = forkOrigin(steps);
@@ -185,9 +192,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const { steps, inputs, state } = model;
       const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(steps, p.safety));
       const on = new Set(findings.map((f) => f.stepId));
-      const shown = steps.filter((s) => on.has(s.id));
-      const spans = new Set(shown.map((s) => s.spanId));
-      return { state, findings, steps: shown, inputs: inputs.filter((i) => spans.has(i.span.spanId)) };
+      const raw = new Map(inputs.filter((i) => on.has(i.span.spanId)).map((i) => [i.span.spanId, i]));
+      return { state, findings, steps: steps.filter((s) => on.has(s.id)).map((s) => sources.located(s, raw.get(s.id))) };
     },
     renameSession: (p) => store.renameSession(p.sessionId, p.name),
     deleteSession: (p) => store.deleteSession(p.sessionId),
@@ -216,10 +222,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
     graphSnapshot: (p) => graphs.snapshot(p.feed, p.sessionId, p.options),
     graphDelta: (p) => graphs.delta(p.feed, p.sessionId, p.options),
-    graphStepDetail: (p) => graphs.detail(p.feed, p, p.cursor),
+    graphStepDetail: (p) => located(graphs.detail(p.feed, p, p.cursor)),
     graphWindow: (p) => graphs.window(p.feed, p.from, p.to),
     graphSearch: (p) => graphs.search(p.feed, p.query.slice(0, 1000)),
-    graphStep: (p) => graphs.step(p.feed, p.sessionId, p, p.options),
+    graphStep: (p) => located(graphs.step(p.feed, p.sessionId, p, p.options)),
     graphIndices: (p) => graphs.indices(p.feed, p.ids),
     graphClose: (p) => graphs.close(p.feed),
   };

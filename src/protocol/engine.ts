@@ -79,8 +79,8 @@ export interface RunCheck {
 export interface SessionFindings {
   state: string;
   findings: SafetyFinding[];
+  /** The steps the findings are on, located in the workspace. */
   steps: AgentStep[];
-  inputs: SpanInput[];
 }
 
 export type CostParams = SessionParams & { options: SessionOptions; safety: SafetyOptions; report: Omit<ReportInput, 'steps'> };
@@ -126,7 +126,7 @@ export const EngineRequests = {
   readSession: request<SessionParams, SpanInput[]>('readSession'),
   /** What a Sessions row shows of a session's model: its totals and, for a forked run, where it came from. */
   sessionDigest: request<SessionParams & { options: SessionOptions }, SessionDigest>('sessionDigest'),
-  /** A session's safety findings, with the steps they are on and those steps' inputs (to place them in source). */
+  /** A session's safety findings, with the steps they are on (located in the workspace: the diagnostics go there). */
   safetyFindings: request<SessionParams & { options: SessionOptions; safety: SafetyOptions }, SessionFindings>('safetyFindings'),
   /**
    * A traced run's trace breakpoints (`breakOn` texts) over the steps the worker has not judged for this
@@ -156,8 +156,8 @@ export const EngineRequests = {
   costReport: request<CostParams, SessionCost>('costReport'),
   /** The steps behind a row or finding of that report (its ids stay in the worker until one is clicked). */
   costSteps: request<CostParams & { ref: CostStepsRef }, string[]>('costSteps'),
-  /** A session through the agent model (normalised, priced steps), built in the worker. */
-  sessionSteps: request<SessionParams & { options: SessionOptions }, AgentStep[]>('sessionSteps'),
+  /** A session through the agent model (normalised, priced steps), built in the worker; `located`: each with its source. */
+  sessionSteps: request<SessionParams & { options: SessionOptions; located?: boolean }, AgentStep[]>('sessionSteps'),
   renameSession: request<SessionParams & { name: string }, boolean>('renameSession'),
   deleteSession: request<SessionParams, boolean>('deleteSession'),
   clear: request<object, void>('clear'),
@@ -184,14 +184,14 @@ export const EngineRequests = {
   graphSnapshot: request<GraphFeedParams & SessionParams & { options: SessionOptions }, GraphFeedAnswer | undefined>('graphSnapshot'),
   /** What changed since the feed's last answer (undefined: nothing); a snapshot when the worker lost the feed. */
   graphDelta: request<GraphFeedParams & SessionParams & { options: SessionOptions }, GraphFeedAnswer | undefined>('graphDelta'),
-  /** The inspector's detail of one step of what the feed last sent, with the step (the host locates its source). */
+  /** The inspector's detail of one step of what the feed last sent, with the step (located in the workspace). */
   graphStepDetail: request<GraphFeedParams & StepNamed & { cursor: number }, (GraphStepAnswer & { detail: StepDetailDto }) | undefined>('graphStepDetail'),
   /** Step summaries of feed indices [from, to) (at most MAX_WINDOW). */
   graphWindow: request<GraphFeedParams & { from: number; to: number }, StepSummaryDto[] | undefined>('graphWindow'),
   graphSearch: request<GraphFeedParams & { query: string }, { ids: string[]; indices: number[]; total: number } | undefined>('graphSearch'),
   /** The feed indices of steps by span id (what a webview sent no ids is told); unknown ids are left out. */
   graphIndices: request<GraphFeedParams & { ids: string[] }, number[]>('graphIndices'),
-  /** One step of a session (as the feed shows it, if any): what the editor and commands act on. */
+  /** One step of a session (as the feed shows it, if any), located in the workspace: what the editor and commands act on. */
   graphStep: request<Partial<GraphFeedParams> & SessionParams & StepNamed & { options: SessionOptions }, GraphStepAnswer | undefined>('graphStep'),
   graphClose: request<GraphFeedParams, void>('graphClose'),
 };

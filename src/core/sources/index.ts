@@ -3,7 +3,7 @@ export { nameKey } from './names';
 export { parseStackFrames, isLibraryPath, type StackFrame } from './stackFrames';
 export { scanDefinitions, languageOf, type Definition, type DefinitionKind } from './definitions';
 export { SourceIndex, defaultLimits, skippedFolders, isIndexable, toSlashes, type SourceIndexLimits } from './sourceIndex';
-export { resolveStep, annotateSources, stackTracesOf, ResolutionCache, type Resolution } from './resolveStep';
+export { resolveStep, annotateSources, withResolution, stackTracesOf, ResolutionCache, type Resolution } from './resolveStep';
 export { stepStatsByLocation, formatLocationStats, type LocationStats, type LocationStatsDto } from './locationStats';
 export { SourceMirror } from './sourceMirror';
 export { indexFolder } from './indexFolder';

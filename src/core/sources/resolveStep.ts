@@ -127,8 +127,8 @@ export class ResolutionCache {
 }
 
 /**
- * Fills step.source (or step.sourceMissing) for every step; attribute sources are re-mapped into the
- * workspace. With a cache, a step already resolved against this index is not resolved again.
+ * Fills step.source (or step.sourceMissing) for every step in place; attribute sources are re-mapped into
+ * the workspace. With a cache, a step already resolved against this index is not resolved again.
  */
 export function annotateSources(steps: readonly AgentStep[], index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>, cache?: ResolutionCache): void {
   for (const step of steps) {
@@ -141,6 +141,12 @@ export function annotateSources(steps: readonly AgentStep[], index: SourceIndex,
       step.sourceMissing = r.missing;
     }
   }
+}
+
+/** A copy of `step` with its source (attribute sources re-mapped into the workspace) or why it has none. */
+export function withResolution(step: AgentStep, r: Resolution): AgentStep {
+  const { source: _source, sourceMissing: _missing, ...rest } = step;
+  return 'location' in r ? { ...rest, source: r.location } : { ...rest, sourceMissing: r.missing };
 }
 
 /** One step resolved against `index` (its span's stack traces from `inputs`), through `cache` if given. */

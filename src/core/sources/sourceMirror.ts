@@ -1,9 +1,9 @@
-// The engine worker's copy of the workspace source index: the host reads the files (it has the workspace)
-// and sends their text; the worker, which has the steps, locates them (for the CodeLens numbers and the
-// debuggers), so a long session's steps never cross to VS Code's thread for them.
+// The workspace source index, kept in the engine worker: the host reads the files (it has the workspace)
+// and sends their text; the worker, which has the steps, locates them (for the CodeLens numbers, the
+// debuggers, the graph's inspector and editor follow, the safety diagnostics). The host keeps no index.
 import type { AgentStep, SourceLocation, SpanInput } from '../agent/types';
 import type { SourceFilesParams } from '../../protocol/engine';
-import { ResolutionCache, resolutionOf } from './resolveStep';
+import { ResolutionCache, resolutionOf, withResolution } from './resolveStep';
 import { SourceIndex } from './sourceIndex';
 
 export class SourceMirror {
@@ -27,8 +27,8 @@ export class SourceMirror {
   }
 
   /**
-   * Where each step is (by index), as the host's annotateSources would set its `source`, without touching
-   * the steps: what the CodeLens numbers (stepStatsByLocation) and the debuggers' view (debugView) place them by.
+   * Where each step is (by index), without touching the steps: what the CodeLens numbers
+   * (stepStatsByLocation) and the debuggers' view (debugView) place them by.
    */
   locationsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[]): (SourceLocation | undefined)[] {
     const byId = new Map<string, SpanInput>();
@@ -37,5 +37,10 @@ export class SourceMirror {
       const r = resolutionOf(step, this.index, byId, this.resolutions);
       return 'location' in r ? r.location : undefined;
     });
+  }
+
+  /** A copy of one step with its source or why it has none (`input`: its span): what the editor opens, the inspector says. */
+  located(step: AgentStep, input: SpanInput | undefined): AgentStep {
+    return withResolution(step, resolutionOf(step, this.index, new Map(input ? [[step.id, input]] : []), this.resolutions));
   }
 }

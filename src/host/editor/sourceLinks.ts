@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AgentStep, SourceLocation, SpanInput } from '../../core/agent';
-import { annotateSources, ResolutionCache } from '../../core/sources';
+import type { AgentStep, SourceLocation } from '../../core/agent';
 import { graphViewType } from '../webviews/graphPanel';
 import { CurrentStepDecoration } from './currentStepDecoration';
 import type { WorkspaceSourceIndex } from './workspaceSourceIndex';
@@ -10,14 +9,12 @@ import type { WorkspaceSourceIndex } from './workspaceSourceIndex';
 export const readonlySourceScheme = 'agent-debugger-source';
 
 /**
- * Step <-> source for the host: locates a session's steps through the workspace index, opens a step's
- * line (read-only when the file is not in the workspace) and keeps the current step's line marked while
- * the user steps through time.
+ * Step <-> source for the host: opens a step's line (read-only when the file is not in the workspace) and
+ * keeps the current step's line marked while the user steps through time. Steps come located from the
+ * engine's worker, which keeps the index of the files `workspace` reads and sends it.
  */
 export class SourceLinks implements vscode.Disposable {
   readonly decoration: CurrentStepDecoration;
-  /** Graph, CodeLens and debugger annotate the same sessions over and over: each step is resolved once per index state. */
-  private readonly resolutions = new ResolutionCache();
   private readonly disposables: vscode.Disposable[] = [];
   /** The group step sources open in. */
   private column: vscode.ViewColumn | undefined;
@@ -27,12 +24,6 @@ export class SourceLinks implements vscode.Disposable {
     this.disposables.push(this.decoration, vscode.workspace.registerTextDocumentContentProvider(readonlySourceScheme, {
       provideTextDocumentContent: async (uri) => new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(uri.path))),
     }));
-  }
-
-  /** Fills step.source (or step.sourceMissing, saying why) for every step of a session. */
-  async annotate(steps: readonly AgentStep[], inputs: readonly SpanInput[]): Promise<void> {
-    await this.workspace.ready();
-    annotateSources(steps, this.workspace.index, new Map(inputs.map((i) => [i.span.spanId, i])), this.resolutions);
   }
 
   /** The document to open for a location: a workspace file, a file elsewhere on disk (read-only), or none. */

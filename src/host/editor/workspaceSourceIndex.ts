@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isIndexable, skippedFolders, SourceIndex } from '../../core/sources';
+import { defaultLimits, isIndexable, skippedFolders } from '../../core/sources';
 import type { SourceFilesParams } from '../../protocol/engine';
 import type { Log } from '../log';
 
@@ -7,17 +7,20 @@ const include = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,md,txt,prompty,prompt,ji
 const exclude = `**/{${skippedFolders.join(',')}}/**`;
 /** Files read at once while indexing. */
 const batchSize = 25;
-/** Scanning is synchronous: past this much of it, the host's thread is given back before the next file. */
-const sliceMs = 8;
 /** The first index stops here (and says so): a huge monorepo must not keep the host busy. */
 const timeBudgetMs = 20_000;
 
 /**
- * The core SourceIndex kept up to date with the workspace: built in the background after activation,
- * then file by file from a watcher. Folders like node_modules and venv are never read.
+ * The workspace's files for the source index, kept up to date: read in the background on first need,
+ * then file by file from a watcher, and sent to the engine's worker, which indexes them (SourceMirror)
+ * and locates steps there. This thread reads and sends; it does not scan them. Folders like
+ * node_modules and venv are never read.
  */
 export class WorkspaceSourceIndex implements vscode.Disposable {
-  readonly index = new SourceIndex();
+  private readonly files = new Set<string>();
+  /** Files left out (over the file count or size limits) in the last build. */
+  private truncated = 0;
+  private version = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires (debounced) when files were indexed or removed. */
   readonly onDidChange = this.changed.event;
@@ -26,8 +29,8 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
   private building: Promise<void> | undefined;
 
   /**
-   * `mirror`: where the files' texts go too, in order (the engine worker's copy, for the CodeLens numbers);
-   * `onMirrorLost`: fires when that copy is gone (a new worker), and the index is sent again.
+   * `mirror`: where the files' texts go, in order (the engine worker's index);
+   * `onMirrorLost`: fires when that index is gone (a new worker), and the files are sent again.
    */
   constructor(private readonly log: Log, private readonly mirror: (p: SourceFilesParams) => Promise<unknown> = () => Promise.resolve(), onMirrorLost?: vscode.Event<void>) {
     if (onMirrorLost) this.disposables.push(onMirrorLost(() => this.building && void this.rebuild()));
@@ -40,8 +43,7 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
     watcher.onDidChange(reindex, undefined, this.disposables);
     watcher.onDidDelete((uri) => {
       if (!this.building) return;
-      this.index.remove(uri.fsPath);
-      this.send({ files: [], removed: [uri.fsPath] });
+      this.drop(uri.fsPath);
       this.fire();
     }, undefined, this.disposables);
     this.disposables.push(watcher);
@@ -55,9 +57,9 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
     return (this.building ??= this.build());
   }
 
-  /** Counts every index change: callers cache against it. */
+  /** Counts every change of the files sent: callers cache against it. */
   get generation(): number {
-    return this.index.generation;
+    return this.version;
   }
 
   private async rebuild(): Promise<void> {
@@ -68,9 +70,12 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
   private async build(): Promise<void> {
     const started = Date.now();
     const folders = vscode.workspace.workspaceFolders ?? [];
-    this.index.setRoots(folders.map((f) => f.uri.fsPath));
+    this.files.clear();
+    this.version++;
     this.send({ reset: true, roots: folders.map((f) => f.uri.fsPath), files: [], removed: [] });
-    const uris = await vscode.workspace.findFiles(include, exclude, this.index.limits.maxFiles + 1);
+    const found = await vscode.workspace.findFiles(include, exclude, defaultLimits.maxFiles + 1);
+    const uris = found.slice(0, defaultLimits.maxFiles);
+    this.truncated = found.length - uris.length;
     let read = 0;
     for (let i = 0; i < uris.length; i += batchSize) {
       if (Date.now() - started > timeBudgetMs) {
@@ -79,19 +84,14 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
       }
       const batch = uris.slice(i, i + batchSize);
       const texts = await Promise.all(batch.map((u) => this.readIndexable(u)));
-      this.send({ files: texts.flatMap((text, j) => (text === undefined ? [] : [{ path: batch[j]!.fsPath, text }])), removed: [] });
-      let slice = performance.now();
-      for (const [j, text] of texts.entries()) {
-        if (text !== undefined) this.index.update(batch[j]!.fsPath, text);
-        read++;
-        if (performance.now() - slice > sliceMs) {
-          await new Promise((resolve) => setImmediate(resolve));
-          slice = performance.now();
-        }
-      }
+      const files = texts.flatMap((text, j) => (text === undefined ? [] : [{ path: batch[j]!.fsPath, text }]));
+      this.send({ files, removed: [] });
+      for (const f of files) this.files.add(f.path);
+      this.version++;
+      read += batch.length;
     }
-    if (this.index.truncated) this.log.warn(`source index: ${this.index.truncated} files left out (limits: ${this.index.limits.maxFiles} files, ${this.index.limits.maxFileBytes} bytes each)`);
-    this.log.info(`source index: ${this.index.fileCount} files in ${Date.now() - started} ms`);
+    if (this.truncated) this.log.warn(`source index: ${this.truncated} files left out (limits: ${defaultLimits.maxFiles} files, ${defaultLimits.maxFileBytes} bytes each)`);
+    this.log.info(`source index: ${this.files.size} files read in ${Date.now() - started} ms`);
     this.fire();
   }
 
@@ -99,7 +99,16 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
     const text = await this.readIndexable(uri);
     if (text === undefined) return false;
     this.send({ files: [{ path: uri.fsPath, text }], removed: [] });
-    return this.index.update(uri.fsPath, text);
+    this.files.add(uri.fsPath);
+    this.version++;
+    return true;
+  }
+
+  /** A file that is gone (or no longer one to index) leaves the index. */
+  private drop(path: string): void {
+    this.files.delete(path);
+    this.version++;
+    this.send({ files: [], removed: [path] });
   }
 
   /** To the mirror, in order. A copy lost with a dead worker is sent again whole (onMirrorLost); a failed send is dropped. */
@@ -112,12 +121,12 @@ export class WorkspaceSourceIndex implements vscode.Disposable {
     if (uri.scheme !== 'file' || !isIndexable(uri.fsPath) || uri.fsPath.split(/[\\/]/).some((s) => skippedFolders.includes(s))) return undefined;
     try {
       const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size <= this.index.limits.maxFileBytes) return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      if (stat.size <= defaultLimits.maxFileBytes) return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      this.truncated++;
     } catch {
       // gone: removed below
     }
-    this.index.remove(uri.fsPath);
-    this.send({ files: [], removed: [uri.fsPath] });
+    this.drop(uri.fsPath);
     return undefined;
   }
 

@@ -42,11 +42,12 @@ export class SafetyDiagnostics implements vscode.Disposable {
       this.collection.clear();
       return;
     }
-    // Scanned in the engine's worker: only the findings and the steps they are on come back to be placed.
-    const { findings, steps, inputs, state: scanned } = await engine.safetyFindings(newest.id, agentOptions(), await this.settings.options());
+    // Scanned and located in the engine's worker (its copy of the workspace index, sent first): only the
+    // findings and the steps they are on come back.
+    await this.links.workspace.ready();
+    const { findings, steps, state: scanned } = await engine.safetyFindings(newest.id, agentOptions(), await this.settings.options());
     // A growing session's scan may lag it: the engine then tells again when a fresh one is due.
     if (scanned !== `${newest.spanCount}/${newest.logCount}`) this.shownState = '';
-    await this.links.annotate(steps, inputs);
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     const byId = new Map(steps.map((s) => [s.id, s]));
     for (const f of findings) {

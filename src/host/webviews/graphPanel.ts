@@ -70,14 +70,13 @@ export class GraphPanel implements vscode.Disposable {
     return this.sessionId;
   }
 
-  /** The whole session shown, steps located: read and built on this thread on demand (tests). */
+  /** The whole session shown, steps located (tests). */
   async shownSession(): Promise<AgentSession | undefined> {
     const engine = await this.receiver.engine();
     const id = this.sessionId;
     if (!id || !engine.getSession(id)) return undefined;
-    const [steps, inputs] = await Promise.all([engine.sessionSteps(id, agentOptions()), engine.readSession(id)]);
-    await this.sources.annotate(steps, inputs);
-    return sessionOfSteps(steps);
+    await this.sources.workspace.ready();
+    return sessionOfSteps(await engine.sessionSteps(id, agentOptions(), true));
   }
 
   /** One step of the session shown, located in the workspace (the editor opens it). */
@@ -107,7 +106,7 @@ export class GraphPanel implements vscode.Disposable {
           const turn = ++this.followTurn;
           // A webview sent no ids names the step by index: the worker knows its id.
           const follow = setting('followInEditor');
-          const step = follow || !message.id ? (await this.locatedStep(message.id, follow, message.index))?.step : undefined;
+          const step = follow || !message.id ? (await this.locatedStep(message.id, message.index))?.step : undefined;
           const stepId = message.id || step?.id;
           if (stepId) this.onSelect({ sessionId: message.sessionId, stepId });
           // While the user steps through time, the editor follows to the step's tool or prompt; unless a newer
@@ -120,16 +119,16 @@ export class GraphPanel implements vscode.Disposable {
           break;
         case 'rerunFromHere': {
           // The fork step is the call's order among the session's LLM calls (as the gateway recorded them).
-          const found = message.sessionId === this.sessionId ? await this.locatedStep(message.id, false) : undefined;
+          const found = message.sessionId === this.sessionId ? await this.locatedStep(message.id) : undefined;
           const command = message.mode === 'response' ? Commands.rerunWithEditedResponse : message.mode === 'playground' ? Commands.playground : Commands.rerunFromHere;
           if (found && found.llmOrdinal > 0) await vscode.commands.executeCommand(command, message.sessionId, found.llmOrdinal);
           break;
         }
         case 'requestStep': {
           const engine = await this.receiver.engine();
+          // Located in the worker, with the copy of the workspace index this host sent it.
+          await this.sources.workspace.ready();
           const answer = await engine.graph.stepDetail(this.feed, message.id, message.cursor, message.index);
-          // The worker has no workspace: the step is located here, as the editor will open it.
-          if (answer) await this.sources.annotate([answer.step], answer.input ? [answer.input] : []);
           const detail = answer && withSource(answer.detail, answer.step);
           this.post({ type: 'stepDetail', requestId: message.requestId, detail, error: detail ? undefined : 'That step is no longer in the session.' });
           break;
@@ -150,13 +149,12 @@ export class GraphPanel implements vscode.Disposable {
     }
   }
 
-  /** A step of the session shown, with its LLM call order; `locate`: its source found through the workspace index. */
-  private async locatedStep(stepId: string, locate = true, index?: number): Promise<{ step: AgentStep; llmOrdinal: number } | undefined> {
+  /** A step of the session shown, with its LLM call order and its source (located in the worker). */
+  private async locatedStep(stepId: string, index?: number): Promise<{ step: AgentStep; llmOrdinal: number } | undefined> {
     const engine = await this.receiver.engine();
     const id = this.sessionId;
-    const answer = id ? await engine.graph.step(id, stepId, agentOptions(), this.fed ? this.feed : undefined, index) : undefined;
-    if (answer && locate) await this.sources.annotate([answer.step], answer.input ? [answer.input] : []);
-    return answer;
+    await this.sources.workspace.ready();
+    return id ? await engine.graph.step(id, stepId, agentOptions(), this.fed ? this.feed : undefined, index) : undefined;
   }
 
   private async openSource(stepId: string): Promise<void> {

@@ -56,6 +56,10 @@ describe('sources: the engine worker\'s copy of the index (SourceMirror)', funct
       assert.ok(viewed.breaks.length >= 2);
       assert.ok(shown.every((s) => !('inputMessages' in s) && !('attributes' in s)), 'no payloads in the view');
       assert.deepEqual(shown.map((s) => s.id), steps.map((s) => s.id));
+      // One step as the graph's inspector, editor follow and safety diagnostics get it: a located copy.
+      const raw = new Map(inputs.map((i) => [i.span.spanId, i]));
+      const copies = steps.map((s) => mirror.located(s, raw.get(s.id)));
+      assert.deepEqual(copies.map((s) => [s.source, s.sourceMissing]), steps.map((s) => [s.source, s.sourceMissing]));
       assert.ok(onHost.length >= 5, `tools, prompt and agent lines (${onHost.length})`);
 
       const tools = path.join(examples, 'travel-agent-py', 'tools.py');
