@@ -1,8 +1,9 @@
 // OTLP attribute lists -> plain JS values, and small typed readers over them. Every function here is
 // total: malformed input (wrong types, missing values, broken JSON) gives undefined, never a throw.
 import type { AnyValue, KeyValue } from '../otlp/model';
+import { setOwn } from '../otlp/protoPlain';
 import { TextMemo } from './textMemo';
-import type { Attributes, AttrValue } from './types';
+import type { Attributes, AttrValue, SpanInput } from './types';
 
 const MAX_DEPTH = 32;
 
@@ -30,6 +31,11 @@ function intToJs(raw: unknown): AttrValue {
   return Number.isSafeInteger(n) ? n : raw;
 }
 
+/** A span's attributes as plain values: as the store read them for the model, else flattened here. */
+export function spanAttributes(span: SpanInput['span']): Attributes {
+  return span.plainAttributes ?? flattenAttributes(span.attributes);
+}
+
 /** KeyValue[] -> { key: value }. Later duplicates win, as in most SDKs. */
 export function flattenAttributes(list: readonly KeyValue[] | undefined | null, depth = 0): Attributes {
   const out: Attributes = {};
@@ -40,11 +46,7 @@ export function flattenAttributes(list: readonly KeyValue[] | undefined | null, 
   return out;
 }
 
-/** Assignment that treats "__proto__" as a plain key: attribute names come from untrusted senders. */
-export function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  else o[key] = value;
-}
+export { setOwn };
 
 const unsafeSegments = new Set(['__proto__', 'constructor', 'prototype']);
 

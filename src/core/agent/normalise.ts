@@ -2,7 +2,7 @@
 // states a value wins. The order puts the most specific dialect markers first: a Vercel doGenerate span
 // also carries gen_ai.* keys, and a Traceloop LLM span carries both gen_ai.prompt.N and gen_ai.usage.*.
 import type { LogRecord, SpanEvent } from '../otlp/model';
-import { anyValueToJs, flattenAttributes, isObject, nanosToMs, parseJsonLoose, str } from './attributes';
+import { anyValueToJs, flattenAttributes, isObject, nanosToMs, parseJsonLoose, spanAttributes, str } from './attributes';
 import { scanKeys, type DialectReader, type SpanView } from './dialects/dialect';
 import { genAiReader, kindFromSpanName } from './dialects/genai';
 import { openInferenceReader } from './dialects/openinference';
@@ -19,7 +19,7 @@ const STATUS_OK = 1;
 /** Never throws: unknown or malformed attributes give a step of kind 'other' with what could be read. */
 export function normaliseSpan(input: SpanInput): AgentStep {
   const span = input.span;
-  const attrs = flattenAttributes(span.attributes);
+  const attrs = spanAttributes(span);
   const events = Array.isArray(span.events) ? span.events : [];
   const view: SpanView = { span, attrs, events, logs: Array.isArray(input.logs) ? input.logs : [], keys: scanKeys(attrs), scopeName: str(input.scope?.name), sdkName: sdkNameOf(input) };
 

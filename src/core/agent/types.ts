@@ -1,10 +1,12 @@
 // The normalised agent model: one AgentStep per span, whatever dialect produced it (architecture.md,
 // "The agent model"). JSON-safe on purpose: the CLI prints it and the host slices it into DTOs.
 import type { InstrumentationScope, LogRecord, Resource, Span } from '../otlp/model';
+import type { PlainAttributes, PlainValue } from '../otlp/protoPlain';
 
 /** One span as the store hands it over: the span, where it came from, and the log records joined to it. */
 export interface SpanInput {
-  span: Span;
+  /** Read from the store for the model, its attributes come as plain values (`plainAttributes`; see spanAttributes). */
+  span: Span & { plainAttributes?: Attributes };
   resource: Resource;
   scope: InstrumentationScope;
   /** OTLP log records with this span's trace and span id (GenAI events are often sent as logs). */
@@ -17,8 +19,8 @@ export type StepStatus = 'ok' | 'error' | 'unset';
 export type Dialect = 'genai' | 'openinference' | 'vercel' | 'traceloop';
 
 /** A plain JS attribute value (OTLP AnyValue flattened; 64-bit ints become numbers when safe). */
-export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
-export type Attributes = Record<string, AttrValue>;
+export type AttrValue = PlainValue;
+export type Attributes = PlainAttributes;
 
 export type MessagePart =
   | { type: 'text'; text: string }

@@ -3,6 +3,7 @@ import type { Reader } from 'protobufjs/minimal';
 import { inMessage } from './errors';
 import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, SpanStatus } from './model';
 import { decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue, type StoredTexts } from './protoCommon';
+import { readPlainKeyValue, type PlainAttributes } from './protoPlain';
 import {
   WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, readFixed32, readFixed64, readHex,
   readString, skipField,
@@ -87,8 +88,11 @@ function decodeScopeSpans(r: Reader): ScopeSpans {
   return ss;
 }
 
-/** A Span message: the reader's whole range (the store reads spans.data with it too, with its `texts`). */
-export function decodeSpan(r: Reader, texts?: StoredTexts): Span {
+/**
+ * A Span message: the reader's whole range (the store reads spans.data with it too, with its `texts`).
+ * With `plain`, the attributes go there as plain values (protoPlain.ts) and the span's list stays empty.
+ */
+export function decodeSpan(r: Reader, texts?: StoredTexts, plain?: PlainAttributes): Span {
   // Every field is initialised up front in one order, so all spans share one hidden class.
   const span: Span = {
     traceId: '', spanId: '', parentSpanId: '', traceState: '', flags: 0, name: '', kind: 0,
@@ -106,7 +110,11 @@ export function decodeSpan(r: Reader, texts?: StoredTexts): Span {
       case 6: expectWire(tag, WIRE_VARINT); span.kind = r.int32(); break;
       case 7: expectWire(tag, WIRE_FIXED64); span.startTimeUnixNano = readFixed64(r); break;
       case 8: expectWire(tag, WIRE_FIXED64); span.endTimeUnixNano = readFixed64(r); break;
-      case 9: expectWire(tag, WIRE_LEN); pushKeyValue(r, span.attributes, 0, texts); break;
+      case 9:
+        expectWire(tag, WIRE_LEN);
+        if (plain) readPlainKeyValue(r, plain, 0, texts);
+        else pushKeyValue(r, span.attributes, 0, texts);
+        break;
       case 10: expectWire(tag, WIRE_VARINT); span.droppedAttributesCount = r.uint32(); break;
       case 11:
         expectWire(tag, WIRE_LEN);

@@ -1,7 +1,7 @@
 // Find steps by what a person remembers of them: name, model, tool, prompt and output text, tool args and
 // results, errors, events and any attribute value. Case-insensitive substring over each step's text, built
 // once per session (the graph asks again on every keystroke).
-import type { AgentStep, SpanInput } from '../agent/types';
+import type { AgentStep, Attributes, AttrValue, SpanInput } from '../agent/types';
 import type { AnyValue, KeyValue } from '../otlp/model';
 
 /** At most this many matches are returned (the count says how many there were). */
@@ -39,7 +39,8 @@ export class StepSearch {
       collect([s.model, s.provider, s.toolName, s.toolCallId, s.toolArgs, s.toolResult, s.inputMessages, s.outputMessages, s.systemPrompt, s.agentName, s.operation, s.error, s.events], out);
       const r = raw.get(s.spanId.toLowerCase());
       if (r) {
-        for (const kv of r.span.attributes) attribute(kv, out);
+        if (r.span.plainAttributes) plainAttributes(r.span.plainAttributes, out, 0);
+        else for (const kv of r.span.attributes) attribute(kv, out);
         for (const e of r.span.events) {
           out.push(e.name);
           for (const kv of e.attributes) attribute(kv, out);
@@ -68,6 +69,21 @@ function anyValue(v: AnyValue | undefined, out: string[]): void {
   else if ('boolValue' in v) out.push(String(v.boolValue));
   else if ('arrayValue' in v) for (const x of v.arrayValue.values ?? []) anyValue(x, out);
   else if ('kvlistValue' in v) for (const kv of v.kvlistValue.values ?? []) attribute(kv, out);
+}
+
+/** What attribute() gives for the same attributes read as plain values (keys of nested lists too). */
+function plainAttributes(attrs: Attributes, out: string[], depth: number): void {
+  for (const key in attrs) {
+    out.push(key);
+    plainValue(attrs[key]!, out, depth);
+  }
+}
+
+function plainValue(v: AttrValue, out: string[], depth: number): void {
+  if (v === null || depth > 64) return;
+  if (typeof v !== 'object') out.push(String(v));
+  else if (Array.isArray(v)) for (const x of v) plainValue(x, out, depth + 1);
+  else plainAttributes(v, out, depth + 1);
 }
 
 /** Every string, number and boolean leaf of a plain value (depth-capped: span data is untrusted). */

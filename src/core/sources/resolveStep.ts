@@ -2,7 +2,7 @@
 //   1. code.* attributes   2. a stack trace's first workspace frame   3. tool definitions by name
 //   4. prompt text matched against the workspace   5. agent definitions by gen_ai.agent.name
 // A step with no location gets the reason instead, naming what was tried.
-import { flattenAttributes, str } from '../agent/attributes';
+import { flattenAttributes, spanAttributes, str } from '../agent/attributes';
 import { sourceFromAttributes } from '../agent/source';
 import type { AgentStep, Message, SourceLocation, SpanInput } from '../agent/types';
 import type { SourceIndex } from './sourceIndex';
@@ -18,7 +18,7 @@ export function stackTracesOf(input: SpanInput | undefined): string[] {
     const s = str(v);
     if (s) out.push(s);
   };
-  const attrs = flattenAttributes(input.span.attributes);
+  const attrs = spanAttributes(input.span);
   add(attrs['code.stacktrace']);
   add(attrs['exception.stacktrace']);
   for (const e of input.span.events ?? []) add(flattenAttributes(e.attributes)['exception.stacktrace']);

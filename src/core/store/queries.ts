@@ -88,16 +88,17 @@ export function spansOfTrace(ctx: StoreContext, traceId: string, sessionId?: str
  * A session's spans stored after row `seq` (ids grow with ingest), in id order: what a live session added;
  * undefined unless the session still has exactly `before` spans up to `seq` (none moved out or trimmed).
  */
-export function spansOfSessionAfter(ctx: StoreContext, sessionId: string, seq: number, before: number): StoredSpan[] | undefined {
+export function spansOfSessionAfter(ctx: StoreContext, sessionId: string, seq: number, before: number, plain = false): StoredSpan[] | undefined {
   if (!ctx.sessions.has(sessionId)) return undefined;
   // Runs hold only their own spans, so they count a session's spans up to `seq` without reading any.
   const kept = firstRow(ctx.stmts, 'SELECT coalesce(sum(min(last_id, ?1) - first_id + 1), 0) FROM span_runs WHERE session_id = ?2 AND first_id <= ?1', [seq, sessionId]);
   if (num(kept?.[0]) !== before) return undefined;
   const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ? AND r.last_id > ? AND s.id > ? ORDER BY s.id`, [sessionId, seq, seq]);
-  return rows.map((r) => spanFromRow(ctx, r));
+  return rows.map((r) => spanFromRow(ctx, r, plain));
 }
 
-export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page = {}): StoredSpan[] {
+/** `plain`: attributes as plain values (spanFromRow), for the agent model. */
+export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page = {}, plain = false): StoredSpan[] {
   if (!ctx.sessions.has(sessionId)) return [];
   if (page.limit === undefined && page.offset === undefined) {
     // The whole session (the agent model's read): SQLite sorting whole rows, data included, took ~200 ms
@@ -106,7 +107,7 @@ export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page 
     const start = (r: SqlValue[]) => (typeof r[6] === 'number' ? r[6] : -Infinity);
     rows.sort((a, b) => start(a) - start(b) || num(a[0]) - num(b[0]));
     // A span is in one run of its trace and session; were runs ever to overlap, it is read once (as IN did).
-    return rows.filter((r, i) => i === 0 || r[0] !== rows[i - 1]![0]).map((r) => spanFromRow(ctx, r));
+    return rows.filter((r, i) => i === 0 || r[0] !== rows[i - 1]![0]).map((r) => spanFromRow(ctx, r, plain));
   }
   // The page is chosen by sorting (start, id) alone, then its rows are read: sorting whole rows (data
   // included) took a page of a 100k-span session 106 ms, this 58-81 ms.
@@ -116,7 +117,7 @@ export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page 
     page.limit ?? -1,
     page.offset ?? 0,
   ]);
-  return rows.map((r) => spanFromRow(ctx, r));
+  return rows.map((r) => spanFromRow(ctx, r, plain));
 }
 
 /** Direct children of a span, in start order. */

@@ -1,5 +1,6 @@
 // Table rows back into model objects. Column lists live here so queries and export agree on them.
 import type { AnyValue, KeyValue } from '../otlp/model';
+import type { PlainAttributes } from '../otlp/protoPlain';
 import type { StoreContext } from './context';
 import { parseSpanData } from './spanData';
 import { num, str, type SqlValue } from './sqlite';
@@ -12,10 +13,14 @@ export const spanColumns = `s.id, s.session_id, s.trace_id, s.span_id, s.parent_
 export const logColumns = `l.id, l.session_id, l.trace_id, l.span_id, l.time_ns, l.observed_time_ns, l.time_ms, l.severity_number,
   l.severity_text, l.body, l.attributes, l.dropped_attributes_count, l.flags, l.event_name, l.resource_id, l.scope_id`;
 
-/** A spans row (selected with `spanColumns`) as a StoredSpan: the columns plus what spans.data holds. */
-export function spanFromRow(ctx: StoreContext, r: SqlValue[]): StoredSpan {
+/**
+ * A spans row (selected with `spanColumns`) as a StoredSpan: the columns plus what spans.data holds; with
+ * `plain`, its attributes as plain values (`plainAttributes`, the agent model's read).
+ */
+export function spanFromRow(ctx: StoreContext, r: SqlValue[], plain = false): StoredSpan {
   const data = r[11];
-  const span = parseSpanData(data instanceof Uint8Array ? data : new Uint8Array(0), ctx.texts);
+  const attributes: PlainAttributes | undefined = plain ? {} : undefined;
+  const span = parseSpanData(data instanceof Uint8Array ? data : new Uint8Array(0), ctx.texts, attributes);
   const resourceId = num(r[9]);
   const scopeId = num(r[10]);
   // Set in the order a decoded Span has them, then the store's own, so stored spans share one shape.
@@ -24,7 +29,7 @@ export function spanFromRow(ctx: StoreContext, r: SqlValue[]): StoredSpan {
   span.parentSpanId = str(r[4]);
   span.name = str(r[5]);
   span.status.code = num(r[8]);
-  return Object.assign(span, {
+  const stored: StoredSpan = Object.assign(span, {
     seq: num(r[0]),
     sessionId: str(r[1]),
     resourceId,
@@ -35,6 +40,8 @@ export function spanFromRow(ctx: StoreContext, r: SqlValue[]): StoredSpan {
     endMs: num(r[7]),
     durationMs: durationMs(span.startTimeUnixNano, span.endTimeUnixNano),
   });
+  if (attributes) stored.plainAttributes = attributes;
+  return stored;
 }
 
 export function logFromRow(ctx: StoreContext, r: SqlValue[]): StoredLogRecord {

@@ -7,6 +7,7 @@
 import type { AnyValue, KeyValue, Span } from '../otlp/model';
 import { pushKeyValue, type StoredTexts } from '../otlp/protoCommon';
 import { encodeSpanData } from '../otlp/protoEncode';
+import type { PlainAttributes } from '../otlp/protoPlain';
 import { decodeSpan } from '../otlp/protoTraces';
 import { readerFor, skipField, WIRE_LEN } from '../otlp/protoWire';
 import type { Database } from './sqlite';
@@ -17,9 +18,12 @@ export const F_EVENTS = 11, F_DROPPED_EVENTS = 12, F_LINKS = 13, F_DROPPED_LINKS
 
 export const spanDataBytes: (span: Span) => Uint8Array = encodeSpanData;
 
-/** spans.data back: a Span whose ids and name are empty (they are columns); `texts`: the store's shared texts. */
-export function parseSpanData(bytes: Uint8Array, texts?: StoredTexts): Span {
-  return decodeSpan(readerFor(bytes), texts);
+/**
+ * spans.data back: a Span whose ids and name are empty (they are columns); `texts`: the store's shared
+ * texts; `plain`: where its attributes go as plain values instead (see protoPlain.ts).
+ */
+export function parseSpanData(bytes: Uint8Array, texts?: StoredTexts, plain?: PlainAttributes): Span {
+  return decodeSpan(readerFor(bytes), texts, plain);
 }
 
 /**

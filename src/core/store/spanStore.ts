@@ -211,12 +211,13 @@ export class SpanStore {
   }
 
   /** A session's spans stored after row `seq`, in ingest order; undefined unless it still has `before` spans up to it. */
-  spansOfSessionAfter(sessionId: string, seq: number, before: number): StoredSpan[] | undefined {
-    return q.spansOfSessionAfter(this.ctx, sessionId, seq, before);
+  spansOfSessionAfter(sessionId: string, seq: number, before: number, plain = false): StoredSpan[] | undefined {
+    return q.spansOfSessionAfter(this.ctx, sessionId, seq, before, plain);
   }
 
-  spansOfSession(sessionId: string, page: Page = {}): StoredSpan[] {
-    return q.spansOfSession(this.ctx, sessionId, page);
+  /** `plain`: each span's attributes as plain values (`plainAttributes`), for the agent model. */
+  spansOfSession(sessionId: string, page: Page = {}, plain = false): StoredSpan[] {
+    return q.spansOfSession(this.ctx, sessionId, page, plain);
   }
 
   childrenOf(traceId: string, spanId: string, sessionId?: string): StoredSpan[] {

@@ -1,6 +1,7 @@
 // Plain, JSON-safe shapes the store hands out. Spans and log records carry every OTLP model field
 // unchanged, plus where they live (session, resource, scope) and a few derived numbers for layout.
 import type { KeyValue, LogRecord, Span } from '../otlp/model';
+import type { PlainAttributes } from '../otlp/protoPlain';
 
 export interface StoredResource {
   attributes: KeyValue[];
@@ -31,6 +32,8 @@ export interface StoredSpan extends Span {
   startMs: number;
   endMs: number;
   durationMs: number;
+  /** Read for the agent model (readSession): the attributes as plain values, and `attributes` left empty. */
+  plainAttributes?: PlainAttributes;
 }
 
 export interface StoredLogRecord extends LogRecord {

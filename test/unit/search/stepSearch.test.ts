@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildSession } from '../../../src/core/agent';
+import { readSession } from '../../../src/core/agent/fromStore';
+import { parseOtlpText } from '../../../src/core/sessionFiles';
 import { StepSearch } from '../../../src/core/search/stepSearch';
+import { SpanStore } from '../../../src/core/store/spanStore';
 import { fixture } from '../graph/fixtures';
 
 describe('step search (core/search): what a person remembers of a step finds it', () => {
@@ -29,5 +35,24 @@ describe('step search (core/search): what a person remembers of a step finds it'
     assert.deepEqual(search(traceloop, 'gen_ai.request.model').total > 0, true, 'attribute keys too');
     assert.deepEqual(search(traceloop, '   '), { ids: [], total: 0 });
     assert.deepEqual(search(traceloop, 'no such words in any span'), { ids: [], total: 0 });
+  });
+
+  it('finds the same steps in a session read from the store (attributes as plain values)', async () => {
+    const text = readFileSync(path.join(__dirname, '../../../../test/fixtures/traceloop-openai.otlp.json'), 'utf8');
+    const store = await SpanStore.create();
+    try {
+      const { traces, logs } = parseOtlpText(text);
+      for (const t of traces) store.ingestTraces(t);
+      for (const l of logs) store.ingestLogs(l);
+      const id = store.listSessions()[0]!.id;
+      const inputs = readSession(store, id);
+      assert.ok(inputs.every((i) => i.span.plainAttributes && i.span.attributes.length === 0));
+      const stored = new StepSearch(buildSession(inputs).steps, inputs);
+      for (const q of ['weather_workflow', 'gen_ai.request.model', 'traceloop.entity.name', 'gpt', 'TOKYO', '0.7', 'no such words in any span']) {
+        assert.deepEqual(stored.find(q), search(traceloop, q), q);
+      }
+    } finally {
+      store.dispose();
+    }
   });
 });

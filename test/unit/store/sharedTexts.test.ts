@@ -4,6 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { Writer } from 'protobufjs/minimal';
 import type { KeyValue, Span, TraceRequest } from '../../../src/core/otlp/model';
+import { buildSession } from '../../../src/core/agent';
+import { flattenAttributes } from '../../../src/core/agent/attributes';
+import { readSession } from '../../../src/core/agent/fromStore';
 import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
 import type { SpanStore } from '../../../src/core/store/spanStore';
@@ -88,6 +91,13 @@ describe('store: long strings kept once', () => {
         // Reading shares one string per text.
         const again = store.spansOfSession('run');
         assert.equal(again.length, 240);
+        // The agent model's read: the same attributes as plain values, texts resolved, and the same steps.
+        const inputs = readSession(store, 'run');
+        assert.deepEqual(inputs.map((i) => i.span.plainAttributes), again.map((s) => flattenAttributes(s.attributes)));
+        assert.ok(inputs.every((i) => i.span.attributes.length === 0));
+        assert.equal(inputs.find((i) => i.span.spanId === third.spanId)!.span.plainAttributes!['gen_ai.input.messages'], conversation(4));
+        const asOtlp = again.map((span) => ({ span, resource: span.resource, scope: span.scope }));
+        assert.deepEqual(buildSession(inputs).steps, buildSession(asOtlp).steps);
       } finally {
         store.dispose();
         plain.dispose();

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { AnyValue, KeyValue, Span } from '../../../src/core/otlp/model';
+import { flattenAttributes } from '../../../src/core/agent/attributes';
+import type { PlainAttributes } from '../../../src/core/otlp/protoPlain';
 import { parseSpanData, spanDataBytes, spanHasAttribute } from '../../../src/core/store/spanData';
 import { ns, span, spanId, str, traceId } from './fixtures';
 
@@ -55,6 +57,35 @@ describe('store: spans.data (protobuf)', () => {
       assert.equal(back.key.replace(/\ufffd/g, ''), text.replace(lone, ''), JSON.stringify(text));
       assert.doesNotMatch(back.key, lone);
     }
+  });
+
+  it('reads attributes as plain values exactly as the agent model flattens them, and leaves the rest of the span alone', () => {
+    // Nested 40 deep: anyValueToJs gives null past 32 levels.
+    let deep: AnyValue = { stringValue: 'bottom' };
+    for (let i = 0; i < 40; i++) deep = i % 2 ? { arrayValue: { values: [deep, { intValue: String(i) }] } } : { kvlistValue: { values: [{ key: `level ${i}`, value: deep }] } };
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const random = (depth: number): AnyValue => {
+      const pick = rand(depth > 3 ? 6 : 8);
+      if (pick < 6) return values[rand(values.length)]!;
+      if (pick === 6) return { arrayValue: { values: Array.from({ length: rand(4) }, () => random(depth + 1)) } };
+      return { kvlistValue: { values: Array.from({ length: rand(4) }, () => ({ key: tricky[rand(tricky.length)]!, value: random(depth + 1) })) } };
+    };
+    const lists: KeyValue[][] = [
+      values.map((value, i) => ({ key: `k${i}`, value })),
+      // Later duplicates win; "__proto__" is a key like any other.
+      [{ key: 'dup', value: { intValue: '1' } }, { key: '__proto__', value: { stringValue: 'polluted?' } }, { key: 'dup', value: { boolValue: false } }],
+      [{ key: 'deep', value: deep }],
+      ...Array.from({ length: 300 }, () => Array.from({ length: rand(8) }, () => ({ key: tricky[rand(tricky.length)]!, value: random(0) }))),
+    ];
+    for (const attributes of lists) {
+      const bytes = spanDataBytes(richSpan(attributes));
+      const plain: PlainAttributes = {};
+      const read = parseSpanData(bytes, undefined, plain);
+      assert.deepEqual(plain, flattenAttributes(parseSpanData(bytes).attributes));
+      assert.deepEqual(read, { ...parseSpanData(bytes), attributes: [] }, 'every other field as before');
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
   it('finds attributes by key and value: strings match strings and integers, numbers doubles and integers', () => {
