@@ -93,12 +93,20 @@ function decodeScopeSpans(r: Reader): ScopeSpans {
  * With `plain`, the attributes go there as plain values (protoPlain.ts) and the span's list stays empty.
  */
 export function decodeSpan(r: Reader, texts?: StoredTexts, plain?: PlainAttributes): Span {
-  // Every field is initialised up front in one order, so all spans share one hidden class.
-  const span: Span = {
+  return decodeSpanInto(r, emptySpan(), texts, plain);
+}
+
+/** Every field initialised in one order, so all spans share one hidden class (the store's add theirs after). */
+export function emptySpan(): Span {
+  return {
     traceId: '', spanId: '', parentSpanId: '', traceState: '', flags: 0, name: '', kind: 0,
     startTimeUnixNano: '0', endTimeUnixNano: '0', attributes: [], droppedAttributesCount: 0,
     events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { code: 0, message: '' },
   };
+}
+
+/** decodeSpan into `span` (emptySpan's fields, and maybe more): the store makes its spans whole at once. */
+export function decodeSpanInto<T extends Span>(r: Reader, span: T, texts?: StoredTexts, plain?: PlainAttributes): T {
   while (r.pos < r.len) {
     const tag = r.uint32();
     switch (tag >>> 3) {

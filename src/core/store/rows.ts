@@ -2,7 +2,7 @@
 import type { AnyValue, KeyValue } from '../otlp/model';
 import type { PlainAttributes } from '../otlp/protoPlain';
 import type { StoreContext } from './context';
-import { parseSpanData } from './spanData';
+import { parseSpanDataInto } from './spanData';
 import { num, str, type SqlValue } from './sqlite';
 import type { StoredLogRecord, StoredSpan } from './types';
 import { durationMs, parseJson } from './values';
@@ -20,28 +20,27 @@ export const logColumns = `l.id, l.session_id, l.trace_id, l.span_id, l.time_ns,
 export function spanFromRow(ctx: StoreContext, r: SqlValue[], plain = false): StoredSpan {
   const data = r[11];
   const attributes: PlainAttributes | undefined = plain ? {} : undefined;
-  const span = parseSpanData(data instanceof Uint8Array ? data : new Uint8Array(0), ctx.texts, attributes);
   const resourceId = num(r[9]);
   const scopeId = num(r[10]);
-  // Set in the order a decoded Span has them, then the store's own, so stored spans share one shape.
+  // Whole at once, a Span's fields in their order and then the store's: stored spans share one shape, and
+  // none grows its property store after (Object.assign did, for every span a model read).
+  const span: StoredSpan = {
+    traceId: '', spanId: '', parentSpanId: '', traceState: '', flags: 0, name: '', kind: 0,
+    startTimeUnixNano: '0', endTimeUnixNano: '0', attributes: [], droppedAttributesCount: 0,
+    events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { code: 0, message: '' },
+    seq: num(r[0]), sessionId: str(r[1]), resourceId, scopeId,
+    resource: ctx.dims.resource(resourceId), scope: ctx.dims.scope(scopeId), startMs: num(r[6]), endMs: num(r[7]), durationMs: 0,
+  };
+  parseSpanDataInto(data instanceof Uint8Array ? data : new Uint8Array(0), span, ctx.texts, attributes);
+  // The columns win over anything a (hostile) file's data says.
   span.traceId = str(r[2]);
   span.spanId = str(r[3]);
   span.parentSpanId = str(r[4]);
   span.name = str(r[5]);
   span.status.code = num(r[8]);
-  const stored: StoredSpan = Object.assign(span, {
-    seq: num(r[0]),
-    sessionId: str(r[1]),
-    resourceId,
-    scopeId,
-    resource: ctx.dims.resource(resourceId),
-    scope: ctx.dims.scope(scopeId),
-    startMs: num(r[6]),
-    endMs: num(r[7]),
-    durationMs: durationMs(span.startTimeUnixNano, span.endTimeUnixNano),
-  });
-  if (attributes) stored.plainAttributes = attributes;
-  return stored;
+  span.durationMs = durationMs(span.startTimeUnixNano, span.endTimeUnixNano);
+  if (attributes) span.plainAttributes = attributes;
+  return span;
 }
 
 export function logFromRow(ctx: StoreContext, r: SqlValue[]): StoredLogRecord {

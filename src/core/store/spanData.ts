@@ -8,7 +8,7 @@ import type { AnyValue, KeyValue, Span } from '../otlp/model';
 import { pushKeyValue, type StoredTexts } from '../otlp/protoCommon';
 import { encodeSpanData } from '../otlp/protoEncode';
 import type { PlainAttributes } from '../otlp/protoPlain';
-import { decodeSpan } from '../otlp/protoTraces';
+import { decodeSpan, decodeSpanInto } from '../otlp/protoTraces';
 import { readerFor, skipField, WIRE_LEN } from '../otlp/protoWire';
 import type { Database } from './sqlite';
 
@@ -24,6 +24,11 @@ export const spanDataBytes: (span: Span) => Uint8Array = encodeSpanData;
  */
 export function parseSpanData(bytes: Uint8Array, texts?: StoredTexts, plain?: PlainAttributes): Span {
   return decodeSpan(readerFor(bytes), texts, plain);
+}
+
+/** parseSpanData into `span`, whose columns are set already (rows.ts makes a stored span's shape whole at once). */
+export function parseSpanDataInto<T extends Span>(bytes: Uint8Array, span: T, texts?: StoredTexts, plain?: PlainAttributes): T {
+  return decodeSpanInto(readerFor(bytes), span, texts, plain);
 }
 
 /**

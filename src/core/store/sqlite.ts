@@ -94,6 +94,17 @@ export function allRows(stmts: Statements, sql: string, params: SqlValue[] = [])
   return rows;
 }
 
+/** Each row of a cached statement as it is stepped to: a big read need not hold every row at once. */
+export function forEachRow(stmts: Statements, sql: string, params: SqlValue[], fn: (row: SqlValue[]) => void): void {
+  const stmt = stmts.get(sql);
+  stmt.bind(params);
+  try {
+    while (stmt.step()) fn(stmt.get());
+  } finally {
+    stmt.reset();
+  }
+}
+
 /** The first row of a cached statement, or undefined. */
 export function firstRow(stmts: Statements, sql: string, params: SqlValue[] = []): SqlValue[] | undefined {
   const stmt = stmts.get(sql);
