@@ -2,7 +2,7 @@
 // each stage in a process of its own so that its time and peak memory are its own. Run alone with
 // `node --expose-gc out/test/bench/files.js [spans...]`, or from run.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +12,7 @@ import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { importSessionFile, writeOtlpFile } from '../../src/core/sessionFiles';
 import { SpanStore } from '../../src/core/store/spanStore';
 import { agentPayloads } from './agentSpans';
+import { packPayloads, unpackPayloads } from './sender';
 import { benchServeOut, printServeOutBench } from './serveOut';
 
 export interface FilesBench {
@@ -33,22 +34,42 @@ const mb = (bytes: number) => bytes / 2 ** 20;
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 const settle = () => { global.gc?.(); return process.memoryUsage().rss; };
 
-async function storeOf(spans: number, shape: 'agent' | 'unique'): Promise<{ store: SpanStore; storeBytes: number }> {
-  const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
-  const before = settle();
+/**
+ * The payloads of a session, made in a process of their own (`bodies` stage) and written as one file: the
+ * store's process then reads request bodies as a receiver gets them, and its memory is not the span
+ * generator's (the SDK's buffers, freed between the store's writes, left the C heap ~30-40 MB bigger).
+ */
+function bodiesOf(spans: number, shape: 'agent' | 'unique'): Buffer {
+  const bodies: Uint8Array[] = [];
   const batch = 512;
   for (let done = 0; done < spans; done += batch * 20) {
     // Made in slices: the SDK holds every span it made until the payloads are serialized.
     const requests = Math.min(20, Math.ceil((spans - done) / batch));
-    for (const body of agentPayloads(requests, batch, shape === 'unique')) store.ingestTraces(decodeTraceRequest(body));
+    bodies.push(...agentPayloads(requests, batch, shape === 'unique'));
   }
-  return { store, storeBytes: settle() - before };
+  return packPayloads(bodies);
+}
+
+async function storeOf(bodiesFile: string): Promise<{ store: SpanStore; storeBytes: number }> {
+  const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
+  let bodies: Buffer[] | undefined = unpackPayloads(readFileSync(bodiesFile));
+  const before = settle();
+  for (const body of bodies) store.ingestTraces(decodeTraceRequest(body));
+  const storeBytes = settle() - before;
+  bodies = undefined;
+  settle();
+  return { store, storeBytes };
 }
 
 /** The child's stages; each prints one JSON line. */
 async function child(stage: string, spans: number, shape: 'agent' | 'unique', file: string): Promise<void> {
+  if (stage === 'bodies') {
+    writeFileSync(`${file}.bodies`, bodiesOf(spans, shape));
+    console.log('{}');
+    return;
+  }
   if (stage === 'export') {
-    const { store, storeBytes } = await storeOf(spans, shape);
+    const { store, storeBytes } = await storeOf(`${file}.bodies`);
     const id = store.listSessions()[0]!.id;
     const base = settle();
     // Sampled while it runs (it awaits each write): the process's peak so far is the store's ingest. After a
@@ -88,9 +109,11 @@ export function benchFiles(sizes = [100_000], shapes: ('agent' | 'unique')[] = [
     for (const spans of sizes) {
       for (const shape of shapes) {
         const file = join(dir, `${shape}-${spans}.otlp.json`);
+        runChild('bodies', spans, shape, file);
         const exported = runChild('export', spans, shape, file);
         const imported = runChild('import', spans, shape, file);
         rmSync(file, { force: true });
+        rmSync(`${file}.bodies`, { force: true });
         results.push({ spans, shape, ...exported, ...imported } as FilesBench);
       }
     }
@@ -135,7 +158,7 @@ export async function serveOutGoals(spans = 100_000): Promise<FileGoal[]> {
 
 if (require.main === module) {
   const [stage, spans, shape, file] = process.argv.slice(2);
-  if (stage === 'export' || stage === 'import') {
+  if (stage === 'bodies' || stage === 'export' || stage === 'import') {
     child(stage, Number(spans), shape as 'agent' | 'unique', file!).catch((e) => {
       console.error(e);
       process.exit(1);

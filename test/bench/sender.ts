@@ -19,7 +19,7 @@ export function packPayloads(payloads: Uint8Array[]): Buffer {
   return Buffer.concat(parts);
 }
 
-function unpackPayloads(file: Buffer): Buffer[] {
+export function unpackPayloads(file: Buffer): Buffer[] {
   const out: Buffer[] = [];
   for (let at = 0; at < file.length; ) {
     const length = file.readUInt32LE(at);
