@@ -23,9 +23,10 @@ export interface RunawayOptions {
 }
 
 export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, below = descendantsOf(steps)): CostFinding[] {
-  const index = new Map<string, number>();
-  steps.forEach((s, i) => index.set(s.id, i));
+  let index: Map<string, number> | undefined;
   const out: CostFinding[] = findLoops(steps).map((f) => {
+    // Made only when there is a loop to price.
+    index ??= new Map(steps.map((s, i) => [s.id, i]));
     // The repeats beyond the first are the waste: their own $ and that of anything they ran.
     let cost = 0;
     for (const id of f.stepIds.slice(1)) {

@@ -2,26 +2,49 @@
 import { parentIndices } from '../agent/tree';
 import type { AgentStep } from '../agent/types';
 
-/** A lookup of every step's descendants (built once; each call walks only the subtree). */
-export function descendantsOf(steps: readonly AgentStep[]): (i: number) => number[] {
+const none: readonly number[] = [];
+
+/**
+ * A lookup of every step's descendants (built once; each call walks only the subtree, depth first as a
+ * stack of child lists would). Children are kept as offsets into one array and the walk marks what it saw
+ * in a stamp array: the Cost view asks for every tool step's subtree, and a Map of child lists and a Set
+ * per call were a tenth of its report on 100k steps.
+ */
+export function descendantsOf(steps: readonly AgentStep[]): (i: number) => readonly number[] {
   const parent = parentIndices(steps);
-  const children = new Map<number, number[]>();
-  parent.forEach((p, i) => {
-    if (p < 0) return;
-    const list = children.get(p);
-    if (list) list.push(i);
-    else children.set(p, [i]);
-  });
+  const n = parent.length;
+  const first = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) if (parent[i]! >= 0) first[parent[i]! + 1]!++;
+  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
+  const children = new Int32Array(first[n]!);
+  const fill = first.slice(0, n);
+  for (let i = 0; i < n; i++) if (parent[i]! >= 0) children[fill[parent[i]!]!++] = i;
+  const seenIn = new Int32Array(n);
+  let walk = 0;
+  let stack = new Int32Array(16);
   return (i) => {
+    if (first[i] === first[i + 1]) return none;
+    walk++;
+    seenIn[i] = walk;
     const out: number[] = [];
-    const seen = new Set<number>([i]);
-    const stack = [...(children.get(i) ?? [])];
-    while (stack.length > 0) {
-      const c = stack.pop()!;
-      if (seen.has(c)) continue;
-      seen.add(c);
+    let top = 0;
+    const push = (p: number) => {
+      for (let k = first[p]!; k < first[p + 1]!; k++) {
+        if (top === stack.length) {
+          const grown = new Int32Array(stack.length * 2);
+          grown.set(stack);
+          stack = grown;
+        }
+        stack[top++] = children[k]!;
+      }
+    };
+    push(i);
+    while (top > 0) {
+      const c = stack[--top]!;
+      if (seenIn[c] === walk) continue;
+      seenIn[c] = walk;
       out.push(c);
-      stack.push(...(children.get(c) ?? []));
+      push(c);
     }
     return out;
   };

@@ -1,0 +1,47 @@
+import * as assert from 'node:assert/strict';
+import { parentIndices } from '../../../src/core/agent/tree';
+import type { AgentStep } from '../../../src/core/agent/types';
+import { descendantsOf } from '../../../src/core/cost/tree';
+
+/** Child lists and a Set per walk: the plain reading of "every step below this one", depth first. */
+function reference(steps: readonly AgentStep[]): (i: number) => number[] {
+  const children = new Map<number, number[]>();
+  parentIndices(steps).forEach((p, i) => p >= 0 && (children.get(p) ?? children.set(p, []).get(p)!).push(i));
+  return (i) => {
+    const out: number[] = [];
+    const seen = new Set([i]);
+    const stack = [...(children.get(i) ?? [])];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      out.push(c);
+      stack.push(...(children.get(c) ?? []));
+    }
+    return out;
+  };
+}
+
+describe('cost: descendants of a step', () => {
+  it('walks every subtree in the same order as child lists would, on random parents (cycles, self-parents, missing ones)', () => {
+    let seed = 5;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let round = 0; round < 60; round++) {
+      const n = 1 + rand(120);
+      const steps = Array.from({ length: n }, (_, i) => {
+        const pick = rand(10);
+        const parent = pick < 6 && i > 0 ? rand(i) : pick < 8 ? rand(n) : pick === 8 ? i : -1;
+        return { id: `s${i}`, traceId: round % 3 === 0 ? 't' : `t${rand(2)}`, parentSpanId: parent >= 0 ? `s${parent}` : undefined } as AgentStep;
+      });
+      const below = descendantsOf(steps);
+      const expected = reference(steps);
+      // Twice over, in a shuffled order: the walk's marks must not leak from one call into the next.
+      for (const pass of [0, 1]) {
+        for (let k = 0; k < n; k++) {
+          const i = pass ? rand(n) : k;
+          assert.deepEqual([...below(i)], expected(i), `round ${round}, step ${i}`);
+        }
+      }
+    }
+  });
+});
