@@ -3,7 +3,7 @@ import type { Reader } from 'protobufjs/minimal';
 import { MAX_VALUE_DEPTH, OtlpDecodeError, inMessage } from './errors';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model';
 import {
-  WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, readBase64, readInt64, readString, skipField,
+  WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, forEachRepeated, readBase64, readInt64, readString, skipField,
 } from './protoWire';
 
 /**
@@ -20,6 +20,22 @@ export interface StoredTexts {
 
 const textIds: number[] = [];
 
+/** Whether field `tag` is one of the store's text fields (read with readStoredText). */
+export function isStoredText(tag: number, depth: number, texts: StoredTexts | undefined): texts is StoredTexts {
+  const field = tag >>> 3;
+  return (field === F_TEXT_REF || field === F_TEXT_PIECE) && texts !== undefined && depth === 0 && (tag & 7) === WIRE_LEN;
+}
+
+/** A store text field's piece of the string (isStoredText said it is one). */
+export function readStoredText(r: Reader, tag: number, texts: StoredTexts): string {
+  if (tag >>> 3 === F_TEXT_PIECE) return readString(r);
+  const outer = enterMessage(r);
+  textIds.length = 0;
+  while (r.pos < r.len) textIds.push(r.uint32());
+  r.len = outer;
+  return texts.text(textIds);
+}
+
 /** AnyValue: the reader is already narrowed to the message. `texts`: the store's, for its attribute values. */
 export function decodeAnyValue(r: Reader, depth: number, texts?: StoredTexts): AnyValue {
   if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
@@ -27,20 +43,11 @@ export function decodeAnyValue(r: Reader, depth: number, texts?: StoredTexts): A
   let pieces: string[] | undefined;
   while (r.pos < r.len) {
     const tag = r.uint32();
-    const field = tag >>> 3;
-    if ((field === F_TEXT_REF || field === F_TEXT_PIECE) && texts && depth === 0 && (tag & 7) === WIRE_LEN) {
-      pieces ??= [];
-      if (field === F_TEXT_PIECE) pieces.push(readString(r));
-      else {
-        const outer = enterMessage(r);
-        textIds.length = 0;
-        while (r.pos < r.len) textIds.push(r.uint32());
-        r.len = outer;
-        pieces.push(texts.text(textIds));
-      }
+    if (isStoredText(tag, depth, texts)) {
+      (pieces ??= []).push(readStoredText(r, tag, texts));
       continue;
     }
-    switch (field) {
+    switch (tag >>> 3) {
       case 1:
         expectWire(tag, WIRE_LEN);
         value = { stringValue: readString(r) };
@@ -86,21 +93,11 @@ export function decodeAnyValue(r: Reader, depth: number, texts?: StoredTexts): A
 /** ArrayValue { repeated AnyValue values = 1 }. */
 function decodeValueList(r: Reader, depth: number): AnyValue[] {
   const values: AnyValue[] = [];
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      expectWire(tag, WIRE_LEN);
-      try {
-        const outer = enterMessage(r);
-        values.push(decodeAnyValue(r, depth + 1));
-        r.len = outer;
-      } catch (e) {
-        throw inMessage(e, `array element #${values.length}`);
-      }
-    } else skipField(r, tag);
-  }
+  forEachRepeated(r, () => values.push(decodeAnyValue(r, depth + 1)), arrayElement);
   return values;
 }
+
+export const arrayElement = (n: number): string => `array element #${n}`;
 
 /** KeyValueList { repeated KeyValue values = 1 }. */
 function decodeKeyValueList(r: Reader, depth: number): KeyValue[] {
@@ -117,10 +114,28 @@ function decodeKeyValueList(r: Reader, depth: number): KeyValue[] {
 
 /** Reads one length-prefixed KeyValue and appends it; errors name the attribute's position. */
 export function pushKeyValue(r: Reader, into: KeyValue[], depth: number, texts?: StoredTexts): void {
-  let key = '';
+  let outer: number;
   try {
-    const outer = enterMessage(r);
-    let value: AnyValue = {};
+    outer = enterMessage(r);
+  } catch (e) {
+    throw inMessage(e, `attribute #${into.length}`);
+  }
+  const kv = readKeyValue(r, depth, texts, decodeAnyValue, {}, into.length);
+  r.len = outer;
+  into.push({ key: kv.key, value: kv.value });
+}
+
+/** One KeyValue read: readKeyValue's answer, reused by the next call (copy it out before that). */
+const keyValue: { key: string; value: unknown } = { key: '', value: undefined };
+
+/**
+ * A KeyValue message (the reader narrowed to it): its key, and its value as `read` makes it (`none` when
+ * it has none). Errors name the attribute, with its position when `at` is one (>= 0).
+ */
+export function readKeyValue<V>(r: Reader, depth: number, texts: StoredTexts | undefined, read: (r: Reader, depth: number, texts?: StoredTexts) => V, none: V, at: number): { key: string; value: V } {
+  let key = '';
+  let value = none;
+  try {
     while (r.pos < r.len) {
       const tag = r.uint32();
       const field = tag >>> 3;
@@ -130,15 +145,17 @@ export function pushKeyValue(r: Reader, into: KeyValue[], depth: number, texts?:
       } else if (field === 2) {
         expectWire(tag, WIRE_LEN);
         const inner = enterMessage(r);
-        value = decodeAnyValue(r, depth, texts);
+        value = read(r, depth, texts);
         r.len = inner;
       } else skipField(r, tag);
     }
-    r.len = outer;
-    into.push({ key, value });
   } catch (e) {
-    throw inMessage(e, key ? `attribute #${into.length} "${key.slice(0, 80)}"` : `attribute #${into.length}`);
+    const where = at >= 0 ? `attribute #${at}` : 'attribute';
+    throw inMessage(e, key ? `${where} "${key.slice(0, 80)}"` : at >= 0 ? where : 'an attribute');
   }
+  keyValue.key = key;
+  keyValue.value = value;
+  return keyValue as { key: string; value: V };
 }
 
 export function emptyResource(): Resource {

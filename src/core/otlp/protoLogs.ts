@@ -4,26 +4,14 @@ import { inMessage } from './errors';
 import type { LogRecord, ResourceLogs, ScopeLogs } from './model';
 import { decodeAnyValue, decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue } from './protoCommon';
 import {
-  WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, readFixed32, readFixed64, readHex,
-  readString, skipField,
+  WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, forEachRepeated, readFixed32, readFixed64,
+  readHex, readString, skipField,
 } from './protoWire';
 
 /** ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1 } (the whole buffer). */
 export function walkLogsRequest(r: Reader): ResourceLogs[] {
   const out: ResourceLogs[] = [];
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      expectWire(tag, WIRE_LEN);
-      try {
-        const outer = enterMessage(r);
-        out.push(decodeResourceLogs(r));
-        r.len = outer;
-      } catch (e) {
-        throw inMessage(e, `resource #${out.length}`);
-      }
-    } else skipField(r, tag);
-  }
+  forEachRepeated(r, () => out.push(decodeResourceLogs(r)), (n) => `resource #${n}`);
   return out;
 }
 

@@ -4,10 +4,9 @@
 // model reads a whole session this way: those objects were a fifth of a 100k-span build's allocations and
 // ~100 MB that the model's inputs kept.
 import type { Reader } from 'protobufjs/minimal';
-import { inMessage } from './errors';
-import { F_TEXT_PIECE, F_TEXT_REF, type StoredTexts } from './protoCommon';
+import { arrayElement, isStoredText, readKeyValue, readStoredText, type StoredTexts } from './protoCommon';
 import {
-  WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, readBase64, readInt64, readString, skipField,
+  WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, forEachRepeated, readBase64, readInt64, readString, skipField,
 } from './protoWire';
 
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
@@ -24,31 +23,16 @@ export function setOwn(o: Record<string, unknown>, key: string, value: unknown):
 
 /** Reads one length-prefixed KeyValue into `into`; `texts`: the store's, for its long string values. */
 export function readPlainKeyValue(r: Reader, into: PlainAttributes, depth: number, texts?: StoredTexts): void {
-  let key = '';
-  try {
-    const outer = enterMessage(r);
-    let value: PlainValue = null;
-    while (r.pos < r.len) {
-      const tag = r.uint32();
-      const field = tag >>> 3;
-      if (field === 1) {
-        expectWire(tag, WIRE_LEN);
-        key = readString(r);
-      } else if (field === 2) {
-        expectWire(tag, WIRE_LEN);
-        const inner = enterMessage(r);
-        value = readPlainValue(r, depth, texts);
-        r.len = inner;
-      } else skipField(r, tag);
-    }
-    r.len = outer;
-    setOwn(into, key, value);
-  } catch (e) {
-    throw inMessage(e, key ? `attribute "${key.slice(0, 80)}"` : 'an attribute');
-  }
+  const outer = enterMessage(r);
+  readPlainKeyValueIn(r, into, depth, texts);
+  r.len = outer;
 }
 
-const textIds: number[] = [];
+/** A KeyValue (the reader narrowed to it) into `into`; errors name its key. */
+function readPlainKeyValueIn(r: Reader, into: PlainAttributes, depth: number, texts?: StoredTexts): void {
+  const kv = readKeyValue<PlainValue>(r, depth, texts, readPlainValue, null, -1);
+  setOwn(into, kv.key, kv.value);
+}
 
 /** An AnyValue (the reader narrowed to it) as a plain value; a value with no known field is null. */
 export function readPlainValue(r: Reader, depth: number, texts?: StoredTexts): PlainValue {
@@ -60,19 +44,11 @@ export function readPlainValue(r: Reader, depth: number, texts?: StoredTexts): P
   let pieces: string[] | undefined;
   while (r.pos < r.len) {
     const tag = r.uint32();
-    const field = tag >>> 3;
-    if ((field === F_TEXT_REF || field === F_TEXT_PIECE) && texts && depth === 0 && (tag & 7) === WIRE_LEN) {
-      pieces ??= [];
-      if (field === F_TEXT_PIECE) pieces.push(readString(r));
-      else {
-        const outer = enterMessage(r);
-        textIds.length = 0;
-        while (r.pos < r.len) textIds.push(r.uint32());
-        r.len = outer;
-        pieces.push(texts.text(textIds));
-      }
+    if (isStoredText(tag, depth, texts)) {
+      (pieces ??= []).push(readStoredText(r, tag, texts));
       continue;
     }
+    const field = tag >>> 3;
     switch (field) {
       case 1:
         expectWire(tag, WIRE_LEN);
@@ -115,31 +91,13 @@ export function readPlainValue(r: Reader, depth: number, texts?: StoredTexts): P
 /** ArrayValue { repeated AnyValue values = 1 }. */
 function readPlainList(r: Reader, depth: number): PlainValue[] {
   const values: PlainValue[] = [];
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      expectWire(tag, WIRE_LEN);
-      try {
-        const outer = enterMessage(r);
-        values.push(readPlainValue(r, depth + 1));
-        r.len = outer;
-      } catch (e) {
-        throw inMessage(e, `array element #${values.length}`);
-      }
-    } else skipField(r, tag);
-  }
+  forEachRepeated(r, () => values.push(readPlainValue(r, depth + 1)), arrayElement);
   return values;
 }
 
 /** KeyValueList { repeated KeyValue values = 1 }. */
 function readPlainKeyValues(r: Reader, depth: number): PlainAttributes {
   const out: PlainAttributes = {};
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      expectWire(tag, WIRE_LEN);
-      readPlainKeyValue(r, out, depth + 1);
-    } else skipField(r, tag);
-  }
+  forEachRepeated(r, () => readPlainKeyValueIn(r, out, depth + 1), (n) => `attribute #${n}`);
   return out;
 }

@@ -5,26 +5,14 @@ import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, SpanStatus }
 import { decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue, type StoredTexts } from './protoCommon';
 import { readPlainKeyValue, type PlainAttributes } from './protoPlain';
 import {
-  WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, readFixed32, readFixed64, readHex,
-  readString, skipField,
+  WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, forEachRepeated, readFixed32, readFixed64,
+  readHex, readString, skipField,
 } from './protoWire';
 
 /** ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1 } (the whole buffer). */
 export function walkTraceRequest(r: Reader): ResourceSpans[] {
   const out: ResourceSpans[] = [];
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      expectWire(tag, WIRE_LEN);
-      try {
-        const outer = enterMessage(r);
-        out.push(decodeResourceSpans(r));
-        r.len = outer;
-      } catch (e) {
-        throw inMessage(e, `resource #${out.length}`);
-      }
-    } else skipField(r, tag);
-  }
+  forEachRepeated(r, () => out.push(decodeResourceSpans(r)), (n) => `resource #${n}`);
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Wire-level helpers on top of protobufjs's Reader for the hand-written OTLP walk. The hot paths
 // (ids, fixed64 times, 64-bit ints) read the buffer directly to avoid Long objects and allocations.
 import { Reader } from 'protobufjs/minimal';
-import { OtlpDecodeError } from './errors';
+import { OtlpDecodeError, inMessage } from './errors';
 
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -52,6 +52,29 @@ export function enterMessage(r: Reader): number {
   const outer = r.len;
   r.len = end;
   return outer;
+}
+
+/**
+ * Every field 1 of the message (a `repeated` message field, as OTLP's lists are), the reader narrowed to
+ * each in turn; other fields are skipped. Errors name the element: `what(n)` for the n-th.
+ */
+export function forEachRepeated(r: Reader, read: () => void, what: (n: number) => string): void {
+  for (let n = 0; r.pos < r.len; ) {
+    const tag = r.uint32();
+    if (tag >>> 3 !== 1) {
+      skipField(r, tag);
+      continue;
+    }
+    expectWire(tag, WIRE_LEN);
+    try {
+      const outer = enterMessage(r);
+      read();
+      r.len = outer;
+    } catch (e) {
+      throw inMessage(e, what(n));
+    }
+    n++;
+  }
 }
 
 /**
