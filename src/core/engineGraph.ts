@@ -84,6 +84,12 @@ export class GraphFeeds {
     return detail && step && { detail, ...this.stepAnswer(open.session, step, raw) };
   }
 
+  /** The steps and spans a feed last sent (its session's run), if it shows `sessionId` when that is given. */
+  runOf(feedId: string | undefined, sessionId?: string): { steps: readonly AgentStep[]; inputs: readonly SpanInput[] } | undefined {
+    const open = feedId === undefined ? undefined : this.open.get(feedId);
+    return open && (sessionId === undefined || open.sessionId === sessionId) ? { steps: open.session.steps, inputs: open.inputs } : undefined;
+  }
+
   window(feedId: string, from: number, to: number): StepSummaryDto[] | undefined {
     const open = this.open.get(feedId);
     return open && open.feed.window(open.session, from, to);

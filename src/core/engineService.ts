@@ -105,7 +105,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   };
   const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: sessionOf });
   /** A step answer with its step located in the workspace (the model's own step is left as it is). */
-  const located = <T extends GraphStepAnswer>(answer: T | undefined): T | undefined => answer && { ...answer, step: sources.located(answer.step, answer.input) };
+  const located = <T extends GraphStepAnswer>(answer: T | undefined, run: Parameters<SourceMirror['located']>[2]): T | undefined =>
+    answer && { ...answer, step: sources.located(answer.step, answer.input, run) };
   const stop = () => {
     closed = true;
     clearTimeout(timer);
@@ -135,7 +136,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const model = models.of(p.sessionId, p.options, true);
       if (!p.located) return model.steps;
       const raw = new Map(model.inputs.map((i) => [i.span.spanId, i]));
-      return model.steps.map((s) => sources.located(s, raw.get(s.id)));
+      return model.steps.map((s) => sources.located(s, raw.get(s.id), model));
     },
     sessionDigest: (p) => {
       const { steps, state } = models.of(p.sessionId, p.options);
@@ -193,7 +194,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(steps, p.safety));
       const on = new Set(findings.map((f) => f.stepId));
       const raw = new Map(inputs.filter((i) => on.has(i.span.spanId)).map((i) => [i.span.spanId, i]));
-      return { state, findings, steps: steps.filter((s) => on.has(s.id)).map((s) => sources.located(s, raw.get(s.id))) };
+      return { state, findings, steps: steps.filter((s) => on.has(s.id)).map((s) => sources.located(s, raw.get(s.id), model)) };
     },
     renameSession: (p) => store.renameSession(p.sessionId, p.name),
     deleteSession: (p) => store.deleteSession(p.sessionId),
@@ -222,10 +223,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
     graphSnapshot: (p) => graphs.snapshot(p.feed, p.sessionId, p.options),
     graphDelta: (p) => graphs.delta(p.feed, p.sessionId, p.options),
-    graphStepDetail: (p) => located(graphs.detail(p.feed, p, p.cursor)),
+    graphStepDetail: (p) => located(graphs.detail(p.feed, p, p.cursor), graphs.runOf(p.feed)),
     graphWindow: (p) => graphs.window(p.feed, p.from, p.to),
     graphSearch: (p) => graphs.search(p.feed, p.query.slice(0, 1000)),
-    graphStep: (p) => located(graphs.step(p.feed, p.sessionId, p, p.options)),
+    graphStep: (p) => located(graphs.step(p.feed, p.sessionId, p, p.options), graphs.runOf(p.feed, p.sessionId) ?? models.of(p.sessionId, p.options)),
     graphIndices: (p) => graphs.indices(p.feed, p.ids),
     graphClose: (p) => graphs.close(p.feed),
   };

@@ -5,7 +5,7 @@
 import { flattenAttributes, spanAttributes, str } from '../agent/attributes';
 import { sourceFromAttributes } from '../agent/source';
 import type { AgentStep, Message, SourceLocation, SpanInput } from '../agent/types';
-import type { SourceIndex } from './sourceIndex';
+import { folderOf, type SourceIndex } from './sourceIndex';
 import { isLibraryPath, parseStackFrames } from './stackFrames';
 
 export type Resolution = { location: SourceLocation } | { missing: string };
@@ -26,7 +26,16 @@ export function stackTracesOf(input: SpanInput | undefined): string[] {
   return out;
 }
 
-export function resolveStep(step: AgentStep, index: SourceIndex, stackTraces: readonly string[] = []): Resolution {
+/** Locations found by a name more than one definition answers equally well (see findDefinition's `near`). */
+const tiedLocations = new WeakSet<SourceLocation>();
+
+/** Whether `location` was one of several equally good definitions (another step of the run may settle it). */
+export function isTied(location: SourceLocation): boolean {
+  return tiedLocations.has(location);
+}
+
+/** `near`: folders where the rest of the run was found, for a name several files define. */
+export function resolveStep(step: AgentStep, index: SourceIndex, stackTraces: readonly string[] = [], near?: ReadonlySet<string>): Resolution {
   const tried: string[] = [];
 
   const attr = sourceFromAttributes(step.attributes);
@@ -52,11 +61,11 @@ export function resolveStep(step: AgentStep, index: SourceIndex, stackTraces: re
 
   if (step.kind === 'tool') {
     const name = step.toolName ?? step.name;
-    const hit = index.findDefinition(name, ['tool', 'function']);
+    const hit = index.findDefinition(name, ['tool', 'function'], near);
     if (hit) {
       const spelled = hit.definition.name === name ? '' : ` (defined as ${hit.definition.name})`;
       const confidence = (hit.definition.kind === 'tool' ? 0.85 : 0.6) * (hit.definition.name === name ? 1 : 0.9) / hit.ties;
-      return { location: { path: hit.path, line: hit.line, how: 'tool-index', confidence: round(confidence), detail: `tool ${name}${spelled}` } };
+      return tied({ path: hit.path, line: hit.line, how: 'tool-index', confidence: round(confidence), detail: `tool ${name}${spelled}` }, hit.ties);
     }
     tried.push(`no tool or function named ${name} in ${index.fileCount} indexed files`);
   }
@@ -73,8 +82,8 @@ export function resolveStep(step: AgentStep, index: SourceIndex, stackTraces: re
 
   const agentName = step.kind === 'agent' ? (step.agentName ?? step.name) : undefined;
   if (agentName) {
-    const hit = index.findDefinition(agentName, ['agent', 'function']);
-    if (hit) return { location: { path: hit.path, line: hit.line, how: 'agent-index', confidence: round((hit.definition.kind === 'agent' ? 0.8 : 0.55) / hit.ties), detail: `agent ${agentName}` } };
+    const hit = index.findDefinition(agentName, ['agent', 'function'], near);
+    if (hit) return tied({ path: hit.path, line: hit.line, how: 'agent-index', confidence: round((hit.definition.kind === 'agent' ? 0.8 : 0.55) / hit.ties), detail: `agent ${agentName}` }, hit.ties);
     tried.push(`no agent named ${agentName} in the workspace`);
   }
 
@@ -95,6 +104,11 @@ function promptsOf(step: AgentStep): [string, string][] {
 
 function textOfMessage(m: Message): string {
   return m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
+}
+
+function tied(location: SourceLocation, ties: number): Resolution {
+  if (ties > 1) tiedLocations.add(location);
+  return { location };
 }
 
 function round(n: number): number {
@@ -149,8 +163,19 @@ export function withResolution(step: AgentStep, r: Resolution): AgentStep {
   return 'location' in r ? { ...rest, source: r.location } : { ...rest, sourceMissing: r.missing };
 }
 
-/** One step resolved against `index` (its span's stack traces from `inputs`), through `cache` if given. */
-export function resolutionOf(step: AgentStep, index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>, cache?: ResolutionCache): Resolution {
+/**
+ * One step resolved against `index` (its span's stack traces from `inputs`), through `cache` if given;
+ * a tie among definitions settled by `near` (the folders where the rest of its run is), uncached.
+ */
+export function resolutionOf(step: AgentStep, index: SourceIndex, inputs: ReadonlyMap<string, SpanInput>, cache?: ResolutionCache, near?: ReadonlySet<string>): Resolution {
   const resolve = () => resolveStep(step, index, stackTracesOf(inputs.get(step.id)));
-  return cache ? cache.get(index, step.traceId, step.id, resolve) : resolve();
+  const r = cache ? cache.get(index, step.traceId, step.id, resolve) : resolve();
+  return near?.size && 'location' in r && isTied(r.location) ? resolveStep(step, index, stackTracesOf(inputs.get(step.id)), near) : r;
+}
+
+/** The folders of the places found without a tie: where a run's other steps are (findDefinition's `near`). */
+export function foldersOf(places: readonly (SourceLocation | undefined)[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of places) if (p && !isTied(p)) out.add(folderOf(p.path));
+  return out;
 }

@@ -156,8 +156,12 @@ export class SourceIndex {
     return tie ? undefined : best;
   }
 
-  /** The best definition of `name`, kinds in order of preference (earlier kinds rank higher). */
-  findDefinition(name: string, kinds: readonly DefinitionKind[]): DefinitionHit | undefined {
+  /**
+   * The best definition of `name`, kinds in order of preference (earlier kinds rank higher). Equally good
+   * ones in different files are a tie; `near` (folders where the rest of the run was found) settles it for
+   * the one beside them: two example agents may each define a `convert` tool.
+   */
+  findDefinition(name: string, kinds: readonly DefinitionKind[], near?: ReadonlySet<string>): DefinitionHit | undefined {
     const hits = this.definitions.get(nameKey(name));
     if (!hits?.length) return undefined;
     const score = ({ file, def }: { file: FileEntry; def: Definition }) => {
@@ -174,7 +178,12 @@ export class SourceIndex {
       if (s > bestScore) [best, bestScore, ties] = [h, s, 1];
       else if (s === bestScore && s >= 0) ties++;
     }
-    return best && bestScore >= 0 ? { path: best.file.path, line: best.def.line, definition: best.def, ties } : undefined;
+    if (!best || bestScore < 0) return undefined;
+    if (ties > 1 && near?.size) {
+      const beside = hits.filter((h) => score(h) === bestScore && near.has(folderOf(h.file.path)));
+      if (beside.length > 0) [best, ties] = [beside[0]!, beside.length];
+    }
+    return { path: best.file.path, line: best.def.line, definition: best.def, ties };
   }
 
   /**
@@ -255,4 +264,9 @@ function pull<K, V>(map: Map<K, V[]>, key: K, drop: (v: V) => boolean): void {
   const kept = list.filter((v) => !drop(v));
   if (kept.length) map.set(key, kept);
   else map.delete(key);
+}
+
+/** The folder a file is in (either separator). */
+export function folderOf(path: string): string {
+  return path.replace(/[\\/][^\\/]*$/, '');
 }

@@ -3,13 +3,14 @@
 // debuggers, the graph's inspector and editor follow, the safety diagnostics). The host keeps no index.
 import type { AgentStep, SourceLocation, SpanInput } from '../agent/types';
 import type { SourceFilesParams } from '../../protocol/engine';
-import { ResolutionCache, resolutionOf, withResolution } from './resolveStep';
+import { foldersOf, isTied, ResolutionCache, resolutionOf, withResolution } from './resolveStep';
 import { SourceIndex } from './sourceIndex';
 
 export class SourceMirror {
   private index = new SourceIndex();
   private readonly resolutions = new ResolutionCache();
   private version = 0;
+  private readonly near = new WeakMap<readonly AgentStep[], { generation: number; folders: ReadonlySet<string> }>();
 
   /** Files indexed again or dropped (all of them on `reset`); answers how many are indexed. */
   apply(p: SourceFilesParams): number {
@@ -33,14 +34,39 @@ export class SourceMirror {
   locationsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[]): (SourceLocation | undefined)[] {
     const byId = new Map<string, SpanInput>();
     for (const input of inputs) byId.set(input.span.spanId, input);
-    return steps.map((step) => {
+    const places = steps.map((step) => {
       const r = resolutionOf(step, this.index, byId, this.resolutions);
       return 'location' in r ? r.location : undefined;
     });
+    // A name several files define goes to the one beside the rest of the run.
+    const near = this.nearOf(steps, places);
+    if (near.size) {
+      places.forEach((p, i) => {
+        if (!p || !isTied(p)) return;
+        const r = resolutionOf(steps[i]!, this.index, byId, this.resolutions, near);
+        places[i] = 'location' in r ? r.location : undefined;
+      });
+    }
+    return places;
   }
 
-  /** A copy of one step with its source or why it has none (`input`: its span): what the editor opens, the inspector says. */
-  located(step: AgentStep, input: SpanInput | undefined): AgentStep {
-    return withResolution(step, resolutionOf(step, this.index, new Map(input ? [[step.id, input]] : []), this.resolutions));
+  /**
+   * A copy of one step with its source or why it has none (`input`: its span): what the editor opens, the
+   * inspector says. `run`: the steps of its session, to settle a name several files define as locationsOf does.
+   */
+  located(step: AgentStep, input: SpanInput | undefined, run?: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): AgentStep {
+    const inputs = new Map(input ? [[step.id, input]] : []);
+    let r = resolutionOf(step, this.index, inputs, this.resolutions);
+    if (run && 'location' in r && isTied(r.location)) r = resolutionOf(step, this.index, inputs, this.resolutions, this.nearOf(run.steps, this.locationsOf(run.steps, run.inputs)));
+    return withResolution(step, r);
+  }
+
+  /** The folders where a run's steps were found without a tie, once per steps and index state. */
+  private nearOf(steps: readonly AgentStep[], places: readonly (SourceLocation | undefined)[]): ReadonlySet<string> {
+    const kept = this.near.get(steps);
+    if (kept?.generation === this.version) return kept.folders;
+    const folders = foldersOf(places);
+    this.near.set(steps, { generation: this.version, folders });
+    return folders;
   }
 }

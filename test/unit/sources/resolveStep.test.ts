@@ -3,6 +3,7 @@ import type { AgentStep } from '../../../src/core/agent/types';
 import type { SpanInput } from '../../../src/core/agent/types';
 import { annotateSources, ResolutionCache, resolveStep, stackTracesOf } from '../../../src/core/sources/resolveStep';
 import { SourceIndex } from '../../../src/core/sources/sourceIndex';
+import { SourceMirror } from '../../../src/core/sources/sourceMirror';
 
 let seq = 0;
 function step(fields: Partial<AgentStep>): AgentStep {
@@ -174,4 +175,30 @@ describe('sources: resolving a step to its line', () => {
     assert.equal(elsewhere.source, undefined);
     assert.match(elsewhere.sourceMissing ?? '', /no tool or function named nope/);
   });
+});
+
+describe('sources: a name several files define goes to the one beside the rest of the run', () => {
+  // Two example agents, each with its own `convert` tool; the run's prompt is in the second one's file.
+  const other = ['def convert(amount, rate):', '    return amount * rate'].join('\n');
+  const mine = ['def convert(amount, rate):', '    return round(amount * rate, 2)', '', 'PROMPT = "Convert 120 EUR to USD at 1.08, then explain the rate"'].join('\n');
+  const llm = step({ kind: 'llm', inputMessages: [{ role: 'user', parts: [{ type: 'text', text: 'Convert 120 EUR to USD at 1.08, then explain the rate' }] }] });
+  const tool = step({ kind: 'tool', name: 'execute_tool convert', toolName: 'convert' });
+
+  for (const order of ['theirs first', 'mine first'] as const) {
+    it(`in the debuggers' view, CodeLens and a single step's answer alike (${order} in the index)`, () => {
+      const mirror = new SourceMirror();
+      const files = [{ path: '/ws/examples/stdlib-agent/tools.py', text: other }, { path: '/ws/examples/no-otel-agent/agent.py', text: mine }];
+      mirror.apply({ reset: true, roots: ['/ws'], files: order === 'theirs first' ? files : files.reverse(), removed: [] });
+      const places = mirror.locationsOf([llm, tool], []);
+      assert.equal(places[0]?.path, '/ws/examples/no-otel-agent/agent.py', 'the prompt is found');
+      assert.equal(places[0]?.how, 'prompt-match');
+      assert.deepEqual([places[1]?.path, places[1]?.line, places[1]?.how], ['/ws/examples/no-otel-agent/agent.py', 1, 'tool-index']);
+      assert.equal(places[1]?.confidence, 0.6, 'no longer halved by the tie');
+      assert.deepEqual(mirror.located(tool, undefined, { steps: [llm, tool], inputs: [] }).source, places[1]);
+      // Alone, nothing settles it: either file, at half the confidence.
+      const alone = mirror.located(tool, undefined).source!;
+      assert.equal(alone.confidence, 0.3);
+      assert.equal(mirror.locationsOf([tool], [])[0]?.confidence, 0.3);
+    });
+  }
 });
