@@ -57,8 +57,16 @@ export class SourceMirror {
   located(step: AgentStep, input: SpanInput | undefined, run?: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): AgentStep {
     const inputs = new Map(input ? [[step.id, input]] : []);
     let r = resolutionOf(step, this.index, inputs, this.resolutions);
-    if (run && 'location' in r && isTied(r.location)) r = resolutionOf(step, this.index, inputs, this.resolutions, this.nearOf(run.steps, this.locationsOf(run.steps, run.inputs)));
+    if (run && 'location' in r && isTied(r.location)) r = resolutionOf(step, this.index, inputs, this.resolutions, this.nearOfRun(run));
     return withResolution(step, r);
+  }
+
+  /** nearOf for a run whose places may not be known yet (placing it once per steps and index state). */
+  private nearOfRun(run: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): ReadonlySet<string> {
+    const kept = this.near.get(run.steps);
+    if (kept?.generation === this.version) return kept.folders;
+    this.locationsOf(run.steps, run.inputs);
+    return this.near.get(run.steps)?.folders ?? new Set();
   }
 
   /** The folders where a run's steps were found without a tie, once per steps and index state. */
