@@ -267,8 +267,8 @@ export class EngineClient {
     return this.call('clear', {});
   }
 
-  launchStarted(sessionId: string, name: string): Promise<void> {
-    return this.call('launchStarted', { sessionId, name });
+  launchStarted(sessionId: string, name: string, folder?: string): Promise<void> {
+    return this.call('launchStarted', folder === undefined ? { sessionId, name } : { sessionId, name, folder });
   }
 
   /** Ends a launched run's session once every span it sent so far is stored. */

@@ -85,9 +85,9 @@ export class GraphFeeds {
   }
 
   /** The steps and spans a feed last sent (its session's run), if it shows `sessionId` when that is given. */
-  runOf(feedId: string | undefined, sessionId?: string): { steps: readonly AgentStep[]; inputs: readonly SpanInput[] } | undefined {
+  runOf(feedId: string | undefined, sessionId?: string): { sessionId: string; steps: readonly AgentStep[]; inputs: readonly SpanInput[] } | undefined {
     const open = feedId === undefined ? undefined : this.open.get(feedId);
-    return open && (sessionId === undefined || open.sessionId === sessionId) ? { steps: open.session.steps, inputs: open.inputs } : undefined;
+    return open && (sessionId === undefined || open.sessionId === sessionId) ? { sessionId: open.sessionId, steps: open.session.steps, inputs: open.inputs } : undefined;
   }
 
   window(feedId: string, from: number, to: number): StepSummaryDto[] | undefined {

@@ -80,8 +80,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   /** The Sessions view filter's answers, by session state and filter (see matchSessions). */
   const matches = new Map<string, boolean>();
   const sources = new SourceMirror();
+  /** Launched sessions' program folders (launchStarted): a name several files define goes to the one there. */
+  const launchFolders = new Map<string, string>();
+  const runOf = (sessionId: string, model: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }) => ({ steps: model.steps, inputs: model.inputs, folder: launchFolders.get(sessionId) });
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
-  const placesOf = (model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(model.steps, model.inputs));
+  const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(model.steps, model.inputs, launchFolders.get(sessionId)));
   /**
    * The CodeLens numbers of a session, once per model and state of the source index; from a current model
    * (never a throttled one): the host keeps them for the session's span count.
@@ -89,7 +92,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const codeLensOf = (p: { sessionId: string; options: SessionOptions }) => {
     const model = models.of(p.sessionId, p.options, true);
     return models.derive(model, `codelens ${sources.generation}`, () => {
-      const places = placesOf(model);
+      const places = placesOf(p.sessionId, model);
       return stepStatsByLocation(model.steps, (_, i) => places[i]);
     });
   };
@@ -136,7 +139,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const model = models.of(p.sessionId, p.options, true);
       if (!p.located) return model.steps;
       const raw = new Map(model.inputs.map((i) => [i.span.spanId, i]));
-      return model.steps.map((s) => sources.located(s, raw.get(s.id), model));
+      return model.steps.map((s) => sources.located(s, raw.get(s.id), runOf(p.sessionId, model)));
     },
     sessionDigest: (p) => {
       const { steps, state } = models.of(p.sessionId, p.options);
@@ -183,7 +186,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     debugView: (p) => {
       const model = models.of(p.sessionId, p.options, true);
       return models.derive(model, `debug ${sources.generation} ${JSON.stringify(p.breakOn)}`, () => {
-        const places = placesOf(model);
+        const places = placesOf(p.sessionId, model);
         return debugView(model.steps, p.breakOn, (_, i) => places[i]);
       });
     },
@@ -194,12 +197,15 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(steps, p.safety));
       const on = new Set(findings.map((f) => f.stepId));
       const raw = new Map(inputs.filter((i) => on.has(i.span.spanId)).map((i) => [i.span.spanId, i]));
-      return { state, findings, steps: steps.filter((s) => on.has(s.id)).map((s) => sources.located(s, raw.get(s.id), model)) };
+      return { state, findings, steps: steps.filter((s) => on.has(s.id)).map((s) => sources.located(s, raw.get(s.id), runOf(p.sessionId, model))) };
     },
     renameSession: (p) => store.renameSession(p.sessionId, p.name),
     deleteSession: (p) => store.deleteSession(p.sessionId),
     clear: () => store.clear(),
-    launchStarted: (p) => store.launchStarted(p.sessionId, p.name),
+    launchStarted: (p) => {
+      if (typeof p.folder === 'string') launchFolders.set(p.sessionId, p.folder);
+      store.launchStarted(p.sessionId, p.name);
+    },
     launchEnded: async (p) => {
       await engine.queue.flush();
       store.launchEnded(p.sessionId);
@@ -223,10 +229,13 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
     graphSnapshot: (p) => graphs.snapshot(p.feed, p.sessionId, p.options),
     graphDelta: (p) => graphs.delta(p.feed, p.sessionId, p.options),
-    graphStepDetail: (p) => located(graphs.detail(p.feed, p, p.cursor), graphs.runOf(p.feed)),
+    graphStepDetail: (p) => {
+      const run = graphs.runOf(p.feed);
+      return located(graphs.detail(p.feed, p, p.cursor), run && runOf(run.sessionId, run));
+    },
     graphWindow: (p) => graphs.window(p.feed, p.from, p.to),
     graphSearch: (p) => graphs.search(p.feed, p.query.slice(0, 1000)),
-    graphStep: (p) => located(graphs.step(p.feed, p.sessionId, p, p.options), graphs.runOf(p.feed, p.sessionId) ?? models.of(p.sessionId, p.options)),
+    graphStep: (p) => located(graphs.step(p.feed, p.sessionId, p, p.options), runOf(p.sessionId, graphs.runOf(p.feed, p.sessionId) ?? models.of(p.sessionId, p.options))),
     graphIndices: (p) => graphs.indices(p.feed, p.ids),
     graphClose: (p) => graphs.close(p.feed),
   };

@@ -29,7 +29,7 @@ export class ReceiverService implements vscode.Disposable {
   /** The warnings shown for the engine worker's deaths so far (tests read them). */
   readonly crashWarnings: string[] = [];
   /** Launched runs still going, by store session: a new worker after a crash names them again (their spans keep coming). */
-  private readonly launches = new Map<string, string>();
+  private readonly launches = new Map<string, { name: string; folder?: string }>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log) {
@@ -67,9 +67,9 @@ export class ReceiverService implements vscode.Disposable {
   }
 
   /** A launched run's session takes its configuration's name, and stays live until `launchEnded`. */
-  async launchStarted(sessionId: string, name: string): Promise<void> {
-    this.launches.set(sessionId, name);
-    await (await this.engine()).launchStarted(sessionId, name);
+  async launchStarted(sessionId: string, name: string, folder?: string): Promise<void> {
+    this.launches.set(sessionId, { name, folder });
+    await (await this.engine()).launchStarted(sessionId, name, folder);
   }
 
   /** The launched process is gone: once the spans it sent are stored, its session is no longer live. */
@@ -89,7 +89,7 @@ export class ReceiverService implements vscode.Disposable {
     this.crashWarnings.push(message);
     if (crash.restarted) {
       // Runs still going keep sending: their sessions in the new worker get their names (and stay live) again.
-      void this.enginePromise?.then((e) => Promise.all([...this.launches].map(([id, name]) => e.launchStarted(id, name)))).catch(() => undefined);
+      void this.enginePromise?.then((e) => Promise.all([...this.launches].map(([id, launch]) => e.launchStarted(id, launch.name, launch.folder)))).catch(() => undefined);
       this.restarted.fire();
     }
     if (crash.receiver) this.set({ kind: 'running', ...crash.receiver, spans: 0, sessions: 0 });

@@ -161,7 +161,8 @@ export const EngineRequests = {
   renameSession: request<SessionParams & { name: string }, boolean>('renameSession'),
   deleteSession: request<SessionParams, boolean>('deleteSession'),
   clear: request<object, void>('clear'),
-  launchStarted: request<SessionParams & { name: string }, void>('launchStarted'),
+  /** `folder`: the folder of the program it runs (its tools are likely there: a name two files define goes to that one). */
+  launchStarted: request<SessionParams & { name: string; folder?: string }, void>('launchStarted'),
   /** After every span received so far is stored. */
   launchEnded: request<SessionParams, void>('launchEnded'),
   /** Resolves once every span answered 200 so far is in the store. */

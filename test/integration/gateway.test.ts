@@ -44,8 +44,9 @@ describe('LLM gateway inside VS Code', function () {
     }, 30000);
     assert.deepEqual(steps.map((s) => s.kind), ['llm', 'tool', 'llm']);
     assert.equal(steps[1]!.toolName, 'convert');
-    // examples/python-stdlib-agent defines a `convert` tool too: the one beside the run's prompt wins.
+    // examples/python-stdlib-agent defines a `convert` tool too: the one in the launched program's folder wins.
     assert.match(steps[1]!.source?.path ?? '', /no-otel-agent[\\/]hardcoded_agent\.py$/, `the tool step links to its function, not ${JSON.stringify(steps[1]!.source)}`);
+    assert.equal(steps[1]!.source?.confidence, 0.6, 'settled by the launch\'s program folder, not picked from a tie');
     const totals = totalsOf(steps);
     assert.equal(totals.inputTokens, 95 + 140);
     assert.equal(totals.outputTokens, 21 + 9);

@@ -6,6 +6,13 @@ import type { SourceFilesParams } from '../../protocol/engine';
 import { foldersOf, isTied, ResolutionCache, resolutionOf, withResolution } from './resolveStep';
 import { SourceIndex } from './sourceIndex';
 
+/** A session's steps and spans, and the folder of the program its launch ran (when it was launched). */
+export interface Run {
+  steps: readonly AgentStep[];
+  inputs: readonly SpanInput[];
+  folder?: string;
+}
+
 export class SourceMirror {
   private index = new SourceIndex();
   private readonly resolutions = new ResolutionCache();
@@ -31,15 +38,15 @@ export class SourceMirror {
    * Where each step is (by index), without touching the steps: what the CodeLens numbers
    * (stepStatsByLocation) and the debuggers' view (debugView) place them by.
    */
-  locationsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[]): (SourceLocation | undefined)[] {
+  locationsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[], folder?: string): (SourceLocation | undefined)[] {
     const byId = new Map<string, SpanInput>();
     for (const input of inputs) byId.set(input.span.spanId, input);
     const places = steps.map((step) => {
       const r = resolutionOf(step, this.index, byId, this.resolutions);
       return 'location' in r ? r.location : undefined;
     });
-    // A name several files define goes to the one beside the rest of the run.
-    const near = this.nearOf(steps, places);
+    // A name several files define goes to the one beside the rest of the run (or its launch's program).
+    const near = this.nearOf(steps, places, folder);
     if (near.size) {
       places.forEach((p, i) => {
         if (!p || !isTied(p)) return;
@@ -54,7 +61,7 @@ export class SourceMirror {
    * A copy of one step with its source or why it has none (`input`: its span): what the editor opens, the
    * inspector says. `run`: the steps of its session, to settle a name several files define as locationsOf does.
    */
-  located(step: AgentStep, input: SpanInput | undefined, run?: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): AgentStep {
+  located(step: AgentStep, input: SpanInput | undefined, run?: Run): AgentStep {
     const inputs = new Map(input ? [[step.id, input]] : []);
     let r = resolutionOf(step, this.index, inputs, this.resolutions);
     if (run && 'location' in r && isTied(r.location)) r = resolutionOf(step, this.index, inputs, this.resolutions, this.nearOfRun(run));
@@ -62,18 +69,19 @@ export class SourceMirror {
   }
 
   /** nearOf for a run whose places may not be known yet (placing it once per steps and index state). */
-  private nearOfRun(run: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): ReadonlySet<string> {
+  private nearOfRun(run: Run): ReadonlySet<string> {
     const kept = this.near.get(run.steps);
     if (kept?.generation === this.version) return kept.folders;
-    this.locationsOf(run.steps, run.inputs);
+    this.locationsOf(run.steps, run.inputs, run.folder);
     return this.near.get(run.steps)?.folders ?? new Set();
   }
 
   /** The folders where a run's steps were found without a tie, once per steps and index state. */
-  private nearOf(steps: readonly AgentStep[], places: readonly (SourceLocation | undefined)[]): ReadonlySet<string> {
+  private nearOf(steps: readonly AgentStep[], places: readonly (SourceLocation | undefined)[], folder: string | undefined): ReadonlySet<string> {
     const kept = this.near.get(steps);
     if (kept?.generation === this.version) return kept.folders;
     const folders = foldersOf(places);
+    if (folder !== undefined) folders.add(folder.replace(/[\\/]+$/, ''));
     this.near.set(steps, { generation: this.version, folders });
     return folders;
   }

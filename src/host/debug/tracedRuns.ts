@@ -2,6 +2,7 @@
 // "agentDebugger": true): the graph opens on the run, arriving steps are matched against trace
 // breakpoints (breakOn, "Break on..."), the budget meter follows the run's $, and the graph cursor and
 // the debugger follow each other (replays included).
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentStep } from '../../core/agent';
 import { parseBreakOnList, type BreakCondition } from '../../core/debug/breakOn';
@@ -104,14 +105,14 @@ export class TracedRuns implements vscode.Disposable {
     this.shown.set(session, id);
     this.log.info(`debug session '${session.name}' traces to session ${id}${conditions.length ? `; breakOn ${conditions.map((c) => c.text).join(', ')}` : ''}`);
     this.meter.show(run.name, 0, run.budgetUsd);
-    this.markLaunch(id, run.name);
+    this.markLaunch(id, run.name, launchFolder(config));
     this.started.fire(run);
     this.schedule();
   }
 
   /** The store names the run's session after its launch configuration, and keeps it live until it ends. */
-  private markLaunch(storeSessionId: string, name: string): void {
-    void this.receiver.launchStarted(storeSessionId, name);
+  private markLaunch(storeSessionId: string, name: string, folder: string | undefined): void {
+    void this.receiver.launchStarted(storeSessionId, name, folder);
   }
 
   private async endLaunch(storeSessionId: string): Promise<void> {
@@ -141,7 +142,7 @@ export class TracedRuns implements vscode.Disposable {
         if (run.owner !== e.session || id === body.sessionId) continue;
         this.runs.delete(id);
         void this.endLaunch(id);
-        this.markLaunch(body.sessionId, run.name);
+        this.markLaunch(body.sessionId, run.name, launchFolder(e.session.configuration));
         Object.assign(run, { storeSessionId: body.sessionId, graphOpened: false, budgetCrossed: false, costUsd: 0, seenSpans: 0 });
         this.runs.set(body.sessionId, run);
         this.started.fire(run);
@@ -254,4 +255,11 @@ async function pauseAll(session: vscode.DebugSession): Promise<void> {
   } catch {
     /* a parent session without threads */
   }
+}
+
+/** The folder of the program a launch runs, else its working directory: where its own tools most likely are. */
+function launchFolder(config: vscode.DebugConfiguration): string | undefined {
+  const absolute = (v: unknown) => (typeof v === 'string' && path.isAbsolute(v) ? v : undefined);
+  const program = absolute(config.program);
+  return program ? path.dirname(program) : absolute(config.cwd);
 }

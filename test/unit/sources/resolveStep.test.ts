@@ -199,6 +199,13 @@ describe('sources: a name several files define goes to the one beside the rest o
       const alone = mirror.located(tool, undefined).source!;
       assert.equal(alone.confidence, 0.3);
       assert.equal(mirror.locationsOf([tool], [])[0]?.confidence, 0.3);
+      // ... unless the run was launched: its program's folder settles it (a run with no prompt found, as
+      // an agent recorded by the gateway alone may be).
+      for (const [program, file] of [['/ws/examples/no-otel-agent', '/ws/examples/no-otel-agent/agent.py'], ['/ws/examples/stdlib-agent/', '/ws/examples/stdlib-agent/tools.py']]) {
+        const steps = [step({ kind: 'tool', name: 'execute_tool convert', toolName: 'convert' })];
+        assert.deepEqual([mirror.locationsOf(steps, [], program)[0]?.path, mirror.locationsOf(steps, [], program)[0]?.confidence], [file, 0.6]);
+        assert.equal(mirror.located(steps[0]!, undefined, { steps, inputs: [], folder: program }).source?.path, file);
+      }
     });
   }
 });
