@@ -185,6 +185,7 @@ export class TracedRuns implements vscode.Disposable {
 
   private async check(run: TracedRun): Promise<void> {
     try {
+      const opened = this.graph.opened;
       const engine = await this.receiver.engine();
       const summary = engine.getSession(run.storeSessionId);
       if (!summary || summary.spanCount === run.seenSpans) return;
@@ -193,7 +194,8 @@ export class TracedRuns implements vscode.Disposable {
       run.seenSpans = summary.spanCount;
       if (run.openGraph && !run.graphOpened && check.steps) {
         run.graphOpened = true;
-        this.graph.open(run.storeSessionId);
+        // A run that has ended (its last look) leaves the graph alone if another session was opened meanwhile.
+        if (this.runs.get(run.storeSessionId) === run || this.graph.opened === opened) this.graph.open(run.storeSessionId);
       }
       const hit = check.hit;
       if (hit && this.runs.get(run.storeSessionId) === run) await this.breakRun(run, hit.step.id, `breakOn ${hit.condition}`, hit.step);

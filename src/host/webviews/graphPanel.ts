@@ -298,7 +298,11 @@ export class GraphPanels implements vscode.WebviewPanelSerializer<GraphSavedStat
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly log: Log, private readonly sources: SourceLinks) {}
 
+  /** How many times a session was opened (by a command, a launch, a reveal): others can tell it moved on. */
+  opened = 0;
+
   open(sessionId?: string): GraphPanel {
+    this.opened++;
     if (this.current) {
       this.current.show(sessionId);
       return this.current;
