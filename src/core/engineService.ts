@@ -71,8 +71,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   };
   // A session that stops being live changes no row: the host hears of it as an empty change.
   const liveness = new LivenessTimer(store, () => noteChange({ added: [], changed: [], removed: [], evicted: [] }));
+  /** Launched sessions' program folders (launchStarted): a name several files define goes to the one there. */
+  const launchFolders = new Map<string, string>();
   store.onDidChange((change) => {
     liveness.storeChanged();
+    for (const id of change.removed) launchFolders.delete(id);
     noteChange(change);
   });
   const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
@@ -80,8 +83,6 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   /** The Sessions view filter's answers, by session state and filter (see matchSessions). */
   const matches = new Map<string, boolean>();
   const sources = new SourceMirror();
-  /** Launched sessions' program folders (launchStarted): a name several files define goes to the one there. */
-  const launchFolders = new Map<string, string>();
   const runOf = (sessionId: string, model: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }) => ({ steps: model.steps, inputs: model.inputs, folder: launchFolders.get(sessionId) });
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
   const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(model.steps, model.inputs, launchFolders.get(sessionId)));
