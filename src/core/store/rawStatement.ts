@@ -42,7 +42,7 @@ function cApiOf(sql: SqlJsStatic): CApi | undefined {
  * minifier chose (and zeroes it when the statement is freed); it is the numeric property for which
  * SQLite reports the statement's own SQL back.
  */
-function pointerKey(api: CApi, stmt: Statement, sql: string): string | undefined {
+export function statementPointer(api: Pick<CApi, '_sqlite3_sql' | 'UTF8ToString'>, stmt: Statement, sql: string): string | undefined {
   for (const [key, value] of Object.entries(stmt)) {
     // Pointers are never small (the heap starts after the static data); small numbers are counters.
     if (typeof value === 'number' && value >= 1024 && api.UTF8ToString(api._sqlite3_sql(value)) === sql) return key;
@@ -79,7 +79,7 @@ export class RawStatement {
 
   static open(sql: SqlJsStatic, db: Database, stmt: Statement, text: string): RawStatement | undefined {
     const api = cApiOf(sql);
-    const key = api && pointerKey(api, stmt, text);
+    const key = api && statementPointer(api, stmt, text);
     return api && key ? new RawStatement(api, databasePointer(db), stmt as unknown as Record<string, unknown>, key) : undefined;
   }
 

@@ -1,8 +1,10 @@
 // Loading sql.js and the small helpers every store module uses on top of it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import initSqlJs, { type BindParams, type BindValue, type Database, type SqlJsStatic, type SqlValue, type Statement } from 'sql.js';
+import type { BindParams, BindValue, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { RawStatement } from './rawStatement';
+import { RowReader } from './rowReader';
+import { loadKeepingMemory } from './wasmMemory';
 
 export type { BindValue, Database, SqlValue, Statement };
 
@@ -26,7 +28,7 @@ export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
   const file = wasmLocation(wasmPath);
   let loading = modules.get(file);
   if (!loading) {
-    loading = initSqlJs({ locateFile: () => file });
+    loading = loadKeepingMemory(file);
     // A failed load must not poison the cache: the next caller retries.
     loading.catch(() => modules.delete(file));
     modules.set(file, loading);
@@ -42,6 +44,8 @@ export class Statements {
   private readonly cache = new Map<string, Statement>();
   /** null: this sql.js build does not let the statement bind through the C API. */
   private readonly raws = new Map<string, RawStatement | null>();
+  /** null: rows of this statement are read with sql.js's get(). */
+  private readonly readers = new Map<string, RowReader | null>();
 
   constructor(
     private readonly db: Database,
@@ -67,9 +71,21 @@ export class Statements {
     return raw ?? undefined;
   }
 
+  /** Reads the row a cached statement was last stepped to: through the C API where it can (rowReader.ts). */
+  rowOf(sql: string): () => SqlValue[] {
+    const stmt = this.get(sql);
+    let reader = this.readers.get(sql);
+    if (reader === undefined) {
+      reader = RowReader.open(this.sql, stmt, sql) ?? null;
+      this.readers.set(sql, reader);
+    }
+    return reader ? () => reader.row() : () => stmt.get();
+  }
+
   invalidate(): void {
     for (const raw of this.raws.values()) raw?.release();
     this.raws.clear();
+    this.readers.clear();
     for (const stmt of this.cache.values()) {
       try {
         stmt.free();
@@ -84,10 +100,11 @@ export class Statements {
 /** All rows of a cached statement as arrays. */
 export function allRows(stmts: Statements, sql: string, params: SqlValue[] = []): SqlValue[][] {
   const stmt = stmts.get(sql);
+  const row = stmts.rowOf(sql);
   stmt.bind(params);
   const rows: SqlValue[][] = [];
   try {
-    while (stmt.step()) rows.push(stmt.get());
+    while (stmt.step()) rows.push(row());
   } finally {
     stmt.reset();
   }
@@ -97,9 +114,10 @@ export function allRows(stmts: Statements, sql: string, params: SqlValue[] = [])
 /** Each row of a cached statement as it is stepped to: a big read need not hold every row at once. */
 export function forEachRow(stmts: Statements, sql: string, params: SqlValue[], fn: (row: SqlValue[]) => void): void {
   const stmt = stmts.get(sql);
+  const row = stmts.rowOf(sql);
   stmt.bind(params);
   try {
-    while (stmt.step()) fn(stmt.get());
+    while (stmt.step()) fn(row());
   } finally {
     stmt.reset();
   }
@@ -108,9 +126,10 @@ export function forEachRow(stmts: Statements, sql: string, params: SqlValue[], f
 /** The first row of a cached statement, or undefined. */
 export function firstRow(stmts: Statements, sql: string, params: SqlValue[] = []): SqlValue[] | undefined {
   const stmt = stmts.get(sql);
+  const row = stmts.rowOf(sql);
   stmt.bind(params);
   try {
-    return stmt.step() ? stmt.get() : undefined;
+    return stmt.step() ? row() : undefined;
   } finally {
     stmt.reset();
   }

@@ -45,6 +45,11 @@ declare module 'sql.js' {
   export interface SqlJsConfig {
     locateFile?: (file: string, prefix?: string) => string;
     wasmBinary?: ArrayBuffer | Uint8Array;
+    /**
+     * Emscripten's hook: instantiate the module here and hand the instance to `receive` (sql.js ignores the
+     * return value). The store uses it to keep the instance's memory (see wasmMemory.ts).
+     */
+    instantiateWasm?: (imports: object, receive: (instance: object, module: object) => void) => unknown;
   }
 
   export default function initSqlJs(config?: SqlJsConfig): Promise<SqlJsStatic>;
