@@ -9,16 +9,19 @@
 // - A tool whose input was recorded as a bare string ("Paris") gets the structured arguments of the LLM
 //   tool call that asked for it (same call id, else same tool name in the latest earlier LLM output).
 import { isObject, parseJsonLoose, str } from './attributes';
-import { parentIndices } from './tree';
+import { parentLinks } from './tree';
 import type { AgentStep } from './types';
 
-/** The steps to keep (a folded duplicate is dropped, its children re-parented) and their parent indices. */
-export function applyFrameworkRules(steps: AgentStep[]): { steps: AgentStep[]; parent: Int32Array } {
-  let parent = parentIndices(steps);
-  const kept = foldDuplicateRoots(steps, parent);
-  if (kept !== steps) parent = parentIndices(kept);
-  promoteGraphNodes(kept, parent);
-  return { steps: kept, parent };
+/**
+ * The steps to keep (a folded duplicate is dropped, its children re-parented), their parent indices and
+ * whether their ids are unique (see parentLinks).
+ */
+export function applyFrameworkRules(steps: AgentStep[]): { steps: AgentStep[]; parent: Int32Array; uniqueIds: boolean } {
+  let links = parentLinks(steps);
+  const kept = foldDuplicateRoots(steps, links.parents);
+  if (kept !== steps) links = parentLinks(kept);
+  promoteGraphNodes(kept, links.parents);
+  return { steps: kept, parent: links.parents, uniqueIds: links.unique };
 }
 
 /** After agent names are known: generic LLM names and bare-string tool arguments. */

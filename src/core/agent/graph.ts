@@ -30,9 +30,8 @@ export interface AgentGraph {
   edges: GraphEdge[];
 }
 
-/** `steps` in time order (as normaliseSession returns them). */
-export function buildGraph(steps: readonly AgentStep[]): AgentGraph {
-  const parents = parentIndices(steps);
+/** `steps` in time order (as normaliseSession returns them); `parents`: their parent indices, when known. */
+export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(steps)): AgentGraph {
   const depth = new Int32Array(steps.length);
   const nodes: GraphNode[] = steps.map((s, i) => {
     const p = parents[i];

@@ -4,7 +4,7 @@ import type { PricingOptions } from '../pricing/price';
 import { buildGraph, type AgentGraph } from './graph';
 import { findLoops, type Finding } from './loops';
 import { totalsOf, type Totals } from './rollups';
-import { normaliseSession } from './session';
+import { orderedSession } from './session';
 import { buildTimeline, type Timeline } from './timeline';
 import type { AgentStep, SpanInput } from './types';
 
@@ -17,12 +17,13 @@ export interface AgentSession {
 }
 
 export function buildSession(inputs: readonly SpanInput[], options: { pricing?: PricingOptions } = {}): AgentSession {
-  return sessionOfSteps(normaliseSession(inputs, options));
+  const { steps, parents } = orderedSession(inputs, options);
+  return sessionOfSteps(steps, parents);
 }
 
 /** A session over steps already built (a live model's): their graph, timeline, loop findings and totals. */
-export function sessionOfSteps(steps: AgentStep[]): AgentSession {
-  return { steps, graph: buildGraph(steps), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
+export function sessionOfSteps(steps: AgentStep[], parents?: Int32Array): AgentSession {
+  return { steps, graph: buildGraph(steps, parents), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
 }
 
 export { anyValueToJs, flattenAttributes, nanosToMs } from './attributes';

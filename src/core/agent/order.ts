@@ -10,9 +10,18 @@ const MAX_TIE = 256;
 
 /** `steps` sorted by start; returns them with ties settled (a new array when anything moved). */
 export function settleTies(steps: AgentStep[]): AgentStep[] {
+  const order = settledOrder(steps);
+  return order ? order.map((i) => steps[i]) : steps;
+}
+
+/**
+ * Where each step of `steps` (sorted by start) goes once ties are settled: positions into `steps`, or
+ * undefined when nothing moves. `parents`: the steps' parent indices, when the caller has them.
+ */
+export function settledOrder(steps: readonly AgentStep[], parents?: Int32Array): number[] | undefined {
   let hasTie = false;
   for (let i = 1; i < steps.length && !hasTie; i++) hasTie = steps[i].startMs === steps[i - 1].startMs;
-  if (!hasTie) return steps;
+  if (!hasTie) return undefined;
   const before = new Map<number, number[]>();
   const add = (from: number, to: number) => {
     if (steps[from].startMs !== steps[to].startMs || from === to) return;
@@ -21,8 +30,8 @@ export function settleTies(steps: AgentStep[]): AgentStep[] {
     else before.set(to, [from]);
   };
   for (const [from, to] of dataflowLinks(steps)) add(from, to);
-  parentIndices(steps).forEach((p, i) => p >= 0 && add(p, i));
-  return before.size === 0 ? steps : settleWith(steps, before);
+  (parents ?? parentIndices(steps)).forEach((p, i) => p >= 0 && add(p, i));
+  return before.size === 0 ? undefined : settleWith(steps, before);
 }
 
 /**
@@ -46,14 +55,14 @@ export function settleTie(group: readonly AgentStep[], before: (s: AgentStep) =>
   return constraints.size === 0 ? group.slice() : stableTopologicalOrder(0, group.length, constraints).map((i) => group[i]);
 }
 
-function settleWith(steps: AgentStep[], before: Map<number, number[]>): AgentStep[] {
-  const out: AgentStep[] = [];
+function settleWith(steps: readonly AgentStep[], before: Map<number, number[]>): number[] {
+  const out: number[] = [];
   for (let start = 0; start < steps.length; ) {
     let end = start + 1;
     while (end < steps.length && steps[end].startMs === steps[start].startMs) end++;
     // Long ties (synthetic or bulk-stamped data) keep arrival order: the reordering is quadratic.
-    if (end - start === 1 || end - start > MAX_TIE) for (let i = start; i < end; i++) out.push(steps[i]);
-    else for (const i of stableTopologicalOrder(start, end, before)) out.push(steps[i]);
+    if (end - start === 1 || end - start > MAX_TIE) for (let i = start; i < end; i++) out.push(i);
+    else for (const i of stableTopologicalOrder(start, end, before)) out.push(i);
     start = end;
   }
   return out;

@@ -4,7 +4,8 @@ import { priceUsage, type PricingOptions } from '../pricing/price';
 import { mergeGatewaySteps } from './gatewayMerge';
 import { applyFrameworkRules, applyNamingRules } from './frameworks';
 import { normaliseSpan } from './normalise';
-import { settleTies } from './order';
+import { settledOrder } from './order';
+import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 
 export interface SessionOptions {
@@ -12,21 +13,42 @@ export interface SessionOptions {
 }
 
 export function normaliseSession(inputs: readonly SpanInput[], options: SessionOptions = {}): AgentStep[] {
-  const { steps, depth } = relateSteps(inputs.map(normaliseSpan), options);
+  return orderedSession(inputs, options).steps;
+}
+
+/** normaliseSession's steps and their parent indices (the graph needs them too; they cost ~90 ms per 100k steps). */
+export function orderedSession(inputs: readonly SpanInput[], options: SessionOptions = {}): { steps: AgentStep[]; parents: Int32Array } {
+  const { steps, depth, parent, uniqueIds } = relateSteps(inputs.map(normaliseSpan), options);
   const order = steps.map((_, i) => i);
   // Equal starts are common (JS SDKs stamp starts in whole ms): parents first, then arrival order;
-  // settleTies below then applies dataflow.
+  // settledOrder below then applies dataflow.
   order.sort((a, b) => steps[a].startMs - steps[b].startMs || depth[a] - depth[b] || a - b);
-  return settleTies(order.map((i) => steps[i]));
+  const sorted = order.map((i) => steps[i]);
+  // Links found again where an id repeats: which twin is the parent depends on the order.
+  const sortedParents = uniqueIds ? reordered(parent, order) : undefined;
+  const settled = settledOrder(sorted, sortedParents);
+  const final = settled ? settled.map((i) => sorted[i]) : sorted;
+  const parents = sortedParents === undefined ? parentIndices(final) : settled ? reordered(sortedParents, settled) : sortedParents;
+  return { steps: final, parents };
+}
+
+/** Parent indices of steps put in `order` (order[k]: the old position of the step now at k). */
+function reordered(parents: Int32Array, order: readonly number[]): Int32Array {
+  const now = new Int32Array(parents.length);
+  order.forEach((old, k) => (now[old] = k));
+  const out = new Int32Array(order.length);
+  order.forEach((old, k) => (out[k] = parents[old] >= 0 ? now[parents[old]] : -1));
+  return out;
 }
 
 /**
  * Normalised spans (in arrival order) -> the session's steps in that order, with what relates them: gateway
- * twins merged, framework rules, aggregates, agent names, names and prices. Each step's depth (0 for roots).
+ * twins merged, framework rules, aggregates, agent names, names and prices. Each step's depth (0 for roots)
+ * and parent index, and whether its ids are unique (parentLinks).
  * Apart from the gateway merge, what it does to a trace's steps depends on that trace's steps alone.
  */
-export function relateSteps(normalised: AgentStep[], options: SessionOptions): { steps: AgentStep[]; depth: Int32Array } {
-  const { steps, parent } = applyFrameworkRules(mergeGatewaySteps(normalised));
+export function relateSteps(normalised: AgentStep[], options: SessionOptions): { steps: AgentStep[]; depth: Int32Array; parent: Int32Array; uniqueIds: boolean } {
+  const { steps, parent, uniqueIds } = applyFrameworkRules(mergeGatewaySteps(normalised));
   const depth = depthsOf(parent);
   markAggregates(steps, parent);
   inheritAgentNames(steps, parent);
@@ -37,7 +59,7 @@ export function relateSteps(normalised: AgentStep[], options: SessionOptions): {
     // gen_ai.provider.name) it only confuses. The raw attribute stays in the step's attributes.
     if (s.kind !== 'llm' && s.kind !== 'embedding' && !hasUsage(s)) delete s.provider;
   }
-  return { steps, depth };
+  return { steps, depth, parent, uniqueIds };
 }
 
 /** Depth of every step (0 for roots); iterative and cycle-safe, since parent links come from the wire. */

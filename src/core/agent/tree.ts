@@ -7,6 +7,15 @@ export function stepKey(traceId: string, spanId: string): string {
 
 /** Parent links as indices into `steps` (-1: a root, or a parent that is not in the session). */
 export function parentIndices(steps: readonly Pick<AgentStep, 'id' | 'traceId' | 'parentSpanId'>[]): Int32Array {
+  return parentLinks(steps).parents;
+}
+
+/**
+ * parentIndices, and whether every step's (trace id, span id) is its own. Only then are the links the same
+ * whatever the steps' order (a duplicated id is the parent at its last place), so that they can be reordered
+ * with the steps rather than found again.
+ */
+export function parentLinks(steps: readonly Pick<AgentStep, 'id' | 'traceId' | 'parentSpanId'>[]): { parents: Int32Array; unique: boolean } {
   // By trace, then span id: the ids' own strings are the keys (no key string made per step).
   const byTrace = new Map<string, Map<string, number>>();
   let trace: Map<string, number> | undefined;
@@ -19,11 +28,13 @@ export function parentIndices(steps: readonly Pick<AgentStep, 'id' | 'traceId' |
     }
     trace!.set(s.id, i);
   });
+  let keys = 0;
+  for (const ids of byTrace.values()) keys += ids.size;
   const out = new Int32Array(steps.length).fill(-1);
   steps.forEach((s, i) => {
     if (s.parentSpanId !== undefined) out[i] = byTrace.get(s.traceId)?.get(s.parentSpanId) ?? -1;
   });
-  return out;
+  return { parents: out, unique: keys === steps.length };
 }
 
 /** The first index in `list` (ascending by step start) whose step starts at or after `timeMs`. */

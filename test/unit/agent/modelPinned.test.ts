@@ -3,7 +3,8 @@
 // model must give exactly what the model gave before (hashes taken at 6570b9e, before the speed work).
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { buildSession, type AgentSession, type SpanInput } from '../../../src/core/agent';
+import { buildSession, parentIndices, type AgentSession, type SpanInput } from '../../../src/core/agent';
+import { orderedSession } from '../../../src/core/agent/session';
 import { agentShapedSession } from './agentShaped';
 import { fixtureInputs, sessionText } from './modelInputs';
 import { syntheticSession } from './synthetic';
@@ -24,4 +25,12 @@ describe('agent model: output pinned across speed work', () => {
       assert.equal(got, pinned);
     });
   }
+
+  it('the parent indices carried through ordering are those of the ordered steps', () => {
+    for (const [name, inputs] of cases) {
+      const { steps, parents } = orderedSession(inputs());
+      assert.ok(parents.some((p) => p >= 0), name);
+      assert.deepStrictEqual(parents, parentIndices(steps), name);
+    }
+  });
 });
