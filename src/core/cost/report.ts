@@ -20,6 +20,8 @@ export interface ReportInput {
   session: Omit<CostSessionDto, 'startEpochMs'>;
   /** In time order, as normaliseSession returns them. */
   steps: readonly AgentStep[];
+  /** The steps' parent indices, when the caller has them. */
+  parents?: Int32Array;
   budget?: { launchUsd?: number; settingUsd?: number };
 }
 
@@ -27,7 +29,7 @@ export function costReport(input: ReportInput): CostReport {
   const { steps } = input;
   const totals = totalsOf(steps);
   const origin = totals.startMs;
-  const below = descendantsOf(steps);
+  const below = descendantsOf(steps, input.parents);
   const report: CostReport = {
     session: { ...input.session, startEpochMs: origin },
     totals: totalsDto(totals),

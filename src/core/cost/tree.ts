@@ -10,8 +10,7 @@ const none: readonly number[] = [];
  * in a stamp array: the Cost view asks for every tool step's subtree, and a Map of child lists and a Set
  * per call were a tenth of its report on 100k steps.
  */
-export function descendantsOf(steps: readonly AgentStep[]): (i: number) => readonly number[] {
-  const parent = parentIndices(steps);
+export function descendantsOf(steps: readonly AgentStep[], parent = parentIndices(steps)): (i: number) => readonly number[] {
   const n = parent.length;
   const first = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) if (parent[i]! >= 0) first[parent[i]! + 1]!++;
