@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): AgentDebuggerApi {
   );
   root.add(vscode.window.registerWebviewPanelSerializer(graphViewType, graph));
   const safetySettings = root.add(new SafetySettings(log));
-  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph, models, safetySettings));
+  const cost = root.add(new CostViewProvider(context.extensionUri, receiver, graph, models, safetySettings, log));
   root.add(vscode.window.registerWebviewViewProvider(Views.cost, cost));
   root.add(
     vscode.commands.registerCommand(Commands.showSessionCost, (arg?: string | SessionsNode) => {

@@ -38,7 +38,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   lastSnapshot: CostSnapshotDto | undefined;
   snapshotsPosted = 0;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly graph: GraphPanels, private readonly models: SessionModels, private readonly safety: SafetySettings) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly receiver: ReceiverService, private readonly graph: GraphPanels, private readonly models: SessionModels, private readonly safety: SafetySettings, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       receiver.onDidChange(() => this.schedule()),
       // SessionModels drops its models on new prices; this only redraws.
@@ -108,7 +108,15 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async flush(): Promise<void> {
     if (!this.view?.visible || !this.ready) return;
-    const snapshot = await this.snapshot();
+    let snapshot: CostSnapshotDto;
+    try {
+      snapshot = await this.snapshot();
+    } catch (e) {
+      // E.g. the engine's worker died mid-report: the view keeps what it shows, and the new worker's
+      // change notices schedule the next snapshot.
+      this.log.warn(`Cost view: no snapshot: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     if (!this.view?.visible) return;
     this.lastPostMs = Date.now();
     this.lastSnapshot = snapshot;
