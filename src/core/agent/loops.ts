@@ -26,11 +26,20 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
   // copied into a key per step.
   const tools = new Groups();
   const llms = new Groups();
+  // A conversation's canonical text is as long as the conversation: made only for inputs that share their
+  // shape (shapeOf) with another, as only those can repeat. On 100k spans of unique growing conversations
+  // making it for every LLM input took ~1 s.
+  const asked = steps.filter((s) => s.kind === 'llm' && !s.aggregate && s.inputMessages !== undefined && s.inputMessages.length > 0);
+  const shapes = minLlm > 1 ? sharedShapes(asked) : undefined;
+  const shared = new Map<string, number>();
+  for (const shape of shapes ?? []) shared.set(shape, (shared.get(shape) ?? 0) + 1);
+  let k = 0;
   for (const s of steps) {
     if (s.kind === 'tool' && s.toolName !== undefined) {
       tools.add(s.toolName, canonicalJson(s.toolArgs), s);
-    } else if (s.kind === 'llm' && !s.aggregate && s.inputMessages && s.inputMessages.length > 0) {
-      llms.add(s.model ?? '', messagesKey(s.inputMessages), s);
+    } else if (s === asked[k]) {
+      if (!shapes || shared.get(shapes[k])! > 1) llms.add(s.model ?? '', messagesKey(s.inputMessages!), s);
+      k++;
     }
   }
   const findings: Finding[] = [];
@@ -54,6 +63,25 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
   return findings;
 }
 
+/**
+ * Each LLM input's model and shape, or undefined where most inputs repeat (a run replayed over and over):
+ * there the shapes would only add to the canonical texts. The first 1024 inputs decide.
+ */
+function sharedShapes(asked: readonly AgentStep[], decideAfter = 1024): string[] | undefined {
+  const shapes: string[] = [];
+  const seen = new Set<string>();
+  let repeats = 0;
+  for (const s of asked) {
+    const shape = `${s.model ?? ''}\u0000${messagesShape(s.inputMessages!)}`;
+    shapes.push(shape);
+    if (shapes.length > decideAfter) continue;
+    if (seen.has(shape)) repeats++;
+    else seen.add(shape);
+    if (shapes.length === decideAfter && repeats * 2 > shapes.length) return undefined;
+  }
+  return shapes;
+}
+
 /** Steps grouped by a name and a key, the groups in the order their first step came. */
 class Groups {
   private readonly byName = new Map<string, Map<string, AgentStep[]>>();
@@ -74,6 +102,15 @@ class Groups {
 
 /** Conversations are shared between the steps that carry the same text (textMemo.ts): made canonical once. */
 const canonicalMessages = new WeakMap<readonly Message[], string>();
+
+
+const messageShapes = new WeakMap<readonly Message[], number>();
+
+function messagesShape(messages: readonly Message[]): number {
+  let shape = messageShapes.get(messages);
+  if (shape === undefined) messageShapes.set(messages, (shape = shapeOf(messages)));
+  return shape;
+}
 
 function messagesKey(messages: readonly Message[]): string {
   let key = canonicalMessages.get(messages);
@@ -106,6 +143,61 @@ function canonical(v: unknown, depth: number): unknown {
     return out;
   }
   return v;
+}
+
+/**
+ * A number that values with the same canonicalJson share, made without writing their text: strings (leaves
+ * and keys) by their length and ends, object keys in any order, JSON-looking strings as what they parse to (as
+ * canonical reads them). Different values may share one; equal ones always do.
+ */
+export function shapeOf(v: unknown, depth = 0): number {
+  if (depth > 32) return 1;
+  if (typeof v === 'string') {
+    // Most texts start with neither a bracket nor white space (all of which is <= 32 or >= 160): no trim.
+    const c = v.charCodeAt(0);
+    const t = c === 123 || c === 91 || c <= 32 || c >= 160 ? v.trim() : '';
+    if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
+      try {
+        return shapeOf(JSON.parse(t), depth + 1);
+      } catch {
+        // Not JSON after all: canonical keeps the string.
+      }
+    }
+    return textShape(v);
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? mix(11, v === 0 ? 0 : v * 1e3) : 1; // JSON writes NaN and Infinity as null
+  if (typeof v === 'boolean') return v ? 13 : 17;
+  if (Array.isArray(v)) {
+    let h = 19;
+    // JSON writes undefined, functions and symbols in an array as null.
+    for (const x of v) h = mix(h, x === undefined || typeof x === 'function' || typeof x === 'symbol' ? 1 : shapeOf(x, depth + 1));
+    return h;
+  }
+  if (typeof v === 'object' && v !== null) {
+    // Keys in any order: summed. JSON leaves out undefined, functions and symbols.
+    let h = 23;
+    for (const key of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[key];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      h = (h + mix(textShape(key), shapeOf(x, depth + 1))) | 0;
+    }
+    return h;
+  }
+  return 1; // null (and what JSON writes as null)
+}
+
+/** A string by its length and up to 16 characters from each end (where texts of one length tend to differ). */
+function textShape(v: string): number {
+  const n = v.length;
+  let h = mix(7, n);
+  const ends = Math.min(16, n);
+  for (let i = 0; i < ends; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(ends, n - 16); i < n; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function mix(h: number, x: number): number {
+  return (Math.imul(h ^ (x | 0) ^ Math.floor(x / 4294967296), 0x9e3779b1) + 0x7f4a7c15) | 0;
 }
 
 function truncate(s: string, n: number): string {
