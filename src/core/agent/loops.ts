@@ -103,7 +103,7 @@ class Groups {
 /** Conversations are shared between the steps that carry the same text (textMemo.ts): made canonical once. */
 const canonicalMessages = new WeakMap<readonly Message[], string>();
 
-
+/** Their shapes likewise (shapeOf). */
 const messageShapes = new WeakMap<readonly Message[], number>();
 
 function messagesShape(messages: readonly Message[]): number {
@@ -174,11 +174,12 @@ export function shapeOf(v: unknown, depth = 0): number {
     return h;
   }
   if (typeof v === 'object' && v !== null) {
-    // Keys in any order: summed. JSON leaves out undefined, functions and symbols.
+    // Keys in any order: summed. JSON leaves out undefined, functions and symbols (canonical makes any
+    // value past its depth null, which stays).
     let h = 23;
     for (const key of Object.keys(v)) {
       const x = (v as Record<string, unknown>)[key];
-      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      if (depth < 32 && (x === undefined || typeof x === 'function' || typeof x === 'symbol')) continue;
       h = (h + mix(textShape(key), shapeOf(x, depth + 1))) | 0;
     }
     return h;

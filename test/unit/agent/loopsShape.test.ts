@@ -52,6 +52,15 @@ describe('agent model: the shape that pre-groups LLM inputs for loop findings', 
       checked++;
     }
     assert.equal(checked, 3000);
+    // Past canonical's depth every value is null, an undefined one too.
+    let deepUndefined: unknown = { k: undefined };
+    let deepNull: unknown = { k: null };
+    for (let d = 0; d < 32; d++) {
+      deepUndefined = [deepUndefined];
+      deepNull = [deepNull];
+    }
+    assert.equal(canonicalJson(deepUndefined), canonicalJson(deepNull));
+    assert.equal(shapeOf(deepUndefined), shapeOf(deepNull));
   });
 
   it('tells apart what differs: another text, another message, another order of list items', () => {
