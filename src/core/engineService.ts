@@ -21,7 +21,7 @@ import { findSafety, safetySection } from './safety';
 import { matchesSession } from './sessions/filter';
 import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
-import { SourceMirror, stepStatsByLocation } from './sources';
+import { SourceMirror, stepStatsByLocation, type Run } from './sources';
 import { LivenessTimer } from './store/livenessTimer';
 import type { SpanStore, StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
@@ -83,11 +83,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   /** The Sessions view filter's answers, by session state and filter (see matchSessions). */
   const matches = new Map<string, boolean>();
   const sources = new SourceMirror();
-  const runOf = (sessionId: string, model: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }) => ({ steps: model.steps, inputs: model.inputs, folder: launchFolders.get(sessionId) });
+  const runOf = (sessionId: string, model: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): Run => ({ steps: model.steps, inputs: model.inputs, folder: launchFolders.get(sessionId) });
   /** A model's parent indices, found once for the graph and the Cost view (~90 ms per 100k steps). */
   const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => parentIndices(model.steps));
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
-  const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(model.steps, model.inputs, launchFolders.get(sessionId)));
+  const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(runOf(sessionId, model)));
   /**
    * The CodeLens numbers of a session, once per model and state of the source index; from a current model
    * (never a throttled one): the host keeps them for the session's span count.
@@ -113,7 +113,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   };
   const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: sessionOf });
   /** A step answer with its step located in the workspace (the model's own step is left as it is). */
-  const located = <T extends GraphStepAnswer>(answer: T | undefined, run: Parameters<SourceMirror['located']>[2]): T | undefined =>
+  const located = <T extends GraphStepAnswer>(answer: T | undefined, run: () => Run | undefined): T | undefined =>
     answer && { ...answer, step: sources.located(answer.step, answer.input, run) };
   const stop = () => {
     closed = true;
@@ -144,7 +144,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const model = models.of(p.sessionId, p.options, true);
       if (!p.located) return model.steps;
       const raw = new Map(model.inputs.map((i) => [i.span.spanId, i]));
-      return model.steps.map((s) => sources.located(s, raw.get(s.id), runOf(p.sessionId, model)));
+      return model.steps.map((s) => sources.located(s, raw.get(s.id), () => runOf(p.sessionId, model)));
     },
     sessionDigest: (p) => {
       const { steps, state } = models.of(p.sessionId, p.options);
@@ -202,7 +202,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(steps, p.safety));
       const on = new Set(findings.map((f) => f.stepId));
       const raw = new Map(inputs.filter((i) => on.has(i.span.spanId)).map((i) => [i.span.spanId, i]));
-      return { state, findings, steps: steps.filter((s) => on.has(s.id)).map((s) => sources.located(s, raw.get(s.id), runOf(p.sessionId, model))) };
+      return { state, findings, steps: steps.filter((s) => on.has(s.id)).map((s) => sources.located(s, raw.get(s.id), () => runOf(p.sessionId, model))) };
     },
     renameSession: (p) => store.renameSession(p.sessionId, p.name),
     deleteSession: (p) => store.deleteSession(p.sessionId),
@@ -236,11 +236,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     graphDelta: (p) => graphs.delta(p.feed, p.sessionId, p.options),
     graphStepDetail: (p) => {
       const run = graphs.runOf(p.feed);
-      return located(graphs.detail(p.feed, p, p.cursor), run && runOf(run.sessionId, run));
+      return located(graphs.detail(p.feed, p, p.cursor), () => run && runOf(run.sessionId, run));
     },
     graphWindow: (p) => graphs.window(p.feed, p.from, p.to),
     graphSearch: (p) => graphs.search(p.feed, p.query.slice(0, 1000)),
-    graphStep: (p) => located(graphs.step(p.feed, p.sessionId, p, p.options), runOf(p.sessionId, graphs.runOf(p.feed, p.sessionId) ?? models.of(p.sessionId, p.options))),
+    graphStep: (p) => located(graphs.step(p.feed, p.sessionId, p, p.options), () => runOf(p.sessionId, graphs.runOf(p.feed, p.sessionId) ?? models.of(p.sessionId, p.options))),
     graphIndices: (p) => graphs.indices(p.feed, p.ids),
     graphClose: (p) => graphs.close(p.feed),
   };

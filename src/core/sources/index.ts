@@ -5,5 +5,5 @@ export { scanDefinitions, languageOf, type Definition, type DefinitionKind } fro
 export { SourceIndex, defaultLimits, skippedFolders, isIndexable, toSlashes, type SourceIndexLimits } from './sourceIndex';
 export { resolveStep, annotateSources, withResolution, stackTracesOf, ResolutionCache, type Resolution } from './resolveStep';
 export { stepStatsByLocation, formatLocationStats, type LocationStats, type LocationStatsDto } from './locationStats';
-export { SourceMirror } from './sourceMirror';
+export { SourceMirror, type Run } from './sourceMirror';
 export { indexFolder } from './indexFolder';

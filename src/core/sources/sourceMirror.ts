@@ -17,7 +17,7 @@ export class SourceMirror {
   private index = new SourceIndex();
   private readonly resolutions = new ResolutionCache();
   private version = 0;
-  private readonly near = new WeakMap<readonly AgentStep[], { generation: number; folders: ReadonlySet<string> }>();
+  private readonly near = new WeakMap<readonly AgentStep[], { generation: number; folder?: string; folders: ReadonlySet<string> }>();
 
   /** Files indexed again or dropped (all of them on `reset`); answers how many are indexed. */
   apply(p: SourceFilesParams): number {
@@ -38,7 +38,7 @@ export class SourceMirror {
    * Where each step is (by index), without touching the steps: what the CodeLens numbers
    * (stepStatsByLocation) and the debuggers' view (debugView) place them by.
    */
-  locationsOf(steps: readonly AgentStep[], inputs: readonly SpanInput[], folder?: string): (SourceLocation | undefined)[] {
+  locationsOf({ steps, inputs, folder }: Run): (SourceLocation | undefined)[] {
     const byId = new Map<string, SpanInput>();
     for (const input of inputs) byId.set(input.span.spanId, input);
     const places = steps.map((step) => {
@@ -59,30 +59,32 @@ export class SourceMirror {
 
   /**
    * A copy of one step with its source or why it has none (`input`: its span): what the editor opens, the
-   * inspector says. `run`: the steps of its session, to settle a name several files define as locationsOf does.
+   * inspector says. `run`: the steps of its session, to settle a name several files define as locationsOf does
+   * (asked for only then).
    */
-  located(step: AgentStep, input: SpanInput | undefined, run?: Run): AgentStep {
+  located(step: AgentStep, input: SpanInput | undefined, run?: () => Run | undefined): AgentStep {
     const inputs = new Map(input ? [[step.id, input]] : []);
     let r = resolutionOf(step, this.index, inputs, this.resolutions);
-    if (run && 'location' in r && isTied(r.location)) r = resolutionOf(step, this.index, inputs, this.resolutions, this.nearOfRun(run));
+    const tiedRun = run && 'location' in r && isTied(r.location) ? run() : undefined;
+    if (tiedRun) r = resolutionOf(step, this.index, inputs, this.resolutions, this.nearOfRun(tiedRun));
     return withResolution(step, r);
   }
 
   /** nearOf for a run whose places may not be known yet (placing it once per steps and index state). */
   private nearOfRun(run: Run): ReadonlySet<string> {
     const kept = this.near.get(run.steps);
-    if (kept?.generation === this.version) return kept.folders;
-    this.locationsOf(run.steps, run.inputs, run.folder);
+    if (kept?.generation === this.version && kept.folder === run.folder) return kept.folders;
+    this.locationsOf(run);
     return this.near.get(run.steps)?.folders ?? new Set();
   }
 
-  /** The folders where a run's steps were found without a tie, once per steps and index state. */
+  /** The folders where a run's steps were found without a tie (and its program's), once per steps, folder and index state. */
   private nearOf(steps: readonly AgentStep[], places: readonly (SourceLocation | undefined)[], folder: string | undefined): ReadonlySet<string> {
     const kept = this.near.get(steps);
-    if (kept?.generation === this.version) return kept.folders;
+    if (kept?.generation === this.version && kept.folder === folder) return kept.folders;
     const folders = foldersOf(places);
     if (folder !== undefined) folders.add(folder.replace(/[\\/]+$/, ''));
-    this.near.set(steps, { generation: this.version, folders });
+    this.near.set(steps, { generation: this.version, folder, folders });
     return folders;
   }
 }

@@ -189,22 +189,24 @@ describe('sources: a name several files define goes to the one beside the rest o
       const mirror = new SourceMirror();
       const files = [{ path: '/ws/examples/stdlib-agent/tools.py', text: other }, { path: '/ws/examples/no-otel-agent/agent.py', text: mine }];
       mirror.apply({ reset: true, roots: ['/ws'], files: order === 'theirs first' ? files : files.reverse(), removed: [] });
-      const places = mirror.locationsOf([llm, tool], []);
+      const places = mirror.locationsOf({ steps: [llm, tool], inputs: [] });
       assert.equal(places[0]?.path, '/ws/examples/no-otel-agent/agent.py', 'the prompt is found');
       assert.equal(places[0]?.how, 'prompt-match');
       assert.deepEqual([places[1]?.path, places[1]?.line, places[1]?.how], ['/ws/examples/no-otel-agent/agent.py', 1, 'tool-index']);
       assert.equal(places[1]?.confidence, 0.6, 'no longer halved by the tie');
-      assert.deepEqual(mirror.located(tool, undefined, { steps: [llm, tool], inputs: [] }).source, places[1]);
+      assert.deepEqual(mirror.located(tool, undefined, () => ({ steps: [llm, tool], inputs: [] })).source, places[1]);
       // Alone, nothing settles it: either file, at half the confidence.
       const alone = mirror.located(tool, undefined).source!;
       assert.equal(alone.confidence, 0.3);
-      assert.equal(mirror.locationsOf([tool], [])[0]?.confidence, 0.3);
+      assert.equal(mirror.locationsOf({ steps: [tool], inputs: [] })[0]?.confidence, 0.3);
       // ... unless the run was launched: its program's folder settles it (a run with no prompt found, as
       // an agent recorded by the gateway alone may be).
       for (const [program, file] of [['/ws/examples/no-otel-agent', '/ws/examples/no-otel-agent/agent.py'], ['/ws/examples/stdlib-agent/', '/ws/examples/stdlib-agent/tools.py']]) {
         const steps = [step({ kind: 'tool', name: 'execute_tool convert', toolName: 'convert' })];
-        assert.deepEqual([mirror.locationsOf(steps, [], program)[0]?.path, mirror.locationsOf(steps, [], program)[0]?.confidence], [file, 0.6]);
-        assert.equal(mirror.located(steps[0]!, undefined, { steps, inputs: [], folder: program }).source?.path, file);
+        // The same steps placed before their launch's folder was known: the folder still settles them after.
+        assert.equal(mirror.locationsOf({ steps, inputs: [] })[0]?.confidence, 0.3);
+        assert.deepEqual([mirror.locationsOf({ steps, inputs: [], folder: program })[0]?.path, mirror.locationsOf({ steps, inputs: [], folder: program })[0]?.confidence], [file, 0.6]);
+        assert.equal(mirror.located(steps[0]!, undefined, () => ({ steps, inputs: [], folder: program })).source?.path, file);
       }
     });
   }

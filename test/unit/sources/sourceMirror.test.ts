@@ -36,11 +36,11 @@ describe('sources: the engine worker\'s copy of the index (SourceMirror)', funct
       assert.equal(mirror.apply({ reset: true, roots: [examples], files, removed: [] }), files.length);
       // As the worker makes them: the steps placed once, then the CodeLens numbers and the debuggers' view.
       const statsOf = () => {
-        const places = mirror.locationsOf(steps, inputs);
+        const places = mirror.locationsOf({ steps, inputs });
         return stepStatsByLocation(steps, (_, i) => places[i]);
       };
       const inWorker = statsOf();
-      const places = mirror.locationsOf(steps, inputs);
+      const places = mirror.locationsOf({ steps, inputs });
       const viewed = debugView(steps, ['tool:*'], (_, i) => places[i]);
       assert.ok(steps.every((s) => s.source === undefined), 'the steps are not touched');
 
