@@ -27,14 +27,18 @@ const SQLITE_DONE = 101;
 const SQLITE_STATIC = 0;
 const minHeapBytes = 1 << 16;
 
+/** sql.js's module as `T` when it exports every function `needed` names (its own glue uses them). */
+export function exportedFunctions<T>(sql: SqlJsStatic, needed: readonly (keyof T & string)[]): T | undefined {
+  const api = sql as unknown as Record<string, unknown>;
+  return needed.every((name) => typeof api[name] === 'function') ? (api as T) : undefined;
+}
+
 function cApiOf(sql: SqlJsStatic): CApi | undefined {
-  const api = sql as unknown as Partial<CApi>;
-  const needed: (keyof CApi)[] = [
+  return exportedFunctions<CApi>(sql, [
     '_sqlite3_bind_text', '_sqlite3_bind_blob', '_sqlite3_bind_double', '_sqlite3_bind_int', '_sqlite3_clear_bindings',
     '_sqlite3_step', '_sqlite3_reset', '_sqlite3_sql', '_sqlite3_errmsg', '_malloc', '_free', 'writeArrayToMemory',
     'UTF8ToString',
-  ];
-  return needed.every((name) => typeof api[name] === 'function') ? (api as CApi) : undefined;
+  ]);
 }
 
 /**

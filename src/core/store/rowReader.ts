@@ -3,7 +3,7 @@
 // ~190 ms for the blobs alone. Here a blob is one native copy and a text one native UTF-8 decode; the
 // values are what get() gives (numbers as doubles, blobs as Uint8Arrays of their own, NULL as null).
 import type { SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import { statementPointer } from './rawStatement';
+import { exportedFunctions, statementPointer } from './rawStatement';
 import { memoryOf, type WasmMemory } from './wasmMemory';
 
 /** The C functions this needs; every sql.js 1.x build exports them for its own glue. */
@@ -24,12 +24,10 @@ const SQLITE_TEXT = 3;
 const SQLITE_BLOB = 4;
 
 function columnApiOf(sql: SqlJsStatic): ColumnApi | undefined {
-  const api = sql as unknown as Partial<ColumnApi>;
-  const needed: (keyof ColumnApi)[] = [
+  return exportedFunctions<ColumnApi>(sql, [
     '_sqlite3_data_count', '_sqlite3_column_type', '_sqlite3_column_double', '_sqlite3_column_text', '_sqlite3_column_blob',
     '_sqlite3_column_bytes', '_sqlite3_sql', 'UTF8ToString',
-  ];
-  return needed.every((name) => typeof api[name] === 'function') ? (api as ColumnApi) : undefined;
+  ]);
 }
 
 export class RowReader {
