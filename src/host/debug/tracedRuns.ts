@@ -36,6 +36,8 @@ export interface TracedRun {
   budgetCrossed: boolean;
   openGraph: boolean;
   graphOpened: boolean;
+  /** How many sessions the graph had opened when the run started: one opened since is not taken over. */
+  openedBefore: number;
   costUsd: number;
   /** Spans of the session already checked: a check runs only when more arrived. */
   seenSpans: number;
@@ -99,7 +101,7 @@ export class TracedRuns implements vscode.Disposable {
       storeSessionId: id, name: session.name, owner: session, sessions: new Set([session]),
       conditions: [...conditions, ...this.extraConditions], safety: {},
       launchBudgetUsd, budgetUsd: launchBudgetUsd ?? (setting('budget.sessionUsd') || undefined), budgetAction: config.budgetAction ?? setting('budget.action'), budgetCrossed: false,
-      openGraph: config.openGraph !== false, graphOpened: false, costUsd: 0, seenSpans: 0,
+      openGraph: config.openGraph !== false, graphOpened: false, openedBefore: this.graph.opened, costUsd: 0, seenSpans: 0,
     };
     this.runs.set(id, run);
     this.shown.set(session, id);
@@ -143,7 +145,7 @@ export class TracedRuns implements vscode.Disposable {
         this.runs.delete(id);
         void this.endLaunch(id);
         this.markLaunch(body.sessionId, run.name, launchFolder(e.session.configuration));
-        Object.assign(run, { storeSessionId: body.sessionId, graphOpened: false, budgetCrossed: false, costUsd: 0, seenSpans: 0 });
+        Object.assign(run, { storeSessionId: body.sessionId, graphOpened: false, openedBefore: this.graph.opened, budgetCrossed: false, costUsd: 0, seenSpans: 0 });
         this.runs.set(body.sessionId, run);
         this.started.fire(run);
       }
@@ -185,7 +187,6 @@ export class TracedRuns implements vscode.Disposable {
 
   private async check(run: TracedRun): Promise<void> {
     try {
-      const opened = this.graph.opened;
       const engine = await this.receiver.engine();
       const summary = engine.getSession(run.storeSessionId);
       if (!summary || summary.spanCount === run.seenSpans) return;
@@ -194,8 +195,8 @@ export class TracedRuns implements vscode.Disposable {
       run.seenSpans = summary.spanCount;
       if (run.openGraph && !run.graphOpened && check.steps) {
         run.graphOpened = true;
-        // A run that has ended (its last look) leaves the graph alone if another session was opened meanwhile.
-        if (this.runs.get(run.storeSessionId) === run || this.graph.opened === opened) this.graph.open(run.storeSessionId);
+        // A session opened since the run started (by you, or by a test after the run's program ended) keeps the panel.
+        if (this.graph.opened === run.openedBefore) this.graph.open(run.storeSessionId);
       }
       const hit = check.hit;
       if (hit && this.runs.get(run.storeSessionId) === run) await this.breakRun(run, hit.step.id, `breakOn ${hit.condition}`, hit.step);
