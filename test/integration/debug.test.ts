@@ -8,7 +8,7 @@ import { Commands } from '../../src/host/contributions';
 import type { TracedRun } from '../../src/host/debug/tracedRuns';
 import { viewSteps } from '../../src/core/debug/debugView';
 import { activeApi } from './extension.test';
-import { waitFor, webviewBootMs, webviewTestMs } from './otlpPost';
+import { postJsonSpans, waitFor, webviewBootMs, webviewTestMs } from './otlpPost';
 import { rowStopsBeingLive } from './sessionsView.test';
 
 const folder = () => vscode.workspace.workspaceFolders![0];
@@ -92,6 +92,31 @@ describe('debugging agents inside VS Code', function () {
       await done;
     });
   }
+
+  it('a run does not take the graph over from a session you opened while it ran', async () => {
+    const { receiver, graph } = await activeApi();
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'opened-while-running', [{ name: 'chat gpt-4o', model: 'gpt-4o' }]), 200);
+    await (await receiver.engine()).flush();
+    const config = 'Node agent (agent launch)';
+    const done = terminated(config);
+    // Opened as the run starts, before its first spans: the run's own auto-open must leave the panel alone.
+    const run = nextRun().then((r) => {
+      graph.open('opened-while-running');
+      return r;
+    });
+    assert.equal(await vscode.debug.startDebugging(folder(), config), true);
+    const started = await run;
+    await waitFor('the run judged with its steps', () => started.graphOpened, 60000);
+    await done;
+    assert.equal(graph.current?.currentSessionId, 'opened-while-running');
+    // With nothing opened since it started, the next run opens its graph.
+    const next = nextRun();
+    const nextDone = terminated(config);
+    assert.equal(await vscode.debug.startDebugging(folder(), config), true);
+    const second = await next;
+    await waitFor('the graph on the next run', () => graph.current?.currentSessionId === second.storeSessionId, 60000);
+    await nextDone;
+  });
 
   it('a launch names its session after the configuration, and the Sessions row loses "live" within a few seconds of the process exiting', async () => {
     const api = await activeApi();
