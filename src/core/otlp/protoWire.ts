@@ -2,6 +2,7 @@
 // (ids, fixed64 times, 64-bit ints) read the buffer directly to avoid Long objects and allocations.
 import { Reader } from 'protobufjs/minimal';
 import { OtlpDecodeError, inMessage } from './errors';
+import { utf8String } from './shortStrings';
 
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -98,7 +99,7 @@ export function readString(r: Reader): string {
   const end = start + len;
   if (end > r.len) throw new OtlpDecodeError(`string of length ${len} at offset ${start} runs past the end of the message`);
   r.pos = end;
-  return (r.buf as NodeBuffer).utf8Slice(start, end);
+  return utf8String(r.buf as NodeBuffer, start, end);
 }
 
 /** A length-delimited bytes field as standard base64 (bytesValue). */

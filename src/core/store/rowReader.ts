@@ -3,6 +3,7 @@
 // ~190 ms for the blobs alone. Here a blob is one native copy and a text one native UTF-8 decode; the
 // values are what get() gives (numbers as doubles, blobs as Uint8Arrays of their own, NULL as null).
 import type { SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import { utf8String, type Utf8Bytes } from '../otlp/shortStrings';
 import { exportedFunctions, statementPointer } from './rawStatement';
 import { memoryOf, type WasmMemory } from './wasmMemory';
 
@@ -33,7 +34,7 @@ function columnApiOf(sql: SqlJsStatic): ColumnApi | undefined {
 export class RowReader {
   private buffer: ArrayBuffer | undefined;
   private bytes = new Uint8Array(0);
-  private text = Buffer.alloc(0);
+  private text = Buffer.alloc(0) as Buffer & Utf8Bytes;
 
   private constructor(
     private readonly api: ColumnApi,
@@ -68,7 +69,7 @@ export class RowReader {
         case SQLITE_TEXT: {
           // Text first, then its length: SQLite's order for a value that may be converted.
           const at = api._sqlite3_column_text(stmt, i);
-          row[i] = this.text.toString('utf8', at, at + api._sqlite3_column_bytes(stmt, i));
+          row[i] = utf8String(this.text, at, at + api._sqlite3_column_bytes(stmt, i));
           break;
         }
         case SQLITE_BLOB: {
@@ -86,6 +87,6 @@ export class RowReader {
   private view(): void {
     const buffer = (this.buffer = this.memory.buffer);
     this.bytes = new Uint8Array(buffer);
-    this.text = Buffer.from(buffer);
+    this.text = Buffer.from(buffer) as Buffer & Utf8Bytes;
   }
 }
