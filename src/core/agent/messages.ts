@@ -4,6 +4,7 @@
 // Anthropic (tool_use/tool_result/thinking), Gemini (parts with functionCall/functionResponse), LangChain
 // serialised messages ({lc, id, kwargs}), and the deprecated GenAI event bodies.
 import { isObject, parseJsonLoose, parseJsonText, str } from './attributes';
+import { fitted } from '../otlp/fittedArrays';
 import { TextMemo } from './textMemo';
 import type { Message, MessagePart } from './types';
 
@@ -29,7 +30,7 @@ function messagesOf(value: unknown, fallbackRole: string): Message[] {
       const msg = toMessage(m, fallbackRole, 0);
       if (msg) out.push(msg);
     }
-    return out;
+    return fitted(out);
   }
   const one = toMessage(v, fallbackRole, 0);
   return one ? [one] : [];

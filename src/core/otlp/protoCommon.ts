@@ -1,5 +1,6 @@
 // opentelemetry.proto.common.v1 and resource.v1: AnyValue, KeyValue, InstrumentationScope, Resource.
 import type { Reader } from 'protobufjs/minimal';
+import type { Appendable } from './fittedArrays';
 import { MAX_VALUE_DEPTH, OtlpDecodeError, inMessage } from './errors';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model';
 import {
@@ -113,7 +114,7 @@ function decodeKeyValueList(r: Reader, depth: number): KeyValue[] {
 }
 
 /** Reads one length-prefixed KeyValue and appends it; errors name the attribute's position. */
-export function pushKeyValue(r: Reader, into: KeyValue[], depth: number, texts?: StoredTexts): void {
+export function pushKeyValue(r: Reader, into: Appendable<KeyValue>, depth: number, texts?: StoredTexts): void {
   let outer: number;
   try {
     outer = enterMessage(r);

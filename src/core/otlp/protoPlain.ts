@@ -4,6 +4,7 @@
 // model reads a whole session this way: those objects were a fifth of a 100k-span build's allocations and
 // ~100 MB that the model's inputs kept.
 import type { Reader } from 'protobufjs/minimal';
+import { fitted } from './fittedArrays';
 import { arrayElement, isStoredText, readKeyValue, readStoredText, type StoredTexts } from './protoCommon';
 import {
   WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, forEachRepeated, readBase64, readInt64, readString, skipField,
@@ -92,7 +93,7 @@ export function readPlainValue(r: Reader, depth: number, texts?: StoredTexts): P
 function readPlainList(r: Reader, depth: number): PlainValue[] {
   const values: PlainValue[] = [];
   forEachRepeated(r, () => values.push(readPlainValue(r, depth + 1)), arrayElement);
-  return values;
+  return fitted(values);
 }
 
 /** KeyValueList { repeated KeyValue values = 1 }. */

@@ -1,7 +1,8 @@
 // opentelemetry.proto.trace.v1 walked by field number: ResourceSpans > ScopeSpans > Span (+ Event, Link, Status).
 import type { Reader } from 'protobufjs/minimal';
 import { inMessage } from './errors';
-import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, SpanStatus } from './model';
+import { Collector } from './fittedArrays';
+import type { KeyValue, ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, SpanStatus } from './model';
 import { decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue, type StoredTexts } from './protoCommon';
 import { readPlainKeyValue, type PlainAttributes } from './protoPlain';
 import {
@@ -95,6 +96,9 @@ export function emptySpan(): Span {
 
 /** decodeSpan into `span` (emptySpan's fields, and maybe more): the store makes its spans whole at once. */
 export function decodeSpanInto<T extends Span>(r: Reader, span: T, texts?: StoredTexts, plain?: PlainAttributes): T {
+  const attributes = spanAttributes.start();
+  const events = spanEvents.start();
+  const links = spanLinks.start();
   while (r.pos < r.len) {
     const tag = r.uint32();
     switch (tag >>> 3) {
@@ -109,24 +113,24 @@ export function decodeSpanInto<T extends Span>(r: Reader, span: T, texts?: Store
       case 9:
         expectWire(tag, WIRE_LEN);
         if (plain) readPlainKeyValue(r, plain, 0, texts);
-        else pushKeyValue(r, span.attributes, 0, texts);
+        else pushKeyValue(r, attributes, 0, texts);
         break;
       case 10: expectWire(tag, WIRE_VARINT); span.droppedAttributesCount = r.uint32(); break;
       case 11:
         expectWire(tag, WIRE_LEN);
         try {
-          span.events.push(decodeEvent(r, texts));
+          events.push(decodeEvent(r, texts));
         } catch (e) {
-          throw inMessage(e, `event #${span.events.length}`);
+          throw inMessage(e, `event #${events.length}`);
         }
         break;
       case 12: expectWire(tag, WIRE_VARINT); span.droppedEventsCount = r.uint32(); break;
       case 13:
         expectWire(tag, WIRE_LEN);
         try {
-          span.links.push(decodeLink(r));
+          links.push(decodeLink(r));
         } catch (e) {
-          throw inMessage(e, `link #${span.links.length}`);
+          throw inMessage(e, `link #${links.length}`);
         }
         break;
       case 14: expectWire(tag, WIRE_VARINT); span.droppedLinksCount = r.uint32(); break;
@@ -142,22 +146,33 @@ export function decodeSpanInto<T extends Span>(r: Reader, span: T, texts?: Store
       default: skipField(r, tag);
     }
   }
+  span.attributes = spanAttributes.take(span.attributes);
+  span.events = spanEvents.take(span.events);
+  span.links = spanLinks.take(span.links);
   return span;
 }
+
+// What a span's walk collects (kept as fitted copies: see fittedArrays.ts).
+const spanAttributes = new Collector<KeyValue>();
+const spanEvents = new Collector<SpanEvent>();
+const spanLinks = new Collector<SpanLink>();
+const eventAttributes = new Collector<KeyValue>();
 
 function decodeEvent(r: Reader, texts: StoredTexts | undefined): SpanEvent {
   const outer = enterMessage(r);
   const event: SpanEvent = { timeUnixNano: '0', name: '', attributes: [], droppedAttributesCount: 0 };
+  const attributes = eventAttributes.start();
   while (r.pos < r.len) {
     const tag = r.uint32();
     switch (tag >>> 3) {
       case 1: expectWire(tag, WIRE_FIXED64); event.timeUnixNano = readFixed64(r); break;
       case 2: expectWire(tag, WIRE_LEN); event.name = readString(r); break;
-      case 3: expectWire(tag, WIRE_LEN); pushKeyValue(r, event.attributes, 0, texts); break;
+      case 3: expectWire(tag, WIRE_LEN); pushKeyValue(r, attributes, 0, texts); break;
       case 4: expectWire(tag, WIRE_VARINT); event.droppedAttributesCount = r.uint32(); break;
       default: skipField(r, tag);
     }
   }
+  event.attributes = eventAttributes.take(event.attributes);
   r.len = outer;
   return event;
 }
