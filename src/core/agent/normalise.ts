@@ -77,8 +77,8 @@ export function normaliseSpan(input: SpanInput): AgentStep {
 /** Steps share one frozen list per set of dialects (a list of its own took ~180 bytes a step). */
 const dialectLists: (readonly Dialect[])[] = [];
 
-function dialectsOf(set: number): Dialect[] {
-  return (dialectLists[set] ??= Object.freeze(readers.filter((_, d) => set & (1 << d)).map((r) => r.dialect))) as Dialect[];
+function dialectsOf(set: number): readonly Dialect[] {
+  return (dialectLists[set] ??= Object.freeze(readers.filter((_, d) => set & (1 << d)).map((r) => r.dialect)));
 }
 
 /** telemetry.sdk.name without flattening the whole resource (it is shared by many spans). */

@@ -69,7 +69,7 @@ export interface AgentStep {
   kind: StepKind;
   name: string;
   /** Dialects whose keys were found on the span. */
-  dialects: Dialect[];
+  dialects: readonly Dialect[];
   startMs: number;
   endMs: number;
   durationMs: number;
