@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { buildSession } from '../../../src/core/agent';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { EdgeDto, GraphSnapshotDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
-import { packEdges, packSnapshot, packSteps, shownFindings, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
+import { packEdges, packSnapshot, packSteps, shownFindings, siblingEdges, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
 import { syntheticSession } from '../agent/synthetic';
 import { fixture } from './fixtures';
 
@@ -105,5 +105,36 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     assert.deepEqual(unpackTimeline({} as PackedTimelineDto, rows).type, '');
     assert.deepEqual(unpackSteps({} as StepColumnsDto), []);
     assert.deepEqual(unpackSteps({ hexIds: `${'a'.repeat(16)}${'b'.repeat(16)}xyz` } as StepColumnsDto).map((r) => r.id), ['a'.repeat(16), 'b'.repeat(16)]);
+  });
+});
+
+describe('sibling edges', () => {
+  /** The rule as written: consecutive members of each parent's group, the groups in the order of their first member. */
+  function reference(rows: { parent: number }[]): EdgeDto[] {
+    const groups = new Map<number, number[]>();
+    rows.forEach((r, i) => (groups.get(r.parent) ?? groups.set(r.parent, []).get(r.parent)!).push(i));
+    return [...groups.values()].flatMap((g) => g.slice(1).map((to, k): EdgeDto => [g[k]!, to, 'next']));
+  }
+
+  it('links consecutive children of each parent and of the roots, groups in the order of their first member, for any parents', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + Math.floor(random() * 200);
+      const hostile = t % 5 === 0;
+      const rows = Array.from({ length: n }, (_, i) => ({
+        parent: hostile && random() < 0.1 ? [Number.NaN, 1e9, -5, 2.5, n][i % 5]! : i === 0 || random() < 0.2 ? -1 : Math.floor(random() * n),
+      }));
+      assert.deepEqual(siblingEdges(rows), reference(rows));
+    }
+    assert.deepEqual(siblingEdges([]), []);
+  });
+
+  it('unpacked edges carry a label only where one was sent', () => {
+    const rows = unpackSteps(packSteps(syntheticSession(200).map((s, i) => ({ id: s.span.spanId as string, parent: i === 0 ? -1 : 0, kind: 'tool', status: 'ok', label: 'x', start: i, end: i + 1 }))));
+    const edges: EdgeDto[] = [...siblingEdges(rows), [0, 3, 'dataflow', 'call_1'], [0, 4, 'dataflow']];
+    const back = unpackEdges(packEdges(edges, rows), rows);
+    assert.deepEqual(back, edges);
+    assert.deepEqual(back.map((e) => e.length).slice(-2), [4, 3]);
   });
 });
