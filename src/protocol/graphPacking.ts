@@ -168,18 +168,20 @@ export function uniformRow(r: StepRowDto): StepRowDto {
 
 /**
  * `next` edges link siblings (the children of one parent, or the roots) in index order, parents in the order
- * of their first child: the core's rule for a snapshot. Derived from the rows' parents, O(n).
+ * of their first child: the core's rule for a snapshot. Derived from the rows' parents, O(n); a parent that is
+ * not a row's index is a root, as unpackSteps reads it.
  */
 export function siblingEdges(rows: readonly Pick<StepRowDto, 'parent'>[]): EdgeDto[] {
   const n = rows.length;
-  // Groups by parent (at parent + 1; the roots at 0) in typed arrays: a Map of a list per parent cost a
-  // 100k-step first paint ~40 ms in the webview.
+  // Groups by parent (at parent + 1; the roots, and any parent that is not a row, at 0) in typed arrays: a
+  // Map of a list per parent cost a 100k-step first paint ~40 ms in the webview.
+  const groupOf = new Int32Array(n);
   const size = new Int32Array(n + 1);
   const groups: number[] = [];
   for (let i = 0; i < n; i++) {
     const p = rows[i].parent;
-    if (!Number.isInteger(p) || p < -1 || p >= n) return siblingEdgesOfAnyParents(rows);
-    if (size[p + 1]++ === 0) groups.push(p + 1);
+    const g = (groupOf[i] = Number.isInteger(p) && p >= 0 && p < n ? p + 1 : 0);
+    if (size[g]++ === 0) groups.push(g);
   }
   // Each group's k members give k - 1 edges, written where its place among the groups says.
   const at = new Int32Array(n + 1);
@@ -191,24 +193,10 @@ export function siblingEdges(rows: readonly Pick<StepRowDto, 'parent'>[]): EdgeD
   const edges = new Array<EdgeDto>(total);
   const last = new Int32Array(n + 1).fill(-1);
   for (let i = 0; i < n; i++) {
-    const g = rows[i].parent + 1;
+    const g = groupOf[i];
     if (last[g] >= 0) edges[at[g]++] = [last[g], i, 'next'];
     last[g] = i;
   }
-  return edges;
-}
-
-/** siblingEdges for parents that are not all row indices (or -1). */
-function siblingEdgesOfAnyParents(rows: readonly Pick<StepRowDto, 'parent'>[]): EdgeDto[] {
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < rows.length; i++) {
-    const p = rows[i].parent;
-    const group = groups.get(p);
-    if (group) group.push(i);
-    else groups.set(p, [i]);
-  }
-  const edges: EdgeDto[] = [];
-  for (const group of groups.values()) for (let k = 1; k < group.length; k++) edges.push([group[k - 1], group[k], 'next']);
   return edges;
 }
 

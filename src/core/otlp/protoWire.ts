@@ -2,7 +2,7 @@
 // (ids, fixed64 times, 64-bit ints) read the buffer directly to avoid Long objects and allocations.
 import { Reader } from 'protobufjs/minimal';
 import { OtlpDecodeError, inMessage } from './errors';
-import { utf8String } from './shortStrings';
+import { utf8String, type Utf8Bytes } from './shortStrings';
 
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -13,7 +13,6 @@ const wireNames = ['varint', 'fixed64', 'length-delimited', 'start-group', 'end-
 
 // Node's Buffer has a direct UTF-8 slice (what toString('utf8') calls after argument checks; protobufjs
 // uses it too). Calling it directly is measurably faster for the many short strings in a span.
-type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string };
 
 /** A Reader over a Node Buffer (its string() uses the fast native UTF-8 decoder). */
 export function readerFor(bytes: Uint8Array): Reader {
@@ -99,7 +98,7 @@ export function readString(r: Reader): string {
   const end = start + len;
   if (end > r.len) throw new OtlpDecodeError(`string of length ${len} at offset ${start} runs past the end of the message`);
   r.pos = end;
-  return utf8String(r.buf as NodeBuffer, start, end);
+  return utf8String(r.buf as Utf8Bytes, start, end);
 }
 
 /** A length-delimited bytes field as standard base64 (bytesValue). */

@@ -109,14 +109,18 @@ describe('graph wire packing (protocol/graphPacking)', () => {
 });
 
 describe('sibling edges', () => {
-  /** The rule as written: consecutive members of each parent's group, the groups in the order of their first member. */
+  /**
+   * The rule as written: consecutive members of each parent's group, the groups in the order of their first
+   * member; a parent that is not a row's index is a root.
+   */
   function reference(rows: { parent: number }[]): EdgeDto[] {
     const groups = new Map<number, number[]>();
-    rows.forEach((r, i) => (groups.get(r.parent) ?? groups.set(r.parent, []).get(r.parent)!).push(i));
+    const groupOf = (p: number) => (Number.isInteger(p) && p >= 0 && p < rows.length ? p : -1);
+    rows.forEach((r, i) => (groups.get(groupOf(r.parent)) ?? groups.set(groupOf(r.parent), []).get(groupOf(r.parent))!).push(i));
     return [...groups.values()].flatMap((g) => g.slice(1).map((to, k): EdgeDto => [g[k]!, to, 'next']));
   }
 
-  it('links consecutive children of each parent and of the roots, groups in the order of their first member, for any parents', () => {
+  it('links consecutive children of each parent and of the roots, groups in the order of their first member; parents that are not rows are roots', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let t = 0; t < 300; t++) {
