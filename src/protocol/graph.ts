@@ -103,8 +103,12 @@ export interface GraphDeltaDto {
 /*
  * What crosses to the webview (graphPacking.ts packs and unpacks): the snapshot as columns, so a 100k-step
  * session is a few MB to post and parse, not 20. Times are integer microseconds from the session start;
- * runs of similar numbers are deltas, which stay short in JSON.
+ * runs of similar numbers are deltas. An `IntsText` column is integers written as text (intText.ts): a small
+ * delta is one character, and a column parses as one string.
  */
+
+/** Integers as text (intText.ts: intsText / textInts). */
+export type IntsText = string;
 
 /** The steps' rows as columns; index = step index. */
 export interface StepColumnsDto {
@@ -118,33 +122,35 @@ export interface StepColumnsDto {
   /** When every span id is 16 lowercase hex digits (OTLP's 8 bytes): all of them, concatenated. */
   hexIds?: string;
   /** index - parent index; 0: a root (or a parent not received yet). */
-  parent: number[];
-  /** One character per step (STEP_KIND_CODES / STEP_STATUS_CODES). */
-  kind: string;
-  status: string;
+  parent: IntsText;
+  /**
+   * Kind, status and flags in one integer per step: kind + 8 * status + 24 * flags, as indices into
+   * stepTable.ts' STEP_KINDS and STEP_STATUSES; flags: 1 price missing, 2 aggregate, 4 has a source location.
+   */
+  shape: IntsText;
   /** Index into `labels` (labels repeat: tool names, models). */
-  label: number[];
+  label: IntsText;
   labels: string[];
   /** Start: delta from the previous step's start, us. */
-  start: number[];
+  start: IntsText;
   /** end - start, us. */
-  duration: number[];
-  /** One digit per step: 1 price missing, 2 aggregate, 4 has a source location. */
-  flags: string;
+  duration: IntsText;
   /** Steps with usage, each as a delta from the previous one's index; their values (null: not reported). */
-  usageAt: number[];
-  inputTokens: (number | null)[];
-  outputTokens: (number | null)[];
+  usageAt: IntsText;
+  /** As text when every count is a whole number >= 0: count + 1, 0 for not reported. */
+  inputTokens: IntsText | (number | null)[];
+  outputTokens: IntsText | (number | null)[];
   costUsd: (number | null)[];
 }
 
 export interface PackedTimelineDto {
-  /** Step of each event: delta from the previous event's step. */
-  step: number[];
-  /** As TimelineDto.type. */
-  type: string;
+  /**
+   * Each event's step and type in one integer: (delta from the previous event's step) * 3 + type (0 start,
+   * 1 log or span event, 2 end). A step moves a few rows at a time, so an event is one character.
+   */
+  events: IntsText;
   /** A start or end event is at its step's start or end; every other event's time, as [event index delta, us] pairs, flat. */
-  times: number[];
+  times: IntsText;
   labels: [number, string][];
 }
 
@@ -155,13 +161,15 @@ export interface PackedEdgesDto {
    */
   derivedNext: number;
   /** Delta from the previous edge's `from`. */
-  from: number[];
+  from: IntsText;
   /** to - from. */
-  to: number[];
+  to: IntsText;
   /** One character per edge: 'n' next, 'd' dataflow. */
   kind: string;
-  /** [delta from the previous labelled edge's index, label]. */
-  labels: [edge: number, label: string][];
+  /** The labels, each once (a tool call id labels both its edges). */
+  labels: string[];
+  /** The labelled edges: [delta from the previous labelled edge's index, index into `labels`] pairs, flat. */
+  labelled: IntsText;
 }
 
 export interface PackedSnapshotDto {

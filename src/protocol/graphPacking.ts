@@ -1,25 +1,16 @@
 // The graph webview's wire codec (types in graph.ts): snapshot rows, edges and timeline as columns on the way
-// over, back to rows on arrival. One file for both sides, so they cannot drift. Pure: no vscode, node or DOM.
+// over, back to columns (stepTable.ts) on arrival. One file for both sides, so they cannot drift. Pure: no vscode, node or DOM.
 // Unpacking trusts no length or value: missing entries become defaults, never an exception or a hang.
 import {
-  ID_FREE_FROM, SHOWN_FINDINGS, type EdgeDto, type FindingDto, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedJson, type PackedSnapshotDto,
-  type PackedTimelineDto, type StepColumnsDto, type StepKindDto, type StepRowDto, type StepStatusDto, type TimelineDto,
+  ID_FREE_FROM, SHOWN_FINDINGS, type EdgeDto, type FindingDto, type IntsText, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedJson, type PackedSnapshotDto,
+  type PackedTimelineDto, type StepColumnsDto, type StepRowDto, type TimelineDto,
 } from './graph';
+import { intColumn, intsText } from './intText';
+import { AGGREGATE, emptyTable, HAS_SOURCE, KIND_OTHER, PRICE_MISSING, STATUS_UNSET, STEP_KINDS, STEP_STATUSES, tableRows, type StepTable } from './stepTable';
 
-export const STEP_KIND_CODES: Record<StepKindDto, string> = { agent: 'a', llm: 'l', tool: 't', retrieval: 'r', embedding: 'e', chain: 'c', guardrail: 'g', other: 'o' };
-export const STEP_STATUS_CODES: Record<StepStatusDto, string> = { ok: 'o', error: 'e', unset: 'u' };
-/** By character code of the code letter: an array read per step, not a one-character string and a map lookup. */
-const KIND_BY_CODE = byCode(STEP_KIND_CODES);
-const STATUS_BY_CODE = byCode(STEP_STATUS_CODES);
-function byCode<K extends string>(codes: Record<K, string>): (K | undefined)[] {
-  const out: (K | undefined)[] = new Array<K | undefined>(128).fill(undefined);
-  for (const [k, c] of Object.entries(codes) as [K, string][]) out[c.charCodeAt(0)] = k;
-  return out;
-}
 const HEX_ID = /^[0-9a-f]{16}$/;
-const PRICE_MISSING = 1;
-const AGGREGATE = 2;
-const HAS_SOURCE = 4;
+/** A timeline event's type (TimelineDto.type) by its code in PackedTimelineDto.events and TimelineColumns.type. */
+export const TIMELINE_TYPES = 'sle';
 
 /** Every time in the DTOs is rounded to the microsecond, so integer us carry it exactly. */
 const toUs = (ms: number) => Math.round(ms * 1000);
@@ -30,9 +21,21 @@ const text = (v: string | undefined) => (typeof v === 'string' ? v : '');
 /** The timeline as the webview's model reads it. */
 export interface TimelineColumns {
   step: Int32Array;
-  type: string;
+  /** Index into TIMELINE_TYPES: 0 start, 1 log or span event, 2 end. */
+  type: Uint8Array;
   time: Float64Array;
   labels: [number, string][];
+}
+
+/** Token counts as text (count + 1, 0: not reported) when every one is a whole number >= 0; else as they are. */
+function countsText(counts: (number | null)[]): IntsText | (number | null)[] {
+  return counts.every((v) => v === null || (Number.isSafeInteger(v) && v >= 0)) ? intsText(counts.map((v) => (v === null ? 0 : v + 1))) : counts;
+}
+
+/** Token counts back: null where not reported. */
+function countsColumn(v: IntsText | (number | null)[] | undefined): (number | null)[] {
+  if (typeof v !== 'string') return list(v);
+  return Array.from(intColumn(v), (x) => (x > 0 ? x - 1 : null));
 }
 
 /** The JSON text of a packed snapshot or delta, as it crosses from the engine worker through the host. */
@@ -71,35 +74,31 @@ export function packDelta(d: GraphDeltaDto, rows: readonly StepRowDto[]): Packed
 /** `ids`: false to leave the span ids out (a big session: the webview names steps by index). */
 export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsDto {
   const n = rows.length;
-  const c: StepColumnsDto = {
-    id: new Array<string>(n), parent: new Array<number>(n), kind: '', status: '', label: new Array<number>(n), labels: [],
-    start: new Array<number>(n), duration: new Array<number>(n), flags: '', usageAt: [], inputTokens: [], outputTokens: [], costUsd: [],
-  };
+  const c: StepColumnsDto = { id: new Array<string>(n), parent: '', shape: '', label: '', labels: [], start: '', duration: '', usageAt: '', inputTokens: [], outputTokens: [], costUsd: [] };
+  const parents = new Float64Array(n), shapes = new Float64Array(n), labelOf = new Float64Array(n), starts = new Float64Array(n), durations = new Float64Array(n);
+  const usageAt: number[] = [], inputTokens: (number | null)[] = [], outputTokens: (number | null)[] = [];
   const labelIndex = new Map<string, number>();
-  const kinds = new Array<string>(n);
-  const statuses = new Array<string>(n);
-  const flags = new Array<number>(n);
   let prevStart = 0;
   let prevUsage = 0;
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     c.id[i] = r.id;
-    c.parent[i] = r.parent >= 0 && r.parent !== i ? i - r.parent : 0;
-    kinds[i] = STEP_KIND_CODES[r.kind] ?? 'o';
-    statuses[i] = STEP_STATUS_CODES[r.status] ?? 'u';
+    parents[i] = r.parent >= 0 && r.parent !== i ? i - r.parent : 0;
     let label = labelIndex.get(r.label);
     if (label === undefined) labelIndex.set(r.label, (label = c.labels.push(r.label) - 1));
-    c.label[i] = label;
+    labelOf[i] = label;
     const start = toUs(r.start);
-    c.start[i] = start - prevStart;
+    starts[i] = start - prevStart;
     prevStart = start;
-    c.duration[i] = toUs(r.end) - start;
-    flags[i] = (r.priceMissing ? PRICE_MISSING : 0) | (r.aggregate ? AGGREGATE : 0) | (r.hasSource ? HAS_SOURCE : 0);
+    durations[i] = toUs(r.end) - start;
+    const kind = STEP_KINDS.indexOf(r.kind), status = STEP_STATUSES.indexOf(r.status);
+    const flags = (r.priceMissing ? PRICE_MISSING : 0) | (r.aggregate ? AGGREGATE : 0) | (r.hasSource ? HAS_SOURCE : 0);
+    shapes[i] = (kind >= 0 ? kind : KIND_OTHER) + 8 * (status >= 0 ? status : STATUS_UNSET) + 24 * flags;
     if (r.inputTokens !== undefined || r.outputTokens !== undefined || r.costUsd !== undefined) {
-      c.usageAt.push(i - prevUsage);
+      usageAt.push(i - prevUsage);
       prevUsage = i;
-      c.inputTokens.push(r.inputTokens ?? null);
-      c.outputTokens.push(r.outputTokens ?? null);
+      inputTokens.push(r.inputTokens ?? null);
+      outputTokens.push(r.outputTokens ?? null);
       c.costUsd.push(r.costUsd ?? null);
     }
   }
@@ -111,59 +110,59 @@ export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsD
     c.hexIds = c.id.join('');
     c.id = [];
   }
-  c.kind = kinds.join('');
-  c.status = statuses.join('');
-  c.flags = flags.join('');
+  c.shape = intsText(shapes);
+  c.inputTokens = countsText(inputTokens);
+  c.outputTokens = countsText(outputTokens);
+  c.parent = intsText(parents);
+  c.label = intsText(labelOf);
+  c.start = intsText(starts);
+  c.duration = intsText(durations);
+  c.usageAt = intsText(usageAt);
   return c;
 }
 
+/** The rows, as objects (tests; the webview keeps the table). */
 export function unpackSteps(packed: StepColumnsDto): StepRowDto[] {
+  return tableRows(unpackTable(packed));
+}
+
+/** The steps' columns back as a table. */
+export function unpackTable(packed: StepColumnsDto): StepTable {
   const hexIds = text(packed.hexIds);
+  const parents = intColumn(packed.parent), starts = intColumn(packed.start), durations = intColumn(packed.duration), labelOf = intColumn(packed.label);
   // Without ids, the other columns say how many steps there are.
-  const id = packed.noIds === true ? new Array<string>(list(packed.parent).length).fill('') : hexIds ? new Array<string>(Math.floor(hexIds.length / 16)) : list(packed.id).map(String);
-  if (hexIds) for (let i = 0; i < id.length; i++) id[i] = hexIds.slice(i * 16, i * 16 + 16);
-  const parents = list(packed.parent), starts = list(packed.start), durations = list(packed.duration), labelOf = list(packed.label);
-  const labels = list(packed.labels).map(String);
-  const kinds = text(packed.kind), statuses = text(packed.status), flagDigits = text(packed.flags);
-  const n = id.length;
-  const rows = new Array<StepRowDto>(n);
+  const n = packed.noIds === true ? parents.length : hexIds ? Math.floor(hexIds.length / 16) : list(packed.id).length;
+  const t = emptyTable(n, list(packed.labels).map(String));
+  if (hexIds) for (let i = 0; i < n; i++) t.id[i] = hexIds.slice(i * 16, i * 16 + 16);
+  else if (packed.noIds !== true) for (let i = 0; i < n; i++) t.id[i] = String(packed.id[i]);
+  const shapes = intColumn(packed.shape);
   let start = 0;
   for (let i = 0; i < n; i++) {
     start += num(starts[i]);
     const d = num(parents[i]);
     const parent = d === 0 ? -1 : i - d;
-    const flags = (flagDigits.charCodeAt(i) - 48) & 7;
-    // The fields in uniformRow's order, in one literal (one allocation per row).
-    rows[i] = {
-      id: id[i], parent: parent >= 0 && parent < n ? parent : -1, kind: KIND_BY_CODE[kinds.charCodeAt(i)] ?? 'other', status: STATUS_BY_CODE[statuses.charCodeAt(i)] ?? 'unset',
-      label: labels[num(labelOf[i])] ?? '', start: start / 1000, end: (start + num(durations[i])) / 1000,
-      inputTokens: undefined, outputTokens: undefined, costUsd: undefined,
-      priceMissing: flags & PRICE_MISSING ? true : undefined, aggregate: flags & AGGREGATE ? true : undefined, hasSource: flags & HAS_SOURCE ? true : undefined,
-    };
+    t.parent[i] = parent >= 0 && parent < n ? parent : -1;
+    // Missing or negative: an 'other' step, unset, no flags.
+    const shape = shapes[i] >= 0 ? shapes[i] : KIND_OTHER;
+    t.kind[i] = shape % 8;
+    t.status[i] = Math.floor(shape / 8) % 3;
+    t.flags[i] = Math.floor(shape / 24) & 7;
+    const label = num(labelOf[i]);
+    t.label[i] = label >= 0 && label < t.labels.length ? label : -1;
+    t.start[i] = start / 1000;
+    t.end[i] = (start + num(durations[i])) / 1000;
   }
-  const usageAt = list(packed.usageAt), input = list(packed.inputTokens), output = list(packed.outputTokens), cost = list(packed.costUsd);
+  const usageAt = intColumn(packed.usageAt), input = countsColumn(packed.inputTokens), output = countsColumn(packed.outputTokens), cost = list(packed.costUsd);
   let at = 0;
   for (let k = 0; k < usageAt.length; k++) {
     at += num(usageAt[k]);
-    const row = rows[at];
-    if (!row) break;
+    if (!(at >= 0 && at < n)) break;
     const [i, o, c] = [input[k], output[k], cost[k]];
-    if (typeof i === 'number') row.inputTokens = i;
-    if (typeof o === 'number') row.outputTokens = o;
-    if (typeof c === 'number') row.costUsd = c;
+    if (typeof i === 'number') t.inputTokens[at] = i;
+    if (typeof o === 'number') t.outputTokens[at] = o;
+    if (typeof c === 'number') t.costUsd[at] = c;
   }
-  return rows;
-}
-
-/**
- * A row with every field present (undefined when absent), in one order: 100k rows of one shape keep the
- * webview's loops over them (sums, folds, stepping) on V8's fast path; rows of a dozen shapes do not.
- */
-export function uniformRow(r: StepRowDto): StepRowDto {
-  return {
-    id: r.id, parent: r.parent, kind: r.kind, status: r.status, label: r.label, start: r.start, end: r.end,
-    inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd, priceMissing: r.priceMissing, aggregate: r.aggregate, hasSource: r.hasSource,
-  };
+  return t;
 }
 
 /**
@@ -171,15 +170,15 @@ export function uniformRow(r: StepRowDto): StepRowDto {
  * of their first child: the core's rule for a snapshot. Derived from the rows' parents, O(n); a parent that is
  * not a row's index is a root, as unpackSteps reads it.
  */
-export function siblingEdges(rows: readonly Pick<StepRowDto, 'parent'>[]): EdgeDto[] {
-  const n = rows.length;
+export function siblingEdges(parents: ArrayLike<number>): EdgeDto[] {
+  const n = parents.length;
   // Groups by parent (at parent + 1; the roots, and any parent that is not a row, at 0) in typed arrays: a
   // Map of a list per parent cost a 100k-step first paint ~40 ms in the webview.
   const groupOf = new Int32Array(n);
   const size = new Int32Array(n + 1);
   const groups: number[] = [];
   for (let i = 0; i < n; i++) {
-    const p = rows[i].parent;
+    const p = parents[i];
     const g = (groupOf[i] = Number.isInteger(p) && p >= 0 && p < n ? p + 1 : 0);
     if (size[g]++ === 0) groups.push(g);
   }
@@ -202,38 +201,47 @@ export function siblingEdges(rows: readonly Pick<StepRowDto, 'parent'>[]): EdgeD
 
 /** `rows`: the rows the edges join; when the `next` edges are exactly siblingEdges(rows), first, they are not sent. */
 export function packEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[]): PackedEdgesDto {
-  const derived = siblingEdges(rows);
+  const derived = siblingEdges(rows.map((r) => r.parent));
   const same = derived.length <= edges.length && derived.every(([from, to], i) => edges[i][0] === from && edges[i][1] === to && edges[i][2] === 'next' && edges[i][3] === undefined)
     && edges.every((e, i) => i < derived.length || e[2] !== 'next');
   const sent = same ? edges.slice(derived.length) : edges;
-  const p: PackedEdgesDto = { derivedNext: same ? derived.length : 0, from: new Array<number>(sent.length), to: new Array<number>(sent.length), kind: '', labels: [] };
+  const p: PackedEdgesDto = { derivedNext: same ? derived.length : 0, from: '', to: '', kind: '', labels: [], labelled: '' };
+  const froms = new Float64Array(sent.length), tos = new Float64Array(sent.length);
   const kinds = new Array<string>(sent.length);
+  const labelled: number[] = [];
+  const labelIndex = new Map<string, number>();
   let prev = 0;
   let prevLabel = 0;
   sent.forEach(([from, to, kind, label], i) => {
-    p.from[i] = from - prev;
+    froms[i] = from - prev;
     prev = from;
-    p.to[i] = to - from;
+    tos[i] = to - from;
     kinds[i] = kind === 'dataflow' ? 'd' : 'n';
     if (label !== undefined) {
-      p.labels.push([i - prevLabel, label]);
+      let at = labelIndex.get(label);
+      if (at === undefined) labelIndex.set(label, (at = p.labels.push(label) - 1));
+      labelled.push(i - prevLabel, at);
       prevLabel = i;
     }
   });
   p.kind = kinds.join('');
+  p.labelled = intsText(labelled);
+  p.from = intsText(froms);
+  p.to = intsText(tos);
   return p;
 }
 
-/** `rows`: the unpacked rows (the derived `next` edges join them). */
-export function unpackEdges(p: PackedEdgesDto, rows: readonly StepRowDto[]): EdgeDto[] {
-  const froms = list(p.from), tos = list(p.to), kinds = text(p.kind);
+/** `parents`: the unpacked steps' parents (the derived `next` edges join them). */
+export function unpackEdges(p: PackedEdgesDto, parents: ArrayLike<number>): EdgeDto[] {
+  const froms = intColumn(p.from), tos = intColumn(p.to), kinds = text(p.kind);
   // Labels first, so that each edge is made whole (a fourth element set later regrew its array to 20 slots).
   const labelAt = new Map<number, string>();
+  const labels = list(p.labels), labelled = intColumn(p.labelled);
   let at = 0;
-  for (const entry of list(p.labels)) {
-    if (!Array.isArray(entry)) continue;
-    at += num(entry[0]);
-    if (at < froms.length) labelAt.set(at, String(entry[1]));
+  for (let k = 0; k + 1 < labelled.length; k += 2) {
+    at += labelled[k];
+    const label = labels[labelled[k + 1]];
+    if (at >= 0 && at < froms.length && label !== undefined) labelAt.set(at, String(label));
   }
   const sent = new Array<EdgeDto>(froms.length);
   let from = 0;
@@ -243,48 +251,52 @@ export function unpackEdges(p: PackedEdgesDto, rows: readonly StepRowDto[]): Edg
     const label = labelAt.size > 0 ? labelAt.get(i) : undefined;
     sent[i] = label === undefined ? [from, from + num(tos[i]), kind] : [from, from + num(tos[i]), kind, label];
   }
-  return num(p.derivedNext) > 0 ? siblingEdges(rows).concat(sent) : sent;
+  return num(p.derivedNext) > 0 ? siblingEdges(parents).concat(sent) : sent;
 }
 
 /** `rows`: the rows whose start and end time the start and end events. */
 export function packTimeline(t: TimelineDto, rows: readonly StepRowDto[]): PackedTimelineDto {
   const n = t.step.length;
-  const p: PackedTimelineDto = { step: new Array<number>(n), type: t.type, times: [], labels: t.labels };
+  const events = new Float64Array(n);
+  const times: number[] = [];
   let prevStep = 0;
   let prevAt = 0;
   for (let i = 0; i < n; i++) {
     const step = t.step[i];
-    p.step[i] = step - prevStep;
-    prevStep = step;
     const type = t.type[i];
+    events[i] = (step - prevStep) * 3 + (type === 's' ? 0 : type === 'e' ? 2 : 1);
+    prevStep = step;
     const own = type === 's' ? rows[step]?.start : type === 'e' ? rows[step]?.end : undefined;
     if (own === undefined || toUs(own) !== toUs(t.time[i])) {
-      p.times.push(i - prevAt, toUs(t.time[i]));
+      times.push(i - prevAt, toUs(t.time[i]));
       prevAt = i;
     }
   }
-  return p;
+  return { events: intsText(events), times: intsText(times), labels: t.labels };
 }
 
-/** The timeline back, start and end events timed by their steps' rows. */
-export function unpackTimeline(p: PackedTimelineDto, rows: readonly StepRowDto[]): TimelineColumns {
-  const type = text(p.type);
-  const steps = list(p.step);
-  const n = Math.min(steps.length, type.length);
+/** The timeline back, start and end events timed by their steps' start and end. */
+export function unpackTimeline(p: PackedTimelineDto, rows: { start: ArrayLike<number>; end: ArrayLike<number> }): TimelineColumns {
+  const events = intColumn(p.events);
+  const n = events.length;
   const step = new Int32Array(n);
   const time = new Float64Array(n);
+  const type = new Uint8Array(n);
   let s = 0;
   for (let i = 0; i < n; i++) {
-    s += num(steps[i]);
+    const v = events[i];
+    const code = ((v % 3) + 3) % 3;
+    s += (v - code) / 3;
     step[i] = s;
-    const row = rows[s];
-    time[i] = row === undefined ? 0 : type[i] === 's' ? row.start : type[i] === 'e' ? row.end : 0;
+    type[i] = code;
+    const inRange = s >= 0 && s < rows.start.length;
+    time[i] = !inRange ? 0 : code === 0 ? rows.start[s] : code === 2 ? rows.end[s] : 0;
   }
   let at = 0;
-  const times = list(p.times);
+  const times = intColumn(p.times);
   for (let k = 0; k + 1 < times.length; k += 2) {
-    at += num(p.times[k]);
+    at += times[k];
     if (at >= 0 && at < n) time[at] = num(times[k + 1]) / 1000;
   }
-  return { step, type: type.slice(0, n), time, labels: list(p.labels).filter((l) => Array.isArray(l)) };
+  return { step, type, time, labels: list(p.labels).filter((l) => Array.isArray(l)) };
 }

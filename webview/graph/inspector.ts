@@ -4,8 +4,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { MessageDto, MessagePartDto, StepDetailDto } from '../../src/protocol/graph';
 import { h } from '../shared/dom';
-import type { GraphModel } from './model';
-import { formatDuration, formatTime, formatTokens, formatUsd, itemText, kindIcon, phaseText, plural } from './viewModel';
+import { rowOf, type GraphModel } from './model';
+import { formatCount, formatDuration, formatTime, formatTokens, formatUsd, itemText, kindIcon, phaseText, plural } from './viewModel';
 import type { Item } from './visible';
 
 export interface InspectorEvents {
@@ -32,12 +32,12 @@ export class Inspector {
 
   /** While the host answers: what the row already says. */
   loading(m: GraphModel, step: number): void {
-    const r = m.rows[step];
+    const r = rowOf(m, step);
     this.element.replaceChildren(this.header(r.kind, r.label, [r.kind, r.status]), h('p', { class: 'muted', 'aria-busy': 'true' }, 'Loading…'));
   }
 
   failed(m: GraphModel, step: number, message: string): void {
-    const r = m.rows[step];
+    const r = rowOf(m, step);
     this.element.replaceChildren(this.header(r.kind, r.label, [r.kind]), h('p', { class: 'error-text' }, `Could not load the step: ${message}`));
   }
 
@@ -46,7 +46,8 @@ export class Inspector {
     const expand = h('vscode-button', { id: 'insp-expand', icon: 'unfold', 'aria-label': `Expand ${text.title}` }, 'Expand');
     expand.addEventListener('click', () => this.events.toggle(item));
     const members = item.members.slice(0, 12).map((s) => {
-      const b = h('button', { class: 'link', type: 'button', 'aria-label': `Show step ${m.rows[s].label}` }, `${m.rows[s].kind} ${m.rows[s].label}`);
+      const r = rowOf(m, s);
+      const b = h('button', { class: 'link', type: 'button', 'aria-label': `Show step ${r.label}` }, `${r.kind} ${r.label}`);
       b.addEventListener('click', () => this.events.selectStep(s));
       return h('li', {}, b);
     });
@@ -90,8 +91,8 @@ export class Inspector {
         ['Source', sourceText(d)],
       ]),
       u ? section('Tokens and cost', 'insp-usage', this.facts([
-        ['Input', inputText(u)], ['Output', u.outputTokens?.toLocaleString('en-US')],
-        ['Reasoning', u.reasoningTokens?.toLocaleString('en-US')],
+        ['Input', inputText(u)], ['Output', formatCount(u.outputTokens)],
+        ['Reasoning', formatCount(u.reasoningTokens)],
         ['Cost', u.costUsd !== undefined ? formatUsd(u.costUsd) : u.priceMissing ? 'no price known' : undefined],
         ['Price from', u.costSource ? priceSourceText[u.costSource] ?? u.costSource : undefined],
         ['Note', u.aggregate ? 'sums up the calls below it (not counted twice in totals)' : undefined],
@@ -99,7 +100,7 @@ export class Inspector {
       section('Totals so far', 'insp-cumulative', this.facts([
         ['At', `event ${c.cursor + 1}, ${formatTime(c.time)}`],
         ['Steps', `${c.started} started, ${c.finished} finished, ${c.running} running, ${c.failed} failed`],
-        ['Tokens', `${formatTokens(c.inputTokens + c.outputTokens)} (${c.inputTokens.toLocaleString('en-US')} in, ${c.outputTokens.toLocaleString('en-US')} out)`],
+        ['Tokens', `${formatTokens(c.inputTokens + c.outputTokens)} (${formatCount(c.inputTokens)} in, ${formatCount(c.outputTokens)} out)`],
         ['Cost', formatUsd(c.costUsd)],
       ])),
       d.events.length ? section('Events', 'insp-events', h('ul', { class: 'events' }, ...d.events.map((e) => h('li', {}, h('span', { class: 'mono' }, formatTime(e.time)), ' ', e.name, h('span', { class: 'muted' }, ` (${e.source})`))))) : null,
@@ -175,8 +176,8 @@ function sourceText(d: StepDetailDto): string | undefined {
 /** "4,470 (2,000 cache read, 2,300 cache write)": the total input, cache included, then its cached part (as the CLI prints it). */
 function inputText(u: { inputTokens?: number; cacheReadTokens?: number; cacheWriteTokens?: number }): string | undefined {
   if (u.inputTokens === undefined) return undefined;
-  const cache = [u.cacheReadTokens ? `${u.cacheReadTokens.toLocaleString('en-US')} cache read` : '', u.cacheWriteTokens ? `${u.cacheWriteTokens.toLocaleString('en-US')} cache write` : ''].filter(Boolean);
-  return u.inputTokens.toLocaleString('en-US') + (cache.length ? ` (${cache.join(', ')})` : '');
+  const cache = [u.cacheReadTokens ? `${formatCount(u.cacheReadTokens)} cache read` : '', u.cacheWriteTokens ? `${formatCount(u.cacheWriteTokens)} cache write` : ''].filter(Boolean);
+  return formatCount(u.inputTokens) + (cache.length ? ` (${cache.join(', ')})` : '');
 }
 
 const priceSourceText: Record<string, string> = { span: 'the span', database: 'price database', override: 'your price override', none: 'no price known' };

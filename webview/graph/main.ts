@@ -187,7 +187,7 @@ function replace(m: GraphModel): void {
   const prev = model!;
   const c = follow || cursor >= prev.length - 1 ? m.length - 1 : relocate(prev, m, cursor, createStepper(m));
   // Without ids, indices are what stays (a feed's deltas never move a step).
-  const keep = selectedStep >= 0 && !prev.noIds ? prev.rows[selectedStep]?.id : undefined;
+  const keep = selectedStep >= 0 && !prev.noIds ? prev.steps.id[selectedStep] : undefined;
   const kept = selectedStep >= 0 && prev.noIds && selectedStep < m.n ? selectedStep : -1;
   show(m, 'keep');
   if (keep !== undefined) selectedStep = m.byId.get(keep) ?? -1;
@@ -311,7 +311,7 @@ function selectStep(step: number, revealIt: boolean): void {
   if (visible && revealIt) graph.ensureVisible(visible.rep[step]);
   // On the timeline tab the row follows the cursor as the graph's node does: stepping never leaves it off screen.
   waterfall.setSelected(step, revealIt || tab === 'timeline');
-  if (changed) host.post({ type: 'selectStep', sessionId: model.session.id, id: model.rows[step].id, index: step, cursor });
+  if (changed) host.post({ type: 'selectStep', sessionId: model.session.id, id: model.steps.id[step], index: step, cursor });
   paint();
   requestDetail();
   save();
@@ -336,7 +336,7 @@ function requestDetail(): void {
     const loading = setTimeout(() => inspector.loading(m, step), 150);
     requests
       .request<{ requestId: number; detail?: StepDetailDto }>((requestId) =>
-        host.post({ type: 'requestStep', requestId, sessionId: m.session.id, version: m.version, id: m.rows[step].id, index: step, cursor: at }))
+        host.post({ type: 'requestStep', requestId, sessionId: m.session.id, version: m.version, id: m.steps.id[step], index: step, cursor: at }))
       .then((a) => {
         if (model !== m || selectedStep !== step || cursor !== at || !a.detail) return;
         inspector.show(a.detail);
@@ -381,7 +381,7 @@ document.addEventListener('keydown', (e) => {
 const save = debounce(() => {
   if (!model) return;
   host.setState({
-    v: 1, sessionId: model.session.id, ...cursorState(model, cursor), selectedId: selectedStep >= 0 ? model.rows[selectedStep].id : undefined,
+    v: 1, sessionId: model.session.id, ...cursorState(model, cursor), selectedId: selectedStep >= 0 ? model.steps.id[selectedStep] : undefined,
     tab, toggles: [...toggles], speed, zoom, follow, split,
   });
 }, 100);

@@ -1,7 +1,8 @@
 // The webview's session model: the snapshot's rows and timeline as typed arrays, children in time order,
 // and prefix sums so that everything shown at a cursor is O(1). Pure (no DOM): unit-tested in Node.
 import type { EdgeDto, FindingDto, PackedDeltaDto, PackedSnapshotDto, SessionDto, StepRowDto, TotalsDto } from '../../src/protocol/graph';
-import { uniformRow, unpackEdges, unpackSteps, unpackTimeline, type TimelineColumns } from '../../src/protocol/graphPacking';
+import { unpackEdges, unpackTable, unpackTimeline, type TimelineColumns } from '../../src/protocol/graphPacking';
+import { AGGREGATE, rowAt, STATUS_ERROR, withRows, type StepTable } from '../../src/protocol/stepTable';
 
 export const EV_START = 0;
 export const EV_LOG = 1;
@@ -10,7 +11,8 @@ export const EV_END = 2;
 export interface GraphModel {
   version: number;
   session: SessionDto;
-  rows: StepRowDto[];
+  /** The steps as columns (rowOf makes one a row). */
+  steps: StepTable;
   /** Number of steps. */
   n: number;
   parent: Int32Array;
@@ -44,23 +46,20 @@ export interface GraphModel {
 }
 
 export function buildModel(s: PackedSnapshotDto): GraphModel {
-  const rows = unpackSteps(s.steps);
-  return assemble(s.version, s.session, rows, unpackEdges(s.edges, rows), unpackTimeline(s.timeline, rows), s.totals, s.findings, s.steps?.noIds === true);
+  const t = unpackTable(s.steps);
+  return assemble(s.version, s.session, t, unpackEdges(s.edges, t.parent), unpackTimeline(s.timeline, t), s.totals, s.findings, s.steps?.noIds === true);
 }
 
 /** The model with a delta applied, or undefined when the delta does not follow this model's version. */
 export function applyDelta(m: GraphModel, d: PackedDeltaDto): GraphModel | undefined {
   if (d.baseVersion !== m.version) return undefined;
-  const rows = m.rows.slice();
-  for (const c of d.changed) {
-    if (c.index > rows.length) return undefined;
-    rows[c.index] = uniformRow(c);
-  }
-  return assemble(d.version, d.session, rows, unpackEdges(d.edges, rows), unpackTimeline(d.timeline, rows), d.totals, d.findings, m.noIds);
+  const t = withRows(m.steps, Array.isArray(d.changed) ? d.changed : []);
+  if (!t) return undefined;
+  return assemble(d.version, d.session, t, unpackEdges(d.edges, t.parent), unpackTimeline(d.timeline, t), d.totals, d.findings, m.noIds);
 }
 
-function assemble(version: number, session: SessionDto, rows: StepRowDto[], edges: EdgeDto[], tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[], noIds: boolean): GraphModel {
-  const n = rows.length;
+function assemble(version: number, session: SessionDto, steps: StepTable, edges: EdgeDto[], tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[], noIds: boolean): GraphModel {
+  const n = steps.length;
   const length = tl.step.length;
   const evStep = new Int32Array(length);
   const evType = new Uint8Array(length);
@@ -69,15 +68,15 @@ function assemble(version: number, session: SessionDto, rows: StepRowDto[], edge
   const endAt = new Int32Array(n).fill(-1);
   for (let i = 0; i < length; i++) {
     const step = tl.step[i];
-    const c = tl.type.charCodeAt(i);
-    const type = c === 115 /* s */ ? EV_START : c === 101 /* e */ ? EV_END : EV_LOG;
+    // The wire's codes are the model's: 0 start, 1 log, 2 end.
+    const type = tl.type[i];
     evStep[i] = step >= 0 && step < n ? step : 0;
     evType[i] = type;
     if (type === EV_START && step >= 0 && step < n) startAt[step] = i;
     if (type === EV_END && step >= 0 && step < n) endAt[step] = i;
   }
-  const parent = breakCycles(Int32Array.from(rows, (r) => (r.parent >= 0 && r.parent < n ? r.parent : -1)));
-  const order = startOrder(startAt, evStep, evType, rows);
+  const parent = breakCycles(steps.parent);
+  const order = startOrder(startAt, evStep, evType, steps.start);
   // Children lists (CSR), filled in time order.
   const childStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) if (parent[i] >= 0) childStart[parent[i] + 1]++;
@@ -89,16 +88,16 @@ function assemble(version: number, session: SessionDto, rows: StepRowDto[], edge
     if (parent[i] >= 0) childList[fill[parent[i]]++] = i;
     else roots.push(i);
   }
-  const sums = prefixSums(rows, evStep, evType, length);
+  const sums = prefixSums(steps, evStep, evType, length);
   let byId: Map<string, number> | undefined;
   return {
-    version, session, rows, n, parent, childStart, childList, roots, order, edges, length, evStep, evType, evTime,
+    version, session, steps, n, parent, childStart, childList, roots, order, edges, length, evStep, evType, evTime,
     evLabel: new Map(tl.labels), startAt, endAt, sums, totals, findings, noIds, ...safetyMarks(findings),
     // Built on first use: a first paint looks nothing up by id, and 100k ids take a while to index.
     get byId() {
       if (!byId) {
         byId = new Map<string, number>();
-        for (let i = 0; i < n; i++) if (rows[i].id && !byId.has(rows[i].id)) byId.set(rows[i].id, i);
+        for (let i = 0; i < n; i++) if (steps.id[i] && !byId.has(steps.id[i])) byId.set(steps.id[i], i);
       }
       return byId;
     },
@@ -106,13 +105,13 @@ function assemble(version: number, session: SessionDto, rows: StepRowDto[], edge
 }
 
 /** Steps in the order of their start events: the timeline's order when every step has one (O(n)), else sorted. */
-function startOrder(startAt: Int32Array, evStep: Int32Array, evType: Uint8Array, rows: StepRowDto[]): Int32Array {
-  const n = rows.length;
+function startOrder(startAt: Int32Array, evStep: Int32Array, evType: Uint8Array, start: Float64Array): Int32Array {
+  const n = start.length;
   const order = new Int32Array(n);
   let k = 0;
   for (let i = 0; i < evStep.length && k <= n; i++) if (evType[i] === EV_START && startAt[evStep[i]] === i) order[k++] = evStep[i];
   if (k === n) return order;
-  return Int32Array.from(rows, (_, i) => i).sort((a, b) => rank(startAt, rows, a) - rank(startAt, rows, b) || a - b);
+  return Int32Array.from(start, (_, i) => i).sort((a, b) => rank(startAt, start, a) - rank(startAt, start, b) || a - b);
 }
 
 /** Safety findings come as 'safety:<kind>' findings whose steps are the finding's path. */
@@ -131,12 +130,13 @@ function safetyMarks(findings: readonly FindingDto[]): { safetyAt: Map<number, s
   return { safetyAt, taintPairs };
 }
 
-/** Parent links come from the wire: a cycle would hide its steps from every root, so cut it. O(n). */
-function breakCycles(parent: Int32Array): Int32Array {
+/** Parent links come from the wire: a cycle would hide its steps from every root, so cut it (in a copy). O(n). */
+function breakCycles(parents: Int32Array): Int32Array {
   // Parents before their children (the host's order for a snapshot): no cycle is possible.
   let parentFirst = true;
-  for (let i = 0; i < parent.length && parentFirst; i++) parentFirst = parent[i] < i;
-  if (parentFirst) return parent;
+  for (let i = 0; i < parents.length && parentFirst; i++) parentFirst = parents[i] < i;
+  if (parentFirst) return parents;
+  const parent = parents.slice();
   const state = new Uint8Array(parent.length); // 0 new, 1 on the current path, 2 done
   const path: number[] = [];
   for (let i = 0; i < parent.length; i++) {
@@ -153,25 +153,26 @@ function breakCycles(parent: Int32Array): Int32Array {
   return parent;
 }
 
-function rank(startAt: Int32Array, rows: StepRowDto[], i: number): number {
-  return startAt[i] >= 0 ? startAt[i] : rows[i].start * 1e6;
+function rank(startAt: Int32Array, start: Float64Array, i: number): number {
+  return startAt[i] >= 0 ? startAt[i] : start[i] * 1e6;
 }
 
-function prefixSums(rows: StepRowDto[], evStep: Int32Array, evType: Uint8Array, length: number): GraphModel['sums'] {
+function prefixSums(t: StepTable, evStep: Int32Array, evType: Uint8Array, length: number): GraphModel['sums'] {
   const make = () => new Float64Array(length + 1);
   const s = { started: make(), finished: make(), failed: make(), inputTokens: make(), outputTokens: make(), costUsd: make() };
   for (let i = 0; i < length; i++) {
-    const r = rows[evStep[i]];
+    const r = evStep[i];
+    const known = r < t.length;
     let started = 0, finished = 0, failed = 0, inp = 0, out = 0, cost = 0;
-    if (r && evType[i] === EV_START) started = 1;
-    if (r && evType[i] === EV_END) {
+    if (known && evType[i] === EV_START) started = 1;
+    if (known && evType[i] === EV_END) {
       finished = 1;
-      if (r.status === 'error') failed = 1;
+      if (t.status[r] === STATUS_ERROR) failed = 1;
       // Usage is known when a call returns; aggregates would count their children twice.
-      if (!r.aggregate) {
-        inp = r.inputTokens ?? 0;
-        out = r.outputTokens ?? 0;
-        cost = r.costUsd ?? 0;
+      if (!(t.flags[r] & AGGREGATE)) {
+        inp = orZero(t.inputTokens[r]);
+        out = orZero(t.outputTokens[r]);
+        cost = orZero(t.costUsd[r]);
       }
     }
     s.started[i + 1] = s.started[i] + started;
@@ -182,6 +183,14 @@ function prefixSums(rows: StepRowDto[], evStep: Int32Array, evType: Uint8Array, 
     s.costUsd[i + 1] = s.costUsd[i] + cost;
   }
   return s;
+}
+
+/** Not reported (NaN) counts as 0. */
+export const orZero = (v: number) => (Number.isNaN(v) ? 0 : v);
+
+/** Step `i` as a row (for the few a view shows; loops read the columns). */
+export function rowOf(m: GraphModel, i: number): StepRowDto {
+  return rowAt(m.steps, i);
 }
 
 export interface Cumulative {
@@ -212,13 +221,13 @@ export function clampCursor(m: GraphModel, cursor: number): number {
 /** The first step with this id, without indexing every id (a one-off lookup, e.g. restoring a saved view). */
 export function findStep(m: GraphModel, id: string): number | undefined {
   if (!id) return undefined;
-  for (let i = 0; i < m.n; i++) if (m.rows[i].id === id) return i;
+  for (let i = 0; i < m.n; i++) if (m.steps.id[i] === id) return i;
   return undefined;
 }
 
 /** What names a step across relayouts and reloads: its span id, or its index when the snapshot carried no ids. */
 export function stepKeyOf(m: GraphModel, step: number): string {
-  return m.noIds ? `#${step}` : m.rows[step].id;
+  return m.noIds ? `#${step}` : m.steps.id[step];
 }
 
 /** Steps the host named, by indices when it gave them (a webview sent no ids), else by ids; unknown ones left out. */

@@ -4,6 +4,7 @@
 import { curveBasis, line, select, zoom, zoomIdentity, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { h } from '../shared/dom';
 import { bentPoints, boundsOf, type Box, type LaidOutEdge, type Layout } from './layout';
+import { STEP_KINDS } from '../../src/protocol/stepTable';
 import type { GraphModel } from './model';
 import { ariaLabel, itemText, splitTail, type CursorView, type ItemText, type Phase } from './viewModel';
 import type { Item, VisibleGraph } from './visible';
@@ -265,7 +266,7 @@ export class GraphView {
       d?.el.remove();
       const el = h(
         'div',
-        { class: `node type-${item.type} kind-${model.rows[item.step].kind}${safety ? ' safety' : ''}`, role: 'treeitem', tabindex: '-1', 'aria-level': String(item.depth + 1), 'data-key': item.key },
+        { class: `node type-${item.type} kind-${STEP_KINDS[model.steps.kind[item.step]]}${safety ? ' safety' : ''}`, role: 'treeitem', tabindex: '-1', 'aria-level': String(item.depth + 1), 'data-key': item.key },
         h('div', { class: 'line1' }, h('span', { class: `codicon codicon-${text.icon} kind-icon`, 'aria-hidden': 'true' }), titleOf(text.title),
           text.count ? h('span', { class: 'count' }, text.count) : null, h('span', { class: 'codicon state-icon', 'aria-hidden': 'true' })),
         h('div', { class: 'line2' }, h('span', { class: 'spacer' }), text.duration ? h('span', { class: 'badge dur' }, text.duration) : null,

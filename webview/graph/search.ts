@@ -4,6 +4,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { h } from '../shared/dom';
 import { debounce } from './util';
+import { formatCount } from './viewModel';
 
 export interface SearchEvents {
   /** Ask for the steps matching `query` (step indices in the model's order); reject with a message. */
@@ -121,9 +122,9 @@ export class SearchBar {
 
   private sayCount(): void {
     const n = this.matches.length;
-    const more = this.total > n ? ` (first ${n.toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')})` : '';
+    const more = this.total > n ? ` (first ${formatCount(n)} of ${formatCount(this.total)})` : '';
     if (!n) return this.say(this.input.value.trim() ? 'No results' : '');
-    this.say(this.at >= 0 ? `${(this.at + 1).toLocaleString('en-US')} of ${n.toLocaleString('en-US')}${more}` : `${n.toLocaleString('en-US')} match${n === 1 ? '' : 'es'}${more}`);
+    this.say(this.at >= 0 ? `${formatCount(this.at + 1)} of ${formatCount(n)}${more}` : `${formatCount(n)} match${n === 1 ? '' : 'es'}${more}`);
   }
 
   private say(text: string): void {

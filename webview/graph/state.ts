@@ -46,5 +46,5 @@ export function restoreCursor(m: GraphModel, saved: SavedState | undefined): num
 export function cursorState(m: GraphModel, cursor: number): Pick<SavedState, 'cursor' | 'cursorStepId' | 'cursorType'> {
   if (m.length === 0) return { cursor: 0 };
   const c = clampCursor(m, cursor);
-  return { cursor: c, cursorStepId: m.rows[m.evStep[c]]?.id || undefined, cursorType: m.evType[c] };
+  return { cursor: c, cursorStepId: (m.evStep[c] < m.n ? m.steps.id[m.evStep[c]] : '') || undefined, cursorType: m.evType[c] };
 }

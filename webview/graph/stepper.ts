@@ -1,5 +1,6 @@
 // The time-travel cursor: an index into the timeline. Moves are O(1) (one event) or O(log n) (the next or
 // previous LLM call, tool call or error, found by binary search in per-category event lists built once).
+import { AGGREGATE, KIND_LLM, KIND_TOOL, STATUS_ERROR } from '../../src/protocol/stepTable';
 import { clampCursor, EV_END, EV_START, type GraphModel } from './model';
 
 export type StepCommand = 'forward' | 'back' | 'nextLlm' | 'prevLlm' | 'nextTool' | 'prevTool' | 'nextError' | 'prevError' | 'first' | 'last';
@@ -23,11 +24,12 @@ export function createStepper(m: GraphModel): Stepper {
   const tool: number[] = [];
   const errors: number[] = [];
   for (let i = 0; i < m.length; i++) {
-    const row = m.rows[m.evStep[i]];
-    if (!row) continue;
-    if (m.evType[i] === EV_START && row.kind === 'llm' && !row.aggregate) llm.push(i);
-    else if (m.evType[i] === EV_START && row.kind === 'tool') tool.push(i);
-    else if (m.evType[i] === EV_END && row.status === 'error') errors.push(i);
+    const s = m.evStep[i];
+    if (s >= m.n) continue;
+    const kind = m.steps.kind[s];
+    if (m.evType[i] === EV_START && kind === KIND_LLM && !(m.steps.flags[s] & AGGREGATE)) llm.push(i);
+    else if (m.evType[i] === EV_START && kind === KIND_TOOL) tool.push(i);
+    else if (m.evType[i] === EV_END && m.steps.status[s] === STATUS_ERROR) errors.push(i);
   }
   const llmStarts = Int32Array.from(llm);
   const toolStarts = Int32Array.from(tool);
@@ -112,7 +114,7 @@ export function relocate(prev: GraphModel, next: GraphModel, cursor: number, ste
   if (prev.length === 0) return Math.max(0, next.length - 1);
   const c = clampCursor(prev, cursor);
   // Indices are stable across a feed's deltas: without ids, the step keeps its index.
-  const id = prev.rows[prev.evStep[c]]?.id;
+  const id = prev.evStep[c] < prev.n ? prev.steps.id[prev.evStep[c]] : undefined;
   const step = prev.noIds ? (prev.evStep[c] < next.n ? prev.evStep[c] : undefined) : id !== undefined ? next.byId.get(id) : undefined;
   if (step !== undefined && prev.evType[c] === EV_START && next.startAt[step] >= 0) return next.startAt[step];
   if (step !== undefined && prev.evType[c] === EV_END && next.endAt[step] >= 0) return next.endAt[step];

@@ -2,7 +2,7 @@
 // current, and its texts (label, badges, aria label). Pure (no DOM): unit-tested in Node.
 import type { StepKindDto } from '../../src/protocol/graph';
 import type { GraphModel } from './model';
-import { clampCursor, cumulativeAt } from './model';
+import { clampCursor, cumulativeAt, rowOf } from './model';
 import type { Item, VisibleGraph } from './visible';
 
 export type Phase = 'pending' | 'running' | 'done' | 'failed';
@@ -48,7 +48,7 @@ export interface ItemText {
 }
 
 export function itemText(m: GraphModel, item: Item): ItemText {
-  const row = m.rows[item.step];
+  const row = rowOf(m, item.step);
   const t0 = item.firstStart < Infinity ? m.evTime[item.firstStart] : row.start;
   const t1 = item.lastEnd >= 0 ? m.evTime[item.lastEnd] : row.end;
   const usage = {
@@ -57,16 +57,16 @@ export function itemText(m: GraphModel, item: Item): ItemText {
     cost: item.costUsd > 0 ? formatUsd(item.costUsd) : item.priceMissing ? 'no price' : '',
   };
   if (item.type === 'fold') {
-    const pattern = item.members.slice(0, item.pattern ?? 1).map((s) => m.rows[s].label);
+    const pattern = item.members.slice(0, item.pattern ?? 1).map((s) => rowOf(m, s).label);
     return { icon: 'sync', title: pattern.join(' → '), subtitle: `loop of ${item.pattern} step${item.pattern === 1 ? '' : 's'}`, count: `×${item.repeats}`, ...usage };
   }
   if (item.type === 'chunk') {
-    const first = m.rows[item.members[0]].label;
-    const last = m.rows[item.members[item.members.length - 1]].label;
-    return { icon: 'list-flat', title: `${item.members.length.toLocaleString('en-US')} steps`, subtitle: `${first} … ${last}`, count: `+${(item.covered - 1).toLocaleString('en-US')}`, ...usage };
+    const first = rowOf(m, item.members[0]).label;
+    const last = rowOf(m, item.members[item.members.length - 1]).label;
+    return { icon: 'list-flat', title: `${formatCount(item.members.length)} steps`, subtitle: `${first} … ${last}`, count: `+${formatCount(item.covered - 1)}`, ...usage };
   }
   const hidden = item.covered - 1;
-  return { icon: kindIcon[row.kind] ?? 'circle-outline', title: row.label, subtitle: row.kind, count: hidden > 0 ? `+${hidden.toLocaleString('en-US')}` : '', ...usage };
+  return { icon: kindIcon[row.kind] ?? 'circle-outline', title: row.label, subtitle: row.kind, count: hidden > 0 ? `+${formatCount(hidden)}` : '', ...usage };
 }
 
 export function ariaLabel(text: ItemText, item: Item, phase: Phase, current: boolean): string {
@@ -89,7 +89,16 @@ export function formatDuration(ms: number): string {
 
 /** "1 step", "2 steps": the report and the view never say "1 errors". */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * "12,345", as toLocaleString('en-US') writes it; whole numbers without Intl, whose first use costs a first
+ * paint ~25 ms.
+ */
+export function formatCount(n: number | undefined): string {
+  if (n === undefined) return '';
+  return Number.isSafeInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toLocaleString('en-US');
 }
 
 export function formatTokens(n: number): string {
@@ -114,7 +123,7 @@ export function formatTime(ms: number): string {
 export function statusLine(m: GraphModel, cursor: number): string {
   if (m.length === 0) return 'No events yet';
   const c = clampCursor(m, cursor);
-  const row = m.rows[m.evStep[c]];
+  const row = m.evStep[c] < m.n ? rowOf(m, m.evStep[c]) : undefined;
   const type = m.evType[c] === 0 ? 'started' : m.evType[c] === 2 ? (row?.status === 'error' ? 'failed' : 'finished') : (m.evLabel.get(c) ?? 'event');
   const cum = cumulativeAt(m, c);
   const parts = [`event ${c + 1} / ${m.length}`, formatTime(m.evTime[c]), `${row?.kind ?? ''} ${row?.label ?? ''} ${type}`.trim()];

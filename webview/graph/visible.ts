@@ -2,8 +2,8 @@
 // label, shown once with a count) and chunks (a long sibling list cut into groups), with collapse/expand.
 // The number of items stays near `budget` whatever the session size: 100k spans never become 100k nodes.
 // Pure (no DOM): unit-tested in Node.
-import type { StepKindDto } from '../../src/protocol/graph';
-import { stepKeyOf, type GraphModel } from './model';
+import { AGGREGATE, PRICE_MISSING, STATUS_ERROR, STEP_KINDS } from '../../src/protocol/stepTable';
+import { orZero, stepKeyOf, type GraphModel } from './model';
 
 export type ItemType = 'step' | 'fold' | 'chunk';
 export type EdgeKind = 'contains' | 'next' | 'dataflow';
@@ -124,7 +124,7 @@ export function buildVisible(m: GraphModel, toggles: Toggles, options: Partial<V
 
   const rep = representatives(m, items);
   tally(m, items, rep);
-  return { items, byKey, rep, edges: visibleEdges(m, rep) };
+  return { items, byKey, rep, edges: visibleEdges(m, rep, items.length) };
 }
 
 /** The toggles that make `step` an item of its own (expanding its ancestors and the groups holding it). */
@@ -172,18 +172,16 @@ export function foldRuns(sigs: readonly number[], minRepeats: number, maxPattern
   return out;
 }
 
-/** Kind + label interned as numbers: what "the same step" means for folding. */
-/** Kind + label as a number. The labels are a few strings shared by many rows: no per-step string is built. */
+/** Kind + label as a number: what "the same step" means for folding. */
 function signatures(m: GraphModel): Int32Array {
-  const labels = new Map<string, number>();
-  return Int32Array.from(m.rows, (r) => {
-    let label = labels.get(r.label);
-    if (label === undefined) labels.set(r.label, (label = labels.size));
-    return label * KINDS.length + Math.max(0, KINDS.indexOf(r.kind));
-  });
+  const { kind, label } = m.steps;
+  // The labels' own index in the table, made one per distinct text (a table may list a text twice).
+  const first = new Map<string, number>();
+  const canon = Int32Array.from(m.steps.labels, (l, i) => (first.has(l) ? first.get(l)! : (first.set(l, i), i)));
+  const sigs = new Int32Array(m.n);
+  for (let i = 0; i < m.n; i++) sigs[i] = ((label[i] >= 0 ? canon[label[i]] : -1) + 1) * STEP_KINDS.length + kind[i];
+  return sigs;
 }
-
-const KINDS: readonly StepKindDto[] = ['other', 'agent', 'llm', 'tool', 'retrieval', 'embedding', 'chain', 'guardrail'];
 
 function membersOf(e: Entry): number[] {
   return e.type === 'step' ? [e.step] : e.members;
@@ -224,40 +222,45 @@ function tally(m: GraphModel, items: Item[], rep: Int32Array): void {
   for (let s = 0; s < m.n; s++) {
     const item = items[rep[s]];
     if (!item) continue;
-    const row = m.rows[s];
+    const t = m.steps;
     item.covered++;
     if (m.startAt[s] >= 0) item.firstStart = Math.min(item.firstStart, m.startAt[s]);
     if (m.endAt[s] >= 0) item.lastEnd = Math.max(item.lastEnd, m.endAt[s]);
-    if (row.status === 'error') {
+    if (t.status[s] === STATUS_ERROR) {
       item.errors++;
       if (m.endAt[s] >= 0) item.firstFail = Math.min(item.firstFail, m.endAt[s]);
     }
     // A step item shows its own usage (aggregate or not); a group or hidden subtree sums the real calls.
     const own = item.type === 'step' && item.step === s;
-    if (own || !row.aggregate) {
-      item.inputTokens += row.inputTokens ?? 0;
-      item.outputTokens += row.outputTokens ?? 0;
-      item.costUsd += row.costUsd ?? 0;
-      item.priceMissing ||= row.priceMissing === true;
+    if (own || !(t.flags[s] & AGGREGATE)) {
+      item.inputTokens += orZero(t.inputTokens[s]);
+      item.outputTokens += orZero(t.outputTokens[s]);
+      item.costUsd += orZero(t.costUsd[s]);
+      item.priceMissing ||= (t.flags[s] & PRICE_MISSING) !== 0;
     }
   }
   // A collapsed aggregate counted both itself and its calls: keep the aggregate's own numbers.
   for (const item of items) {
-    const row = m.rows[item.step];
-    if (item.type === 'step' && row.aggregate) {
-      item.inputTokens = row.inputTokens ?? 0;
-      item.outputTokens = row.outputTokens ?? 0;
-      item.costUsd = row.costUsd ?? 0;
+    const s = item.step;
+    if (item.type === 'step' && m.steps.flags[s] & AGGREGATE) {
+      item.inputTokens = orZero(m.steps.inputTokens[s]);
+      item.outputTokens = orZero(m.steps.outputTokens[s]);
+      item.costUsd = orZero(m.steps.costUsd[s]);
     }
   }
 }
 
-function visibleEdges(m: GraphModel, rep: Int32Array): VisibleEdge[] {
+const EDGE_KINDS: readonly EdgeKind[] = ['contains', 'next', 'dataflow'];
+
+/** `count`: the number of items. Every step's edges, as the items that stand for their ends, once each. */
+function visibleEdges(m: GraphModel, rep: Int32Array, count: number): VisibleEdge[] {
   const edges: VisibleEdge[] = [];
-  const seen = new Set<string>();
+  // A number per (from, to, kind): a 100k-step session has ~200k edges to fold, and a string key each was
+  // most of this walk.
+  const seen = new Set<number>();
   const add = (a: number, b: number, kind: EdgeKind, label?: string) => {
     if (a < 0 || b < 0 || a === b) return;
-    const key = `${a},${b},${kind}`;
+    const key = (a * count + b) * 3 + EDGE_KINDS.indexOf(kind);
     if (seen.has(key)) return;
     seen.add(key);
     edges.push(label !== undefined ? { from: a, to: b, kind, label } : { from: a, to: b, kind });

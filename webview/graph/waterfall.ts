@@ -3,7 +3,8 @@
 // names beyond the row's label come from the host in windows (requestWindow).
 import type { StepSummaryDto } from '../../src/protocol/graph';
 import { h } from '../shared/dom';
-import { depthOf, type GraphModel } from './model';
+import { STATUS_ERROR } from '../../src/protocol/stepTable';
+import { depthOf, rowOf, type GraphModel } from './model';
 import { formatDuration, formatTime, kindIcon, phaseText, type Phase } from './viewModel';
 
 const ROW = 24;
@@ -61,9 +62,9 @@ export class Waterfall {
     this.model = m;
     let t0 = Infinity;
     let t1 = -Infinity;
-    for (const r of m.rows) {
-      t0 = Math.min(t0, r.start);
-      t1 = Math.max(t1, r.end);
+    for (let i = 0; i < m.n; i++) {
+      t0 = Math.min(t0, m.steps.start[i]);
+      t1 = Math.max(t1, m.steps.end[i]);
     }
     this.t0 = Number.isFinite(t0) ? t0 : 0;
     this.span = Math.max(1e-3, (Number.isFinite(t1) ? t1 : 0) - this.t0);
@@ -152,7 +153,7 @@ export class Waterfall {
   }
 
   private row(m: GraphModel, pos: number, step: number): HTMLElement {
-    const r = m.rows[step];
+    const r = rowOf(m, step);
     const s = this.summaries.get(step);
     const left = ((r.start - this.t0) / this.span) * 100;
     const width = Math.max(0.2, ((r.end - r.start) / this.span) * 100);
@@ -169,13 +170,14 @@ export class Waterfall {
   private paint(pos: number, el: HTMLElement): void {
     const m = this.model!;
     const step = m.order[pos];
-    const phase: Phase = this.cursor < m.startAt[step] ? 'pending' : this.cursor < m.endAt[step] ? 'running' : m.rows[step].status === 'error' ? 'failed' : 'done';
+    const phase: Phase = this.cursor < m.startAt[step] ? 'pending' : this.cursor < m.endAt[step] ? 'running' : m.steps.status[step] === STATUS_ERROR ? 'failed' : 'done';
     el.dataset.phase = phase;
     const current = m.evStep[this.cursor] === step;
     el.classList.toggle('current', current);
     el.classList.toggle('match', this.matches.has(step));
     el.setAttribute('aria-selected', String(step === this.selected));
-    el.setAttribute('aria-label', `${m.rows[step].kind} ${m.rows[step].label}, ${phaseText[phase]}${current ? ', current step' : ''}`);
+    const r = rowOf(m, step);
+    el.setAttribute('aria-label', `${r.kind} ${r.label}, ${phaseText[phase]}${current ? ', current step' : ''}`);
     if (step === this.selected) this.scroller.setAttribute('aria-activedescendant', el.id);
   }
 

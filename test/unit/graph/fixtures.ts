@@ -8,6 +8,7 @@ import type { SpanInput } from '../../../src/core/agent/types';
 import { parseOtlpText } from '../../../src/core/sessionFiles';
 import type { GraphSnapshotDto, PackedSnapshotDto } from '../../../src/protocol/graph';
 import { packSnapshot } from '../../../src/protocol/graphPacking';
+import { tableRows } from '../../../src/protocol/stepTable';
 import { buildModel, type GraphModel } from '../../../webview/graph/model';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -35,7 +36,7 @@ export function fromInputs(inputs: SpanInput[], name = 'synthetic'): Fixture {
 
 /** Step index by label (first match). */
 export function stepByLabel(m: GraphModel, label: string, nth = 0): number {
-  const all = m.rows.map((r, i) => (r.label === label ? i : -1)).filter((i) => i >= 0);
+  const all = tableRows(m.steps).map((r, i) => (r.label === label ? i : -1)).filter((i) => i >= 0);
   if (all[nth] === undefined) throw new Error(`no step labelled ${label}`);
   return all[nth];
 }

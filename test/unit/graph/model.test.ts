@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { stateAt } from '../../../src/core/agent';
 import { packSnapshot } from '../../../src/protocol/graphPacking';
-import { applyDelta, buildModel, cumulativeAt, EV_END, EV_START } from '../../../webview/graph/model';
+import { applyDelta, buildModel, cumulativeAt, EV_END, EV_START, rowOf } from '../../../webview/graph/model';
 import { createStepper, relocate } from '../../../webview/graph/stepper';
 import { buildSession } from '../../../src/core/agent';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
@@ -37,7 +37,7 @@ describe('graph webview: model and stepper (pure)', function () {
   it('steps: one event, next/previous LLM and tool call, next error, first/last', () => {
     const m = fixture('vercel-ai-agent').model;
     const st = createStepper(m);
-    const labelAt = (c: number) => `${m.rows[m.evStep[c]].kind}:${m.evType[c] === EV_START ? 'start' : 'end'}`;
+    const labelAt = (c: number) => `${rowOf(m, m.evStep[c]).kind}:${m.evType[c] === EV_START ? 'start' : 'end'}`;
     let c = st.move(10, 'first');
     assert.equal(c, 0);
     c = st.move(c, 'nextLlm');
@@ -59,7 +59,7 @@ describe('graph webview: model and stepper (pure)', function () {
     const g = fixture('genai-semconv').model;
     const gs = createStepper(g);
     const err = gs.move(0, 'nextError');
-    assert.equal(g.rows[g.evStep[err]].status, 'error');
+    assert.equal(rowOf(g, g.evStep[err]).status, 'error');
     assert.equal(g.evType[err], EV_END);
     assert.equal(gs.move(g.length - 1, 'prevError'), err);
     assert.equal(gs.atTime(-1), 0);

@@ -4,11 +4,15 @@ import * as path from 'node:path';
 import { buildSession } from '../../../src/core/agent';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { EdgeDto, GraphSnapshotDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
-import { packEdges, packSnapshot, packSteps, shownFindings, siblingEdges, unpackEdges, unpackSteps, unpackTimeline } from '../../../src/protocol/graphPacking';
+import { TIMELINE_TYPES, packEdges, packSnapshot, packSteps, shownFindings, siblingEdges, unpackEdges, unpackSteps, unpackTable, unpackTimeline } from '../../../src/protocol/graphPacking';
+import { tableRows, withRows } from '../../../src/protocol/stepTable';
 import { syntheticSession } from '../agent/synthetic';
 import { fixture } from './fixtures';
 
 const fixtures = readdirSync(path.resolve(__dirname, '../../../../test/fixtures')).filter((f) => f.endsWith('.otlp.json')).map((f) => f.replace('.otlp.json', ''));
+
+/** Timeline types as TimelineDto writes them. */
+const typeText = (codes: Uint8Array) => Array.from(codes, (c) => TIMELINE_TYPES[c]).join('');
 
 /** Rows as JSON has them: a field the webview keeps as undefined is one the host left out. */
 const asSent = <T>(rows: T): T => JSON.parse(JSON.stringify(rows)) as T;
@@ -16,9 +20,9 @@ const asSent = <T>(rows: T): T => JSON.parse(JSON.stringify(rows)) as T;
 /** The snapshot the webview rebuilds from the packed one, sent as JSON. */
 function roundTrip(s: GraphSnapshotDto): { rows: GraphSnapshotDto['steps']; edges: GraphSnapshotDto['edges']; timeline: GraphSnapshotDto['timeline'] } {
   const p = JSON.parse(JSON.stringify(packSnapshot(s))) as PackedSnapshotDto;
-  const rows = unpackSteps(p.steps);
-  const t = unpackTimeline(p.timeline, rows);
-  return { rows: asSent(rows), edges: unpackEdges(p.edges, rows), timeline: { step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels } };
+  const table = unpackTable(p.steps);
+  const t = unpackTimeline(p.timeline, table);
+  return { rows: asSent(tableRows(table)), edges: unpackEdges(p.edges, table.parent), timeline: { step: Array.from(t.step), type: typeText(t.type), time: Array.from(t.time), labels: t.labels } };
 }
 
 describe('graph wire packing (protocol/graphPacking)', () => {
@@ -47,11 +51,12 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     const dataflow: EdgeDto[] = [[1, 2, 'dataflow', 'call_1'], [2, 4, 'dataflow', 'call_1']];
     const derived = packEdges([...next, ...dataflow], rows);
     assert.deepEqual([derived.derivedNext, derived.kind], [3, 'dd']);
-    assert.deepEqual(unpackEdges(JSON.parse(JSON.stringify(derived)) as PackedEdgesDto, rows), [...next, ...dataflow]);
+    const parents = rows.map((r) => r.parent);
+    assert.deepEqual(unpackEdges(JSON.parse(JSON.stringify(derived)) as PackedEdgesDto, parents), [...next, ...dataflow]);
     for (const edges of [[next[1], next[0], next[2], ...dataflow], [...next.slice(0, 2), ...dataflow], [...dataflow, ...next]] as EdgeDto[][]) {
       const sent = packEdges(edges, rows);
       assert.equal(sent.derivedNext, 0);
-      assert.deepEqual(unpackEdges(JSON.parse(JSON.stringify(sent)) as PackedEdgesDto, rows), edges);
+      assert.deepEqual(unpackEdges(JSON.parse(JSON.stringify(sent)) as PackedEdgesDto, parents), edges);
     }
   });
 
@@ -61,14 +66,13 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     const first = feed.packedSnapshot(buildSession(inputs.slice(0, 30)));
     const grown = buildSession(inputs);
     const delta = feed.packedDelta(grown)!;
-    const rows = unpackSteps(first.steps);
-    for (const { index, ...row } of delta.changed) rows[index] = row;
+    const table = withRows(unpackTable(first.steps), delta.changed)!;
     const whole = new GraphFeed({ id: 's', name: 's' }).snapshot(grown);
     // The first feed's origin is the first 30 spans' start, the same as the grown session's here.
-    assert.deepEqual(asSent(rows), whole.steps);
-    const t = unpackTimeline(delta.timeline, rows);
-    assert.deepEqual({ step: Array.from(t.step), type: t.type, time: Array.from(t.time), labels: t.labels }, whole.timeline);
-    assert.deepEqual(unpackEdges(delta.edges, rows), whole.edges);
+    assert.deepEqual(asSent(tableRows(table)), whole.steps);
+    const t = unpackTimeline(delta.timeline, table);
+    assert.deepEqual({ step: Array.from(t.step), type: typeText(t.type), time: Array.from(t.time), labels: t.labels }, whole.timeline);
+    assert.deepEqual(unpackEdges(delta.edges, table.parent), whole.edges);
   });
 
   it('100k spans: a fraction of the unpacked JSON (prints both)', () => {
@@ -93,16 +97,20 @@ describe('graph wire packing (protocol/graphPacking)', () => {
   });
 
   it('malformed columns unpack to defaults, never an exception', () => {
-    const steps = { id: ['a', 'b'], parent: [5, 'x'], kind: 'Z', status: '', label: [9], labels: [], start: [NaN], duration: [], flags: '9', usageAt: [7], inputTokens: [1], outputTokens: [], costUsd: [] } as unknown as StepColumnsDto;
-    const rows = unpackSteps(steps);
-    assert.deepEqual(asSent(rows), [
+    // shape 31 = 'other' (7) + 24 * price missing (1); the second step has none.
+    const steps = { id: ['a', 'b'], parent: [5, 'x'], shape: [31], label: [9], labels: [], start: [NaN], duration: [], usageAt: [7], inputTokens: [1], outputTokens: 'x', costUsd: [] } as unknown as StepColumnsDto;
+    const rows = unpackTable(steps);
+    assert.deepEqual(asSent(tableRows(rows)), [
       { id: 'a', parent: -1, kind: 'other', status: 'unset', label: '', start: 0, end: 0, priceMissing: true },
       { id: 'b', parent: -1, kind: 'other', status: 'unset', label: '', start: 0, end: 0 },
     ]);
-    const t = unpackTimeline({ step: [0, 40, -90], type: 'sel', times: [1e9, 5, 'x'], labels: [] } as unknown as PackedTimelineDto, rows);
+    // Steps 0, 40, -50 (deltas 0, 40, -90) as start, end, log; times pairs cut short and out of range.
+    const t = unpackTimeline({ events: [0, 40 * 3 + 2, -90 * 3 + 1], times: [1e9, 5, 'x'], labels: [] } as unknown as PackedTimelineDto, rows);
     assert.deepEqual(Array.from(t.step), [0, 40, -50]);
+    assert.equal(typeText(t.type), 'sel');
     assert.deepEqual(Array.from(t.time), [0, 0, 0]);
-    assert.deepEqual(unpackTimeline({} as PackedTimelineDto, rows).type, '');
+    assert.deepEqual(typeText(unpackTimeline({ events: '*!"', times: {} } as unknown as PackedTimelineDto, rows).type), 'sss', 'a character outside the alphabet ends an integer (0: a start at step 0)');
+    assert.deepEqual(typeText(unpackTimeline({} as PackedTimelineDto, rows).type), '');
     assert.deepEqual(unpackSteps({} as StepColumnsDto), []);
     assert.deepEqual(unpackSteps({ hexIds: `${'a'.repeat(16)}${'b'.repeat(16)}xyz` } as StepColumnsDto).map((r) => r.id), ['a'.repeat(16), 'b'.repeat(16)]);
   });
@@ -129,15 +137,16 @@ describe('sibling edges', () => {
       const rows = Array.from({ length: n }, (_, i) => ({
         parent: hostile && random() < 0.1 ? [Number.NaN, 1e9, -5, 2.5, n][i % 5]! : i === 0 || random() < 0.2 ? -1 : Math.floor(random() * n),
       }));
-      assert.deepEqual(siblingEdges(rows), reference(rows));
+      assert.deepEqual(siblingEdges(rows.map((r) => r.parent)), reference(rows));
     }
     assert.deepEqual(siblingEdges([]), []);
   });
 
   it('unpacked edges carry a label only where one was sent', () => {
     const rows = unpackSteps(packSteps(syntheticSession(200).map((s, i) => ({ id: s.span.spanId as string, parent: i === 0 ? -1 : 0, kind: 'tool', status: 'ok', label: 'x', start: i, end: i + 1 }))));
-    const edges: EdgeDto[] = [...siblingEdges(rows), [0, 3, 'dataflow', 'call_1'], [0, 4, 'dataflow']];
-    const back = unpackEdges(packEdges(edges, rows), rows);
+    const parents = rows.map((r) => r.parent);
+    const edges: EdgeDto[] = [...siblingEdges(parents), [0, 3, 'dataflow', 'call_1'], [0, 4, 'dataflow']];
+    const back = unpackEdges(packEdges(edges, rows), parents);
     assert.deepEqual(back, edges);
     assert.deepEqual(back.map((e) => e.length).slice(-2), [4, 3]);
   });

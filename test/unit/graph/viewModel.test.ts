@@ -9,7 +9,7 @@ describe('graph webview: view model, keys, saved state (pure)', () => {
   it('node states at a cursor: not started, running, finished, failed; the current item', () => {
     const f = fixture('genai-semconv');
     const m = f.model;
-    const v = buildVisible(m, new Map([[`fold:${m.rows[1].id}`, true]]));
+    const v = buildVisible(m, new Map([[`fold:${m.steps.id[1]}`, true]]));
     const tool = stepByLabel(m, 'search_flights');
     const item = v.items[v.rep[tool]];
     assert.equal(itemPhase(item, m.startAt[tool] - 1), 'pending');

@@ -28,7 +28,7 @@ describe('graph webview: visible items, folding, collapse, layout (pure)', funct
     assert.ok(v.items.every((it) => it.type === 'step'));
     assert.deepEqual([...new Set(v.edges.map((e) => e.kind))].sort(), ['contains', 'dataflow', 'next']);
     assert.equal(v.edges.filter((e) => e.kind === 'contains').length, 5);
-    const agent = v.items[v.byKey.get(f.model.rows[0].id)!];
+    const agent = v.items[v.byKey.get(f.model.steps.id[0])!];
     assert.equal(agent.expandable, true);
     assert.equal(agent.expanded, true);
   });
@@ -50,7 +50,7 @@ describe('graph webview: visible items, folding, collapse, layout (pure)', funct
 
   it('collapsing a step hides its subtree behind it, with a count and summed usage', () => {
     const f = fixture('vercel-ai-agent');
-    const key = f.model.rows[0].id;
+    const key = f.model.steps.id[0];
     const v = buildVisible(f.model, new Map([[key, false]]));
     assert.equal(v.items.length, 3);
     const agent = v.items[v.byKey.get(key)!];
