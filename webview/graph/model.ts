@@ -1,4 +1,4 @@
-// The webview's session model: the snapshot's rows and timeline as typed arrays, children in time order,
+// The webview's session model: the snapshot's steps (stepTable.ts columns) and timeline as typed arrays, children in time order,
 // and prefix sums so that everything shown at a cursor is O(1). Pure (no DOM): unit-tested in Node.
 import type { EdgeDto, FindingDto, PackedDeltaDto, PackedSnapshotDto, SessionDto, StepRowDto, TotalsDto } from '../../src/protocol/graph';
 import { unpackEdges, unpackTable, unpackTimeline, type TimelineColumns } from '../../src/protocol/graphPacking';
