@@ -110,6 +110,16 @@ export interface GraphDeltaDto {
 /** Integers as text (intText.ts: intsText / textInts). */
 export type IntsText = string;
 
+/**
+ * Strings as one text and their lengths (intText.ts: joinedText / splitText): 100k distinct labels are not
+ * 100k quoted strings, whose quotes are escaped again at every hop.
+ */
+export interface JoinedTextDto {
+  text: string;
+  /** Each string's length in UTF-16 code units. */
+  lengths: IntsText;
+}
+
 /** The steps' rows as columns; index = step index. */
 export interface StepColumnsDto {
   /** Span ids; empty when `hexIds` carries them, or when the session is too big to send them (`noIds`). */
@@ -130,7 +140,7 @@ export interface StepColumnsDto {
   shape: IntsText;
   /** Index into `labels` (labels repeat: tool names, models). */
   label: IntsText;
-  labels: string[];
+  labels: JoinedTextDto;
   /** Start: delta from the previous step's start, us. */
   start: IntsText;
   /** end - start, us. */
@@ -167,7 +177,7 @@ export interface PackedEdgesDto {
   /** One character per edge: 'n' next, 'd' dataflow. */
   kind: string;
   /** The labels, each once (a tool call id labels both its edges). */
-  labels: string[];
+  labels: JoinedTextDto;
   /** The labelled edges: [delta from the previous labelled edge's index, index into `labels`] pairs, flat. */
   labelled: IntsText;
 }

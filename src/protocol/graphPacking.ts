@@ -5,7 +5,7 @@ import {
   ID_FREE_FROM, SHOWN_FINDINGS, type EdgeDto, type FindingDto, type IntsText, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedJson, type PackedSnapshotDto,
   type PackedTimelineDto, type StepColumnsDto, type StepRowDto, type TimelineDto,
 } from './graph';
-import { intColumn, intsText } from './intText';
+import { intColumn, intsText, joinedText, splitText } from './intText';
 import { AGGREGATE, emptyTable, HAS_SOURCE, KIND_OTHER, PRICE_MISSING, STATUS_UNSET, STEP_KINDS, STEP_STATUSES, tableRows, type StepTable } from './stepTable';
 
 const HEX_ID = /^[0-9a-f]{16}$/;
@@ -74,7 +74,8 @@ export function packDelta(d: GraphDeltaDto, rows: readonly StepRowDto[]): Packed
 /** `ids`: false to leave the span ids out (a big session: the webview names steps by index). */
 export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsDto {
   const n = rows.length;
-  const c: StepColumnsDto = { id: new Array<string>(n), parent: '', shape: '', label: '', labels: [], start: '', duration: '', usageAt: '', inputTokens: [], outputTokens: [], costUsd: [] };
+  const c: StepColumnsDto = { id: new Array<string>(n), parent: '', shape: '', label: '', labels: { text: '', lengths: '' }, start: '', duration: '', usageAt: '', inputTokens: [], outputTokens: [], costUsd: [] };
+  const labels: string[] = [];
   const parents = new Float64Array(n), shapes = new Float64Array(n), labelOf = new Float64Array(n), starts = new Float64Array(n), durations = new Float64Array(n);
   const usageAt: number[] = [], inputTokens: (number | null)[] = [], outputTokens: (number | null)[] = [];
   const labelIndex = new Map<string, number>();
@@ -85,7 +86,7 @@ export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsD
     c.id[i] = r.id;
     parents[i] = r.parent >= 0 && r.parent !== i ? i - r.parent : 0;
     let label = labelIndex.get(r.label);
-    if (label === undefined) labelIndex.set(r.label, (label = c.labels.push(r.label) - 1));
+    if (label === undefined) labelIndex.set(r.label, (label = labels.push(r.label) - 1));
     labelOf[i] = label;
     const start = toUs(r.start);
     starts[i] = start - prevStart;
@@ -110,6 +111,7 @@ export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsD
     c.hexIds = c.id.join('');
     c.id = [];
   }
+  c.labels = joinedText(labels);
   c.shape = intsText(shapes);
   c.inputTokens = countsText(inputTokens);
   c.outputTokens = countsText(outputTokens);
@@ -132,7 +134,7 @@ export function unpackTable(packed: StepColumnsDto): StepTable {
   const parents = intColumn(packed.parent), starts = intColumn(packed.start), durations = intColumn(packed.duration), labelOf = intColumn(packed.label);
   // Without ids, the other columns say how many steps there are.
   const n = packed.noIds === true ? parents.length : hexIds ? Math.floor(hexIds.length / 16) : list(packed.id).length;
-  const t = emptyTable(n, list(packed.labels).map(String));
+  const t = emptyTable(n, splitText(packed.labels));
   if (hexIds) for (let i = 0; i < n; i++) t.id[i] = hexIds.slice(i * 16, i * 16 + 16);
   else if (packed.noIds !== true) for (let i = 0; i < n; i++) t.id[i] = String(packed.id[i]);
   const shapes = intColumn(packed.shape);
@@ -205,7 +207,8 @@ export function packEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[]
   const same = derived.length <= edges.length && derived.every(([from, to], i) => edges[i][0] === from && edges[i][1] === to && edges[i][2] === 'next' && edges[i][3] === undefined)
     && edges.every((e, i) => i < derived.length || e[2] !== 'next');
   const sent = same ? edges.slice(derived.length) : edges;
-  const p: PackedEdgesDto = { derivedNext: same ? derived.length : 0, from: '', to: '', kind: '', labels: [], labelled: '' };
+  const p: PackedEdgesDto = { derivedNext: same ? derived.length : 0, from: '', to: '', kind: '', labels: { text: '', lengths: '' }, labelled: '' };
+  const labels: string[] = [];
   const froms = new Float64Array(sent.length), tos = new Float64Array(sent.length);
   const kinds = new Array<string>(sent.length);
   const labelled: number[] = [];
@@ -219,13 +222,14 @@ export function packEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[]
     kinds[i] = kind === 'dataflow' ? 'd' : 'n';
     if (label !== undefined) {
       let at = labelIndex.get(label);
-      if (at === undefined) labelIndex.set(label, (at = p.labels.push(label) - 1));
+      if (at === undefined) labelIndex.set(label, (at = labels.push(label) - 1));
       labelled.push(i - prevLabel, at);
       prevLabel = i;
     }
   });
   p.kind = kinds.join('');
   p.labelled = intsText(labelled);
+  p.labels = joinedText(labels);
   p.from = intsText(froms);
   p.to = intsText(tos);
   return p;
@@ -236,7 +240,7 @@ export function unpackEdges(p: PackedEdgesDto, parents: ArrayLike<number>): Edge
   const froms = intColumn(p.from), tos = intColumn(p.to), kinds = text(p.kind);
   // Labels first, so that each edge is made whole (a fourth element set later regrew its array to 20 slots).
   const labelAt = new Map<number, string>();
-  const labels = list(p.labels), labelled = intColumn(p.labelled);
+  const labels = splitText(p.labels), labelled = intColumn(p.labelled);
   let at = 0;
   for (let k = 0; k + 1 < labelled.length; k += 2) {
     at += labelled[k];

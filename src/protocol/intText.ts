@@ -2,7 +2,9 @@
 // the low bit) and written 5 bits a character, least significant first, in base64url's alphabet: a character
 // worth 32 or more says "more follows". A small delta (a parent one row back, the next timeline step) is one
 // character where a JSON array spends two or three, and a column is one JSON string: it parses in a fraction of
-// the time of an array of numbers and leaves no array behind. Pure: no vscode, node or DOM.
+// the time of an array of numbers and leaves no array behind. Strings go likewise as one text (joinedText).
+// Pure: no vscode, node or DOM.
+import type { JoinedTextDto } from './graph';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const CODE = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
@@ -60,6 +62,30 @@ export function textInts(text: string): Float64Array {
     scale = 1;
   }
   return out.subarray(0, k);
+}
+
+/** `strings` as one text and their lengths. */
+export function joinedText(strings: readonly string[]): JoinedTextDto {
+  return { text: strings.join(''), lengths: intsText(strings.map((s) => s.length)) };
+}
+
+/**
+ * The strings back. Untrusted: a length past the text's end takes what is left, a negative one is 0; a plain
+ * array of strings is taken as it is; anything else is no strings.
+ */
+export function splitText(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  const j = v as Partial<JoinedTextDto> | null;
+  if (typeof j !== 'object' || j === null || typeof j.text !== 'string') return [];
+  const lengths = intColumn(j.lengths);
+  const out = new Array<string>(lengths.length);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const end = Math.min(j.text.length, at + Math.max(0, lengths[i]));
+    out[i] = j.text.slice(at, end);
+    at = end;
+  }
+  return out;
 }
 
 /** A column as sent: text (intsText), or a plain array of numbers (rounded); anything else is an empty column. */

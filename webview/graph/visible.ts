@@ -76,12 +76,17 @@ export function buildVisible(m: GraphModel, toggles: Toggles, options: Partial<V
   const byKey = new Map<string, number>();
   const queue: number[] = [];
 
-  const group = (siblings: ArrayLike<number>): Entry[] => {
+  const group = (siblings: Int32Array | number[]): Entry[] => {
     const entries: Entry[] = [];
-    const sigs = Array.from(siblings, (i) => sigOf[i]);
+    const sigs = Int32Array.from(siblings, (i) => sigOf[i]);
     for (const [start, pattern, repeats] of foldRuns(sigs, o.minRepeats, o.maxPattern)) {
-      const members = Array.from({ length: pattern * repeats }, (_, k) => siblings[start + k]);
-      if (repeats > 1 && toggles.get(foldKey(m, members[0])) !== true) entries.push({ type: 'fold', members, pattern, repeats });
+      // A step that repeats nothing (most of a long list of distinct steps) is an entry, and nothing more.
+      if (repeats === 1) {
+        for (let k = 0; k < pattern; k++) entries.push({ type: 'step', step: siblings[start + k] });
+        continue;
+      }
+      const members = Array.from(siblings.slice(start, start + pattern * repeats));
+      if (toggles.get(foldKey(m, members[0])) !== true) entries.push({ type: 'fold', members, pattern, repeats });
       else for (const step of members) entries.push({ type: 'step', step });
     }
     return chunk(entries);
@@ -94,7 +99,11 @@ export function buildVisible(m: GraphModel, toggles: Toggles, options: Partial<V
     const out: Entry[] = [];
     for (let from = 0; from < entries.length; from += size) {
       const piece = entries.slice(from, from + size);
-      const members = piece.flatMap(membersOf);
+      const members: number[] = [];
+      for (const e of piece) {
+        if (e.type === 'step') members.push(e.step);
+        else for (const s of e.members) members.push(s);
+      }
       const key = `chunk:${stepKeyOf(m, members[0])}:${size}`;
       if (toggles.get(key) === true) out.push(...chunk(piece));
       else out.push({ type: 'chunk', key, members, entries: piece });
@@ -147,7 +156,7 @@ export function foldKey(m: GraphModel, firstStep: number): string {
  * Runs of a repeating pattern: [start, pattern length, repeats]; a step on its own is [i, 1, 1]. Greedy,
  * left to right, the run covering most siblings wins (the shorter pattern on ties).
  */
-export function foldRuns(sigs: readonly number[], minRepeats: number, maxPattern: number): [number, number, number][] {
+export function foldRuns(sigs: ArrayLike<number>, minRepeats: number, maxPattern: number): [number, number, number][] {
   const out: [number, number, number][] = [];
   const m = sigs.length;
   const same = (a: number, b: number, len: number) => {
@@ -172,19 +181,15 @@ export function foldRuns(sigs: readonly number[], minRepeats: number, maxPattern
   return out;
 }
 
-/** Kind + label as a number: what "the same step" means for folding. */
+/**
+ * Kind + label as a number: what "the same step" means for folding. A table lists each label once (the
+ * packer and withRows keep it so): a hostile one listing a text twice only folds less.
+ */
 function signatures(m: GraphModel): Int32Array {
   const { kind, label } = m.steps;
-  // The labels' own index in the table, made one per distinct text (a table may list a text twice).
-  const first = new Map<string, number>();
-  const canon = Int32Array.from(m.steps.labels, (l, i) => (first.has(l) ? first.get(l)! : (first.set(l, i), i)));
   const sigs = new Int32Array(m.n);
-  for (let i = 0; i < m.n; i++) sigs[i] = ((label[i] >= 0 ? canon[label[i]] : -1) + 1) * STEP_KINDS.length + kind[i];
+  for (let i = 0; i < m.n; i++) sigs[i] = (label[i] + 1) * STEP_KINDS.length + kind[i];
   return sigs;
-}
-
-function membersOf(e: Entry): number[] {
-  return e.type === 'step' ? [e.step] : e.members;
 }
 
 function newItem(m: GraphModel, e: Entry, depth: number): Item {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { intColumn, intsText, textInts } from '../../../src/protocol/intText';
+import { intColumn, intsText, joinedText, splitText, textInts } from '../../../src/protocol/intText';
 
 describe('integer columns as text (protocol/intText)', () => {
   it('round-trips integers of every size and sign exactly', () => {
@@ -37,5 +37,19 @@ describe('integer columns as text (protocol/intText)', () => {
     assert.deepEqual(Array.from(intColumn([1, 2.5, 'x', null, 1e300, -3])), [1, 3, 0, 0, 0, -3]);
     assert.deepEqual(Array.from(intColumn(undefined)), []);
     assert.deepEqual(Array.from(intColumn({ length: 5 })), []);
+  });
+
+  it('strings travel as one text and their lengths, and come back exactly', () => {
+    const strings = ['', 'search_flights', 'say "hi" \\ back', '\u{1F600} emoji', '\u0000\n\t', 'x'.repeat(5000), ''];
+    const sent = JSON.parse(JSON.stringify(joinedText(strings))) as unknown;
+    assert.deepEqual(splitText(sent), strings);
+    assert.deepEqual(splitText(joinedText([])), []);
+  });
+
+  it('hostile joined text: lengths past the end take what is left, negative ones are empty, other shapes are no strings', () => {
+    assert.deepEqual(splitText({ text: 'abcdef', lengths: intsText([2, -5, 100, 3]) }), ['ab', '', 'cdef', '']);
+    assert.deepEqual(splitText({ text: 'abc', lengths: [1, 1.6] }), ['a', 'bc']);
+    assert.deepEqual(splitText(['a', 7]), ['a', '7'], 'a plain list of strings is taken as it is');
+    for (const v of [undefined, null, 'abc', { lengths: 'C' }, { text: 5 }]) assert.deepEqual(splitText(v), []);
   });
 });
