@@ -1,5 +1,6 @@
 // The graph webview's wire codec (types in graph.ts): snapshot rows, edges and timeline as columns on the way
-// over, back to columns (stepTable.ts) on arrival. One file for both sides, so they cannot drift. Pure: no vscode, node or DOM.
+// over (numbers and strings as text: intText.ts), back to columns (stepTable.ts) on arrival. One file for both
+// sides, so they cannot drift. Pure: no vscode, node or DOM.
 // Unpacking trusts no length or value: missing entries become defaults, never an exception or a hang.
 import {
   ID_FREE_FROM, SHOWN_FINDINGS, type EdgeDto, type FindingDto, type IntsText, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedJson, type PackedSnapshotDto,
@@ -170,7 +171,7 @@ export function unpackTable(packed: StepColumnsDto): StepTable {
 /**
  * `next` edges link siblings (the children of one parent, or the roots) in index order, parents in the order
  * of their first child: the core's rule for a snapshot. Derived from the rows' parents, O(n); a parent that is
- * not a row's index is a root, as unpackSteps reads it.
+ * not a row's index is a root, as unpackTable reads it.
  */
 export function siblingEdges(parents: ArrayLike<number>): EdgeDto[] {
   const n = parents.length;
