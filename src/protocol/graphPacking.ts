@@ -7,7 +7,7 @@ import {
   type PackedTimelineDto, type StepColumnsDto, type StepRowDto, type TimelineDto,
 } from './graph';
 import { intColumn, intsText, joinedText, splitText } from './intText';
-import { AGGREGATE, emptyTable, HAS_SOURCE, KIND_OTHER, PRICE_MISSING, STATUS_UNSET, STEP_KINDS, STEP_STATUSES, tableRows, type StepTable } from './stepTable';
+import { emptyTable, KIND_OTHER, rowCodes, type StepTable } from './stepTable';
 
 const HEX_ID = /^[0-9a-f]{16}$/;
 /** A timeline event's type (TimelineDto.type) by its code in PackedTimelineDto.events and TimelineColumns.type. */
@@ -93,9 +93,8 @@ export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsD
     starts[i] = start - prevStart;
     prevStart = start;
     durations[i] = toUs(r.end) - start;
-    const kind = STEP_KINDS.indexOf(r.kind), status = STEP_STATUSES.indexOf(r.status);
-    const flags = (r.priceMissing ? PRICE_MISSING : 0) | (r.aggregate ? AGGREGATE : 0) | (r.hasSource ? HAS_SOURCE : 0);
-    shapes[i] = (kind >= 0 ? kind : KIND_OTHER) + 8 * (status >= 0 ? status : STATUS_UNSET) + 24 * flags;
+    const { kind, status, flags } = rowCodes(r);
+    shapes[i] = kind + 8 * status + 24 * flags;
     if (r.inputTokens !== undefined || r.outputTokens !== undefined || r.costUsd !== undefined) {
       usageAt.push(i - prevUsage);
       prevUsage = i;
@@ -122,11 +121,6 @@ export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsD
   c.duration = intsText(durations);
   c.usageAt = intsText(usageAt);
   return c;
-}
-
-/** The rows, as objects (tests; the webview keeps the table). */
-export function unpackSteps(packed: StepColumnsDto): StepRowDto[] {
-  return tableRows(unpackTable(packed));
 }
 
 /** The steps' columns back as a table. */

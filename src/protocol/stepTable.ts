@@ -63,6 +63,16 @@ export function tableRows(t: StepTable): StepRowDto[] {
   return Array.from({ length: t.length }, (_, i) => rowAt(t, i));
 }
 
+/** A row's kind, status and flags as the table's codes (an unknown kind: other; status: unset). */
+export function rowCodes(r: Pick<StepRowDto, 'kind' | 'status' | 'priceMissing' | 'aggregate' | 'hasSource'>): { kind: number; status: number; flags: number } {
+  const kind = STEP_KINDS.indexOf(r.kind), status = STEP_STATUSES.indexOf(r.status);
+  return {
+    kind: kind >= 0 ? kind : KIND_OTHER,
+    status: status >= 0 ? status : STATUS_UNSET,
+    flags: (r.priceMissing === true ? PRICE_MISSING : 0) | (r.aggregate === true ? AGGREGATE : 0) | (r.hasSource === true ? HAS_SOURCE : 0),
+  };
+}
+
 const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const reported = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
 
@@ -88,16 +98,16 @@ export function withRows(t: StepTable, rows: readonly IndexedStepDto[]): StepTab
     if (at === undefined) labelIndex.set(label, (at = out.labels.push(label) - 1));
     out.id[i] = typeof r.id === 'string' ? r.id : '';
     out.parent[i] = Number.isInteger(r.parent) && r.parent >= 0 && r.parent < n ? r.parent : -1;
-    const kind = STEP_KINDS.indexOf(r.kind), status = STEP_STATUSES.indexOf(r.status);
-    out.kind[i] = kind >= 0 ? kind : KIND_OTHER;
-    out.status[i] = status >= 0 ? status : STATUS_UNSET;
+    const codes = rowCodes(r);
+    out.kind[i] = codes.kind;
+    out.status[i] = codes.status;
+    out.flags[i] = codes.flags;
     out.label[i] = at;
     out.start[i] = finite(r.start);
     out.end[i] = finite(r.end);
     out.inputTokens[i] = reported(r.inputTokens);
     out.outputTokens[i] = reported(r.outputTokens);
     out.costUsd[i] = reported(r.costUsd);
-    out.flags[i] = (r.priceMissing === true ? PRICE_MISSING : 0) | (r.aggregate === true ? AGGREGATE : 0) | (r.hasSource === true ? HAS_SOURCE : 0);
   }
   return out;
 }

@@ -6,7 +6,8 @@ import type { SpanInput } from '../../../src/core/agent/types';
 import { GraphFeeds } from '../../../src/core/engineGraph';
 import type { SessionSummary } from '../../../src/core/store/types';
 import { ID_FREE_FROM, type PackedDeltaDto, type PackedSnapshotDto } from '../../../src/protocol/graph';
-import { parsePacked, unpackSteps } from '../../../src/protocol/graphPacking';
+import { parsePacked } from '../../../src/protocol/graphPacking';
+import { stepRows } from './fixtures';
 import { syntheticSession } from '../agent/synthetic';
 
 function feedsOver(inputs: { current: SpanInput[] }): GraphFeeds {
@@ -29,7 +30,7 @@ describe('engine graph feeds (the snapshot built in the worker)', () => {
     const first = feeds.snapshot('p', 's', {});
     assert.equal(first?.kind, 'snapshot');
     const snapshot = parsePacked(first!.json as string) as PackedSnapshotDto;
-    assert.equal(unpackSteps(snapshot.steps).length, 20);
+    assert.equal(stepRows(snapshot.steps).length, 20);
     assert.equal(snapshot.session.name, 'run');
     assert.equal(feeds.delta('p', 's', {}), undefined, 'nothing new');
     inputs.current = all;
@@ -79,7 +80,7 @@ describe('engine graph feeds (the snapshot built in the worker)', () => {
     assert.equal(packed.steps.noIds, true);
     assert.equal(packed.steps.hexIds, undefined);
     assert.ok(!answer.json.includes(inputs.current[0].span.spanId));
-    const rows = unpackSteps(packed.steps);
+    const rows = stepRows(packed.steps);
     assert.equal(rows.length, ID_FREE_FROM);
     assert.ok(rows.every((r) => r.id === ''));
     assert.deepEqual(feeds.indices('p', [inputs.current[0].span.spanId]), [0]);

@@ -6,8 +6,8 @@ import { buildSession, spanInputsFromRequests, type AgentSession } from '../../.
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { SpanInput } from '../../../src/core/agent/types';
 import { parseOtlpText } from '../../../src/core/sessionFiles';
-import type { GraphSnapshotDto, PackedSnapshotDto } from '../../../src/protocol/graph';
-import { packSnapshot } from '../../../src/protocol/graphPacking';
+import type { GraphSnapshotDto, PackedSnapshotDto, StepColumnsDto, StepRowDto } from '../../../src/protocol/graph';
+import { packSnapshot, unpackTable } from '../../../src/protocol/graphPacking';
 import { tableRows } from '../../../src/protocol/stepTable';
 import { buildModel, type GraphModel } from '../../../webview/graph/model';
 
@@ -39,4 +39,9 @@ export function stepByLabel(m: GraphModel, label: string, nth = 0): number {
   const all = tableRows(m.steps).map((r, i) => (r.label === label ? i : -1)).filter((i) => i >= 0);
   if (all[nth] === undefined) throw new Error(`no step labelled ${label}`);
   return all[nth];
+}
+
+/** The steps of packed columns as row objects (the webview keeps them as a table). */
+export function stepRows(columns: StepColumnsDto): StepRowDto[] {
+  return tableRows(unpackTable(columns));
 }

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { buildSession } from '../../../src/core/agent';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { EdgeDto, GraphSnapshotDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
-import { TIMELINE_TYPES, packEdges, packSnapshot, packSteps, shownFindings, siblingEdges, unpackEdges, unpackSteps, unpackTable, unpackTimeline } from '../../../src/protocol/graphPacking';
+import { TIMELINE_TYPES, packEdges, packSnapshot, packSteps, shownFindings, siblingEdges, unpackEdges, unpackTable, unpackTimeline } from '../../../src/protocol/graphPacking';
 import { tableRows, withRows } from '../../../src/protocol/stepTable';
 import { syntheticSession } from '../agent/synthetic';
-import { fixture } from './fixtures';
+import { fixture, stepRows } from './fixtures';
 
 const fixtures = readdirSync(path.resolve(__dirname, '../../../../test/fixtures')).filter((f) => f.endsWith('.otlp.json')).map((f) => f.replace('.otlp.json', ''));
 
@@ -41,7 +41,7 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     const hex = packSteps([row('00000000000000a1'), row('00000000000000b2')]);
     assert.deepEqual([hex.id, hex.hexIds], [[], '00000000000000a100000000000000b2']);
     const mixed = [row('00000000000000a1'), row('not-hex "quoted"')];
-    assert.deepEqual(asSent(unpackSteps(JSON.parse(JSON.stringify(packSteps(mixed))) as StepColumnsDto)), mixed);
+    assert.deepEqual(asSent(stepRows(JSON.parse(JSON.stringify(packSteps(mixed))) as StepColumnsDto)), mixed);
   });
 
   it('next edges: derived from the parents when they are the siblings in order, else sent as they are', () => {
@@ -85,7 +85,7 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     const back = roundTrip(s);
     assert.deepEqual(back.rows, s.steps.map((r) => ({ ...r, id: '' })));
     assert.deepEqual(back.timeline, s.timeline);
-    const withIds = unpackSteps((JSON.parse(JSON.stringify(packSnapshot(s, true))) as PackedSnapshotDto).steps);
+    const withIds = stepRows((JSON.parse(JSON.stringify(packSnapshot(s, true))) as PackedSnapshotDto).steps);
     assert.deepEqual(asSent(withIds), s.steps, 'asked for, the ids come too (the HTML report)');
   });
 
@@ -111,8 +111,8 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     assert.deepEqual(Array.from(t.time), [0, 0, 0]);
     assert.deepEqual(typeText(unpackTimeline({ events: '*!"', times: {} } as unknown as PackedTimelineDto, rows).type), 'sss', 'a character outside the alphabet ends an integer (0: a start at step 0)');
     assert.deepEqual(typeText(unpackTimeline({} as PackedTimelineDto, rows).type), '');
-    assert.deepEqual(unpackSteps({} as StepColumnsDto), []);
-    assert.deepEqual(unpackSteps({ hexIds: `${'a'.repeat(16)}${'b'.repeat(16)}xyz` } as StepColumnsDto).map((r) => r.id), ['a'.repeat(16), 'b'.repeat(16)]);
+    assert.deepEqual(stepRows({} as StepColumnsDto), []);
+    assert.deepEqual(stepRows({ hexIds: `${'a'.repeat(16)}${'b'.repeat(16)}xyz` } as StepColumnsDto).map((r) => r.id), ['a'.repeat(16), 'b'.repeat(16)]);
   });
 });
 
@@ -143,7 +143,7 @@ describe('sibling edges', () => {
   });
 
   it('unpacked edges carry a label only where one was sent', () => {
-    const rows = unpackSteps(packSteps(syntheticSession(200).map((s, i) => ({ id: s.span.spanId as string, parent: i === 0 ? -1 : 0, kind: 'tool', status: 'ok', label: 'x', start: i, end: i + 1 }))));
+    const rows = stepRows(packSteps(syntheticSession(200).map((s, i) => ({ id: s.span.spanId as string, parent: i === 0 ? -1 : 0, kind: 'tool', status: 'ok', label: 'x', start: i, end: i + 1 }))));
     const parents = rows.map((r) => r.parent);
     const edges: EdgeDto[] = [...siblingEdges(parents), [0, 3, 'dataflow', 'call_1'], [0, 4, 'dataflow']];
     const back = unpackEdges(packEdges(edges, rows), parents);
