@@ -1,5 +1,5 @@
 // The decode worker's entry (see decodeWorker.ts): bytes in; the validation verdict and the request
-// prepared for the store out, its buffers handed over rather than copied.
+// prepared for the store out, its buffers handed over rather than copied; the body's buffer goes back.
 import { parentPort } from 'node:worker_threads';
 import type { DecodeJob, DecodeReply } from './decodeWorker';
 import { OtlpDecodeError } from './otlp/errors';
@@ -21,6 +21,13 @@ port.on('message', (job: DecodeJob) => {
     if (reply.result?.kind === 'decoded') transfer = transferablesOf(reply.result.prepared as ReturnType<typeof prepareTraces>);
   } catch {
     reply = { id: job.id, result: undefined };
+  }
+  // Nothing decoded refers to the body's bytes (strings and the prepared request are copies): its buffer
+  // goes back to be filled with the next body.
+  const spare = job.body.buffer as ArrayBuffer;
+  if (!transfer.includes(spare)) {
+    reply.spare = spare;
+    transfer.push(spare);
   }
   port.postMessage(reply, transfer);
 });

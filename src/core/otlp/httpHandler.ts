@@ -1,6 +1,6 @@
 // One OTLP/HTTP request: guards, routing, content negotiation, bounded body, ingest, answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyError, parseContentEncoding, readBody } from './httpBody';
+import { BodyError, parseContentEncoding, readBody, type RequestBody } from './httpBody';
 import { OriginPolicy, hostRefusal, isLoopbackHost, originRefusal } from './httpGuards';
 import { type InFlightBudget, inFlightRetryAfterSeconds } from './inFlight';
 import { type IngestSignal, ingestBody, ingestOffThread } from './ingest';
@@ -101,7 +101,7 @@ async function route(req: IncomingMessage, reply: Replier, ctx: HttpContext, for
   // What this request keeps in memory (its body, then what decoding it makes) counts until it is answered.
   const lease = ctx.inFlight.lease();
   try {
-    let body: Buffer;
+    let body: RequestBody;
     try {
       body = await readBody(req, ctx.maxBodyBytes, encoding, (n) => (ctx.stats.mutable.bytesReceived += n), lease, () => ctx.inFlight.refusal());
     } catch (e) {
@@ -116,17 +116,17 @@ async function route(req: IncomingMessage, reply: Replier, ctx: HttpContext, for
   }
 }
 
-async function answer(target: IngestSignal | 'metrics', format: OtlpFormat, body: Buffer, reply: Replier, ctx: HttpContext): Promise<void> {
+async function answer(target: IngestSignal | 'metrics', format: OtlpFormat, body: RequestBody, reply: Replier, ctx: HttpContext): Promise<void> {
   if (target === 'metrics') {
     // Not stored, but checked: malformed metrics get the same 400 as traces and logs.
-    const problem = metricsProblem(format, body);
+    const problem = metricsProblem(format, body.bytes);
     if (problem) return reply.error(400, problem);
     return reply.send(200, CONTENT_TYPES[format], encodeExportResponse('metrics', format));
   }
   // Trace requests are decoded on the decode worker when there is one, while this thread stores.
   const decoder = target === 'traces' && ctx.sink.acceptPreparedTraces ? ctx.offThreadDecoder : undefined;
-  const offThread = decoder && (await decoder.decodeTraces(format, body));
-  const outcome = offThread ? ingestOffThread(offThread, ctx.sink, ctx.stats.mutable) : ingestBody(target, format, body, ctx.sink, ctx.stats.mutable);
+  const offThread = decoder && (await decoder.decodeTraces(format, body.chunks));
+  const outcome = offThread ? ingestOffThread(offThread, ctx.sink, ctx.stats.mutable) : ingestBody(target, format, body.bytes, ctx.sink, ctx.stats.mutable);
   switch (outcome.kind) {
     case 'accepted':
       return reply.send(200, CONTENT_TYPES[format], encodeExportResponse(target, format, outcome.partial));

@@ -23,7 +23,8 @@ export type OffThreadTraces =
 /** Decodes, validates and prepares trace requests on another thread (OTLP/HTTP only). */
 export interface OffThreadDecoder {
   /** undefined when it cannot (the receiver then decodes on its own thread). */
-  decodeTraces(format: 'protobuf' | 'json', body: Uint8Array): Promise<OffThreadTraces | undefined>;
+  /** `body`: its bytes, or its chunks in order. */
+  decodeTraces(format: 'protobuf' | 'json', body: Uint8Array | readonly Uint8Array[]): Promise<OffThreadTraces | undefined>;
 }
 
 export interface OtlpReceiverOptions {

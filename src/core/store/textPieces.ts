@@ -4,22 +4,36 @@
 // strings, at most two levels deep), greedily from the start once a piece has `minPiece` bytes, gives two
 // calls of one conversation the same pieces for the same prefix: each call then adds only its new turns.
 // A cut before an ASCII comma never splits a UTF-8 sequence, so every piece decodes on its own.
+//
+// A long piece (a system prompt with a line of its own at the end, a tool result that repeats most of the
+// last one) is cut again where its content says: content-defined chunking with a gear hash of the last 32
+// bytes, as backup tools do. A cut depends only on the bytes before it, so two strings cut the same way up
+// to where they differ, and what they share is kept once even when the strings differ. Cuts never fall
+// inside a UTF-8 sequence.
 
 /** Strings shorter than this are kept in the span as they are: a reference would save too little. */
 export const minSharedBytes = 256;
 const minPiece = 256;
+/** A piece is cut at most this long (where its content gives no cut before). */
+export const maxPiece = 512;
+/** A cut where the gear hash's top 9 bits are 0: one byte in 512, past minPiece. */
+const cutMask = 0xff800000 | 0;
+const gear = gearTable();
 const quote = 0x22, backslash = 0x5c, comma = 0x2c;
 const open = [0x5b, 0x7b]; // [ {
 const close = [0x5d, 0x7d]; // ] }
 
+/** Pushes onto `cuts` the ends of the pieces of bytes [start, end) of `b`, the last being `end`. */
+export type PieceCutter = (b: Uint8Array, start: number, end: number, cuts: number[]) => void;
+
 /**
- * Pushes onto `cuts` the ends of the pieces of bytes [start, end) of `b` (the last is `end`). Text that
- * does not start as JSON is one piece.
+ * Pushes onto `cuts` the ends of the pieces of bytes [start, end) of `b` (the last is `end`): JSON is cut
+ * at its structure, then every piece (and text that does not start as JSON) by `cutPiece`.
  */
-export function pieceEnds(b: Uint8Array, start: number, end: number, cuts: number[]): void {
+export function pieceEnds(b: Uint8Array, start: number, end: number, cuts: number[], cutPiece: PieceCutter = contentCuts): void {
   const first = b[start]!;
   if (first !== open[0] && first !== open[1]) {
-    cuts.push(end);
+    cutPiece(b, start, end, cuts);
     return;
   }
   let depth = 0;
@@ -31,7 +45,7 @@ export function pieceEnds(b: Uint8Array, start: number, end: number, cuts: numbe
       for (;;) {
         const at = b.indexOf(quote, i + 1);
         if (at < 0 || at >= end) {
-          cuts.push(end);
+          cutPiece(b, pieceStart, end, cuts);
           return;
         }
         i = at;
@@ -42,9 +56,50 @@ export function pieceEnds(b: Uint8Array, start: number, end: number, cuts: numbe
     } else if (c === open[0] || c === open[1]) depth++;
     else if (c === close[0] || c === close[1]) depth--;
     else if (c === comma && depth <= 2 && i - pieceStart >= minPiece) {
-      cuts.push(i);
+      cutPiece(b, pieceStart, i, cuts);
       pieceStart = i;
     }
   }
+  cutPiece(b, pieceStart, end, cuts);
+}
+
+/** The ends of the content-defined pieces of bytes [start, end) of `b`: none longer than maxPiece. */
+export const contentCuts: PieceCutter = (b, start, end, cuts) => {
+  let from = start;
+  while (end - from > minPiece) {
+    // The hash of the 32 bytes before a candidate: start it 32 bytes before the first one.
+    const last = Math.min(from + maxPiece, end);
+    let h = 0;
+    let cut = -1;
+    for (let i = from + minPiece - 32; i < last; i++) {
+      h = ((h << 1) + gear[b[i]!]!) | 0;
+      // A cut before byte i + 1, which must start a UTF-8 sequence (not be 10xxxxxx).
+      if ((h & cutMask) === 0 && i + 1 - from >= minPiece && (b[i + 1]! & 0xc0) !== 0x80) {
+        cut = i + 1;
+        break;
+      }
+    }
+    if (cut < 0) {
+      if (last === end) break;
+      cut = last;
+      while (cut < end && (b[cut]! & 0xc0) === 0x80) cut++;
+    }
+    if (cut >= end) break;
+    cuts.push(cut);
+    from = cut;
+  }
   cuts.push(end);
+};
+
+/** 256 fixed pseudo-random words (xorshift32): the same text is cut the same way in every run. */
+function gearTable(): Int32Array {
+  const table = new Int32Array(256);
+  let x = 0x9e3779b9 | 0;
+  for (let i = 0; i < 256; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    table[i] = x;
+  }
+  return table;
 }

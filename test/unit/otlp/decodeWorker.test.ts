@@ -62,6 +62,24 @@ describe('OTLP decode worker', function () {
     assert.deepEqual(results.map((r) => (r?.kind === 'decoded' ? r.accepted : -1)), bodies.map((_, i) => i + 1));
   });
 
+  it('takes a body in chunks, and fills the buffers it hands back with later bodies without mixing them up', async () => {
+    const bodyOf = (n: number, name: string) => encodeTraceRequest(makeTraceRequest(Array.from({ length: n }, (_, k) => makeSpan({ spanId: (k + 1).toString(16).padStart(16, '0'), name: `${name} ${k}` }))));
+    const prepared = (body: Uint8Array) => {
+      const p = prepareTraces(validateTraceRequest(decodeTraceRequest(body), { idsAreHex: true }).request);
+      planTexts(p);
+      return p;
+    };
+    // Long bodies, then shorter ones into the same (longer) buffers, sequentially and in flight.
+    for (const [n, name] of [[400, 'long'], [30, 'short'], [200, 'mid'], [5, 'tiny']] as const) {
+      const bodies = [bodyOf(n, `${name} a`), bodyOf(n, `${name} b`)];
+      const chunked = bodies.map((b) => [b.subarray(0, 7), b.subarray(7, b.length >> 1), b.subarray(b.length >> 1)]);
+      const results = await Promise.all(chunked.map((chunks) => worker.decodeTraces('protobuf', chunks)));
+      results.forEach((r, i) => assert.deepEqual(r?.kind === 'decoded' && r.prepared, prepared(bodies[i]!), `${name} #${i}`));
+      assert.ok(bodies.every((b) => b.byteLength > 0), 'the caller keeps its chunks');
+    }
+    assert.ok((worker as unknown as { spares: ArrayBuffer[] }).spares.length > 0, 'the worker hands buffers back');
+  });
+
   it('says it cannot (undefined) when its entry file is missing, and after dispose', async () => {
     const missing = new TraceDecodeWorker(join(__dirname, 'no-such-worker.js'));
     assert.equal(await missing.decodeTraces('protobuf', encodeTraceRequest(makeTraceRequest())), undefined);

@@ -11,7 +11,7 @@ import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
 import type { SpanStore } from '../../../src/core/store/spanStore';
 import { SpanStore as Store } from '../../../src/core/store/spanStore';
-import { pieceEnds } from '../../../src/core/store/textPieces';
+import { maxPiece, pieceEnds, type PieceCutter } from '../../../src/core/store/textPieces';
 import { asOlderSchema, toSchema4 } from '../../fixtures/olderSchemas';
 import { ns, newStore, request, span, spanId, str, traceId } from './fixtures';
 
@@ -48,24 +48,59 @@ const attrs = (s: { attributes: KeyValue[] }): Record<string, unknown> =>
   Object.fromEntries(s.attributes.map((a) => [a.key, 'stringValue' in a.value ? a.value.stringValue : a.value]));
 
 describe('store: long strings kept once', () => {
+  const cut = (text: string, cutPiece?: PieceCutter) => {
+    const b = Buffer.from(text);
+    const ends: number[] = [];
+    pieceEnds(b, 0, b.length, ends, cutPiece);
+    let from = 0;
+    return ends.map((e) => b.toString('utf8', from, (from = e)));
+  };
+  const asIs: PieceCutter = (_b, _start, end, cuts) => cuts.push(end);
+
   it('cuts JSON only between values, and the same prefix the same way', () => {
-    const cut = (text: string) => {
-      const b = Buffer.from(text);
-      const ends: number[] = [];
-      pieceEnds(b, 0, b.length, ends);
-      let from = 0;
-      return ends.map((e) => b.toString('utf8', from, (from = e)));
-    };
-    const short = cut(conversation(6));
-    const long = cut(conversation(9));
+    const short = cut(conversation(6), asIs);
+    const long = cut(conversation(9), asIs);
     assert.ok(short.length > 2, `${short.length} pieces`);
     assert.equal(short.join(''), conversation(6));
     assert.deepEqual(long.slice(0, short.length - 1), short.slice(0, -1), 'a grown conversation shares all but its last piece');
     for (const p of long.slice(1)) assert.ok(p.startsWith(','), p.slice(0, 20));
-    assert.deepEqual(cut(systemPrompt), [systemPrompt], 'plain text is one piece');
+    assert.deepEqual(cut(systemPrompt, asIs), [systemPrompt], 'plain text is one piece of structure');
     const tricky = `[${JSON.stringify('a,b\\",{['.repeat(60))},${JSON.stringify('x'.repeat(300))},1]`;
-    assert.equal(cut(tricky).join(''), tricky);
-    assert.deepEqual(cut(tricky).length, 3, 'commas inside strings (and after escapes) are not cuts');
+    assert.equal(cut(tricky, asIs).join(''), tricky);
+    assert.deepEqual(cut(tricky, asIs).length, 3, 'commas inside strings (and after escapes) are not cuts');
+    // With content cuts too: the same structure, every piece at most maxPiece long.
+    for (const text of [conversation(9), tricky, systemPrompt]) {
+      const pieces = cut(text);
+      assert.equal(pieces.join(''), text);
+      assert.ok(pieces.every((p) => Buffer.byteLength(p) <= maxPiece), pieces.map((p) => p.length).join(' '));
+      let at = 0;
+      const ends = new Set(pieces.map((p) => (at += Buffer.byteLength(p))));
+      at = 0;
+      for (const p of cut(text, asIs)) assert.ok(ends.has((at += Buffer.byteLength(p))), 'every cut of structure is kept');
+    }
+    assert.deepEqual(cut(conversation(9)).slice(0, cut(conversation(6)).length - 1), cut(conversation(6)).slice(0, -1));
+  });
+
+  it('cuts long text where its content says: what two texts share is cut the same way, and UTF-8 stays whole', () => {
+    // Text that does not repeat itself (a repeating one gives no content cuts: it is cut every maxPiece).
+    let seed = 7;
+    const words = Array.from({ length: 900 }, () => ['plan', 'Paris', 'météo', 'rain', '€12', 'museum', '😀', 'day', 'Louvre', 'walk'][(seed = (seed * 1103515245 + 12345) % 2 ** 31) % 10]).join(' ');
+    const pieces = cut(words);
+    assert.equal(pieces.join(''), words);
+    assert.ok(pieces.length >= Buffer.byteLength(words) / maxPiece, `${pieces.length} pieces`);
+    assert.ok(pieces.some((p) => Buffer.byteLength(p) < maxPiece), 'some cuts come from the content');
+    assert.ok(pieces.every((p) => !p.includes('\ufffd')), 'no piece splits a UTF-8 sequence');
+    // A line of its own at the end: every piece before the last is shared.
+    const ended = cut(`${words} (call 42 of run 7)`);
+    assert.deepEqual(ended.slice(0, pieces.length - 1), pieces.slice(0, -1));
+    // Words inserted early: the pieces after them come back in step with the original's.
+    const edited = cut(`${words.slice(0, 300)} an inserted phrase ${words.slice(300)}`);
+    const shared = edited.filter((p) => pieces.includes(p)).length;
+    assert.ok(shared >= pieces.length - 3, `${shared} of ${pieces.length} pieces shared`);
+    // Repeating text is cut every maxPiece bytes from its start, so a shared prefix still shares its pieces.
+    const periodic = cut(systemPrompt);
+    assert.ok(periodic.length > 1 && periodic.slice(0, -1).every((p) => Buffer.byteLength(p) === maxPiece), periodic.map((p) => p.length).join(' '));
+    assert.deepEqual(cut(`${systemPrompt} (call 42)`).slice(0, -1), periodic.slice(0, -1));
   });
 
   for (const path of ['objects', 'prepared bytes'] as const) {
