@@ -9,12 +9,15 @@ import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { OffThreadDecoder, OffThreadTraces } from './otlp/receiverTypes';
+import { SpareBuffers } from './store/spareBuffers';
 
 export interface DecodeJob {
   id: number;
   format: 'protobuf' | 'json';
   /** The body, at the start of a buffer that may be longer (one handed back before). */
   body: Uint8Array;
+  /** Buffers of prepared requests the store is done with, to prepare requests into. */
+  spares?: ArrayBuffer[];
 }
 
 /** `result` undefined: the worker failed on this body for a reason other than bad input (a bug). */
@@ -25,13 +28,7 @@ export interface DecodeReply {
   spare?: ArrayBuffer;
 }
 
-/**
- * Buffers kept for bodies. A body copied into fresh memory paid a page fault every 4 KB: on the VMs we test
- * on, ~5 µs a fault, ~2 µs a span of this thread's time. Copied into memory used before, it pays none.
- */
-const maxSpares = 4;
-const maxSpareBytes = 16 * 2 ** 20;
-/** New buffers are made a little larger (to this granularity), so that the next body, a bit longer, fits. */
+/** Bodies are copied into buffers the worker hands back; new ones are made a little larger (to this granularity) so the next body, a bit longer, fits. */
 const spareStep = 256 * 1024;
 
 /** The worker's entry: next to this file, in out/ (tests, CLI from source) and in dist/ (bundles). */
@@ -42,7 +39,10 @@ export class TraceDecodeWorker implements OffThreadDecoder {
   private unavailable = false;
   private nextId = 1;
   private readonly waiting = new Map<number, (result: OffThreadTraces | undefined) => void>();
-  private readonly spares: ArrayBuffer[] = [];
+  /** Buffers of bodies the worker decoded, to copy the next bodies into. */
+  private readonly bodySpares = new SpareBuffers();
+  /** Buffers of prepared requests the store has written, for the worker to prepare requests into. */
+  private readonly textSpares = new SpareBuffers();
 
   constructor(private readonly entry = decodeWorkerEntry) {}
 
@@ -65,29 +65,21 @@ export class TraceDecodeWorker implements OffThreadDecoder {
     const chunks = body instanceof Uint8Array ? [body] : body;
     let size = 0;
     for (const chunk of chunks) size += chunk.length;
-    const copy = new Uint8Array(this.spareFor(size), 0, size);
+    const copy = new Uint8Array(this.bodySpares.take(size) ?? new ArrayBuffer(Math.ceil((size + 1) / spareStep) * spareStep), 0, size);
     for (let at = 0, i = 0; i < chunks.length; at += chunks[i++]!.length) copy.set(chunks[i]!, at);
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      worker.postMessage({ id, format, body: copy } satisfies DecodeJob, [copy.buffer as ArrayBuffer]);
+      const spares = this.textSpares.takeAll();
+      worker.postMessage({ id, format, body: copy, spares } satisfies DecodeJob, [copy.buffer as ArrayBuffer, ...spares]);
     });
   }
 
-  /** A kept buffer of `size` bytes or more (the smallest), or a new one. */
-  private spareFor(size: number): ArrayBuffer {
-    let best = -1;
-    for (let i = 0; i < this.spares.length; i++) {
-      const n = this.spares[i]!.byteLength;
-      if (n >= size && (best < 0 || n < this.spares[best]!.byteLength)) best = i;
-    }
-    if (best >= 0) return this.spares.splice(best, 1)[0]!;
-    return new ArrayBuffer(Math.ceil((size + 1) / spareStep) * spareStep);
-  }
-
-  private keepSpare(buffer: ArrayBuffer): void {
-    if (buffer.byteLength > maxSpareBytes / maxSpares) return;
-    this.spares.push(buffer);
-    if (this.spares.length > maxSpares) this.spares.shift();
+  /**
+   * The buffer of a prepared request once the store has it: handed to the worker with the next job, to
+   * prepare another into.
+   */
+  recycle(buffer: ArrayBuffer): void {
+    if (this.worker) this.textSpares.give(buffer);
   }
 
   /** How busy the worker thread has been (since an earlier reading): what the benchmark reports. */
@@ -113,7 +105,7 @@ export class TraceDecodeWorker implements OffThreadDecoder {
     // Never what keeps a process alive: pending requests hold their sockets, and those do.
     worker.unref();
     worker.on('message', (reply: DecodeReply) => {
-      if (reply.spare) this.keepSpare(reply.spare);
+      if (reply.spare) this.bodySpares.give(reply.spare);
       const done = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       done?.(reply.result);

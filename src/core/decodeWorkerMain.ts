@@ -8,12 +8,17 @@ import type { TraceRequest } from './otlp/model';
 import { validateTraceRequest } from './otlp/validate';
 import { prepareTraces, transferablesOf } from './store/preparedTraces';
 import { prepareTraceBytes } from './store/protoPrepared';
+import { SpareBuffers } from './store/spareBuffers';
 import { planTexts } from './store/textPlan';
 
 const port = parentPort;
 if (!port) throw new Error('decodeWorkerMain runs as a worker thread');
 
+/** Buffers of prepared requests the store is done with (they come with jobs): prepared into again. */
+const spares = new SpareBuffers();
+
 port.on('message', (job: DecodeJob) => {
+  for (const spare of job.spares ?? []) spares.give(spare);
   let reply: DecodeReply;
   let transfer: ArrayBuffer[] = [];
   try {
@@ -34,7 +39,7 @@ port.on('message', (job: DecodeJob) => {
 
 function decode(job: DecodeJob): DecodeReply['result'] {
   // What exporters send takes the fast path; anything else (errors, rejected spans) the general one.
-  const fast = job.format === 'protobuf' ? prepareTraceBytes(job.body) : undefined;
+  const fast = job.format === 'protobuf' ? prepareTraceBytes(job.body, spares) : undefined;
   if (fast) {
     planTexts(fast);
     return { kind: 'decoded', accepted: fast.count, rejected: 0, reasons: [], prepared: fast };

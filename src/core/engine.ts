@@ -40,7 +40,9 @@ export class TraceEngine {
     return verdict.ok ? undefined : verdict.reason;
   });
 
-  private constructor(readonly store: SpanStore, readonly queue: IngestQueue) {}
+  private constructor(readonly store: SpanStore, readonly queue: IngestQueue) {
+    queue.preparedStored = (p) => this.decoder?.recycle(p.text.buffer as ArrayBuffer);
+  }
 
   static async create(options: StoreOptions = {}): Promise<TraceEngine> {
     const store = await SpanStore.create(options);

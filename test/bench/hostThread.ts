@@ -69,7 +69,9 @@ export async function benchHostThread(payloads: Uint8Array[], spans: number): Pr
   const file = join(dir, 'payloads.bin');
   writeFileSync(file, packPayloads(payloads));
   try {
-    const discard = await discardSeconds(file);
+    // The reference varied by a third from one run to the next on the 2-core VMs: the median of three.
+    const rounds = [await discardSeconds(file), await discardSeconds(file), await discardSeconds(file)];
+    const discard = rounds.sort((a, b) => a - b)[1]!;
     const engine = await EngineClient.start({ store: { maxSpans: 10_000_000, maxBytes: 1900 * 2 ** 20 } });
     if (!engine.inWorker) throw new Error('the engine worker did not start (run `tsc -p .` first: out/src/core/engineWorkerMain.js)');
     try {

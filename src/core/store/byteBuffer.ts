@@ -7,8 +7,9 @@ export class ByteBuffer {
   buf: NodeBuffer;
   length = 0;
 
-  constructor(initialBytes = 1 << 16) {
-    this.buf = Buffer.allocUnsafeSlow(initialBytes) as NodeBuffer;
+  /** `reuse`: memory to write into (used before, so its pages are in), when it holds `initialBytes`. */
+  constructor(initialBytes = 1 << 16, reuse?: ArrayBuffer) {
+    this.buf = (reuse && reuse.byteLength >= initialBytes ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(initialBytes)) as NodeBuffer;
   }
 
   /** Makes room for `bytes` more. */

@@ -92,6 +92,8 @@ export class IngestQueue implements OtlpSink {
   private lastAcceptMs = -Infinity;
   private acceptedSeq = 0;
   private doneSeq = 0;
+  /** Called with each prepared request once all of it is stored (its buffers can be filled again). */
+  preparedStored: ((p: PreparedTraces) => void) | undefined;
   // Conservative until measured: 10k items/s (warm, the store does ~30k).
   private msPerItem = 0.1;
   private readonly c = { pendingSpans: 0, pendingLogRecords: 0, ingestedSpans: 0, ingestedLogRecords: 0, failed: 0, refused: 0, slices: 0, lastSliceMs: 0, maxSliceMs: 0, slowSlices: 0, maxSliceBusyMs: 0 };
@@ -249,6 +251,7 @@ export class IngestQueue implements OtlpSink {
         this.c.pendingSpans -= count;
         this.store.ingestPrepared(cursor.of.p, head.receivedAt, from, to);
         this.c.ingestedSpans += count;
+        if (to === cursor.of.p.count) this.preparedStored?.(cursor.of.p);
       } else if (cursor.kind === 'traces') {
         const slice = cursor.of.take(size);
         count = slice.count;

@@ -21,9 +21,12 @@ export class PreparedBuilder {
   private lastTraceAt = -1;
   private lastTrace = -1;
 
-  /** `textBytes`: about what the request's text columns and data take (they grow past it if need be). */
-  constructor(textBytes: number) {
-    this.text = new ByteBuffer(textBytes);
+  /**
+   * `textBytes`: about what the request's text columns and data take (they grow past it if need be);
+   * `reuse`: a buffer to write them into, if it is that big.
+   */
+  constructor(textBytes: number, reuse?: ArrayBuffer) {
+    this.text = new ByteBuffer(textBytes, reuse);
   }
 
   /** Makes room for span `count` in the columns. */

@@ -11,6 +11,7 @@ import { decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue } 
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, readFixed64Ms, readerFor, skipField } from '../otlp/protoWire';
 import { hex, utf8 } from './textBytes';
 import { PreparedBuilder } from './preparedBuilder';
+import type { SpareBuffers } from './spareBuffers';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
 import { checkEvent, checkKeyValue, checkLink, checkStatus, isId, lastKey, lengthOf, need, nextTag } from './protoCheck';
 import { sessionKeys } from './sessionKeys';
@@ -20,12 +21,14 @@ const sessionKeyBytes = sessionKeys.map((k) => Buffer.from(k, 'utf8'));
 
 /**
  * The request prepared for the store, or undefined when it needs the general path (anything malformed,
- * unusual or rejected). On success every span is accepted.
+ * unusual or rejected). On success every span is accepted. Its text is written into one of `spares` when
+ * one is big enough.
  */
-export function prepareTraceBytes(body: Uint8Array): PreparedTraces | undefined {
+export function prepareTraceBytes(body: Uint8Array, spares?: SpareBuffers): PreparedTraces | undefined {
   const r = readerFor(body);
   // A span's columns take its bytes, less what the protobuf framing took, plus 32 for its ids as hex.
-  const w = new TraceWalk(r, new PreparedBuilder(Math.ceil(body.length * 1.1) + 1024));
+  const textBytes = preparedTextBytes(body.length);
+  const w = new TraceWalk(r, new PreparedBuilder(textBytes, spares?.take(textBytes)));
   try {
     let resourceIndex = 0;
     for (let tag = nextTag(r); tag !== 0; tag = nextTag(r)) {
@@ -37,6 +40,9 @@ export function prepareTraceBytes(body: Uint8Array): PreparedTraces | undefined 
   }
   return w.b.result();
 }
+
+/** What the text of a request `bodyBytes` long is expected to take (a buffer that size is written into). */
+const preparedTextBytes = (bodyBytes: number): number => Math.ceil(bodyBytes * 1.1) + 1024;
 
 class TraceWalk {
   private readonly buf: Buffer;

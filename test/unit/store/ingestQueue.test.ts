@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { TraceRequest } from '../../../src/core/otlp/model';
 import { IngestQueue } from '../../../src/core/store/ingestQueue';
+import { prepareTraces, type PreparedTraces } from '../../../src/core/store/preparedTraces';
 import { TraceCursor } from '../../../src/core/store/requestCursor';
 import type { SpanStore } from '../../../src/core/store/spanStore';
 import { bulkRequest, logRecord, logsRequest, newStore, request, span, spanId, str, traceId } from './fixtures';
@@ -50,6 +51,22 @@ describe('store: ingest queue', () => {
     assert.equal(store.stats().logs, 2);
     const c = queue.counters;
     assert.deepEqual([c.pendingSpans, c.pendingLogRecords, c.pendingRequests, c.ingestedSpans, c.failed], [0, 0, 0, expected, 0]);
+  });
+
+  it('says when all of a prepared request is stored (its buffers may then be filled again), once each', async () => {
+    const queue = new IngestQueue(store, { targetSliceMs: 1, receivingSliceMs: 1 });
+    const stored: PreparedTraces[] = [];
+    queue.preparedStored = (p) => {
+      assert.equal(store.spanCount(), counted + p.count, 'all its spans are in the store first');
+      counted += p.count;
+      stored.push(p);
+    };
+    let counted = 0;
+    const requests = [3000, 1, 2500].map((n, i) => prepareTraces(bulkRequest(n, i * 10_000, res)));
+    for (const p of requests) queue.acceptPreparedTraces(p);
+    await queue.flush();
+    assert.deepEqual(stored, requests);
+    assert.equal(store.spanCount(), 5501);
   });
 
   it('refuses with 429 and Retry-After past the backlog cap, and accepts again once drained', async () => {
