@@ -41,8 +41,11 @@ export function prepareTraceBytes(body: Uint8Array, spares?: SpareBuffers): Prep
   return w.b.result();
 }
 
-/** What the text of a request `bodyBytes` long is expected to take (a buffer that size is written into). */
-const preparedTextBytes = (bodyBytes: number): number => Math.ceil(bodyBytes * 1.1) + 1024;
+/**
+ * What the text of a request `bodyBytes` long is expected to take: the size of the buffer it is written
+ * into, rounded up (to 64 KB) so that the buffer, handed back, fits the next request a little longer.
+ */
+const preparedTextBytes = (bodyBytes: number): number => Math.ceil((bodyBytes * 1.1 + 1024) / 65536) * 65536;
 
 class TraceWalk {
   private readonly buf: Buffer;
