@@ -28,7 +28,10 @@ export interface DecodeReply {
   spare?: ArrayBuffer;
 }
 
-/** Bodies are copied into buffers the worker hands back; new ones are made a little larger (to this granularity) so the next body, a bit longer, fits. */
+/**
+ * Bodies are copied into buffers the worker hands back (store/spareBuffers.ts); new ones are made a little
+ * larger, to this granularity, so that the next body, a bit longer, fits.
+ */
 const spareStep = 256 * 1024;
 
 /** The worker's entry: next to this file, in out/ (tests, CLI from source) and in dist/ (bundles). */

@@ -56,7 +56,7 @@ export class PieceDictionary {
     let slab = this.slabs[this.slabs.length - 1];
     if (!slab || slab.used + n > slab.buf.length) {
       // Past the budget the oldest slab's memory is filled again: fresh memory costs a page fault every 4 KB
-      // (~5 µs on the VMs we test on), more than the copies into it.
+      // (5-15 µs on the VMs we test on), more than the copies into it.
       let recycled: Buffer | undefined;
       while (this.slabs.length > 0 && (this.slabs.length + 1) * slabBytes > this.budget) {
         const oldest = this.slabs.shift()!;
