@@ -16,6 +16,7 @@ import { importSessionFile } from '../core/sessionFiles';
 import { UsageError } from './errors';
 import { JsonArrayOf, writeJsonObject } from './jsonOut';
 import { failOnExit, formatSafety, parseFailOn, safetyOptions, sessionFindings } from './stepsSafety';
+import { pushAll } from '../core/otlp/fittedArrays';
 
 export async function steps(argv: string[]): Promise<number> {
   const options = parseStepsArgs(argv);
@@ -116,7 +117,7 @@ export function formatSession(name: string, session: AgentSession): string {
     s.error ? `ERROR ${short(s.error, 60)}` : '',
     s.source ? `${s.source.path}${s.source.line ? `:${s.source.line}` : ''}` : '',
   ]);
-  lines.push(...table([['#', 'kind', 'name', 'model', 'tokens', '$', 'tool', 'error', 'source'], ...rows]));
+  pushAll(lines, table([['#', 'kind', 'name', 'model', 'tokens', '$', 'tool', 'error', 'source'], ...rows]));
   if (session.steps.some((s) => s.aggregate && s.costUsd !== undefined)) lines.push('($) sums up the calls below it: not added again to the totals');
   lines.push(`totals: ${formatTotals(session.totals)}`);
   for (const f of session.findings) lines.push(`finding (${f.kind}): ${f.message}`);

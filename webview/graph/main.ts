@@ -222,7 +222,7 @@ function setHighlight(next: typeof highlight, revealFirst: boolean): void {
   } else chip.replaceChildren();
   paintHighlight(steps);
   if (revealFirst && model && steps.length > 0) {
-    const first = Math.min(...steps);
+    const first = steps.reduce((a, b) => Math.min(a, b));
     selectStep(first, true);
   }
 }

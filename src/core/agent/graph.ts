@@ -4,6 +4,7 @@
 // otherwise tool calls are matched by tool name and order, within the trace.
 import { firstStartingAtOrAfter, parentIndices } from './tree';
 import type { AgentStep, StepKind } from './types';
+import { pushAll } from '../otlp/fittedArrays';
 
 export type EdgeKind = 'contains' | 'next' | 'dataflow';
 
@@ -53,7 +54,7 @@ export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(
   for (const siblings of childrenOf.values()) {
     for (let k = 1; k < siblings.length; k++) edges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next' });
   }
-  edges.push(...dataflowEdges(steps));
+  pushAll(edges, dataflowEdges(steps));
   return { nodes, edges };
 }
 

@@ -10,6 +10,7 @@ import { normaliseSpan } from './normalise';
 import { settleTie } from './order';
 import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
+import { pushAll } from '../otlp/fittedArrays';
 
 /** An input's place in the session: by start, then arrival (readSession's order). */
 export interface InputOrder {
@@ -71,7 +72,7 @@ export class LiveSession {
       const ordered = steps.sort((a, b) => this.compare(a, b));
       this.linkTies(ordered);
       for (const s of ordered) fresh.push(s);
-      gone.push(...(this.traceSteps.get(id) ?? []));
+      pushAll(gone, this.traceSteps.get(id) ?? []);
       this.traceSteps.set(id, ordered);
     }
     fresh.sort((a, b) => this.compare(a, b));

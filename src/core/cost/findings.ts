@@ -5,6 +5,7 @@ import { findLoops } from '../agent/loops';
 import type { AgentStep } from '../agent/types';
 import type { CostFindingDto } from '../../protocol/cost';
 import { descendantsOf } from './tree';
+import { pushAll } from '../otlp/fittedArrays';
 
 /** A finding as the engine keeps it: with the ids of its steps (the wire gets a count and the first). */
 export type CostFinding = CostFindingDto & { stepIds: string[] };
@@ -37,7 +38,7 @@ export function costFindings(steps: readonly AgentStep[], options: RunawayOption
     }
     return finding({ kind: f.kind, message: f.message, costUsd: cost }, f.stepIds);
   });
-  out.push(...runawayGrowth(steps, options));
+  pushAll(out, runawayGrowth(steps, options));
   return out.sort((a, b) => b.costUsd - a.costUsd || b.stepIds.length - a.stepIds.length);
 }
 

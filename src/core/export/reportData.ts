@@ -5,6 +5,7 @@ import { GraphFeed, type GraphSessionInfo } from '../agent/graphDto';
 import type { SpanInput } from '../agent/types';
 import { findSafety, safetySection } from '../safety';
 import type { ReportDataDto } from '../../protocol/report';
+import { pushAll } from '../otlp/fittedArrays';
 
 export function reportData(session: AgentSession, info: GraphSessionInfo, inputs: readonly SpanInput[], now = new Date()): ReportDataDto {
   const feed = new GraphFeed({ ...info, live: false });
@@ -32,7 +33,7 @@ export function reportData(session: AgentSession, info: GraphSessionInfo, inputs
   for (let from = summaries.length; from < snapshot.steps.length; from = summaries.length) {
     const more = feed.window(session, from, snapshot.steps.length);
     if (more.length === 0) break;
-    summaries.push(...more);
+    pushAll(summaries, more);
   }
   const safety = safetySection(findSafety(session.steps, {}, session.graph), Infinity).findings;
   return { v: 1, snapshot, details, summaries, safety, generatedAt: now.toISOString() };

@@ -10,6 +10,7 @@ import { findTaint } from './taint';
 import { shorten, type TextMatch } from './textMatch';
 import { toolFlow } from './toolCalls';
 import type { SafetyFinding, SafetyKind, SafetyOptions } from './types';
+import { pushAll } from '../otlp/fittedArrays';
 
 /** `graph`: the session's graph if built already (saves recomputing dataflow). */
 export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}, graph?: AgentGraph): SafetyFinding[] {
@@ -44,8 +45,8 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
   // Tool calls are joined only when something needs them: a taint source ran, or there is a policy.
   let flow: ReturnType<typeof toolFlow> | undefined;
   const lazyFlow = () => (flow ??= toolFlow(steps, graph));
-  out.push(...findTaint(steps, lazyFlow, options.taint));
-  if (options.policy) out.push(...findPolicyViolations(steps, lazyFlow(), options.policy));
+  pushAll(out, findTaint(steps, lazyFlow, options.taint));
+  if (options.policy) pushAll(out, findPolicyViolations(steps, lazyFlow(), options.policy));
   const order = new Map(steps.map((s, i) => [s.id, i]));
   return out.sort((a, b) => (order.get(a.stepId) ?? 0) - (order.get(b.stepId) ?? 0));
 }

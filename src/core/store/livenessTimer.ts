@@ -39,7 +39,8 @@ export class LivenessTimer implements Disposable {
       this.changed = false;
       this.onDidEnd();
     }
-    const next = Math.min(...sessions.map((s) => s.liveUntilMs ?? Infinity));
+    let next = Infinity;
+    for (const s of sessions) next = Math.min(next, s.liveUntilMs ?? Infinity);
     if (Number.isFinite(next)) this.wakeAt(next);
   }
 

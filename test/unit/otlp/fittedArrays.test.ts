@@ -1,11 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { Collector, fitted } from '../../../src/core/otlp/fittedArrays';
+import { Collector, fitted, pushAll } from '../../../src/core/otlp/fittedArrays';
 import { decodeSpan } from '../../../src/core/otlp/protoTraces';
 import { encodeSpanData } from '../../../src/core/otlp/protoEncode';
 import { readerFor } from '../../../src/core/otlp/protoWire';
 import type { Span } from '../../../src/core/otlp/model';
 
 describe('fitted arrays', () => {
+  it('pushAll appends a million items, where push(...items) runs out of stack', () => {
+    const many = Array.from({ length: 1_000_000 }, (_, i) => i);
+    assert.throws(() => [0].push(...many), RangeError, 'the reason pushAll exists');
+    const into = pushAll([-1], many);
+    assert.equal(into.length, 1_000_001);
+    assert.deepEqual([into[0], into[1], into[1_000_000]], [-1, 0, 999_999]);
+  });
+
   it('fitted copies a small array and keeps an empty or big one', () => {
     const small = [1, 2];
     assert.notEqual(fitted(small), small);
