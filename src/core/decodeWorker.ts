@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { OffThreadDecoder, OffThreadTraces } from './otlp/receiverTypes';
-import { SpareBuffers } from './store/spareBuffers';
+import { SpareBuffers, spareSize } from './store/spareBuffers';
 
 export interface DecodeJob {
   id: number;
@@ -27,12 +27,6 @@ export interface DecodeReply {
   /** The job's buffer, handed back for the next body. */
   spare?: ArrayBuffer;
 }
-
-/**
- * Bodies are copied into buffers the worker hands back (store/spareBuffers.ts); new ones are made a little
- * larger, to this granularity, so that the next body, a bit longer, fits.
- */
-const spareStep = 256 * 1024;
 
 /** The worker's entry: next to this file, in out/ (tests, CLI from source) and in dist/ (bundles). */
 export const decodeWorkerEntry = join(__dirname, 'decodeWorkerMain.js');
@@ -68,7 +62,7 @@ export class TraceDecodeWorker implements OffThreadDecoder {
     const chunks = body instanceof Uint8Array ? [body] : body;
     let size = 0;
     for (const chunk of chunks) size += chunk.length;
-    const copy = new Uint8Array(this.bodySpares.take(size) ?? new ArrayBuffer(Math.ceil((size + 1) / spareStep) * spareStep), 0, size);
+    const copy = new Uint8Array(this.bodySpares.take(size) ?? new ArrayBuffer(spareSize(size)), 0, size);
     for (let at = 0, i = 0; i < chunks.length; at += chunks[i++]!.length) copy.set(chunks[i]!, at);
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);

@@ -11,7 +11,7 @@ import { decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue } 
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, readFixed64Ms, readerFor, skipField } from '../otlp/protoWire';
 import { hex, utf8 } from './textBytes';
 import { PreparedBuilder } from './preparedBuilder';
-import type { SpareBuffers } from './spareBuffers';
+import { spareSize, type SpareBuffers } from './spareBuffers';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
 import { checkEvent, checkKeyValue, checkLink, checkStatus, isId, lastKey, lengthOf, need, nextTag } from './protoCheck';
 import { sessionKeys } from './sessionKeys';
@@ -27,7 +27,7 @@ const sessionKeyBytes = sessionKeys.map((k) => Buffer.from(k, 'utf8'));
 export function prepareTraceBytes(body: Uint8Array, spares?: SpareBuffers): PreparedTraces | undefined {
   const r = readerFor(body);
   // A span's columns take its bytes, less what the protobuf framing took, plus 32 for its ids as hex.
-  const textBytes = preparedTextBytes(body.length);
+  const textBytes = spareSize(Math.ceil(body.length * 1.1) + 1024);
   const w = new TraceWalk(r, new PreparedBuilder(textBytes, spares?.take(textBytes)));
   try {
     let resourceIndex = 0;
@@ -40,12 +40,6 @@ export function prepareTraceBytes(body: Uint8Array, spares?: SpareBuffers): Prep
   }
   return w.b.result();
 }
-
-/**
- * What the text of a request `bodyBytes` long is expected to take: the size of the buffer it is written
- * into, rounded up (to 64 KB) so that the buffer, handed back, fits the next request a little longer.
- */
-const preparedTextBytes = (bodyBytes: number): number => Math.ceil((bodyBytes * 1.1 + 1024) / 65536) * 65536;
 
 class TraceWalk {
   private readonly buf: Buffer;

@@ -3,6 +3,12 @@
 // requests, a megabyte or so each, pass between the engine's threads by transfer; handed back once used,
 // they are filled again instead of new memory.
 
+/**
+ * The size to make a buffer meant to come back, for `bytes`: rounded up to 64 KB, so that handed back it
+ * also fits the next request, a few bytes longer (exporters' batches differ by a few bytes each).
+ */
+export const spareSize = (bytes: number): number => Math.ceil((bytes + 1) / 65536) * 65536;
+
 export class SpareBuffers {
   private readonly spares: ArrayBuffer[] = [];
 
