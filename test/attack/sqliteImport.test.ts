@@ -9,7 +9,7 @@ import { importSessionFile } from '../../src/core/sessionFiles';
 import { loadSqlJs } from '../../src/core/store/sqlite';
 import { guardSqliteFile } from '../../src/core/store/sqliteGuard';
 import { SpanStore } from '../../src/core/store/spanStore';
-import { asOlderSchema, toSchema2, toSchema3 } from '../fixtures/olderSchemas';
+import { asOlderSchema, toSchema2, toSchema3, toSchema4, toSchema5 } from '../fixtures/olderSchemas';
 import { bulkRequest, str } from '../unit/store/fixtures';
 import { evilCorpus, hugeSpansTable, type EvilFile } from './sqliteCorpus';
 
@@ -78,12 +78,13 @@ describe('attack: hostile SQLite files are refused within a second', () => {
     assert.ok(performance.now() - started < 1000);
   });
 
-  it('still imports our own files: today\'s schema and the older schemas 2 and 3', async () => {
-    for (const [name, bytes] of [['v4', good], ['v3', await asOlderSchema(good, toSchema3)], ['v2', await asOlderSchema(good, toSchema2)]] as const) {
+  it('still imports our own files: today\'s schema and the older schemas 2 to 5', async () => {
+    const older = [['v5', toSchema5], ['v4', toSchema4], ['v3', toSchema3], ['v2', toSchema2]] as const;
+    for (const [name, bytes] of [['v6', good], ...(await Promise.all(older.map(async ([n, to]) => [n, await asOlderSchema(good, to)] as const)))] as const) {
       const result = await importSessionFile(store, write(name, bytes));
       assert.equal(result.spans, 300, name);
     }
-    assert.equal(store.stats().spans, 920);
+    assert.equal(store.stats().spans, 1520);
   });
 
   it('the CLI (`steps evil.sqlite`) exits with the reason instead of spinning', async () => {

@@ -101,11 +101,23 @@ export function parseJsonText(v: string): unknown {
   const c = t.charCodeAt(0);
   // '{' '[' '"' : the only JSON texts worth structure
   if (c !== 123 && c !== 91 && c !== 34) return v;
+  // ... and ending as they began: a failed JSON.parse builds a SyntaxError, ~10 us a text (a tool result
+  // like '{"a":1} (cached)' is common).
+  if (lastNonSpace(t) !== (c === 34 ? 34 : c + 2)) return v;
   try {
     return JSON.parse(t) as unknown;
   } catch {
     return v;
   }
+}
+
+/** The char code of the last character that is not JSON whitespace (0 for none). */
+function lastNonSpace(t: string): number {
+  for (let i = t.length - 1; i >= 0; i--) {
+    const c = t.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c;
+  }
+  return 0;
 }
 
 /** Keys under `prefix.` rebuilt into nested objects; numeric segments become array indices. */

@@ -6,6 +6,7 @@ import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model
 import {
   WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, forEachRepeated, readBase64, readInt64, readString, skipField,
 } from './protoWire';
+import { F_KEY_ID, keyOfId } from './wellKnownKeys';
 
 /**
  * The store's own AnyValue fields (OTLP uses 1-8), read only from the store's spans.data (see
@@ -143,6 +144,11 @@ export function readKeyValue<V>(r: Reader, depth: number, texts: StoredTexts | u
       if (field === 1) {
         expectWire(tag, WIRE_LEN);
         key = readString(r);
+      } else if (field === F_KEY_ID && texts !== undefined) {
+        // The store's number for a well-known key (wellKnownKeys.ts); only its own data has one.
+        expectWire(tag, WIRE_VARINT);
+        const id = r.uint32();
+        key = keyOfId(id) ?? `[key ${id} is unknown]`;
       } else if (field === 2) {
         expectWire(tag, WIRE_LEN);
         const inner = enterMessage(r);

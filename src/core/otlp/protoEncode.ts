@@ -5,6 +5,7 @@ import { Writer } from 'protobufjs/minimal';
 import type {
   AnyValue, InstrumentationScope, KeyValue, LogRecord, LogsRequest, Resource, Span, SpanEvent, SpanLink, TraceRequest,
 } from './model';
+import { F_KEY_ID, idOfKey } from './wellKnownKeys';
 
 // Tag = field number << 3 | wire type.
 const tag = (field: number, wire: number): number => ((field << 3) | wire) >>> 0;
@@ -47,12 +48,13 @@ export function encodeLogsRequest(req: LogsRequest): Uint8Array {
 
 /**
  * A span's fields but its ids and name (1, 2, 4, 5) as a Span message: what the store keeps of a span
- * beside its columns (spans.data).
+ * beside its columns (spans.data); well-known keys as their number unless `keyNumbers` is false (as
+ * schema 5 and older wrote them).
  */
-export function encodeSpanData(s: Span): Uint8Array {
+export function encodeSpanData(s: Span, keyNumbers = true): Uint8Array {
   const w = Writer.create();
   writeString(w, 3, s.traceState);
-  return writeSpanBody(w, s).finish();
+  return writeSpanBody(w, s, keyNumbers).finish();
 }
 
 function writeSpan(w: Writer, s: Span): Writer {
@@ -64,12 +66,12 @@ function writeSpan(w: Writer, s: Span): Writer {
   return writeSpanBody(w, s);
 }
 
-/** Span fields 6-16. */
-function writeSpanBody(w: Writer, s: Span): Writer {
+/** Span fields 6-16; `stored`: for spans.data, where well-known keys are written as their number. */
+function writeSpanBody(w: Writer, s: Span, stored = false): Writer {
   if (s.kind) w.uint32(tag(6, 0)).int32(s.kind);
   writeFixed64(w, 7, s.startTimeUnixNano);
   writeFixed64(w, 8, s.endTimeUnixNano);
-  writeAttributes(w, 9, s.attributes);
+  writeAttributes(w, 9, s.attributes, stored);
   writeCount(w, 10, s.droppedAttributesCount);
   for (const e of s.events) writeEvent(w.uint32(tag(11, 2)).fork(), e).ldelim();
   writeCount(w, 12, s.droppedEventsCount);
@@ -134,10 +136,12 @@ function writeScope(w: Writer, field: number, s: InstrumentationScope): void {
   w.ldelim();
 }
 
-function writeAttributes(w: Writer, field: number, attrs: KeyValue[]): void {
+function writeAttributes(w: Writer, field: number, attrs: KeyValue[], stored = false): void {
   for (const kv of attrs) {
     w.uint32(tag(field, 2)).fork();
-    writeString(w, 1, kv.key);
+    const id = stored ? idOfKey(kv.key) : 0;
+    if (id > 0) w.uint32(tag(F_KEY_ID, 0)).uint32(id);
+    else writeString(w, 1, kv.key);
     writeAnyValue(w.uint32(tag(2, 2)).fork(), kv.value).ldelim();
     w.ldelim();
   }

@@ -7,6 +7,7 @@
 import type { Reader } from 'protobufjs/minimal';
 import { MAX_VALUE_DEPTH } from '../otlp/errors';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, readInt64, skipField } from '../otlp/protoWire';
+import { F_KEY_ID } from '../otlp/wellKnownKeys';
 
 /** Thrown inside the walk when the request needs the general path; never escapes. */
 export const general = new Error('not for the fast path');
@@ -74,7 +75,11 @@ export function checkKeyValue(r: Reader, tag: number, depth: number): void {
       const inner = enter(r, t);
       checkAnyValue(r, depth);
       leave(r, inner);
-    } else skipField(r, t);
+    } else {
+      // The store's own key field: from outside, the general path drops it.
+      need(field !== F_KEY_ID);
+      skipField(r, t);
+    }
   }
   leave(r, outer);
   // Set last: a kvlist value has checked keys of its own meanwhile.

@@ -15,9 +15,13 @@ import { spareSize, type SpareBuffers } from './spareBuffers';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
 import { checkEvent, checkKeyValue, checkLink, checkStatus, isId, lastKey, lengthOf, need, nextTag } from './protoCheck';
 import { sessionKeys } from './sessionKeys';
+import type { ByteBuffer } from './byteBuffer';
+import { F_KEY_ID, idOfKeyBytes } from '../otlp/wellKnownKeys';
 import { F_ATTRIBUTES, F_END, F_EVENTS, F_FLAGS, F_KIND, F_LINKS, F_START, F_STATUS, F_TRACE_STATE } from './spanData';
 
 const sessionKeyBytes = sessionKeys.map((k) => Buffer.from(k, 'utf8'));
+/** The span being walked: per attribute whose key has a number, where its field starts, its key ends, it ends, and the number. */
+const splices: number[] = [];
 
 /**
  * The request prepared for the store, or undefined when it needs the general path (anything malformed,
@@ -113,6 +117,7 @@ class TraceWalk {
     let endMs = 0;
     let status = 0;
     let routing: KeyValue[] | undefined;
+    splices.length = 0;
     /** Where the first field after the name starts: from there to the end, the bytes are kept as they are. */
     let rest = -1;
     for (let tagAt = r.pos, tag = nextTag(r); tag !== 0; tagAt = r.pos, tag = nextTag(r)) {
@@ -137,6 +142,7 @@ class TraceWalk {
         case F_ATTRIBUTES: {
           const keyAt = r.pos;
           checkKeyValue(r, tag, 0);
+          keyNumber(buf, tagAt, keyAt, r.pos, splices);
           // A key session routing reads: decode the attribute, as the store's router wants it.
           if (isSessionKeyAt(buf, lastKey.start, lastKey.end)) {
             const after = r.pos;
@@ -190,7 +196,7 @@ class TraceWalk {
       out.varint(stateEnd - stateStart);
       out.copy(buf, stateStart, stateEnd);
     }
-    b.textEnd[k] = rest < 0 ? out.length : out.copy(buf, rest, r.len);
+    b.textEnd[k] = rest < 0 ? out.length : copyWithKeyNumbers(out, buf, rest, r.len, splices);
     if (routing) {
       b.routedSpans.push(i);
       b.routedAttributes.push(routing);
@@ -203,4 +209,36 @@ class TraceWalk {
 function isSessionKeyAt(buf: Buffer, start: number, end: number): boolean {
   for (const key of sessionKeyBytes) if (key.length === end - start && buf.compare(key, 0, key.length, start, end) === 0) return true;
   return false;
+}
+
+/**
+ * Notes an attribute (its field at `fieldAt`, its KeyValue's length prefix at `kvAt`, ending at `end`, its
+ * key where checkKeyValue left lastKey) whose key is well known and written first, as encoders write it.
+ */
+function keyNumber(buf: Buffer, fieldAt: number, kvAt: number, end: number, into: number[]): void {
+  if (lastKey.start < 0) return;
+  let p = kvAt;
+  while (buf[p++]! & 0x80);
+  if (buf[p++] !== ((1 << 3) | WIRE_LEN)) return;
+  while (buf[p++]! & 0x80);
+  if (p !== lastKey.start) return;
+  const id = idOfKeyBytes(buf, lastKey.start, lastKey.end);
+  if (id > 0) into.push(fieldAt, lastKey.end, end, id);
+}
+
+/** `buf[start, end)` appended to `out` with the noted attributes' keys written as their number; out's new length. */
+function copyWithKeyNumbers(out: ByteBuffer, buf: Buffer, start: number, end: number, noted: readonly number[]): number {
+  let copied = start;
+  for (let i = 0; i < noted.length; i += 4) {
+    const fieldAt = noted[i]!, keyEnd = noted[i + 1]!, kvEnd = noted[i + 2]!, id = noted[i + 3]!;
+    out.copy(buf, copied, fieldAt);
+    out.byte((F_ATTRIBUTES << 3) | WIRE_LEN);
+    // The new KeyValue: field F_KEY_ID's tag (two bytes) and number, then its fields after the key.
+    out.varint(2 + (id < 128 ? 1 : 2) + kvEnd - keyEnd);
+    out.varint((F_KEY_ID << 3) | WIRE_VARINT);
+    out.varint(id);
+    out.copy(buf, keyEnd, kvEnd);
+    copied = kvEnd;
+  }
+  return out.copy(buf, copied, end);
 }

@@ -16,8 +16,9 @@ export const schemaName = 'agent-debugger-store';
  * 3: spans.data is protobuf (a Span message without ids and name), no longer JSON.
  * 4: spans are found by trace and by session through span_runs, not through indexes of spans.
  * 5: long strings of spans.data are kept once, in texts (sharedTexts.ts).
+ * 6: spans.data may write a well-known attribute key as its number (otlp/wellKnownKeys.ts).
  */
-export const schemaVersion = 5;
+export const schemaVersion = 6;
 
 const tables = (schema: string) => `
 CREATE TABLE ${schema}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

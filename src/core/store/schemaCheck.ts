@@ -46,7 +46,8 @@ function currentObjects(sql: SqlJsStatic): Map<string, SchemaObject> {
 /** The objects a file of `version` may hold: today's, or those versions 3 and 2 wrote. */
 function expectedObjects(sql: SqlJsStatic, version: number): Map<string, SchemaObject> {
   const objects = new Map(currentObjects(sql));
-  if (version === schemaVersion) return objects;
+  // Version 6 changed what spans.data may hold, not the tables.
+  if (version >= 5) return objects;
   objects.delete('texts');
   if (version === 4) return objects;
   // Before span runs (schema 4), spans were indexed by trace and by session.

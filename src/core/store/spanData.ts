@@ -16,18 +16,21 @@ import type { Database } from './sqlite';
 export const F_TRACE_STATE = 3, F_KIND = 6, F_START = 7, F_END = 8, F_ATTRIBUTES = 9, F_DROPPED_ATTRIBUTES = 10;
 export const F_EVENTS = 11, F_DROPPED_EVENTS = 12, F_LINKS = 13, F_DROPPED_LINKS = 14, F_STATUS = 15, F_FLAGS = 16;
 
-export const spanDataBytes: (span: Span) => Uint8Array = encodeSpanData;
+export const spanDataBytes: (span: Span, keyNumbers?: boolean) => Uint8Array = encodeSpanData;
 
 /**
  * spans.data back: a Span whose ids and name are empty (they are columns); `texts`: the store's shared
  * texts; `plain`: where its attributes go as plain values instead (see protoPlain.ts).
  */
-export function parseSpanData(bytes: Uint8Array, texts?: StoredTexts, plain?: PlainAttributes): Span {
+export function parseSpanData(bytes: Uint8Array, texts: StoredTexts = noTexts, plain?: PlainAttributes): Span {
   return decodeSpan(readerFor(bytes), texts, plain);
 }
 
+/** Texts for data read without a store's (its keys' numbers are read all the same): every text reads as missing. */
+const noTexts: StoredTexts = { text: (ids) => `[text ${ids.join(',')} is missing]` };
+
 /** parseSpanData into `span`, whose columns are set already (rows.ts makes a stored span's shape whole at once). */
-export function parseSpanDataInto<T extends Span>(bytes: Uint8Array, span: T, texts?: StoredTexts, plain?: PlainAttributes): T {
+export function parseSpanDataInto<T extends Span>(bytes: Uint8Array, span: T, texts: StoredTexts = noTexts, plain?: PlainAttributes): T {
   return decodeSpanInto(readerFor(bytes), span, texts, plain);
 }
 
@@ -52,7 +55,7 @@ export type AttributeValue = string | number | boolean | undefined;
  * values and integers written as that string; numbers match doubles and integers; booleans booleans.
  * Read by SQL (span_has_attribute, see registerSpanFunctions).
  */
-export function spanHasAttribute(bytes: Uint8Array, key: string, value: AttributeValue, texts?: StoredTexts): boolean {
+export function spanHasAttribute(bytes: Uint8Array, key: string, value: AttributeValue, texts: StoredTexts = noTexts): boolean {
   const r = readerFor(bytes);
   const found: KeyValue[] = [];
   while (r.pos < r.len) {

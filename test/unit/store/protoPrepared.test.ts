@@ -58,6 +58,11 @@ function assertSame(bytes: Uint8Array, what: string): void {
 
 const kv = (key: string, value: AnyValue): KeyValue => ({ key, value });
 
+/** A request of one span whose bytes are `inner` (written by hand). */
+const wrap = (inner: Uint8Array) => Writer.create().uint32(10).fork().uint32(18).fork().uint32(18).bytes(inner).ldelim().ldelim().finish();
+/** A span's trace and span ids, to write the rest of it by hand after. */
+const ids = () => Writer.create().uint32(10).bytes(Buffer.alloc(16, 1)).uint32(18).bytes(Buffer.alloc(8, 2));
+
 /** Every kind of value, text needing escapes, non-ASCII, every optional span field. */
 function everything(): TraceRequest {
   const values: KeyValue[] = [
@@ -165,15 +170,12 @@ describe('store: protobuf straight to a prepared request (decode worker fast pat
 
     // A span written by hand: name (5) after kind (6), which encoders never do but the wire allows.
     const spanBytes = (w: Writer) => w.uint32(10).bytes(Buffer.alloc(16, 1)).uint32(18).bytes(Buffer.alloc(8, 2)).uint32(48).int32(1).uint32(42).string('late name');
-    const wrap = (inner: Uint8Array) => Writer.create().uint32(10).fork().uint32(18).fork().uint32(18).bytes(inner).ldelim().ldelim().finish();
     const outOfOrder = wrap(spanBytes(Writer.create()).finish());
     assert.equal(prepareTraceBytes(outOfOrder), undefined, 'out of order');
     assert.equal(general(outOfOrder)?.count, 1); // the general path takes it
   });
 
   it('keeps odd but valid layouts inside a span as they came, which read back as decoding reads them', () => {
-    const wrap = (inner: Uint8Array) => Writer.create().uint32(10).fork().uint32(18).fork().uint32(18).bytes(inner).ldelim().ldelim().finish();
-    const ids = () => Writer.create().uint32(10).bytes(Buffer.alloc(16, 1)).uint32(18).bytes(Buffer.alloc(8, 2));
     // An AnyValue with two kinds set (the last wins), a KeyValue with its value before its key, fields out of order.
     const twoKinds = Writer.create().uint32(10).string('k').uint32(18).fork().uint32(10).string('a').uint32(24).int64(5).ldelim().finish();
     const valueFirst = Writer.create().uint32(18).fork().uint32(10).string('v').ldelim().uint32(10).string('session.id').finish();
@@ -183,6 +185,24 @@ describe('store: protobuf straight to a prepared request (decode worker fast pat
     assertSame(odd, 'odd layout');
     assert.deepEqual(prepareTraceBytes(odd)!.routedAttributes, [[{ key: 'session.id', value: { stringValue: 'v' } }]]);
     assert.deepEqual([...prepareTraceBytes(odd)!.statusCodes], [2]);
+  });
+
+  it('writes well-known keys as their number, and leaves a request carrying that field to the general path, which drops it', () => {
+    const request = (keys: string[]) => ({ resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeSpans: [{ scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [span({ traceId: traceId(1), spanId: spanId(1), name: 'chat', attributes: keys.map((k) => str(k, 'v')) })] }] }] });
+    const dataBytes = (p: PreparedTraces) => p.textEnd[preparedTexts - 1]! - p.textEnd[preparedTexts - 2]!;
+    const known = ['gen_ai.request.model', 'gen_ai.operation.name', 'gen_ai.provider.name'];
+    const own = known.map((k) => `x${k.slice(1)}`);
+    const [fastKnown, fastOwn] = [known, own].map((keys) => prepareTraceBytes(encodeTraceRequest(request(keys)))!);
+    // Same lengths of key: each well-known one costs its number (3 bytes) instead of its text.
+    assert.equal(dataBytes(fastOwn!) - dataBytes(fastKnown!), known.reduce((n, k) => n + k.length + 2 - 3, 0));
+    assertSame(encodeTraceRequest(request(known)), 'well-known keys');
+    assert.deepEqual(plain(fastKnown!), plain(general(encodeTraceRequest(request(known)))!));
+    // A KeyValue with field 102 (the store's) and no key: only the general path may take it, and stores the key empty.
+    const kv102 = new Writer().uint32((102 << 3) | 0).uint32(4).uint32(18).fork().uint32(10).string('v').ldelim().finish();
+    const hostile = wrap(ids().uint32(74).bytes(kv102).finish());
+    assert.equal(prepareTraceBytes(hostile), undefined);
+    const slow = general(hostile)!;
+    assert.deepEqual((plain(slow) as { text: { data: { attributes: KeyValue[] } }[] }).text[0]!.data.attributes, [{ key: '', value: { stringValue: 'v' } }]);
   });
 
   it('on 20,000 mutated payloads: answers exactly like the general path, or leaves them to it; never throws', () => {

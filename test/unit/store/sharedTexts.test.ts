@@ -12,7 +12,7 @@ import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
 import type { SpanStore } from '../../../src/core/store/spanStore';
 import { SpanStore as Store } from '../../../src/core/store/spanStore';
 import { maxPiece, pieceEnds, type PieceCutter } from '../../../src/core/store/textPieces';
-import { asOlderSchema, toSchema4 } from '../../fixtures/olderSchemas';
+import { asOlderSchema, toSchema4, toSchema5 } from '../../fixtures/olderSchemas';
 import { ns, newStore, request, span, spanId, str, traceId } from './fixtures';
 
 const systemPrompt = `You are a careful planner. ${'Check the weather before outdoor plans. '.repeat(40)}`;
@@ -191,6 +191,11 @@ describe('store: long strings kept once', () => {
       assert.equal(copy.findSpans({ attribute: { key: 'gen_ai.input.messages', value: conversation(4) } }).length, 2);
       assert.equal(copy.findSpans({ attribute: { key: 'gen_ai.input.messages', value: conversation(5) + ' ' } }).length, 0);
       copy.dispose();
+      // A file of schema 5 (keys as text, strings kept once) opens and reads the same.
+      const v5 = await Store.fromSqlite(await asOlderSchema(file, toSchema5));
+      assert.deepStrictEqual(v5.exportSessionOtlp('run'), store.exportSessionOtlp('run'));
+      assert.equal(countTexts(v5), countTexts(store));
+      v5.dispose();
       // A file of schema 4 (every string in its span) opens, and its strings are kept once from then on.
       const older = await Store.fromSqlite(await asOlderSchema(file, toSchema4));
       assert.deepStrictEqual(older.exportSessionOtlp('run'), store.exportSessionOtlp('run'));
