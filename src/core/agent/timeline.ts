@@ -94,9 +94,14 @@ interface EventOrder {
 function eventOrder(steps: readonly AgentStep[]): EventOrder {
   const n = steps.length;
   for (let i = 1; i < n; i++) if (steps[i].startMs < steps[i - 1].startMs) return sortedEvents(steps);
-  const ends = new Int32Array(n);
-  for (let i = 0; i < n; i++) ends[i] = i;
-  ends.sort((a, b) => steps[a].endMs - steps[b].endMs || b - a);
+  // Ends as numbers first: the comparator then reads no step (nearly sorted already, the sort is short).
+  const endMs = new Float64Array(n);
+  const ends = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    endMs[i] = steps[i].endMs;
+    ends[i] = i;
+  }
+  ends.sort((a, b) => endMs[a]! - endMs[b]! || b - a);
   const logStep: number[] = [];
   const logs: StepEvent[] = [];
   for (let i = 0; i < n; i++) {
@@ -116,7 +121,7 @@ function eventOrder(steps: readonly AgentStep[]): EventOrder {
   for (let k = 0; k < total; k++) {
     const st = si < n ? steps[si].startMs : Infinity;
     const lt = li < logs.length ? logs[logOrder[li]].timeMs : Infinity;
-    const et = ei < n ? steps[ends[ei]].endMs : Infinity;
+    const et = ei < n ? endMs[ends[ei]!]! : Infinity;
     if (si < n && st <= lt && st <= et) {
       out.type[k] = 'start';
       out.timeMs[k] = st;

@@ -110,7 +110,7 @@ export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page 
     forEachRow(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ?`, [sessionId], (r) => {
       starts.push(typeof r[6] === 'number' ? r[6] : -Infinity);
       spans.push(spanFromRow(ctx, r, plain));
-    });
+    }, true);
     const order = Array.from(spans, (_, i) => i).sort((a, b) => starts[a]! - starts[b]! || spans[a]!.seq - spans[b]!.seq);
     // A span is in one run of its trace and session; were runs ever to overlap, it is read once (as IN did).
     return order.filter((i, k) => k === 0 || spans[i]!.seq !== spans[order[k - 1]!]!.seq).map((i) => spans[i]!);

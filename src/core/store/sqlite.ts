@@ -71,15 +71,18 @@ export class Statements {
     return raw ?? undefined;
   }
 
-  /** Reads the row a cached statement was last stepped to: through the C API where it can (rowReader.ts). */
-  rowOf(sql: string): () => SqlValue[] {
+  /**
+   * Reads the row a cached statement was last stepped to: through the C API where it can (rowReader.ts).
+   * `passing`: its blobs may be views that the next row overwrites (see RowReader.row).
+   */
+  rowOf(sql: string, passing = false): () => SqlValue[] {
     const stmt = this.get(sql);
     let reader = this.readers.get(sql);
     if (reader === undefined) {
       reader = RowReader.open(this.sql, stmt, sql) ?? null;
       this.readers.set(sql, reader);
     }
-    return reader ? () => reader.row() : () => stmt.get();
+    return reader ? () => reader.row(passing) : () => stmt.get();
   }
 
   invalidate(): void {
@@ -112,9 +115,9 @@ export function allRows(stmts: Statements, sql: string, params: SqlValue[] = [])
 }
 
 /** Each row of a cached statement as it is stepped to: a big read need not hold every row at once. */
-export function forEachRow(stmts: Statements, sql: string, params: SqlValue[], fn: (row: SqlValue[]) => void): void {
+export function forEachRow(stmts: Statements, sql: string, params: SqlValue[], fn: (row: SqlValue[]) => void, passing = false): void {
   const stmt = stmts.get(sql);
-  const row = stmts.rowOf(sql);
+  const row = stmts.rowOf(sql, passing);
   stmt.bind(params);
   try {
     while (stmt.step()) fn(row());

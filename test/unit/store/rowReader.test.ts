@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { RowReader } from '../../../src/core/store/rowReader';
-import { allRows, loadSqlJs, Statements } from '../../../src/core/store/sqlite';
+import { allRows, forEachRow, loadSqlJs, Statements } from '../../../src/core/store/sqlite';
 
 describe('store: rows read through the C API (rowReader)', () => {
   let sql: SqlJsStatic;
@@ -41,6 +41,22 @@ describe('store: rows read through the C API (rowReader)', () => {
     assert.equal(ours.length, values.length);
     assert.deepStrictEqual(ours, theirs);
     assert.deepStrictEqual(ours.map((r) => r.slice(1, 4)), values);
+  });
+
+  it('with `passing`, reads every blob the same into one reused buffer (the next row overwrites it)', () => {
+    const stmts = new Statements(db, sql);
+    // A row of three blobs (70 KB among them: the buffer grows), then rows of one.
+    const text = 'SELECT a, b, c FROM t WHERE typeof(c) = ? ORDER BY k';
+    const copies = allRows(stmts, text, ['blob']);
+    const passing: unknown[][] = [];
+    const views: Uint8Array[] = [];
+    forEachRow(stmts, text, ['blob'], (r) => {
+      passing.push(r.map((v) => (v instanceof Uint8Array ? new Uint8Array(v) : v)));
+      views.push(...r.filter((v): v is Uint8Array => v instanceof Uint8Array));
+    }, true);
+    assert.deepStrictEqual(passing, copies);
+    assert.ok(views.length >= 4 && views.at(-1)!.buffer === views.at(-2)!.buffer, 'one buffer for the rows after');
+    stmts.invalidate();
   });
 
   it('gives each blob its own copy: later steps and writes leave a read row as it was', () => {
