@@ -10,7 +10,9 @@ import { buildSession } from '../../src/core/agent';
 import { readSession } from '../../src/core/agent/fromStore';
 import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { importSessionFile, writeOtlpFile } from '../../src/core/sessionFiles';
+import { prepareTraceBytes } from '../../src/core/store/protoPrepared';
 import { SpanStore } from '../../src/core/store/spanStore';
+import { planTexts } from '../../src/core/store/textPlan';
 import { agentPayloads } from './agentSpans';
 import { packPayloads, unpackPayloads } from './sender';
 import { benchServeOut, printServeOutBench } from './serveOut';
@@ -54,7 +56,14 @@ async function storeOf(bodiesFile: string): Promise<{ store: SpanStore; storeByt
   const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
   let bodies: Buffer[] | undefined = unpackPayloads(readFileSync(bodiesFile));
   const before = settle();
-  for (const body of bodies) store.ingestTraces(decodeTraceRequest(body));
+  // As the receiver stores them: the decode worker's fast path (what exporters send takes it), else decoded.
+  for (const body of bodies) {
+    const prepared = prepareTraceBytes(body);
+    if (prepared) {
+      planTexts(prepared);
+      store.ingestPrepared(prepared);
+    } else store.ingestTraces(decodeTraceRequest(body));
+  }
   const storeBytes = settle() - before;
   bodies = undefined;
   settle();

@@ -4,54 +4,64 @@
 // pieces, so pieces made to share a hash cost a bounded number of compares. Copies of the pieces go into
 // 1 MB slabs (a buffer, or a view, per piece made garbage that cost more than the lookup); past a byte
 // budget the oldest slab goes, with every piece in it.
+import { PrintTable } from './printTable';
 
-export interface Seen {
-  /** Where its copy is: the piece's bytes are slab[at, at + length). */
-  slab: Buffer;
-  readonly at: number;
-  readonly length: number;
-  readonly print: number;
-  /** Its text id, or 0 while it has been seen once (it stays in its span). */
-  id: number;
-  /** The next older piece of its bucket. */
-  older: Seen | undefined;
-  forgotten: boolean;
-}
+/**
+ * A piece kept: a number that names it for as long as it is kept (pieces are numbered in the order they
+ * come, and never renumbered). -1: none.
+ */
+export type Piece = number;
 
 const perBucket = 8;
 const slabBytes = 2 ** 20;
-const noBytes = Buffer.alloc(0);
 
 interface Slab {
   buf: Buffer;
   used: number;
-  pieces: Seen[];
+  /** Its first piece; its pieces run to the next slab's first (or the dictionary's next). */
+  first: Piece;
 }
 
-/** The bytes of a piece (a view: for the rare piece that becomes a text). */
-export const bytesOf = (seen: Seen): Buffer => seen.slab.subarray(seen.at, seen.at + seen.length);
-
+/**
+ * The pieces' facts are columns of typed arrays, not an object each: ~90k pieces (a 16 MB budget of unique
+ * prompts) took 14 MB of JS heap as objects, and the pages V8 kept around them about twice that.
+ * Pieces go oldest first (a slab at a time), so those kept are the numbers [base, next), stored from `stored`.
+ */
 export class PieceDictionary {
-  /** Hash -> the newest piece with it (older ones chained): no array per bucket. */
-  private readonly buckets = new Map<number, Seen>();
+  /** Fingerprint -> the newest piece with it; older ones are chained through `older`. */
+  private readonly buckets = new PrintTable();
   private slabs: Slab[] = [];
   /** The hash find() computed last: add() follows a find() that missed, for the same bytes. */
   private lastPrint = 0;
+  /** Kept pieces are base <= piece < next; the columns hold pieces from `stored` on. */
+  private base = 0;
+  private next = 0;
+  private stored = 0;
+  private slab = new Int32Array(1024);
+  private at = new Int32Array(1024);
+  private length = new Int32Array(1024);
+  private print = new Int32Array(1024);
+  private id = new Int32Array(1024);
+  private older = new Int32Array(1024);
+  private forgotten = new Uint8Array(1024);
+  /** Slab index of the oldest slab kept (slabs are numbered in the order they come). */
+  private firstSlab = 0;
 
   constructor(private readonly budget: number) {}
 
   /** `print`: the bytes' fingerprint() when the caller has it (the decode worker hashed them). */
-  find(b: Buffer, start: number, end: number, print = fingerprint(b, start, end)): Seen | undefined {
+  find(b: Buffer, start: number, end: number, print = fingerprint(b, start, end)): Piece {
     this.lastPrint = print;
     const n = end - start;
-    for (let seen = this.buckets.get(print); seen; seen = seen.older) {
-      if (seen.length === n && b.compare(seen.slab, seen.at, seen.at + n, start, end) === 0) return seen;
+    for (let piece = this.buckets.get(print); piece >= 0; piece = this.older[piece - this.stored]!) {
+      const i = piece - this.stored;
+      if (this.length[i] === n && this.print[i] === (print | 0) && b.compare(this.slabOf(i), this.at[i]!, this.at[i]! + n, start, end) === 0) return piece;
     }
-    return undefined;
+    return -1;
   }
 
   /** Remembers bytes [start, end) of `b`, which find() just missed. */
-  add(b: Buffer, start: number, end: number): Seen {
+  add(b: Buffer, start: number, end: number): Piece {
     const n = end - start;
     let slab = this.slabs[this.slabs.length - 1];
     if (!slab || slab.used + n > slab.buf.length) {
@@ -60,50 +70,123 @@ export class PieceDictionary {
       let recycled: Buffer | undefined;
       while (this.slabs.length > 0 && (this.slabs.length + 1) * slabBytes > this.budget) {
         const oldest = this.slabs.shift()!;
-        this.drop(oldest);
+        this.firstSlab++;
+        this.dropTo(this.slabs[0]?.first ?? this.next);
         if (oldest.buf.length >= n && oldest.buf.length <= slabBytes) recycled = oldest.buf;
       }
-      this.slabs.push((slab = { buf: recycled ?? Buffer.allocUnsafeSlow(Math.max(slabBytes, n)), used: 0, pieces: [] }));
+      this.slabs.push((slab = { buf: recycled ?? Buffer.allocUnsafeSlow(Math.max(slabBytes, n)), used: 0, first: this.next }));
     }
     b.copy(slab.buf, slab.used, start, end);
-    const newest = this.buckets.get(this.lastPrint);
-    const seen: Seen = { slab: slab.buf, at: slab.used, length: n, print: this.lastPrint, id: 0, older: newest, forgotten: false };
+    const piece = this.next++;
+    const i = this.room(piece);
+    const key = this.lastPrint | 0;
+    const newest = this.buckets.get(key);
+    this.slab[i] = this.firstSlab + this.slabs.length - 1;
+    this.at[i] = slab.used;
+    this.length[i] = n;
+    this.print[i] = this.lastPrint | 0;
+    this.id[i] = 0;
+    this.older[i] = newest;
+    this.forgotten[i] = 0;
     slab.used += n;
-    slab.pieces.push(seen);
-    this.buckets.set(seen.print, seen);
+    this.buckets.set(key, piece);
     // A bucket keeps its newest few: the rest are forgotten.
     let kept = 1;
-    for (let s = newest; s; s = s.older) if (++kept > perBucket) this.forget(s);
-    return seen;
+    for (let p = newest; p >= 0; p = this.older[p - this.stored]!) if (++kept > perBucket) this.forget(p);
+    return piece;
   }
 
-  forget(seen: Seen): void {
-    if (seen.forgotten) return;
-    seen.forgotten = true;
-    seen.slab = noBytes;
-    const newest = this.buckets.get(seen.print);
-    if (newest === seen) {
-      if (seen.older) this.buckets.set(seen.print, seen.older);
-      else this.buckets.delete(seen.print);
+  /** Its text id (0 while it has been seen once: it stays in its span). */
+  idOf(piece: Piece): number {
+    return this.id[piece - this.stored]!;
+  }
+
+  setId(piece: Piece, id: number): void {
+    this.id[piece - this.stored] = id;
+  }
+
+  /** The bytes of a piece (a view: for the rare piece that becomes a text). */
+  bytesOf(piece: Piece): Buffer {
+    const i = piece - this.stored;
+    return this.slabOf(i).subarray(this.at[i]!, this.at[i]! + this.length[i]!);
+  }
+
+  /** Whether `piece` is still kept (false once forgotten, or gone with its slab). */
+  has(piece: Piece): boolean {
+    return piece >= this.base && piece < this.next && this.forgotten[piece - this.stored] === 0;
+  }
+
+  forget(piece: Piece): void {
+    if (!this.has(piece)) return;
+    const i = piece - this.stored;
+    this.forgotten[i] = 1;
+    const key = this.print[i]!;
+    const newest = this.buckets.get(key);
+    if (newest === piece) {
+      if (this.older[i]! >= 0) this.buckets.set(key, this.older[i]!);
+      else this.buckets.delete(key);
     } else {
-      for (let s = newest; s; s = s.older) {
-        if (s.older === seen) {
-          s.older = seen.older;
+      for (let p = newest; p >= 0; p = this.older[p - this.stored]!) {
+        if (this.older[p - this.stored] === piece) {
+          this.older[p - this.stored] = this.older[i]!;
           break;
         }
       }
     }
-    seen.older = undefined;
+    this.older[i] = -1;
   }
 
   clear(): void {
     this.buckets.clear();
     this.slabs = [];
+    this.firstSlab = 0;
+    this.base = this.stored = this.next;
   }
 
-  private drop(slab: Slab): void {
-    for (const seen of slab.pieces) this.forget(seen);
+  private slabOf(i: number): Buffer {
+    return this.slabs[this.slab[i]! - this.firstSlab]!.buf;
   }
+
+  /** Forgets the kept pieces before `to` (the oldest slab's). */
+  private dropTo(to: Piece): void {
+    for (let p = this.base; p < to; p++) this.forget(p);
+    this.base = to;
+  }
+
+  /** The column index for a new piece: the columns move down (past dropped pieces) or grow. */
+  private room(piece: Piece): number {
+    let i = piece - this.stored;
+    if (i < this.at.length) return i;
+    const dropped = this.base - this.stored;
+    const keep = this.next - this.base;
+    if (dropped >= this.at.length / 2) {
+      for (const column of this.columns()) column.copyWithin(0, dropped, dropped + keep);
+    } else {
+      const size = this.at.length * 2;
+      this.slab = grown(this.slab, size, dropped, keep);
+      this.at = grown(this.at, size, dropped, keep);
+      this.length = grown(this.length, size, dropped, keep);
+      this.print = grown(this.print, size, dropped, keep);
+      this.id = grown(this.id, size, dropped, keep);
+      this.older = grown(this.older, size, dropped, keep);
+      const flags = new Uint8Array(size);
+      flags.set(this.forgotten.subarray(dropped, dropped + keep));
+      this.forgotten = flags;
+    }
+    this.stored = this.base;
+    i = piece - this.stored;
+    return i;
+  }
+
+  private columns(): (Int32Array | Uint8Array)[] {
+    return [this.slab, this.at, this.length, this.print, this.id, this.older, this.forgotten];
+  }
+}
+
+function grown(a: Int32Array, size: number, from: number, count: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(a.subarray(from, from + count));
+  return out;
 }
 
 let viewed: Uint8Array | undefined;

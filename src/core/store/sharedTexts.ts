@@ -7,7 +7,7 @@
 // that never repeats then costs a lookup, not a row and a reference; content that does is kept twice at
 // most. Ids are counted here, one per reference: a text goes when the last span referring to it does.
 // Reads share one JS string per text (and per whole value), so models built from many spans hold one copy.
-import { bytesOf, PieceDictionary, type Seen } from './pieceDictionary';
+import { PieceDictionary, type Piece } from './pieceDictionary';
 import { forEachTextRef, type TextInterner } from './spanDataTexts';
 import { allRows, firstRow, num, type Statements } from './sqlite';
 
@@ -21,8 +21,8 @@ const cacheBytes = (storeBytes: number) => Math.min(48 * 2 ** 20, storeBytes / 1
 export class SharedTexts implements TextInterner {
   /** Pieces seen, by content. */
   private readonly seen: PieceDictionary;
-  /** Text id -> its dictionary entry (while it has one). */
-  private entries: (Seen | undefined)[] = [];
+  /** Text id -> its piece in the dictionary (-1 or a hole: none). */
+  private entries: Piece[] = [];
   private refs: Int32Array<ArrayBuffer> = new Int32Array(1024);
   private nextId = 1;
   /** Texts stored now. */
@@ -41,17 +41,18 @@ export class SharedTexts implements TextInterner {
 
   /** The text id of a piece, counted as one more reference; 0 the first time it is seen (it stays in place). */
   intern(b: Buffer, start: number, end: number, print?: number): number {
-    const seen = this.seen.find(b, start, end, print);
-    if (!seen) {
+    const piece = this.seen.find(b, start, end, print);
+    if (piece < 0) {
       this.seen.add(b, start, end);
       return 0;
     }
-    let id = seen.id;
+    let id = this.seen.idOf(piece);
     if (id === 0) {
-      seen.id = id = this.nextId++;
-      this.stmts().get('INSERT INTO texts (id, body) VALUES (?, ?)').run([id, bytesOf(seen)]);
+      id = this.nextId++;
+      this.seen.setId(piece, id);
+      this.stmts().get('INSERT INTO texts (id, body) VALUES (?, ?)').run([id, this.seen.bytesOf(piece)]);
       this.live++;
-      this.entries[id] = seen;
+      this.entries[id] = piece;
     }
     if (id >= this.refs.length) this.refs = grown(this.refs, id);
     this.refs[id]!++;
@@ -84,10 +85,10 @@ export class SharedTexts implements TextInterner {
     for (const id of gone) {
       remove.run([id]);
       this.live--;
-      const seen = this.entries[id];
-      if (seen) {
-        this.seen.forget(seen);
-        this.entries[id] = undefined;
+      const piece = this.entries[id];
+      if (piece !== undefined && piece >= 0) {
+        this.seen.forget(piece);
+        this.entries[id] = -1;
       }
       this.pieces.delete(id);
     }
