@@ -48,13 +48,12 @@ export function encodeLogsRequest(req: LogsRequest): Uint8Array {
 
 /**
  * A span's fields but its ids and name (1, 2, 4, 5) as a Span message: what the store keeps of a span
- * beside its columns (spans.data); well-known keys as their number unless `keyNumbers` is false (as
- * schema 5 and older wrote them).
+ * beside its columns (spans.data), well-known keys as their number.
  */
-export function encodeSpanData(s: Span, keyNumbers = true): Uint8Array {
+export function encodeSpanData(s: Span): Uint8Array {
   const w = Writer.create();
   writeString(w, 3, s.traceState);
-  return writeSpanBody(w, s, keyNumbers).finish();
+  return writeSpanBody(w, s, true).finish();
 }
 
 function writeSpan(w: Writer, s: Span): Writer {

@@ -69,24 +69,7 @@ const keys: readonly string[] = [
 ];
 
 const ids = new Map<string, number>(keys.map((k, i) => [k, i]));
-const keyBytes = keys.map((k) => Buffer.from(k, 'utf8'));
-/** Open addressing by a hash of the key's bytes: slot -> id + 1 (0: empty). */
-const slots = new Int32Array(1024);
-const longest = Math.max(...keyBytes.map((b) => b.length));
-
-function hashOf(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return (h ^ (h >>> 15)) & (slots.length - 1);
-}
-
-for (let id = 1; id < keyBytes.length; id++) {
-  if (ids.get(keys[id]!) !== id) throw new Error(`wellKnownKeys: "${keys[id]}" is listed twice`);
-  const b = keyBytes[id]!;
-  let slot = hashOf(b, 0, b.length);
-  while (slots[slot] !== 0) slot = (slot + 1) & (slots.length - 1);
-  slots[slot] = id + 1;
-}
+for (let id = 1; id < keys.length; id++) if (ids.get(keys[id]!) !== id) throw new Error(`wellKnownKeys: "${keys[id]}" is listed twice`);
 
 /** The key with number `id`; undefined for a number this build does not know (a damaged or newer file). */
 export function keyOfId(id: number): string | undefined {
@@ -98,17 +81,7 @@ export function idOfKey(key: string): number {
   return ids.get(key) ?? 0;
 }
 
-/** The number of the well-known key whose UTF-8 is `b[start, end)` (0 for any other), without decoding it. */
-export function idOfKeyBytes(b: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  if (length <= 0 || length > longest) return 0;
-  for (let slot = hashOf(b, start, end); ; slot = (slot + 1) & (slots.length - 1)) {
-    const entry = slots[slot]!;
-    if (entry === 0) return 0;
-    const k = keyBytes[entry - 1]!;
-    if (k.length !== length) continue;
-    let i = 0;
-    while (i < length && k[i] === b[start + i]) i++;
-    if (i === length) return entry - 1;
-  }
+/** Every well-known key with its number (from 1). */
+export function* wellKnownKeys(): Generator<[number, string]> {
+  for (let id = 1; id < keys.length; id++) yield [id, keys[id]!];
 }

@@ -16,7 +16,8 @@ import { preparedTexts, type PreparedTraces } from './preparedTraces';
 import { checkEvent, checkKeyValue, checkLink, checkStatus, isId, lastKey, lengthOf, need, nextTag } from './protoCheck';
 import { sessionKeys } from './sessionKeys';
 import type { ByteBuffer } from './byteBuffer';
-import { F_KEY_ID, idOfKeyBytes } from '../otlp/wellKnownKeys';
+import { F_KEY_ID } from '../otlp/wellKnownKeys';
+import { idOfKeyBytes } from './keyNumbers';
 import { F_ATTRIBUTES, F_END, F_EVENTS, F_FLAGS, F_KIND, F_LINKS, F_START, F_STATUS, F_TRACE_STATE } from './spanData';
 
 const sessionKeyBytes = sessionKeys.map((k) => Buffer.from(k, 'utf8'));

@@ -16,7 +16,7 @@ import type { Database } from './sqlite';
 export const F_TRACE_STATE = 3, F_KIND = 6, F_START = 7, F_END = 8, F_ATTRIBUTES = 9, F_DROPPED_ATTRIBUTES = 10;
 export const F_EVENTS = 11, F_DROPPED_EVENTS = 12, F_LINKS = 13, F_DROPPED_LINKS = 14, F_STATUS = 15, F_FLAGS = 16;
 
-export const spanDataBytes: (span: Span, keyNumbers?: boolean) => Uint8Array = encodeSpanData;
+export const spanDataBytes: (span: Span) => Uint8Array = encodeSpanData;
 
 /**
  * spans.data back: a Span whose ids and name are empty (they are columns); `texts`: the store's shared

@@ -1,7 +1,8 @@
 // Well-known attribute keys as numbers (wellKnownKeys.ts): the byte lookup the decode worker uses agrees
 // with the string one, and nothing else is taken for a well-known key.
 import * as assert from 'node:assert/strict';
-import { idOfKey, idOfKeyBytes, keyOfId } from '../../../src/core/otlp/wellKnownKeys';
+import { idOfKey, keyOfId } from '../../../src/core/otlp/wellKnownKeys';
+import { idOfKeyBytes } from '../../../src/core/store/keyNumbers';
 
 const bytesId = (key: string) => {
   const b = Buffer.from(`xx${key}yy`, 'utf8');

@@ -1,0 +1,28 @@
+// Well-known attribute keys (otlp/wellKnownKeys.ts) found by their bytes, as the decode worker meets them
+// in a request: by the piece dictionary's fingerprint in a fingerprint table, confirmed byte for byte.
+import { wellKnownKeys } from '../otlp/wellKnownKeys';
+import { fingerprint } from './pieceDictionary';
+import { PrintTable } from './printTable';
+
+const byPrint = new PrintTable();
+const keyBytes: Buffer[] = [];
+let longest = 0;
+for (const [id, key] of wellKnownKeys()) {
+  const b = (keyBytes[id] = Buffer.from(key, 'utf8'));
+  const print = fingerprint(b, 0, b.length);
+  if (byPrint.get(print) >= 0) throw new Error(`wellKnownKeys: "${key}" has the fingerprint of another key`);
+  byPrint.set(print, id);
+  longest = Math.max(longest, b.length);
+}
+
+/** The number of the well-known key whose UTF-8 is `b[start, end)` (0 for any other), without decoding it. */
+export function idOfKeyBytes(b: Buffer, start: number, end: number): number {
+  const length = end - start;
+  if (length <= 0 || length > longest) return 0;
+  const id = byPrint.get(fingerprint(b, start, end));
+  const k = id > 0 ? keyBytes[id]! : undefined;
+  if (!k || k.length !== length) return 0;
+  // A loop, not Buffer.compare: for keys of 10-40 bytes the native call cost more than the compare.
+  for (let i = 0; i < length; i++) if (k[i] !== b[start + i]) return 0;
+  return id;
+}
