@@ -1,6 +1,7 @@
 // OTLP attribute lists -> plain JS values, and small typed readers over them. Every function here is
 // total: malformed input (wrong types, missing values, broken JSON) gives undefined, never a throw.
 import type { AnyValue, KeyValue } from '../otlp/model';
+import { nsToMs } from '../otlp/nanos';
 import { setOwn } from '../otlp/protoPlain';
 import { TextMemo } from './textMemo';
 import type { Attributes, AttrValue, SpanInput } from './types';
@@ -156,11 +157,8 @@ function indexedToArrays(v: unknown, depth: number): unknown {
   return out;
 }
 
-/** Unix nanoseconds (decimal string or number) -> epoch milliseconds, without losing ms precision. */
+/** Unix nanoseconds (decimal string or number) -> epoch milliseconds, without losing ms precision; 0 when unreadable. */
 export function nanosToMs(v: unknown): number {
-  if (typeof v === 'number') return Number.isFinite(v) ? v / 1e6 : 0;
-  if (typeof v !== 'string' || v === '') return 0;
-  if (v.length <= 6) return (Number(v) || 0) / 1e6;
-  const ms = Number(v.slice(0, -6)) + Number(v.slice(-6)) / 1e6;
+  const ms = typeof v === 'number' ? v / 1e6 : typeof v === 'string' ? nsToMs(v) : 0;
   return Number.isFinite(ms) ? ms : 0;
 }

@@ -23,7 +23,8 @@ export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
   }
   // All spans in one query: every page of spans would sort the whole session's (start, id) keys again.
   // Attributes as plain values: the model reads them so, and their OTLP objects were a fifth of its allocations.
-  return store.spansOfSession(sessionId, {}, true).map((span) => inputOf(span, logs.get(`${span.traceId}/${span.spanId}`)));
+  // Most sessions have no log records: no key to build per span then.
+  return store.spansOfSession(sessionId, {}, true).map((span) => inputOf(span, logs.size === 0 ? undefined : logs.get(`${span.traceId}/${span.spanId}`)));
 }
 
 /**

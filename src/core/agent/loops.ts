@@ -36,7 +36,7 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
   let k = 0;
   for (const s of steps) {
     if (s.kind === 'tool' && s.toolName !== undefined) {
-      tools.add(s.toolName, canonicalJson(s.toolArgs), s);
+      tools.add(s.toolName, argsKey(s.toolArgs), s);
     } else if (s === asked[k]) {
       if (!shapes || shared.get(shapes[k])! > 1) llms.add(s.model ?? '', messagesKey(s.inputMessages!), s);
       k++;
@@ -110,6 +110,16 @@ function messagesShape(messages: readonly Message[]): number {
   let shape = messageShapes.get(messages);
   if (shape === undefined) messageShapes.set(messages, (shape = shapeOf(messages)));
   return shape;
+}
+
+/** Parsed arguments are shared between the steps whose argument text is the same (textMemo.ts) too. */
+const canonicalArgs = new WeakMap<object, string>();
+
+function argsKey(args: unknown): string {
+  if (typeof args !== 'object' || args === null) return canonicalJson(args);
+  let key = canonicalArgs.get(args);
+  if (key === undefined) canonicalArgs.set(args, (key = canonicalJson(args)));
+  return key;
 }
 
 function messagesKey(messages: readonly Message[]): string {

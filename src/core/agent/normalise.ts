@@ -12,7 +12,9 @@ import { fitted } from '../otlp/fittedArrays';
 import { sourceFromAttributes } from './source';
 import type { AgentStep, Attributes, Dialect, SpanInput, StepEvent, StepFields, StepKind, StepStatus } from './types';
 
-export const readers: readonly DialectReader[] = [openInferenceReader, vercelReader, traceloopReader, genAiReader];
+const readerList: readonly DialectReader[] = [openInferenceReader, vercelReader, traceloopReader, genAiReader];
+/** The readers in order (the loop below reads the module's own constant: an export is a property load a span). */
+export const readers = readerList;
 
 const STATUS_ERROR = 2;
 const STATUS_OK = 1;
@@ -25,10 +27,12 @@ export function normaliseSpan(input: SpanInput): AgentStep {
   const view: SpanView = { span, attrs, events, logs: Array.isArray(input.logs) ? input.logs : [], keys: scanKeys(attrs), scopeName: str(input.scope?.name), sdkName: sdkNameOf(input) };
 
   let kind: StepKind | undefined;
-  const fields: Partial<StepFields> = {};
+  // The first reader's fields as they are (most spans speak one dialect); a second reader's fill the gaps of a copy.
+  let fields: Partial<StepFields> | undefined;
+  let own = false;
   let dialectSet = 0;
-  for (let d = 0; d < readers.length; d++) {
-    const reader = readers[d]!;
+  for (let d = 0; d < readerList.length; d++) {
+    const reader = readerList[d]!;
     let reading;
     try {
       if (!reader.detect(view)) continue;
@@ -38,10 +42,19 @@ export function normaliseSpan(input: SpanInput): AgentStep {
     }
     dialectSet |= 1 << d;
     kind ??= reading.kind;
+    if (fields === undefined) {
+      fields = reading.fields;
+      continue;
+    }
+    if (!own) {
+      fields = { ...fields };
+      own = true;
+    }
     const target = fields as Record<string, unknown>;
     const proposed = reading.fields as Record<string, unknown>;
     for (const key in proposed) if (target[key] === undefined) target[key] = proposed[key];
   }
+  fields ??= {};
 
   const startMs = nanosToMs(span.startTimeUnixNano);
   const endMs = Math.max(startMs, nanosToMs(span.endTimeUnixNano));
@@ -62,7 +75,7 @@ export function normaliseSpan(input: SpanInput): AgentStep {
     attributes: attrs,
   };
   const parent = hexId(span.parentSpanId);
-  if (parent !== '' && !/^0+$/.test(parent)) step.parentSpanId = parent;
+  if (!allZeros(parent)) step.parentSpanId = parent;
   if (error !== undefined) step.error = error;
   const retries = attrs['http.request.resend_count'];
   // Hostile input: only a positive whole count is a retry count.
@@ -78,7 +91,7 @@ export function normaliseSpan(input: SpanInput): AgentStep {
 const dialectLists: (readonly Dialect[])[] = [];
 
 function dialectsOf(set: number): readonly Dialect[] {
-  return (dialectLists[set] ??= Object.freeze(readers.filter((_, d) => set & (1 << d)).map((r) => r.dialect)));
+  return (dialectLists[set] ??= Object.freeze(readerList.filter((_, d) => set & (1 << d)).map((r) => r.dialect)));
 }
 
 /** telemetry.sdk.name without flattening the whole resource (it is shared by many spans). */
@@ -100,6 +113,12 @@ function eventsOf(events: readonly SpanEvent[], logs: readonly LogRecord[]): Ste
   // Mostly in order already: sorting each step's two or three events cost a copy each (37 MB on 100k spans).
   for (let i = 1; i < out.length; i++) if (out[i].timeMs < out[i - 1].timeMs) return fitted(out.sort((a, b) => a.timeMs - b.timeMs));
   return fitted(out);
+}
+
+/** '' or only '0's: no parent (without a regular expression: this runs for every span). */
+function allZeros(id: string): boolean {
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
+  return true;
 }
 
 /** OTLP/JSON ids are case-insensitive hex; lowercase makes them comparable. */

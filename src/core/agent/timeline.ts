@@ -112,7 +112,15 @@ function eventOrder(steps: readonly AgentStep[]): EventOrder {
       logs.push(e);
     }
   }
-  const logOrder = Int32Array.from(logs, (_, k) => k).sort((a, b) => logs[a].timeMs - logs[b].timeMs || a - b);
+  // As the ends: times as numbers, indices in a plain array (a typed array's sort with a comparator, and
+  // Int32Array.from with a map function, were a third of the timeline's time).
+  const logMs = new Float64Array(logs.length);
+  const logOrder = new Array<number>(logs.length);
+  for (let k = 0; k < logs.length; k++) {
+    logMs[k] = logs[k].timeMs;
+    logOrder[k] = k;
+  }
+  logOrder.sort((a, b) => logMs[a]! - logMs[b]! || a - b);
   const total = 2 * n + logs.length;
   const out: EventOrder = { type: new Array<TimelineEventType>(total), timeMs: new Float64Array(total), step: new Int32Array(total), label: new Array<string | undefined>(total).fill(undefined) };
   let si = 0;
@@ -120,17 +128,17 @@ function eventOrder(steps: readonly AgentStep[]): EventOrder {
   let ei = 0;
   for (let k = 0; k < total; k++) {
     const st = si < n ? steps[si].startMs : Infinity;
-    const lt = li < logs.length ? logs[logOrder[li]].timeMs : Infinity;
+    const lt = li < logs.length ? logMs[logOrder[li]!]! : Infinity;
     const et = ei < n ? endMs[ends[ei]!]! : Infinity;
     if (si < n && st <= lt && st <= et) {
       out.type[k] = 'start';
       out.timeMs[k] = st;
       out.step[k] = si++;
     } else if (li < logs.length && lt <= et) {
-      const e = logs[logOrder[li]];
+      const e = logs[logOrder[li]!];
       out.type[k] = 'log';
       out.timeMs[k] = lt;
-      out.step[k] = logStep[logOrder[li++]];
+      out.step[k] = logStep[logOrder[li++]!];
       out.label[k] = e.name;
     } else {
       out.type[k] = 'end';
@@ -243,16 +251,38 @@ export function seek(t: Timeline, from: number, direction: 1 | -1, match: (type:
  */
 function conversationSteps(steps: readonly AgentStep[]): Uint8Array {
   const hasMessages = (s: AgentStep) => (s.inputMessages?.length ?? 0) + (s.outputMessages?.length ?? 0) > 0;
-  const talking = new Set<string>();
-  const talkingChildOf = new Set<string>();
+  // By span id, then trace: keys made of both were a string a step.
+  const talking = new SpanSet();
+  const talkingChildOf = new SpanSet();
   for (const s of steps) {
     if (s.kind !== 'llm' || !hasMessages(s)) continue;
-    talking.add(`${s.traceId}/${s.spanId}`);
-    if (s.parentSpanId !== undefined) talkingChildOf.add(`${s.traceId}/${s.parentSpanId}`);
+    talking.add(s.spanId, s.traceId);
+    if (s.parentSpanId !== undefined) talkingChildOf.add(s.parentSpanId, s.traceId);
   }
-  return Uint8Array.from(steps, (s) => {
-    if (s.kind !== 'llm') return 0;
-    if (!s.aggregate) return hasMessages(s) || s.parentSpanId === undefined || !talking.has(`${s.traceId}/${s.parentSpanId}`) ? 1 : 0;
-    return hasMessages(s) && !talkingChildOf.has(`${s.traceId}/${s.spanId}`) ? 1 : 0;
+  const out = new Uint8Array(steps.length);
+  steps.forEach((s, i) => {
+    if (s.kind !== 'llm') return;
+    if (!s.aggregate) out[i] = hasMessages(s) || s.parentSpanId === undefined || !talking.has(s.parentSpanId, s.traceId) ? 1 : 0;
+    else out[i] = hasMessages(s) && !talkingChildOf.has(s.spanId, s.traceId) ? 1 : 0;
   });
+  return out;
+}
+
+/** (span id, trace id) pairs. */
+class SpanSet {
+  private readonly traces = new Map<string, string | string[]>();
+
+  add(spanId: string, traceId: string): void {
+    const known = this.traces.get(spanId);
+    if (known === undefined) this.traces.set(spanId, traceId);
+    else if (typeof known === 'string') {
+      if (known !== traceId) this.traces.set(spanId, [known, traceId]);
+    }
+    else if (!known.includes(traceId)) known.push(traceId);
+  }
+
+  has(spanId: string, traceId: string): boolean {
+    const known = this.traces.get(spanId);
+    return known === traceId || (Array.isArray(known) && known.includes(traceId));
+  }
 }

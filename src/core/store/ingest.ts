@@ -12,7 +12,8 @@ import type { SpanRows } from './spanRows';
 import { SpanRunWriter } from './spanRuns';
 import { groupedByTrace } from './traceOrder';
 import type { BindValue, SqlValue } from './sqlite';
-import { nsToMs, toJson } from './values';
+import { nsToMs } from '../otlp/nanos';
+import { toJson } from './values';
 
 const insertLog = `INSERT INTO log_records (id, session_id, trace_id, span_id, time_ns, observed_time_ns, time_ms, severity_number,
   severity_text, body, attributes, dropped_attributes_count, flags, event_name, resource_id, scope_id)

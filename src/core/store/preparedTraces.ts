@@ -7,7 +7,7 @@ import type { InstrumentationScope, KeyValue, Resource, TraceRequest } from '../
 import { ByteBuffer } from './byteBuffer';
 import { isSessionKey } from './sessionKeys';
 import { spanDataBytes } from './spanData';
-import { nsToMs } from './values';
+import { nsToMs } from '../otlp/nanos';
 
 /** Consecutive spans sharing one resource and scope. */
 export interface PreparedGroup {

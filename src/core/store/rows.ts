@@ -5,7 +5,8 @@ import type { StoreContext } from './context';
 import { parseSpanDataInto } from './spanData';
 import { num, str, type SqlValue } from './sqlite';
 import type { StoredLogRecord, StoredSpan } from './types';
-import { durationMs, parseJson } from './values';
+import { durationMs } from '../otlp/nanos';
+import { parseJson } from './values';
 
 export const spanColumns = `s.id, s.session_id, s.trace_id, s.span_id, s.parent_span_id, s.name, s.start_ms, s.end_ms, s.status_code,
   s.resource_id, s.scope_id, s.data`;

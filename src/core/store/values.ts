@@ -49,36 +49,3 @@ export function attributeText(attributes: KeyValue[], key: string): string | und
   return text === '' ? undefined : text;
 }
 
-/**
- * Decimal nanoseconds since the epoch -> ms. Split in two so that both halves stay exact doubles; the
- * result keeps ~0.2 µs precision, plenty for ordering and layout. Digits are read by hand (two calls per
- * span on the ingest path): the same result as Number() on the halves, without slicing strings.
- */
-export function nsToMs(ns: string): number {
-  const split = ns.length - 6;
-  // Up to 15 digits before the split keep `whole` an exact integer.
-  if (split > 0 && split <= 15) {
-    let whole = 0;
-    let frac = 0;
-    for (let i = 0; i < ns.length; i++) {
-      const d = ns.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return nsToMsSlow(ns);
-      if (i < split) whole = whole * 10 + d;
-      else frac = frac * 10 + d;
-    }
-    return whole + frac / 1e6;
-  }
-  return nsToMsSlow(ns);
-}
-
-function nsToMsSlow(ns: string): number {
-  if (ns.length <= 6) return Number(ns) / 1e6;
-  return Number(ns.slice(0, -6)) + Number(ns.slice(-6)) / 1e6;
-}
-
-/** end - start in ms, computed on the split halves so a long duration keeps sub-µs precision. */
-export function durationMs(startNs: string, endNs: string): number {
-  if (startNs.length <= 6 || endNs.length <= 6) return (Number(endNs) - Number(startNs)) / 1e6;
-  const whole = Number(endNs.slice(0, -6)) - Number(startNs.slice(0, -6));
-  return whole + (Number(endNs.slice(-6)) - Number(startNs.slice(-6))) / 1e6;
-}

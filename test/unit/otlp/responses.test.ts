@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { encodeExportResponse, encodeStatus } from '../../../src/core/otlp/responses';
 import { u64NsToMs, u64ToDecimal } from '../../../src/core/otlp/protoWire';
-import { nsToMs } from '../../../src/core/store/values';
+import { nsToMs } from '../../../src/core/otlp/nanos';
 import { decodeExportResponseProto, decodeStatusProto, prng } from './helpers';
 
 describe('OTLP responses', () => {

@@ -5,7 +5,7 @@ import { ByteBuffer } from '../../../src/core/store/byteBuffer';
 import { StoreContext } from '../../../src/core/store/context';
 import { newStoreDatabase } from '../../../src/core/store/exportImport';
 import { loadSqlJs, Statements } from '../../../src/core/store/sqlite';
-import { nsToMs } from '../../../src/core/store/values';
+import { durationMs, nsToMs } from '../../../src/core/otlp/nanos';
 import { HeapReserve } from '../../../src/core/store/wasmHeap';
 import { bulkRequest, dumpStore, mixedRequest, newStore, str } from './fixtures';
 
@@ -72,6 +72,15 @@ describe('store: ingest path helpers', () => {
       cases.push(digits);
     }
     for (const ns of cases) assert.ok(Object.is(nsToMs(ns), reference(ns)), ns);
+    // durationMs likewise: the result of Number() on the halves of both ends.
+    const duration = (s: string, e: string) =>
+      s.length <= 6 || e.length <= 6 ? (Number(e) - Number(s)) / 1e6 : Number(e.slice(0, -6)) - Number(s.slice(0, -6)) + (Number(e.slice(-6)) - Number(s.slice(-6))) / 1e6;
+    for (let i = 0; i + 1 < cases.length; i++) {
+      const [s, e] = [cases[i]!, cases[cases.length - 1 - i]!];
+      if (s.length > 6 && e.length > 6) assert.ok(Object.is(durationMs(s, e), duration(s, e)), `${s} .. ${e}`);
+    }
+    assert.ok(Math.abs(durationMs('1767225600000000000', '1767225600001500250') - 1.50025) < 1e-9);
+    assert.ok(Number.isNaN(durationMs('1767225600000000000', '17672256000015x0250')));
   });
 
   it('ByteBuffer hands out UTF-8 views that stay valid until reset, growing for large text', () => {

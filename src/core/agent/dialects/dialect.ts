@@ -72,7 +72,9 @@ export function scanKeys(attrs: Attributes): KeyFamilies {
 /** Copies defined values only, so `{ model: undefined }` never hides another reader's model. */
 export function defined<T extends object>(fields: T): Partial<T> {
   const out: Partial<T> = {};
-  for (const k of Object.keys(fields) as (keyof T)[]) {
+  // for-in, not Object.keys: every reader of every span passes here (the keys' array was 2% of a model's allocations).
+  for (const k in fields) {
+    if (!Object.hasOwn(fields, k)) continue;
     const v = fields[k];
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[k] = v;
   }
