@@ -14,8 +14,10 @@ import { allRows, firstRow, num, type Statements } from './sqlite';
 /**
  * Bytes of pieces kept to find a text by content (past this, the oldest are forgotten: they may be stored
  * again), and of decoded strings kept for reads: at most these, and a small part of the store's own cap.
+ * 8 MB of pieces is ~30k agent spans' new content: 100k of them store the same pages as with 16 MB, and
+ * 100k spans of unique content, which fills the dictionary without a repeat, cost ~10 MB less.
  */
-const dictionaryBytes = (storeBytes: number) => Math.min(16 * 2 ** 20, storeBytes / 16);
+const dictionaryBytes = (storeBytes: number) => Math.min(8 * 2 ** 20, storeBytes / 16);
 const cacheBytes = (storeBytes: number) => Math.min(48 * 2 ** 20, storeBytes / 16);
 
 export class SharedTexts implements TextInterner {
