@@ -15,6 +15,7 @@ import { SpanStore } from '../../src/core/store/spanStore';
 import { planTexts } from '../../src/core/store/textPlan';
 import { agentPayloads } from './agentSpans';
 import { packPayloads, unpackPayloads } from './sender';
+import { minorFaults } from './pageFaults';
 import { benchServeOut, printServeOutBench } from './serveOut';
 
 export interface FilesBench {
@@ -29,6 +30,8 @@ export interface FilesBench {
   importPeakMB: number;
   modelMs: number;
   modelPeakMB: number;
+  /** Minor page faults the model's build took (Linux; -1 elsewhere). */
+  modelFaults: number;
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20;
@@ -99,11 +102,13 @@ async function child(stage: string, spans: number, shape: 'agent' | 'unique', fi
   const importMs = performance.now() - started;
   const importPeakMB = mb(peakRss() - base);
   const afterImport = settle();
+  const faults = minorFaults();
   started = performance.now();
   const session = buildSession(readSession(store, result.sessionIds[0]!));
   const modelMs = performance.now() - started;
+  const modelFaults = faults === undefined ? -1 : minorFaults()! - faults;
   if (session.steps.length < spans * 0.99) throw new Error(`model: ${session.steps.length} steps of ${spans}`);
-  console.log(JSON.stringify({ importMs, importPeakMB, modelMs, modelPeakMB: mb(Math.max(0, peakRss() - afterImport)) }));
+  console.log(JSON.stringify({ importMs, importPeakMB, modelMs, modelPeakMB: mb(Math.max(0, peakRss() - afterImport)), modelFaults }));
 }
 
 function runChild(stage: string, spans: number, shape: string, file: string): Record<string, number> {
@@ -146,7 +151,7 @@ export function printFilesBench(results: FilesBench[]): FileGoal[] {
   console.log('  spans      shape   file      store     export         import          model');
   const goals: FileGoal[] = [];
   for (const r of results) {
-    console.log(`  ${f(r.spans).padEnd(10)} ${r.shape.padEnd(7)} ${`${f(r.fileMB)} MB`.padEnd(9)} ${`${f(r.storeMB)} MB`.padEnd(9)} ${`${s(r.exportMs)} +${f(r.exportPeakMB)} MB`.padEnd(14)} ${`${s(r.importMs)} +${f(r.importPeakMB)} MB`.padEnd(15)} ${s(r.modelMs)} +${f(r.modelPeakMB)} MB`);
+    console.log(`  ${f(r.spans).padEnd(10)} ${r.shape.padEnd(7)} ${`${f(r.fileMB)} MB`.padEnd(9)} ${`${f(r.storeMB)} MB`.padEnd(9)} ${`${s(r.exportMs)} +${f(r.exportPeakMB)} MB`.padEnd(14)} ${`${s(r.importMs)} +${f(r.importPeakMB)} MB`.padEnd(15)} ${s(r.modelMs)} +${f(r.modelPeakMB)} MB${r.modelFaults >= 0 ? `, ${f(r.modelFaults)} page faults` : ''}`);
     if (r.spans !== 100_000) continue;
     goals.push(
       { goal: `import of an OTLP JSON file, 100k ${r.shape} spans: <= 10 s`, value: s(r.importMs), met: r.importMs <= 10_000 },

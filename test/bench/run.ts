@@ -12,6 +12,7 @@ import { benchHostReads } from './hostReads';
 import { benchHostThread, type HostThreadBench } from './hostThread';
 import { benchIngest } from './ingest';
 import { makePayloads } from './payloads';
+import { firstTouchMicros } from './pageFaults';
 import { benchSafety, printSafety } from './safety';
 import { benchReplay } from './replay';
 
@@ -45,7 +46,7 @@ Extension host with the engine on its worker (${fmt(r.spans)} ${label}, OTLP/HTT
 }
 
 async function main(): Promise<void> {
-  console.log(`Agent Debugger benchmarks — node ${process.version}, ${cpus().length} cores\n`);
+  console.log(`Agent Debugger benchmarks — node ${process.version}, ${cpus().length} cores; a first write to a 4 KB page of fresh memory costs ${firstTouchMicros().toFixed(1)} µs here\n`);
   const r = await benchIngest();
   console.log('OTLP ingest (100 requests x 1,000 spans, protobuf, made by the official OTel JS serializer, sent from another process)');
   console.log(`  ${r.rounds} rounds (decode only, then over HTTP into a fresh store); the round with the median ratio:`);

@@ -112,8 +112,8 @@ function eventOrder(steps: readonly AgentStep[]): EventOrder {
       logs.push(e);
     }
   }
-  // As the ends: times as numbers, indices in a plain array (a typed array's sort with a comparator, and
-  // Int32Array.from with a map function, were a third of the timeline's time).
+  // As the ends: times as numbers, indices in a plain array (Int32Array.from with a map function and a
+  // typed array's sort with a comparator that reads the events cost ~15% of the timeline, profiled).
   const logMs = new Float64Array(logs.length);
   const logOrder = new Array<number>(logs.length);
   for (let k = 0; k < logs.length; k++) {
