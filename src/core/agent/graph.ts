@@ -2,7 +2,7 @@
 // order; top-level steps of a session too) and `dataflow` (LLM output tool call -> the tool step that ran
 // it -> the LLM step whose input carried its result). Ids are matched when the emitter recorded them;
 // otherwise tool calls are matched by tool name and order, within the trace.
-import { firstStartingAtOrAfter, parentIndices } from './tree';
+import { firstStartingAtOrAfter, parentIndices, SpanSet } from './tree';
 import type { AgentStep, StepKind } from './types';
 import { pushAll } from '../otlp/fittedArrays';
 
@@ -86,15 +86,15 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
   const traces = new Map<string, TraceIndex>();
   // One call traced twice (a wrapper LLM span over the client's own): the messages are read from one of
   // them, the inner one when it carries any.
-  const innerHasMessages = new Set<string>();
+  const innerHasMessages = new SpanSet();
   // Only aggregate LLM steps ask: most sessions have none, and need no key per step.
   if (steps.some((s) => s.kind === 'llm' && s.aggregate)) {
     for (const s of steps) {
-      if (s.kind === 'llm' && s.parentSpanId !== undefined && (s.outputMessages?.length || s.inputMessages?.length)) innerHasMessages.add(`${s.traceId}/${s.parentSpanId}`);
+      if (s.kind === 'llm' && s.parentSpanId !== undefined && (s.outputMessages?.length || s.inputMessages?.length)) innerHasMessages.add(s.parentSpanId, s.traceId);
     }
   }
   steps.forEach((s, i) => {
-    if (s.kind !== 'llm' || (s.aggregate && innerHasMessages.has(`${s.traceId}/${s.spanId}`))) return;
+    if (s.kind !== 'llm' || (s.aggregate && innerHasMessages.has(s.spanId, s.traceId))) return;
     let t = traces.get(s.traceId);
     if (!t) traces.set(s.traceId, (t = { callsById: new Map(), callsByName: new Map(), resultsById: new Map(), resultsByName: new Map(), anonymousResults: [] }));
     for (const m of s.outputMessages ?? []) {

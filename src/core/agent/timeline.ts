@@ -1,6 +1,7 @@
 // The time-travel timeline: every step start, step end and step event (span event or joined log) in
 // time order. A cursor is an index into it. Everything a cursor shows is derived from prefix sums built
 // once, so moving the cursor costs O(1) and finding it by time O(log n).
+import { SpanSet } from './tree';
 import type { AgentStep, Message, StepEvent } from './types';
 
 export type TimelineEventType = 'start' | 'log' | 'end';
@@ -251,7 +252,6 @@ export function seek(t: Timeline, from: number, direction: 1 | -1, match: (type:
  */
 function conversationSteps(steps: readonly AgentStep[]): Uint8Array {
   const hasMessages = (s: AgentStep) => (s.inputMessages?.length ?? 0) + (s.outputMessages?.length ?? 0) > 0;
-  // By span id, then trace: keys made of both were a string a step.
   const talking = new SpanSet();
   const talkingChildOf = new SpanSet();
   for (const s of steps) {
@@ -266,23 +266,4 @@ function conversationSteps(steps: readonly AgentStep[]): Uint8Array {
     else out[i] = hasMessages(s) && !talkingChildOf.has(s.spanId, s.traceId) ? 1 : 0;
   });
   return out;
-}
-
-/** (span id, trace id) pairs. */
-class SpanSet {
-  private readonly traces = new Map<string, string | string[]>();
-
-  add(spanId: string, traceId: string): void {
-    const known = this.traces.get(spanId);
-    if (known === undefined) this.traces.set(spanId, traceId);
-    else if (typeof known === 'string') {
-      if (known !== traceId) this.traces.set(spanId, [known, traceId]);
-    }
-    else if (!known.includes(traceId)) known.push(traceId);
-  }
-
-  has(spanId: string, traceId: string): boolean {
-    const known = this.traces.get(spanId);
-    return known === traceId || (Array.isArray(known) && known.includes(traceId));
-  }
 }

@@ -48,3 +48,21 @@ export function firstStartingAtOrAfter(steps: readonly AgentStep[], list: readon
   }
   return lo < list.length ? list[lo] : undefined;
 }
+
+/** (span id, trace id) pairs, by span id then trace: no key string made of both per step. */
+export class SpanSet {
+  private readonly traces = new Map<string, string | string[]>();
+
+  add(spanId: string, traceId: string): void {
+    const known = this.traces.get(spanId);
+    if (known === undefined) this.traces.set(spanId, traceId);
+    else if (typeof known === 'string') {
+      if (known !== traceId) this.traces.set(spanId, [known, traceId]);
+    } else if (!known.includes(traceId)) known.push(traceId);
+  }
+
+  has(spanId: string, traceId: string): boolean {
+    const known = this.traces.get(spanId);
+    return known === traceId || (Array.isArray(known) && known.includes(traceId));
+  }
+}

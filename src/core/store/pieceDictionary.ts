@@ -43,7 +43,8 @@ export class PieceDictionary {
   private print = new Int32Array(1024);
   private id = new Int32Array(1024);
   private older = new Int32Array(1024);
-  private forgotten = new Uint8Array(1024);
+  /** 1 once forgotten (an Int32Array as the other columns: they move and grow as one). */
+  private forgotten = new Int32Array(1024);
   /** Slab index of the oldest slab kept (slabs are numbered in the order they come). */
   private firstSlab = 0;
 
@@ -153,37 +154,22 @@ export class PieceDictionary {
     this.base = to;
   }
 
-  /** The column index for a new piece: the columns move down (past dropped pieces) or grow. */
+  /** The column index for a new piece: the columns move down (past dropped pieces), doubling unless half of them went. */
   private room(piece: Piece): number {
-    let i = piece - this.stored;
-    if (i < this.at.length) return i;
+    if (piece - this.stored < this.at.length) return piece - this.stored;
     const dropped = this.base - this.stored;
     const keep = this.next - this.base;
-    if (dropped >= this.at.length / 2) {
-      for (const column of this.columns()) column.copyWithin(0, dropped, dropped + keep);
-    } else {
-      const size = this.at.length * 2;
-      this.slab = grown(this.slab, size, dropped, keep);
-      this.at = grown(this.at, size, dropped, keep);
-      this.length = grown(this.length, size, dropped, keep);
-      this.print = grown(this.print, size, dropped, keep);
-      this.id = grown(this.id, size, dropped, keep);
-      this.older = grown(this.older, size, dropped, keep);
-      const flags = new Uint8Array(size);
-      flags.set(this.forgotten.subarray(dropped, dropped + keep));
-      this.forgotten = flags;
-    }
+    const size = dropped >= this.at.length / 2 ? this.at.length : this.at.length * 2;
+    for (const column of columns) this[column] = moved(this[column], size, dropped, keep);
     this.stored = this.base;
-    i = piece - this.stored;
-    return i;
-  }
-
-  private columns(): (Int32Array | Uint8Array)[] {
-    return [this.slab, this.at, this.length, this.print, this.id, this.older, this.forgotten];
+    return piece - this.stored;
   }
 }
 
-function grown(a: Int32Array, size: number, from: number, count: number): Int32Array<ArrayBuffer> {
+const columns = ['slab', 'at', 'length', 'print', 'id', 'older', 'forgotten'] as const;
+
+/** `count` values of `a` from `from`, at the start of a column of `size`. */
+function moved(a: Int32Array, size: number, from: number, count: number): Int32Array<ArrayBuffer> {
   const out = new Int32Array(size);
   out.set(a.subarray(from, from + count));
   return out;

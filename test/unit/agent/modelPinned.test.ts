@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { buildSession, parentIndices, type AgentSession, type SpanInput } from '../../../src/core/agent';
 import { orderedSession } from '../../../src/core/agent/session';
+import { SpanSet } from '../../../src/core/agent/tree';
 import { agentShapedSession } from './agentShaped';
 import { fixtureInputs, sessionText } from './modelInputs';
 import { syntheticSession } from './synthetic';
@@ -32,5 +33,11 @@ describe('agent model: output pinned across speed work', () => {
       assert.ok(parents.some((p) => p >= 0), name);
       assert.deepStrictEqual(parents, parentIndices(steps), name);
     }
+  });
+
+  it('SpanSet (the timeline and the graph find talking LLM steps with it) holds a span id of several traces', () => {
+    const set = new SpanSet();
+    for (const [span, trace] of [['a', 't1'], ['a', 't2'], ['a', 't1'], ['a', 't3'], ['b', 't1']]) set.add(span!, trace!);
+    assert.deepEqual([['a', 't1'], ['a', 't2'], ['a', 't3'], ['b', 't1'], ['b', 't2'], ['c', 't1'], ['t1', 'a']].map(([s, t]) => set.has(s!, t!)), [true, true, true, true, false, false, false]);
   });
 });
