@@ -4,14 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatCount, formatInputTokens, formatMs, formatUsdPrecise, plural } from '../core/format';
-import { buildSession, type AgentSession } from '../core/agent';
+import type { AgentSession } from '../core/agent';
 import { isModelCall } from '../core/cost/breakdowns';
 import { totalsOf, type Totals } from '../core/agent/rollups';
 import type { AgentStep } from '../core/agent/types';
 import type { SafetyKind } from '../core/safety';
 import { SpanStore } from '../core/store/spanStore';
 import { isValidPrice, type PriceOverrides } from '../core/pricing/overrides';
-import { readSession } from '../core/agent/fromStore';
+import { buildStoredSession } from '../core/agent/fromStore';
 import { importSessionFile } from '../core/sessionFiles';
 import { UsageError } from './errors';
 import { JsonArrayOf, writeJsonObject } from './jsonOut';
@@ -31,7 +31,7 @@ export async function steps(argv: string[]): Promise<number> {
       sessions = sessions.filter((s) => s.id === options.session || s.name === options.session);
       if (sessions.length === 0) throw new UsageError(`no session '${options.session}' in ${options.file}`);
     }
-    const built = sessions.map((s) => ({ id: s.id, name: s.name, session: buildSession(readSession(store, s.id), { pricing: { overrides } }) }));
+    const built = sessions.map((s) => ({ id: s.id, name: s.name, session: buildStoredSession(store, s.id, { pricing: { overrides } }) }));
     const safetyFindings = built.map((b) => sessionFindings(b.session, safety));
     const totals = totalsOf(built.length === 1 ? built[0]!.session.steps : built.flatMap((b) => b.session.steps));
     if (options.json) {

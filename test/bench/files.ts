@@ -6,8 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildSession } from '../../src/core/agent';
-import { readSession } from '../../src/core/agent/fromStore';
+import { buildStoredSession } from '../../src/core/agent/fromStore';
 import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { importSessionFile, writeOtlpFile } from '../../src/core/sessionFiles';
 import { prepareTraceBytes } from '../../src/core/store/protoPrepared';
@@ -104,7 +103,7 @@ async function child(stage: string, spans: number, shape: 'agent' | 'unique', fi
   const afterImport = settle();
   const faults = minorFaults();
   started = performance.now();
-  const session = buildSession(readSession(store, result.sessionIds[0]!));
+  const session = buildStoredSession(store, result.sessionIds[0]!);
   const modelMs = performance.now() - started;
   const modelFaults = faults === undefined ? -1 : minorFaults()! - faults;
   if (session.steps.length < spans * 0.99) throw new Error(`model: ${session.steps.length} steps of ${spans}`);

@@ -1,14 +1,15 @@
 // The agent model at scale, alone: a store of agent-shaped spans (agentSpans.ts), the time to read and model
-// the session whole (readSession + buildSession, as the CLI and exports do; readSession + the live model's
+// the session whole (buildStoredSession: read, each span normalised as it is read, then built, as the CLI and
+// exports do; readSession + the live model's
 // first build, as the engine's model cache does), then live updates: 512 new spans at a time (the official
 // exporter's batch) read and added as the engine's model cache does (readSessionAdded after the newest span it holds + LiveSession).
 // Runs in a process of its own: `node --expose-gc out/test/bench/model.js [spans]`, or from run.ts.
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { buildSession } from '../../src/core/agent';
+import { buildSessionOfSteps } from '../../src/core/agent';
 import { costReport, reportDto } from '../../src/core/cost';
 import { findSafety } from '../../src/core/safety';
-import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from '../../src/core/agent/fromStore';
+import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded, readSessionSteps } from '../../src/core/agent/fromStore';
 import { LiveSession } from '../../src/core/agent/liveSession';
 import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { SpanStore } from '../../src/core/store/spanStore';
@@ -19,8 +20,9 @@ const batch = 512;
 
 export interface ModelBench {
   spans: number;
-  /** readSession + buildSession, per run. */
+  /** buildStoredSession, per run. */
   wholeMs: number[];
+  /** Its read and normalise (readSessionSteps). */
   readMs: number[];
   /** readSession + the live model's first build (the engine's whole path). */
   cacheWholeMs: number;
@@ -51,9 +53,9 @@ async function measure(spans: number, runs: number, updates: number): Promise<Mo
   for (let run = 0; run < runs; run++) {
     global.gc?.();
     const started = performance.now();
-    const inputs = readSession(store, id);
+    const normalised = readSessionSteps(store, id);
     result.readMs.push(performance.now() - started);
-    const session = buildSession(inputs);
+    const session = buildSessionOfSteps(normalised);
     result.wholeMs.push(performance.now() - started);
     if (session.steps.length < spans * 0.99) throw new Error(`model: ${session.steps.length} steps of ${spans}`);
     if (run > 0) continue;
@@ -104,7 +106,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export function printModelBench(r: ModelBench): FileGoal[] {
   const k = `${Math.round(r.spans / 1000)}k`;
   console.log(`\nAgent model (${k} agent-shaped spans in the store; median of ${r.wholeMs.length} runs)`);
-  console.log(`  whole: readSession + buildSession ${s(median(r.wholeMs))} (read ${s(median(r.readMs))}); the engine's model cache (read + live model) ${s(r.cacheWholeMs)}`);
+  console.log(`  whole: buildStoredSession ${s(median(r.wholeMs))} (read and normalise ${s(median(r.readMs))}); the engine's model cache (read + live model) ${s(r.cacheWholeMs)}`);
   const update = median(r.updateMs);
   const ratio = update / r.cacheWholeMs;
   console.log(`  Cost view report ${s(r.costMs)}, ${(r.costWireBytes / 1024).toFixed(0)} KB on the wire (${(r.costFullBytes / 2 ** 20).toFixed(1)} MB with every row's step ids, which stay in the worker); safety scan ${s(r.safetyMs)}`);

@@ -4,7 +4,7 @@ import type { PricingOptions } from '../pricing/price';
 import { buildGraph, type AgentGraph } from './graph';
 import { findLoops, type Finding } from './loops';
 import { totalsOf, type Totals } from './rollups';
-import { orderedSession } from './session';
+import { orderedSession, orderedSteps } from './session';
 import { buildTimeline, type Timeline } from './timeline';
 import type { AgentStep, SpanInput } from './types';
 
@@ -18,6 +18,12 @@ export interface AgentSession {
 
 export function buildSession(inputs: readonly SpanInput[], options: { pricing?: PricingOptions } = {}): AgentSession {
   const { steps, parents } = orderedSession(inputs, options);
+  return sessionOfSteps(steps, parents);
+}
+
+/** buildSession of spans normalised already (normaliseSpan of each input, in readSession's order). */
+export function buildSessionOfSteps(normalised: AgentStep[], options: { pricing?: PricingOptions } = {}): AgentSession {
+  const { steps, parents } = orderedSteps(normalised, options);
   return sessionOfSteps(steps, parents);
 }
 

@@ -18,7 +18,12 @@ export function normaliseSession(inputs: readonly SpanInput[], options: SessionO
 
 /** normaliseSession's steps and their parent indices (the graph needs them too; they cost ~90 ms per 100k steps). */
 export function orderedSession(inputs: readonly SpanInput[], options: SessionOptions = {}): { steps: AgentStep[]; parents: Int32Array } {
-  const { steps, depth, parent, uniqueIds } = relateSteps(inputs.map(normaliseSpan), options);
+  return orderedSteps(inputs.map(normaliseSpan), options);
+}
+
+/** orderedSession of spans normalised already (normaliseSpan of each input, in the inputs' order). */
+export function orderedSteps(normalised: AgentStep[], options: SessionOptions = {}): { steps: AgentStep[]; parents: Int32Array } {
+  const { steps, depth, parent, uniqueIds } = relateSteps(normalised, options);
   const order = steps.map((_, i) => i);
   // Equal starts are common (JS SDKs stamp starts in whole ms): parents first, then arrival order;
   // settledOrder below then applies dataflow.

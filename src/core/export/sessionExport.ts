@@ -2,7 +2,7 @@
 // report and eval JSONL go through the agent model (with the user's prices), like the views do.
 import { buildSession, type AgentSession } from '../agent';
 import { byModel } from '../cost';
-import { readSession } from '../agent/fromStore';
+import { buildStoredSession, readSession } from '../agent/fromStore';
 import type { SpanInput } from '../agent/types';
 import type { PricingOptions } from '../pricing/price';
 import { stat } from 'node:fs/promises';
@@ -86,7 +86,7 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
 export function sessionCassette(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}): Cassette {
   const stored = store.cassette(sessionId);
   if (stored !== undefined) return parseCassette(stored, 'the stored cassette');
-  const synthesis = cassetteFromSteps(buildSession(readSession(store, sessionId), options).steps);
+  const synthesis = cassetteFromSteps(buildStoredSession(store, sessionId, options).steps);
   if ('reason' in synthesis) throw new Error(`the session has no cassette: the LLM gateway did not record it, and it cannot be rebuilt from its spans (${synthesis.reason})`);
   return synthesis.cassette;
 }

@@ -220,6 +220,11 @@ export class SpanStore {
     return q.spansOfSession(this.ctx, sessionId, page, plain);
   }
 
+  /** `fn` of each of a session's spans (attributes as plain values), in the session's order, as each is read. */
+  mapSpansOfSession<T>(sessionId: string, fn: (span: StoredSpan) => T): T[] {
+    return q.mapSpansOfSession(this.ctx, sessionId, true, fn);
+  }
+
   childrenOf(traceId: string, spanId: string, sessionId?: string): StoredSpan[] {
     return q.childrenOf(this.ctx, traceId, spanId, sessionId);
   }
