@@ -2,7 +2,7 @@
 // each stage in a process of its own so that its time and peak memory are its own. Run alone with
 // `node --expose-gc out/test/bench/files.js [spans...]`, or from run.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +11,7 @@ import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { importSessionFile, writeOtlpFile } from '../../src/core/sessionFiles';
 import { prepareTraceBytes } from '../../src/core/store/protoPrepared';
 import { SpanStore } from '../../src/core/store/spanStore';
+import { toJson } from '../../src/core/store/values';
 import { planTexts } from '../../src/core/store/textPlan';
 import { agentPayloads } from './agentSpans';
 import { packPayloads, unpackPayloads } from './sender';
@@ -31,6 +32,9 @@ export interface FilesBench {
   modelPeakMB: number;
   /** Minor page faults the model's build took (Linux; -1 elsewhere). */
   modelFaults: number;
+  /** The same spans as JSONL of one span a line (each line repeats its resource and scope): its size and import time. */
+  linesMB: number;
+  linesImportMs: number;
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20;
@@ -91,7 +95,16 @@ async function child(stage: string, spans: number, shape: 'agent' | 'unique', fi
     await writeOtlpFile(store, [id], file, false);
     const exportMs = performance.now() - started;
     clearInterval(sampler);
-    console.log(JSON.stringify({ exportMs, exportPeakMB: mb(peak - base), storeMB: mb(storeBytes), fileMB: mb(statSync(file).size) }));
+    writeSpanLines(store, id, `${file}.lines.jsonl`);
+    console.log(JSON.stringify({ exportMs, exportPeakMB: mb(peak - base), storeMB: mb(storeBytes), fileMB: mb(statSync(file).size), linesMB: mb(statSync(`${file}.lines.jsonl`).size) }));
+    return;
+  }
+  if (stage === 'lines') {
+    const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
+    const started = performance.now();
+    const result = await importSessionFile(store, `${file}.lines.jsonl`);
+    if (result.spans < spans) throw new Error(`JSONL import: ${result.spans} spans of ${spans}`);
+    console.log(JSON.stringify({ linesImportMs: performance.now() - started }));
     return;
   }
   const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
@@ -110,6 +123,22 @@ async function child(stage: string, spans: number, shape: 'agent' | 'unique', fi
   console.log(JSON.stringify({ importMs, importPeakMB, modelMs, modelPeakMB: mb(Math.max(0, peakRss() - afterImport)), modelFaults }));
 }
 
+/** A session as JSONL of one span a line (a request each, as an exporter without batching leaves them): the most lines a file of these spans can have. */
+function writeSpanLines(store: SpanStore, sessionId: string, file: string): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const page of store.exportSpanPages(sessionId, 1_000, 2 ** 20)) {
+      const lines: string[] = [];
+      for (const { scopeSpans, ...resource } of page) {
+        for (const { spans, ...scope } of scopeSpans) for (const span of spans) lines.push(toJson({ resourceSpans: [{ ...resource, scopeSpans: [{ ...scope, spans: [span] }] }] }));
+      }
+      writeSync(fd, `${lines.join('\n')}\n`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function runChild(stage: string, spans: number, shape: string, file: string): Record<string, number> {
   const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', __filename, stage, String(spans), shape, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
@@ -125,9 +154,11 @@ export function benchFiles(sizes = [100_000], shapes: ('agent' | 'unique')[] = [
         runChild('bodies', spans, shape, file);
         const exported = runChild('export', spans, shape, file);
         const imported = runChild('import', spans, shape, file);
+        const lines = runChild('lines', spans, shape, file);
         rmSync(file, { force: true });
+        rmSync(`${file}.lines.jsonl`, { force: true });
         rmSync(`${file}.bodies`, { force: true });
-        results.push({ spans, shape, ...exported, ...imported } as FilesBench);
+        results.push({ spans, shape, ...exported, ...imported, ...lines } as FilesBench);
       }
     }
   } finally {
@@ -151,6 +182,7 @@ export function printFilesBench(results: FilesBench[]): FileGoal[] {
   const goals: FileGoal[] = [];
   for (const r of results) {
     console.log(`  ${f(r.spans).padEnd(10)} ${r.shape.padEnd(7)} ${`${f(r.fileMB)} MB`.padEnd(9)} ${`${f(r.storeMB)} MB`.padEnd(9)} ${`${s(r.exportMs)} +${f(r.exportPeakMB)} MB`.padEnd(14)} ${`${s(r.importMs)} +${f(r.importPeakMB)} MB`.padEnd(15)} ${s(r.modelMs)} +${f(r.modelPeakMB)} MB${r.modelFaults >= 0 ? `, ${f(r.modelFaults)} page faults` : ''}`);
+    console.log(`  ${''.padEnd(10)} ${''.padEnd(7)} ${`${f(r.linesMB)} MB`.padEnd(9)} as JSONL, one span a line (each repeats its resource and scope): import ${s(r.linesImportMs)}`);
     if (r.spans !== 100_000) continue;
     goals.push(
       { goal: `import of an OTLP JSON file, 100k ${r.shape} spans: <= 10 s`, value: s(r.importMs), met: r.importMs <= 10_000 },
@@ -171,7 +203,7 @@ export async function serveOutGoals(spans = 100_000): Promise<FileGoal[]> {
 
 if (require.main === module) {
   const [stage, spans, shape, file] = process.argv.slice(2);
-  if (stage === 'bodies' || stage === 'export' || stage === 'import') {
+  if (stage === 'bodies' || stage === 'export' || stage === 'import' || stage === 'lines') {
     child(stage, Number(spans), shape as 'agent' | 'unique', file!).catch((e) => {
       console.error(e);
       process.exit(1);

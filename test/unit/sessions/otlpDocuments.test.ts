@@ -48,6 +48,30 @@ describe('import: the streaming OTLP document scanner', () => {
     assert.deepEqual(got.map((e) => [e.line, e.index, e.kind]), [[1, 0, 'spans'], [1, 1, 'spans'], [2, 0, 'spans'], [2, 1, 'spans']]);
   });
 
+  it('gives each element its byte offset in the file, with multi-byte text before it, wherever chunks are cut', () => {
+    // Many small documents a chunk (what a JSONL file of one-span lines is): each offset counted on from the last.
+    const lines = Array.from({ length: 40 }, (_, k) => JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: `é✓😀 ${k}`.repeat(k % 5) }] }] }, { scopeSpans: [] }] }));
+    const text = `${lines.join('\n')}\n`;
+    const expected: number[] = [];
+    let lineStart = 0;
+    for (const line of lines) {
+      for (const at of ['{"resourceSpans":['.length, line.lastIndexOf(',{"scopeSpans":[]}') + 1]) expected.push(Buffer.byteLength(text.slice(0, lineStart + at)));
+      lineStart += line.length + 1;
+    }
+    for (const size of [text.length, 997, 64, 7]) {
+      // Cut as the file's reader cuts (TextDecoder never ends a chunk inside a character): not inside a surrogate pair.
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        let end = Math.min(text.length, at + size);
+        if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1]!)) end++;
+        chunks.push(text.slice(at, end));
+        at = end;
+      }
+      assert.deepEqual(scan(chunks).map((e) => e.byte), expected, `chunks of ${size} characters`);
+    }
+    assert.throws(() => scan([`${text}x`]), new RegExp(`line 41 \\(byte ${Buffer.byteLength(text)}\\) is not JSON`));
+  });
+
   const bad: [string, string, RegExp][] = [
     ['an array at the top', '[{"resourceSpans":[]}]', /expected an OTLP JSON object, found an array/],
     ['text after the object', '{"resourceSpans":[]} x', /line 1 \(byte 21\) is not JSON: unexpected text after a JSON object/],
