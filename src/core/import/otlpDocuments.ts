@@ -67,8 +67,15 @@ export class OtlpDocumentScanner {
   /** byteAt's last answer in the chunk: a character index and its byte offset in the file. */
   private markChar = 0;
   private markByte = 0;
+  /** Characters of the element read in earlier chunks, and of the key. */
+  private elementChars = 0;
+  private keyChars = 0;
 
-  constructor(private readonly onElement: (element: OtlpElement) => void) {}
+  /**
+   * `maxElementChars`: an element is parsed whole, so a larger one is refused with its place (one ResourceSpans
+   * of a 600 MB file ended in V8's "Invalid string length", or took the worker's heap and the store with it).
+   */
+  constructor(private readonly onElement: (element: OtlpElement) => void, private readonly maxElementChars = 2 ** 28) {}
 
   /** How many top-level objects were read whole. */
   get documentCount(): number {
@@ -94,6 +101,7 @@ export class OtlpDocumentScanner {
         if (this.depth === 1 && this.expectingKey()) {
           this.readingKey = true;
           this.keyParts = [];
+          this.keyChars = 0;
           this.keyStart = i + 1;
         }
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
@@ -121,8 +129,13 @@ export class OtlpDocumentScanner {
       }
       i++;
     }
-    if (this.elementParts) this.elementParts.push(this.elementStart === 0 ? s : s.slice(this.elementStart));
-    if (this.readingKey) this.keyParts.push(s.slice(this.keyStart));
+    if (this.elementParts) {
+      const part = this.elementStart === 0 ? s : s.slice(this.elementStart);
+      this.elementParts.push(part);
+      this.elementChars += part.length;
+      this.checkElementSize(this.elementChars);
+    }
+    if (this.readingKey) this.keyPart(s.slice(this.keyStart));
     this.chunkByte += Buffer.byteLength(s, 'utf8');
     this.chunkChars += n;
   }
@@ -164,7 +177,7 @@ export class OtlpDocumentScanner {
       if (q < 0) return s.length;
       this.inString = false;
       if (this.readingKey) {
-        this.keyParts.push(s.slice(this.keyStart, q));
+        this.keyPart(s.slice(this.keyStart, q));
         this.lastKey = this.keyParts.join('');
         this.readingKey = false;
         this.keyParts = [];
@@ -186,8 +199,24 @@ export class OtlpDocumentScanner {
     if (!this.documentHasOtlp) this.fail(s, i, 'no resourceSpans or resourceLogs: not an OTLP export');
   }
 
+  /**
+   * A part of a top-level key: only its first characters are kept (enough to tell it is none of `arrays`),
+   * so a hostile key of hundreds of MB is not held.
+   */
+  private keyPart(part: string): void {
+    if (this.keyChars <= 64) this.keyParts.push(part.slice(0, 65 - this.keyChars));
+    this.keyChars += part.length;
+  }
+
+  private checkElementSize(chars: number): void {
+    if (chars <= this.maxElementChars) return;
+    const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
+    throw new Error(`line ${this.elementLine} (byte ${this.elementByte}): ${this.arrayKey}[${this.elementIndex}] is over ${mb(this.maxElementChars)} of text, and each element is read whole: split its spans into several ${this.arrayKey} elements (or JSONL lines)`);
+  }
+
   private startElement(s: string, i: number): void {
     this.elementParts = [];
+    this.elementChars = 0;
     this.elementStart = i;
     this.elementLine = this.line;
     this.elementByte = this.byteAt(s, i);
@@ -195,7 +224,9 @@ export class OtlpDocumentScanner {
 
   private endElement(s: string, i: number): void {
     const parts = this.elementParts!;
-    parts.push(s.slice(this.elementStart, i + 1));
+    const last = s.slice(this.elementStart, i + 1);
+    this.checkElementSize(this.elementChars + last.length);
+    parts.push(last);
     this.elementParts = undefined;
     const key = this.arrayKey!;
     const text = parts.length === 1 ? parts[0]! : parts.join('');

@@ -11,9 +11,9 @@ import { toJson } from '../../../src/core/store/values';
 import { bulkRequest, str } from '../store/fixtures';
 import { tempDir } from './helpers';
 
-function scan(chunks: string[]): OtlpElement[] {
+function scan(chunks: string[], maxElementChars?: number): OtlpElement[] {
   const out: OtlpElement[] = [];
-  const scanner = new OtlpDocumentScanner((e) => out.push(e));
+  const scanner = new OtlpDocumentScanner((e) => out.push(e), maxElementChars);
   for (const c of chunks) scanner.push(c);
   scanner.finish();
   return out;
@@ -70,6 +70,22 @@ describe('import: the streaming OTLP document scanner', () => {
       assert.deepEqual(scan(chunks).map((e) => e.byte), expected, `chunks of ${size} characters`);
     }
     assert.throws(() => scan([`${text}x`]), new RegExp(`line 41 \\(byte ${Buffer.byteLength(text)}\\) is not JSON`));
+  });
+
+  it('refuses an element over its size limit, with its place, whether it ends in the chunk or goes on', () => {
+    const small = JSON.stringify({ scopeSpans: [{ spans: [{ name: 'x'.repeat(100) }] }] });
+    const line = JSON.stringify({ resourceSpans: [{ scopeSpans: [] }, JSON.parse(small)] });
+    assert.equal(scan([line], small.length).length, 2, 'an element of exactly the limit is read');
+    const refused = /line 1 \(byte 36\): resourceSpans\[1\] is over 0 MB of text, and each element is read whole: split its spans/;
+    assert.throws(() => scan([line], small.length - 1), refused);
+    assert.throws(() => scan([line.slice(0, 60), line.slice(60)], 50), refused);
+  });
+
+  it('keeps only the start of a huge top-level key, and still finds the spans after it', () => {
+    const key = 'k'.repeat(3_000_000);
+    const text = `{"${key}":1,"resourceSpans":[{"scopeSpans":[]}]}`;
+    const chunks = Array.from({ length: Math.ceil(text.length / 65_536) }, (_, k) => text.slice(k * 65_536, (k + 1) * 65_536));
+    assert.deepEqual(scan(chunks).map((e) => e.text), ['{"scopeSpans":[]}']);
   });
 
   const bad: [string, string, RegExp][] = [
