@@ -54,7 +54,8 @@ export class LiveSession {
       grown.set(id, this.traces.get(id)!);
     }
     if (this.whole) return this.rebuild(inputs);
-    const fresh: AgentStep[] = [];
+    let fresh: AgentStep[] = [];
+    const freshPlaces: Place[] = [];
     /** The grown traces' steps before. */
     const gone: AgentStep[] = [];
     for (const [id, list] of grown) {
@@ -68,14 +69,18 @@ export class LiveSession {
       const inputOf = new Map(normalised.map((s, k) => [s, list[k]]));
       // Steps a framework rule folds away are left out here; the others are the normalised objects.
       const { steps, depth } = relateSteps(normalised, this.options);
-      steps.forEach((s, i) => this.places.set(s, { startMs: s.startMs, depth: depth[i], input: this.orderOf(inputOf.get(s)!) }));
-      const ordered = steps.sort((a, b) => this.compare(a, b));
+      const places = steps.map((s, i) => ({ startMs: s.startMs, depth: depth[i], input: this.orderOf(inputOf.get(s)!) }));
+      steps.forEach((s, i) => this.places.set(s, places[i]));
+      const ordered = sortedByPlace(steps, places);
       this.linkTies(ordered);
-      for (const s of ordered) fresh.push(s);
+      for (const s of ordered) {
+        fresh.push(s);
+        freshPlaces.push(this.places.get(s)!);
+      }
       pushAll(gone, this.traceSteps.get(id) ?? []);
       this.traceSteps.set(id, ordered);
     }
-    fresh.sort((a, b) => this.compare(a, b));
+    fresh = sortedByPlace(fresh, freshPlaces);
     // A tie is settled again only where a step came or went: its millisecond is "dirty".
     const dirty = new Set<number>();
     for (const s of fresh) dirty.add(s.startMs);
@@ -186,6 +191,30 @@ export class LiveSession {
     for (const [from, to] of dataflowLinks(ordered)) add(ordered[from], ordered[to]);
     parentIndices(ordered).forEach((p, i) => p >= 0 && add(ordered[p], ordered[i]));
   }
+}
+
+/**
+ * `steps` in the order of their places (`places[i]` is steps[i]'s; as LiveSession.compare orders them): the
+ * keys read once into typed arrays, not from the places map twice a comparison (a first build of 100k steps
+ * made ~1.7M comparisons).
+ */
+function sortedByPlace(steps: readonly AgentStep[], places: readonly Place[]): AgentStep[] {
+  const n = steps.length;
+  const start = new Float64Array(n);
+  const depth = new Float64Array(n);
+  const inputStart = new Float64Array(n);
+  const seq = new Float64Array(n);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const p = places[i]!;
+    start[i] = p.startMs;
+    depth[i] = p.depth;
+    inputStart[i] = p.input.startMs;
+    seq[i] = p.input.seq;
+    order[i] = i;
+  }
+  order.sort((a, b) => start[a]! - start[b]! || depth[a]! - depth[b]! || inputStart[a]! - inputStart[b]! || seq[a]! - seq[b]!);
+  return order.map((i) => steps[i]!);
 }
 
 /** The steps of one millisecond in a list sorted by start: [first, end). */
