@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { decodeLogsRequestJson, decodeTraceRequestJson } from '../otlp/jsonDecode';
 import type { LogsRequest, TraceRequest } from '../otlp/model';
+import { ChunkText } from './chunkText';
 import { OtlpDocumentScanner, type OtlpElement } from './otlpDocuments';
 
 export interface ReadProgress {
@@ -52,7 +53,7 @@ export async function readSessionFile(file: string, sink: OtlpSink, progress?: R
   const stream = createReadStream(file, { highWaterMark: chunkBytes });
   let read = 0;
   let sqlite: Buffer[] | undefined;
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const decoder = new ChunkText();
   let requests = 0;
   const scanner = new OtlpDocumentScanner((element) => {
     decodeElement(element, sink);
@@ -64,7 +65,7 @@ export async function readSessionFile(file: string, sink: OtlpSink, progress?: R
       if (read === 0 && chunk.subarray(0, sqliteMagic.length).equals(sqliteMagic)) sqlite = [];
       read += chunk.length;
       if (sqlite) sqlite.push(chunk);
-      else scanner.push(decoder.decode(chunk, { stream: true }));
+      else scanner.push(decoder.text(chunk));
       progress?.report(read, total);
     }
   } finally {
@@ -72,7 +73,7 @@ export async function readSessionFile(file: string, sink: OtlpSink, progress?: R
   }
   if (progress?.cancelled) throw new ImportCancelled();
   if (sqlite) return { kind: 'sqlite', bytes: Buffer.concat(sqlite) };
-  scanner.push(decoder.decode());
+  scanner.push(decoder.end());
   scanner.finish();
   return { kind: 'otlp', format: scanner.documentCount > 1 ? 'jsonl' : 'json', requests };
 }
