@@ -54,12 +54,10 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
     records = cassette.exchanges.length;
     data = JSON.stringify(cassette, null, 1);
   } else {
-    const inputs = readSession(store, sessionId);
-    const session = buildSession(inputs, { pricing: options.pricing });
     const info = { id: summary.id, name: summary.name };
     if (format === 'eval-jsonl') {
       // A line at a time (in ~64 KB writes): one string of a large session's records is not needed.
-      const lines = evalRecords(session, info);
+      const lines = evalRecords(buildStoredSession(store, sessionId, { pricing: options.pricing }), info);
       await writeFileAtomicStream(file, async (write) => {
         let chunk = '';
         for (const r of lines) {
@@ -74,6 +72,9 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
       return { spans: summary.spanCount, records: lines.length, bytes: (await stat(file)).size };
     } else {
       if (!options.assets) throw new Error('the HTML report needs the built graph webview');
+      // The report shows each step's raw span too: the spans are read first and kept.
+      const inputs = readSession(store, sessionId);
+      const session = buildSession(inputs, { pricing: options.pricing });
       records = session.steps.length;
       data = htmlOf(session, info, inputs, await options.assets());
     }
