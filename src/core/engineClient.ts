@@ -352,6 +352,12 @@ export class EngineClient {
     await exited;
   }
 
+  /** Tests: the worker's heap limit in bytes. */
+  heapLimitForTest(): Promise<number> {
+    if (!this.worker) return Promise.reject(new Error('the engine runs on this thread'));
+    return this.connection.sendRequest(EngineTestRequests.heapLimit, {});
+  }
+
   /** Stops listening, stores every span answered 200, and ends the worker. */
   async dispose(): Promise<void> {
     await this.stopGateway();

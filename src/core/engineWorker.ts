@@ -2,6 +2,8 @@
 // how often a dead one is started again, the in-process fallback, and what its errors become here. The
 // client (engineClient.ts) owns what the worker serves.
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { type MessageConnection, ResponseError } from 'vscode-jsonrpc';
@@ -22,6 +24,18 @@ const startTimeoutMs = 20_000;
 /** A worker that dies this often within `crashWindowMs` is not started again (it would only die again). */
 const maxCrashes = 3;
 const crashWindowMs = 60_000;
+
+/**
+ * The worker's heap limit in MB: half the machine's memory, at most 16 GB, never below V8's own default. V8
+ * gives a heap a quarter of the memory up to 4 GB: 2 GB on an 8 GB laptop, where the model of a session the
+ * default store caps keep (~1M agent spans: the spans it reads and its steps, ~2 GB at their peak) ran out of
+ * heap, and the worker died with the store. (Where V8 is built with pointer compression, as in Electron, a
+ * heap cannot pass 4 GB whatever is asked: there this only lifts the smaller default.)
+ */
+export function engineHeapLimitMb(totalBytes = totalmem(), defaultBytes = getHeapStatistics().heap_size_limit): number {
+  const mb = (bytes: number) => Math.floor(bytes / 2 ** 20);
+  return Math.max(mb(defaultBytes), Math.min(mb(totalBytes / 2), 16 * 1024));
+}
 
 /** What a worker's death cost, told once a new worker took over (or could not). */
 export interface EngineCrash {
@@ -73,7 +87,7 @@ export interface WorkerHooks<T> {
 export async function startEngineWorker<T>(entry: string, store: StoreOptions, hooks: WorkerHooks<T>): Promise<T> {
   if (!existsSync(entry)) throw new Error(`no engine worker at ${entry}`);
   // A young generation of 16 MB, not V8's 48: the pages a flood fills stay with the process after it.
-  const worker = new Worker(entry, { workerData: store, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+  const worker = new Worker(entry, { workerData: store, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: engineHeapLimitMb() } });
   // Never what keeps a process alive: the receiver's sockets do, in the worker.
   worker.unref();
   const connection = createMessageConnection(new PortMessageReader(worker), new PortMessageWriter(worker));

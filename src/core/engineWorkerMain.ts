@@ -1,5 +1,6 @@
 // The engine worker's entry (see engineClient.ts): the store, the ingest queue, the OTLP receiver's
 // sockets and the agent model live on this thread; the extension host talks to it over protocol/engine.ts.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
 import { EngineTestRequests } from '../protocol/engine';
@@ -13,5 +14,6 @@ if (!port) throw new Error('engineWorkerMain runs as a worker thread');
 lowerThisThreadsPriority();
 const connection = createMessageConnection(new PortMessageReader(port), new PortMessageWriter(port));
 connection.onRequest(EngineTestRequests.exitWorker, (p) => process.exit(p.code));
+connection.onRequest(EngineTestRequests.heapLimit, () => getHeapStatistics().heap_size_limit);
 // A store that cannot be created fails every request with its reason; the host then falls back.
 void serveEngine(connection, workerData as StoreOptions).catch(() => undefined);

@@ -225,6 +225,8 @@ export interface GraphStepAnswer {
 export const EngineTestRequests = {
   /** Ends the worker as a crash in it would (process.exit on its thread): tests of the host's restart. */
   exitWorker: new RequestType<{ code: number }, void, void>('engine/test/exitWorker'),
+  /** The worker's heap limit in bytes (V8's heap_size_limit on its thread). */
+  heapLimit: new RequestType<Record<string, never>, number, void>('engine/test/heapLimit'),
 };
 
 export const EngineNotifications = {
