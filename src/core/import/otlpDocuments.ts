@@ -5,6 +5,7 @@
 // line (what `serve` writes) was parsed whole, line and all, before.
 // Only the structure around the elements is checked here; each element is then checked by JSON.parse and
 // the OTLP decoder.
+import { constants } from 'node:buffer';
 
 /** Top-level arrays whose elements are handed over, and the kind of OTLP they hold. */
 const arrays: Record<string, 'spans' | 'logs'> = {
@@ -72,10 +73,10 @@ export class OtlpDocumentScanner {
   private keyChars = 0;
 
   /**
-   * `maxElementChars`: an element is parsed whole, so a larger one is refused with its place (one ResourceSpans
-   * of a 600 MB file ended in V8's "Invalid string length", or took the worker's heap and the store with it).
+   * `maxElementChars`: an element is parsed whole, from one string, so one longer than the longest string
+   * V8 can make (~512 MB) is refused with its place and how to split it (it ended in "Invalid string length").
    */
-  constructor(private readonly onElement: (element: OtlpElement) => void, private readonly maxElementChars = 2 ** 28) {}
+  constructor(private readonly onElement: (element: OtlpElement) => void, private readonly maxElementChars = constants.MAX_STRING_LENGTH) {}
 
   /** How many top-level objects were read whole. */
   get documentCount(): number {
@@ -211,7 +212,7 @@ export class OtlpDocumentScanner {
   private checkElementSize(chars: number): void {
     if (chars <= this.maxElementChars) return;
     const mb = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MB`;
-    throw new Error(`line ${this.elementLine} (byte ${this.elementByte}): ${this.arrayKey}[${this.elementIndex}] is over ${mb(this.maxElementChars)} of text, and each element is read whole: split its spans into several ${this.arrayKey} elements (or JSONL lines)`);
+    throw new Error(`line ${this.elementLine} (byte ${this.elementByte}): ${this.arrayKey}[${this.elementIndex}] is over ${mb(this.maxElementChars)} of text, more than one string can hold, and each element is read whole: split its spans into several ${this.arrayKey} elements (or JSONL lines)`);
   }
 
   private startElement(s: string, i: number): void {

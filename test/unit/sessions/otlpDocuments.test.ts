@@ -76,7 +76,7 @@ describe('import: the streaming OTLP document scanner', () => {
     const small = JSON.stringify({ scopeSpans: [{ spans: [{ name: 'x'.repeat(100) }] }] });
     const line = JSON.stringify({ resourceSpans: [{ scopeSpans: [] }, JSON.parse(small)] });
     assert.equal(scan([line], small.length).length, 2, 'an element of exactly the limit is read');
-    const refused = /line 1 \(byte 36\): resourceSpans\[1\] is over 0 MB of text, and each element is read whole: split its spans/;
+    const refused = /line 1 \(byte 36\): resourceSpans\[1\] is over 0 MB of text, more than one string can hold, and each element is read whole: split its spans/;
     assert.throws(() => scan([line], small.length - 1), refused);
     assert.throws(() => scan([line.slice(0, 60), line.slice(60)], 50), refused);
   });
