@@ -97,10 +97,10 @@ export function spansOfSessionAfter(ctx: StoreContext, sessionId: string, seq: n
   return rows.map((r) => spanFromRow(ctx, r, plain));
 }
 
-/** `plain`: attributes as plain values (spanFromRow), for the agent model. */
-export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page = {}, plain = false): StoredSpan[] {
+/** A session's spans (a page of them), by start then ingest order. The agent model reads them with mapSpansOfSession. */
+export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page = {}): StoredSpan[] {
   if (!ctx.sessions.has(sessionId)) return [];
-  if (page.limit === undefined && page.offset === undefined) return mapSpansOfSession(ctx, sessionId, plain, (span) => span);
+  if (page.limit === undefined && page.offset === undefined) return mapSpansOfSession(ctx, sessionId, false, (span) => span);
   // The page is chosen by sorting (start, id) alone, then its rows are read: sorting whole rows (data
   // included) took a page of a 100k-span session 106 ms, this 58-81 ms.
   const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM spans s WHERE s.id IN (
@@ -109,7 +109,7 @@ export function spansOfSession(ctx: StoreContext, sessionId: string, page: Page 
     page.limit ?? -1,
     page.offset ?? 0,
   ]);
-  return rows.map((r) => spanFromRow(ctx, r, plain));
+  return rows.map((r) => spanFromRow(ctx, r));
 }
 
 /**

@@ -215,9 +215,8 @@ export class SpanStore {
     return q.spansOfSessionAfter(this.ctx, sessionId, seq, before, plain);
   }
 
-  /** `plain`: each span's attributes as plain values (`plainAttributes`), for the agent model. */
-  spansOfSession(sessionId: string, page: Page = {}, plain = false): StoredSpan[] {
-    return q.spansOfSession(this.ctx, sessionId, page, plain);
+  spansOfSession(sessionId: string, page: Page = {}): StoredSpan[] {
+    return q.spansOfSession(this.ctx, sessionId, page);
   }
 
   /** `fn` of each of a session's spans (attributes as plain values), in the session's order, as each is read. */
