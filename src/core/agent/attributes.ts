@@ -92,24 +92,35 @@ const parsed = new TextMemo<unknown>();
  */
 export function parseJsonLoose(v: unknown): unknown {
   if (typeof v !== 'string') return v;
+  // Text that cannot be JSON is answered before the memo: looking a long text up hashes all of it, and
+  // prose (a system prompt, every message's content) is most of what passes here.
+  if (jsonCandidate(v) === undefined) return v;
   // Short values too: a tool's arguments and results repeat, and a lookup costs less than a parse.
   return v.length >= 16 ? parsed.get(v, parseJsonText) : parseJsonText(v);
 }
 
 /** parseJsonLoose without the memo (for callers that keep what they make of the text instead). */
 export function parseJsonText(v: string): unknown {
-  const t = v.trimStart();
-  const c = t.charCodeAt(0);
-  // '{' '[' '"' : the only JSON texts worth structure
-  if (c !== 123 && c !== 91 && c !== 34) return v;
-  // ... and ending as they began: a failed JSON.parse builds a SyntaxError, ~10 us a text (a tool result
-  // like '{"a":1} (cached)' is common).
-  if (lastNonSpace(t) !== (c === 34 ? 34 : c + 2)) return v;
+  const t = jsonCandidate(v);
+  if (t === undefined) return v;
   try {
     return JSON.parse(t) as unknown;
   } catch {
     return v;
   }
+}
+
+/**
+ * The text to parse when `v` may be JSON worth structure: after leading whitespace it starts with '{', '['
+ * or '"' and it ends as it began (a failed JSON.parse builds a SyntaxError, ~10 us a text, and a tool result
+ * like '{"a":1} (cached)' is common); undefined otherwise. Most text starts with a letter: no trim then.
+ */
+function jsonCandidate(v: string): string | undefined {
+  const first = v.charCodeAt(0);
+  const t = first <= 32 || first >= 0xa0 ? v.trimStart() : v;
+  const c = t.charCodeAt(0);
+  if (c !== 123 && c !== 91 && c !== 34) return undefined;
+  return lastNonSpace(t) === (c === 34 ? 34 : c + 2) ? t : undefined;
 }
 
 /** The char code of the last character that is not JSON whitespace (0 for none). */

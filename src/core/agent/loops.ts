@@ -105,10 +105,21 @@ const canonicalMessages = new WeakMap<readonly Message[], string>();
 
 /** Their shapes likewise (shapeOf). */
 const messageShapes = new WeakMap<readonly Message[], number>();
+/** And each message's: the next call of a run shares the earlier call's messages (growingArrays.ts). */
+const oneMessageShapes = new WeakMap<Message, number>();
 
+/** shapeOf(messages), each message's shape made once. */
 function messagesShape(messages: readonly Message[]): number {
   let shape = messageShapes.get(messages);
-  if (shape === undefined) messageShapes.set(messages, (shape = shapeOf(messages)));
+  if (shape === undefined) {
+    shape = arrayShape;
+    for (const m of messages) {
+      let one = oneMessageShapes.get(m);
+      if (one === undefined) oneMessageShapes.set(m, (one = shapeOf(m, 1)));
+      shape = mix(shape, one);
+    }
+    messageShapes.set(messages, shape);
+  }
   return shape;
 }
 
@@ -160,6 +171,8 @@ function canonical(v: unknown, depth: number): unknown {
  * and keys) by their length and ends, object keys in any order, JSON-looking strings as what they parse to (as
  * canonical reads them). Different values may share one; equal ones always do.
  */
+const arrayShape = 19;
+
 export function shapeOf(v: unknown, depth = 0): number {
   if (depth > 32) return 1;
   if (typeof v === 'string') {
@@ -178,7 +191,7 @@ export function shapeOf(v: unknown, depth = 0): number {
   if (typeof v === 'number') return Number.isFinite(v) ? mix(11, v === 0 ? 0 : v * 1e3) : 1; // JSON writes NaN and Infinity as null
   if (typeof v === 'boolean') return v ? 13 : 17;
   if (Array.isArray(v)) {
-    let h = 19;
+    let h = arrayShape;
     // JSON writes undefined, functions and symbols in an array as null.
     for (const x of v) h = mix(h, x === undefined || typeof x === 'function' || typeof x === 'symbol' ? 1 : shapeOf(x, depth + 1));
     return h;

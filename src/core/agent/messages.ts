@@ -5,35 +5,55 @@
 // serialised messages ({lc, id, kwargs}), and the deprecated GenAI event bodies.
 import { isObject, parseJsonLoose, parseJsonText, str } from './attributes';
 import { fitted } from '../otlp/fittedArrays';
+import { GrowingArrays } from './growingArrays';
 import { TextMemo } from './textMemo';
 import type { Message, MessagePart } from './types';
 
 const MAX_DEPTH = 8;
 
-/** Per fallback role: the messages of a long text, read once and shared (never changed in place). */
-const memos = new Map<string, TextMemo<Message[]>>();
+/**
+ * Per fallback role: the messages of a long text, read once and shared (never changed in place), and the
+ * conversations read lately, which the next call of a run extends (growingArrays.ts).
+ */
+const memos = new Map<string, { texts: TextMemo<Message[]>; growing: GrowingArrays<Message> }>();
 
 /** A list of messages (or one message, or plain text) in any supported shape. Never throws. */
 export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
   if (typeof value !== 'string' || value.length < 16) return messagesOf(value, fallbackRole);
   let memo = memos.get(fallbackRole);
   // Roles come from a few call sites, never from the wire; bounded all the same.
-  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = new TextMemo()));
-  return memo ? memo.get(value, (text) => messagesOf(text, fallbackRole)) : messagesOf(value, fallbackRole);
+  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays() }));
+  if (!memo) return messagesOf(value, fallbackRole);
+  const { growing } = memo;
+  return memo.texts.get(value, (text) => {
+    const grown = growing.extend(text, (values) => messagesOfList(values, fallbackRole));
+    if (grown) return grown;
+    const v = parseJsonText(text);
+    const messages = messagesOfParsed(v, fallbackRole);
+    if (Array.isArray(v)) growing.add(text, messages);
+    return messages;
+  });
 }
 
 function messagesOf(value: unknown, fallbackRole: string): Message[] {
-  const v = typeof value === 'string' ? parseJsonText(value) : value;
-  if (Array.isArray(v)) {
-    const out: Message[] = [];
-    for (const m of v) {
-      const msg = toMessage(m, fallbackRole, 0);
-      if (msg) out.push(msg);
-    }
-    return fitted(out);
-  }
+  return messagesOfParsed(typeof value === 'string' ? parseJsonText(value) : value, fallbackRole);
+}
+
+/** messagesOf of a value whose text, if it was one, is parsed already. */
+function messagesOfParsed(v: unknown, fallbackRole: string): Message[] {
+  if (Array.isArray(v)) return messagesOfList(v, fallbackRole);
   const one = toMessage(v, fallbackRole, 0);
   return one ? [one] : [];
+}
+
+/** Each element of a list as a message; those that are none (null, empty) are left out. */
+function messagesOfList(list: readonly unknown[], fallbackRole: string): Message[] {
+  const out: Message[] = [];
+  for (const m of list) {
+    const msg = toMessage(m, fallbackRole, 0);
+    if (msg) out.push(msg);
+  }
+  return fitted(out);
 }
 
 const roleAliases: Record<string, string> = {

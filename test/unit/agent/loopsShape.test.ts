@@ -109,4 +109,29 @@ describe('agent model: the shape that pre-groups LLM inputs for loop findings', 
       assert.deepStrictEqual(got, want);
     }
   });
+  it('finds them when the calls of a run share their earlier messages (conversations read as they grow)', () => {
+    const steps: AgentStep[] = [];
+    const step = (messages: Message[]) => {
+      const i = steps.length;
+      steps.push({ id: `s${i}`, traceId: 't', spanId: `s${i}`, kind: 'llm', name: 'chat', model: 'gpt-4o', startMs: i, endMs: i + 1, durationMs: 1, status: 'ok', attributes: {}, inputMessages: messages } as unknown as AgentStep);
+    };
+    for (let run = 0; run < 40; run++) {
+      // Runs 0-9 are run again as 10-19 (fresh objects, the same content); 20-39 are their own.
+      const city = run < 20 ? run % 10 : run;
+      let messages: Message[] = [{ role: 'user', parts: [{ type: 'text', text: `Plan a day in city ${city}` }] }];
+      for (let turn = 0; turn < 5; turn++) {
+        step(messages);
+        // The next call's array: this one's messages (the same objects) and two more.
+        messages = messages.concat([
+          { role: 'assistant', parts: [{ type: 'tool_call', id: `call_${turn}`, name: 'get_weather', arguments: { city, day: turn } }] },
+          { role: 'tool', parts: [{ type: 'tool_result', id: `call_${turn}`, result: { city, day: turn, tempC: (city * 7 + turn) % 30 } }] },
+        ] as Message[]);
+      }
+    }
+    const want = expected(steps);
+    assert.equal(want.length, 50, 'each of the 10 repeated runs: its 5 calls');
+    const got = findLoops(steps).filter((f) => f.kind === 'repeated-llm-input').map((f) => f.stepIds);
+    assert.deepStrictEqual(got, want);
+    for (const s of steps) assert.equal(shapeOf(s.inputMessages), shapeOf(JSON.parse(JSON.stringify(s.inputMessages))));
+  });
 });

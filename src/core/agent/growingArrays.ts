@@ -1,0 +1,83 @@
+// An LLM call carries the whole conversation so far: the next call of a run sends the same JSON array
+// with new messages at its end. Parsing each call's array whole is quadratic in a run's length, and every
+// call kept objects of its own for messages the previous call had already (a session of unique
+// conversations: most of the model's memory). Remembering the arrays read lately lets a text that extends
+// one of them be parsed in what it adds; the items it shares are the earlier call's.
+
+/** Characters an array text is filed under: the start a run's conversation keeps as it grows. */
+const headChars = 64;
+/** Arrays kept per head (runs that start alike: the same system prompt), newest first. */
+const perHead = 4;
+/** All heads kept; past this they are forgotten at once (a few MB of texts the steps keep anyway). */
+const maxHeads = 4096;
+
+interface Grown<T> {
+  /** The array's text up to the end of its last element (the whitespace and bracket after it cut). */
+  open: string;
+  items: readonly T[];
+}
+
+export class GrowingArrays<T> {
+  private readonly byHead = new Map<string, Grown<T>[]>();
+
+  /** Records that `text`, a JSON array, read as `items`: a later text that extends it need not read them again. */
+  add(text: string, items: readonly T[]): void {
+    if (text.length <= headChars || items.length === 0) return;
+    const end = lastElementEnd(text);
+    if (end < 0) return;
+    const head = text.slice(0, headChars);
+    let list = this.byHead.get(head);
+    if (!list) {
+      if (this.byHead.size >= maxHeads) this.byHead.clear();
+      this.byHead.set(head, (list = []));
+    }
+    list.unshift({ open: text.slice(0, end), items });
+    if (list.length > perHead) list.length = perHead;
+  }
+
+  /**
+   * `text` read as an array added earlier with more elements at its end: that array's items, then `more` of
+   * the elements it adds (parsed alone). undefined when it extends none of them or is not valid JSON.
+   */
+  extend(text: string, more: (values: unknown[]) => T[]): T[] | undefined {
+    if (text.length <= headChars) return undefined;
+    const list = this.byHead.get(text.slice(0, headChars));
+    if (!list) return undefined;
+    for (let k = 0; k < list.length; k++) {
+      const { open, items } = list[k]!;
+      if (open.length >= text.length || !text.startsWith(open)) continue;
+      let i = open.length;
+      while (isSpace(text.charCodeAt(i))) i++;
+      // The earlier array's last element ends where `open` does (its closing bracket was structural):
+      // a comma there continues the same array.
+      if (text.charCodeAt(i) !== 44) continue;
+      let values: unknown;
+      try {
+        values = JSON.parse(`[${text.slice(i + 1)}`);
+      } catch {
+        return undefined;
+      }
+      // '[a,]' is not JSON, though '[' + ']' is.
+      if (!Array.isArray(values) || values.length === 0) return undefined;
+      const all = items.concat(more(values));
+      list.splice(k, 1);
+      this.add(text, all);
+      return all;
+    }
+    return undefined;
+  }
+}
+
+/** Where the last element of a JSON array text ends (before the whitespace and closing bracket after it), or -1. */
+function lastElementEnd(text: string): number {
+  let i = text.length - 1;
+  while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+  if (i < 0 || text.charCodeAt(i) !== 93) return -1;
+  while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+/** JSON's whitespace. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
