@@ -8,8 +8,12 @@
 const headChars = 64;
 /** Arrays kept per head (runs that start alike: the same system prompt), newest first. */
 const perHead = 4;
-/** All heads kept; past this they are forgotten at once (a few MB of texts the steps keep anyway). */
-const maxHeads = 4096;
+/**
+ * Characters of the arrays kept, all heads together; past this they are forgotten at once. What a session's
+ * steps keep anyway, while the session lives; after, the texts and items of a run or two (conversations of
+ * a long run reach hundreds of KB each).
+ */
+const maxChars = 8 * 2 ** 20;
 
 interface Grown<T> {
   /** The array's text up to the end of its last element (the whitespace and bracket after it cut). */
@@ -19,20 +23,22 @@ interface Grown<T> {
 
 export class GrowingArrays<T> {
   private readonly byHead = new Map<string, Grown<T>[]>();
+  private chars = 0;
 
   /** Records that `text`, a JSON array, read as `items`: a later text that extends it need not read them again. */
   add(text: string, items: readonly T[]): void {
     if (text.length <= headChars || items.length === 0) return;
     const end = lastElementEnd(text);
     if (end < 0) return;
+    if ((this.chars += end) > maxChars) {
+      this.byHead.clear();
+      this.chars = end;
+    }
     const head = text.slice(0, headChars);
     let list = this.byHead.get(head);
-    if (!list) {
-      if (this.byHead.size >= maxHeads) this.byHead.clear();
-      this.byHead.set(head, (list = []));
-    }
+    if (!list) this.byHead.set(head, (list = []));
     list.unshift({ open: text.slice(0, end), items });
-    if (list.length > perHead) list.length = perHead;
+    if (list.length > perHead) this.chars -= list.pop()!.open.length;
   }
 
   /**
@@ -61,7 +67,7 @@ export class GrowingArrays<T> {
       // '[a,]' is not JSON, though '[' + ']' is.
       if (!Array.isArray(values) || values.length === 0) return undefined;
       const all = items.concat(more(values));
-      list.splice(k, 1);
+      this.chars -= list.splice(k, 1)[0]!.open.length;
       this.add(text, all);
       return all;
     }

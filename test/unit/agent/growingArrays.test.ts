@@ -106,4 +106,19 @@ describe('agent: conversations that grow are read in what they add', () => {
       before = read;
     }
   });
+  it('forgets what it keeps past a few MB of texts (a long run\'s conversations are hundreds of KB each)', () => {
+    const growing = new GrowingArrays<unknown>();
+    const [first, second] = conversation(1, 3);
+    growing.add(first!, JSON.parse(first!) as unknown[]);
+    // Other runs' conversations, 200k characters each: 4 MB of them is kept with the first still there.
+    const big = (n: number) => JSON.stringify([{ role: 'user', content: `run ${n} ${'x'.repeat(200_000)}` }]);
+    for (let n = 0; n < 20; n++) growing.add(big(n), [n]);
+    assert.deepEqual(growing.extend(second!, (values) => values), JSON.parse(second!));
+    // 20 MB more: forgotten.
+    for (let n = 20; n < 120; n++) growing.add(big(n), [n]);
+    assert.equal(growing.extend(second!, (values) => values), undefined);
+    // The newest are still kept: the one just added extends.
+    const last = big(119);
+    assert.deepEqual(growing.extend(`${last.slice(0, -1)},2]`, (values) => values), [119, 2]);
+  });
 });
