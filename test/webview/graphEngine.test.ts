@@ -84,11 +84,12 @@ describe('webview: trace graph fed by the engine worker (real receiver, 60k span
     await current.waitFor();
     assert.equal(await current.count(), 1);
     assert.match((await current.getAttribute('data-key')) ?? '', /^(fold:|chunk:)?#\d+/);
-    assert.ok(g.toHost.some((m) => m.type === 'requestStep' && m.id === '' && m.index === lastErrorIndex), 'the far step asked for by index');
     const cursor = Number(await page.locator('#scrubber').inputValue());
     assert.ok(cursor > SPANS * 2 - 100, `a cursor near the end of the run (${cursor})`);
-    // Its detail came from the worker for that cursor: the error it failed with is shown.
+    // Its detail came from the worker for that cursor: the error it failed with is shown. (The webview asks
+    // for a step's detail a moment after drawing it current: the request is looked for once it is answered.)
     await page.locator(`#inspector[data-step-id="${lastErrorId}"][data-cursor="${cursor}"]`).waitFor();
+    assert.ok(g.toHost.some((m) => m.type === 'requestStep' && m.id === '' && m.index === lastErrorIndex), 'the far step asked for by index');
     assert.match(await page.locator('#inspector').innerText(), /boom/);
     // The host reveals it by id (as a breakpoint does), with its index: drawn as its own node, current.
     await g.send({ type: 'revealStep', id: lastErrorId, index: lastErrorIndex, seek: 'end' });
