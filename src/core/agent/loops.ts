@@ -103,7 +103,8 @@ class Groups {
 /** Conversations are shared between the steps that carry the same text (textMemo.ts): made canonical once. */
 const canonicalMessages = new WeakMap<readonly Message[], string>();
 
-/** Their shapes likewise (shapeOf). */
+/** Their shapes likewise (shapeOf; an array's starts from arrayShape). */
+const arrayShape = 19;
 const messageShapes = new WeakMap<readonly Message[], number>();
 /** And each message's: the next call of a run shares the earlier call's messages (growingArrays.ts). */
 const oneMessageShapes = new WeakMap<Message, number>();
@@ -171,8 +172,6 @@ function canonical(v: unknown, depth: number): unknown {
  * and keys) by their length and ends, object keys in any order, JSON-looking strings as what they parse to (as
  * canonical reads them). Different values may share one; equal ones always do.
  */
-const arrayShape = 19;
-
 export function shapeOf(v: unknown, depth = 0): number {
   if (depth > 32) return 1;
   if (typeof v === 'string') {
