@@ -127,9 +127,14 @@ function jsonCandidate(v: string): string | undefined {
 function lastNonSpace(t: string): number {
   for (let i = t.length - 1; i >= 0; i--) {
     const c = t.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c;
+    if (!isJsonSpace(c)) return c;
   }
   return 0;
+}
+
+/** JSON's whitespace (space, line feed, carriage return, tab). */
+export function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 /** Keys under `prefix.` rebuilt into nested objects; numeric segments become array indices. */

@@ -3,6 +3,7 @@
 // call kept objects of its own for messages the previous call had already (a session of unique
 // conversations: most of the model's memory). Remembering the arrays read lately lets a text that extends
 // one of them be parsed in what it adds; the items it shares are the earlier call's.
+import { isJsonSpace } from './attributes';
 
 /** Characters an array text is filed under: the start a run's conversation keeps as it grows. */
 const headChars = 64;
@@ -54,7 +55,7 @@ export class GrowingArrays<T> {
       // A slice compared with === is compared natively; startsWith went a character at a time (~20x slower).
       if (open.length >= text.length || text.slice(0, open.length) !== open) continue;
       let i = open.length;
-      while (isSpace(text.charCodeAt(i))) i++;
+      while (isJsonSpace(text.charCodeAt(i))) i++;
       // The earlier array's last element ends where `open` does (its closing bracket was structural):
       // a comma there continues the same array.
       if (text.charCodeAt(i) !== 44) continue;
@@ -78,13 +79,8 @@ export class GrowingArrays<T> {
 /** Where the last element of a JSON array text ends (before the whitespace and closing bracket after it), or -1. */
 function lastElementEnd(text: string): number {
   let i = text.length - 1;
-  while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+  while (i >= 0 && isJsonSpace(text.charCodeAt(i))) i--;
   if (i < 0 || text.charCodeAt(i) !== 93) return -1;
-  while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
+  while (i > 0 && isJsonSpace(text.charCodeAt(i - 1))) i--;
   return i;
-}
-
-/** JSON's whitespace. */
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
 }
