@@ -158,7 +158,11 @@ describe('receiver -> store inside VS Code', () => {
       const steps = await engine.sessionSteps(sessionId, {});
       const last = steps.find((s) => s.name === `chat ${turns.length}`)!;
       assert.equal(last.systemPrompt, system);
-      assert.equal(last.inputMessages?.length, turns.length);
+      // Each call's conversation as it was sent: the later ones are read in what they add to the one before.
+      for (let i = 1; i <= turns.length; i++) {
+        const step = steps.find((s) => s.name === `chat ${i}`)!;
+        assert.deepEqual(step.inputMessages?.map((m) => [m.role, m.parts.map((p) => (p.type === 'text' ? p.text : p.type)).join()]), turns.slice(0, i).map((t) => [t.role, t.parts[0]!.content]), step.name);
+      }
     };
     await check('it-long-prompts');
     const json = join(dir, 'long.otlp.json');
