@@ -17,7 +17,7 @@ export async function serve(argv: string[]): Promise<number> {
   const engine = await cliEngine(options);
   const format = options.format ?? 'otlp-json';
   const file = new OutFile(engine, out, format);
-  const addresses = await engine.startReceiver({ port: options.port ?? 4318, grpcPort: options.grpcPort ?? 4317, allowedOrigins: [] });
+  const addresses = await engine.startReceiver({ port: options.port ?? 4318, grpcPort: options.grpcPort ?? 4317, allowedOrigins: [], warmUp: true });
   for (const [kind, a] of [['HTTP', addresses.http], ['gRPC', addresses.grpc]] as const) {
     if (!a) continue;
     const note = a.fellBack ? ` (port ${a.requestedPort} was taken)` : '';

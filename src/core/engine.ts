@@ -29,6 +29,12 @@ export interface ReceiverOptions {
   allowedOrigins: string[];
   /** Decode OTLP/HTTP trace requests on a worker thread (default true). */
   decodeWorker?: boolean;
+  /**
+   * Run synthetic requests through decoding and storing as soon as the receiver listens, so that the
+   * first real ones meet optimised code (otlp/warmUpTraffic.ts). What the extension and the CLI do;
+   * tests that start many receivers leave it off.
+   */
+  warmUp?: boolean;
 }
 
 export class TraceEngine {
@@ -65,7 +71,7 @@ export class TraceEngine {
 
   async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {
     if (this.addresses) return this.addresses;
-    const decoder = options.decodeWorker === false ? undefined : new TraceDecodeWorker();
+    const decoder = options.decodeWorker === false ? undefined : new TraceDecodeWorker(undefined, options.warmUp);
     const receiver = new OtlpReceiver({ ...options, sink: this.queue, offThreadDecoder: decoder });
     let started: ReceiverAddresses;
     try {
@@ -78,6 +84,8 @@ export class TraceEngine {
     this.decoder = decoder;
     this.addresses = started;
     decoder?.prestart();
+    // A warm-up that fails costs speed only: the receiver serves as it would cold.
+    if (options.warmUp) this.store.warmUpIngest().catch(() => undefined);
     return started;
   }
 

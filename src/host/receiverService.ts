@@ -118,6 +118,7 @@ export class ReceiverService implements vscode.Disposable {
         port: setting('receiver.port'),
         grpcPort: grpcEnabled ? setting('receiver.grpcPort') : false,
         allowedOrigins: setting('receiver.allowedOrigins'),
+        warmUp: true,
       });
       for (const a of [addresses.http, addresses.grpc]) {
         if (a?.fellBack) {

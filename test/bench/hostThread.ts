@@ -75,7 +75,8 @@ export async function benchHostThread(payloads: Uint8Array[], spans: number): Pr
     const engine = await EngineClient.start({ store: { maxSpans: 10_000_000, maxBytes: 1900 * 2 ** 20 } });
     if (!engine.inWorker) throw new Error('the engine worker did not start (run `tsc -p .` first: out/src/core/engineWorkerMain.js)');
     try {
-      const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] });
+      // As the extension starts it (receiverService.ts): warmed up, which the settling below leaves time for.
+      const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [], warmUp: true });
       const rssBefore = await settledRss();
       let host = performance.eventLoopUtilization();
       let worker = engine.workerUtilization();

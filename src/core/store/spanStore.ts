@@ -14,7 +14,7 @@ import { SessionRouter } from './sessionRouter';
 import { deleteSessions, endLaunch, renameSession, startLaunch } from './sessionWrites';
 import { loadSqlJs } from './sqlite';
 import { Sweeper, sweepAll } from './sweeper';
-import { warmUp } from './warmUp';
+import { warmUp, warmUpIngest } from './warmUp';
 import { HeapReserve } from './wasmHeap';
 import type {
   ImportResult,
@@ -94,6 +94,11 @@ export class SpanStore {
     heap.ensure(bytes.length); // room for the copy into memory
     const ctx = new StoreContext(sql, io.openStoreDatabase(sql, bytes), settingsOf(options), options.now ?? Date.now, 'live');
     return new SpanStore(sql, ctx, heap);
+  }
+
+  /** Readies the receiver's path into the store ahead of its first request (see warmUp.ts). */
+  warmUpIngest(): Promise<void> {
+    return warmUpIngest(this.sql);
   }
 
   /** The receipt clock. */

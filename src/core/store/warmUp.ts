@@ -6,14 +6,18 @@
 // prepared by the decode worker (what OTLP requests take).
 import type { SqlJsStatic } from 'sql.js';
 import type { KeyValue, LogRecord, Span, TraceRequest } from '../otlp/model';
+import { detachOneBuffer, warmUpBodies } from '../otlp/warmUpTraffic';
 import { StoreContext } from './context';
 import { newStoreDatabase } from './exportImport';
 import { writeLogs, writePrepared, writeTraces } from './ingest';
-import { prepareTraces } from './preparedTraces';
+import { prepareTraces, transferablesOf } from './preparedTraces';
+import { prepareTraceBytes } from './protoPrepared';
 import { spansOfSession } from './queries';
 import { SessionRouter } from './sessionRouter';
+import { planTexts } from './textPlan';
 
 let warmed = false;
+let ingestWarming: Promise<void> | undefined;
 
 export function warmUp(sql: SqlJsStatic, rounds = 4): void {
   if (warmed) return;
@@ -36,6 +40,48 @@ export function warmUp(sql: SqlJsStatic, rounds = 4): void {
     ctx.stmts.invalidate();
     db.close();
   }
+}
+
+/**
+ * What a receiver's requests take, warmed before the first of them (see otlp/warmUpTraffic.ts): ~2k
+ * agent-like spans prepared from protobuf as the decode worker does and written as the ingest queue
+ * does, into a scratch database, one request per turn of the event loop so that real requests go
+ * between. Once per process: later calls get the first one's promise.
+ */
+export function warmUpIngest(sql: SqlJsStatic): Promise<void> {
+  return (ingestWarming ??= warmUpIngestOnce(sql));
+}
+
+async function warmUpIngestOnce(sql: SqlJsStatic): Promise<void> {
+  detachOneBuffer();
+  let scratch: { ctx: StoreContext; router: SessionRouter } | undefined;
+  let written = 0;
+  try {
+    for (const { format, body } of warmUpBodies()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const made = format === 'protobuf' ? prepareTraceBytes(body) : undefined;
+      if (!made) continue;
+      planTexts(made);
+      // Cloned as postMessage does: what comes from the decode worker has the deserialiser's object shapes.
+      const prepared = structuredClone(made, { transfer: transferablesOf(made) });
+      // A new scratch database every ~1k spans: the wasm heap, which never shrinks, grows a few MB at most.
+      if (!scratch || written >= 1024) {
+        closeScratch(scratch);
+        const ctx = new StoreContext(sql, newStoreDatabase(sql), { maxSpans: 1e9, maxBytes: 2 ** 40, sessionGapMs: 60_000 }, Date.now, 'live');
+        scratch = { ctx, router: new SessionRouter(ctx, { kind: 'live' }) };
+        written = 0;
+      }
+      const { ctx, router } = scratch;
+      written += ctx.transaction(() => writePrepared(ctx, prepared, 0, prepared.count, Date.now(), router));
+    }
+  } finally {
+    closeScratch(scratch);
+  }
+}
+
+function closeScratch(scratch: { ctx: StoreContext } | undefined): void {
+  scratch?.ctx.stmts.invalidate();
+  scratch?.ctx.db.close();
 }
 
 const attrs = (i: number): KeyValue[] => [

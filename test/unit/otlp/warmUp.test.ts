@@ -1,0 +1,76 @@
+// The receiver's warm-up (otlp/warmUpTraffic.ts): its synthetic requests are valid agent traffic that
+// takes the same paths as real requests, and warming never shows: no span of it reaches the store, and
+// requests that come while it runs are answered and stored as they would be cold.
+import * as assert from 'node:assert/strict';
+import { TraceDecodeWorker } from '../../../src/core/decodeWorker';
+import { TraceEngine } from '../../../src/core/engine';
+import { decodeBody } from '../../../src/core/otlp/ingest';
+import type { TraceRequest } from '../../../src/core/otlp/model';
+import { decodeTraceRequest } from '../../../src/core/otlp/protoDecode';
+import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
+import { validateTraceRequest } from '../../../src/core/otlp/validate';
+import { warmUpBodies } from '../../../src/core/otlp/warmUpTraffic';
+import { prepareTraces, type PreparedTraces } from '../../../src/core/store/preparedTraces';
+import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
+import { planTexts } from '../../../src/core/store/textPlan';
+import { makeSpan, makeTraceRequest, request } from './helpers';
+
+describe('receiver warm-up', function () {
+  this.timeout(60_000);
+
+  it('sends valid agent traffic, both encodings, through the fast protobuf path', () => {
+    const bodies = [...warmUpBodies()];
+    assert.deepEqual(new Set(bodies.map((b) => b.format)), new Set(['protobuf', 'json']));
+    let spans = 0;
+    const kinds = new Set<string>();
+    for (const { format, body } of bodies) {
+      const checked = validateTraceRequest(decodeBody('traces', format, body) as TraceRequest, { idsAreHex: format === 'protobuf' });
+      assert.equal(checked.rejected, 0, checked.reasons.join('; '));
+      spans += checked.accepted;
+      for (const span of checked.request.resourceSpans[0]!.scopeSpans[0]!.spans) {
+        kinds.add(String((span.attributes.find((a) => a.key === 'gen_ai.operation.name')?.value as { stringValue?: string }).stringValue));
+        if (span.status.code === 2) kinds.add('error');
+        if (span.events.length) kinds.add('event');
+        if (span.links.length) kinds.add('link');
+      }
+      if (format === 'protobuf') assert.ok(prepareTraceBytes(body), 'a protobuf warm-up request takes the fast path real exporters take');
+    }
+    assert.equal(spans, 8 * 256);
+    assert.equal(kinds.size, 3 + 3, [...kinds].join(', '));
+  });
+
+  it('a warming decode worker answers a request sent at once exactly as a cold one', async () => {
+    const worker = new TraceDecodeWorker(undefined, true);
+    try {
+      const spans = Array.from({ length: 40 }, (_, i) => makeSpan({ spanId: (i + 1).toString(16).padStart(16, '0'), name: `step ${i}` }));
+      const bytes = encodeTraceRequest(makeTraceRequest(spans));
+      const results = await Promise.all([worker.decodeTraces('protobuf', bytes), worker.decodeTraces('protobuf', bytes)]);
+      const here = prepareTraces(validateTraceRequest(decodeTraceRequest(bytes), { idsAreHex: true }).request);
+      planTexts(here);
+      for (const result of results) {
+        assert.equal(result?.kind, 'decoded');
+        if (result?.kind === 'decoded') assert.deepEqual(result.prepared as PreparedTraces, here);
+      }
+    } finally {
+      await worker.dispose();
+    }
+  });
+
+  it('stores the requests that come while it warms, and nothing of its own', async () => {
+    const engine = await TraceEngine.create();
+    try {
+      const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [], warmUp: true });
+      const headers = { 'Content-Type': 'application/x-protobuf' };
+      const spans = Array.from({ length: 30 }, (_, i) => makeSpan({ spanId: (i + 1).toString(16).padStart(16, '0') }));
+      const answers = await Promise.all([0, 1, 2].map(() => request(http.port, '/v1/traces', { headers, body: encodeTraceRequest(makeTraceRequest(spans)) })));
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
+      await engine.store.warmUpIngest(); // the engine's warm-up, finished
+      await engine.queue.flush();
+      assert.equal(engine.store.spanCount(), 30 * 3);
+      assert.equal(engine.store.listSessions().length, 1);
+      assert.notEqual(engine.store.listSessions()[0]!.serviceName, 'agent-debugger-warm-up');
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
