@@ -20,10 +20,6 @@ export interface DecodeJob {
   spares?: ArrayBuffer[];
 }
 
-export interface DecodeWorkerData {
-  warmUp: boolean;
-}
-
 /** `result` undefined: the worker failed on this body for a reason other than bad input (a bug). */
 export interface DecodeReply {
   id: number;
@@ -45,11 +41,7 @@ export class TraceDecodeWorker implements OffThreadDecoder {
   /** Buffers of prepared requests the store has written, for the worker to prepare requests into. */
   private readonly textSpares = new SpareBuffers();
 
-  /** `warmUp`: the worker decodes synthetic requests first (see otlp/warmUpTraffic.ts). */
-  constructor(
-    private readonly entry = decodeWorkerEntry,
-    private readonly warmUp = false,
-  ) {}
+  constructor(private readonly entry = decodeWorkerEntry) {}
 
   /** Starts the thread ahead of the first request (its start and module load took ~40 ms here). */
   prestart(): void {
@@ -106,7 +98,7 @@ export class TraceDecodeWorker implements OffThreadDecoder {
       return undefined;
     }
     // A young generation of 16 MB, not V8's 48: the pages a flood fills stay with the process after it.
-    const worker = new Worker(this.entry, { resourceLimits: { maxYoungGenerationSizeMb: 16 }, workerData: { warmUp: this.warmUp } satisfies DecodeWorkerData });
+    const worker = new Worker(this.entry, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     // Never what keeps a process alive: pending requests hold their sockets, and those do.
     worker.unref();
     worker.on('message', (reply: DecodeReply) => {

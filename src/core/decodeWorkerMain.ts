@@ -1,7 +1,7 @@
 // The decode worker's entry (see decodeWorker.ts): bytes in; the validation verdict and the request
 // prepared for the store out, its buffers handed over rather than copied; the body's buffer goes back.
-import { parentPort, workerData } from 'node:worker_threads';
-import type { DecodeJob, DecodeReply, DecodeWorkerData } from './decodeWorker';
+import { parentPort } from 'node:worker_threads';
+import type { DecodeJob, DecodeReply } from './decodeWorker';
 import { OtlpDecodeError } from './otlp/errors';
 import { decodeBody, invalidMessage } from './otlp/ingest';
 import type { TraceRequest } from './otlp/model';
@@ -10,7 +10,6 @@ import { prepareTraces, transferablesOf } from './store/preparedTraces';
 import { prepareTraceBytes } from './store/protoPrepared';
 import { SpareBuffers } from './store/spareBuffers';
 import { planTexts } from './store/textPlan';
-import { detachOneBuffer, warmUpBodies } from './otlp/warmUpTraffic';
 
 const port = parentPort;
 if (!port) throw new Error('decodeWorkerMain runs as a worker thread');
@@ -56,24 +55,4 @@ function decode(job: DecodeJob): DecodeReply['result'] {
   const prepared = prepareTraces(checked.request);
   planTexts(prepared);
   return { kind: 'decoded', accepted: checked.accepted, rejected: checked.rejected, reasons: checked.reasons, prepared };
-}
-
-// The decode path warmed before the first real body (see otlp/warmUpTraffic.ts), one synthetic request
-// per turn of the event loop: a job that comes meanwhile waits for one at most.
-const warming = (workerData as DecodeWorkerData | undefined)?.warmUp ? warmUpBodies() : undefined;
-function warmNext(): void {
-  if (!warming) return;
-  try {
-    const next = warming.next();
-    if (next.done) return;
-    const result = decode({ id: 0, format: next.value.format, body: next.value.body });
-    if (result?.kind === 'decoded') for (const b of transferablesOf(result.prepared as ReturnType<typeof prepareTraces>)) spares.give(b);
-  } catch {
-    return; // costs speed only
-  }
-  setImmediate(warmNext);
-}
-if (warming) {
-  detachOneBuffer();
-  setImmediate(warmNext);
 }

@@ -7,7 +7,10 @@ import type { GatewayOptions, LlmGateway } from './gateway/gateway';
 import { GatewayHolder } from './gateway/gatewayHolder';
 import { OtlpReceiver } from './otlp/receiver';
 import { IngestQueue } from './store/ingestQueue';
+import type { PreparedTraces } from './store/preparedTraces';
+import { prepareTraceBytes } from './store/protoPrepared';
 import { SpanStore, type StoreOptions } from './store/spanStore';
+import { planTexts } from './store/textPlan';
 
 export interface ListenAddress {
   host: string;
@@ -71,7 +74,7 @@ export class TraceEngine {
 
   async startReceiver(options: ReceiverOptions): Promise<ReceiverAddresses> {
     if (this.addresses) return this.addresses;
-    const decoder = options.decodeWorker === false ? undefined : new TraceDecodeWorker(undefined, options.warmUp);
+    const decoder = options.decodeWorker === false ? undefined : new TraceDecodeWorker();
     const receiver = new OtlpReceiver({ ...options, sink: this.queue, offThreadDecoder: decoder });
     let started: ReceiverAddresses;
     try {
@@ -85,8 +88,19 @@ export class TraceEngine {
     this.addresses = started;
     decoder?.prestart();
     // A warm-up that fails costs speed only: the receiver serves as it would cold.
-    if (options.warmUp) this.store.warmUpIngest().catch(() => undefined);
+    if (options.warmUp) this.store.warmUpIngest((format, body) => this.warmUpPrepare(format, body)).catch(() => undefined);
     return started;
+  }
+
+  /** A warm-up body prepared as the receiver prepares requests: on the decode worker while it runs. */
+  private async warmUpPrepare(format: 'protobuf' | 'json', body: Uint8Array): Promise<PreparedTraces | undefined> {
+    if (this.decoder?.running) {
+      const decoded = await this.decoder.decodeTraces(format, body);
+      return decoded?.kind === 'decoded' ? (decoded.prepared as PreparedTraces) : undefined;
+    }
+    const prepared = format === 'protobuf' ? prepareTraceBytes(body) : undefined;
+    if (prepared) planTexts(prepared);
+    return prepared;
   }
 
   async stopReceiver(): Promise<void> {

@@ -1,8 +1,10 @@
 // Synthetic agent traffic for warming the ingest path before the first real request. A cold process runs
-// the first thousand spans through unoptimised code while V8 compiles it on its background threads: the
-// first 40k realistic spans of a flood were stored at 56-65k spans/s against 86-98k once a thousand or
-// more had gone through (measured on our 2-core VM). The spans are shaped like what agents send (an LLM
-// call with its conversation as JSON, a tool call, events, every value kind, errors), never stored.
+// the first thousand spans of a flood through unoptimised code while V8 compiles it on its background
+// threads: a fresh engine stored its first 40k realistic spans at 0.14-0.17x the discard server's rate,
+// and 0.17-0.26x after this warm-up (our 2-core VM). It costs ~0.5 s of CPU (the engine's low-priority
+// threads and V8's compilers) and ~20 MB of RSS, once per process, when the extension or `serve` starts
+// a receiver. The spans are shaped like what agents send (LLM calls with their conversation as JSON,
+// tool calls, events, every value kind, errors), prepared and written as real ones, never stored.
 import type { KeyValue, Span, TraceRequest } from './model';
 import { encodeTraceRequest } from './protoEncode';
 
@@ -12,18 +14,8 @@ export interface WarmUpBody {
 }
 
 /**
- * V8's optimised code for typed arrays assumes no ArrayBuffer was ever detached, and the first transfer
- * to another thread throws all of it away (every warmed function at once, seen with --trace-deopt):
- * one buffer detached before warming keeps what is warmed.
- */
-export function detachOneBuffer(): void {
-  const buffer = new ArrayBuffer(8);
-  structuredClone(buffer, { transfer: [buffer] });
-}
-
-/**
- * ~2k spans, made one request at a time (a few hundred KB each). 8k did no better than 2k (first-flood
- * capacity ratios 0.16-0.33 against 0.17-0.27, median 0.24 and 0.23, five runs each) and cost more.
+ * ~2k spans, made one request at a time (a few hundred KB each). 8k did no better (first-flood capacity
+ * 0.19-0.30x against 0.16-0.26x, four runs each, alternated) and costs twice as much.
  */
 export function* warmUpBodies(requests = 8, spansPerRequest = 256): Generator<WarmUpBody> {
   for (let r = 0; r < requests; r++) {
@@ -45,7 +37,7 @@ const hex = (n: number, digits: number): string => n.toString(16).padStart(digit
  * one after another or two interleaved, with a session id or without.
  */
 export function warmUpTraceRequest(round: number, spans: number): TraceRequest {
-  const out: Span[] = [];
+  const out: { span: Span; order: number }[] = [];
   const interleaved = round % 2 === 1;
   for (let i = 0; i < spans; i++) {
     const n = round * spans + i;
@@ -71,7 +63,8 @@ export function warmUpTraceRequest(round: number, spans: number): TraceRequest {
             str('gen_ai.tool.call.arguments', `{"city":"city ${n % 17}"}`), str('gen_ai.tool.call.result', `{"tempC":${n % 30},"rain":true}`),
             { key: 'tool.meta', value: { kvlistValue: { values: [int('attempt', 1), str('cache', 'miss')] } } },
           ];
-    out.push({
+    // Spans are exported as they end: a run's root, which ends last, comes after its children.
+    out.push({ order: (interleaved ? 0 : 2 * run) + (root ? 1 : 0), span: {
       traceId: hex(round * spans + run + 1, 32),
       spanId: hex(n + 1, 16),
       parentSpanId: root ? '' : hex(rootSpan + 1, 16),
@@ -82,15 +75,17 @@ export function warmUpTraceRequest(round: number, spans: number): TraceRequest {
       startTimeUnixNano: String(start),
       endTimeUnixNano: String(start + 4_000_000n),
       attributes,
-      droppedAttributesCount: 0,
-      events: llm ? [{ timeUnixNano: String(start + 1_000_000n), name: 'gen_ai.choice', attributes: [int('index', 0), str('finish_reason', 'tool_calls')], droppedAttributesCount: 0 }] : [],
-      droppedEventsCount: 0,
+      // Some of what SDKs send now and then: counts of what their limits dropped, an OK status.
+      droppedAttributesCount: n % 16 === 5 ? 1 : 0,
+      events: llm ? [{ timeUnixNano: String(start + 1_000_000n), name: 'gen_ai.choice', attributes: [int('index', 0), str('finish_reason', 'tool_calls')], droppedAttributesCount: n % 16 === 6 ? 1 : 0 }] : [],
+      droppedEventsCount: n % 16 === 7 ? 1 : 0,
       links: n % 50 === 7 ? [{ traceId: hex(1, 32), spanId: hex(1, 16), traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 }] : [],
-      droppedLinksCount: 0,
-      status: { code: n % 40 === 9 ? 2 : 0, message: n % 40 === 9 ? 'tool timed out' : '' },
-    });
+      droppedLinksCount: n % 16 === 8 ? 1 : 0,
+      status: n % 40 === 9 ? { code: 2, message: 'tool timed out' } : { code: n % 4 === 2 ? 1 : 0, message: '' },
+    } });
   }
+  const ordered = out.sort((a, b) => a.order - b.order).map((o) => o.span);
   const resource = { attributes: [str('service.name', 'agent-debugger-warm-up'), str('telemetry.sdk.language', 'nodejs')], droppedAttributesCount: 0 };
   const scope = { name: 'agent-debugger-warm-up', version: '1.0.0', attributes: [], droppedAttributesCount: 0 };
-  return { resourceSpans: [{ resource, schemaUrl: '', scopeSpans: [{ scope, schemaUrl: '', spans: out }] }] };
+  return { resourceSpans: [{ resource, schemaUrl: '', scopeSpans: [{ scope, schemaUrl: '', spans: ordered }] }] };
 }

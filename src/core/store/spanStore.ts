@@ -14,7 +14,7 @@ import { SessionRouter } from './sessionRouter';
 import { deleteSessions, endLaunch, renameSession, startLaunch } from './sessionWrites';
 import { loadSqlJs } from './sqlite';
 import { Sweeper, sweepAll } from './sweeper';
-import { warmUp, warmUpIngest } from './warmUp';
+import { warmUp, warmUpIngest, type WarmUpPrepare } from './warmUp';
 import { HeapReserve } from './wasmHeap';
 import type {
   ImportResult,
@@ -97,8 +97,8 @@ export class SpanStore {
   }
 
   /** Readies the receiver's path into the store ahead of its first request (see warmUp.ts). */
-  warmUpIngest(): Promise<void> {
-    return warmUpIngest(this.sql);
+  warmUpIngest(prepare: WarmUpPrepare): Promise<number> {
+    return warmUpIngest(this.sql, prepare);
   }
 
   /** The receipt clock. */

@@ -6,18 +6,16 @@
 // prepared by the decode worker (what OTLP requests take).
 import type { SqlJsStatic } from 'sql.js';
 import type { KeyValue, LogRecord, Span, TraceRequest } from '../otlp/model';
-import { detachOneBuffer, warmUpBodies } from '../otlp/warmUpTraffic';
+import { warmUpBodies } from '../otlp/warmUpTraffic';
 import { StoreContext } from './context';
 import { newStoreDatabase } from './exportImport';
 import { writeLogs, writePrepared, writeTraces } from './ingest';
-import { prepareTraces, transferablesOf } from './preparedTraces';
-import { prepareTraceBytes } from './protoPrepared';
+import { prepareTraces, type PreparedTraces } from './preparedTraces';
 import { spansOfSession } from './queries';
 import { SessionRouter } from './sessionRouter';
-import { planTexts } from './textPlan';
 
 let warmed = false;
-let ingestWarming: Promise<void> | undefined;
+let ingestWarming: Promise<number> | undefined;
 
 export function warmUp(sql: SqlJsStatic, rounds = 4): void {
   if (warmed) return;
@@ -42,28 +40,28 @@ export function warmUp(sql: SqlJsStatic, rounds = 4): void {
   }
 }
 
+/** A synthetic body prepared as real ones are (by the decode worker, or on this thread without one). */
+export type WarmUpPrepare = (format: 'protobuf' | 'json', body: Uint8Array) => Promise<PreparedTraces | undefined>;
+
 /**
  * What a receiver's requests take, warmed before the first of them (see otlp/warmUpTraffic.ts): ~2k
- * agent-like spans prepared from protobuf as the decode worker does and written as the ingest queue
- * does, into a scratch database, one request per turn of the event loop so that real requests go
- * between. Once per process: later calls get the first one's promise.
+ * agent-like spans prepared as requests are (`prepare`: through the decode worker, which warms it and
+ * gives the objects its answers have) and written as the ingest queue writes, into a scratch database,
+ * one request at a time so that real requests go between. Resolves with the spans it wrote. Once per
+ * process: later calls get the first one's promise.
  */
-export function warmUpIngest(sql: SqlJsStatic): Promise<void> {
-  return (ingestWarming ??= warmUpIngestOnce(sql));
+export function warmUpIngest(sql: SqlJsStatic, prepare: WarmUpPrepare): Promise<number> {
+  return (ingestWarming ??= warmUpIngestOnce(sql, prepare));
 }
 
-async function warmUpIngestOnce(sql: SqlJsStatic): Promise<void> {
-  detachOneBuffer();
+async function warmUpIngestOnce(sql: SqlJsStatic, prepare: WarmUpPrepare): Promise<number> {
   let scratch: { ctx: StoreContext; router: SessionRouter } | undefined;
   let written = 0;
+  let total = 0;
   try {
     for (const { format, body } of warmUpBodies()) {
-      await new Promise((resolve) => setImmediate(resolve));
-      const made = format === 'protobuf' ? prepareTraceBytes(body) : undefined;
-      if (!made) continue;
-      planTexts(made);
-      // Cloned as postMessage does: what comes from the decode worker has the deserialiser's object shapes.
-      const prepared = structuredClone(made, { transfer: transferablesOf(made) });
+      const prepared = await prepare(format, body);
+      if (!prepared) continue;
       // A new scratch database every ~1k spans: the wasm heap, which never shrinks, grows a few MB at most.
       if (!scratch || written >= 1024) {
         closeScratch(scratch);
@@ -72,11 +70,14 @@ async function warmUpIngestOnce(sql: SqlJsStatic): Promise<void> {
         written = 0;
       }
       const { ctx, router } = scratch;
-      written += ctx.transaction(() => writePrepared(ctx, prepared, 0, prepared.count, Date.now(), router));
+      const n = ctx.transaction(() => writePrepared(ctx, prepared, 0, prepared.count, Date.now(), router));
+      written += n;
+      total += n;
     }
   } finally {
     closeScratch(scratch);
   }
+  return total;
 }
 
 function closeScratch(scratch: { ctx: StoreContext } | undefined): void {
