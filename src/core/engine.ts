@@ -5,9 +5,11 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { TraceDecodeWorker } from './decodeWorker';
 import type { GatewayOptions, LlmGateway } from './gateway/gateway';
 import { GatewayHolder } from './gateway/gatewayHolder';
+import { decodeBody } from './otlp/ingest';
+import type { TraceRequest } from './otlp/model';
 import { OtlpReceiver } from './otlp/receiver';
 import { IngestQueue } from './store/ingestQueue';
-import type { PreparedTraces } from './store/preparedTraces';
+import { prepareTraces, type PreparedTraces } from './store/preparedTraces';
 import { prepareTraceBytes } from './store/protoPrepared';
 import { SpanStore, type StoreOptions } from './store/spanStore';
 import { planTexts } from './store/textPlan';
@@ -92,14 +94,18 @@ export class TraceEngine {
     return started;
   }
 
-  /** A warm-up body prepared as the receiver prepares requests: on the decode worker while it runs. */
+  /**
+   * A warm-up body prepared as the receiver prepares requests: on the decode worker while it runs, else
+   * here. undefined once the receiver has stopped (or its worker with it): the warm-up ends there.
+   */
   private async warmUpPrepare(format: 'protobuf' | 'json', body: Uint8Array): Promise<PreparedTraces | undefined> {
+    if (!this.receiver) return undefined;
     if (this.decoder?.running) {
       const decoded = await this.decoder.decodeTraces(format, body);
       return decoded?.kind === 'decoded' ? (decoded.prepared as PreparedTraces) : undefined;
     }
-    const prepared = format === 'protobuf' ? prepareTraceBytes(body) : undefined;
-    if (prepared) planTexts(prepared);
+    const prepared = (format === 'protobuf' && prepareTraceBytes(body)) || prepareTraces(decodeBody('traces', format, body) as TraceRequest);
+    planTexts(prepared);
     return prepared;
   }
 

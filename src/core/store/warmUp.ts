@@ -40,7 +40,7 @@ export function warmUp(sql: SqlJsStatic, rounds = 4): void {
   }
 }
 
-/** A synthetic body prepared as real ones are (by the decode worker, or on this thread without one). */
+/** A synthetic body prepared as real ones are (by the decode worker, or on this thread without one); undefined: stop. */
 export type WarmUpPrepare = (format: 'protobuf' | 'json', body: Uint8Array) => Promise<PreparedTraces | undefined>;
 
 /**
@@ -51,17 +51,18 @@ export type WarmUpPrepare = (format: 'protobuf' | 'json', body: Uint8Array) => P
  * process: later calls get the first one's promise.
  */
 export function warmUpIngest(sql: SqlJsStatic, prepare: WarmUpPrepare): Promise<number> {
-  return (ingestWarming ??= warmUpIngestOnce(sql, prepare));
+  return (ingestWarming ??= runWarmUp(sql, prepare));
 }
 
-async function warmUpIngestOnce(sql: SqlJsStatic, prepare: WarmUpPrepare): Promise<number> {
+/** The warm-up itself, every time it is called (warmUpIngest runs it once per process). */
+export async function runWarmUp(sql: SqlJsStatic, prepare: WarmUpPrepare): Promise<number> {
   let scratch: { ctx: StoreContext; router: SessionRouter } | undefined;
   let written = 0;
   let total = 0;
   try {
     for (const { format, body } of warmUpBodies()) {
       const prepared = await prepare(format, body);
-      if (!prepared) continue;
+      if (!prepared) break;
       // A new scratch database every ~1k spans: the wasm heap, which never shrinks, grows a few MB at most.
       if (!scratch || written >= 1024) {
         closeScratch(scratch);

@@ -8,7 +8,10 @@ import type { TraceRequest } from '../../../src/core/otlp/model';
 import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import { validateTraceRequest } from '../../../src/core/otlp/validate';
 import { warmUpBodies } from '../../../src/core/otlp/warmUpTraffic';
+import { prepareTraces } from '../../../src/core/store/preparedTraces';
 import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
+import { loadSqlJs } from '../../../src/core/store/sqlite';
+import { runWarmUp } from '../../../src/core/store/warmUp';
 import { makeSpan, makeTraceRequest, request } from './helpers';
 
 describe('receiver warm-up', function () {
@@ -53,5 +56,15 @@ describe('receiver warm-up', function () {
     } finally {
       await engine.dispose();
     }
+  });
+
+  it('ends when its requests can no longer be prepared (the receiver stopped)', async () => {
+    const formats: string[] = [];
+    const written = await runWarmUp(await loadSqlJs(), (format, body) => {
+      formats.push(format);
+      return Promise.resolve(formats.length <= 3 ? prepareTraces(decodeBody('traces', format, body) as TraceRequest) : undefined);
+    });
+    assert.equal(formats.length, 4, 'asked for one more, then stopped');
+    assert.equal(written, 3 * 256);
   });
 });
