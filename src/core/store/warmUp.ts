@@ -48,13 +48,13 @@ export type WarmUpPrepare = (format: 'protobuf' | 'json', body: Uint8Array) => P
  * agent-like spans prepared as requests are (`prepare`: through the decode worker, which warms it and
  * gives the objects its answers have) and written as the ingest queue writes, into a scratch database,
  * one request at a time so that real requests go between. Resolves with the spans it wrote. Once per
- * process: later calls get the first one's promise.
+ * engine (module state: per engine worker, or per CLI process): later calls get the first one's promise.
  */
 export function warmUpIngest(sql: SqlJsStatic, prepare: WarmUpPrepare): Promise<number> {
   return (ingestWarming ??= runWarmUp(sql, prepare));
 }
 
-/** The warm-up itself, every time it is called (warmUpIngest runs it once per process). */
+/** The warm-up itself, every time it is called (warmUpIngest runs it once). */
 export async function runWarmUp(sql: SqlJsStatic, prepare: WarmUpPrepare): Promise<number> {
   let scratch: { ctx: StoreContext; router: SessionRouter } | undefined;
   let written = 0;
