@@ -5,14 +5,10 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { TraceDecodeWorker } from './decodeWorker';
 import type { GatewayOptions, LlmGateway } from './gateway/gateway';
 import { GatewayHolder } from './gateway/gatewayHolder';
-import { decodeBody } from './otlp/ingest';
-import type { TraceRequest } from './otlp/model';
 import { OtlpReceiver } from './otlp/receiver';
 import { IngestQueue } from './store/ingestQueue';
-import { prepareTraces, type PreparedTraces } from './store/preparedTraces';
-import { prepareTraceBytes } from './store/protoPrepared';
+import type { PreparedTraces } from './store/preparedTraces';
 import { SpanStore, type StoreOptions } from './store/spanStore';
-import { planTexts } from './store/textPlan';
 
 export interface ListenAddress {
   host: string;
@@ -46,6 +42,7 @@ export class TraceEngine {
   private receiver: OtlpReceiver | undefined;
   private decoder: TraceDecodeWorker | undefined;
   private addresses: ReceiverAddresses | undefined;
+  private warming: Promise<number> | undefined;
   private readonly gateways = new GatewayHolder((request) => {
     const verdict = this.queue.acceptTraces(request);
     return verdict.ok ? undefined : verdict.reason;
@@ -62,6 +59,11 @@ export class TraceEngine {
 
   get listening(): ReceiverAddresses | undefined {
     return this.addresses;
+  }
+
+  /** The receiver's warm-up (see startReceiver), once it is over: the synthetic spans it wrote (0: none). */
+  warmedUp(): Promise<number> {
+    return this.warming ?? Promise.resolve(0);
   }
 
   /** Whether OTLP/HTTP trace requests are being decoded on the decode worker thread (see decodeWorker.ts). */
@@ -90,23 +92,19 @@ export class TraceEngine {
     this.addresses = started;
     decoder?.prestart();
     // A warm-up that fails costs speed only: the receiver serves as it would cold.
-    if (options.warmUp) this.store.warmUpIngest((format, body) => this.warmUpPrepare(format, body)).catch(() => undefined);
+    if (options.warmUp) this.warming ??= this.store.warmUpIngest((format, body) => this.warmUpPrepare(format, body)).catch(() => 0);
     return started;
   }
 
   /**
-   * A warm-up body prepared as the receiver prepares requests: on the decode worker while it runs, else
-   * here. undefined once the receiver has stopped (or its worker with it): the warm-up ends there.
+   * A warm-up body prepared on the decode worker, as requests are. undefined once the receiver (and its
+   * worker) has stopped, or without a worker: a receiver without one decodes and stores requests another
+   * way (objects, writeTraces), which this would not warm.
    */
   private async warmUpPrepare(format: 'protobuf' | 'json', body: Uint8Array): Promise<PreparedTraces | undefined> {
-    if (!this.receiver) return undefined;
-    if (this.decoder?.running) {
-      const decoded = await this.decoder.decodeTraces(format, body);
-      return decoded?.kind === 'decoded' ? (decoded.prepared as PreparedTraces) : undefined;
-    }
-    const prepared = (format === 'protobuf' && prepareTraceBytes(body)) || prepareTraces(decodeBody('traces', format, body) as TraceRequest);
-    planTexts(prepared);
-    return prepared;
+    if (!this.decoder?.running) return undefined;
+    const decoded = await this.decoder.decodeTraces(format, body);
+    return decoded?.kind === 'decoded' ? (decoded.prepared as PreparedTraces) : undefined;
   }
 
   async stopReceiver(): Promise<void> {

@@ -209,8 +209,8 @@ export class EngineClient {
     return this.call('stats', {});
   }
 
-  decodeWorkerRunning(): Promise<boolean> {
-    return this.call('decodeWorkerRunning', {});
+  ingestPath(): Promise<{ decodeWorker: boolean; warmedUp: number }> {
+    return this.call('ingestPath', {});
   }
 
   tracesOfSession(sessionId: string): Promise<TraceSummary[]> {

@@ -134,7 +134,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     stopReceiver: () => engine.stopReceiver(),
     sessions: () => ({ sessions: store.listSessions(), spans: store.stats().spans }),
     stats: () => store.stats(),
-    decodeWorkerRunning: () => engine.decodeWorkerRunning,
+    ingestPath: async () => ({ decodeWorker: engine.decodeWorkerRunning, warmedUp: await engine.warmedUp() }),
     tracesOfSession: (p) => store.tracesOfSession(p.sessionId),
     spansOfSession: (p) => store.spansOfSession(p.sessionId, p.page),
     spansOfTrace: (p) => store.spansOfTrace(p.traceId, p.sessionId),

@@ -116,8 +116,12 @@ export const EngineRequests = {
   stopReceiver: request<object, void>('stopReceiver'),
   sessions: request<object, SessionsSnapshot>('sessions'),
   stats: request<object, StoreStats>('stats'),
-  /** Whether OTLP/HTTP trace bodies are decoded on the decode worker (nested in the engine's). */
-  decodeWorkerRunning: request<object, boolean>('decodeWorkerRunning'),
+  /**
+   * How the receiver takes trace requests: whether OTLP/HTTP bodies are decoded on the decode worker
+   * (nested in the engine's), and, answered once the receiver's warm-up is over, the synthetic spans it
+   * wrote to its scratch database (0: none).
+   */
+  ingestPath: request<object, { decodeWorker: boolean; warmedUp: number }>('ingestPath'),
   tracesOfSession: request<SessionParams, TraceSummary[]>('tracesOfSession'),
   spansOfSession: request<SessionParams & { page?: Page }, StoredSpan[]>('spansOfSession'),
   spansOfTrace: request<{ traceId: string; sessionId?: string }, StoredSpan[]>('spansOfTrace'),

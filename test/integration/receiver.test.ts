@@ -55,7 +55,15 @@ describe('receiver -> store inside VS Code', () => {
     const session = await waitFor('the session', () => engine.listSessions().find((s) => s.id === 'it-session-1'));
     assert.equal(session.spanCount, 3);
     assert.equal(engine.inWorker, true, 'the engine worker runs from beside the bundle');
-    assert.equal(await engine.decodeWorkerRunning(), true, 'so does the decode worker, beside it');
+    const ingest = await engine.ingestPath();
+    assert.equal(ingest.decodeWorker, true, 'so does the decode worker, beside it');
+    // The receiver warmed its path as it started: every synthetic span prepared on the decode worker and
+    // written to a scratch database, and none of them in what the Sessions view shows.
+    assert.equal(ingest.warmedUp, 8 * 256);
+    const { sessions } = await activeApi();
+    const rows = (await sessions.getChildren()).flatMap((i) => (i.kind === 'session' ? [i.session] : []));
+    assert.ok(rows.some((r) => r.id === 'it-session-1'), 'the sent session has its row');
+    assert.deepEqual(rows.filter((r) => r.serviceName === 'agent-debugger-warm-up'), []);
     // Stored as the worker's protobuf fast path wrote them: names, attributes, the tree.
     const spans = await engine.spansOfSession('it-session-1');
     assert.deepEqual(spans.map((s) => s.name).sort(), ['chat a', 'chat b', 'invoke_agent it']);

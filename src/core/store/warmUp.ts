@@ -20,8 +20,7 @@ let ingestWarming: Promise<number> | undefined;
 export function warmUp(sql: SqlJsStatic, rounds = 4): void {
   if (warmed) return;
   warmed = true;
-  const db = newStoreDatabase(sql);
-  const ctx = new StoreContext(sql, db, { maxSpans: 1e9, maxBytes: 2 ** 40, sessionGapMs: 60_000 }, Date.now, 'live');
+  const ctx = scratchContext(sql);
   try {
     for (let round = 0; round < rounds; round++) {
       const router = new SessionRouter(ctx, { kind: 'live' });
@@ -35,12 +34,21 @@ export function warmUp(sql: SqlJsStatic, rounds = 4): void {
       spansOfSession(ctx, [...ctx.sessions.keys()][0]!, { limit: 50 });
     }
   } finally {
-    ctx.stmts.invalidate();
-    db.close();
+    closeScratch(ctx);
   }
 }
 
-/** A synthetic body prepared as real ones are (by the decode worker, or on this thread without one); undefined: stop. */
+/** A database of its own for warming up, with caps that never evict. */
+function scratchContext(sql: SqlJsStatic): StoreContext {
+  return new StoreContext(sql, newStoreDatabase(sql), { maxSpans: 1e9, maxBytes: 2 ** 40, sessionGapMs: 60_000 }, Date.now, 'live');
+}
+
+function closeScratch(ctx: StoreContext | undefined): void {
+  ctx?.stmts.invalidate();
+  ctx?.db.close();
+}
+
+/** A synthetic body prepared as real requests are (by the decode worker); undefined: stop. */
 export type WarmUpPrepare = (format: 'protobuf' | 'json', body: Uint8Array) => Promise<PreparedTraces | undefined>;
 
 /**
@@ -65,8 +73,8 @@ export async function runWarmUp(sql: SqlJsStatic, prepare: WarmUpPrepare): Promi
       if (!prepared) break;
       // A new scratch database every ~1k spans: the wasm heap, which never shrinks, grows a few MB at most.
       if (!scratch || written >= 1024) {
-        closeScratch(scratch);
-        const ctx = new StoreContext(sql, newStoreDatabase(sql), { maxSpans: 1e9, maxBytes: 2 ** 40, sessionGapMs: 60_000 }, Date.now, 'live');
+        closeScratch(scratch?.ctx);
+        const ctx = scratchContext(sql);
         scratch = { ctx, router: new SessionRouter(ctx, { kind: 'live' }) };
         written = 0;
       }
@@ -76,14 +84,9 @@ export async function runWarmUp(sql: SqlJsStatic, prepare: WarmUpPrepare): Promi
       total += n;
     }
   } finally {
-    closeScratch(scratch);
+    closeScratch(scratch?.ctx);
   }
   return total;
-}
-
-function closeScratch(scratch: { ctx: StoreContext } | undefined): void {
-  scratch?.ctx.stmts.invalidate();
-  scratch?.ctx.db.close();
 }
 
 const attrs = (i: number): KeyValue[] => [
