@@ -7,7 +7,7 @@ import { decodeBody } from '../../../src/core/otlp/ingest';
 import type { TraceRequest } from '../../../src/core/otlp/model';
 import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import { validateTraceRequest } from '../../../src/core/otlp/validate';
-import { warmUpBodies } from '../../../src/core/otlp/warmUpTraffic';
+import { warmUpBodies, warmUpRequests, warmUpSpansPerRequest } from '../../../src/core/otlp/warmUpTraffic';
 import { prepareTraces } from '../../../src/core/store/preparedTraces';
 import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
 import { loadSqlJs } from '../../../src/core/store/sqlite';
@@ -34,7 +34,7 @@ describe('receiver warm-up', function () {
       }
       if (format === 'protobuf') assert.ok(prepareTraceBytes(body), 'a protobuf warm-up request takes the fast path real exporters take');
     }
-    assert.equal(spans, 8 * 256);
+    assert.equal(spans, warmUpRequests * warmUpSpansPerRequest);
     assert.equal(kinds.size, 3 + 3, [...kinds].join(', '));
   });
 
@@ -48,7 +48,7 @@ describe('receiver warm-up', function () {
       assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
       // The engine's warm-up (started with the receiver; this call gets its promise): every synthetic span
       // prepared on the decode worker and written, to its scratch database.
-      assert.equal(await engine.store.warmUpIngest(() => Promise.reject(new Error('not called'))), 8 * 256);
+      assert.equal(await engine.store.warmUpIngest(() => Promise.reject(new Error('not called'))), warmUpRequests * warmUpSpansPerRequest);
       await engine.queue.flush();
       assert.equal(engine.store.spanCount(), 30 * 3);
       assert.equal(engine.store.listSessions().length, 1);
@@ -65,6 +65,6 @@ describe('receiver warm-up', function () {
       return Promise.resolve(formats.length <= 3 ? prepareTraces(decodeBody('traces', format, body) as TraceRequest) : undefined);
     });
     assert.equal(formats.length, 4, 'asked for one more, then stopped');
-    assert.equal(written, 3 * 256);
+    assert.equal(written, 3 * warmUpSpansPerRequest);
   });
 });
