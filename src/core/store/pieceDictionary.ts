@@ -178,7 +178,11 @@ function moved(a: Int32Array, size: number, from: number, count: number): Int32A
 let viewed: Uint8Array | undefined;
 let view: DataView | undefined;
 
-/** A hash of every byte, read four at a time (one prepared request's spans share a buffer, so its view is kept). */
+/**
+ * A hash of every byte, read four at a time in four independent lanes (each multiply waits only for its
+ * own lane: 0.21 against 0.38-0.41 ns a byte for one lane, on ~280-byte pieces; the decode worker hashes
+ * every long string of every span). One prepared request's spans share a buffer, so its view is kept.
+ */
 export function fingerprint(b: Uint8Array, start: number, end: number): number {
   if (b !== viewed) {
     viewed = b;
@@ -186,11 +190,30 @@ export function fingerprint(b: Uint8Array, start: number, end: number): number {
   }
   const v = view!;
   let h = Math.imul(end - start, 0x9e3779b1);
+  let g = h ^ 0x7f4a7c15;
+  let k = h ^ 0x2545f491;
+  let m = h ^ 0x6c8e9cf5;
   let i = start;
+  for (; i + 16 <= end; i += 16) {
+    h = Math.imul(h ^ v.getUint32(i, true), 0x5bd1e995);
+    h ^= h >>> 15;
+    g = Math.imul(g ^ v.getUint32(i + 4, true), 0x5bd1e995);
+    g ^= g >>> 15;
+    k = Math.imul(k ^ v.getUint32(i + 8, true), 0x5bd1e995);
+    k ^= k >>> 15;
+    m = Math.imul(m ^ v.getUint32(i + 12, true), 0x5bd1e995);
+    m ^= m >>> 15;
+  }
   for (; i + 4 <= end; i += 4) {
     h = Math.imul(h ^ v.getUint32(i, true), 0x5bd1e995);
     h ^= h >>> 15;
   }
   for (; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
+  // The lanes folded in, each rotated differently: equal words in different lanes do not cancel.
+  h = Math.imul(h ^ ((g << 13) | (g >>> 19)), 0x5bd1e995);
+  h ^= h >>> 15;
+  h = Math.imul(h ^ ((k << 7) | (k >>> 25)), 0x5bd1e995);
+  h ^= h >>> 15;
+  h = Math.imul(h ^ ((m << 23) | (m >>> 9)), 0x5bd1e995);
+  return (h ^ (h >>> 15)) >>> 0;
 }
