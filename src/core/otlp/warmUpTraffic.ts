@@ -1,9 +1,9 @@
 // Synthetic agent traffic for warming the ingest path before the first real request. A cold process runs
 // the first thousand spans of a flood through unoptimised code while V8 compiles it on its background
 // threads: a fresh engine stored its first 40k realistic spans at 0.14-0.17x the discard server's rate,
-// and 0.17-0.26x after this warm-up (our 2-core VM). It costs ~0.5 s of CPU (the engine's low-priority
-// threads and V8's compilers) and ~20 MB of RSS, once per engine, when the extension or `serve` starts
-// a receiver. The spans are shaped like what agents send (LLM calls with their conversation as JSON,
+// and 0.17-0.26x after this warm-up in its first form (our 2-core VM; warmUpBodies says what smaller
+// requests added). It costs ~0.5 s of CPU (the engine's low-priority threads and V8's compilers) and
+// ~20 MB of RSS, once per engine, when the extension or `serve` starts a receiver. The spans are shaped like what agents send (LLM calls with their conversation as JSON,
 // tool calls, events, every value kind, errors), prepared and written as real ones, never stored.
 import type { KeyValue, Span, TraceRequest } from './model';
 import { encodeTraceRequest } from './protoEncode';
