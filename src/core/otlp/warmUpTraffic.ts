@@ -3,8 +3,9 @@
 // threads: a fresh engine stored its first 40k realistic spans at 0.14-0.17x the discard server's rate,
 // and 0.17-0.26x after this warm-up in its first form (our 2-core VM; warmUpBodies says what smaller
 // requests added). It costs ~0.5 s of CPU (the engine's low-priority threads and V8's compilers) and
-// ~20 MB of RSS, once per engine, when the extension or `serve` starts a receiver. The spans are shaped like what agents send (LLM calls with their conversation as JSON,
-// tool calls, events, every value kind, errors), prepared and written as real ones, never stored.
+// ~20 MB of RSS, once per engine, when the extension or `serve` starts a receiver. The spans are shaped
+// like what agents send (LLM calls with their conversation as JSON, tool calls, events, every value kind,
+// errors), prepared and written as real ones, never stored.
 import type { KeyValue, Span, TraceRequest } from './model';
 import { encodeTraceRequest } from './protoEncode';
 
