@@ -14,6 +14,8 @@ export class PreparedBuilder {
   times = new Float64Array(2048);
   statusCodes = new Int32Array(1024);
   textEnd = new Uint32Array(1024 * preparedTexts);
+  /** 1 where the span's data has nothing compaction cuts or rewrites (see PreparedTraces.plainSpans). */
+  plainSpans = new Uint8Array(1024);
   readonly routedSpans: number[] = [];
   readonly routedAttributes: KeyValue[][] = [];
   readonly groups: PreparedGroup[] = [];
@@ -37,6 +39,7 @@ export class PreparedBuilder {
     this.times = grown(this.times, 2 * n);
     this.statusCodes = grown(this.statusCodes, n);
     this.textEnd = grown(this.textEnd, preparedTexts * n);
+    this.plainSpans = grown(this.plainSpans, n);
   }
 
   /** The index of the trace id at [start, start + 16) of `buf`, added when new. */
@@ -70,11 +73,12 @@ export class PreparedBuilder {
       routedAttributes: this.routedAttributes,
       text: this.text.hand(),
       textEnd: this.textEnd.slice(0, preparedTexts * n),
+      plainSpans: this.plainSpans.subarray(0, n),
     };
   }
 }
 
-function grown<T extends Int32Array | Float64Array | Uint32Array>(a: T, n: number): T {
+function grown<T extends Int32Array | Float64Array | Uint32Array | Uint8Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;

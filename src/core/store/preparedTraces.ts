@@ -42,6 +42,11 @@ export interface PreparedTraces {
   text: Uint8Array;
   /** textEnd[preparedTexts * i + k] is where text column k of span i ends (and the next one starts). */
   textEnd: Uint32Array;
+  /**
+   * 1 where the span's data was checked to hold no long string and nothing compaction writes anew, so its
+   * text plan is known without walking it (the decode worker's fast path sets it; planTexts reads it).
+   */
+  plainSpans?: Uint8Array;
   /** Long strings of the spans' data, cut and hashed ahead (textPlan.ts; the decode worker adds it). */
   textPlan?: Uint32Array;
   textPlanAt?: Uint32Array;

@@ -8,6 +8,7 @@ import type { Reader } from 'protobufjs/minimal';
 import { MAX_VALUE_DEPTH } from '../otlp/errors';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, readInt64, skipField } from '../otlp/protoWire';
 import { F_KEY_ID } from '../otlp/wellKnownKeys';
+import { minSharedBytes } from './textPieces';
 
 /** Thrown inside the walk when the request needs the general path; never escapes. */
 export const general = new Error('not for the fast path');
@@ -60,11 +61,20 @@ function fixed(r: Reader, tag: number, wire: number, bytes: number): void {
 /** Where the key of the last KeyValue checked is ([-1, -1] when it had none). */
 export const lastKey = { start: -1, end: -1 };
 
+/**
+ * Values checked so far that keeping long strings once (spanDataTexts.ts) would cut or write anew: a string
+ * of minSharedBytes or more, an AnyValue of several fields or of a field decoding ignores, a KeyValue of
+ * several values. Counted at any depth (compaction reads only the top ones: a nested one is counted to be
+ * safe). A span checked without adding to it has a text plan known without walking it (textPlan.ts).
+ */
+export const textWork = { count: 0 };
+
 /** KeyValue { key = 1; value = 2 }; the reader is at the start of its length prefix. Sets lastKey. */
 export function checkKeyValue(r: Reader, tag: number, depth: number): void {
   const outer = enter(r, tag);
   let start = -1;
   let end = -1;
+  let values = 0;
   for (let t = nextTag(r); t !== 0; t = nextTag(r)) {
     const field = t >>> 3;
     if (field === 1) {
@@ -72,6 +82,7 @@ export function checkKeyValue(r: Reader, tag: number, depth: number): void {
       start = r.pos;
       r.pos = end;
     } else if (field === 2) {
+      if (++values === 2) textWork.count++;
       const inner = enter(r, t);
       checkAnyValue(r, depth);
       leave(r, inner);
@@ -90,9 +101,16 @@ export function checkKeyValue(r: Reader, tag: number, depth: number): void {
 /** AnyValue, the reader narrowed to it. */
 function checkAnyValue(r: Reader, depth: number): void {
   need(depth <= MAX_VALUE_DEPTH);
+  let fields = 0;
   for (let tag = nextTag(r); tag !== 0; tag = nextTag(r)) {
+    if (++fields === 2) textWork.count++;
     switch (tag >>> 3) {
-      case 1:
+      case 1: {
+        const end = lengthOf(r, tag);
+        if (end - r.pos >= minSharedBytes) textWork.count++;
+        r.pos = end;
+        break;
+      }
       case 7:
         skipBytes(r, tag);
         break;
@@ -124,6 +142,7 @@ function checkAnyValue(r: Reader, depth: number): void {
         break;
       }
       default:
+        textWork.count++;
         skipField(r, tag);
     }
   }

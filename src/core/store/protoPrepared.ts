@@ -13,7 +13,7 @@ import { hex, utf8 } from './textBytes';
 import { PreparedBuilder } from './preparedBuilder';
 import { spareSize, type SpareBuffers } from './spareBuffers';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
-import { checkEvent, checkKeyValue, checkLink, checkStatus, isId, lastKey, lengthOf, need, nextTag } from './protoCheck';
+import { checkEvent, checkKeyValue, checkLink, checkStatus, isId, lastKey, lengthOf, need, nextTag, textWork } from './protoCheck';
 import { sessionKeys } from './sessionKeys';
 import type { ByteBuffer } from './byteBuffer';
 import { F_KEY_ID } from '../otlp/wellKnownKeys';
@@ -119,6 +119,7 @@ class TraceWalk {
     let status = 0;
     let routing: KeyValue[] | undefined;
     splices.length = 0;
+    const textWorkBefore = textWork.count;
     /** Where the first field after the name starts: from there to the end, the bytes are kept as they are. */
     let rest = -1;
     for (let tagAt = r.pos, tag = nextTag(r); tag !== 0; tagAt = r.pos, tag = nextTag(r)) {
@@ -186,6 +187,7 @@ class TraceWalk {
     b.times[2 * i] = startMs;
     b.times[2 * i + 1] = endMs;
     b.statusCodes[i] = status;
+    b.plainSpans[i] = textWork.count === textWorkBefore ? 1 : 0;
     const out = b.text;
     let k = preparedTexts * i;
     b.textEnd[k++] = hex(out, buf, traceStart, traceEnd);

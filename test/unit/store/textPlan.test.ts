@@ -3,6 +3,7 @@
 // span rows byte for byte and the same texts, for shared, unique and forged content.
 import * as assert from 'node:assert/strict';
 import { Writer } from 'protobufjs/minimal';
+import type { KeyValue, Span } from '../../../src/core/otlp/model';
 import { encodeTraceRequest } from '../../../src/core/otlp/protoEncode';
 import { transferablesOf, type PreparedTraces } from '../../../src/core/store/preparedTraces';
 import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
@@ -45,6 +46,18 @@ function eventsBody(n: number): Uint8Array {
   return encodeTraceRequest(request([str('session.id', 'events')], spans));
 }
 
+/** A one-span body whose attribute "x" has `bytes` in place of its 15-byte value field (tag, length, AnyValue). */
+function patchedValue(bytes: number[]): Buffer {
+  assert.equal(bytes.length, 15);
+  const body = Buffer.from(encodeTraceRequest(request([], [span({ traceId: traceId(7), spanId: spanId(7), attributes: [str('x', 'PLACEHOLDER'), str('y', 'z')] })])));
+  const at = body.indexOf(Buffer.from('PLACEHOLDER')) - 4;
+  assert.deepEqual([...body.subarray(at, at + 4)], [0x12, 13, 0x0a, 11]);
+  Buffer.from(bytes).copy(body, at);
+  return body;
+}
+
+const ascii = (text: string) => [...Buffer.from(text)];
+
 /** Prepared and planned as the decode worker does, then handed over as postMessage would. */
 function planned(body: Uint8Array): PreparedTraces {
   const p = prepareTraceBytes(body)!;
@@ -73,6 +86,31 @@ describe('store: long strings planned on the decode worker', () => {
     } finally {
       plain.dispose();
       withPlan.dispose();
+    }
+  });
+
+  it('plans a span checked to hold nothing to cut or rewrite without walking it, and walks every other', () => {
+    const one = (attributes: KeyValue[], events: Span['events'] = []) => encodeTraceRequest(request([], [span({ traceId: traceId(8), spanId: spanId(8), attributes, events })]));
+    const event = (attributes: KeyValue[]) => [{ timeUnixNano: '1', name: 'e', attributes, droppedAttributesCount: 0 }];
+    const cases: [string, Uint8Array, number][] = [
+      ['short values of every kind, an event', one([str('a', 'x'.repeat(255)), { key: 'n', value: { intValue: '3' } }, { key: 'd', value: { doubleValue: 0.5 } }, { key: 'b', value: { boolValue: true } }], event([str('k', 'v')])), 1],
+      ['a string of minSharedBytes', one([str('a', 'x'.repeat(256))]), 0],
+      ['a long string in an event', one([str('a', 'b')], event([str('gen_ai.prompt', 'p'.repeat(300))])), 0],
+      ['a long string inside a kvlist (counted to be safe)', one([{ key: 'l', value: { kvlistValue: { values: [str('deep', 'd'.repeat(400))] } } }]), 0],
+      ['fields decoding ignores', forgedBody(), 0],
+      ['a KeyValue of two values', patchedValue([0x12, 3, 0x0a, 1, ...ascii('a'), 0x12, 8, 0x0a, 6, ...ascii('bbbbbb')]), 0],
+      ['an AnyValue of two fields', patchedValue([0x12, 13, 0x0a, 9, ...ascii('aaaaaaaaa'), 0x18, 5]), 0],
+    ];
+    for (const [what, body, plain] of cases) {
+      const p = prepareTraceBytes(body)!;
+      assert.equal(p.plainSpans?.[0], plain, what);
+      planTexts(p);
+      assert.equal(p.plainSpans, undefined, 'read, and not handed on');
+      const walked = prepareTraceBytes(body)!;
+      walked.plainSpans = undefined;
+      planTexts(walked);
+      assert.deepEqual([...p.textPlan!], [...walked.textPlan!], `${what}: the plan a walk makes`);
+      assert.deepEqual([...p.textPlanAt!], [...walked.textPlanAt!], what);
     }
   });
 
