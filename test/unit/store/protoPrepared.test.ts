@@ -45,7 +45,8 @@ function plain(p: PreparedTraces): object {
     const columns = ends.slice(0, -1).map((end, k) => text.toString('utf8', starts[k], end));
     return { columns, data: parseSpanData(text.subarray(starts[preparedTexts - 1], ends[preparedTexts - 1])) };
   });
-  return { ...p, text: spans, textEnd: undefined, traceIndex: [...p.traceIndex], times: [...p.times], statusCodes: [...p.statusCodes] };
+  // plainSpans: the fast path's hint for planning (textPlan.test.ts checks it).
+  return { ...p, text: spans, textEnd: undefined, plainSpans: undefined, traceIndex: [...p.traceIndex], times: [...p.times], statusCodes: [...p.statusCodes] };
 }
 
 function assertSame(bytes: Uint8Array, what: string): void {

@@ -10,6 +10,8 @@ import { prepareTraceBytes } from '../../../src/core/store/protoPrepared';
 import type { SpanStore } from '../../../src/core/store/spanStore';
 import { planTexts, rewritePlan, splicePlan } from '../../../src/core/store/textPlan';
 import { agentPayloads } from '../../bench/agentSpans';
+import { FuzzGenerator } from '../otlp/fuzzCases';
+import { prng } from '../otlp/helpers';
 import { newStore, request, span, spanId, str, traceId } from './fixtures';
 
 type Rows = { values: unknown[][] }[];
@@ -58,6 +60,24 @@ function patchedValue(bytes: number[]): Buffer {
 
 const ascii = (text: string) => [...Buffer.from(text)];
 
+/**
+ * The plan of `body` with the fast path's plainSpans is the plan a walk of every span makes. Returns how
+ * many spans it planned without a walk (undefined: the fast path refused the body).
+ */
+function assertPlannedAsWalked(body: Uint8Array, what: string): number | undefined {
+  const p = prepareTraceBytes(body);
+  if (!p) return undefined;
+  const plain = p.plainSpans!.reduce((n, x) => n + x, 0);
+  planTexts(p);
+  assert.equal(p.plainSpans, undefined, 'read, and not handed on');
+  const walked = prepareTraceBytes(body)!;
+  walked.plainSpans = undefined;
+  planTexts(walked);
+  assert.deepEqual([...p.textPlan!], [...walked.textPlan!], `${what}: the plan a walk makes`);
+  assert.deepEqual([...p.textPlanAt!], [...walked.textPlanAt!], what);
+  return plain;
+}
+
 /** Prepared and planned as the decode worker does, then handed over as postMessage would. */
 function planned(body: Uint8Array): PreparedTraces {
   const p = prepareTraceBytes(body)!;
@@ -102,16 +122,22 @@ describe('store: long strings planned on the decode worker', () => {
       ['an AnyValue of two fields', patchedValue([0x12, 13, 0x0a, 9, ...ascii('aaaaaaaaa'), 0x18, 5]), 0],
     ];
     for (const [what, body, plain] of cases) {
-      const p = prepareTraceBytes(body)!;
-      assert.equal(p.plainSpans?.[0], plain, what);
-      planTexts(p);
-      assert.equal(p.plainSpans, undefined, 'read, and not handed on');
-      const walked = prepareTraceBytes(body)!;
-      walked.plainSpans = undefined;
-      planTexts(walked);
-      assert.deepEqual([...p.textPlan!], [...walked.textPlan!], `${what}: the plan a walk makes`);
-      assert.deepEqual([...p.textPlanAt!], [...walked.textPlanAt!], what);
+      assert.equal(prepareTraceBytes(body)!.plainSpans?.[0], plain, what);
+      assertPlannedAsWalked(body, what);
     }
+    // Mutated bodies (any bytes the fast path takes), long strings and events among their seeds.
+    const gen = new FuzzGenerator(prng(20261204));
+    const seeds = [...cases.map(([, body]) => body), eventsBody(5), ...agentPayloads(1, 8, true)].map((b) => Buffer.from(b));
+    let fast = 0;
+    let plain = 0;
+    for (let i = 0; i < 4000; i++) {
+      const { body } = gen.mutateBytes(seeds[i % seeds.length]!);
+      const n = assertPlannedAsWalked(body, `mutation ${i}`);
+      if (n === undefined) continue;
+      fast++;
+      plain += n;
+    }
+    assert.ok(fast > 400 && plain > 200, `only ${fast} mutated bodies took the fast path, with ${plain} spans planned without a walk`);
   });
 
   it('splices the usual shape, walks the rest, and refuses a plan that does not match its data', async () => {
