@@ -27,25 +27,53 @@ export const splicePlan = 2;
 export const perPiece = 3;
 export const perString = 4;
 
+/**
+ * The plan as it is written: a Uint32Array that grows (a number[] of hashes, most of them past the small
+ * integers V8 keeps unboxed, was an array of doubles, copied once more at the end).
+ */
+class PlanWords {
+  words = new Uint32Array(1 << 12);
+  length = 0;
+
+  push(x: number): void {
+    if (this.length === this.words.length) {
+      const grown = new Uint32Array(this.words.length * 2);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[this.length++] = x;
+  }
+
+  /** The words written, in an array of their own (handed to the engine thread). */
+  take(): Uint32Array {
+    return this.words.slice(0, this.length);
+  }
+}
+
 /** Records the pieces compaction would intern, sharing none of them. */
 class Recorder implements TextInterner {
-  plan: number[] = [];
+  plan = new PlanWords();
   base = 0;
 
   intern(b: Buffer, start: number, end: number): number {
-    this.plan.push(start - this.base, end - this.base, fingerprint(b, start, end));
+    this.plan.push(start - this.base);
+    this.plan.push(end - this.base);
+    this.plan.push(fingerprint(b, start, end));
     return 0;
   }
 }
 
 const scratch = new ByteBuffer(1 << 14);
 const cuts: number[] = [];
+/** One request's plan at a time (the decode worker plans them one after another). */
+const words = new PlanWords();
 
 /** Adds the plan of each span's data to a prepared request (on the decode worker). */
 export function planTexts(p: PreparedTraces): void {
   const text = Buffer.from(p.text.buffer, p.text.byteOffset, p.text.byteLength);
   const at = new Uint32Array(p.count + 1);
-  const out: number[] = [];
+  const out = words;
+  out.length = 0;
   const recorder = new Recorder();
   recorder.plan = out;
   const plain = p.plainSpans;
@@ -66,11 +94,11 @@ export function planTexts(p: PreparedTraces): void {
       out.push(walkPlan);
       recorder.base = start;
       scratch.length = 0;
-      if (compactSpanData(text, start, end, scratch, recorder)) out[kindAt] = rewritePlan;
+      if (compactSpanData(text, start, end, scratch, recorder)) out.words[kindAt] = rewritePlan;
     }
     at[s + 1] = out.length;
   }
-  p.textPlan = Uint32Array.from(out);
+  p.textPlan = out.take();
   p.textPlanAt = at;
   // Read: not sent on to the store with the rest.
   p.plainSpans = undefined;
@@ -80,7 +108,7 @@ export function planTexts(p: PreparedTraces): void {
  * Plans a span whose long strings are each the only field of the last and only value of their KeyValue,
  * and which nothing else makes compaction rewrite; false (the plan half written) for any other span.
  */
-function spliceable(src: Buffer, start: number, end: number, out: number[]): boolean {
+function spliceable(src: Buffer, start: number, end: number, out: PlanWords): boolean {
   let planned = true;
   textFields(src, start, end, (top, tag, body, bodyEnd) => {
     if (tag >>> 3 === F_ATTRIBUTES) return (planned = keyValue(src, body, bodyEnd, top - start, 0, start, out));
@@ -103,7 +131,7 @@ function spliceable(src: Buffer, start: number, end: number, out: number[]): boo
 }
 
 /** Plans a KeyValue's long string, if it has one; false when compaction would rewrite it otherwise. */
-function keyValue(src: Buffer, start: number, end: number, top: number, attribute: number, base: number, out: number[]): boolean {
+function keyValue(src: Buffer, start: number, end: number, top: number, attribute: number, base: number, out: PlanWords): boolean {
   const c: Cursor = { b: src, pos: start };
   let values = 0;
   let valueField = 0;
@@ -140,7 +168,14 @@ function keyValue(src: Buffer, start: number, end: number, top: number, attribut
   if (!last) return false;
   cuts.length = 0;
   pieceEnds(src, v.pos, valueEnd, cuts);
-  out.push(cuts.length, top, attribute, valueField - base);
-  for (let i = 0, from = v.pos; i < cuts.length; from = cuts[i++]!) out.push(from - base, cuts[i]! - base, fingerprint(src, from, cuts[i]!));
+  out.push(cuts.length);
+  out.push(top);
+  out.push(attribute);
+  out.push(valueField - base);
+  for (let i = 0, from = v.pos; i < cuts.length; from = cuts[i++]!) {
+    out.push(from - base);
+    out.push(cuts[i]! - base);
+    out.push(fingerprint(src, from, cuts[i]!));
+  }
   return true;
 }
