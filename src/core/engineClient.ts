@@ -209,7 +209,7 @@ export class EngineClient {
     return this.call('stats', {});
   }
 
-  ingestPath(): Promise<{ decodeWorker: boolean; warmedUp: number }> {
+  ingestPath(): Promise<ResultOf<'ingestPath'>> {
     return this.call('ingestPath', {});
   }
 

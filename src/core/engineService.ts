@@ -134,7 +134,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     stopReceiver: () => engine.stopReceiver(),
     sessions: () => ({ sessions: store.listSessions(), spans: store.stats().spans }),
     stats: () => store.stats(),
-    ingestPath: async () => ({ decodeWorker: engine.decodeWorkerRunning, warmedUp: await engine.warmedUp() }),
+    ingestPath: async () => {
+      const warmedUp = await engine.warmedUp();
+      const loop = engine.decodeWorkerUtilization();
+      return { decodeWorker: engine.decodeWorkerRunning, warmedUp, ...(loop && { decodeLoop: { active: loop.active, idle: loop.idle } }) };
+    },
     tracesOfSession: (p) => store.tracesOfSession(p.sessionId),
     spansOfSession: (p) => store.spansOfSession(p.sessionId, p.page),
     spansOfTrace: (p) => store.spansOfTrace(p.traceId, p.sessionId),

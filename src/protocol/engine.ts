@@ -24,6 +24,16 @@ import type { StoreSettings } from '../core/store/context';
 import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from '../core/store/types';
 
 /** What the host keeps of the store: every session's summary and the span count. */
+/** How OTLP requests are taken in (tests and the benchmark ask). */
+export interface IngestPath {
+  /** Whether trace requests are decoded on the decode worker. */
+  decodeWorker: boolean;
+  /** Synthetic spans the receiver's warm-up wrote (once it is over). */
+  warmedUp: number;
+  /** The decode worker's event loop so far: ms busy and ms idle (perf_hooks' event-loop utilisation). */
+  decodeLoop?: { active: number; idle: number };
+}
+
 export interface SessionsSnapshot {
   sessions: SessionSummary[];
   spans: number;
@@ -121,7 +131,7 @@ export const EngineRequests = {
    * (nested in the engine's), and, answered once the receiver's warm-up is over, the synthetic spans it
    * wrote to its scratch database (0: none).
    */
-  ingestPath: request<object, { decodeWorker: boolean; warmedUp: number }>('ingestPath'),
+  ingestPath: request<object, IngestPath>('ingestPath'),
   tracesOfSession: request<SessionParams, TraceSummary[]>('tracesOfSession'),
   spansOfSession: request<SessionParams & { page?: Page }, StoredSpan[]>('spansOfSession'),
   spansOfTrace: request<{ traceId: string; sessionId?: string }, StoredSpan[]>('spansOfTrace'),

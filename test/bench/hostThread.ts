@@ -25,6 +25,8 @@ export interface HostThreadBench {
   hostBusy: number;
   /** The engine worker's, over the same time. */
   engineBusy: number;
+  /** The decode worker's (its ms busy over the same time), or -1 when it did not run. */
+  decodeBusy: number;
   /**
    * Process RSS growth (the workers' heaps included) per 100k spans stored: from the started engine to the
    * flushed one, this thread's heap collected and the process left 3 s to settle each time.
@@ -99,6 +101,7 @@ async function engineRound(file: string, spans: number, discard: number): Promis
     // As the extension starts it (receiverService.ts): warmed up, which the settling below leaves time for.
     const { http } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [], warmUp: true });
     const rssBefore = await settledRss();
+    const decodeBefore = (await engine.ingestPath()).decodeLoop;
     let host = performance.eventLoopUtilization();
     let worker = engine.workerUtilization();
     let started = 0;
@@ -111,11 +114,13 @@ async function engineRound(file: string, spans: number, discard: number): Promis
     const storedSec = (performance.now() - started) / 1000;
     const hostBusy = performance.eventLoopUtilization(host).utilization;
     const engineBusy = engine.workerUtilization(worker)?.utilization ?? 0;
+    const decodeAfter = (await engine.ingestPath()).decodeLoop;
+    const decodeBusy = decodeBefore && decodeAfter ? (decodeAfter.active - decodeBefore.active) / (storedSec * 1000) : -1;
     const stored = engine.spanCount;
     if (stored !== spans) throw new Error(`stored ${stored} of ${spans} spans`);
     const rssPer100k = (((await settledRss()) - rssBefore) / spans) * 100_000;
     const capacity = discard / storedSec;
-    return { spans, discardSpansPerSec: spans / discard, storedSpansPerSec: spans / storedSec, capacity, hostBusy, engineBusy, rssPer100k };
+    return { spans, discardSpansPerSec: spans / discard, storedSpansPerSec: spans / storedSec, capacity, hostBusy, engineBusy, decodeBusy, rssPer100k };
   } finally {
     await engine.dispose();
   }

@@ -9,6 +9,7 @@ import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type Span
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { warmUpRequests, warmUpSpansPerRequest } from '../../src/core/otlp/warmUpTraffic';
 import { Commands } from '../../src/host/contributions';
 import { asOlderSchema, toSchema2 } from '../fixtures/olderSchemas';
 import { activeApi } from './extension.test';
@@ -59,7 +60,8 @@ describe('receiver -> store inside VS Code', () => {
     assert.equal(ingest.decodeWorker, true, 'so does the decode worker, beside it');
     // The receiver warmed its path as it started: every synthetic span prepared on the decode worker and
     // written to a scratch database, and none of them in what the Sessions view shows.
-    assert.equal(ingest.warmedUp, 8 * 256);
+    assert.equal(ingest.warmedUp, warmUpRequests * warmUpSpansPerRequest);
+    assert.ok(ingest.decodeLoop && ingest.decodeLoop.active > 0, `the decode worker reports the time it worked: ${JSON.stringify(ingest.decodeLoop)}`);
     const { sessions } = await activeApi();
     const rows = (await sessions.getChildren()).flatMap((i) => (i.kind === 'session' ? [i.session] : []));
     assert.ok(rows.some((r) => r.id === 'it-session-1'), 'the sent session has its row');
