@@ -23,7 +23,6 @@ import type { ForkOrigin } from '../core/sessions/forkOrigin';
 import type { StoreSettings } from '../core/store/context';
 import type { ImportResult, Page, SessionSummary, StoreChange, StoreStats, StoredSpan, TraceSummary } from '../core/store/types';
 
-/** What the host keeps of the store: every session's summary and the span count. */
 /** How OTLP requests are taken in (tests and the benchmark ask). */
 export interface IngestPath {
   /** Whether trace requests are decoded on the decode worker. */
@@ -34,6 +33,7 @@ export interface IngestPath {
   decodeLoop?: { active: number; idle: number };
 }
 
+/** What the host keeps of the store: every session's summary and the span count. */
 export interface SessionsSnapshot {
   sessions: SessionSummary[];
   spans: number;
@@ -128,8 +128,8 @@ export const EngineRequests = {
   stats: request<object, StoreStats>('stats'),
   /**
    * How the receiver takes trace requests: whether OTLP/HTTP bodies are decoded on the decode worker
-   * (nested in the engine's), and, answered once the receiver's warm-up is over, the synthetic spans it
-   * wrote to its scratch database (0: none).
+   * (nested in the engine's) and how busy it has been, and, answered once the receiver's warm-up is over,
+   * the synthetic spans it wrote to its scratch database (0: none).
    */
   ingestPath: request<object, IngestPath>('ingestPath'),
   tracesOfSession: request<SessionParams, TraceSummary[]>('tracesOfSession'),
