@@ -5,8 +5,8 @@
 // short. Both ways in are run: requests as objects (imports, requests decoded on this thread) and
 // prepared by the decode worker (what OTLP requests take).
 import type { SqlJsStatic } from 'sql.js';
-import type { KeyValue, LogRecord, Span, TraceRequest } from '../otlp/model';
-import { warmUpBodies } from '../otlp/warmUpTraffic';
+import type { LogRecord } from '../otlp/model';
+import { warmUpBodies, warmUpTraceRequest } from '../otlp/warmUpTraffic';
 import { StoreContext } from './context';
 import { newStoreDatabase } from './exportImport';
 import { writeLogs, writePrepared, writeTraces } from './ingest';
@@ -24,10 +24,13 @@ export function warmUp(sql: SqlJsStatic, rounds = 4): void {
   try {
     for (let round = 0; round < rounds; round++) {
       const router = new SessionRouter(ctx, { kind: 'live' });
-      const logs = { resourceLogs: [{ resource: warmUpResource(), schemaUrl: '', scopeLogs: [{ scope: warmUpScope(), schemaUrl: '', logRecords: [warmUpLogRecord(round)] }] }] };
+      // The receiver warm-up's synthetic agent traffic, 50 spans a request.
+      const traces = warmUpTraceRequest(2 * round, 50);
+      const { resource, scopeSpans } = traces.resourceSpans[0]!;
+      const logs = { resourceLogs: [{ resource, schemaUrl: '', scopeLogs: [{ scope: scopeSpans[0]!.scope, schemaUrl: '', logRecords: [warmUpLogRecord(round)] }] }] };
       ctx.transaction(() => {
-        writeTraces(ctx, warmUpRequest(2 * round), Date.now(), router);
-        const prepared = prepareTraces(warmUpRequest(2 * round + 1));
+        writeTraces(ctx, traces, Date.now(), router);
+        const prepared = prepareTraces(warmUpTraceRequest(2 * round + 1, 50));
         writePrepared(ctx, prepared, 0, prepared.count, Date.now(), router);
         writeLogs(ctx, logs, Date.now(), router);
       });
@@ -89,48 +92,10 @@ export async function runWarmUp(sql: SqlJsStatic, prepare: WarmUpPrepare): Promi
   return total;
 }
 
-const attrs = (i: number): KeyValue[] => [
-  { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
-  { key: 'gen_ai.usage.input_tokens', value: { intValue: String(i) } },
-  { key: 'temperature', value: { doubleValue: 0.5 } },
-  { key: 'stream', value: { boolValue: true } },
-];
-
-const warmUpResource = () => ({ attributes: [{ key: 'service.name', value: { stringValue: 'warm-up' } }], droppedAttributesCount: 0 });
-const warmUpScope = () => ({ name: 'warm-up', version: '', attributes: [], droppedAttributesCount: 0 });
-
-/** 50 agent-like spans: every value kind, some events, links and errors. */
-function warmUpRequest(round: number): TraceRequest {
-  const spans: Span[] = [];
-  for (let i = 0; i < 50; i++) {
-    const n = round * 50 + i;
-    const start = String(1_700_000_000_000_000_000n + BigInt(n) * 1_000_000n);
-    spans.push({
-      traceId: (Math.floor(n / 10) + 1).toString(16).padStart(32, '0'),
-      spanId: (n + 1).toString(16).padStart(16, '0'),
-      parentSpanId: i % 10 === 0 ? '' : (n - (n % 10) + 1).toString(16).padStart(16, '0'),
-      traceState: '',
-      flags: 1,
-      name: i % 2 ? 'chat' : 'tool',
-      kind: 1,
-      startTimeUnixNano: start,
-      endTimeUnixNano: start,
-      attributes: attrs(n),
-      droppedAttributesCount: 0,
-      events: i % 5 ? [] : [{ timeUnixNano: start, name: 'e', attributes: attrs(n), droppedAttributesCount: 0 }],
-      droppedEventsCount: 0,
-      links: i % 7 ? [] : [{ traceId: '1'.padStart(32, '0'), spanId: '1'.padStart(16, '0'), traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 }],
-      droppedLinksCount: 0,
-      status: { code: i % 9 ? 0 : 2, message: '' },
-    });
-  }
-  return { resourceSpans: [{ resource: warmUpResource(), schemaUrl: '', scopeSpans: [{ scope: warmUpScope(), schemaUrl: '', spans }] }] };
-}
-
 function warmUpLogRecord(round: number): LogRecord {
   return {
     timeUnixNano: '1700000000000000000', observedTimeUnixNano: '1700000000000000000', severityNumber: 9, severityText: 'INFO',
-    body: { stringValue: 'warm' }, attributes: attrs(round), droppedAttributesCount: 0, flags: 0,
+    body: { stringValue: 'warm' }, attributes: [{ key: 'round', value: { intValue: String(round) } }, { key: 'level', value: { doubleValue: 0.5 } }], droppedAttributesCount: 0, flags: 0,
     traceId: '1'.padStart(32, '0'), spanId: '1'.padStart(16, '0'), eventName: '',
   };
 }
