@@ -1,5 +1,6 @@
 // The prepared request (preparedTraces.ts) the decode worker's fast path fills span by span.
 import { ByteBuffer } from './byteBuffer';
+import { grown } from './grownArray';
 import { preparedTexts, type PreparedGroup, type PreparedTraces } from './preparedTraces';
 import type { KeyValue } from '../otlp/model';
 
@@ -76,10 +77,4 @@ export class PreparedBuilder {
       plainSpans: this.plainSpans.subarray(0, n),
     };
   }
-}
-
-function grown<T extends Int32Array | Float64Array | Uint32Array | Uint8Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }

@@ -7,6 +7,7 @@
 // that never repeats then costs a lookup, not a row and a reference; content that does is kept twice at
 // most. Ids are counted here, one per reference: a text goes when the last span referring to it does.
 // Reads share one JS string per text (and per whole value), so models built from many spans hold one copy.
+import { grown } from './grownArray';
 import { PieceDictionary, type Piece } from './pieceDictionary';
 import { forEachTextRef, type TextInterner } from './spanDataTexts';
 import { allRows, firstRow, num, type Statements } from './sqlite';
@@ -56,7 +57,7 @@ export class SharedTexts implements TextInterner {
       this.live++;
       this.entries[id] = piece;
     }
-    if (id >= this.refs.length) this.refs = grown(this.refs, id);
+    if (id >= this.refs.length) this.refs = grown(this.refs, Math.max(this.refs.length * 2, id + 1));
     this.refs[id]!++;
     return id;
   }
@@ -138,10 +139,4 @@ export class SharedTexts implements TextInterner {
     }
     add();
   }
-}
-
-function grown(a: Int32Array<ArrayBuffer>, id: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(Math.max(a.length * 2, id + 1));
-  b.set(a);
-  return b;
 }

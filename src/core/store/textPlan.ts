@@ -7,6 +7,7 @@
 // replayed through the same walk. Either way the store holds byte for byte what compacting without a plan
 // stores (test/unit/store/textPlan.test.ts).
 import { ByteBuffer } from './byteBuffer';
+import { grown } from './grownArray';
 import { fingerprint } from './pieceDictionary';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
 import { compactSpanData, F_ATTRIBUTES, F_EVENT_ATTRIBUTES, F_KV_VALUE, F_STRING, LEN, skip, textFields, varint, type Cursor, type TextInterner } from './spanDataTexts';
@@ -36,11 +37,7 @@ class PlanWords {
   length = 0;
 
   push(x: number): void {
-    if (this.length === this.words.length) {
-      const grown = new Uint32Array(this.words.length * 2);
-      grown.set(this.words);
-      this.words = grown;
-    }
+    if (this.length === this.words.length) this.words = grown(this.words, this.words.length * 2);
     this.words[this.length++] = x;
   }
 
