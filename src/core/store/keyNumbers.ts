@@ -11,6 +11,8 @@ for (const [id, key] of wellKnownKeys()) {
   const b = (keyBytes[id] = Buffer.from(key, 'utf8'));
   const print = fingerprint(b, 0, b.length);
   if (byPrint.get(print) >= 0) throw new Error(`wellKnownKeys: "${key}" has the fingerprint of another key`);
+  // The decode worker writes a number where the key was, in place: it must not take more bytes.
+  if (b.length < (id < 128 ? 1 : 2)) throw new Error(`wellKnownKeys: "${key}" is shorter than its number`);
   byPrint.set(print, id);
   longest = Math.max(longest, b.length);
 }

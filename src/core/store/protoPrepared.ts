@@ -31,6 +31,7 @@ const splices: number[] = [];
  */
 export function prepareTraceBytes(body: Uint8Array, spares?: SpareBuffers): PreparedTraces | undefined {
   const r = readerFor(body);
+  keyMemo.forget();
   // A span's columns take its bytes, less what the protobuf framing took, plus 32 for its ids as hex.
   const textBytes = spareSize(Math.ceil(body.length * 1.1) + 1024);
   const w = new TraceWalk(r, new PreparedBuilder(textBytes, spares?.take(textBytes)));
@@ -119,6 +120,7 @@ class TraceWalk {
     let status = 0;
     let routing: KeyValue[] | undefined;
     splices.length = 0;
+    let attribute = 0;
     const textWorkBefore = textWork.count;
     /** Where the first field after the name starts: from there to the end, the bytes are kept as they are. */
     let rest = -1;
@@ -144,7 +146,7 @@ class TraceWalk {
         case F_ATTRIBUTES: {
           const keyAt = r.pos;
           checkKeyValue(r, tag, 0);
-          keyNumber(buf, tagAt, keyAt, r.pos, splices);
+          keyNumber(buf, tagAt, keyAt, r.pos, splices, attribute++);
           // A key session routing reads: decode the attribute, as the store's router wants it.
           if (isSessionKeyAt(buf, lastKey.start, lastKey.end)) {
             const after = r.pos;
@@ -223,33 +225,91 @@ function isSessionKeyAt(buf: Buffer, start: number, end: number): boolean {
 }
 
 /**
- * Notes an attribute (its field at `fieldAt`, its KeyValue's length prefix at `kvAt`, ending at `end`, its
- * key where checkKeyValue left lastKey) whose key is well known and written first, as encoders write it.
+ * The attribute keys of the request's last span, in their order there (where each is, and its number): the
+ * next span's are most often the same, and comparing a key's bytes with one of those costs less than
+ * finding it among the well-known keys (the fingerprint, the table).
  */
-function keyNumber(buf: Buffer, fieldAt: number, kvAt: number, end: number, into: number[]): void {
+class KeyMemo {
+  private static readonly size = 64;
+  private readonly start = new Int32Array(KeyMemo.size);
+  private readonly length = new Int32Array(KeyMemo.size).fill(-1);
+  private readonly id = new Int32Array(KeyMemo.size);
+
+  /** A new request: its buffer holds other bytes where the last one's keys were. */
+  forget(): void {
+    this.length.fill(-1);
+  }
+
+  /** The number of the key at `buf[start, end)`, the span's attribute number `n`. */
+  idOf(buf: Buffer, start: number, end: number, n: number): number {
+    if (n >= KeyMemo.size) return idOfKeyBytes(buf, start, end);
+    const length = end - start;
+    if (this.length[n] === length) {
+      const from = this.start[n]!;
+      let i = 0;
+      while (i < length && buf[from + i] === buf[start + i]) i++;
+      if (i === length) return this.id[n]!;
+    }
+    const id = idOfKeyBytes(buf, start, end);
+    this.start[n] = start;
+    this.length[n] = length;
+    this.id[n] = id;
+    return id;
+  }
+}
+
+const keyMemo = new KeyMemo();
+
+/**
+ * Notes an attribute (its field at `fieldAt`, its KeyValue's length prefix at `kvAt`, ending at `end`, its
+ * key where checkKeyValue left lastKey; the span's attribute number `n`) whose key is well known and
+ * written first, as encoders write it.
+ */
+function keyNumber(buf: Buffer, fieldAt: number, kvAt: number, end: number, into: number[], n: number): void {
   if (lastKey.start < 0) return;
   let p = kvAt;
   while (buf[p++]! & 0x80);
   if (buf[p++] !== ((1 << 3) | WIRE_LEN)) return;
   while (buf[p++]! & 0x80);
   if (p !== lastKey.start) return;
-  const id = idOfKeyBytes(buf, lastKey.start, lastKey.end);
+  const id = keyMemo.idOf(buf, lastKey.start, lastKey.end, n);
   if (id > 0) into.push(fieldAt, lastKey.end, end, id);
 }
 
 /** `buf[start, end)` appended to `out` with the noted attributes' keys written as their number; out's new length. */
 function copyWithKeyNumbers(out: ByteBuffer, buf: Buffer, start: number, end: number, noted: readonly number[]): number {
+  // A key's number takes fewer bytes than any well-known key: the copy is never longer than the bytes.
+  out.room(end - start);
+  const o = out.buf;
+  let at = out.length;
   let copied = start;
   for (let i = 0; i < noted.length; i += 4) {
     const fieldAt = noted[i]!, keyEnd = noted[i + 1]!, kvEnd = noted[i + 2]!, id = noted[i + 3]!;
-    out.copy(buf, copied, fieldAt);
-    out.byte((F_ATTRIBUTES << 3) | WIRE_LEN);
+    at = put(o, at, buf, copied, fieldAt);
+    o[at++] = (F_ATTRIBUTES << 3) | WIRE_LEN;
     // The new KeyValue: field F_KEY_ID's tag (two bytes) and number, then its fields after the key.
-    out.varint(2 + (id < 128 ? 1 : 2) + kvEnd - keyEnd);
-    out.varint((F_KEY_ID << 3) | WIRE_VARINT);
-    out.varint(id);
-    out.copy(buf, keyEnd, kvEnd);
+    at = putVarint(o, at, 2 + (id < 128 ? 1 : 2) + kvEnd - keyEnd);
+    at = putVarint(o, at, (F_KEY_ID << 3) | WIRE_VARINT);
+    at = putVarint(o, at, id);
+    at = put(o, at, buf, keyEnd, kvEnd);
     copied = kvEnd;
   }
-  return out.copy(buf, copied, end);
+  return (out.length = put(o, at, buf, copied, end));
+}
+
+/** Bytes [start, end) of `from` written at `at` of `o` (room made); the index after them. */
+function put(o: Buffer, at: number, from: Buffer, start: number, end: number): number {
+  // A loop for short runs: Buffer.copy checks its arguments in JS first.
+  if (end - start > 64) return at + from.copy(o, at, start, end);
+  for (let i = start; i < end; i++) o[at++] = from[i]!;
+  return at;
+}
+
+function putVarint(o: Buffer, at: number, value: number): number {
+  while (value > 0x7f) {
+    o[at++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  o[at++] = value;
+  return at;
 }

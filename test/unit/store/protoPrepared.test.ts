@@ -206,6 +206,29 @@ describe('store: protobuf straight to a prepared request (decode worker fast pat
     assert.deepEqual((plain(slow) as { text: { data: { attributes: KeyValue[] } }[] }).text[0]!.data.attributes, [{ key: '', value: { stringValue: 'v' } }]);
   });
 
+  it('numbers each span\'s keys by their own bytes when the span before had other keys in those places, and a reused body buffer by its new bytes', () => {
+    const spanOf = (n: number, keys: string[]) => span({ traceId: traceId(1), spanId: spanId(n), name: 'chat', attributes: keys.map((k) => str(k, 'v')) });
+    const request = (...spans: ReturnType<typeof spanOf>[]) => ({ resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeSpans: [{ scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans }] }] });
+    const keysOf = (p: PreparedTraces) => (plain(p) as { text: { data: { attributes: KeyValue[] } }[] }).text.map((t) => t.data.attributes.map((a) => a.key));
+    // The second span's keys: one byte off a well-known one (same length), another well-known one, one
+    // more than the first span had, and the first span's third in first place.
+    const first = ['gen_ai.request.model', 'gen_ai.operation.name', 'gen_ai.provider.name'];
+    const second = ['gen_ai.request.modex', 'gen_ai.usage.input_tokens', 'gen_ai.provider.name', 'gen_ai.request.model'];
+    const third = ['gen_ai.provider.name', 'gen_ai.operation.name'];
+    const body = encodeTraceRequest(request(spanOf(1, first), spanOf(2, second), spanOf(3, third), spanOf(4, first)));
+    assertSame(body, 'keys that change between spans');
+    assert.deepEqual(keysOf(prepareTraceBytes(body)!), [first, second, third, first]);
+    // The worker copies each body into a buffer an earlier body had: the keys are read from the new bytes.
+    const one = Buffer.from(encodeTraceRequest(request(spanOf(1, first))));
+    const other = Buffer.from(encodeTraceRequest(request(spanOf(1, first.map((k) => `x${k.slice(1)}`)))));
+    assert.equal(one.length, other.length);
+    const reused = Buffer.from(one);
+    assert.deepEqual(keysOf(prepareTraceBytes(reused)!), [first]);
+    other.copy(reused);
+    assert.deepEqual(keysOf(prepareTraceBytes(reused)!), [first.map((k) => `x${k.slice(1)}`)]);
+    assertSame(reused, 'a reused buffer');
+  });
+
   it('on 20,000 mutated payloads: answers exactly like the general path, or leaves them to it; never throws', () => {
     const gen = new FuzzGenerator(prng(20261121));
     const seeds = [encodeTraceRequest(everything()), ...makePayloads(1, 20)].map((b) => Buffer.from(b));
