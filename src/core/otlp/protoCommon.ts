@@ -28,6 +28,17 @@ export function isStoredText(tag: number, depth: number, texts: StoredTexts | un
   return (field === F_TEXT_REF || field === F_TEXT_PIECE) && texts !== undefined && depth === 0 && (tag & 7) === WIRE_LEN;
 }
 
+/**
+ * Pieces of a text as one string, by `+`: V8 then keeps a rope that points at the pieces (a long prefix
+ * shared by many spans, their system prompt or the conversation so far, stays one string in memory) where
+ * join('') would copy them all into a new string for every span. Whatever needs it flat flattens it once.
+ */
+export function joinPieces(pieces: readonly string[]): string {
+  let text = pieces[0] ?? '';
+  for (let i = 1; i < pieces.length; i++) text += pieces[i]!;
+  return text;
+}
+
 /** A store text field's piece of the string (isStoredText said it is one). */
 export function readStoredText(r: Reader, tag: number, texts: StoredTexts): string {
   if (tag >>> 3 === F_TEXT_PIECE) return readString(r);
@@ -89,7 +100,7 @@ export function decodeAnyValue(r: Reader, depth: number, texts?: StoredTexts): A
         skipField(r, tag);
     }
   }
-  return pieces ? { stringValue: pieces.length === 1 ? pieces[0]! : pieces.join('') } : value;
+  return pieces ? { stringValue: joinPieces(pieces) } : value;
 }
 
 /** ArrayValue { repeated AnyValue values = 1 }. */

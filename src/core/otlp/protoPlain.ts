@@ -5,7 +5,7 @@
 // ~100 MB that the model's inputs kept.
 import type { Reader } from 'protobufjs/minimal';
 import { fitted } from './fittedArrays';
-import { arrayElement, isStoredText, readKeyValue, readStoredText, type StoredTexts } from './protoCommon';
+import { arrayElement, isStoredText, joinPieces, readKeyValue, readStoredText, type StoredTexts } from './protoCommon';
 import {
   WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, enterMessage, expectWire, forEachRepeated, readBase64, readInt64, readString, skipField,
 } from './protoWire';
@@ -86,7 +86,7 @@ export function readPlainValue(r: Reader, depth: number, texts?: StoredTexts): P
         skipField(r, tag);
     }
   }
-  return pieces ? (pieces.length === 1 ? pieces[0]! : pieces.join('')) : value;
+  return pieces ? joinPieces(pieces) : value;
 }
 
 /** ArrayValue { repeated AnyValue values = 1 }. */

@@ -7,6 +7,7 @@
 // that never repeats then costs a lookup, not a row and a reference; content that does is kept twice at
 // most. Ids are counted here, one per reference: a text goes when the last span referring to it does.
 // Reads share one JS string per text (and per whole value), so models built from many spans hold one copy.
+import { joinPieces } from '../otlp/protoCommon';
 import { grown } from './grownArray';
 import { PieceDictionary, type Piece } from './pieceDictionary';
 import { forEachTextRef, type TextInterner } from './spanDataTexts';
@@ -68,7 +69,7 @@ export class SharedTexts implements TextInterner {
     const key = ids.join(',');
     let whole = this.wholes.get(key);
     if (whole === undefined) {
-      whole = ids.map((id) => this.piece(id)).join('');
+      whole = joinPieces(ids.map((id) => this.piece(id)));
       this.cache(whole.length + key.length, () => this.wholes.set(key, whole!));
     }
     return whole;
