@@ -67,23 +67,13 @@ export class ByteBuffer {
   /** Appends a protobuf varint (a length). */
   varint(value: number): void {
     this.room(5);
-    while (value > 0x7f) {
-      this.buf[this.length++] = (value & 0x7f) | 0x80;
-      value >>>= 7;
-    }
-    this.buf[this.length++] = value;
+    this.length = putVarint(this.buf, this.length, value);
   }
 
   /** Appends bytes [start, end) of `from`; returns the length after them. */
   copy(from: Buffer, start: number, end: number): number {
-    const n = end - start;
-    this.room(n);
-    const b = this.buf;
-    const at = this.length;
-    // Buffer.copy checks its arguments in JS first: a loop is cheaper for the many short fields copied.
-    if (n > 64) from.copy(b, at, start, end);
-    else for (let i = 0; i < n; i++) b[at + i] = from[start + i]!;
-    return (this.length = at + n);
+    this.room(end - start);
+    return (this.length = putBytes(this.buf, this.length, from, start, end));
   }
 
   /**
@@ -103,4 +93,22 @@ export class ByteBuffer {
     out.set(this.buf.subarray(0, this.length));
     return out;
   }
+}
+
+/** Bytes [start, end) of `from` written at `at` of `to`, which has room for them; the index after them. */
+export function putBytes(to: Buffer, at: number, from: Buffer, start: number, end: number): number {
+  // Buffer.copy checks its arguments in JS first: a loop is cheaper for the many short fields copied.
+  if (end - start > 64) return at + from.copy(to, at, start, end);
+  for (let i = start; i < end; i++) to[at++] = from[i]!;
+  return at;
+}
+
+/** A protobuf varint written at `at` of `to`, which has room for it (5 bytes); the index after it. */
+export function putVarint(to: Buffer, at: number, value: number): number {
+  while (value > 0x7f) {
+    to[at++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  to[at++] = value;
+  return at;
 }

@@ -15,7 +15,7 @@ import { spareSize, type SpareBuffers } from './spareBuffers';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
 import { checkEvent, checkKeyValue, checkLink, checkStatus, isId, lastKey, lengthOf, need, nextTag, textWork } from './protoCheck';
 import { sessionKeys } from './sessionKeys';
-import type { ByteBuffer } from './byteBuffer';
+import { putBytes, putVarint, type ByteBuffer } from './byteBuffer';
 import { F_KEY_ID } from '../otlp/wellKnownKeys';
 import { idOfKeyBytes } from './keyNumbers';
 import { F_ATTRIBUTES, F_END, F_EVENTS, F_FLAGS, F_KIND, F_LINKS, F_START, F_STATUS, F_TRACE_STATE } from './spanData';
@@ -285,31 +285,14 @@ function copyWithKeyNumbers(out: ByteBuffer, buf: Buffer, start: number, end: nu
   let copied = start;
   for (let i = 0; i < noted.length; i += 4) {
     const fieldAt = noted[i]!, keyEnd = noted[i + 1]!, kvEnd = noted[i + 2]!, id = noted[i + 3]!;
-    at = put(o, at, buf, copied, fieldAt);
+    at = putBytes(o, at, buf, copied, fieldAt);
     o[at++] = (F_ATTRIBUTES << 3) | WIRE_LEN;
     // The new KeyValue: field F_KEY_ID's tag (two bytes) and number, then its fields after the key.
     at = putVarint(o, at, 2 + (id < 128 ? 1 : 2) + kvEnd - keyEnd);
     at = putVarint(o, at, (F_KEY_ID << 3) | WIRE_VARINT);
     at = putVarint(o, at, id);
-    at = put(o, at, buf, keyEnd, kvEnd);
+    at = putBytes(o, at, buf, keyEnd, kvEnd);
     copied = kvEnd;
   }
-  return (out.length = put(o, at, buf, copied, end));
-}
-
-/** Bytes [start, end) of `from` written at `at` of `o` (room made); the index after them. */
-function put(o: Buffer, at: number, from: Buffer, start: number, end: number): number {
-  // A loop for short runs: Buffer.copy checks its arguments in JS first.
-  if (end - start > 64) return at + from.copy(o, at, start, end);
-  for (let i = start; i < end; i++) o[at++] = from[i]!;
-  return at;
-}
-
-function putVarint(o: Buffer, at: number, value: number): number {
-  while (value > 0x7f) {
-    o[at++] = (value & 0x7f) | 0x80;
-    value >>>= 7;
-  }
-  o[at++] = value;
-  return at;
+  return (out.length = putBytes(o, at, buf, copied, end));
 }
