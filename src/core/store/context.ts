@@ -3,6 +3,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import { ChangeCollector } from './changes';
 import { Dimensions } from './dimensions';
+import type { DictionarySizes } from './pieceDictionary';
 import { setUpConnection } from './schema';
 import { SharedTexts } from './sharedTexts';
 import { registerSpanFunctions } from './spanData';
@@ -15,6 +16,8 @@ export interface StoreSettings {
   maxSpans: number;
   maxBytes: number;
   sessionGapMs: number;
+  /** The piece dictionary's sizes, when not the ones maxBytes gives (the warm-up's scratch stores). */
+  pieces?: DictionarySizes;
 }
 
 /** A deleted session whose rows still wait for the sweeper (rows up to these ids). */
@@ -69,7 +72,7 @@ export class StoreContext {
   ) {
     this.stmts = new Statements(db, this.sql);
     this.dims = new Dimensions(() => this.stmts);
-    this.texts = new SharedTexts(() => this.stmts, settings.maxBytes);
+    this.texts = new SharedTexts(() => this.stmts, settings.maxBytes, settings.pieces);
     this.reload();
   }
 

@@ -13,7 +13,16 @@ import { PrintTable } from './printTable';
 export type Piece = number;
 
 const perBucket = 8;
-const slabBytes = 2 ** 20;
+const defaultSlabBytes = 2 ** 20;
+
+/** A dictionary's sizes (the store's defaults but in the warm-up's scratch stores: warmUp.ts). */
+export interface DictionarySizes {
+  /** Bytes of pieces kept at most (whole slabs). */
+  budget: number;
+  slabBytes?: number;
+  /** Pieces the columns hold before they first grow. */
+  columns?: number;
+}
 
 interface Slab {
   buf: Buffer;
@@ -37,18 +46,26 @@ export class PieceDictionary {
   private base = 0;
   private next = 0;
   private stored = 0;
-  private slab = new Int32Array(1024);
-  private at = new Int32Array(1024);
-  private length = new Int32Array(1024);
-  private print = new Int32Array(1024);
-  private id = new Int32Array(1024);
-  private older = new Int32Array(1024);
+  private slab: Int32Array;
+  private at: Int32Array;
+  private length: Int32Array;
+  private print: Int32Array;
+  private id: Int32Array;
+  private older: Int32Array;
   /** 1 once forgotten (an Int32Array as the other columns: they move and grow as one). */
-  private forgotten = new Int32Array(1024);
+  private forgotten: Int32Array;
   /** Slab index of the oldest slab kept (slabs are numbered in the order they come). */
   private firstSlab = 0;
 
-  constructor(private readonly budget: number) {}
+  private readonly budget: number;
+  private readonly slabBytes: number;
+
+  constructor(sizes: DictionarySizes) {
+    this.budget = sizes.budget;
+    this.slabBytes = sizes.slabBytes ?? defaultSlabBytes;
+    const n = sizes.columns ?? 1024;
+    [this.slab, this.at, this.length, this.print, this.id, this.older, this.forgotten] = columns.map(() => new Int32Array(n));
+  }
 
   /** `print`: the bytes' fingerprint() when the caller has it (the decode worker hashed them). */
   find(b: Buffer, start: number, end: number, print = fingerprint(b, start, end)): Piece {
@@ -69,13 +86,13 @@ export class PieceDictionary {
       // Past the budget the oldest slab's memory is filled again: fresh memory costs a page fault every 4 KB
       // (5-15 µs on the VMs we test on), more than the copies into it.
       let recycled: Buffer | undefined;
-      while (this.slabs.length > 0 && (this.slabs.length + 1) * slabBytes > this.budget) {
+      while (this.slabs.length > 0 && (this.slabs.length + 1) * this.slabBytes > this.budget) {
         const oldest = this.slabs.shift()!;
         this.firstSlab++;
         this.dropTo(this.slabs[0]?.first ?? this.next);
-        if (oldest.buf.length >= n && oldest.buf.length <= slabBytes) recycled = oldest.buf;
+        if (oldest.buf.length >= n && oldest.buf.length <= this.slabBytes) recycled = oldest.buf;
       }
-      this.slabs.push((slab = { buf: recycled ?? Buffer.allocUnsafeSlow(Math.max(slabBytes, n)), used: 0, first: this.next }));
+      this.slabs.push((slab = { buf: recycled ?? Buffer.allocUnsafeSlow(Math.max(this.slabBytes, n)), used: 0, first: this.next }));
     }
     b.copy(slab.buf, slab.used, start, end);
     const piece = this.next++;

@@ -9,7 +9,7 @@
 // Reads share one JS string per text (and per whole value), so models built from many spans hold one copy.
 import { joinPieces } from '../otlp/protoCommon';
 import { grown } from './grownArray';
-import { PieceDictionary, type Piece } from './pieceDictionary';
+import { PieceDictionary, type DictionarySizes, type Piece } from './pieceDictionary';
 import { forEachTextRef, type TextInterner } from './spanDataTexts';
 import { allRows, firstRow, num, type Statements } from './sqlite';
 
@@ -37,9 +37,9 @@ export class SharedTexts implements TextInterner {
 
   private readonly cacheBytes: number;
 
-  /** `storeBytes`: the store's memory cap. */
-  constructor(private readonly stmts: () => Statements, storeBytes: number) {
-    this.seen = new PieceDictionary(dictionaryBytes(storeBytes));
+  /** `storeBytes`: the store's memory cap; `pieces`: other sizes for the dictionary than that cap gives. */
+  constructor(private readonly stmts: () => Statements, storeBytes: number, pieces?: DictionarySizes) {
+    this.seen = new PieceDictionary(pieces ?? { budget: dictionaryBytes(storeBytes) });
     this.cacheBytes = cacheBytes(storeBytes);
   }
 

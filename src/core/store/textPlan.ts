@@ -33,7 +33,8 @@ export const perString = 4;
  * integers V8 keeps unboxed, was an array of doubles, copied once more at the end).
  */
 class PlanWords {
-  words = new Uint32Array(1 << 12);
+  // Small at first: the warm-up's requests grow it, so code optimised then already knows the growing path.
+  words = new Uint32Array(64);
   length = 0;
 
   push(x: number): void {

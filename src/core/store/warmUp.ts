@@ -41,9 +41,14 @@ export function warmUp(sql: SqlJsStatic, rounds = 4): void {
   }
 }
 
-/** A database of its own for warming up, with caps that never evict. */
+/**
+ * A database of its own for warming up, with caps that never evict. Its piece dictionary is tiny, so that
+ * its columns grow and its slabs fill and go, as a long run's do: code optimised before it ever did
+ * would be thrown away during the first flood and compiled again (deopts of the dictionary's lookups).
+ */
 function scratchContext(sql: SqlJsStatic): StoreContext {
-  return new StoreContext(sql, newStoreDatabase(sql), { maxSpans: 1e9, maxBytes: 2 ** 40, sessionGapMs: 60_000 }, Date.now, 'live');
+  const pieces = { budget: 3 * 2 ** 14, slabBytes: 2 ** 14, columns: 64 };
+  return new StoreContext(sql, newStoreDatabase(sql), { maxSpans: 1e9, maxBytes: 2 ** 40, sessionGapMs: 60_000, pieces }, Date.now, 'live');
 }
 
 function closeScratch(ctx: StoreContext | undefined): void {
