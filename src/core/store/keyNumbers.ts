@@ -3,6 +3,7 @@
 import { wellKnownKeys } from '../otlp/wellKnownKeys';
 import { fingerprint } from './pieceDictionary';
 import { PrintTable } from './printTable';
+import { sameBytes } from './textBytes';
 
 const byPrint = new PrintTable();
 const keyBytes: Buffer[] = [];
@@ -23,8 +24,5 @@ export function idOfKeyBytes(b: Buffer, start: number, end: number): number {
   if (length <= 0 || length > longest) return 0;
   const id = byPrint.get(fingerprint(b, start, end));
   const k = id > 0 ? keyBytes[id]! : undefined;
-  if (!k || k.length !== length) return 0;
-  // A loop, not Buffer.compare: for keys of 10-40 bytes the native call cost more than the compare.
-  for (let i = 0; i < length; i++) if (k[i] !== b[start + i]) return 0;
-  return id;
+  return k && k.length === length && sameBytes(k, 0, b, start, length) ? id : 0;
 }

@@ -9,7 +9,7 @@ import type { Reader } from 'protobufjs/minimal';
 import type { InstrumentationScope, KeyValue, Resource } from '../otlp/model';
 import { decodeResource, decodeScope, emptyResource, emptyScope, pushKeyValue } from '../otlp/protoCommon';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, readFixed64Ms, readerFor, skipField } from '../otlp/protoWire';
-import { hex, utf8 } from './textBytes';
+import { hex, sameBytes, utf8 } from './textBytes';
 import { PreparedBuilder } from './preparedBuilder';
 import { spareSize, type SpareBuffers } from './spareBuffers';
 import { preparedTexts, type PreparedTraces } from './preparedTraces';
@@ -210,17 +210,9 @@ class TraceWalk {
   }
 }
 
-/**
- * Whether bytes [start, end) of `buf` are one of the attribute keys session routing reads. Asked for every
- * attribute: a byte loop, as Buffer.compare's native call cost more than comparing keys of 10-25 bytes.
- */
+/** Whether bytes [start, end) of `buf` are one of the attribute keys session routing reads (asked for every attribute). */
 function isSessionKeyAt(buf: Buffer, start: number, end: number): boolean {
-  for (const key of sessionKeyBytes) {
-    if (key.length !== end - start) continue;
-    let i = 0;
-    while (i < key.length && key[i] === buf[start + i]) i++;
-    if (i === key.length) return true;
-  }
+  for (const key of sessionKeyBytes) if (key.length === end - start && sameBytes(key, 0, buf, start, key.length)) return true;
   return false;
 }
 
@@ -244,12 +236,7 @@ class KeyMemo {
   idOf(buf: Buffer, start: number, end: number, n: number): number {
     if (n >= KeyMemo.size) return idOfKeyBytes(buf, start, end);
     const length = end - start;
-    if (this.length[n] === length) {
-      const from = this.start[n]!;
-      let i = 0;
-      while (i < length && buf[from + i] === buf[start + i]) i++;
-      if (i === length) return this.id[n]!;
-    }
+    if (this.length[n] === length && sameBytes(buf, this.start[n]!, buf, start, length)) return this.id[n]!;
     const id = idOfKeyBytes(buf, start, end);
     this.start[n] = start;
     this.length[n] = length;

@@ -27,3 +27,13 @@ export function utf8(out: ByteBuffer, buf: Buffer, start: number, end: number): 
   }
   return out.copy(buf, start, end);
 }
+
+/**
+ * Whether `a[aStart, aStart + length)` and `b[bStart, bStart + length)` hold the same bytes. A loop, not
+ * Buffer.compare: for attribute keys of 10-40 bytes the native call cost more than the compare.
+ */
+export function sameBytes(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
+  let i = 0;
+  while (i < length && a[aStart + i] === b[bStart + i]) i++;
+  return i === length;
+}
