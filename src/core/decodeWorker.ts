@@ -8,14 +8,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { OffThreadDecoder, OffThreadTraces, UndecodedBody } from './otlp/receiverTypes';
+import type { OffThreadDecoder, OffThreadTraces } from './otlp/receiverTypes';
 import { SpareBuffers, spareSize } from './store/spareBuffers';
 
 export interface DecodeJob {
   id: number;
   format: 'protobuf' | 'json';
-  /** The body, at the start of a buffer that may be longer (one handed back before); or its chunks, handed over. */
-  body: Uint8Array | Uint8Array[];
+  /** The body, at the start of a buffer that may be longer (one handed back before). */
+  body: Uint8Array;
   /** Buffers of prepared requests the store is done with, to prepare requests into. */
   spares?: ArrayBuffer[];
 }
@@ -26,8 +26,6 @@ export interface DecodeReply {
   result: OffThreadTraces | undefined;
   /** The job's buffer, handed back for the next body. */
   spare?: ArrayBuffer;
-  /** The body of a job given as chunks, when it was not decoded (result undefined): decoded on the engine's thread. */
-  body?: Uint8Array;
 }
 
 /** The worker's entry: next to this file, in out/ (tests, CLI from source) and in dist/ (bundles). */
@@ -37,7 +35,7 @@ export class TraceDecodeWorker implements OffThreadDecoder {
   private worker: Worker | undefined;
   private unavailable = false;
   private nextId = 1;
-  private readonly waiting = new Map<number, { done: (result: OffThreadTraces | UndecodedBody | undefined) => void; taken: boolean }>();
+  private readonly waiting = new Map<number, (result: OffThreadTraces | undefined) => void>();
   /** Buffers of bodies the worker decoded, to copy the next bodies into. */
   private readonly bodySpares = new SpareBuffers();
   /** Buffers of prepared requests the store has written, for the worker to prepare requests into. */
@@ -56,26 +54,18 @@ export class TraceDecodeWorker implements OffThreadDecoder {
   }
 
   /** `body`: its bytes, or its chunks in order (as they were read). */
-  decodeTraces(format: 'protobuf' | 'json', body: Uint8Array | readonly Uint8Array[], take = false): Promise<OffThreadTraces | UndecodedBody | undefined> {
+  decodeTraces(format: 'protobuf' | 'json', body: Uint8Array | readonly Uint8Array[]): Promise<OffThreadTraces | undefined> {
     const worker = this.start();
     if (!worker) return Promise.resolve(undefined);
     const id = this.nextId++;
-    const chunks = body instanceof Uint8Array ? [body] : body;
-    if (take && chunks.every(wholeBuffer)) {
-      return new Promise((done) => {
-        this.waiting.set(id, { done, taken: true });
-        const spares = this.textSpares.takeAll();
-        const handed = chunks.slice();
-        worker.postMessage({ id, format, body: handed, spares } satisfies DecodeJob, [...handed.map((c) => c.buffer as ArrayBuffer), ...spares]);
-      });
-    }
     // A copy of its own is handed over (not copied again); `body` stays here for the fallback.
+    const chunks = body instanceof Uint8Array ? [body] : body;
     let size = 0;
     for (const chunk of chunks) size += chunk.length;
     const copy = new Uint8Array(this.bodySpares.take(size) ?? new ArrayBuffer(spareSize(size)), 0, size);
     for (let at = 0, i = 0; i < chunks.length; at += chunks[i++]!.length) copy.set(chunks[i]!, at);
-    return new Promise((done) => {
-      this.waiting.set(id, { done, taken: false });
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
       const spares = this.textSpares.takeAll();
       worker.postMessage({ id, format, body: copy, spares } satisfies DecodeJob, [copy.buffer as ArrayBuffer, ...spares]);
     });
@@ -113,14 +103,12 @@ export class TraceDecodeWorker implements OffThreadDecoder {
     worker.unref();
     worker.on('message', (reply: DecodeReply) => {
       if (reply.spare) this.bodySpares.give(reply.spare);
-      const job = this.waiting.get(reply.id);
+      const done = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
-      if (!job) return;
-      if (reply.result || !job.taken) job.done(reply.result);
-      else job.done(reply.body ? { kind: 'returned', body: reply.body } : { kind: 'stopped' });
+      done?.(reply.result);
     });
-    // A crashed worker is not restarted (no crash loop): the requests it held are decoded on this thread
-    // (those whose chunks it took are answered 503, to be sent again), and so are all later ones.
+    // A crashed worker is not restarted (no crash loop): the requests it held, and all later ones, are
+    // decoded on this thread.
     worker.on('error', () => {
       this.unavailable = true;
       this.stopped();
@@ -132,13 +120,7 @@ export class TraceDecodeWorker implements OffThreadDecoder {
 
   private stopped(): void {
     this.worker = undefined;
-    // Bodies the worker took went with it: their senders are asked to send them again.
-    for (const job of this.waiting.values()) job.done(job.taken ? { kind: 'stopped' } : undefined);
+    for (const done of this.waiting.values()) done(undefined);
     this.waiting.clear();
   }
-}
-
-/** A chunk that is the whole of its buffer (which then holds nothing else): handing it over loses nothing. */
-function wholeBuffer(chunk: Uint8Array): boolean {
-  return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.byteLength > 0 && chunk.buffer instanceof ArrayBuffer;
 }

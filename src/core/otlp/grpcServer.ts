@@ -99,9 +99,8 @@ function handlerFor(signal: OtlpSignal, ctx: GrpcContext): grpc.handleUnaryCall<
   };
   const ingest = async (decoded: Decoded & { ok: true }, stats: StatsTracker['mutable']): Promise<IngestOutcome> => {
     if (!('raw' in decoded)) return ingestDecoded(signal as IngestSignal, 'protobuf', decoded.request, ctx.sink, stats);
-    // Copied, not taken: the message is grpc-js's, which may keep it.
     const offThread = await offThreadDecoder(ctx)?.decodeTraces('protobuf', decoded.raw);
-    return offThread?.kind === 'decoded' || offThread?.kind === 'invalid' ? ingestOffThread(offThread, ctx.sink, stats) : ingestBody('traces', 'protobuf', decoded.raw, ctx.sink, stats);
+    return offThread ? ingestOffThread(offThread, ctx.sink, stats) : ingestBody('traces', 'protobuf', decoded.raw, ctx.sink, stats);
   };
   return (call, callback) => {
     const stats = ctx.stats.mutable;

@@ -25,8 +25,6 @@ export class RequestBody {
   constructor(
     readonly chunks: readonly Buffer[],
     readonly length: number,
-    /** The chunks are the HTTP parser's own (not inflated): each is a buffer of its own, safe to hand over. */
-    readonly asParsed = false,
   ) {}
 
   get bytes(): Buffer {
@@ -79,7 +77,7 @@ export function readBody(
       if (error) {
         req.resume(); // discard the rest instead of stalling the socket
         reject(error);
-      } else resolve(new RequestBody(chunks, size, encoding === 'identity'));
+      } else resolve(new RequestBody(chunks, size));
     };
 
     const keep = (chunk: Buffer, what: string): void => {

@@ -20,22 +20,11 @@ export type OffThreadTraces =
   | { kind: 'invalid'; message: string }
   | { kind: 'decoded'; accepted: number; rejected: number; reasons: string[]; prepared: unknown };
 
-/**
- * A body an OffThreadDecoder took (its chunks handed over, not copied) and did not decode: `returned`, its
- * bytes back (decode them here); `stopped`, the decoder stopped while it held them (answer 503: the sender
- * sends the request again).
- */
-export type UndecodedBody = { kind: 'returned'; body: Uint8Array } | { kind: 'stopped' };
-
-/** Decodes, validates and prepares trace requests on another thread. */
+/** Decodes, validates and prepares trace requests on another thread (OTLP/HTTP only). */
 export interface OffThreadDecoder {
-  /**
-   * `body`: its bytes, or its chunks in order. `take`: the chunks may be handed over rather than copied
-   * (unusable here after: each is the whole of a buffer nothing else refers to, as the HTTP parser makes
-   * them); then the answer may be an UndecodedBody. undefined when it cannot (the receiver then decodes on
-   * its own thread).
-   */
-  decodeTraces(format: 'protobuf' | 'json', body: Uint8Array | readonly Uint8Array[], take?: boolean): Promise<OffThreadTraces | UndecodedBody | undefined>;
+  /** undefined when it cannot (the receiver then decodes on its own thread). */
+  /** `body`: its bytes, or its chunks in order. */
+  decodeTraces(format: 'protobuf' | 'json', body: Uint8Array | readonly Uint8Array[]): Promise<OffThreadTraces | undefined>;
 }
 
 export interface OtlpReceiverOptions {

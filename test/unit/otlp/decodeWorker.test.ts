@@ -83,40 +83,6 @@ describe('OTLP decode worker', function () {
     assert.ok(spares.take(1), 'the worker hands the buffers of bodies back');
   });
 
-  it("takes an HTTP body's chunks over (not copied) when each is a buffer of its own, and copies any other", async () => {
-    const body = encodeTraceRequest(makeTraceRequest(Array.from({ length: 300 }, (_, k) => makeSpan({ spanId: (k + 1).toString(16).padStart(16, '0'), name: `taken ${k}` }))));
-    const here = prepareTraces(validateTraceRequest(decodeTraceRequest(body), { idsAreHex: true }).request);
-    planTexts(here);
-    const cuts = [0, 5, body.length >> 2, body.length >> 1, body.length];
-    const own = cuts.slice(1).map((end, i) => new Uint8Array(body.subarray(cuts[i], end)));
-    const taken = await worker.decodeTraces('protobuf', own, true);
-    assert.deepEqual(taken?.kind === 'decoded' && taken.prepared, here);
-    assert.ok(own.every((c) => c.byteLength === 0), 'the chunks went to the worker (detached here)');
-    // Views of a larger buffer (inflated bodies, pooled buffers) are copied even when they may be taken.
-    const views = cuts.slice(1).map((end, i) => body.subarray(cuts[i], end));
-    const copied = await worker.decodeTraces('protobuf', views, true);
-    assert.deepEqual(copied?.kind === 'decoded' && copied.prepared, here);
-    assert.ok(views.every((c) => c.byteLength > 0) && body.byteLength > 0, 'the caller keeps chunks that are views');
-  });
-
-  it('a body it took and did not decode: handed back when decoding failed, "stopped" when the worker stopped with it', async () => {
-    const body = encodeTraceRequest(makeTraceRequest(Array.from({ length: 40 }, (_, k) => makeSpan({ spanId: (k + 1).toString(16).padStart(16, '0') }))));
-    const chunks = () => [new Uint8Array(body.subarray(0, 100)), new Uint8Array(body.subarray(100))];
-    const broken = new TraceDecodeWorker(join(__dirname, 'brokenDecodeWorker.js'));
-    try {
-      const back = await broken.decodeTraces('protobuf', chunks(), true);
-      assert.equal(back?.kind, 'returned');
-      assert.deepEqual(back?.kind === 'returned' && Buffer.from(back.body), Buffer.from(body));
-      // Not taken: no body comes back, the caller has its own (undefined: decode it there).
-      assert.equal(await broken.decodeTraces('protobuf', chunks()), undefined);
-    } finally {
-      await broken.dispose();
-    }
-    const pending = worker.decodeTraces('protobuf', chunks(), true);
-    await worker.dispose();
-    assert.deepEqual(await pending, { kind: 'stopped' });
-  });
-
   it('says it cannot (undefined) when its entry file is missing, and after dispose', async () => {
     const missing = new TraceDecodeWorker(join(__dirname, 'no-such-worker.js'));
     assert.equal(await missing.decodeTraces('protobuf', encodeTraceRequest(makeTraceRequest())), undefined);
