@@ -28,6 +28,13 @@ export interface HostThreadBench {
   /** The decode worker's (its ms busy over the same time), or -1 when it did not run. */
   decodeBusy: number;
   /**
+   * CPU time of this whole process (every thread: this one, the engine worker, its decode worker, V8's
+   * helpers) per stored span, in µs; and the discard server's (it runs on this thread) per span read. Steadier
+   * than the capacity ratio, whose rounds swing by a third: what to compare two builds by.
+   */
+  cpuMicrosPerSpan: number;
+  discardCpuMicrosPerSpan: number;
+  /**
    * Process RSS growth (the workers' heaps included) per 100k spans stored: from the started engine to the
    * flushed one, this thread's heap collected and the process left 3 s to settle each time.
    */
@@ -50,15 +57,26 @@ async function post(file: string, port: number, onGo: () => void = () => undefin
   }
 }
 
-/** A server that reads each body to its end and answers 200: the ceiling of OTLP/HTTP on this machine. */
-async function discardSeconds(file: string): Promise<number> {
+/** CPU time (µs) of this process since `since` (all its threads). */
+const cpuSince = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
+
+/**
+ * A server that reads each body to its end and answers 200: the ceiling of OTLP/HTTP on this machine.
+ * Its seconds, and the CPU time (µs) this process spent meanwhile.
+ */
+async function discardRun(file: string): Promise<{ seconds: number; cpu: number }> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    return await post(file, (server.address() as { port: number }).port);
+    let cpu = process.cpuUsage();
+    const seconds = await post(file, (server.address() as { port: number }).port, () => (cpu = process.cpuUsage()));
+    return { seconds, cpu: cpuSince(cpu) };
   } finally {
     server.close();
   }
@@ -82,8 +100,8 @@ export async function benchHostThread(payloads: Uint8Array[], spans: number, rou
     const results: Omit<HostThreadBench, 'roundCapacities'>[] = [];
     for (let i = 0; i < rounds; i++) {
       // A discard run is short (~0.1 s for the realistic spans): its median of three is the round's reference.
-      const discards = [await discardSeconds(file), await discardSeconds(file), await discardSeconds(file)];
-      results.push(await engineRound(file, spans, discards.sort((a, b) => a - b)[1]!));
+      const discards = [await discardRun(file), await discardRun(file), await discardRun(file)].sort((a, b) => a.seconds - b.seconds);
+      results.push({ ...(await engineRound(file, spans, discards[1]!.seconds)), discardCpuMicrosPerSpan: discards[1]!.cpu / spans });
     }
     const roundCapacities = results.map((r) => r.capacity);
     const median = [...results].sort((a, b) => a.capacity - b.capacity)[rounds >> 1]!;
@@ -94,7 +112,7 @@ export async function benchHostThread(payloads: Uint8Array[], spans: number, rou
 }
 
 /** One fresh engine worker, as the extension starts it, taking the payloads; `discard`: the reference's seconds. */
-async function engineRound(file: string, spans: number, discard: number): Promise<Omit<HostThreadBench, 'roundCapacities'>> {
+async function engineRound(file: string, spans: number, discard: number): Promise<Omit<HostThreadBench, 'roundCapacities' | 'discardCpuMicrosPerSpan'>> {
   const engine = await EngineClient.start({ store: { maxSpans: 10_000_000, maxBytes: 1900 * 2 ** 20 } });
   if (!engine.inWorker) throw new Error('the engine worker did not start (run `tsc -p .` first: out/src/core/engineWorkerMain.js)');
   try {
@@ -105,13 +123,16 @@ async function engineRound(file: string, spans: number, discard: number): Promis
     let host = performance.eventLoopUtilization();
     let worker = engine.workerUtilization();
     let started = 0;
+    let cpu = process.cpuUsage();
     await post(file, http.port, () => {
       started = performance.now();
+      cpu = process.cpuUsage();
       host = performance.eventLoopUtilization();
       worker = engine.workerUtilization();
     });
     await engine.flush();
     const storedSec = (performance.now() - started) / 1000;
+    const cpuMicrosPerSpan = cpuSince(cpu) / spans;
     const hostBusy = performance.eventLoopUtilization(host).utilization;
     const engineBusy = engine.workerUtilization(worker)?.utilization ?? 0;
     const decodeAfter = (await engine.ingestPath()).decodeLoop;
@@ -120,7 +141,7 @@ async function engineRound(file: string, spans: number, discard: number): Promis
     if (stored !== spans) throw new Error(`stored ${stored} of ${spans} spans`);
     const rssPer100k = (((await settledRss()) - rssBefore) / spans) * 100_000;
     const capacity = discard / storedSec;
-    return { spans, discardSpansPerSec: spans / discard, storedSpansPerSec: spans / storedSec, capacity, hostBusy, engineBusy, decodeBusy, rssPer100k };
+    return { spans, discardSpansPerSec: spans / discard, storedSpansPerSec: spans / storedSec, capacity, hostBusy, engineBusy, decodeBusy, rssPer100k, cpuMicrosPerSpan };
   } finally {
     await engine.dispose();
   }
