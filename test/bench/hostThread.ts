@@ -30,7 +30,8 @@ export interface HostThreadBench {
   /**
    * CPU time of this whole process (every thread: this one, the engine worker, its decode worker, V8's
    * helpers) per stored span, in µs; and the discard server's (it runs on this thread) per span read. Steadier
-   * than the capacity ratio, whose rounds swing by a third: what to compare two builds by.
+   * than the capacity ratio, whose rounds swing by a third, though a busy hour still moves it by ~15%: compare
+   * two builds by it over several alternated runs.
    */
   cpuMicrosPerSpan: number;
   discardCpuMicrosPerSpan: number;

@@ -43,7 +43,7 @@ Extension host with the engine on its worker (${fmt(r.spans)} ${label}, OTLP/HTT
   console.log(`  discard server (reads, answers 200) ${fmt(r.discardSpansPerSec).padStart(10)} spans/s`);
   console.log(`  engine worker, stored in sql.js     ${fmt(r.storedSpansPerSec).padStart(10)} spans/s   (${r.capacity.toFixed(2)}x discard; rounds ${r.roundCapacities.map((c) => `${c.toFixed(2)}x`).join(', ')})`);
   console.log(`  busy: this thread (the host) / engine worker / its decode worker ${pct(r.hostBusy)} / ${pct(r.engineBusy)} / ${r.decodeBusy < 0 ? 'not running' : pct(r.decodeBusy)}   (event-loop utilisation until every span is stored)`);
-  console.log(`  CPU per span, all of this process's threads: ${r.cpuMicrosPerSpan.toFixed(2)} µs stored, ${r.discardCpuMicrosPerSpan.toFixed(2)} µs read and discarded   (steadier than the ratio: compare builds by it)`);
+  console.log(`  CPU per span, all of this process's threads: ${r.cpuMicrosPerSpan.toFixed(2)} µs stored, ${r.discardCpuMicrosPerSpan.toFixed(2)} µs read and discarded   (steadier than the ratio: compare builds by it, over several alternated runs)`);
   console.log(`  process RSS per 100k spans          +${mb(r.rssPer100k)}`);
 }
 
