@@ -46,14 +46,15 @@ export class PieceDictionary {
   private base = 0;
   private next = 0;
   private stored = 0;
-  private slab: Int32Array;
-  private at: Int32Array;
-  private length: Int32Array;
-  private print: Int32Array;
-  private id: Int32Array;
-  private older: Int32Array;
+  // The columns (see `columns`), made in the constructor and moved by room().
+  private slab!: Int32Array;
+  private at!: Int32Array;
+  private length!: Int32Array;
+  private print!: Int32Array;
+  private id!: Int32Array;
+  private older!: Int32Array;
   /** 1 once forgotten (an Int32Array as the other columns: they move and grow as one). */
-  private forgotten: Int32Array;
+  private forgotten!: Int32Array;
   /** Slab index of the oldest slab kept (slabs are numbered in the order they come). */
   private firstSlab = 0;
 
@@ -63,8 +64,7 @@ export class PieceDictionary {
   constructor(sizes: DictionarySizes) {
     this.budget = sizes.budget;
     this.slabBytes = sizes.slabBytes ?? defaultSlabBytes;
-    const n = sizes.columns ?? 1024;
-    [this.slab, this.at, this.length, this.print, this.id, this.older, this.forgotten] = columns.map(() => new Int32Array(n));
+    for (const column of columns) this[column] = new Int32Array(sizes.columns ?? 1024);
   }
 
   /** `print`: the bytes' fingerprint() when the caller has it (the decode worker hashed them). */
