@@ -19,6 +19,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'agent-debugger-tests-'));
 const rows = [];
 let totalPassed = 0;
 let totalFailed = 0;
+const failedTests = [];
 
 function step(name, command, args, { counted = false } = {}) {
   const started = Date.now();
@@ -34,6 +35,9 @@ function step(name, command, args, { counted = false } = {}) {
       totalPassed += r.passes;
       totalFailed += r.failures;
       summary = `${r.passes} passed, ${r.failures} failed`;
+      for (const f of r.failed ?? []) failedTests.push({ layer: name, verdict: 'failed', ...f });
+      for (const f of r.retried ?? []) failedTests.push({ layer: name, verdict: 'failed once, then passed', ...f });
+      if (r.retried?.length) summary += `, ${r.retried.length} on a second try`;
     } else {
       totalFailed += 1; // a layer that produced no summary counts as a failure
       summary = 'no results';
@@ -49,6 +53,8 @@ function finish(reason) {
   console.log('\n=== summary');
   for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(28)} ${r.seconds.padStart(6)} s  ${r.summary}`);
   if (reason) console.log(reason);
+  // Repeated here because CI often keeps only the tail of the log.
+  for (const f of failedTests) console.log(`\n${f.verdict} in ${f.layer}: ${f.title}\n  ${String(f.error).split('\n').slice(0, 6).join('\n  ')}`);
   rmSync(scratch, { recursive: true, force: true });
   const failed = totalFailed > 0 || rows.some((r) => !r.ok);
   console.log(`\ntests: ${totalPassed} passed, ${totalFailed} failed`);
