@@ -1,4 +1,5 @@
 // Files and the model at scale: export, import and model a session of agent-shaped spans (agentSpans.ts),
+// of unique-content ones, and of #19's realistic ~3 KB GenAI spans (payloads.ts),
 // each stage in a process of its own so that its time and peak memory are its own. Run alone with
 // `node --expose-gc out/test/bench/files.js [spans...]`, or from run.ts.
 import { execFileSync } from 'node:child_process';
@@ -14,13 +15,20 @@ import { SpanStore } from '../../src/core/store/spanStore';
 import { toJson } from '../../src/core/store/values';
 import { planTexts } from '../../src/core/store/textPlan';
 import { agentPayloads } from './agentSpans';
+import { makePayloads } from './payloads';
 import { packPayloads, unpackPayloads } from './sender';
 import { minorFaults } from './pageFaults';
 import { benchServeOut, printServeOutBench } from './serveOut';
 
+/**
+ * agent: a run's calls repeat its system prompt and schemas and carry the growing conversation; unique: no
+ * text repeats; realistic: #19's span (20 attributes, a 2 KB prompt that differs per span, 2 events).
+ */
+export type FilesShape = 'agent' | 'unique' | 'realistic';
+
 export interface FilesBench {
   spans: number;
-  shape: 'agent' | 'unique';
+  shape: FilesShape;
   fileMB: number;
   exportMs: number;
   exportPeakMB: number;
@@ -47,9 +55,10 @@ const settle = () => { global.gc?.(); return process.memoryUsage().rss; };
  * store's process then reads request bodies as a receiver gets them, and its memory is not the span
  * generator's (the SDK's buffers, freed between the store's writes, left the C heap ~30-40 MB bigger).
  */
-function bodiesOf(spans: number, shape: 'agent' | 'unique'): Buffer {
+function bodiesOf(spans: number, shape: FilesShape): Buffer {
   const bodies: Uint8Array[] = [];
   const batch = 512;
+  if (shape === 'realistic') return packPayloads(makePayloads(Math.ceil(spans / batch), batch, 'protobuf', { promptBytes: 2048 }));
   for (let done = 0; done < spans; done += batch * 20) {
     // Made in slices: the SDK holds every span it made until the payloads are serialized.
     const requests = Math.min(20, Math.ceil((spans - done) / batch));
@@ -77,7 +86,7 @@ async function storeOf(bodiesFile: string): Promise<{ store: SpanStore; storeByt
 }
 
 /** The child's stages; each prints one JSON line. */
-async function child(stage: string, spans: number, shape: 'agent' | 'unique', file: string): Promise<void> {
+async function child(stage: string, spans: number, shape: FilesShape, file: string): Promise<void> {
   if (stage === 'bodies') {
     writeFileSync(`${file}.bodies`, bodiesOf(spans, shape));
     console.log('{}');
@@ -144,7 +153,7 @@ function runChild(stage: string, spans: number, shape: string, file: string): Re
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 }
 
-export function benchFiles(sizes = [100_000], shapes: ('agent' | 'unique')[] = ['agent', 'unique']): FilesBench[] {
+export function benchFiles(sizes = [100_000], shapes: FilesShape[] = ['agent', 'unique', 'realistic']): FilesBench[] {
   const dir = mkdtempSync(join(tmpdir(), 'agent-debugger-files-'));
   const results: FilesBench[] = [];
   try {
@@ -177,12 +186,12 @@ export interface FileGoal {
 export function printFilesBench(results: FilesBench[]): FileGoal[] {
   const f = (n: number) => Math.round(n).toLocaleString('en-US');
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  console.log('\nFiles and model (one session of agent-shaped spans, ~3 KB each: growing conversation, repeated system prompt and tool schemas; "unique": no content repeats)');
-  console.log('  spans      shape   file      store     export         import          model');
+  console.log('\nFiles and model (one session of agent-shaped spans, ~3 KB each: growing conversation, repeated system prompt and tool schemas; "unique": no content repeats; "realistic": #19\'s span, its 2 KB prompt differing per span)');
+  console.log('  spans      shape     file      store     export         import          model');
   const goals: FileGoal[] = [];
   for (const r of results) {
-    console.log(`  ${f(r.spans).padEnd(10)} ${r.shape.padEnd(7)} ${`${f(r.fileMB)} MB`.padEnd(9)} ${`${f(r.storeMB)} MB`.padEnd(9)} ${`${s(r.exportMs)} +${f(r.exportPeakMB)} MB`.padEnd(14)} ${`${s(r.importMs)} +${f(r.importPeakMB)} MB`.padEnd(15)} ${s(r.modelMs)} +${f(r.modelPeakMB)} MB${r.modelFaults >= 0 ? `, ${f(r.modelFaults)} page faults` : ''}`);
-    console.log(`  ${''.padEnd(10)} ${''.padEnd(7)} ${`${f(r.linesMB)} MB`.padEnd(9)} as JSONL, one span a line (each repeats its resource and scope): import ${s(r.linesImportMs)}`);
+    console.log(`  ${f(r.spans).padEnd(10)} ${r.shape.padEnd(9)} ${`${f(r.fileMB)} MB`.padEnd(9)} ${`${f(r.storeMB)} MB`.padEnd(9)} ${`${s(r.exportMs)} +${f(r.exportPeakMB)} MB`.padEnd(14)} ${`${s(r.importMs)} +${f(r.importPeakMB)} MB`.padEnd(15)} ${s(r.modelMs)} +${f(r.modelPeakMB)} MB${r.modelFaults >= 0 ? `, ${f(r.modelFaults)} page faults` : ''}`);
+    console.log(`  ${''.padEnd(10)} ${''.padEnd(9)} ${`${f(r.linesMB)} MB`.padEnd(9)} as JSONL, one span a line (each repeats its resource and scope): import ${s(r.linesImportMs)}`);
     if (r.spans !== 100_000) continue;
     goals.push(
       { goal: `import of an OTLP JSON file, 100k ${r.shape} spans: <= 10 s`, value: s(r.importMs), met: r.importMs <= 10_000 },
@@ -204,7 +213,7 @@ export async function serveOutGoals(spans = 100_000): Promise<FileGoal[]> {
 if (require.main === module) {
   const [stage, spans, shape, file] = process.argv.slice(2);
   if (stage === 'bodies' || stage === 'export' || stage === 'import' || stage === 'lines') {
-    child(stage, Number(spans), shape as 'agent' | 'unique', file!).catch((e) => {
+    child(stage, Number(spans), shape as FilesShape, file!).catch((e) => {
       console.error(e);
       process.exit(1);
     });
