@@ -3,7 +3,7 @@
 // each stage in a process of its own so that its time and peak memory are its own. Run alone with
 // `node --expose-gc out/test/bench/files.js [spans...]`, or from run.ts.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -54,41 +54,73 @@ const settle = () => { global.gc?.(); return process.memoryUsage().rss; };
  * The payloads of a session, made in a process of their own (`bodies` stage) and written as one file: the
  * store's process then reads request bodies as a receiver gets them, and its memory is not the span
  * generator's (the SDK's buffers, freed between the store's writes, left the C heap ~30-40 MB bigger).
+ * Made and written 20 requests at a time: the SDK holds every span it made until they are serialized, and
+ * 1M spans of unique content are over 2 GB, more than one buffer or write takes.
  */
-function bodiesOf(spans: number, shape: FilesShape): Buffer {
-  const bodies: Uint8Array[] = [];
+function writeBodies(file: string, spans: number, shape: FilesShape): void {
   const batch = 512;
-  if (shape === 'realistic') return packPayloads(makePayloads(Math.ceil(spans / batch), batch, 'protobuf', { promptBytes: 2048 }));
-  for (let done = 0; done < spans; done += batch * 20) {
-    // Made in slices: the SDK holds every span it made until the payloads are serialized.
-    const requests = Math.min(20, Math.ceil((spans - done) / batch));
-    bodies.push(...agentPayloads(requests, batch, shape === 'unique'));
+  const fd = openSync(file, 'w');
+  try {
+    for (let done = 0; done < spans; done += batch * 20) {
+      const requests = Math.min(20, Math.ceil((spans - done) / batch));
+      const payloads = shape === 'realistic'
+        ? makePayloads(requests, batch, 'protobuf', { promptBytes: 2048, firstRequest: done / batch })
+        : agentPayloads(requests, batch, shape === 'unique');
+      writeSync(fd, packPayloads(payloads));
+    }
+  } finally {
+    closeSync(fd);
   }
-  return packPayloads(bodies);
+}
+
+/**
+ * A `bodies` file's request bodies one at a time. A file that one read takes is read whole here, before the
+ * caller measures (as before 1M spans were measured: streamed, the store's RSS reading swung 34-70 MB);
+ * a bigger one is read a body at a time into one buffer.
+ */
+function bodyReader(file: string): (each: (body: Buffer) => void) => void {
+  if (statSync(file).size < 2 ** 31) {
+    const whole = unpackPayloads(readFileSync(file));
+    return (each) => whole.forEach((body) => each(body));
+  }
+  let buffer = Buffer.alloc(4 * 2 ** 20);
+  const head = Buffer.alloc(4);
+  return (each) => {
+    const fd = openSync(file, 'r');
+    try {
+      for (let at = 0; readSync(fd, head, 0, 4, at) === 4; ) {
+        const length = head.readUInt32LE(0);
+        if (length > buffer.length) buffer = Buffer.alloc(length);
+        if (readSync(fd, buffer, 0, length, at + 4) !== length) throw new Error(`${file}: the body at byte ${at} is cut short`);
+        each(buffer.subarray(0, length));
+        at += 4 + length;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
 }
 
 async function storeOf(bodiesFile: string): Promise<{ store: SpanStore; storeBytes: number }> {
   const store = await SpanStore.create({ maxBytes: 8 * 2 ** 30, maxSpans: 10_000_000 });
-  let bodies: Buffer[] | undefined = unpackPayloads(readFileSync(bodiesFile));
+  const bodies = bodyReader(bodiesFile);
   const before = settle();
   // As the receiver stores them: the decode worker's fast path (what exporters send takes it), else decoded.
-  for (const body of bodies) {
+  bodies((body) => {
     const prepared = prepareTraceBytes(body);
     if (prepared) {
       planTexts(prepared);
       store.ingestPrepared(prepared);
     } else store.ingestTraces(decodeTraceRequest(body));
-  }
+  });
   const storeBytes = settle() - before;
-  bodies = undefined;
-  settle();
   return { store, storeBytes };
 }
 
 /** The child's stages; each prints one JSON line. */
 async function child(stage: string, spans: number, shape: FilesShape, file: string): Promise<void> {
   if (stage === 'bodies') {
-    writeFileSync(`${file}.bodies`, bodiesOf(spans, shape));
+    writeBodies(`${file}.bodies`, spans, shape);
     console.log('{}');
     return;
   }

@@ -9,6 +9,8 @@ export interface PayloadShape {
   promptBytes?: number;
   /** More resource attributes (a session id). */
   resource?: Record<string, string>;
+  /** The first request's number (a run made in slices numbers its requests, and so its prompts, on). */
+  firstRequest?: number;
 }
 
 /** `requests` payloads of `spansPerRequest` agent-like spans (10 attributes, one event) each. */
@@ -21,7 +23,8 @@ export function makePayloads(requests: number, spansPerRequest: number, encoding
   const tracer = provider.getTracer('bench', '1.0.0');
   const serializer = encoding === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
   const payloads: Uint8Array[] = [];
-  for (let r = 0; r < requests; r++) {
+  const first = shape.firstRequest ?? 0;
+  for (let r = first; r < first + requests; r++) {
     exporter.reset();
     tracer.startActiveSpan(`invoke_agent bench-${r}`, (root) => {
       for (let i = 1; i < spansPerRequest; i++) {
