@@ -3,7 +3,7 @@
 // each stage in a process of its own so that its time and peak memory are its own. Run alone with
 // `node --expose-gc out/test/bench/files.js [spans...]`, or from run.ts.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,7 @@ import { toJson } from '../../src/core/store/values';
 import { planTexts } from '../../src/core/store/textPlan';
 import { agentPayloads } from './agentSpans';
 import { makePayloads } from './payloads';
-import { packPayloads, unpackPayloads } from './sender';
+import { forEachPayloadIn, packPayloads, unpackPayloads } from './sender';
 import { minorFaults } from './pageFaults';
 import { benchServeOut, printServeOutBench } from './serveOut';
 
@@ -76,29 +76,12 @@ function writeBodies(file: string, spans: number, shape: FilesShape): void {
 /**
  * A `bodies` file's request bodies one at a time. A file that one read takes is read whole here, before the
  * caller measures (as before 1M spans were measured: streamed, the store's RSS reading swung 34-70 MB);
- * a bigger one is read a body at a time into one buffer.
+ * a bigger one a body at a time.
  */
 function bodyReader(file: string): (each: (body: Buffer) => void) => void {
-  if (statSync(file).size < 2 ** 31) {
-    const whole = unpackPayloads(readFileSync(file));
-    return (each) => whole.forEach((body) => each(body));
-  }
-  let buffer = Buffer.alloc(4 * 2 ** 20);
-  const head = Buffer.alloc(4);
-  return (each) => {
-    const fd = openSync(file, 'r');
-    try {
-      for (let at = 0; readSync(fd, head, 0, 4, at) === 4; ) {
-        const length = head.readUInt32LE(0);
-        if (length > buffer.length) buffer = Buffer.alloc(length);
-        if (readSync(fd, buffer, 0, length, at + 4) !== length) throw new Error(`${file}: the body at byte ${at} is cut short`);
-        each(buffer.subarray(0, length));
-        at += 4 + length;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  };
+  if (statSync(file).size >= 2 ** 31) return (each) => forEachPayloadIn(file, each);
+  const whole = unpackPayloads(readFileSync(file));
+  return (each) => whole.forEach((body) => each(body));
 }
 
 async function storeOf(bodiesFile: string): Promise<{ store: SpanStore; storeBytes: number }> {
