@@ -3,6 +3,7 @@
 import type { AnyValue, KeyValue } from '../otlp/model';
 import { nsToMs } from '../otlp/nanos';
 import { setOwn } from '../otlp/protoPlain';
+import { parseJsonSharing } from './sharingJson';
 import { TextMemo } from './textMemo';
 import type { Attributes, AttrValue, SpanInput } from './types';
 
@@ -99,10 +100,17 @@ export function parseJsonLoose(v: unknown): unknown {
   return v.length >= 16 ? parsed.get(v, parseJsonText) : parseJsonText(v);
 }
 
+/** Texts this long are parsed into strings that share their characters (sharingJson.ts); shorter ones are copied. */
+const sharingChars = 512;
+
 /** parseJsonLoose without the memo (for callers that keep what they make of the text instead). */
 export function parseJsonText(v: string): unknown {
   const t = jsonCandidate(v);
   if (t === undefined) return v;
+  if (t.length >= sharingChars) {
+    const value = parseJsonSharing(t);
+    return value === undefined ? v : value;
+  }
   try {
     return JSON.parse(t) as unknown;
   } catch {

@@ -4,6 +4,7 @@
 // conversations: most of the model's memory). Remembering the arrays read lately lets a text that extends
 // one of them be parsed in what it adds; the items it shares are the earlier call's.
 import { isJsonSpace } from './attributes';
+import { parseJsonElementsSharing } from './sharingJson';
 
 /** Characters an array text is filed under: the start a run's conversation keeps as it grows. */
 const headChars = 64;
@@ -59,14 +60,9 @@ export class GrowingArrays<T> {
       // The earlier array's last element ends where `open` does (its closing bracket was structural):
       // a comma there continues the same array.
       if (text.charCodeAt(i) !== 44) continue;
-      let values: unknown;
-      try {
-        values = JSON.parse(`[${text.slice(i + 1)}`);
-      } catch {
-        return undefined;
-      }
+      const values = parseJsonElementsSharing(text, i + 1);
       // '[a,]' is not JSON, though '[' + ']' is.
-      if (!Array.isArray(values) || values.length === 0) return undefined;
+      if (values === undefined || values.length === 0) return undefined;
       const all = items.concat(more(values));
       this.chars -= list.splice(k, 1)[0]!.open.length;
       this.add(text, all);
