@@ -1,8 +1,9 @@
 // JSON.parse whose strings share the text's characters. A step keeps both its prompt attribute (a 2 KB
 // conversation as JSON text) and the messages read from it; JSON.parse copies every string it meets, so
 // each step held its conversation twice, and the copies outlived the young generation (a model of 100k
-// such spans spent most of a second collecting them). A string without escapes is `text.slice(...)`
-// here: V8 keeps a slice of 13 characters or more as a view into its parent, which the step keeps anyway.
+// such spans spent most of a second collecting them). A string without escapes that is a good part of the
+// text (a prompt) is `text.slice(...)` here: V8 keeps a slice of 13 characters or more as a view into its
+// parent, which the step keeps anyway.
 //
 // Same answer as JSON.parse, or undefined where JSON.parse would throw. Texts with a control character
 // (pretty-printed, or invalid) and anything this walk does not expect are left to JSON.parse.
@@ -133,7 +134,9 @@ class Walker {
     }
     if (this.backslash < end) return this.escaped(start);
     this.at = end + 1;
-    return t.slice(start, end);
+    // A short part of a long text is a copy: a view would keep all of the text alive for it (a growing
+    // conversation's newest message, which later calls share, would keep each earlier call's whole text).
+    return (end - start) * 4 >= t.length ? t.slice(start, end) : (JSON.parse(t.slice(start - 1, end + 1)) as string);
   }
 
   /** A string with an escape: its literal, found by skipping escaped characters, read by JSON.parse. */

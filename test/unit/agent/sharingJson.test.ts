@@ -100,4 +100,20 @@ describe('parseJsonSharing: JSON.parse, its strings sharing the text', () => {
     assert.ok(copied > 16e6, `JSON.parse kept ${copied} bytes`);
     assert.ok(shared < copied / 4, `parseJsonSharing kept ${shared} bytes, JSON.parse ${copied}`);
   });
+
+  it('copies a short part of a long text: what is kept of it does not keep the whole text', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // A conversation of 40 messages of ~240 characters: the newest is what a later call keeps of it.
+    const texts = Array.from({ length: 1000 }, (_, i) => JSON.stringify(Array.from({ length: 40 }, (_, m) => ({ role: 'user', content: `message ${m} of call ${i} ${'words '.repeat(36)}` }))));
+    const newest = texts.map((t) => (parseJsonSharing(t) as { content: string }[])[39]!.content);
+    texts.length = 0; // the texts go: only what was kept of them may stay
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    assert.equal(newest.length, 1000);
+    // 1000 copies of ~240 characters: well under 1 MB; views would keep the ~10 MB of texts.
+    assert.ok(kept < 2e6, `kept ${kept} bytes`);
+  });
 });
