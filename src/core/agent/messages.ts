@@ -13,26 +13,46 @@ const MAX_DEPTH = 8;
 
 /**
  * Per fallback role: the messages of a long text, read once and shared (never changed in place), and the
- * conversations read lately, which the next call of a run extends (growingArrays.ts).
+ * conversations read lately, which the next call of a run extends (growingArrays.ts). `fresh`: texts in a
+ * row that neither gave anything back; `passed`: texts read around them since (see toMessages).
  */
-const memos = new Map<string, { texts: TextMemo<Message[]>; growing: GrowingArrays<Message> }>();
+interface Memo {
+  texts: TextMemo<Message[]>;
+  growing: GrowingArrays<Message>;
+  fresh: number;
+  passed: number;
+}
+const memos = new Map<string, Memo>();
+
+/**
+ * A session whose conversations never repeat nor grow (each call its own prompt) only pays for the memos:
+ * after this many such texts in a row, only one text in `sampleEvery` asks them (and is kept in them), until
+ * one of those is found there again.
+ */
+const freshRun = 64;
+const sampleEvery = 8;
 
 /** A list of messages (or one message, or plain text) in any supported shape. Never throws. */
 export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
   if (typeof value !== 'string' || value.length < 16) return messagesOf(value, fallbackRole);
   let memo = memos.get(fallbackRole);
   // Roles come from a few call sites, never from the wire; bounded all the same.
-  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays() }));
+  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays(), fresh: 0, passed: 0 }));
   if (!memo) return messagesOf(value, fallbackRole);
+  if (memo.fresh >= freshRun && ++memo.passed % sampleEvery !== 0) return messagesOf(value, fallbackRole);
   const { growing } = memo;
-  return memo.texts.get(value, (text) => {
+  let fresh = false;
+  const messages = memo.texts.get(value, (text) => {
     const grown = growing.extend(text, (values) => messagesOfList(values, fallbackRole));
     if (grown) return grown;
+    fresh = true;
     const v = parseJsonText(text);
-    const messages = messagesOfParsed(v, fallbackRole);
-    if (Array.isArray(v)) growing.add(text, messages);
-    return messages;
+    const read = messagesOfParsed(v, fallbackRole);
+    if (Array.isArray(v)) growing.add(text, read);
+    return read;
   });
+  memo.fresh = fresh ? memo.fresh + 1 : 0;
+  return messages;
 }
 
 function messagesOf(value: unknown, fallbackRole: string): Message[] {

@@ -69,3 +69,25 @@ describe('roles from untrusted spans', () => {
     for (const role of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) assert.equal(normaliseRole(role), role.toLowerCase());
   });
 });
+
+describe('toMessages over conversations that never repeat', () => {
+  // A role of its own: a memo of its own (the memos are kept per fallback role).
+  const role = 'memo-test';
+  const prompt = (n: number) => JSON.stringify([{ role: 'system', parts: [{ type: 'text', content: `${'Plan the trip, check the weather. '.repeat(20)} #${n}` }] }]);
+  const expected = (n: number) => [{ role: 'system', parts: [{ type: 'text', text: `${'Plan the trip, check the weather. '.repeat(20)} #${n}` }] }];
+
+  it('reads each as a whole read would, and shares again once texts repeat', () => {
+    // Hundreds of prompts of their own: past the run after which only some texts ask the memos.
+    for (let n = 0; n < 300; n++) assert.deepEqual(toMessages(prompt(n), role), expected(n));
+    // Then one prompt over and over (a replayed run): within two samples it is shared again.
+    const again = Array.from({ length: 24 }, () => toMessages(prompt(1000), role));
+    for (const messages of again) assert.deepEqual(messages, expected(1000));
+    const last = again.slice(-6);
+    assert.ok(last.every((m) => m === last[0]), 'the same text is read once again, its messages shared');
+    // And a conversation that grows shares the messages of the call before.
+    const first = JSON.parse(prompt(2000)) as unknown[];
+    const calls = Array.from({ length: 24 }, (_, k) => toMessages(JSON.stringify([...first, ...Array.from({ length: k }, (_, j) => ({ role: 'user', parts: [{ type: 'text', content: `question ${j}` }] }))]), role));
+    assert.equal(calls[23].length, 24);
+    assert.equal(calls[23][0], calls[22][0], 'the grown conversation keeps the earlier call\'s first message');
+  });
+});
