@@ -134,9 +134,11 @@ class Walker {
     }
     if (this.backslash < end) return this.escaped(start);
     this.at = end + 1;
+    const n = end - start;
     // A short part of a long text is a copy: a view would keep all of the text alive for it (a growing
     // conversation's newest message, which later calls share, would keep each earlier call's whole text).
-    return (end - start) * 4 >= t.length ? t.slice(start, end) : (JSON.parse(t.slice(start - 1, end + 1)) as string);
+    // A slice this short is one already (V8 makes views of 13 characters or more).
+    return n <= 12 || n * 4 >= t.length ? t.slice(start, end) : (JSON.parse(t.slice(start - 1, end + 1)) as string);
   }
 
   /** A string with an escape: its literal, found by skipping escaped characters, read by JSON.parse. */
