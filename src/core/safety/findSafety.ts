@@ -5,7 +5,7 @@ import { detectInjection } from './injection';
 import { maskText, maskValue } from './mask';
 import { findPolicyViolations } from './policy';
 import { detectPii, detectSecrets } from './secrets';
-import { sentTexts, untrustedTexts } from './stepTexts';
+import { sentTexts, untrustedTexts, type SeenMessages } from './stepTexts';
 import { findTaint } from './taint';
 import { shorten, type TextMatch } from './textMatch';
 import { toolFlow } from './toolCalls';
@@ -21,13 +21,14 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
   const scannedUntrusted = new Set<string>();
   const scannedSent = new Set<string>();
   const reported = new Set<string>();
+  const seen: SeenMessages = new Set();
   steps.forEach((step, i) => {
-    for (const f of untrustedTexts(step)) {
+    for (const f of untrustedTexts(step, seen)) {
       if (scannedUntrusted.has(f.text)) continue;
       scannedUntrusted.add(f.text);
       for (const m of detectInjection(f.text)) out.push(textFinding('injection', step, f.field, m, `possible prompt injection in ${labelOf(step)} (step ${i + 1}) ${f.field}`));
     }
-    for (const f of sentTexts(step)) {
+    for (const f of sentTexts(step, seen)) {
       if (scannedSent.has(f.text)) continue;
       scannedSent.add(f.text);
       for (const [kind, matches] of [['secret', detectSecrets(f.text)], ['pii', detectPii(f.text)]] as const) {
@@ -41,6 +42,7 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
         }
       }
     }
+    for (const m of step.inputMessages ?? []) seen.add(m);
   });
   // Tool calls are joined only when something needs them: a taint source ran, or there is a policy.
   let flow: ReturnType<typeof toolFlow> | undefined;

@@ -1,22 +1,23 @@
 // Tool-name and argument patterns. minimatch for paths and hosts; tool names match case-insensitively.
 // Patterns compile once (a session asks the same few patterns about every step).
-import { minimatch, type MinimatchOptions } from 'minimatch';
+import { minimatch } from 'minimatch';
 
-const compiled = new Map<string, RegExp | false>();
+/** Per case rule, by pattern: the patterns are a few constant strings, whose hash V8 keeps (a key made per ask was hashed anew). */
+const compiled = { exact: new Map<string, RegExp | false>(), nocase: new Map<string, RegExp | false>() };
 
-function re(pattern: string, options: MinimatchOptions): RegExp | false {
-  const key = `${options.nocase ? 'i' : ''}\u0000${pattern}`;
-  let r = compiled.get(key);
+function re(pattern: string, nocase: boolean): RegExp | false {
+  const cache = nocase ? compiled.nocase : compiled.exact;
+  let r = cache.get(pattern);
   if (r === undefined) {
-    r = minimatch.makeRe(pattern, { dot: true, ...options });
-    if (compiled.size > 1000) compiled.clear();
-    compiled.set(key, r);
+    r = minimatch.makeRe(pattern, { dot: true, nocase });
+    if (cache.size > 1000) cache.clear();
+    cache.set(pattern, r);
   }
   return r;
 }
 
 function matches(value: string, pattern: string, nocase: boolean): boolean {
-  const r = re(pattern, { nocase });
+  const r = re(pattern, nocase);
   return r !== false && r.test(value);
 }
 

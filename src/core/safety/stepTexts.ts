@@ -33,8 +33,15 @@ export function stringLeaves(value: unknown, prefix: string, out: FieldText[] = 
   return out;
 }
 
+/**
+ * Messages a session's steps share (the next call of a run carries the earlier call's message objects,
+ * growingArrays.ts): a message met before is skipped, as each of its texts was judged where it first
+ * appeared. Without it, a run's every call walked its whole history again.
+ */
+export type SeenMessages = Set<Message>;
+
 /** Untrusted content the model will read: tool results, retrieved documents, and tool results in its input. */
-export function untrustedTexts(step: AgentStep): FieldText[] {
+export function untrustedTexts(step: AgentStep, seen?: SeenMessages): FieldText[] {
   const out: FieldText[] = [];
   if (step.kind === 'tool' || step.kind === 'retrieval') stringLeaves(step.toolResult, 'result', out);
   if (step.kind === 'retrieval') {
@@ -43,6 +50,7 @@ export function untrustedTexts(step: AgentStep): FieldText[] {
   }
   if (step.kind === 'llm') {
     (step.inputMessages ?? []).forEach((m, i) => {
+      if (seen?.has(m)) return;
       for (const p of m.parts) if (p.type === 'tool_result') stringLeaves(p.result, `input[${i}].result`, out);
     });
   }
@@ -50,10 +58,12 @@ export function untrustedTexts(step: AgentStep): FieldText[] {
 }
 
 /** Everything sent to a model (system prompt and input) or to a tool (arguments). */
-export function sentTexts(step: AgentStep): FieldText[] {
+export function sentTexts(step: AgentStep, seen?: SeenMessages): FieldText[] {
   const out: FieldText[] = [];
   if (step.systemPrompt) out.push({ field: 'system', text: step.systemPrompt });
-  (step.inputMessages ?? []).forEach((m, i) => messageTexts(m, `input[${i}]`, out));
+  (step.inputMessages ?? []).forEach((m, i) => {
+    if (!seen?.has(m)) messageTexts(m, `input[${i}]`, out);
+  });
   if (step.toolArgs !== undefined) stringLeaves(step.toolArgs, 'args', out);
   return out;
 }
