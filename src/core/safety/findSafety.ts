@@ -21,14 +21,16 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
   const scannedUntrusted = new Set<string>();
   const scannedSent = new Set<string>();
   const reported = new Set<string>();
-  const seen: SeenMessages = new Set();
+  // Messages judged already, per kind of judgement: only an LLM step's input is read for untrusted text.
+  const seenSent: SeenMessages = new Set();
+  const seenUntrusted: SeenMessages = new Set();
   steps.forEach((step, i) => {
-    for (const f of untrustedTexts(step, seen)) {
+    for (const f of untrustedTexts(step, seenUntrusted)) {
       if (scannedUntrusted.has(f.text)) continue;
       scannedUntrusted.add(f.text);
       for (const m of detectInjection(f.text)) out.push(textFinding('injection', step, f.field, m, `possible prompt injection in ${labelOf(step)} (step ${i + 1}) ${f.field}`));
     }
-    for (const f of sentTexts(step, seen)) {
+    for (const f of sentTexts(step, seenSent)) {
       if (scannedSent.has(f.text)) continue;
       scannedSent.add(f.text);
       for (const [kind, matches] of [['secret', detectSecrets(f.text)], ['pii', detectPii(f.text)]] as const) {
@@ -42,7 +44,10 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
         }
       }
     }
-    for (const m of step.inputMessages ?? []) seen.add(m);
+    for (const m of step.inputMessages ?? []) {
+      seenSent.add(m);
+      if (step.kind === 'llm') seenUntrusted.add(m);
+    }
   });
   // Tool calls are joined only when something needs them: a taint source ran, or there is a policy.
   let flow: ReturnType<typeof toolFlow> | undefined;
