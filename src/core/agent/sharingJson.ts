@@ -14,8 +14,16 @@ const MAX_DEPTH = 256;
 /** Thrown (and caught below) where the walk gives up; JSON.parse then decides. */
 const GIVE_UP = Symbol('give up');
 
-// A control character anywhere: JSON allows one only as whitespace between tokens, never in a string.
-const controlChar = /[\u0000-\u001f]/;
+// A control character: JSON allows one only as whitespace between tokens, never in a string.
+const controlChar = /[\u0000-\u001f]/g;
+
+/** Whether `text` has a control character from `from` on (only what is read is searched: a long run's texts grow). */
+function hasControlChar(text: string, from: number): boolean {
+  controlChar.lastIndex = from;
+  const found = controlChar.test(text);
+  controlChar.lastIndex = 0;
+  return found;
+}
 
 /** JSON.parse(text), sharing characters with `text`; undefined for text that is not JSON. */
 export function parseJsonSharing(text: string): unknown {
@@ -33,7 +41,7 @@ export function parseJsonElementsSharing(text: string, from: number): unknown[] 
 
 function walk(text: string, from: number, elements: boolean): unknown {
   const whole = () => jsonParse(elements ? `[${text.slice(from)}` : from === 0 ? text : text.slice(from));
-  if (controlChar.test(text)) return whole();
+  if (hasControlChar(text, from)) return whole();
   const reader = new Walker(text, from);
   try {
     const value = elements ? reader.arrayBody(0) : reader.value(0);

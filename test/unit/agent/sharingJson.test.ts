@@ -79,6 +79,9 @@ describe('parseJsonSharing: JSON.parse, its strings sharing the text', () => {
     assert.deepEqual(parseJsonElementsSharing(text, from), JSON.parse(`[${text.slice(from)}`));
     assert.deepEqual(parseJsonElementsSharing('[1,]', 3), []);
     for (const bad of ['[1, 2', '[1, 2,]', '[1, 2] 3', '[1, 2]]']) assert.equal(parseJsonElementsSharing(bad, 3), undefined, bad);
+    // Only what is read counts: a line break before `from`, a control character after it.
+    assert.deepEqual(parseJsonElementsSharing('[\n1, "abc"]', 4), ['abc']);
+    assert.equal(parseJsonElementsSharing('[\n1, "a\u0001b"]', 4), undefined);
   });
 
   it('keeps a fraction of the memory JSON.parse keeps for long strings (they share the text)', () => {
