@@ -6,18 +6,14 @@ const Mocha = require('mocha');
 class SummaryReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
-    const summary = { passes: 0, failures: 0, pending: 0, failed: [], retried: [] };
+    const summary = { passes: 0, failures: 0, pending: 0, failed: [] };
     runner.on('pass', () => summary.passes++);
     runner.on('pending', () => summary.pending++);
     runner.on('fail', (test, err) => {
       summary.failures++;
       summary.failed.push({ title: test.fullTitle(), error: String(err && err.message) });
     });
-    // A test that failed and passed on its retry (integration and e2e allow one): named, never silent.
-    runner.on('retry', (test, err) => summary.retried.push({ title: test.fullTitle(), error: String(err && err.message) }));
     runner.once('end', () => {
-      const failed = new Set(summary.failed.map((f) => f.title));
-      summary.retried = summary.retried.filter((r) => !failed.has(r.title));
       const out = process.env.AGENT_DEBUGGER_TEST_RESULTS;
       if (out) fs.writeFileSync(out, JSON.stringify(summary, null, 2));
     });

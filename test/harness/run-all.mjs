@@ -35,9 +35,7 @@ function step(name, command, args, { counted = false } = {}) {
       totalPassed += r.passes;
       totalFailed += r.failures;
       summary = `${r.passes} passed, ${r.failures} failed`;
-      for (const f of r.failed ?? []) failedTests.push({ layer: name, verdict: 'failed', ...f });
-      for (const f of r.retried ?? []) failedTests.push({ layer: name, verdict: 'failed once, then passed', ...f });
-      if (r.retried?.length) summary += `, ${r.retried.length} on a second try`;
+      for (const f of r.failed ?? []) failedTests.push({ layer: name, ...f });
     } else {
       totalFailed += 1; // a layer that produced no summary counts as a failure
       summary = 'no results';
@@ -54,7 +52,7 @@ function finish(reason) {
   for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(28)} ${r.seconds.padStart(6)} s  ${r.summary}`);
   if (reason) console.log(reason);
   // Repeated here because CI often keeps only the tail of the log.
-  for (const f of failedTests) console.log(`\n${f.verdict} in ${f.layer}: ${f.title}\n  ${String(f.error).split('\n').slice(0, 6).join('\n  ')}`);
+  for (const f of failedTests) console.log(`\nfailed in ${f.layer}: ${f.title}\n  ${String(f.error).split('\n').slice(0, 6).join('\n  ')}`);
   rmSync(scratch, { recursive: true, force: true });
   const failed = totalFailed > 0 || rows.some((r) => !r.ok);
   console.log(`\ntests: ${totalPassed} passed, ${totalFailed} failed`);

@@ -1,13 +1,11 @@
 // Loaded by the extension host (extensionTestsPath): runs every *.test.js beside it with mocha.
-// One retry: a real VS Code sharing two cores with a flood or a browser can miss a timing once; the
-// summary names any test that needed it (reporter.cjs).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { webviewTestMs } from './otlpPost';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: webviewTestMs, retries: 1, reporter: require.resolve('../../../test/harness/reporter.cjs') });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: webviewTestMs, reporter: require.resolve('../../../test/harness/reporter.cjs') });
   // --grep on runIntegration: run a slice of the suite while working on one feature.
   if (process.env.AGENT_DEBUGGER_TEST_GREP) mocha.grep(process.env.AGENT_DEBUGGER_TEST_GREP);
   for (const file of fs.readdirSync(__dirname).sort()) {
