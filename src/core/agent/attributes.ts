@@ -3,7 +3,7 @@
 import type { AnyValue, KeyValue } from '../otlp/model';
 import { nsToMs } from '../otlp/nanos';
 import { setOwn } from '../otlp/protoPlain';
-import { parseJsonSharing } from './sharingJson';
+import { isJsonSpace, parseJsonSharing } from './sharingJson';
 import { TextMemo } from './textMemo';
 import type { Attributes, AttrValue, SpanInput } from './types';
 
@@ -140,10 +140,6 @@ function lastNonSpace(t: string): number {
   return 0;
 }
 
-/** JSON's whitespace (space, line feed, carriage return, tab). */
-export function isJsonSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
-}
 
 /** Keys under `prefix.` rebuilt into nested objects; numeric segments become array indices. */
 export function unflatten(a: Attributes, prefix: string): unknown {

@@ -3,8 +3,7 @@
 // call kept objects of its own for messages the previous call had already (a session of unique
 // conversations: most of the model's memory). Remembering the arrays read lately lets a text that extends
 // one of them be parsed in what it adds; the items it shares are the earlier call's.
-import { isJsonSpace } from './attributes';
-import { parseJsonElementsSharing } from './sharingJson';
+import { isJsonSpace, parseJsonElementsSharing } from './sharingJson';
 
 /** Characters an array text is filed under: the start a run's conversation keeps as it grows. */
 const headChars = 64;

@@ -40,7 +40,7 @@ export function parseJsonElementsSharing(text: string, from: number): unknown[] 
 }
 
 function walk(text: string, from: number, elements: boolean): unknown {
-  const whole = () => jsonParse(elements ? `[${text.slice(from)}` : from === 0 ? text : text.slice(from));
+  const whole = () => jsonParse(elements ? `[${text.slice(from)}` : text);
   if (hasControlChar(text, from)) return whole();
   const reader = new Walker(text, from);
   try {
@@ -52,6 +52,11 @@ function walk(text: string, from: number, elements: boolean): unknown {
     if (e !== GIVE_UP && !(e instanceof RangeError)) throw e;
     return whole();
   }
+}
+
+/** JSON's whitespace (space, line feed, carriage return, tab). */
+export function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function jsonParse(text: string): unknown {
@@ -73,8 +78,7 @@ class Walker {
 
   space(): void {
     const t = this.text;
-    let c = t.charCodeAt(this.at);
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++this.at);
+    while (isJsonSpace(t.charCodeAt(this.at))) this.at++;
   }
 
   value(depth: number): unknown {
