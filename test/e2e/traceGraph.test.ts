@@ -30,6 +30,14 @@ function post(endpoint: string, body: string): Promise<number> {
   });
 }
 
+/**
+ * The first call's system prompt made long, as agents' are: its conversation text is then past 512 characters,
+ * which the model reads sharing the text's characters (core/agent/sharingJson.ts); the inspector must show
+ * all of it, its end too.
+ */
+const longPromptEnd = 'This is where the long system prompt ends.';
+const longPrompt = `You are a weather bot. Call get_weather. ${'Answer in one short sentence and name the city. '.repeat(12)}${longPromptEnd}`;
+
 /** The recorded Traceloop run, with code.* attributes on the second LLM call (as an instrumented app would send). */
 function traceWithSource(): string {
   const otlp = JSON.parse(readFileSync(join(root, 'test/fixtures/traceloop-openai.otlp.json'), 'utf8')) as {
@@ -37,6 +45,8 @@ function traceWithSource(): string {
   };
   for (const rs of otlp.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) {
     if (s.spanId === '000000c300000004') s.attributes.push({ key: 'code.filepath', value: { stringValue: sourceFile } }, { key: 'code.lineno', value: { intValue: '83' } });
+    const input = s.attributes.find((a) => a.key === 'gen_ai.input.messages')?.value as { stringValue: string } | undefined;
+    if (s.spanId === '000000c300000002' && input) input.stringValue = input.stringValue.replace('You are a weather bot. Call get_weather.', longPrompt);
   }
   return JSON.stringify(otlp);
 }
@@ -110,6 +120,11 @@ describe('e2e: Agent Trace graph in the real VS Code UI (dark and light, ~1400 a
     await graph.locator('.node.current .codicon-sparkle').waitFor({ timeout: 10000 });
     await inspectorFollows();
     await graph.locator('#insp-conversation', { hasText: 'Weather in Berlin?' }).waitFor({ timeout: 10000 });
+    // The long system prompt, whole and drawn: its end is on a visible element of the conversation.
+    await graph.locator('#insp-conversation').getByText(longPromptEnd, { exact: false }).waitFor({ state: 'visible', timeout: 10000 });
+    assert.match(await graph.locator('#insp-conversation').innerText(), new RegExp(`You are a weather bot\\. Call get_weather\\. (Answer in one short sentence and name the city\\. ){12}${longPromptEnd.replace(/\./g, '\\.')}`));
+    await graph.locator('#insp-conversation').getByText(longPromptEnd, { exact: false }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'vscode-graph-long-prompt.png') });
     assert.match(await current().innerText(), /gpt-4o/);
     await page.keyboard.press('t'); // the tool it asked for
     await graph.locator('.node.current .codicon-tools').waitFor({ timeout: 10000 });
