@@ -59,6 +59,27 @@ describe('agent: graph and timeline', () => {
     assert.equal(stateAt({ ...timeline, length: 0 }, steps, 0), undefined);
   });
 
+  it('shows the conversation of one call traced twice (a wrapper LLM span over the client\'s) from the span that recorded it', () => {
+    const wrapper = '00000000000000a1', client = '00000000000000a2', plain = '00000000000000a3';
+    const asked = '[{"role":"user","parts":[{"type":"text","content":"q"}]}]';
+    const llm = (spanId: string, parentSpanId: string | undefined, startMs: number, endMs: number, messages: boolean) => spanInput({
+      traceId: trace, spanId, parentSpanId, name: 'chat', startMs, endMs,
+      attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 10, ...(messages ? { 'gen_ai.input.messages': asked } : {}) },
+    });
+    const shown = (spans: ReturnType<typeof llm>[]) => {
+      const { steps, timeline } = buildSession(spans);
+      return steps.map((s, i) => [s.id, stateAt(timeline, steps, timeline.startAt[i])!.conversationStep === i]);
+    };
+    // Only the wrapper recorded the messages: the wrapper is shown; the client below it without messages is not.
+    assert.deepEqual(shown([llm(wrapper, undefined, T, T + 10, true), llm(client, wrapper, T + 1, T + 9, false)]), [[wrapper, true], [client, false]]);
+    // Both did: the inner one is shown, the wrapper is not.
+    assert.deepEqual(shown([llm(wrapper, undefined, T, T + 10, true), llm(client, wrapper, T + 1, T + 9, true)]), [[wrapper, false], [client, true]]);
+    // Neither did: the client is (a call without messages is still the latest call), the wrapper is not.
+    assert.deepEqual(shown([llm(wrapper, undefined, T, T + 10, false), llm(client, wrapper, T + 1, T + 9, false)]), [[wrapper, false], [client, true]]);
+    // A call without messages under no LLM span is shown.
+    assert.deepEqual(shown([llm(plain, undefined, T, T + 10, false)]), [[plain, true]]);
+  });
+
   it('answers per-step phases in O(1) and finds cursors by time in O(log n)', () => {
     const { steps, timeline } = buildSession(agentTurn());
     assert.deepEqual([0, 1, 2, 3, 4, 8].map((c) => stepPhaseAt(timeline, steps, 2, c)), ['pending', 'pending', 'pending', 'running', 'failed', 'failed']);
