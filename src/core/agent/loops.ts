@@ -2,6 +2,7 @@
 // LLM input (model + messages) sent more than once. Arguments are compared as canonical JSON (keys
 // sorted, JSON strings parsed), so {"a":1,"b":2} and '{"b":2,"a":1}' are the same call.
 import { setOwn } from './attributes';
+import { MemoSampling } from './textMemo';
 import type { AgentStep, Message } from './types';
 
 export type FindingKind = 'repeated-tool-call' | 'repeated-llm-input';
@@ -70,9 +71,10 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
 function sharedShapes(asked: readonly AgentStep[], decideAfter = 1024): string[] | undefined {
   const shapes: string[] = [];
   const seen = new Set<string>();
+  const sampling = new MemoSampling();
   let repeats = 0;
   for (const s of asked) {
-    const shape = `${s.model ?? ''}\u0000${messagesShape(s.inputMessages!)}`;
+    const shape = `${s.model ?? ''}\u0000${messagesShape(s.inputMessages!, sampling)}`;
     shapes.push(shape);
     if (shapes.length > decideAfter) continue;
     if (seen.has(shape)) repeats++;
@@ -109,18 +111,31 @@ const messageShapes = new WeakMap<readonly Message[], number>();
 /** And each message's: the next call of a run shares the earlier call's messages (growingArrays.ts). */
 const oneMessageShapes = new WeakMap<Message, number>();
 
-/** shapeOf(messages), each message's shape made once. */
-function messagesShape(messages: readonly Message[]): number {
-  let shape = messageShapes.get(messages);
-  if (shape === undefined) {
-    shape = arrayShape;
-    for (const m of messages) {
-      let one = oneMessageShapes.get(m);
-      if (one === undefined) oneMessageShapes.set(m, (one = shapeOf(m, 1)));
-      shape = mix(shape, one);
-    }
-    messageShapes.set(messages, shape);
+/**
+ * shapeOf(messages), each message's shape made once. `sampling`: one findLoops' use of the memos (a
+ * session of unique prompts, none of whose messages was seen before, would only pay for them).
+ */
+function messagesShape(messages: readonly Message[], sampling: MemoSampling): number {
+  if (!sampling.ask) {
+    let shape = arrayShape;
+    for (const m of messages) shape = mix(shape, shapeOf(m, 1));
+    return shape;
   }
+  let shape = messageShapes.get(messages);
+  if (shape !== undefined) {
+    sampling.found(true);
+    return shape;
+  }
+  let known = false;
+  shape = arrayShape;
+  for (const m of messages) {
+    let one = oneMessageShapes.get(m);
+    if (one === undefined) oneMessageShapes.set(m, (one = shapeOf(m, 1)));
+    else known = true;
+    shape = mix(shape, one);
+  }
+  messageShapes.set(messages, shape);
+  sampling.found(known);
   return shape;
 }
 

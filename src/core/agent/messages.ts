@@ -6,40 +6,30 @@
 import { isObject, parseJsonLoose, parseJsonText, str } from './attributes';
 import { fitted } from '../otlp/fittedArrays';
 import { GrowingArrays } from './growingArrays';
-import { TextMemo } from './textMemo';
+import { MemoSampling, TextMemo } from './textMemo';
 import type { Message, MessagePart } from './types';
 
 const MAX_DEPTH = 8;
 
 /**
  * Per fallback role: the messages of a long text, read once and shared (never changed in place), and the
- * conversations read lately, which the next call of a run extends (growingArrays.ts). `fresh`: texts in a
- * row that neither gave anything back; `passed`: texts read around them since (see toMessages).
+ * conversations read lately, which the next call of a run extends (growingArrays.ts); asked only as
+ * `sampling` says (a text found in neither is a miss).
  */
 interface Memo {
   texts: TextMemo<Message[]>;
   growing: GrowingArrays<Message>;
-  fresh: number;
-  passed: number;
+  sampling: MemoSampling;
 }
 const memos = new Map<string, Memo>();
-
-/**
- * A session whose conversations never repeat nor grow (each call its own prompt) only pays for the memos:
- * after this many such texts in a row, only one text in `sampleEvery` asks them (and is kept in them), until
- * one of those is found there again.
- */
-const freshRun = 64;
-const sampleEvery = 8;
 
 /** A list of messages (or one message, or plain text) in any supported shape. Never throws. */
 export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
   if (typeof value !== 'string' || value.length < 16) return messagesOf(value, fallbackRole);
   let memo = memos.get(fallbackRole);
   // Roles come from a few call sites, never from the wire; bounded all the same.
-  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays(), fresh: 0, passed: 0 }));
-  if (!memo) return messagesOf(value, fallbackRole);
-  if (memo.fresh >= freshRun && ++memo.passed % sampleEvery !== 0) return messagesOf(value, fallbackRole);
+  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays(), sampling: new MemoSampling() }));
+  if (!memo || !memo.sampling.ask) return messagesOf(value, fallbackRole);
   const { growing } = memo;
   let fresh = false;
   const messages = memo.texts.get(value, (text) => {
@@ -51,7 +41,7 @@ export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
     if (Array.isArray(v)) growing.add(text, read);
     return read;
   });
-  memo.fresh = fresh ? memo.fresh + 1 : 0;
+  memo.sampling.found(!fresh);
   return messages;
 }
 

@@ -44,3 +44,24 @@ export class TextMemo<T> {
     return value;
   }
 }
+
+/**
+ * Whether to ask a memo at all. A session whose values never repeat (each call its own prompt) only pays for
+ * its memos: after `freshRun` lookups in a row that found nothing, only one in `sampleEvery` asks (and fills
+ * the memo), until one of those finds something again.
+ */
+export class MemoSampling {
+  private fresh = 0;
+  private passed = 0;
+
+  get ask(): boolean {
+    return this.fresh < freshRun || ++this.passed % sampleEvery === 0;
+  }
+
+  /** What a lookup that asked found. */
+  found(hit: boolean): void {
+    this.fresh = hit ? 0 : this.fresh + 1;
+  }
+}
+const freshRun = 64;
+const sampleEvery = 8;
