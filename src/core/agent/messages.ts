@@ -108,7 +108,7 @@ export function toMessage(value: unknown, fallbackRole: string, depth: number): 
   const toolCallId = answerId ?? (role === 'tool' ? str(v.id) : undefined);
   // Anthropic sends a tool's result as a *user* message answering a call: its text is that result all the same.
   const isResult = role === 'tool' || answerId !== undefined;
-  const message: Message = { role, parts: isResult ? textToToolResults(parts, toolCallId, str(v.name)) : parts };
+  const message: Message = { role, parts: isResult ? textToToolResults(parts, toolCallId, str(v.name)) : fitted(parts) };
   const name = str(v.name);
   if (name !== undefined) message.name = name;
   const finish = str(v.finish_reason) ?? str(v.finishReason);

@@ -7,6 +7,7 @@ import type { LogRecord, SpanEvent } from '../../otlp/model';
 import { anyValueToJs, flattenAttributes, isObject, nanosToMs, str } from '../attributes';
 import { systemPromptOf, textOf, toMessage, toMessages, toParts } from '../messages';
 import type { Attributes, Message } from '../types';
+import { fitted } from '../../otlp/fittedArrays';
 
 export interface EventMessages {
   input: Message[];
@@ -54,6 +55,9 @@ export function messagesFromEvents(events: readonly SpanEvent[], logs: readonly 
     }
   }
   out.system ??= systemPromptOf(out.input);
+  // Kept by the step: with no room to grow (fittedArrays.ts).
+  out.input = fitted(out.input);
+  out.output = fitted(out.output);
   return out;
 }
 

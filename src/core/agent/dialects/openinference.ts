@@ -6,6 +6,7 @@ import { systemPromptOf, toMessage } from '../messages';
 import type { Attributes, Message, StepKind } from '../types';
 import { usageFields } from './cacheConvention';
 import { defined, type DialectReader, type DialectReading } from './dialect';
+import { fitted } from '../../otlp/fittedArrays';
 
 const kindBySpanKind: Record<string, StepKind> = {
   LLM: 'llm',
@@ -89,7 +90,7 @@ function flattenedMessages(a: Attributes, prefix: string): Message[] {
     const msg = toMessage({ role: m.role, content: contents ?? m.content, tool_calls: toolCalls, tool_call_id: m.tool_call_id, name: m.name }, 'user', 0);
     if (msg) out.push(msg);
   }
-  return out;
+  return fitted(out);
 }
 
 /**

@@ -8,6 +8,7 @@ import { systemPromptOf, toMessage } from '../messages';
 import type { Attributes, Message, StepKind } from '../types';
 import { usageFields } from './cacheConvention';
 import { defined, type DialectReader, type DialectReading } from './dialect';
+import { fitted } from '../../otlp/fittedArrays';
 
 const kindBySpanKind: Record<string, StepKind> = {
   workflow: 'chain',
@@ -87,7 +88,7 @@ function indexedMessages(a: Attributes, prefixes: string[], fallbackRole: string
       const msg = toMessage({ ...item, content: partsOrText(item.content) }, fallbackRole, 0);
       if (msg) out.push(msg);
     }
-    return out;
+    return fitted(out);
   }
   return [];
 }

@@ -6,6 +6,7 @@ import { systemPromptOf, toMessages, toolCallPart } from '../messages';
 import type { Message, MessagePart, StepKind } from '../types';
 import { usageFields } from './cacheConvention';
 import { defined, type DialectReader, type DialectReading } from './dialect';
+import { fitted } from '../../otlp/fittedArrays';
 
 export const vercelUsageKeys = {
   // v4 promptTokens/completionTokens; v5+ inputTokens/outputTokens; embeddings ai.usage.tokens
@@ -76,7 +77,7 @@ function promptMessages(messages: unknown, prompt: unknown): Message[] {
   if (typeof p.prompt === 'string') out.push({ role: 'user', parts: [{ type: 'text', text: p.prompt }] });
   else if (Array.isArray(p.prompt)) out.push(...toMessages(p.prompt));
   if (Array.isArray(p.messages)) out.push(...toMessages(p.messages));
-  return out;
+  return fitted(out);
 }
 
 /** The assistant turn: reasoning, text or object, and tool calls, as one message. */
@@ -89,7 +90,7 @@ function responseMessages(a: Record<string, unknown>): Message[] {
   const calls = parseJsonLoose(a['ai.response.toolCalls']);
   if (Array.isArray(calls)) for (const c of calls) parts.push(toolCallPart(c));
   if (parts.length === 0) return [];
-  const message: Message = { role: 'assistant', parts };
+  const message: Message = { role: 'assistant', parts: fitted(parts) };
   const finish = str(a['ai.response.finishReason']);
   if (finish) message.finishReason = finish;
   return [message];
