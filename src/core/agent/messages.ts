@@ -92,8 +92,8 @@ export function toMessage(value: unknown, fallbackRole: string, depth: number): 
   const choice = v.role === undefined && v.content === undefined ? parseJsonLoose(v.message) : undefined;
   if (isObject(choice) && depth < MAX_DEPTH) {
     const inner = toMessage(choice, 'assistant', depth + 1);
-    if (inner) inner.finishReason ??= str(v.finish_reason) ?? str(v.finishReason);
-    return inner;
+    const finish = str(v.finish_reason) ?? str(v.finishReason);
+    return inner && inner.finishReason === undefined && finish !== undefined ? messageOf(inner.role, inner.parts, inner.name, finish) : inner;
   }
   const typeRole = str(v.type);
   const role = normaliseRole(str(v.role) ?? (typeRole !== undefined && Object.hasOwn(roleAliases, typeRole.toLowerCase()) ? typeRole : fallbackRole));
@@ -108,12 +108,16 @@ export function toMessage(value: unknown, fallbackRole: string, depth: number): 
   const toolCallId = answerId ?? (role === 'tool' ? str(v.id) : undefined);
   // Anthropic sends a tool's result as a *user* message answering a call: its text is that result all the same.
   const isResult = role === 'tool' || answerId !== undefined;
-  const message: Message = { role, parts: isResult ? textToToolResults(parts, toolCallId, str(v.name)) : fitted(parts) };
-  const name = str(v.name);
-  if (name !== undefined) message.name = name;
-  const finish = str(v.finish_reason) ?? str(v.finishReason);
-  if (finish !== undefined) message.finishReason = finish;
-  return message;
+  return messageOf(role, isResult ? textToToolResults(parts, toolCallId, str(v.name)) : fitted(parts), str(v.name), str(v.finish_reason) ?? str(v.finishReason));
+}
+
+/**
+ * A message made whole at once, its optional fields only when defined: one added after took a property
+ * store of its own (~40 bytes a message, kept by the model).
+ */
+export function messageOf(role: string, parts: MessagePart[], name: string | undefined, finishReason: string | undefined): Message {
+  if (name === undefined) return finishReason === undefined ? { role, parts } : { role, parts, finishReason };
+  return finishReason === undefined ? { role, parts, name } : { role, parts, name, finishReason };
 }
 
 /** A tool message's plain text is the tool's result. */

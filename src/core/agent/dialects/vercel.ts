@@ -2,7 +2,7 @@
 // generateObject / streamObject / embed / embedMany, their .doGenerate / .doStream / .doEmbed calls, and
 // ai.toolCall. Token keys changed across versions, so all variants are read.
 import { firstCount, firstStr, isObject, parseJsonLoose, str } from '../attributes';
-import { systemPromptOf, toMessages, toolCallPart } from '../messages';
+import { messageOf, systemPromptOf, toMessages, toolCallPart } from '../messages';
 import type { Message, MessagePart, StepKind } from '../types';
 import { usageFields } from './cacheConvention';
 import { defined, type DialectReader, type DialectReading } from './dialect';
@@ -90,8 +90,5 @@ function responseMessages(a: Record<string, unknown>): Message[] {
   const calls = parseJsonLoose(a['ai.response.toolCalls']);
   if (Array.isArray(calls)) for (const c of calls) parts.push(toolCallPart(c));
   if (parts.length === 0) return [];
-  const message: Message = { role: 'assistant', parts: fitted(parts) };
-  const finish = str(a['ai.response.finishReason']);
-  if (finish) message.finishReason = finish;
-  return [message];
+  return [messageOf('assistant', fitted(parts), undefined, str(a['ai.response.finishReason']) || undefined)];
 }
