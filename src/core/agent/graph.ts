@@ -117,11 +117,10 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
 }
 
 export function dataflowEdges(steps: readonly AgentStep[]): GraphEdge[] {
-  return dataflowLinks(steps).map(([from, to, label]) => {
-    const edge: GraphEdge = { from: steps[from].id, to: steps[to].id, kind: 'dataflow' };
-    if (label !== undefined) edge.label = label;
-    return edge;
-  });
+  // Made whole at once, as nodes are.
+  return dataflowLinks(steps).map(([from, to, label]): GraphEdge =>
+    label === undefined ? { from: steps[from].id, to: steps[to].id, kind: 'dataflow' } : { from: steps[from].id, to: steps[to].id, kind: 'dataflow', label },
+  );
 }
 
 /** Dataflow as [from index, to index, label] triples. */
