@@ -46,6 +46,24 @@ describe('agent: dialect readers', () => {
       assert.deepEqual(oldest.inputMessages, [{ role: 'user', parts: [{ type: 'text', text: 'old' }] }]);
     });
 
+    it('takes the input from the attribute and still the system prompt and the answer from events (a per-message event re-roled as system included)', () => {
+      const s = step({ 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[{"role":"system","parts":[{"type":"text","content":"from the attribute"}]},{"role":"user","parts":[{"type":"text","content":"q"}]}]' }, {
+        events: [
+          { name: 'gen_ai.user.message', attrs: { content: 'ignored: the attribute has the input' } },
+          { name: 'gen_ai.user.message', attrs: { role: 'system', content: 'from an event' } },
+          { name: 'gen_ai.choice', attrs: { index: 0, finish_reason: 'stop', message: '{"content":"done"}' } },
+        ],
+      });
+      assert.deepEqual(s.inputMessages?.map((m) => [m.role, m.parts]), [['system', [{ type: 'text', text: 'from the attribute' }]], ['user', [{ type: 'text', text: 'q' }]]]);
+      assert.equal(s.systemPrompt, 'from an event');
+      assert.deepEqual(s.outputMessages, [{ role: 'assistant', parts: [{ type: 'text', text: 'done' }], finishReason: 'stop' }]);
+      // Without a system event, the attribute's system message is the prompt.
+      const plain = step({ 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[{"role":"system","parts":[{"type":"text","content":"from the attribute"}]}]' }, {
+        events: [{ name: 'gen_ai.user.message', attrs: { content: 'q' } }],
+      });
+      assert.equal(plain.systemPrompt, 'from the attribute');
+    });
+
     it('reads messages from OTLP log records joined to the span (eventName or event.name attribute, body)', () => {
       const s = step({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm' }, {
         logs: [

@@ -72,7 +72,7 @@ export const genAiReader: DialectReader = {
     let output = toMessages(a['gen_ai.output.messages'], 'assistant');
     let system = instructionsText(a['gen_ai.system_instructions']);
     if (input.length === 0 || output.length === 0 || system === undefined) {
-      const fromEvents = messagesFromEvents(view.events, view.logs);
+      const fromEvents = messagesFromEvents(view.events, view.logs, input.length === 0);
       if (input.length === 0) input = fromEvents.input;
       if (output.length === 0) output = fromEvents.output;
       system ??= fromEvents.system;

@@ -29,8 +29,12 @@ const perMessageRoles: Record<string, string> = {
   'gen_ai.tool.message': 'tool',
 };
 
-/** Messages from a span's events and joined log records, in time order. Empty when there are none. */
-export function messagesFromEvents(events: readonly SpanEvent[], logs: readonly LogRecord[]): EventMessages {
+/**
+ * Messages from a span's events and joined log records, in time order. Empty when there are none.
+ * `wantInput` false (the span's attributes gave its input): per-message events are read only for the system
+ * prompt, the input's one part that may still be asked for (a 'gen_ai.user.message' a span, for nothing).
+ */
+export function messagesFromEvents(events: readonly SpanEvent[], logs: readonly LogRecord[], wantInput = true): EventMessages {
   const out: EventMessages = { input: [], output: [] };
   const list = collect(events, logs);
   if (list.length === 0) return out;
@@ -42,9 +46,10 @@ export function messagesFromEvents(events: readonly SpanEvent[], logs: readonly 
       const system = instructionsText(fields['gen_ai.system_instructions']);
       if (system) out.system = system;
     } else if (e.name in perMessageRoles) {
-      const role = perMessageRoles[e.name];
-      const m = toMessage(e.body !== undefined && e.body !== null && !isObject(e.body) ? { content: e.body } : fields, role, 0);
-      if (m) out.input.push({ ...m, role: str(fields.role) ?? role });
+      const role = str(fields.role) ?? perMessageRoles[e.name]!;
+      if (!wantInput && role !== 'system') continue;
+      const m = toMessage(e.body !== undefined && e.body !== null && !isObject(e.body) ? { content: e.body } : fields, perMessageRoles[e.name]!, 0);
+      if (m) out.input.push({ ...m, role });
     } else if (e.name === 'gen_ai.choice') {
       const m = toMessage(fields, 'assistant', 0);
       if (m) out.output.push(m.role === 'user' ? { ...m, role: 'assistant' } : m);
