@@ -31,8 +31,14 @@ export interface AgentGraph {
   edges: GraphEdge[];
 }
 
-/** `steps` in time order (as normaliseSession returns them); `parents`: their parent indices, when known. */
-export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(steps)): AgentGraph {
+/** A dataflow link: [from index, to index, label] (see dataflowLinks). */
+export type DataflowLink = [number, number, string | undefined];
+
+/**
+ * `steps` in time order (as normaliseSession returns them); `parents`: their parent indices, when known;
+ * `dataflow`: dataflowLinks(steps), when known (ordering them read it: it is most of a graph's time).
+ */
+export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(steps), dataflow?: readonly DataflowLink[]): AgentGraph {
   const depth = new Int32Array(steps.length);
   const nodes: GraphNode[] = steps.map((s, i) => {
     const p = parents[i];
@@ -53,7 +59,7 @@ export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(
   for (const siblings of childrenOf.values()) {
     for (let k = 1; k < siblings.length; k++) edges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next' });
   }
-  pushAll(edges, dataflowEdges(steps));
+  pushAll(edges, dataflowEdges(steps, dataflow));
   return { nodes, edges };
 }
 
@@ -116,16 +122,16 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
   return traces;
 }
 
-export function dataflowEdges(steps: readonly AgentStep[]): GraphEdge[] {
+export function dataflowEdges(steps: readonly AgentStep[], links: readonly DataflowLink[] = dataflowLinks(steps)): GraphEdge[] {
   // Made whole at once, as nodes are.
-  return dataflowLinks(steps).map(([from, to, label]): GraphEdge =>
+  return links.map(([from, to, label]): GraphEdge =>
     label === undefined ? { from: steps[from].id, to: steps[to].id, kind: 'dataflow' } : { from: steps[from].id, to: steps[to].id, kind: 'dataflow', label },
   );
 }
 
 /** Dataflow as [from index, to index, label] triples. */
-export function dataflowLinks(steps: readonly AgentStep[]): [number, number, string | undefined][] {
-  const edges: [number, number, string | undefined][] = [];
+export function dataflowLinks(steps: readonly AgentStep[]): DataflowLink[] {
+  const edges: DataflowLink[] = [];
   const traces = indexTraces(steps);
   steps.forEach((tool, t) => {
     if (tool.kind !== 'tool') return;

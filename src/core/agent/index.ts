@@ -1,7 +1,7 @@
 // The agent model's public surface. buildSession is the one-call path; the parts are exported for
 // callers that need only one view (the cost panel needs totals, the graph view needs the graph).
 import type { PricingOptions } from '../pricing/price';
-import { buildGraph, type AgentGraph } from './graph';
+import { buildGraph, type AgentGraph, type DataflowLink } from './graph';
 import { findLoops, type Finding } from './loops';
 import { totalsOf, type Totals } from './rollups';
 import { orderedSession, orderedSteps } from './session';
@@ -17,19 +17,22 @@ export interface AgentSession {
 }
 
 export function buildSession(inputs: readonly SpanInput[], options: { pricing?: PricingOptions } = {}): AgentSession {
-  const { steps, parents } = orderedSession(inputs, options);
-  return sessionOfSteps(steps, parents);
+  const { steps, parents, dataflow } = orderedSession(inputs, options);
+  return sessionOfSteps(steps, parents, dataflow);
 }
 
 /** buildSession of spans normalised already (normaliseSpan of each input, in readSession's order). */
 export function buildSessionOfSteps(normalised: AgentStep[], options: { pricing?: PricingOptions } = {}): AgentSession {
-  const { steps, parents } = orderedSteps(normalised, options);
-  return sessionOfSteps(steps, parents);
+  const { steps, parents, dataflow } = orderedSteps(normalised, options);
+  return sessionOfSteps(steps, parents, dataflow);
 }
 
-/** A session over steps already built (a live model's): their graph, timeline, loop findings and totals. */
-export function sessionOfSteps(steps: AgentStep[], parents?: Int32Array): AgentSession {
-  return { steps, graph: buildGraph(steps, parents), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
+/**
+ * A session over steps already built (a live model's): their graph, timeline, loop findings and totals.
+ * `parents`, `dataflow`: the steps' parent indices and dataflow links, when known (see buildGraph).
+ */
+export function sessionOfSteps(steps: AgentStep[], parents?: Int32Array, dataflow?: readonly DataflowLink[]): AgentSession {
+  return { steps, graph: buildGraph(steps, parents, dataflow), timeline: buildTimeline(steps), findings: findLoops(steps), totals: totalsOf(steps) };
 }
 
 export { anyValueToJs, flattenAttributes, nanosToMs } from './attributes';

@@ -2,7 +2,7 @@
 // fast tool and the LLM call after it often tie, and arrival order is no help (exporters group spans by
 // scope). Within a tie, dataflow decides (the LLM asking for a tool, the tool, the LLM reading its
 // result), then parent before child, then the order the spans came in.
-import { dataflowLinks } from './graph';
+import { dataflowLinks, type DataflowLink } from './graph';
 import { parentIndices } from './tree';
 import type { AgentStep } from './types';
 
@@ -19,9 +19,14 @@ export function settleTies(steps: AgentStep[]): AgentStep[] {
  * undefined when nothing moves. `parents`: the steps' parent indices, when the caller has them.
  */
 export function settledOrder(steps: readonly AgentStep[], parents?: Int32Array): number[] | undefined {
+  return settledOrderAndLinks(steps, parents).order;
+}
+
+/** settledOrder, and the dataflow links of `steps` (in their order) when it read them (steps with ties). */
+export function settledOrderAndLinks(steps: readonly AgentStep[], parents?: Int32Array): { order: number[] | undefined; links?: DataflowLink[] } {
   let hasTie = false;
   for (let i = 1; i < steps.length && !hasTie; i++) hasTie = steps[i].startMs === steps[i - 1].startMs;
-  if (!hasTie) return undefined;
+  if (!hasTie) return { order: undefined };
   const before = new Map<number, number[]>();
   const add = (from: number, to: number) => {
     if (steps[from].startMs !== steps[to].startMs || from === to) return;
@@ -29,9 +34,10 @@ export function settledOrder(steps: readonly AgentStep[], parents?: Int32Array):
     if (list) list.push(from);
     else before.set(to, [from]);
   };
-  for (const [from, to] of dataflowLinks(steps)) add(from, to);
+  const links = dataflowLinks(steps);
+  for (const [from, to] of links) add(from, to);
   (parents ?? parentIndices(steps)).forEach((p, i) => p >= 0 && add(p, i));
-  return before.size === 0 ? undefined : settleWith(steps, before);
+  return { order: before.size === 0 ? undefined : settleWith(steps, before), links };
 }
 
 /**

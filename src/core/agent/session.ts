@@ -4,7 +4,8 @@ import { priceUsage, type PricingOptions } from '../pricing/price';
 import { mergeGatewaySteps } from './gatewayMerge';
 import { applyFrameworkRules, applyNamingRules } from './frameworks';
 import { normaliseSpan } from './normalise';
-import { settledOrder } from './order';
+import { settledOrderAndLinks } from './order';
+import type { DataflowLink } from './graph';
 import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 
@@ -17,12 +18,15 @@ export function normaliseSession(inputs: readonly SpanInput[], options: SessionO
 }
 
 /** normaliseSession's steps and their parent indices (the graph needs them too; they cost ~90 ms per 100k steps). */
-export function orderedSession(inputs: readonly SpanInput[], options: SessionOptions = {}): { steps: AgentStep[]; parents: Int32Array } {
+export function orderedSession(inputs: readonly SpanInput[], options: SessionOptions = {}): ReturnType<typeof orderedSteps> {
   return orderedSteps(inputs.map(normaliseSpan), options);
 }
 
-/** orderedSession of spans normalised already (normaliseSpan of each input, in the inputs' order). */
-export function orderedSteps(normalised: AgentStep[], options: SessionOptions = {}): { steps: AgentStep[]; parents: Int32Array } {
+/**
+ * orderedSession of spans normalised already (normaliseSpan of each input, in the inputs' order); with the
+ * steps' dataflow links when ordering them read them and left them where they were (buildGraph's input).
+ */
+export function orderedSteps(normalised: AgentStep[], options: SessionOptions = {}): { steps: AgentStep[]; parents: Int32Array; dataflow?: DataflowLink[] } {
   const { steps, depth, parent, uniqueIds } = relateSteps(normalised, options);
   const order = steps.map((_, i) => i);
   // Equal starts are common (JS SDKs stamp starts in whole ms): parents first, then arrival order;
@@ -31,10 +35,12 @@ export function orderedSteps(normalised: AgentStep[], options: SessionOptions = 
   const sorted = order.map((i) => steps[i]);
   // Links found again where an id repeats: which twin is the parent depends on the order.
   const sortedParents = uniqueIds ? reordered(parent, order) : undefined;
-  const settled = settledOrder(sorted, sortedParents);
+  const settling = settledOrderAndLinks(sorted, sortedParents);
+  // An order that moves nothing is none: the links read then hold for the steps as they are.
+  const settled = settling.order?.every((old, k) => old === k) ? undefined : settling.order;
   const final = settled ? settled.map((i) => sorted[i]) : sorted;
   const parents = sortedParents === undefined ? parentIndices(final) : settled ? reordered(sortedParents, settled) : sortedParents;
-  return { steps: final, parents };
+  return { steps: final, parents, dataflow: settled ? undefined : settling.links };
 }
 
 /** Parent indices of steps put in `order` (order[k]: the old position of the step now at k). */

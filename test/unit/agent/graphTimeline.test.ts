@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { buildSession } from '../../../src/core/agent';
+import { buildGraph, buildSession, parentIndices } from '../../../src/core/agent';
+import { orderedSession } from '../../../src/core/agent/session';
 import { cursorAtTime, seek, stateAt, stepPhaseAt } from '../../../src/core/agent/timeline';
-import { spanInput } from './synthetic';
+import { spanInput, syntheticSession } from './synthetic';
 
 const T = 1_767_225_600_000;
 const trace = 'b'.repeat(32);
@@ -78,6 +79,18 @@ describe('agent: graph and timeline', () => {
     assert.deepEqual(shown([llm(wrapper, undefined, T, T + 10, false), llm(client, wrapper, T + 1, T + 9, false)]), [[wrapper, false], [client, true]]);
     // A call without messages under no LLM span is shown.
     assert.deepEqual(shown([llm(plain, undefined, T, T + 10, false)]), [[plain, true]]);
+  });
+
+  it('draws the same graph whether its dataflow was read while ordering the steps or afresh (ties that move steps or not)', () => {
+    const sameMs = (spans: ReturnType<typeof agentTurn>) => spans.map((i) => ({ ...i, span: { ...i.span, startTimeUnixNano: spans[0]!.span.startTimeUnixNano } }));
+    // One millisecond for all: in arrival order the links leave the steps in place (read once), reversed they move them.
+    assert.ok(orderedSession(sameMs(agentTurn())).dataflow, 'links read while ordering are kept');
+    assert.equal(orderedSession(sameMs(agentTurn()).reverse()).dataflow, undefined, 'steps moved: the graph reads them again');
+    for (const inputs of [agentTurn(), sameMs(agentTurn()), sameMs(agentTurn()).reverse(), syntheticSession(3000)]) {
+      const { steps, graph } = buildSession(inputs);
+      assert.deepStrictEqual(graph, buildGraph(steps, parentIndices(steps)));
+      assert.ok(graph.edges.some((e) => e.kind === 'dataflow'), 'the case has dataflow');
+    }
   });
 
   it('answers per-step phases in O(1) and finds cursors by time in O(log n)', () => {
