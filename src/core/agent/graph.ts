@@ -3,7 +3,7 @@
 // it -> the LLM step whose input carried its result). Ids are matched when the emitter recorded them;
 // otherwise tool calls are matched by tool name and order, within the trace.
 import { firstStartingAtOrAfter, parentIndices, SpanSet } from './tree';
-import type { AgentStep, StepKind } from './types';
+import type { AgentStep, Message, StepKind } from './types';
 import { pushAll } from '../otlp/fittedArrays';
 
 export type EdgeKind = 'contains' | 'next' | 'dataflow';
@@ -87,6 +87,8 @@ interface TraceIndex {
   anonymousResults: number[];
 }
 
+const noMessages: readonly Message[] = [];
+
 function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
   const traces = new Map<string, TraceIndex>();
   // One call traced twice (a wrapper LLM span over the client's own): the messages are read from one of
@@ -102,16 +104,23 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
     if (s.kind !== 'llm' || (s.aggregate && innerHasMessages.has(s.spanId, s.traceId))) return;
     let t = traces.get(s.traceId);
     if (!t) traces.set(s.traceId, (t = { callsById: new Map(), callsByName: new Map(), resultsById: new Map(), resultsByName: new Map(), anonymousResults: [] }));
-    for (const m of s.outputMessages ?? []) {
-      for (const p of m.parts) {
+    // Indexed loops: for-of made an iterator result per message and part here (~11 MB per 100k agent steps).
+    const output = s.outputMessages ?? noMessages;
+    for (let k = 0; k < output.length; k++) {
+      const parts = output[k].parts;
+      for (let j = 0; j < parts.length; j++) {
+        const p = parts[j];
         if (p.type !== 'tool_call') continue;
         const ref: ToolCallRef = { llm: i, id: p.id, name: p.name, used: false };
         if (p.id !== undefined && !t.callsById.has(p.id)) t.callsById.set(p.id, ref);
         pushTo(t.callsByName, p.name, ref);
       }
     }
-    for (const m of s.inputMessages ?? []) {
-      for (const p of m.parts) {
+    const input = s.inputMessages ?? noMessages;
+    for (let k = 0; k < input.length; k++) {
+      const parts = input[k].parts;
+      for (let j = 0; j < parts.length; j++) {
+        const p = parts[j];
         if (p.type !== 'tool_result') continue;
         if (p.id !== undefined) pushOnce(t.resultsById, p.id, i);
         if (p.name !== undefined) pushOnce(t.resultsByName, p.name, i);

@@ -35,7 +35,7 @@ export function settledOrderAndLinks(steps: readonly AgentStep[], parents?: Int3
     else before.set(to, [from]);
   };
   const links = dataflowLinks(steps);
-  for (const [from, to] of links) add(from, to);
+  for (let k = 0; k < links.length; k++) add(links[k]![0], links[k]![1]); // no tuple destructuring: an iterator per link
   (parents ?? parentIndices(steps)).forEach((p, i) => p >= 0 && add(p, i));
   return { order: before.size === 0 ? undefined : settleWith(steps, before), links };
 }
