@@ -116,7 +116,7 @@ const oneMessageShapes = new WeakMap<Message, number>();
  * session of unique prompts, none of whose messages was seen before, would only pay for them).
  */
 function messagesShape(messages: readonly Message[], sampling: MemoSampling): number {
-  if (!sampling.ask) {
+  if (!sampling.ask()) {
     let shape = arrayShape;
     for (const m of messages) shape = mix(shape, shapeOf(m, 1));
     return shape;

@@ -29,7 +29,7 @@ export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
   let memo = memos.get(fallbackRole);
   // Roles come from a few call sites, never from the wire; bounded all the same.
   if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays(), sampling: new MemoSampling() }));
-  if (!memo || !memo.sampling.ask) return messagesOf(value, fallbackRole);
+  if (!memo || !memo.sampling.ask()) return messagesOf(value, fallbackRole);
   const { growing } = memo;
   let fresh = false;
   const messages = memo.texts.get(value, (text) => {

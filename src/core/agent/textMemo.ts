@@ -54,7 +54,7 @@ export class MemoSampling {
   private fresh = 0;
   private passed = 0;
 
-  get ask(): boolean {
+  ask(): boolean {
     return this.fresh < freshRun || ++this.passed % sampleEvery === 0;
   }
 
