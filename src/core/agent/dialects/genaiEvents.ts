@@ -46,9 +46,10 @@ export function messagesFromEvents(events: readonly SpanEvent[], logs: readonly 
       const system = instructionsText(fields['gen_ai.system_instructions']);
       if (system) out.system = system;
     } else if (e.name in perMessageRoles) {
-      const role = str(fields.role) ?? perMessageRoles[e.name]!;
+      const eventRole = perMessageRoles[e.name]!;
+      const role = str(fields.role) ?? eventRole;
       if (!wantInput && role !== 'system') continue;
-      const m = toMessage(e.body !== undefined && e.body !== null && !isObject(e.body) ? { content: e.body } : fields, perMessageRoles[e.name]!, 0);
+      const m = toMessage(e.body !== undefined && e.body !== null && !isObject(e.body) ? { content: e.body } : fields, eventRole, 0);
       if (m) out.input.push({ ...m, role });
     } else if (e.name === 'gen_ai.choice') {
       const m = toMessage(fields, 'assistant', 0);
