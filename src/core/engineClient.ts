@@ -7,12 +7,13 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { CancellationTokenSource, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
-import { EngineNotifications, EngineRequests, EngineTestRequests, type EngineMethod, type ParamsOf, type ResultOf, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
+import { EngineNotifications, EngineRequests, type EngineMethod, type ParamsOf, type ResultOf, type SessionDigest, type SessionFindings, type SessionsSnapshot } from '../protocol/engine';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
 import type { ReceiverAddresses, ReceiverOptions } from './engine';
 import { EngineDerivedClient } from './engineDerivedClient';
 import { EngineGraphClient } from './engineGraphClient';
 import { plain } from './plainData';
+import { EngineTestHooks } from './engineTestHooks';
 import { CrashCount, EngineCrashedError, engineWorkerEntry, hostError, startEngineWorker, startInProcess, type EngineCrash } from './engineWorker';
 import type { SessionExportFormat, SessionExportResult } from './export/sessionExport';
 import type { ForwardTarget } from './forward/forwarder';
@@ -34,6 +35,8 @@ export interface EngineClientOptions {
   onFallback?: (reason: string) => void;
   /** Told when a running worker died, once a new one took over or could not: requests in flight fail (EngineCrashedError), later ones wait. */
   onCrash?: (crash: EngineCrash) => void;
+  /** The worker's heap limit in MB (default: engineHeapLimitMb): tests give a small one to meet the model's heap budget. */
+  heapLimitMb?: number;
 }
 
 export class EngineClient {
@@ -63,6 +66,8 @@ export class EngineClient {
   /** Connections of workers that died, and why: their pending requests fail with that reason. */
   private readonly died = new WeakMap<MessageConnection, string>();
   private readonly crashes = new CrashCount();
+  /** For tests: what only the engine worker answers (it ends, its heap, its model budget). */
+  readonly test = new EngineTestHooks(() => this.worker, () => this.connection);
 
   private constructor(private readonly options: EngineClientOptions) {
     this.store = options.store ?? {};
@@ -100,7 +105,7 @@ export class EngineClient {
   /** Starts a worker and takes its first snapshot; throws (the worker ended) when it does not answer. */
   private async startWorker(entry: string): Promise<void> {
     this.take(
-      await startEngineWorker(entry, this.store, {
+      await startEngineWorker(entry, this.store, this.options.heapLimitMb, {
         attach: (connection, worker) => this.attach(connection, worker),
         firstAnswer: (connection) => this.send(connection, 'sessions', {}),
         died: (connection, reason) => {
@@ -341,21 +346,6 @@ export class EngineClient {
 
   stopGateway(): Promise<void> {
     return this.gateways.stop();
-  }
-
-  /** Tests: the worker ends as if it crashed (resolves once it has); the client restarts it. */
-  async exitWorkerForTest(code = 70): Promise<void> {
-    const worker = this.worker;
-    if (!worker) throw new Error('the engine runs on this thread');
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    this.connection.sendRequest(EngineTestRequests.exitWorker, { code }).catch(() => undefined);
-    await exited;
-  }
-
-  /** Tests: the worker's heap limit in bytes. */
-  heapLimitForTest(): Promise<number> {
-    if (!this.worker) return Promise.reject(new Error('the engine runs on this thread'));
-    return this.connection.sendRequest(EngineTestRequests.heapLimit, {});
   }
 
   /** Stops listening, stores every span answered 200, and ends the worker. */

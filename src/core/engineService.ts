@@ -2,10 +2,9 @@
 // worker) answering the host's requests. It runs on the engine worker (engineWorkerMain.ts); when that
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
-import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ParamsOf, type ResultOf } from '../protocol/engine';
+import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
 import { parentIndices, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
-import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
-import { LiveSession } from './agent/liveSession';
+import { readSession } from './agent/fromStore';
 import { sessionOutline } from './agent/outline';
 import { TraceEngine } from './engine';
 import { GraphFeeds } from './engineGraph';
@@ -23,8 +22,10 @@ import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
 import { SourceMirror, stepStatsByLocation, type Run } from './sources';
 import { LivenessTimer } from './store/livenessTimer';
-import type { SpanStore, StoreOptions } from './store/spanStore';
+import type { StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
+import { ModelTooLargeError, modelHeapCheck } from './modelBudget';
+import { ModelCache, type BuiltModel } from './modelCache';
 
 /** At most this often a flood of ingest tells the host (the views coalesce further). */
 const notifyEveryMs = 100;
@@ -76,6 +77,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   store.onDidChange((change) => {
     liveness.storeChanged();
     for (const id of change.removed) launchFolders.delete(id);
+    if (change.removed.length > 0 || change.evicted.length > 0) models.forgetRefusals();
     noteChange(change);
   });
   const models = new ModelCache(store, (id) => noteChange({ added: [], changed: [id], removed: [], evicted: [] }));
@@ -112,6 +114,20 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     return { session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents)), inputs: model.inputs };
   };
   const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: sessionOf });
+  /** The heap budget of a model built outside the cache (exports, a cassette rebuilt from spans). */
+  const checkFor = (sessionId: string) => {
+    const summary = store.getSession(sessionId);
+    return modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0);
+  };
+  /** A session's steps for the Sessions view's filter: none when its model does not fit (its name, status and such still match). */
+  const stepsToMatch = (id: string, options: SessionOptions): readonly AgentStep[] => {
+    try {
+      return models.of(id, options, true).steps;
+    } catch (e) {
+      if (e instanceof ModelTooLargeError) return [];
+      throw e;
+    }
+  };
   /** A step answer with its step located in the workspace (the model's own step is left as it is). */
   const located = <T extends GraphStepAnswer>(answer: T | undefined, run: () => Run | undefined): T | undefined =>
     answer && { ...answer, step: sources.located(answer.step, answer.input, run) };
@@ -183,7 +199,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
         if (!summary) return false;
         const key = `${id}\0${summary.spanCount}/${summary.logCount}/${summary.errorCount}\0${summary.name}\0${asked}`;
         let match = matches.get(key);
-        if (match === undefined) matches.set(key, (match = matchesSession(p.filter, summary, models.of(id, p.options, true).steps)));
+        if (match === undefined) matches.set(key, (match = matchesSession(p.filter, summary, stepsToMatch(id, p.options))));
         return match;
       });
     },
@@ -231,10 +247,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     exportSession: (p) => exportSession(store, p.sessionId, p.file, p.format, {
       ...p.options,
       assets: p.assetsRoot === undefined ? undefined : () => readReportAssets(p.assetsRoot!),
+      check: checkFor(p.sessionId),
     }),
     storedCassette: (p) => store.cassette(p.sessionId),
     putCassette: (p) => store.putCassette(p.sessionId, p.text),
-    sessionCassette: (p) => sessionCassette(store, p.sessionId, p.options),
+    sessionCassette: (p) => sessionCassette(store, p.sessionId, p.options, checkFor(p.sessionId)),
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
     graphSnapshot: (p) => graphs.snapshot(p.feed, p.sessionId, p.options),
     graphDelta: (p) => graphs.delta(p.feed, p.sessionId, p.options),
@@ -251,9 +268,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   return { handlers, publish };
 }
 
-function asResponseError(e: unknown): ResponseError<ForwardErrorData | undefined> {
+function asResponseError(e: unknown): ResponseError<ForwardErrorData | ModelTooLargeData | undefined> {
   if (e instanceof ImportCancelled) return new ResponseError(EngineErrors.importCancelled, e.message, undefined);
   if (e instanceof ForwardError) return new ResponseError(EngineErrors.forwardFailed, e.message, { sent: e.sent, status: e.status, body: e.body });
+  if (e instanceof ModelTooLargeError) return new ResponseError(EngineErrors.modelTooLarge, e.message, { sessionName: e.sessionName, spans: e.spans, usedBytes: e.usedBytes, limitBytes: e.limitBytes });
   return new ResponseError(-32603, e instanceof Error ? e.message : String(e), undefined);
 }
 
@@ -269,84 +287,4 @@ function merged(a: StoreChange, b: StoreChange): StoreChange {
     ...(notices.length ? { notices } : {}),
     ...(evictedSpans ? { evictedSpans } : {}),
   };
-}
-
-interface BuiltModel {
-  state: string;
-  options: string;
-  logCount: number;
-  inputs: SpanInput[];
-  /** The newest of them, by ingest order. */
-  seq: number;
-  steps: AgentStep[];
-  /** Extends the steps by the spans the session gains (shared with the model built after this one). */
-  live: LiveSession;
-  builtAt: number;
-  /** Building it and what was derived from it (findings, reports): what a rebuild costs. */
-  buildMs: number;
-  derived: Map<string, unknown>;
-}
-
-/**
- * The last models built, per session state and options: a Sessions row, the safety scan, the Cost view and
- * a reader share one build. A growing session is rebuilt at most once per twice its build time: this
- * thread also stores, and a flood must not spend it all on models. A stale answer schedules a change
- * notice for when a rebuild is due, so the views ask again and end current.
- */
-class ModelCache {
-  private readonly built = new Map<string, BuiltModel>();
-  private readonly due = new Map<string, NodeJS.Timeout>();
-  private static readonly kept = 4;
-  private static readonly idleFactor = 2;
-
-  constructor(private readonly store: SpanStore, private readonly outdated: (sessionId: string) => void) {}
-
-  /** `fresh`: never the throttled answer (a debugger's breakpoints must see every step). */
-  of(sessionId: string, options: SessionOptions, fresh = false): BuiltModel {
-    const summary = this.store.getSession(sessionId);
-    const state = `${summary?.spanCount}/${summary?.logCount}`;
-    const optionsKey = JSON.stringify(options);
-    const hit = this.built.get(sessionId);
-    if (hit?.options === optionsKey) {
-      if (hit.state === state) return hit;
-      const wait = hit.builtAt + hit.buildMs * ModelCache.idleFactor - performance.now();
-      if (wait > 0 && !fresh) {
-        if (!this.due.has(sessionId)) this.due.set(sessionId, setTimeout(() => (this.due.delete(sessionId), this.outdated(sessionId)), wait));
-        return hit;
-      }
-    }
-    const started = performance.now();
-    // A live session that only grew reads just its new spans, and extends its steps by them.
-    const grown = hit && summary && hit.logCount === summary.logCount && summary.spanCount > hit.inputs.length;
-    const added = grown ? readSessionAdded(this.store, sessionId, hit.inputs, summary.spanCount, hit.seq) : undefined;
-    const extend = added && hit?.options === optionsKey;
-    const live = extend ? hit.live : new LiveSession(options, placeOf);
-    const inputs = added && hit ? mergeInputs(hit.inputs, added) : readSession(this.store, sessionId);
-    const model: BuiltModel = {
-      state, options: optionsKey, logCount: summary?.logCount ?? 0, inputs, seq: added && hit ? Math.max(hit.seq, lastSeq(added)) : lastSeq(inputs), steps: live.update(inputs, extend ? added : inputs), live, builtAt: 0, buildMs: 0,
-      derived: new Map<string, unknown>(),
-    };
-    model.builtAt = performance.now();
-    model.buildMs = model.builtAt - started;
-    this.built.delete(sessionId);
-    this.built.set(sessionId, model);
-    // Oldest first in a Map: drop beyond the few sessions being looked at.
-    for (const id of this.built.keys()) if (this.built.size > ModelCache.kept) this.built.delete(id);
-    return model;
-  }
-
-  /** `compute` over a model, once per model and key (the safety scan is as costly as the build). */
-  derive<T>(model: BuiltModel, key: string, compute: () => T): T {
-    if (model.derived.has(key)) return model.derived.get(key) as T;
-    const started = performance.now();
-    const value = compute();
-    model.buildMs += performance.now() - started;
-    model.derived.set(key, value);
-    return value;
-  }
-
-  dispose(): void {
-    for (const timer of this.due.values()) clearTimeout(timer);
-    this.due.clear();
-  }
 }

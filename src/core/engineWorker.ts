@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { type MessageConnection, ResponseError } from 'vscode-jsonrpc';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
-import { EngineErrors, type ForwardErrorData } from '../protocol/engine';
+import { EngineErrors, type ForwardErrorData, type ModelTooLargeData } from '../protocol/engine';
 import type { ReceiverAddresses } from './engine';
 import { serveEngine } from './engineService';
 import { ForwardError } from './forward/forwarder';
 import { ImportCancelled } from './import/otlpFile';
+import { ModelTooLargeError } from './modelBudget';
 import type { StoreOptions } from './store/spanStore';
 
 /** The worker's entry: next to this file, in out/ (tests) and in dist/ (bundles). */
@@ -63,6 +64,10 @@ export class EngineCrashedError extends Error {
 export function hostError(e: unknown): unknown {
   if (!(e instanceof ResponseError)) return e;
   if (e.code === EngineErrors.importCancelled) return new ImportCancelled();
+  if (e.code === EngineErrors.modelTooLarge) {
+    const data = e.data as ModelTooLargeData;
+    return new ModelTooLargeError(data.sessionName, data.spans, data.usedBytes, data.limitBytes);
+  }
   if (e.code === EngineErrors.forwardFailed) {
     const data = e.data as ForwardErrorData;
     return new ForwardError(e.message, data.sent, data.status, data.body);
@@ -81,13 +86,13 @@ export interface WorkerHooks<T> {
 }
 
 /**
- * Starts a worker on `entry` with `store` settings; resolves with its first answer. A worker that ends or
+ * Starts a worker on `entry` with `store` settings and a heap of `heapLimitMb` (default: engineHeapLimitMb); resolves with its first answer. A worker that ends or
  * does not answer in time before that is terminated, and this throws why.
  */
-export async function startEngineWorker<T>(entry: string, store: StoreOptions, hooks: WorkerHooks<T>): Promise<T> {
+export async function startEngineWorker<T>(entry: string, store: StoreOptions, heapLimitMb: number | undefined, hooks: WorkerHooks<T>): Promise<T> {
   if (!existsSync(entry)) throw new Error(`no engine worker at ${entry}`);
   // A young generation of 16 MB, not V8's 48: the pages a flood fills stay with the process after it.
-  const worker = new Worker(entry, { workerData: store, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: engineHeapLimitMb() } });
+  const worker = new Worker(entry, { workerData: store, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: heapLimitMb ?? engineHeapLimitMb() } });
   // Never what keeps a process alive: the receiver's sockets do, in the worker.
   worker.unref();
   const connection = createMessageConnection(new PortMessageReader(worker), new PortMessageWriter(worker));

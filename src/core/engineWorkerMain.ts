@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
 import { EngineTestRequests } from '../protocol/engine';
 import { serveEngine } from './engineService';
+import { setModelBudgetForTest } from './modelBudget';
 import type { StoreOptions } from './store/spanStore';
 import { lowerThisThreadsPriority } from './threadPriority';
 
@@ -15,5 +16,6 @@ lowerThisThreadsPriority();
 const connection = createMessageConnection(new PortMessageReader(port), new PortMessageWriter(port));
 connection.onRequest(EngineTestRequests.exitWorker, (p) => process.exit(p.code));
 connection.onRequest(EngineTestRequests.heapLimit, () => getHeapStatistics().heap_size_limit);
+connection.onRequest(EngineTestRequests.modelBudget, (p) => setModelBudgetForTest(p));
 // A store that cannot be created fails every request with its reason; the host then falls back.
 void serveEngine(connection, workerData as StoreOptions).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Totals } from '../core/agent';
 import type { EngineClient } from '../core/engineClient';
+import { unlessTooLarge } from '../core/modelBudget';
 import type { SessionSummary } from '../core/store/types';
 import type { SessionDigest } from '../protocol/engine';
 import { agentOptions, onSettingsChanged } from './settings';
@@ -17,9 +18,9 @@ export class SessionModels implements vscode.Disposable {
   /** Sessions above this are summed when asked for, not on every refresh of the tree. */
   static readonly eagerLimit = 20_000;
 
-  /** undefined for a session over eagerLimit not read yet (its last totals if it was). */
+  /** undefined for a session over eagerLimit not read yet (its last totals if it was), or whose model does not fit the engine's heap. */
   async totals(engine: EngineClient, session: SessionSummary): Promise<Totals | undefined> {
-    return (await this.digest(engine, session))?.totals;
+    return (await this.digest(engine, session).catch(unlessTooLarge))?.totals;
   }
 
   /** A Sessions row's totals and fork origin, built in the engine: the steps stay there. */

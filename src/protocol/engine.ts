@@ -105,7 +105,17 @@ export const EngineErrors = {
   importCancelled: 1001,
   /** data: ForwardErrorData. */
   forwardFailed: 1002,
+  /** data: ModelTooLargeData. */
+  modelTooLarge: 1003,
 } as const;
+
+/** A session whose agent model would not fit the engine's heap (its spans stay in the store). */
+export interface ModelTooLargeData {
+  sessionName: string;
+  spans: number;
+  usedBytes: number;
+  limitBytes: number;
+}
 
 export interface ForwardErrorData {
   sent: number;
@@ -241,7 +251,14 @@ export const EngineTestRequests = {
   exitWorker: new RequestType<{ code: number }, void, void>('engine/test/exitWorker'),
   /** The worker's heap limit in bytes (V8's heap_size_limit on its thread). */
   heapLimit: new RequestType<Record<string, never>, number, void>('engine/test/heapLimit'),
+  /** The model's heap budget (modelBudget.ts) as given, {} for its own: a small session can be "too large" in a test. */
+  modelBudget: new RequestType<ModelBudgetForTest, void, void>('engine/test/modelBudget'),
 };
+
+export interface ModelBudgetForTest {
+  share?: number;
+  every?: number;
+}
 
 export const EngineNotifications = {
   /** Worker -> host, coalesced; also sent before the answer to any request that changed the store. */

@@ -26,7 +26,7 @@ describe('engine worker restart inside VS Code', () => {
     const lostSessions = engine.listSessions().length;
     const warnings = receiver.crashWarnings.length;
 
-    const exited = engine.exitWorkerForTest();
+    const exited = engine.test.exitWorker();
     const started = Date.now();
     // The extension's bundle has its own copy of the class: its name and message say it.
     await assert.rejects(engine.stats(), { name: 'EngineCrashedError', message: 'The trace engine\'s worker stopped (it exited (code 70)) before it answered "stats".' });

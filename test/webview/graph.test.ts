@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildSession } from '../../src/core/agent';
 import { packedJson } from '../../src/protocol/graphPacking';
+import type { GraphToWebview } from '../../src/protocol/graph';
 import { formatUsd } from '../../webview/graph/viewModel';
 import { root } from '../harness/codeServer';
 import { loadFixture } from './graphFixtures';
@@ -288,6 +289,43 @@ describe('webview: trace graph (built bundle in headless Chromium)', function ()
     await g.send({ type: 'empty', message: 'No session yet.' });
     await page.locator('#placeholder', { hasText: 'No session yet.' }).waitFor();
     assert.equal(await page.locator('#main-area').isHidden(), true);
+  });
+
+  it('a session too large to model: the whole reason reads in a narrow panel, wrapped, none of it off screen', async () => {
+    g = await openGraph({ session: vercel.session, raw: vercel.inputs, viewport: { width: 360, height: 640 } });
+    const { page } = g;
+    await page.locator('.node').first().waitFor();
+    // The engine's own text (core/modelBudget.ts), as the host posts it.
+    const message = 'Session "bench-agent 2026-12-05 06:23:00" (30,720 spans) is too large to model in the trace engine\'s memory: building it took the heap to 73 MB of its 184 MB. Its spans stay in the store: export it as OTLP JSON and read it with `agent-debugger steps` (a process of its own), or export it as SQLite.';
+    await g.send({ type: 'empty', message });
+    const placeholder = page.locator('#placeholder');
+    await placeholder.waitFor();
+    assert.equal(await placeholder.innerText(), message);
+    const box = await placeholder.evaluate((e) => {
+      type Rect = { top: number };
+      const w = globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; createRange(): { selectNodeContents(n: unknown): void; getClientRects(): ArrayLike<Rect> } } };
+      const r = e.getBoundingClientRect();
+      // One client rect per line box of the text.
+      const range = w.document.createRange();
+      range.selectNodeContents(e);
+      const lines = new Set(Array.from(range.getClientRects(), (l) => Math.round(l.top))).size;
+      const doc = w.document.documentElement;
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, lines };
+    });
+    assert.ok(box.left >= 0 && box.right <= 360 && box.top >= 0 && box.bottom <= 640, JSON.stringify(box));
+    assert.equal(box.scrollWidth, box.clientWidth, 'nothing scrolls sideways');
+    assert.ok(box.lines >= 4, `wrapped over ${box.lines} lines`);
+    // Nothing of the session shown before: no title, no controls stepping a graph that is not there.
+    assert.equal(await text(page, '#session-title'), '');
+    assert.equal(await page.locator('#main-area').isHidden(), true);
+    assert.equal(await page.locator('.toolbar').isHidden(), true);
+    mkdirSync(results, { recursive: true });
+    await page.screenshot({ path: join(results, 'graph-too-large.png') });
+    // A session that fits, next: its graph and controls are back.
+    await g.send(JSON.parse(g.snapshotJson) as GraphToWebview);
+    await page.locator('.node').first().waitFor();
+    assert.equal(await page.locator('.toolbar').isVisible(), true);
+    assert.match(await text(page, '#session-title'), /· 7 steps ·/);
   });
 
   for (const theme of ['dark', 'light', 'hc'] as const) {

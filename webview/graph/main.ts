@@ -139,8 +139,14 @@ host.onMessage((msg) => {
       return;
     }
     case 'empty':
+      // Nothing of the session shown before stays: its title, findings, and the controls that stepped it.
       model = undefined;
       main.hidden = true;
+      toolbar.element.hidden = true;
+      if (search.open) search.close();
+      title.textContent = '';
+      findings.replaceChildren();
+      chip.hidden = true;
       placeholder.hidden = false;
       placeholder.textContent = msg.message;
       return;
@@ -202,6 +208,7 @@ function show(m: GraphModel, zoomTo: 'keep' | 'fit' | ZoomState): void {
   stepper = createStepper(m);
   placeholder.hidden = true;
   main.hidden = false;
+  toolbar.element.hidden = false;
   title.textContent = `${m.session.name} · ${plural(m.totals.steps, 'step')} · ${plural(m.totals.llmCalls, 'LLM call')} · ${plural(m.totals.toolCalls, 'tool call')}${m.totals.errors ? ` · ${m.totals.errors} failed` : ''}${m.session.live ? ' · live' : ''}`;
   findings.replaceChildren(...m.findings.slice(0, SHOWN_FINDINGS).map((f) => h('div', { class: 'finding' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), ' ', f.message)));
   relayout(zoomTo);

@@ -11,10 +11,12 @@ import type { AgentStep, SpanInput } from './types';
 
 const PAGE = 5000;
 
-export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
+/** `check`: called once per span read (the engine's heap budget: it may throw, and the read stops); so in readSessionSteps. */
+export function readSession(store: SpanStore, sessionId: string, check?: () => void): SpanInput[] {
   // All spans in one query: every page of spans would sort the whole session's (start, id) keys again.
   // Attributes as plain values: the model reads them so, and their OTLP objects were a fifth of its allocations.
-  return store.mapSpansOfSession(sessionId, inputMaker(store, sessionId));
+  const input = inputMaker(store, sessionId);
+  return store.mapSpansOfSession(sessionId, check ? (span) => (check(), input(span)) : input);
 }
 
 /**
@@ -22,14 +24,14 @@ export function readSession(store: SpanStore, sessionId: string): SpanInput[] {
  * young (a fresh build of 100k agent spans: read and normalise ~1.3 s instead of ~1.8). For a whole build;
  * a live model that re-normalises the traces that grow keeps readSession's inputs instead.
  */
-export function readSessionSteps(store: SpanStore, sessionId: string): AgentStep[] {
+export function readSessionSteps(store: SpanStore, sessionId: string, check?: () => void): AgentStep[] {
   const input = inputMaker(store, sessionId);
-  return store.mapSpansOfSession(sessionId, (span) => normaliseSpan(input(span)));
+  return store.mapSpansOfSession(sessionId, check ? (span) => (check(), normaliseSpan(input(span))) : (span) => normaliseSpan(input(span)));
 }
 
 /** The agent model of a session in the store, built whole (readSession + buildSession, its spans dying young). */
-export function buildStoredSession(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}): AgentSession {
-  return buildSessionOfSteps(readSessionSteps(store, sessionId), options);
+export function buildStoredSession(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}, check?: () => void): AgentSession {
+  return buildSessionOfSteps(readSessionSteps(store, sessionId, check), options);
 }
 
 /** A span of the session -> its input, with its log records joined. */

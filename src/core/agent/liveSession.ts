@@ -3,7 +3,7 @@
 // traces that gained spans are normalised again, and merged into the rest in time order; ties are settled
 // with each trace's links, kept. The gateway merge matches calls across traces by time: a session with
 // gateway steps is rebuilt whole. Whatever path, `steps` is exactly what normaliseSession gives.
-import { normaliseSession, relateSteps, type SessionOptions } from './session';
+import { orderedSteps, relateSteps, type SessionOptions } from './session';
 import { dataflowLinks } from './graph';
 import { mergesAcrossTraces } from './gatewayMerge';
 import { normaliseSpan } from './normalise';
@@ -40,8 +40,15 @@ export class LiveSession {
   /** How the last change was made: by the traces that grew, or whole. */
   lastUpdate: 'traces' | 'whole' = 'whole';
 
-  /** `orderOf`: an input's place (readSession's order); the inputs given are in that order. */
-  constructor(private readonly options: SessionOptions, private readonly orderOf: (input: SpanInput) => InputOrder) {}
+  /**
+   * `orderOf`: an input's place (readSession's order); the inputs given are in that order. `normalise`:
+   * normaliseSpan, or a wrapper around it (the engine's heap budget, which may throw).
+   */
+  constructor(
+    private readonly options: SessionOptions,
+    private readonly orderOf: (input: SpanInput) => InputOrder,
+    private readonly normalise: (input: SpanInput) => AgentStep = normaliseSpan,
+  ) {}
 
   /** The session's inputs, in order; `added` (also in order) are what is new since the last call. */
   update(inputs: readonly SpanInput[], added: readonly SpanInput[]): AgentStep[] {
@@ -61,7 +68,7 @@ export class LiveSession {
     for (const [id, list] of grown) {
       // Inputs arrive in order within a batch, not across batches: the trace's inputs in the session's order.
       if (list.length > 1) list.sort((a, b) => compareInputs(this.orderOf(a), this.orderOf(b)));
-      const normalised = list.map(normaliseSpan);
+      const normalised = list.map(this.normalise);
       if (normalised.some(mergesAcrossTraces)) {
         this.whole = true;
         return this.rebuild(inputs);
@@ -130,7 +137,7 @@ export class LiveSession {
 
   private rebuild(inputs: readonly SpanInput[]): AgentStep[] {
     this.lastUpdate = 'whole';
-    this.steps = normaliseSession(inputs, this.options);
+    this.steps = orderedSteps(inputs.map(this.normalise), this.options).steps;
     return this.steps;
   }
 

@@ -29,6 +29,8 @@ export interface SessionExportOptions {
   pricing?: PricingOptions;
   /** The built webview (HTML reports only). */
   assets?: () => Promise<ReportAssets>;
+  /** Called once per span modelled (the engine's heap budget: it may throw, and the export stops). */
+  check?: () => void;
 }
 
 export interface SessionExportResult {
@@ -57,7 +59,7 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
     const info = { id: summary.id, name: summary.name };
     if (format === 'eval-jsonl') {
       // A line at a time (in ~64 KB writes): one string of a large session's records is not needed.
-      const lines = evalRecords(buildStoredSession(store, sessionId, { pricing: options.pricing }), info);
+      const lines = evalRecords(buildStoredSession(store, sessionId, { pricing: options.pricing }, options.check), info);
       await writeFileAtomicStream(file, async (write) => {
         let chunk = '';
         for (const r of lines) {
@@ -73,7 +75,7 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
     } else {
       if (!options.assets) throw new Error('the HTML report needs the built graph webview');
       // The report shows each step's raw span too: the spans are read first and kept.
-      const inputs = readSession(store, sessionId);
+      const inputs = readSession(store, sessionId, options.check);
       const session = buildSession(inputs, { pricing: options.pricing });
       records = session.steps.length;
       data = htmlOf(session, info, inputs, await options.assets());
@@ -84,10 +86,10 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
 }
 
 /** The cassette the gateway recorded for the session, else one rebuilt from its spans; throws why neither exists. */
-export function sessionCassette(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}): Cassette {
+export function sessionCassette(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}, check?: () => void): Cassette {
   const stored = store.cassette(sessionId);
   if (stored !== undefined) return parseCassette(stored, 'the stored cassette');
-  const synthesis = cassetteFromSteps(buildStoredSession(store, sessionId, options).steps);
+  const synthesis = cassetteFromSteps(buildStoredSession(store, sessionId, options, check).steps);
   if ('reason' in synthesis) throw new Error(`the session has no cassette: the LLM gateway did not record it, and it cannot be rebuilt from its spans (${synthesis.reason})`);
   return synthesis.cassette;
 }

@@ -7,6 +7,7 @@ import type { SessionSummary, TraceSummary } from '../../core/store/types';
 import type { EngineClient } from '../../core/engineClient';
 import { formatMs, formatUsd, plural } from '../../core/format';
 import { SessionModels } from '../sessionModels';
+import { unlessTooLarge } from '../../core/modelBudget';
 import { Commands, ContextKeys } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 import { agentOptions } from '../settings';
@@ -116,7 +117,9 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     if (element) {
       const traces = (await engine.tracesOfSession(element.session.id)).map((t) => new TraceItem(element.session.id, t));
       // Rows made in the worker: a long live session's steps do not cross for its top level.
-      const top = (await engine.derived.sessionOutline(element.session.id, agentOptions())).map((r) => new StepItem(element.session.id, r.step, r.llmStep));
+      // A session whose model does not fit the engine's heap lists its traces only.
+      const outline = (await engine.derived.sessionOutline(element.session.id, agentOptions()).catch(unlessTooLarge)) ?? [];
+      const top = outline.map((r) => new StepItem(element.session.id, r.step, r.llmStep));
       const forks = (await this.sessionsWithOrigin(engine)).filter((f) => f.fork?.parentSessionId === element.session.id);
       const forkItems = await Promise.all(forks.map(async (f) => new SessionItem(f.session, await this.models.totals(engine, f.session), f.fork)));
       return [...forkItems, ...traces, ...top];
@@ -142,7 +145,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionsNode>, vsco
     // Sessions too big to model eagerly are not forks of interest here: reading them would stall the view.
     return Promise.all(engine.listSessions().map(async (session) => ({
       session,
-      fork: session.spanCount <= SessionModels.eagerLimit ? (await this.models.digest(engine, session))?.fork : undefined,
+      fork: session.spanCount <= SessionModels.eagerLimit ? (await this.models.digest(engine, session).catch(unlessTooLarge))?.fork : undefined,
     })));
   }
 

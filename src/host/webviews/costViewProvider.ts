@@ -5,6 +5,7 @@ import type { CostParams } from '../../protocol/engine';
 import { Commands, settingsSection, Views } from '../contributions';
 import type { ReceiverService } from '../receiverService';
 import type { SessionModels } from '../sessionModels';
+import { ModelTooLargeError } from '../../core/modelBudget';
 import { formatUsd } from '../../core/format';
 import { agentOptions, onSettingsChanged, setting } from '../settings';
 import type { SafetySettings } from '../safety/safetySettings';
@@ -181,7 +182,15 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       sessionId: current.id, options: agentOptions(), safety: await this.safety.options(),
       report: { session: { id: current.id, name: current.name, live: current.live }, budget: { launchUsd: this.launchBudgets.get(current.id), settingUsd: setting('budget.sessionUsd') } },
     };
-    const { report, safety } = await engine.derived.costReport(this.reportParams);
+    let answer;
+    try {
+      answer = await engine.derived.costReport(this.reportParams);
+    } catch (e) {
+      // Its model does not fit the engine's heap: the view says so, and why.
+      if (!(e instanceof ModelTooLargeError)) throw e;
+      return { ...snapshot, notice: e.message };
+    }
+    const { report, safety } = answer;
     snapshot.safety = safety;
     snapshot.report = report;
     const runs = await Promise.all(sessions.slice(0, comparedRuns * 4).map(async (s) => ({

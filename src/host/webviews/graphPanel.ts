@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { sessionOfSteps, type AgentSession, type AgentStep } from '../../core/agent';
 import { withSource } from '../../core/agent/graphDto';
 import type { EngineClient } from '../../core/engineClient';
+import { ModelTooLargeError } from '../../core/modelBudget';
 import type { GraphFeedAnswer } from '../../protocol/engine';
 import type { GraphSavedStateDto, GraphToHost, GraphToWebview } from '../../protocol/graph';
 import { Commands } from '../contributions';
@@ -42,6 +43,8 @@ export class GraphPanel implements vscode.Disposable {
   readonly sent: Partial<Record<GraphToWebview['type'], number>> = {};
   /** Characters of JSON text relayed to the webview in snapshots and deltas (the host never parses them). */
   sentChars = 0;
+  /** What the webview shows where a graph would be (no session yet, or one too large to model), last posted. */
+  emptyMessage: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -191,7 +194,8 @@ export class GraphPanel implements vscode.Disposable {
       try {
         const engine = await this.receiver.engine();
         const id = await this.shownSummary(engine);
-        const answer = id ? await engine.graph.snapshot(this.feed, id, agentOptions()) : undefined;
+        const answer = id ? await engine.graph.snapshot(this.feed, id, agentOptions()).catch((e: unknown) => this.refused(e)) : undefined;
+        if (answer === null) return;
         if (!id || !answer) {
           this.fed = false;
           this.post({ type: 'empty', message: 'No session yet: run an agent with its OTLP exporter pointed at the receiver in the status bar.' });
@@ -255,9 +259,20 @@ export class GraphPanel implements vscode.Disposable {
     return this.serialised(async () => {
       const engine = await this.receiver.engine();
       const id = await this.shownSummary(engine);
-      const answer = id && this.fed ? await engine.graph.delta(this.feed, id, agentOptions()) : undefined;
+      const answer = id && this.fed ? await engine.graph.delta(this.feed, id, agentOptions()).catch((e: unknown) => this.refused(e)) : undefined;
       if (answer) this.relay(answer);
     }).catch((e: unknown) => this.log.error(`trace graph: update failed: ${e instanceof Error ? e.stack : String(e)}`));
+  }
+
+  /**
+   * A session whose model does not fit the engine's heap: the panel says so (null: told), where the graph
+   * would have been; any other failure is the caller's.
+   */
+  private refused(e: unknown): null {
+    if (!(e instanceof ModelTooLargeError)) throw e;
+    this.fed = false;
+    this.post({ type: 'empty', message: e.message });
+    return null;
   }
 
   /** The worker's JSON text, posted as it came. */
@@ -271,6 +286,7 @@ export class GraphPanel implements vscode.Disposable {
     // An answer from the engine may arrive after the panel closed.
     if (!this.ready || this.disposed) return;
     this.sent[message.type] = (this.sent[message.type] ?? 0) + 1;
+    if (message.type === 'empty') this.emptyMessage = message.message;
     void this.panel.webview.postMessage(message);
   }
 

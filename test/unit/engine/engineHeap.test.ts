@@ -20,7 +20,7 @@ describe('engine worker: a heap sized for long runs', function () {
     const engine = await EngineClient.start({});
     try {
       assert.equal(engine.inWorker, true);
-      const limit = await engine.heapLimitForTest();
+      const limit = await engine.test.heapLimit();
       assert.ok(limit >= engineHeapLimitMb() * 2 ** 20, `heap limit ${Math.round(limit / 2 ** 20)} MB, expected at least ${engineHeapLimitMb()} MB`);
     } finally {
       await engine.dispose();

@@ -57,7 +57,7 @@ describe('EngineClient: the engine worker restarts after a crash', () => {
     const sub = engine.onDidChange((c) => changes.push(c));
     const reported = nextCrash(crashes);
 
-    const exited = engine.exitWorkerForTest();
+    const exited = engine.test.exitWorker();
     // Sent after the exit: the worker never answers it.
     const started = Date.now();
     const held = engine.stats();
@@ -93,7 +93,7 @@ describe('EngineClient: the engine worker restarts after a crash', () => {
     await engine.flush();
     const before = engine.spanCount;
     const reported = nextCrash(crashes);
-    await engine.exitWorkerForTest();
+    await engine.test.exitWorker();
     const crash = await reported;
     assert.equal(crash.lostSpans, before);
     assert.equal(engine.gateway?.listening?.port, gatewayPort);
@@ -106,10 +106,10 @@ describe('EngineClient: the engine worker restarts after a crash', () => {
   it('gives up after repeated crashes: requests then fail at once with the reason, and the report says so', async () => {
     // Three crashes a minute are restarted (two so far); the next one is not.
     const third = nextCrash(crashes);
-    await engine.exitWorkerForTest();
+    await engine.test.exitWorker();
     assert.equal((await third).restarted, true);
     const reported = nextCrash(crashes);
-    await engine.exitWorkerForTest();
+    await engine.test.exitWorker();
     const crash = await reported;
     assert.equal(crash.restarted, false);
     assert.match(crash.error ?? '', /stopped 4 times within 60 s, so it is not started again/);

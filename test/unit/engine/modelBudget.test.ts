@@ -1,0 +1,149 @@
+// The model's heap budget (core/modelBudget.ts): the check alone, with a heap it is told of; then the real
+// engine worker with a small real heap, taking realistic spans from the official exporter's serializer over
+// OTLP/HTTP. Before the budget, modelling them ran the worker out of memory and every span died with it.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineClient } from '../../../src/core/engineClient';
+import type { EngineCrash } from '../../../src/core/engineWorker';
+import { ModelTooLargeError, modelHeapCheck, type HeapStats } from '../../../src/core/modelBudget';
+import { makePayloads } from '../../bench/payloads';
+
+const MB = 2 ** 20;
+
+describe('the model heap budget: the check', () => {
+  /** A heap of `limitMb` whose use the test sets; collections counted, each freeing `freedMb`. */
+  function heap(limitMb: number, freedMb = 0) {
+    const h = { used: 0, reads: 0, collections: 0 };
+    const stats = (): HeapStats => (h.reads++, { used_heap_size: h.used * MB, heap_size_limit: limitMb * MB });
+    const collect = () => {
+      h.collections++;
+      h.used = Math.max(0, h.used - freedMb);
+    };
+    return { h, stats, collect };
+  }
+
+  it('looks at the heap once every `every` calls, and lets a build under its budget go on', () => {
+    const { h, stats, collect } = heap(1064);
+    const check = modelHeapCheck('s', 10, { share: 0.5, every: 4, stats, collect });
+    h.used = 500; // the budget: half of 1,064 MB less the young generation's 64
+    for (let i = 0; i < 12; i++) check();
+    assert.equal(h.reads, 3);
+    assert.equal(h.collections, 0);
+  });
+
+  it('past the budget, garbage is collected first: a build whose use falls back goes on', () => {
+    const { h, stats, collect } = heap(1064, 100);
+    const check = modelHeapCheck('s', 10, { share: 0.5, every: 1, stats, collect });
+    h.used = 550;
+    check();
+    assert.equal(h.collections, 1);
+    assert.equal(h.used, 450);
+  });
+
+  it('throws ModelTooLargeError when what stays is past the budget, saying what and how much', () => {
+    const { h, stats, collect } = heap(1064, 10);
+    const check = modelHeapCheck('My run', 123_456, { share: 0.5, every: 1, stats, collect });
+    h.used = 600;
+    assert.throws(check, (e: unknown) => {
+      assert.ok(e instanceof ModelTooLargeError);
+      assert.equal(e.spans, 123_456);
+      assert.equal(e.usedBytes, 590 * MB);
+      assert.equal(e.limitBytes, 1064 * MB);
+      assert.match(e.message, /^Session "My run" \(123,456 spans\) is too large to model in the trace engine's memory: building it took the heap to 590 MB of its 1064 MB\. Its spans stay in the store: export it/);
+      return true;
+    });
+  });
+
+  it('asks for at most three collections a build: past them its use alone decides', () => {
+    const { h, stats, collect } = heap(1064, 100);
+    const check = modelHeapCheck('s', 1, { share: 0.5, every: 1, stats, collect });
+    for (let i = 0; i < 3; i++) {
+      h.used = 550;
+      check();
+    }
+    assert.equal(h.collections, 3);
+    h.used = 501;
+    assert.throws(check, ModelTooLargeError);
+    assert.equal(h.collections, 3);
+  });
+
+  it("V8's own full collection runs when none is given (Node exposes it only behind a flag)", () => {
+    const check = modelHeapCheck('s', 1, { share: 0, every: 1 });
+    assert.throws(check, ModelTooLargeError);
+    assert.equal((globalThis as { gc?: unknown }).gc, undefined, 'the flag is off again: no gc on this context');
+  });
+});
+
+function post(port: number, body: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ port, host: '127.0.0.1', method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('the model heap budget: the real engine worker with a small heap', function () {
+  this.timeout(180_000);
+  const crashes: EngineCrash[] = [];
+  let engine: EngineClient;
+  let port: number;
+  before(async () => {
+    // 60 exporter batches of 512 realistic spans (a 2 KB prompt each): their model needs more than 160 MB.
+    const large = makePayloads(60, 512, 'protobuf', { promptBytes: 2048 });
+    const small = makePayloads(1, 200, 'protobuf', { promptBytes: 2048, resource: { 'service.instance.id': 'small-run' } });
+    engine = await EngineClient.start({ heapLimitMb: 160, onCrash: (c) => crashes.push(c) });
+    assert.equal(engine.inWorker, true);
+    ({ http: { port } } = await engine.startReceiver({ port: 0, grpcPort: false, allowedOrigins: [] }));
+    for (const body of [...large, ...small]) assert.equal(await post(port, body), 200);
+    await engine.flush();
+  });
+  after(() => engine.dispose());
+
+  it('refuses the model of a session too large for the heap, and keeps every span and the worker', async () => {
+    const sessions = engine.listSessions();
+    const big = sessions.find((s) => s.spanCount === 60 * 512)!;
+    const little = sessions.find((s) => s.spanCount === 200)!;
+    assert.ok(big && little, JSON.stringify(sessions.map((s) => s.spanCount)));
+
+    await assert.rejects(engine.graph.snapshot('feed', big.id, {}), (e: unknown) => {
+      assert.ok(e instanceof ModelTooLargeError, String(e));
+      assert.equal(e.spans, 30_720);
+      assert.ok(e.usedBytes < e.limitBytes, `${e.usedBytes} of ${e.limitBytes}`);
+      assert.match(e.message, new RegExp(`^Session "${big.name}" \\(30,720 spans\\) is too large to model`));
+      return true;
+    });
+    // Asked again (the Cost view, the Sessions view's filter), it answers at once, without building again.
+    const started = performance.now();
+    await assert.rejects(engine.sessionDigest(big.id, {}), ModelTooLargeError);
+    assert.ok(performance.now() - started < 1000, `the second refusal took ${Math.round(performance.now() - started)} ms`);
+    const matched = await engine.derived.matchSessions([big.id, little.id], {}, { text: 'bench-agent' });
+    assert.deepEqual(matched, [true, true], 'the filter matches the refused session by its name');
+
+    // Exports that model the session stop the same way, leaving no file; the OTLP JSON export, which does not, runs.
+    const dir = mkdtempSync(join(tmpdir(), 'model-budget-'));
+    try {
+      await assert.rejects(engine.exportSession(big.id, join(dir, 'run.jsonl'), 'eval-jsonl', {}), ModelTooLargeError);
+      assert.equal(existsSync(join(dir, 'run.jsonl')), false);
+      const otlp = await engine.exportSession(big.id, join(dir, 'run.otlp.json'), 'otlp-json', {});
+      assert.equal(otlp.spans, 30_720);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    assert.deepEqual(crashes, [], 'the worker did not die');
+    assert.equal(engine.spanCount, 30_720 + 200);
+    // The rest goes on: another session's model, and the receiver.
+    const digest = await engine.sessionDigest(little.id, {});
+    assert.equal(digest.totals.llmCalls + digest.totals.toolCalls, 199);
+    assert.equal(await post(port, makePayloads(1, 10, 'protobuf', { resource: { 'service.instance.id': 'after' } })[0]!), 200);
+    await engine.flush();
+    assert.equal(engine.spanCount, 30_720 + 200 + 10);
+    assert.deepEqual(crashes, []);
+  });
+});
