@@ -45,12 +45,13 @@ export class GraphFeeds {
 
   /** A full snapshot for panel `feedId` (a new feed: indices start over). */
   snapshot(feedId: string, sessionId: string, options: SessionOptions): GraphFeedAnswer | undefined {
+    // The session the feed showed is let go first: a large one must not hold the heap while the next is built.
+    this.open.delete(feedId);
     const summary = this.models.summary(sessionId);
     const built = summary && this.models.session(sessionId, options, true);
     if (!summary || !built) return undefined;
     const feed = new GraphFeed({ id: summary.id, name: summary.name, live: summary.live });
     const json = packedJson(feed.packedSnapshot(built.session));
-    this.open.delete(feedId);
     this.open.set(feedId, { sessionId, feed, session: built.session, inputs: built.inputs });
     for (const id of this.open.keys()) if (this.open.size > GraphFeeds.kept) this.open.delete(id);
     return { kind: 'snapshot', json, steps: built.session.steps.length };

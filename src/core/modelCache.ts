@@ -4,7 +4,7 @@ import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './
 import { LiveSession } from './agent/liveSession';
 import { normaliseSpan } from './agent/normalise';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
-import { ModelTooLargeError, modelHeapCheck } from './modelBudget';
+import { ModelTooLargeError, modelHeapCheck, type HeapCheckOptions } from './modelBudget';
 import type { SpanStore } from './store/spanStore';
 import type { SessionSummary } from './store/types';
 
@@ -42,11 +42,12 @@ export class ModelCache {
   private check: () => void = () => undefined;
   private readonly normalise = (input: SpanInput): AgentStep => (this.check(), normaliseSpan(input));
 
-  constructor(private readonly store: SpanStore, private readonly outdated: (sessionId: string) => void) {}
+  /** `budget`: the heap check's settings (tests give a heap of their own). */
+  constructor(private readonly store: SpanStore, private readonly outdated: (sessionId: string) => void, private readonly budget: HeapCheckOptions = {}) {}
 
   /**
    * `fresh`: never the throttled answer (a debugger's breakpoints must see every step). Throws
-   * ModelTooLargeError for a session whose model would not fit the heap (every model kept is dropped then).
+   * ModelTooLargeError for a session whose model would not fit the heap, even with every model kept dropped.
    */
   of(sessionId: string, options: SessionOptions, fresh = false): BuiltModel {
     const summary = this.store.getSession(sessionId);
@@ -54,18 +55,28 @@ export class ModelCache {
     // It has not shrunk since (a session that grew would only be larger): no second try that ends the same.
     if (refused && summary && summary.spanCount >= refused.spans) throw refused;
     this.refused.delete(sessionId);
-    this.check = modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0);
-    try {
-      return this.build(sessionId, options, fresh, summary);
-    } catch (e) {
-      if (!(e instanceof ModelTooLargeError)) throw e;
-      // What the models held goes back to the heap; the store and the receiver keep working.
-      this.built.clear();
-      this.refused.set(sessionId, e);
-      throw e;
-    } finally {
-      this.check = () => undefined;
+    for (let attempt = 0; ; attempt++) {
+      this.check = modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0, this.budget);
+      try {
+        return this.build(sessionId, options, fresh, summary);
+      } catch (e) {
+        if (!(e instanceof ModelTooLargeError)) throw e;
+        // What the models kept held goes back to the heap (the store and the receiver keep working); they
+        // took part of it, so without them this one may fit: it is tried once more.
+        const others = [...this.built.keys()].some((id) => id !== sessionId);
+        this.built.clear();
+        if (others && attempt === 0) continue;
+        this.refused.set(sessionId, e);
+        throw e;
+      } finally {
+        this.check = () => undefined;
+      }
     }
+  }
+
+  /** The sessions whose models are kept, oldest first. */
+  kept(): string[] {
+    return [...this.built.keys()];
   }
 
   /** Sessions were deleted or evicted: the heap they held is free, so a refused model may fit now. */

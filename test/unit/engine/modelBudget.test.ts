@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { EngineClient } from '../../../src/core/engineClient';
 import type { EngineCrash } from '../../../src/core/engineWorker';
 import { ModelTooLargeError, modelHeapCheck, type HeapStats } from '../../../src/core/modelBudget';
+import { ModelCache } from '../../../src/core/modelCache';
+import { decodeTraceRequest } from '../../../src/core/otlp/protoDecode';
+import { SpanStore } from '../../../src/core/store/spanStore';
 import { makePayloads } from '../../bench/payloads';
 
 const MB = 2 ** 20;
@@ -145,5 +148,39 @@ describe('the model heap budget: the real engine worker with a small heap', func
     await engine.flush();
     assert.equal(engine.spanCount, 30_720 + 200 + 10);
     assert.deepEqual(crashes, []);
+  });
+});
+
+describe('the model heap budget: the engine keeps other models while it builds one', function () {
+  this.timeout(120_000);
+
+  it('a model that does not fit beside the ones kept is tried again without them, and fits; one that never fits is refused', async () => {
+    const store = await SpanStore.create({ maxSpans: 1_000_000, maxBytes: 1024 * MB });
+    const ids: string[] = [];
+    for (const [run, batches] of [['run-a', 2], ['run-b', 2], ['run-c', 6]] as const) {
+      for (const body of makePayloads(batches, 512, 'protobuf', { promptBytes: 2048, resource: { 'service.instance.id': run } })) store.ingestTraces(decodeTraceRequest(body));
+      ids.push(store.listSessions().find((s) => !ids.includes(s.id))!.id);
+    }
+    // A heap told of, not measured (a measured one moves with V8's collections): 100 MB, 50 more per model
+    // kept, and a MB per 200 looks at it (a look per span read and per span normalised); the budget is 60% of its 264 MB less 64: 120 MB.
+    let read = 0;
+    let collections = 0;
+    const cache: ModelCache = new ModelCache(store, () => undefined, {
+      every: 1,
+      stats: () => ({ used_heap_size: (100 + 50 * cache.kept().length + read++ / 200) * MB, heap_size_limit: 264 * MB }),
+      collect: () => void collections++,
+    });
+    const build = (id: string) => ((read = 0), cache.of(id, {}).steps.length);
+    try {
+      assert.equal(build(ids[0]!), 1024);
+      assert.equal(build(ids[1]!), 1024, 'built once the first model was let go');
+      assert.deepEqual(cache.kept(), [ids[1]]);
+      assert.ok(collections >= 1);
+      // 3,072 spans: read and normalised, 31 MB over 100 even alone: refused, whatever was kept.
+      assert.throws(() => build(ids[2]!), ModelTooLargeError);
+      assert.deepEqual(cache.kept(), []);
+    } finally {
+      store.dispose();
+    }
   });
 });
