@@ -32,7 +32,7 @@ export class ModelTooLargeError extends Error {
     super(
       `Session "${sessionName}" (${spans.toLocaleString('en-US')} spans) is too large to model in the trace engine's memory: ` +
         `building it took the heap to ${mb(usedBytes)} MB of its ${mb(limitBytes)} MB. Its spans stay in the store: ` +
-        'export it as OTLP JSON and read it with `agent-debugger steps` (a process of its own), or export it as SQLite.',
+        'export it as OTLP JSON or SQLite, and read it with `agent-debugger steps` in a process given more memory (NODE_OPTIONS=--max-old-space-size=MB).',
     );
     this.name = 'ModelTooLargeError';
   }

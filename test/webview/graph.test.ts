@@ -296,7 +296,7 @@ describe('webview: trace graph (built bundle in headless Chromium)', function ()
     const { page } = g;
     await page.locator('.node').first().waitFor();
     // The engine's own text (core/modelBudget.ts), as the host posts it.
-    const message = 'Session "bench-agent 2026-12-05 06:23:00" (30,720 spans) is too large to model in the trace engine\'s memory: building it took the heap to 73 MB of its 184 MB. Its spans stay in the store: export it as OTLP JSON and read it with `agent-debugger steps` (a process of its own), or export it as SQLite.';
+    const message = 'Session "bench-agent 2026-12-05 06:23:00" (30,720 spans) is too large to model in the trace engine\'s memory: building it took the heap to 73 MB of its 184 MB. Its spans stay in the store: export it as OTLP JSON or SQLite, and read it with `agent-debugger steps` in a process given more memory (NODE_OPTIONS=--max-old-space-size=MB).';
     await g.send({ type: 'empty', message });
     const placeholder = page.locator('#placeholder');
     await placeholder.waitFor();
