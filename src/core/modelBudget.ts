@@ -95,19 +95,23 @@ let gc: (() => void) | undefined;
 /**
  * V8's full collection, asked for only when a build is past its budget. Node exposes it only behind a flag:
  * turned on for the moment a new context takes the function, then off again (as Jest's leak detector does).
+ * A runtime whose flags cannot change then gets none: the heap's use alone decides.
  */
 function fullCollection(): void {
-  if (!gc) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (typeof exposed === 'function') gc = exposed;
-    else {
-      setFlagsFromString('--expose-gc');
-      try {
-        gc = runInNewContext('gc') as () => void;
-      } finally {
-        setFlagsFromString('--no-expose-gc');
-      }
-    }
-  }
+  gc ??= exposedGc();
   gc();
+}
+
+function exposedGc(): () => void {
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return exposed as () => void;
+  try {
+    setFlagsFromString('--expose-gc');
+    const fn = runInNewContext('gc') as unknown;
+    return typeof fn === 'function' ? (fn as () => void) : () => undefined;
+  } catch {
+    return () => undefined;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
 }

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClient } from '../../../src/core/engineClient';
@@ -73,9 +74,18 @@ describe('the model heap budget: the check', () => {
     assert.equal(h.collections, 3);
   });
 
-  it("V8's own full collection runs when none is given (Node exposes it only behind a flag)", () => {
-    const check = modelHeapCheck('s', 1, { share: 0, every: 1 });
-    assert.throws(check, ModelTooLargeError);
+  it("V8's own full collection runs when none is given (Node exposes it only behind a flag)", async () => {
+    const majors: unknown[] = [];
+    const observer = new PerformanceObserver((list) => majors.push(...list.getEntries().filter((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)));
+    observer.observe({ entryTypes: ['gc'] });
+    try {
+      const check = modelHeapCheck('s', 1, { share: 0, every: 1 });
+      assert.throws(check, ModelTooLargeError);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(majors.length >= 1, 'a full collection ran');
+    } finally {
+      observer.disconnect();
+    }
     assert.equal((globalThis as { gc?: unknown }).gc, undefined, 'the flag is off again: no gc on this context');
   });
 });
