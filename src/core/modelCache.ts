@@ -8,6 +8,14 @@ import { ModelTooLargeError, modelHeapCheck, type HeapCheckOptions } from './mod
 import type { SpanStore } from './store/spanStore';
 import type { SessionSummary } from './store/types';
 
+interface Refusal {
+  error: ModelTooLargeError;
+  /** performance.now() before which the answer stands, whatever changed. */
+  until: number;
+  /** Sessions went since: the heap they held may let it fit. */
+  stale: boolean;
+}
+
 export interface BuiltModel {
   state: string;
   options: string;
@@ -36,8 +44,10 @@ export class ModelCache {
   private static readonly kept = 4;
   private static readonly idleFactor = 2;
 
-  /** Sessions whose model did not fit the heap, with the answer given: asked again, they answer it at once. */
-  private readonly refused = new Map<string, ModelTooLargeError>();
+  /** Sessions whose model did not fit the heap: asked again, they give the same answer at once (see of). */
+  private readonly refused = new Map<string, Refusal>();
+  /** A refused model is not tried again sooner than this, nor than four times what the try took. */
+  private static readonly refusedMs = 5000;
   /** The heap budget of the build under way (models' steps are normalised through it). */
   private check: () => void = () => undefined;
   private readonly normalise = (input: SpanInput): AgentStep => (this.check(), normaliseSpan(input));
@@ -51,10 +61,12 @@ export class ModelCache {
    */
   of(sessionId: string, options: SessionOptions, fresh = false): BuiltModel {
     const summary = this.store.getSession(sessionId);
+    // Tried again only once it shrank or other sessions went (a session that grew would only be larger), and
+    // not at every ask: a live run at the store's caps evicts, and views ask each second.
     const refused = this.refused.get(sessionId);
-    // It has not shrunk since (a session that grew would only be larger): no second try that ends the same.
-    if (refused && summary && summary.spanCount >= refused.spans) throw refused;
+    if (refused && (performance.now() < refused.until || (!refused.stale && summary && summary.spanCount >= refused.error.spans))) throw refused.error;
     this.refused.delete(sessionId);
+    const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       this.check = modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0, this.budget);
       try {
@@ -66,7 +78,7 @@ export class ModelCache {
         const others = [...this.built.keys()].some((id) => id !== sessionId);
         this.built.clear();
         if (others && attempt === 0) continue;
-        this.refused.set(sessionId, e);
+        this.refused.set(sessionId, { error: e, until: performance.now() + Math.max(ModelCache.refusedMs, 4 * (performance.now() - started)), stale: false });
         throw e;
       } finally {
         this.check = () => undefined;
@@ -81,7 +93,7 @@ export class ModelCache {
 
   /** Sessions were deleted or evicted: the heap they held is free, so a refused model may fit now. */
   forgetRefusals(): void {
-    this.refused.clear();
+    for (const r of this.refused.values()) r.stale = true;
   }
 
   private build(sessionId: string, options: SessionOptions, fresh: boolean, summary: SessionSummary | undefined): BuiltModel {

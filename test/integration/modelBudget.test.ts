@@ -49,12 +49,16 @@ describe('a session too large to model, inside VS Code', () => {
     } finally {
       await engine.test.modelBudget({});
     }
-    // With its own budget back, a session deleted lets the refused model try again: now it is drawn.
+    // With its own budget back, a session deleted lets the refused model try again (not within 5 s of the
+    // refusal: views ask every second): then it is drawn.
     assert.equal(await engine.deleteSession('budget-other'), true);
-    await vscode.commands.executeCommand(Commands.openTraceGraph, 'budget-too-large');
     const panel = graph.current!;
     const before = panel.sent.snapshot ?? 0;
-    await waitFor('the graph', () => (panel.sent.snapshot ?? 0) > before, webviewBootMs);
+    await waitFor('the graph', async () => {
+      await vscode.commands.executeCommand(Commands.openTraceGraph, 'budget-too-large');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return (panel.sent.snapshot ?? 0) > before;
+    }, 20_000);
     panel.panel.dispose();
     await cost.showSession(undefined);
   });

@@ -87,12 +87,15 @@ export class GraphPanel implements vscode.Disposable {
     return (await this.locatedStep(stepId))?.step;
   }
 
-  /** Shows another session in this panel. */
+  /** Shows another session in this panel, or asks again for the one it could not draw. */
   show(sessionId: string | undefined): void {
     if (sessionId && sessionId !== this.sessionId) {
       this.sessionId = sessionId;
       this.fed = false;
       if (this.ready) void this.postSnapshot();
+    } else if (!this.fed && this.ready && !this.snapshotInFlight) {
+      // It shows why there is no graph (a session too large to model): opened again, it asks again.
+      void this.postSnapshot();
     }
     this.panel.reveal(undefined, false);
   }

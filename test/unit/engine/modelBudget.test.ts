@@ -189,6 +189,12 @@ describe('the model heap budget: the engine keeps other models while it builds o
       // 3,072 spans: read and normalised, 31 MB over 100 even alone: refused, whatever was kept.
       assert.throws(() => build(ids[2]!), ModelTooLargeError);
       assert.deepEqual(cache.kept(), []);
+      // Asked again, even with sessions gone meanwhile, it answers at once: no second try within 5 s.
+      cache.forgetRefusals();
+      const looks = collections;
+      assert.throws(() => build(ids[2]!), ModelTooLargeError);
+      assert.equal(read, 0, 'the heap was not looked at');
+      assert.equal(collections, looks);
     } finally {
       store.dispose();
     }
