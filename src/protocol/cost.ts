@@ -160,6 +160,8 @@ export interface CostSnapshotDto {
   safety?: SafetySectionDto;
   /** Why there is no report although sessions exist (e.g. the picked one was deleted). */
   notice?: string;
+  /** The session the view is on when it has no report of it (its model does not fit the engine's heap). */
+  unmodelled?: string;
 }
 
 /** Host -> webview. The host posts nothing before it received `ready`; every post is a whole snapshot. */

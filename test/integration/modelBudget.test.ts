@@ -34,6 +34,7 @@ describe('a session too large to model, inside VS Code', () => {
       await cost.showSession('budget-too-large');
       const notice = await waitFor('the reason in the Cost view', () => cost.lastSnapshot?.notice?.includes('(3 spans) is too large to model') && cost.lastSnapshot.notice, webviewBootMs);
       assert.equal(cost.lastSnapshot?.report, undefined, notice);
+      assert.equal(cost.lastSnapshot?.unmodelled, 'budget-too-large', 'on the session picked, not the empty state');
 
       const item = (await sessions.getChildren()).find((i) => i.kind === 'session' && i.session.id === 'budget-too-large');
       assert.ok(item, 'the session is listed');

@@ -192,6 +192,30 @@ describe('webview: Cost view (built bundle in headless Chromium)', function () {
     assert.deepEqual([row, pick], [{ type: 'pickSession', sessionId: 'run-0' }, { type: 'pickSession', sessionId: 'run-0' }]);
   });
 
+  it('a session too large to model: why, on the session picked, with the picker to go to another; no "start a run" guide', async () => {
+    await view.page.setViewportSize({ width: 300, height: 800 });
+    const notice = 'Session "long run" (1,400,000 spans) is too large to model in the trace engine\'s memory: building it took the heap to 2458 MB of its 4144 MB. Its spans stay in the store: export it as OTLP JSON or SQLite, and read it with `agent-debugger steps` in a process given more memory (NODE_OPTIONS=--max-old-space-size=MB).';
+    const sessions = [{ id: 'long', name: 'long run', live: true }, { id: 'short', name: 'short run', live: false }];
+    await view.send({ type: 'snapshot', snapshot: { receiver: { ...receiver, spans: 1_400_010, sessions: 2 }, sessions, followLatest: false, comparison: [], notice, unmodelled: 'long' } } satisfies CostToWebview);
+    const shown = view.page.locator('#unmodelled[data-session="long"] p.notice');
+    await shown.waitFor();
+    assert.equal(await shown.innerText(), notice);
+    const box = await shown.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 300, JSON.stringify(box));
+    assert.equal(await view.page.locator('#session-picker').evaluate((e) => (e as unknown as { value: string }).value), 'long');
+    assert.equal(await view.page.locator('#how-f5').count(), 0, 'no guide to start a first run');
+    assert.equal(await text('#span-count'), '1,400,010');
+    await view.page.screenshot({ path: path.join(root, 'test-results/cost-unmodelled.png') });
+    await view.page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { getElementById(id: string): { value: string; dispatchEvent(e: unknown): void } } }).document;
+      const select = doc.getElementById('session-picker');
+      select.value = 'short';
+      select.dispatchEvent(new Event('change'));
+    });
+    const [, pick] = await posted(2);
+    assert.deepEqual(pick, { type: 'pickSession', sessionId: 'short' });
+  });
+
   it('fits a narrow side bar: no figure is cut (screenshot test-results/cost-view.png)', async () => {
     await view.page.setViewportSize({ width: 300, height: 1400 });
     const steps = normaliseSession([chat(0, 'gpt-4o', 123456, 4567), chat(1, 'a-very-long-model-name-that-must-ellipsize', 5000, 200), chat(2, 'gpt-4o', 98765, 4321)]);

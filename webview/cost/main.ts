@@ -258,6 +258,14 @@ function comparison(s: CostSnapshotDto): HTMLElement | null {
   }));
 }
 
+/** A session whose model does not fit the engine's heap: why, and the picker to go to another. */
+function unmodelled(s: CostSnapshotDto, sessionId: string): HTMLElement {
+  return h('div', { class: 'report', id: 'unmodelled', 'data-session': sessionId },
+    h('header', { class: 'head' }, picker(s, sessionId)),
+    h('p', { class: 'notice', role: 'status' }, s.notice ?? ''),
+    h('footer', { class: 'foot' }, h('span', { class: 'muted' }, 'Receiver'), endpointRow(s.receiver), counts(s.receiver)));
+}
+
 function report(s: CostSnapshotDto, r: CostReportDto): HTMLElement {
   return h('div', { class: 'report', id: 'report', 'data-session': r.session.id },
     h('header', { class: 'head' }, picker(s, r.session.id), r.session.live ? h('span', { class: 'live', id: 'live' }, 'live') : null),
@@ -280,7 +288,7 @@ function render(s: CostSnapshotDto): void {
   last = s;
   const focused = (document.activeElement as HTMLElement | null)?.closest?.<HTMLElement>('[data-focus]')?.dataset.focus;
   const scroll = document.scrollingElement?.scrollTop ?? 0;
-  root.replaceChildren(s.report ? report(s, s.report) : emptyState(s));
+  root.replaceChildren(s.report ? report(s, s.report) : s.unmodelled !== undefined ? unmodelled(s, s.unmodelled) : emptyState(s));
   if (document.scrollingElement) document.scrollingElement.scrollTop = scroll;
   if (focused === undefined) return;
   const again = [...root.querySelectorAll<HTMLElement>('[data-focus]')].find((el) => el.dataset.focus === focused);

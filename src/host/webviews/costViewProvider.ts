@@ -188,7 +188,7 @@ export class CostViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     } catch (e) {
       // Its model does not fit the engine's heap: the view says so, and why.
       if (!(e instanceof ModelTooLargeError)) throw e;
-      return { ...snapshot, notice: e.message };
+      return { ...snapshot, notice: e.message, unmodelled: current.id };
     }
     const { report, safety } = answer;
     snapshot.safety = safety;
