@@ -84,10 +84,17 @@ export function modelHeapCheck(sessionName: string, spans: number, options: Heap
 }
 
 let forTest: ModelBudgetForTest = {};
+let generation = 0;
 
 /** The share and every of the checks made from now on ({}: the defaults); the engine worker's test request. */
 export function setModelBudgetForTest(budget: ModelBudgetForTest): void {
   forTest = { ...budget };
+  generation++;
+}
+
+/** Changes with the budget: a refusal judged by another budget does not stand. */
+export function budgetGeneration(): number {
+  return generation;
 }
 
 let gc: (() => void) | undefined;

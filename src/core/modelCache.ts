@@ -4,7 +4,7 @@ import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './
 import { LiveSession } from './agent/liveSession';
 import { normaliseSpan } from './agent/normalise';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
-import { ModelTooLargeError, modelHeapCheck, type HeapCheckOptions } from './modelBudget';
+import { ModelTooLargeError, budgetGeneration, modelHeapCheck, type HeapCheckOptions } from './modelBudget';
 import type { SpanStore } from './store/spanStore';
 import type { SessionSummary } from './store/types';
 
@@ -14,6 +14,8 @@ interface Refusal {
   until: number;
   /** Sessions went since: the heap they held may let it fit. */
   stale: boolean;
+  /** The budget it was judged by (budgetGeneration). */
+  generation: number;
 }
 
 export interface BuiltModel {
@@ -64,7 +66,7 @@ export class ModelCache {
     // Tried again only once it shrank or other sessions went (a session that grew would only be larger), and
     // not at every ask: a live run at the store's caps evicts, and views ask each second.
     const refused = this.refused.get(sessionId);
-    if (refused && (performance.now() < refused.until || (!refused.stale && summary && summary.spanCount >= refused.error.spans))) throw refused.error;
+    if (refused?.generation === budgetGeneration() && (performance.now() < refused.until || (!refused.stale && summary && summary.spanCount >= refused.error.spans))) throw refused.error;
     this.refused.delete(sessionId);
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
@@ -78,7 +80,7 @@ export class ModelCache {
         const others = [...this.built.keys()].some((id) => id !== sessionId);
         this.built.clear();
         if (others && attempt === 0) continue;
-        this.refused.set(sessionId, { error: e, until: performance.now() + Math.max(ModelCache.refusedMs, 4 * (performance.now() - started)), stale: false });
+        this.refused.set(sessionId, { error: e, until: performance.now() + Math.max(ModelCache.refusedMs, 4 * (performance.now() - started)), stale: false, generation: budgetGeneration() });
         throw e;
       } finally {
         this.check = () => undefined;

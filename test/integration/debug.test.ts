@@ -250,6 +250,32 @@ describe('debugging agents inside VS Code', function () {
     await done;
   });
 
+  it("a run whose model outgrows the engine's heap: warned once, its budget no longer applies, and it runs to its end", async () => {
+    const api = await activeApi();
+    const engine = await api.receiver.engine();
+    const name = 'unmodelled run';
+    let broke = false;
+    const sub = api.debug.runs.onDidBreak(() => (broke = true));
+    await engine.test.modelBudget({ share: 1e-9, every: 1 });
+    try {
+      const run = nextRun();
+      const done = terminated(name);
+      await vscode.debug.startDebugging(folder(), {
+        type: 'agent', request: 'launch', name, program: '${workspaceFolder}/node-agent/agent.mjs', args: ['Paris'],
+        env: { AGENT_STEP_DELAY_MS: '300' }, budgetUsd: 0.00001, budgetAction: 'pause', openGraph: false,
+      });
+      await run;
+      const warning = await waitFor('the warning', () => api.debug.runs.unmodelledWarnings.find((w) => w.startsWith(`'${name}'`)), 30_000);
+      assert.match(warning, /: its trace breakpoints and budget no longer apply\. Session ".+" \(\d+ spans\) is too large to model in the trace engine's memory/);
+      await done;
+      assert.equal(broke, false, 'not paused over its budget: it could not be judged');
+      assert.equal(api.debug.runs.unmodelledWarnings.filter((w) => w.startsWith(`'${name}'`)).length, 1, 'said once');
+    } finally {
+      sub.dispose();
+      await engine.test.modelBudget({});
+    }
+  });
+
   it('"Break on..." validates and adds a trace breakpoint', async () => {
     assert.equal(await vscode.commands.executeCommand(Commands.breakOn, 'model:gpt-4o*'), 'model:gpt-4o*');
     const api = await activeApi();

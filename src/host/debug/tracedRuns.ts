@@ -14,6 +14,7 @@ import type { ReceiverService } from '../receiverService';
 import { agentOptions, setting } from '../settings';
 import type { GraphPanels } from '../webviews/graphPanel';
 import { formatUsd } from '../../core/format';
+import { ModelTooLargeError } from '../../core/modelBudget';
 import type { BudgetMeter } from './budgetMeter';
 import { DebugTypes, type TracedConfigFields } from './debugTypes';
 
@@ -41,6 +42,8 @@ export interface TracedRun {
   costUsd: number;
   /** Spans of the session already checked: a check runs only when more arrived. */
   seenSpans: number;
+  /** Its model outgrew the engine's heap: its trace breakpoints and budget no longer apply (said once). */
+  unmodelled?: boolean;
 }
 
 export interface BreakHit {
@@ -55,6 +58,8 @@ export class TracedRuns implements vscode.Disposable {
   readonly runs = new Map<string, TracedRun>();
   /** Conditions added with "Break on..." (they apply to every run from now on). */
   readonly extraConditions: BreakCondition[] = [];
+  /** Warnings that a run's trace breakpoints and budget no longer apply (its model outgrew the engine's heap). */
+  readonly unmodelledWarnings: string[] = [];
   private readonly broke = new vscode.EventEmitter<BreakHit>();
   readonly onDidBreak = this.broke.event;
   private readonly started = new vscode.EventEmitter<TracedRun>();
@@ -202,6 +207,15 @@ export class TracedRuns implements vscode.Disposable {
       if (hit && this.runs.get(run.storeSessionId) === run) await this.breakRun(run, hit.step.id, `breakOn ${hit.condition}`, hit.step);
       this.updateBudget(run, check);
     } catch (e) {
+      if (e instanceof ModelTooLargeError) {
+        if (run.unmodelled) return;
+        run.unmodelled = true;
+        const text = `'${run.name}': its trace breakpoints and budget no longer apply. ${e.message}`;
+        this.log.warn(text);
+        this.unmodelledWarnings.push(text);
+        void vscode.window.showWarningMessage(`Agent Debugger: ${text}`);
+        return;
+      }
       this.log.error(`traced run ${run.name}: ${e instanceof Error ? e.stack : String(e)}`);
     }
   }

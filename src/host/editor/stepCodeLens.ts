@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { unlessTooLarge } from '../../core/modelBudget';
 import { formatLocationStats, toSlashes, type LocationStatsDto } from '../../core/sources';
 import { Commands } from '../contributions';
 import type { ReceiverService } from '../receiverService';
@@ -65,8 +66,11 @@ export class StepCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
     await this.sources.workspace.ready();
     const key = `${summary.id}\0${summary.spanCount}\0${this.sources.workspace.generation}`;
     if (this.cache?.key === key) return this.cache;
+    // A session whose model does not fit the engine's heap has no numbers to show.
+    const rows = await engine.derived.codeLensStats(summary.id, agentOptions()).catch(unlessTooLarge);
+    if (!rows) return undefined;
     const byPath = new Map<string, LocationStatsDto[]>();
-    for (const s of await engine.derived.codeLensStats(summary.id, agentOptions())) {
+    for (const s of rows) {
       const list = byPath.get(s.path);
       if (list) list.push(s);
       else byPath.set(s.path, [s]);

@@ -1,6 +1,7 @@
 // Problems-panel entries for the newest session's safety findings, at the source line of the step each
 // finding is on (a tool's definition, an LLM call's call site). Refreshed as spans arrive (coalesced).
 import * as vscode from 'vscode';
+import { unlessTooLarge } from '../../core/modelBudget';
 import type { AgentStep } from '../../core/agent';
 import type { SafetyFinding } from '../../core/safety';
 import type { SourceLinks } from '../editor/sourceLinks';
@@ -45,7 +46,14 @@ export class SafetyDiagnostics implements vscode.Disposable {
     // Scanned and located in the engine's worker (its copy of the workspace index, sent first): only the
     // findings and the steps they are on come back.
     await this.links.workspace.ready();
-    const { findings, steps, state: scanned } = await engine.safetyFindings(newest.id, agentOptions(), await this.settings.options());
+    const answer = await engine.safetyFindings(newest.id, agentOptions(), await this.settings.options()).catch(unlessTooLarge);
+    if (!answer) {
+      // Its model does not fit the engine's heap: no findings to show (the graph and the Cost view say why).
+      this.findings = [];
+      this.collection.clear();
+      return;
+    }
+    const { findings, steps, state: scanned } = answer;
     // A growing session's scan may lag it: the engine then tells again when a fresh one is due.
     if (scanned !== `${newest.spanCount}/${newest.logCount}`) this.shownState = '';
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
