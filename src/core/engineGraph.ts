@@ -62,7 +62,14 @@ export class GraphFeeds {
     const open = this.open.get(feedId);
     if (open?.sessionId !== sessionId) return this.snapshot(feedId, sessionId, options);
     const summary = this.models.summary(sessionId);
-    const built = summary && this.models.session(sessionId, options, false);
+    let built;
+    try {
+      built = summary && this.models.session(sessionId, options, false);
+    } catch (e) {
+      // It no longer fits (a live run grew): the session the feed showed goes too; the panel asks a snapshot next.
+      this.open.delete(feedId);
+      throw e;
+    }
     if (!summary || !built) return undefined;
     open.feed.setInfo({ id: summary.id, name: summary.name, live: summary.live });
     const delta = open.feed.packedDelta(built.session);

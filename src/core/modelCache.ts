@@ -76,10 +76,11 @@ export class ModelCache {
       } catch (e) {
         if (!(e instanceof ModelTooLargeError)) throw e;
         // What the models kept held goes back to the heap (the store and the receiver keep working); they
-        // took part of it, so without them this one may fit: it is tried once more.
-        const others = [...this.built.keys()].some((id) => id !== sessionId);
+        // took part of it (other sessions', or this one's before a whole rebuild), so without them this one
+        // may fit: it is tried once more.
+        const held = this.built.size > 0;
         this.built.clear();
-        if (others && attempt === 0) continue;
+        if (held && attempt === 0) continue;
         this.refused.set(sessionId, { error: e, until: performance.now() + Math.max(ModelCache.refusedMs, 4 * (performance.now() - started)), stale: false, generation: budgetGeneration() });
         throw e;
       } finally {

@@ -7,12 +7,16 @@ import { request } from 'node:http';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSession } from '../../../src/core/agent';
 import { EngineClient } from '../../../src/core/engineClient';
+import { GraphFeeds } from '../../../src/core/engineGraph';
 import type { EngineCrash } from '../../../src/core/engineWorker';
 import { ModelTooLargeError, modelHeapCheck, type HeapStats } from '../../../src/core/modelBudget';
 import { ModelCache } from '../../../src/core/modelCache';
 import { decodeTraceRequest } from '../../../src/core/otlp/protoDecode';
 import { SpanStore } from '../../../src/core/store/spanStore';
+import type { SessionSummary } from '../../../src/core/store/types';
+import { syntheticSession } from '../agent/synthetic';
 import { makePayloads } from '../../bench/payloads';
 
 const MB = 2 ** 20;
@@ -185,6 +189,9 @@ describe('the model heap budget: the engine keeps other models while it builds o
       assert.equal(build(ids[0]!), 1024);
       assert.equal(build(ids[1]!), 1024, 'built once the first model was let go');
       assert.deepEqual(cache.kept(), [ids[1]]);
+      // Its own model, kept, while it is built whole again (other options: other prices): so too.
+      assert.equal(((read = 0), cache.of(ids[1]!, { pricing: { overrides: {} } }).steps.length), 1024);
+      assert.deepEqual(cache.kept(), [ids[1]]);
       assert.ok(collections >= 1);
       // 3,072 spans: read and normalised, 31 MB over 100 even alone: refused, whatever was kept.
       assert.throws(() => build(ids[2]!), ModelTooLargeError);
@@ -198,5 +205,25 @@ describe('the model heap budget: the engine keeps other models while it builds o
     } finally {
       store.dispose();
     }
+  });
+});
+
+describe('the model heap budget: a graph feed whose live session outgrows the heap', () => {
+  it('lets the session it showed go, so that the next try has its heap', () => {
+    const session = buildSession(syntheticSession(20));
+    let tooLarge = false;
+    const summary: SessionSummary = { id: 's', name: 'run', source: 'attribute', serviceName: '', createdMs: 0, lastActivityMs: 0, firstSpanMs: 0, lastSpanMs: 0, spanCount: 20, errorCount: 0, traceCount: 1, logCount: 0, live: true };
+    const feeds = new GraphFeeds({
+      summary: () => summary,
+      session: () => {
+        if (tooLarge) throw new ModelTooLargeError('run', 20, 80 * MB, 100 * MB);
+        return { session, inputs: [] };
+      },
+    });
+    assert.equal(feeds.snapshot('panel', 's', {})?.kind, 'snapshot');
+    assert.ok(feeds.runOf('panel'), 'the feed holds its session');
+    tooLarge = true;
+    assert.throws(() => feeds.delta('panel', 's', {}), ModelTooLargeError);
+    assert.equal(feeds.runOf('panel'), undefined, 'let go');
   });
 });
