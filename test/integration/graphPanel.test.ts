@@ -11,6 +11,8 @@ describe('Agent Trace panel inside VS Code', () => {
     await receiver.start();
     assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'graph-session', [{ name: 'chat gpt-4o-mini', model: 'gpt-4o-mini' }]), 200);
     const session = await waitFor('the session', async () => (await receiver.engine()).getSession('graph-session'));
+    // A panel an earlier test (a launch's graph) left open would be reused, its snapshots counted already.
+    graph.current?.panel.dispose();
     const opened = await vscode.commands.executeCommand<string>(Commands.openTraceGraph, 'graph-session');
     assert.equal(opened, 'graph-session');
     const panel = graph.current!;
