@@ -24,7 +24,7 @@ import { SourceMirror, stepStatsByLocation, type Run } from './sources';
 import { LivenessTimer } from './store/livenessTimer';
 import type { StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
-import { ModelTooLargeError, modelHeapCheck } from './modelBudget';
+import { ModelTooLargeError, modelHeapCheck, unlessTooLarge } from './modelBudget';
 import { ModelCache, type BuiltModel } from './modelCache';
 
 /** At most this often a flood of ingest tells the host (the views coalesce further). */
@@ -124,8 +124,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     try {
       return models.of(id, options, true).steps;
     } catch (e) {
-      if (e instanceof ModelTooLargeError) return [];
-      throw e;
+      return unlessTooLarge(e) ?? [];
     }
   };
   /** A step answer with its step located in the workspace (the model's own step is left as it is). */

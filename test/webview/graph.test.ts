@@ -291,42 +291,51 @@ describe('webview: trace graph (built bundle in headless Chromium)', function ()
     assert.equal(await page.locator('#main-area').isHidden(), true);
   });
 
-  it('a session too large to model: the whole reason reads in a narrow panel, wrapped, none of it off screen', async () => {
-    g = await openGraph({ session: vercel.session, raw: vercel.inputs, viewport: { width: 360, height: 640 } });
-    const { page } = g;
-    await page.locator('.node').first().waitFor();
-    // The engine's own text (core/modelBudget.ts), as the host posts it.
-    const message = 'Session "bench-agent 2026-12-05 06:23:00" (30,720 spans) is too large to model in the trace engine\'s memory: building it took the heap to 73 MB of its 184 MB. Its spans stay in the store: export it as OTLP JSON or SQLite, and read it with `agent-debugger steps` in a process given more memory (NODE_OPTIONS=--max-old-space-size=MB).';
-    await g.send({ type: 'empty', message });
-    const placeholder = page.locator('#placeholder');
-    await placeholder.waitFor();
-    assert.equal(await placeholder.innerText(), message);
-    const box = await placeholder.evaluate((e) => {
-      type Rect = { top: number };
-      const w = globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; createRange(): { selectNodeContents(n: unknown): void; getClientRects(): ArrayLike<Rect> } } };
-      const r = e.getBoundingClientRect();
-      // One client rect per line box of the text.
-      const range = w.document.createRange();
-      range.selectNodeContents(e);
-      const lines = new Set(Array.from(range.getClientRects(), (l) => Math.round(l.top))).size;
-      const doc = w.document.documentElement;
-      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, lines };
+  for (const theme of ['dark', 'light'] as const) {
+    it(`a session too large to model, ${theme} theme: the whole reason reads in a narrow panel, wrapped, none of it off screen`, async () => {
+      g = await openGraph({ session: vercel.session, raw: vercel.inputs, viewport: { width: 360, height: 640 }, theme });
+      const { page } = g;
+      await page.locator('.node').first().waitFor();
+      // The engine's own text (core/modelBudget.ts), as the host posts it.
+      const message = 'Session "bench-agent 2026-12-05 06:23:00" (30,720 spans) is too large to model in the trace engine\'s memory: building it took the heap to 73 MB of its 184 MB. Its spans stay in the store: export it as OTLP JSON or SQLite, and read it with `agent-debugger steps` in a process given more memory (NODE_OPTIONS=--max-old-space-size=MB).';
+      await g.send({ type: 'empty', message });
+      const placeholder = page.locator('#placeholder');
+      await placeholder.waitFor();
+      assert.equal(await placeholder.innerText(), message);
+      const box = await placeholder.evaluate((e) => {
+        type Rect = { top: number };
+        const w = globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; createRange(): { selectNodeContents(n: unknown): void; getClientRects(): ArrayLike<Rect> } } };
+        const r = e.getBoundingClientRect();
+        // One client rect per line box of the text.
+        const range = w.document.createRange();
+        range.selectNodeContents(e);
+        const lines = new Set(Array.from(range.getClientRects(), (l) => Math.round(l.top))).size;
+        const doc = w.document.documentElement;
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, lines };
+      });
+      assert.ok(box.left >= 0 && box.right <= 360 && box.top >= 0 && box.bottom <= 640, JSON.stringify(box));
+      assert.equal(box.scrollWidth, box.clientWidth, 'nothing scrolls sideways');
+      assert.ok(box.lines >= 4, `wrapped over ${box.lines} lines`);
+      // Nothing of the session shown before: no title, no controls stepping a graph that is not there.
+      assert.equal(await text(page, '#session-title'), '');
+      assert.equal(await page.locator('#main-area').isHidden(), true);
+      assert.equal(await page.locator('.toolbar').isHidden(), true);
+      mkdirSync(results, { recursive: true });
+      // Its text stands out from the page it is on.
+      const [fg, bg] = await placeholder.evaluate((e) => {
+        const w = globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string }; document: { body: unknown } };
+        return [w.getComputedStyle(e).color, w.getComputedStyle(w.document.body).backgroundColor];
+      });
+      const lum = (c: string) => c.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+      assert.ok(Math.abs(lum(fg) - lum(bg)) > 80, `text ${fg} on ${bg}`);
+      await page.screenshot({ path: join(results, `graph-too-large-${theme}.png`) });
+      // A session that fits, next: its graph and controls are back.
+      await g.send(JSON.parse(g.snapshotJson) as GraphToWebview);
+      await page.locator('.node').first().waitFor();
+      assert.equal(await page.locator('.toolbar').isVisible(), true);
+      assert.match(await text(page, '#session-title'), /· 7 steps ·/);
     });
-    assert.ok(box.left >= 0 && box.right <= 360 && box.top >= 0 && box.bottom <= 640, JSON.stringify(box));
-    assert.equal(box.scrollWidth, box.clientWidth, 'nothing scrolls sideways');
-    assert.ok(box.lines >= 4, `wrapped over ${box.lines} lines`);
-    // Nothing of the session shown before: no title, no controls stepping a graph that is not there.
-    assert.equal(await text(page, '#session-title'), '');
-    assert.equal(await page.locator('#main-area').isHidden(), true);
-    assert.equal(await page.locator('.toolbar').isHidden(), true);
-    mkdirSync(results, { recursive: true });
-    await page.screenshot({ path: join(results, 'graph-too-large.png') });
-    // A session that fits, next: its graph and controls are back.
-    await g.send(JSON.parse(g.snapshotJson) as GraphToWebview);
-    await page.locator('.node').first().waitFor();
-    assert.equal(await page.locator('.toolbar').isVisible(), true);
-    assert.match(await text(page, '#session-title'), /· 7 steps ·/);
-  });
+  }
 
   for (const theme of ['dark', 'light', 'hc'] as const) {
     it(`screenshot, ${theme} theme (test-results/graph-${theme}.png)`, async () => {

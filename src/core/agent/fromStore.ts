@@ -15,8 +15,7 @@ const PAGE = 5000;
 export function readSession(store: SpanStore, sessionId: string, check?: () => void): SpanInput[] {
   // All spans in one query: every page of spans would sort the whole session's (start, id) keys again.
   // Attributes as plain values: the model reads them so, and their OTLP objects were a fifth of its allocations.
-  const input = inputMaker(store, sessionId);
-  return store.mapSpansOfSession(sessionId, check ? (span) => (check(), input(span)) : input);
+  return store.mapSpansOfSession(sessionId, inputMaker(store, sessionId, check));
 }
 
 /**
@@ -25,8 +24,8 @@ export function readSession(store: SpanStore, sessionId: string, check?: () => v
  * a live model that re-normalises the traces that grow keeps readSession's inputs instead.
  */
 export function readSessionSteps(store: SpanStore, sessionId: string, check?: () => void): AgentStep[] {
-  const input = inputMaker(store, sessionId);
-  return store.mapSpansOfSession(sessionId, check ? (span) => (check(), normaliseSpan(input(span))) : (span) => normaliseSpan(input(span)));
+  const input = inputMaker(store, sessionId, check);
+  return store.mapSpansOfSession(sessionId, (span) => normaliseSpan(input(span)));
 }
 
 /** The agent model of a session in the store, built whole (readSession + buildSession, its spans dying young). */
@@ -34,8 +33,8 @@ export function buildStoredSession(store: SpanStore, sessionId: string, options:
   return buildSessionOfSteps(readSessionSteps(store, sessionId, check), options);
 }
 
-/** A span of the session -> its input, with its log records joined. */
-function inputMaker(store: SpanStore, sessionId: string): (span: StoredSpan) => SpanInput {
+/** A span of the session -> its input, with its log records joined; `check` called first (see readSession). */
+function inputMaker(store: SpanStore, sessionId: string, check?: () => void): (span: StoredSpan) => SpanInput {
   const logs = new Map<string, LogRecord[]>();
   for (let offset = 0; ; offset += PAGE) {
     const page = store.logsOfSession(sessionId, { offset, limit: PAGE });
@@ -49,7 +48,8 @@ function inputMaker(store: SpanStore, sessionId: string): (span: StoredSpan) => 
     if (page.length < PAGE) break;
   }
   // Most sessions have no log records: no key to build per span then.
-  return logs.size === 0 ? (span) => inputOf(span, undefined) : (span) => inputOf(span, logs.get(`${span.traceId}/${span.spanId}`));
+  const make = logs.size === 0 ? (span: StoredSpan) => inputOf(span, undefined) : (span: StoredSpan) => inputOf(span, logs.get(`${span.traceId}/${span.spanId}`));
+  return check ? (span) => (check(), make(span)) : make;
 }
 
 /**
