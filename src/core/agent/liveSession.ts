@@ -11,6 +11,7 @@ import { settleTie } from './order';
 import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 import { pushAll } from '../otlp/fittedArrays';
+import { isRoot, TraceParts } from './traceParts';
 
 /** An input's place in the session: by start, then arrival (readSession's order). */
 export interface InputOrder {
@@ -25,20 +26,57 @@ interface Place {
   input: InputOrder;
 }
 
+/** What a live update changes: the steps that come (with their places) and the steps they replace. */
+interface Change {
+  fresh: AgentStep[];
+  freshPlaces: Place[];
+  gone: AgentStep[];
+  /** Traces whose dataflow links are found again, over the steps of the update. */
+  reflow: Set<string>;
+}
+
+/** A trace modelled by parts (traceParts.ts), with its steps counted by start millisecond. */
+interface PartedTrace {
+  parts: TraceParts;
+  starts: Map<number, StartCount>;
+}
+
 export class LiveSession {
-  /** Per trace id (as on the steps): its inputs, in the session's order. */
+  /** Per trace id (as on the steps): its inputs, in the session's order (a parted trace's: in arrival order). */
   private readonly traces = new Map<string, SpanInput[]>();
-  /** Per trace id: its steps now. */
+  /** Per trace id: its steps now (a trace modelled by parts has them in its parts instead). */
   private readonly traceSteps = new Map<string, AgentStep[]>();
+  /** Traces modelled by parts: a live update relates only the parts that gained spans. */
+  private readonly parted = new Map<string, PartedTrace>();
   private readonly places = new WeakMap<AgentStep, Place>();
-  /** Per step: the steps of its trace that must come before it when they start in the same millisecond. */
-  private readonly links = new WeakMap<AgentStep, AgentStep[]>();
+  /**
+   * Per input of a trace that may grow again (one without its root yet, or one that grew: a long run is one
+   * trace that grows with every export), its step as normaliseSpan made it, before relating changed it.
+   * Relating copies of these, the trace's next growth normalises only its new inputs (without them, 512 new
+   * spans on a 30k-span trace were all 30k read and parsed again: ~1 s, as long as a whole build). Traces
+   * whole at their first sight keep none.
+   */
+  private readonly pristine = new WeakMap<SpanInput, AgentStep>();
+  /**
+   * Per step: the steps of its trace that must come before it when they start in the same millisecond, by
+   * dataflow (an LLM call and its tool; matched over the whole trace) and as its parent (within its part).
+   */
+  private readonly flows = new WeakMap<AgentStep, AgentStep[]>();
+  private readonly parentLinks = new WeakMap<AgentStep, AgentStep[]>();
+  /** Both, in the order settling has always read them (the dataflow ones first). */
+  private readonly linksOf = (s: AgentStep): readonly AgentStep[] | undefined => {
+    const flows = this.flows.get(s);
+    const parent = this.parentLinks.get(s);
+    return flows && parent ? [...flows, ...parent] : (flows ?? parent);
+  };
   /** Steps sorted by start, depth and arrival, before ties are settled. */
   private sorted: AgentStep[] = [];
   private whole = false;
   steps: AgentStep[] = [];
   /** How the last change was made: by the traces that grew, or whole. */
   lastUpdate: 'traces' | 'whole' = 'whole';
+  /** Steps the last update related (made again): what it cost beyond its new spans. */
+  related = 0;
 
   /**
    * `orderOf`: an input's place (readSession's order); the inputs given are in that order. `normalise`:
@@ -52,52 +90,134 @@ export class LiveSession {
 
   /** The session's inputs, in order; `added` (also in order) are what is new since the last call. */
   update(inputs: readonly SpanInput[], added: readonly SpanInput[]): AgentStep[] {
+    /** Per trace that grew: its new inputs. */
     const grown = new Map<string, SpanInput[]>();
     for (const input of added) {
       const id = traceIdOf(input);
       const list = this.traces.get(id);
       if (list) list.push(input);
       else this.traces.set(id, [input]);
-      grown.set(id, this.traces.get(id)!);
+      const news = grown.get(id);
+      if (news) news.push(input);
+      else grown.set(id, [input]);
     }
     if (this.whole) return this.rebuild(inputs);
-    let fresh: AgentStep[] = [];
-    const freshPlaces: Place[] = [];
-    /** The grown traces' steps before. */
-    const gone: AgentStep[] = [];
-    for (const [id, list] of grown) {
-      // Inputs arrive in order within a batch, not across batches: the trace's inputs in the session's order.
-      if (list.length > 1) list.sort((a, b) => compareInputs(this.orderOf(a), this.orderOf(b)));
-      const normalised = list.map(this.normalise);
-      if (normalised.some(mergesAcrossTraces)) {
+    const change: Change = { fresh: [], freshPlaces: [], gone: [], reflow: new Set() };
+    this.related = 0;
+    for (const [id, news] of grown) {
+      const parted = this.parted.get(id);
+      let done = parted ? this.updateParts(id, parted, news, change) : 'trace';
+      if (done === 'trace') done = this.updateTrace(id, change);
+      if (done === 'whole') {
         this.whole = true;
         return this.rebuild(inputs);
       }
-      const inputOf = new Map(normalised.map((s, k) => [s, list[k]]));
-      // Steps a framework rule folds away are left out here; the others are the normalised objects.
-      const { steps, depth } = relateSteps(normalised, this.options);
-      const places = steps.map((s, i) => ({ startMs: s.startMs, depth: depth[i], input: this.orderOf(inputOf.get(s)!) }));
-      steps.forEach((s, i) => this.places.set(s, places[i]));
-      const order = placeOrder(places);
-      const ordered = order.map((i) => steps[i]!);
-      this.linkTies(ordered);
-      for (const i of order) {
-        fresh.push(steps[i]!);
-        freshPlaces.push(places[i]!);
-      }
-      pushAll(gone, this.traceSteps.get(id) ?? []);
-      this.traceSteps.set(id, ordered);
     }
-    fresh = placeOrder(freshPlaces).map((i) => fresh[i]!);
+    const { fresh: unordered, freshPlaces, gone } = change;
+    const fresh = placeOrder(freshPlaces).map((i) => unordered[i]!);
     // A tie is settled again only where a step came or went: its millisecond is "dirty".
     const dirty = new Set<number>();
     for (const s of fresh) dirty.add(s.startMs);
     for (const s of gone) dirty.add(s.startMs);
     this.sorted = this.replace(gone, fresh);
+    for (const id of change.reflow) {
+      const ordered = this.sorted.filter((s) => s.traceId === id);
+      for (const s of ordered) this.flows.delete(s);
+      this.linkFlows(ordered);
+    }
     this.steps = this.settle(dirty);
     this.lastUpdate = 'traces';
     return this.steps;
   }
+
+  /**
+   * A trace that grew, related whole (its inputs normalised, or copied from what normalising gave them
+   * before): its steps all replaced. Modelled by parts from now on when it keeps its normalised steps and
+   * nothing in it relates across parts. 'whole': the session must be rebuilt whole (gateway steps).
+   */
+  private updateTrace(id: string, change: Change): 'done' | 'whole' {
+    const list = this.traces.get(id)!;
+    // Inputs arrive in order within a batch, not across batches: the trace's inputs in the session's order.
+    if (list.length > 1) list.sort(this.byOrder);
+    const keep = this.traceSteps.has(id) || this.parted.has(id) || !list.some(isRoot);
+    const normalised = keep ? list.map(this.pristineCopy) : list.map(this.normalise);
+    if (normalised.some(mergesAcrossTraces)) return 'whole';
+    pushAll(change.gone, this.traceSteps.get(id) ?? this.parted.get(id)?.parts.steps() ?? []);
+    const split = keep && !normalised.some(relatesAcrossParts) ? TraceParts.of(list) : undefined;
+    const { steps, places } = this.relateAndPlace(normalised, list, split);
+    this.parted.delete(id);
+    this.traceSteps.delete(id);
+    const order = placeOrder(places);
+    const ordered = order.map((i) => steps[i]!);
+    this.linkFlows(ordered);
+    this.linkParents(ordered);
+    for (const i of order) {
+      change.fresh.push(steps[i]!);
+      change.freshPlaces.push(places[i]!);
+    }
+    if (!split) this.traceSteps.set(id, ordered);
+    else this.parted.set(id, { parts: split, starts: startCounts(steps) });
+    return 'done';
+  }
+
+  /**
+   * A trace modelled by parts that gained `news`: only the parts they are in are related again. 'trace':
+   * the trace must be related whole instead (a span id repeats, or a step relates across parts).
+   */
+  private updateParts(traceId: string, trace: PartedTrace, news: SpanInput[], change: Change): 'done' | 'whole' | 'trace' {
+    const touched = trace.parts.add(news);
+    if (!touched) return 'trace';
+    const inputs: SpanInput[] = [];
+    const before: AgentStep[] = [];
+    for (const part of touched) {
+      pushAll(inputs, part.inputs);
+      pushAll(before, part.steps);
+    }
+    inputs.sort(this.byOrder);
+    const normalised = inputs.map(this.pristineCopy);
+    if (normalised.some(mergesAcrossTraces)) return 'whole';
+    // (The parts keep their steps: relating the trace whole replaces them all.)
+    if (normalised.some(relatesAcrossParts)) return 'trace';
+    for (const part of touched) part.steps = [];
+    const { steps, places } = this.relateAndPlace(normalised, inputs, trace.parts);
+    for (const s of before) tally(trace.starts, s, -1);
+    for (const s of steps) tally(trace.starts, s, 1);
+    const order = placeOrder(places);
+    const ordered = order.map((i) => steps[i]!);
+    // Ties are settled with links between steps of one millisecond: a parent's, found within the parts, and
+    // dataflow between an LLM call and a tool, which is matched over the whole trace: found again over all of
+    // it when a millisecond where steps came or went holds both (the links kept for its other steps may name
+    // the steps replaced). Steps never change between LLM, tool and other kinds once normalised.
+    this.linkParents(ordered);
+    if (before.some((s) => mixed(trace.starts, s.startMs)) || steps.some((s) => mixed(trace.starts, s.startMs))) change.reflow.add(traceId);
+    for (const i of order) {
+      change.fresh.push(steps[i]!);
+      change.freshPlaces.push(places[i]!);
+    }
+    pushAll(change.gone, before);
+    return 'done';
+  }
+
+  /**
+   * relateSteps of `normalised` (normalised from `inputs`, in the session's order), each step placed and,
+   * when the trace is modelled by `parts`, kept in its part.
+   */
+  private relateAndPlace(normalised: AgentStep[], inputs: readonly SpanInput[], parts: TraceParts | undefined): { steps: AgentStep[]; places: Place[] } {
+    // Steps a framework rule folds away are left out here; the others are the normalised objects, in order.
+    const { steps, depth } = relateSteps(normalised, this.options);
+    this.related += normalised.length;
+    let k = 0;
+    const places = steps.map((s, i): Place => {
+      while (normalised[k] !== s) k++;
+      const place = { startMs: s.startMs, depth: depth[i]!, input: this.orderOf(inputs[k]!) };
+      this.places.set(s, place);
+      parts?.partOfInput(inputs[k]!).steps.push(s);
+      return place;
+    });
+    return { steps, places };
+  }
+
+  private readonly byOrder = (a: SpanInput, b: SpanInput): number => compareInputs(this.orderOf(a), this.orderOf(b));
 
   /**
    * The sorted steps with ties settled: the steps as settled before, with each dirty millisecond's steps
@@ -114,7 +234,7 @@ export class LiveSession {
       const [a, b] = rangeOf(before, time);
       const [c, d] = rangeOf(sorted, time);
       while (from < a) out[k++] = before[from++];
-      for (const s of d - c === 1 ? [sorted[c]] : settleTie(sorted.slice(c, d), (s) => this.links.get(s))) out[k++] = s;
+      for (const s of d - c === 1 ? [sorted[c]] : settleTie(sorted.slice(c, d), this.linksOf)) out[k++] = s;
       from = b;
     }
     while (from < before.length) out[k++] = before[from++];
@@ -129,14 +249,22 @@ export class LiveSession {
       let end = start + 1;
       while (end < sorted.length && sorted[end].startMs === sorted[start].startMs) end++;
       if (end - start === 1) out.push(sorted[start]);
-      else for (const s of settleTie(sorted.slice(start, end), (s) => this.links.get(s))) out.push(s);
+      else for (const s of settleTie(sorted.slice(start, end), this.linksOf)) out.push(s);
       start = end;
     }
     return out;
   }
 
+  /** A copy of the input's normalised step (normalised now the first time): relating sets only its own fields. */
+  private readonly pristineCopy = (input: SpanInput): AgentStep => {
+    let step = this.pristine.get(input);
+    if (step === undefined) this.pristine.set(input, (step = this.normalise(input)));
+    return { ...step };
+  };
+
   private rebuild(inputs: readonly SpanInput[]): AgentStep[] {
     this.lastUpdate = 'whole';
+    this.related = inputs.length;
     this.steps = orderedSteps(inputs.map(this.normalise), this.options).steps;
     return this.steps;
   }
@@ -144,9 +272,10 @@ export class LiveSession {
   /** The sorted steps without `gone`, with `fresh` (sorted) in their places: found by binary search, then one copy. */
   private replace(gone: AgentStep[], fresh: AgentStep[]): AgentStep[] {
     const sorted = this.sorted;
-    const removed = gone.map((s) => this.indexOf(s)).sort((a, b) => a - b);
+    // Many gone (a long trace that grew: most of the session): one pass and a merge beat a search for each.
+    const removed = gone.length * 16 > sorted.length ? [-1] : gone.map((s) => this.indexOf(s)).sort((a, b) => a - b);
     if (removed.some((i) => i < 0)) {
-      // Not found where its place says (cannot happen while places and the list agree): the long way.
+      // Or not found where its place says (cannot happen while places and the list agree).
       const goneSet = new Set(gone);
       return merge(sorted.filter((s) => !goneSet.has(s)), fresh, (a, b) => this.compare(a, b));
     }
@@ -188,17 +317,16 @@ export class LiveSession {
     return pa.startMs - pb.startMs || pa.depth - pb.depth || compareInputs(pa.input, pb.input);
   }
 
-  /** A trace's links between steps of one millisecond, as settleTies finds them (its steps in sorted order). */
-  private linkTies(ordered: AgentStep[]): void {
-    const add = (from: AgentStep, to: AgentStep) => {
-      if (from.startMs !== to.startMs || from === to) return;
-      const list = this.links.get(to);
-      if (list) list.push(from);
-      else this.links.set(to, [from]);
-    };
-    for (const [from, to] of dataflowLinks(ordered)) add(ordered[from], ordered[to]);
-    parentIndices(ordered).forEach((p, i) => p >= 0 && add(ordered[p], ordered[i]));
+  /** Dataflow links between steps of one millisecond, as settleTies finds them (a trace's steps, in sorted order). */
+  private linkFlows(ordered: AgentStep[]): void {
+    for (const [from, to] of dataflowLinks(ordered)) tie(this.flows, ordered[from]!, ordered[to]!);
   }
+
+  /** Parent links between steps of one millisecond (steps in sorted order, each with its parent if it is in the trace). */
+  private linkParents(ordered: AgentStep[]): void {
+    parentIndices(ordered).forEach((p, i) => p >= 0 && tie(this.parentLinks, ordered[p]!, ordered[i]!));
+  }
+
 }
 
 /**
@@ -239,6 +367,49 @@ function rangeOf(steps: readonly AgentStep[], time: number): [number, number] {
 
 function compareInputs(a: InputOrder, b: InputOrder): number {
   return a.startMs - b.startMs || a.seq - b.seq;
+}
+
+/**
+ * A step whose relating reads other parts of its trace: a tool whose arguments came as a bare string takes
+ * those of the LLM call that asked for it (frameworks.ts), which may be in another part.
+ */
+const relatesAcrossParts = (s: AgentStep): boolean => s.kind === 'tool' && typeof s.toolArgs === 'string';
+
+/** Notes that `from` comes before `to` when both start at one millisecond. */
+function tie(links: WeakMap<AgentStep, AgentStep[]>, from: AgentStep, to: AgentStep): void {
+  if (from.startMs !== to.startMs || from === to) return;
+  const list = links.get(to);
+  if (list) list.push(from);
+  else links.set(to, [from]);
+}
+
+/** A trace's steps that start at one millisecond: all, and its LLM and tool steps (dataflow links those). */
+interface StartCount {
+  n: number;
+  llm: number;
+  tool: number;
+}
+
+function startCounts(steps: readonly AgentStep[]): Map<number, StartCount> {
+  const counts = new Map<number, StartCount>();
+  for (const s of steps) tally(counts, s, 1);
+  return counts;
+}
+
+/** Counts a step at its millisecond (`by` 1), or no more (-1). */
+function tally(counts: Map<number, StartCount>, s: AgentStep, by: 1 | -1): void {
+  let c = counts.get(s.startMs);
+  if (!c) counts.set(s.startMs, (c = { n: 0, llm: 0, tool: 0 }));
+  c.n += by;
+  if (s.kind === 'llm') c.llm += by;
+  else if (s.kind === 'tool') c.tool += by;
+  if (c.n === 0) counts.delete(s.startMs);
+}
+
+/** Whether a millisecond holds an LLM step and a tool step. */
+function mixed(counts: Map<number, StartCount>, ms: number): boolean {
+  const c = counts.get(ms);
+  return c !== undefined && c.llm > 0 && c.tool > 0;
 }
 
 function traceIdOf(input: SpanInput): string {
