@@ -7,6 +7,7 @@ import { isObject, parseJsonLoose, parseJsonText, str } from './attributes';
 import { fitted } from '../otlp/fittedArrays';
 import { GrowingArrays } from './growingArrays';
 import { MemoSampling, TextMemo } from './textMemo';
+import { WindowArrays } from './windowArrays';
 import type { Message, MessagePart } from './types';
 
 const MAX_DEPTH = 8;
@@ -19,6 +20,8 @@ const MAX_DEPTH = 8;
 interface Memo {
   texts: TextMemo<Message[]>;
   growing: GrowingArrays<Message>;
+  /** The messages of array elements read lately, by their text: a conversation sent as a sliding window. */
+  window: WindowArrays<Message>;
   sampling: MemoSampling;
 }
 const memos = new Map<string, Memo>();
@@ -28,14 +31,22 @@ export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
   if (typeof value !== 'string' || value.length < 16) return messagesOf(value, fallbackRole);
   let memo = memos.get(fallbackRole);
   // Roles come from a few call sites, never from the wire; bounded all the same.
-  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays(), sampling: new MemoSampling() }));
+  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays(), window: new WindowArrays(), sampling: new MemoSampling() }));
   if (!memo || !memo.sampling.ask()) return messagesOf(value, fallbackRole);
-  const { growing } = memo;
+  const { growing, window } = memo;
   let fresh = false;
   const messages = memo.texts.get(value, (text) => {
     const grown = growing.extend(text, (values) => messagesOfList(values, fallbackRole));
     if (grown) return grown;
-    fresh = true;
+    // An array read element by element, those read lately shared; anything else (or not JSON) whole.
+    const windowed = window.items(text, (v) => toMessage(v, fallbackRole, 0));
+    // Found is most of the text found (a window's earlier messages), not a short message every call repeats.
+    fresh = windowed === undefined || windowed.found * 2 < text.length;
+    if (windowed) {
+      const read = fitted(windowed.items);
+      growing.add(text, read);
+      return read;
+    }
     const v = parseJsonText(text);
     const read = messagesOfParsed(v, fallbackRole);
     if (Array.isArray(v)) growing.add(text, read);
