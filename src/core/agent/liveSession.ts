@@ -1,8 +1,10 @@
 // A live session's steps, extended by the spans it gains instead of rebuilt. What relates steps (parents,
 // framework rules, aggregates, agent names, tool arguments, dataflow) stays within a trace, so only the
-// traces that gained spans are normalised again, and merged into the rest in time order; ties are settled
-// with each trace's links, kept. The gateway merge matches calls across traces by time: a session with
-// gateway steps is rebuilt whole. Whatever path, `steps` is exactly what normaliseSession gives.
+// traces that gained spans are related again, and merged into the rest in time order; ties are settled
+// with each trace's links, kept. A trace that may grow (a long run is one trace) keeps its steps as
+// normalised, and of it only the parts its new spans join by parent links are related again
+// (traceParts.ts). The gateway merge matches calls across traces by time: a session with gateway steps
+// is rebuilt whole. Whatever path, `steps` is exactly what normaliseSession gives.
 import { orderedSteps, relateSteps, type SessionOptions } from './session';
 import { dataflowLinks } from './graph';
 import { mergesAcrossTraces } from './gatewayMerge';

@@ -11,10 +11,19 @@ const maxChars = 4 * 2 ** 20;
 /** Past this nesting the array is left to the whole parse (no deep recursion on hostile input). */
 const maxDepth = 256;
 
-/** What an element made (undefined: the element gives no item, as a null message gives none). */
+/** What an element made (undefined: the element gives no item, as a null message gives none), and its text. */
 interface Made<T> {
+  text: string;
   item: T | undefined;
 }
+
+/**
+ * A long element is filed under its last characters and a hit checked against its whole text (as
+ * textMemo.ts does): a Map hashes all of a string key, and most long elements are read once (a prompt of
+ * its own); elements whose ends are alike take each other's place.
+ */
+const tailChars = 128;
+const keyOf = (text: string) => (text.length > 2 * tailChars ? text.slice(-tailChars) : text);
 
 export class WindowArrays<T> {
   private young = new Map<string, Made<T>>();
@@ -33,29 +42,30 @@ export class WindowArrays<T> {
     let found = 0;
     for (let k = 0; k < ranges.length; k += 2) {
       const element = text.slice(ranges[k], ranges[k + 1]);
-      let made = this.young.get(element);
-      if (made === undefined) {
-        made = this.old.get(element);
-        if (made === undefined) {
+      const key = keyOf(element);
+      let made = this.young.get(key);
+      if (made?.text !== element) {
+        made = this.old.get(key);
+        if (made?.text !== element) {
           const value = parseJsonSharing(element);
           // Not JSON after all: JSON.parse of the whole text decides.
           if (value === undefined) return undefined;
-          made = { item: make(value) };
+          made = { text: element, item: make(value) };
         }
-        this.remember(element, made);
+        this.remember(key, made);
       } else found += element.length;
       if (made.item !== undefined) items.push(made.item);
     }
     return { items, found };
   }
 
-  private remember(element: string, made: Made<T>): void {
-    if ((this.chars += element.length) > maxChars) {
+  private remember(key: string, made: Made<T>): void {
+    if ((this.chars += made.text.length) > maxChars) {
       this.old = this.young;
       this.young = new Map();
-      this.chars = element.length;
+      this.chars = made.text.length;
     }
-    this.young.set(element, made);
+    this.young.set(key, made);
   }
 }
 
