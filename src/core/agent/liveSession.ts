@@ -13,7 +13,8 @@ import { settleTie } from './order';
 import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 import { pushAll } from '../otlp/fittedArrays';
-import { isRoot, TraceParts } from './traceParts';
+import { isRoot, relatesAcrossParts, TraceParts } from './traceParts';
+import { mixed, startCounts, tally, tie, type StartCount } from './sameMillisecond';
 
 /** An input's place in the session: by start, then arrival (readSession's order). */
 export interface InputOrder {
@@ -369,49 +370,6 @@ function rangeOf(steps: readonly AgentStep[], time: number): [number, number] {
 
 function compareInputs(a: InputOrder, b: InputOrder): number {
   return a.startMs - b.startMs || a.seq - b.seq;
-}
-
-/**
- * A step whose relating reads other parts of its trace: a tool whose arguments came as a bare string takes
- * those of the LLM call that asked for it (frameworks.ts), which may be in another part.
- */
-const relatesAcrossParts = (s: AgentStep): boolean => s.kind === 'tool' && typeof s.toolArgs === 'string';
-
-/** Notes that `from` comes before `to` when both start at one millisecond. */
-function tie(links: WeakMap<AgentStep, AgentStep[]>, from: AgentStep, to: AgentStep): void {
-  if (from.startMs !== to.startMs || from === to) return;
-  const list = links.get(to);
-  if (list) list.push(from);
-  else links.set(to, [from]);
-}
-
-/** A trace's steps that start at one millisecond: all, and its LLM and tool steps (dataflow links those). */
-interface StartCount {
-  n: number;
-  llm: number;
-  tool: number;
-}
-
-function startCounts(steps: readonly AgentStep[]): Map<number, StartCount> {
-  const counts = new Map<number, StartCount>();
-  for (const s of steps) tally(counts, s, 1);
-  return counts;
-}
-
-/** Counts a step at its millisecond (`by` 1), or no more (-1). */
-function tally(counts: Map<number, StartCount>, s: AgentStep, by: 1 | -1): void {
-  let c = counts.get(s.startMs);
-  if (!c) counts.set(s.startMs, (c = { n: 0, llm: 0, tool: 0 }));
-  c.n += by;
-  if (s.kind === 'llm') c.llm += by;
-  else if (s.kind === 'tool') c.tool += by;
-  if (c.n === 0) counts.delete(s.startMs);
-}
-
-/** Whether a millisecond holds an LLM step and a tool step. */
-function mixed(counts: Map<number, StartCount>, ms: number): boolean {
-  const c = counts.get(ms);
-  return c !== undefined && c.llm > 0 && c.tool > 0;
 }
 
 function traceIdOf(input: SpanInput): string {

@@ -116,3 +116,9 @@ function parentIdOf(input: SpanInput): string | undefined {
 
 /** A span without a parent. */
 export const isRoot = (input: SpanInput): boolean => parentIdOf(input) === undefined;
+
+/**
+ * A step whose relating reads other parts of its trace: a tool whose arguments came as a bare string takes
+ * those of the LLM call that asked for it (frameworks.ts), which may be in another part.
+ */
+export const relatesAcrossParts = (s: AgentStep): boolean => s.kind === 'tool' && typeof s.toolArgs === 'string';
