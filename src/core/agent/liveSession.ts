@@ -262,7 +262,7 @@ export class LiveSession {
   private readonly pristineCopy = (input: SpanInput): AgentStep => {
     let step = this.pristine.get(input);
     if (step === undefined) this.pristine.set(input, (step = this.normalise(input)));
-    return { ...step };
+    return copyOfStep(step);
   };
 
   private rebuild(inputs: readonly SpanInput[]): AgentStep[] {
@@ -370,6 +370,19 @@ function rangeOf(steps: readonly AgentStep[], time: number): [number, number] {
 
 function compareInputs(a: InputOrder, b: InputOrder): number {
   return a.startMs - b.startMs || a.seq - b.seq;
+}
+
+/**
+ * A step's own copy, its fields in their order (JSON shows them so): those normaliseSpan writes first made
+ * as a literal does, the rest added. A spread copy took hidden classes of its own once relating added fields,
+ * and one assigned to `{}` kept most fields out of the object: reading 51k copies for a session's totals was
+ * 8 and 3 times slower than reading steps normaliseSpan made.
+ */
+function copyOfStep(s: AgentStep): AgentStep {
+  const copy: Record<string, unknown> = { id: s.id, traceId: s.traceId, spanId: s.spanId, kind: s.kind, name: s.name, dialects: s.dialects, startMs: s.startMs, endMs: s.endMs, durationMs: s.durationMs, status: s.status };
+  const from = s as unknown as Record<string, unknown>;
+  for (const key in from) if (!(key in copy)) copy[key] = from[key];
+  return copy as unknown as AgentStep;
 }
 
 function traceIdOf(input: SpanInput): string {
