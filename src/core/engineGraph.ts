@@ -12,7 +12,7 @@ import type { SessionSummary } from './store/types';
 
 /** What the graph needs of the engine's model cache. */
 export interface GraphModels {
-  session(sessionId: string, options: SessionOptions, fresh: boolean): { session: AgentSession; inputs: readonly SpanInput[] } | undefined;
+  session(sessionId: string, options: SessionOptions, fresh: boolean): { session: AgentSession; inputs: readonly SpanInput[]; parents?: Int32Array } | undefined;
   summary(sessionId: string): SessionSummary | undefined;
 }
 
@@ -51,7 +51,7 @@ export class GraphFeeds {
     const built = summary && this.models.session(sessionId, options, true);
     if (!summary || !built) return undefined;
     const feed = new GraphFeed({ id: summary.id, name: summary.name, live: summary.live });
-    const json = packedJson(feed.packedSnapshot(built.session));
+    const json = packedJson(feed.packedSnapshot(built.session, built.parents));
     this.open.set(feedId, { sessionId, feed, session: built.session, inputs: built.inputs });
     for (const id of this.open.keys()) if (this.open.size > GraphFeeds.kept) this.open.delete(id);
     return { kind: 'snapshot', json, steps: built.session.steps.length };
@@ -72,7 +72,7 @@ export class GraphFeeds {
     }
     if (!summary || !built) return undefined;
     open.feed.setInfo({ id: summary.id, name: summary.name, live: summary.live });
-    const delta = open.feed.packedDelta(built.session);
+    const delta = open.feed.packedDelta(built.session, built.parents);
     if (built.session !== open.session) {
       open.session = built.session;
       open.inputs = built.inputs;

@@ -5,6 +5,7 @@ import { type MessageConnection, type RequestType, ResponseError } from 'vscode-
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
 import { parentIndices, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
+import { dataflowLinks } from './agent/graph';
 import { sessionOutline } from './agent/outline';
 import { TraceEngine } from './engine';
 import { GraphFeeds } from './engineGraph';
@@ -88,6 +89,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const runOf = (sessionId: string, model: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): Run => ({ steps: model.steps, inputs: model.inputs, folder: launchFolders.get(sessionId) });
   /** A model's parent indices, found once for the graph and the Cost view (~90 ms per 100k steps). */
   const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => parentIndices(model.steps));
+  /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
+  const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => dataflowLinks(model.steps));
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
   const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(runOf(sessionId, model)));
   /**
@@ -105,13 +108,13 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const costOf = (p: CostParams) => {
     const model = models.of(p.sessionId, p.options);
     const parents = parentsOf(model);
-    return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents })) };
+    return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents, dataflow: dataflowOf(model) })) };
   };
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
     const model = models.of(id, options, fresh);
     const parents = parentsOf(model);
-    return { session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents)), inputs: model.inputs };
+    return { session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model))), inputs: model.inputs, parents };
   };
   const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: sessionOf });
   /** The heap budget of a model built outside the cache (exports, a cassette rebuilt from spans). */

@@ -33,6 +33,8 @@ export class GraphFeed {
   private idIndex: { version: number; byId: Map<string, number> } | undefined;
   private keys: string[] = [];
   private indexOf = new Map<string, number>();
+  /** Each step's index, by the step object: a live model keeps most of its steps from one update to the next. */
+  private indexOfStep = new WeakMap<AgentStep, number>();
   /** Per index: the row as last sent (a delta sends the rows that differ). */
   private sentRows: StepRowDto[] = [];
   private origin = 0;
@@ -48,13 +50,17 @@ export class GraphFeed {
     this.info = info;
   }
 
-  /** A full snapshot (answer to `ready`, or after the view was hidden). Resets the index mapping. */
-  snapshot(session: AgentSession): GraphSnapshotDto {
+  /**
+   * A full snapshot (answer to `ready`, or after the view was hidden). Resets the index mapping. `parents`:
+   * the steps' parent indices, when the caller has them.
+   */
+  snapshot(session: AgentSession, parents = parentIndices(session.steps)): GraphSnapshotDto {
     this.keys = session.steps.map((s) => stepKey(s.traceId, s.id));
     this.indexOf = new Map(this.keys.map((k, i) => [k, i]));
+    this.indexOfStep = new WeakMap();
+    session.steps.forEach((s, i) => this.indexOfStep.has(s) || this.indexOfStep.set(s, this.indexOf.get(this.keys[i]!)!));
     this.origin = session.steps.length > 0 ? session.totals.startMs : 0;
     const perm = Int32Array.from(session.steps, (_, i) => i);
-    const parents = parentIndices(session.steps);
     const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
     this.sentRows = steps.slice();
     const info = this.sessionDto();
@@ -63,12 +69,12 @@ export class GraphFeed {
     return { version: ++this.version, session: info, steps, ...this.shared(session, perm) };
   }
 
-  /** New and changed steps since the last snapshot or delta; undefined when nothing changed. */
-  delta(session: AgentSession): GraphDeltaDto | undefined {
+  /** New and changed steps since the last snapshot or delta; undefined when nothing changed. `parents`: as snapshot's. */
+  delta(session: AgentSession, parents?: Int32Array): GraphDeltaDto | undefined {
     if (session === this.sentFrom && JSON.stringify(this.sessionDto()) === this.sentSession) return undefined;
     this.sentFrom = session;
     const perm = this.permutation(session);
-    const parents = parentIndices(session.steps);
+    parents ??= parentIndices(session.steps);
     const changed: IndexedStepDto[] = [];
     const byIndex = new Int32Array(this.keys.length).fill(-1);
     perm.forEach((index, position) => (byIndex[index] = position));
@@ -105,13 +111,13 @@ export class GraphFeed {
   }
 
   /** snapshot() as the webview is sent it: columns, a fraction of the JSON. */
-  packedSnapshot(session: AgentSession): PackedSnapshotDto {
-    return packSnapshot(this.snapshot(session));
+  packedSnapshot(session: AgentSession, parents?: Int32Array): PackedSnapshotDto {
+    return packSnapshot(this.snapshot(session, parents));
   }
 
   /** delta() as the webview is sent it. */
-  packedDelta(session: AgentSession): PackedDeltaDto | undefined {
-    const delta = this.delta(session);
+  packedDelta(session: AgentSession, parents?: Int32Array): PackedDeltaDto | undefined {
+    const delta = this.delta(session, parents);
     return delta && packDelta(delta, this.sentRows);
   }
 
@@ -177,15 +183,23 @@ export class GraphFeed {
 
   /** Session position -> feed index; steps never seen get the next free indices (in session order). */
   private permutation(session: AgentSession): Int32Array {
-    return Int32Array.from(session.steps, (s) => {
-      const key = stepKey(s.traceId, s.id);
-      let index = this.indexOf.get(key);
+    const steps = session.steps;
+    const perm = new Int32Array(steps.length);
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
+      let index = this.indexOfStep.get(s);
       if (index === undefined) {
-        index = this.keys.push(key) - 1;
-        this.indexOf.set(key, index);
+        const key = stepKey(s.traceId, s.id);
+        index = this.indexOf.get(key);
+        if (index === undefined) {
+          index = this.keys.push(key) - 1;
+          this.indexOf.set(key, index);
+        }
+        this.indexOfStep.set(s, index);
       }
-      return index;
-    });
+      perm[i] = index;
+    }
+    return perm;
   }
 
   private rel(epochMs: number): number {

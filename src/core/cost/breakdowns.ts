@@ -1,7 +1,7 @@
 // Cost and tokens grouped by model, agent, tool and step kind, each row keeping the ids of the steps
 // behind it (the graph selects them when the row is clicked). Usage comes from non-aggregate steps only,
 // as in the session totals, so the rows of one breakdown never count a call twice.
-import { dataflowLinks } from '../agent/graph';
+import { dataflowLinks, type DataflowLink } from '../agent/graph';
 import { hasUsage } from '../agent/session';
 import type { AgentStep } from '../agent/types';
 import type { BreakdownKind, BreakdownRowDto } from '../../protocol/cost';
@@ -90,9 +90,9 @@ export function byKind(steps: readonly AgentStep[]): BreakdownRow[] {
  * LLM calls that consumed their results (dataflow tool -> LLM). An LLM call that read the results of two
  * different tools counts for both; within one tool it counts once.
  */
-export function byTool(steps: readonly AgentStep[], below = descendantsOf(steps)): BreakdownRow[] {
+export function byTool(steps: readonly AgentStep[], below = descendantsOf(steps), links: readonly DataflowLink[] = dataflowLinks(steps)): BreakdownRow[] {
   const consumers = new Map<number, number[]>();
-  for (const [from, to] of dataflowLinks(steps)) {
+  for (const [from, to] of links) {
     if (steps[from].kind !== 'tool' || steps[to].kind !== 'llm') continue;
     const list = consumers.get(from);
     if (list) list.push(to);
@@ -129,6 +129,7 @@ export function byTool(steps: readonly AgentStep[], below = descendantsOf(steps)
 }
 
 /** `below`: the steps' descendants, if the caller has them (the report shares one with its findings). */
-export function breakdowns(steps: readonly AgentStep[], below = descendantsOf(steps)): Record<BreakdownKind, BreakdownRow[]> {
-  return { model: byModel(steps), agent: byAgent(steps), tool: byTool(steps, below), kind: byKind(steps) };
+/** `links`: the steps' dataflow links, when the caller has them. */
+export function breakdowns(steps: readonly AgentStep[], below = descendantsOf(steps), links?: readonly DataflowLink[]): Record<BreakdownKind, BreakdownRow[]> {
+  return { model: byModel(steps), agent: byAgent(steps), tool: byTool(steps, below, links), kind: byKind(steps) };
 }

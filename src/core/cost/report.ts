@@ -1,6 +1,7 @@
 // Everything the Cost view shows for one session, from its normalised steps: totals, breakdowns, top
 // steps, the cumulative series, findings and the budget. Pure: the host feeds it, tests call it directly.
 import { totalsDto, totalsOf } from '../agent/rollups';
+import type { DataflowLink } from '../agent/graph';
 import type { AgentStep } from '../agent/types';
 import type { BreakdownKind, CostReportDto, CostSessionDto, CostStepsRef } from '../../protocol/cost';
 import { budgetOf } from './budget';
@@ -22,6 +23,8 @@ export interface ReportInput {
   steps: readonly AgentStep[];
   /** The steps' parent indices, when the caller has them. */
   parents?: Int32Array;
+  /** Their dataflow links (dataflowLinks), when the caller has them. */
+  dataflow?: readonly DataflowLink[];
   budget?: { launchUsd?: number; settingUsd?: number };
 }
 
@@ -33,7 +36,7 @@ export function costReport(input: ReportInput): CostReport {
   const report: CostReport = {
     session: { ...input.session, startEpochMs: origin },
     totals: totalsDto(totals),
-    breakdowns: breakdowns(steps, below),
+    breakdowns: breakdowns(steps, below, input.dataflow),
     topSteps: topSteps(steps, origin),
     series: cumulativeSeries(steps, origin),
     findings: costFindings(steps, {}, below),
