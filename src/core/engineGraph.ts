@@ -5,14 +5,14 @@
 import type { GraphFeedAnswer, GraphStepAnswer } from '../protocol/engine';
 import type { StepDetailDto, StepSummaryDto } from '../protocol/graph';
 import type { AgentSession, AgentStep, SessionOptions, SpanInput } from './agent';
-import { GraphFeed } from './agent/graphDto';
+import { GraphFeed, type FeedInputs } from './agent/graphDto';
 import { packedJson } from '../protocol/graphPacking';
 import { StepSearch, type SearchResult } from './search/stepSearch';
 import type { SessionSummary } from './store/types';
 
 /** What the graph needs of the engine's model cache. */
 export interface GraphModels {
-  session(sessionId: string, options: SessionOptions, fresh: boolean): { session: AgentSession; inputs: readonly SpanInput[]; parents?: Int32Array } | undefined;
+  session(sessionId: string, options: SessionOptions, fresh: boolean): ({ session: AgentSession; inputs: readonly SpanInput[] } & FeedInputs) | undefined;
   summary(sessionId: string): SessionSummary | undefined;
 }
 
@@ -51,7 +51,7 @@ export class GraphFeeds {
     const built = summary && this.models.session(sessionId, options, true);
     if (!summary || !built) return undefined;
     const feed = new GraphFeed({ id: summary.id, name: summary.name, live: summary.live });
-    const json = packedJson(feed.packedSnapshot(built.session, built.parents));
+    const json = packedJson(feed.packedSnapshot(built.session, built));
     this.open.set(feedId, { sessionId, feed, session: built.session, inputs: built.inputs });
     for (const id of this.open.keys()) if (this.open.size > GraphFeeds.kept) this.open.delete(id);
     return { kind: 'snapshot', json, steps: built.session.steps.length };
@@ -72,7 +72,7 @@ export class GraphFeeds {
     }
     if (!summary || !built) return undefined;
     open.feed.setInfo({ id: summary.id, name: summary.name, live: summary.live });
-    const delta = open.feed.packedDelta(built.session, built.parents);
+    const delta = open.feed.packedDelta(built.session, built);
     if (built.session !== open.session) {
       open.session = built.session;
       open.inputs = built.inputs;

@@ -114,9 +114,17 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
     const model = models.of(id, options, fresh);
     const parents = parentsOf(model);
-    return { session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model))), inputs: model.inputs, parents };
+    return { model, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model))), inputs: model.inputs, parents };
   };
-  const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: sessionOf });
+  /**
+   * sessionOf, with the safety findings the graph badges (default options: the value the Cost view and the
+   * diagnostics derive too when the workspace sets none).
+   */
+  const graphOf = (id: string, options: SessionOptions, fresh: boolean) => {
+    const built = sessionOf(id, options, fresh);
+    return { ...built, safety: models.derive(built.model, `safety ${JSON.stringify({})}`, () => findSafety(built.model.steps, {}, built.session.graph)) };
+  };
+  const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: graphOf });
   /** The heap budget of a model built outside the cache (exports, a cassette rebuilt from spans). */
   const checkFor = (sessionId: string) => {
     const summary = store.getSession(sessionId);

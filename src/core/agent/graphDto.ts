@@ -8,6 +8,7 @@ import type {
 import { MAX_WINDOW, type PackedDeltaDto, type PackedSnapshotDto } from '../../protocol/graph';
 import { packDelta, packSnapshot } from '../../protocol/graphPacking';
 import { findSafety } from '../safety/findSafety';
+import type { SafetyFinding } from '../safety/types';
 import { flattenAttributes, str } from './attributes';
 import type { AgentSession } from './index';
 import { labelOf } from './graph';
@@ -27,6 +28,14 @@ export interface GraphSessionInfo {
 const MAX_TEXT = 20_000;
 const MAX_ATTRIBUTES = 500;
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** What the caller may have derived from the session already (else it is derived here). */
+export interface FeedInputs {
+  /** The steps' parent indices. */
+  parents?: Int32Array;
+  /** findSafety(steps, {}) of the session: the badges the graph shows. */
+  safety?: readonly SafetyFinding[];
+}
 
 export class GraphFeed {
   private windowIndex: { session: AgentSession; byIndex: Map<number, number> } | undefined;
@@ -50,11 +59,9 @@ export class GraphFeed {
     this.info = info;
   }
 
-  /**
-   * A full snapshot (answer to `ready`, or after the view was hidden). Resets the index mapping. `parents`:
-   * the steps' parent indices, when the caller has them.
-   */
-  snapshot(session: AgentSession, parents = parentIndices(session.steps)): GraphSnapshotDto {
+  /** A full snapshot (answer to `ready`, or after the view was hidden). Resets the index mapping. */
+  snapshot(session: AgentSession, given: FeedInputs = {}): GraphSnapshotDto {
+    const parents = given.parents ?? parentIndices(session.steps);
     this.keys = session.steps.map((s) => stepKey(s.traceId, s.id));
     this.indexOf = new Map(this.keys.map((k, i) => [k, i]));
     this.indexOfStep = new WeakMap();
@@ -66,15 +73,15 @@ export class GraphFeed {
     const info = this.sessionDto();
     this.sentSession = JSON.stringify(info);
     this.sentFrom = session;
-    return { version: ++this.version, session: info, steps, ...this.shared(session, perm) };
+    return { version: ++this.version, session: info, steps, ...this.shared(session, perm, given.safety) };
   }
 
-  /** New and changed steps since the last snapshot or delta; undefined when nothing changed. `parents`: as snapshot's. */
-  delta(session: AgentSession, parents?: Int32Array): GraphDeltaDto | undefined {
+  /** New and changed steps since the last snapshot or delta; undefined when nothing changed. */
+  delta(session: AgentSession, given: FeedInputs = {}): GraphDeltaDto | undefined {
     if (session === this.sentFrom && JSON.stringify(this.sessionDto()) === this.sentSession) return undefined;
     this.sentFrom = session;
     const perm = this.permutation(session);
-    parents ??= parentIndices(session.steps);
+    const parents = given.parents ?? parentIndices(session.steps);
     const changed: IndexedStepDto[] = [];
     const byIndex = new Int32Array(this.keys.length).fill(-1);
     perm.forEach((index, position) => (byIndex[index] = position));
@@ -91,7 +98,7 @@ export class GraphFeed {
     if (changed.length === 0 && infoJson === this.sentSession) return undefined;
     this.sentSession = infoJson;
     const baseVersion = this.version;
-    return { version: ++this.version, baseVersion, session: info, changed, ...this.shared(session, perm) };
+    return { version: ++this.version, baseVersion, session: info, changed, ...this.shared(session, perm, given.safety) };
   }
 
   /** The span id of the step at a feed index (a webview sent no ids names steps by index). */
@@ -111,13 +118,13 @@ export class GraphFeed {
   }
 
   /** snapshot() as the webview is sent it: columns, a fraction of the JSON. */
-  packedSnapshot(session: AgentSession, parents?: Int32Array): PackedSnapshotDto {
-    return packSnapshot(this.snapshot(session, parents));
+  packedSnapshot(session: AgentSession, given?: FeedInputs): PackedSnapshotDto {
+    return packSnapshot(this.snapshot(session, given));
   }
 
   /** delta() as the webview is sent it. */
-  packedDelta(session: AgentSession, parents?: Int32Array): PackedDeltaDto | undefined {
-    const delta = this.delta(session, parents);
+  packedDelta(session: AgentSession, given?: FeedInputs): PackedDeltaDto | undefined {
+    const delta = this.delta(session, given);
     return delta && packDelta(delta, this.sentRows);
   }
 
@@ -224,7 +231,7 @@ export class GraphFeed {
     return row;
   }
 
-  private shared(session: AgentSession, perm: Int32Array): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
+  private shared(session: AgentSession, perm: Int32Array, safety: readonly SafetyFinding[] = findSafety(session.steps, {}, session.graph)): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
     const byId = new Map<string, number>();
     session.steps.forEach((s, i) => byId.has(s.id) || byId.set(s.id, perm[i]));
     const edges: EdgeDto[] = [];
@@ -248,7 +255,7 @@ export class GraphFeed {
     timeline.type = types.join('');
     const findings: FindingDto[] = session.findings.map((f) => ({ kind: f.kind, message: f.message, steps: f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) }));
     // Safety findings badge their steps; a taint finding's steps are its path, source first.
-    for (const f of findSafety(session.steps, {}, session.graph)) findings.push({ kind: `safety:${f.kind}`, message: f.message, steps: (f.path ?? [f.stepId]).map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) });
+    for (const f of safety) findings.push({ kind: `safety:${f.kind}`, message: f.message, steps: (f.path ?? [f.stepId]).map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) });
     return { edges, timeline, totals: totalsDto(session.totals), findings };
   }
 
