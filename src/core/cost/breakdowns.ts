@@ -128,8 +128,10 @@ export function byTool(steps: readonly AgentStep[], below = descendantsOf(steps)
     .sort(byCost);
 }
 
-/** `below`: the steps' descendants, if the caller has them (the report shares one with its findings). */
-/** `links`: the steps' dataflow links, when the caller has them. */
+/**
+ * `below`: the steps' descendants, if the caller has them (the report shares one with its findings); `links`:
+ * their dataflow links, likewise (the engine finds them once per model).
+ */
 export function breakdowns(steps: readonly AgentStep[], below = descendantsOf(steps), links?: readonly DataflowLink[]): Record<BreakdownKind, BreakdownRow[]> {
   return { model: byModel(steps), agent: byAgent(steps), tool: byTool(steps, below, links), kind: byKind(steps) };
 }
