@@ -4,6 +4,10 @@ import { Commands } from '../../src/host/contributions';
 import { activeApi } from './extension.test';
 import { postJsonSpans, waitFor, webviewBootMs } from './otlpPost';
 import { syntheticSession } from '../unit/agent/synthetic';
+import { agentShapedSession, underOpenRuns } from '../unit/agent/agentShaped';
+import { sessionText } from '../unit/agent/modelInputs';
+import { nanosToMs, normaliseSession } from '../../src/core/agent';
+import { agentOptions } from '../../src/host/settings';
 
 describe('Agent Trace panel inside VS Code', () => {
   it('opens on a session, boots its webview (ready -> snapshot) and streams live steps as deltas', async () => {
@@ -71,6 +75,46 @@ describe('Agent Trace panel inside VS Code', () => {
     const panel = graph.open('graph-churn');
     await waitFor('a snapshot in the panel opened after them', () => (panel.sent.snapshot ?? 0) >= 1, 20000);
     console.log(`      the next panel booted in ${Date.now() - started} ms after 5 closed while loading`);
+    panel.panel.dispose();
+  });
+
+  it('a long run (one trace, its agent span sent last) grows live in the open graph; its live model is what a whole build gives', async () => {
+    const { receiver, graph } = await activeApi();
+    await receiver.start();
+    // Span ids no other test posts (theirs count up from 1; source resolutions are cached by span id).
+    const unique = (id: string) => `c${id.slice(1)}`;
+    const spans = underOpenRuns(agentShapedSession(80), true)
+      .map((i) => ({ ...i.span, spanId: unique(i.span.spanId), parentSpanId: i.span.parentSpanId && unique(i.span.parentSpanId) }))
+      .sort((a, b) => nanosToMs(a.endTimeUnixNano) - nanosToMs(b.endTimeUnixNano));
+    assert.equal(spans.at(-1)!.name, 'invoke_agent LongRun', 'the agent span ends, and is sent, last');
+    const resource = { attributes: [{ key: 'agent_debugger.session.id', value: { stringValue: 'graph-long-run' } }] };
+    let posts = 0;
+    // Exporters group spans by scope, not time: every other export arrives backwards (ties are then settled by dataflow, not arrival).
+    const post = async (batch: typeof spans) => {
+      if (posts++ % 2) batch = batch.slice().reverse();
+      const body = JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'test' }, spans: batch }] }] });
+      assert.equal((await fetch(`${receiver.httpEndpoint!}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status, 200);
+    };
+    const batch = 60;
+    await post(spans.slice(0, batch));
+    const engine = await receiver.engine();
+    await waitFor('the session', () => engine.getSession('graph-long-run')?.spanCount === batch);
+    graph.current?.panel.dispose();
+    const panel = graph.open('graph-long-run');
+    await waitFor('a snapshot', () => (panel.sent.snapshot ?? 0) >= 1, webviewBootMs);
+    // Each export of the run reaches the open graph as a delta.
+    for (let at = batch; at < spans.length; at += batch) {
+      const deltas = panel.sent.delta ?? 0;
+      await post(spans.slice(at, at + batch));
+      await waitFor(`a delta after ${Math.min(at + batch, spans.length)} spans`, () => (panel.sent.delta ?? 0) > deltas, 10000);
+    }
+    await waitFor('every span', () => engine.getSession('graph-long-run')?.spanCount === spans.length);
+    // The model the graph reads (extended export by export) is what a whole build of the stored spans gives.
+    const live = await engine.sessionSteps('graph-long-run', agentOptions(), false);
+    assert.equal(live.length, spans.length);
+    assert.equal(sessionText({ steps: live }), sessionText({ steps: normaliseSession(await engine.readSession('graph-long-run'), agentOptions()) }));
+    assert.equal(live.filter((s) => s.agentName === 'LongRun' || s.agentName === 'TravelPlanner').length, spans.length, 'every step under the run names its agent');
+    assert.equal(panel.panel.title, `Agent Trace: ${engine.getSession('graph-long-run')!.name}`);
     panel.panel.dispose();
   });
 

@@ -116,13 +116,13 @@ function eventsOf(events: readonly SpanEvent[], logs: readonly LogRecord[]): Ste
 }
 
 /** '' or only '0's: no parent (without a regular expression: this runs for every span). */
-function allZeros(id: string): boolean {
+export function allZeros(id: string): boolean {
   for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
   return true;
 }
 
 /** OTLP/JSON ids are case-insensitive hex; lowercase makes them comparable. */
-function hexId(v: unknown): string {
+export function hexId(v: unknown): string {
   return typeof v === 'string' ? v.toLowerCase() : '';
 }
 
@@ -163,4 +163,17 @@ function errorOf(status: { code?: number; message?: string } | undefined, events
     if (message || type) return type && message ? `${type}: ${message}` : (message ?? type);
   }
   return errorType ?? 'error';
+}
+
+/**
+ * A step's own copy (a live model relates copies of the steps it keeps as normalised), its fields in their order (JSON shows them so): those normaliseSpan writes first made
+ * as a literal does, the rest added. A spread copy took hidden classes of its own once relating added fields,
+ * and one assigned to `{}` kept most fields out of the object: reading 51k copies for a session's totals was
+ * 8 and 3 times slower than reading steps normaliseSpan made.
+ */
+export function copyOfStep(s: AgentStep): AgentStep {
+  const copy: Record<string, unknown> = { id: s.id, traceId: s.traceId, spanId: s.spanId, kind: s.kind, name: s.name, dialects: s.dialects, startMs: s.startMs, endMs: s.endMs, durationMs: s.durationMs, status: s.status };
+  const from = s as unknown as Record<string, unknown>;
+  for (const key in from) if (!(key in copy)) copy[key] = from[key];
+  return copy as unknown as AgentStep;
 }

@@ -4,6 +4,7 @@
 // one trace whose agent span ends last: until then its new spans join no old part, and a live update
 // relates only the parts they are in. Not for a trace whose span ids repeat (a repeated id's parent link
 // depends on the whole trace): add() refuses it.
+import { allZeros, hexId } from './normalise';
 import type { AgentStep, SpanInput } from './types';
 
 export interface Part {
@@ -100,18 +101,13 @@ function union(a: Part, b: Part): Part {
   return big;
 }
 
-/** As the step's ids are (normaliseSpan lowercases them). */
-function spanIdOf(input: SpanInput): string {
-  const id = input.span.spanId;
-  return typeof id === 'string' ? id.toLowerCase() : '';
-}
+/** As the step's ids are. */
+const spanIdOf = (input: SpanInput): string => hexId(input.span.spanId);
 
-/** The parent's span id, or undefined for a root (none, or all zeros). */
+/** The parent's span id, or undefined for a root (none, or all zeros), as normaliseSpan reads it. */
 function parentIdOf(input: SpanInput): string | undefined {
-  const parent = input.span.parentSpanId;
-  if (typeof parent !== 'string') return undefined;
-  for (let i = 0; i < parent.length; i++) if (parent.charCodeAt(i) !== 48) return parent.toLowerCase();
-  return undefined;
+  const parent = hexId(input.span.parentSpanId);
+  return allZeros(parent) ? undefined : parent;
 }
 
 /** A span without a parent. */

@@ -4,6 +4,7 @@
 // around them, runs that repeat an earlier run's input exactly (loop findings), failures, and gateway
 // twins of some calls.
 import type { SpanInput } from '../../../src/core/agent/types';
+import { nanosToMs } from '../../../src/core/agent/attributes';
 import { spanInput } from './synthetic';
 
 const T0 = 1_767_225_600_000;
@@ -55,4 +56,26 @@ export function agentShapedSession(runs: number): SpanInput[] {
     t += turns * 4 + 3 + (run % 3 === 0 ? 0 : 1);
   }
   return out;
+}
+
+/**
+ * Each trace of `inputs` under an agent span of its own that starts first and ends last, and so arrives
+ * last (byEnd): its roots are that span's children. `oneTrace`: all of them one trace, under one such span.
+ */
+export function underOpenRuns(inputs: SpanInput[], oneTrace = false): SpanInput[] {
+  const traces = new Map<string, SpanInput[]>();
+  for (const input of inputs) {
+    const id = oneTrace ? 'f'.repeat(32) : input.span.traceId;
+    const list = traces.get(id);
+    const moved = { ...input, span: { ...input.span, traceId: id } };
+    if (list) list.push(moved);
+    else traces.set(id, [moved]);
+  }
+  const runId = 'e'.repeat(16);
+  return [...traces].flatMap(([traceId, list]) => {
+    const starts = list.map((i) => nanosToMs(i.span.startTimeUnixNano));
+    const ends = list.map((i) => nanosToMs(i.span.endTimeUnixNano));
+    const run = spanInput({ traceId, spanId: runId, name: 'invoke_agent LongRun', startMs: Math.min(...starts) - 1, endMs: Math.max(...ends) + 1, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'LongRun' } });
+    return [run, ...list.map((i): SpanInput => ({ ...i, span: { ...i.span, parentSpanId: i.span.parentSpanId || runId } }))];
+  });
 }

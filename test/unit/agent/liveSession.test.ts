@@ -7,9 +7,9 @@ import { nanosToMs, normaliseSession, type AgentStep, type SpanInput } from '../
 import { mergeInputs, placeOf, readSession, readSessionAdded } from '../../../src/core/agent/fromStore';
 import { LiveSession, type InputOrder } from '../../../src/core/agent/liveSession';
 import { normaliseSpan } from '../../../src/core/agent/normalise';
-import { agentShapedSession } from './agentShaped';
+import { agentShapedSession, underOpenRuns } from './agentShaped';
 import { fixtureInputs, sessionText } from './modelInputs';
-import { spanInput, syntheticSession } from './synthetic';
+import { syntheticSession } from './synthetic';
 import { newStore, request, str } from '../store/fixtures';
 
 /**
@@ -68,28 +68,6 @@ function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole:
     assert.equal(text(steps), text(normaliseSession(inputs)), `after ${inputs.length} spans (${updates} updates)`);
   }
   return { updates, whole, work };
-}
-
-/**
- * Each trace of `inputs` under an agent span of its own that starts first and ends last, and so arrives
- * last (byEnd): its roots are that span's children. `oneTrace`: all of them one trace, under one such span.
- */
-function underOpenRuns(inputs: SpanInput[], oneTrace = false): SpanInput[] {
-  const traces = new Map<string, SpanInput[]>();
-  for (const input of inputs) {
-    const id = oneTrace ? 'f'.repeat(32) : input.span.traceId;
-    const list = traces.get(id);
-    const moved = { ...input, span: { ...input.span, traceId: id } };
-    if (list) list.push(moved);
-    else traces.set(id, [moved]);
-  }
-  const runId = 'e'.repeat(16);
-  return [...traces].flatMap(([traceId, list]) => {
-    const starts = list.map((i) => nanosToMs(i.span.startTimeUnixNano));
-    const ends = list.map((i) => nanosToMs(i.span.endTimeUnixNano));
-    const run = spanInput({ traceId, spanId: runId, name: 'invoke_agent LongRun', startMs: Math.min(...starts) - 1, endMs: Math.max(...ends) + 1, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'LongRun' } });
-    return [run, ...list.map((i): SpanInput => ({ ...i, span: { ...i.span, parentSpanId: i.span.parentSpanId || runId } }))];
-  });
 }
 
 describe('agent model: a live session extended by its new spans', function () {
