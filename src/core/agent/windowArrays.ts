@@ -4,31 +4,19 @@
 // text's elements found again share the items made of them (the model keeps one message object where each
 // call kept its own, and what is derived per message is derived once), and only the new ones are parsed.
 import { isJsonSpace, parseJsonSharing } from './sharingJson';
-
-/** Characters of the element texts remembered, per generation (the older generation is forgotten at once). */
-const maxChars = 4 * 2 ** 20;
+import { TextMemo } from './textMemo';
 
 /** Past this nesting the array is left to the whole parse (no deep recursion on hostile input). */
 const maxDepth = 256;
 
-/** What an element made (undefined: the element gives no item, as a null message gives none), and its text. */
+/** What an element made (undefined: the element gives no item, as a null message gives none). */
 interface Made<T> {
-  text: string;
   item: T | undefined;
 }
 
-/**
- * A long element is filed under its last characters and a hit checked against its whole text (as
- * textMemo.ts does): a Map hashes all of a string key, and most long elements are read once (a prompt of
- * its own); elements whose ends are alike take each other's place.
- */
-const tailChars = 128;
-const keyOf = (text: string) => (text.length > 2 * tailChars ? text.slice(-tailChars) : text);
-
 export class WindowArrays<T> {
-  private young = new Map<string, Made<T>>();
-  private old = new Map<string, Made<T>>();
-  private chars = 0;
+  /** Elements by their text, bounded and keyed as any long text the model reads once (textMemo.ts). */
+  private readonly elements = new TextMemo<Made<T> | undefined>();
 
   /**
    * The items of `text`, a JSON array, made of its elements by `make` (each element's parsed value) or, for
@@ -40,32 +28,21 @@ export class WindowArrays<T> {
     if (!ranges) return undefined;
     const items: T[] = [];
     let found = 0;
-    for (let k = 0; k < ranges.length; k += 2) {
+    let read = true;
+    for (let k = 0; k < ranges.length && read; k += 2) {
       const element = text.slice(ranges[k], ranges[k + 1]);
-      const key = keyOf(element);
-      let made = this.young.get(key);
-      if (made?.text !== element) {
-        made = this.old.get(key);
-        if (made?.text !== element) {
-          const value = parseJsonSharing(element);
-          // Not JSON after all: JSON.parse of the whole text decides.
-          if (value === undefined) return undefined;
-          made = { text: element, item: make(value) };
-        }
-        this.remember(key, made);
-      } else found += element.length;
-      if (made.item !== undefined) items.push(made.item);
+      let missed = false;
+      const made = this.elements.get(element, (e) => {
+        missed = true;
+        const value = parseJsonSharing(e);
+        // Not JSON after all: JSON.parse of the whole text decides.
+        if (value === undefined) read = false;
+        return value === undefined ? undefined : { item: make(value) };
+      });
+      if (!missed) found += element.length;
+      if (made?.item !== undefined) items.push(made.item);
     }
-    return { items, found };
-  }
-
-  private remember(key: string, made: Made<T>): void {
-    if ((this.chars += made.text.length) > maxChars) {
-      this.old = this.young;
-      this.young = new Map();
-      this.chars = made.text.length;
-    }
-    this.young.set(key, made);
+    return read ? { items, found } : undefined;
   }
 }
 
