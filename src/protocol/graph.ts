@@ -87,7 +87,7 @@ export interface GraphSnapshotDto {
   findings: FindingDto[];
 }
 
-/** New and changed steps since `baseVersion`; edges, timeline and totals are replaced whole. */
+/** New and changed steps since `baseVersion`; edges, timeline and totals are replaced whole (packed, what did not change is kept). */
 export interface GraphDeltaDto {
   version: number;
   baseVersion: number;
@@ -162,6 +162,11 @@ export interface PackedTimelineDto {
   /** A start or end event is at its step's start or end; every other event's time, as [event index delta, us] pairs, flat. */
   times: IntsText;
   labels: [number, string][];
+  /**
+   * In a delta: the first `keep` events are the base version's, as the webview holds them; `events` and
+   * `times` are the events after them (labels keep their indices). Absent: the whole timeline.
+   */
+  keep?: number;
 }
 
 export interface PackedEdgesDto {
@@ -170,6 +175,8 @@ export interface PackedEdgesDto {
    * (siblingEdges: consecutive children of each parent, and of the roots). 0: every edge is sent.
    */
   derivedNext: number;
+  /** The derived edges join siblings in the order of their start events (startEventOrder), not of their indices. */
+  startOrder?: boolean;
   /** Delta from the previous edge's `from`. */
   from: IntsText;
   /** to - from. */
@@ -180,6 +187,11 @@ export interface PackedEdgesDto {
   labels: JoinedTextDto;
   /** The labelled edges: [delta from the previous labelled edge's index, index into `labels`] pairs, flat. */
   labelled: IntsText;
+  /**
+   * In a delta: the first `keep` of the edges the base version was sent (those after its derived ones) stay;
+   * the edges here follow them. Absent: every edge is here.
+   */
+  keep?: number;
 }
 
 export interface PackedSnapshotDto {

@@ -49,9 +49,9 @@ export function parsePacked<T extends PackedSnapshotDto | PackedDeltaDto>(json: 
   return JSON.parse(json) as T;
 }
 
-/** `ids`: send the span ids; by default only below ID_FREE_FROM steps (sized to the view). */
-export function packSnapshot(s: GraphSnapshotDto, ids = s.steps.length < ID_FREE_FROM): PackedSnapshotDto {
-  return { version: s.version, session: s.session, steps: packSteps(s.steps, ids), edges: packEdges(s.edges, s.steps), timeline: packTimeline(s.timeline, s.steps), totals: s.totals, findings: shownFindings(s.findings) };
+/** `ids`: send the span ids; by default only below ID_FREE_FROM steps (sized to the view). `edges`: splitEdges of its edges, when made already. */
+export function packSnapshot(s: GraphSnapshotDto, ids = s.steps.length < ID_FREE_FROM, edges = splitEdges(s.edges, s.steps, s.timeline)): PackedSnapshotDto {
+  return { version: s.version, session: s.session, steps: packSteps(s.steps, ids), edges: packEdgeList(edges), timeline: packTimeline(s.timeline, s.steps), totals: s.totals, findings: shownFindings(s.findings) };
 }
 
 /**
@@ -67,9 +67,12 @@ export function shownFindings(findings: readonly FindingDto[]): FindingDto[] {
   return out;
 }
 
-/** `rows`: every row after the delta (the webview's rows once it is applied). */
-export function packDelta(d: GraphDeltaDto, rows: readonly StepRowDto[]): PackedDeltaDto {
-  return { ...d, edges: packEdges(d.edges, rows), timeline: packTimeline(d.timeline, rows), findings: shownFindings(d.findings) };
+/**
+ * `rows`: every row after the delta (the webview's rows once it is applied). `keep`: how many of the base
+ * version's events and sent edges stay (keptEvents / keptEdges; none by default); `edges`: splitEdges of its edges.
+ */
+export function packDelta(d: GraphDeltaDto, rows: readonly StepRowDto[], keep = { events: 0, edges: 0 }, edges = splitEdges(d.edges, rows, d.timeline)): PackedDeltaDto {
+  return { ...d, edges: packEdgeList(edges, keep.edges), timeline: packTimeline(d.timeline, rows, keep.events), findings: shownFindings(d.findings) };
 }
 
 /** `ids`: false to leave the span ids out (a big session: the webview names steps by index). */
@@ -167,14 +170,15 @@ export function unpackTable(packed: StepColumnsDto): StepTable {
  * of their first child: the core's rule for a snapshot. Derived from the rows' parents, O(n); a parent that is
  * not a row's index is a root, as unpackTable reads it.
  */
-export function siblingEdges(parents: ArrayLike<number>): EdgeDto[] {
+export function siblingEdges(parents: ArrayLike<number>, order?: ArrayLike<number>): EdgeDto[] {
   const n = parents.length;
   // Groups by parent (at parent + 1; the roots, and any parent that is not a row, at 0) in typed arrays: a
   // Map of a list per parent cost a 100k-step first paint ~40 ms in the webview.
   const groupOf = new Int32Array(n);
   const size = new Int32Array(n + 1);
   const groups: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < n; k++) {
+    const i = order ? order[k] : k;
     const p = parents[i];
     const g = (groupOf[i] = Number.isInteger(p) && p >= 0 && p < n ? p + 1 : 0);
     if (size[g]++ === 0) groups.push(g);
@@ -188,7 +192,8 @@ export function siblingEdges(parents: ArrayLike<number>): EdgeDto[] {
   }
   const edges = new Array<EdgeDto>(total);
   const last = new Int32Array(n + 1).fill(-1);
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < n; k++) {
+    const i = order ? order[k] : k;
     const g = groupOf[i];
     if (last[g] >= 0) edges[at[g]++] = [last[g], i, 'next'];
     last[g] = i;
@@ -196,13 +201,53 @@ export function siblingEdges(parents: ArrayLike<number>): EdgeDto[] {
   return edges;
 }
 
-/** `rows`: the rows the edges join; when the `next` edges are exactly siblingEdges(rows), first, they are not sent. */
-export function packEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[]): PackedEdgesDto {
-  const derived = siblingEdges(rows.map((r) => r.parent));
-  const same = derived.length <= edges.length && derived.every(([from, to], i) => edges[i][0] === from && edges[i][1] === to && edges[i][2] === 'next' && edges[i][3] === undefined)
-    && edges.every((e, i) => i < derived.length || e[2] !== 'next');
-  const sent = same ? edges.slice(derived.length) : edges;
-  const p: PackedEdgesDto = { derivedNext: same ? derived.length : 0, from: '', to: '', kind: '', labels: { text: '', lengths: '' }, labelled: '' };
+/**
+ * Steps in the order of their start events (each at its last one, as the webview's model reads them), when all
+ * `n` have one; else undefined. A feed's indices follow arrival, which is not time order when spans come out
+ * of order: siblings are in this order (the core's), and the `next` edges that join them derived in it.
+ */
+export function startEventOrder(step: ArrayLike<number>, isStart: (event: number) => boolean, n: number): Int32Array | undefined {
+  const startAt = new Int32Array(n).fill(-1);
+  for (let i = 0; i < step.length; i++) if (step[i] >= 0 && step[i] < n && isStart(i)) startAt[step[i]] = i;
+  const order = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < step.length && k < n; i++) if (step[i] >= 0 && step[i] < n && startAt[step[i]] === i) order[k++] = step[i];
+  return k === n ? order : undefined;
+}
+
+/** Edges as they cross: how many `next` edges the webview derives (siblingEdges, in start order or not), and the rest, which are sent. */
+export interface SentEdges {
+  derivedNext: number;
+  startOrder: boolean;
+  sent: readonly EdgeDto[];
+}
+
+/**
+ * `rows`: the rows the edges join, `timeline` their events; when the `next` edges are exactly the siblings'
+ * (siblingEdges of the rows in start order, or in index order), first, they are not sent.
+ */
+export function splitEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[], timeline?: TimelineDto): SentEdges {
+  const parents = rows.map((r) => r.parent);
+  const order = timeline && startEventOrder(timeline.step, (i) => timeline.type.charCodeAt(i) === 115 /* s */, rows.length);
+  for (const startOrder of order ? [true, false] : [false]) {
+    const derived = siblingEdges(parents, startOrder ? order : undefined);
+    const same = derived.length <= edges.length && derived.every(([from, to], i) => edges[i][0] === from && edges[i][1] === to && edges[i][2] === 'next' && edges[i][3] === undefined)
+      && edges.every((e, i) => i < derived.length || e[2] !== 'next');
+    if (same) return { derivedNext: derived.length, startOrder, sent: edges.slice(derived.length) };
+  }
+  return { derivedNext: 0, startOrder: false, sent: edges };
+}
+
+export function packEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[], timeline?: TimelineDto): PackedEdgesDto {
+  return packEdgeList(splitEdges(edges, rows, timeline));
+}
+
+/** `keep`: the first `keep` of `split.sent` are the base version's, which the webview holds: only the rest is written. */
+export function packEdgeList(split: SentEdges, keep = 0): PackedEdgesDto {
+  const sent = keep > 0 ? split.sent.slice(keep) : split.sent;
+  const p: PackedEdgesDto = { derivedNext: split.derivedNext, from: '', to: '', kind: '', labels: { text: '', lengths: '' }, labelled: '' };
+  if (split.startOrder && split.derivedNext > 0) p.startOrder = true;
+  if (keep > 0) p.keep = keep;
   const labels: string[] = [];
   const froms = new Float64Array(sent.length), tos = new Float64Array(sent.length);
   const kinds = new Array<string>(sent.length);
@@ -231,7 +276,26 @@ export function packEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[]
 }
 
 /** `parents`: the unpacked steps' parents (the derived `next` edges join them). */
-export function unpackEdges(p: PackedEdgesDto, parents: ArrayLike<number>): EdgeDto[] {
+export function unpackEdges(p: PackedEdgesDto, parents: ArrayLike<number>, timeline?: TimelineColumns): EdgeDto[] {
+  return unpackEdgeParts(p, parents, [], timeline)?.edges ?? [];
+}
+
+/**
+ * The edges, and how many of them (first) are derived; a delta's on top of `baseSent`, the edges its base
+ * version was sent (undefined when it keeps more of them than there are). `timeline`: the steps' events
+ * (the derived edges may follow their start order).
+ */
+export function unpackEdgeParts(p: PackedEdgesDto, parents: ArrayLike<number>, baseSent: readonly EdgeDto[] = [], timeline?: TimelineColumns): { edges: EdgeDto[]; derived: number } | undefined {
+  const keep = p.keep === undefined ? 0 : p.keep;
+  if (!Number.isSafeInteger(keep) || keep < 0 || keep > baseSent.length) return undefined;
+  const sent = keep > 0 ? baseSent.slice(0, keep).concat(unpackSent(p)) : unpackSent(p);
+  const order = p.startOrder === true && timeline ? startEventOrder(timeline.step, (i) => timeline.type[i] === 0, parents.length) : undefined;
+  const derived = num(p.derivedNext) > 0 ? siblingEdges(parents, order) : [];
+  return { edges: derived.length > 0 ? derived.concat(sent) : sent, derived: derived.length };
+}
+
+/** The edges written in `p` (not the derived ones, nor those it keeps). */
+function unpackSent(p: PackedEdgesDto): EdgeDto[] {
   const froms = intColumn(p.from), tos = intColumn(p.to), kinds = text(p.kind);
   // Labels first, so that each edge is made whole (a fourth element set later regrew its array to 20 slots).
   const labelAt = new Map<number, string>();
@@ -250,20 +314,20 @@ export function unpackEdges(p: PackedEdgesDto, parents: ArrayLike<number>): Edge
     const label = labelAt.size > 0 ? labelAt.get(i) : undefined;
     sent[i] = label === undefined ? [from, from + num(tos[i]), kind] : [from, from + num(tos[i]), kind, label];
   }
-  return num(p.derivedNext) > 0 ? siblingEdges(parents).concat(sent) : sent;
+  return sent;
 }
 
-/** `rows`: the rows whose start and end time the start and end events. */
-export function packTimeline(t: TimelineDto, rows: readonly StepRowDto[]): PackedTimelineDto {
+/** `rows`: the rows whose start and end time the start and end events. `from`: the events before it are kept (a delta's). */
+export function packTimeline(t: TimelineDto, rows: readonly StepRowDto[], from = 0): PackedTimelineDto {
   const n = t.step.length;
-  const events = new Float64Array(n);
+  const events = new Float64Array(n - from);
   const times: number[] = [];
   let prevStep = 0;
-  let prevAt = 0;
-  for (let i = 0; i < n; i++) {
+  let prevAt = from;
+  for (let i = from; i < n; i++) {
     const step = t.step[i];
     const type = t.type[i];
-    events[i] = (step - prevStep) * 3 + (type === 's' ? 0 : type === 'e' ? 2 : 1);
+    events[i - from] = (step - prevStep) * 3 + (type === 's' ? 0 : type === 'e' ? 2 : 1);
     prevStep = step;
     const own = type === 's' ? rows[step]?.start : type === 'e' ? rows[step]?.end : undefined;
     if (own === undefined || toUs(own) !== toUs(t.time[i])) {
@@ -271,7 +335,8 @@ export function packTimeline(t: TimelineDto, rows: readonly StepRowDto[]): Packe
       prevAt = i;
     }
   }
-  return { events: intsText(events), times: intsText(times), labels: t.labels };
+  if (from === 0) return { events: intsText(events), times: intsText(times), labels: t.labels };
+  return { events: intsText(events), times: intsText(times), labels: t.labels.filter(([at]) => at >= from), keep: from };
 }
 
 /** The timeline back, start and end events timed by their steps' start and end. */
@@ -298,4 +363,27 @@ export function unpackTimeline(p: PackedTimelineDto, rows: { start: ArrayLike<nu
     if (at >= 0 && at < n) time[at] = num(times[k + 1]) / 1000;
   }
   return { step, type, time, labels: list(p.labels).filter((l) => Array.isArray(l)) };
+}
+
+/**
+ * A delta's timeline: `base`'s first `keep` events (the webview's own), then the delta's (undefined when it
+ * keeps more events than the base has). Labels keep their indices: the base's before `keep`, the delta's after.
+ */
+export function unpackTimelineAfter(base: TimelineColumns, p: PackedTimelineDto, rows: { start: ArrayLike<number>; end: ArrayLike<number> }): TimelineColumns | undefined {
+  const keep = p.keep === undefined ? 0 : p.keep;
+  if (!Number.isSafeInteger(keep) || keep < 0 || keep > base.step.length) return undefined;
+  const tail = unpackTimeline(p, rows);
+  if (keep === 0) return tail;
+  const n = keep + tail.step.length;
+  const joined = <T extends Int32Array | Uint8Array | Float64Array>(out: T, head: T, rest: T): T => {
+    out.set(head.subarray(0, keep));
+    out.set(rest, keep);
+    return out;
+  };
+  return {
+    step: joined(new Int32Array(n), base.step, tail.step),
+    type: joined(new Uint8Array(n), base.type, tail.type),
+    time: joined(new Float64Array(n), base.time, tail.time),
+    labels: [...base.labels.filter(([at]) => at < keep), ...tail.labels.filter(([at]) => at >= keep)],
+  };
 }

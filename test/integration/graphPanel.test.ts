@@ -83,7 +83,7 @@ describe('Agent Trace panel inside VS Code', () => {
     await receiver.start();
     // Span ids no other test posts (theirs count up from 1; source resolutions are cached by span id).
     const unique = (id: string) => `c${id.slice(1)}`;
-    const spans = underOpenRuns(agentShapedSession(80), true)
+    const spans = underOpenRuns(agentShapedSession(240), true)
       .map((i) => ({ ...i.span, spanId: unique(i.span.spanId), parentSpanId: i.span.parentSpanId && unique(i.span.parentSpanId) }))
       .sort((a, b) => nanosToMs(a.endTimeUnixNano) - nanosToMs(b.endTimeUnixNano));
     assert.equal(spans.at(-1)!.name, 'invoke_agent LongRun', 'the agent span ends, and is sent, last');
@@ -102,11 +102,14 @@ describe('Agent Trace panel inside VS Code', () => {
     graph.current?.panel.dispose();
     const panel = graph.open('graph-long-run');
     await waitFor('a snapshot', () => (panel.sent.snapshot ?? 0) >= 1, webviewBootMs);
-    // Each export of the run reaches the open graph as a delta.
+    // Each export of the run reaches the open graph as a delta, of what follows the events and edges it has.
+    const deltaChars: number[] = [];
     for (let at = batch; at < spans.length; at += batch) {
       const deltas = panel.sent.delta ?? 0;
+      const chars = panel.sentChars;
       await post(spans.slice(at, at + batch));
       await waitFor(`a delta after ${Math.min(at + batch, spans.length)} spans`, () => (panel.sent.delta ?? 0) > deltas, 10000);
+      deltaChars.push(panel.sentChars - chars);
     }
     await waitFor('every span', () => engine.getSession('graph-long-run')?.spanCount === spans.length);
     // The model the graph reads (extended export by export) is what a whole build of the stored spans gives.
@@ -115,6 +118,11 @@ describe('Agent Trace panel inside VS Code', () => {
     assert.equal(sessionText({ steps: live }), sessionText({ steps: normaliseSession(await engine.readSession('graph-long-run'), agentOptions()) }));
     assert.equal(live.filter((s) => s.agentName === 'LongRun' || s.agentName === 'TravelPlanner').length, spans.length, 'every step under the run names its agent');
     assert.equal(panel.panel.title, `Agent Trace: ${engine.getSession('graph-long-run')!.name}`);
+    // The webview applied every delta on what it had (a delta it could not apply asks a snapshot again).
+    assert.equal(panel.sent.snapshot, 1, 'no resynchronisation');
+    // What a delta sends does not grow with the run (the agent span, last, moves every step under it).
+    console.log(`      characters per delta: ${deltaChars.join(', ')}`);
+    assert.ok(Math.max(...deltaChars.slice(0, -1)) < 2 * deltaChars[0]!, `characters per delta: ${deltaChars.join(', ')}`);
     panel.panel.dispose();
   });
 

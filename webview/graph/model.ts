@@ -1,7 +1,7 @@
 // The webview's session model: the snapshot's steps (stepTable.ts columns) and timeline as typed arrays, children in time order,
 // and prefix sums so that everything shown at a cursor is O(1). Pure (no DOM): unit-tested in Node.
 import type { EdgeDto, FindingDto, PackedDeltaDto, PackedSnapshotDto, SessionDto, StepRowDto, TotalsDto } from '../../src/protocol/graph';
-import { unpackEdges, unpackTable, unpackTimeline, type TimelineColumns } from '../../src/protocol/graphPacking';
+import { unpackEdgeParts, unpackTable, unpackTimeline, unpackTimelineAfter, type TimelineColumns } from '../../src/protocol/graphPacking';
 import { AGGREGATE, rowAt, STATUS_ERROR, withRows, type StepTable } from '../../src/protocol/stepTable';
 
 export const EV_START = 0;
@@ -23,6 +23,8 @@ export interface GraphModel {
   /** Steps in time order (order of their start events). */
   order: Int32Array;
   edges: EdgeDto[];
+  /** How many of `edges` (first) the webview derived from the parents; the rest are as sent (a delta may keep them). */
+  derivedEdges: number;
   /** Timeline columns; `length` events. */
   length: number;
   evStep: Int32Array;
@@ -47,18 +49,24 @@ export interface GraphModel {
 
 export function buildModel(s: PackedSnapshotDto): GraphModel {
   const t = unpackTable(s.steps);
-  return assemble(s.version, s.session, t, unpackEdges(s.edges, t.parent), unpackTimeline(s.timeline, t), s.totals, s.findings, s.steps?.noIds === true);
+  const tl = unpackTimeline(s.timeline, t);
+  const edges = unpackEdgeParts(s.edges, t.parent, [], tl) ?? { edges: [], derived: 0 };
+  return assemble(s.version, s.session, t, edges, tl, s.totals, s.findings, s.steps?.noIds === true);
 }
 
-/** The model with a delta applied, or undefined when the delta does not follow this model's version. */
+/** The model with a delta applied, or undefined when the delta does not follow this model's version (or keeps more than it has). */
 export function applyDelta(m: GraphModel, d: PackedDeltaDto): GraphModel | undefined {
   if (d.baseVersion !== m.version) return undefined;
   const t = withRows(m.steps, Array.isArray(d.changed) ? d.changed : []);
   if (!t) return undefined;
-  return assemble(d.version, d.session, t, unpackEdges(d.edges, t.parent), unpackTimeline(d.timeline, t), d.totals, d.findings, m.noIds);
+  const held: TimelineColumns = { step: m.evStep, type: m.evType, time: m.evTime, labels: [...m.evLabel] };
+  const tl = unpackTimelineAfter(held, d.timeline, t);
+  const edges = tl && unpackEdgeParts(d.edges, t.parent, m.edges.slice(m.derivedEdges), tl);
+  return edges && tl && assemble(d.version, d.session, t, edges, tl, d.totals, d.findings, m.noIds);
 }
 
-function assemble(version: number, session: SessionDto, steps: StepTable, edges: EdgeDto[], tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[], noIds: boolean): GraphModel {
+function assemble(version: number, session: SessionDto, steps: StepTable, sent: { edges: EdgeDto[]; derived: number }, tl: TimelineColumns, totals: TotalsDto, findings: FindingDto[], noIds: boolean): GraphModel {
+  const { edges, derived: derivedEdges } = sent;
   const n = steps.length;
   const length = tl.step.length;
   const evStep = new Int32Array(length);
@@ -91,7 +99,7 @@ function assemble(version: number, session: SessionDto, steps: StepTable, edges:
   const sums = prefixSums(steps, evStep, evType, length);
   let byId: Map<string, number> | undefined;
   return {
-    version, session, steps, n, parent, childStart, childList, roots, order, edges, length, evStep, evType, evTime,
+    version, session, steps, n, parent, childStart, childList, roots, order, edges, derivedEdges, length, evStep, evType, evTime,
     evLabel: new Map(tl.labels), startAt, endAt, sums, totals, findings, noIds, ...safetyMarks(findings),
     // Built on first use: a first paint looks nothing up by id, and 100k ids take a while to index.
     get byId() {

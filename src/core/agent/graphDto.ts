@@ -2,20 +2,21 @@
 // step indices stable across live updates (new steps append, changed ones are replaced), so a delta never
 // moves what the webview shows; times are ms from the origin of the feed's last snapshot.
 import type {
-  ConversationDto, CumulativeDto, EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, IndexedStepDto, MessageDto, MessagePartDto,
+  ConversationDto, CumulativeDto, EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, IndexedStepDto,
   SessionDto, StepDetailDto, StepRowDto, StepSummaryDto, TimelineDto, TotalsDto,
 } from '../../protocol/graph';
 import { MAX_WINDOW, type PackedDeltaDto, type PackedSnapshotDto } from '../../protocol/graph';
-import { packDelta, packSnapshot } from '../../protocol/graphPacking';
+import { packDelta, packSnapshot, splitEdges } from '../../protocol/graphPacking';
 import { findSafety } from '../safety/findSafety';
 import type { SafetyFinding } from '../safety/types';
-import { flattenAttributes, str } from './attributes';
+import { asText, assignDefined, attributesOf, capText, definedOnly, jsonText, messageDto, stackOf } from './detailText';
+import { keptEdges, keptEvents, type SentBase } from './deltaKeep';
 import type { AgentSession } from './index';
 import { labelOf } from './graph';
 import { totalsDto } from './rollups';
 import { stateAt, stepPhaseAt } from './timeline';
 import { parentIndices, stepKey } from './tree';
-import type { AgentStep, Message, MessagePart, SpanInput } from './types';
+import type { AgentStep, SpanInput } from './types';
 
 export interface GraphSessionInfo {
   id: string;
@@ -24,9 +25,6 @@ export interface GraphSessionInfo {
   live?: boolean;
 }
 
-/** Text longer than this (one message part, tool args, one attribute value) is cut. */
-const MAX_TEXT = 20_000;
-const MAX_ATTRIBUTES = 500;
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** What the caller may have derived from the session already (else it is derived here). */
@@ -42,6 +40,8 @@ export class GraphFeed {
   private idIndex: { version: number; byId: Map<string, number> } | undefined;
   private keys: string[] = [];
   private indexOf = new Map<string, number>();
+  /** Span id -> the feed index of the first step given it (edges name steps by span id). */
+  private indexOfId = new Map<string, number>();
   /** Each step's index, by the step object: a live model keeps most of its steps from one update to the next. */
   private indexOfStep = new WeakMap<AgentStep, number>();
   /** Per index: the row as last sent (a delta sends the rows that differ). */
@@ -52,6 +52,8 @@ export class GraphFeed {
   private sentSession = '';
   /** The session object last sent: asked again for the same one (another session changed), nothing changed. */
   private sentFrom: AgentSession | undefined;
+  /** What the panel holds of the version last sent packed: a packed delta on top of it sends only what follows. */
+  private base: SentBase | undefined;
 
   constructor(private info: GraphSessionInfo) {}
 
@@ -66,6 +68,8 @@ export class GraphFeed {
     this.indexOf = new Map(this.keys.map((k, i) => [k, i]));
     this.indexOfStep = new WeakMap();
     session.steps.forEach((s, i) => this.indexOfStep.has(s) || this.indexOfStep.set(s, this.indexOf.get(this.keys[i]!)!));
+    this.indexOfId = new Map();
+    session.steps.forEach((s, i) => this.indexOfId.has(s.id) || this.indexOfId.set(s.id, i));
     this.origin = session.steps.length > 0 ? session.totals.startMs : 0;
     const perm = Int32Array.from(session.steps, (_, i) => i);
     const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
@@ -87,8 +91,10 @@ export class GraphFeed {
     perm.forEach((index, position) => (byIndex[index] = position));
     byIndex.forEach((position, index) => {
       if (position < 0) return;
+      const sent = this.sentRows[index];
+      const p = parents[position];
+      if (sent !== undefined && this.unchanged(session.steps[position], p >= 0 ? perm[p] : -1, sent)) return;
       const row = this.row(session, perm, parents, position);
-      if (this.sentRows[index] !== undefined && sameRow(row, this.sentRows[index])) return;
       this.sentRows[index] = row;
       changed.push({ ...row, index });
     });
@@ -119,13 +125,21 @@ export class GraphFeed {
 
   /** snapshot() as the webview is sent it: columns, a fraction of the JSON. */
   packedSnapshot(session: AgentSession, given?: FeedInputs): PackedSnapshotDto {
-    return packSnapshot(this.snapshot(session, given));
+    const snapshot = this.snapshot(session, given);
+    const edges = splitEdges(snapshot.edges, snapshot.steps, snapshot.timeline);
+    this.base = { version: snapshot.version, timeline: snapshot.timeline, edges };
+    return packSnapshot(snapshot, undefined, edges);
   }
 
-  /** delta() as the webview is sent it. */
+  /** delta() as the webview is sent it: of the timeline and edges, what follows those the panel has already. */
   packedDelta(session: AgentSession, given?: FeedInputs): PackedDeltaDto | undefined {
     const delta = this.delta(session, given);
-    return delta && packDelta(delta, this.sentRows);
+    if (!delta) return undefined;
+    const edges = splitEdges(delta.edges, this.sentRows, delta.timeline);
+    const base = this.base?.version === delta.baseVersion ? this.base : undefined;
+    const keep = base && { events: keptEvents(base.timeline, delta.timeline), edges: keptEdges(base.edges, edges) };
+    this.base = { version: delta.version, timeline: delta.timeline, edges };
+    return packDelta(delta, this.sentRows, keep, edges);
   }
 
   /** The inspector's view of one step at a cursor (an index into the timeline the webview was sent). */
@@ -201,6 +215,7 @@ export class GraphFeed {
         if (index === undefined) {
           index = this.keys.push(key) - 1;
           this.indexOf.set(key, index);
+          if (!this.indexOfId.has(s.id)) this.indexOfId.set(s.id, index);
         }
         this.indexOfStep.set(s, index);
       }
@@ -231,9 +246,21 @@ export class GraphFeed {
     return row;
   }
 
+  /** Whether row() of step `s` would be `r` (without making it: most rows of a delta are as they were sent). */
+  private unchanged(s: AgentStep, parent: number, r: StepRowDto): boolean {
+    return r.id === s.id && r.parent === parent && r.kind === s.kind && r.status === s.status && r.label === labelOf(s) && r.start === this.rel(s.startMs) && r.end === this.rel(s.endMs)
+      && r.inputTokens === s.inputTokens && r.outputTokens === s.outputTokens && r.costUsd === s.costUsd
+      && r.priceMissing === (s.priceMissing ? true : undefined) && r.aggregate === (s.aggregate ? true : undefined) && r.hasSource === (s.source ? true : undefined);
+  }
+
   private shared(session: AgentSession, perm: Int32Array, safety: readonly SafetyFinding[] = findSafety(session.steps, {}, session.graph)): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
-    const byId = new Map<string, number>();
-    session.steps.forEach((s, i) => byId.has(s.id) || byId.set(s.id, perm[i]));
+    // A live session only grows: its steps are the feed's, one each, and the ids' indices are those kept (a
+    // map of 100k ids per delta cost ~45 ms). Otherwise (steps gone, or twins) the first step of each id now.
+    let byId = this.indexOfId;
+    if (session.steps.length !== this.keys.length || this.indexOf.size !== this.keys.length) {
+      byId = new Map<string, number>();
+      session.steps.forEach((s, i) => byId.has(s.id) || byId.set(s.id, perm[i]));
+    }
     const edges: EdgeDto[] = [];
     for (const e of session.graph.edges) {
       if (e.kind === 'contains') continue;
@@ -279,12 +306,6 @@ export function withSource(detail: StepDetailDto, s: AgentStep): StepDetailDto {
   return detail;
 }
 
-function sameRow(a: StepRowDto, b: StepRowDto): boolean {
-  return a.id === b.id && a.parent === b.parent && a.kind === b.kind && a.status === b.status && a.label === b.label && a.start === b.start && a.end === b.end
-    && a.inputTokens === b.inputTokens && a.outputTokens === b.outputTokens && a.costUsd === b.costUsd
-    && a.priceMissing === b.priceMissing && a.aggregate === b.aggregate && a.hasSource === b.hasSource;
-}
-
 /** A step's position in session.steps by id; the map is built once per session object. */
 const positions = new WeakMap<AgentSession, Map<string, number>>();
 function positionOf(session: AgentSession, id: string): number | undefined {
@@ -302,86 +323,4 @@ function cumulativeOf(state: ReturnType<typeof stateAt>, origin: number): Cumula
   if (!state) return { cursor: 0, time: 0, started: 0, finished: 0, failed: 0, running: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0 };
   const { cursor, started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = state;
   return { cursor, time: round(state.timeMs - origin), started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd };
-}
-
-function messageDto(m: Message, cut: { truncated: boolean }): MessageDto {
-  // Types say string; the wire may say otherwise (a role "constructor" once came back as a function).
-  const dto: MessageDto = { role: asText(m.role) ?? 'unknown', parts: m.parts.map((p) => partDto(p, cut)) };
-  return Object.assign(dto, definedOnly({ name: asText(m.name), finishReason: asText(m.finishReason) }));
-}
-
-function asText(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-}
-
-function partDto(p: MessagePart, cut: { truncated: boolean }): MessagePartDto {
-  switch (p.type) {
-    case 'text':
-    case 'reasoning':
-      return { type: p.type, text: capText(asText(p.text) ?? '', cut) };
-    case 'tool_call':
-      return definedOnly({ type: 'tool_call' as const, id: asText(p.id), name: asText(p.name) ?? '', arguments: jsonText(p.arguments, cut) ?? '' });
-    case 'tool_result':
-      return definedOnly({ type: 'tool_result' as const, id: asText(p.id), name: asText(p.name), result: jsonText(p.result, cut) ?? '' });
-    case 'media':
-      return definedOnly({ type: 'media' as const, modality: asText(p.modality), mimeType: asText(p.mimeType), uri: asText(p.uri) ?? asText(p.fileId) });
-    default:
-      return { type: 'other', value: jsonText(p.value, cut) ?? '' };
-  }
-}
-
-/** A value as display text: strings holding JSON are pretty-printed, other strings kept as they are. */
-function jsonText(v: unknown, cut: { truncated: boolean }): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v === 'string') {
-    const t = v.trim();
-    if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
-      try {
-        return capText(JSON.stringify(JSON.parse(t), null, 2), cut);
-      } catch {
-        return capText(v, cut);
-      }
-    }
-    return capText(v, cut);
-  }
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(v, null, 2);
-  } catch {
-    text = String(v);
-  }
-  return capText(text ?? String(v), cut);
-}
-
-function capText(text: string, cut: { truncated: boolean }): string {
-  if (text.length <= MAX_TEXT) return text;
-  cut.truncated = true;
-  return `${text.slice(0, MAX_TEXT)}… (${(text.length - MAX_TEXT).toLocaleString('en-US')} more characters)`;
-}
-
-function attributesOf(s: AgentStep, cut: { truncated: boolean }): [string, string][] {
-  const entries = Object.entries(s.attributes);
-  if (entries.length > MAX_ATTRIBUTES) cut.truncated = true;
-  return entries.slice(0, MAX_ATTRIBUTES).map(([k, v]) => [k, typeof v === 'string' ? capText(v, cut) : (jsonText(v, cut) ?? '')]);
-}
-
-/** The stack of the exception: from the span's attributes, else (given the raw span) its exception event. */
-function stackOf(s: AgentStep, raw: SpanInput | undefined): string | undefined {
-  const own = str(s.attributes['exception.stacktrace']) ?? str(s.attributes['error.stack']);
-  if (own !== undefined) return own;
-  for (const e of raw?.span.events ?? []) {
-    if (e?.name !== 'exception') continue;
-    const stack = str(flattenAttributes(e.attributes)['exception.stacktrace']);
-    if (stack !== undefined) return stack;
-  }
-  return undefined;
-}
-
-function definedOnly<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
-}
-
-function assignDefined<T extends object>(target: T, values: Partial<T>): void {
-  Object.assign(target, definedOnly(values));
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { buildSession } from '../../../src/core/agent';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { EdgeDto, GraphSnapshotDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
-import { TIMELINE_TYPES, packEdges, packSnapshot, packSteps, shownFindings, siblingEdges, unpackEdges, unpackTable, unpackTimeline } from '../../../src/protocol/graphPacking';
+import { TIMELINE_TYPES, packEdges, packSnapshot, packSteps, shownFindings, siblingEdges, unpackEdgeParts, unpackEdges, unpackTable, unpackTimeline, unpackTimelineAfter } from '../../../src/protocol/graphPacking';
 import { tableRows, withRows } from '../../../src/protocol/stepTable';
 import { syntheticSession } from '../agent/synthetic';
 import { fixture, stepRows } from './fixtures';
@@ -60,19 +60,27 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     }
   });
 
-  it('a live delta, packed against the rows after it, unpacks to the same timeline', () => {
+  it('a live delta, packed against the rows after it and on top of what its base sent, unpacks to the same timeline and edges', () => {
     const inputs = syntheticSession(60);
     const feed = new GraphFeed({ id: 's', name: 's', live: true });
     const first = feed.packedSnapshot(buildSession(inputs.slice(0, 30)));
     const grown = buildSession(inputs);
-    const delta = feed.packedDelta(grown)!;
-    const table = withRows(unpackTable(first.steps), delta.changed)!;
+    const delta = asSent(feed.packedDelta(grown)!);
+    const base = unpackTable(first.steps);
+    const table = withRows(base, delta.changed)!;
     const whole = new GraphFeed({ id: 's', name: 's' }).snapshot(grown);
     // The first feed's origin is the first 30 spans' start, the same as the grown session's here.
     assert.deepEqual(asSent(tableRows(table)), whole.steps);
-    const t = unpackTimeline(delta.timeline, table);
+    // New turns come after the ones the panel has: their events and edges are all that is sent.
+    const held = unpackTimeline(first.timeline, base);
+    assert.ok(delta.timeline.keep! >= held.step.length - 2 && delta.timeline.keep! <= held.step.length, `${delta.timeline.keep} of ${held.step.length} events kept`);
+    assert.ok(delta.edges.keep! > 0, 'the dataflow edges sent before are kept');
+    const t = unpackTimelineAfter(held, delta.timeline, table)!;
     assert.deepEqual({ step: Array.from(t.step), type: typeText(t.type), time: Array.from(t.time), labels: t.labels }, whole.timeline);
-    assert.deepEqual(unpackEdges(delta.edges, table.parent), whole.edges);
+    const heldEdges = unpackEdgeParts(first.edges, base.parent)!;
+    assert.deepEqual(unpackEdgeParts(delta.edges, table.parent, heldEdges.edges.slice(heldEdges.derived))!.edges, whole.edges);
+    assert.equal(unpackTimelineAfter({ ...held, step: held.step.subarray(0, 3) }, delta.timeline, table), undefined, 'keeps more than the panel has');
+    assert.equal(unpackEdgeParts(delta.edges, table.parent, []), undefined, 'keeps edges the panel was not sent');
   });
 
   it('100k spans: a fraction of the unpacked JSON (prints both)', () => {
