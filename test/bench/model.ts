@@ -7,7 +7,10 @@
 // Runs in a process of its own: `node --expose-gc out/test/bench/model.js [spans]`, or from run.ts.
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { buildSessionOfSteps } from '../../src/core/agent';
+import { buildSessionOfSteps, parentIndices, sessionOfSteps, type AgentStep } from '../../src/core/agent';
+import { dataflowLinks } from '../../src/core/agent/graph';
+import { GraphFeed } from '../../src/core/agent/graphDto';
+import { packedJson } from '../../src/protocol/graphPacking';
 import { costReport, reportDto } from '../../src/core/cost';
 import { findSafety } from '../../src/core/safety';
 import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded, readSessionSteps } from '../../src/core/agent/fromStore';
@@ -40,6 +43,10 @@ export interface ModelBench {
   longWholeMs: number;
   longUpdateMs: number[];
   longUpdatePaths: string[];
+  /** The open graph's side of each live update (its session, safety badges and packed delta, as the worker makes them): ms and bytes sent, and a snapshot's bytes. */
+  panelMs: number[];
+  panelBytes: number[];
+  snapshotBytes: number;
 }
 
 async function agentStore(spans: number): Promise<SpanStore> {
@@ -55,7 +62,7 @@ async function agentStore(spans: number): Promise<SpanStore> {
 async function measure(spans: number, runs: number, updates: number): Promise<ModelBench> {
   const store = await agentStore(spans);
   const id = store.listSessions()[0]!.id;
-  const result: ModelBench = { spans, wholeMs: [], readMs: [], cacheWholeMs: 0, updateMs: [], updatePaths: [], costMs: 0, safetyMs: 0, costWireBytes: 0, costFullBytes: 0, longWholeMs: 0, longUpdateMs: [], longUpdatePaths: [] };
+  const result: ModelBench = { spans, wholeMs: [], readMs: [], cacheWholeMs: 0, updateMs: [], updatePaths: [], costMs: 0, safetyMs: 0, costWireBytes: 0, costFullBytes: 0, longWholeMs: 0, longUpdateMs: [], longUpdatePaths: [], panelMs: [], panelBytes: [], snapshotBytes: 0 };
   for (let run = 0; run < runs; run++) {
     global.gc?.();
     const started = performance.now();
@@ -78,10 +85,22 @@ async function measure(spans: number, runs: number, updates: number): Promise<Mo
   const started = performance.now();
   const inputs = readSession(store, id);
   const live = new LiveSession({}, placeOf);
-  live.update(inputs, inputs);
+  const steps = live.update(inputs, inputs);
   result.cacheWholeMs = performance.now() - started;
-  // The live run goes on: each export of 512 new spans is one update.
-  const updated = liveUpdates(store, id, live, inputs, agentPayloads(updates, batch));
+  // The live run goes on: each export of 512 new spans is one update, which the open graph is sent.
+  const feed = new GraphFeed({ id, name: id, live: true });
+  const refresh = (now: AgentStep[], first = false) => {
+    const t = performance.now();
+    const parents = parentIndices(now);
+    const session = sessionOfSteps(now, parents, dataflowLinks(now));
+    const given = { parents, safety: findSafety(now, {}, session.graph) };
+    const json = first ? packedJson(feed.packedSnapshot(session, given)) : packedJson(feed.packedDelta(session, given)!);
+    if (first) return void (result.snapshotBytes = json.length);
+    result.panelMs.push(performance.now() - t);
+    result.panelBytes.push(json.length);
+  };
+  refresh(steps, true);
+  const updated = liveUpdates(store, id, live, inputs, agentPayloads(updates, batch), refresh);
   result.updateMs = updated.ms;
   result.updatePaths = updated.paths;
   const long = await measureLongRun(spans, updates);
@@ -89,7 +108,7 @@ async function measure(spans: number, runs: number, updates: number): Promise<Mo
 }
 
 /** Each payload stored, then read and added to the live model as the engine's model cache does: each update's ms and path. */
-function liveUpdates(store: SpanStore, id: string, live: LiveSession, inputs: SpanInput[], payloads: Uint8Array[]): { ms: number[]; paths: string[] } {
+function liveUpdates(store: SpanStore, id: string, live: LiveSession, inputs: SpanInput[], payloads: Uint8Array[], then?: (steps: AgentStep[]) => void): { ms: number[]; paths: string[] } {
   const out = { ms: [] as number[], paths: [] as string[] };
   let seq = lastSeq(inputs);
   for (const body of payloads) {
@@ -104,6 +123,7 @@ function liveUpdates(store: SpanStore, id: string, live: LiveSession, inputs: Sp
     out.ms.push(performance.now() - started);
     out.paths.push(live.lastUpdate);
     if (steps.length < inputs.length * 0.99) throw new Error(`live model: ${steps.length} steps of ${inputs.length}`);
+    then?.(steps);
   }
   return out;
 }
@@ -141,6 +161,8 @@ export function printModelBench(r: ModelBench): FileGoal[] {
   const ratio = update / r.cacheWholeMs;
   console.log(`  Cost view report ${s(r.costMs)}, ${(r.costWireBytes / 1024).toFixed(0)} KB on the wire (${(r.costFullBytes / 2 ** 20).toFixed(1)} MB with every row's step ids, which stay in the worker); safety scan ${s(r.safetyMs)}`);
   console.log(`  live update of ${batch} new spans: ${r.updateMs.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (${r.updatePaths.join(', ')}): median ${(ratio * 100).toFixed(1)}% of a whole build`);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  console.log(`  the open graph per live update (its session, safety badges and delta, in the worker): ${s(median(r.panelMs))}, ${kb(median(r.panelBytes))} sent (a snapshot: ${kb(r.snapshotBytes)})`);
   const longUpdate = median(r.longUpdateMs);
   const longRatio = longUpdate / r.longWholeMs;
   console.log(`  one long run (a single trace of ${k} spans, its agent span open): live model ${s(r.longWholeMs)}; update of ${batch} new spans: ${r.longUpdateMs.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (${r.longUpdatePaths.join(', ')}): median ${(longRatio * 100).toFixed(1)}%`);
