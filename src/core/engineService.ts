@@ -3,7 +3,7 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { parentIndices, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { findLoops, parentIndices, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
 import { dataflowLinks } from './agent/graph';
 import { sessionOutline } from './agent/outline';
@@ -91,6 +91,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => parentIndices(model.steps));
   /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
   const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => dataflowLinks(model.steps));
+  /** Its loop findings, once per model: the graph's and the Cost view's. */
+  const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
   const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(runOf(sessionId, model)));
   /**
@@ -108,13 +110,13 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const costOf = (p: CostParams) => {
     const model = models.of(p.sessionId, p.options);
     const parents = parentsOf(model);
-    return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents, dataflow: dataflowOf(model) })) };
+    return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents, dataflow: dataflowOf(model), loops: loopsOf(model) })) };
   };
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
     const model = models.of(id, options, fresh);
     const parents = parentsOf(model);
-    return { model, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model))), inputs: model.inputs, parents };
+    return { model, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model), loopsOf(model))), inputs: model.inputs, parents };
   };
   /**
    * sessionOf, with the safety findings the graph badges (default options: the value the Cost view and the

@@ -1,7 +1,7 @@
 // Cost findings: loops (the same tool with the same arguments >= 3 times; the same LLM input sent again)
 // from the agent model, priced here, plus runaway token growth: LLM calls under one agent whose input
 // keeps growing call after call (a conversation that is never trimmed, a tool result pasted back each turn).
-import { findLoops } from '../agent/loops';
+import { findLoops, type Finding } from '../agent/loops';
 import type { AgentStep } from '../agent/types';
 import type { CostFindingDto } from '../../protocol/cost';
 import { descendantsOf } from './tree';
@@ -23,9 +23,10 @@ export interface RunawayOptions {
   minTokens?: number;
 }
 
-export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, below = descendantsOf(steps)): CostFinding[] {
+/** `loops`: findLoops(steps), when the caller has them. */
+export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, below = descendantsOf(steps), loops: readonly Finding[] = findLoops(steps)): CostFinding[] {
   let index: Map<string, number> | undefined;
-  const out: CostFinding[] = findLoops(steps).map((f) => {
+  const out: CostFinding[] = loops.map((f) => {
     // Made only when there is a loop to price.
     index ??= new Map(steps.map((s, i) => [s.id, i]));
     // The repeats beyond the first are the waste: their own $ and that of anything they ran.

@@ -2,6 +2,7 @@
 // steps, the cumulative series, findings and the budget. Pure: the host feeds it, tests call it directly.
 import { totalsDto, totalsOf } from '../agent/rollups';
 import type { DataflowLink } from '../agent/graph';
+import type { Finding } from '../agent/loops';
 import type { AgentStep } from '../agent/types';
 import type { BreakdownKind, CostReportDto, CostSessionDto, CostStepsRef } from '../../protocol/cost';
 import { budgetOf } from './budget';
@@ -23,8 +24,9 @@ export interface ReportInput {
   steps: readonly AgentStep[];
   /** The steps' parent indices, when the caller has them. */
   parents?: Int32Array;
-  /** Their dataflow links (dataflowLinks), when the caller has them. */
+  /** Their dataflow links (dataflowLinks) and loop findings (findLoops), when the caller has them. */
   dataflow?: readonly DataflowLink[];
+  loops?: readonly Finding[];
   budget?: { launchUsd?: number; settingUsd?: number };
 }
 
@@ -39,7 +41,7 @@ export function costReport(input: ReportInput): CostReport {
     breakdowns: breakdowns(steps, below, input.dataflow),
     topSteps: topSteps(steps, origin),
     series: cumulativeSeries(steps, origin),
-    findings: costFindings(steps, {}, below),
+    findings: costFindings(steps, {}, below, input.loops),
   };
   const budget = budgetOf(totals.costUsd, input.budget?.launchUsd, input.budget?.settingUsd);
   if (budget) report.budget = budget;
