@@ -86,6 +86,22 @@ describe('graph deltas keep what the panel has (core/agent/deltaKeep, graphPacki
     assert.equal(r.kept[0], 0);
   });
 
+  it('hostile keep counts and start orders are refused or ignored, never an exception', () => {
+    const inputs = syntheticSession(120);
+    const feed = new GraphFeed({ id: 's', name: 's', live: true });
+    const model = buildModel(feed.packedSnapshot(buildSession(inputs.slice(0, 60))));
+    const delta = feed.packedDelta(buildSession(inputs))!;
+    for (const keep of [-1, 1.5, 'x', 1e9, Number.NaN, null]) {
+      const timeline = { ...delta.timeline, keep } as unknown as PackedDeltaDto['timeline'];
+      assert.equal(applyDelta(model, { ...delta, timeline }), undefined, `events kept: ${String(keep)}`);
+      const edges = { ...delta.edges, keep } as unknown as PackedDeltaDto['edges'];
+      assert.equal(applyDelta(model, { ...delta, edges }), undefined, `edges kept: ${String(keep)}`);
+    }
+    // A start order over events that name no step, or steps out of range: the edges still come back.
+    const odd = { ...delta, edges: { ...delta.edges, startOrder: true }, timeline: { ...delta.timeline, events: 'zz', times: '' } } as PackedDeltaDto;
+    assert.ok(applyDelta(model, odd), 'applied, whatever it draws');
+  });
+
   it('a delta made on top of a version the panel does not have keeps nothing', () => {
     const inputs = syntheticSession(200);
     const feed = new GraphFeed({ id: 's', name: 's', live: true });
