@@ -3,6 +3,8 @@
 // all but one of its elements were read a call before. Elements are remembered by their text: an array
 // text's elements found again share the items made of them (the model keeps one message object where each
 // call kept its own, and what is derived per message is derived once), and only the new ones are parsed.
+// The call after the one read last is most often that window moved on: its first elements are then found in
+// one compare of the characters they share, not each looked up (a fifth of a long run's first build).
 import { isJsonSpace, parseJsonSharing } from './sharingJson';
 import { TextMemo } from './textMemo';
 
@@ -14,9 +16,20 @@ interface Made<T> {
   item: T | undefined;
 }
 
+/** An array read last: its text, its elements' ranges and what each made. */
+interface Window<T> {
+  text: string;
+  ranges: number[];
+  made: (Made<T> | undefined)[];
+}
+
+/** How far a window may have moved on since the array read last (the oldest elements it dropped). */
+const maxShift = 8;
+
 export class WindowArrays<T> {
   /** Elements by their text, bounded and keyed as any long text the model reads once (textMemo.ts). */
   private readonly elements = new TextMemo<Made<T> | undefined>();
+  private last: Window<T> | undefined;
 
   /**
    * The items of `text`, a JSON array, made of its elements by `make` (each element's parsed value) or, for
@@ -26,24 +39,55 @@ export class WindowArrays<T> {
   items(text: string, make: (value: unknown) => T | undefined): { items: T[]; found: number } | undefined {
     const ranges = elementRanges(text);
     if (!ranges) return undefined;
-    const items: T[] = [];
+    const made: (Made<T> | undefined)[] = [];
+    // The window as the array read last, moved on: its first elements are that array's last ones, the same
+    // characters (one compare where looking each up hashed and compared it again).
+    const kept = this.last && shifted(this.last, text, ranges);
     let found = 0;
+    if (kept) {
+      for (let k = 0; k < kept.count; k++) {
+        made.push(this.last!.made[kept.from + k]);
+        found += ranges[2 * k + 1]! - ranges[2 * k]!;
+      }
+    }
     let read = true;
-    for (let k = 0; k < ranges.length && read; k += 2) {
+    for (let k = 2 * made.length; k < ranges.length && read; k += 2) {
       const element = text.slice(ranges[k], ranges[k + 1]);
       let missed = false;
-      const made = this.elements.get(element, (e) => {
+      made.push(this.elements.get(element, (e) => {
         missed = true;
         const value = parseJsonSharing(e);
         // Not JSON after all: JSON.parse of the whole text decides.
         if (value === undefined) read = false;
         return value === undefined ? undefined : { item: make(value) };
-      });
+      }));
       if (!missed) found += element.length;
-      if (made?.item !== undefined) items.push(made.item);
     }
-    return read ? { items, found } : undefined;
+    if (!read) return undefined;
+    this.last = { text, ranges, made };
+    const items: T[] = [];
+    for (const m of made) if (m?.item !== undefined) items.push(m.item);
+    return { items, found };
   }
+}
+
+/**
+ * Whether `text`'s first elements are `last`'s from element `from` on (up to maxShift dropped), character for
+ * character, separators included: how many, and from where; undefined when they are not.
+ */
+function shifted<T>(last: Window<T>, text: string, ranges: readonly number[]): { from: number; count: number } | undefined {
+  const before = last.ranges;
+  const n = before.length / 2;
+  const firstLength = ranges[1]! - ranges[0]!;
+  for (let from = 1; from <= maxShift && from < n; from++) {
+    const count = n - from;
+    if (2 * count > ranges.length || before[2 * from + 1]! - before[2 * from]! !== firstLength) continue;
+    const start = before[2 * from]!, end = before[before.length - 1]!;
+    const length = end - start;
+    if (ranges[2 * count - 1]! - ranges[0]! !== length) continue;
+    if (text.slice(ranges[0], ranges[0]! + length) === last.text.slice(start, end)) return { from, count };
+  }
+  return undefined;
 }
 
 /**

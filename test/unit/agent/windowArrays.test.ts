@@ -78,6 +78,36 @@ describe('agent model: conversations sent as sliding windows', () => {
     }
   });
 
+  it('a window moved on is read from the one before in one compare, and anything else element by element, with JSON.parse\'s values', () => {
+    // Two runs interleaved, windows that drop 1-3 messages, a message that repeats with other text around it,
+    // elements of equal length that differ, and a window whose spacing changes.
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const runs = [0, 1].map(() => ({ history: [] as object[], window: new WindowArrays<{ value: unknown }>() }));
+    const shared = new WindowArrays<{ value: unknown }>();
+    let previous: { value: unknown }[] = [];
+    for (let call = 0; call < 400; call++) {
+      const run = runs[random(2)]!;
+      for (let k = 1 + random(3); k > 0; k--) run.history.push({ role: random(2) ? 'user' : 'tool', parts: [{ type: 'text', content: random(4) ? `message ${call}.${k}` : 'same text' }] });
+      const keep = 4 + random(6);
+      const text = JSON.stringify(run.history.slice(-keep), null, call % 50 === 49 ? 1 : undefined);
+      for (const window of [run.window, shared]) {
+        const read = window.items(text, (value) => ({ value }))!;
+        assert.deepEqual(read.items.map((x) => x.value), JSON.parse(text), `call ${call}`);
+        if (window === shared) {
+          // Elements read the call before are its objects, whichever way they were found (a text that repeats
+          // may be one object or two: either is shared).
+          const before = new Map(previous.map((x) => [JSON.stringify(x.value), x]));
+          for (const x of read.items) {
+            const key = JSON.stringify(x.value);
+            if (before.has(key) && !key.includes('same text')) assert.equal(x, before.get(key), `call ${call}: ${key}`);
+          }
+          previous = read.items;
+        }
+      }
+    }
+  });
+
   it('toMessages of a long run\'s windows: the messages a whole parse gives, one object per message across calls', () => {
     const texts = windows(200, 20);
     let previous: unknown[] = [];
