@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildSession, stateAt } from '../../../src/core/agent';
+import { buildSession, stateAt, type AgentStep } from '../../../src/core/agent';
 import { GraphFeed, graphSnapshot } from '../../../src/core/agent/graphDto';
 import { MAX_WINDOW } from '../../../src/protocol/graph';
 import { spanInput, syntheticSession } from '../agent/synthetic';
@@ -85,6 +85,26 @@ describe('graph DTOs (core/agent/graphDto)', () => {
     const d2 = f2.delta(buildSession([spanInput({ spanId: 'p1', name: 'parent', startMs: 1_767_225_600_000, endMs: 1_767_225_600_100 }), ...orphan]))!;
     assert.deepEqual(d2.changed.map((c) => [c.index, c.id, c.parent]), [[0, 'c1', 1], [1, 'p1', -1]]);
     assert.deepEqual(d2.timeline.step.slice(0, 2), [1, 0]);
+  });
+
+  it('a step whose row changes in any field is sent again, alone (rows are compared with what was sent without being made)', () => {
+    const f = fixture('vercel-ai-agent');
+    const target = f.session.steps.findIndex((st) => st.kind === 'llm');
+    const changes: [string, (st: AgentStep) => void][] = [
+      ['status', (st) => (st.status = 'error')], ['label', (st) => (st.model = 'other-model')], ['start', (st) => (st.startMs += 1)],
+      ['end', (st) => (st.endMs += 1)], ['input tokens', (st) => (st.inputTokens = (st.inputTokens ?? 0) + 1)],
+      ['output tokens', (st) => (st.outputTokens = undefined)], ['cost', (st) => (st.costUsd = 0.5)], ['price missing', (st) => (st.priceMissing = true)],
+      ['aggregate', (st) => (st.aggregate = true)], ['source', (st) => (st.source = { path: 'agent.ts', line: 3, how: 'attribute', confidence: 1 })],
+      ['kind', (st) => (st.kind = 'tool')],
+    ];
+    for (const [what, change] of changes) {
+      const feed = new GraphFeed({ id: 's', name: 's', live: true });
+      feed.snapshot(f.session);
+      const steps = f.session.steps.map((st, i) => (i === target ? { ...st } : st));
+      change(steps[target]!);
+      const delta = feed.delta({ ...f.session, steps })!;
+      assert.deepEqual(delta?.changed.map((r) => r.index), [target], what);
+    }
   });
 
   it('the same session object asked again (another session changed): no delta, without rebuilding a row; a renamed session still is one', () => {
