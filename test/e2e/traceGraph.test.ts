@@ -196,6 +196,32 @@ describe('e2e: Agent Trace graph in the real VS Code UI (dark and light, ~1400 a
     assert.deepEqual(wb.resourceRequests, []);
   });
 
+  it('light: the agent runs again while the graph is open: the new run streams in, fitted on screen, stepped to (its source opens beside)', async () => {
+    const { page } = wb;
+    const endpoint = (await (await findWebviewFrame(page, '#endpoint')).locator('#endpoint').innerText()).trim();
+    // The same run 10 s later, ids of its own, in the same session: the open panel gets it as a live delta.
+    const again = traceWithSource().replace(/00000000000000c30000000000000001/g, '00000000000000c40000000000000001').replace(/000000c3/g, '000000c4')
+      .replace(/"(\d{19})"/g, (_, ns: string) => `"${BigInt(ns) + 10_000_000_000n}"`);
+    assert.equal(await post(endpoint, again), 200);
+    await graph.locator('.node[data-key="000000c400000001"]').waitFor({ timeout: 30000 });
+    await page.waitForTimeout(600);
+    const o = await nodeOverlap(graph);
+    assert.equal(o.nodes, 8, 'both runs drawn');
+    assert.deepEqual([...o.under, ...o.outside], [], 'a node is under the minimap/legend or cut off');
+    // The timeline grew past what the panel had: its end is the new run's end, its last LLM call the new run's.
+    await graph.locator('body').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await page.keyboard.press('End');
+    await graph.locator('.node.current[data-key="000000c400000001"]').waitFor({ timeout: 10000 });
+    await page.keyboard.press('p');
+    await graph.locator('.node.current[data-key="000000c400000004"] .codicon-sparkle').waitFor({ timeout: 10000 });
+    await graph.locator('#inspector[data-step-id="000000c400000004"]').waitFor({ timeout: 10000 });
+    await graph.locator('#insp-conversation', { hasText: 'Weather in Berlin?' }).waitFor({ timeout: 10000 });
+    // Both runs' starts and ends: 16 events, the cursor on the last.
+    await page.keyboard.press('End');
+    await graph.locator('#position', { hasText: 'event 16 / 16' }).waitFor({ timeout: 10000 });
+    await page.screenshot({ path: join(shots, 'vscode-graph-light-live.png') });
+  });
+
   /** Clicks the second LLM call (its span names the chat call in agent.mjs): the file opens beside, the graph narrows to ~600 px. */
   async function clickToSource(page: Page, theme: string): Promise<void> {
     const llm = graph.locator('.node[data-key="000000c300000004"]');

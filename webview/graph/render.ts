@@ -12,6 +12,8 @@ import type { Item, VisibleGraph } from './visible';
 /** Upper bound on node elements in the DOM, whatever the zoom. */
 export const MAX_RENDERED = 400;
 const MARGIN = 120;
+/** Below this scale a whole graph is too small to read: a fit starts at its beginning instead. */
+const minFitScale = 0.4;
 const phaseIcon: Record<Phase, string> = { pending: 'circle-outline', running: 'loading', done: 'pass', failed: 'error' };
 
 export interface ZoomState {
@@ -113,7 +115,9 @@ export class GraphView {
     for (const d of this.drawn.values()) d.el.remove();
     this.drawn.clear();
     if (this.focusKey !== undefined && !visible.byKey.has(this.focusKey)) this.focusKey = undefined;
-    if (zoomTo === 'fit') this.fit();
+    // A live update keeps the view, unless the person never chose one and the grown graph still fits readably:
+    // then it fits again, as on a resize (new steps were drawn under the legend or off the canvas).
+    if (zoomTo === 'fit' || (zoomTo === 'keep' && !this.userZoomed && this.fitScale() >= minFitScale)) this.fit();
     else if (zoomTo !== 'keep') {
       this.setTransform(zoomIdentity.translate(zoomTo.x, zoomTo.y).scale(zoomTo.k), false);
       this.userZoomed = true;
@@ -190,13 +194,20 @@ export class GraphView {
     return t.applyX(b.x) >= -1 && t.applyY(b.y) >= -1 && t.applyX(b.x + b.w) <= width + 1 && t.applyY(b.y + b.h) <= height + 1;
   }
 
+  /** The scale at which the whole layout fits the canvas (at most 1.2). */
+  private fitScale(): number {
+    if (!this.layout) return 0;
+    const { width, height } = this.size();
+    return Math.min(width / Math.max(1, this.layout.width), height / Math.max(1, this.layout.height), 1.2);
+  }
+
   private fit(animate = false): void {
     if (!this.layout) return;
     this.userZoomed = false;
     const { width, height } = this.size();
     const b = { w: Math.max(1, this.layout.width), h: Math.max(1, this.layout.height) };
-    let k = Math.min(width / b.w, height / b.h, 1.2);
-    if (k >= 0.4) return this.setTransform(zoomIdentity.translate((width - b.w * k) / 2, (height - b.h * k) / 2).scale(k), animate);
+    let k = this.fitScale();
+    if (k >= minFitScale) return this.setTransform(zoomIdentity.translate((width - b.w * k) / 2, (height - b.h * k) / 2).scale(k), animate);
     // Too big to read whole: start readable, at the beginning (top), on the first item.
     k = 0.75;
     const first = this.layout.boxes[0] ?? { x: 0, y: 0, w: 0, h: 0 };
