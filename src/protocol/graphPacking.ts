@@ -238,10 +238,6 @@ export function splitEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[
   return { derivedNext: 0, startOrder: false, sent: edges };
 }
 
-export function packEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[], timeline?: TimelineDto): PackedEdgesDto {
-  return packEdgeList(splitEdges(edges, rows, timeline));
-}
-
 /** `keep`: the first `keep` of `split.sent` are the base version's, which the webview holds: only the rest is written. */
 export function packEdgeList(split: SentEdges, keep = 0): PackedEdgesDto {
   const sent = keep > 0 ? split.sent.slice(keep) : split.sent;
@@ -275,15 +271,10 @@ export function packEdgeList(split: SentEdges, keep = 0): PackedEdgesDto {
   return p;
 }
 
-/** `parents`: the unpacked steps' parents (the derived `next` edges join them). */
-export function unpackEdges(p: PackedEdgesDto, parents: ArrayLike<number>, timeline?: TimelineColumns): EdgeDto[] {
-  return unpackEdgeParts(p, parents, [], timeline)?.edges ?? [];
-}
-
 /**
- * The edges, and how many of them (first) are derived; a delta's on top of `baseSent`, the edges its base
- * version was sent (undefined when it keeps more of them than there are). `timeline`: the steps' events
- * (the derived edges may follow their start order).
+ * The edges, and how many of them (first) are derived from `parents` (the unpacked steps'); a delta's on top
+ * of `baseSent`, the edges its base version was sent (undefined when it keeps more of them than there are).
+ * `timeline`: the steps' events (the derived edges may follow their start order).
  */
 export function unpackEdgeParts(p: PackedEdgesDto, parents: ArrayLike<number>, baseSent: readonly EdgeDto[] = [], timeline?: TimelineColumns): { edges: EdgeDto[]; derived: number } | undefined {
   const keep = p.keep === undefined ? 0 : p.keep;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { buildSession } from '../../../src/core/agent';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { EdgeDto, GraphSnapshotDto, PackedEdgesDto, PackedSnapshotDto, PackedTimelineDto, StepColumnsDto } from '../../../src/protocol/graph';
-import { TIMELINE_TYPES, packEdges, packSnapshot, packSteps, shownFindings, siblingEdges, unpackEdgeParts, unpackEdges, unpackTable, unpackTimeline, unpackTimelineAfter } from '../../../src/protocol/graphPacking';
+import { TIMELINE_TYPES, packEdgeList, packSnapshot, packSteps, shownFindings, siblingEdges, splitEdges, unpackEdgeParts, unpackTable, unpackTimeline, unpackTimelineAfter, type TimelineColumns } from '../../../src/protocol/graphPacking';
 import { tableRows, withRows } from '../../../src/protocol/stepTable';
 import { syntheticSession } from '../agent/synthetic';
 import { fixture, stepRows } from './fixtures';
@@ -17,12 +17,16 @@ const typeText = (codes: Uint8Array) => Array.from(codes, (c) => TIMELINE_TYPES[
 /** Rows as JSON has them: a field the webview keeps as undefined is one the host left out. */
 const asSent = <T>(rows: T): T => JSON.parse(JSON.stringify(rows)) as T;
 
+/** Edges as they cross, and back as the webview's model reads them (with the steps' events, when there are any). */
+const packEdges = (edges: EdgeDto[], rows: GraphSnapshotDto['steps']) => packEdgeList(splitEdges(edges, rows));
+const unpackEdges = (p: PackedEdgesDto, parents: ArrayLike<number>, timeline?: TimelineColumns) => unpackEdgeParts(p, parents, [], timeline)!.edges;
+
 /** The snapshot the webview rebuilds from the packed one, sent as JSON. */
 function roundTrip(s: GraphSnapshotDto): { rows: GraphSnapshotDto['steps']; edges: GraphSnapshotDto['edges']; timeline: GraphSnapshotDto['timeline'] } {
   const p = JSON.parse(JSON.stringify(packSnapshot(s))) as PackedSnapshotDto;
   const table = unpackTable(p.steps);
   const t = unpackTimeline(p.timeline, table);
-  return { rows: asSent(tableRows(table)), edges: unpackEdges(p.edges, table.parent), timeline: { step: Array.from(t.step), type: typeText(t.type), time: Array.from(t.time), labels: t.labels } };
+  return { rows: asSent(tableRows(table)), edges: unpackEdges(p.edges, table.parent, t), timeline: { step: Array.from(t.step), type: typeText(t.type), time: Array.from(t.time), labels: t.labels } };
 }
 
 describe('graph wire packing (protocol/graphPacking)', () => {
@@ -77,8 +81,8 @@ describe('graph wire packing (protocol/graphPacking)', () => {
     assert.ok(delta.edges.keep! > 0, 'the dataflow edges sent before are kept');
     const t = unpackTimelineAfter(held, delta.timeline, table)!;
     assert.deepEqual({ step: Array.from(t.step), type: typeText(t.type), time: Array.from(t.time), labels: t.labels }, whole.timeline);
-    const heldEdges = unpackEdgeParts(first.edges, base.parent)!;
-    assert.deepEqual(unpackEdgeParts(delta.edges, table.parent, heldEdges.edges.slice(heldEdges.derived))!.edges, whole.edges);
+    const heldEdges = unpackEdgeParts(first.edges, base.parent, [], held)!;
+    assert.deepEqual(unpackEdgeParts(delta.edges, table.parent, heldEdges.edges.slice(heldEdges.derived), t)!.edges, whole.edges);
     assert.equal(unpackTimelineAfter({ ...held, step: held.step.subarray(0, 3) }, delta.timeline, table), undefined, 'keeps more than the panel has');
     assert.equal(unpackEdgeParts(delta.edges, table.parent, []), undefined, 'keeps edges the panel was not sent');
   });
