@@ -13,6 +13,7 @@ import { asText, assignDefined, attributesOf, capText, definedOnly, jsonText, me
 import { keptEdges, keptEvents, type SentBase } from './deltaKeep';
 import type { AgentSession } from './index';
 import { labelOf } from './graph';
+import { stepIndexById } from './stepIndex';
 import { totalsDto } from './rollups';
 import { stateAt, stepPhaseAt } from './timeline';
 import { parentIndices, stepKey } from './tree';
@@ -306,12 +307,9 @@ export function withSource(detail: StepDetailDto, s: AgentStep): StepDetailDto {
   return detail;
 }
 
-/** A step's position in session.steps by id; the map is built once per session object. */
-const positions = new WeakMap<AgentSession, Map<string, number>>();
+/** A step's position in session.steps by id. */
 function positionOf(session: AgentSession, id: string): number | undefined {
-  let byId = positions.get(session);
-  if (!byId) positions.set(session, (byId = new Map(session.steps.map((s, i) => [s.id, i]))));
-  return byId.get(id);
+  return stepIndexById(session.steps).get(id);
 }
 
 /** One-shot snapshot (tests, CLI): indices are the session's step order. */

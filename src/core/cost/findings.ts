@@ -6,6 +6,7 @@ import type { AgentStep } from '../agent/types';
 import type { CostFindingDto } from '../../protocol/cost';
 import { descendantsOf } from './tree';
 import { pushAll } from '../otlp/fittedArrays';
+import { stepIndexById } from '../agent/stepIndex';
 
 /** A finding as the engine keeps it: with the ids of its steps (the wire gets a count and the first). */
 export type CostFinding = CostFindingDto & { stepIds: string[] };
@@ -25,14 +26,12 @@ export interface RunawayOptions {
 
 /** `loops`: findLoops(steps), when the caller has them. */
 export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, below = descendantsOf(steps), loops: readonly Finding[] = findLoops(steps)): CostFinding[] {
-  let index: Map<string, number> | undefined;
+  const index = stepIndexById(steps);
   const out: CostFinding[] = loops.map((f) => {
-    // Made only when there is a loop to price.
-    index ??= new Map(steps.map((s, i) => [s.id, i]));
     // The repeats beyond the first are the waste: their own $ and that of anything they ran.
     let cost = 0;
-    for (const id of f.stepIds.slice(1)) {
-      const i = index.get(id);
+    for (let k = 1; k < f.stepIds.length; k++) {
+      const i = index.get(f.stepIds[k]!);
       if (i === undefined) continue;
       if (!steps[i].aggregate) cost += steps[i].costUsd ?? 0;
       for (const j of below(i)) if (!steps[j].aggregate) cost += steps[j].costUsd ?? 0;

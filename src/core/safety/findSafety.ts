@@ -11,6 +11,7 @@ import { shorten, type TextMatch } from './textMatch';
 import { toolFlow } from './toolCalls';
 import type { SafetyFinding, SafetyKind, SafetyOptions } from './types';
 import { pushAll } from '../otlp/fittedArrays';
+import { stepIndexById } from '../agent/stepIndex';
 
 /** `graph`: the session's graph if built already (saves recomputing dataflow). */
 export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}, graph?: AgentGraph): SafetyFinding[] {
@@ -54,7 +55,7 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
   const lazyFlow = () => (flow ??= toolFlow(steps, graph));
   pushAll(out, findTaint(steps, lazyFlow, options.taint));
   if (options.policy) pushAll(out, findPolicyViolations(steps, lazyFlow(), options.policy));
-  const order = new Map(steps.map((s, i) => [s.id, i]));
+  const order = stepIndexById(steps);
   return out.sort((a, b) => (order.get(a.stepId) ?? 0) - (order.get(b.stepId) ?? 0));
 }
 

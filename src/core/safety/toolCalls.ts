@@ -3,6 +3,7 @@
 // (the tool has not run yet, e.g. in a live run) or only as a tool step still counts.
 import { dataflowLinks, type AgentGraph } from '../agent/graph';
 import type { AgentStep } from '../agent/types';
+import { stepIndexById } from '../agent/stepIndex';
 
 export interface ToolCall {
   name: string;
@@ -73,7 +74,7 @@ export function callStep(call: ToolCall): number {
 }
 
 function graphLinks(steps: readonly AgentStep[], graph: AgentGraph): [number, number][] {
-  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const index = stepIndexById(steps);
   const out: [number, number][] = [];
   for (const e of graph.edges) {
     if (e.kind !== 'dataflow') continue;

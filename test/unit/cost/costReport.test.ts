@@ -108,6 +108,21 @@ describe('cost: edge cases', () => {
     assert.equal(byModel(steps).reduce((n, r) => n + r.calls, 0), 3);
   });
 
+  it('a tool run inside a call of the same tool counts once in its row: its own $ and what ran under it', () => {
+    const tool = (spanId: string, parentSpanId: string, i: number) => spanInput({ name: 'execute_tool search', spanId, parentSpanId, startMs: T + i, endMs: T + 100 - i, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' } });
+    const under = (spanId: string, parentSpanId: string, i: number, input: number) => spanInput({ spanId, parentSpanId, startMs: T + i, endMs: T + i + 5, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': 10 } });
+    const steps = normaliseSession([tool('outer', '', 0), under('c1', 'outer', 2, 1000), tool('inner', 'outer', 10), under('c2', 'inner', 20, 3000)]);
+    // A tool that reports usage of its own (an agent called as a tool, say).
+    const inner = steps.find((s) => s.id === 'inner')!;
+    Object.assign(inner, { costUsd: 0.5, inputTokens: 7, outputTokens: 3 });
+    const calls = steps.filter((s) => s.kind === 'llm');
+    const [row] = byTool(steps);
+    assert.deepEqual([row.key, row.calls, row.stepIds], ['search', 2, ['outer', 'c1', 'inner', 'c2']]);
+    close(row.ownCostUsd, 0.5 + calls[0].costUsd! + calls[1].costUsd!, 'own $');
+    assert.equal(row.inputTokens, 1000 + 7 + 3000);
+    assert.equal(row.outputTokens, 10 + 3 + 10);
+  });
+
   it('unpriced models are flagged on their rows and never show as $0 spent', () => {
     const steps = normaliseSession([chat(0, 'gpt-4o', 1000, 100), chat(1, 'my-local-llama', 5000, 100)]);
     const rows = byModel(steps);
