@@ -1,11 +1,9 @@
 // All safety findings of a session's steps (in time order, as normaliseSession returns them).
 import { labelOf, type AgentGraph } from '../agent/graph';
-import type { AgentStep } from '../agent/types';
-import { detectInjection } from './injection';
+import type { AgentStep, Message } from '../agent/types';
 import { maskText, maskValue } from './mask';
 import { findPolicyViolations } from './policy';
-import { detectPii, detectSecrets } from './secrets';
-import { sentTexts, untrustedTexts, type SeenMessages } from './stepTexts';
+import { Detections, noStepHits, stepHits, type Hit } from './stepHits';
 import { findTaint } from './taint';
 import { shorten, type TextMatch } from './textMatch';
 import { toolFlow } from './toolCalls';
@@ -16,38 +14,46 @@ import { stepIndexById } from '../agent/stepIndex';
 /** `graph`: the session's graph if built already (saves recomputing dataflow). */
 export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}, graph?: AgentGraph): SafetyFinding[] {
   const out: SafetyFinding[] = [];
-  // Conversations repeat their history in every call: each text is judged once, where it first appears.
-  // Keyed by the text itself (one set per role), not a prefixed copy: a repeated text is usually the same
-  // string, whose hash V8 keeps, where a new key string would be hashed in full again.
-  const scannedUntrusted = new Set<string>();
-  const scannedSent = new Set<string>();
+  // Each text is judged once, where it first appears (conversations repeat their history in every call),
+  // and an input message met in an earlier step's input is skipped. Keyed by the text itself, not a
+  // prefixed copy: a repeated text is usually the same string, whose hash V8 keeps.
+  const judgedUntrusted = new Set<string>();
+  const judgedSent = new Set<string>();
   const reported = new Set<string>();
-  // Messages judged already, per kind of judgement: only an LLM step's input is read for untrusted text.
-  const seenSent: SeenMessages = new Set();
-  const seenUntrusted: SeenMessages = new Set();
+  // Only LLM calls' input messages are read for untrusted text, so only they make a message seen for it.
+  const seenSent = new Set<Message>();
+  const seenUntrusted = new Set<Message>();
+  const detections = new Detections();
   steps.forEach((step, i) => {
-    for (const f of untrustedTexts(step, seenUntrusted)) {
-      if (scannedUntrusted.has(f.text)) continue;
-      scannedUntrusted.add(f.text);
-      for (const m of detectInjection(f.text)) out.push(textFinding('injection', step, f.field, m, `possible prompt injection in ${labelOf(step)} (step ${i + 1}) ${f.field}`));
-    }
-    for (const f of sentTexts(step, seenSent)) {
-      if (scannedSent.has(f.text)) continue;
-      scannedSent.add(f.text);
-      for (const [kind, matches] of [['secret', detectSecrets(f.text)], ['pii', detectPii(f.text)]] as const) {
-        for (const m of matches) {
-          // The same value sent again (a retry, a later turn) is the same leak.
-          const key = `${kind}\u0000${m.text}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          const to = step.kind === 'llm' ? 'the model' : step.kind === 'tool' ? 'a tool' : 'a step';
-          out.push(textFinding(kind, step, f.field, m, `${m.why.replace(/^looks like /, '')} sent to ${to} in ${labelOf(step)} (step ${i + 1}) ${f.field}`, maskValue(m.rule, m.text)));
-        }
+    const hits = stepHits(step, detections);
+    if (hits === noStepHits) return;
+    const where = (field: string) => `${labelOf(step)} (step ${i + 1}) ${field}`;
+    const injection = (field: string, hit: Hit) => {
+      if (judgedUntrusted.has(hit.text)) return;
+      judgedUntrusted.add(hit.text);
+      for (const { match } of hit.found) out.push(textFinding('injection', step, field, match, `possible prompt injection in ${where(field)}`));
+    };
+    const leak = (field: string, hit: Hit) => {
+      if (judgedSent.has(hit.text)) return;
+      judgedSent.add(hit.text);
+      for (const { kind, match } of hit.found) {
+        // The same value sent again (a retry, a later turn) is the same leak.
+        const key = `${kind}\u0000${match.text}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const to = step.kind === 'llm' ? 'the model' : step.kind === 'tool' ? 'a tool' : 'a step';
+        out.push(textFinding(kind, step, field, match, `${match.why.replace(/^looks like /, '')} sent to ${to} in ${where(field)}`, maskValue(match.rule, match.text)));
       }
-    }
-    for (const m of step.inputMessages ?? []) {
-      seenSent.add(m);
-      if (step.kind === 'llm') seenUntrusted.add(m);
+    };
+    const llm = step.kind === 'llm';
+    for (const hit of hits.untrusted) injection(hit.field, hit);
+    if (llm) for (const { at, message, hits: mh } of hits.messages) if (!seenUntrusted.has(message)) for (const hit of mh.untrusted) injection(`input[${at}]${hit.field}`, hit);
+    for (const hit of hits.system) leak(hit.field, hit);
+    for (const { at, message, hits: mh } of hits.messages) if (!seenSent.has(message)) for (const hit of mh.sent) leak(`input[${at}]${hit.field}`, hit);
+    for (const hit of hits.args) leak(hit.field, hit);
+    for (const { message } of hits.messages) {
+      seenSent.add(message);
+      if (llm) seenUntrusted.add(message);
     }
   });
   // Tool calls are joined only when something needs them: a taint source ran, or there is a policy.

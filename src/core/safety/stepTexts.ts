@@ -33,45 +33,34 @@ export function stringLeaves(value: unknown, prefix: string, out: FieldText[] = 
   return out;
 }
 
-/**
- * Messages a session's steps share (the next call of a run carries the earlier call's message objects,
- * growingArrays.ts): a message met before is skipped, as each of its texts was judged where it first
- * appeared. Without it, a run's every call walked its whole history again.
- */
-export type SeenMessages = Set<Message>;
-
-/** Untrusted content the model will read: tool results, retrieved documents, and tool results in its input. */
-export function untrustedTexts(step: AgentStep, seen?: SeenMessages): FieldText[] {
+/** Untrusted content a step carries itself: tool and retrieval results, retrieved documents. */
+export function stepUntrustedTexts(step: AgentStep): FieldText[] {
   const out: FieldText[] = [];
   if (step.kind === 'tool' || step.kind === 'retrieval') stringLeaves(step.toolResult, 'result', out);
   if (step.kind === 'retrieval') {
     for (const [k, v] of Object.entries(step.attributes)) if (/retrieval\.documents|\.documents?\b|document\.content/.test(k)) stringLeaves(v, k, out);
     for (const m of step.outputMessages ?? []) messageTexts(m, 'output', out);
   }
-  if (step.kind === 'llm') {
-    (step.inputMessages ?? []).forEach((m, i) => {
-      if (seen?.has(m)) return;
-      for (const p of m.parts) if (p.type === 'tool_result') stringLeaves(p.result, `input[${i}].result`, out);
-    });
-  }
   return out;
 }
 
-/** Everything sent to a model (system prompt and input) or to a tool (arguments). */
-export function sentTexts(step: AgentStep, seen?: SeenMessages): FieldText[] {
+/** Untrusted content in an LLM call's input message: the tool results in it (fields follow `input[i]`). */
+export function messageUntrustedTexts(m: Message): FieldText[] {
   const out: FieldText[] = [];
-  if (step.systemPrompt) out.push({ field: 'system', text: step.systemPrompt });
-  (step.inputMessages ?? []).forEach((m, i) => {
-    if (!seen?.has(m)) messageTexts(m, `input[${i}]`, out);
-  });
-  if (step.toolArgs !== undefined) stringLeaves(step.toolArgs, 'args', out);
+  for (const p of m.parts) if (p.type === 'tool_result') stringLeaves(p.result, '.result', out);
   return out;
 }
 
-function messageTexts(m: Message, field: string, out: FieldText[]): void {
+/** What an input message sends the model (fields follow `input[i]`). */
+export function messageSentTexts(m: Message): FieldText[] {
+  return messageTexts(m, '', []);
+}
+
+function messageTexts(m: Message, field: string, out: FieldText[]): FieldText[] {
   for (const p of m.parts) {
     if (p.type === 'text' || p.type === 'reasoning') out.push({ field, text: p.text });
     else if (p.type === 'tool_call') stringLeaves(p.arguments, `${field}.${p.name}`, out);
     else if (p.type === 'tool_result') stringLeaves(p.result, `${field}.result`, out);
   }
+  return out;
 }
