@@ -5,6 +5,7 @@
 import { firstStartingAtOrAfter, parentIndices, SpanSet } from './tree';
 import type { AgentStep, Message, StepKind } from './types';
 import { pushAll } from '../otlp/fittedArrays';
+import { NamedCalls, type ToolCallRef } from './namedCalls';
 
 export type EdgeKind = 'contains' | 'next' | 'dataflow';
 
@@ -71,17 +72,10 @@ export function labelOf(s: AgentStep): string {
   return s.name;
 }
 
-interface ToolCallRef {
-  llm: number;
-  id?: string;
-  name: string;
-  used: boolean;
-}
-
 /** Per trace: the LLM steps' tool calls and the LLM steps holding tool results, indexed for lookups. */
 interface TraceIndex {
   callsById: Map<string, ToolCallRef>;
-  callsByName: Map<string, ToolCallRef[]>;
+  callsByName: Map<string, NamedCalls>;
   resultsById: Map<string, number[]>;
   resultsByName: Map<string, number[]>;
   anonymousResults: number[];
@@ -113,7 +107,9 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
         if (p.type !== 'tool_call') continue;
         const ref: ToolCallRef = { llm: i, id: p.id, name: p.name, used: false };
         if (p.id !== undefined && !t.callsById.has(p.id)) t.callsById.set(p.id, ref);
-        pushTo(t.callsByName, p.name, ref);
+        let named = t.callsByName.get(p.name);
+        if (!named) t.callsByName.set(p.name, (named = new NamedCalls(steps)));
+        named.add(ref);
       }
     }
     const input = s.inputMessages ?? noMessages;
@@ -146,7 +142,7 @@ export function dataflowLinks(steps: readonly AgentStep[]): DataflowLink[] {
     if (tool.kind !== 'tool') return;
     const index = traces.get(tool.traceId);
     if (!index) return;
-    const call = (tool.toolCallId !== undefined ? index.callsById.get(tool.toolCallId) : undefined) ?? callByName(steps, index, tool);
+    const call = (tool.toolCallId !== undefined ? index.callsById.get(tool.toolCallId) : undefined) ?? (tool.toolName !== undefined ? index.callsByName.get(tool.toolName)?.callFor(tool) : undefined);
     const callId = call?.id ?? tool.toolCallId;
     const label = callId ?? tool.toolName;
     if (call) {
@@ -162,33 +158,8 @@ export function dataflowLinks(steps: readonly AgentStep[]): DataflowLink[] {
   return edges;
 }
 
-/** No id to match: the latest LLM call before the tool ran that asked for this tool and is not matched yet. */
-function callByName(steps: readonly AgentStep[], index: TraceIndex, tool: AgentStep): ToolCallRef | undefined {
-  const calls = tool.toolName !== undefined ? index.callsByName.get(tool.toolName) : undefined;
-  if (!calls) return undefined;
-  let first: ToolCallRef | undefined;
-  for (let i = calls.length - 1; i >= 0; i--) {
-    const c = calls[i];
-    if (steps[c.llm].startMs > tool.startMs) continue;
-    if (c.used || (c.id !== undefined && tool.toolCallId !== undefined)) {
-      if (first) break;
-      continue;
-    }
-    // Several unmatched calls of the same LLM step (parallel calls): take them in order.
-    if (first && c.llm !== first.llm) break;
-    first = c;
-  }
-  return first;
-}
-
 function after(steps: readonly AgentStep[], list: readonly number[] | undefined, tool: AgentStep): number | undefined {
   return list ? firstStartingAtOrAfter(steps, list, tool.startMs) : undefined;
-}
-
-function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 function pushOnce(map: Map<string, number[]>, key: string, value: number): void {

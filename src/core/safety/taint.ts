@@ -32,6 +32,9 @@ export function findTaint(steps: readonly AgentStep[], flowOf: () => Flow, optio
     else sources.set(s.traceId, [{ index, name, text }]);
   });
   if (sources.size === 0) return [];
+  // Steps come in start order (a session's do): lists that do not are searched whole.
+  const unsorted = new Set<Source[]>();
+  for (const list of sources.values()) if (list.some((s, k) => k > 0 && steps[s.index]!.startMs < steps[list[k - 1]!.index]!.startMs)) unsorted.add(list);
   const flow = flowOf();
   const out: SafetyFinding[] = [];
   for (const call of flow.calls) {
@@ -39,7 +42,8 @@ export function findTaint(steps: readonly AgentStep[], flowOf: () => Flow, optio
     const decider = call.llm !== undefined ? steps[call.llm] : undefined;
     const at = steps[callStep(call)];
     const reader = decider ?? at;
-    const hit = firstTaintedArg(steps, sources.get(reader.traceId) ?? [], call.name, call.args, reader);
+    const list = sources.get(reader.traceId) ?? [];
+    const hit = firstTaintedArg(steps, list, unsorted.has(list), call.name, call.args, reader);
     if (!hit) continue;
     const { source, field, piece } = hit;
     const consumer = (flow.consumers.get(source.index) ?? []).find((c) => call.llm === undefined || c <= call.llm);
@@ -63,9 +67,37 @@ export function findTaint(steps: readonly AgentStep[], flowOf: () => Flow, optio
   return out;
 }
 
-function firstTaintedArg(steps: readonly AgentStep[], sources: Source[], tool: string, args: unknown, reader: AgentStep): { source: Source; field: string; piece: string } | undefined {
+/**
+ * The untrusted results a call's arguments are matched against: at most this many, the latest that finished
+ * before the deciding step started. Matching every earlier result of the trace made a long run quadratic
+ * (40k steps of fetches and sends: 3.5 s; 80k: 14 s); a model reads what it was given lately.
+ */
+export const maxTaintSources = 64;
+/** Results looked at to find them (some may still be running when the call is decided). */
+const maxSourcesLooked = 8 * maxTaintSources;
+
+/** `sources`: in step order, so in start order (a result still running at the call's start is skipped). */
+function sourcesSeenBy(steps: readonly AgentStep[], sources: Source[], unsorted: boolean, reader: AgentStep): Source[] {
+  const read = (s: Source) => steps[s.index]!.endMs <= reader.startMs + 1e-6 && steps[s.index] !== reader;
+  if (unsorted) return sources.filter(read).slice(-maxTaintSources);
+  // The sources that started by the reader's start: a prefix, found by binary search.
+  let lo = 0;
+  let hi = sources.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (steps[sources[mid]!.index]!.startMs <= reader.startMs + 1e-6) lo = mid + 1;
+    else hi = mid;
+  }
+  const seen: Source[] = [];
+  for (let k = lo - 1; k >= 0 && k >= lo - maxSourcesLooked && seen.length < maxTaintSources; k--) {
+    if (read(sources[k]!)) seen.push(sources[k]!);
+  }
+  return seen.reverse();
+}
+
+function firstTaintedArg(steps: readonly AgentStep[], sources: Source[], unsorted: boolean, tool: string, args: unknown, reader: AgentStep): { source: Source; field: string; piece: string } | undefined {
   // Only sources the model could have read: same trace (the caller's list), finished before the deciding step started.
-  const seen = sources.filter((s) => steps[s.index].endMs <= reader.startMs + 1e-6 && steps[s.index] !== reader);
+  const seen = sourcesSeenBy(steps, sources, unsorted, reader);
   if (seen.length === 0) return undefined;
   for (const leaf of stringLeaves(args, tool)) {
     const value = leaf.text.trim().toLowerCase();
