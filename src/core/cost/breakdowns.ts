@@ -29,6 +29,11 @@ class Accs {
     return { key, id: ++this.count, calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, priceMissing: false, errors: 0, steps: [], sorted: true };
   }
 
+  /** Whether a row lists the step. */
+  has(a: Acc, i: number): boolean {
+    return this.mark[i] === a.id;
+  }
+
   /** Adds a step's usage (not its call count) to a row, once; aggregates add nothing but their index. */
   addUsage(a: Acc, s: AgentStep, i: number): void {
     if (this.mark[i] === a.id) return;
@@ -132,7 +137,9 @@ export function byTool(steps: readonly AgentStep[], below = descendantsOf(steps)
     g.own.calls++;
     if (s.status === 'error') g.own.errors++;
     accs.addUsage(g.own, s, i);
-    for (const d of below(i)) accs.addUsage(g.own, steps[d]!, d);
+    // A step listed already has its subtree listed too (it was listed by a walk of it or above it): the
+    // walk stops there, so nested calls of one tool are walked once (a deep run was quadratic).
+    for (const d of below(i, (d) => !accs.has(g.own, d))) accs.addUsage(g.own, steps[d]!, d);
     for (const c of consumers.get(i) ?? []) {
       const before = g.consumed.steps.length;
       accs.addUsage(g.consumed, steps[c]!, c);

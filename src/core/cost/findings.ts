@@ -4,7 +4,8 @@
 import { findLoops, type Finding } from '../agent/loops';
 import type { AgentStep } from '../agent/types';
 import type { CostFindingDto } from '../../protocol/cost';
-import { descendantsOf } from './tree';
+import { subtreeSums } from './tree';
+import { parentIndices } from '../agent/tree';
 import { pushAll } from '../otlp/fittedArrays';
 import { stepIndexById } from '../agent/stepIndex';
 
@@ -24,17 +25,19 @@ export interface RunawayOptions {
   minTokens?: number;
 }
 
-/** `loops`: findLoops(steps), when the caller has them. */
-export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, below = descendantsOf(steps), loops: readonly Finding[] = findLoops(steps)): CostFinding[] {
+/** `parents`, `loops`: parentIndices(steps) and findLoops(steps), when the caller has them. */
+export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, parents = parentIndices(steps), loops: readonly Finding[] = findLoops(steps)): CostFinding[] {
   const index = stepIndexById(steps);
+  // Each step's own $ and that of anything it ran: made only when there is a loop to price.
+  let spent: Float64Array | undefined;
   const out: CostFinding[] = loops.map((f) => {
     // The repeats beyond the first are the waste: their own $ and that of anything they ran.
     let cost = 0;
     for (let k = 1; k < f.stepIds.length; k++) {
       const i = index.get(f.stepIds[k]!);
       if (i === undefined) continue;
-      if (!steps[i].aggregate) cost += steps[i].costUsd ?? 0;
-      for (const j of below(i)) if (!steps[j].aggregate) cost += steps[j].costUsd ?? 0;
+      spent ??= subtreeSums(parents, (j) => (steps[j]!.aggregate ? 0 : (steps[j]!.costUsd ?? 0)));
+      cost += spent[i]!;
     }
     return finding({ kind: f.kind, message: f.message, costUsd: cost }, f.stepIds);
   });

@@ -11,6 +11,7 @@ import { costFindings, type CostFinding } from './findings';
 import { cumulativeSeries } from './series';
 import { topSteps } from './topSteps';
 import { descendantsOf } from './tree';
+import { parentIndices } from '../agent/tree';
 
 /** The report as the engine keeps it: rows and findings with their step ids (`reportDto` is what crosses). */
 export type CostReport = Omit<CostReportDto, 'breakdowns' | 'findings'> & {
@@ -34,14 +35,15 @@ export function costReport(input: ReportInput): CostReport {
   const { steps } = input;
   const totals = totalsOf(steps);
   const origin = totals.startMs;
-  const below = descendantsOf(steps, input.parents);
+  const parents = input.parents ?? parentIndices(steps);
+  const below = descendantsOf(steps, parents);
   const report: CostReport = {
     session: { ...input.session, startEpochMs: origin },
     totals: totalsDto(totals),
     breakdowns: breakdowns(steps, below, input.dataflow),
     topSteps: topSteps(steps, origin),
     series: cumulativeSeries(steps, origin),
-    findings: costFindings(steps, {}, below, input.loops),
+    findings: costFindings(steps, {}, parents, input.loops),
   };
   const budget = budgetOf(totals.costUsd, input.budget?.launchUsd, input.budget?.settingUsd);
   if (budget) report.budget = budget;

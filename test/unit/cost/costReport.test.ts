@@ -123,6 +123,28 @@ describe('cost: edge cases', () => {
     assert.equal(row.outputTokens, 10 + 3 + 10);
   });
 
+  it('a deep run (20k nested tool and LLM steps) is priced in linear time: its tool row owns every call below it', () => {
+    const inputs = Array.from({ length: 20_000 }, (_, i) => {
+      const parentSpanId = i > 0 ? i.toString(16).padStart(16, '0') : '';
+      const spanId = (i + 1).toString(16).padStart(16, '0');
+      return i % 2
+        ? spanInput({ spanId, parentSpanId, startMs: T + i, endMs: T + 40_000 - i, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10 } })
+        : spanInput({ name: 'execute_tool search', spanId, parentSpanId, startMs: T + i, endMs: T + 40_000 - i, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search', 'gen_ai.tool.call.arguments': '{"q":"same"}' } });
+    });
+    const steps = normaliseSession(inputs);
+    const started = performance.now();
+    const report = costReport({ session: { id: 's', name: 's', live: false }, steps });
+    const ms = performance.now() - started;
+    const [tool] = report.breakdowns.tool;
+    assert.deepEqual([tool.key, tool.calls, tool.stepIds.length], ['search', 10_000, 20_000]);
+    close(tool.ownCostUsd, report.totals.costUsd, 'own $');
+    // The loop of 10k identical searches: each repeat's $ is what ran under it.
+    const loop = report.findings.find((f) => f.kind === 'repeated-tool-call');
+    assert.ok(loop && loop.stepIds.length === 10_000 && loop.costUsd > report.totals.costUsd);
+    // ~75 ms; a walk of each tool's whole subtree took ~1.5 s for the row and ~4 s for the loop's price.
+    assert.ok(ms < 700, `${ms.toFixed(0)} ms`);
+  });
+
   it('unpriced models are flagged on their rows and never show as $0 spent', () => {
     const steps = normaliseSession([chat(0, 'gpt-4o', 1000, 100), chat(1, 'my-local-llama', 5000, 100)]);
     const rows = byModel(steps);

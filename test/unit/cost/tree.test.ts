@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parentIndices } from '../../../src/core/agent/tree';
 import type { AgentStep } from '../../../src/core/agent/types';
-import { descendantsOf } from '../../../src/core/cost/tree';
+import { descendantsOf, subtreeSums } from '../../../src/core/cost/tree';
 
 /** Child lists and a Set per walk: the plain reading of "every step below this one", depth first. */
 function reference(steps: readonly AgentStep[]): (i: number) => number[] {
@@ -43,5 +43,43 @@ describe('cost: descendants of a step', () => {
         }
       }
     }
+  });
+
+  it('sums a value over each step and its subtree as a walk of it would, on random parents (cycles, self-parents, missing ones)', () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let round = 0; round < 200; round++) {
+      const n = 1 + rand(150);
+      const steps = Array.from({ length: n }, (_, i) => {
+        const pick = rand(10);
+        const parent = pick < 6 && i > 0 ? rand(i) : pick < 8 ? rand(n) : pick === 8 ? i : -1;
+        return { id: `s${i}`, traceId: 't', parentSpanId: parent >= 0 ? `s${parent}` : undefined } as AgentStep;
+      });
+      const values = Array.from({ length: n }, () => rand(1000));
+      const expected = reference(steps);
+      const sums = subtreeSums(parentIndices(steps), (i) => values[i]!);
+      for (let i = 0; i < n; i++) assert.equal(sums[i], values[i]! + expected(i).reduce((t, d) => t + values[d]!, 0), `round ${round}, step ${i}`);
+    }
+  });
+
+  it('a chain of 50k nested steps is summed in one pass, and walked once per row when no step is walked twice', () => {
+    const n = 50_000;
+    const parents = Int32Array.from({ length: n }, (_, i) => i - 1);
+    let started = performance.now();
+    const sums = subtreeSums(parents, () => 1);
+    assert.equal(sums[0], n);
+    assert.equal(sums[n - 1], 1);
+    const steps = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, traceId: 't', parentSpanId: i > 0 ? `s${i - 1}` : undefined }) as AgentStep);
+    const below = descendantsOf(steps);
+    const listed = new Uint8Array(n);
+    let visited = 0;
+    started = performance.now();
+    for (let i = 0; i < n; i += 2) {
+      listed[i] = 1;
+      for (const d of below(i, (d) => (visited++, !listed[d]))) listed[d] = 1;
+    }
+    // A walk stops at a listed step: the first lists all, each later one asks one child.
+    assert.equal(visited, n - 1 + (n / 2 - 1));
+    assert.ok(performance.now() - started < 1000);
   });
 });
