@@ -22,17 +22,22 @@ function reference(steps: readonly AgentStep[]): (i: number) => number[] {
   };
 }
 
+/** Random steps whose parents are earlier steps, any step, themselves or none; `traces`: how many traces they spread over. */
+function randomSteps(rand: (n: number) => number, n: number, traces: number): AgentStep[] {
+  return Array.from({ length: n }, (_, i) => {
+    const pick = rand(10);
+    const parent = pick < 6 && i > 0 ? rand(i) : pick < 8 ? rand(n) : pick === 8 ? i : -1;
+    return { id: `s${i}`, traceId: traces === 1 ? 't' : `t${rand(traces)}`, parentSpanId: parent >= 0 ? `s${parent}` : undefined } as AgentStep;
+  });
+}
+
 describe('cost: descendants of a step', () => {
   it('walks every subtree in the same order as child lists would, on random parents (cycles, self-parents, missing ones)', () => {
     let seed = 5;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
     for (let round = 0; round < 60; round++) {
       const n = 1 + rand(120);
-      const steps = Array.from({ length: n }, (_, i) => {
-        const pick = rand(10);
-        const parent = pick < 6 && i > 0 ? rand(i) : pick < 8 ? rand(n) : pick === 8 ? i : -1;
-        return { id: `s${i}`, traceId: round % 3 === 0 ? 't' : `t${rand(2)}`, parentSpanId: parent >= 0 ? `s${parent}` : undefined } as AgentStep;
-      });
+      const steps = randomSteps(rand, n, round % 3 === 0 ? 1 : 2);
       const below = descendantsOf(steps);
       const expected = reference(steps);
       // Twice over, in a shuffled order: the walk's marks must not leak from one call into the next.
@@ -50,11 +55,7 @@ describe('cost: descendants of a step', () => {
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
     for (let round = 0; round < 200; round++) {
       const n = 1 + rand(150);
-      const steps = Array.from({ length: n }, (_, i) => {
-        const pick = rand(10);
-        const parent = pick < 6 && i > 0 ? rand(i) : pick < 8 ? rand(n) : pick === 8 ? i : -1;
-        return { id: `s${i}`, traceId: 't', parentSpanId: parent >= 0 ? `s${parent}` : undefined } as AgentStep;
-      });
+      const steps = randomSteps(rand, n, 1);
       const values = Array.from({ length: n }, () => rand(1000));
       const expected = reference(steps);
       const sums = subtreeSums(parentIndices(steps), (i) => values[i]!);
