@@ -42,8 +42,8 @@ class CallList {
 export class NamedCalls {
   private readonly all = new CallList();
   private readonly withoutId = new CallList();
-  /** Per call in `all`, its index there (calls are compared by it). */
-  private readonly place = new Map<ToolCallRef, number>();
+  /** Per call in `withoutId`, its index in `all`. */
+  private readonly allIndex: number[] = [];
   /** Whether the calls' LLM steps are in start order (they are in a session's steps): else the slow walk. */
   private sorted = true;
 
@@ -52,9 +52,11 @@ export class NamedCalls {
   add(ref: ToolCallRef): void {
     const last = this.all.calls[this.all.calls.length - 1];
     if (last !== undefined && this.steps[last.llm]!.startMs > this.steps[ref.llm]!.startMs) this.sorted = false;
-    this.place.set(ref, this.all.calls.length);
+    if (ref.id === undefined) {
+      this.allIndex.push(this.all.calls.length);
+      this.withoutId.push(ref);
+    }
     this.all.push(ref);
-    if (ref.id === undefined) this.withoutId.push(ref);
   }
 
   /** The call `tool` takes by name (undefined: none). */
@@ -66,7 +68,7 @@ export class NamedCalls {
     if (at < 0) return undefined;
     let first = list.calls[at]!;
     // Parallel calls of that LLM step just before it, unmatched, in the order they were asked.
-    for (let k = this.place.get(first)! - 1; k >= 0; k--) {
+    for (let k = (own ? this.allIndex[at]! : at) - 1; k >= 0; k--) {
       const c = this.all.calls[k]!;
       if (c.used || (own && c.id !== undefined) || c.llm !== first.llm) break;
       first = c;

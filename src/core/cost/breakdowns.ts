@@ -15,7 +15,7 @@ export type BreakdownRow = BreakdownRowDto & { stepIds: string[] };
  * once however often it is met: `mark[i] === id` says it is listed already (one stamp array per breakdown;
  * a Set per row was most of the report's time on 100k steps).
  */
-type Acc = Pick<BreakdownRowDto, 'key' | 'calls' | 'costUsd' | 'inputTokens' | 'outputTokens' | 'priceMissing' | 'errors'> & { id: number; steps: number[]; sorted: boolean };
+type Acc = Pick<BreakdownRowDto, 'key' | 'calls' | 'costUsd' | 'inputTokens' | 'outputTokens' | 'priceMissing' | 'errors'> & { id: number; steps: number[] };
 
 class Accs {
   private readonly mark: Int32Array;
@@ -26,7 +26,7 @@ class Accs {
   }
 
   make(key: string): Acc {
-    return { key, id: ++this.count, calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, priceMissing: false, errors: 0, steps: [], sorted: true };
+    return { key, id: ++this.count, calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, priceMissing: false, errors: 0, steps: [] };
   }
 
   /** Whether a row lists the step. */
@@ -38,8 +38,6 @@ class Accs {
   addUsage(a: Acc, s: AgentStep, i: number): void {
     if (this.mark[i] === a.id) return;
     this.mark[i] = a.id;
-    const last = a.steps.length - 1;
-    if (last >= 0 && a.steps[last]! > i) a.sorted = false;
     a.steps.push(i);
     if (s.aggregate) return;
     a.costUsd += s.costUsd ?? 0;
@@ -49,12 +47,13 @@ class Accs {
   }
 }
 
+/** `groups`: rows filled in step order (their steps ascending). */
 function rowsOf(steps: readonly AgentStep[], groups: Iterable<Acc>): BreakdownRow[] {
   const rows: BreakdownRow[] = [];
   for (const a of groups) {
     rows.push({
       key: a.key, calls: a.calls, costUsd: a.costUsd, inputTokens: a.inputTokens, outputTokens: a.outputTokens,
-      priceMissing: a.priceMissing, errors: a.errors, ...stepsOf(steps, a.sorted ? a.steps : a.steps.sort((x, y) => x - y)),
+      priceMissing: a.priceMissing, errors: a.errors, ...stepsOf(steps, a.steps),
     });
   }
   return rows.sort(byCost);

@@ -26,7 +26,7 @@ export interface RunawayOptions {
 }
 
 /** `parents`, `loops`: parentIndices(steps) and findLoops(steps), when the caller has them. */
-export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, parents = parentIndices(steps), loops: readonly Finding[] = findLoops(steps)): CostFinding[] {
+export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, parents?: Int32Array, loops: readonly Finding[] = findLoops(steps)): CostFinding[] {
   const index = stepIndexById(steps);
   // Each step's own $ and that of anything it ran: made only when there is a loop to price.
   let spent: Float64Array | undefined;
@@ -36,7 +36,7 @@ export function costFindings(steps: readonly AgentStep[], options: RunawayOption
     for (let k = 1; k < f.stepIds.length; k++) {
       const i = index.get(f.stepIds[k]!);
       if (i === undefined) continue;
-      spent ??= subtreeSums(parents, (j) => (steps[j]!.aggregate ? 0 : (steps[j]!.costUsd ?? 0)));
+      spent ??= subtreeSums(parents ?? parentIndices(steps), (j) => (steps[j]!.aggregate ? 0 : (steps[j]!.costUsd ?? 0)));
       cost += spent[i]!;
     }
     return finding({ kind: f.kind, message: f.message, costUsd: cost }, f.stepIds);

@@ -5,25 +5,36 @@ import type { AgentStep } from '../agent/types';
 const none: readonly number[] = [];
 
 /**
- * A lookup of every step's descendants (built once; each call walks only the subtree, depth first as a
- * stack of child lists would). Children are kept as offsets into one array and the walk marks what it saw
- * in a stamp array: the Cost view asks for every tool step's subtree, and a Map of child lists and a Set
- * per call were a tenth of its report on 100k steps.
- */
-/**
  * `enter`: asked of each descendant before it is listed; false leaves it and its subtree out (a walk that
  * knows a subtree is counted already stops there).
  */
 export type Below = (i: number, enter?: (d: number) => boolean) => readonly number[];
 
-export function descendantsOf(steps: readonly AgentStep[], parent = parentIndices(steps)): Below {
+/** Each step's children, as offsets into one array: children[first[i]] .. children[first[i + 1] - 1]. */
+interface ChildLists {
+  first: Int32Array;
+  children: Int32Array;
+}
+
+function childLists(parent: Int32Array): ChildLists {
   const n = parent.length;
   const first = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) if (parent[i]! >= 0) first[parent[i]! + 1]!++;
+  for (let i = 0; i < n; i++) if (parent[i]! >= 0 && parent[i]! < n) first[parent[i]! + 1]!++;
   for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
   const children = new Int32Array(first[n]!);
   const fill = first.slice(0, n);
-  for (let i = 0; i < n; i++) if (parent[i]! >= 0) children[fill[parent[i]!]!++] = i;
+  for (let i = 0; i < n; i++) if (parent[i]! >= 0 && parent[i]! < n) children[fill[parent[i]!]!++] = i;
+  return { first, children };
+}
+
+/**
+ * A lookup of every step's descendants (built once; each call walks only the subtree, depth first as a
+ * stack of child lists would). The walk marks what it saw in a stamp array: the Cost view asks for every
+ * tool step's subtree, and a Map of child lists and a Set per call were a tenth of its report on 100k steps.
+ */
+export function descendantsOf(steps: readonly AgentStep[], parent = parentIndices(steps)): Below {
+  const n = parent.length;
+  const { first, children } = childLists(parent);
   const seenIn = new Int32Array(n);
   let walk = 0;
   let stack = new Int32Array(16);
@@ -86,10 +97,12 @@ export function subtreeSums(parent: Int32Array, value: (i: number) => number): F
   }
   // Children before parents: steps off every loop, in the reverse of an order from their tops down.
   const order: number[] = [];
-  const children: number[][] = Array.from({ length: n }, () => []);
-  for (let i = 0; i < n; i++) if (valid(parent[i]!)) children[parent[i]!]!.push(i);
+  const { first, children } = childLists(parent);
   for (let i = 0; i < n; i++) if (!onLoop[i] && (!valid(parent[i]!) || onLoop[parent[i]!])) order.push(i);
-  for (let k = 0; k < order.length; k++) for (const c of children[order[k]!]!) if (!onLoop[c]) order.push(c);
+  for (let k = 0; k < order.length; k++) {
+    const p = order[k]!;
+    for (let c = first[p]!; c < first[p + 1]!; c++) if (!onLoop[children[c]!]) order.push(children[c]!);
+  }
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k]!;
     sum[i] += value(i);
@@ -108,7 +121,7 @@ export function subtreeSums(parent: Int32Array, value: (i: number) => number): F
     let total = 0;
     for (const v of loop) {
       total += value(v);
-      for (const c of children[v]!) if (!onLoop[c]) total += sum[c]!;
+      for (let c = first[v]!; c < first[v + 1]!; c++) if (!onLoop[children[c]!]) total += sum[children[c]!]!;
     }
     for (const v of loop) sum[v] = total;
   }
