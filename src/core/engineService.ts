@@ -6,6 +6,8 @@ import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, t
 import { findLoops, parentIndices, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
 import { dataflowLinks } from './agent/graph';
+import type { LiveSession } from './agent/liveSession';
+import { extendedTimeline, type TimelineBase } from './agent/timelineUpdate';
 import { sessionOutline } from './agent/outline';
 import { TraceEngine } from './engine';
 import { GraphFeeds } from './engineGraph';
@@ -93,6 +95,13 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => dataflowLinks(model.steps));
   /** Its loop findings, once per model: the graph's and the Cost view's. */
   const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
+  /** Per live model: its last timeline, which its next one extends (timelineUpdate.ts). */
+  const timelines = new WeakMap<LiveSession, TimelineBase>();
+  const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => {
+    const base = extendedTimeline(timelines.get(model.live), model.steps);
+    timelines.set(model.live, base);
+    return base.timeline;
+  });
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
   const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(runOf(sessionId, model)));
   /**
@@ -116,7 +125,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
     const model = models.of(id, options, fresh);
     const parents = parentsOf(model);
-    return { model, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model), loopsOf(model))), inputs: model.inputs, parents };
+    return { model, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model), loopsOf(model), timelineOf(model))), inputs: model.inputs, parents };
   };
   /**
    * sessionOf, with the safety findings the graph badges (default options: the value the Cost view and the

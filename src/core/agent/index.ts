@@ -29,10 +29,11 @@ export function buildSessionOfSteps(normalised: AgentStep[], options: { pricing?
 
 /**
  * A session over steps already built (a live model's): their graph, timeline, loop findings and totals.
- * `parents`, `dataflow`, `loops`: the steps' parent indices, dataflow links and loop findings, when known.
+ * `parents`, `dataflow`, `loops`, `timeline`: the steps' parent indices, dataflow links, loop findings and
+ * timeline, when known.
  */
-export function sessionOfSteps(steps: AgentStep[], parents?: Int32Array, dataflow?: readonly DataflowLink[], loops = findLoops(steps)): AgentSession {
-  return { steps, graph: buildGraph(steps, parents, dataflow), timeline: buildTimeline(steps), findings: loops, totals: totalsOf(steps) };
+export function sessionOfSteps(steps: AgentStep[], parents?: Int32Array, dataflow?: readonly DataflowLink[], loops = findLoops(steps), timeline = buildTimeline(steps)): AgentSession {
+  return { steps, graph: buildGraph(steps, parents, dataflow), timeline, findings: loops, totals: totalsOf(steps) };
 }
 
 export { anyValueToJs, flattenAttributes, nanosToMs } from './attributes';

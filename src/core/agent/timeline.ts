@@ -23,13 +23,12 @@ export interface Timeline {
 }
 
 export type SumKey = 'started' | 'finished' | 'failed' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens' | 'costUsd';
-const sumKeys: SumKey[] = ['started', 'finished', 'failed', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd'];
-const typeRank: Record<TimelineEventType, number> = { start: 0, log: 1, end: 2 };
+export const sumKeys: readonly SumKey[] = ['started', 'finished', 'failed', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd'];
+export const typeRank: Record<TimelineEventType, number> = { start: 0, log: 1, end: 2 };
 
 export function buildTimeline(steps: readonly AgentStep[]): Timeline {
   const order = eventOrder(steps);
   const n = order.type.length;
-  const conversational = conversationSteps(steps);
   const t: Timeline = {
     length: n,
     type: order.type,
@@ -41,11 +40,20 @@ export function buildTimeline(steps: readonly AgentStep[]): Timeline {
     sums: Object.fromEntries(sumKeys.map((k) => [k, new Float64Array(n + 1)])) as Record<SumKey, Float64Array>,
     lastLlm: new Int32Array(n),
   };
+  fillTimeline(t, steps, conversationSteps(steps), 0);
+  return t;
+}
+
+/**
+ * The cursors, prefix sums and conversation steps of `t`'s events from `from` on (its events, in order,
+ * are all there; what comes before `from` is filled already). `conversational`: conversationSteps(steps).
+ */
+export function fillTimeline(t: Timeline, steps: readonly AgentStep[], conversational: Uint8Array, from: number): void {
   const { started, finished, failed, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = t.sums;
-  let lastLlm = -1;
-  for (let i = 0; i < n; i++) {
-    const type = order.type[i];
-    const at = order.step[i];
+  let lastLlm = from > 0 ? t.lastLlm[from - 1] : -1;
+  for (let i = from; i < t.length; i++) {
+    const type = t.type[i];
+    const at = t.step[i];
     const s = steps[at];
     started[i + 1] = started[i];
     finished[i + 1] = finished[i];
@@ -76,7 +84,6 @@ export function buildTimeline(steps: readonly AgentStep[]): Timeline {
     }
     t.lastLlm[i] = lastLlm;
   }
-  return t;
 }
 
 interface EventOrder {
@@ -250,7 +257,7 @@ export function seek(t: Timeline, from: number, direction: 1 | -1, match: (type:
  * The LLM steps whose conversation the inspector shows: not an aggregate, except a wrapper LLM span over
  * the client's own span (one call traced twice) when only the wrapper recorded the messages.
  */
-function conversationSteps(steps: readonly AgentStep[]): Uint8Array {
+export function conversationSteps(steps: readonly AgentStep[]): Uint8Array {
   const hasMessages = (s: AgentStep) => (s.inputMessages?.length ?? 0) + (s.outputMessages?.length ?? 0) > 0;
   // Asked only for a step without messages under a parent, or an aggregate: most sessions have neither, and
   // need no key per LLM step (~50 ms per 100k steps).

@@ -7,6 +7,8 @@ import { nanosToMs, normaliseSession, type AgentStep, type SpanInput } from '../
 import { mergeInputs, placeOf, readSession, readSessionAdded } from '../../../src/core/agent/fromStore';
 import { LiveSession, type InputOrder } from '../../../src/core/agent/liveSession';
 import { normaliseSpan } from '../../../src/core/agent/normalise';
+import { buildTimeline } from '../../../src/core/agent/timeline';
+import { extendedTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
 import { agentShapedSession, underOpenRuns } from './agentShaped';
 import { fixtureInputs, sessionText } from './modelInputs';
 import { syntheticSession } from './synthetic';
@@ -39,14 +41,15 @@ function* batches<T>(items: readonly T[], max: number): Generator<T[]> {
 
 const text = (steps: AgentStep[]) => sessionText({ steps });
 
-/** What each update of a feed did: its new spans, the spans it normalised and the steps it related. */
+/** What each update of a feed did: its new spans, the spans it normalised, the steps it related and the timeline events it kept. */
 interface Work {
   added: number;
   normalised: number;
   related: number;
+  keptEvents: number;
 }
 
-/** Feeds `arrival` in batches; after each, the live steps must equal a whole build of everything so far. */
+/** Feeds `arrival` in batches; after each, the live steps (and their extended timeline) must equal a whole build of everything so far. */
 function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole: number; work: Work[] } {
   const place = new Map<SpanInput, InputOrder>();
   arrival.forEach((input, seq) => place.set(input, { startMs: nanosToMs(input.span.startTimeUnixNano), seq }));
@@ -57,15 +60,18 @@ function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole:
   let updates = 0;
   let whole = 0;
   const work: Work[] = [];
+  let timeline: TimelineBase | undefined;
   for (const batch of batches(arrival, maxBatch)) {
     const added = batch.slice().sort(order);
     inputs = [...inputs, ...added].sort(order);
     normalised = 0;
     const steps = live.update(inputs, added);
-    work.push({ added: added.length, normalised, related: live.related });
+    timeline = extendedTimeline(timeline, steps);
+    work.push({ added: added.length, normalised, related: live.related, keptEvents: timeline.keptEvents });
     updates++;
     if (live.lastUpdate === 'whole') whole++;
     assert.equal(text(steps), text(normaliseSession(inputs)), `after ${inputs.length} spans (${updates} updates)`);
+    assert.deepStrictEqual(timeline.timeline, buildTimeline(steps), `timeline after ${inputs.length} spans (${updates} updates)`);
   }
   return { updates, whole, work };
 }
@@ -74,9 +80,12 @@ describe('agent model: a live session extended by its new spans', function () {
   this.timeout(120_000);
 
   it('agent-shaped runs (late roots, ties, repeated inputs, failures): equal to a whole build after every increment, never rebuilt whole', () => {
-    const { updates, whole } = feed(byEnd(agentShapedSession(120)), 40);
+    const { updates, whole, work } = feed(byEnd(agentShapedSession(120)), 40);
     assert.ok(updates > 20);
     assert.equal(whole, 0);
+    // Runs that are over keep their steps, so their events stay where they were in the timeline.
+    const kept = work.slice(1).filter((w) => w.keptEvents > 0).length;
+    assert.ok(kept >= (updates - 1) * 0.8, `the timeline was extended in ${kept} of ${updates - 1} updates`);
   });
 
   it('one long run (every run a child of one agent span that arrives last): equal to a whole build, each update normalising its new spans and relating only the parts they join', () => {
