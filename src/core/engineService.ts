@@ -3,9 +3,10 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { findLoops, parentIndices, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { findLoops, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
-import { dataflowLinks } from './agent/graph';
+import type { DataflowLink } from './agent/graph';
+import { extendedDataflow, extendedParents, type LinksBase } from './agent/liveLinks';
 import type { LiveSession } from './agent/liveSession';
 import { extendedTimeline, type TimelineBase } from './agent/timelineUpdate';
 import { sessionOutline } from './agent/outline';
@@ -90,13 +91,15 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const sources = new SourceMirror();
   const runOf = (sessionId: string, model: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): Run => ({ steps: model.steps, inputs: model.inputs, folder: launchFolders.get(sessionId) });
   /** A model's parent indices, found once for the graph and the Cost view (~90 ms per 100k steps). */
-  const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => parentIndices(model.steps));
+  /** Per live model: its last parent links, dataflow links and timeline, which its next ones extend (liveLinks.ts, timelineUpdate.ts). */
+  const lastParents = new WeakMap<LiveSession, LinksBase<Int32Array>>();
+  const lastDataflow = new WeakMap<LiveSession, LinksBase<readonly DataflowLink[]>>();
+  const timelines = new WeakMap<LiveSession, TimelineBase>();
+  const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => extendedFrom(lastParents, model, extendedParents));
   /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
-  const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => dataflowLinks(model.steps));
+  const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => extendedFrom(lastDataflow, model, extendedDataflow));
   /** Its loop findings, once per model: the graph's and the Cost view's. */
   const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
-  /** Per live model: its last timeline, which its next one extends (timelineUpdate.ts). */
-  const timelines = new WeakMap<LiveSession, TimelineBase>();
   const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => {
     const base = extendedTimeline(timelines.get(model.live), model.steps);
     timelines.set(model.live, base);
@@ -308,4 +311,11 @@ function merged(a: StoreChange, b: StoreChange): StoreChange {
     ...(notices.length ? { notices } : {}),
     ...(evictedSpans ? { evictedSpans } : {}),
   };
+}
+
+/** `extend` of a model's steps from what it made of the same live model's last ones (kept in `last`). */
+function extendedFrom<T>(last: WeakMap<LiveSession, LinksBase<T>>, model: BuiltModel, extend: (base: LinksBase<T> | undefined, steps: readonly AgentStep[]) => LinksBase<T>): T {
+  const made = extend(last.get(model.live), model.steps);
+  last.set(model.live, made);
+  return made.links;
 }

@@ -15,6 +15,7 @@ import { costReport, reportDto } from '../../src/core/cost';
 import { findSafety } from '../../src/core/safety';
 import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded, readSessionSteps } from '../../src/core/agent/fromStore';
 import { LiveSession } from '../../src/core/agent/liveSession';
+import { extendedTimeline, type TimelineBase } from '../../src/core/agent/timelineUpdate';
 import type { SpanInput } from '../../src/core/agent';
 import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { SpanStore } from '../../src/core/store/spanStore';
@@ -89,10 +90,12 @@ async function measure(spans: number, runs: number, updates: number): Promise<Mo
   result.cacheWholeMs = performance.now() - started;
   // The live run goes on: each export of 512 new spans is one update, which the open graph is sent.
   const feed = new GraphFeed({ id, name: id, live: true });
+  let timeline: TimelineBase | undefined;
   const refresh = (now: AgentStep[], first = false) => {
     const t = performance.now();
     const parents = parentIndices(now);
-    const session = sessionOfSteps(now, parents, dataflowLinks(now));
+    timeline = extendedTimeline(timeline, now);
+    const session = sessionOfSteps(now, parents, dataflowLinks(now), undefined, timeline.timeline);
     const given = { parents, safety: findSafety(now, {}, session.graph) };
     const json = first ? packedJson(feed.packedSnapshot(session, given)) : packedJson(feed.packedDelta(session, given)!);
     if (first) return void (result.snapshotBytes = json.length);

@@ -9,6 +9,9 @@ import { LiveSession, type InputOrder } from '../../../src/core/agent/liveSessio
 import { normaliseSpan } from '../../../src/core/agent/normalise';
 import { buildTimeline } from '../../../src/core/agent/timeline';
 import { extendedTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
+import { extendedDataflow, extendedParents, type LinksBase } from '../../../src/core/agent/liveLinks';
+import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
+import { parentIndices } from '../../../src/core/agent/tree';
 import { agentShapedSession, underOpenRuns } from './agentShaped';
 import { fixtureInputs, sessionText } from './modelInputs';
 import { syntheticSession } from './synthetic';
@@ -49,7 +52,7 @@ interface Work {
   keptEvents: number;
 }
 
-/** Feeds `arrival` in batches; after each, the live steps (and their extended timeline) must equal a whole build of everything so far. */
+/** Feeds `arrival` in batches; after each, the live steps (and their extended timeline and links) must equal a whole build of everything so far. */
 function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole: number; work: Work[] } {
   const place = new Map<SpanInput, InputOrder>();
   arrival.forEach((input, seq) => place.set(input, { startMs: nanosToMs(input.span.startTimeUnixNano), seq }));
@@ -61,6 +64,8 @@ function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole:
   let whole = 0;
   const work: Work[] = [];
   let timeline: TimelineBase | undefined;
+  let parents: LinksBase<Int32Array> | undefined;
+  let dataflow: LinksBase<readonly DataflowLink[]> | undefined;
   for (const batch of batches(arrival, maxBatch)) {
     const added = batch.slice().sort(order);
     inputs = [...inputs, ...added].sort(order);
@@ -72,6 +77,10 @@ function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole:
     if (live.lastUpdate === 'whole') whole++;
     assert.equal(text(steps), text(normaliseSession(inputs)), `after ${inputs.length} spans (${updates} updates)`);
     assert.deepStrictEqual(timeline.timeline, buildTimeline(steps), `timeline after ${inputs.length} spans (${updates} updates)`);
+    parents = extendedParents(parents, steps);
+    assert.deepStrictEqual(parents.links, parentIndices(steps), `parents after ${inputs.length} spans`);
+    dataflow = extendedDataflow(dataflow, steps);
+    assert.deepStrictEqual(dataflow.links, dataflowLinks(steps), `dataflow after ${inputs.length} spans`);
   }
   return { updates, whole, work };
 }

@@ -6,9 +6,10 @@ import type { AgentStep, StepEvent } from '../../../src/core/agent';
 import { buildTimeline } from '../../../src/core/agent/timeline';
 import { extendedTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
 
+/** A small deterministic generator (its high bits: the low ones of an LCG repeat quickly). */
 function random(seed: number): (n: number) => number {
   let s = seed;
-  return (n) => (s = (s * 1103515245 + 12345) & 0x7fffffff) % n;
+  return (n) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % n;
 }
 
 /** A random step starting at `startMs` (small times: ties are common). */

@@ -1,0 +1,80 @@
+// A live model's parent links and dataflow links, extended rather than found again. Both stay within a
+// trace, and a live update keeps the steps of the traces that did not grow as the same objects, first
+// (liveSession.ts): those traces keep their links and indices, and only the traces with a step past the
+// kept ones (then or now) are linked again. The answer is exactly parentIndices' and dataflowLinks'
+// (test/unit/agent/liveLinks.test.ts).
+import { dataflowLinks, type DataflowLink } from './graph';
+import { parentIndices } from './tree';
+import type { AgentStep } from './types';
+
+/** What a live model's steps share with its last ones. */
+export interface StepChange {
+  /** The first `kept` steps are the same objects at the same places. */
+  kept: number;
+  /** The places now of the steps of every trace with a step past `kept` (then or now), ascending. */
+  changed: number[];
+}
+
+/** How `now` differs from `before`; undefined when they are the same steps (nothing to do). */
+export function stepChange(before: readonly AgentStep[], now: readonly AgentStep[]): StepChange | undefined {
+  const common = Math.min(before.length, now.length);
+  let kept = 0;
+  while (kept < common && before[kept] === now[kept]) kept++;
+  if (kept === before.length && kept === now.length) return undefined;
+  const traces = new Set<string>();
+  for (let i = kept; i < before.length; i++) traces.add(before[i]!.traceId);
+  for (let i = kept; i < now.length; i++) traces.add(now[i]!.traceId);
+  const changed: number[] = [];
+  for (let i = 0; i < now.length; i++) if (traces.has(now[i]!.traceId)) changed.push(i);
+  return { kept, changed };
+}
+
+/** Links found for some steps, with those steps' places in the whole. */
+export interface LinksBase<T> {
+  steps: readonly AgentStep[];
+  links: T;
+}
+
+/** parentIndices(now), reusing `base` (the same live model's last ones). */
+export function extendedParents(base: LinksBase<Int32Array> | undefined, now: readonly AgentStep[]): LinksBase<Int32Array> {
+  const change = base && stepChange(base.steps, now);
+  if (!base || (change && change.kept === 0)) return { steps: now, links: parentIndices(now) };
+  if (!change) return { steps: now, links: base.links };
+  const out = new Int32Array(now.length).fill(-1);
+  // Steps of the traces that kept every step keep their links (their parents are kept steps too).
+  out.set(base.links.subarray(0, change.kept));
+  const { changed } = change;
+  const sub = parentIndices(changed.map((i) => now[i]!));
+  for (let k = 0; k < changed.length; k++) out[changed[k]!] = sub[k]! >= 0 ? changed[sub[k]!]! : -1;
+  return { steps: now, links: out };
+}
+
+/** dataflowLinks(now), reusing `base`, in its order (by tool: the call's link, then the consumer's). */
+export function extendedDataflow(base: LinksBase<readonly DataflowLink[]> | undefined, now: readonly AgentStep[]): LinksBase<readonly DataflowLink[]> {
+  const change = base && stepChange(base.steps, now);
+  if (!base || (change && change.kept === 0)) return { steps: now, links: dataflowLinks(now) };
+  if (!change) return { steps: now, links: base.links };
+  const { kept, changed } = change;
+  const traces = new Set<string>();
+  for (const i of changed) traces.add(now[i]!.traceId);
+  // Links of traces that kept every step: their steps are all kept, at the same places.
+  const old = base.links.filter(([from]) => from < kept && !traces.has(now[from]!.traceId));
+  const fresh = dataflowLinks(changed.map((i) => now[i]!)).map(([from, to, label]): DataflowLink => [changed[from]!, changed[to]!, label]);
+  return { steps: now, links: mergedByTool(now, old, fresh) };
+}
+
+/** The tool of a link: its call's link ends at the tool, its consumer's starts there. */
+function toolOf(steps: readonly AgentStep[], [from, to]: DataflowLink): number {
+  return steps[from]!.kind === 'tool' ? from : to;
+}
+
+/** Two lists of links by tool (of different traces: no tool in both) as one, by tool. */
+function mergedByTool(steps: readonly AgentStep[], a: readonly DataflowLink[], b: readonly DataflowLink[]): DataflowLink[] {
+  const out: DataflowLink[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(toolOf(steps, a[i]!) <= toolOf(steps, b[j]!) ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}

@@ -1,0 +1,87 @@
+// A live model's parent and dataflow links extended (agent/liveLinks.ts) against parentIndices and
+// dataflowLinks over random sessions and updates: traces kept, grown, changed and trimmed (a trace's later
+// steps gone, as a cap trims it), repeated span ids, tool calls matched by id, by name and not at all.
+import * as assert from 'node:assert/strict';
+import type { AgentStep, Message } from '../../../src/core/agent';
+import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
+import { extendedDataflow, extendedParents, stepChange, type LinksBase } from '../../../src/core/agent/liveLinks';
+import { parentIndices } from '../../../src/core/agent/tree';
+
+/** A small deterministic generator (its high bits: the low ones of an LCG repeat quickly). */
+function random(seed: number): (n: number) => number {
+  let s = seed;
+  return (n) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % n;
+}
+
+const tools = ['get_weather', 'find_museums', 'book'];
+
+/** A step of trace `trace`: an LLM call asking for tools (by id or not) and reading results, or a tool. */
+function stepOf(r: (n: number) => number, trace: string, startMs: number): AgentStep {
+  const id = `s${r(12)}`;
+  const base = { id, spanId: id, traceId: trace, name: id, dialects: [], startMs, endMs: startMs + r(4), durationMs: 0, status: 'ok', attributes: {} };
+  const parent = r(3) ? { parentSpanId: `s${r(12)}` } : {};
+  const tool = tools[r(tools.length)]!;
+  const callId = r(2) ? `c${r(6)}` : undefined;
+  if (r(2)) return { ...base, ...parent, kind: 'tool', toolName: r(5) ? tool : undefined, toolCallId: r(2) ? callId : undefined } as AgentStep;
+  const asks: Message[] = r(2) ? [{ role: 'assistant', parts: [{ type: 'tool_call', id: callId, name: tool, arguments: {} }] }] : [];
+  const reads: Message[] = r(2) ? [{ role: 'tool', parts: [{ type: 'tool_result', id: r(2) ? `c${r(6)}` : undefined, name: r(2) ? tool : undefined, result: 'ok' }] }] : [];
+  return { ...base, ...parent, kind: 'llm', outputMessages: asks, inputMessages: reads } as AgentStep;
+}
+
+/** A run of a few traces, in start order. */
+function session(r: (n: number) => number, traces: number, from = 0): AgentStep[] {
+  const steps: AgentStep[] = [];
+  let t = from;
+  for (let k = 0; k < traces; k++) for (let n = 1 + r(8); n > 0; n--) steps.push(stepOf(r, `t${r(traces + 2)}`, (t += r(3))));
+  return steps;
+}
+
+/** The next version: a prefix kept, the rest copied (some changed), some gone, new steps after; mostly in start order. */
+function update(r: (n: number) => number, steps: readonly AgentStep[]): AgentStep[] {
+  const keep = r(steps.length + 1);
+  const next = steps.slice(0, keep);
+  for (const s of steps.slice(keep)) {
+    if (r(4) === 0) continue;
+    next.push(r(3) ? { ...s } : { ...s, toolCallId: undefined, parentSpanId: r(2) ? `s${r(12)}` : undefined });
+  }
+  next.push(...session(r, r(3), steps.at(-1)?.startMs ?? 0));
+  if (r(6) !== 0) next.sort((a, b) => a.startMs - b.startMs);
+  return next;
+}
+
+describe('live links extended, not found again (liveLinks.ts)', () => {
+  it('parents and dataflow equal parentIndices and dataflowLinks after every one of 6 updates of 1,500 random sessions', () => {
+    let reused = 0;
+    let links = 0;
+    for (let run = 0; run < 1500; run++) {
+      const r = random(run + 1);
+      let steps = session(r, 1 + r(5));
+      let parents: LinksBase<Int32Array> | undefined = extendedParents(undefined, steps);
+      let dataflow: LinksBase<readonly DataflowLink[]> | undefined = extendedDataflow(undefined, steps);
+      for (let round = 0; round < 6; round++) {
+        const before = steps;
+        steps = update(r, steps);
+        const change = stepChange(before, steps);
+        if (change && change.kept > 0) reused++;
+        parents = extendedParents(parents, steps);
+        assert.deepStrictEqual(parents.links, parentIndices(steps), `run ${run}, update ${round}: parents`);
+        dataflow = extendedDataflow(dataflow, steps);
+        assert.deepStrictEqual(dataflow.links, dataflowLinks(steps), `run ${run}, update ${round}: dataflow`);
+        links += dataflow.links.length;
+      }
+    }
+    assert.ok(reused > 2000, `links were extended from kept steps in ${reused} of 9,000 updates`);
+    assert.ok(links > 20_000, `${links} dataflow links checked`);
+  });
+
+  it('a trace trimmed of its later steps loses the links to them (the kept call no longer links to a gone tool)', () => {
+    const call = { id: 'a', spanId: 'a', traceId: 't', kind: 'llm', name: 'a', dialects: [], startMs: 1, endMs: 2, durationMs: 1, status: 'ok', attributes: {}, outputMessages: [{ role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'get_weather', arguments: {} }] }] } as AgentStep;
+    const tool = { id: 'b', spanId: 'b', traceId: 't', kind: 'tool', name: 'b', dialects: [], startMs: 3, endMs: 4, durationMs: 1, status: 'ok', attributes: {}, toolCallId: 'c1', toolName: 'get_weather' } as AgentStep;
+    const other = { ...tool, id: 'x', spanId: 'x', traceId: 'u', toolCallId: undefined, toolName: 'find_museums' } as AgentStep;
+    const base = extendedDataflow(undefined, [call, tool]);
+    assert.deepStrictEqual(base.links, [[0, 1, 'c1']]);
+    const trimmed = extendedDataflow(base, [call, other]);
+    assert.deepStrictEqual(trimmed.links, []);
+    assert.deepStrictEqual(extendedParents(extendedParents(undefined, [call, tool]), [call, other]).links, parentIndices([call, other]));
+  });
+});
