@@ -7,8 +7,8 @@
 // Runs in a process of its own: `node --expose-gc out/test/bench/model.js [spans]`, or from run.ts.
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { buildSessionOfSteps, parentIndices, sessionOfSteps, type AgentStep } from '../../src/core/agent';
-import { dataflowLinks } from '../../src/core/agent/graph';
+import { buildSessionOfSteps, sessionOfSteps, type AgentStep } from '../../src/core/agent';
+import type { DataflowLink } from '../../src/core/agent/graph';
 import { GraphFeed } from '../../src/core/agent/graphDto';
 import { packedJson } from '../../src/protocol/graphPacking';
 import { costReport, reportDto } from '../../src/core/cost';
@@ -16,6 +16,7 @@ import { findSafety } from '../../src/core/safety';
 import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded, readSessionSteps } from '../../src/core/agent/fromStore';
 import { LiveSession } from '../../src/core/agent/liveSession';
 import { extendedTimeline, type TimelineBase } from '../../src/core/agent/timelineUpdate';
+import { extendedDataflow, extendedParents, type LinksBase } from '../../src/core/agent/liveLinks';
 import type { SpanInput } from '../../src/core/agent';
 import { decodeTraceRequest } from '../../src/core/otlp/protoDecode';
 import { SpanStore } from '../../src/core/store/spanStore';
@@ -90,12 +91,17 @@ async function measure(spans: number, runs: number, updates: number): Promise<Mo
   result.cacheWholeMs = performance.now() - started;
   // The live run goes on: each export of 512 new spans is one update, which the open graph is sent.
   const feed = new GraphFeed({ id, name: id, live: true });
+  // Links and timeline extended from the last update's, as the engine derives them.
   let timeline: TimelineBase | undefined;
+  let parentLinks: LinksBase<Int32Array> | undefined;
+  let dataflow: LinksBase<readonly DataflowLink[]> | undefined;
   const refresh = (now: AgentStep[], first = false) => {
     const t = performance.now();
-    const parents = parentIndices(now);
+    parentLinks = extendedParents(parentLinks, now);
+    dataflow = extendedDataflow(dataflow, now);
     timeline = extendedTimeline(timeline, now);
-    const session = sessionOfSteps(now, parents, dataflowLinks(now), undefined, timeline.timeline);
+    const parents = parentLinks.links;
+    const session = sessionOfSteps(now, parents, dataflow.links, undefined, timeline.timeline);
     const given = { parents, safety: findSafety(now, {}, session.graph) };
     const json = first ? packedJson(feed.packedSnapshot(session, given)) : packedJson(feed.packedDelta(session, given)!);
     if (first) return void (result.snapshotBytes = json.length);

@@ -14,3 +14,16 @@ export function stepIndexById(steps: readonly AgentStep[]): ReadonlyMap<string, 
   made.set(steps, { length: steps.length, index });
   return index;
 }
+
+/**
+ * stepIndexById for a few ids only: from its map when one was made for these steps, else one pass that
+ * makes no entry per step (a scan with two findings built a map of 100k ids, ~16 ms, every refresh).
+ */
+export function stepIndexOf(steps: readonly AgentStep[], ids: readonly string[]): ReadonlyMap<string, number> {
+  const kept = made.get(steps);
+  if (kept !== undefined && kept.length === steps.length) return kept.index;
+  const index = new Map<string, number>(ids.map((id) => [id, -1]));
+  for (let i = 0; i < steps.length; i++) if (index.has(steps[i]!.id)) index.set(steps[i]!.id, i);
+  for (const [id, i] of index) if (i < 0) index.delete(id);
+  return index;
+}

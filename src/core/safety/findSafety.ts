@@ -9,7 +9,7 @@ import { shorten, type TextMatch } from './textMatch';
 import { toolFlow } from './toolCalls';
 import type { SafetyFinding, SafetyKind, SafetyOptions } from './types';
 import { pushAll } from '../otlp/fittedArrays';
-import { stepIndexById } from '../agent/stepIndex';
+import { stepIndexOf } from '../agent/stepIndex';
 
 /** `graph`: the session's graph if built already (saves recomputing dataflow). */
 export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}, graph?: AgentGraph): SafetyFinding[] {
@@ -61,7 +61,8 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
   const lazyFlow = () => (flow ??= toolFlow(steps, graph));
   pushAll(out, findTaint(steps, lazyFlow, options.taint));
   if (options.policy) pushAll(out, findPolicyViolations(steps, lazyFlow(), options.policy));
-  const order = stepIndexById(steps);
+  if (out.length < 2) return out;
+  const order = stepIndexOf(steps, out.map((f) => f.stepId));
   return out.sort((a, b) => (order.get(a.stepId) ?? 0) - (order.get(b.stepId) ?? 0));
 }
 

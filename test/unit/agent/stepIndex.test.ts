@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AgentStep } from '../../../src/core/agent';
-import { stepIndexById } from '../../../src/core/agent/stepIndex';
+import { stepIndexById, stepIndexOf } from '../../../src/core/agent/stepIndex';
 
 const step = (id: string) => ({ id }) as AgentStep;
 
@@ -20,5 +20,12 @@ describe('stepIndexById: a step index by id, once per steps array', () => {
     assert.equal(stepIndexById(steps).get('c'), 2);
     const next = [step('c'), ...steps];
     assert.deepEqual([...stepIndexById(next)], [['c', 3], ['a', 1], ['b', 2]]);
+  });
+
+  it('stepIndexOf: the same indices for the ids asked (a later step wins, unknown ids left out), with or without the map made', () => {
+    const steps = [step('a'), step('b'), step('a'), step('c')];
+    assert.deepEqual([...stepIndexOf(steps, ['a', 'c', 'zz'])].sort(), [['a', 2], ['c', 3]]);
+    const all = stepIndexById(steps);
+    assert.equal(stepIndexOf(steps, ['a']), all);
   });
 });
