@@ -29,6 +29,11 @@ export function stepChange(before: readonly AgentStep[], now: readonly AgentStep
   return { kept, changed };
 }
 
+/** Whether most steps changed (one long run is one trace): finding them all again costs less than the pieces. */
+function mostChanged(change: StepChange, now: readonly AgentStep[]): boolean {
+  return change.kept === 0 || change.changed.length * 2 > now.length;
+}
+
 /** Links found for some steps, with those steps' places in the whole. */
 export interface LinksBase<T> {
   steps: readonly AgentStep[];
@@ -38,7 +43,7 @@ export interface LinksBase<T> {
 /** parentIndices(now), reusing `base` (the same live model's last ones). */
 export function extendedParents(base: LinksBase<Int32Array> | undefined, now: readonly AgentStep[]): LinksBase<Int32Array> {
   const change = base && stepChange(base.steps, now);
-  if (!base || (change && change.kept === 0)) return { steps: now, links: parentIndices(now) };
+  if (!base || (change && mostChanged(change, now))) return { steps: now, links: parentIndices(now) };
   if (!change) return { steps: now, links: base.links };
   const out = new Int32Array(now.length).fill(-1);
   // Steps of the traces that kept every step keep their links (their parents are kept steps too).
@@ -52,7 +57,7 @@ export function extendedParents(base: LinksBase<Int32Array> | undefined, now: re
 /** dataflowLinks(now), reusing `base`, in its order (by tool: the call's link, then the consumer's). */
 export function extendedDataflow(base: LinksBase<readonly DataflowLink[]> | undefined, now: readonly AgentStep[]): LinksBase<readonly DataflowLink[]> {
   const change = base && stepChange(base.steps, now);
-  if (!base || (change && change.kept === 0)) return { steps: now, links: dataflowLinks(now) };
+  if (!base || (change && mostChanged(change, now))) return { steps: now, links: dataflowLinks(now) };
   if (!change) return { steps: now, links: base.links };
   const { kept, changed } = change;
   const traces = new Set<string>();

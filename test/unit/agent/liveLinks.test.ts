@@ -28,23 +28,25 @@ function stepOf(r: (n: number) => number, trace: string, startMs: number): Agent
   return { ...base, ...parent, kind: 'llm', outputMessages: asks, inputMessages: reads } as AgentStep;
 }
 
-/** A run of a few traces, in start order. */
-function session(r: (n: number) => number, traces: number, from = 0): AgentStep[] {
+/** `traces` runs (a trace each, its steps together in time), in start order; now and then a step of an earlier run's trace. */
+function session(r: (n: number) => number, traces: number, from = 0, name = 'r'): AgentStep[] {
   const steps: AgentStep[] = [];
   let t = from;
-  for (let k = 0; k < traces; k++) for (let n = 1 + r(8); n > 0; n--) steps.push(stepOf(r, `t${r(traces + 2)}`, (t += r(3))));
+  for (let k = 0; k < traces; k++) for (let n = 1 + r(8); n > 0; n--) steps.push(stepOf(r, r(10) ? `${name}${k}` : `${name}${r(k + 1)}`, (t += r(3))));
   return steps;
 }
 
-/** The next version: a prefix kept, the rest copied (some changed), some gone, new steps after; mostly in start order. */
-function update(r: (n: number) => number, steps: readonly AgentStep[]): AgentStep[] {
+/** The next version: a prefix kept, the rest copied (some changed), some gone, new runs after (or the last run growing); mostly in start order. */
+function update(r: (n: number) => number, steps: readonly AgentStep[], round: number): AgentStep[] {
   const keep = r(steps.length + 1);
   const next = steps.slice(0, keep);
   for (const s of steps.slice(keep)) {
     if (r(4) === 0) continue;
     next.push(r(3) ? { ...s } : { ...s, toolCallId: undefined, parentSpanId: r(2) ? `s${r(12)}` : undefined });
   }
-  next.push(...session(r, r(3), steps.at(-1)?.startMs ?? 0));
+  const last = steps.at(-1);
+  if (last && r(2)) next.push(...session(r, 1, last.startMs).map((s) => ({ ...s, traceId: last.traceId })));
+  next.push(...session(r, r(3), last?.startMs ?? 0, `u${round}-`));
   if (r(6) !== 0) next.sort((a, b) => a.startMs - b.startMs);
   return next;
 }
@@ -55,14 +57,15 @@ describe('live links extended, not found again (liveLinks.ts)', () => {
     let links = 0;
     for (let run = 0; run < 1500; run++) {
       const r = random(run + 1);
-      let steps = session(r, 1 + r(5));
+      let steps = session(r, 2 + r(10));
       let parents: LinksBase<Int32Array> | undefined = extendedParents(undefined, steps);
       let dataflow: LinksBase<readonly DataflowLink[]> | undefined = extendedDataflow(undefined, steps);
       for (let round = 0; round < 6; round++) {
         const before = steps;
-        steps = update(r, steps);
+        steps = update(r, steps, round);
         const change = stepChange(before, steps);
-        if (change && change.kept > 0) reused++;
+        // The pieces path (most steps kept): past half of them changed, the links are found whole.
+        if (change && change.kept > 0 && change.changed.length * 2 <= steps.length) reused++;
         parents = extendedParents(parents, steps);
         assert.deepStrictEqual(parents.links, parentIndices(steps), `run ${run}, update ${round}: parents`);
         dataflow = extendedDataflow(dataflow, steps);
@@ -70,7 +73,7 @@ describe('live links extended, not found again (liveLinks.ts)', () => {
         links += dataflow.links.length;
       }
     }
-    assert.ok(reused > 2000, `links were extended from kept steps in ${reused} of 9,000 updates`);
+    assert.ok(reused > 2000, `links were extended from kept steps (the pieces path) in ${reused} of 9,000 updates`);
     assert.ok(links > 20_000, `${links} dataflow links checked`);
   });
 
