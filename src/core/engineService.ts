@@ -90,16 +90,17 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const matches = new Map<string, boolean>();
   const sources = new SourceMirror();
   const runOf = (sessionId: string, model: { steps: readonly AgentStep[]; inputs: readonly SpanInput[] }): Run => ({ steps: model.steps, inputs: model.inputs, folder: launchFolders.get(sessionId) });
-  /** A model's parent indices, found once for the graph and the Cost view (~90 ms per 100k steps). */
   /** Per live model: its last parent links, dataflow links and timeline, which its next ones extend (liveLinks.ts, timelineUpdate.ts). */
   const lastParents = new WeakMap<LiveSession, LinksBase<Int32Array>>();
   const lastDataflow = new WeakMap<LiveSession, LinksBase<readonly DataflowLink[]>>();
   const timelines = new WeakMap<LiveSession, TimelineBase>();
+  /** A model's parent indices, found once for the graph and the Cost view (~90 ms per 100k steps whole). */
   const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => extendedFrom(lastParents, model, extendedParents));
   /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
   const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => extendedFrom(lastDataflow, model, extendedDataflow));
   /** Its loop findings, once per model: the graph's and the Cost view's. */
   const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
+  /** Its timeline, once per model: the graph's. */
   const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => {
     const base = extendedTimeline(timelines.get(model.live), model.steps);
     timelines.set(model.live, base);

@@ -26,7 +26,8 @@ export type SumKey = 'started' | 'finished' | 'failed' | 'inputTokens' | 'output
 export const sumKeys: readonly SumKey[] = ['started', 'finished', 'failed', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd'];
 export const typeRank: Record<TimelineEventType, number> = { start: 0, log: 1, end: 2 };
 
-export function buildTimeline(steps: readonly AgentStep[]): Timeline {
+/** `conversational`: conversationSteps(steps), when the caller has it. */
+export function buildTimeline(steps: readonly AgentStep[], conversational = conversationSteps(steps)): Timeline {
   const order = eventOrder(steps);
   const n = order.type.length;
   const t: Timeline = {
@@ -40,7 +41,7 @@ export function buildTimeline(steps: readonly AgentStep[]): Timeline {
     sums: Object.fromEntries(sumKeys.map((k) => [k, new Float64Array(n + 1)])) as Record<SumKey, Float64Array>,
     lastLlm: new Int32Array(n),
   };
-  fillTimeline(t, steps, conversationSteps(steps), 0);
+  fillTimeline(t, steps, conversational, 0);
   return t;
 }
 

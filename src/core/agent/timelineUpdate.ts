@@ -26,7 +26,7 @@ interface TailEvent {
 /** buildTimeline(steps), reusing what `base` (the same session's last timeline) has of it. */
 export function extendedTimeline(base: TimelineBase | undefined, steps: readonly AgentStep[]): TimelineBase {
   const conversational = conversationSteps(steps);
-  const whole = (): TimelineBase => ({ steps, conversational, timeline: buildTimeline(steps), keptEvents: 0 });
+  const whole = (): TimelineBase => ({ steps, conversational, timeline: buildTimeline(steps, conversational), keptEvents: 0 });
   if (!base) return whole();
   const before = base.steps;
   const common = Math.min(before.length, steps.length);
