@@ -6,12 +6,7 @@ import type { AgentStep, Message } from '../../../src/core/agent';
 import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
 import { extendedDataflow, extendedParents, stepChange, type LinksBase } from '../../../src/core/agent/liveLinks';
 import { parentIndices } from '../../../src/core/agent/tree';
-
-/** A small deterministic generator (its high bits: the low ones of an LCG repeat quickly). */
-function random(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % n;
-}
+import { seededInts } from '../seeded';
 
 const tools = ['get_weather', 'find_museums', 'book'];
 
@@ -56,7 +51,7 @@ describe('live links extended, not found again (liveLinks.ts)', () => {
     let reused = 0;
     let links = 0;
     for (let run = 0; run < 1500; run++) {
-      const r = random(run + 1);
+      const r = seededInts(run + 1);
       let steps = session(r, 2 + r(10));
       let parents: LinksBase<Int32Array> | undefined = extendedParents(undefined, steps);
       let dataflow: LinksBase<readonly DataflowLink[]> | undefined = extendedDataflow(undefined, steps);

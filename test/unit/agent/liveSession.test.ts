@@ -16,6 +16,7 @@ import { agentShapedSession, underOpenRuns } from './agentShaped';
 import { fixtureInputs, sessionText } from './modelInputs';
 import { syntheticSession } from './synthetic';
 import { newStore, request, str } from '../store/fixtures';
+import { seededInts } from '../seeded';
 
 /**
  * Arrival order of a live exporter: each span when it ends (a run's root after its children), and every
@@ -33,10 +34,9 @@ function byEnd(inputs: SpanInput[]): SpanInput[] {
 
 /** Deterministic batch sizes 1..max. */
 function* batches<T>(items: readonly T[], max: number): Generator<T[]> {
-  let seed = 7;
+  const random = seededInts(7);
   for (let at = 0; at < items.length; ) {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    const size = 1 + (seed % max);
+    const size = 1 + random(max);
     yield items.slice(at, at + size);
     at += size;
   }

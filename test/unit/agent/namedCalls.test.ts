@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { AgentStep } from '../../../src/core/agent';
 import { dataflowLinks } from '../../../src/core/agent/graph';
 import { NamedCalls, type ToolCallRef } from '../../../src/core/agent/namedCalls';
+import { seededInts } from '../seeded';
 
 /** The rule as first written: walk back over every call, skipping later and matched ones. */
 function reference(steps: readonly AgentStep[], calls: readonly ToolCallRef[], tool: AgentStep): ToolCallRef | undefined {
@@ -19,15 +20,10 @@ function reference(steps: readonly AgentStep[], calls: readonly ToolCallRef[], t
   return first;
 }
 
-function random(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => (s = (s * 1103515245 + 12345) & 0x7fffffff) % n;
-}
-
 describe('tool calls matched by name (namedCalls.ts)', () => {
   it('takes the call the walk over every call takes, in 3,000 random runs of calls and tools (ids, parallel calls, ties, out of order)', () => {
     for (let run = 0; run < 3000; run++) {
-      const r = random(run + 1);
+      const r = seededInts(run + 1);
       const llms = 1 + r(12);
       const steps: AgentStep[] = [];
       let t = 0;

@@ -5,12 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { AgentStep, StepEvent } from '../../../src/core/agent';
 import { buildTimeline } from '../../../src/core/agent/timeline';
 import { extendedTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
-
-/** A small deterministic generator (its high bits: the low ones of an LCG repeat quickly). */
-function random(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % n;
-}
+import { seededInts } from '../seeded';
 
 /** A random step starting at `startMs` (small times: ties are common). */
 function stepAt(r: (n: number) => number, id: string, startMs: number): AgentStep {
@@ -48,7 +43,7 @@ describe('the live timeline extended, not rebuilt (timelineUpdate.ts)', () => {
   it('equals buildTimeline after every one of 6 updates of 1,500 random sessions, and keeps the events before what changed', () => {
     let keptSome = 0;
     for (let run = 0; run < 1500; run++) {
-      const r = random(run + 1);
+      const r = seededInts(run + 1);
       let t = 0;
       let steps: AgentStep[] = [];
       for (let i = 0, n = 1 + r(30); i < n; i++) steps.push(stepAt(r, `s${i}`, (t += r(3))));
@@ -65,7 +60,7 @@ describe('the live timeline extended, not rebuilt (timelineUpdate.ts)', () => {
   });
 
   it('hands back the same timeline when nothing changed, and a whole one when the first step did', () => {
-    const r = random(3);
+    const r = seededInts(3);
     const steps = Array.from({ length: 50 }, (_, i) => stepAt(r, `s${i}`, i));
     const base = extendedTimeline(undefined, steps);
     const same = extendedTimeline(base, steps.slice());
@@ -76,7 +71,7 @@ describe('the live timeline extended, not rebuilt (timelineUpdate.ts)', () => {
   });
 
   it('a new step with an event stamped before every kept step (a clock apart) is placed as buildTimeline places it', () => {
-    const r = random(5);
+    const r = seededInts(5);
     const steps = Array.from({ length: 20 }, (_, i) => ({ ...stepAt(r, `s${i}`, 100 + i), events: undefined }));
     const base = extendedTimeline(undefined, steps);
     const early = { ...stepAt(r, 'late', 130), events: [{ timeMs: 50, name: 'skewed', source: 'log' as const }] };

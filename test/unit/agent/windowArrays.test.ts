@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { toMessages } from '../../../src/core/agent/messages';
 import { elementRanges, WindowArrays } from '../../../src/core/agent/windowArrays';
+import { seededInts } from '../seeded';
 
 /** Each call of a long run that sends its last `keep` messages: the call's input as GenAI semconv JSON. */
 function windows(calls: number, keep: number, space?: number): string[] {
@@ -81,8 +82,7 @@ describe('agent model: conversations sent as sliding windows', () => {
   it('a window moved on is read from the one before in one compare, and anything else element by element, with JSON.parse\'s values', () => {
     // Two runs interleaved, windows that drop 1-3 messages, a message that repeats with other text around it,
     // elements of equal length that differ, and a window whose spacing changes.
-    let seed = 7;
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const random = seededInts(7);
     const runs = [0, 1].map(() => ({ history: [] as object[], window: new WindowArrays<{ value: unknown }>() }));
     const shared = new WindowArrays<{ value: unknown }>();
     let previous: { value: unknown }[] = [];
@@ -96,11 +96,12 @@ describe('agent model: conversations sent as sliding windows', () => {
         assert.deepEqual(read.items.map((x) => x.value), JSON.parse(text), `call ${call}`);
         if (window === shared) {
           // Elements read the call before are its objects, whichever way they were found (a text that repeats
-          // may be one object or two: either is shared).
+          // may be one object or two: either is shared); not across a pretty-printed call (other characters).
           const before = new Map(previous.map((x) => [JSON.stringify(x.value), x]));
+          const sameLayout = call % 50 !== 49 && call % 50 !== 0;
           for (const x of read.items) {
             const key = JSON.stringify(x.value);
-            if (before.has(key) && !key.includes('same text')) assert.equal(x, before.get(key), `call ${call}: ${key}`);
+            if (sameLayout && before.has(key) && !key.includes('same text')) assert.equal(x, before.get(key), `call ${call}: ${key}`);
           }
           previous = read.items;
         }

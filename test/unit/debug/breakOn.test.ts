@@ -3,6 +3,7 @@ import { LiveBreakWatcher, matchesBreak, parseBreakOn, parseBreakOnList } from '
 import { StepTree } from '../../../src/core/debug/stepTree';
 import { parentIndices } from '../../../src/core/agent/tree';
 import { fixtureSteps } from './dapServer';
+import { seededInts } from '../seeded';
 
 describe('trace breakpoints (breakOn)', () => {
   const steps = fixtureSteps('genai-semconv');
@@ -63,8 +64,7 @@ describe('StepTree: moving through steps like statements', () => {
   });
 
   it('moves as a tree of child lists would, on random parents (forward links, cycles, missing parents)', () => {
-    let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = seededInts(7);
     for (let round = 0; round < 50; round++) {
       const n = 1 + rand(60);
       const parent = Int32Array.from({ length: n }, (_, i) => (rand(4) === 0 ? -1 : rand(3) === 0 ? rand(n) : i > 0 ? rand(i) : -1));
