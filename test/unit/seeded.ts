@@ -7,3 +7,9 @@ export function seededInts(seed: number): (n: number) => number {
   let s = seed >>> 0;
   return (n) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % n;
 }
+
+/** Numbers in [0, 1), 48 bits of them. */
+export function seededUnit(seed: number): () => number {
+  const next = seededInts(seed);
+  return () => (next(2 ** 24) * 2 ** 24 + next(2 ** 24)) / 2 ** 48;
+}

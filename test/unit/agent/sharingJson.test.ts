@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseJsonElementsSharing, parseJsonSharing } from '../../../src/core/agent/sharingJson';
+import { seededUnit as seeded } from '../seeded';
 
 /** JSON.parse's answer, undefined where it throws: what parseJsonSharing must give. */
 function reference(text: string): unknown {
@@ -26,11 +27,6 @@ function randomValue(next: () => number, depth: number): unknown {
   const o: Record<string, unknown> = {};
   for (const key of ['role', 'content', '1', 'constructor', 'a"b', ''].slice(0, Math.floor(next() * 6))) o[key] = randomValue(next, depth + 1);
   return o;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 }
 
 describe('parseJsonSharing: JSON.parse, its strings sharing the text', () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parentIndices } from '../../../src/core/agent/tree';
 import type { AgentStep } from '../../../src/core/agent/types';
 import { descendantsOf, subtreeSums } from '../../../src/core/cost/tree';
+import { seededInts } from '../seeded';
 
 /** Child lists and a Set per walk: the plain reading of "every step below this one", depth first. */
 function reference(steps: readonly AgentStep[]): (i: number) => number[] {
@@ -33,8 +34,7 @@ function randomSteps(rand: (n: number) => number, n: number, traces: number): Ag
 
 describe('cost: descendants of a step', () => {
   it('walks every subtree in the same order as child lists would, on random parents (cycles, self-parents, missing ones)', () => {
-    let seed = 5;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = seededInts(5);
     for (let round = 0; round < 60; round++) {
       const n = 1 + rand(120);
       const steps = randomSteps(rand, n, round % 3 === 0 ? 1 : 2);
@@ -51,8 +51,7 @@ describe('cost: descendants of a step', () => {
   });
 
   it('sums a value over each step and its subtree as a walk of it would, on random parents (cycles, self-parents, missing ones)', () => {
-    let seed = 11;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = seededInts(11);
     for (let round = 0; round < 200; round++) {
       const n = 1 + rand(150);
       const steps = randomSteps(rand, n, 1);

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { intColumn, intsText, joinedText, splitText, textInts } from '../../../src/protocol/intText';
+import { seededUnit } from '../seeded';
 
 describe('integer columns as text (protocol/intText)', () => {
   it('round-trips integers of every size and sign exactly', () => {
-    let seed = 11;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = seededUnit(11);
     const values = [0, 1, -1, 15, -16, 16, 31, 32, 1023, 1024, -1024, 2 ** 31, -(2 ** 31), 2 ** 52 - 1, -(2 ** 52 - 1)];
     for (let i = 0; i < 20_000; i++) values.push(Math.round((random() - 0.5) * 2 ** Math.floor(random() * 53)));
     const text = intsText(values);

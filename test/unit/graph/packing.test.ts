@@ -8,6 +8,7 @@ import { TIMELINE_TYPES, packEdgeList, packSnapshot, packSteps, shownFindings, s
 import { tableRows, withRows } from '../../../src/protocol/stepTable';
 import { syntheticSession } from '../agent/synthetic';
 import { fixture, stepRows } from './fixtures';
+import { seededUnit } from '../seeded';
 
 const fixtures = readdirSync(path.resolve(__dirname, '../../../../test/fixtures')).filter((f) => f.endsWith('.otlp.json')).map((f) => f.replace('.otlp.json', ''));
 
@@ -141,8 +142,7 @@ describe('sibling edges', () => {
   }
 
   it('links consecutive children of each parent and of the roots, groups in the order of their first member; parents that are not rows are roots', () => {
-    let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = seededUnit(7);
     for (let t = 0; t < 300; t++) {
       const n = 1 + Math.floor(random() * 200);
       const hostile = t % 5 === 0;

@@ -14,6 +14,7 @@ import { SpanStore as Store } from '../../../src/core/store/spanStore';
 import { maxPiece, pieceEnds, type PieceCutter } from '../../../src/core/store/textPieces';
 import { asOlderSchema, toSchema4, toSchema5 } from '../../fixtures/olderSchemas';
 import { ns, newStore, request, span, spanId, str, traceId } from './fixtures';
+import { seededInts } from '../seeded';
 
 const systemPrompt = `You are a careful planner. ${'Check the weather before outdoor plans. '.repeat(40)}`;
 const turn = (i: number) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i}: ${'words and more words, '.repeat(8)}` });
@@ -83,8 +84,8 @@ describe('store: long strings kept once', () => {
 
   it('cuts long text where its content says: what two texts share is cut the same way, and UTF-8 stays whole', () => {
     // Text that does not repeat itself (a repeating one gives no content cuts: it is cut every maxPiece).
-    let seed = 7;
-    const words = Array.from({ length: 900 }, () => ['plan', 'Paris', 'météo', 'rain', '€12', 'museum', '😀', 'day', 'Louvre', 'walk'][(seed = (seed * 1103515245 + 12345) % 2 ** 31) % 10]).join(' ');
+    const rand = seededInts(7);
+    const words = Array.from({ length: 900 }, () => ['plan', 'Paris', 'météo', 'rain', '€12', 'museum', '😀', 'day', 'Louvre', 'walk'][rand(10)]).join(' ');
     const pieces = cut(words);
     assert.equal(pieces.join(''), words);
     assert.ok(pieces.length >= Buffer.byteLength(words) / maxPiece, `${pieces.length} pieces`);

@@ -4,6 +4,7 @@ import { flattenAttributes } from '../../../src/core/agent/attributes';
 import type { PlainAttributes } from '../../../src/core/otlp/protoPlain';
 import { parseSpanData, spanDataBytes, spanHasAttribute } from '../../../src/core/store/spanData';
 import { ns, span, spanId, str, traceId } from './fixtures';
+import { seededInts } from '../seeded';
 
 const tricky = ['', 'plain', 'quote " and \\ backslash', 'tab\tnew\nline\r\u0000\u001f\u007f', 'line sep \u2028 \u2029', 'ünïcode ✓ 😀', '</script>'];
 
@@ -45,8 +46,7 @@ describe('store: spans.data (protobuf)', () => {
   });
 
   it('round-trips random strings (lone surrogates become U+FFFD: UTF-8 cannot hold them)', () => {
-    let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = seededInts(7);
     for (let i = 0; i < 2000; i++) {
       let text = '';
       for (let j = rand(12); j > 0; j--) text += String.fromCharCode(rand(4) === 0 ? 0xd800 + rand(0x800) : rand(3) === 0 ? rand(0x20) : 0x20 + rand(0x7f));
@@ -63,8 +63,7 @@ describe('store: spans.data (protobuf)', () => {
     // Nested 40 deep: anyValueToJs gives null past 32 levels.
     let deep: AnyValue = { stringValue: 'bottom' };
     for (let i = 0; i < 40; i++) deep = i % 2 ? { arrayValue: { values: [deep, { intValue: String(i) }] } } : { kvlistValue: { values: [{ key: `level ${i}`, value: deep }] } };
-    let seed = 11;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = seededInts(11);
     const random = (depth: number): AnyValue => {
       const pick = rand(depth > 3 ? 6 : 8);
       if (pick < 6) return values[rand(values.length)]!;
