@@ -34,7 +34,7 @@ function mostChanged(change: StepChange, now: readonly AgentStep[]): boolean {
   return change.kept === 0 || change.changed.length * 2 > now.length;
 }
 
-/** Links found for some steps, with those steps' places in the whole. */
+/** Links found for a steps array, kept with it: the next update's steps are compared with it. */
 export interface LinksBase<T> {
   steps: readonly AgentStep[];
   links: T;
