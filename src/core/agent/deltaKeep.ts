@@ -11,14 +11,18 @@ export interface SentBase {
   edges: SentEdges;
 }
 
-/** How many of `base`'s events `now` starts with: the same step, type and time, and the same labels among them. */
-export function keptEvents(base: TimelineDto, now: TimelineDto): number {
+/**
+ * How many of `base`'s events `now` starts with: the same step, type and time, and the same labels among them.
+ * `known`: its first events are known to be the same, labels and all (copied from `base`).
+ */
+export function keptEvents(base: TimelineDto, now: TimelineDto, known = 0): number {
   const n = Math.min(base.step.length, now.step.length);
-  let kept = 0;
+  let kept = Math.min(known, n);
   while (kept < n && base.step[kept] === now.step[kept] && base.time[kept] === now.time[kept] && base.type.charCodeAt(kept) === now.type.charCodeAt(kept)) kept++;
   // Labels are listed by event index: the first one that differs (or is in one list only) ends what is kept.
   const a = base.labels, b = now.labels;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+  const first = known > 0 ? Math.min(labelsBefore(a, known), labelsBefore(b, known)) : 0;
+  for (let i = first; i < Math.max(a.length, b.length); i++) {
     const x = a[i], y = b[i];
     const at = Math.min(x?.[0] ?? Infinity, y?.[0] ?? Infinity);
     if (at >= kept) break;
@@ -38,4 +42,16 @@ export function keptEdges(base: SentEdges, now: SentEdges): number {
 
 function sameEdge(a: EdgeDto, b: EdgeDto): boolean {
   return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+/** How many of `labels` (by event index, ascending) are of events before `events`. */
+export function labelsBefore(labels: readonly [number, string][], events: number): number {
+  let lo = 0;
+  let hi = labels.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (labels[mid]![0] < events) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

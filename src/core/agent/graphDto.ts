@@ -10,12 +10,12 @@ import { packDelta, packSnapshot, splitEdges } from '../../protocol/graphPacking
 import { findSafety } from '../safety/findSafety';
 import type { SafetyFinding } from '../safety/types';
 import { asText, assignDefined, attributesOf, capText, definedOnly, jsonText, messageDto, stackOf } from './detailText';
-import { keptEdges, keptEvents, type SentBase } from './deltaKeep';
+import { keptEdges, keptEvents, labelsBefore, type SentBase } from './deltaKeep';
 import type { AgentSession } from './index';
 import { labelOf } from './graph';
 import { stepIndexById } from './stepIndex';
 import { totalsDto } from './rollups';
-import { stateAt, stepPhaseAt } from './timeline';
+import { stateAt, stepPhaseAt, type Timeline } from './timeline';
 import { parentIndices, stepKey } from './tree';
 import type { AgentStep, SpanInput } from './types';
 
@@ -55,8 +55,11 @@ export class GraphFeed {
   private sentFrom: AgentSession | undefined;
   /** What the panel holds of the version last sent packed: a packed delta on top of it sends only what follows. */
   private base: SentBase | undefined;
+  /** The timeline last made into its DTO, the feed indices and origin then, and how many events it kept of the one before. */
+  private madeTimeline: { timeline: Timeline; perm: Int32Array; origin: number; dto: TimelineDto; keptFrom?: { dto: TimelineDto; events: number } } | undefined;
 
-  constructor(private info: GraphSessionInfo) {}
+  /** `reuseTimeline`: false to make every timeline DTO whole (tests compare the two). */
+  constructor(private info: GraphSessionInfo, private readonly reuseTimeline = true) {}
 
   setInfo(info: GraphSessionInfo): void {
     this.info = info;
@@ -138,7 +141,9 @@ export class GraphFeed {
     if (!delta) return undefined;
     const edges = splitEdges(delta.edges, this.sentRows, delta.timeline);
     const base = this.base?.version === delta.baseVersion ? this.base : undefined;
-    const keep = base && { events: keptEvents(base.timeline, delta.timeline), edges: keptEdges(base.edges, edges) };
+    // Events the timeline DTO copied from the one the panel holds are the same: compared from there on.
+    const known = this.madeTimeline?.keptFrom?.dto === base?.timeline ? this.madeTimeline!.keptFrom!.events : 0;
+    const keep = base && { events: keptEvents(base.timeline, delta.timeline, known), edges: keptEdges(base.edges, edges) };
     this.base = { version: delta.version, timeline: delta.timeline, edges };
     return packDelta(delta, this.sentRows, keep, edges);
   }
@@ -270,21 +275,38 @@ export class GraphFeed {
       if (from === undefined || to === undefined) continue;
       edges.push(e.label !== undefined ? [from, to, e.kind, e.label] : [from, to, e.kind]);
     }
-    const t = session.timeline;
-    const timeline: TimelineDto = { step: new Array<number>(t.length), type: '', time: new Array<number>(t.length), labels: [] };
-    const types: string[] = new Array<string>(t.length);
-    for (let i = 0; i < t.length; i++) {
-      timeline.step[i] = perm[t.step[i]];
-      timeline.time[i] = this.rel(t.timeMs[i]);
-      types[i] = t.type[i] === 'start' ? 's' : t.type[i] === 'end' ? 'e' : 'l';
-      const label = t.label[i];
-      if (label !== undefined) timeline.labels.push([i, label]);
-    }
-    timeline.type = types.join('');
+    const timeline = this.timelineDto(session.timeline, perm);
     const findings: FindingDto[] = session.findings.map((f) => ({ kind: f.kind, message: f.message, steps: f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) }));
     // Safety findings badge their steps; a taint finding's steps are its path, source first.
     for (const f of safety) findings.push({ kind: `safety:${f.kind}`, message: f.message, steps: (f.path ?? [f.stepId]).map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) });
     return { edges, timeline, totals: totalsDto(session.totals), findings };
+  }
+
+  /**
+   * The timeline as sent: of the one made last, the events whose time, type, label and feed index are the same
+   * (a live model's timeline keeps its events before what changed: timelineUpdate.ts) are copied, the rest made.
+   */
+  private timelineDto(t: Timeline, perm: Int32Array): TimelineDto {
+    const last = this.madeTimeline;
+    let kept = 0;
+    if (last && last.origin === this.origin && this.reuseTimeline) {
+      const lt = last.timeline;
+      const n = Math.min(t.length, lt.length);
+      while (kept < n && t.timeMs[kept] === lt.timeMs[kept] && t.type[kept] === lt.type[kept] && t.label[kept] === lt.label[kept] && perm[t.step[kept]!] === last.perm[lt.step[kept]!]) kept++;
+    }
+    const labelsKept = kept > 0 ? labelsBefore(last!.dto.labels, kept) : 0;
+    const timeline: TimelineDto = { step: kept > 0 ? last!.dto.step.slice(0, kept) : [], type: '', time: kept > 0 ? last!.dto.time.slice(0, kept) : [], labels: last?.dto.labels.slice(0, labelsKept) ?? [] };
+    const types: string[] = [];
+    for (let i = kept; i < t.length; i++) {
+      timeline.step.push(perm[t.step[i]]);
+      timeline.time.push(this.rel(t.timeMs[i]));
+      types.push(t.type[i] === 'start' ? 's' : t.type[i] === 'end' ? 'e' : 'l');
+      const label = t.label[i];
+      if (label !== undefined) timeline.labels.push([i, label]);
+    }
+    timeline.type = (kept > 0 ? last!.dto.type.slice(0, kept) : '') + types.join('');
+    this.madeTimeline = { timeline: t, perm, origin: this.origin, dto: timeline, keptFrom: kept > 0 ? { dto: last!.dto, events: kept } : undefined };
+    return timeline;
   }
 
   private conversation(session: AgentSession, llm: number, cursor: number, cut: { truncated: boolean }): ConversationDto {
@@ -322,3 +344,4 @@ function cumulativeOf(state: ReturnType<typeof stateAt>, origin: number): Cumula
   const { cursor, started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = state;
   return { cursor, time: round(state.timeMs - origin), started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd };
 }
+

@@ -12,6 +12,9 @@ import { extendedTimeline, type TimelineBase } from '../../../src/core/agent/tim
 import { extendedDataflow, extendedParents, type LinksBase } from '../../../src/core/agent/liveLinks';
 import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
 import { parentIndices } from '../../../src/core/agent/tree';
+import { GraphFeed } from '../../../src/core/agent/graphDto';
+import { sessionOfSteps } from '../../../src/core/agent';
+import { packedJson } from '../../../src/protocol/graphPacking';
 import { agentShapedSession, underOpenRuns } from './agentShaped';
 import { fixtureInputs, sessionText } from './modelInputs';
 import { syntheticSession } from './synthetic';
@@ -66,6 +69,8 @@ function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole:
   let timeline: TimelineBase | undefined;
   let parents: LinksBase<Int32Array> | undefined;
   let dataflow: LinksBase<readonly DataflowLink[]> | undefined;
+  // The open graph's feed, which copies what it can of the timeline it sent, against one that makes it whole.
+  const feeds = [new GraphFeed({ id: 's', name: 's', live: true }), new GraphFeed({ id: 's', name: 's', live: true }, false)];
   for (const batch of batches(arrival, maxBatch)) {
     const added = batch.slice().sort(order);
     inputs = [...inputs, ...added].sort(order);
@@ -81,6 +86,12 @@ function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole:
     assert.deepStrictEqual(parents.links, parentIndices(steps), `parents after ${inputs.length} spans`);
     dataflow = extendedDataflow(dataflow, steps);
     assert.deepStrictEqual(dataflow.links, dataflowLinks(steps), `dataflow after ${inputs.length} spans`);
+    const session = sessionOfSteps(steps, parents.links, dataflow.links, undefined, timeline.timeline);
+    const [copied, made] = feeds.map((f) => {
+      const packed = updates === 1 ? f.packedSnapshot(session) : f.packedDelta(session);
+      return packed && packedJson(packed);
+    });
+    assert.equal(copied, made, `the graph's ${updates === 1 ? 'snapshot' : 'delta'} after ${inputs.length} spans`);
   }
   return { updates, whole, work };
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildSession, stateAt, type AgentStep } from '../../../src/core/agent';
+import { buildSession, buildTimeline, stateAt, type AgentStep } from '../../../src/core/agent';
 import { GraphFeed, graphSnapshot } from '../../../src/core/agent/graphDto';
 import { MAX_WINDOW } from '../../../src/protocol/graph';
 import { spanInput, syntheticSession } from '../agent/synthetic';
@@ -104,6 +104,23 @@ describe('graph DTOs (core/agent/graphDto)', () => {
       change(steps[target]!);
       const delta = feed.delta({ ...f.session, steps })!;
       assert.deepEqual(delta?.changed.map((r) => r.index), [target], what);
+    }
+  });
+
+  it('a delta copies the timeline events it sent only while they stay the same: a renamed event, a moved step and new steps are made again', () => {
+    const session = buildSession(syntheticSession(400));
+    const withEvent = 200;
+    const event = (st: AgentStep, name: string) => ({ ...st, events: [{ timeMs: st.startMs, name, source: 'span' as const }] });
+    const steps = session.steps.map((st, i) => (i === withEvent ? event(st, 'retry') : st));
+    // A delta is sent when a row changed: each version moves a step's end by a microsecond (its row and one event's time).
+    const moved = steps.map((st, i) => (i === 300 ? { ...st, endMs: st.endMs + 0.001 } : st));
+    const renamed = moved.map((st, i) => (i === withEvent ? event(st, 'retry (renamed)') : i === 350 ? { ...st, endMs: st.endMs + 0.001 } : st));
+    const feeds = [new GraphFeed({ id: 's', name: 's', live: true }), new GraphFeed({ id: 's', name: 's', live: true }, false)];
+    const sent = (f: GraphFeed, next: AgentStep[], first: boolean) => JSON.stringify(first ? f.packedSnapshot({ ...session, steps: next, timeline: buildTimeline(next) }) : f.packedDelta({ ...session, steps: next, timeline: buildTimeline(next) }));
+    for (const [k, next] of [steps, moved, renamed, steps].entries()) {
+      const [copied, made] = feeds.map((f) => sent(f, next, k === 0));
+      assert.ok(copied !== undefined, `version ${k} is sent`);
+      assert.equal(copied, made, `version ${k}`);
     }
   });
 
