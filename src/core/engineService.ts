@@ -95,17 +95,13 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const lastDataflow = new WeakMap<LiveSession, LinksBase<readonly DataflowLink[]>>();
   const timelines = new WeakMap<LiveSession, TimelineBase>();
   /** A model's parent indices, found once for the graph and the Cost view (~90 ms per 100k steps whole). */
-  const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => extendedFrom(lastParents, model, extendedParents));
+  const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => extendedFrom(lastParents, model, extendedParents).links);
   /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
-  const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => extendedFrom(lastDataflow, model, extendedDataflow));
+  const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => extendedFrom(lastDataflow, model, extendedDataflow).links);
   /** Its loop findings, once per model: the graph's and the Cost view's. */
   const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
   /** Its timeline, once per model: the graph's. */
-  const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => {
-    const base = extendedTimeline(timelines.get(model.live), model.steps);
-    timelines.set(model.live, base);
-    return base.timeline;
-  });
+  const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => extendedFrom(timelines, model, extendedTimeline).timeline);
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
   const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(runOf(sessionId, model)));
   /**
@@ -315,8 +311,8 @@ function merged(a: StoreChange, b: StoreChange): StoreChange {
 }
 
 /** `extend` of a model's steps from what it made of the same live model's last ones (kept in `last`). */
-function extendedFrom<T>(last: WeakMap<LiveSession, LinksBase<T>>, model: BuiltModel, extend: (base: LinksBase<T> | undefined, steps: readonly AgentStep[]) => LinksBase<T>): T {
+function extendedFrom<B>(last: WeakMap<LiveSession, B>, model: BuiltModel, extend: (base: B | undefined, steps: readonly AgentStep[]) => B): B {
   const made = extend(last.get(model.live), model.steps);
   last.set(model.live, made);
-  return made.links;
+  return made;
 }

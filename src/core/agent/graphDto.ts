@@ -344,4 +344,3 @@ function cumulativeOf(state: ReturnType<typeof stateAt>, origin: number): Cumula
   const { cursor, started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = state;
   return { cursor, time: round(state.timeMs - origin), started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd };
 }
-

@@ -15,8 +15,20 @@ export interface StepChange {
   changed: number[];
 }
 
+/** The last answer of stepChange per `now`: the parent and dataflow links of one model ask the same question. */
+const lastChange = new WeakMap<readonly AgentStep[], { before: readonly AgentStep[]; length: number; change: StepChange | undefined }>();
+
 /** How `now` differs from `before`; undefined when they are the same steps (nothing to do). */
 export function stepChange(before: readonly AgentStep[], now: readonly AgentStep[]): StepChange | undefined {
+  const last = lastChange.get(now);
+  // Steps arrays are never changed in place once modelled; the length is checked all the same (stepIndex.ts).
+  if (last?.before === before && last.length === now.length) return last.change;
+  const change = changeOf(before, now);
+  lastChange.set(now, { before, length: now.length, change });
+  return change;
+}
+
+function changeOf(before: readonly AgentStep[], now: readonly AgentStep[]): StepChange | undefined {
   const common = Math.min(before.length, now.length);
   let kept = 0;
   while (kept < common && before[kept] === now[kept]) kept++;
