@@ -8,6 +8,11 @@ import { agentShapedSession, underOpenRuns } from '../unit/agent/agentShaped';
 import { sessionText } from '../unit/agent/modelInputs';
 import { nanosToMs, normaliseSession } from '../../src/core/agent';
 import { agentOptions } from '../../src/host/settings';
+import { sessionOfSteps } from '../../src/core/agent';
+import { GraphFeed } from '../../src/core/agent/graphDto';
+import { parsePacked } from '../../src/protocol/graphPacking';
+import type { GraphToWebview, PackedDeltaDto, PackedSnapshotDto } from '../../src/protocol/graph';
+import { applyDelta, buildModel, stepKeyOf, type GraphModel } from '../../webview/graph/model';
 
 describe('Agent Trace panel inside VS Code', () => {
   it('opens on a session, boots its webview (ready -> snapshot) and streams live steps as deltas', async () => {
@@ -101,15 +106,41 @@ describe('Agent Trace panel inside VS Code', () => {
     await waitFor('the session', () => engine.getSession('graph-long-run')?.spanCount === batch);
     graph.current?.panel.dispose();
     const panel = graph.open('graph-long-run');
+    // What the webview is sent, as it gets it: applied below with its own model code.
+    const received: GraphToWebview[] = [];
+    const webview = panel.panel.webview;
+    const postMessage = webview.postMessage.bind(webview);
+    webview.postMessage = (m: GraphToWebview) => (received.push(m), postMessage(m));
     await waitFor('a snapshot', () => (panel.sent.snapshot ?? 0) >= 1, webviewBootMs);
-    // Each export of the run reaches the open graph as a delta, of what follows the events and edges it has.
+    // The graph the webview holds, applied with its own model code from what it was sent.
+    let held: GraphModel | undefined;
+    let applied = 0;
+    const holding = () => {
+      for (; applied < received.length; applied++) {
+        const m = received[applied]!;
+        if (m.type === 'snapshot') held = buildModel(parsePacked<PackedSnapshotDto>(m.snapshot));
+        else if (m.type === 'delta') held = held && applyDelta(held, parsePacked<PackedDeltaDto>(m.delta));
+      }
+      assert.ok(held, 'every delta applies to the graph the webview holds');
+      return held;
+    };
+    // Each export of the run reaches the open graph as a delta, of what follows the events and edges it has;
+    // what the webview then holds (its timeline and edges extended from the last export's in the worker) is
+    // what a fresh snapshot of the same steps shows.
     const deltaChars: number[] = [];
     for (let at = batch; at < spans.length; at += batch) {
       const deltas = panel.sent.delta ?? 0;
       const chars = panel.sentChars;
+      const total = Math.min(at + batch, spans.length);
       await post(spans.slice(at, at + batch));
-      await waitFor(`a delta after ${Math.min(at + batch, spans.length)} spans`, () => (panel.sent.delta ?? 0) > deltas, 10000);
+      await waitFor(`a delta after ${total} spans`, () => (panel.sent.delta ?? 0) > deltas, 10000);
       deltaChars.push(panel.sentChars - chars);
+      await waitFor(`the graph holding ${total} steps`, () => holding().n === total, 10000);
+      const shown = holding();
+      const fresh = buildModel(new GraphFeed({ id: 'graph-long-run', name: 'fresh' }).packedSnapshot(sessionOfSteps(await engine.sessionSteps('graph-long-run', agentOptions(), false))));
+      assert.equal(fresh.n, total, 'the model the delta was made of');
+      assert.deepEqual(shownTimeline(shown), shownTimeline(fresh), `the timeline after ${total} spans`);
+      assert.deepEqual(shownEdges(shown), shownEdges(fresh), `the edges after ${total} spans`);
     }
     await waitFor('every span', () => engine.getSession('graph-long-run')?.spanCount === spans.length);
     // The model the graph reads (extended export by export) is what a whole build of the stored spans gives.
@@ -120,6 +151,11 @@ describe('Agent Trace panel inside VS Code', () => {
     assert.equal(panel.panel.title, `Agent Trace: ${engine.getSession('graph-long-run')!.name}`);
     // The webview applied every delta on what it had (a delta it could not apply asks a snapshot again).
     assert.equal(panel.sent.snapshot, 1, 'no resynchronisation');
+    const fresh = buildModel(new GraphFeed({ id: 'graph-long-run', name: 'fresh' }).packedSnapshot(sessionOfSteps(live)));
+    const shown = holding();
+    assert.deepEqual(shownTimeline(shown), shownTimeline(fresh));
+    assert.deepEqual(shownEdges(shown), shownEdges(fresh));
+    assert.ok(shown.length >= 2 * spans.length, `${shown.length} events held for ${spans.length} spans (a start and an end each, and their events)`);
     // What a delta sends does not grow with the run (the agent span, last, moves every step under it).
     console.log(`      characters per delta: ${deltaChars.join(', ')}`);
     assert.ok(Math.max(...deltaChars.slice(0, -1)) < 2 * deltaChars[0]!, `characters per delta: ${deltaChars.join(', ')}`);
@@ -164,3 +200,13 @@ describe('Agent Trace panel inside VS Code', () => {
     }
   });
 });
+
+/** A graph model's timeline by span id, type, time since the epoch (µs) and label: what the time-travel bar steps through. */
+function shownTimeline(m: GraphModel): string[] {
+  return Array.from(m.evStep, (step, i) => `${stepKeyOf(m, step)} ${m.evType[i]} ${Math.round((m.evTime[i]! + m.session.startEpochMs) * 1000)} ${m.evLabel.get(i) ?? ''}`);
+}
+
+/** A graph model's edges by span id, sorted (feed indices differ between a live feed and a fresh one). */
+function shownEdges(m: GraphModel): string[] {
+  return m.edges.map(([from, to, kind, label]) => `${stepKeyOf(m, from)}>${stepKeyOf(m, to)} ${kind} ${label ?? ''}`).sort();
+}
