@@ -123,7 +123,15 @@ describe('e2e: Agent Trace graph in the real VS Code UI (dark and light, ~1400 a
     // The long system prompt, whole and drawn: its end is on a visible element of the conversation.
     await graph.locator('#insp-conversation').getByText(longPromptEnd, { exact: false }).waitFor({ state: 'visible', timeout: 10000 });
     assert.match(await graph.locator('#insp-conversation').innerText(), new RegExp(`You are a weather bot\\. Call get_weather\\. (Answer in one short sentence and name the city\\. ){12}${longPromptEnd.replace(/\./g, '\\.')}`));
-    await graph.locator('#insp-conversation').getByText(longPromptEnd, { exact: false }).scrollIntoViewIfNeeded();
+    // The inspector may draw the step once more (its source location comes after its detail): an element
+    // detached by that is found again and scrolled to (CI once met it mid-scroll).
+    for (let attempt = 0; ; attempt++) {
+      const scrolled = await graph.locator('#insp-conversation').getByText(longPromptEnd, { exact: false }).scrollIntoViewIfNeeded({ timeout: 5000 }).then(() => true, (e: Error) => {
+        if (attempt < 3 && /not attached/.test(e.message)) return false;
+        throw e;
+      });
+      if (scrolled) break;
+    }
     await page.screenshot({ path: join(shots, 'vscode-graph-long-prompt.png') });
     assert.match(await current().innerText(), /gpt-4o/);
     await page.keyboard.press('t'); // the tool it asked for
