@@ -20,6 +20,7 @@ import { RunChecks } from './debug/runChecks';
 import { debugView } from './debug/debugView';
 import { compareTexts } from './compare/align';
 import { costReport, costStepsOf, reportDto } from './cost';
+import { extendedBreakdowns, type BreakdownsBase } from './cost/liveBreakdowns';
 import { findSafety, safetySection } from './safety';
 import { matchesSession } from './sessions/filter';
 import { forkOrigin } from './sessions/forkOrigin';
@@ -94,6 +95,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const lastParents = new WeakMap<LiveSession, LinksBase<Int32Array>>();
   const lastDataflow = new WeakMap<LiveSession, LinksBase<readonly DataflowLink[]>>();
   const timelines = new WeakMap<LiveSession, TimelineBase>();
+  const lastBreakdowns = new WeakMap<LiveSession, BreakdownsBase>();
   /** A model's parent indices, found once for the graph and the Cost view (~90 ms per 100k steps whole). */
   const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => extendedFrom(lastParents, model, extendedParents).links);
   /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
@@ -119,7 +121,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const costOf = (p: CostParams) => {
     const model = models.of(p.sessionId, p.options);
     const parents = parentsOf(model);
-    return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents, dataflow: dataflowOf(model), loops: loopsOf(model) })) };
+    const dataflow = dataflowOf(model);
+    // Its breakdowns depend on the steps alone: extended from the last model's, shared by every report input.
+    const rows = () => models.derive(model, 'breakdowns', () => extendedFrom(lastBreakdowns, model, (base, steps) => extendedBreakdowns(base, steps, parents, dataflow)).rows);
+    return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents, dataflow, loops: loopsOf(model), breakdowns: rows() })) };
   };
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
@@ -197,7 +202,10 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(model.steps, p.safety));
       return { report: reportDto(report), safety: safetySection(findings) };
     },
-    costSteps: (p) => costStepsOf(costOf(p).report, p.ref),
+    costSteps: (p) => {
+      const { model, report } = costOf(p);
+      return costStepsOf(report, p.ref, model.steps);
+    },
     checkRun: (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps),
     endRunCheck: (p) => runChecks.end(p.sessionId),
     sourceFiles: (p) => sources.apply(p),

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { costUpdateIntervalMs } from '../../src/host/webviews/costViewProvider';
 import { Views } from '../../src/host/contributions';
+import { agentOptions } from '../../src/host/settings';
+import { costReport, reportDto } from '../../src/core/cost';
 import { activeApi } from './extension.test';
 import { postJsonSpans, waitFor, webviewBootMs } from './otlpPost';
 
@@ -37,6 +39,23 @@ describe('Cost view inside VS Code', () => {
     assert.ok(Math.abs(last.totals.costUsd - 21 * gpt4o(1000, 100)) < 1e-12);
     assert.equal(last.totals.toolCalls, 20);
     assert.ok(snapshots <= Math.ceil(elapsed / costUpdateIntervalMs) + 1, `${snapshots} snapshots in ${elapsed} ms is more than one per ${costUpdateIntervalMs} ms`);
+
+    // Three more batches, each shown before the next: each report's rows are extended from the last one's
+    // (only the trace the batch brought is summed), and the last equals a report made whole from the steps.
+    let shown = last;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'cost-it', [{ name: 'chat gpt-4o', model: 'gpt-4o', inputTokens: 1000, outputTokens: 100 }, { name: 'execute_tool search', tool: 'search' }], 62 + i), 200);
+      shown = await waitFor(`batch ${i + 22} in the view`, () => cost.lastSnapshot?.report?.totals.llmCalls === 22 + i && cost.lastSnapshot.report, 10000);
+    }
+    const engine = await receiver.engine();
+    const steps = await engine.sessionSteps('cost-it', agentOptions());
+    const whole = reportDto(costReport({ session: { id: 'cost-it', name: 'cost-it', live: true }, steps })).breakdowns;
+    for (const kind of ['model', 'agent', 'tool', 'kind'] as const) {
+      const rows = shown.breakdowns[kind];
+      assert.deepEqual(rows.map((r) => [r.key, r.calls, r.stepCount, r.inputTokens, r.outputTokens, r.errors]), whole[kind].map((r) => [r.key, r.calls, r.stepCount, r.inputTokens, r.outputTokens, r.errors]), kind);
+      rows.forEach((r, k) => assert.ok(Math.abs(r.costUsd - whole[kind][k]!.costUsd) < 1e-12, `${kind} ${r.key}: ${r.costUsd} against ${whole[kind][k]!.costUsd}`));
+    }
+    assert.deepEqual(whole.tool.map((r) => [r.key, r.calls]), [['search', 23]]);
   });
 
   it('a launch budget wins over the setting; exceeding it shows', async () => {
@@ -49,7 +68,7 @@ describe('Cost view inside VS Code', () => {
       cost.setSessionBudget('cost-it', 0.01);
       const launch = await waitFor('the launch budget', () => cost.lastSnapshot?.report?.budget?.source === 'launch' && cost.lastSnapshot.report.budget, 10000);
       assert.deepEqual([launch.limitUsd, launch.exceeded], [0.01, true]);
-      assert.ok(Math.abs(launch.usedUsd - 21 * gpt4o(1000, 100)) < 1e-12);
+      assert.ok(Math.abs(launch.usedUsd - 24 * gpt4o(1000, 100)) < 1e-12);
     } finally {
       cost.setSessionBudget('cost-it', undefined);
       await config.update('budget.sessionUsd', undefined, vscode.ConfigurationTarget.Global);

@@ -94,11 +94,11 @@ describe('webview: Cost view (built bundle in headless Chromium)', function () {
     assert.match(show.label, /Tool search_flights · 3 calls \+ 3 LLM calls/);
     // The engine answers the reference from the report it keeps.
     const full = costReport({ session: { id: 'run-1', name: 'travel run', live: false }, steps });
-    assert.deepEqual(costStepsOf(full, show.ref), steps.slice(2, 8).map((s) => s.id));
+    assert.deepEqual(costStepsOf(full, show.ref, steps), steps.slice(2, 8).map((s) => s.id));
     await view.page.locator('#findings vscode-button').first().click();
     const [, , loop] = await posted(3) as Extract<CostToHost, { type: 'showCostSteps' }>[];
     assert.deepEqual(loop.ref, { finding: 'repeated-tool-call', firstStepId: steps[2].id });
-    assert.deepEqual(costStepsOf(full, loop.ref), [steps[2].id, steps[4].id, steps[6].id]);
+    assert.deepEqual(costStepsOf(full, loop.ref, steps), [steps[2].id, steps[4].id, steps[6].id]);
   });
 
   it('a session with an unpriced model: the note names it and says how to add a price; its $ is never shown as $0', async () => {

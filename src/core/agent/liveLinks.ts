@@ -42,7 +42,7 @@ function changeOf(before: readonly AgentStep[], now: readonly AgentStep[]): Step
 }
 
 /** Whether most steps changed (one long run is one trace): finding them all again costs less than the pieces. */
-function mostChanged(change: StepChange, now: readonly AgentStep[]): boolean {
+export function mostChanged(change: StepChange, now: readonly AgentStep[]): boolean {
   return change.kept === 0 || change.changed.length * 2 > now.length;
 }
 

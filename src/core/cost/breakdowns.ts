@@ -66,10 +66,15 @@ function stepsOf(steps: readonly AgentStep[], indices: readonly number[]): { ste
   return { stepCount: stepIds.length, stepIds };
 }
 
-/** Descending $, then tokens, then calls; ties by key so the order is stable. */
+/**
+ * Descending $ (to the picodollar: sums of the same $ added in another order, as a live model's rows are,
+ * differ in their last bits), then tokens, then calls; ties by key so the order is stable.
+ */
 export function byCost(a: BreakdownRowDto, b: BreakdownRowDto): number {
-  return b.costUsd - a.costUsd || b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens) || b.calls - a.calls || a.key.localeCompare(b.key);
+  return picos(b.costUsd) - picos(a.costUsd) || b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens) || b.calls - a.calls || a.key.localeCompare(b.key);
 }
+
+const picos = (usd: number) => Math.round(usd * 1e12);
 
 function group(steps: readonly AgentStep[], keyOf: (s: AgentStep) => string | null): Map<string, Acc> {
   const groups = new Map<string, Acc>();

@@ -12,6 +12,7 @@ import { cumulativeSeries } from './series';
 import { topSteps } from './topSteps';
 import { descendantsOf } from './tree';
 import { parentIndices } from '../agent/tree';
+import { stepIndexOf } from '../agent/stepIndex';
 
 /** The report as the engine keeps it: rows and findings with their step ids (`reportDto` is what crosses). */
 export type CostReport = Omit<CostReportDto, 'breakdowns' | 'findings'> & {
@@ -28,6 +29,8 @@ export interface ReportInput {
   /** Their dataflow links (dataflowLinks) and loop findings (findLoops), when the caller has them. */
   dataflow?: readonly DataflowLink[];
   loops?: readonly Finding[];
+  /** Its breakdowns, when the caller has them (a live model's, extended: liveBreakdowns.ts). */
+  breakdowns?: Record<BreakdownKind, BreakdownRow[]>;
   budget?: { launchUsd?: number; settingUsd?: number };
 }
 
@@ -40,7 +43,7 @@ export function costReport(input: ReportInput): CostReport {
   const report: CostReport = {
     session: { ...input.session, startEpochMs: origin },
     totals: totalsDto(totals),
-    breakdowns: breakdowns(steps, below, input.dataflow),
+    breakdowns: input.breakdowns ?? breakdowns(steps, below, input.dataflow),
     topSteps: topSteps(steps, origin),
     series: cumulativeSeries(steps, origin),
     findings: costFindings(steps, {}, parents, input.loops),
@@ -62,8 +65,18 @@ export function reportDto(report: CostReport): CostReportDto {
   };
 }
 
-/** The steps a row or finding of `report` stands for; none when it is gone (the session moved on). */
-export function costStepsOf(report: CostReport, ref: CostStepsRef): string[] {
-  if ('breakdown' in ref) return (report.breakdowns[ref.breakdown] ?? []).find((r) => r.key === ref.key)?.stepIds ?? [];
-  return report.findings.find((f) => f.kind === ref.finding && f.firstStepId === ref.firstStepId)?.stepIds ?? [];
+/**
+ * The steps a row or finding of `report` stands for, in time order (`steps`: the report's; an extended row
+ * lists its steps trace by trace); none when it is gone (the session moved on).
+ */
+export function costStepsOf(report: CostReport, ref: CostStepsRef, steps: readonly AgentStep[]): string[] {
+  if (!('breakdown' in ref)) return report.findings.find((f) => f.kind === ref.finding && f.firstStepId === ref.firstStepId)?.stepIds ?? [];
+  const ids = (report.breakdowns[ref.breakdown] ?? []).find((r) => r.key === ref.key)?.stepIds ?? [];
+  const place = stepIndexOf(steps, ids);
+  const at: number[] = [];
+  for (const id of ids) {
+    const i = place.get(id);
+    if (i !== undefined) at.push(i);
+  }
+  return Array.from(Int32Array.from(at).sort(), (i) => steps[i]!.id);
 }

@@ -2,49 +2,12 @@
 // dataflowLinks over random sessions and updates: traces kept, grown, changed and trimmed (a trace's later
 // steps gone, as a cap trims it), repeated span ids, tool calls matched by id, by name and not at all.
 import * as assert from 'node:assert/strict';
-import type { AgentStep, Message } from '../../../src/core/agent';
+import type { AgentStep } from '../../../src/core/agent';
 import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
 import { extendedDataflow, extendedParents, stepChange, type LinksBase } from '../../../src/core/agent/liveLinks';
 import { parentIndices } from '../../../src/core/agent/tree';
 import { seededInts } from '../seeded';
-
-const tools = ['get_weather', 'find_museums', 'book'];
-
-/** A step of trace `trace`: an LLM call asking for tools (by id or not) and reading results, or a tool. */
-function stepOf(r: (n: number) => number, trace: string, startMs: number): AgentStep {
-  const id = `s${r(12)}`;
-  const base = { id, spanId: id, traceId: trace, name: id, dialects: [], startMs, endMs: startMs + r(4), durationMs: 0, status: 'ok', attributes: {} };
-  const parent = r(3) ? { parentSpanId: `s${r(12)}` } : {};
-  const tool = tools[r(tools.length)]!;
-  const callId = r(2) ? `c${r(6)}` : undefined;
-  if (r(2)) return { ...base, ...parent, kind: 'tool', toolName: r(5) ? tool : undefined, toolCallId: r(2) ? callId : undefined } as AgentStep;
-  const asks: Message[] = r(2) ? [{ role: 'assistant', parts: [{ type: 'tool_call', id: callId, name: tool, arguments: {} }] }] : [];
-  const reads: Message[] = r(2) ? [{ role: 'tool', parts: [{ type: 'tool_result', id: r(2) ? `c${r(6)}` : undefined, name: r(2) ? tool : undefined, result: 'ok' }] }] : [];
-  return { ...base, ...parent, kind: 'llm', outputMessages: asks, inputMessages: reads } as AgentStep;
-}
-
-/** `traces` runs (a trace each, its steps together in time), in start order; now and then a step of an earlier run's trace. */
-function session(r: (n: number) => number, traces: number, from = 0, name = 'r'): AgentStep[] {
-  const steps: AgentStep[] = [];
-  let t = from;
-  for (let k = 0; k < traces; k++) for (let n = 1 + r(8); n > 0; n--) steps.push(stepOf(r, r(10) ? `${name}${k}` : `${name}${r(k + 1)}`, (t += r(3))));
-  return steps;
-}
-
-/** The next version: a prefix kept, the rest copied (some changed), some gone, new runs after (or the last run growing); mostly in start order. */
-function update(r: (n: number) => number, steps: readonly AgentStep[], round: number): AgentStep[] {
-  const keep = r(steps.length + 1);
-  const next = steps.slice(0, keep);
-  for (const s of steps.slice(keep)) {
-    if (r(4) === 0) continue;
-    next.push(r(3) ? { ...s } : { ...s, toolCallId: undefined, parentSpanId: r(2) ? `s${r(12)}` : undefined });
-  }
-  const last = steps.at(-1);
-  if (last && r(2)) next.push(...session(r, 1, last.startMs).map((s) => ({ ...s, traceId: last.traceId })));
-  next.push(...session(r, r(3), last?.startMs ?? 0, `u${round}-`));
-  if (r(6) !== 0) next.sort((a, b) => a.startMs - b.startMs);
-  return next;
-}
+import { randomSession as session, randomUpdate as update } from './randomSteps';
 
 describe('live links extended, not found again (liveLinks.ts)', () => {
   it('parents and dataflow equal parentIndices and dataflowLinks after every one of 6 updates of 1,500 random sessions', () => {

@@ -10,6 +10,10 @@ import { normaliseSpan } from '../../../src/core/agent/normalise';
 import { buildTimeline } from '../../../src/core/agent/timeline';
 import { extendedTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
 import { extendedDataflow, extendedParents, type LinksBase } from '../../../src/core/agent/liveLinks';
+import { breakdowns } from '../../../src/core/cost/breakdowns';
+import { extendedBreakdowns, type BreakdownsBase } from '../../../src/core/cost/liveBreakdowns';
+import { descendantsOf } from '../../../src/core/cost/tree';
+import { assertSameBreakdowns } from '../cost/sameBreakdowns';
 import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
 import { parentIndices } from '../../../src/core/agent/tree';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
@@ -69,6 +73,7 @@ function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole:
   let timeline: TimelineBase | undefined;
   let parents: LinksBase<Int32Array> | undefined;
   let dataflow: LinksBase<readonly DataflowLink[]> | undefined;
+  let costRows: BreakdownsBase | undefined;
   // The open graph's feed, which copies what it can of the timeline it sent, against one that makes it whole.
   const feeds = [new GraphFeed({ id: 's', name: 's', live: true }), new GraphFeed({ id: 's', name: 's', live: true }, false)];
   for (const batch of batches(arrival, maxBatch)) {
@@ -86,6 +91,8 @@ function feed(arrival: SpanInput[], maxBatch: number): { updates: number; whole:
     assert.deepStrictEqual(parents.links, parentIndices(steps), `parents after ${inputs.length} spans`);
     dataflow = extendedDataflow(dataflow, steps);
     assert.deepStrictEqual(dataflow.links, dataflowLinks(steps), `dataflow after ${inputs.length} spans`);
+    costRows = extendedBreakdowns(costRows, steps, parents.links, dataflow.links);
+    assertSameBreakdowns(costRows.rows, breakdowns(steps, descendantsOf(steps, parents.links), dataflow.links), steps, `the Cost view's breakdowns after ${inputs.length} spans`);
     const session = sessionOfSteps(steps, parents.links, dataflow.links, undefined, timeline.timeline);
     const [copied, made] = feeds.map((f) => {
       const packed = updates === 1 ? f.packedSnapshot(session) : f.packedDelta(session);
