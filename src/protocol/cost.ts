@@ -119,7 +119,10 @@ export interface CostReportDto {
   breakdowns: Record<BreakdownKind, BreakdownRowDto[]>;
   topSteps: TopStepDto[];
   series: SeriesPointDto[];
+  /** The findings with the most $ (a long run's loops are hundreds: the view lists `listedFindings`). */
   findings: CostFindingDto[];
+  /** Findings beyond those listed. */
+  moreFindings?: number;
   budget?: BudgetDto;
 }
 

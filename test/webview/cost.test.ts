@@ -239,6 +239,18 @@ describe('webview: Cost view (built bundle in headless Chromium)', function () {
     assert.equal(await view.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
   });
 
+  it('a long run\'s findings: the 50 with the most $ listed, the count of the rest said', async () => {
+    // 60 tools, each called three times with the same arguments: 60 loops.
+    const inputs = Array.from({ length: 180 }, (_, i) => spanInput({ startMs: T + i * 10, endMs: T + i * 10 + 5, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': `tool_${i % 60}`, 'gen_ai.tool.call.arguments': '{"q":1}' } }));
+    const s = snapshot(normaliseSession(inputs)) as { type: 'snapshot'; snapshot: CostSnapshotDto };
+    assert.deepEqual([s.snapshot.report!.findings.length, s.snapshot.report!.moreFindings], [50, 10]);
+    await view.send(s);
+    await view.page.locator('#findings-more').waitFor();
+    assert.equal(await view.page.locator('#findings-h').textContent(), 'Findings (60)');
+    assert.equal(await view.page.locator('#findings li').count(), 50);
+    assert.equal(await text('#findings-more'), '10 more with less $ not listed.');
+  });
+
   it('Safety findings: counts by kind, each finding masked, "Show path" selects the taint path in the graph', async () => {
     const steps = fixture('safety/poisoned-agent');
     const s = snapshot(steps, { name: 'poisoned' }) as { type: 'snapshot'; snapshot: CostSnapshotDto };

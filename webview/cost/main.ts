@@ -146,11 +146,13 @@ function showCostSteps(r: CostReportDto, ref: CostStepsRef, count: number, label
 function findings(r: CostReportDto): HTMLElement {
   if (r.findings.length === 0) return section('findings', 'Findings', h('p', { class: 'muted', id: 'findings-none' }, 'No loops, repeated inputs or runaway token growth.'));
   const icon = { 'repeated-tool-call': 'sync', 'repeated-llm-input': 'copy', 'runaway-tokens': 'graph-line' } as const;
-  return section('findings', `Findings (${r.findings.length})`, h('ul', { class: 'findings' }, ...r.findings.map((f, i) =>
+  const more = r.moreFindings ?? 0;
+  return section('findings', `Findings (${r.findings.length + more})`, h('ul', { class: 'findings' }, ...r.findings.map((f, i) =>
     h('li', { class: `finding ${f.kind}` },
       h('span', { class: `codicon codicon-${icon[f.kind]}`, 'aria-hidden': 'true' }), ' ',
       h('span', { class: 'finding-text' }, f.message), f.costUsd > 0 ? h('span', { class: 'muted' }, ` · ${usd(f.costUsd)}`) : null, ' ',
-      button(`finding-${i}`, `Show ${f.stepCount} steps`, 'go-to-file', () => showCostSteps(r, { finding: f.kind, firstStepId: f.firstStepId }, f.stepCount, f.message), { secondary: true, aria: `Show the ${f.stepCount} steps in the trace graph` })))));
+      button(`finding-${i}`, `Show ${f.stepCount} steps`, 'go-to-file', () => showCostSteps(r, { finding: f.kind, firstStepId: f.firstStepId }, f.stepCount, f.message), { secondary: true, aria: `Show the ${f.stepCount} steps in the trace graph` })))),
+    more ? h('p', { class: 'muted', id: 'findings-more' }, `${more} more with less $ not listed.`) : null);
 }
 
 const safetyKinds: { kind: SafetyKindDto; label: string; icon: string }[] = [
