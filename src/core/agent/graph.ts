@@ -25,6 +25,9 @@ export interface GraphEdge {
   kind: EdgeKind;
   /** dataflow: the tool call id, or the tool name when no id was recorded. */
   label?: string;
+  /** Where `from` and `to` are in the steps (the graph's feed maps them without looking ids up). */
+  fromAt: number;
+  toAt: number;
 }
 
 export interface AgentGraph {
@@ -51,14 +54,14 @@ export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(
   const childrenOf = new Map<number, number[]>();
   steps.forEach((s, i) => {
     const p = parents[i];
-    if (p >= 0) edges.push({ from: steps[p].id, to: s.id, kind: 'contains' });
+    if (p >= 0) edges.push({ from: steps[p].id, to: s.id, kind: 'contains', fromAt: p, toAt: i });
     const list = childrenOf.get(p);
     if (list) list.push(i);
     else childrenOf.set(p, [i]);
   });
   // Steps are already in start order, so each sibling list is too.
   for (const siblings of childrenOf.values()) {
-    for (let k = 1; k < siblings.length; k++) edges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next' });
+    for (let k = 1; k < siblings.length; k++) edges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next', fromAt: siblings[k - 1], toAt: siblings[k] });
   }
   pushAll(edges, dataflowEdges(steps, dataflow));
   return { nodes, edges };
@@ -130,7 +133,7 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
 export function dataflowEdges(steps: readonly AgentStep[], links: readonly DataflowLink[] = dataflowLinks(steps)): GraphEdge[] {
   // Made whole at once, as nodes are.
   return links.map(([from, to, label]): GraphEdge =>
-    label === undefined ? { from: steps[from].id, to: steps[to].id, kind: 'dataflow' } : { from: steps[from].id, to: steps[to].id, kind: 'dataflow', label },
+    label === undefined ? { from: steps[from].id, to: steps[to].id, kind: 'dataflow', fromAt: from, toAt: to } : { from: steps[from].id, to: steps[to].id, kind: 'dataflow', label, fromAt: from, toAt: to },
   );
 }
 

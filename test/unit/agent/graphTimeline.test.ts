@@ -40,7 +40,7 @@ describe('agent: graph and timeline', () => {
   it('links top-level steps of different traces with `next`, in time order', () => {
     const a = spanInput({ traceId: '1'.repeat(32), spanId: '00000000000000aa', startMs: T, endMs: T + 1 });
     const b = spanInput({ traceId: '2'.repeat(32), spanId: '00000000000000bb', startMs: T + 5, endMs: T + 6 });
-    assert.deepEqual(buildSession([b, a]).graph.edges, [{ from: '00000000000000aa', to: '00000000000000bb', kind: 'next' }]);
+    assert.deepEqual(buildSession([b, a]).graph.edges, [{ from: '00000000000000aa', to: '00000000000000bb', kind: 'next', fromAt: 0, toAt: 1 }]);
   });
 
   it('derives the state at any cursor from prefix sums: started/finished/failed, tokens, $, conversation', () => {

@@ -27,6 +27,14 @@ describe('agent model: output pinned across speed work', () => {
     });
   }
 
+  it('every graph edge knows where its steps are: at fromAt and toAt, the steps of its ids', () => {
+    for (const [name, inputs] of cases) {
+      const { steps, graph } = buildSession(inputs());
+      assert.ok(graph.edges.length > 0, name);
+      for (const e of graph.edges) assert.deepEqual([steps[e.fromAt]?.id, steps[e.toAt]?.id], [e.from, e.to], `${name}: ${e.kind} ${e.from} -> ${e.to}`);
+    }
+  });
+
   it('the parent indices carried through ordering are those of the ordered steps', () => {
     for (const [name, inputs] of cases) {
       const { steps, parents } = orderedSession(inputs());
