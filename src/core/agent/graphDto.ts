@@ -13,6 +13,7 @@ import { asText, assignDefined, attributesOf, capText, definedOnly, jsonText, me
 import { keptEdges, keptEvents, labelsBefore, type SentBase } from './deltaKeep';
 import type { AgentSession } from './index';
 import { labelOf } from './graph';
+import { loopPlaces } from './loops';
 import { stepIndexById } from './stepIndex';
 import { totalsDto } from './rollups';
 import { stateAt, stepPhaseAt, type Timeline } from './timeline';
@@ -276,7 +277,10 @@ export class GraphFeed {
       edges.push(e.label !== undefined ? [from, to, e.kind, e.label] : [from, to, e.kind]);
     }
     const timeline = this.timelineDto(session.timeline, perm);
-    const findings: FindingDto[] = session.findings.map((f) => ({ kind: f.kind, message: f.message, steps: f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) }));
+    const findings: FindingDto[] = session.findings.map((f) => {
+      const at = loopPlaces(f, session.steps);
+      return { kind: f.kind, message: f.message, steps: at ? at.map((i) => perm[i]!) : f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) };
+    });
     // Safety findings badge their steps; a taint finding's steps are its path, source first.
     for (const f of safety) findings.push({ kind: `safety:${f.kind}`, message: f.message, steps: (f.path ?? [f.stepId]).map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) });
     return { edges, timeline, totals: totalsDto(session.totals), findings };

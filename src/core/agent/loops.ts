@@ -35,33 +35,46 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
   const shared = new Map<string, number>();
   for (const shape of shapes ?? []) shared.set(shape, (shared.get(shape) ?? 0) + 1);
   let k = 0;
-  for (const s of steps) {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
     if (s.kind === 'tool' && s.toolName !== undefined) {
-      tools.add(s.toolName, argsKey(s.toolArgs), s);
+      tools.add(s.toolName, argsKey(s.toolArgs), i);
     } else if (s === asked[k]) {
-      if (!shapes || shared.get(shapes[k])! > 1) llms.add(s.model ?? '', messagesKey(s.inputMessages!), s);
+      if (!shapes || shared.get(shapes[k])! > 1) llms.add(s.model ?? '', messagesKey(s.inputMessages!), i);
       k++;
     }
   }
   const findings: Finding[] = [];
+  const found = (f: Omit<Finding, 'stepIds'>, group: number[]) => {
+    const finding = { ...f, stepIds: group.map((i) => steps[i]!.id) };
+    placesOf.set(finding, group);
+    findings.push(finding);
+  };
   for (const group of tools.inOrder) {
     if (group.length < minTool) continue;
-    const args = canonicalJson(group[0].toolArgs);
-    findings.push({
-      kind: 'repeated-tool-call',
-      message: `${group[0].toolName} was called ${group.length} times with the same arguments ${truncate(args, 120)}`,
-      stepIds: group.map((s) => s.id),
-    });
+    const first = steps[group[0]!]!;
+    found({ kind: 'repeated-tool-call', message: `${first.toolName} was called ${group.length} times with the same arguments ${truncate(canonicalJson(first.toolArgs), 120)}` }, group);
   }
   for (const group of llms.inOrder) {
     if (group.length < minLlm) continue;
-    findings.push({
-      kind: 'repeated-llm-input',
-      message: `the same input (${group[0].inputMessages?.length ?? 0} messages) was sent to ${group[0].model ?? 'the model'} ${group.length} times`,
-      stepIds: group.map((s) => s.id),
-    });
+    const first = steps[group[0]!]!;
+    found({ kind: 'repeated-llm-input', message: `the same input (${first.inputMessages?.length ?? 0} messages) was sent to ${first.model ?? 'the model'} ${group.length} times` }, group);
   }
   return findings;
+}
+
+/** Where a finding's steps were in the steps findLoops read (its stepIds, in order). */
+const placesOf = new WeakMap<Finding, readonly number[]>();
+
+/**
+ * The places in `steps` of a finding's steps, if findLoops found it in `steps` (a report prices every loop
+ * each refresh: an index of 100k ids and a lookup per step were ~40 ms of it); undefined otherwise.
+ */
+export function loopPlaces(f: Finding, steps: readonly AgentStep[]): readonly number[] | undefined {
+  const at = placesOf.get(f);
+  if (!at || at.length !== f.stepIds.length) return undefined;
+  for (let k = 0; k < at.length; k++) if (steps[at[k]!]?.id !== f.stepIds[k]) return undefined;
+  return at;
 }
 
 /**
@@ -84,12 +97,12 @@ function sharedShapes(asked: readonly AgentStep[], decideAfter = 1024): string[]
   return shapes;
 }
 
-/** Steps grouped by a name and a key, the groups in the order their first step came. */
+/** Steps (their places) grouped by a name and a key, the groups in the order their first step came. */
 class Groups {
-  private readonly byName = new Map<string, Map<string, AgentStep[]>>();
-  readonly inOrder: AgentStep[][] = [];
+  private readonly byName = new Map<string, Map<string, number[]>>();
+  readonly inOrder: number[][] = [];
 
-  add(name: string, key: string, s: AgentStep): void {
+  add(name: string, key: string, s: number): void {
     let byKey = this.byName.get(name);
     if (!byKey) this.byName.set(name, (byKey = new Map()));
     const list = byKey.get(key);

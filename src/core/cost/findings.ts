@@ -1,7 +1,7 @@
 // Cost findings: loops (the same tool with the same arguments >= 3 times; the same LLM input sent again)
 // from the agent model, priced here, plus runaway token growth: LLM calls under one agent whose input
 // keeps growing call after call (a conversation that is never trimmed, a tool result pasted back each turn).
-import { findLoops, type Finding } from '../agent/loops';
+import { findLoops, loopPlaces, type Finding } from '../agent/loops';
 import type { AgentStep } from '../agent/types';
 import type { CostFindingDto } from '../../protocol/cost';
 import { subtreeSums } from './tree';
@@ -27,14 +27,15 @@ export interface RunawayOptions {
 
 /** `parents`, `loops`: parentIndices(steps) and findLoops(steps), when the caller has them. */
 export function costFindings(steps: readonly AgentStep[], options: RunawayOptions = {}, parents?: Int32Array, loops: readonly Finding[] = findLoops(steps)): CostFinding[] {
-  const index = stepIndexById(steps);
   // Each step's own $ and that of anything it ran: made only when there is a loop to price.
   let spent: Float64Array | undefined;
+  let index: ReadonlyMap<string, number> | undefined;
   const out: CostFinding[] = loops.map((f) => {
     // The repeats beyond the first are the waste: their own $ and that of anything they ran.
+    const at = loopPlaces(f, steps);
     let cost = 0;
     for (let k = 1; k < f.stepIds.length; k++) {
-      const i = index.get(f.stepIds[k]!);
+      const i = at ? at[k] : (index ??= stepIndexById(steps)).get(f.stepIds[k]!);
       if (i === undefined) continue;
       spent ??= subtreeSums(parents ?? parentIndices(steps), (j) => (steps[j]!.aggregate ? 0 : (steps[j]!.costUsd ?? 0)));
       cost += spent[i]!;

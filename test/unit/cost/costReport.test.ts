@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { normaliseSession, spanInputsFromRequests, type AgentStep } from '../../../src/core/agent';
 import { budgetOf, byAgent, byKind, byModel, byTool, compareRuns, costFindings, costReport, cumulativeSeries, runawayGrowth, topSteps } from '../../../src/core/cost';
 import { totalsOf } from '../../../src/core/agent/rollups';
+import { findLoops, loopPlaces } from '../../../src/core/agent/loops';
 import { parseOtlpText } from '../../../src/core/sessionFiles';
 import { spanInput } from '../agent/synthetic';
 
@@ -171,6 +172,24 @@ describe('cost: edge cases', () => {
     assert.equal(f.kind, 'repeated-llm-input');
     assert.equal(f.stepIds.length, 3);
     close(f.costUsd, 2 * 1000 * 2.5 / 1e6);
+  });
+
+  it('a loop is priced by its steps\' places when it was found in these steps, by their ids otherwise: the same $', () => {
+    const msgs = (k: number) => ({ 'gen_ai.input.messages': `[{"role":"user","parts":[{"type":"text","content":"ask ${k}"}]}]` });
+    const steps = normaliseSession(Array.from({ length: 40 }, (_, i) => chat(i, 'gpt-4o', 1000 + i, 10, msgs(i % 7))));
+    const loops = findLoops(steps);
+    assert.equal(loops.length, 7);
+    // Found in these steps: each finding knows where its steps are.
+    for (const f of loops) assert.deepEqual(loopPlaces(f, steps)?.map((i) => steps[i]!.id), f.stepIds);
+    // Found in the steps reversed: its places are not these steps', so the ids decide.
+    const elsewhere = findLoops([...steps].reverse());
+    assert.ok(elsewhere.every((f) => loopPlaces(f, steps) === undefined));
+    const byPlace = costFindings(steps, {}, undefined, loops);
+    const byId = costFindings(steps, {}, undefined, elsewhere.map((f) => ({ ...f, stepIds: [...f.stepIds].reverse() })));
+    assert.deepEqual(byPlace.map((f) => [f.stepIds, f.costUsd]), byId.map((f) => [f.stepIds, f.costUsd]));
+    // The repeats beyond the first: (1000 + i) * 2.5 + 10 * 10 millionths of $ each.
+    const first = byPlace.find((f) => f.stepIds[0] === steps[0]!.id)!;
+    close(first.costUsd, [7, 14, 21, 28, 35].reduce((sum, i) => sum + ((1000 + i) * 2.5 + 100) / 1e6, 0));
   });
 
   it('an empty session gives an empty report', () => {
