@@ -2,11 +2,10 @@
 import type { AgentStep } from '../agent/types';
 import type { TopStepDto } from '../../protocol/cost';
 
+const byCost = (a: AgentStep, b: AgentStep) => (b.costUsd ?? 0) - (a.costUsd ?? 0) || tokens(b) - tokens(a) || a.startMs - b.startMs;
+
 export function topSteps(steps: readonly AgentStep[], originMs: number, limit = 10): TopStepDto[] {
-  return steps
-    .filter((s) => !s.aggregate && ((s.costUsd ?? 0) > 0 || (s.inputTokens ?? 0) + (s.outputTokens ?? 0) > 0))
-    .sort((a, b) => (b.costUsd ?? 0) - (a.costUsd ?? 0) || tokens(b) - tokens(a) || a.startMs - b.startMs)
-    .slice(0, limit)
+  return best(steps.filter((s) => !s.aggregate && ((s.costUsd ?? 0) > 0 || (s.inputTokens ?? 0) + (s.outputTokens ?? 0) > 0)), limit)
     .map((s) => {
       const row: TopStepDto = {
         id: s.id, label: labelOf(s), kind: s.kind, priceMissing: s.priceMissing === true,
@@ -26,4 +25,20 @@ export function labelOf(s: AgentStep): string {
   if (s.kind === 'tool' && s.toolName) return s.toolName;
   if (s.kind === 'agent' && s.agentName) return s.agentName;
   return s.name;
+}
+
+/**
+ * The first `limit` of `list` sorted by byCost, as a stable sort would order them (equals keep their order),
+ * kept while reading it: sorting a 100k-step session's 50k used steps each refresh took ~15 ms.
+ */
+function best(list: readonly AgentStep[], limit: number): AgentStep[] {
+  const out: AgentStep[] = [];
+  for (const s of list) {
+    if (out.length === limit && byCost(s, out[limit - 1]!) >= 0) continue;
+    let at = out.length;
+    while (at > 0 && byCost(s, out[at - 1]!) < 0) at--;
+    out.splice(at, 0, s);
+    if (out.length > limit) out.length = limit;
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { totalsOf } from '../../../src/core/agent/rollups';
 import { findLoops, loopPlaces } from '../../../src/core/agent/loops';
 import { parseOtlpText } from '../../../src/core/sessionFiles';
 import { spanInput } from '../agent/synthetic';
+import { seededInts } from '../seeded';
 
 const root = path.resolve(__dirname, '../../../..');
 const T = 1_767_225_600_000;
@@ -70,6 +71,18 @@ describe('cost: breakdowns, top steps, series, findings (recorded GenAI semconv 
     const top = topSteps(steps, steps[0].startMs);
     assert.deepEqual(top.map((t) => Math.round((t.costUsd ?? 0) * 1e6)), [2970, 2790, 2400, 2250]);
     assert.equal(top[0].id, steps[7].id);
+  });
+
+  it('top steps are what a stable sort of every used step gives, ties and all (500 random sessions)', () => {
+    for (let run = 0; run < 500; run++) {
+      const r = seededInts(run + 1);
+      const many = Array.from({ length: r(60) }, (_, i) => ({ ...steps[0]!, id: `s${i}`, startMs: r(5), aggregate: r(9) === 0, costUsd: r(4) ? r(4) / 1000 : undefined, inputTokens: r(3) ? r(3) * 10 : undefined, outputTokens: r(2) }) as AgentStep);
+      const limit = 1 + r(12);
+      const tokens = (s: AgentStep) => (s.inputTokens ?? 0) + (s.outputTokens ?? 0);
+      const want = many.filter((s) => !s.aggregate && ((s.costUsd ?? 0) > 0 || tokens(s) > 0))
+        .sort((a, b) => (b.costUsd ?? 0) - (a.costUsd ?? 0) || tokens(b) - tokens(a) || a.startMs - b.startMs).slice(0, limit);
+      assert.deepEqual(topSteps(many, 0, limit).map((t) => t.id), want.map((s) => s.id), `run ${run}`);
+    }
   });
 
   it('cumulative series ends at the total, LLM calls marked, times from the session start', () => {
