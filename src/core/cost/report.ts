@@ -39,11 +39,10 @@ export function costReport(input: ReportInput): CostReport {
   const totals = totalsOf(steps);
   const origin = totals.startMs;
   const parents = input.parents ?? parentIndices(steps);
-  const below = descendantsOf(steps, parents);
   const report: CostReport = {
     session: { ...input.session, startEpochMs: origin },
     totals: totalsDto(totals),
-    breakdowns: input.breakdowns ?? breakdowns(steps, below, input.dataflow),
+    breakdowns: input.breakdowns ?? breakdowns(steps, descendantsOf(steps, parents), input.dataflow),
     topSteps: topSteps(steps, origin),
     series: cumulativeSeries(steps, origin),
     findings: costFindings(steps, {}, parents, input.loops),
