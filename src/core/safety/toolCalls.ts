@@ -74,10 +74,16 @@ export function callStep(call: ToolCall): number {
 }
 
 function graphLinks(steps: readonly AgentStep[], graph: AgentGraph): [number, number][] {
-  const index = stepIndexById(steps);
+  // By the places the edges carry when the graph is of these steps; by id otherwise.
+  let index: ReadonlyMap<string, number> | undefined;
   const out: [number, number][] = [];
   for (const e of graph.edges) {
     if (e.kind !== 'dataflow') continue;
+    if (steps[e.fromAt]?.id === e.from && steps[e.toAt]?.id === e.to) {
+      out.push([e.fromAt, e.toAt]);
+      continue;
+    }
+    index ??= stepIndexById(steps);
     const from = index.get(e.from);
     const to = index.get(e.to);
     if (from !== undefined && to !== undefined) out.push([from, to]);
