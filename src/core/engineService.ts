@@ -122,9 +122,14 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     const model = models.of(p.sessionId, p.options);
     const parents = parentsOf(model);
     const dataflow = dataflowOf(model);
-    // Its breakdowns depend on the steps alone: extended from the last model's, shared by every report input.
-    const rows = () => models.derive(model, 'breakdowns', () => extendedFrom(lastBreakdowns, model, (base, steps) => extendedBreakdowns(base, steps, parents, dataflow)).rows);
-    return { model, report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents, dataflow, loops: loopsOf(model), breakdowns: rows() })) };
+    return {
+      model,
+      report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => {
+        // Its breakdowns depend on the steps alone: extended from the last model's, shared by every report input.
+        const breakdowns = models.derive(model, 'breakdowns', () => extendedFrom(lastBreakdowns, model, (base, steps) => extendedBreakdowns(base, steps, parents, dataflow)).rows);
+        return costReport({ ...p.report, steps: model.steps, parents, dataflow, loops: loopsOf(model), breakdowns });
+      }),
+    };
   };
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {

@@ -108,4 +108,15 @@ describe('Cost view inside VS Code', () => {
     assert.deepEqual(report.breakdowns.model.map((r) => [r.key, r.calls, r.inputTokens]), [['claude-sonnet-4-5-20250929', 3, 9030]]);
     await cost.showSession(undefined);
   });
+
+  it('a run with 60 loops: the engine sends the 50 with the most $ and how many more there are', async () => {
+    const { receiver, cost } = await activeApi();
+    const spans = Array.from({ length: 180 }, (_, i) => ({ name: `execute_tool tool_${i % 60}`, tool: `tool_${i % 60}`, attributes: { 'gen_ai.tool.call.arguments': '{"q":1}' } }));
+    assert.equal(await postJsonSpans(receiver.httpEndpoint!, 'cost-loops', spans, 90), 200);
+    await cost.showSession('cost-loops');
+    const report = await waitFor('the loops in the view', () => cost.lastSnapshot?.report?.session.id === 'cost-loops' && cost.lastSnapshot.report.totals.toolCalls === 180 && cost.lastSnapshot.report, 10000);
+    assert.deepEqual([report.findings.length, report.moreFindings], [50, 10]);
+    assert.ok(report.findings.every((f) => f.kind === 'repeated-tool-call' && f.stepCount === 3));
+    await cost.showSession(undefined);
+  });
 });

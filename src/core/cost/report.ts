@@ -54,7 +54,7 @@ export function costReport(input: ReportInput): CostReport {
 
 
 /** How many findings the Cost view lists (those with the most $; 600 loops of a 100k-span run were 113 KB a refresh). */
-export const listedFindings = 50;
+const listedFindings = 50;
 
 /** What the Cost view gets: the report without the step ids of its rows and findings (sized to the panel). */
 export function reportDto(report: CostReport): CostReportDto {
