@@ -4,32 +4,25 @@
 import * as assert from 'node:assert/strict';
 import type { AgentStep } from '../../../src/core/agent';
 import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
-import { extendedDataflow, extendedParents, stepChange, type LinksBase } from '../../../src/core/agent/liveLinks';
+import { extendedDataflow, extendedParents, mostChanged, stepChange, type LinksBase } from '../../../src/core/agent/liveLinks';
 import { parentIndices } from '../../../src/core/agent/tree';
-import { seededInts } from '../seeded';
-import { randomSession as session, randomUpdate as update } from './randomSteps';
+import { randomVersions } from './randomSteps';
 
 describe('live links extended, not found again (liveLinks.ts)', () => {
   it('parents and dataflow equal parentIndices and dataflowLinks after every one of 6 updates of 1,500 random sessions', () => {
     let reused = 0;
     let links = 0;
-    for (let run = 0; run < 1500; run++) {
-      const r = seededInts(run + 1);
-      let steps = session(r, 2 + r(10));
-      let parents: LinksBase<Int32Array> | undefined = extendedParents(undefined, steps);
-      let dataflow: LinksBase<readonly DataflowLink[]> | undefined = extendedDataflow(undefined, steps);
-      for (let round = 0; round < 6; round++) {
-        const before = steps;
-        steps = update(r, steps, round);
-        const change = stepChange(before, steps);
-        // The pieces path (most steps kept): past half of them changed, the links are found whole.
-        if (change && change.kept > 0 && change.changed.length * 2 <= steps.length) reused++;
-        parents = extendedParents(parents, steps);
-        assert.deepStrictEqual(parents.links, parentIndices(steps), `run ${run}, update ${round}: parents`);
-        dataflow = extendedDataflow(dataflow, steps);
-        assert.deepStrictEqual(dataflow.links, dataflowLinks(steps), `run ${run}, update ${round}: dataflow`);
-        links += dataflow.links.length;
-      }
+    let parents: LinksBase<Int32Array> | undefined;
+    let dataflow: LinksBase<readonly DataflowLink[]> | undefined;
+    for (const { run, round, steps, before } of randomVersions(1500, 6)) {
+      const change = before && stepChange(before, steps);
+      // The pieces path (most steps kept): past half of them changed, the links are found whole.
+      if (change && !mostChanged(change, steps)) reused++;
+      parents = extendedParents(before && parents, steps);
+      assert.deepStrictEqual(parents.links, parentIndices(steps), `run ${run}, update ${round}: parents`);
+      dataflow = extendedDataflow(before && dataflow, steps);
+      assert.deepStrictEqual(dataflow.links, dataflowLinks(steps), `run ${run}, update ${round}: dataflow`);
+      if (before) links += dataflow.links.length;
     }
     assert.ok(reused > 2000, `links were extended from kept steps (the pieces path) in ${reused} of 9,000 updates`);
     assert.ok(links > 20_000, `${links} dataflow links checked`);

@@ -2,6 +2,7 @@
 // breakdowns): traces kept, grown, changed and trimmed (a trace's later steps gone, as a cap trims it),
 // repeated span ids, tool calls matched by id, by name and not at all, and usage and $ on the steps.
 import type { AgentStep, Message } from '../../../src/core/agent';
+import { seededInts } from '../seeded';
 
 const tools = ['get_weather', 'find_museums', 'book'];
 
@@ -39,6 +40,31 @@ export function randomUpdate(r: (n: number) => number, steps: readonly AgentStep
   next.push(...randomSession(r, r(3), last?.startMs ?? 0, `u${round}-`));
   if (r(6) !== 0) next.sort((a, b) => a.startMs - b.startMs);
   return next;
+}
+
+/** One version of a random session: its first (`round` -1) or an update of the one before. */
+export interface RandomVersion {
+  run: number;
+  round: number;
+  steps: AgentStep[];
+  before: AgentStep[] | undefined;
+}
+
+/**
+ * `runs` random sessions (seeded by their number) and `rounds` updates of each, in order; `fix` may adjust each
+ * version's steps (those of `before` are kept objects: it must leave them as they are).
+ */
+export function* randomVersions(runs: number, rounds: number, fix: (steps: AgentStep[], before: readonly AgentStep[]) => AgentStep[] = (s) => s): Generator<RandomVersion> {
+  for (let run = 0; run < runs; run++) {
+    const r = seededInts(run + 1);
+    let steps = fix(randomSession(r, 2 + r(10)), []);
+    yield { run, round: -1, steps, before: undefined };
+    for (let round = 0; round < rounds; round++) {
+      const before = steps;
+      steps = fix(randomUpdate(r, steps, round), before);
+      yield { run, round, steps, before };
+    }
+  }
 }
 
 /**

@@ -3,13 +3,13 @@
 import * as assert from 'node:assert/strict';
 import type { AgentStep } from '../../../src/core/agent';
 import { dataflowLinks } from '../../../src/core/agent/graph';
-import { stepChange } from '../../../src/core/agent/liveLinks';
+import { mostChanged, stepChange } from '../../../src/core/agent/liveLinks';
 import { parentIndices } from '../../../src/core/agent/tree';
 import { breakdowns } from '../../../src/core/cost/breakdowns';
 import { extendedBreakdowns, type BreakdownsBase } from '../../../src/core/cost/liveBreakdowns';
 import { costReport, costStepsOf } from '../../../src/core/cost';
 import { descendantsOf } from '../../../src/core/cost/tree';
-import { randomSession, randomUpdate } from '../agent/randomSteps';
+import { randomSession, randomUpdate, randomVersions } from '../agent/randomSteps';
 import { seededInts } from '../seeded';
 import { assertSameBreakdowns } from './sameBreakdowns';
 
@@ -17,7 +17,7 @@ import { assertSameBreakdowns } from './sameBreakdowns';
  * `steps` with every step id its own: a step not in `before` (made by this update) whose id another step has
  * takes a new one (the random steps repeat span ids, for the links' sake; a row lists its steps by id).
  */
-function ownIds(steps: AgentStep[], before: readonly AgentStep[] = []): AgentStep[] {
+function ownIds(steps: AgentStep[], before: readonly AgentStep[]): AgentStep[] {
   const old = new Set(before);
   const seen = new Set(steps.filter((s) => old.has(s)).map((s) => s.id));
   let n = 0;
@@ -35,28 +35,22 @@ describe('Cost view: a live model\'s breakdowns extended, not summed again (live
   it('equal breakdowns() after every one of 6 updates of 1,500 random sessions, summing again only the traces that changed', () => {
     let extended = 0;
     let rows = 0;
-    for (let run = 0; run < 1500; run++) {
-      const r = seededInts(run + 1);
-      let steps = ownIds(randomSession(r, 2 + r(10)));
-      let base: BreakdownsBase = extendedBreakdowns(undefined, steps, parentIndices(steps), dataflowLinks(steps));
-      assertSameBreakdowns(base.rows, wholeOf(steps), steps, `run ${run}, first`, true);
-      for (let round = 0; round < 6; round++) {
-        const before = base;
-        steps = ownIds(randomUpdate(r, steps, round), steps);
-        const change = stepChange(before.steps, steps);
-        base = extendedBreakdowns(before, steps, parentIndices(steps), dataflowLinks(steps));
-        assertSameBreakdowns(base.rows, wholeOf(steps), steps, `run ${run}, update ${round}`, true);
-        // A trace gone (trimmed) lets its share go.
-        assert.equal(base.shares.size, new Set(steps.map((s) => s.traceId)).size, `run ${run}, update ${round}: shares kept`);
-        // A trace that kept every step keeps its share, the very object.
-        if (change && change.kept > 0 && change.changed.length * 2 <= steps.length) {
-          const redone = new Set(change.changed.map((i) => steps[i]!.traceId));
-          const keptTraces = [...base.shares.keys()].filter((t) => !redone.has(t));
-          for (const t of keptTraces) assert.equal(base.shares.get(t), before.shares.get(t), `run ${run}, update ${round}: trace ${t} summed again`);
-          if (keptTraces.length > 0) extended++;
-        }
-        rows += Object.values(base.rows).reduce((n, list) => n + list.length, 0);
+    let base: BreakdownsBase | undefined;
+    for (const { run, round, steps, before } of randomVersions(1500, 6, ownIds)) {
+      const last = before && base;
+      const change = last && stepChange(last.steps, steps);
+      base = extendedBreakdowns(last, steps, parentIndices(steps), dataflowLinks(steps));
+      assertSameBreakdowns(base.rows, wholeOf(steps), steps, `run ${run}, update ${round}`, true);
+      // A trace gone (trimmed) lets its share go.
+      assert.equal(base.shares.size, new Set(steps.map((s) => s.traceId)).size, `run ${run}, update ${round}: shares kept`);
+      // A trace that kept every step keeps its share, the very object.
+      if (last && change && !mostChanged(change, steps)) {
+        const redone = new Set(change.changed.map((i) => steps[i]!.traceId));
+        const keptTraces = [...base.shares.keys()].filter((t) => !redone.has(t));
+        for (const t of keptTraces) assert.equal(base.shares.get(t), last.shares.get(t), `run ${run}, update ${round}: trace ${t} summed again`);
+        if (keptTraces.length > 0) extended++;
       }
+      if (before) rows += Object.values(base.rows).reduce((n, list) => n + list.length, 0);
     }
     assert.ok(extended > 2000, `breakdowns were extended from kept traces in ${extended} of 9,000 updates`);
     assert.ok(rows > 100_000, `${rows} rows checked`);
@@ -64,7 +58,7 @@ describe('Cost view: a live model\'s breakdowns extended, not summed again (live
 
   it('a report given extended breakdowns answers a row\'s steps in time order, as a whole report does', () => {
     const r = seededInts(7);
-    let steps = ownIds(randomSession(r, 8));
+    let steps = ownIds(randomSession(r, 8), []);
     let base = extendedBreakdowns(undefined, steps, parentIndices(steps), dataflowLinks(steps));
     for (let round = 0; round < 3; round++) {
       steps = ownIds(randomUpdate(r, steps, round), steps);
