@@ -47,21 +47,30 @@ export class TextMemo<T> {
 
 /**
  * Whether to ask a memo at all. A session whose values never repeat (each call its own prompt) only pays for
- * its memos: after `freshRun` lookups in a row that found nothing, only one in `sampleEvery` asks (and fills
- * the memo), until one of those finds something again.
+ * its memos: after `freshRun` lookups in a row that found nothing, only one in `firstEvery` asks (and fills
+ * the memo), and each of those that finds nothing again halves how often, down to one in `lastEvery`; one
+ * that finds something starts over. (One in 8 for good cost a model of 100k unique ~3 KB prompts ~10% of its time.)
  */
 export class MemoSampling {
   private fresh = 0;
   private passed = 0;
+  private every = firstEvery;
 
   ask(): boolean {
-    return this.fresh < freshRun || ++this.passed % sampleEvery === 0;
+    if (this.fresh < freshRun) return true;
+    if (++this.passed < this.every) return false;
+    this.passed = 0;
+    return true;
   }
 
   /** What a lookup that asked found. */
   found(hit: boolean): void {
-    this.fresh = hit ? 0 : this.fresh + 1;
+    if (hit) {
+      this.fresh = 0;
+      this.every = firstEvery;
+    } else if (++this.fresh > freshRun) this.every = Math.min(lastEvery, this.every * 2);
   }
 }
 const freshRun = 64;
-const sampleEvery = 8;
+const firstEvery = 8;
+const lastEvery = 128;

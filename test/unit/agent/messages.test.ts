@@ -79,8 +79,8 @@ describe('toMessages over conversations that never repeat', () => {
   it('reads each as a whole read would, and shares again once texts repeat', () => {
     // Hundreds of prompts of their own: past the run after which only some texts ask the memos.
     for (let n = 0; n < 300; n++) assert.deepEqual(toMessages(prompt(n), role), expected(n));
-    // Then one prompt over and over (a replayed run): within two samples it is shared again.
-    const again = Array.from({ length: 24 }, () => toMessages(prompt(1000), role));
+    // Then one prompt over and over (a replayed run): within two samples (one in 128 texts asks, by now) it is shared again.
+    const again = Array.from({ length: 264 }, () => toMessages(prompt(1000), role));
     for (const messages of again) assert.deepEqual(messages, expected(1000));
     const last = again.slice(-6);
     assert.ok(last.every((m) => m === last[0]), 'the same text is read once again, its messages shared');
