@@ -3,6 +3,7 @@
 // events (and of edges) that is the same in both, not all of them (on a 100k-step session, 4.5 MB a delta).
 import type { EdgeDto, TimelineDto } from '../../protocol/graph';
 import type { SentEdges } from '../../protocol/graphPacking';
+import { lowerBound } from '../lowerBound';
 
 /** What the panel holds of the version a feed last sent packed: its timeline and its edges as sent. */
 export interface SentBase {
@@ -46,12 +47,5 @@ function sameEdge(a: EdgeDto, b: EdgeDto): boolean {
 
 /** How many of `labels` (by event index, ascending) are of events before `events`. */
 export function labelsBefore(labels: readonly [number, string][], events: number): number {
-  let lo = 0;
-  let hi = labels.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (labels[mid]![0] < events) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(labels.length, (i) => labels[i]![0] < events);
 }

@@ -8,6 +8,7 @@ import type { PricingOptions } from '../pricing/price';
 import { buildSessionOfSteps, type AgentSession } from './index';
 import { normaliseSpan } from './normalise';
 import type { AgentStep, SpanInput } from './types';
+import { lowerBound } from '../lowerBound';
 
 const PAGE = 5000;
 
@@ -78,13 +79,7 @@ export function mergeInputs(inputs: readonly SpanInput[], added: readonly SpanIn
   let k = 0;
   let from = 0;
   for (const input of added) {
-    let lo = from;
-    let hi = inputs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (byPlace(inputs[mid], input) < 0) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(inputs.length, (i) => byPlace(inputs[i], input) < 0, from);
     while (from < lo) out[k++] = inputs[from++];
     out[k++] = input;
   }

@@ -3,6 +3,7 @@
 // bodies, usage and failure, and the gateway's own step goes, so tokens, $ and call counts are never
 // doubled. Tool steps the gateway inferred from the conversation give way to observed ones likewise.
 import type { AgentStep } from './types';
+import { lowerBound } from '../lowerBound';
 
 const gatewayKey = 'agent_debugger.gateway';
 const inferredKey = 'agent_debugger.inferred';
@@ -41,13 +42,7 @@ function instrumentationFor(g: AgentStep, byId: Map<string, AgentStep>, calls: A
   const model = typeof g.attributes['gen_ai.request.model'] === 'string' ? (g.attributes['gen_ai.request.model'] as string) : g.model;
   let best: AgentStep | undefined;
   // calls is sorted by start: walk back from the last one that starts before g.
-  let lo = 0;
-  let hi = calls.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (calls[mid]!.startMs <= g.startMs + slackMs) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(calls.length, (i) => calls[i]!.startMs <= g.startMs + slackMs);
   for (let i = lo - 1, n = 0; i >= 0 && n < maxScan; i--, n++) {
     const c = calls[i]!;
     if (c.kind !== g.kind || taken.has(c) || !encloses(c, g) || !sameModel(c.model, model)) continue;

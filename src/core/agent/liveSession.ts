@@ -15,6 +15,7 @@ import type { AgentStep, SpanInput } from './types';
 import { pushAll } from '../otlp/fittedArrays';
 import { isRoot, relatesAcrossParts, TraceParts } from './traceParts';
 import { mixed, startCounts, tally, tie, type StartCount } from './sameMillisecond';
+import { lowerBound } from '../lowerBound';
 
 /** An input's place in the session: by start, then arrival (readSession's order). */
 export interface InputOrder {
@@ -298,14 +299,7 @@ export class LiveSession {
 
   /** The first index in the sorted steps whose step sorts after `s` (or equal to it). */
   private lowerBound(s: AgentStep): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compare(this.sorted[mid], s) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.sorted.length, (i) => this.compare(this.sorted[i], s) < 0);
   }
 
   /** Where a step of the sorted list is, -1 if not there. */
@@ -356,13 +350,7 @@ function placeOrder(places: readonly Place[]): number[] {
 
 /** The steps of one millisecond in a list sorted by start: [first, end). */
 function rangeOf(steps: readonly AgentStep[], time: number): [number, number] {
-  let lo = 0;
-  let hi = steps.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (steps[mid].startMs < time) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(steps.length, (i) => steps[i].startMs < time);
   let end = lo;
   while (end < steps.length && steps[end].startMs === time) end++;
   return [lo, end];

@@ -6,6 +6,7 @@
 // the latest call started in time is found by binary search, and runs of matched calls are skipped by
 // pointers that only ever move down (a call, once matched, stays matched).
 import type { AgentStep } from './types';
+import { lowerBound } from '../lowerBound';
 
 export interface ToolCallRef {
   llm: number;
@@ -78,14 +79,7 @@ export class NamedCalls {
 
   /** The index of the last call whose LLM step started at or before `timeMs` (-1 for none). */
   private lastStartedBy(calls: readonly ToolCallRef[], timeMs: number): number {
-    let lo = 0;
-    let hi = calls.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.steps[calls[mid]!.llm]!.startMs > timeMs) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo - 1;
+    return lowerBound(calls.length, (i) => this.steps[calls[i]!.llm]!.startMs <= timeMs) - 1;
   }
 
   /** The same answer, walking back over every call (calls out of start order). */

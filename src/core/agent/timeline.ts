@@ -3,6 +3,7 @@
 // once, so moving the cursor costs O(1) and finding it by time O(log n).
 import { SpanSet } from './tree';
 import type { AgentStep, Message, StepEvent } from './types';
+import { lowerBound } from '../lowerBound';
 
 export type TimelineEventType = 'start' | 'log' | 'end';
 
@@ -238,14 +239,7 @@ export function stepPhaseAt(t: Timeline, steps: readonly AgentStep[], step: numb
 
 /** The last cursor at or before `timeMs` (0 if the time is before everything). O(log n). */
 export function cursorAtTime(t: Timeline, timeMs: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t.timeMs[mid] <= timeMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.max(0, lo - 1);
+  return Math.max(0, lowerBound(t.length, (i) => t.timeMs[i] <= timeMs) - 1);
 }
 
 /** The cursor of the next / previous event of a given type (e.g. step over LLM ends). O(distance). */

@@ -1,5 +1,6 @@
 // Parent links between steps. Span ids are unique per trace, so (trace id, span id) is the key.
 import type { AgentStep } from './types';
+import { lowerBound } from '../lowerBound';
 
 export function stepKey(traceId: string, spanId: string): string {
   return `${traceId}/${spanId}`;
@@ -39,13 +40,7 @@ export function parentLinks(steps: readonly Pick<AgentStep, 'id' | 'traceId' | '
 
 /** The first index in `list` (ascending by step start) whose step starts at or after `timeMs`. */
 export function firstStartingAtOrAfter(steps: readonly AgentStep[], list: readonly number[], timeMs: number): number | undefined {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (steps[list[mid]].startMs < timeMs) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(list.length, (i) => steps[list[i]].startMs < timeMs);
   return lo < list.length ? list[lo] : undefined;
 }
 

@@ -8,6 +8,7 @@ import { stringLeaves } from './stepTexts';
 import { shorten } from './textMatch';
 import { callStep, type Flow } from './toolCalls';
 import type { SafetyFinding, TaintOptions } from './types';
+import { lowerBound } from '../lowerBound';
 
 export const defaultTaintSources = ['*fetch*', '*web*', '*browse*', '*scrape*', '*crawl*', '*download*', '*http*', '*read*', '*retriev*', '*search*', '*inbox*', '*get_email*', '*get_mail*', '*open_url*'];
 export const defaultTaintSinks = ['*send*', '*write*', '*delete*', '*remove*', '*exec*', '*shell*', '*bash*', '*run_command*', '*pay*', '*transfer*', '*purchase*', '*upload*', '*post*'];
@@ -81,13 +82,7 @@ function sourcesSeenBy(steps: readonly AgentStep[], sources: Source[], unsorted:
   const read = (s: Source) => steps[s.index]!.endMs <= reader.startMs + 1e-6 && steps[s.index] !== reader;
   if (unsorted) return sources.filter(read).slice(-maxTaintSources);
   // The sources that started by the reader's start: a prefix, found by binary search.
-  let lo = 0;
-  let hi = sources.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (steps[sources[mid]!.index]!.startMs <= reader.startMs + 1e-6) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(sources.length, (i) => steps[sources[i]!.index]!.startMs <= reader.startMs + 1e-6);
   const seen: Source[] = [];
   for (let k = lo - 1; k >= 0 && k >= lo - maxSourcesLooked && seen.length < maxTaintSources; k--) {
     if (read(sources[k]!)) seen.push(sources[k]!);

@@ -14,6 +14,7 @@ import { groupedByTrace } from './traceOrder';
 import type { BindValue, SqlValue } from './sqlite';
 import { nsToMs } from '../otlp/nanos';
 import { toJson } from './values';
+import { lowerBound } from '../lowerBound';
 
 const insertLog = `INSERT INTO log_records (id, session_id, trace_id, span_id, time_ns, observed_time_ns, time_ms, severity_number,
   severity_text, body, attributes, dropped_attributes_count, flags, event_name, resource_id, scope_id)
@@ -160,16 +161,8 @@ const noAttributes: KeyValue[] = [];
 /** The attributes a routed span carries for the session router (routedSpans is ascending). */
 function routedAttributesOf(p: PreparedTraces, span: number): KeyValue[] {
   const list = p.routedSpans;
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const at = list[mid]!;
-    if (at === span) return p.routedAttributes[mid]!;
-    if (at < span) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return noAttributes;
+  const at = lowerBound(list.length, (i) => list[i]! < span);
+  return list[at] === span ? p.routedAttributes[at]! : noAttributes;
 }
 
 /** Stores a logs request. The caller runs this inside a transaction. */
