@@ -283,7 +283,7 @@ export class LiveSession {
       const goneSet = new Set(gone);
       return merge(sorted.filter((s) => !goneSet.has(s)), fresh, (a, b) => this.compare(a, b));
     }
-    const at = fresh.map((s) => this.lowerBound(s));
+    const at = fresh.map((s) => this.placeFor(s));
     const out = new Array<AgentStep>(sorted.length - removed.length + fresh.length);
     let k = 0;
     let r = 0;
@@ -298,13 +298,13 @@ export class LiveSession {
   }
 
   /** The first index in the sorted steps whose step sorts after `s` (or equal to it). */
-  private lowerBound(s: AgentStep): number {
+  private placeFor(s: AgentStep): number {
     return lowerBound(this.sorted.length, (i) => this.compare(this.sorted[i], s) < 0);
   }
 
   /** Where a step of the sorted list is, -1 if not there. */
   private indexOf(s: AgentStep): number {
-    for (let i = this.lowerBound(s); i < this.sorted.length && this.compare(this.sorted[i], s) === 0; i++) if (this.sorted[i] === s) return i;
+    for (let i = this.placeFor(s); i < this.sorted.length && this.compare(this.sorted[i], s) === 0; i++) if (this.sorted[i] === s) return i;
     return -1;
   }
 
