@@ -239,32 +239,38 @@ describe('webview: Cost view (built bundle in headless Chromium)', function () {
     assert.equal(await view.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
   });
 
-  it('a long run\'s findings: the 50 with the most $ listed, the count of the rest said and readable in a narrow side bar, dark and light (screenshots test-results/cost-findings-*.png)', async () => {
-    // 60 tools, each called three times with the same arguments: 60 loops.
-    const inputs = Array.from({ length: 180 }, (_, i) => spanInput({ startMs: T + i * 10, endMs: T + i * 10 + 5, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': `tool_${i % 60}`, 'gen_ai.tool.call.arguments': '{"q":1}' } }));
+  it('a long run\'s findings: the 50 with the most $ listed, the count of the rest said and readable in a narrow and a wide panel, dark and light (screenshots test-results/cost-findings-*.png)', async () => {
+    // 60 tools, each called three times with the same arguments: 60 loops, tool_k's repeats costing 2k m$.
+    const inputs = Array.from({ length: 180 }, (_, i) => spanInput({ startMs: T + i * 10, endMs: T + i * 10 + 5, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': `tool_${i % 60}`, 'gen_ai.tool.call.arguments': '{"q":1}', 'gen_ai.usage.cost': (i % 60) / 1000 } }));
     const s = snapshot(normaliseSession(inputs)) as { type: 'snapshot'; snapshot: CostSnapshotDto };
     assert.deepEqual([s.snapshot.report!.findings.length, s.snapshot.report!.moreFindings], [50, 10]);
     mkdirSync(path.join(root, 'test-results'), { recursive: true });
     for (const theme of ['dark', 'light'] as const) {
       const page = theme === 'dark' ? view : await openWebview('cost', { theme });
       try {
-        await page.page.setViewportSize({ width: 300, height: 900 });
-        await page.send(s);
-        const more = page.page.locator('#findings-more');
-        await more.waitFor();
-        assert.equal(await page.page.locator('#findings-h').textContent(), 'Findings (60)');
-        assert.equal(await page.page.locator('#findings li').count(), 50);
-        assert.equal(await more.innerText(), '10 more with less $ not listed.');
-        // On screen when scrolled to, whole within the side bar's width, tall enough to read, in a colour of its own.
-        await more.scrollIntoViewIfNeeded();
-        const box = (await more.boundingBox())!;
-        assert.ok(box.x >= 0 && box.x + box.width <= 300 && box.y >= 0 && box.y + box.height <= 900 && box.height >= 12, `${theme}: ${JSON.stringify(box)}`);
-        const [color, background] = await more.evaluate((e) => {
-          const w = globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string }; document: { body: unknown } };
-          return [w.getComputedStyle(e).color, w.getComputedStyle(w.document.body).backgroundColor];
-        });
-        assert.notEqual(color, background, `${theme}: the note's colour`);
-        await page.page.screenshot({ path: path.join(root, `test-results/cost-findings-${theme}.png`) });
+        for (const width of [300, 1200]) {
+          await page.page.setViewportSize({ width, height: 900 });
+          await page.send(s);
+          const more = page.page.locator('#findings-more');
+          await more.waitFor();
+          assert.equal(await page.page.locator('#findings-h').textContent(), 'Findings (60)');
+          const listed = await page.page.locator('#findings li .finding-text').allInnerTexts();
+          assert.equal(listed.length, 50);
+          // The costliest first; the ten cheapest (tool_0 .. tool_9) are the ones left out.
+          assert.match(listed[0]!, /^tool_59 was called 3 times/);
+          assert.deepEqual(listed.filter((t) => /^tool_\d /.test(t)), []);
+          assert.equal(await more.innerText(), '10 more with less $ not listed.');
+          // On screen when scrolled to, whole within the panel's width, tall enough to read, in a colour of its own.
+          await more.scrollIntoViewIfNeeded();
+          const box = (await more.boundingBox())!;
+          assert.ok(box.x >= 0 && box.x + box.width <= width && box.y >= 0 && box.y + box.height <= 900 && box.height >= 12, `${theme} ${width}: ${JSON.stringify(box)}`);
+          const [color, background] = await more.evaluate((e) => {
+            const w = globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string }; document: { body: unknown } };
+            return [w.getComputedStyle(e).color, w.getComputedStyle(w.document.body).backgroundColor];
+          });
+          assert.notEqual(color, background, `${theme}: the note's colour`);
+          await page.page.screenshot({ path: path.join(root, `test-results/cost-findings-${theme}-${width}.png`) });
+        }
       } finally {
         if (page !== view) await page.close();
       }
