@@ -23,6 +23,8 @@ interface Memo {
   /** The messages of array elements read lately, by their text: a conversation sent as a sliding window. */
   window: WindowArrays<Message>;
   sampling: MemoSampling;
+  /** Whether to ask `texts` (see toMessages). */
+  exact: MemoSampling;
 }
 const memos = new Map<string, Memo>();
 
@@ -31,11 +33,11 @@ export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
   if (typeof value !== 'string' || value.length < 16) return messagesOf(value, fallbackRole);
   let memo = memos.get(fallbackRole);
   // Roles come from a few call sites, never from the wire; bounded all the same.
-  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays(), window: new WindowArrays(), sampling: new MemoSampling() }));
+  if (!memo && memos.size < 8) memos.set(fallbackRole, (memo = { texts: new TextMemo(), growing: new GrowingArrays(), window: new WindowArrays(), sampling: new MemoSampling(), exact: new MemoSampling() }));
   if (!memo || !memo.sampling.ask()) return messagesOf(value, fallbackRole);
   const { growing, window } = memo;
   let fresh = false;
-  const messages = memo.texts.get(value, (text) => {
+  const read = (text: string): Message[] => {
     const grown = growing.extend(text, (values) => messagesOfList(values, fallbackRole));
     if (grown) return grown;
     // An array read element by element, those read lately shared; anything else (or not JSON) whole.
@@ -43,15 +45,25 @@ export function toMessages(value: unknown, fallbackRole = 'user'): Message[] {
     // Found is most of the text found (a window's earlier messages), not a short message every call repeats.
     fresh = windowed === undefined || windowed.found * 2 < text.length;
     if (windowed) {
-      const read = fitted(windowed.items);
-      growing.add(text, read);
-      return read;
+      const items = fitted(windowed.items);
+      growing.add(text, items);
+      return items;
     }
     const v = parseJsonText(text);
-    const read = messagesOfParsed(v, fallbackRole);
-    if (Array.isArray(v)) growing.add(text, read);
-    return read;
-  });
+    const items = messagesOfParsed(v, fallbackRole);
+    if (Array.isArray(v)) growing.add(text, items);
+    return items;
+  };
+  // The memo of whole texts has a sampling of its own: conversations that grow are found by `growing` on
+  // every call while no text comes twice (unique content), and a lookup and an entry per text were ~1 us of
+  // each. While the memos at large are backing off, a text that asks them asks this one too (a replay is
+  // then shared again as fast as before).
+  let messages: Message[];
+  if (memo.sampling.backingOff || memo.exact.ask()) {
+    let hit = true;
+    messages = memo.texts.get(value, (text) => ((hit = false), read(text)));
+    memo.exact.found(hit);
+  } else messages = read(value);
   memo.sampling.found(!fresh);
   return messages;
 }

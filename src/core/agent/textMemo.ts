@@ -63,6 +63,11 @@ export class MemoSampling {
     return true;
   }
 
+  /** Whether lookups are being skipped (a run of texts found nowhere): then only one in `every` asks. */
+  get backingOff(): boolean {
+    return this.fresh >= freshRun;
+  }
+
   /** What a lookup that asked found. */
   found(hit: boolean): void {
     if (hit) {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { normaliseRole, systemPromptOf, toMessages } from '../../../src/core/agent/messages';
+import { TextMemo } from '../../../src/core/agent/textMemo';
+import type { Message } from '../../../src/core/agent/types';
 
 describe('agent: messages -> conversation model', () => {
   it('reads GenAI semconv parts (tool_call_response with `response` or `result`, reasoning, uri)', () => {
@@ -89,5 +91,37 @@ describe('toMessages over conversations that never repeat', () => {
     const calls = Array.from({ length: 24 }, (_, k) => toMessages(JSON.stringify([...first, ...Array.from({ length: k }, (_, j) => ({ role: 'user', parts: [{ type: 'text', content: `question ${j}` }] }))]), role));
     assert.equal(calls[23].length, 24);
     assert.equal(calls[23][0], calls[22][0], 'the grown conversation keeps the earlier call\'s first message');
+  });
+
+  it('skips the memo of whole texts while a growing run never repeats one, and shares a repeated text again soon after', () => {
+    const own = 'exact-test';
+    const head = JSON.parse(prompt(3000)) as unknown[];
+    const turn = (j: number) => ({ role: 'user', parts: [{ type: 'text', content: `question ${j}: ${'what about the weather in Lisbon? '.repeat(3)}` }] });
+    const conversation = (k: number) => JSON.stringify([...head, ...Array.from({ length: k }, (_, j) => turn(j))]);
+    const lookups = { n: 0 };
+    const get = TextMemo.prototype.get;
+    TextMemo.prototype.get = function (this: TextMemo<unknown>, text: string, compute: (text: string) => unknown) {
+      lookups.n++;
+      return get.call(this, text, compute);
+    } as typeof get;
+    try {
+      // One run of 300 calls: each text is new, each found by extending the call before.
+      let before: Message[] | undefined;
+      for (let k = 1; k <= 300; k++) {
+        const m = toMessages(conversation(k), own);
+        assert.equal(m.length, k + 1);
+        if (before) assert.equal(m[k - 1], before[k - 1], `call ${k} shares the messages of the call before`);
+        before = m;
+      }
+      // 64 texts found nowhere, then one in 8 at most asks the memo of whole texts.
+      assert.ok(lookups.n > 0 && lookups.n <= 64 + 236 / 8 + 1, `${lookups.n} lookups of whole texts for 300 texts that never repeat`);
+    } finally {
+      TextMemo.prototype.get = get;
+    }
+    // Then one call's text over and over (a replayed step): within two samples it is read once and shared again.
+    const again = Array.from({ length: 264 }, () => toMessages(conversation(150), own));
+    for (const m of again) assert.equal(m.length, 151);
+    const last = again.slice(-6);
+    assert.ok(last.every((m) => m === last[0]), 'the repeated text is read once again, its messages shared');
   });
 });
