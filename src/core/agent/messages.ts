@@ -15,7 +15,7 @@ const MAX_DEPTH = 8;
 /**
  * Per fallback role: the messages of a long text, read once and shared (never changed in place), and the
  * conversations read lately, which the next call of a run extends (growingArrays.ts); asked only as
- * `sampling` says (a text found in neither is a miss).
+ * `sampling` says (a text found in neither is a miss), and the memo of whole texts only as `exact` says too.
  */
 interface Memo {
   texts: TextMemo<Message[]>;

@@ -57,7 +57,7 @@ export class MemoSampling {
   private every = firstEvery;
 
   ask(): boolean {
-    if (this.fresh < freshRun) return true;
+    if (!this.backingOff) return true;
     if (++this.passed < this.every) return false;
     this.passed = 0;
     return true;
