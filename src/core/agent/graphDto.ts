@@ -40,12 +40,17 @@ export interface FeedInputs {
 export class GraphFeed {
   private windowIndex: { session: AgentSession; byIndex: Map<number, number> } | undefined;
   private idIndex: { version: number; byId: Map<string, number> } | undefined;
-  private keys: string[] = [];
-  private indexOf = new Map<string, number>();
-  /** Span id -> the feed index of the first step given it (edges name steps by span id). */
-  private indexOfId = new Map<string, number>();
-  /** Each step's index, by the step object: a live model keeps most of its steps from one update to the next. */
-  private indexOfStep = new WeakMap<AgentStep, number>();
+  /** Per feed index: its step's trace and span id (a step's key: stepKey). */
+  private traceIds: string[] = [];
+  private spanIds: string[] = [];
+  /**
+   * Step key -> feed index, made on first need: a snapshot's indices are its positions, so opening a session
+   * needs none (at 1M steps the keys, their map, a map of ids and a WeakMap of steps were ~4 s of 8).
+   */
+  private byKey: Map<string, number> | undefined;
+  /** The steps the last indices were given for, and those indices: a live model keeps most steps where they were. */
+  private lastSteps: readonly AgentStep[] = [];
+  private lastPerm = new Int32Array(0);
   /** Per index: the row as last sent (a delta sends the rows that differ). */
   private sentRows: StepRowDto[] = [];
   private origin = 0;
@@ -69,14 +74,13 @@ export class GraphFeed {
   /** A full snapshot (answer to `ready`, or after the view was hidden). Resets the index mapping. */
   snapshot(session: AgentSession, given: FeedInputs = {}): GraphSnapshotDto {
     const parents = given.parents ?? parentIndices(session.steps);
-    this.keys = session.steps.map((s) => stepKey(s.traceId, s.id));
-    this.indexOf = new Map(this.keys.map((k, i) => [k, i]));
-    this.indexOfStep = new WeakMap();
-    session.steps.forEach((s, i) => this.indexOfStep.has(s) || this.indexOfStep.set(s, this.indexOf.get(this.keys[i]!)!));
-    this.indexOfId = new Map();
-    session.steps.forEach((s, i) => this.indexOfId.has(s.id) || this.indexOfId.set(s.id, i));
+    this.traceIds = session.steps.map((s) => s.traceId);
+    this.spanIds = session.steps.map((s) => s.id);
+    this.byKey = undefined;
     this.origin = session.steps.length > 0 ? session.totals.startMs : 0;
     const perm = Int32Array.from(session.steps, (_, i) => i);
+    this.lastSteps = session.steps;
+    this.lastPerm = perm;
     const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
     this.sentRows = steps.slice();
     const info = this.sessionDto();
@@ -92,7 +96,7 @@ export class GraphFeed {
     const perm = this.permutation(session);
     const parents = given.parents ?? parentIndices(session.steps);
     const changed: IndexedStepDto[] = [];
-    const byIndex = new Int32Array(this.keys.length).fill(-1);
+    const byIndex = new Int32Array(this.traceIds.length).fill(-1);
     perm.forEach((index, position) => (byIndex[index] = position));
     byIndex.forEach((position, index) => {
       if (position < 0) return;
@@ -159,7 +163,7 @@ export class GraphFeed {
     const at = state?.cursor ?? 0;
     const cut = { truncated: false };
     const detail: StepDetailDto = {
-      id: s.id, index: this.indexOf.get(stepKey(s.traceId, s.id)) ?? position, traceId: s.traceId, kind: s.kind, status: s.status,
+      id: s.id, index: this.indexAt(session, position), traceId: s.traceId, kind: s.kind, status: s.status,
       phase: t.length > 0 ? stepPhaseAt(t, session.steps, position, at) : 'pending',
       name: s.name, label: labelOf(s), start: this.rel(s.startMs), end: this.rel(s.endMs), durationMs: round(s.durationMs),
       cumulative: cumulativeOf(state, this.origin),
@@ -189,7 +193,7 @@ export class GraphFeed {
   window(session: AgentSession, from: number, to: number): StepSummaryDto[] {
     const byIndex = this.positionsByIndex(session);
     const out: StepSummaryDto[] = [];
-    const end = Math.min(to, from + MAX_WINDOW, this.keys.length);
+    const end = Math.min(to, from + MAX_WINDOW, this.traceIds.length);
     for (let index = Math.max(0, from); index < end; index++) {
       const position = byIndex.get(index);
       if (position === undefined) continue;
@@ -212,23 +216,45 @@ export class GraphFeed {
   /** Session position -> feed index; steps never seen get the next free indices (in session order). */
   private permutation(session: AgentSession): Int32Array {
     const steps = session.steps;
+    const last = this.lastSteps;
+    const lastPerm = this.lastPerm;
     const perm = new Int32Array(steps.length);
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i]!;
-      let index = this.indexOfStep.get(s);
+      if (last[i] === s) {
+        perm[i] = lastPerm[i]!;
+        continue;
+      }
+      const byKey = this.keyIndex();
+      const key = stepKey(s.traceId, s.id);
+      let index = byKey.get(key);
       if (index === undefined) {
-        const key = stepKey(s.traceId, s.id);
-        index = this.indexOf.get(key);
-        if (index === undefined) {
-          index = this.keys.push(key) - 1;
-          this.indexOf.set(key, index);
-          if (!this.indexOfId.has(s.id)) this.indexOfId.set(s.id, index);
-        }
-        this.indexOfStep.set(s, index);
+        index = this.traceIds.push(s.traceId) - 1;
+        this.spanIds.push(s.id);
+        byKey.set(key, index);
       }
       perm[i] = index;
     }
+    this.lastSteps = steps;
+    this.lastPerm = perm;
     return perm;
+  }
+
+  /** The feed index of the step at `position` of `session`. */
+  private indexAt(session: AgentSession, position: number): number {
+    const s = session.steps[position]!;
+    if (this.lastSteps[position] === s) return this.lastPerm[position]!;
+    return this.keyIndex().get(stepKey(s.traceId, s.id)) ?? position;
+  }
+
+  /** Step key -> feed index (the last index of a key given twice, as a map made in one go keeps it). */
+  private keyIndex(): Map<string, number> {
+    if (!this.byKey) {
+      const byKey = new Map<string, number>();
+      for (let i = 0; i < this.traceIds.length; i++) byKey.set(stepKey(this.traceIds[i]!, this.spanIds[i]!), i);
+      this.byKey = byKey;
+    }
+    return this.byKey;
   }
 
   private rel(epochMs: number): number {
@@ -261,13 +287,12 @@ export class GraphFeed {
   }
 
   private shared(session: AgentSession, perm: Int32Array, safety: readonly SafetyFinding[] = findSafety(session.steps, {}, session.graph)): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
-    // A live session only grows: its steps are the feed's, one each, and the ids' indices are those kept (a
-    // map of 100k ids per delta cost ~45 ms). Otherwise (steps gone, or twins) the first step of each id now.
-    let byId = this.indexOfId;
-    if (session.steps.length !== this.keys.length || this.indexOf.size !== this.keys.length) {
-      byId = new Map<string, number>();
-      session.steps.forEach((s, i) => byId.has(s.id) || byId.set(s.id, perm[i]));
-    }
+    // Findings name their steps by span id: those ids alone are looked for, in one pass (a map of every id
+    // was ~45 ms of a 100k-step delta, and kept one cost more at each snapshot); each the first step given it now.
+    const named = new Set<string>();
+    for (const f of session.findings) if (!loopPlaces(f, session.steps)) for (const id of f.stepIds) named.add(id);
+    for (const f of safety) for (const id of f.path ?? [f.stepId]) named.add(id);
+    const byId = firstIndicesOf(session.steps, perm, named);
     // Edges by where their steps are (two id lookups per edge were ~40 ms of a 100k-step delta).
     const edges: EdgeDto[] = [];
     for (const e of session.graph.edges) {
@@ -317,7 +342,7 @@ export class GraphFeed {
     const s = session.steps[llm];
     const complete = session.timeline.length > 0 && session.timeline.endAt[llm] <= cursor;
     const messages = [...(s.inputMessages ?? []), ...(complete ? (s.outputMessages ?? []) : [])].map((m) => messageDto(m, cut));
-    const dto: ConversationDto = { stepId: s.id, stepIndex: this.indexOf.get(stepKey(s.traceId, s.id)) ?? llm, label: labelOf(s), complete, messages };
+    const dto: ConversationDto = { stepId: s.id, stepIndex: this.indexAt(session, llm), label: labelOf(s), complete, messages };
     const system = asText(s.systemPrompt);
     if (system !== undefined) dto.systemPrompt = capText(system, cut);
     return dto;
@@ -331,6 +356,17 @@ export function withSource(detail: StepDetailDto, s: AgentStep): StepDetailDto {
   if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence, detail: s.source.detail });
   else if (s.sourceMissing) detail.sourceMissing = s.sourceMissing;
   return detail;
+}
+
+/** Of `ids`, each one's feed index (`perm` of its first position in `steps`). */
+function firstIndicesOf(steps: readonly AgentStep[], perm: Int32Array, ids: ReadonlySet<string>): Map<string, number> {
+  const byId = new Map<string, number>();
+  if (ids.size === 0) return byId;
+  for (let i = 0; i < steps.length && byId.size < ids.size; i++) {
+    const id = steps[i]!.id;
+    if (ids.has(id) && !byId.has(id)) byId.set(id, perm[i]!);
+  }
+  return byId;
 }
 
 /** A step's position in session.steps by id. */

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { buildSession, buildTimeline, stateAt, type AgentStep } from '../../../src/core/agent';
 import { GraphFeed, graphSnapshot } from '../../../src/core/agent/graphDto';
 import { MAX_WINDOW } from '../../../src/protocol/graph';
+import type { SafetyFinding } from '../../../src/core/safety/types';
 import { spanInput, syntheticSession } from '../agent/synthetic';
 import { fixture } from './fixtures';
 
@@ -85,6 +86,29 @@ describe('graph DTOs (core/agent/graphDto)', () => {
     const d2 = f2.delta(buildSession([spanInput({ spanId: 'p1', name: 'parent', startMs: 1_767_225_600_000, endMs: 1_767_225_600_100 }), ...orphan]))!;
     assert.deepEqual(d2.changed.map((c) => [c.index, c.id, c.parent]), [[0, 'c1', 1], [1, 'p1', -1]]);
     assert.deepEqual(d2.timeline.step.slice(0, 2), [1, 0]);
+  });
+
+  it('a step keeps its index wherever it moves (kept objects, or made again); the inspector and findings name that index', () => {
+    const inputs = syntheticSession(60);
+    const feed = new GraphFeed({ id: 's', name: 's', live: true });
+    const first = buildSession(inputs.slice(30));
+    feed.snapshot(first);
+    // Earlier turns arrive: every step sent moves 30 places on. Half of them are the same objects as sent (as a
+    // live model keeps them), half made again; the new steps take the next free indices, in session order.
+    const made = buildSession(inputs);
+    const sentObject = new Map(first.steps.map((st) => [`${st.traceId}/${st.id}`, st]));
+    const steps = made.steps.map((st, i) => (i % 2 === 0 ? (sentObject.get(`${st.traceId}/${st.id}`) ?? st) : st));
+    const later = { ...made, steps };
+    const expected = new Map(first.steps.map((st, i) => [st.id, i]));
+    for (const st of steps) if (!expected.has(st.id)) expected.set(st.id, expected.size);
+    const flagged = steps[45]!;
+    const delta = feed.delta(later, { safety: [{ id: 'f', kind: 'secret', rule: 'openai-key', stepId: flagged.id, field: 'result', why: 'w', message: 'a key' } as SafetyFinding] })!;
+    // Every new step is sent; of those sent before, the ones whose row changed (a parent arrived), each at its index.
+    for (const r of delta.changed) assert.equal(r.index, expected.get(r.id), r.id);
+    assert.deepEqual(delta.changed.filter((r) => r.index >= 30).map((r) => r.id), steps.filter((st) => expected.get(st.id)! >= 30).map((st) => st.id));
+    assert.deepEqual(feed.window(later, 0, 60).map((w) => [w.index, w.id]), [...expected].map(([id, index]) => [index, id]).sort((a, b) => (a[0] as number) - (b[0] as number)));
+    assert.deepEqual(delta.findings.find((f) => f.kind === 'safety:secret')?.steps, [expected.get(flagged.id)]);
+    for (const at of [0, 31, 44, 45]) assert.equal(feed.stepDetail(later, steps[at]!.id, 0)?.index, expected.get(steps[at]!.id), `step at ${at}`);
   });
 
   it('a step whose row changes in any field is sent again, alone (rows are compared with what was sent without being made)', () => {
