@@ -289,8 +289,9 @@ export class GraphFeed {
   private shared(session: AgentSession, perm: Int32Array, safety: readonly SafetyFinding[] = findSafety(session.steps, {}, session.graph)): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
     // Findings name their steps by span id: those ids alone are looked for, in one pass (a map of every id
     // was ~45 ms of a 100k-step delta, and kept one cost more at each snapshot); each the first step given it now.
+    const places = session.findings.map((f) => loopPlaces(f, session.steps));
     const named = new Set<string>();
-    for (const f of session.findings) if (!loopPlaces(f, session.steps)) for (const id of f.stepIds) named.add(id);
+    session.findings.forEach((f, k) => places[k] || f.stepIds.forEach((id) => named.add(id)));
     for (const f of safety) for (const id of f.path ?? [f.stepId]) named.add(id);
     const byId = firstIndicesOf(session.steps, perm, named);
     // Edges by where their steps are (two id lookups per edge were ~40 ms of a 100k-step delta).
@@ -302,8 +303,8 @@ export class GraphFeed {
       edges.push(e.label !== undefined ? [from, to, e.kind, e.label] : [from, to, e.kind]);
     }
     const timeline = this.timelineDto(session.timeline, perm);
-    const findings: FindingDto[] = session.findings.map((f) => {
-      const at = loopPlaces(f, session.steps);
+    const findings: FindingDto[] = session.findings.map((f, k) => {
+      const at = places[k];
       return { kind: f.kind, message: f.message, steps: at ? at.map((i) => perm[i]!) : f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) };
     });
     // Safety findings badge their steps; a taint finding's steps are its path, source first.
