@@ -77,4 +77,34 @@ describe('Cost view: a live model\'s breakdowns extended, not summed again (live
     }
     assert.ok(compared > 50, `${compared} step ids compared`);
   });
+
+  it('a base extended hands its running sums on: extended again (an older model asked once more), it sums up whole', () => {
+    const r = seededInts(11);
+    for (let run = 0; run < 200; run++) {
+      const first = ownIds(randomSession(r, 12), []);
+      const a = ownIds(randomUpdate(r, first, 0), first);
+      const b = ownIds(randomUpdate(r, first, 1), first);
+      const base = extendedBreakdowns(undefined, first, parentIndices(first), dataflowLinks(first));
+      const onA = extendedBreakdowns(base, a, parentIndices(a), dataflowLinks(a));
+      const onB = extendedBreakdowns(base, b, parentIndices(b), dataflowLinks(b));
+      assertSameBreakdowns(onA.rows, wholeOf(a), a, `run ${run}: a`, true);
+      assertSameBreakdowns(onB.rows, wholeOf(b), b, `run ${run}: b, from the base a was extended from`, true);
+    }
+  });
+
+  it('many small updates of a session with $ that are not binary fractions stay within a picodollar of a whole sum', () => {
+    const r = seededInts(5);
+    let steps = ownIds(randomSession(r, 60), []).map((s) => (s.costUsd === undefined ? s : { ...s, costUsd: s.costUsd * 0.1 + 0.00023175 }));
+    let base = extendedBreakdowns(undefined, steps, parentIndices(steps), dataflowLinks(steps));
+    let extended = 0;
+    for (let round = 0; round < 300; round++) {
+      const next = ownIds(randomUpdate(r, steps, round), steps).map((s) => (s.costUsd === undefined || steps.includes(s) ? s : { ...s, costUsd: s.costUsd * 0.1 + 0.00023175 }));
+      const before = base;
+      base = extendedBreakdowns(base, next, parentIndices(next), dataflowLinks(next));
+      if (base.resummed > 0 && base.sums !== undefined && before.sums === undefined) extended++;
+      assertSameBreakdowns(base.rows, wholeOf(next), next, `update ${round}`);
+      steps = next;
+    }
+    assert.ok(extended > 100, `${extended} of 300 updates extended the running sums`);
+  });
 });
