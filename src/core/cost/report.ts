@@ -4,7 +4,7 @@ import { totalsDto, totalsOf } from '../agent/rollups';
 import type { DataflowLink } from '../agent/graph';
 import type { Finding } from '../agent/loops';
 import type { AgentStep } from '../agent/types';
-import type { BreakdownKind, CostReportDto, CostSessionDto, CostStepsRef } from '../../protocol/cost';
+import type { BreakdownKind, BreakdownRowDto, CostReportDto, CostSessionDto, CostStepsRef } from '../../protocol/cost';
 import { budgetOf } from './budget';
 import { breakdowns, type BreakdownRow } from './breakdowns';
 import { costFindings, type CostFinding } from './findings';
@@ -58,7 +58,7 @@ const listedFindings = 50;
 
 /** What the Cost view gets: the report without the step ids of its rows and findings (sized to the panel). */
 export function reportDto(report: CostReport): CostReportDto {
-  const rows = (list: BreakdownRow[]) => list.map(({ stepIds: _ids, ...row }) => row);
+  const rows = (list: BreakdownRow[]) => list.map(rowDto);
   const { model, agent, tool, kind } = report.breakdowns;
   const dto: CostReportDto = {
     ...report,
@@ -66,6 +66,15 @@ export function reportDto(report: CostReport): CostReportDto {
     findings: report.findings.slice(0, listedFindings).map(({ stepIds: _ids, ...f }) => f),
   };
   if (report.findings.length > listedFindings) dto.moreFindings = report.findings.length - listedFindings;
+  return dto;
+}
+
+/** A row's figures, its step ids left unread (a live model's rows join theirs when read: liveBreakdowns.ts). */
+function rowDto(r: BreakdownRow): BreakdownRowDto {
+  const dto: BreakdownRowDto = { key: r.key, calls: r.calls, costUsd: r.costUsd, inputTokens: r.inputTokens, outputTokens: r.outputTokens, priceMissing: r.priceMissing, errors: r.errors, stepCount: r.stepCount };
+  if (r.ownCostUsd !== undefined) dto.ownCostUsd = r.ownCostUsd;
+  if (r.consumerCostUsd !== undefined) dto.consumerCostUsd = r.consumerCostUsd;
+  if (r.consumerCalls !== undefined) dto.consumerCalls = r.consumerCalls;
   return dto;
 }
 

@@ -7,7 +7,7 @@ import { mostChanged, stepChange } from '../../../src/core/agent/liveLinks';
 import { parentIndices } from '../../../src/core/agent/tree';
 import { breakdowns } from '../../../src/core/cost/breakdowns';
 import { extendedBreakdowns, type BreakdownsBase } from '../../../src/core/cost/liveBreakdowns';
-import { costReport, costStepsOf } from '../../../src/core/cost';
+import { costReport, costStepsOf, reportDto } from '../../../src/core/cost';
 import { descendantsOf } from '../../../src/core/cost/tree';
 import { randomSession, randomUpdate, randomVersions } from '../agent/randomSteps';
 import { seededInts } from '../seeded';
@@ -106,5 +106,17 @@ describe('Cost view: a live model\'s breakdowns extended, not summed again (live
       steps = next;
     }
     assert.ok(extended > 100, `${extended} of 300 updates extended the running sums`);
+  });
+
+  it('the view\'s report leaves the rows\' step ids unread (a live row joins its ids when they are read: a click)', () => {
+    const r = seededInts(3);
+    const steps = ownIds(randomSession(r, 40), []);
+    const base = extendedBreakdowns(undefined, steps, parentIndices(steps), dataflowLinks(steps));
+    let reads = 0;
+    const watched = Object.fromEntries(Object.entries(base.rows).map(([kind, rows]) => [kind, rows.map((row) => new Proxy(row, { get: (t, k, v) => ((reads += k === 'stepIds' ? 1 : 0), Reflect.get(t, k, v)) }))])) as typeof base.rows;
+    const dto = reportDto(costReport({ session: { id: 's', name: 's', live: true }, steps, breakdowns: watched }));
+    assert.ok(dto.breakdowns.model.length > 0 && dto.breakdowns.tool.length > 0);
+    assert.equal(reads, 0);
+    assert.deepEqual(dto.breakdowns.tool.map((row) => row.stepCount), watched.tool.map((row) => row.stepIds.length));
   });
 });
