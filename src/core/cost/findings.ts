@@ -63,10 +63,11 @@ export function runawayGrowth(steps: readonly AgentStep[], options: RunawayOptio
     let start = 0;
     for (let i = 1; i <= calls.length; i++) {
       if (i < calls.length && calls[i].inputTokens! > calls[i - 1].inputTokens!) continue;
-      const run = calls.slice(start, i);
-      const first = run[0].inputTokens!;
-      const last = run[run.length - 1].inputTokens!;
-      if (run.length >= minCalls && last >= first * minGrowth && last >= minTokens) {
+      const first = calls[start].inputTokens!;
+      const last = calls[i - 1].inputTokens!;
+      // A run is copied out only when it is a finding (most are one call long).
+      if (i - start >= minCalls && last >= first * minGrowth && last >= minTokens) {
+        const run = calls.slice(start, i);
         const who = agent ? `${agent}: ` : '';
         out.push(finding({
           kind: 'runaway-tokens',

@@ -5,7 +5,7 @@ import type { TopStepDto } from '../../protocol/cost';
 const byCost = (a: AgentStep, b: AgentStep) => (b.costUsd ?? 0) - (a.costUsd ?? 0) || tokens(b) - tokens(a) || a.startMs - b.startMs;
 
 export function topSteps(steps: readonly AgentStep[], originMs: number, limit = 10): TopStepDto[] {
-  return best(steps.filter((s) => !s.aggregate && ((s.costUsd ?? 0) > 0 || (s.inputTokens ?? 0) + (s.outputTokens ?? 0) > 0)), limit)
+  return best(steps, limit)
     .map((s) => {
       const row: TopStepDto = {
         id: s.id, label: labelOf(s), kind: s.kind, priceMissing: s.priceMissing === true,
@@ -27,13 +27,17 @@ export function labelOf(s: AgentStep): string {
   return s.name;
 }
 
+/** A step with usage of its own (an aggregate's is its children's). */
+export const usedStep = (s: AgentStep) => !s.aggregate && ((s.costUsd ?? 0) > 0 || (s.inputTokens ?? 0) + (s.outputTokens ?? 0) > 0);
+
 /**
- * The first `limit` of `list` sorted by byCost, as a stable sort would order them (equals keep their order),
- * kept while reading it: sorting a 100k-step session's 50k used steps each refresh took ~15 ms.
+ * The first `limit` used steps sorted by byCost, as a stable sort would order them (equals keep their order),
+ * kept while reading them: sorting a 100k-step session's 50k used steps each refresh took ~15 ms.
  */
-function best(list: readonly AgentStep[], limit: number): AgentStep[] {
+function best(steps: readonly AgentStep[], limit: number): AgentStep[] {
   const out: AgentStep[] = [];
-  for (const s of list) {
+  for (const s of steps) {
+    if (!usedStep(s)) continue;
     if (out.length === limit && byCost(s, out[limit - 1]!) >= 0) continue;
     let at = out.length;
     while (at > 0 && byCost(s, out[at - 1]!) < 0) at--;

@@ -218,6 +218,8 @@ describe('cost: edge cases', () => {
     assert.equal(s.length, 50);
     assert.equal(s[s.length - 1].tokens, 1000 * 110);
     assert.equal(s[0].tokens, 110);
+    // Evenly spaced, each point the sums up to its step (only the kept points are made).
+    assert.deepEqual(s.map((p) => p.tokens), Array.from({ length: 50 }, (_, k) => (Math.round((k * 999) / 49) + 1) * 110));
   });
 
   it('budget: a launch budget wins over the setting; 0 or nonsense means none', () => {
