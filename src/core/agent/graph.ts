@@ -43,13 +43,6 @@ export type DataflowLink = [number, number, string | undefined];
  * `dataflow`: dataflowLinks(steps), when known (ordering them read it: it is most of a graph's time).
  */
 export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(steps), dataflow?: readonly DataflowLink[]): AgentGraph {
-  const depth = new Int32Array(steps.length);
-  const nodes: GraphNode[] = steps.map((s, i) => {
-    const p = parents[i];
-    depth[i] = p >= 0 && p < i ? depth[p] + 1 : 0;
-    // Made whole at once: a parent id added after took a property store of its own (~40 bytes a node).
-    return p >= 0 ? { id: s.id, index: i, kind: s.kind, label: labelOf(s), depth: depth[i], parentId: steps[p].id } : { id: s.id, index: i, kind: s.kind, label: labelOf(s), depth: depth[i] };
-  });
   const edges: GraphEdge[] = [];
   const childrenOf = new Map<number, number[]>();
   steps.forEach((s, i) => {
@@ -64,7 +57,24 @@ export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(
     for (let k = 1; k < siblings.length; k++) edges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next', fromAt: siblings[k - 1], toAt: siblings[k] });
   }
   pushAll(edges, dataflowEdges(steps, dataflow));
-  return { nodes, edges };
+  // Its nodes are made when first read (the CLI's step tree): the engine's views read steps and edges, and
+  // a node per step was ~5% of a 100k-step model's build and heap.
+  const graph = {} as AgentGraph;
+  let nodes: GraphNode[] | undefined;
+  Object.defineProperty(graph, 'nodes', { enumerable: true, get: () => (nodes ??= nodesOf(steps, parents)) });
+  graph.edges = edges;
+  return graph;
+}
+
+/** A node per step, with its depth in the step tree. */
+function nodesOf(steps: readonly AgentStep[], parents: Int32Array): GraphNode[] {
+  const depth = new Int32Array(steps.length);
+  return steps.map((s, i) => {
+    const p = parents[i];
+    depth[i] = p >= 0 && p < i ? depth[p] + 1 : 0;
+    // Made whole at once: a parent id added after took a property store of its own (~40 bytes a node).
+    return p >= 0 ? { id: s.id, index: i, kind: s.kind, label: labelOf(s), depth: depth[i], parentId: steps[p].id } : { id: s.id, index: i, kind: s.kind, label: labelOf(s), depth: depth[i] };
+  });
 }
 
 /** The name a step is shown by: its tool, model or agent, else its span name. */
