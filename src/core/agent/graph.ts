@@ -31,9 +31,15 @@ export interface GraphEdge {
 }
 
 export interface AgentGraph {
+  /** Made when first read, as `edges` are. */
   nodes: GraphNode[];
+  /** Every edge: `contains` (in step order), then flowEdges. */
   edges: GraphEdge[];
+  /** The `next` and `dataflow` edges (what the views draw besides the step tree, which they read from parents). */
+  flowEdges: FlowEdge[];
 }
+
+export type FlowEdge = GraphEdge & { kind: 'next' | 'dataflow' };
 
 /** A dataflow link: [from index, to index, label] (see dataflowLinks). */
 export type DataflowLink = [number, number, string | undefined];
@@ -43,27 +49,38 @@ export type DataflowLink = [number, number, string | undefined];
  * `dataflow`: dataflowLinks(steps), when known (ordering them read it: it is most of a graph's time).
  */
 export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(steps), dataflow?: readonly DataflowLink[]): AgentGraph {
-  const edges: GraphEdge[] = [];
+  const flowEdges: FlowEdge[] = [];
   const childrenOf = new Map<number, number[]>();
-  steps.forEach((s, i) => {
+  for (let i = 0; i < steps.length; i++) {
     const p = parents[i];
-    if (p >= 0) edges.push({ from: steps[p].id, to: s.id, kind: 'contains', fromAt: p, toAt: i });
     const list = childrenOf.get(p);
     if (list) list.push(i);
     else childrenOf.set(p, [i]);
-  });
+  }
   // Steps are already in start order, so each sibling list is too.
   for (const siblings of childrenOf.values()) {
-    for (let k = 1; k < siblings.length; k++) edges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next', fromAt: siblings[k - 1], toAt: siblings[k] });
+    for (let k = 1; k < siblings.length; k++) flowEdges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next', fromAt: siblings[k - 1], toAt: siblings[k] });
   }
-  pushAll(edges, dataflowEdges(steps, dataflow));
-  // Its nodes are made when first read (the CLI's step tree): the engine's views read steps and edges, and
-  // a node per step was ~5% of a 100k-step model's build and heap.
+  pushAll(flowEdges, dataflowEdges(steps, dataflow));
+  // Nodes and `contains` edges are made when first read (the CLI, exports): the engine's views read steps,
+  // their parents and the flow edges, and a node and an edge per step were ~10% of a model's heap.
   const graph = {} as AgentGraph;
   let nodes: GraphNode[] | undefined;
+  let edges: GraphEdge[] | undefined;
   Object.defineProperty(graph, 'nodes', { enumerable: true, get: () => (nodes ??= nodesOf(steps, parents)) });
-  graph.edges = edges;
+  Object.defineProperty(graph, 'edges', { enumerable: true, get: () => (edges ??= [...containsEdges(steps, parents), ...flowEdges]) });
+  // Not enumerable: the graph as JSON is its nodes and edges, as it always was.
+  Object.defineProperty(graph, 'flowEdges', { value: flowEdges });
   return graph;
+}
+
+function containsEdges(steps: readonly AgentStep[], parents: Int32Array): GraphEdge[] {
+  const out: GraphEdge[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const p = parents[i];
+    if (p >= 0) out.push({ from: steps[p].id, to: steps[i].id, kind: 'contains', fromAt: p, toAt: i });
+  }
+  return out;
 }
 
 /** A node per step, with its depth in the step tree. */
@@ -140,9 +157,9 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
   return traces;
 }
 
-export function dataflowEdges(steps: readonly AgentStep[], links: readonly DataflowLink[] = dataflowLinks(steps)): GraphEdge[] {
+export function dataflowEdges(steps: readonly AgentStep[], links: readonly DataflowLink[] = dataflowLinks(steps)): FlowEdge[] {
   // Made whole at once, as nodes are.
-  return links.map(([from, to, label]): GraphEdge =>
+  return links.map(([from, to, label]): FlowEdge =>
     label === undefined ? { from: steps[from].id, to: steps[to].id, kind: 'dataflow', fromAt: from, toAt: to } : { from: steps[from].id, to: steps[to].id, kind: 'dataflow', label, fromAt: from, toAt: to },
   );
 }

@@ -296,8 +296,7 @@ export class GraphFeed {
     const byId = firstIndicesOf(session.steps, perm, named);
     // Edges by where their steps are (two id lookups per edge were ~40 ms of a 100k-step delta).
     const edges: EdgeDto[] = [];
-    for (const e of session.graph.edges) {
-      if (e.kind === 'contains') continue;
+    for (const e of session.graph.flowEdges) {
       const from = perm[e.fromAt]!;
       const to = perm[e.toAt]!;
       edges.push(e.label !== undefined ? [from, to, e.kind, e.label] : [from, to, e.kind]);

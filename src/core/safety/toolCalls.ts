@@ -77,7 +77,7 @@ function graphLinks(steps: readonly AgentStep[], graph: AgentGraph): [number, nu
   // By the places the edges carry when the graph is of these steps; by id otherwise.
   let index: ReadonlyMap<string, number> | undefined;
   const out: [number, number][] = [];
-  for (const e of graph.edges) {
+  for (const e of graph.flowEdges) {
     if (e.kind !== 'dataflow') continue;
     if (steps[e.fromAt]?.id === e.from && steps[e.toAt]?.id === e.to) {
       out.push([e.fromAt, e.toAt]);

@@ -32,6 +32,8 @@ describe('agent model: output pinned across speed work', () => {
       const { steps, graph } = buildSession(inputs());
       assert.ok(graph.edges.length > 0, name);
       for (const e of graph.edges) assert.deepEqual([steps[e.fromAt]?.id, steps[e.toAt]?.id], [e.from, e.to], `${name}: ${e.kind} ${e.from} -> ${e.to}`);
+      // What the views read (made with the model; the rest when first read): every edge but the step tree's, in order.
+      assert.deepStrictEqual(graph.flowEdges, graph.edges.filter((e) => e.kind !== 'contains'), name);
     }
   });
 
