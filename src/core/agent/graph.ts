@@ -69,8 +69,9 @@ export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(
   let edges: GraphEdge[] | undefined;
   Object.defineProperty(graph, 'nodes', { enumerable: true, get: () => (nodes ??= nodesOf(steps, parents)) });
   Object.defineProperty(graph, 'edges', { enumerable: true, get: () => (edges ??= [...containsEdges(steps, parents), ...flowEdges]) });
-  // Not enumerable: the graph as JSON is its nodes and edges, as it always was.
-  Object.defineProperty(graph, 'flowEdges', { value: flowEdges });
+  graph.flowEdges = flowEdges;
+  // As JSON, the graph is its nodes and edges, as it always was (flowEdges are among its edges).
+  Object.defineProperty(graph, 'toJSON', { value: () => ({ nodes: graph.nodes, edges: graph.edges }) });
   return graph;
 }
 

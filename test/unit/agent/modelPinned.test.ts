@@ -34,6 +34,9 @@ describe('agent model: output pinned across speed work', () => {
       for (const e of graph.edges) assert.deepEqual([steps[e.fromAt]?.id, steps[e.toAt]?.id], [e.from, e.to], `${name}: ${e.kind} ${e.from} -> ${e.to}`);
       // What the views read (made with the model; the rest when first read): every edge but the step tree's, in order.
       assert.deepStrictEqual(graph.flowEdges, graph.edges.filter((e) => e.kind !== 'contains'), name);
+      // A copy (another thread's) has all three; as JSON it is its nodes and edges.
+      assert.deepStrictEqual(Object.keys(structuredClone(graph)), ['nodes', 'edges', 'flowEdges'], name);
+      assert.deepStrictEqual(Object.keys(JSON.parse(JSON.stringify(graph)) as object), ['nodes', 'edges'], name);
     }
   });
 
