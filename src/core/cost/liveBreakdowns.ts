@@ -182,7 +182,8 @@ function rowsOfSums(sums: Sums, shares: ReadonlyMap<string, Breakdowns>): Breakd
       let ids: string[] | undefined;
       Object.defineProperty(row, 'stepIds', {
         enumerable: true,
-        get: () => (ids ??= idsOf(shares, kind, s.key, s.stepCount)),
+        // The row's own figures, not the running sum's (later updates change that).
+        get: () => (ids ??= idsOf(shares, kind, row.key, row.stepCount)),
         set: (v: string[]) => (ids = v),
       });
       rows.push(row);
