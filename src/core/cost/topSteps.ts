@@ -1,6 +1,7 @@
 // The most expensive single steps (aggregates left out: their usage is their children's).
 import type { AgentStep } from '../agent/types';
 import type { TopStepDto } from '../../protocol/cost';
+import { hasUsage } from '../agent/session';
 
 const byCost = (a: AgentStep, b: AgentStep) => (b.costUsd ?? 0) - (a.costUsd ?? 0) || tokens(b) - tokens(a) || a.startMs - b.startMs;
 
@@ -27,8 +28,8 @@ export function labelOf(s: AgentStep): string {
   return s.name;
 }
 
-/** A step with usage of its own (an aggregate's is its children's). */
-export const usedStep = (s: AgentStep) => !s.aggregate && ((s.costUsd ?? 0) > 0 || (s.inputTokens ?? 0) + (s.outputTokens ?? 0) > 0);
+/** A step with usage of its own (an aggregate's is its children's; counts are never negative: attributes.ts count). */
+export const usedStep = (s: AgentStep) => !s.aggregate && hasUsage(s);
 
 /**
  * The first `limit` used steps sorted by byCost, as a stable sort would order them (equals keep their order),
