@@ -5,7 +5,7 @@ import { type MessageConnection, type RequestType, ResponseError } from 'vscode-
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
 import { findLoops, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
-import type { DataflowLink } from './agent/graph';
+import type { DataflowLink } from './agent/dataflow';
 import { extendedDataflow, extendedParents, type LinksBase } from './agent/liveLinks';
 import type { LiveSession } from './agent/liveSession';
 import { extendedTimeline, type TimelineBase } from './agent/timelineUpdate';

@@ -3,7 +3,7 @@
 import type { LogRecord } from '../otlp/model';
 import type { SpanStore } from '../store/spanStore';
 import type { StoredSpan } from '../store/types';
-import type { InputOrder } from './liveSession';
+import type { InputOrder } from './livePlaces';
 import type { PricingOptions } from '../pricing/price';
 import { buildSessionOfSteps, type AgentSession } from './index';
 import { normaliseSpan } from './normalise';

@@ -2,10 +2,10 @@
 // order; top-level steps of a session too) and `dataflow` (LLM output tool call -> the tool step that ran
 // it -> the LLM step whose input carried its result). Ids are matched when the emitter recorded them;
 // otherwise tool calls are matched by tool name and order, within the trace.
-import { firstStartingAtOrAfter, parentIndices, SpanSet } from './tree';
-import type { AgentStep, Message, StepKind } from './types';
+import { parentIndices } from './tree';
+import type { AgentStep, StepKind } from './types';
 import { pushAll } from '../otlp/fittedArrays';
-import { NamedCalls, type ToolCallRef } from './namedCalls';
+import { dataflowLinks, type DataflowLink } from './dataflow';
 
 export type EdgeKind = 'contains' | 'next' | 'dataflow';
 
@@ -40,9 +40,6 @@ export interface AgentGraph {
 }
 
 export type FlowEdge = GraphEdge & { kind: 'next' | 'dataflow' };
-
-/** A dataflow link: [from index, to index, label] (see dataflowLinks). */
-export type DataflowLink = [number, number, string | undefined];
 
 /**
  * `steps` in time order (as normaliseSession returns them); `parents`: their parent indices, when known;
@@ -103,98 +100,9 @@ export function labelOf(s: AgentStep): string {
   return s.name;
 }
 
-/** Per trace: the LLM steps' tool calls and the LLM steps holding tool results, indexed for lookups. */
-interface TraceIndex {
-  callsById: Map<string, ToolCallRef>;
-  callsByName: Map<string, NamedCalls>;
-  resultsById: Map<string, number[]>;
-  resultsByName: Map<string, number[]>;
-  anonymousResults: number[];
-}
-
-const noMessages: readonly Message[] = [];
-
-function indexTraces(steps: readonly AgentStep[]): Map<string, TraceIndex> {
-  const traces = new Map<string, TraceIndex>();
-  // One call traced twice (a wrapper LLM span over the client's own): the messages are read from one of
-  // them, the inner one when it carries any.
-  const innerHasMessages = new SpanSet();
-  // Only aggregate LLM steps ask: most sessions have none, and need no key per step.
-  if (steps.some((s) => s.kind === 'llm' && s.aggregate)) {
-    for (const s of steps) {
-      if (s.kind === 'llm' && s.parentSpanId !== undefined && (s.outputMessages?.length || s.inputMessages?.length)) innerHasMessages.add(s.parentSpanId, s.traceId);
-    }
-  }
-  steps.forEach((s, i) => {
-    if (s.kind !== 'llm' || (s.aggregate && innerHasMessages.has(s.spanId, s.traceId))) return;
-    let t = traces.get(s.traceId);
-    if (!t) traces.set(s.traceId, (t = { callsById: new Map(), callsByName: new Map(), resultsById: new Map(), resultsByName: new Map(), anonymousResults: [] }));
-    // Indexed loops: for-of made an iterator result per message and part here (~11 MB per 100k agent steps).
-    const output = s.outputMessages ?? noMessages;
-    for (let k = 0; k < output.length; k++) {
-      const parts = output[k].parts;
-      for (let j = 0; j < parts.length; j++) {
-        const p = parts[j];
-        if (p.type !== 'tool_call') continue;
-        const ref: ToolCallRef = { llm: i, id: p.id, name: p.name, used: false };
-        if (p.id !== undefined && !t.callsById.has(p.id)) t.callsById.set(p.id, ref);
-        let named = t.callsByName.get(p.name);
-        if (!named) t.callsByName.set(p.name, (named = new NamedCalls(steps)));
-        named.add(ref);
-      }
-    }
-    const input = s.inputMessages ?? noMessages;
-    for (let k = 0; k < input.length; k++) {
-      const parts = input[k].parts;
-      for (let j = 0; j < parts.length; j++) {
-        const p = parts[j];
-        if (p.type !== 'tool_result') continue;
-        if (p.id !== undefined) pushOnce(t.resultsById, p.id, i);
-        if (p.name !== undefined) pushOnce(t.resultsByName, p.name, i);
-        if (p.id === undefined && p.name === undefined && t.anonymousResults[t.anonymousResults.length - 1] !== i) t.anonymousResults.push(i);
-      }
-    }
-  });
-  return traces;
-}
-
 export function dataflowEdges(steps: readonly AgentStep[], links: readonly DataflowLink[] = dataflowLinks(steps)): FlowEdge[] {
   // Made whole at once, as nodes are.
   return links.map(([from, to, label]): FlowEdge =>
     label === undefined ? { from: steps[from].id, to: steps[to].id, kind: 'dataflow', fromAt: from, toAt: to } : { from: steps[from].id, to: steps[to].id, kind: 'dataflow', label, fromAt: from, toAt: to },
   );
-}
-
-/** Dataflow as [from index, to index, label] triples. */
-export function dataflowLinks(steps: readonly AgentStep[]): DataflowLink[] {
-  const edges: DataflowLink[] = [];
-  const traces = indexTraces(steps);
-  steps.forEach((tool, t) => {
-    if (tool.kind !== 'tool') return;
-    const index = traces.get(tool.traceId);
-    if (!index) return;
-    const call = (tool.toolCallId !== undefined ? index.callsById.get(tool.toolCallId) : undefined) ?? (tool.toolName !== undefined ? index.callsByName.get(tool.toolName)?.callFor(tool) : undefined);
-    const callId = call?.id ?? tool.toolCallId;
-    const label = callId ?? tool.toolName;
-    if (call) {
-      call.used = true;
-      edges.push([call.llm, t, label]);
-    }
-    const consumer =
-      (callId !== undefined ? after(steps, index.resultsById.get(callId), tool) : undefined) ??
-      (tool.toolName !== undefined ? after(steps, index.resultsByName.get(tool.toolName), tool) : undefined) ??
-      after(steps, index.anonymousResults, tool);
-    if (consumer !== undefined && consumer !== t) edges.push([t, consumer, label]);
-  });
-  return edges;
-}
-
-function after(steps: readonly AgentStep[], list: readonly number[] | undefined, tool: AgentStep): number | undefined {
-  return list ? firstStartingAtOrAfter(steps, list, tool.startMs) : undefined;
-}
-
-function pushOnce(map: Map<string, number[]>, key: string, value: number): void {
-  const list = map.get(key);
-  if (!list) map.set(key, [value]);
-  else if (list[list.length - 1] !== value) list.push(value);
 }

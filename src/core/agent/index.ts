@@ -1,7 +1,8 @@
 // The agent model's public surface. buildSession is the one-call path; the parts are exported for
 // callers that need only one view (the cost panel needs totals, the graph view needs the graph).
 import type { PricingOptions } from '../pricing/price';
-import { buildGraph, type AgentGraph, type DataflowLink } from './graph';
+import { buildGraph, type AgentGraph } from './graph';
+import type { DataflowLink } from './dataflow';
 import { findLoops, type Finding } from './loops';
 import { totalsOf, type Totals } from './rollups';
 import { orderedSession, orderedSteps } from './session';

@@ -3,7 +3,7 @@
 // (liveSession.ts): those traces keep their links and indices, and only the traces with a step past the
 // kept ones (then or now) are linked again. The answer is exactly parentIndices' and dataflowLinks'
 // (test/unit/agent/liveLinks.test.ts).
-import { dataflowLinks, type DataflowLink } from './graph';
+import { dataflowLinks, type DataflowLink } from './dataflow';
 import { parentIndices } from './tree';
 import type { AgentStep } from './types';
 

@@ -3,10 +3,12 @@
 // traces that gained spans are related again, and merged into the rest in time order; ties are settled
 // with each trace's links, kept. A trace that may grow (a long run is one trace) keeps its steps as
 // normalised, and of it only the parts its new spans join by parent links are related again
-// (traceParts.ts). The gateway merge matches calls across traces by time: a session with gateway steps
-// is rebuilt whole. Whatever path, `steps` is exactly what normaliseSession gives.
+// (traceParts.ts); its dataflow, which orders steps of one millisecond, is extended (traceFlows.ts). The
+// gateway merge matches calls across traces by time: a session with gateway steps is rebuilt whole.
+// Whatever path, `steps` is exactly what normaliseSession gives.
 import { orderedSteps, relateSteps, type SessionOptions } from './session';
-import { dataflowLinks } from './graph';
+import { dataflowLinks } from './dataflow';
+import { TraceFlows, type StepLink } from './traceFlows';
 import { mergesAcrossTraces } from './gatewayMerge';
 import { copyOfStep, hexId, normaliseSpan } from './normalise';
 import { settleTie } from './order';
@@ -14,21 +16,9 @@ import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 import { pushAll } from '../otlp/fittedArrays';
 import { isRoot, relatesAcrossParts, TraceParts } from './traceParts';
-import { mixed, startCounts, tally, tie, type StartCount } from './sameMillisecond';
+import { anyMixed, startCounts, tally, tie, type StartCount } from './sameMillisecond';
+import { compareInputs, merge, placeOrder, rangeOf, type InputOrder, type Place } from './livePlaces';
 import { lowerBound } from '../lowerBound';
-
-/** An input's place in the session: by start, then arrival (readSession's order). */
-export interface InputOrder {
-  startMs: number;
-  seq: number;
-}
-
-/** What sorts a step among the others: start, depth (parents first), then its input's place. */
-interface Place {
-  startMs: number;
-  depth: number;
-  input: InputOrder;
-}
 
 /** What a live update changes: the steps that come (with their places) and the steps they replace. */
 interface Change {
@@ -37,12 +27,16 @@ interface Change {
   gone: AgentStep[];
   /** Traces whose dataflow links are found again, over the steps of the update. */
   reflow: Set<string>;
+  /** Milliseconds whose steps' ties changed though no step there came or went. */
+  retied: number[];
 }
 
 /** A trace modelled by parts (traceParts.ts), with its steps counted by start millisecond. */
 interface PartedTrace {
   parts: TraceParts;
   starts: Map<number, StartCount>;
+  /** Its dataflow, kept to be extended by steps that come after its others (traceFlows.ts). */
+  flows?: TraceFlows;
 }
 
 export class LiveSession {
@@ -106,7 +100,7 @@ export class LiveSession {
       else grown.set(id, [input]);
     }
     if (this.whole) return this.rebuild(inputs);
-    const change: Change = { fresh: [], freshPlaces: [], gone: [], reflow: new Set() };
+    const change: Change = { fresh: [], freshPlaces: [], gone: [], reflow: new Set(), retied: [] };
     this.related = 0;
     for (const [id, news] of grown) {
       const parted = this.parted.get(id);
@@ -123,11 +117,17 @@ export class LiveSession {
     const dirty = new Set<number>();
     for (const s of fresh) dirty.add(s.startMs);
     for (const s of gone) dirty.add(s.startMs);
+    for (const ms of change.retied) dirty.add(ms);
     this.sorted = this.replace(gone, fresh);
     for (const id of change.reflow) {
       const ordered = this.sorted.filter((s) => s.traceId === id);
+      const before = ordered.map((s) => this.flows.get(s));
       for (const s of ordered) this.flows.delete(s);
-      this.linkFlows(ordered);
+      const { links, flows } = TraceFlows.of(ordered);
+      this.tieFlows(links);
+      this.parted.get(id)!.flows = flows;
+      // A step elsewhere in the trace can change a tie's link (a tool's result read by id from now on).
+      ordered.forEach((s, i) => sameSteps(before[i], this.flows.get(s)) || dirty.add(s.startMs));
     }
     this.steps = this.settle(dirty);
     this.lastUpdate = 'traces';
@@ -153,14 +153,17 @@ export class LiveSession {
     this.traceSteps.delete(id);
     const order = placeOrder(places);
     const ordered = order.map((i) => steps[i]!);
-    this.linkFlows(ordered);
+    // A trace that may grow keeps its dataflow, which its next steps extend.
+    const { links, flows } = split ? TraceFlows.of(ordered) : { links: undefined, flows: undefined };
+    if (links) this.tieFlows(links);
+    else this.linkFlows(ordered);
     this.linkParents(ordered);
     for (const i of order) {
       change.fresh.push(steps[i]!);
       change.freshPlaces.push(places[i]!);
     }
     if (!split) this.traceSteps.set(id, ordered);
-    else this.parted.set(id, { parts: split, starts: startCounts(steps) });
+    else this.parted.set(id, { parts: split, starts: startCounts(steps), flows });
     return 'done';
   }
 
@@ -189,11 +192,11 @@ export class LiveSession {
     const order = placeOrder(places);
     const ordered = order.map((i) => steps[i]!);
     // Ties are settled with links between steps of one millisecond: a parent's, found within the parts, and
-    // dataflow between an LLM call and a tool, which is matched over the whole trace: found again over all of
-    // it when a millisecond where steps came or went holds both (the links kept for its other steps may name
-    // the steps replaced). Steps never change between LLM, tool and other kinds once normalised.
+    // dataflow between an LLM call and a tool, which is matched over the whole trace: extended by steps that
+    // come after the trace's others, else found again over all of it (a step anywhere can change which call a
+    // tool took or which step read it) unless no millisecond of the trace holds both an LLM call and a tool.
     this.linkParents(ordered);
-    if (before.some((s) => mixed(trace.starts, s.startMs)) || steps.some((s) => mixed(trace.starts, s.startMs))) change.reflow.add(traceId);
+    if (!this.extendFlows(trace, before, ordered, change) && anyMixed(trace.starts)) change.reflow.add(traceId);
     for (const i of order) {
       change.fresh.push(steps[i]!);
       change.freshPlaces.push(places[i]!);
@@ -319,57 +322,38 @@ export class LiveSession {
     for (const [from, to] of dataflowLinks(ordered)) tie(this.flows, ordered[from]!, ordered[to]!);
   }
 
+  private tieFlows(links: readonly StepLink[]): void {
+    for (const [from, to] of links) tie(this.flows, from, to);
+  }
+
+  /**
+   * A parted trace's new steps (`fresh`, in order) linked from its kept dataflow, when they replace none of
+   * its steps and all come after them: the ties they make, and those of the old steps of the millisecond
+   * they join, tied again. false when the trace must be linked whole (its kept dataflow is then dropped).
+   */
+  private extendFlows(trace: PartedTrace, gone: readonly AgentStep[], fresh: readonly AgentStep[], change: Change): boolean {
+    const last = trace.flows?.last;
+    const extended = gone.length === 0 && (!last || fresh.length === 0 || this.compare(last, fresh[0]!) < 0) ? trace.flows?.extend(fresh) : undefined;
+    if (!extended) {
+      trace.flows = undefined;
+      return false;
+    }
+    for (const s of extended.relinked) this.flows.delete(s);
+    this.tieFlows(extended.links);
+    pushAll(change.retied, extended.changedMs);
+    return true;
+  }
+
   /** Parent links between steps of one millisecond (steps in sorted order, each with its parent if it is in the trace). */
   private linkParents(ordered: AgentStep[]): void {
     parentIndices(ordered).forEach((p, i) => p >= 0 && tie(this.parentLinks, ordered[p]!, ordered[i]!));
   }
-
 }
 
-/**
- * Indices of `places` in the order LiveSession.compare gives their steps: the keys read once into typed
- * arrays, not from the places map twice a comparison (a first build of 100k steps made ~1.7M comparisons).
- */
-function placeOrder(places: readonly Place[]): number[] {
-  const n = places.length;
-  const start = new Float64Array(n);
-  const depth = new Float64Array(n);
-  const inputStart = new Float64Array(n);
-  const seq = new Float64Array(n);
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const p = places[i]!;
-    start[i] = p.startMs;
-    depth[i] = p.depth;
-    inputStart[i] = p.input.startMs;
-    seq[i] = p.input.seq;
-    order[i] = i;
-  }
-  return order.sort((a, b) => start[a]! - start[b]! || depth[a]! - depth[b]! || inputStart[a]! - inputStart[b]! || seq[a]! - seq[b]!);
-}
-
-/** The steps of one millisecond in a list sorted by start: [first, end). */
-function rangeOf(steps: readonly AgentStep[], time: number): [number, number] {
-  const lo = lowerBound(steps.length, (i) => steps[i].startMs < time);
-  let end = lo;
-  while (end < steps.length && steps[end].startMs === time) end++;
-  return [lo, end];
-}
-
-function compareInputs(a: InputOrder, b: InputOrder): number {
-  return a.startMs - b.startMs || a.seq - b.seq;
+/** Two lists of steps with the same members (ties as linked in another order). */
+function sameSteps(a: readonly AgentStep[] | undefined, b: readonly AgentStep[] | undefined): boolean {
+  return (a?.length ?? 0) === (b?.length ?? 0) && (a ?? []).every((s) => b!.includes(s));
 }
 
 /** As the steps' trace ids are. */
 const traceIdOf = (input: SpanInput): string => hexId(input.span.traceId);
-
-function merge<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
-  const out = new Array<T>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = compare(b[j], a[i]) < 0 ? b[j++] : a[i++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
-}

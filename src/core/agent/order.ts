@@ -2,7 +2,7 @@
 // fast tool and the LLM call after it often tie, and arrival order is no help (exporters group spans by
 // scope). Within a tie, dataflow decides (the LLM asking for a tool, the tool, the LLM reading its
 // result), then parent before child, then the order the spans came in.
-import { dataflowLinks, type DataflowLink } from './graph';
+import { dataflowLinks, type DataflowLink } from './dataflow';
 import { parentIndices } from './tree';
 import type { AgentStep } from './types';
 

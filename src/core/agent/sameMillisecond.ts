@@ -1,6 +1,6 @@
 // Steps of one trace that start in the same millisecond: the links that order them (settleTie), and how
 // many of a trace's steps start at each millisecond, and of which kind (a live model finds dataflow links
-// again only where a millisecond holds an LLM call and a tool).
+// again only for a trace where some millisecond holds an LLM call and a tool).
 import type { AgentStep } from './types';
 
 /** Notes that `from` comes before `to` when both start at one millisecond. */
@@ -34,8 +34,8 @@ export function tally(counts: Map<number, StartCount>, s: AgentStep, by: 1 | -1)
   if (c.n === 0) counts.delete(s.startMs);
 }
 
-/** Whether a millisecond holds an LLM step and a tool step. */
-export function mixed(counts: Map<number, StartCount>, ms: number): boolean {
-  const c = counts.get(ms);
-  return c !== undefined && c.llm > 0 && c.tool > 0;
+/** Whether some millisecond holds an LLM step and a tool step (only there can dataflow tie two steps). */
+export function anyMixed(counts: Map<number, StartCount>): boolean {
+  for (const c of counts.values()) if (c.llm > 0 && c.tool > 0) return true;
+  return false;
 }

@@ -5,7 +5,7 @@ import { mergeGatewaySteps } from './gatewayMerge';
 import { applyFrameworkRules, applyNamingRules } from './frameworks';
 import { normaliseSpan } from './normalise';
 import { settledOrderAndLinks } from './order';
-import type { DataflowLink } from './graph';
+import type { DataflowLink } from './dataflow';
 import { parentIndices } from './tree';
 import type { AgentStep, SpanInput } from './types';
 

@@ -1,7 +1,7 @@
 // Cost and tokens grouped by model, agent, tool and step kind, each row keeping the ids of the steps
 // behind it (the graph selects them when the row is clicked). Usage comes from non-aggregate steps only,
 // as in the session totals, so the rows of one breakdown never count a call twice.
-import { dataflowLinks, type DataflowLink } from '../agent/graph';
+import { dataflowLinks, type DataflowLink } from '../agent/dataflow';
 import { hasUsage } from '../agent/session';
 import type { AgentStep } from '../agent/types';
 import type { BreakdownKind, BreakdownRowDto } from '../../protocol/cost';

@@ -7,7 +7,7 @@
 // there are (so a sum never drifts far). The figures are breakdowns()'s, added in another order; a row's
 // step ids are joined when asked (a click), trace by trace (costStepsOf puts them in time order).
 // test/unit/cost/liveBreakdowns.test.ts.
-import type { DataflowLink } from '../agent/graph';
+import type { DataflowLink } from '../agent/dataflow';
 import { mostChanged, stepChange } from '../agent/liveLinks';
 import type { AgentStep } from '../agent/types';
 import type { BreakdownKind } from '../../protocol/cost';

@@ -1,7 +1,7 @@
 // Everything the Cost view shows for one session, from its normalised steps: totals, breakdowns, top
 // steps, the cumulative series, findings and the budget. Pure: the host feeds it, tests call it directly.
 import { totalsDto, totalsOf } from '../agent/rollups';
-import type { DataflowLink } from '../agent/graph';
+import type { DataflowLink } from '../agent/dataflow';
 import type { Finding } from '../agent/loops';
 import type { AgentStep } from '../agent/types';
 import type { BreakdownKind, BreakdownRowDto, CostReportDto, CostSessionDto, CostStepsRef } from '../../protocol/cost';

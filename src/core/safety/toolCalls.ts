@@ -1,7 +1,8 @@
 // Every tool call of a session once: the LLM step that asked for it (from its output's tool calls) and
 // the tool step that ran it, joined along the graph's dataflow edges. A call seen only in an LLM output
 // (the tool has not run yet, e.g. in a live run) or only as a tool step still counts.
-import { dataflowLinks, type AgentGraph } from '../agent/graph';
+import type { AgentGraph } from '../agent/graph';
+import { dataflowLinks } from '../agent/dataflow';
 import type { AgentStep } from '../agent/types';
 import { stepIndexById } from '../agent/stepIndex';
 

@@ -3,7 +3,7 @@
 // steps gone, as a cap trims it), repeated span ids, tool calls matched by id, by name and not at all.
 import * as assert from 'node:assert/strict';
 import type { AgentStep } from '../../../src/core/agent';
-import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
+import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/dataflow';
 import { extendedDataflow, extendedParents, mostChanged, stepChange, type LinksBase } from '../../../src/core/agent/liveLinks';
 import { parentIndices } from '../../../src/core/agent/tree';
 import { randomVersions } from './randomSteps';

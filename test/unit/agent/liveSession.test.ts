@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { nanosToMs, normaliseSession, type AgentStep, type SpanInput } from '../../../src/core/agent';
 import { mergeInputs, placeOf, readSession, readSessionAdded } from '../../../src/core/agent/fromStore';
-import { LiveSession, type InputOrder } from '../../../src/core/agent/liveSession';
+import { LiveSession } from '../../../src/core/agent/liveSession';
+import type { InputOrder } from '../../../src/core/agent/livePlaces';
 import { normaliseSpan } from '../../../src/core/agent/normalise';
 import { buildTimeline } from '../../../src/core/agent/timeline';
 import { extendedTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
@@ -14,7 +15,7 @@ import { breakdowns } from '../../../src/core/cost/breakdowns';
 import { extendedBreakdowns, type BreakdownsBase } from '../../../src/core/cost/liveBreakdowns';
 import { descendantsOf } from '../../../src/core/cost/tree';
 import { assertSameBreakdowns } from '../cost/sameBreakdowns';
-import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/graph';
+import { dataflowLinks, type DataflowLink } from '../../../src/core/agent/dataflow';
 import { parentIndices } from '../../../src/core/agent/tree';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import { sessionOfSteps } from '../../../src/core/agent';

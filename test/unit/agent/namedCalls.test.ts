@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AgentStep } from '../../../src/core/agent';
-import { dataflowLinks } from '../../../src/core/agent/graph';
+import { dataflowLinks } from '../../../src/core/agent/dataflow';
 import { NamedCalls, type ToolCallRef } from '../../../src/core/agent/namedCalls';
 import { seededInts } from '../seeded';
 

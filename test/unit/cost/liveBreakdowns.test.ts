@@ -2,7 +2,7 @@
 // random sessions and updates (randomSteps.ts): only the traces that changed are summed again.
 import * as assert from 'node:assert/strict';
 import type { AgentStep } from '../../../src/core/agent';
-import { dataflowLinks } from '../../../src/core/agent/graph';
+import { dataflowLinks } from '../../../src/core/agent/dataflow';
 import { mostChanged, stepChange } from '../../../src/core/agent/liveLinks';
 import { parentIndices } from '../../../src/core/agent/tree';
 import { breakdowns } from '../../../src/core/cost/breakdowns';
