@@ -162,9 +162,12 @@ export class TraceFlows {
 
   private unfile(tool: AgentStep, callId: string | undefined): void {
     this.readers.delete(tool);
-    const list = callId === undefined ? undefined : this.weakById.get(callId);
-    if (list?.includes(tool)) list.length === 1 ? this.weakById.delete(callId!) : list.splice(list.indexOf(tool), 1);
     if (tool.toolName !== undefined) this.weakByName.get(tool.toolName)?.delete(tool);
+    const list = callId === undefined ? undefined : this.weakById.get(callId);
+    const at = list ? list.indexOf(tool) : -1;
+    if (at < 0) return;
+    if (list!.length === 1) this.weakById.delete(callId!);
+    else list!.splice(at, 1);
   }
 }
 
