@@ -125,7 +125,8 @@ export class LiveSession {
       for (const s of ordered) this.flows.delete(s);
       const { links, flows } = TraceFlows.of(ordered);
       this.tieFlows(links);
-      this.parted.get(id)!.flows = flows;
+      const parted = this.parted.get(id);
+      if (parted) parted.flows = flows;
       // A step elsewhere in the trace can change a tie's link (a tool's result read by id from now on).
       ordered.forEach((s, i) => sameSteps(before[i], this.flows.get(s)) || dirty.add(s.startMs));
     }
