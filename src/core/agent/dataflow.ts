@@ -28,8 +28,8 @@ export class TraceDataflow {
 
   constructor(private readonly steps: readonly AgentStep[]) {}
 
-  /** Indexes the LLM step at `i` (LLM steps in step order). */
-  addLlm(i: number): void {
+  /** Indexes the LLM step at `i` (LLM steps in step order); `read`: told of each tool result it carries. */
+  addLlm(i: number, read?: (id: string | undefined, name: string | undefined) => void): void {
     const s = this.steps[i]!;
     // Indexed loops: for-of made an iterator result per message and part here (~11 MB per 100k agent steps).
     const output = s.outputMessages ?? noMessages;
@@ -51,6 +51,7 @@ export class TraceDataflow {
       for (let j = 0; j < parts.length; j++) {
         const p = parts[j]!;
         if (p.type !== 'tool_result') continue;
+        read?.(p.id, p.name);
         if (p.id !== undefined) pushOnce(this.resultsById, p.id, i);
         if (p.name !== undefined) pushOnce(this.resultsByName, p.name, i);
         if (p.id === undefined && p.name === undefined && this.anonymousResults[this.anonymousResults.length - 1] !== i) this.anonymousResults.push(i);

@@ -1,7 +1,6 @@
 // The step graph: nodes are steps; edges are `contains` (parent -> child), `next` (siblings in time
 // order; top-level steps of a session too) and `dataflow` (LLM output tool call -> the tool step that ran
-// it -> the LLM step whose input carried its result). Ids are matched when the emitter recorded them;
-// otherwise tool calls are matched by tool name and order, within the trace.
+// it -> the LLM step whose input carried its result: dataflow.ts matches them).
 import { parentIndices } from './tree';
 import type { AgentStep, StepKind } from './types';
 import { pushAll } from '../otlp/fittedArrays';

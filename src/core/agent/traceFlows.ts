@@ -22,9 +22,8 @@ export interface FlowChange {
   changedMs: number[];
 }
 
-/** A tool a later LLM step may give another reader: where it is, its reader's place (-1: none), its call id. */
+/** A tool a later LLM step may give another reader: its reader's place (-1: none), its call id. */
 interface Reader {
-  t: number;
   at: number;
   callId: string | undefined;
 }
@@ -97,7 +96,7 @@ export class TraceFlows {
       if (at === reader.at) continue;
       changedMs.add(tool.startMs);
       this.unfile(tool, reader.callId);
-      this.file(tool, reader.t, reader.callId, at);
+      this.file(tool, reader.callId, at);
     }
     const out: DataflowLink[] = [];
     const relinked: AgentStep[] = [];
@@ -113,7 +112,7 @@ export class TraceFlows {
       const tool = steps[t]!;
       if (tool.kind !== 'tool') continue;
       const call = this.take(tool);
-      this.file(tool, t, call?.id ?? tool.toolCallId, this.index.link(tool, t, call, out) ?? -1);
+      this.file(tool, call?.id ?? tool.toolCallId, this.index.link(tool, t, call, out) ?? -1);
     }
     changedMs.delete(fresh[0]!.startMs);
     return { links: out.map(([a, b]): StepLink => [steps[a]!, steps[b]!]), relinked, changedMs: [...changedMs] };
@@ -121,14 +120,10 @@ export class TraceFlows {
 
   /** Indexes a new LLM step; the tools its results may give another reader go to `candidates`. */
   private addLlm(i: number, candidates: Set<AgentStep>): void {
-    this.index.addLlm(i);
-    for (const m of this.steps[i]!.inputMessages ?? []) {
-      for (const p of m.parts) {
-        if (p.type !== 'tool_result') continue;
-        for (const tool of (p.id !== undefined ? this.weakById.get(p.id) : undefined) ?? []) candidates.add(tool);
-        for (const tool of (p.name !== undefined ? this.weakByName.get(p.name) : undefined) ?? []) candidates.add(tool);
-      }
-    }
+    this.index.addLlm(i, (id, name) => {
+      for (const tool of (id !== undefined ? this.weakById.get(id) : undefined) ?? []) candidates.add(tool);
+      for (const tool of (name !== undefined ? this.weakByName.get(name) : undefined) ?? []) candidates.add(tool);
+    });
   }
 
   /** The call a new tool takes, noted for the updates to come. */
@@ -145,12 +140,12 @@ export class TraceFlows {
   }
 
   /** Files a tool by how a later step could give it a surer reader (`at`: its reader now, -1 for none; readBy: how it was found). */
-  private file(tool: AgentStep, t: number, callId: string | undefined, at: number): void {
+  private file(tool: AgentStep, callId: string | undefined, at: number): void {
     const by = at < 0 ? undefined : this.index.readBy;
     const byId = by !== 'id' && callId !== undefined;
     const byName = (by === undefined || by === 'any') && tool.toolName !== undefined;
     if (!byId && !byName) return;
-    this.readers.set(tool, { t, at, callId });
+    this.readers.set(tool, { at, callId });
     if (byId) {
       // Most ids are one tool's: a small array per id, not a Set.
       const list = this.weakById.get(callId);
