@@ -30,7 +30,8 @@ export function randomLongRun(r: (n: number) => number, turns: number, traceId =
     const start = callEnd + r(2);
     const attrs: Record<string, string> = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': name };
     if (r(3)) attrs['gen_ai.tool.call.id'] = r(4) ? (callId ?? `c${k}`) : `c${r(k + 2)}`;
-    out.push({ end: start + r(2), input: spanInput({ traceId, spanId: spanId(), parentSpanId: r(3) ? run : call, name: 'execute_tool', startMs: start, endMs: start + r(2), attrs }) });
+    const end = start + r(2);
+    out.push({ end, input: spanInput({ traceId, spanId: spanId(), parentSpanId: r(3) ? run : call, name: 'execute_tool', startMs: start, endMs: end, attrs }) });
     t = start;
   }
   const arrival = out.sort((a, b) => a.end - b.end).map((x) => x.input);
