@@ -3,7 +3,7 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { findLoops, sessionOfSteps, totalsOf, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { findLoops, sessionOfSteps, totalsOf, type AgentGraph, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
 import type { DataflowLink } from './agent/dataflow';
 import { extendedDataflow, extendedParents, type LinksBase } from './agent/liveLinks';
@@ -22,6 +22,8 @@ import { compareTexts } from './compare/align';
 import { costReport, costStepsOf, reportDto } from './cost';
 import { extendedBreakdowns, type BreakdownsBase } from './cost/liveBreakdowns';
 import { findSafety, safetySection } from './safety';
+import { findSafetySliced } from './safety/findSafety';
+import type { SafetyOptions } from './safety/types';
 import { matchesSession } from './sessions/filter';
 import { forkOrigin } from './sessions/forkOrigin';
 import { importSessionFile } from './sessionFiles';
@@ -30,11 +32,16 @@ import { LivenessTimer } from './store/livenessTimer';
 import type { StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
 import { ModelTooLargeError, modelHeapCheck, unlessTooLarge } from './modelBudget';
+import { setImmediate as turn } from 'node:timers/promises';
 import { ModelCache, type BuiltModel } from './modelCache';
 
 /** At most this often a flood of ingest tells the host (the views coalesce further). */
 const notifyEveryMs = 100;
 
+/** A model's safety findings with these options, as the model cache keeps them. */
+const safetyKey = (safety: SafetyOptions) => `safety ${JSON.stringify(safety)}`;
+/** A request's session and model options. */
+type SessionParts = { sessionId: string; options: SessionOptions };
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, cancelled: () => boolean) => ResultOf<M> | Promise<ResultOf<M>> };
 
 /** Answers on `connection` at once; requests wait for the store (sql.js loads in ~100 ms), or fail with it. */
@@ -143,13 +150,63 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
    */
   const graphOf = (id: string, options: SessionOptions, fresh: boolean) => {
     const built = sessionOf(id, options, fresh);
-    return { ...built, safety: models.derive(built.model, `safety ${JSON.stringify({})}`, () => findSafety(built.model.steps, {}, built.session.graph)) };
+    return { ...built, safety: models.derive(built.model, safetyKey({}), () => findSafety(built.model.steps, {}, built.session.graph)) };
   };
   const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: graphOf });
   /** The heap budget of a model built outside the cache (exports, a cassette rebuilt from spans). */
   const checkFor = (sessionId: string) => {
     const summary = store.getSession(sessionId);
     return modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0);
+  };
+  /**
+   * A request that reads a session's model, its whole build (when one is due) made first a slice at a time
+   * (ModelCache.prepare): the worker's thread also serves the receiver, and a first build of a large session
+   * in one go held it past an exporter's timeout.
+   */
+  const prepared = <P extends SessionParts, R>(fresh: boolean, handle: (p: P) => R | Promise<R>) => async (p: P): Promise<R> => {
+    await models.prepare(p.sessionId, p.options, fresh);
+    return handle(p);
+  };
+  /**
+   * prepared, then the parts of the model a request derives (each a pass over every step, ~0.1-0.3 s per
+   * 100k) derived one at a time, the event loop served between them; the request then finds them kept.
+   */
+  const preparedParts = <P extends SessionParts, R>(fresh: boolean, parts: ((model: BuiltModel, p: NoInfer<P>) => unknown)[], handle: (p: P) => R) =>
+    prepared(fresh, async (p: P): Promise<R> => {
+      for (const part of parts) {
+        await turn();
+        // A model too large is the request's own answer to give.
+        const model = tryModel(() => models.of(p.sessionId, p.options, fresh));
+        if (!model) break;
+        await part(model, p);
+      }
+      return handle(p);
+    });
+  const tryModel = (get: () => BuiltModel): BuiltModel | undefined => {
+    try {
+      return get();
+    } catch (e) {
+      return unlessTooLarge(e);
+    }
+  };
+  /** The findings of a model's safety scan with these options, once per model. */
+  const findingsOf = (model: BuiltModel, safety: SafetyOptions) => models.derive(model, safetyKey(safety), () => findSafety(model.steps, safety));
+  /** The same, scanned a slice at a time ahead of the request that shows them (100k realistic steps: ~2.7 s). */
+  const scanSafety = (model: BuiltModel, safety: SafetyOptions, graph?: AgentGraph) => models.deriveSliced(model, safetyKey(safety), (slices) => findSafetySliced(model.steps, safety, graph, slices));
+  /** What graphOf derives (a snapshot's from a current model, a live refresh's from the model the throttle gives). */
+  const graphParts = (fresh: boolean) => [
+    parentsOf,
+    dataflowOf,
+    loopsOf,
+    timelineOf,
+    (_: BuiltModel, p: SessionParts) => sessionOf(p.sessionId, p.options, fresh),
+    (model: BuiltModel, p: SessionParts) => scanSafety(model, {}, sessionOf(p.sessionId, p.options, fresh).session.graph),
+  ];
+  const costParts = [parentsOf, dataflowOf, loopsOf, (_: BuiltModel, p: CostParams) => costOf(p), (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
+  /** matchSessions' answer's key: per session state and filter. */
+  const matchKey = (id: string, p: { filter: unknown; options: SessionOptions }): string => {
+    const summary = store.getSession(id);
+    return `${id}\0${summary?.spanCount}/${summary?.logCount}/${summary?.errorCount}\0${summary?.name}\0${JSON.stringify([p.filter, p.options])}`;
   };
   /** A session's steps for the Sessions view's filter: none when its model does not fit (its name, status and such still match). */
   const stepsToMatch = (id: string, options: SessionOptions): readonly AgentStep[] => {
@@ -191,30 +248,32 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     spansOfTrace: (p) => store.spansOfTrace(p.traceId, p.sessionId),
     childrenOf: (p) => store.childrenOf(p.traceId, p.spanId, p.sessionId),
     readSession: (p) => readSession(store, p.sessionId),
-    sessionSteps: (p) => {
+    sessionSteps: prepared(true, (p) => {
       const model = models.of(p.sessionId, p.options, true);
       if (!p.located) return model.steps;
       const raw = new Map(model.inputs.map((i) => [i.span.spanId, i]));
       return model.steps.map((s) => sources.located(s, raw.get(s.id), () => runOf(p.sessionId, model)));
-    },
-    sessionDigest: (p) => {
+    }),
+    sessionDigest: prepared(false, (p) => {
       const { steps, state } = models.of(p.sessionId, p.options);
       const fork = forkOrigin(steps);
       return fork ? { state, totals: totalsOf(steps), fork } : { state, totals: totalsOf(steps) };
-    },
-    costReport: (p) => {
+    }),
+    costReport: preparedParts(false, costParts, (p) => {
       const { model, report } = costOf(p);
-      const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(model.steps, p.safety));
+      const findings = findingsOf(model, p.safety);
       return { report: reportDto(report), safety: safetySection(findings) };
-    },
-    costSteps: (p) => {
+    }),
+    costSteps: preparedParts(false, costParts, (p) => {
       const { model, report } = costOf(p);
       return costStepsOf(report, p.ref, model.steps);
-    },
-    checkRun: (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps),
+    }),
+    checkRun: prepared(true, (p) => runChecks.check(p.sessionId, p.breakOn, p.safety, models.of(p.sessionId, p.options, true).steps)),
     endRunCheck: (p) => runChecks.end(p.sessionId),
     sourceFiles: (p) => sources.apply(p),
-    compareSessions: (p) => {
+    compareSessions: async (p) => {
+      await models.prepare(p.left, p.options, true);
+      await models.prepare(p.right, p.options, true);
       const side = (id: string) => {
         const summary = store.getSession(id);
         if (!summary) throw new Error(`no session ${id}`);
@@ -223,41 +282,44 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       const [left, right] = [side(p.left), side(p.right)];
       return { leftName: left.name, rightName: right.name, ...compareTexts(left, right) };
     },
-    matchSessions: (p) => {
+    matchSessions: async (p) => {
       // Answers kept per session state and filter (from a current model: never a throttled one, as it is kept):
-      // a tree refresh rebuilds models only for sessions that changed.
-      const asked = JSON.stringify([p.filter, p.options]);
+      // a tree refresh rebuilds models only for sessions that changed. Each answered as soon as its model is
+      // (the engine keeps a few models: prepared all first, the first ones would be built again).
       if (matches.size > 10_000) matches.clear();
-      return p.sessionIds.map((id) => {
-        const summary = store.getSession(id);
-        if (!summary) return false;
-        const key = `${id}\0${summary.spanCount}/${summary.logCount}/${summary.errorCount}\0${summary.name}\0${asked}`;
-        let match = matches.get(key);
-        if (match === undefined) matches.set(key, (match = matchesSession(p.filter, summary, stepsToMatch(id, p.options))));
-        return match;
-      });
+      const answers: boolean[] = [];
+      for (const id of p.sessionIds) {
+        let match = matches.get(matchKey(id, p));
+        if (match === undefined) {
+          await models.prepare(id, p.options, true);
+          const summary = store.getSession(id);
+          if (summary) matches.set(matchKey(id, p), (match = matchesSession(p.filter, summary, stepsToMatch(id, p.options))));
+        }
+        answers.push(match ?? false);
+      }
+      return answers;
     },
-    sessionOutline: (p) => {
+    sessionOutline: prepared(false, (p) => {
       const model = models.of(p.sessionId, p.options);
       return models.derive(model, 'outline', () => sessionOutline(model.steps));
-    },
-    codeLensStats: (p) => codeLensOf(p).map(({ stepIds: _ids, ...stats }) => stats),
-    debugView: (p) => {
+    }),
+    codeLensStats: prepared(true, (p) => codeLensOf(p).map(({ stepIds: _ids, ...stats }) => stats)),
+    debugView: prepared(true, (p) => {
       const model = models.of(p.sessionId, p.options, true);
       return models.derive(model, `debug ${sources.generation} ${JSON.stringify(p.breakOn)}`, () => {
         const places = placesOf(p.sessionId, model);
         return debugView(model.steps, p.breakOn, (_, i) => places[i]);
       });
-    },
-    codeLensSteps: (p) => codeLensOf(p).find((s) => s.path === p.path && s.line === p.line)?.stepIds ?? [],
-    safetyFindings: (p) => {
+    }),
+    codeLensSteps: prepared(true, (p) => codeLensOf(p).find((s) => s.path === p.path && s.line === p.line)?.stepIds ?? []),
+    safetyFindings: preparedParts(false, [(model, p) => scanSafety(model, p.safety)], (p) => {
       const model = models.of(p.sessionId, p.options);
       const { steps, inputs, state } = model;
-      const findings = models.derive(model, `safety ${JSON.stringify(p.safety)}`, () => findSafety(steps, p.safety));
+      const findings = findingsOf(model, p.safety);
       const on = new Set(findings.map((f) => f.stepId));
       const raw = new Map(inputs.filter((i) => on.has(i.span.spanId)).map((i) => [i.span.spanId, i]));
       return { state, findings, steps: steps.filter((s) => on.has(s.id)).map((s) => sources.located(s, raw.get(s.id), () => runOf(p.sessionId, model))) };
-    },
+    }),
     renameSession: (p) => store.renameSession(p.sessionId, p.name),
     deleteSession: (p) => store.deleteSession(p.sessionId),
     clear: () => store.clear(),
@@ -287,15 +349,18 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     putCassette: (p) => store.putCassette(p.sessionId, p.text),
     sessionCassette: (p) => sessionCassette(store, p.sessionId, p.options, checkFor(p.sessionId)),
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
-    graphSnapshot: (p) => graphs.snapshot(p.feed, p.sessionId, p.options),
-    graphDelta: (p) => graphs.delta(p.feed, p.sessionId, p.options),
+    graphSnapshot: preparedParts(true, graphParts(true), (p) => graphs.snapshot(p.feed, p.sessionId, p.options)),
+    graphDelta: preparedParts(false, graphParts(false), (p) => graphs.delta(p.feed, p.sessionId, p.options)),
     graphStepDetail: (p) => {
       const run = graphs.runOf(p.feed);
       return located(graphs.detail(p.feed, p, p.cursor), () => run && runOf(run.sessionId, run));
     },
     graphWindow: (p) => graphs.window(p.feed, p.from, p.to),
     graphSearch: (p) => graphs.search(p.feed, p.query.slice(0, 1000)),
-    graphStep: (p) => located(graphs.step(p.feed, p.sessionId, p, p.options), () => runOf(p.sessionId, graphs.runOf(p.feed, p.sessionId) ?? models.of(p.sessionId, p.options))),
+    graphStep: async (p) => {
+      if (!graphs.runOf(p.feed, p.sessionId)) await models.prepare(p.sessionId, p.options, true);
+      return located(graphs.step(p.feed, p.sessionId, p, p.options), () => runOf(p.sessionId, graphs.runOf(p.feed, p.sessionId) ?? models.of(p.sessionId, p.options)));
+    },
     graphIndices: (p) => graphs.indices(p.feed, p.ids),
     graphClose: (p) => graphs.close(p.feed),
   };

@@ -1,12 +1,13 @@
 // The engine's agent models, built once per session state and options and shared by every view that asks
 // (a Sessions row, the safety scan, the Cost view, the graph, a reader), within the model's heap budget.
-import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded } from './agent/fromStore';
+import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded, readSessionSliced } from './agent/fromStore';
 import { LiveSession } from './agent/liveSession';
 import { normaliseSpan } from './agent/normalise';
 import type { AgentStep, SessionOptions, SpanInput } from './agent';
 import { ModelTooLargeError, budgetGeneration, modelHeapCheck, type HeapCheckOptions } from './modelBudget';
 import type { SpanStore } from './store/spanStore';
 import type { SessionSummary } from './store/types';
+import { TimeSlices } from './timeSlices';
 
 interface Refusal {
   error: ModelTooLargeError;
@@ -53,9 +54,11 @@ export class ModelCache {
   /** The heap budget of the build under way (models' steps are normalised through it). */
   private check: () => void = () => undefined;
   private readonly normalise = (input: SpanInput): AgentStep => (this.check(), normaliseSpan(input));
+  /** The prepare under way (see prepare). */
+  private preparing: Promise<void> = Promise.resolve();
 
-  /** `budget`: the heap check's settings (tests give a heap of their own). */
-  constructor(private readonly store: SpanStore, private readonly outdated: (sessionId: string) => void, private readonly budget: HeapCheckOptions = {}) {}
+  /** `budget`: the heap check's settings (tests give a heap of their own); `sliceMs`: prepare's slices (TimeSlices). */
+  constructor(private readonly store: SpanStore, private readonly outdated: (sessionId: string) => void, private readonly budget: HeapCheckOptions = {}, private readonly sliceMs?: number) {}
 
   /**
    * `fresh`: never the throttled answer (a debugger's breakpoints must see every step). Throws
@@ -63,28 +66,62 @@ export class ModelCache {
    */
   of(sessionId: string, options: SessionOptions, fresh = false): BuiltModel {
     const summary = this.store.getSession(sessionId);
-    // Tried again only once it shrank or other sessions went (a session that grew would only be larger), and
-    // not at every ask: a live run at the store's caps evicts, and views ask each second.
-    const refused = this.refused.get(sessionId);
-    if (refused?.generation === budgetGeneration() && (performance.now() < refused.until || (!refused.stale && summary && summary.spanCount >= refused.error.spans))) throw refused.error;
-    this.refused.delete(sessionId);
+    const refused = this.refusal(sessionId, summary);
+    if (refused) throw refused;
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
-      this.check = modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0, this.budget);
       try {
-        return this.build(sessionId, options, fresh, summary);
+        const check = modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0, this.budget);
+        return this.within(check, () => this.current(sessionId, options, fresh, summary) ?? this.keep(sessionId, this.whole(sessionId, options, summary)));
+      } catch (e) {
+        if (!this.retries(e, sessionId, attempt, started)) throw e;
+      }
+    }
+  }
+
+  /** `build` with steps normalised through the heap budget `check` (a live model's later updates too: see normalise). */
+  private within<T>(check: () => void, build: () => T): T {
+    this.check = check;
+    try {
+      return build();
+    } finally {
+      this.check = () => undefined;
+    }
+  }
+
+  /**
+   * What `of` would build whole, built a slice at a time (TimeSlices): awaited before `of` by the engine's
+   * requests, so that a first build of a large session never holds the worker's thread (which serves the
+   * receiver) for long. One build at a time. A refusal is kept for `of` to throw; a session changed under
+   * the read (a span removed or moved) is read again, and after that left to `of`.
+   */
+  prepare(sessionId: string, options: SessionOptions, fresh = false): Promise<void> {
+    const next = this.preparing.then(() => this.prepareNow(sessionId, options, fresh));
+    this.preparing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async prepareNow(sessionId: string, options: SessionOptions, fresh: boolean): Promise<void> {
+    const started = performance.now();
+    for (let attempt = 0, changed = 0; changed < 2; attempt++) {
+      const summary = this.store.getSession(sessionId);
+      // `of` gives the refusal.
+      if (!summary || this.refusal(sessionId, summary)) return;
+      try {
+        const check = modelHeapCheck(summary.name, summary.spanCount, this.budget);
+        if (this.within(check, () => this.current(sessionId, options, fresh, summary))) return;
+        const model = await this.wholeSliced(sessionId, options, summary, check);
+        if (!model) {
+          changed++;
+          continue;
+        }
+        // A build `of` made meanwhile (a request that did not wait for this one) is newer: it stays.
+        const kept = this.built.get(sessionId);
+        if (!(kept?.options === model.options && kept.builtAt > started)) this.keep(sessionId, model);
+        return;
       } catch (e) {
         if (!(e instanceof ModelTooLargeError)) throw e;
-        // What the models kept held goes back to the heap (the store and the receiver keep working); they
-        // took part of it (other sessions', or this one's before a whole rebuild), so without them this one
-        // may fit: it is tried once more.
-        const held = this.built.size > 0;
-        this.built.clear();
-        if (held && attempt === 0) continue;
-        this.refused.set(sessionId, { error: e, until: performance.now() + Math.max(ModelCache.refusedMs, 4 * (performance.now() - started)), stale: false, generation: budgetGeneration() });
-        throw e;
-      } finally {
-        this.check = () => undefined;
+        if (!this.retries(e, sessionId, attempt, started)) return;
       }
     }
   }
@@ -99,31 +136,88 @@ export class ModelCache {
     for (const r of this.refused.values()) r.stale = true;
   }
 
-  private build(sessionId: string, options: SessionOptions, fresh: boolean, summary: SessionSummary | undefined): BuiltModel {
+  /**
+   * The refusal that still stands for the session: tried again only once it shrank or other sessions went (a
+   * session that grew would only be larger), and not at every ask (a live run at the store's caps evicts, and
+   * views ask each second).
+   */
+  private refusal(sessionId: string, summary: SessionSummary | undefined): ModelTooLargeError | undefined {
+    const refused = this.refused.get(sessionId);
+    if (refused?.generation === budgetGeneration() && (performance.now() < refused.until || (!refused.stale && summary && summary.spanCount >= refused.error.spans))) return refused.error;
+    this.refused.delete(sessionId);
+    return undefined;
+  }
+
+  /**
+   * After `e` in a build: true to try once more (what the models kept held goes back to the heap; they took
+   * part of it, so without them this one may fit). Otherwise a ModelTooLargeError is kept as the refusal.
+   */
+  private retries(e: unknown, sessionId: string, attempt: number, started: number): boolean {
+    if (!(e instanceof ModelTooLargeError)) return false;
+    const held = this.built.size > 0;
+    this.built.clear();
+    if (held && attempt === 0) return true;
+    this.refused.set(sessionId, { error: e, until: performance.now() + Math.max(ModelCache.refusedMs, 4 * (performance.now() - started)), stale: false, generation: budgetGeneration() });
+    return false;
+  }
+
+  /** The kept model as it stands (current, or throttled), or extended by the spans the session gained; undefined: build it whole. */
+  private current(sessionId: string, options: SessionOptions, fresh: boolean, summary: SessionSummary | undefined): BuiltModel | undefined {
     const state = `${summary?.spanCount}/${summary?.logCount}`;
     const optionsKey = JSON.stringify(options);
     const hit = this.built.get(sessionId);
-    if (hit?.options === optionsKey) {
-      if (hit.state === state) return hit;
-      const wait = hit.builtAt + hit.buildMs * ModelCache.idleFactor - performance.now();
-      if (wait > 0 && !fresh) {
-        if (!this.due.has(sessionId)) this.due.set(sessionId, setTimeout(() => (this.due.delete(sessionId), this.outdated(sessionId)), wait));
-        return hit;
-      }
+    if (hit?.options !== optionsKey) return undefined;
+    if (hit.state === state) return hit;
+    const wait = hit.builtAt + hit.buildMs * ModelCache.idleFactor - performance.now();
+    if (wait > 0 && !fresh) {
+      if (!this.due.has(sessionId)) this.due.set(sessionId, setTimeout(() => (this.due.delete(sessionId), this.outdated(sessionId)), wait));
+      return hit;
     }
-    const started = performance.now();
     // A live session that only grew reads just its new spans, and extends its steps by them.
-    const grown = hit && summary && hit.logCount === summary.logCount && summary.spanCount > hit.inputs.length;
+    const started = performance.now();
+    const grown = summary && hit.logCount === summary.logCount && summary.spanCount > hit.inputs.length;
     const added = grown ? readSessionAdded(this.store, sessionId, hit.inputs, summary.spanCount, hit.seq) : undefined;
-    const extend = added && hit?.options === optionsKey;
-    const live = extend ? hit.live : new LiveSession(options, placeOf, this.normalise);
-    const inputs = added && hit ? mergeInputs(hit.inputs, added) : readSession(this.store, sessionId, this.check);
-    const model: BuiltModel = {
-      state, options: optionsKey, logCount: summary?.logCount ?? 0, inputs, seq: added && hit ? Math.max(hit.seq, lastSeq(added)) : lastSeq(inputs), steps: live.update(inputs, extend ? added : inputs), live, builtAt: 0, buildMs: 0,
-      derived: new Map<string, unknown>(),
-    };
-    model.builtAt = performance.now();
+    if (!added || !summary) return undefined;
+    const inputs = mergeInputs(hit.inputs, added);
+    const model = this.model(state, optionsKey, summary.logCount, inputs, Math.max(hit.seq, lastSeq(added)), hit.live.update(inputs, added), hit.live);
     model.buildMs = model.builtAt - started;
+    return this.keep(sessionId, model);
+  }
+
+  private whole(sessionId: string, options: SessionOptions, summary: SessionSummary | undefined): BuiltModel {
+    const started = performance.now();
+    const live = new LiveSession(options, placeOf, this.normalise);
+    const inputs = readSession(this.store, sessionId, this.check);
+    const model = this.model(`${summary?.spanCount}/${summary?.logCount}`, JSON.stringify(options), summary?.logCount ?? 0, inputs, lastSeq(inputs), live.update(inputs, inputs), live);
+    model.buildMs = model.builtAt - started;
+    return model;
+  }
+
+  /**
+   * `whole`, a slice at a time: its read, and its live model's first update (LiveSession.updateSliced).
+   * undefined when the session changed under the read.
+   */
+  private async wholeSliced(sessionId: string, options: SessionOptions, summary: SessionSummary, check: () => void): Promise<BuiltModel | undefined> {
+    const slices = new TimeSlices(this.sliceMs);
+    const read = await readSessionSliced(this.store, sessionId, slices, check);
+    if (!read) return undefined;
+    const { inputs } = read;
+    let building = true;
+    // Its later updates normalise through the budget `of` sets.
+    const live = new LiveSession(options, placeOf, (input) => (building ? (check(), normaliseSpan(input)) : this.normalise(input)));
+    const steps = await live.updateSliced(inputs, inputs, slices);
+    building = false;
+    const model = this.model(`${read.spanCount}/${summary.logCount}`, JSON.stringify(options), summary.logCount, inputs, lastSeq(inputs), steps, live);
+    // What it cost this thread, not the time it took among other work: the throttle's measure.
+    model.buildMs = slices.busyMs();
+    return model;
+  }
+
+  private model(state: string, options: string, logCount: number, inputs: SpanInput[], seq: number, steps: AgentStep[], live: LiveSession): BuiltModel {
+    return { state, options, logCount, inputs, seq, steps, live, builtAt: performance.now(), buildMs: 0, derived: new Map<string, unknown>() };
+  }
+
+  private keep(sessionId: string, model: BuiltModel): BuiltModel {
     this.built.delete(sessionId);
     this.built.set(sessionId, model);
     // Oldest first in a Map: drop beyond the few sessions being looked at.
@@ -137,6 +231,18 @@ export class ModelCache {
     const started = performance.now();
     const value = compute();
     model.buildMs += performance.now() - started;
+    model.derived.set(key, value);
+    return value;
+  }
+
+  /** derive, for work done a slice at a time (TimeSlices): what it cost this thread counts, not the pauses. */
+  async deriveSliced<T>(model: BuiltModel, key: string, compute: (slices: TimeSlices) => Promise<T>): Promise<T> {
+    if (model.derived.has(key)) return model.derived.get(key) as T;
+    const slices = new TimeSlices(this.sliceMs);
+    const value = await compute(slices);
+    // Made meanwhile by a request that did not wait: the same value.
+    if (model.derived.has(key)) return model.derived.get(key) as T;
+    model.buildMs += slices.busyMs();
     model.derived.set(key, value);
     return value;
   }

@@ -9,6 +9,7 @@ import { buildSessionOfSteps, type AgentSession } from './index';
 import { normaliseSpan } from './normalise';
 import type { AgentStep, SpanInput } from './types';
 import { lowerBound } from '../lowerBound';
+import type { TimeSlices } from '../timeSlices';
 
 const PAGE = 5000;
 
@@ -27,6 +28,19 @@ export function readSession(store: SpanStore, sessionId: string, check?: () => v
 export function readSessionSteps(store: SpanStore, sessionId: string, check?: () => void): AgentStep[] {
   const input = inputMaker(store, sessionId, check);
   return store.mapSpansOfSession(sessionId, (span) => normaliseSpan(input(span)));
+}
+
+/**
+ * readSession a few runs at a time, the event loop served whenever `slices` says (the engine worker's
+ * receiver answers meanwhile): the session as it was when the read began, and its span count then;
+ * undefined when a span of it was removed or moved meanwhile (read it again).
+ */
+export async function readSessionSliced(store: SpanStore, sessionId: string, slices: TimeSlices, check?: () => void): Promise<{ inputs: SpanInput[]; spanCount: number } | undefined> {
+  const input = inputMaker(store, sessionId, check);
+  const read = store.sessionSlices(sessionId, input);
+  if (!read) return { inputs: [], spanCount: 0 };
+  while (read.read(1024)) if (slices.due()) await slices.pause();
+  return read.unchanged() ? { inputs: read.ordered(), spanCount: read.count } : undefined;
 }
 
 /** The agent model of a session in the store, built whole (readSession + buildSession, its spans dying young). */

@@ -19,6 +19,7 @@ import { isRoot, relatesAcrossParts, TraceParts } from './traceParts';
 import { anyMixed, startCounts, tally, tie, type StartCount } from './sameMillisecond';
 import { compareInputs, merge, placeOrder, rangeOf, type InputOrder, type Place } from './livePlaces';
 import { lowerBound } from '../lowerBound';
+import { runSliced, runWhole, type TimeSlices } from '../timeSlices';
 
 /** What a live update changes: the steps that come (with their places) and the steps they replace. */
 interface Change {
@@ -88,6 +89,16 @@ export class LiveSession {
 
   /** The session's inputs, in order; `added` (also in order) are what is new since the last call. */
   update(inputs: readonly SpanInput[], added: readonly SpanInput[]): AgentStep[] {
+    return runWhole(this.updating(inputs, added));
+  }
+
+  /** update, with the event loop served between traces whenever `slices` says (a large session's first build). */
+  updateSliced(inputs: readonly SpanInput[], added: readonly SpanInput[], slices: TimeSlices): Promise<AgentStep[]> {
+    return runSliced(this.updating(inputs, added), slices);
+  }
+
+  /** update's work, yielding after each trace it relates. */
+  private *updating(inputs: readonly SpanInput[], added: readonly SpanInput[]): Generator<void, AgentStep[]> {
     /** Per trace that grew: its new inputs. */
     const grown = new Map<string, SpanInput[]>();
     for (const input of added) {
@@ -105,20 +116,23 @@ export class LiveSession {
     for (const [id, news] of grown) {
       const parted = this.parted.get(id);
       let done = parted ? this.updateParts(id, parted, news, change) : 'trace';
-      if (done === 'trace') done = this.updateTrace(id, change);
+      if (done === 'trace') done = yield* this.updateTrace(id, change);
       if (done === 'whole') {
         this.whole = true;
         return this.rebuild(inputs);
       }
+      yield;
     }
     const { fresh: unordered, freshPlaces, gone } = change;
     const fresh = placeOrder(freshPlaces).map((i) => unordered[i]!);
+    yield;
     // A tie is settled again only where a step came or went: its millisecond is "dirty".
     const dirty = new Set<number>();
     for (const s of fresh) dirty.add(s.startMs);
     for (const s of gone) dirty.add(s.startMs);
     for (const ms of change.retied) dirty.add(ms);
     this.sorted = this.replace(gone, fresh);
+    yield;
     for (const id of change.reflow) {
       const ordered = this.sorted.filter((s) => s.traceId === id);
       const before = ordered.map((s) => this.flows.get(s));
@@ -140,13 +154,20 @@ export class LiveSession {
    * before): its steps all replaced. Modelled by parts from now on when it keeps its normalised steps and
    * nothing in it relates across parts. 'whole': the session must be rebuilt whole (gateway steps).
    */
-  private updateTrace(id: string, change: Change): 'done' | 'whole' {
+  private *updateTrace(id: string, change: Change): Generator<void, 'done' | 'whole'> {
     const list = this.traces.get(id)!;
     // Inputs arrive in order within a batch, not across batches: the trace's inputs in the session's order.
     if (list.length > 1) list.sort(this.byOrder);
     const keep = this.traceSteps.has(id) || this.parted.has(id) || !list.some(isRoot);
-    const normalised = keep ? list.map(this.pristineCopy) : list.map(this.normalise);
+    // (A long run's first build is one trace: its normalising is cut, and its passes are slices of their own.)
+    const normalise = keep ? this.pristineCopy : this.normalise;
+    const normalised = new Array<AgentStep>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      normalised[i] = normalise(list[i]!);
+      if ((i & 255) === 255) yield;
+    }
     if (normalised.some(mergesAcrossTraces)) return 'whole';
+    yield;
     pushAll(change.gone, this.traceSteps.get(id) ?? this.parted.get(id)?.parts.steps() ?? []);
     const split = keep && !normalised.some(relatesAcrossParts) ? TraceParts.of(list) : undefined;
     const { steps, places } = this.relateAndPlace(normalised, list, split);
@@ -154,10 +175,12 @@ export class LiveSession {
     this.traceSteps.delete(id);
     const order = placeOrder(places);
     const ordered = order.map((i) => steps[i]!);
+    yield;
     // A trace that may grow keeps its dataflow, which its next steps extend.
     const { links, flows } = split ? TraceFlows.of(ordered) : { links: undefined, flows: undefined };
     if (links) this.tieFlows(links);
     else this.linkFlows(ordered);
+    yield;
     this.linkParents(ordered);
     for (const i of order) {
       change.fresh.push(steps[i]!);

@@ -10,9 +10,20 @@ import { toolFlow } from './toolCalls';
 import type { SafetyFinding, SafetyKind, SafetyOptions } from './types';
 import { pushAll } from '../otlp/fittedArrays';
 import { stepIndexOf } from '../agent/stepIndex';
+import { runSliced, runWhole, type TimeSlices } from '../timeSlices';
 
 /** `graph`: the session's graph if built already (saves recomputing dataflow). */
 export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}, graph?: AgentGraph): SafetyFinding[] {
+  return runWhole(scan(steps, options, graph));
+}
+
+/** findSafety, the event loop served whenever `slices` says (a scan of 100k realistic steps takes seconds). */
+export function findSafetySliced(steps: readonly AgentStep[], options: SafetyOptions, graph: AgentGraph | undefined, slices: TimeSlices): Promise<SafetyFinding[]> {
+  return runSliced(scan(steps, options, graph), slices);
+}
+
+/** findSafety's work, yielding every 64 steps and between its passes. */
+function* scan(steps: readonly AgentStep[], options: SafetyOptions, graph: AgentGraph | undefined): Generator<void, SafetyFinding[]> {
   const out: SafetyFinding[] = [];
   // Each text is judged once, where it first appears (conversations repeat their history in every call),
   // and an input message met in an earlier step's input is skipped. Keyed by the text itself, not a
@@ -24,9 +35,11 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
   const seenSent = new Set<Message>();
   const seenUntrusted = new Set<Message>();
   const detections = new Detections();
-  steps.forEach((step, i) => {
+  for (let i = 0; i < steps.length; i++) {
+    if ((i & 63) === 63) yield;
+    const step = steps[i]!;
     const hits = stepHits(step, detections);
-    if (hits === noStepHits) return;
+    if (hits === noStepHits) continue;
     const where = (field: string) => `${labelOf(step)} (step ${i + 1}) ${field}`;
     const injection = (field: string, hit: Hit) => {
       if (judgedUntrusted.has(hit.text)) return;
@@ -55,11 +68,13 @@ export function findSafety(steps: readonly AgentStep[], options: SafetyOptions =
       seenSent.add(message);
       if (llm) seenUntrusted.add(message);
     }
-  });
+  }
+  yield;
   // Tool calls are joined only when something needs them: a taint source ran, or there is a policy.
   let flow: ReturnType<typeof toolFlow> | undefined;
   const lazyFlow = () => (flow ??= toolFlow(steps, graph));
   pushAll(out, findTaint(steps, lazyFlow, options.taint));
+  yield;
   if (options.policy) pushAll(out, findPolicyViolations(steps, lazyFlow(), options.policy));
   if (out.length < 2) return out;
   const order = stepIndexOf(steps, out.map((f) => f.stepId));

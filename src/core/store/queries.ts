@@ -5,6 +5,7 @@ import { errorStatus } from './ingest';
 import { liveUntil } from './liveness';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
 import { ensureNameIndex } from './schema';
+import { inSessionOrder } from './sessionSlices';
 import { spansOfRuns, spansOfTraceRuns } from './spanRuns';
 import { allRows, firstRow, forEachRow, num, queryOnce, str, type SqlValue } from './sqlite';
 import type { Page, SessionSource, SessionSummary, SpanQuery, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
@@ -131,9 +132,7 @@ export function mapSpansOfSession<T>(ctx: StoreContext, sessionId: string, plain
     seqs.push(span.seq);
     out.push(fn(span));
   }, true);
-  const order = Array.from(out, (_, i) => i).sort((a, b) => starts[a]! - starts[b]! || seqs[a]! - seqs[b]!);
-  // A span is in one run of its trace and session; were runs ever to overlap, it is read once (as IN did).
-  return order.filter((i, k) => k === 0 || seqs[i] !== seqs[order[k - 1]!]).map((i) => out[i]!);
+  return inSessionOrder(out, starts, seqs);
 }
 
 /** Direct children of a span, in start order. */

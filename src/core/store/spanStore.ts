@@ -11,24 +11,13 @@ import type { PreparedTraces } from './preparedTraces';
 import * as q from './queries';
 import { enforceRetention } from './retention';
 import { SessionRouter } from './sessionRouter';
+import { SessionSlices } from './sessionSlices';
 import { deleteSessions, endLaunch, renameSession, startLaunch } from './sessionWrites';
 import { loadSqlJs } from './sqlite';
 import { Sweeper, sweepAll } from './sweeper';
 import { warmUp, warmUpIngest, type WarmUpPrepare } from './warmUp';
 import { HeapReserve } from './wasmHeap';
-import type {
-  ImportResult,
-  IngestResult,
-  LogIngestResult,
-  Page,
-  SessionSummary,
-  SpanQuery,
-  StoreChange,
-  StoredLogRecord,
-  StoredSpan,
-  StoreStats,
-  TraceSummary,
-} from './types';
+import type { ImportResult, IngestResult, LogIngestResult, Page, SessionSummary, SpanQuery, StoreChange, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
 
 export type { StoreSettings } from './context';
 export type { OtlpExport, OtlpInput, RowsAfter } from './exportImport';
@@ -227,6 +216,11 @@ export class SpanStore {
   /** `fn` of each of a session's spans (attributes as plain values), in the session's order, as each is read. */
   mapSpansOfSession<T>(sessionId: string, fn: (span: StoredSpan) => T): T[] {
     return q.mapSpansOfSession(this.ctx, sessionId, true, fn);
+  }
+
+  /** mapSpansOfSession read a few runs at a time (sessionSlices.ts); undefined for no such session. */
+  sessionSlices<T>(sessionId: string, fn: (span: StoredSpan) => T): SessionSlices<T> | undefined {
+    return this.ctx.sessions.has(sessionId) ? new SessionSlices(this.ctx, sessionId, fn) : undefined;
   }
 
   childrenOf(traceId: string, spanId: string, sessionId?: string): StoredSpan[] {
