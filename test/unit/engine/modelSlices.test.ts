@@ -10,7 +10,7 @@ import { decodeTraceRequest } from '../../../src/core/otlp/protoDecode';
 import { parseOtlpText } from '../../../src/core/sessionFiles';
 import type { SpanStore } from '../../../src/core/store/spanStore';
 import { agentPayloads, longRunPayloads } from '../../bench/agentSpans';
-import { bulkRequest, newStore, str } from '../store/fixtures';
+import { bulkRequest, str, withStore } from '../store/fixtures';
 import { findSafety, parsePolicy } from '../../../src/core/safety';
 import { findSafetySliced } from '../../../src/core/safety/findSafety';
 import { TimeSlices } from '../../../src/core/timeSlices';
@@ -47,8 +47,7 @@ async function countTurns(work: () => Promise<unknown>): Promise<{ count: number
 
 describe('engine: a whole model built a slice at a time', () => {
   it('gives what the build in one go gives: every recorded fixture (logs joined), agent-shaped runs, one long run', async () => {
-    const store = await newStore();
-    try {
+    await withStore({}, async (store) => {
       const dirs = [path.join(root, 'test/fixtures'), path.join(root, 'test/fixtures/safety')];
       for (const file of dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.otlp.json')).map((f) => path.join(d, f)))) {
         const parsed = parseOtlpText(readFileSync(file, 'utf8'));
@@ -68,39 +67,30 @@ describe('engine: a whole model built a slice at a time', () => {
       }
       // A session that is not there: no model, and no error.
       await new ModelCache(store, noChange, {}, 0).prepare('nope', {}, true);
-    } finally {
-      store.dispose();
-    }
+    });
   });
 
   it('serves the event loop while it reads, normalises and relates', async () => {
-    const store = await newStore();
-    try {
+    await withStore({}, async (store) => {
       for (const body of agentPayloads(16, 512)) store.ingestTraces(decodeTraceRequest(body));
       const id = store.listSessions()[0]!.id;
       const turns = await countTurns(() => new ModelCache(store, noChange, {}, 5).prepare(id, {}, true));
       // At most a slice (5 ms) and one trace's or run's work between turns; in one go, none at all.
       assert.ok(turns.count >= Math.min(20, turns.ms / 25), `${turns.count} turns of the event loop in ${turns.ms.toFixed(0)} ms`);
-    } finally {
-      store.dispose();
-    }
+    });
   });
 
   it('scans a session for safety findings a slice at a time', async () => {
-    const store = await newStore();
-    try {
+    await withStore({}, async (store) => {
       for (const body of agentPayloads(8, 512, true)) store.ingestTraces(decodeTraceRequest(body));
       const { steps } = new ModelCache(store, noChange).of(store.listSessions()[0]!.id, {}, true);
       const turns = await countTurns(() => findSafetySliced(steps, {}, undefined, new TimeSlices(2)));
       assert.ok(turns.count >= Math.min(10, turns.ms / 10), `${turns.count} turns of the event loop in ${turns.ms.toFixed(0)} ms`);
-    } finally {
-      store.dispose();
-    }
+    });
   });
 
   it("keeps a refusal (a model too large for the heap) for `of` to give, and drops no other session's model over it", async () => {
-    const store = await newStore();
-    try {
+    await withStore({}, async (store) => {
       store.ingestTraces(bulkRequest(200, 0, [str('service.name', 'agent'), str('session.id', 'small')]));
       store.ingestTraces(bulkRequest(2000, 1000, [str('service.name', 'agent'), str('session.id', 'large')]));
       let used = 0;
@@ -119,15 +109,12 @@ describe('engine: a whole model built a slice at a time', () => {
       await cache.prepare('large', {}, true);
       assert.deepEqual(cache.kept(), ['small']);
       assert.throws(() => cache.of('large', {}, true), (e) => e === error);
-    } finally {
-      store.dispose();
-    }
+    });
   });
 
   it('is the session as it was when the read began, extended after by spans that came meanwhile', async () => {
-    const store = await newStore();
     const res = [str('service.name', 'agent'), str('session.id', 'live')];
-    try {
+    await withStore({}, async (store) => {
       store.ingestTraces(bulkRequest(3000, 0, res));
       const cache = new ModelCache(store, noChange, {}, 0);
       const prepared = cache.prepare('live', {}, true);
@@ -141,15 +128,12 @@ describe('engine: a whole model built a slice at a time', () => {
       const fresh = cache.of('live', {}, true);
       assert.equal(fresh.live, model.live, 'extended, not rebuilt');
       assert.equal(text(fresh), text(new ModelCache(store, noChange).of('live', {}, true)));
-    } finally {
-      store.dispose();
-    }
+    });
   });
 
   it('reads again when spans left the session under the read (a trim at the cap)', async () => {
-    const store = await newStore({ maxSpans: 4000 });
     const res = [str('service.name', 'agent'), str('session.id', 'live')];
-    try {
+    await withStore({ maxSpans: 4000 }, async (store) => {
       store.ingestTraces(bulkRequest(3500, 0, res));
       const cache = new ModelCache(store, noChange, {}, 0);
       const prepared = cache.prepare('live', {}, true);
@@ -163,8 +147,6 @@ describe('engine: a whole model built a slice at a time', () => {
       assert.ok(model.builtAt < after, 'read again by prepare (not left for `of` to rebuild)');
       assert.equal(model.inputs.length, spans);
       assert.equal(text(model), text(new ModelCache(store, noChange).of('live', {}, true)));
-    } finally {
-      store.dispose();
-    }
+    });
   });
 });

@@ -95,6 +95,16 @@ export function newStore(options: StoreOptions = {}): Promise<SpanStore> {
   return SpanStore.create(options);
 }
 
+/** `use` of a new store, disposed after whatever `use` did. */
+export async function withStore(options: StoreOptions, use: (store: SpanStore) => Promise<void> | void): Promise<void> {
+  const store = await newStore(options);
+  try {
+    await use(store);
+  } finally {
+    store.dispose();
+  }
+}
+
 /** `count` spans in traces of `perTrace`, with realistic GenAI-ish attributes (for volume tests). */
 export function bulkRequest(count: number, firstId: number, resourceAttributes: KeyValue[], perTrace = 10): TraceRequest {
   const spans: Span[] = [];
