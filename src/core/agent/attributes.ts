@@ -123,7 +123,7 @@ export function parseJsonText(v: string): unknown {
  * or '"' and it ends as it began (a failed JSON.parse builds a SyntaxError, ~10 us a text, and a tool result
  * like '{"a":1} (cached)' is common); undefined otherwise. Most text starts with a letter: no trim then.
  */
-function jsonCandidate(v: string): string | undefined {
+export function jsonCandidate(v: string): string | undefined {
   const first = v.charCodeAt(0);
   const t = first <= 32 || first >= 0xa0 ? v.trimStart() : v;
   const c = t.charCodeAt(0);

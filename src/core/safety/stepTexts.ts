@@ -1,5 +1,6 @@
 // The pieces of text a step carries, each with the field it came from: what the model was sent (prompts,
 // messages) and what tools got and returned. JSON strings are opened so `args.to` is its own field.
+import { jsonCandidate } from '../agent/attributes';
 import type { AgentStep, Message } from '../agent/types';
 
 export interface FieldText {
@@ -14,10 +15,12 @@ const maxLeaves = 2000;
 export function stringLeaves(value: unknown, prefix: string, out: FieldText[] = [], depth = 0): FieldText[] {
   if (out.length >= maxLeaves || depth > maxDepth || value === null || value === undefined) return out;
   if (typeof value === 'string') {
-    const t = value.trimStart();
-    if (depth < maxDepth && (t.startsWith('{') || t.startsWith('[')) && value.length < 1_000_000) {
+    // Only text that starts and ends as an object or array does: a failed parse costs ~10 µs, and tool
+    // results like '{"a":1} [cached]' were most of a scan of 100k such steps.
+    const t = depth < maxDepth && value.length < 1_000_000 ? jsonCandidate(value) : undefined;
+    if (t !== undefined && t.charCodeAt(0) !== 34) {
       try {
-        return stringLeaves(JSON.parse(value) as unknown, prefix, out, depth + 1);
+        return stringLeaves(JSON.parse(t) as unknown, prefix, out, depth + 1);
       } catch {
         /* plain text that starts with a brace */
       }

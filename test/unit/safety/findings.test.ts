@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildSession, spanInputsFromRequests } from '../../../src/core/agent';
+import { stringLeaves } from '../../../src/core/safety/stepTexts';
 import { countByKind, detectPii, detectSecrets, findSafety, luhn, parsePolicy, type SafetyFinding } from '../../../src/core/safety';
 import { parseOtlpText } from '../../../src/core/sessionFiles';
 import { agentRun } from './session';
@@ -35,6 +36,15 @@ describe('safety: secrets and personal data', () => {
   it('finds e-mail addresses and phone numbers, not documentation domains, dates, versions or IPs', () => {
     assert.deepEqual(detectPii('mail jane.doe@acme-corp.io or call +1 415 555 2671 / (212) 555-7788').map((m) => m.rule), ['email', 'phone', 'phone']);
     assert.deepEqual(detectPii('user@example.com, 2026-12-02, v1.2.3, 192.168.100.200, order 12345678, 10:30:00'), []);
+  });
+
+  it("opens JSON text into its fields (a tool's arguments and results), and keeps text that only starts like JSON whole", () => {
+    const leaves = (v: unknown) => stringLeaves(v, 'args').map((l) => `${l.field}=${l.text}`);
+    assert.deepEqual(leaves('{"to":"a@b.io","cc":["c@d.io"]}'), ['args.to=a@b.io', 'args.cc[0]=c@d.io']);
+    assert.deepEqual(leaves(' \n [1, {"x": true}] \n'), ['args[0]=1', 'args[1].x=true']);
+    assert.deepEqual(leaves('{"city":"Paris"} [cached]'), ['args={"city":"Paris"} [cached]']);
+    assert.deepEqual(leaves('{not json}'), ['args={not json}']);
+    assert.deepEqual(leaves('"quoted"'), ['args="quoted"']);
   });
 
   it('reports each value once, where it was first sent, masked in every field of the finding', () => {
