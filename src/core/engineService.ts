@@ -124,19 +124,15 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       return stepStatsByLocation(model.steps, (_, i) => places[i]);
     });
   };
+  /** A model's cost breakdowns (they depend on the steps alone): extended from the last model's, shared by every report input. */
+  const breakdownsOf = (model: BuiltModel) => models.derive(model, 'breakdowns', () => extendedFrom(lastBreakdowns, model, (base, steps) => extendedBreakdowns(base, steps, parentsOf(model), dataflowOf(model))).rows);
   /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
   const costOf = (p: CostParams) => {
     const model = models.of(p.sessionId, p.options);
     const parents = parentsOf(model);
     const dataflow = dataflowOf(model);
-    return {
-      model,
-      report: models.derive(model, `cost ${JSON.stringify(p.report)}`, () => {
-        // Its breakdowns depend on the steps alone: extended from the last model's, shared by every report input.
-        const breakdowns = models.derive(model, 'breakdowns', () => extendedFrom(lastBreakdowns, model, (base, steps) => extendedBreakdowns(base, steps, parents, dataflow)).rows);
-        return costReport({ ...p.report, steps: model.steps, parents, dataflow, loops: loopsOf(model), breakdowns });
-      }),
-    };
+    const report = models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents, dataflow, loops: loopsOf(model), breakdowns: breakdownsOf(model) }));
+    return { model, report };
   };
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
@@ -202,7 +198,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     (_: BuiltModel, p: SessionParts) => sessionOf(p.sessionId, p.options, fresh),
     (model: BuiltModel, p: SessionParts) => scanSafety(model, {}, sessionOf(p.sessionId, p.options, fresh).session.graph),
   ];
-  const costParts = [parentsOf, dataflowOf, loopsOf, (_: BuiltModel, p: CostParams) => costOf(p), (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
+  const costParts = [parentsOf, dataflowOf, loopsOf, breakdownsOf, (_: BuiltModel, p: CostParams) => costOf(p), (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
   /** matchSessions' answer's key: per session state and filter. */
   const matchKey = (id: string, p: { filter: unknown; options: SessionOptions }): string => {
     const summary = store.getSession(id);
