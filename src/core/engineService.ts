@@ -155,29 +155,28 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     return modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0);
   };
   /**
-   * A request that reads a session's model, its whole build (when one is due) made first a slice at a time
-   * (ModelCache.prepare): the worker's thread also serves the receiver, and a first build of a large session
-   * in one go held it past an exporter's timeout.
+   * A session's model, its whole build (when one is due) made a slice at a time (ModelCache.prepare), then
+   * `parts` of it (each a pass over every step, ~0.1-0.3 s per 100k) derived one per turn of the event loop:
+   * what follows finds them kept. The worker's thread also serves the receiver, and a first build of a large
+   * session in one go held it past an exporter's timeout.
    */
-  const prepared = <P extends SessionParts, R>(fresh: boolean, handle: (p: P) => R | Promise<R>) => async (p: P): Promise<R> => {
+  const deriveParts = async <P extends SessionParts>(p: P, fresh: boolean, parts: ((model: BuiltModel, p: P) => unknown)[]): Promise<void> => {
     await models.prepare(p.sessionId, p.options, fresh);
+    for (const part of parts) {
+      await turn();
+      // A model too large is the request's own answer to give.
+      const model = tryModel(() => models.of(p.sessionId, p.options, fresh));
+      if (!model) break;
+      await part(model, p);
+    }
+  };
+  /** A request that reads a session's model, after deriveParts. */
+  const preparedParts = <P extends SessionParts, R>(fresh: boolean, parts: ((model: BuiltModel, p: NoInfer<P>) => unknown)[], handle: (p: P) => R | Promise<R>) => async (p: P): Promise<R> => {
+    await deriveParts(p, fresh, parts);
     return handle(p);
   };
-  /**
-   * prepared, then the parts of the model a request derives (each a pass over every step, ~0.1-0.3 s per
-   * 100k) derived one at a time, the event loop served between them; the request then finds them kept.
-   */
-  const preparedParts = <P extends SessionParts, R>(fresh: boolean, parts: ((model: BuiltModel, p: NoInfer<P>) => unknown)[], handle: (p: P) => R) =>
-    prepared(fresh, async (p: P): Promise<R> => {
-      for (const part of parts) {
-        await turn();
-        // A model too large is the request's own answer to give.
-        const model = tryModel(() => models.of(p.sessionId, p.options, fresh));
-        if (!model) break;
-        await part(model, p);
-      }
-      return handle(p);
-    });
+  const prepared = <P extends SessionParts, R>(fresh: boolean, handle: (p: P) => R | Promise<R>) => preparedParts(fresh, [], handle);
+  /** `get`'s model, or undefined for one too large for the heap. */
   const tryModel = (get: () => BuiltModel): BuiltModel | undefined => {
     try {
       return get();
@@ -187,7 +186,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   };
   /** The findings of a model's safety scan with these options, once per model. */
   const findingsOf = (model: BuiltModel, safety: SafetyOptions) => models.derive(model, safetyKey(safety), () => findSafety(model.steps, safety));
-  /** The same, scanned a slice at a time ahead of the request that shows them (100k realistic steps: ~2.7 s). */
+  /** The same, scanned a slice at a time ahead of the request that shows them (100k realistic steps: ~1.4 s). */
   const scanSafety = (model: BuiltModel, safety: SafetyOptions, graph?: AgentGraph) => models.deriveSliced(model, safetyKey(safety), (slices) => findSafetySliced(model.steps, safety, graph, slices));
   /** What graphOf derives (a snapshot's from a current model, a live refresh's from the model the throttle gives). */
   const graphParts = (fresh: boolean) => [
@@ -205,13 +204,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     return `${id}\0${summary?.spanCount}/${summary?.logCount}/${summary?.errorCount}\0${summary?.name}\0${JSON.stringify([p.filter, p.options])}`;
   };
   /** A session's steps for the Sessions view's filter: none when its model does not fit (its name, status and such still match). */
-  const stepsToMatch = (id: string, options: SessionOptions): readonly AgentStep[] => {
-    try {
-      return models.of(id, options, true).steps;
-    } catch (e) {
-      return unlessTooLarge(e) ?? [];
-    }
-  };
+  const stepsToMatch = (id: string, options: SessionOptions): readonly AgentStep[] => tryModel(() => models.of(id, options, true))?.steps ?? [];
   /** A step answer with its step located in the workspace (the model's own step is left as it is). */
   const located = <T extends GraphStepAnswer>(answer: T | undefined, run: () => Run | undefined): T | undefined =>
     answer && { ...answer, step: sources.located(answer.step, answer.input, run) };
@@ -340,10 +333,21 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       ...p.options,
       assets: p.assetsRoot === undefined ? undefined : () => readReportAssets(p.assetsRoot!),
       check: checkFor(p.sessionId),
+      // The graph's model and findings, as the panel would show them.
+      model: async () => {
+        await deriveParts(p, true, graphParts(true));
+        const { session, inputs, safety } = graphOf(p.sessionId, p.options, true);
+        return { session, inputs, safety };
+      },
     }),
     storedCassette: (p) => store.cassette(p.sessionId),
     putCassette: (p) => store.putCassette(p.sessionId, p.text),
-    sessionCassette: (p) => sessionCassette(store, p.sessionId, p.options, checkFor(p.sessionId)),
+    sessionCassette: async (p) => {
+      // Rebuilt from the model's steps when the gateway recorded none.
+      if (store.cassette(p.sessionId) !== undefined) return sessionCassette(store, p.sessionId);
+      await models.prepare(p.sessionId, p.options, true);
+      return sessionCassette(store, p.sessionId, p.options, undefined, models.of(p.sessionId, p.options, true).steps);
+    },
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
     graphSnapshot: preparedParts(true, graphParts(true), (p) => graphs.snapshot(p.feed, p.sessionId, p.options)),
     graphDelta: preparedParts(false, graphParts(false), (p) => graphs.delta(p.feed, p.sessionId, p.options)),

@@ -46,11 +46,12 @@ export interface EvalRecord {
   };
 }
 
-export function evalRecords(session: AgentSession, info: { id: string; name: string }): EvalRecord[] {
+/** `safety`: the session's findings when found already (the engine's, scanned a slice at a time). */
+export function evalRecords(session: AgentSession, info: { id: string; name: string }, safety?: readonly SafetyFinding[]): EvalRecord[] {
   const out: EvalRecord[] = [];
   const ordered = session.steps.map((s, i) => [s, i] as const).sort((a, b) => a[0].startMs - b[0].startMs || a[1] - b[1]);
   const findings = new Map<string, SafetyFinding[]>();
-  for (const f of findSafety(session.steps, {}, session.graph)) findings.set(f.stepId, [...(findings.get(f.stepId) ?? []), f]);
+  for (const f of safety ?? findSafety(session.steps, {}, session.graph)) findings.set(f.stepId, [...(findings.get(f.stepId) ?? []), f]);
   for (const [s] of ordered) {
     // An aggregate LLM step (ai.generateText) repeats its calls: the calls are the records.
     const isCall = s.kind === 'llm' && !s.aggregate;

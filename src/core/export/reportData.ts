@@ -3,11 +3,12 @@
 import type { AgentSession } from '../agent';
 import { GraphFeed, type GraphSessionInfo } from '../agent/graphDto';
 import type { SpanInput } from '../agent/types';
-import { findSafety, safetySection } from '../safety';
+import { findSafety, safetySection, type SafetyFinding } from '../safety';
 import type { ReportDataDto } from '../../protocol/report';
 import { pushAll } from '../otlp/fittedArrays';
 
-export function reportData(session: AgentSession, info: GraphSessionInfo, inputs: readonly SpanInput[], now = new Date()): ReportDataDto {
+/** `findings`: the session's safety findings when found already (the engine's, scanned a slice at a time). */
+export function reportData(session: AgentSession, info: GraphSessionInfo, inputs: readonly SpanInput[], now = new Date(), findings?: readonly SafetyFinding[]): ReportDataDto {
   const feed = new GraphFeed({ ...info, live: false });
   const snapshot = feed.snapshot(session);
   const raw = new Map(inputs.map((i) => [i.span.spanId, i]));
@@ -35,6 +36,6 @@ export function reportData(session: AgentSession, info: GraphSessionInfo, inputs
     if (more.length === 0) break;
     pushAll(summaries, more);
   }
-  const safety = safetySection(findSafety(session.steps, {}, session.graph), Infinity).findings;
+  const safety = safetySection(findings ?? findSafety(session.steps, {}, session.graph), Infinity).findings;
   return { v: 1, snapshot, details, summaries, safety, generatedAt: now.toISOString() };
 }

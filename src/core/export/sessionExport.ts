@@ -3,7 +3,8 @@
 import { buildSession, type AgentSession } from '../agent';
 import { byModel } from '../cost';
 import { buildStoredSession, readSession } from '../agent/fromStore';
-import type { SpanInput } from '../agent/types';
+import type { AgentStep, SpanInput } from '../agent/types';
+import type { SafetyFinding } from '../safety';
 import type { PricingOptions } from '../pricing/price';
 import { stat } from 'node:fs/promises';
 import { writeOtlpFile } from '../sessionFiles';
@@ -31,6 +32,15 @@ export interface SessionExportOptions {
   assets?: () => Promise<ReportAssets>;
   /** Called once per span modelled (the engine's heap budget: it may throw, and the export stops). */
   check?: () => void;
+  /** The session's model as the engine keeps it (built a slice at a time), for the formats that model it; else built here. */
+  model?: () => Promise<ExportModel>;
+}
+
+/** A session's model, its spans and its safety findings (default options), as the engine keeps them. */
+export interface ExportModel {
+  session: AgentSession;
+  inputs: readonly SpanInput[];
+  safety: readonly SafetyFinding[];
 }
 
 export interface SessionExportResult {
@@ -52,14 +62,16 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
   }
   if (format === 'sqlite') data = store.exportSessionSqlite(sessionId);
   else if (format === 'cassette') {
-    const cassette = sessionCassette(store, sessionId);
+    const steps = store.cassette(sessionId) === undefined && options.model ? (await options.model()).session.steps : undefined;
+    const cassette = sessionCassette(store, sessionId, {}, undefined, steps);
     records = cassette.exchanges.length;
     data = JSON.stringify(cassette, null, 1);
   } else {
     const info = { id: summary.id, name: summary.name };
     if (format === 'eval-jsonl') {
       // A line at a time (in ~64 KB writes): one string of a large session's records is not needed.
-      const lines = evalRecords(buildStoredSession(store, sessionId, { pricing: options.pricing }, options.check), info);
+      const built = options.model && (await options.model());
+      const lines = built ? evalRecords(built.session, info, built.safety) : evalRecords(buildStoredSession(store, sessionId, { pricing: options.pricing }, options.check), info);
       await writeFileAtomicStream(file, async (write) => {
         let chunk = '';
         for (const r of lines) {
@@ -75,25 +87,29 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
     } else {
       if (!options.assets) throw new Error('the HTML report needs the built graph webview');
       // The report shows each step's raw span too: the spans are read first and kept.
-      const inputs = readSession(store, sessionId, options.check);
-      const session = buildSession(inputs, { pricing: options.pricing });
+      const built = options.model && (await options.model());
+      const inputs = built?.inputs ?? readSession(store, sessionId, options.check);
+      const session = built?.session ?? buildSession(inputs, { pricing: options.pricing });
       records = session.steps.length;
-      data = htmlOf(session, info, inputs, await options.assets());
+      data = htmlOf(session, info, inputs, await options.assets(), built?.safety);
     }
   }
   await writeFileAtomic(file, data);
   return { spans: summary.spanCount, records, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length };
 }
 
-/** The cassette the gateway recorded for the session, else one rebuilt from its spans; throws why neither exists. */
-export function sessionCassette(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}, check?: () => void): Cassette {
+/**
+ * The cassette the gateway recorded for the session, else one rebuilt from its spans (`steps`: its model's,
+ * when built already); throws why neither exists.
+ */
+export function sessionCassette(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}, check?: () => void, steps?: readonly AgentStep[]): Cassette {
   const stored = store.cassette(sessionId);
   if (stored !== undefined) return parseCassette(stored, 'the stored cassette');
-  const synthesis = cassetteFromSteps(buildStoredSession(store, sessionId, options, check).steps);
+  const synthesis = cassetteFromSteps(steps ?? buildStoredSession(store, sessionId, options, check).steps);
   if ('reason' in synthesis) throw new Error(`the session has no cassette: the LLM gateway did not record it, and it cannot be rebuilt from its spans (${synthesis.reason})`);
   return synthesis.cassette;
 }
 
-export function htmlOf(session: AgentSession, info: { id: string; name: string }, inputs: readonly SpanInput[], assets: ReportAssets): string {
-  return renderHtmlReport(reportData(session, info, inputs), { totals: session.totals, byModel: byModel(session.steps) }, assets);
+export function htmlOf(session: AgentSession, info: { id: string; name: string }, inputs: readonly SpanInput[], assets: ReportAssets, safety?: readonly SafetyFinding[]): string {
+  return renderHtmlReport(reportData(session, info, inputs, undefined, safety), { totals: session.totals, byModel: byModel(session.steps) }, assets);
 }
