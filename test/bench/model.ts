@@ -15,6 +15,7 @@ import { costReport, reportDto } from '../../src/core/cost';
 import { findSafety } from '../../src/core/safety';
 import { lastSeq, mergeInputs, placeOf, readSession, readSessionAdded, readSessionSteps } from '../../src/core/agent/fromStore';
 import { LiveSession } from '../../src/core/agent/liveSession';
+import { ModelCache } from '../../src/core/modelCache';
 import { extendedTimeline, type TimelineBase } from '../../src/core/agent/timelineUpdate';
 import { extendedDataflow, extendedParents, type LinksBase } from '../../src/core/agent/liveLinks';
 import type { SpanInput } from '../../src/core/agent';
@@ -33,6 +34,9 @@ export interface ModelBench {
   readMs: number[];
   /** readSession + the live model's first build (the engine's whole path). */
   cacheWholeMs: number;
+  /** The same build a slice at a time (ModelCache.prepare), as the engine's requests make it: its time, and the longest the thread went without serving its event loop. */
+  slicedMs: number;
+  slicedHoldMs: number;
   /** One live update of `batch` spans each (read + model), and how each was made. */
   updateMs: number[];
   updatePaths: string[];
@@ -66,7 +70,7 @@ async function agentStore(spans: number): Promise<SpanStore> {
 async function measure(spans: number, runs: number, updates: number): Promise<ModelBench> {
   const store = await agentStore(spans);
   const id = store.listSessions()[0]!.id;
-  const result: ModelBench = { spans, wholeMs: [], readMs: [], cacheWholeMs: 0, updateMs: [], updatePaths: [], costMs: 0, safetyMs: 0, costWireBytes: 0, costFullBytes: 0, longWholeMs: 0, longUpdateMs: [], longUpdatePaths: [], halfUpdateMs: [], panelMs: [], panelBytes: [], snapshotBytes: 0 };
+  const result: ModelBench = { spans, wholeMs: [], readMs: [], cacheWholeMs: 0, slicedMs: 0, slicedHoldMs: 0, updateMs: [], updatePaths: [], costMs: 0, safetyMs: 0, costWireBytes: 0, costFullBytes: 0, longWholeMs: 0, longUpdateMs: [], longUpdatePaths: [], halfUpdateMs: [], panelMs: [], panelBytes: [], snapshotBytes: 0 };
   for (let run = 0; run < runs; run++) {
     global.gc?.();
     const started = performance.now();
@@ -91,6 +95,10 @@ async function measure(spans: number, runs: number, updates: number): Promise<Mo
   const live = new LiveSession({}, placeOf);
   const steps = live.update(inputs, inputs);
   result.cacheWholeMs = performance.now() - started;
+  global.gc?.();
+  const sliced = await longestHold(() => new ModelCache(store, () => undefined).prepare(id, {}, true));
+  result.slicedMs = sliced.ms;
+  result.slicedHoldMs = sliced.holdMs;
   // The live run goes on: each export of 512 new spans is one update, which the open graph is sent.
   const feed = new GraphFeed({ id, name: id, live: true });
   // Links and timeline extended from the last update's, as the engine derives them.
@@ -117,6 +125,24 @@ async function measure(spans: number, runs: number, updates: number): Promise<Mo
   const long = await measureLongRun(spans, updates);
   const half = await measureLongRun(spans / 2, updates);
   return { ...result, longWholeMs: long.wholeMs, longUpdateMs: long.updated.ms, longUpdatePaths: long.updated.paths, halfUpdateMs: half.updated.ms };
+}
+
+/** How long `work` took, and the longest gap between two turns of the event loop meanwhile. */
+async function longestHold(work: () => Promise<unknown>): Promise<{ ms: number; holdMs: number }> {
+  let done = false;
+  let holdMs = 0;
+  let last = performance.now();
+  const turn = () => {
+    const now = performance.now();
+    holdMs = Math.max(holdMs, now - last);
+    last = now;
+    if (!done) setImmediate(turn);
+  };
+  const started = performance.now();
+  setImmediate(turn);
+  await work();
+  done = true;
+  return { ms: performance.now() - started, holdMs: Math.max(holdMs, performance.now() - last) };
 }
 
 /** Each payload stored, then read and added to the live model as the engine's model cache does: each update's ms and path. */
@@ -169,6 +195,7 @@ export function printModelBench(r: ModelBench): FileGoal[] {
   const k = `${Math.round(r.spans / 1000)}k`;
   console.log(`\nAgent model (${k} agent-shaped spans in the store; median of ${r.wholeMs.length} runs)`);
   console.log(`  whole: buildStoredSession ${s(median(r.wholeMs))} (read and normalise ${s(median(r.readMs))}); the engine's model cache (read + live model) ${s(r.cacheWholeMs)}`);
+  console.log(`  the same a slice at a time, as the engine worker builds it (its receiver answering meanwhile): ${s(r.slicedMs)}, the longest hold ${r.slicedHoldMs.toFixed(0)} ms (in one go: all of it)`);
   const update = median(r.updateMs);
   const ratio = update / r.cacheWholeMs;
   console.log(`  Cost view report ${s(r.costMs)}, ${(r.costWireBytes / 1024).toFixed(0)} KB on the wire (${(r.costFullBytes / 2 ** 20).toFixed(1)} MB with every row's step ids, which stay in the worker); safety scan ${s(r.safetyMs)}`);
