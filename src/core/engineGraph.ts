@@ -9,6 +9,7 @@ import { GraphFeed, type FeedInputs } from './agent/graphDto';
 import { packedJson } from '../protocol/graphPacking';
 import { StepSearch, type SearchResult } from './search/stepSearch';
 import type { SessionSummary } from './store/types';
+import { runSliced, runWhole, TimeSlices } from './timeSlices';
 
 /** What the graph needs of the engine's model cache. */
 export interface GraphModels {
@@ -45,13 +46,24 @@ export class GraphFeeds {
 
   /** A full snapshot for panel `feedId` (a new feed: indices start over). */
   snapshot(feedId: string, sessionId: string, options: SessionOptions): GraphFeedAnswer | undefined {
+    return runWhole(this.snapshotting(feedId, sessionId, options));
+  }
+
+  /** snapshot, the event loop served between its passes whenever `slices` says (the worker also serves the receiver). */
+  snapshotSliced(feedId: string, sessionId: string, options: SessionOptions, slices = new TimeSlices()): Promise<GraphFeedAnswer | undefined> {
+    return runSliced(this.snapshotting(feedId, sessionId, options), slices);
+  }
+
+  private *snapshotting(feedId: string, sessionId: string, options: SessionOptions): Generator<void, GraphFeedAnswer | undefined> {
     // The session the feed showed is let go first: a large one must not hold the heap while the next is built.
     this.open.delete(feedId);
     const summary = this.models.summary(sessionId);
     const built = summary && this.models.session(sessionId, options, true);
     if (!summary || !built) return undefined;
     const feed = new GraphFeed({ id: summary.id, name: summary.name, live: summary.live });
-    const json = packedJson(feed.packedSnapshot(built.session, built));
+    const dto = yield* feed.packingSnapshot(built.session, built);
+    yield;
+    const json = packedJson(dto);
     this.open.set(feedId, { sessionId, feed, session: built.session, inputs: built.inputs });
     for (const id of this.open.keys()) if (this.open.size > GraphFeeds.kept) this.open.delete(id);
     return { kind: 'snapshot', json, steps: built.session.steps.length };

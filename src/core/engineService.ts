@@ -349,7 +349,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
       return sessionCassette(store, p.sessionId, p.options, undefined, models.of(p.sessionId, p.options, true).steps);
     },
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
-    graphSnapshot: preparedParts(true, graphParts(true), (p) => graphs.snapshot(p.feed, p.sessionId, p.options)),
+    graphSnapshot: preparedParts(true, graphParts(true), (p) => graphs.snapshotSliced(p.feed, p.sessionId, p.options)),
     graphDelta: preparedParts(false, graphParts(false), (p) => graphs.delta(p.feed, p.sessionId, p.options)),
     graphStepDetail: (p) => {
       const run = graphs.runOf(p.feed);

@@ -19,6 +19,7 @@ import { totalsDto } from './rollups';
 import { stateAt, stepPhaseAt, type Timeline } from './timeline';
 import { parentIndices, stepKey } from './tree';
 import type { AgentStep, SpanInput } from './types';
+import { runWhole } from '../timeSlices';
 
 export interface GraphSessionInfo {
   id: string;
@@ -134,9 +135,16 @@ export class GraphFeed {
 
   /** snapshot() as the webview is sent it: columns, a fraction of the JSON. */
   packedSnapshot(session: AgentSession, given?: FeedInputs): PackedSnapshotDto {
+    return runWhole(this.packingSnapshot(session, given));
+  }
+
+  /** packedSnapshot's work, yielding between its passes (each ~0.1 s per 100k steps: see TimeSlices). */
+  *packingSnapshot(session: AgentSession, given?: FeedInputs): Generator<void, PackedSnapshotDto> {
     const snapshot = this.snapshot(session, given);
+    yield;
     const edges = splitEdges(snapshot.edges, snapshot.steps, snapshot.timeline);
     this.base = { version: snapshot.version, timeline: snapshot.timeline, edges };
+    yield;
     return packSnapshot(snapshot, undefined, edges);
   }
 
