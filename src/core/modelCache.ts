@@ -96,9 +96,24 @@ export class ModelCache {
    * the read (a span removed or moved) is read again, and after that left to `of`.
    */
   prepare(sessionId: string, options: SessionOptions, fresh = false): Promise<void> {
+    // A model kept (or extended by a few spans) answers at once: it does not wait behind another session's build.
+    if (this.answersNow(sessionId, options, fresh)) return Promise.resolve();
     const next = this.preparing.then(() => this.prepareNow(sessionId, options, fresh));
     this.preparing = next.catch(() => undefined);
     return next;
+  }
+
+  /** Whether `of` answers without a whole build: no such session, a refusal that stands, or current(). */
+  private answersNow(sessionId: string, options: SessionOptions, fresh: boolean): boolean {
+    const summary = this.store.getSession(sessionId);
+    if (!summary || this.refusal(sessionId, summary)) return true;
+    try {
+      return this.within(modelHeapCheck(summary.name, summary.spanCount, this.budget), () => this.current(sessionId, options, fresh, summary)) !== undefined;
+    } catch (e) {
+      // Too large to extend: prepareNow frees the models kept and tries again.
+      if (e instanceof ModelTooLargeError) return false;
+      throw e;
+    }
   }
 
   private async prepareNow(sessionId: string, options: SessionOptions, fresh: boolean): Promise<void> {

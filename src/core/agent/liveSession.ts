@@ -92,12 +92,15 @@ export class LiveSession {
     return runWhole(this.updating(inputs, added));
   }
 
-  /** update, with the event loop served between traces whenever `slices` says (a large session's first build). */
+  /**
+   * update, with the event loop served at its yields whenever `slices` says (a large session's first build).
+   * Nothing else may update this model meanwhile: its state is half made between yields.
+   */
   updateSliced(inputs: readonly SpanInput[], added: readonly SpanInput[], slices: TimeSlices): Promise<AgentStep[]> {
     return runSliced(this.updating(inputs, added), slices);
   }
 
-  /** update's work, yielding after each trace it relates. */
+  /** update's work, yielding after each trace it relates, and within a trace between its passes. */
   private *updating(inputs: readonly SpanInput[], added: readonly SpanInput[]): Generator<void, AgentStep[]> {
     /** Per trace that grew: its new inputs. */
     const grown = new Map<string, SpanInput[]>();

@@ -89,6 +89,21 @@ describe('engine: a whole model built a slice at a time', () => {
     });
   });
 
+  it("answers a session whose model is kept at once, not after another session's build", async () => {
+    await withStore({}, async (store) => {
+      store.ingestTraces(bulkRequest(200, 0, [str('service.name', 'agent'), str('session.id', 'small')]));
+      store.ingestTraces(bulkRequest(20_000, 1000, [str('service.name', 'agent'), str('session.id', 'large')]));
+      const cache = new ModelCache(store, noChange, {}, 0);
+      await cache.prepare('small', {}, true);
+      let largeBuilt = false;
+      const large = cache.prepare('large', {}, true).then(() => (largeBuilt = true));
+      await cache.prepare('small', {}, true);
+      assert.equal(largeBuilt, false, 'the kept model waited for the other build');
+      await large;
+      assert.deepEqual(cache.kept(), ['small', 'large']);
+    });
+  });
+
   it("keeps a refusal (a model too large for the heap) for `of` to give, and drops no other session's model over it", async () => {
     await withStore({}, async (store) => {
       store.ingestTraces(bulkRequest(200, 0, [str('service.name', 'agent'), str('session.id', 'small')]));
