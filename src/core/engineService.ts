@@ -31,7 +31,7 @@ import { SourceMirror, stepStatsByLocation, type Run } from './sources';
 import { LivenessTimer } from './store/livenessTimer';
 import type { StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
-import { ModelTooLargeError, modelHeapCheck, unlessTooLarge } from './modelBudget';
+import { ModelTooLargeError, unlessTooLarge } from './modelBudget';
 import { setImmediate as turn } from 'node:timers/promises';
 import { ModelCache, type BuiltModel } from './modelCache';
 
@@ -149,11 +149,6 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     return { ...built, safety: models.derive(built.model, safetyKey({}), () => findSafety(built.model.steps, {}, built.session.graph)) };
   };
   const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: graphOf });
-  /** The heap budget of a model built outside the cache (exports, a cassette rebuilt from spans). */
-  const checkFor = (sessionId: string) => {
-    const summary = store.getSession(sessionId);
-    return modelHeapCheck(summary?.name ?? sessionId, summary?.spanCount ?? 0);
-  };
   /**
    * A session's model, its whole build (when one is due) made a slice at a time (ModelCache.prepare), then
    * `parts` of it (each a pass over every step, ~0.1-0.3 s per 100k) derived one per turn of the event loop:
@@ -332,7 +327,6 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     exportSession: (p) => exportSession(store, p.sessionId, p.file, p.format, {
       ...p.options,
       assets: p.assetsRoot === undefined ? undefined : () => readReportAssets(p.assetsRoot!),
-      check: checkFor(p.sessionId),
       // The graph's model and findings, as the panel would show them.
       model: async () => {
         await deriveParts(p, true, graphParts(true));
@@ -342,12 +336,11 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     }),
     storedCassette: (p) => store.cassette(p.sessionId),
     putCassette: (p) => store.putCassette(p.sessionId, p.text),
-    sessionCassette: async (p) => {
-      // Rebuilt from the model's steps when the gateway recorded none.
-      if (store.cassette(p.sessionId) !== undefined) return sessionCassette(store, p.sessionId);
-      await models.prepare(p.sessionId, p.options, true);
-      return sessionCassette(store, p.sessionId, p.options, undefined, models.of(p.sessionId, p.options, true).steps);
-    },
+    sessionCassette: (p) =>
+      sessionCassette(store, p.sessionId, async () => {
+        await models.prepare(p.sessionId, p.options, true);
+        return models.of(p.sessionId, p.options, true).steps;
+      }),
     forwardSession: (p) => forwardSession(store, p.sessionId, p.target, progress(p.progressId)),
     graphSnapshot: preparedParts(true, graphParts(true), (p) => graphs.snapshotSliced(p.feed, p.sessionId, p.options)),
     graphDelta: preparedParts(false, graphParts(false), (p) => graphs.delta(p.feed, p.sessionId, p.options)),

@@ -119,13 +119,11 @@ export class ModelCache {
   private async prepareNow(sessionId: string, options: SessionOptions, fresh: boolean): Promise<void> {
     const started = performance.now();
     for (let attempt = 0, changed = 0; changed < 2; attempt++) {
-      const summary = this.store.getSession(sessionId);
-      // `of` gives the refusal.
-      if (!summary || this.refusal(sessionId, summary)) return;
+      // Asked again: another build may have made this one's (or a refusal `of` gives) while it waited.
+      if (this.answersNow(sessionId, options, fresh)) return;
+      const summary = this.store.getSession(sessionId)!;
       try {
-        const check = modelHeapCheck(summary.name, summary.spanCount, this.budget);
-        if (this.within(check, () => this.current(sessionId, options, fresh, summary))) return;
-        const model = await this.wholeSliced(sessionId, options, summary, check);
+        const model = await this.wholeSliced(sessionId, options, summary, modelHeapCheck(summary.name, summary.spanCount, this.budget));
         if (!model) {
           changed++;
           continue;

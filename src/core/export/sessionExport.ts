@@ -62,8 +62,7 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
   }
   if (format === 'sqlite') data = store.exportSessionSqlite(sessionId);
   else if (format === 'cassette') {
-    const steps = store.cassette(sessionId) === undefined && options.model ? (await options.model()).session.steps : undefined;
-    const cassette = sessionCassette(store, sessionId, {}, undefined, steps);
+    const cassette = await sessionCassette(store, sessionId, async () => (options.model ? (await options.model()).session.steps : buildStoredSession(store, sessionId, { pricing: options.pricing }, options.check).steps));
     records = cassette.exchanges.length;
     data = JSON.stringify(cassette, null, 1);
   } else {
@@ -99,13 +98,13 @@ export async function exportSession(store: SpanStore, sessionId: string, file: s
 }
 
 /**
- * The cassette the gateway recorded for the session, else one rebuilt from its spans (`steps`: its model's,
- * when built already); throws why neither exists.
+ * The cassette the gateway recorded for the session, else one rebuilt from its model's steps (`steps`, asked
+ * only then); throws why neither exists.
  */
-export function sessionCassette(store: SpanStore, sessionId: string, options: { pricing?: PricingOptions } = {}, check?: () => void, steps?: readonly AgentStep[]): Cassette {
+export async function sessionCassette(store: SpanStore, sessionId: string, steps: () => Promise<readonly AgentStep[]>): Promise<Cassette> {
   const stored = store.cassette(sessionId);
   if (stored !== undefined) return parseCassette(stored, 'the stored cassette');
-  const synthesis = cassetteFromSteps(steps ?? buildStoredSession(store, sessionId, options, check).steps);
+  const synthesis = cassetteFromSteps(await steps());
   if ('reason' in synthesis) throw new Error(`the session has no cassette: the LLM gateway did not record it, and it cannot be rebuilt from its spans (${synthesis.reason})`);
   return synthesis.cassette;
 }

@@ -5,8 +5,8 @@ import { errorStatus } from './ingest';
 import { liveUntil } from './liveness';
 import { logColumns, logFromRow, spanColumns, spanFromRow } from './rows';
 import { ensureNameIndex } from './schema';
-import { inSessionOrder } from './sessionSlices';
-import { spansOfRuns, spansOfTraceRuns } from './spanRuns';
+import { SessionOrder } from './sessionSlices';
+import { sessionSpansUpTo, spansOfRuns, spansOfTraceRuns } from './spanRuns';
 import { allRows, firstRow, forEachRow, num, queryOnce, str, type SqlValue } from './sqlite';
 import type { Page, SessionSource, SessionSummary, SpanQuery, StoredLogRecord, StoredSpan, StoreStats, TraceSummary } from './types';
 
@@ -91,9 +91,7 @@ export function spansOfTrace(ctx: StoreContext, traceId: string, sessionId?: str
  */
 export function spansOfSessionAfter(ctx: StoreContext, sessionId: string, seq: number, before: number, plain = false): StoredSpan[] | undefined {
   if (!ctx.sessions.has(sessionId)) return undefined;
-  // Runs hold only their own spans, so they count a session's spans up to `seq` without reading any.
-  const kept = firstRow(ctx.stmts, 'SELECT coalesce(sum(min(last_id, ?1) - first_id + 1), 0) FROM span_runs WHERE session_id = ?2 AND first_id <= ?1', [seq, sessionId]);
-  if (num(kept?.[0]) !== before) return undefined;
+  if (sessionSpansUpTo(ctx, sessionId, seq) !== before) return undefined;
   const rows = allRows(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ? AND r.last_id > ? AND s.id > ? ORDER BY s.id`, [sessionId, seq, seq]);
   return rows.map((r) => spanFromRow(ctx, r, plain));
 }
@@ -123,16 +121,9 @@ export function mapSpansOfSession<T>(ctx: StoreContext, sessionId: string, plain
   // SQLite sorting whole rows, data included, took ~200 ms of ~900 on 100k spans; the same order (start,
   // NULL first as SQLite has it, then id) made here. Each row becomes its span as it is stepped to, rather
   // than every row (and a copy of its data, ~70 MB per 100k agent spans) being held until the last one is read.
-  const out: T[] = [];
-  const starts: number[] = [];
-  const seqs: number[] = [];
-  forEachRow(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ?`, [sessionId], (r) => {
-    starts.push(typeof r[6] === 'number' ? r[6] : -Infinity);
-    const span = spanFromRow(ctx, r, plain);
-    seqs.push(span.seq);
-    out.push(fn(span));
-  }, true);
-  return inSessionOrder(out, starts, seqs);
+  const spans = new SessionOrder(ctx, plain, fn);
+  forEachRow(ctx.stmts, `SELECT ${spanColumns} FROM ${spansOfRuns} WHERE r.session_id = ?`, [sessionId], spans.add, true);
+  return spans.ordered();
 }
 
 /** Direct children of a span, in start order. */

@@ -3,6 +3,7 @@
 // insert ~2 µs each; dropping both took store-only ingest from 11.8 to 6.5 µs a span (medians of 5
 // runs). Spans arrive a trace at a time (see traceOrder.ts), so a batch writes one run per trace.
 import type { StoreContext } from './context';
+import { firstRow, num } from './sqlite';
 
 export const spanRunsTable = (schema: string) => `
 -- Exact: a run holds no other span; moving or deleting a trace's spans moves or deletes its runs too.
@@ -32,6 +33,11 @@ export const spansOfTraceRuns = spansOfRuns.replace('span_runs r', 'span_runs r 
 
 /** The ids of a trace's spans in a session (?1 trace, ?2 session), for deletes and updates of spans. */
 export const traceSpanIds = `SELECT s.id FROM ${spansOfTraceRuns} WHERE r.trace_id = ?1 AND r.session_id = ?2`;
+
+/** A session's spans up to id `seq`, counted by its runs without reading any span (runs hold only their own spans). */
+export function sessionSpansUpTo(ctx: StoreContext, sessionId: string, seq: number): number {
+  return num(firstRow(ctx.stmts, 'SELECT coalesce(sum(min(last_id, ?1) - first_id + 1), 0) FROM span_runs WHERE session_id = ?2 AND first_id <= ?1', [seq, sessionId])?.[0]);
+}
 
 const perInsert = 16;
 const insertRuns = (rows: number) => `INSERT INTO span_runs (session_id, trace_id, first_id, last_id) VALUES ${Array<string>(rows).fill('(?, ?, ?, ?)').join(', ')}`;
