@@ -3,7 +3,7 @@
 // receiver. An agent still exporting meanwhile must get every answer, and every span answered 200 must be
 // stored. (How long an answer waits is measured against the real worker in
 // test/unit/engine/receiverDuringBuild.test.ts: from here the wait also counts this host thread, which
-// relays the graph's snapshot to the webview, and swung 0.3-0.9 s run to run.)
+// relays the graph's snapshot to the webview, and swung 0.35-0.9 s run to run.)
 import * as assert from 'node:assert/strict';
 import { activeApi } from './extension.test';
 import { postJsonSpans, waitFor, webviewBootMs } from './otlpPost';
