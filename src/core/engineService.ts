@@ -8,7 +8,7 @@ import { readSession } from './agent/fromStore';
 import type { DataflowLink } from './agent/dataflow';
 import { extendedDataflow, extendedParents, type LinksBase } from './agent/liveLinks';
 import type { LiveSession } from './agent/liveSession';
-import { extendedTimeline, type TimelineBase } from './agent/timelineUpdate';
+import { extendedTimeline, extendingTimeline, type TimelineBase } from './agent/timelineUpdate';
 import { sessionOutline } from './agent/outline';
 import { TraceEngine } from './engine';
 import { GraphFeeds } from './engineGraph';
@@ -33,6 +33,7 @@ import type { StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
 import { ModelTooLargeError, unlessTooLarge } from './modelBudget';
 import { setImmediate as turn } from 'node:timers/promises';
+import { runSliced } from './timeSlices';
 import { ModelCache, type BuiltModel } from './modelCache';
 
 /** At most this often a flood of ingest tells the host (the views coalesce further). */
@@ -111,6 +112,13 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
   /** Its timeline, once per model: the graph's. */
   const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => extendedFrom(timelines, model, extendedTimeline).timeline);
+  /** The same made a slice at a time, before the graph reads it (1M steps: seconds). */
+  const timelineSliced = (model: BuiltModel) =>
+    models.deriveSliced(model, 'timeline', async (slices) => {
+      const made = await runSliced(extendingTimeline(timelines.get(model.live), model.steps), slices);
+      if (!model.derived.has('timeline')) timelines.set(model.live, made);
+      return made.timeline;
+    });
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
   const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(runOf(sessionId, model)));
   /**
@@ -188,7 +196,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     parentsOf,
     dataflowOf,
     loopsOf,
-    timelineOf,
+    timelineSliced,
     (_: BuiltModel, p: SessionParts) => sessionOf(p.sessionId, p.options, fresh),
     (model: BuiltModel, p: SessionParts) => scanSafety(model, {}, sessionOf(p.sessionId, p.options, fresh).session.graph),
   ];

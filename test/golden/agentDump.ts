@@ -37,7 +37,8 @@ export function dumpSession(session: AgentSession): string {
   lines.push(`tokens in=${t.inputTokens} out=${t.outputTokens} cacheRead=${t.cacheReadTokens} cacheWrite=${t.cacheWriteTokens} reasoning=${t.reasoningTokens}`);
   lines.push(`cost=$${t.costUsd.toFixed(8)} priced=${t.pricedCalls} unpriced=${t.unpricedCalls} modelsWithoutPrice=${t.modelsWithoutPrice.join(',') || '-'}`);
   lines.push('', '# timeline');
-  lines.push(`events=${session.timeline.length} starts=${session.timeline.sums.started[session.timeline.length]} failed=${session.timeline.sums.failed[session.timeline.length]}`);
+  const tl = session.timeline;
+  lines.push(`events=${tl.length} starts=${tl.length ? tl.started[tl.length - 1] : 0} failed=${tl.endSums.failed[tl.length ? tl.finished[tl.length - 1]! : 0]}`);
   lines.push('', '# findings');
   for (const f of session.findings) lines.push(`${f.kind}: ${f.message} [${f.stepIds.map(ref).join(' ')}]`);
   if (session.findings.length === 0) lines.push('(none)');

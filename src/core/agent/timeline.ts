@@ -1,9 +1,12 @@
 // The time-travel timeline: every step start, step end and step event (span event or joined log) in
 // time order. A cursor is an index into it. Everything a cursor shows is derived from prefix sums built
-// once, so moving the cursor costs O(1) and finding it by time O(log n).
+// once, so moving the cursor costs O(1) and finding it by time O(log n). Usage and $ only change where a
+// step ends, so they are summed per end (a step each) rather than per event: at 1M steps of two events each
+// the sums per event came to ~300 MB outside V8's heap, and their growth set off whole-heap collections.
 import { SpanSet } from './tree';
-import type { AgentStep, Message, StepEvent } from './types';
+import type { AgentStep, Message } from './types';
 import { lowerBound } from '../lowerBound';
+import { runWhole } from '../timeSlices';
 
 export type TimelineEventType = 'start' | 'log' | 'end';
 
@@ -17,19 +20,27 @@ export interface Timeline {
   /** Per step: the cursor of its start and of its end. */
   startAt: Int32Array;
   endAt: Int32Array;
-  /** Prefix sums: the value after event i is at [i + 1]; [0] is before the first event. */
-  sums: Record<SumKey, Float64Array>;
+  /** Per event: how many steps had started, and how many had ended, after it. */
+  started: Int32Array;
+  finished: Int32Array;
+  /** Per step end in time order: the sums after the k-th end at [k]; [0] is before the first. */
+  endSums: Record<EndSumKey, Float64Array>;
   /** Per event: the latest LLM step (whose conversation is shown) started at or before it, -1 if none. */
   lastLlm: Int32Array;
 }
 
-export type SumKey = 'started' | 'finished' | 'failed' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens' | 'costUsd';
-export const sumKeys: readonly SumKey[] = ['started', 'finished', 'failed', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd'];
+export type EndSumKey = 'failed' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens' | 'costUsd';
+export const endSumKeys: readonly EndSumKey[] = ['failed', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd'];
 export const typeRank: Record<TimelineEventType, number> = { start: 0, log: 1, end: 2 };
 
 /** `conversational`: conversationSteps(steps), when the caller has it. */
 export function buildTimeline(steps: readonly AgentStep[], conversational = conversationSteps(steps)): Timeline {
-  const order = eventOrder(steps);
+  return runWhole(timelineWork(steps, conversational));
+}
+
+/** buildTimeline as work that yields every few thousand events (timeSlices.ts): a 1M-step timeline takes seconds. */
+export function* timelineWork(steps: readonly AgentStep[], conversational: Uint8Array): Generator<void, Timeline> {
+  const order = yield* eventOrder(steps);
   const n = order.type.length;
   const t: Timeline = {
     length: n,
@@ -39,52 +50,52 @@ export function buildTimeline(steps: readonly AgentStep[], conversational = conv
     label: order.label,
     startAt: new Int32Array(steps.length),
     endAt: new Int32Array(steps.length),
-    sums: Object.fromEntries(sumKeys.map((k) => [k, new Float64Array(n + 1)])) as Record<SumKey, Float64Array>,
+    started: new Int32Array(n),
+    finished: new Int32Array(n),
+    endSums: Object.fromEntries(endSumKeys.map((k) => [k, new Float64Array(steps.length + 1)])) as Record<EndSumKey, Float64Array>,
     lastLlm: new Int32Array(n),
   };
-  fillTimeline(t, steps, conversational, 0);
+  yield* fillingTimeline(t, steps, conversational, 0);
   return t;
 }
+
+/** How many items a pass over events or steps takes between yields. */
+const yieldEvery = 0x3fff;
 
 /**
  * The cursors, prefix sums and conversation steps of `t`'s events from `from` on (its events, in order,
  * are all there; what comes before `from` is filled already). `conversational`: conversationSteps(steps).
  */
-export function fillTimeline(t: Timeline, steps: readonly AgentStep[], conversational: Uint8Array, from: number): void {
-  const { started, finished, failed, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = t.sums;
+export function* fillingTimeline(t: Timeline, steps: readonly AgentStep[], conversational: Uint8Array, from: number): Generator<void, void> {
+  const { failed, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = t.endSums;
   let lastLlm = from > 0 ? t.lastLlm[from - 1] : -1;
+  let started = from > 0 ? t.started[from - 1] : 0;
+  let finished = from > 0 ? t.finished[from - 1] : 0;
   for (let i = from; i < t.length; i++) {
     const type = t.type[i];
     const at = t.step[i];
-    const s = steps[at];
-    started[i + 1] = started[i];
-    finished[i + 1] = finished[i];
-    failed[i + 1] = failed[i];
-    inputTokens[i + 1] = inputTokens[i];
-    outputTokens[i + 1] = outputTokens[i];
-    cacheReadTokens[i + 1] = cacheReadTokens[i];
-    cacheWriteTokens[i + 1] = cacheWriteTokens[i];
-    reasoningTokens[i + 1] = reasoningTokens[i];
-    costUsd[i + 1] = costUsd[i];
     if (type === 'start') {
       t.startAt[at] = i;
-      started[i + 1]++;
+      started++;
       if (conversational[at]) lastLlm = at;
     } else if (type === 'end') {
+      const s = steps[at];
       t.endAt[at] = i;
-      finished[i + 1]++;
-      if (s.status === 'error') failed[i + 1]++;
+      const k = ++finished;
+      failed[k] = failed[k - 1] + (s.status === 'error' ? 1 : 0);
       // Usage is known when the call returns; aggregates would count their children twice.
-      if (!s.aggregate) {
-        inputTokens[i + 1] += s.inputTokens ?? 0;
-        outputTokens[i + 1] += s.outputTokens ?? 0;
-        cacheReadTokens[i + 1] += s.cacheReadTokens ?? 0;
-        cacheWriteTokens[i + 1] += s.cacheWriteTokens ?? 0;
-        reasoningTokens[i + 1] += s.reasoningTokens ?? 0;
-        costUsd[i + 1] += s.costUsd ?? 0;
-      }
+      const own = !s.aggregate;
+      inputTokens[k] = inputTokens[k - 1] + (own ? (s.inputTokens ?? 0) : 0);
+      outputTokens[k] = outputTokens[k - 1] + (own ? (s.outputTokens ?? 0) : 0);
+      cacheReadTokens[k] = cacheReadTokens[k - 1] + (own ? (s.cacheReadTokens ?? 0) : 0);
+      cacheWriteTokens[k] = cacheWriteTokens[k - 1] + (own ? (s.cacheWriteTokens ?? 0) : 0);
+      reasoningTokens[k] = reasoningTokens[k - 1] + (own ? (s.reasoningTokens ?? 0) : 0);
+      costUsd[k] = costUsd[k - 1] + (own ? (s.costUsd ?? 0) : 0);
     }
+    t.started[i] = started;
+    t.finished[i] = finished;
     t.lastLlm[i] = lastLlm;
+    if ((i & yieldEvery) === yieldEvery) yield;
   }
 }
 
@@ -101,60 +112,72 @@ interface EventOrder {
  * parents start first and end last). Steps come sorted by start, so the starts are in order already: only
  * the ends and the events are sorted, then the three lists are merged.
  */
-function eventOrder(steps: readonly AgentStep[]): EventOrder {
+function* eventOrder(steps: readonly AgentStep[]): Generator<void, EventOrder> {
   const n = steps.length;
-  for (let i = 1; i < n; i++) if (steps[i].startMs < steps[i - 1].startMs) return sortedEvents(steps);
-  // Ends as numbers first: the comparator then reads no step (nearly sorted already, the sort is short).
+  // Each step's fields read once, in step order (the order they were made in memory): read at random in
+  // the passes below they were most of the timeline's time, waiting on memory.
+  const startMs = new Float64Array(n);
   const endMs = new Float64Array(n);
   const ends = new Array<number>(n);
+  let logs = 0;
   for (let i = 0; i < n; i++) {
-    endMs[i] = steps[i].endMs;
+    const s = steps[i];
+    startMs[i] = s.startMs;
+    endMs[i] = s.endMs;
     ends[i] = i;
+    logs += s.events?.length ?? 0;
+    if (i > 0 && startMs[i] < startMs[i - 1]) return sortedEvents(steps);
+    if ((i & yieldEvery) === yieldEvery) yield;
   }
+  // Ends as numbers: the comparator reads no step (nearly sorted already, the sort is short).
   ends.sort((a, b) => endMs[a]! - endMs[b]! || b - a);
-  const logStep: number[] = [];
-  const logs: StepEvent[] = [];
-  for (let i = 0; i < n; i++) {
+  yield;
+  // Each event as its step, time and name, its order in a plain array (a typed array's sort with a
+  // comparator cost ~15% of the timeline, profiled).
+  const logStep = new Int32Array(logs);
+  const logMs = new Float64Array(logs);
+  const logName = new Array<string>(logs);
+  const logOrder = new Array<number>(logs);
+  for (let i = 0, k = 0; i < n; i++) {
     const events = steps[i].events;
-    if (!events) continue;
-    for (const e of events) {
-      logStep.push(i);
-      logs.push(e);
+    if (events) {
+      for (let j = 0; j < events.length; j++, k++) {
+        const e = events[j];
+        logStep[k] = i;
+        logMs[k] = e.timeMs;
+        logName[k] = e.name;
+        logOrder[k] = k;
+      }
     }
-  }
-  // As the ends: times as numbers, indices in a plain array (Int32Array.from with a map function and a
-  // typed array's sort with a comparator that reads the events cost ~15% of the timeline, profiled).
-  const logMs = new Float64Array(logs.length);
-  const logOrder = new Array<number>(logs.length);
-  for (let k = 0; k < logs.length; k++) {
-    logMs[k] = logs[k].timeMs;
-    logOrder[k] = k;
+    if ((i & yieldEvery) === yieldEvery) yield;
   }
   logOrder.sort((a, b) => logMs[a]! - logMs[b]! || a - b);
-  const total = 2 * n + logs.length;
+  yield;
+  const total = 2 * n + logs;
   const out: EventOrder = { type: new Array<TimelineEventType>(total), timeMs: new Float64Array(total), step: new Int32Array(total), label: new Array<string | undefined>(total).fill(undefined) };
   let si = 0;
   let li = 0;
   let ei = 0;
   for (let k = 0; k < total; k++) {
-    const st = si < n ? steps[si].startMs : Infinity;
-    const lt = li < logs.length ? logMs[logOrder[li]!]! : Infinity;
+    const st = si < n ? startMs[si]! : Infinity;
+    const lt = li < logs ? logMs[logOrder[li]!]! : Infinity;
     const et = ei < n ? endMs[ends[ei]!]! : Infinity;
     if (si < n && st <= lt && st <= et) {
       out.type[k] = 'start';
       out.timeMs[k] = st;
       out.step[k] = si++;
-    } else if (li < logs.length && lt <= et) {
-      const e = logs[logOrder[li]!];
+    } else if (li < logs && lt <= et) {
+      const at = logOrder[li++]!;
       out.type[k] = 'log';
       out.timeMs[k] = lt;
-      out.step[k] = logStep[logOrder[li++]!];
-      out.label[k] = e.name;
+      out.step[k] = logStep[at];
+      out.label[k] = logName[at];
     } else {
       out.type[k] = 'end';
       out.timeMs[k] = et;
       out.step[k] = ends[ei++];
     }
+    if ((k & yieldEvery) === yieldEvery) yield;
   }
   return out;
 }
@@ -198,7 +221,8 @@ export interface CursorState {
 export function stateAt(t: Timeline, steps: readonly AgentStep[], cursor: number): CursorState | undefined {
   if (t.length === 0) return undefined;
   const i = Math.min(Math.max(0, Math.trunc(cursor)), t.length - 1);
-  const sum = (k: SumKey) => t.sums[k][i + 1];
+  const finished = t.finished[i];
+  const sum = (k: EndSumKey) => t.endSums[k][finished];
   const llm = t.lastLlm[i];
   let conversation: Message[] = [];
   if (llm >= 0) {
@@ -210,10 +234,10 @@ export function stateAt(t: Timeline, steps: readonly AgentStep[], cursor: number
     timeMs: t.timeMs[i],
     type: t.type[i],
     step: t.step[i],
-    started: sum('started'),
-    finished: sum('finished'),
+    started: t.started[i],
+    finished,
     failed: sum('failed'),
-    running: sum('started') - sum('finished'),
+    running: t.started[i] - finished,
     inputTokens: sum('inputTokens'),
     outputTokens: sum('outputTokens'),
     cacheReadTokens: sum('cacheReadTokens'),

@@ -3,7 +3,8 @@
 // before the earliest time a changed step touches stay where they were, with their cursors and prefix sums:
 // only the events from that time on are sorted and summed again, and the rest is a copy of typed arrays.
 // Whatever it reuses, the answer is exactly buildTimeline's (test/unit/agent/timelineUpdate.test.ts).
-import { buildTimeline, conversationSteps, fillTimeline, sumKeys, typeRank, type SumKey, type Timeline, type TimelineEventType } from './timeline';
+import { conversationSteps, endSumKeys, fillingTimeline, timelineWork, typeRank, type EndSumKey, type Timeline, type TimelineEventType } from './timeline';
+import { runWhole } from '../timeSlices';
 import type { AgentStep } from './types';
 
 /** A timeline with what extending it needs: the steps it was made of, and which of them show a conversation. */
@@ -25,9 +26,17 @@ interface TailEvent {
 
 /** buildTimeline(steps), reusing what `base` (the same session's last timeline) has of it. */
 export function extendedTimeline(base: TimelineBase | undefined, steps: readonly AgentStep[]): TimelineBase {
+  return runWhole(extendingTimeline(base, steps));
+}
+
+/** extendedTimeline as work that yields every few thousand events (timeSlices.ts). */
+export function* extendingTimeline(base: TimelineBase | undefined, steps: readonly AgentStep[]): Generator<void, TimelineBase> {
   const conversational = conversationSteps(steps);
-  const whole = (): TimelineBase => ({ steps, conversational, timeline: buildTimeline(steps, conversational), keptEvents: 0 });
-  if (!base) return whole();
+  yield;
+  function* whole(): Generator<void, TimelineBase> {
+    return { steps, conversational, timeline: yield* timelineWork(steps, conversational), keptEvents: 0 };
+  }
+  if (!base) return yield* whole();
   const before = base.steps;
   const common = Math.min(before.length, steps.length);
   // Steps kept are the same objects (a step is never changed once made); whether one shows a conversation
@@ -35,14 +44,14 @@ export function extendedTimeline(base: TimelineBase | undefined, steps: readonly
   let kept = 0;
   while (kept < common && before[kept] === steps[kept] && base.conversational[kept] === conversational[kept]) kept++;
   if (kept === before.length && kept === steps.length) return { steps, conversational, timeline: base.timeline, keptEvents: base.timeline.length };
-  if (kept === 0) return whole();
+  if (kept === 0) return yield* whole();
   // Events before `cut` are all of kept steps: the earliest event of any step past them, gone or new.
   const cut = Math.min(earliest(before, kept), earliest(steps, kept));
-  if (Number.isNaN(cut)) return whole();
+  if (Number.isNaN(cut)) return yield* whole();
   const old = base.timeline;
   let from = old.length;
   while (from > 0 && old.timeMs[from - 1]! >= cut) from--;
-  if (from === 0) return whole();
+  if (from === 0) return yield* whole();
   const tail: TailEvent[] = [];
   for (let i = from; i < old.length; i++) if (old.step[i]! < kept) tail.push({ type: old.type[i]!, timeMs: old.timeMs[i]!, step: old.step[i]!, label: old.label[i] });
   for (let i = kept; i < steps.length; i++) {
@@ -54,7 +63,8 @@ export function extendedTimeline(base: TimelineBase | undefined, steps: readonly
   // buildTimeline's order: by time; starts, then events, then ends; starts in step order, a step's events
   // in their order (a stable sort keeps it: they come in it), ends in reverse step order.
   tail.sort((a, b) => a.timeMs - b.timeMs || typeRank[a.type] - typeRank[b.type] || (a.type === 'end' ? b.step - a.step : a.step - b.step));
-  return { steps, conversational, timeline: joined(old, from, kept, tail, steps, conversational), keptEvents: from };
+  yield;
+  return { steps, conversational, timeline: yield* joined(old, from, kept, tail, steps, conversational), keptEvents: from };
 }
 
 /** The earliest time of any event of `steps` from `from` on (Infinity for none). */
@@ -68,8 +78,8 @@ function earliest(steps: readonly AgentStep[], from: number): number {
   return min;
 }
 
-/** `old`'s first `from` events, with their sums and the cursors of the first `kept` steps, then `tail`, summed. */
-function joined(old: Timeline, from: number, kept: number, tail: readonly TailEvent[], steps: readonly AgentStep[], conversational: Uint8Array): Timeline {
+/** `old`'s first `from` events (from > 0), with their sums and the cursors of the first `kept` steps, then `tail`, summed. */
+function* joined(old: Timeline, from: number, kept: number, tail: readonly TailEvent[], steps: readonly AgentStep[], conversational: Uint8Array): Generator<void, Timeline> {
   const n = from + tail.length;
   const t: Timeline = {
     length: n,
@@ -79,19 +89,25 @@ function joined(old: Timeline, from: number, kept: number, tail: readonly TailEv
     label: old.label.slice(0, from),
     startAt: new Int32Array(steps.length),
     endAt: new Int32Array(steps.length),
-    sums: {} as Record<SumKey, Float64Array>,
+    started: new Int32Array(n),
+    finished: new Int32Array(n),
+    endSums: {} as Record<EndSumKey, Float64Array>,
     lastLlm: new Int32Array(n),
   };
   t.timeMs.set(old.timeMs.subarray(0, from));
   t.step.set(old.step.subarray(0, from));
   t.lastLlm.set(old.lastLlm.subarray(0, from));
+  t.started.set(old.started.subarray(0, from));
+  t.finished.set(old.finished.subarray(0, from));
   // Steps whose events all came before `from` keep their cursors; every other one is set as its events are summed.
   t.startAt.set(old.startAt.subarray(0, kept));
   t.endAt.set(old.endAt.subarray(0, kept));
-  for (const key of sumKeys) {
-    const sums = new Float64Array(n + 1);
-    sums.set(old.sums[key].subarray(0, from + 1));
-    t.sums[key] = sums;
+  // The sums of the ends among the events kept (from > 0 here).
+  const ends = old.finished[from - 1]!;
+  for (const key of endSumKeys) {
+    const sums = new Float64Array(steps.length + 1);
+    sums.set(old.endSums[key].subarray(0, ends + 1));
+    t.endSums[key] = sums;
   }
   for (let k = 0; k < tail.length; k++) {
     const e = tail[k]!;
@@ -100,6 +116,6 @@ function joined(old: Timeline, from: number, kept: number, tail: readonly TailEv
     t.step[from + k] = e.step;
     t.label.push(e.label);
   }
-  fillTimeline(t, steps, conversational, from);
+  yield* fillingTimeline(t, steps, conversational, from);
   return t;
 }

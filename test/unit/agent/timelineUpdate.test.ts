@@ -3,8 +3,9 @@
 // start order; a kept LLM step whose conversation shows or stops showing because its trace changed.
 import * as assert from 'node:assert/strict';
 import type { AgentStep, StepEvent } from '../../../src/core/agent';
-import { buildTimeline } from '../../../src/core/agent/timeline';
-import { extendedTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
+import { buildTimeline, stateAt } from '../../../src/core/agent/timeline';
+import { extendedTimeline, extendingTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
+import { runSliced, TimeSlices } from '../../../src/core/timeSlices';
 import { seededInts } from '../seeded';
 
 /** A random step starting at `startMs` (small times: ties are common). */
@@ -89,5 +90,58 @@ describe('the live timeline extended, not rebuilt (timelineUpdate.ts)', () => {
     const extended = extendedTimeline(base, next);
     assert.deepStrictEqual(extended.timeline, buildTimeline(next));
     assert.equal(extended.timeline.lastLlm[extended.timeline.startAt[1]!], 0);
+  });
+
+  it("gives at every cursor what adding up the events before it gives (usage and $ summed per step end)", () => {
+    for (let run = 0; run < 300; run++) {
+      const r = seededInts(run + 7);
+      let t = 0;
+      let steps: AgentStep[] = [];
+      for (let i = 0, n = 1 + r(30); i < n; i++) steps.push(stepAt(r, `s${i}`, (t += r(3))));
+      let base = extendedTimeline(undefined, steps);
+      for (let round = 0; round < 3; round++) {
+        const tl = base.timeline;
+        const sums = { started: 0, finished: 0, failed: 0, inputTokens: 0, costUsd: 0 };
+        for (let i = 0; i < tl.length; i++) {
+          const s = steps[tl.step[i]!]!;
+          if (tl.type[i] === 'start') sums.started++;
+          if (tl.type[i] === 'end') {
+            sums.finished++;
+            if (s.status === 'error') sums.failed++;
+            if (!s.aggregate) {
+              sums.inputTokens += s.inputTokens ?? 0;
+              sums.costUsd += s.costUsd ?? 0;
+            }
+          }
+          const state = stateAt(tl, steps, i)!;
+          const got = { started: state.started, finished: state.finished, failed: state.failed, inputTokens: state.inputTokens, costUsd: state.costUsd };
+          assert.deepStrictEqual(got, sums, `run ${run}, round ${round}, cursor ${i}`);
+          assert.equal(state.running, sums.started - sums.finished);
+        }
+        steps = update(r, steps, round);
+        base = extendedTimeline(base, steps);
+      }
+    }
+  });
+
+  it('is made a slice at a time when asked (a 1M-step session took seconds in one go), the same timeline', async () => {
+    const r = seededInts(11);
+    const steps = Array.from({ length: 60_000 }, (_, i) => stepAt(r, `s${i}`, i));
+    let turns = 0;
+    let done = false;
+    const turn = () => {
+      turns++;
+      if (!done) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const sliced = await runSliced(extendingTimeline(undefined, steps), new TimeSlices(1));
+    done = true;
+    assert.deepStrictEqual(sliced.timeline, buildTimeline(steps));
+    assert.ok(turns >= 5, `${turns} turns of the event loop while it was made`);
+    // Extended from it: a live update's part is made a slice at a time too.
+    const next = [...steps.slice(0, 30_000), ...steps.slice(30_000).map((s) => ({ ...s, endMs: s.endMs + 1 }))];
+    const extended = await runSliced(extendingTimeline(sliced, next), new TimeSlices(1));
+    assert.ok(extended.keptEvents > 0);
+    assert.deepStrictEqual(extended.timeline, buildTimeline(next));
   });
 });
