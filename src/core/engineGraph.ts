@@ -6,7 +6,7 @@ import type { GraphFeedAnswer, GraphStepAnswer } from '../protocol/engine';
 import type { StepDetailDto, StepSummaryDto } from '../protocol/graph';
 import type { AgentSession, AgentStep, SessionOptions, SpanInput } from './agent';
 import { GraphFeed, type FeedInputs } from './agent/graphDto';
-import { packedJson } from '../protocol/graphPacking';
+import { packedJson, packingJson } from '../protocol/graphPacking';
 import { StepSearch, type SearchResult } from './search/stepSearch';
 import type { SessionSummary } from './store/types';
 import { runSliced, runWhole, TimeSlices } from './timeSlices';
@@ -63,7 +63,7 @@ export class GraphFeeds {
     const feed = new GraphFeed({ id: summary.id, name: summary.name, live: summary.live });
     const dto = yield* feed.packingSnapshot(built.session, built);
     yield;
-    const json = packedJson(dto);
+    const json = yield* packingJson(dto);
     this.open.set(feedId, { sessionId, feed, session: built.session, inputs: built.inputs });
     for (const id of this.open.keys()) if (this.open.size > GraphFeeds.kept) this.open.delete(id);
     return { kind: 'snapshot', json, steps: built.session.steps.length };

@@ -3,7 +3,7 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { findLoops, sessionOfSteps, totalsOf, type AgentGraph, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { findLoops, findingLoops, sessionOfSteps, totalsOf, type AgentGraph, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
 import type { DataflowLink } from './agent/dataflow';
 import { extendedDataflow, extendedParents, type LinksBase } from './agent/liveLinks';
@@ -110,6 +110,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => extendedFrom(lastDataflow, model, extendedDataflow).links);
   /** Its loop findings, once per model: the graph's and the Cost view's. */
   const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
+  const loopsSliced = (model: BuiltModel) => models.deriveSliced(model, 'loops', (slices) => runSliced(findingLoops(model.steps), slices));
   /** Its timeline, once per model: the graph's. */
   const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => extendedFrom(timelines, model, extendedTimeline).timeline);
   /** The same made a slice at a time, before the graph reads it (1M steps: seconds). */
@@ -195,12 +196,12 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const graphParts = (fresh: boolean) => [
     parentsOf,
     dataflowOf,
-    loopsOf,
+    loopsSliced,
     timelineSliced,
     (_: BuiltModel, p: SessionParts) => sessionOf(p.sessionId, p.options, fresh),
     (model: BuiltModel, p: SessionParts) => scanSafety(model, {}, sessionOf(p.sessionId, p.options, fresh).session.graph),
   ];
-  const costParts = [parentsOf, dataflowOf, loopsOf, breakdownsOf, (_: BuiltModel, p: CostParams) => costOf(p), (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
+  const costParts = [parentsOf, dataflowOf, loopsSliced, breakdownsOf, (_: BuiltModel, p: CostParams) => costOf(p), (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
   /** matchSessions' answer's key: per session state and filter. */
   const matchKey = (id: string, p: { filter: unknown; options: SessionOptions }): string => {
     const summary = store.getSession(id);

@@ -27,10 +27,7 @@ export class TimeSlices {
   }
 }
 
-/** Work written as a generator that yields where it may be cut (see TimeSlices), run in one go. */
-export function runWhole<T>(work: Generator<void, T>): T {
-  for (let step = work.next(); ; step = work.next()) if (step.done) return step.value;
-}
+export { runWhole } from '../protocol/work';
 
 /** The same work, the event loop served at its yields whenever `slices` says. */
 export async function runSliced<T>(work: Generator<void, T>, slices: TimeSlices): Promise<T> {

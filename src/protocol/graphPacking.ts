@@ -3,11 +3,15 @@
 // sides, so they cannot drift. Pure: no vscode, node or DOM.
 // Unpacking trusts no length or value: missing entries become defaults, never an exception or a hang.
 import {
-  ID_FREE_FROM, SHOWN_FINDINGS, type EdgeDto, type FindingDto, type IntsText, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedEdgesDto, type PackedJson, type PackedSnapshotDto,
+  ID_FREE_FROM, SHOWN_FINDINGS, type FindingDto, type IntsText, type GraphDeltaDto, type GraphSnapshotDto, type PackedDeltaDto, type PackedJson, type PackedSnapshotDto,
   type PackedTimelineDto, type StepColumnsDto, type StepRowDto, type TimelineDto,
 } from './graph';
 import { intColumn, intsText, joinedText, splitText } from './intText';
 import { emptyTable, KIND_OTHER, rowCodes, type StepTable } from './stepTable';
+import { runWhole, YIELD_EVERY, yieldsAt } from './work';
+import { packEdgeList, packingEdgeList, splitEdges, type SentEdges } from './edgePacking';
+
+export { packEdgeList, siblingEdges, splitEdges, splittingEdges, startEventOrder, unpackEdgeParts, type SentEdges } from './edgePacking';
 
 const HEX_ID = /^[0-9a-f]{16}$/;
 /** A timeline event's type (TimelineDto.type) by its code in PackedTimelineDto.events and TimelineColumns.type. */
@@ -44,6 +48,34 @@ export function packedJson<T extends PackedSnapshotDto | PackedDeltaDto>(packed:
   return JSON.stringify(packed);
 }
 
+/**
+ * packedJson's text made a member at a time (a member's members too, a long list a few thousand items at a
+ * time), yielding between them (work.ts): at 1M steps one JSON.stringify of it all held the thread ~1.4 s.
+ */
+export function* packingJson<T extends PackedSnapshotDto | PackedDeltaDto>(packed: T): Generator<void, PackedJson<T>> {
+  return yield* jsonIn(packed, 3);
+}
+
+/** JSON.stringify(value) (a JSON value: no functions, no cycles), cut at `depth` levels. */
+function* jsonIn(value: unknown, depth: number): Generator<void, string> {
+  if (depth === 0 || value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const chunks: string[] = [];
+    for (let from = 0; from < value.length; from += YIELD_EVERY + 1) {
+      chunks.push(JSON.stringify(value.slice(from, from + YIELD_EVERY + 1)).slice(1, -1));
+      yield;
+    }
+    return `[${chunks.join(',')}]`;
+  }
+  const members: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    members.push(`${JSON.stringify(key)}:${yield* jsonIn(v, depth - 1)}`);
+    yield;
+  }
+  return `{${members.join(',')}}`;
+}
+
 /** Back from JSON text; the unpackers check every field, so a malformed message draws defaults, not an exception. */
 export function parsePacked<T extends PackedSnapshotDto | PackedDeltaDto>(json: PackedJson<T>): T {
   return JSON.parse(json) as T;
@@ -51,7 +83,17 @@ export function parsePacked<T extends PackedSnapshotDto | PackedDeltaDto>(json: 
 
 /** `ids`: send the span ids; by default only below ID_FREE_FROM steps (sized to the view). `edges`: splitEdges of its edges, when made already. */
 export function packSnapshot(s: GraphSnapshotDto, ids = s.steps.length < ID_FREE_FROM, edges = splitEdges(s.edges, s.steps, s.timeline)): PackedSnapshotDto {
-  return { version: s.version, session: s.session, steps: packSteps(s.steps, ids), edges: packEdgeList(edges), timeline: packTimeline(s.timeline, s.steps), totals: s.totals, findings: shownFindings(s.findings) };
+  return runWhole(packingSnapshot(s, ids, edges));
+}
+
+/** packSnapshot's work, yielding every few thousand rows or events (work.ts). */
+export function* packingSnapshot(s: GraphSnapshotDto, ids: boolean, edges: SentEdges): Generator<void, PackedSnapshotDto> {
+  const steps = yield* packingSteps(s.steps, ids);
+  yield;
+  const packedEdges = yield* packingEdgeList(edges);
+  yield;
+  const timeline = yield* packingTimeline(s.timeline, s.steps);
+  return { version: s.version, session: s.session, steps, edges: packedEdges, timeline, totals: s.totals, findings: shownFindings(s.findings) };
 }
 
 /**
@@ -77,6 +119,10 @@ export function packDelta(d: GraphDeltaDto, rows: readonly StepRowDto[], keep = 
 
 /** `ids`: false to leave the span ids out (a big session: the webview names steps by index). */
 export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsDto {
+  return runWhole(packingSteps(rows, ids));
+}
+
+function* packingSteps(rows: readonly StepRowDto[], ids: boolean): Generator<void, StepColumnsDto> {
   const n = rows.length;
   const c: StepColumnsDto = { id: new Array<string>(n), parent: '', shape: '', label: '', labels: { text: '', lengths: '' }, start: '', duration: '', usageAt: '', inputTokens: [], outputTokens: [], costUsd: [] };
   const labels: string[] = [];
@@ -105,6 +151,7 @@ export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsD
       outputTokens.push(r.outputTokens ?? null);
       c.costUsd.push(r.costUsd ?? null);
     }
+    if (yieldsAt(i)) yield;
   }
   if (!ids) {
     c.id = [];
@@ -115,12 +162,19 @@ export function packSteps(rows: readonly StepRowDto[], ids = true): StepColumnsD
     c.id = [];
   }
   c.labels = joinedText(labels);
+  // A column of 1M steps is tens of ms to write: one a turn.
+  yield;
   c.shape = intsText(shapes);
+  yield;
   c.inputTokens = countsText(inputTokens);
   c.outputTokens = countsText(outputTokens);
+  yield;
   c.parent = intsText(parents);
+  yield;
   c.label = intsText(labelOf);
+  yield;
   c.start = intsText(starts);
+  yield;
   c.duration = intsText(durations);
   c.usageAt = intsText(usageAt);
   return c;
@@ -165,151 +219,12 @@ export function unpackTable(packed: StepColumnsDto): StepTable {
   return t;
 }
 
-/**
- * `next` edges link siblings (the children of one parent, or the roots) in index order, parents in the order
- * of their first child: the core's rule for a snapshot. Derived from the rows' parents, O(n); a parent that is
- * not a row's index is a root, as unpackTable reads it.
- */
-export function siblingEdges(parents: ArrayLike<number>, order?: ArrayLike<number>): EdgeDto[] {
-  const n = parents.length;
-  // Groups by parent (at parent + 1; the roots, and any parent that is not a row, at 0) in typed arrays: a
-  // Map of a list per parent cost a 100k-step first paint ~40 ms in the webview.
-  const groupOf = new Int32Array(n);
-  const size = new Int32Array(n + 1);
-  const groups: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const i = order ? order[k] : k;
-    const p = parents[i];
-    const g = (groupOf[i] = Number.isInteger(p) && p >= 0 && p < n ? p + 1 : 0);
-    if (size[g]++ === 0) groups.push(g);
-  }
-  // Each group's k members give k - 1 edges, written where its place among the groups says.
-  const at = new Int32Array(n + 1);
-  let total = 0;
-  for (const g of groups) {
-    at[g] = total;
-    total += size[g] - 1;
-  }
-  const edges = new Array<EdgeDto>(total);
-  const last = new Int32Array(n + 1).fill(-1);
-  for (let k = 0; k < n; k++) {
-    const i = order ? order[k] : k;
-    const g = groupOf[i];
-    if (last[g] >= 0) edges[at[g]++] = [last[g], i, 'next'];
-    last[g] = i;
-  }
-  return edges;
-}
-
-/**
- * Steps in the order of their start events (each at its last one, as the webview's model reads them), when all
- * `n` have one; else undefined. A feed's indices follow arrival, which is not time order when spans come out
- * of order: siblings are in this order (the core's), and the `next` edges that join them derived in it.
- */
-export function startEventOrder(step: ArrayLike<number>, isStart: (event: number) => boolean, n: number): Int32Array | undefined {
-  const startAt = new Int32Array(n).fill(-1);
-  for (let i = 0; i < step.length; i++) if (step[i] >= 0 && step[i] < n && isStart(i)) startAt[step[i]] = i;
-  const order = new Int32Array(n);
-  let k = 0;
-  for (let i = 0; i < step.length && k < n; i++) if (step[i] >= 0 && step[i] < n && startAt[step[i]] === i) order[k++] = step[i];
-  return k === n ? order : undefined;
-}
-
-/** Edges as they cross: how many `next` edges the webview derives (siblingEdges, in start order or not), and the rest, which are sent. */
-export interface SentEdges {
-  derivedNext: number;
-  startOrder: boolean;
-  sent: readonly EdgeDto[];
-}
-
-/**
- * `rows`: the rows the edges join, `timeline` their events; when the `next` edges are exactly the siblings'
- * (siblingEdges of the rows in start order, or in index order), first, they are not sent.
- */
-export function splitEdges(edges: readonly EdgeDto[], rows: readonly StepRowDto[], timeline?: TimelineDto): SentEdges {
-  const parents = rows.map((r) => r.parent);
-  const order = timeline && startEventOrder(timeline.step, (i) => timeline.type.charCodeAt(i) === 115 /* s */, rows.length);
-  for (const startOrder of order ? [true, false] : [false]) {
-    const derived = siblingEdges(parents, startOrder ? order : undefined);
-    const same = derived.length <= edges.length && derived.every(([from, to], i) => edges[i][0] === from && edges[i][1] === to && edges[i][2] === 'next' && edges[i][3] === undefined)
-      && edges.every((e, i) => i < derived.length || e[2] !== 'next');
-    if (same) return { derivedNext: derived.length, startOrder, sent: edges.slice(derived.length) };
-  }
-  return { derivedNext: 0, startOrder: false, sent: edges };
-}
-
-/** `keep`: the first `keep` of `split.sent` are the base version's, which the webview holds: only the rest is written. */
-export function packEdgeList(split: SentEdges, keep = 0): PackedEdgesDto {
-  const sent = keep > 0 ? split.sent.slice(keep) : split.sent;
-  const p: PackedEdgesDto = { derivedNext: split.derivedNext, from: '', to: '', kind: '', labels: { text: '', lengths: '' }, labelled: '' };
-  if (split.startOrder && split.derivedNext > 0) p.startOrder = true;
-  if (keep > 0) p.keep = keep;
-  const labels: string[] = [];
-  const froms = new Float64Array(sent.length), tos = new Float64Array(sent.length);
-  const kinds = new Array<string>(sent.length);
-  const labelled: number[] = [];
-  const labelIndex = new Map<string, number>();
-  let prev = 0;
-  let prevLabel = 0;
-  sent.forEach(([from, to, kind, label], i) => {
-    froms[i] = from - prev;
-    prev = from;
-    tos[i] = to - from;
-    kinds[i] = kind === 'dataflow' ? 'd' : 'n';
-    if (label !== undefined) {
-      let at = labelIndex.get(label);
-      if (at === undefined) labelIndex.set(label, (at = labels.push(label) - 1));
-      labelled.push(i - prevLabel, at);
-      prevLabel = i;
-    }
-  });
-  p.kind = kinds.join('');
-  p.labelled = intsText(labelled);
-  p.labels = joinedText(labels);
-  p.from = intsText(froms);
-  p.to = intsText(tos);
-  return p;
-}
-
-/**
- * The edges, and how many of them (first) are derived from `parents` (the unpacked steps'); a delta's on top
- * of `baseSent`, the edges its base version was sent (undefined when it keeps more of them than there are).
- * `timeline`: the steps' events (the derived edges may follow their start order).
- */
-export function unpackEdgeParts(p: PackedEdgesDto, parents: ArrayLike<number>, baseSent: readonly EdgeDto[] = [], timeline?: TimelineColumns): { edges: EdgeDto[]; derived: number } | undefined {
-  const keep = p.keep === undefined ? 0 : p.keep;
-  if (!Number.isSafeInteger(keep) || keep < 0 || keep > baseSent.length) return undefined;
-  const sent = keep > 0 ? baseSent.slice(0, keep).concat(unpackSent(p)) : unpackSent(p);
-  const order = p.startOrder === true && timeline ? startEventOrder(timeline.step, (i) => timeline.type[i] === 0, parents.length) : undefined;
-  const derived = num(p.derivedNext) > 0 ? siblingEdges(parents, order) : [];
-  return { edges: derived.length > 0 ? derived.concat(sent) : sent, derived: derived.length };
-}
-
-/** The edges written in `p` (not the derived ones, nor those it keeps). */
-function unpackSent(p: PackedEdgesDto): EdgeDto[] {
-  const froms = intColumn(p.from), tos = intColumn(p.to), kinds = text(p.kind);
-  // Labels first, so that each edge is made whole (a fourth element set later regrew its array to 20 slots).
-  const labelAt = new Map<number, string>();
-  const labels = splitText(p.labels), labelled = intColumn(p.labelled);
-  let at = 0;
-  for (let k = 0; k + 1 < labelled.length; k += 2) {
-    at += labelled[k];
-    const label = labels[labelled[k + 1]];
-    if (at >= 0 && at < froms.length && label !== undefined) labelAt.set(at, String(label));
-  }
-  const sent = new Array<EdgeDto>(froms.length);
-  let from = 0;
-  for (let i = 0; i < froms.length; i++) {
-    from += num(froms[i]);
-    const kind = kinds[i] === 'd' ? 'dataflow' : 'next';
-    const label = labelAt.size > 0 ? labelAt.get(i) : undefined;
-    sent[i] = label === undefined ? [from, from + num(tos[i]), kind] : [from, from + num(tos[i]), kind, label];
-  }
-  return sent;
-}
-
 /** `rows`: the rows whose start and end time the start and end events. `from`: the events before it are kept (a delta's). */
 export function packTimeline(t: TimelineDto, rows: readonly StepRowDto[], from = 0): PackedTimelineDto {
+  return runWhole(packingTimeline(t, rows, from));
+}
+
+function* packingTimeline(t: TimelineDto, rows: readonly StepRowDto[], from = 0): Generator<void, PackedTimelineDto> {
   const n = t.step.length;
   const events = new Float64Array(n - from);
   const times: number[] = [];
@@ -325,9 +240,13 @@ export function packTimeline(t: TimelineDto, rows: readonly StepRowDto[], from =
       times.push(i - prevAt, toUs(t.time[i]));
       prevAt = i;
     }
+    if (yieldsAt(i)) yield;
   }
-  if (from === 0) return { events: intsText(events), times: intsText(times), labels: t.labels };
-  return { events: intsText(events), times: intsText(times), labels: t.labels.filter(([at]) => at >= from), keep: from };
+  const eventsText = intsText(events);
+  yield;
+  const timesText = intsText(times);
+  if (from === 0) return { events: eventsText, times: timesText, labels: t.labels };
+  return { events: eventsText, times: timesText, labels: t.labels.filter(([at]) => at >= from), keep: from };
 }
 
 /** The timeline back, start and end events timed by their steps' start and end. */

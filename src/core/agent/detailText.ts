@@ -1,7 +1,8 @@
 // A step's texts as the graph's inspector shows them: message parts, tool arguments and results, attributes
-// and the exception's stack, as display text cut to a size a webview can take.
-import type { MessageDto, MessagePartDto } from '../../protocol/graph';
+// and the exception's stack, as display text cut to a size a webview can take; its source and running totals.
+import type { CumulativeDto, MessageDto, MessagePartDto, StepDetailDto } from '../../protocol/graph';
 import { flattenAttributes, str } from './attributes';
+import type { stateAt } from './timeline';
 import type { AgentStep, Message, MessagePart, SpanInput } from './types';
 
 /** Text longer than this (one message part, tool args, one attribute value) is cut. */
@@ -88,4 +89,20 @@ export function definedOnly<T extends object>(o: T): T {
 
 export function assignDefined<T extends object>(target: T, values: Partial<T>): void {
   Object.assign(target, definedOnly(values));
+}
+
+/** The detail with the step's source location (or why there is none), as the step has it now. */
+export function withSource(detail: StepDetailDto, s: AgentStep): StepDetailDto {
+  delete detail.source;
+  delete detail.sourceMissing;
+  if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence, detail: s.source.detail });
+  else if (s.sourceMissing) detail.sourceMissing = s.sourceMissing;
+  return detail;
+}
+
+/** The running totals at a cursor (stateAt's), times from the feed's origin. */
+export function cumulativeOf(state: ReturnType<typeof stateAt>, origin: number): CumulativeDto {
+  if (!state) return { cursor: 0, time: 0, started: 0, finished: 0, failed: 0, running: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0 };
+  const { cursor, started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = state;
+  return { cursor, time: Math.round((state.timeMs - origin) * 1000) / 1000, started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd };
 }

@@ -2,14 +2,14 @@
 // step indices stable across live updates (new steps append, changed ones are replaced), so a delta never
 // moves what the webview shows; times are ms from the origin of the feed's last snapshot.
 import type {
-  ConversationDto, CumulativeDto, EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, IndexedStepDto,
+  ConversationDto, EdgeDto, FindingDto, GraphDeltaDto, GraphSnapshotDto, IndexedStepDto,
   SessionDto, StepDetailDto, StepRowDto, StepSummaryDto, TimelineDto, TotalsDto,
 } from '../../protocol/graph';
-import { MAX_WINDOW, type PackedDeltaDto, type PackedSnapshotDto } from '../../protocol/graph';
-import { packDelta, packSnapshot, splitEdges } from '../../protocol/graphPacking';
+import { ID_FREE_FROM, MAX_WINDOW, type PackedDeltaDto, type PackedSnapshotDto } from '../../protocol/graph';
+import { packDelta, packingSnapshot, splitEdges, splittingEdges } from '../../protocol/graphPacking';
 import { findSafety } from '../safety/findSafety';
 import type { SafetyFinding } from '../safety/types';
-import { asText, assignDefined, attributesOf, capText, definedOnly, jsonText, messageDto, stackOf } from './detailText';
+import { asText, assignDefined, attributesOf, capText, cumulativeOf, definedOnly, jsonText, messageDto, stackOf, withSource } from './detailText';
 import { keptEdges, keptEvents, labelsBefore, type SentBase } from './deltaKeep';
 import type { AgentSession } from './index';
 import { labelOf } from './graph';
@@ -19,7 +19,7 @@ import { totalsDto } from './rollups';
 import { stateAt, stepPhaseAt, type Timeline } from './timeline';
 import { parentIndices, stepKey } from './tree';
 import type { AgentStep, SpanInput } from './types';
-import { runWhole } from '../timeSlices';
+import { runWhole, yieldsAt } from '../../protocol/work';
 
 export interface GraphSessionInfo {
   id: string;
@@ -74,6 +74,11 @@ export class GraphFeed {
 
   /** A full snapshot (answer to `ready`, or after the view was hidden). Resets the index mapping. */
   snapshot(session: AgentSession, given: FeedInputs = {}): GraphSnapshotDto {
+    return runWhole(this.snapshotWork(session, given));
+  }
+
+  /** snapshot's work, yielding every few thousand rows or events (1M steps: seconds). */
+  private *snapshotWork(session: AgentSession, given: FeedInputs): Generator<void, GraphSnapshotDto> {
     const parents = given.parents ?? parentIndices(session.steps);
     this.traceIds = session.steps.map((s) => s.traceId);
     this.spanIds = session.steps.map((s) => s.id);
@@ -82,12 +87,18 @@ export class GraphFeed {
     const perm = Int32Array.from(session.steps, (_, i) => i);
     this.lastSteps = session.steps;
     this.lastPerm = perm;
-    const steps = session.steps.map((_, i) => this.row(session, perm, parents, i));
+    yield;
+    const steps = new Array<StepRowDto>(session.steps.length);
+    for (let i = 0; i < steps.length; i++) {
+      steps[i] = this.row(session, perm, parents, i);
+      if (yieldsAt(i)) yield;
+    }
     this.sentRows = steps.slice();
     const info = this.sessionDto();
     this.sentSession = JSON.stringify(info);
     this.sentFrom = session;
-    return { version: ++this.version, session: info, steps, ...this.shared(session, perm, given.safety) };
+    const version = ++this.version;
+    return { version, session: info, steps, ...(yield* this.sharedWork(session, perm, given.safety)) };
   }
 
   /** New and changed steps since the last snapshot or delta; undefined when nothing changed. */
@@ -114,7 +125,7 @@ export class GraphFeed {
     if (changed.length === 0 && infoJson === this.sentSession) return undefined;
     this.sentSession = infoJson;
     const baseVersion = this.version;
-    return { version: ++this.version, baseVersion, session: info, changed, ...this.shared(session, perm, given.safety) };
+    return { version: ++this.version, baseVersion, session: info, changed, ...runWhole(this.sharedWork(session, perm, given.safety)) };
   }
 
   /** The span id of the step at a feed index (a webview sent no ids names steps by index). */
@@ -138,15 +149,16 @@ export class GraphFeed {
     return runWhole(this.packingSnapshot(session, given));
   }
 
-  /** packedSnapshot's work, yielding between its passes (each ~0.1 s per 100k steps: see TimeSlices). */
-  *packingSnapshot(session: AgentSession, given?: FeedInputs): Generator<void, PackedSnapshotDto> {
-    const snapshot = this.snapshot(session, given);
+  /** packedSnapshot's work, yielding between its passes and every few thousand rows or events (timeSlices.ts). */
+  *packingSnapshot(session: AgentSession, given: FeedInputs = {}): Generator<void, PackedSnapshotDto> {
+    const snapshot = yield* this.snapshotWork(session, given);
     yield;
-    const edges = splitEdges(snapshot.edges, snapshot.steps, snapshot.timeline);
+    const edges = yield* splittingEdges(snapshot.edges, snapshot.steps, snapshot.timeline);
     this.base = { version: snapshot.version, timeline: snapshot.timeline, edges };
     yield;
-    return packSnapshot(snapshot, undefined, edges);
+    return yield* packingSnapshot(snapshot, snapshot.steps.length < ID_FREE_FROM, edges);
   }
+
 
   /** delta() as the webview is sent it: of the timeline and edges, what follows those the panel has already. */
   packedDelta(session: AgentSession, given?: FeedInputs): PackedDeltaDto | undefined {
@@ -294,7 +306,7 @@ export class GraphFeed {
       && r.priceMissing === (s.priceMissing ? true : undefined) && r.aggregate === (s.aggregate ? true : undefined) && r.hasSource === (s.source ? true : undefined);
   }
 
-  private shared(session: AgentSession, perm: Int32Array, safety: readonly SafetyFinding[] = findSafety(session.steps, {}, session.graph)): { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] } {
+  private *sharedWork(session: AgentSession, perm: Int32Array, safety: readonly SafetyFinding[] = findSafety(session.steps, {}, session.graph)): Generator<void, { edges: EdgeDto[]; timeline: TimelineDto; totals: TotalsDto; findings: FindingDto[] }> {
     // Findings name their steps by span id: those ids alone are looked for, in one pass (a map of every id
     // was ~45 ms of a 100k-step delta, and kept one cost more at each snapshot); each the first step given it now.
     const places = session.findings.map((f) => loopPlaces(f, session.steps));
@@ -304,12 +316,15 @@ export class GraphFeed {
     const byId = firstIndicesOf(session.steps, perm, named);
     // Edges by where their steps are (two id lookups per edge were ~40 ms of a 100k-step delta).
     const edges: EdgeDto[] = [];
-    for (const e of session.graph.flowEdges) {
+    const flow = session.graph.flowEdges;
+    for (let k = 0; k < flow.length; k++) {
+      const e = flow[k]!;
       const from = perm[e.fromAt]!;
       const to = perm[e.toAt]!;
       edges.push(e.label !== undefined ? [from, to, e.kind, e.label] : [from, to, e.kind]);
+      if (yieldsAt(k)) yield;
     }
-    const timeline = this.timelineDto(session.timeline, perm);
+    const timeline = yield* this.timelineDto(session.timeline, perm);
     const findings: FindingDto[] = session.findings.map((f, k) => {
       const at = places[k];
       return { kind: f.kind, message: f.message, steps: at ? at.map((i) => perm[i]!) : f.stepIds.map((id) => byId.get(id) ?? -1).filter((i) => i >= 0) };
@@ -323,7 +338,7 @@ export class GraphFeed {
    * The timeline as sent: of the one made last, the events whose time, type, label and feed index are the same
    * (a live model's timeline keeps its events before what changed: timelineUpdate.ts) are copied, the rest made.
    */
-  private timelineDto(t: Timeline, perm: Int32Array): TimelineDto {
+  private *timelineDto(t: Timeline, perm: Int32Array): Generator<void, TimelineDto> {
     const last = this.madeTimeline;
     let kept = 0;
     if (last && last.origin === this.origin && this.reuseTimeline) {
@@ -340,6 +355,7 @@ export class GraphFeed {
       types.push(t.type[i] === 'start' ? 's' : t.type[i] === 'end' ? 'e' : 'l');
       const label = t.label[i];
       if (label !== undefined) timeline.labels.push([i, label]);
+      if (yieldsAt(i)) yield;
     }
     timeline.type = (kept > 0 ? last!.dto.type.slice(0, kept) : '') + types.join('');
     this.madeTimeline = { timeline: t, perm, origin: this.origin, dto: timeline, keptFrom: kept > 0 ? { dto: last!.dto, events: kept } : undefined };
@@ -355,15 +371,6 @@ export class GraphFeed {
     if (system !== undefined) dto.systemPrompt = capText(system, cut);
     return dto;
   }
-}
-
-/** The detail with the step's source location (or why there is none), as the step has it now. */
-export function withSource(detail: StepDetailDto, s: AgentStep): StepDetailDto {
-  delete detail.source;
-  delete detail.sourceMissing;
-  if (s.source) detail.source = definedOnly({ path: s.source.path, line: s.source.line, how: s.source.how, confidence: s.source.confidence, detail: s.source.detail });
-  else if (s.sourceMissing) detail.sourceMissing = s.sourceMissing;
-  return detail;
 }
 
 /** Of `ids`, each one's feed index (`perm` of its first position in `steps`). */
@@ -385,10 +392,4 @@ function positionOf(session: AgentSession, id: string): number | undefined {
 /** One-shot snapshot (tests, CLI): indices are the session's step order. */
 export function graphSnapshot(session: AgentSession, info: GraphSessionInfo): GraphSnapshotDto {
   return new GraphFeed(info).snapshot(session);
-}
-
-function cumulativeOf(state: ReturnType<typeof stateAt>, origin: number): CumulativeDto {
-  if (!state) return { cursor: 0, time: 0, started: 0, finished: 0, failed: 0, running: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0 };
-  const { cursor, started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd } = state;
-  return { cursor, time: round(state.timeMs - origin), started, finished, failed, running, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd };
 }

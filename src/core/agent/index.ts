@@ -39,7 +39,7 @@ export function sessionOfSteps(steps: AgentStep[], parents?: Int32Array, dataflo
 
 export { anyValueToJs, flattenAttributes, nanosToMs } from './attributes';
 export { buildGraph, dataflowEdges, type AgentGraph, type EdgeKind, type GraphEdge, type GraphNode } from './graph';
-export { canonicalJson, findLoops, type Finding, type FindingKind, type LoopOptions } from './loops';
+export { canonicalJson, findLoops, findingLoops, type Finding, type FindingKind, type LoopOptions } from './loops';
 export { systemPromptOf, textOf, toMessages } from './messages';
 export { normaliseSpan } from './normalise';
 export { spanInputsFromRequests } from './otlpInputs';

@@ -1,6 +1,7 @@
 // Loop findings: the same tool called with identical arguments >= 3 times in a session, and the same
 // LLM input (model + messages) sent more than once. Arguments are compared as canonical JSON (keys
 // sorted, JSON strings parsed), so {"a":1,"b":2} and '{"b":2,"a":1}' are the same call.
+import { runWhole, yieldsAt } from '../../protocol/work';
 import { setOwn } from './attributes';
 import { MemoSampling } from './textMemo';
 import type { AgentStep, Message } from './types';
@@ -21,6 +22,11 @@ export interface LoopOptions {
 }
 
 export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}): Finding[] {
+  return runWhole(findingLoops(steps, options));
+}
+
+/** findLoops' work, yielding every few thousand steps (work.ts: 1M steps took seconds). */
+export function* findingLoops(steps: readonly AgentStep[], options: LoopOptions = {}): Generator<void, Finding[]> {
   const minTool = options.minToolRepeats ?? 3;
   const minLlm = options.minLlmRepeats ?? 2;
   // Keyed by name (or model), then by the canonical text: one long conversation text is hashed once, not
@@ -31,7 +37,8 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
   // shape (shapeOf) with another, as only those can repeat. On 100k spans of unique growing conversations
   // making it for every LLM input took ~1 s.
   const asked = steps.filter((s) => s.kind === 'llm' && !s.aggregate && s.inputMessages !== undefined && s.inputMessages.length > 0);
-  const shapes = minLlm > 1 ? sharedShapes(asked) : undefined;
+  yield;
+  const shapes = minLlm > 1 ? yield* sharedShapes(asked) : undefined;
   const shared = new Map<string, number>();
   for (const shape of shapes ?? []) shared.set(shape, (shared.get(shape) ?? 0) + 1);
   let k = 0;
@@ -43,6 +50,7 @@ export function findLoops(steps: readonly AgentStep[], options: LoopOptions = {}
       if (!shapes || shared.get(shapes[k])! > 1) llms.add(s.model ?? '', messagesKey(s.inputMessages!), i);
       k++;
     }
+    if (yieldsAt(i)) yield;
   }
   const findings: Finding[] = [];
   const found = (f: Omit<Finding, 'stepIds'>, group: number[]) => {
@@ -81,13 +89,14 @@ export function loopPlaces(f: Finding, steps: readonly AgentStep[]): readonly nu
  * Each LLM input's model and shape, or undefined where most inputs repeat (a run replayed over and over):
  * there the shapes would only add to the canonical texts. The first 1024 inputs decide.
  */
-function sharedShapes(asked: readonly AgentStep[], decideAfter = 1024): string[] | undefined {
+function* sharedShapes(asked: readonly AgentStep[], decideAfter = 1024): Generator<void, string[] | undefined> {
   const shapes: string[] = [];
   const seen = new Set<string>();
   const sampling = new MemoSampling();
   let repeats = 0;
   for (const s of asked) {
     const shape = `${s.model ?? ''}\u0000${messagesShape(s.inputMessages!, sampling)}`;
+    if (yieldsAt(shapes.length)) yield;
     shapes.push(shape);
     if (shapes.length > decideAfter) continue;
     if (seen.has(shape)) repeats++;

@@ -6,7 +6,7 @@
 import { SpanSet } from './tree';
 import type { AgentStep, Message } from './types';
 import { lowerBound } from '../lowerBound';
-import { runWhole } from '../timeSlices';
+import { runWhole, yieldsAt } from '../../protocol/work';
 
 export type TimelineEventType = 'start' | 'log' | 'end';
 
@@ -59,9 +59,6 @@ export function* timelineWork(steps: readonly AgentStep[], conversational: Uint8
   return t;
 }
 
-/** How many items a pass over events or steps takes between yields. */
-const yieldEvery = 0x3fff;
-
 /**
  * The cursors, prefix sums and conversation steps of `t`'s events from `from` on (its events, in order,
  * are all there; what comes before `from` is filled already). `conversational`: conversationSteps(steps).
@@ -95,7 +92,7 @@ export function* fillingTimeline(t: Timeline, steps: readonly AgentStep[], conve
     t.started[i] = started;
     t.finished[i] = finished;
     t.lastLlm[i] = lastLlm;
-    if ((i & yieldEvery) === yieldEvery) yield;
+    if (yieldsAt(i)) yield;
   }
 }
 
@@ -127,7 +124,7 @@ function* eventOrder(steps: readonly AgentStep[]): Generator<void, EventOrder> {
     ends[i] = i;
     logs += s.events?.length ?? 0;
     if (i > 0 && startMs[i] < startMs[i - 1]) return sortedEvents(steps);
-    if ((i & yieldEvery) === yieldEvery) yield;
+    if (yieldsAt(i)) yield;
   }
   // Ends as numbers: the comparator reads no step (nearly sorted already, the sort is short).
   ends.sort((a, b) => endMs[a]! - endMs[b]! || b - a);
@@ -149,7 +146,7 @@ function* eventOrder(steps: readonly AgentStep[]): Generator<void, EventOrder> {
         logOrder[k] = k;
       }
     }
-    if ((i & yieldEvery) === yieldEvery) yield;
+    if (yieldsAt(i)) yield;
   }
   logOrder.sort((a, b) => logMs[a]! - logMs[b]! || a - b);
   yield;
@@ -177,7 +174,7 @@ function* eventOrder(steps: readonly AgentStep[]): Generator<void, EventOrder> {
       out.timeMs[k] = et;
       out.step[k] = ends[ei++];
     }
-    if ((k & yieldEvery) === yieldEvery) yield;
+    if (yieldsAt(k)) yield;
   }
   return out;
 }

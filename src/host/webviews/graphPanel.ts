@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { sessionOfSteps, type AgentSession, type AgentStep } from '../../core/agent';
-import { withSource } from '../../core/agent/graphDto';
+import { withSource } from '../../core/agent/detailText';
 import type { EngineClient } from '../../core/engineClient';
 import { ModelTooLargeError } from '../../core/modelBudget';
 import type { GraphFeedAnswer } from '../../protocol/engine';
