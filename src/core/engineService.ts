@@ -19,7 +19,7 @@ import { ImportCancelled } from './import/otlpFile';
 import { RunChecks } from './debug/runChecks';
 import { debugView } from './debug/debugView';
 import { compareTexts } from './compare/align';
-import { costReport, costStepsOf, reportDto } from './cost';
+import { costReport, costReportWork, costStepsOf, reportDto } from './cost';
 import { extendedBreakdowns, type BreakdownsBase } from './cost/liveBreakdowns';
 import { findSafety, safetySection } from './safety';
 import { findSafetySliced } from './safety/findSafety';
@@ -136,13 +136,14 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   /** A model's cost breakdowns (they depend on the steps alone): extended from the last model's, shared by every report input. */
   const breakdownsOf = (model: BuiltModel) => models.derive(model, 'breakdowns', () => extendedFrom(lastBreakdowns, model, (base, steps) => extendedBreakdowns(base, steps, parentsOf(model), dataflowOf(model))).rows);
   /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
+  const costKey = (p: CostParams) => `cost ${JSON.stringify(p.report)}`;
+  const costInput = (model: BuiltModel, p: CostParams) => ({ ...p.report, steps: model.steps, parents: parentsOf(model), dataflow: dataflowOf(model), loops: loopsOf(model), breakdowns: breakdownsOf(model) });
   const costOf = (p: CostParams) => {
     const model = models.of(p.sessionId, p.options);
-    const parents = parentsOf(model);
-    const dataflow = dataflowOf(model);
-    const report = models.derive(model, `cost ${JSON.stringify(p.report)}`, () => costReport({ ...p.report, steps: model.steps, parents, dataflow, loops: loopsOf(model), breakdowns: breakdownsOf(model) }));
-    return { model, report };
+    return { model, report: models.derive(model, costKey(p), () => costReport(costInput(model, p))) };
   };
+  /** The same made between turns (a part of the Cost view's request). */
+  const costSliced = (model: BuiltModel, p: CostParams) => models.deriveSliced(model, costKey(p), (slices) => runSliced(costReportWork(costInput(model, p)), slices));
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
     const model = models.of(id, options, fresh);
@@ -201,7 +202,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     (_: BuiltModel, p: SessionParts) => sessionOf(p.sessionId, p.options, fresh),
     (model: BuiltModel, p: SessionParts) => scanSafety(model, {}, sessionOf(p.sessionId, p.options, fresh).session.graph),
   ];
-  const costParts = [parentsOf, dataflowOf, loopsSliced, breakdownsOf, (_: BuiltModel, p: CostParams) => costOf(p), (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
+  const costParts = [parentsOf, dataflowOf, loopsSliced, breakdownsOf, costSliced, (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
   /** matchSessions' answer's key: per session state and filter. */
   const matchKey = (id: string, p: { filter: unknown; options: SessionOptions }): string => {
     const summary = store.getSession(id);

@@ -4,6 +4,6 @@ export { breakdowns, byAgent, byCost, byKind, byModel, byTool, isModelCall, type
 export { budgetOf } from './budget';
 export { compareRuns, type RunSummary } from './compare';
 export { costFindings, runawayGrowth, type CostFinding, type RunawayOptions } from './findings';
-export { costReport, costStepsOf, reportDto, type CostReport, type ReportInput } from './report';
+export { costReport, costReportWork, costStepsOf, reportDto, type CostReport, type ReportInput } from './report';
 export { cumulativeSeries } from './series';
 export { labelOf, topSteps } from './topSteps';

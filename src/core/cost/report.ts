@@ -13,6 +13,7 @@ import { topSteps } from './topSteps';
 import { descendantsOf } from './tree';
 import { parentIndices } from '../agent/tree';
 import { stepIndexOf } from '../agent/stepIndex';
+import { runWhole } from '../../protocol/work';
 
 /** The report as the engine keeps it: rows and findings with their step ids (`reportDto` is what crosses). */
 export type CostReport = Omit<CostReportDto, 'breakdowns' | 'findings'> & {
@@ -35,18 +36,24 @@ export interface ReportInput {
 }
 
 export function costReport(input: ReportInput): CostReport {
+  return runWhole(costReportWork(input));
+}
+
+/** costReport's work, yielding between its parts (each a pass over the steps: ~0.5 s at 1M steps). */
+export function* costReportWork(input: ReportInput): Generator<void, CostReport> {
   const { steps } = input;
   const totals = totalsOf(steps);
   const origin = totals.startMs;
   const parents = input.parents ?? parentIndices(steps);
-  const report: CostReport = {
-    session: { ...input.session, startEpochMs: origin },
-    totals: totalsDto(totals),
-    breakdowns: input.breakdowns ?? breakdowns(steps, descendantsOf(steps, parents), input.dataflow),
-    topSteps: topSteps(steps, origin),
-    series: cumulativeSeries(steps, origin),
-    findings: costFindings(steps, {}, parents, input.loops),
-  };
+  yield;
+  const rows = input.breakdowns ?? breakdowns(steps, descendantsOf(steps, parents), input.dataflow);
+  yield;
+  const top = topSteps(steps, origin);
+  yield;
+  const series = cumulativeSeries(steps, origin);
+  yield;
+  const findings = costFindings(steps, {}, parents, input.loops);
+  const report: CostReport = { session: { ...input.session, startEpochMs: origin }, totals: totalsDto(totals), breakdowns: rows, topSteps: top, series, findings };
   const budget = budgetOf(totals.costUsd, input.budget?.launchUsd, input.budget?.settingUsd);
   if (budget) report.budget = budget;
   return report;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { normaliseSession, spanInputsFromRequests, type AgentStep } from '../../../src/core/agent';
-import { budgetOf, byAgent, byKind, byModel, byTool, compareRuns, costFindings, costReport, cumulativeSeries, runawayGrowth, topSteps } from '../../../src/core/cost';
+import { budgetOf, byAgent, byKind, byModel, byTool, compareRuns, costFindings, costReport, costReportWork, cumulativeSeries, runawayGrowth, topSteps } from '../../../src/core/cost';
 import { totalsOf } from '../../../src/core/agent/rollups';
 import { findLoops, loopPlaces } from '../../../src/core/agent/loops';
 import { parseOtlpText } from '../../../src/core/sessionFiles';
@@ -240,5 +240,16 @@ describe('cost: edge cases', () => {
     assert.deepEqual(rows.map((r) => [r.id, r.current, r.deltaUsd === undefined ? undefined : Math.round(r.deltaUsd * 100) / 100, r.pending ?? false]), [
       ['c', false, -0.3, false], ['x', false, undefined, false], ['b', true, undefined, false], ['a', false, undefined, true],
     ]);
+  });
+
+  it('is made between turns in the engine worker (a pass each: ~0.5 s at 1M steps), the same report', () => {
+    const steps = fixture('vercel-ai-agent');
+    const input = { session: { id: 's', name: 's', live: false }, steps };
+    const work = costReportWork(input);
+    let yields = 0;
+    let step = work.next();
+    for (; !step.done; step = work.next()) yields++;
+    assert.ok(yields >= 4, `${yields} yields`);
+    assert.deepStrictEqual(step.value, costReport(input));
   });
 });
