@@ -7,6 +7,7 @@ import { buildTimeline, stateAt } from '../../../src/core/agent/timeline';
 import { extendedTimeline, extendingTimeline, type TimelineBase } from '../../../src/core/agent/timelineUpdate';
 import { runSliced, TimeSlices } from '../../../src/core/timeSlices';
 import { seededInts } from '../seeded';
+import { countTurns } from '../turns';
 
 /** A random step starting at `startMs` (small times: ties are common). */
 function stepAt(r: (n: number) => number, id: string, startMs: number): AgentStep {
@@ -127,17 +128,9 @@ describe('the live timeline extended, not rebuilt (timelineUpdate.ts)', () => {
   it('is made a slice at a time when asked (a 1M-step session took seconds in one go), the same timeline', async () => {
     const r = seededInts(11);
     const steps = Array.from({ length: 60_000 }, (_, i) => stepAt(r, `s${i}`, i));
-    let turns = 0;
-    let done = false;
-    const turn = () => {
-      turns++;
-      if (!done) setImmediate(turn);
-    };
-    setImmediate(turn);
-    const sliced = await runSliced(extendingTimeline(undefined, steps), new TimeSlices(1));
-    done = true;
+    const { count, value: sliced } = await countTurns(() => runSliced(extendingTimeline(undefined, steps), new TimeSlices(1)));
     assert.deepStrictEqual(sliced.timeline, buildTimeline(steps));
-    assert.ok(turns >= 5, `${turns} turns of the event loop while it was made`);
+    assert.ok(count >= 5, `${count} turns of the event loop while it was made`);
     // Extended from it: a live update's part is made a slice at a time too.
     const next = [...steps.slice(0, 30_000), ...steps.slice(30_000).map((s) => ({ ...s, endMs: s.endMs + 1 }))];
     const extended = await runSliced(extendingTimeline(sliced, next), new TimeSlices(1));

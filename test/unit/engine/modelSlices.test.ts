@@ -14,6 +14,7 @@ import { bulkRequest, str, withStore } from '../store/fixtures';
 import { findSafety, parsePolicy } from '../../../src/core/safety';
 import { findSafetySliced } from '../../../src/core/safety/findSafety';
 import { TimeSlices } from '../../../src/core/timeSlices';
+import { countTurns } from '../turns';
 
 const root = path.resolve(__dirname, '../../../..');
 const noChange = () => undefined;
@@ -28,21 +29,6 @@ async function assertSameModel(store: SpanStore, id: string, sliceMs = 0): Promi
   assert.equal(sliced.of(id, {}, true), model, 'asked again: the same model');
   assert.equal(text(model), text(new ModelCache(store, noChange).of(id, {}, true)), id);
   return model;
-}
-
-/** How often the event loop turned while `work` ran, and how long it ran. */
-async function countTurns(work: () => Promise<unknown>): Promise<{ count: number; ms: number }> {
-  let count = 0;
-  let done = false;
-  const turn = () => {
-    count++;
-    if (!done) setImmediate(turn);
-  };
-  setImmediate(turn);
-  const started = performance.now();
-  await work();
-  done = true;
-  return { count, ms: performance.now() - started };
 }
 
 describe('engine: a whole model built a slice at a time', () => {
