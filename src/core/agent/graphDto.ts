@@ -159,7 +159,6 @@ export class GraphFeed {
     return yield* packingSnapshot(snapshot, snapshot.steps.length < ID_FREE_FROM, edges);
   }
 
-
   /** delta() as the webview is sent it: of the timeline and edges, what follows those the panel has already. */
   packedDelta(session: AgentSession, given?: FeedInputs): PackedDeltaDto | undefined {
     const delta = this.delta(session, given);
