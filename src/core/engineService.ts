@@ -3,7 +3,7 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { findLoops, findingLoops, sessionOfSteps, totalsOf, type AgentGraph, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { findLoops, findingLoops, sessionOfSteps, sessionWork, totalsOf, type AgentGraph, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
 import type { DataflowLink } from './agent/dataflow';
 import { extendedDataflow, extendedParents, type LinksBase } from './agent/liveLinks';
@@ -108,18 +108,17 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => extendedFrom(lastParents, model, extendedParents).links);
   /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
   const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => extendedFrom(lastDataflow, model, extendedDataflow).links);
-  /** Its loop findings, once per model: the graph's and the Cost view's. */
+  /** Its loop findings, once per model: the graph's and the Cost view's (made between turns as a part of theirs). */
   const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
   const loopsSliced = (model: BuiltModel) => models.deriveSliced(model, 'loops', (slices) => runSliced(findingLoops(model.steps), slices));
   /** Its timeline, once per model: the graph's. */
   const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => extendedFrom(timelines, model, extendedTimeline).timeline);
   /** The same made a slice at a time, before the graph reads it (1M steps: seconds). */
-  const timelineSliced = (model: BuiltModel) =>
-    models.deriveSliced(model, 'timeline', async (slices) => {
-      const made = await runSliced(extendingTimeline(timelines.get(model.live), model.steps), slices);
-      if (!model.derived.has('timeline')) timelines.set(model.live, made);
-      return made.timeline;
-    });
+  const timelineSliced = (model: BuiltModel) => models.deriveSliced(model, 'timeline', async (slices) => {
+    const made = await runSliced(extendingTimeline(timelines.get(model.live), model.steps), slices);
+    if (!model.derived.has('timeline')) timelines.set(model.live, made);
+    return made.timeline;
+  });
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
   const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(runOf(sessionId, model)));
   /**
@@ -150,6 +149,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     const parents = parentsOf(model);
     return { model, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model), loopsOf(model), timelineOf(model))), inputs: model.inputs, parents };
   };
+  const sessionSliced = (model: BuiltModel) => models.deriveSliced(model, 'graph', (slices) => runSliced(sessionWork(model.steps, parentsOf(model), dataflowOf(model), loopsOf(model), timelineOf(model)), slices));
   /**
    * sessionOf, with the safety findings the graph badges (default options: the value the Cost view and the
    * diagnostics derive too when the workspace sets none).
@@ -199,7 +199,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     dataflowOf,
     loopsSliced,
     timelineSliced,
-    (_: BuiltModel, p: SessionParts) => sessionOf(p.sessionId, p.options, fresh),
+    sessionSliced,
     (model: BuiltModel, p: SessionParts) => scanSafety(model, {}, sessionOf(p.sessionId, p.options, fresh).session.graph),
   ];
   const costParts = [parentsOf, dataflowOf, loopsSliced, breakdownsOf, costSliced, (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];

@@ -5,6 +5,7 @@ import { parentIndices } from './tree';
 import type { AgentStep, StepKind } from './types';
 import { pushAll } from '../otlp/fittedArrays';
 import { dataflowLinks, type DataflowLink } from './dataflow';
+import { runWhole, yieldsAt } from '../../protocol/work';
 
 export type EdgeKind = 'contains' | 'next' | 'dataflow';
 
@@ -45,6 +46,11 @@ export type FlowEdge = GraphEdge & { kind: 'next' | 'dataflow' };
  * `dataflow`: dataflowLinks(steps), when known (ordering them read it: it is most of a graph's time).
  */
 export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(steps), dataflow?: readonly DataflowLink[]): AgentGraph {
+  return runWhole(graphWork(steps, parents, dataflow));
+}
+
+/** buildGraph's work, yielding every few thousand steps or edges (protocol/work.ts: 1M steps took ~0.8 s). */
+export function* graphWork(steps: readonly AgentStep[], parents = parentIndices(steps), dataflow?: readonly DataflowLink[]): Generator<void, AgentGraph> {
   const flowEdges: FlowEdge[] = [];
   const childrenOf = new Map<number, number[]>();
   for (let i = 0; i < steps.length; i++) {
@@ -52,11 +58,17 @@ export function buildGraph(steps: readonly AgentStep[], parents = parentIndices(
     const list = childrenOf.get(p);
     if (list) list.push(i);
     else childrenOf.set(p, [i]);
+    if (yieldsAt(i)) yield;
   }
   // Steps are already in start order, so each sibling list is too.
+  let made = 0;
   for (const siblings of childrenOf.values()) {
-    for (let k = 1; k < siblings.length; k++) flowEdges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next', fromAt: siblings[k - 1], toAt: siblings[k] });
+    for (let k = 1; k < siblings.length; k++) {
+      flowEdges.push({ from: steps[siblings[k - 1]].id, to: steps[siblings[k]].id, kind: 'next', fromAt: siblings[k - 1], toAt: siblings[k] });
+      if (yieldsAt(++made)) yield;
+    }
   }
+  yield;
   pushAll(flowEdges, dataflowEdges(steps, dataflow));
   // Nodes and `contains` edges are made when first read (the CLI, exports): the engine's views read steps,
   // their parents and the flow edges, and a node and an edge per step were ~10% of a model's heap.

@@ -1,13 +1,14 @@
 // The agent model's public surface. buildSession is the one-call path; the parts are exported for
 // callers that need only one view (the cost panel needs totals, the graph view needs the graph).
 import type { PricingOptions } from '../pricing/price';
-import { buildGraph, type AgentGraph } from './graph';
+import { graphWork, type AgentGraph } from './graph';
 import type { DataflowLink } from './dataflow';
 import { findLoops, type Finding } from './loops';
 import { totalsOf, type Totals } from './rollups';
 import { orderedSession, orderedSteps } from './session';
 import { buildTimeline, type Timeline } from './timeline';
 import type { AgentStep, SpanInput } from './types';
+import { runWhole } from '../../protocol/work';
 
 export interface AgentSession {
   steps: AgentStep[];
@@ -34,7 +35,14 @@ export function buildSessionOfSteps(normalised: AgentStep[], options: { pricing?
  * timeline, when known.
  */
 export function sessionOfSteps(steps: AgentStep[], parents?: Int32Array, dataflow?: readonly DataflowLink[], loops = findLoops(steps), timeline = buildTimeline(steps)): AgentSession {
-  return { steps, graph: buildGraph(steps, parents, dataflow), timeline, findings: loops, totals: totalsOf(steps) };
+  return runWhole(sessionWork(steps, parents, dataflow, loops, timeline));
+}
+
+/** sessionOfSteps' work over its parts made already, yielding as the graph is made (protocol/work.ts). */
+export function* sessionWork(steps: AgentStep[], parents: Int32Array | undefined, dataflow: readonly DataflowLink[] | undefined, loops: Finding[], timeline: Timeline): Generator<void, AgentSession> {
+  const graph = yield* graphWork(steps, parents, dataflow);
+  yield;
+  return { steps, graph, timeline, findings: loops, totals: totalsOf(steps) };
 }
 
 export { anyValueToJs, flattenAttributes, nanosToMs } from './attributes';

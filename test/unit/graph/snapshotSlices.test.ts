@@ -3,7 +3,8 @@
 // every few thousand steps or events (protocol/work.ts). At 1M realistic steps a pass in one go held the
 // thread for seconds (the timeline 7.9 s, the snapshot's rows and columns 6-7 s).
 import * as assert from 'node:assert/strict';
-import { buildSession, findingLoops, findLoops, parentIndices, type AgentSession } from '../../../src/core/agent';
+import { buildGraph, buildSession, findingLoops, findLoops, parentIndices, type AgentSession } from '../../../src/core/agent';
+import { graphWork } from '../../../src/core/agent/graph';
 import { findSafety } from '../../../src/core/safety';
 import { GraphFeed } from '../../../src/core/agent/graphDto';
 import type { PackedSnapshotDto } from '../../../src/protocol/graph';
@@ -64,6 +65,16 @@ describe('graph: a large session opened a slice at a time', function () {
     assert.ok(sliced.value.length > 0, 'the synthetic session repeats itself');
     console.log(`      loops: ${sliced.yields} yields, the longest stretch ${sliced.longestMs.toFixed(0)} ms of ${sliced.totalMs.toFixed(0)} ms`);
     assert.ok(sliced.yields >= Math.floor(steps.length / (YIELD_EVERY + 1)), `${sliced.yields} yields over ${steps.length} steps`);
+  });
+
+  it('builds the graph likewise, the same graph', () => {
+    const { steps } = session;
+    const parents = parentIndices(steps);
+    const sliced = timed(graphWork(steps, parents));
+    assert.deepStrictEqual(sliced.value.flowEdges, buildGraph(steps, parents).flowEdges);
+    // A pass over the steps (their siblings), then one over the `next` edges it makes.
+    const least = Math.floor(steps.length / (YIELD_EVERY + 1)) + Math.floor(sliced.value.flowEdges.filter((e) => e.kind === 'next').length / (YIELD_EVERY + 1));
+    assert.ok(least >= 8 && sliced.yields >= least, `${sliced.yields} yields over ${steps.length} steps, ${least} at least`);
   });
 
   it('writes the JSON text JSON.stringify writes: members left undefined, empty and long lists, nested values, escapes', () => {
