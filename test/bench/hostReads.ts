@@ -19,10 +19,14 @@ export interface HostReadsBench {
   debugViewSteps: number;
   wholeCodeLensMs: number;
   wholeCheckMs: number;
+  /** Opening the graph on the built model (its parts and snapshot, made between turns), and the receiver's longest wait meanwhile. */
+  graphOpenMs: number;
+  graphWaitMs: number;
+  graphProbes: number;
 }
 
-const post = (port: number, body: Uint8Array) => new Promise<number>((resolve, reject) => {
-  const req = request({ port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/x-protobuf' } }, (res) => {
+const post = (port: number, body: Uint8Array | string, type = 'application/x-protobuf') => new Promise<number>((resolve, reject) => {
+  const req = request({ port, path: '/v1/traces', method: 'POST', headers: { 'content-type': type } }, (res) => {
     res.resume();
     res.on('end', () => resolve(res.statusCode ?? 0));
   });
@@ -57,10 +61,35 @@ export async function benchHostReads(spans = 100_000): Promise<HostReadsBench> {
       new StepTree(view.parent).ancestry(steps.indexOf(steps.ids[steps.length - 1]!)!);
       debugViewSteps = steps.length;
     });
+    const graph = await receiverWhile(http.port, () => engine.graph.snapshot('bench', id, {}));
     const wholeCodeLensMs = await hostBusy(async () => normaliseSession(await engine.readSession(id), {}));
     const wholeCheckMs = await hostBusy(() => engine.sessionSteps(id, {}));
-    return { spans: engine.getSession(id)!.spanCount, codeLensMs, checkRunMs, debugViewMs, debugViewSteps, wholeCodeLensMs, wholeCheckMs };
+    return { spans: engine.getSession(id)!.spanCount, codeLensMs, checkRunMs, debugViewMs, debugViewSteps, wholeCodeLensMs, wholeCheckMs, graphOpenMs: graph.ms, graphWaitMs: graph.longestWaitMs, graphProbes: graph.probes };
   } finally {
     await engine.dispose();
   }
+}
+
+/** One small span of a session of its own, as JSON: what an exporter sends meanwhile. */
+const probe = (n: number) => JSON.stringify({
+  resourceSpans: [{
+    resource: { attributes: [{ key: 'agent_debugger.session.id', value: { stringValue: 'bench-probe' } }] },
+    scopeSpans: [{ spans: [{ traceId: n.toString(16).padStart(32, '0'), spanId: 'c'.repeat(16), name: `probe ${n}`, startTimeUnixNano: '1', endTimeUnixNano: '2' }] }],
+  }],
+});
+
+/** How long `work` took, and the longest a small request to the receiver waited while it ran (one after another). */
+async function receiverWhile(port: number, work: () => Promise<unknown>): Promise<{ ms: number; longestWaitMs: number; probes: number }> {
+  let done = false;
+  const started = performance.now();
+  const running = work().finally(() => (done = true));
+  let longestWaitMs = 0;
+  let probes = 0;
+  while (!done) {
+    const sent = performance.now();
+    if ((await post(port, probe(++probes), 'application/json')) !== 200) throw new Error('the receiver refused a probe');
+    longestWaitMs = Math.max(longestWaitMs, performance.now() - sent);
+  }
+  await running;
+  return { ms: performance.now() - started, longestWaitMs, probes };
 }
