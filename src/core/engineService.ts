@@ -3,12 +3,12 @@
 // cannot start, on the host's own thread over an in-process MessageChannel (the same code and messages).
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, type CostParams, type ForwardErrorData, type GraphStepAnswer, type ModelTooLargeData, type ParamsOf, type ResultOf } from '../protocol/engine';
-import { findLoops, findingLoops, sessionOfSteps, sessionWork, totalsOf, type AgentGraph, type AgentStep, type SessionOptions, type SpanInput } from './agent';
+import { findingLoops, sessionWork, totalsOf, type AgentGraph, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
 import type { DataflowLink } from './agent/dataflow';
 import { extendedDataflow, extendedParents, type LinksBase } from './agent/liveLinks';
 import type { LiveSession } from './agent/liveSession';
-import { extendedTimeline, extendingTimeline, type TimelineBase } from './agent/timelineUpdate';
+import { extendingTimeline, type TimelineBase } from './agent/timelineUpdate';
 import { sessionOutline } from './agent/outline';
 import { TraceEngine } from './engine';
 import { GraphFeeds } from './engineGraph';
@@ -19,7 +19,7 @@ import { ImportCancelled } from './import/otlpFile';
 import { RunChecks } from './debug/runChecks';
 import { debugView } from './debug/debugView';
 import { compareTexts } from './compare/align';
-import { costReport, costReportWork, costStepsOf, reportDto } from './cost';
+import { costReportWork, costStepsOf, reportDto } from './cost';
 import { extendedBreakdowns, type BreakdownsBase } from './cost/liveBreakdowns';
 import { findSafety, safetySection } from './safety';
 import { findSafetySliced } from './safety/findSafety';
@@ -33,7 +33,6 @@ import type { StoreOptions } from './store/spanStore';
 import type { StoreChange } from './store/types';
 import { ModelTooLargeError, unlessTooLarge } from './modelBudget';
 import { setImmediate as turn } from 'node:timers/promises';
-import { runSliced } from './timeSlices';
 import { ModelCache, type BuiltModel } from './modelCache';
 
 /** At most this often a flood of ingest tells the host (the views coalesce further). */
@@ -108,15 +107,12 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => extendedFrom(lastParents, model, extendedParents).links);
   /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
   const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => extendedFrom(lastDataflow, model, extendedDataflow).links);
-  /** Its loop findings, once per model: the graph's and the Cost view's (made between turns as a part of theirs). */
-  const loopsOf = (model: BuiltModel) => models.derive(model, 'loops', () => findLoops(model.steps));
-  const loopsSliced = (model: BuiltModel) => models.deriveSliced(model, 'loops', (slices) => runSliced(findingLoops(model.steps), slices));
-  /** Its timeline, once per model: the graph's. */
-  const timelineOf = (model: BuiltModel) => models.derive(model, 'timeline', () => extendedFrom(timelines, model, extendedTimeline).timeline);
-  /** The same made a slice at a time, before the graph reads it (1M steps: seconds). */
-  const timelineSliced = (model: BuiltModel) => models.deriveSliced(model, 'timeline', async (slices) => {
-    const made = await runSliced(extendingTimeline(timelines.get(model.live), model.steps), slices);
-    if (!model.derived.has('timeline')) timelines.set(model.live, made);
+  /** Its loop findings and timeline, once per model: the graph's (and the Cost view's loops). */
+  const loopsPart = models.part(() => 'loops', (model) => findingLoops(model.steps));
+  const loopsOf = (model: BuiltModel) => loopsPart.of(model, undefined);
+  const timelinePart = models.part(() => 'timeline', function* (model) {
+    const made = yield* extendingTimeline(timelines.get(model.live), model.steps);
+    timelines.set(model.live, made);
     return made.timeline;
   });
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
@@ -135,21 +131,19 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   /** A model's cost breakdowns (they depend on the steps alone): extended from the last model's, shared by every report input. */
   const breakdownsOf = (model: BuiltModel) => models.derive(model, 'breakdowns', () => extendedFrom(lastBreakdowns, model, (base, steps) => extendedBreakdowns(base, steps, parentsOf(model), dataflowOf(model))).rows);
   /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
-  const costKey = (p: CostParams) => `cost ${JSON.stringify(p.report)}`;
-  const costInput = (model: BuiltModel, p: CostParams) => ({ ...p.report, steps: model.steps, parents: parentsOf(model), dataflow: dataflowOf(model), loops: loopsOf(model), breakdowns: breakdownsOf(model) });
+  const reportPart = models.part((p: CostParams) => `cost ${JSON.stringify(p.report)}`, (model, p) =>
+    costReportWork({ ...p.report, steps: model.steps, parents: parentsOf(model), dataflow: dataflowOf(model), loops: loopsOf(model), breakdowns: breakdownsOf(model) }),
+  );
   const costOf = (p: CostParams) => {
     const model = models.of(p.sessionId, p.options);
-    return { model, report: models.derive(model, costKey(p), () => costReport(costInput(model, p))) };
+    return { model, report: reportPart.of(model, p) };
   };
-  /** The same made between turns (a part of the Cost view's request). */
-  const costSliced = (model: BuiltModel, p: CostParams) => models.deriveSliced(model, costKey(p), (slices) => runSliced(costReportWork(costInput(model, p)), slices));
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
+  const graphPart = models.part(() => 'graph', (model) => sessionWork(model.steps, parentsOf(model), dataflowOf(model), loopsOf(model), timelinePart.of(model, undefined)));
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
     const model = models.of(id, options, fresh);
-    const parents = parentsOf(model);
-    return { model, session: models.derive(model, 'graph', () => sessionOfSteps(model.steps, parents, dataflowOf(model), loopsOf(model), timelineOf(model))), inputs: model.inputs, parents };
+    return { model, session: graphPart.of(model, undefined), inputs: model.inputs, parents: parentsOf(model) };
   };
-  const sessionSliced = (model: BuiltModel) => models.deriveSliced(model, 'graph', (slices) => runSliced(sessionWork(model.steps, parentsOf(model), dataflowOf(model), loopsOf(model), timelineOf(model)), slices));
   /**
    * sessionOf, with the safety findings the graph badges (default options: the value the Cost view and the
    * diagnostics derive too when the workspace sets none).
@@ -197,12 +191,12 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const graphParts = (fresh: boolean) => [
     parentsOf,
     dataflowOf,
-    loopsSliced,
-    timelineSliced,
-    sessionSliced,
+    loopsPart.sliced,
+    timelinePart.sliced,
+    graphPart.sliced,
     (model: BuiltModel, p: SessionParts) => scanSafety(model, {}, sessionOf(p.sessionId, p.options, fresh).session.graph),
   ];
-  const costParts = [parentsOf, dataflowOf, loopsSliced, breakdownsOf, costSliced, (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
+  const costParts = [parentsOf, dataflowOf, loopsPart.sliced, breakdownsOf, reportPart.sliced, (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
   /** matchSessions' answer's key: per session state and filter. */
   const matchKey = (id: string, p: { filter: unknown; options: SessionOptions }): string => {
     const summary = store.getSession(id);

@@ -7,7 +7,7 @@ import type { AgentStep, SessionOptions, SpanInput } from './agent';
 import { ModelTooLargeError, budgetGeneration, modelHeapCheck, type HeapCheckOptions } from './modelBudget';
 import type { SpanStore } from './store/spanStore';
 import type { SessionSummary } from './store/types';
-import { TimeSlices } from './timeSlices';
+import { runSliced, runWhole, TimeSlices } from './timeSlices';
 
 interface Refusal {
   error: ModelTooLargeError;
@@ -17,6 +17,12 @@ interface Refusal {
   stale: boolean;
   /** The budget it was judged by (budgetGeneration). */
   generation: number;
+}
+
+/** See ModelCache.part. */
+export interface ModelPart<T, P> {
+  of(model: BuiltModel, p: P): T;
+  sliced(model: BuiltModel, p: P): Promise<T>;
 }
 
 export interface BuiltModel {
@@ -246,6 +252,17 @@ export class ModelCache {
     model.buildMs += performance.now() - started;
     model.derived.set(key, value);
     return value;
+  }
+
+  /**
+   * A part derived from a model once per key, from one generator (timeSlices.ts): `of` makes it in one go for a
+   * request that reads it now, `sliced` a slice at a time ahead of the request (a part of deriveParts).
+   */
+  part<T, P = unknown>(key: (p: P) => string, work: (model: BuiltModel, p: P) => Generator<void, T>): ModelPart<T, P> {
+    return {
+      of: (model, p) => this.derive(model, key(p), () => runWhole(work(model, p))),
+      sliced: (model, p) => this.deriveSliced(model, key(p), (slices) => runSliced(work(model, p), slices)),
+    };
   }
 
   /** derive, for work done a slice at a time (TimeSlices): what it cost this thread counts, not the pauses. */

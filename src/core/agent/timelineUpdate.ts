@@ -4,7 +4,7 @@
 // only the events from that time on are sorted and summed again, and the rest is a copy of typed arrays.
 // Whatever it reuses, the answer is exactly buildTimeline's (test/unit/agent/timelineUpdate.test.ts).
 import { conversationSteps, endSumKeys, fillingTimeline, timelineWork, typeRank, type EndSumKey, type Timeline, type TimelineEventType } from './timeline';
-import { runWhole } from '../timeSlices';
+import { runWhole } from '../../protocol/work';
 import type { AgentStep } from './types';
 
 /** A timeline with what extending it needs: the steps it was made of, and which of them show a conversation. */

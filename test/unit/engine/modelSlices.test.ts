@@ -90,6 +90,29 @@ describe('engine: a whole model built a slice at a time', () => {
     });
   });
 
+  it('derives a part of a model once, in one go or a slice at a time, from the same work', async () => {
+    await withStore({}, async (store) => {
+      for (const body of agentPayloads(2, 512)) store.ingestTraces(decodeTraceRequest(body));
+      const cache = new ModelCache(store, noChange, {}, 0);
+      const id = store.listSessions()[0]!.id;
+      let runs = 0;
+      const part = cache.part((p: { n: number }) => `count ${p.n}`, function* (model, p) {
+        runs++;
+        for (let i = 0; i < 3; i++) yield;
+        return { steps: model.steps.length * p.n };
+      });
+      const model = cache.of(id, {}, true);
+      const sliced = await countTurns(() => part.sliced(model, { n: 2 }));
+      assert.ok(sliced.count >= 3, `${sliced.count} turns`);
+      assert.deepEqual(sliced.value, { steps: model.steps.length * 2 });
+      assert.equal(part.of(model, { n: 2 }), sliced.value, 'made once: the same value');
+      assert.equal(await part.sliced(model, { n: 2 }), sliced.value);
+      assert.equal(runs, 1);
+      assert.notEqual(part.of(model, { n: 3 }), sliced.value, 'another key, made apart');
+      assert.equal(runs, 2);
+    });
+  });
+
   it("keeps a refusal (a model too large for the heap) for `of` to give, and drops no other session's model over it", async () => {
     await withStore({}, async (store) => {
       store.ingestTraces(bulkRequest(200, 0, [str('service.name', 'agent'), str('session.id', 'small')]));
