@@ -2,7 +2,8 @@
 // time order. A cursor is an index into it. Everything a cursor shows is derived from prefix sums built
 // once, so moving the cursor costs O(1) and finding it by time O(log n). Usage and $ only change where a
 // step ends, so they are summed per end (a step each) rather than per event: at 1M steps of two events each
-// the sums per event came to ~300 MB outside V8's heap, and their growth set off whole-heap collections.
+// the sums per event came to ~290 MB outside V8's heap by their sizes, and at 300k their growth was seen to
+// set off a whole-heap collection ("external memory pressure").
 import { SpanSet } from './tree';
 import type { AgentStep, Message } from './types';
 import { lowerBound } from '../lowerBound';

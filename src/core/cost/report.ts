@@ -39,7 +39,7 @@ export function costReport(input: ReportInput): CostReport {
   return runWhole(costReportWork(input));
 }
 
-/** costReport's work, yielding between its parts (each a pass over the steps: ~0.5 s at 1M steps). */
+/** costReport's work, yielding between its parts (each a pass over the steps; the report whole held 1.9 s at 1M steps). */
 export function* costReportWork(input: ReportInput): Generator<void, CostReport> {
   const { steps } = input;
   const totals = totalsOf(steps);
