@@ -6,7 +6,7 @@ import { EngineErrors, EngineNotifications, EngineRequests, type EngineMethod, t
 import { findingLoops, sessionWork, totalsOf, type AgentGraph, type AgentStep, type SessionOptions, type SpanInput } from './agent';
 import { readSession } from './agent/fromStore';
 import type { DataflowLink } from './agent/dataflow';
-import { extendedDataflow, extendedParents, type LinksBase } from './agent/liveLinks';
+import { extendingDataflow, extendingParents, type LinksBase } from './agent/liveLinks';
 import type { LiveSession } from './agent/liveSession';
 import { extendingTimeline, type TimelineBase } from './agent/timelineUpdate';
 import { sessionOutline } from './agent/outline';
@@ -20,7 +20,7 @@ import { RunChecks } from './debug/runChecks';
 import { debugView } from './debug/debugView';
 import { compareTexts } from './compare/align';
 import { costReportWork, costStepsOf, reportDto } from './cost';
-import { extendedBreakdowns, type BreakdownsBase } from './cost/liveBreakdowns';
+import { extendingBreakdowns, type BreakdownsBase } from './cost/liveBreakdowns';
 import { findSafety, safetySection } from './safety';
 import { findSafetySliced } from './safety/findSafety';
 import type { SafetyOptions } from './safety/types';
@@ -104,17 +104,15 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const timelines = new WeakMap<LiveSession, TimelineBase>();
   const lastBreakdowns = new WeakMap<LiveSession, BreakdownsBase>();
   /** A model's parent indices, found once for the graph and the Cost view (~90 ms per 100k steps whole). */
-  const parentsOf = (model: BuiltModel) => models.derive(model, 'parents', () => extendedFrom(lastParents, model, extendedParents).links);
+  const parentsPart = models.part(() => 'parents', (model) => extendingFrom(lastParents, model, extendingParents));
+  const parentsOf = (model: BuiltModel) => parentsPart.of(model, undefined).links;
   /** Its dataflow links, once per model: the graph, the Cost view's tools and the safety scan's tool flow read them. */
-  const dataflowOf = (model: BuiltModel) => models.derive(model, 'dataflow', () => extendedFrom(lastDataflow, model, extendedDataflow).links);
+  const dataflowPart = models.part(() => 'dataflow', (model) => extendingFrom(lastDataflow, model, extendingDataflow));
+  const dataflowOf = (model: BuiltModel) => dataflowPart.of(model, undefined).links;
   /** Its loop findings and timeline, once per model: the graph's (and the Cost view's loops). */
   const loopsPart = models.part(() => 'loops', (model) => findingLoops(model.steps));
   const loopsOf = (model: BuiltModel) => loopsPart.of(model, undefined);
-  const timelinePart = models.part(() => 'timeline', function* (model) {
-    const made = yield* extendingTimeline(timelines.get(model.live), model.steps);
-    timelines.set(model.live, made);
-    return made.timeline;
-  });
+  const timelinePart = models.part(() => 'timeline', (model) => extendingFrom(timelines, model, extendingTimeline));
   /** Where each step of a model is, once per model and state of the source index (CodeLens and the debuggers share it). */
   const placesOf = (sessionId: string, model: BuiltModel) => models.derive(model, `places ${sources.generation}`, () => sources.locationsOf(runOf(sessionId, model)));
   /**
@@ -129,7 +127,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     });
   };
   /** A model's cost breakdowns (they depend on the steps alone): extended from the last model's, shared by every report input. */
-  const breakdownsOf = (model: BuiltModel) => models.derive(model, 'breakdowns', () => extendedFrom(lastBreakdowns, model, (base, steps) => extendedBreakdowns(base, steps, parentsOf(model), dataflowOf(model))).rows);
+  const breakdownsPart = models.part(() => 'breakdowns', (model) => extendingFrom(lastBreakdowns, model, (base, steps) => extendingBreakdowns(base, steps, parentsOf(model), dataflowOf(model))));
+  const breakdownsOf = (model: BuiltModel) => breakdownsPart.of(model, undefined).rows;
   /** The Cost view's report as the worker keeps it (with its rows' step ids), once per model and report input. */
   const reportPart = models.part((p: CostParams) => `cost ${JSON.stringify(p.report)}`, (model, p) =>
     costReportWork({ ...p.report, steps: model.steps, parents: parentsOf(model), dataflow: dataflowOf(model), loops: loopsOf(model), breakdowns: breakdownsOf(model) }),
@@ -139,7 +138,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     return { model, report: reportPart.of(model, p) };
   };
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
-  const graphPart = models.part(() => 'graph', (model) => sessionWork(model.steps, parentsOf(model), dataflowOf(model), loopsOf(model), timelinePart.of(model, undefined)));
+  const graphPart = models.part(() => 'graph', (model) => sessionWork(model.steps, parentsOf(model), dataflowOf(model), loopsOf(model), timelinePart.of(model, undefined).timeline));
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
     const model = models.of(id, options, fresh);
     return { model, session: graphPart.of(model, undefined), inputs: model.inputs, parents: parentsOf(model) };
@@ -189,14 +188,14 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
   const scanSafety = (model: BuiltModel, safety: SafetyOptions, graph?: AgentGraph) => models.deriveSliced(model, safetyKey(safety), (slices) => findSafetySliced(model.steps, safety, graph, slices));
   /** What graphOf derives (a snapshot's from a current model, a live refresh's from the model the throttle gives). */
   const graphParts = (fresh: boolean) => [
-    parentsOf,
-    dataflowOf,
+    parentsPart.sliced,
+    dataflowPart.sliced,
     loopsPart.sliced,
     timelinePart.sliced,
     graphPart.sliced,
     (model: BuiltModel, p: SessionParts) => scanSafety(model, {}, sessionOf(p.sessionId, p.options, fresh).session.graph),
   ];
-  const costParts = [parentsOf, dataflowOf, loopsPart.sliced, breakdownsOf, reportPart.sliced, (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
+  const costParts = [parentsPart.sliced, dataflowPart.sliced, loopsPart.sliced, breakdownsPart.sliced, reportPart.sliced, (model: BuiltModel, p: CostParams) => scanSafety(model, p.safety)];
   /** matchSessions' answer's key: per session state and filter. */
   const matchKey = (id: string, p: { filter: unknown; options: SessionOptions }): string => {
     const summary = store.getSession(id);
@@ -386,8 +385,8 @@ function merged(a: StoreChange, b: StoreChange): StoreChange {
 }
 
 /** `extend` of a model's steps from what it made of the same live model's last ones (kept in `last`). */
-function extendedFrom<B>(last: WeakMap<LiveSession, B>, model: BuiltModel, extend: (base: B | undefined, steps: readonly AgentStep[]) => B): B {
-  const made = extend(last.get(model.live), model.steps);
+function* extendingFrom<B>(last: WeakMap<LiveSession, B>, model: BuiltModel, extend: (base: B | undefined, steps: readonly AgentStep[]) => Generator<void, B>): Generator<void, B> {
+  const made = yield* extend(last.get(model.live), model.steps);
   last.set(model.live, made);
   return made;
 }

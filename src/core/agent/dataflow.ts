@@ -5,6 +5,7 @@
 import { firstStartingAtOrAfter, SpanSet } from './tree';
 import type { AgentStep, Message } from './types';
 import { NamedCalls, type ToolCallRef } from './namedCalls';
+import { runWhole, yieldsAt } from '../../protocol/work';
 
 /** A dataflow link: [from index, to index, label] (see dataflowLinks). */
 export type DataflowLink = [number, number, string | undefined];
@@ -112,9 +113,15 @@ export class TraceDataflow {
 
 /** Dataflow as [from index, to index, label] triples, by tool (its call's link, then its consumer's). */
 export function dataflowLinks(steps: readonly AgentStep[]): DataflowLink[] {
+  return runWhole(dataflowWork(steps));
+}
+
+/** dataflowLinks as work that yields every few thousand steps (work.ts: the engine worker cuts a 1M-step session's). */
+export function* dataflowWork(steps: readonly AgentStep[]): Generator<void, DataflowLink[]> {
   const edges: DataflowLink[] = [];
-  const traces = indexTraces(steps);
+  const traces = yield* indexingTraces(steps);
   for (let t = 0; t < steps.length; t++) {
+    if (yieldsAt(t)) yield;
     const tool = steps[t]!;
     if (tool.kind !== 'tool') continue;
     const index = traces.get(tool.traceId);
@@ -124,7 +131,7 @@ export function dataflowLinks(steps: readonly AgentStep[]): DataflowLink[] {
 }
 
 /** Per trace, its LLM steps indexed. */
-function indexTraces(steps: readonly AgentStep[]): Map<string, TraceDataflow> {
+function* indexingTraces(steps: readonly AgentStep[]): Generator<void, Map<string, TraceDataflow>> {
   const traces = new Map<string, TraceDataflow>();
   // One call traced twice (a wrapper LLM span over the client's own): the messages are read from one of
   // them, the inner one when it carries any.
@@ -134,8 +141,10 @@ function indexTraces(steps: readonly AgentStep[]): Map<string, TraceDataflow> {
     for (const s of steps) {
       if (s.kind === 'llm' && s.parentSpanId !== undefined && (s.outputMessages?.length || s.inputMessages?.length)) innerHasMessages.add(s.parentSpanId, s.traceId);
     }
+    yield;
   }
   for (let i = 0; i < steps.length; i++) {
+    if (yieldsAt(i)) yield;
     const s = steps[i]!;
     if (s.kind !== 'llm' || (s.aggregate && innerHasMessages.has(s.spanId, s.traceId))) continue;
     let t = traces.get(s.traceId);

@@ -3,8 +3,9 @@
 // (liveSession.ts): those traces keep their links and indices, and only the traces with a step past the
 // kept ones (then or now) are linked again. The answer is exactly parentIndices' and dataflowLinks'
 // (test/unit/agent/liveLinks.test.ts).
-import { dataflowLinks, type DataflowLink } from './dataflow';
-import { parentIndices } from './tree';
+import { dataflowWork, type DataflowLink } from './dataflow';
+import { parentIndicesWork } from './tree';
+import { runWhole } from '../../protocol/work';
 import type { AgentStep } from './types';
 
 /** What a live model's steps share with its last ones. */
@@ -54,29 +55,39 @@ export interface LinksBase<T> {
 
 /** parentIndices(now), reusing `base` (the same live model's last ones). */
 export function extendedParents(base: LinksBase<Int32Array> | undefined, now: readonly AgentStep[]): LinksBase<Int32Array> {
+  return runWhole(extendingParents(base, now));
+}
+
+/** extendedParents as work that yields every few thousand steps (work.ts). */
+export function* extendingParents(base: LinksBase<Int32Array> | undefined, now: readonly AgentStep[]): Generator<void, LinksBase<Int32Array>> {
   const change = base && stepChange(base.steps, now);
-  if (!base || (change && mostChanged(change, now))) return { steps: now, links: parentIndices(now) };
+  if (!base || (change && mostChanged(change, now))) return { steps: now, links: yield* parentIndicesWork(now) };
   if (!change) return { steps: now, links: base.links };
   const out = new Int32Array(now.length).fill(-1);
   // Steps of the traces that kept every step keep their links (their parents are kept steps too).
   out.set(base.links.subarray(0, change.kept));
   const { changed } = change;
-  const sub = parentIndices(changed.map((i) => now[i]!));
+  const sub = yield* parentIndicesWork(changed.map((i) => now[i]!));
   for (let k = 0; k < changed.length; k++) out[changed[k]!] = sub[k]! >= 0 ? changed[sub[k]!]! : -1;
   return { steps: now, links: out };
 }
 
 /** dataflowLinks(now), reusing `base`, in its order (by tool: the call's link, then the consumer's). */
 export function extendedDataflow(base: LinksBase<readonly DataflowLink[]> | undefined, now: readonly AgentStep[]): LinksBase<readonly DataflowLink[]> {
+  return runWhole(extendingDataflow(base, now));
+}
+
+/** extendedDataflow as work that yields every few thousand steps (work.ts). */
+export function* extendingDataflow(base: LinksBase<readonly DataflowLink[]> | undefined, now: readonly AgentStep[]): Generator<void, LinksBase<readonly DataflowLink[]>> {
   const change = base && stepChange(base.steps, now);
-  if (!base || (change && mostChanged(change, now))) return { steps: now, links: dataflowLinks(now) };
+  if (!base || (change && mostChanged(change, now))) return { steps: now, links: yield* dataflowWork(now) };
   if (!change) return { steps: now, links: base.links };
   const { kept, changed } = change;
   const traces = new Set<string>();
   for (const i of changed) traces.add(now[i]!.traceId);
   // Links of traces that kept every step: their steps are all kept, at the same places.
   const old = base.links.filter(([from]) => from < kept && !traces.has(now[from]!.traceId));
-  const fresh = dataflowLinks(changed.map((i) => now[i]!)).map(([from, to, label]): DataflowLink => [changed[from]!, changed[to]!, label]);
+  const fresh = (yield* dataflowWork(changed.map((i) => now[i]!))).map(([from, to, label]): DataflowLink => [changed[from]!, changed[to]!, label]);
   return { steps: now, links: mergedByTool(now, old, fresh) };
 }
 

@@ -1,6 +1,7 @@
 // Parent links between steps. Span ids are unique per trace, so (trace id, span id) is the key.
 import type { AgentStep } from './types';
 import { lowerBound } from '../lowerBound';
+import { runWhole, yieldsAt } from '../../protocol/work';
 
 export function stepKey(traceId: string, spanId: string): string {
   return `${traceId}/${spanId}`;
@@ -11,30 +12,43 @@ export function parentIndices(steps: readonly Pick<AgentStep, 'id' | 'traceId' |
   return parentLinks(steps).parents;
 }
 
+/** parentIndices as work that yields every few thousand steps (work.ts: the engine worker cuts a 1M-step session's). */
+export function* parentIndicesWork(steps: readonly Pick<AgentStep, 'id' | 'traceId' | 'parentSpanId'>[]): Generator<void, Int32Array> {
+  return (yield* parentLinksWork(steps)).parents;
+}
+
 /**
  * parentIndices, and whether every step's (trace id, span id) is its own. Only then are the links the same
  * whatever the steps' order (a duplicated id is the parent at its last place), so that they can be reordered
  * with the steps rather than found again.
  */
 export function parentLinks(steps: readonly Pick<AgentStep, 'id' | 'traceId' | 'parentSpanId'>[]): { parents: Int32Array; unique: boolean } {
+  return runWhole(parentLinksWork(steps));
+}
+
+function* parentLinksWork(steps: readonly Pick<AgentStep, 'id' | 'traceId' | 'parentSpanId'>[]): Generator<void, { parents: Int32Array; unique: boolean }> {
   // By trace, then span id: the ids' own strings are the keys (no key string made per step).
   const byTrace = new Map<string, Map<string, number>>();
   let trace: Map<string, number> | undefined;
   let traceId: string | undefined;
-  steps.forEach((s, i) => {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
     if (s.traceId !== traceId) {
       traceId = s.traceId;
       trace = byTrace.get(traceId);
       if (!trace) byTrace.set(traceId, (trace = new Map()));
     }
     trace!.set(s.id, i);
-  });
+    if (yieldsAt(i)) yield;
+  }
   let keys = 0;
   for (const ids of byTrace.values()) keys += ids.size;
   const out = new Int32Array(steps.length).fill(-1);
-  steps.forEach((s, i) => {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
     if (s.parentSpanId !== undefined) out[i] = byTrace.get(s.traceId)?.get(s.parentSpanId) ?? -1;
-  });
+    if (yieldsAt(i)) yield;
+  }
   return { parents: out, unique: keys === steps.length };
 }
 

@@ -13,6 +13,7 @@ import type { AgentStep } from '../agent/types';
 import type { BreakdownKind } from '../../protocol/cost';
 import { breakdowns, byCost, type BreakdownRow } from './breakdowns';
 import { descendantsOf } from './tree';
+import { runWhole, yieldsAt, YIELD_EVERY } from '../../protocol/work';
 
 export type Breakdowns = Record<BreakdownKind, BreakdownRow[]>;
 
@@ -49,6 +50,11 @@ type Sums = Record<BreakdownKind, Map<string, RowSum>>;
 
 /** breakdowns(now) (with `parents` and `dataflow` its parent indices and dataflow links), reusing `base`: the same live model's last. */
 export function extendedBreakdowns(base: BreakdownsBase | undefined, now: readonly AgentStep[], parents: Int32Array, dataflow: readonly DataflowLink[]): BreakdownsBase {
+  return runWhole(extendingBreakdowns(base, now, parents, dataflow));
+}
+
+/** extendedBreakdowns as work that yields every few thousand steps, links or traces (work.ts). */
+export function* extendingBreakdowns(base: BreakdownsBase | undefined, now: readonly AgentStep[], parents: Int32Array, dataflow: readonly DataflowLink[]): Generator<void, BreakdownsBase> {
   const change = base && stepChange(base.steps, now);
   if (base && !change) {
     const same = { ...base, steps: now };
@@ -67,7 +73,10 @@ export function extendedBreakdowns(base: BreakdownsBase | undefined, now: readon
   const whole = !base || !change || mostChanged(change, now);
   if (whole) {
     shares = new Map();
-    for (let i = 0; i < now.length; i++) gather(i);
+    for (let i = 0; i < now.length; i++) {
+      gather(i);
+      if (yieldsAt(i)) yield;
+    }
   } else {
     shares = new Map(base.shares);
     // The traces with a step past the kept ones, then: summed again below if they still have steps.
@@ -87,7 +96,9 @@ export function extendedBreakdowns(base: BreakdownsBase | undefined, now: readon
   const redone = new Uint8Array(now.length);
   for (const at of places.values()) for (const i of at) redone[i] = 1;
   const links = new Map<string, DataflowLink[]>();
-  for (const link of dataflow) {
+  for (let k = 0; k < dataflow.length; k++) {
+    if (yieldsAt(k)) yield;
+    const link = dataflow[k]!;
     if (redone[link[0]] === 0) continue;
     const trace = now[link[0]]!.traceId;
     if (now[link[1]]!.traceId !== trace) continue;
@@ -97,10 +108,17 @@ export function extendedBreakdowns(base: BreakdownsBase | undefined, now: readon
   }
   const local = new Int32Array(now.length);
   const made: Breakdowns[] = [];
+  let since = 0;
   for (const [trace, at] of places) {
     const share = shareOf(now, at, parents, links.get(trace) ?? [], local);
     shares.set(trace, share);
     made.push(share);
+    // Cut between traces only (one long run is one trace, summed in one go), and more often than a plain
+    // pass: summing a trace's rows is a few µs a step.
+    if ((since += at.length) > YIELD_EVERY >> 3) {
+      since = 0;
+      yield;
+    }
   }
   // The running sums, unless every trace was summed again or as many were since the sums were whole.
   const resummed = (base?.resummed ?? 0) + removed.size + made.length;
@@ -112,7 +130,11 @@ export function extendedBreakdowns(base: BreakdownsBase | undefined, now: readon
     for (const share of made) addShare(sums, share, 1);
   } else {
     sums = { model: new Map(), agent: new Map(), tool: new Map(), kind: new Map() };
-    for (const share of shares.values()) addShare(sums, share, 1);
+    let added = 0;
+    for (const share of shares.values()) {
+      addShare(sums, share, 1);
+      if (yieldsAt(added++)) yield;
+    }
   }
   return { steps: now, shares, rows: rowsOfSums(sums, shares), sums, resummed: extended ? resummed : 0 };
 }

@@ -1,7 +1,8 @@
 // Opening the graph of a large session runs in the engine worker, whose thread also serves the receiver: the
 // graph's parts (its loops, its timeline) and its snapshot are made a slice at a time, each pass yielding
 // every few thousand steps or events (protocol/work.ts). At 1M realistic steps a pass in one go held the
-// thread for seconds (the timeline 7.9 s, the snapshot's rows and columns 6-7 s).
+// thread for seconds (the timeline 7.9 s, the snapshot's rows and columns 6-7 s); its links and the Cost
+// view's breakdowns likewise.
 import * as assert from 'node:assert/strict';
 import { buildGraph, buildSession, findingLoops, findLoops, parentIndices, type AgentSession } from '../../../src/core/agent';
 import { graphWork } from '../../../src/core/agent/graph';
@@ -11,6 +12,12 @@ import type { PackedSnapshotDto } from '../../../src/protocol/graph';
 import { packingJson } from '../../../src/protocol/graphPacking';
 import { runWhole, YIELD_EVERY } from '../../../src/protocol/work';
 import { syntheticSession } from '../agent/synthetic';
+import { dataflowLinks } from '../../../src/core/agent/dataflow';
+import { extendingDataflow, extendingParents } from '../../../src/core/agent/liveLinks';
+import { breakdowns } from '../../../src/core/cost/breakdowns';
+import { extendingBreakdowns } from '../../../src/core/cost/liveBreakdowns';
+import { descendantsOf } from '../../../src/core/cost/tree';
+import { assertSameBreakdowns } from '../cost/sameBreakdowns';
 
 /** Runs `work` one yield at a time: its result, how long it took in all and the longest stretch between two yields. */
 function timed<T>(work: Generator<void, T>): { value: T; totalMs: number; longestMs: number; yields: number } {
@@ -75,6 +82,29 @@ describe('graph: a large session opened a slice at a time', function () {
     // A pass over the steps (their siblings), then one over the `next` edges it makes.
     const least = Math.floor(steps.length / (YIELD_EVERY + 1)) + Math.floor(sliced.value.flowEdges.filter((e) => e.kind === 'next').length / (YIELD_EVERY + 1));
     assert.ok(least >= 8 && sliced.yields >= least, `${sliced.yields} yields over ${steps.length} steps, ${least} at least`);
+  });
+
+  it('finds the parent and dataflow links and sums the Cost view\'s breakdowns likewise, the same (1M steps held the thread ~0.45 s each, ~0.85 s)', () => {
+    const { steps } = session;
+    const every = (items: number) => Math.floor(items / (YIELD_EVERY + 1));
+    const parents = timed(extendingParents(undefined, steps));
+    assert.deepStrictEqual(parents.value.links, parentIndices(steps));
+    // Two passes over the steps: their ids, then their parents.
+    assert.ok(every(steps.length) >= 6 && parents.yields >= 2 * every(steps.length), `${parents.yields} yields over ${steps.length} steps`);
+    const dataflow = timed(extendingDataflow(undefined, steps));
+    assert.deepStrictEqual(dataflow.value.links, dataflowLinks(steps));
+    assert.ok(dataflow.value.links.length > 0 && dataflow.yields >= 2 * every(steps.length), `${dataflow.yields} yields over ${steps.length} steps`);
+    const sums = timed(extendingBreakdowns(undefined, steps, parents.value.links, dataflow.value.links));
+    assertSameBreakdowns(sums.value.rows, breakdowns(steps, descendantsOf(steps), dataflow.value.links), steps, 'sliced');
+    // The steps gathered by trace, the links, the traces summed (cut between traces) and their shares added.
+    const sizes = new Map<string, number>();
+    for (const s of steps) sizes.set(s.traceId, (sizes.get(s.traceId) ?? 0) + 1);
+    const traces = sizes.size;
+    // The traces' sums yield past every 2k steps or so (a few µs a step): a trace overshoots by its size at most.
+    const summing = Math.floor(steps.length / ((YIELD_EVERY >> 3) + 1 + Math.max(...sizes.values())));
+    const least = every(steps.length) + every(dataflow.value.links.length) + summing + every(traces);
+    assert.ok(sums.yields >= least, `${sums.yields} yields over ${steps.length} steps, ${dataflow.value.links.length} links and ${traces} traces: ${least} at least`);
+    console.log(`      parents ${parents.yields}, dataflow ${dataflow.yields}, breakdowns ${sums.yields} yields; the longest stretches ${[parents, dataflow, sums].map((w) => w.longestMs.toFixed(0)).join(", ")} ms`);
   });
 
   it('writes the JSON text JSON.stringify writes: members left undefined, empty and long lists, nested values, escapes', () => {
