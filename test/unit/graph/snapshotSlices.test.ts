@@ -74,6 +74,19 @@ describe('graph: a large session opened a slice at a time', function () {
     assert.ok(sliced.yields >= Math.floor(steps.length / (YIELD_EVERY + 1)), `${sliced.yields} yields over ${steps.length} steps`);
   });
 
+  it('finds the loops among long conversations that share their shape a thousand keys at a time (each ~15 µs for 2 KB)', () => {
+    // #19's realistic calls: one shape (a system prompt and a question of the same length), each text its own.
+    const steps = session.steps.slice(0, 6000).map((s, i) => ({
+      ...s, kind: 'llm' as const, aggregate: undefined, model: 'm',
+      inputMessages: [{ role: 'system', parts: [{ type: 'text' as const, text: `${'You plan trips. '.repeat(120)}${String(i % 5000).padStart(6, '0')}${'Answer briefly. '.repeat(4)}` }] }],
+    }));
+    const sliced = timed(findingLoops(steps));
+    assert.deepStrictEqual(sliced.value, findLoops(steps));
+    // 1,000 inputs sent twice (i and i + 5000): found, and the 6,000 texts keyed yield 5 times at least.
+    assert.equal(sliced.value.length, 1000);
+    assert.ok(sliced.yields >= 5, `${sliced.yields} yields over 6,000 conversations keyed`);
+  });
+
   it('builds the graph likewise, the same graph', () => {
     const { steps } = session;
     const parents = parentIndices(steps);
