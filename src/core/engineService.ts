@@ -21,8 +21,8 @@ import { debugView } from './debug/debugView';
 import { compareTexts } from './compare/align';
 import { costReportWork, costStepsOf, reportDto } from './cost';
 import { extendingBreakdowns, type BreakdownsBase } from './cost/liveBreakdowns';
-import { findSafety, safetySection } from './safety';
-import { findSafetySliced } from './safety/findSafety';
+import { safetySection } from './safety';
+import { scanningSafety } from './safety/findSafety';
 import type { SafetyOptions } from './safety/types';
 import { matchesSession } from './sessions/filter';
 import { forkOrigin } from './sessions/forkOrigin';
@@ -137,6 +137,8 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     const model = models.of(p.sessionId, p.options);
     return { model, report: reportPart.of(model, p) };
   };
+  /** Its safety findings, once per model and options (`graph`: the session's, when built, saves its dataflow). */
+  const safetyPart = models.part((p: { safety: SafetyOptions; graph?: AgentGraph }) => safetyKey(p.safety), (model, p) => scanningSafety(model.steps, p.safety, p.graph));
   /** A session's whole model (graph, timeline, loops, totals over its steps), once per model: the graph and Compare Sessions. */
   const graphPart = models.part(() => 'graph', (model) => sessionWork(model.steps, parentsOf(model), dataflowOf(model), loopsOf(model), timelinePart.of(model, undefined).timeline));
   const sessionOf = (id: string, options: SessionOptions, fresh?: boolean) => {
@@ -149,7 +151,7 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
    */
   const graphOf = (id: string, options: SessionOptions, fresh: boolean) => {
     const built = sessionOf(id, options, fresh);
-    return { ...built, safety: models.derive(built.model, safetyKey({}), () => findSafety(built.model.steps, {}, built.session.graph)) };
+    return { ...built, safety: safetyPart.of(built.model, { safety: {}, graph: built.session.graph }) };
   };
   const graphs = new GraphFeeds({ summary: (id) => store.getSession(id), session: graphOf });
   /**
@@ -183,9 +185,9 @@ function handlersOf(engine: TraceEngine, connection: MessageConnection): { handl
     }
   };
   /** The findings of a model's safety scan with these options, once per model. */
-  const findingsOf = (model: BuiltModel, safety: SafetyOptions) => models.derive(model, safetyKey(safety), () => findSafety(model.steps, safety));
+  const findingsOf = (model: BuiltModel, safety: SafetyOptions) => safetyPart.of(model, { safety });
   /** The same, scanned a slice at a time ahead of the request that shows them (100k realistic steps: ~1.4 s). */
-  const scanSafety = (model: BuiltModel, safety: SafetyOptions, graph?: AgentGraph) => models.deriveSliced(model, safetyKey(safety), (slices) => findSafetySliced(model.steps, safety, graph, slices));
+  const scanSafety = (model: BuiltModel, safety: SafetyOptions, graph?: AgentGraph) => safetyPart.sliced(model, { safety, graph });
   /** What graphOf derives (a snapshot's from a current model, a live refresh's from the model the throttle gives). */
   const graphParts = (fresh: boolean) => [
     parentsPart.sliced,

@@ -10,20 +10,15 @@ import { toolFlow } from './toolCalls';
 import type { SafetyFinding, SafetyKind, SafetyOptions } from './types';
 import { pushAll } from '../otlp/fittedArrays';
 import { stepIndexOf } from '../agent/stepIndex';
-import { runSliced, runWhole, type TimeSlices } from '../timeSlices';
+import { runWhole } from '../timeSlices';
 
 /** `graph`: the session's graph if built already (saves recomputing dataflow). */
 export function findSafety(steps: readonly AgentStep[], options: SafetyOptions = {}, graph?: AgentGraph): SafetyFinding[] {
-  return runWhole(scan(steps, options, graph));
+  return runWhole(scanningSafety(steps, options, graph));
 }
 
-/** findSafety, the event loop served whenever `slices` says (a scan of 100k realistic steps takes seconds). */
-export function findSafetySliced(steps: readonly AgentStep[], options: SafetyOptions, graph: AgentGraph | undefined, slices: TimeSlices): Promise<SafetyFinding[]> {
-  return runSliced(scan(steps, options, graph), slices);
-}
-
-/** findSafety's work, yielding every 64 steps and between its passes. */
-function* scan(steps: readonly AgentStep[], options: SafetyOptions, graph: AgentGraph | undefined): Generator<void, SafetyFinding[]> {
+/** findSafety's work, yielding every 64 steps and between its passes (the engine runs it a slice at a time: a scan of 100k realistic steps takes seconds). */
+export function* scanningSafety(steps: readonly AgentStep[], options: SafetyOptions, graph: AgentGraph | undefined): Generator<void, SafetyFinding[]> {
   const out: SafetyFinding[] = [];
   // Each text is judged once, where it first appears (conversations repeat their history in every call),
   // and an input message met in an earlier step's input is skipped. Keyed by the text itself, not a

@@ -12,8 +12,8 @@ import type { SpanStore } from '../../../src/core/store/spanStore';
 import { agentPayloads, longRunPayloads } from '../../bench/agentSpans';
 import { bulkRequest, str, withStore } from '../store/fixtures';
 import { findSafety, parsePolicy } from '../../../src/core/safety';
-import { findSafetySliced } from '../../../src/core/safety/findSafety';
-import { TimeSlices } from '../../../src/core/timeSlices';
+import { scanningSafety } from '../../../src/core/safety/findSafety';
+import { runSliced, TimeSlices } from '../../../src/core/timeSlices';
 import { countTurns } from '../turns';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -48,7 +48,7 @@ describe('engine: a whole model built a slice at a time', () => {
         const { steps } = await assertSameModel(store, id);
         // Its safety scan too (what the graph, the Cost view and the diagnostics show).
         for (const options of [{}, { policy: parsePolicy({ agents: { '*': { tools: ['get_*'] } } }, 'test') }]) {
-          assert.deepEqual(await findSafetySliced(steps, options, undefined, new TimeSlices(0)), findSafety(steps, options), id);
+          assert.deepEqual(await runSliced(scanningSafety(steps, options, undefined), new TimeSlices(0)), findSafety(steps, options), id);
         }
       }
       // A session that is not there: no model, and no error.
@@ -70,7 +70,7 @@ describe('engine: a whole model built a slice at a time', () => {
     await withStore({}, async (store) => {
       for (const body of agentPayloads(8, 512, true)) store.ingestTraces(decodeTraceRequest(body));
       const { steps } = new ModelCache(store, noChange).of(store.listSessions()[0]!.id, {}, true);
-      const turns = await countTurns(() => findSafetySliced(steps, {}, undefined, new TimeSlices(2)));
+      const turns = await countTurns(() => runSliced(scanningSafety(steps, {}, undefined), new TimeSlices(2)));
       assert.ok(turns.count >= Math.min(10, turns.ms / 10), `${turns.count} turns of the event loop in ${turns.ms.toFixed(0)} ms`);
     });
   });
