@@ -386,9 +386,14 @@ function merged(a: StoreChange, b: StoreChange): StoreChange {
   };
 }
 
-/** `extend` of a model's steps from what it made of the same live model's last ones (kept in `last`). */
+/**
+ * `extend` of a model's steps from what it made of the same live model's last ones (kept in `last`). Made a
+ * slice at a time, it keeps what it made only if no other model's part replaced that base meanwhile: an
+ * older model's, finishing late, would leave the next update less to reuse.
+ */
 function* extendingFrom<B>(last: WeakMap<LiveSession, B>, model: BuiltModel, extend: (base: B | undefined, steps: readonly AgentStep[]) => Generator<void, B>): Generator<void, B> {
-  const made = yield* extend(last.get(model.live), model.steps);
-  last.set(model.live, made);
+  const base = last.get(model.live);
+  const made = yield* extend(base, model.steps);
+  if (last.get(model.live) === base) last.set(model.live, made);
   return made;
 }

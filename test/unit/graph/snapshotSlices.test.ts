@@ -74,7 +74,7 @@ describe('graph: a large session opened a slice at a time', function () {
     assert.ok(sliced.yields >= Math.floor(steps.length / (YIELD_EVERY + 1)), `${sliced.yields} yields over ${steps.length} steps`);
   });
 
-  it('finds the loops among long conversations that share their shape a thousand keys at a time (each ~15 µs for 2 KB)', () => {
+  it('finds the loops among long conversations that share their shape a thousand keys at a time (each ~20-30 µs for 2 KB)', () => {
     // #19's realistic calls: one shape (a system prompt and a question of the same length), each text its own.
     const steps = session.steps.slice(0, 6000).map((s, i) => ({
       ...s, kind: 'llm' as const, aggregate: undefined, model: 'm',
